@@ -1,0 +1,31 @@
+# Two entry points (see README): `make demo` runs the kit on the bundled example,
+# `make test` runs the whole test suite. Both create .venv with pinned dependencies.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: demo test bench install clean
+
+$(STAMP): requirements.lock pyproject.toml
+	rm -f $(VENV)/.installed-*
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/mlopskit validate stacks/credit-risk.yaml
+	$(VENV)/bin/mlopskit preview stacks/credit-risk.yaml --provider aws
+
+# pytest exits 5 when it collected no test: that must fail, not pass silently.
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+bench: $(STAMP)
+	$(VENV)/bin/python bench/preview_scaling.py
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,113 @@
+"""`mlopskit` command line: validate and preview specs (see DESIGN.md for the contract).
+
+Exit codes: 0 ok; 1 a check failed; 2 bad input (one line per problem, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from modules.errors import SpecError, SpecIssue
+from modules.loader import load_stack
+from modules.placement import CLOUDS, Cloud
+from modules.stack import Stack
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on usage errors already; keep its message to one line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _load(spec: str, cloud: Cloud | None) -> Stack:
+    """Load and validate, including the provider's own checks when a cloud is given."""
+    stack = load_stack(spec, cloud)
+    if cloud is not None:
+        from providers import get_provider
+
+        issues = get_provider(cloud).check(stack)
+        if issues:
+            raise SpecError(issues)
+    return stack
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    clouds: list[Cloud] = [args.provider] if args.provider else []
+    stack = _load(args.spec, None)
+    if not clouds:
+        clouds = [c for c in CLOUDS if stack.placement.for_cloud(c) is not None]
+    issues: list[SpecIssue] = []
+    from providers import ProviderUnavailable, get_provider
+
+    for cloud in clouds:
+        issues += stack.issues_for(cloud)
+        try:
+            issues += [i for i in get_provider(cloud).check(stack) if i not in issues]
+        except ProviderUnavailable:
+            continue
+    if issues:
+        raise SpecError(issues)
+    print(f"{args.spec}: valid ({stack.name}; {', '.join(clouds)})")
+    return EXIT_OK
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from mlopskit.engine import preview
+    from mlopskit.report import preview_json, preview_table
+
+    stack = _load(args.spec, args.provider)
+    graph = preview(stack, args.provider)
+    if args.format == "json":
+        print(preview_json(graph))
+    else:
+        print(preview_table(graph))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mlopskit", description="Provision and check MLOps stacks on AWS, GCP and Azure.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    validate = sub.add_parser("validate", help="validate a spec (exit 0 valid, 2 invalid)")
+    validate.add_argument("spec", help="path to a spec v1 YAML file")
+    validate.add_argument("--provider", choices=CLOUDS, help="also check what this cloud needs (default: every placed cloud)")
+    validate.set_defaults(run=cmd_validate)
+
+    preview = sub.add_parser("preview", help="build the stack under Pulumi mocks and show the resource graph")
+    preview.add_argument("spec", help="path to a spec v1 YAML file")
+    preview.add_argument("--provider", choices=CLOUDS, required=True)
+    preview.add_argument("--format", choices=("table", "json"), default="table")
+    preview.set_defaults(run=cmd_preview)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except SpecError as error:
+        where = Path(args.spec).as_posix() if getattr(args, "spec", None) else "spec"
+        for issue in error.issues:
+            prefix = f"{where}: " if issue.path else ""
+            print(f"error: {prefix}{issue}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # noqa: BLE001 - one line for the user, the trace on demand
+        if os.environ.get("MLOPSKIT_DEBUG"):
+            raise
+        print(f"internal error: {error.__class__.__name__}: {error} (set MLOPSKIT_DEBUG=1 for the traceback)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

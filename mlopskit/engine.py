@@ -1,0 +1,149 @@
+"""Offline mock engine: runs a provider's Pulumi program under Pulumi's mocks, no CLI.
+
+Each run happens in a fresh ``contextvars.Context`` so the Pulumi runtime's ambient
+settings (root stack, monitor) never leak from one preview into the next.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from typing import Any, Callable
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.settings import SETTINGS
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+from mlopskit.graph import Graph, RecordedResource
+from modules.errors import SpecIssue
+from modules.placement import Cloud
+from modules.provider import Provider
+from modules.stack import Stack
+
+PROJECT = "mlopskit"
+# Pulumi log calls made by providers (warnings) are collected in BuildResult instead;
+# under mocks they would otherwise be printed a second time by the root logger.
+_PULUMI_LOG = logging.getLogger("mlopskit.engine.pulumi")
+_PULUMI_LOG.addHandler(logging.NullHandler())
+_PULUMI_LOG.propagate = False
+
+
+class DuplicateResourceError(Exception):
+    """Two resources registered the same URN: the real engine would refuse the program."""
+
+
+class _ProviderMocks(pulumi.runtime.Mocks):
+    """Delegates mocked outputs to the provider, so they look like that cloud's."""
+
+    def __init__(self, provider: Provider) -> None:
+        self.provider = provider
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        if args.typ.startswith("pulumi:providers:"):
+            return f"{args.name}-provider-id", dict(args.inputs)
+        resource_id, outputs = self.provider.mock_resource(args.typ, args.name, dict(args.inputs))
+        return resource_id, {**args.inputs, **outputs}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+        return self.provider.mock_call(args.token, dict(args.args))
+
+
+class _RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The SDK's mock monitor, also keeping what the mocks API does not expose:
+    parent, dependencies, protect and provider of every registration."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.records: dict[str, RecordedResource] = {}
+        self.duplicates: list[str] = []
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        # The real engine leaves the root stack out of a child's type chain.
+        if "::pulumi:pulumi:Stack::" in parent:
+            parent = ""
+        return super().make_urn(parent, type_, name)
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == "pulumi:pulumi:Stack":
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        _ensure_event_loop()
+        inputs = rpc.deserialize_properties(request.object)
+        resource_id, state = self.mocks.new_resource(
+            pulumi.runtime.MockResourceArgs(
+                typ=request.type,
+                name=request.name,
+                inputs=inputs,
+                provider=request.provider,
+                resource_id=request.importId,
+                custom=request.custom or False,
+            )
+        )
+        if urn in self.records:
+            self.duplicates.append(urn)
+        self.records[urn] = RecordedResource(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            parent=request.parent if request.parent and "pulumi:pulumi:Stack" not in request.parent else None,
+            dependencies=tuple(sorted(set(request.dependencies))),
+            protect=bool(request.protect),
+            provider=request.provider.split("::")[-2] if request.provider else None,
+            custom=bool(request.custom),
+            inputs=inputs,
+            outputs=state,
+        )
+        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
+        state_proto = _sync_await(rpc.serialize_properties(state, {}))
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=state_proto)
+
+
+def run_program(
+    provider: Provider,
+    stack_name: str,
+    program: Callable[[], Any],
+) -> _RecordingMonitor:
+    """Run ``program`` under mocks that answer as ``provider``'s cloud; return the monitor."""
+    monitor = _RecordingMonitor(_ProviderMocks(provider))
+
+    def run() -> None:
+        pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack_name, preview=False, monitor=monitor,
+                                     logger=_PULUMI_LOG)
+        SETTINGS.rpc_manager.clear()
+        _sync_await(run_pulumi_func(program))
+
+    contextvars.Context().run(run)
+    if monitor.duplicates:
+        raise DuplicateResourceError(f"duplicate resource URN(s): {', '.join(sorted(set(monitor.duplicates)))}")
+    return monitor
+
+
+def preview(stack: Stack, cloud: Cloud, provider: Provider | None = None) -> Graph:
+    """Build ``stack`` on ``cloud`` under mocks and return its recorded graph.
+
+    The model registry is the provider's offline one, seeded with an approved version of
+    every referenced package, so the preview shows the whole stack.
+    """
+    if provider is None:
+        from providers import get_provider
+
+        provider = get_provider(cloud)
+    result: list[Any] = []
+    with provider.offline_registry(stack) as registry:
+        monitor = run_program(provider, stack.name, lambda: result.append(provider.build(stack, registry)))
+    build = result[0]
+    resources = sorted(monitor.records.values(), key=lambda r: r.urn)
+    return Graph(
+        provider=cloud,
+        stack=stack.name,
+        resources=resources,
+        warnings=sorted(build.warnings, key=lambda w: (w.path, w.message)),
+        outputs=build.outputs,
+    )
+
+
+__all__ = ["DuplicateResourceError", "Graph", "RecordedResource", "SpecIssue", "preview", "run_program"]

@@ -1,0 +1,81 @@
+"""The recorded resource graph: what a provider registered, in a deterministic order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from modules.errors import SpecIssue
+
+
+@dataclass(frozen=True)
+class RecordedResource:
+    """One registered resource as the engine saw it (inputs keep the engine's camelCase)."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    dependencies: tuple[str, ...]
+    protect: bool
+    provider: str | None
+    custom: bool
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "parent": self.parent,
+            "dependencies": list(self.dependencies),
+            "protect": self.protect,
+            "inputs": self.inputs,
+        }
+
+
+@dataclass
+class Graph:
+    """All resources of one mocked deployment, sorted by URN, plus the build's warnings."""
+
+    provider: str
+    stack: str
+    resources: list[RecordedResource]
+    warnings: list[SpecIssue] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[RecordedResource]:
+        return iter(self.resources)
+
+    def __len__(self) -> int:
+        return len(self.resources)
+
+    def of_type(self, type_: str) -> list[RecordedResource]:
+        """Resources whose type token is ``type_``."""
+        return [r for r in self.resources if r.type == type_]
+
+    def named(self, name: str) -> RecordedResource:
+        """The one resource with logical name ``name`` (KeyError when absent or ambiguous)."""
+        found = [r for r in self.resources if r.name == name]
+        if len(found) != 1:
+            raise KeyError(f"{len(found)} resources named {name!r}")
+        return found[0]
+
+    def by_urn(self, urn: str) -> RecordedResource:
+        for resource in self.resources:
+            if resource.urn == urn:
+                return resource
+        raise KeyError(urn)
+
+    def children(self, parent: RecordedResource) -> list[RecordedResource]:
+        """Direct children of ``parent``."""
+        return [r for r in self.resources if r.parent == parent.urn]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "stack": self.stack,
+            "resources": [r.to_json() for r in self.resources],
+            "warnings": [{"path": w.path, "message": w.message} for w in self.warnings],
+        }

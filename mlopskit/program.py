@@ -1,0 +1,35 @@
+"""The Pulumi program behind `pulumi up -s <stack>`: stack config names the spec and the
+provider; the same provider code the offline preview runs builds the real resources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+
+from modules.errors import SpecError
+from modules.loader import load_stack
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run() -> None:
+    """Read ``mlopskit:spec`` and ``mlopskit:provider``, validate, build, export outputs."""
+    from providers import get_provider
+
+    config = pulumi.Config("mlopskit")
+    spec = ROOT / config.require("spec")
+    cloud = config.require("provider")
+    try:
+        stack = load_stack(spec, cloud)  # type: ignore[arg-type]
+        provider = get_provider(cloud)  # type: ignore[arg-type]
+        issues = provider.check(stack)
+        if issues:
+            raise SpecError(issues)
+    except SpecError as error:
+        # RunError prints the message without a Python traceback.
+        raise pulumi.RunError(f"{spec.name} is invalid:\n" + "\n".join(f"  {i}" for i in error.issues)) from None
+    result = provider.build(stack, provider.registry(stack))
+    for name, value in result.outputs.items():
+        pulumi.export(name, value)
+    pulumi.export("warnings", [str(w) for w in result.warnings])

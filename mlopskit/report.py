@@ -1,0 +1,43 @@
+"""Terminal and JSON renderings of a preview."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mlopskit.graph import Graph, RecordedResource
+
+
+def preview_json(graph: Graph) -> str:
+    """The preview contract: provider, stack, resources (urn, type, name, parent,
+    dependencies, protect, inputs) and warnings, in a deterministic order."""
+    return json.dumps(graph.to_json(), indent=2, sort_keys=True, default=str)
+
+
+def preview_table(graph: Graph) -> str:
+    """A tree grouped by component: each component, then the resources under it."""
+    by_parent: dict[str | None, list[RecordedResource]] = {}
+    for resource in graph:
+        by_parent.setdefault(resource.parent, []).append(resource)
+    lines = [f"{graph.stack} on {graph.provider}: {sum(1 for r in graph if r.custom)} resources "
+             f"in {sum(1 for r in graph if not r.custom)} components"]
+
+    def walk(parent: str | None, depth: int) -> None:
+        for resource in sorted(by_parent.get(parent, []), key=lambda r: (r.custom, r.type, r.name)):
+            if resource.type.startswith("pulumi:providers:"):
+                continue
+            flag = "  [protected]" if resource.protect else ""
+            lines.append(f"{'  ' * depth}{'+' if resource.custom else '#'} {resource.type}  {resource.name}{flag}")
+            walk(resource.urn, depth + 1)
+
+    walk(None, 0)
+    if graph.warnings:
+        lines.append("")
+        lines.append(f"{len(graph.warnings)} warning(s): settings this cloud handles differently or not at all")
+        lines.extend(f"  ! {warning}" for warning in graph.warnings)
+    return "\n".join(lines)
+
+
+def summary(graph: Graph) -> dict[str, Any]:
+    """Counts used by scripts and benchmarks."""
+    return {"resources": sum(1 for r in graph if r.custom), "components": sum(1 for r in graph if not r.custom)}

@@ -1,0 +1,27 @@
+"""Backups and cross-region recovery."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from modules.base import SpecModel
+
+BackupTarget = Literal["artifacts", "models", "containers"]
+
+
+class Backups(SpecModel):
+    """What is backed up, how often, for how long, and whether copies leave the region."""
+
+    schedule: Literal["hourly", "daily", "weekly"] = "daily"
+    retention_days: int = Field(default=35, ge=1, le=3650)
+    cross_region: bool = True
+    targets: list[BackupTarget] = Field(default_factory=lambda: ["artifacts", "models"])
+
+    @field_validator("targets")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("duplicate targets")
+        return value

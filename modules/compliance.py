@@ -1,0 +1,28 @@
+"""Compliance frameworks the stack must satisfy."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator
+
+from modules.base import SpecModel
+
+Framework = Literal["gdpr", "lgpd"]
+Region = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{2,30}$")]
+
+
+class Compliance(SpecModel):
+    """Frameworks (presets of residency, CMK, retention and audit rules) and overrides."""
+
+    frameworks: list[Framework] = Field(default_factory=list)
+    allowed_regions: list[Region] = Field(default_factory=list)
+    retention_days: int = Field(default=365, ge=1, le=3650)
+
+    @field_validator("frameworks", "allowed_regions")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        duplicates = sorted({v for v in value if value.count(v) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate entries: {', '.join(duplicates)}")
+        return value

@@ -1,0 +1,11 @@
+"""Network exposure of the stack."""
+
+from __future__ import annotations
+
+from modules.base import SpecModel
+
+
+class Network(SpecModel):
+    """``private`` keeps every data path (training, endpoints, storage) off the internet."""
+
+    private: bool = True

@@ -1,0 +1,83 @@
+"""Where each cloud puts the stack. Only the cloud being built needs an entry."""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import StringConstraints, model_validator
+
+from modules.base import SpecModel, field_error
+from modules.compliance import Region
+
+Cloud = Literal["aws", "gcp", "azure"]
+CLOUDS: tuple[Cloud, ...] = ("aws", "gcp", "azure")
+
+
+class _RegionPair(SpecModel):
+    backup_field: ClassVar[str]
+
+    @model_validator(mode="after")
+    def _distinct_backup(self):  # type: ignore[no-untyped-def]
+        primary, backup = self.primary_region, self.backup_region
+        if backup is not None and backup == primary:
+            raise field_error(self.backup_field, "must differ from the primary region for cross-region recovery")
+        return self
+
+
+class AwsPlacement(_RegionPair):
+    """AWS region and the region that receives backup copies."""
+
+    region: Region
+    backup_region: Region | None = None
+    backup_field: ClassVar[str] = "backupRegion"
+
+    @property
+    def primary_region(self) -> str:
+        return self.region
+
+
+class GcpPlacement(_RegionPair):
+    """GCP project, region and backup region."""
+
+    project: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]
+    region: Region
+    backup_region: Region | None = None
+    backup_field: ClassVar[str] = "backupRegion"
+
+    @property
+    def primary_region(self) -> str:
+        return self.region
+
+
+class AzurePlacement(_RegionPair):
+    """Azure location and backup location."""
+
+    location: Region
+    backup_location: Region | None = None
+    backup_field: ClassVar[str] = "backupLocation"
+
+    @property
+    def primary_region(self) -> str:
+        return self.location
+
+    @property
+    def backup_region(self) -> str | None:
+        return self.backup_location
+
+
+class Placement(SpecModel):
+    """Placement per cloud; validated for every cloud given, used for the one built."""
+
+    aws: AwsPlacement | None = None
+    gcp: GcpPlacement | None = None
+    azure: AzurePlacement | None = None
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> "Placement":
+        if not (self.aws or self.gcp or self.azure):
+            raise ValueError("needs an entry for at least one cloud (aws, gcp or azure)")
+        return self
+
+    def for_cloud(self, cloud: Cloud) -> AwsPlacement | GcpPlacement | AzurePlacement | None:
+        """The placement of ``cloud``, or None when the spec gives none."""
+        return getattr(self, cloud)

@@ -1,0 +1,89 @@
+"""The whole stack: spec v1's root object."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from modules.access import Access
+from modules.backup import Backups
+from modules.base import SpecModel, field_error
+from modules.budget import Budget
+from modules.compliance import Compliance
+from modules.encryption import Encryption
+from modules.endpoint import Endpoint
+from modules.errors import SpecIssue
+from modules.metadata import Metadata
+from modules.network import Network
+from modules.placement import Cloud, Placement
+from modules.registry import Registry
+from modules.storage import Storage
+from modules.training import TrainingJob
+
+
+class Stack(SpecModel):
+    """A validated MLOps stack description. Missing sections get secure defaults."""
+
+    api_version: Literal["mlopskit/v1"]
+    kind: Literal["Stack"]
+    metadata: Metadata
+    compliance: Compliance = Field(default_factory=Compliance)
+    budget: Budget | None = None
+    placement: Placement
+    network: Network = Field(default_factory=Network)
+    encryption: Encryption = Field(default_factory=Encryption)
+    storage: Storage = Field(default_factory=Storage)
+    registry: Registry = Field(default_factory=Registry)
+    training: list[TrainingJob] = Field(default_factory=list)
+    endpoints: list[Endpoint] = Field(default_factory=list)
+    backups: Backups | None = None
+    access: Access = Field(default_factory=Access)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _backups_on_in_prod(cls, data: Any) -> Any:
+        # Backups default to on in prod: forgetting the section must not leave prod
+        # without recovery. Elsewhere an absent section means no backups.
+        if isinstance(data, dict) and "backups" not in data:
+            metadata = data.get("metadata")
+            environment = metadata.get("environment") if isinstance(metadata, dict) else getattr(metadata, "environment", None)
+            if environment == "prod":
+                data = {**data, "backups": Backups()}
+        return data
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> "Stack":
+        for field, items in (("training", self.training), ("endpoints", self.endpoints), ("access.roles", self.access.roles)):
+            seen: set[str] = set()
+            for index, item in enumerate(items):
+                if item.name in seen:
+                    raise field_error(f"{field}[{index}].name", "duplicate name '{name}'", name=item.name)
+                seen.add(item.name)
+        return self
+
+    @property
+    def name(self) -> str:
+        """The stack's resource name prefix (``credit-risk-prod``)."""
+        return self.metadata.prefix
+
+    @property
+    def is_prod(self) -> bool:
+        return self.metadata.environment == "prod"
+
+    def issues_for(self, cloud: Cloud) -> list[SpecIssue]:
+        """Problems that only matter when building on ``cloud`` (beyond model validation)."""
+        issues: list[SpecIssue] = []
+        placement = self.placement.for_cloud(cloud)
+        if placement is None:
+            return [SpecIssue(f"placement.{cloud}", f"required to build on {cloud}")]
+        if self.backups is not None and self.backups.cross_region and placement.backup_region is None:
+            issues.append(SpecIssue(f"placement.{cloud}.{placement.backup_field}", "required when backups.crossRegion is true"))
+        for kind, items in (("training", self.training), ("endpoints", self.endpoints)):
+            for index, item in enumerate(items):
+                if item.compute.instance_type_for(cloud) is None and not item.compute.generic:
+                    issues.append(SpecIssue(
+                        f"{kind}[{index}].compute.instanceType.{cloud}",
+                        f"required to build on {cloud} (or give a generic cpu/memoryGiB size)",
+                    ))
+        return issues

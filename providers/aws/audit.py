@@ -1,0 +1,81 @@
+"""Audit: a multi-region CloudTrail trail with log validation, KMS, and data events for
+the artifact bucket's objects and endpoint invocations, kept ``retentionDays``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_aws import cloudtrail
+
+from providers.aws.context import AwsContext
+from providers.aws.storage import expire, private_bucket
+
+TYPE = "mlopskit:aws:Audit"
+
+
+@dataclass(frozen=True)
+class AuditArgs:
+    """How long audit logs are kept."""
+
+    retention_days: int
+
+
+class Audit(pulumi.ComponentResource):
+    """CloudTrail trail and its bucket."""
+
+    def __init__(self, name: str, args: AuditArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE, name, None, opts)
+        trail_name = ctx.name("audit")
+        trail_arn = ctx.arn("cloudtrail", f"trail/{trail_name}")
+        bucket_name = ctx.account_id.apply(lambda a: f"{ctx.prefix}-audit-{a}")
+        bucket_arn = bucket_name.apply(lambda b: f"arn:aws:s3:::{b}")
+        condition = {"StringEquals": {"aws:SourceArn": trail_arn}}
+        self.bucket, policy = private_bucket(
+            f"{name}-logs",
+            bucket_name,
+            self,
+            key_arn=ctx.key_arn,
+            versioning=True,
+            protect=ctx.stack.is_prod,
+            extra_statements=[
+                {"Sid": "CloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                 "Action": "s3:GetBucketAcl", "Resource": bucket_arn, "Condition": condition},
+                {"Sid": "CloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                 "Action": "s3:PutObject",
+                 "Resource": pulumi.Output.concat(bucket_arn, "/AWSLogs/", ctx.account_id, "/*"),
+                 "Condition": {**condition, "StringEquals": {**condition["StringEquals"],
+                                                             "s3:x-amz-acl": "bucket-owner-full-control"}}},
+            ],
+        )
+        expire(f"{name}-logs", self.bucket, args.retention_days, self, expire_current=True)
+        selector = cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs
+        self.trail = cloudtrail.Trail(
+            f"{name}-trail",
+            name=trail_name,
+            s3_bucket_name=self.bucket.bucket,
+            kms_key_id=ctx.key_arn,
+            is_multi_region_trail=True,
+            include_global_service_events=True,
+            enable_log_file_validation=True,
+            advanced_event_selectors=[
+                cloudtrail.TrailAdvancedEventSelectorArgs(
+                    name="management events",
+                    field_selectors=[selector(field="eventCategory", equals=["Management"])]),
+                cloudtrail.TrailAdvancedEventSelectorArgs(
+                    name="artifact object access",
+                    field_selectors=[
+                        selector(field="eventCategory", equals=["Data"]),
+                        selector(field="resources.type", equals=["AWS::S3::Object"]),
+                        selector(field="resources.ARN", starts_withs=[pulumi.Output.concat(ctx.bucket_arn, "/")]),
+                    ]),
+                cloudtrail.TrailAdvancedEventSelectorArgs(
+                    name="endpoint invocations",
+                    field_selectors=[
+                        selector(field="eventCategory", equals=["Data"]),
+                        selector(field="resources.type", equals=["AWS::SageMaker::Endpoint"]),
+                    ]),
+            ],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+        )
+        self.register_outputs({"trailArn": self.trail.arn})

@@ -1,0 +1,92 @@
+"""What the AWS components share while one stack is built."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+
+from modules.errors import SpecIssue
+from modules.naming import logical
+from modules.placement import AwsPlacement
+from modules.stack import Stack
+
+
+@dataclass
+class AwsContext:
+    """Stack-wide facts and the outputs later components wire to (keys, buckets, roles).
+
+    Components fill the optional fields as they are built, in dependency order, so a
+    component only reads what an earlier one produced.
+    """
+
+    stack: Stack
+    placement: AwsPlacement
+    account_id: pulumi.Output[str]
+    provider: pulumi.ProviderResource
+    warnings: list[SpecIssue] = field(default_factory=list)
+    key_arn: pulumi.Output[str] | None = None
+    backup_key_arn: pulumi.Output[str] | None = None
+    bucket_name: pulumi.Output[str] | None = None
+    bucket_arn: pulumi.Output[str] | None = None
+    subnet_ids: list[pulumi.Output[str]] = field(default_factory=list)
+    security_group_ids: list[pulumi.Output[str]] = field(default_factory=list)
+    repository_arn: pulumi.Output[str] | None = None
+    repository_url: pulumi.Output[str] | None = None
+    model_group_arns: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    roles: dict[str, pulumi.Output[str]] = field(default_factory=dict)  # service role name -> ARN
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def region(self) -> str:
+        return self.placement.region
+
+    @property
+    def prefix(self) -> str:
+        return self.stack.name
+
+    def name(self, *parts: str) -> str:
+        """Deterministic logical (and, where AWS allows, physical) name."""
+        return logical(self.prefix, *parts)
+
+    def arn(self, service: str, resource: str, region: str | None = None) -> pulumi.Output[str]:
+        """ARN of a resource of this stack in this account (``region=""`` for global services)."""
+        where = self.region if region is None else region
+        return self.account_id.apply(lambda account: f"arn:aws:{service}:{where}:{account}:{resource}")
+
+    def opts(self, parent: pulumi.Resource | None = None, **kwargs: Any) -> pulumi.ResourceOptions:
+        """Options for a top-level component: this stack's explicit AWS provider."""
+        return pulumi.ResourceOptions(parent=parent, providers={"aws": self.provider}, **kwargs)
+
+    def warn(self, path: str, message: str) -> None:
+        """Record something AWS cannot honour as asked; shown by preview and `pulumi up`."""
+        self.warnings.append(SpecIssue(path, message))
+        pulumi.log.warn(f"{path}: {message}")
+
+
+def policy_json(statements: list[dict[str, Any]]) -> pulumi.Output[str]:
+    """An IAM policy document whose values may be Outputs."""
+    return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def service_trust(*services: str, account_id: pulumi.Output[str] | None = None) -> str | pulumi.Output[str]:
+    """Trust policy allowing only the given AWS service principals to assume a role.
+
+    With ``account_id`` the trust also requires the caller to act for this account
+    (``aws:SourceAccount``), which blocks the confused-deputy problem.
+    """
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": {"Service": list(services)},
+        "Action": "sts:AssumeRole",
+    }
+    if account_id is None:
+        return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    return account_id.apply(
+        lambda account: json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{**statement, "Condition": {"StringEquals": {"aws:SourceAccount": account}}}],
+        })
+    )

@@ -1,0 +1,146 @@
+"""Real-time endpoint: Model + EndpointConfiguration (+ shadow variant, data capture) +
+Endpoint whose updates are blue/green with the spec's traffic shifting and roll back
+automatically on the endpoint's own alarms."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_aws import sagemaker
+
+from modules.endpoint import Deployment, Endpoint as EndpointSpec
+from modules.provider import ResolvedModel
+from providers.aws.autoscaling import EndpointAutoscaling, EndpointAutoscalingArgs
+from providers.aws.context import AwsContext
+from providers.aws.monitoring import VARIANT, DriftMonitor, DriftMonitorArgs, EndpointMonitoring, EndpointMonitoringArgs
+
+TYPE = "mlopskit:aws:Endpoint"
+SHADOW_VARIANT = "shadow"
+MAX_WAIT_SECONDS = 3600  # SageMaker's limit on one traffic-shift wait interval
+_TIMEOUT_RANGE = (600, 14400)  # SageMaker's bounds on a whole blue/green deployment
+
+
+@dataclass(frozen=True)
+class EndpointArgs:
+    """The spec endpoint with what the provider resolved for it."""
+
+    endpoint: EndpointSpec
+    endpoint_name: str
+    instance_type: str
+    local_storage: bool  # NVMe instance store: SageMaker refuses a KMS key for such volumes
+    model: ResolvedModel | None  # None for source: artifact
+    monitor_image: str | None
+
+
+def deployment_config(deployment: Deployment, alarm_names: list[pulumi.Input[str]]) -> sagemaker.EndpointDeploymentConfigArgs:
+    """Blue/green for every strategy: the old fleet keeps serving until the new one has
+    taken its traffic and the alarms stayed quiet, which is what makes rollback safe."""
+    wait = deployment.wait_minutes * 60
+    size = lambda percent: {"type": "CAPACITY_PERCENT", "value": percent}  # noqa: E731
+    steps = 1
+    if deployment.strategy == "canary":
+        routing = sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationArgs(
+            type="CANARY", wait_interval_in_seconds=wait,
+            canary_size=sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationCanarySizeArgs(
+                **size(deployment.canary_percent)))
+        steps = 2
+    elif deployment.strategy == "linear":
+        routing = sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationArgs(
+            type="LINEAR", wait_interval_in_seconds=wait,
+            linear_step_size=sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationLinearStepSizeArgs(
+                **size(deployment.linear_step_percent)))
+        steps = math.ceil(100 / deployment.linear_step_percent)
+    else:
+        # all-at-once, blue-green and shadow shift all traffic at once; blue-green keeps
+        # the old fleet for the wait period (bake time) so a rollback is instant.
+        bake = wait if deployment.strategy == "blue-green" else 0
+        routing = sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationArgs(
+            type="ALL_AT_ONCE", wait_interval_in_seconds=bake)
+    low, high = _TIMEOUT_RANGE
+    timeout = min(high, max(low, steps * wait + 1800))
+    return sagemaker.EndpointDeploymentConfigArgs(
+        blue_green_update_policy=sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyArgs(
+            traffic_routing_configuration=routing,
+            termination_wait_in_seconds=min(wait, MAX_WAIT_SECONDS) if deployment.strategy == "blue-green" else 0,
+            maximum_execution_timeout_in_seconds=timeout,
+        ),
+        auto_rollback_configuration=sagemaker.EndpointDeploymentConfigAutoRollbackConfigurationArgs(
+            alarms=[sagemaker.EndpointDeploymentConfigAutoRollbackConfigurationAlarmArgs(alarm_name=n) for n in alarm_names],
+        ) if deployment.auto_rollback and alarm_names else None,
+    )
+
+
+class Endpoint(pulumi.ComponentResource):
+    """One spec endpoint on SageMaker, with its monitoring and autoscaling children."""
+
+    def __init__(self, name: str, args: EndpointArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE, name, None, opts)
+        spec = args.endpoint
+        child = pulumi.ResourceOptions(parent=self)
+        self.monitoring = EndpointMonitoring(
+            f"{name}-monitoring", EndpointMonitoringArgs(spec, args.endpoint_name), ctx, child)
+        if args.model is not None:
+            container = sagemaker.ModelPrimaryContainerArgs(model_package_name=args.model.reference)
+        else:
+            container = sagemaker.ModelPrimaryContainerArgs(image=spec.model.image, model_data_url=spec.model.artifact_uri)
+        # Model and configuration names are left to Pulumi's auto-naming: both are
+        # immutable, and a fresh name lets an update create the new one before the
+        # endpoint switches to it (create-before-delete).
+        self.model = sagemaker.Model(
+            f"{name}-model",
+            execution_role_arn=ctx.roles["inference"],
+            primary_container=container,
+            enable_network_isolation=True,
+            vpc_config=sagemaker.ModelVpcConfigArgs(subnets=ctx.subnet_ids, security_group_ids=ctx.security_group_ids)
+            if ctx.subnet_ids else None,
+            opts=child,
+        )
+        variant = lambda variant_cls, variant_name, count, weight: variant_cls(  # noqa: E731
+            variant_name=variant_name, model_name=self.model.name, instance_type=args.instance_type,
+            initial_instance_count=count, initial_variant_weight=weight)
+        shadow = None
+        if spec.deployment.strategy == "shadow":
+            # SageMaker copies to the shadow variant the share of requests given by its
+            # weight relative to the production variant's (1.0): mirrorPercent / 100.
+            shadow = [variant(sagemaker.EndpointConfigurationShadowProductionVariantArgs, SHADOW_VARIANT, 1,
+                              spec.deployment.mirror_percent / 100)]
+        capture = spec.data_capture
+        self.config = sagemaker.EndpointConfiguration(
+            f"{name}-config",
+            production_variants=[variant(sagemaker.EndpointConfigurationProductionVariantArgs, VARIANT,
+                                         spec.autoscaling.min_instances, 1.0)],
+            shadow_production_variants=shadow,
+            kms_key_arn=ctx.key_arn if not args.local_storage else None,
+            data_capture_config=sagemaker.EndpointConfigurationDataCaptureConfigArgs(
+                enable_capture=True,
+                initial_sampling_percentage=capture.sampling_percent,
+                destination_s3_uri=pulumi.Output.concat("s3://", ctx.bucket_name, f"/data-capture/{spec.name}"),
+                kms_key_id=ctx.key_arn,
+                capture_options=[
+                    sagemaker.EndpointConfigurationDataCaptureConfigCaptureOptionArgs(capture_mode="Input"),
+                    sagemaker.EndpointConfigurationDataCaptureConfigCaptureOptionArgs(capture_mode="Output"),
+                ],
+            ) if capture.enabled else None,
+            opts=child,
+        )
+        self.endpoint = sagemaker.Endpoint(
+            f"{name}-endpoint",
+            name=args.endpoint_name,
+            endpoint_config_name=self.config.name,
+            deployment_config=deployment_config(spec.deployment, [a.name for a in self.monitoring.alarms]),
+            opts=child,
+        )
+        after_endpoint = pulumi.ResourceOptions(parent=self, depends_on=[self.endpoint])
+        self.autoscaling = EndpointAutoscaling(
+            f"{name}-autoscaling",
+            EndpointAutoscalingArgs(spec.autoscaling, args.endpoint_name, VARIANT),
+            ctx,
+            after_endpoint,
+        )
+        self.drift = None
+        if spec.monitoring.drift is not None and args.monitor_image is not None:
+            self.drift = DriftMonitor(f"{name}-drift", DriftMonitorArgs(spec, args.endpoint_name, args.monitor_image),
+                                      ctx, after_endpoint)
+        self.register_outputs({"endpointName": self.endpoint.name, "alarms": [a.name for a in self.monitoring.alarms]})

@@ -1,0 +1,155 @@
+"""IAM: one role per workload (training, serving, pipeline, scheduler, monitoring, backup)
+and one per ``access.roles`` entry, each with inline least-privilege policies."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi_aws import iam
+
+from modules.access import AccessRole
+from providers.aws.context import AwsContext, policy_json, service_trust
+from providers.aws.permissions import StackArns, statements
+
+TYPE = "mlopskit:aws:Identity"
+ROLE_TAG = "mlopskit-role"
+
+_ECR_PULL = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]
+_ENI = [
+    "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
+    "ec2:DeleteNetworkInterfacePermission", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
+    "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
+]
+
+
+@dataclass(frozen=True)
+class IdentityArgs:
+    """The stack ARNs statements are scoped to, and the human/CI roles of the spec."""
+
+    arns: StackArns
+    access_roles: tuple[AccessRole, ...]
+    private: bool
+    backups: bool
+
+
+class Identity(pulumi.ComponentResource):
+    """Roles for the stack's workloads and people. No managed ``*FullAccess`` policy, no
+    wildcard action: every statement comes from ``permissions.statements`` or below."""
+
+    def __init__(self, name: str, args: IdentityArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE, name, None, opts)
+        self._base = name
+        a = args.arns
+        bucket_objects = lambda prefix: pulumi.Output.concat(a.bucket, "/", prefix, "*")  # noqa: E731
+        kms = [{"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": a.key}] if a.key else []
+        runtime = [
+            {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+            {"Effect": "Allow", "Action": _ECR_PULL, "Resource": a.repository},
+            {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+             "Resource": a.log_groups},
+            {"Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*",
+             "Condition": {"StringLike": {"cloudwatch:namespace": ["/aws/sagemaker/*", "aws/sagemaker/*"]}}},
+            *kms,
+        ]
+        if args.private:
+            runtime.append({"Effect": "Allow", "Action": _ENI, "Resource": "*"})
+        sagemaker_trust = service_trust("sagemaker.amazonaws.com", account_id=ctx.account_id)
+
+        self.training = self._role(ctx, "training", sagemaker_trust, [
+            *statements("artifacts.read", a),
+            {"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
+             "Resource": [bucket_objects("models/"), bucket_objects("checkpoints/")]},
+            *runtime,
+        ])
+        self.inference = self._role(ctx, "inference", sagemaker_trust, [
+            {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": bucket_objects("models/")},
+            {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": bucket_objects("data-capture/")},
+            {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackage"], "Resource": list(a.model_packages)},
+            *runtime,
+        ])
+        self.monitoring = self._role(ctx, "monitoring", sagemaker_trust, [
+            {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": bucket_objects("data-capture/")},
+            {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": a.bucket},
+            {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": bucket_objects("monitoring/")},
+            *runtime,
+        ])
+        self.pipeline = self._role(ctx, "pipeline", sagemaker_trust, [
+            # Pipeline steps name their training jobs pipelines-<execution>-<step>.
+            {"Effect": "Allow", "Action": ["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob",
+                                           "sagemaker:StopTrainingJob", "sagemaker:AddTags"],
+             "Resource": [a.training_jobs, ctx.arn("sagemaker", "training-job/pipelines-*")]},
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": a.training_role,
+             "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}},
+        ])
+        self.scheduler = self._role(ctx, "scheduler", service_trust("scheduler.amazonaws.com", account_id=ctx.account_id), [
+            {"Effect": "Allow", "Action": "sagemaker:StartPipelineExecution", "Resource": list(a.pipelines)},
+        ]) if a.pipelines else None
+        self.backup = iam.Role(
+            f"{name}-backup",
+            name=ctx.name("backup"),
+            assume_role_policy=service_trust("backup.amazonaws.com"),
+            # AWS Backup's own service-role policies: scoped to backup operations, not FullAccess.
+            managed_policy_arns=[
+                "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+                "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+                "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup",
+                "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore",
+            ],
+            opts=pulumi.ResourceOptions(parent=self),
+        ) if args.backups else None
+        self.access = {role.name: self._access_role(ctx, index, role, a) for index, role in enumerate(args.access_roles)}
+        ctx.roles.update({
+            "training": self.training.arn, "inference": self.inference.arn, "monitoring": self.monitoring.arn,
+            "pipeline": self.pipeline.arn,
+            **({"scheduler": self.scheduler.arn} if self.scheduler else {}),
+            **({"backup": self.backup.arn} if self.backup else {}),
+        })
+        self.register_outputs({"roles": dict(ctx.roles), "accessRoles": {k: r.arn for k, r in self.access.items()}})
+
+    def _role(self, ctx: AwsContext, purpose: str, trust: Any, policy: list[dict[str, Any]]) -> iam.Role:
+        return iam.Role(
+            f"{self._base}-{purpose}",
+            name=ctx.name(purpose),
+            assume_role_policy=trust,
+            inline_policies=[iam.RoleInlinePolicyArgs(name=purpose, policy=policy_json(policy))],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _access_role(self, ctx: AwsContext, index: int, role: AccessRole, arns: StackArns) -> iam.Role:
+        grants = [s for permission in role.permissions for s in statements(permission, arns)]
+        workloads = [p.split(":", 1)[1] for p in role.principals if p.startswith("serviceAccount:")]
+        people = [p for p in role.principals if not p.startswith("serviceAccount:")]
+        if people:
+            ctx.warn(
+                f"access.roles[{index}].principals",
+                f"AWS binds people through IAM Identity Center: the role trusts principals tagged "
+                f"{ROLE_TAG}={role.name}; assign that tag to {', '.join(people)} in the permission set",
+            )
+        trust = ctx.account_id.apply(lambda account: json.dumps({"Version": "2012-10-17", "Statement": [
+            {
+                "Sid": "TaggedPrincipals",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                "Action": ["sts:AssumeRole", "sts:TagSession"],
+                "Condition": {"StringEquals": {f"aws:PrincipalTag/{ROLE_TAG}": role.name}},
+            },
+            *([{
+                "Sid": "Workloads",
+                "Effect": "Allow",
+                "Principal": {"AWS": [f"arn:aws:iam::{account}:role/{w}" for w in workloads]},
+                "Action": "sts:AssumeRole",
+            }] if workloads else []),
+        ]}))
+        return iam.Role(
+            f"{self._base}-access-{role.name}",
+            name=ctx.name("access", role.name),
+            description=f"mlopskit access role {role.name}: {', '.join(role.permissions)}",
+            assume_role_policy=trust,
+            max_session_duration=3600,
+            inline_policies=[iam.RoleInlinePolicyArgs(name="permissions", policy=policy_json(grants))] if grants else [],
+            tags={ROLE_TAG: role.name},
+            opts=pulumi.ResourceOptions(parent=self),
+        )

@@ -1,0 +1,36 @@
+"""SageMaker framework image URIs, from the offline catalog extracted from sagemaker-core.
+
+The kit reads the catalog's CSV rather than depending on the SageMaker SDK: sagemaker-core
+pulls pandas, scipy and more, all for a lookup table.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+CATALOG = Path(__file__).resolve().parent.parent / "catalog" / "aws_images.csv"
+
+
+@lru_cache(maxsize=1)
+def _rows() -> dict[tuple[str, str, str, str], tuple[str, str, str]]:
+    with CATALOG.open(newline="", encoding="utf-8") as handle:
+        return {
+            (r["image"], r["scope"], r["version"], r["region"]): (r["account"], r["repository"], r["tag"])
+            for r in csv.DictReader(handle)
+        }
+
+
+def image_uri(image: str, scope: str, version: str, region: str) -> str | None:
+    """``<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>``, or None if not catalogued."""
+    row = _rows().get((image, scope, version, region))
+    if row is None:
+        return None
+    account, repository, tag = row
+    return f"{account}.dkr.ecr.{region}.amazonaws.com/{repository}:{tag}"
+
+
+def versions(image: str, scope: str) -> list[str]:
+    """Catalogued versions of a framework image."""
+    return sorted({v for (i, s, v, _r) in _rows() if i == image and s == scope})

@@ -1,0 +1,150 @@
+"""Endpoint monitoring: CloudWatch alarms on latency and error rate, an SNS topic with the
+``notify`` subscriptions, and (``monitoring.drift``) a SageMaker data-quality schedule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_aws import cloudwatch, sagemaker, sns
+
+from modules.endpoint import Endpoint
+from providers.aws.context import AwsContext
+
+TYPE = "mlopskit:aws:EndpointMonitoring"
+DRIFT_TYPE = "mlopskit:aws:DriftMonitor"
+VARIANT = "primary"
+_SCHEDULES = {"hourly": "cron(0 * ? * * *)", "daily": "cron(0 0 ? * * *)"}
+
+
+@dataclass(frozen=True)
+class EndpointMonitoringArgs:
+    """The spec endpoint and its (deterministic) SageMaker endpoint name."""
+
+    endpoint: Endpoint
+    endpoint_name: str
+
+
+class EndpointMonitoring(pulumi.ComponentResource):
+    """Alarms exist before the endpoint: the endpoint's auto-rollback configuration names
+    them, so a deployment that trips one is rolled back by SageMaker itself."""
+
+    def __init__(self, name: str, args: EndpointMonitoringArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        spec = args.endpoint
+        self.topic = sns.Topic(f"{name}-alarms", name=f"{args.endpoint_name}-alarms",
+                               kms_master_key_id=ctx.key_arn if ctx.key_arn is not None else "alias/aws/sns",
+                               opts=child)
+        for address in spec.monitoring.notify:
+            sns.TopicSubscription(f"{name}-notify-{address}", topic=self.topic.arn, protocol="email",
+                                  endpoint=address, opts=child)
+        dimensions = {"EndpointName": args.endpoint_name, "VariantName": VARIANT}
+        alarms = spec.monitoring.alarms
+        self.alarms: list[cloudwatch.MetricAlarm] = []
+        if alarms.latency_p99_ms is not None:
+            self.alarms.append(cloudwatch.MetricAlarm(
+                f"{name}-latency-p99",
+                name=f"{args.endpoint_name}-latency-p99",
+                alarm_description=f"p99 model latency above {alarms.latency_p99_ms} ms",
+                namespace="AWS/SageMaker",
+                metric_name="ModelLatency",
+                extended_statistic="p99",
+                dimensions=dimensions,
+                period=60,
+                evaluation_periods=3,
+                datapoints_to_alarm=2,
+                # ModelLatency is reported in microseconds.
+                threshold=alarms.latency_p99_ms * 1000,
+                comparison_operator="GreaterThanThreshold",
+                treat_missing_data="notBreaching",
+                alarm_actions=[self.topic.arn],
+                ok_actions=[self.topic.arn],
+                opts=child,
+            ))
+        if alarms.error_rate_percent is not None:
+            metric = lambda query_id, metric_name: cloudwatch.MetricAlarmMetricQueryArgs(  # noqa: E731
+                id=query_id,
+                metric=cloudwatch.MetricAlarmMetricQueryMetricArgs(
+                    namespace="AWS/SageMaker", metric_name=metric_name, dimensions=dimensions, period=60, stat="Sum"),
+            )
+            self.alarms.append(cloudwatch.MetricAlarm(
+                f"{name}-error-rate",
+                name=f"{args.endpoint_name}-error-rate",
+                alarm_description=f"5xx error rate above {alarms.error_rate_percent:g}%",
+                metric_queries=[
+                    metric("errors", "Invocation5XXErrors"),
+                    metric("invocations", "Invocations"),
+                    cloudwatch.MetricAlarmMetricQueryArgs(
+                        id="rate", expression="IF(invocations > 0, 100 * errors / invocations, 0)",
+                        label="5xx error rate (%)", return_data=True),
+                ],
+                evaluation_periods=3,
+                datapoints_to_alarm=2,
+                threshold=alarms.error_rate_percent,
+                comparison_operator="GreaterThanThreshold",
+                treat_missing_data="notBreaching",
+                alarm_actions=[self.topic.arn],
+                ok_actions=[self.topic.arn],
+                opts=child,
+            ))
+        self.register_outputs({"topicArn": self.topic.arn, "alarms": [a.name for a in self.alarms]})
+
+
+@dataclass(frozen=True)
+class DriftMonitorArgs:
+    """Drift schedule of one endpoint and the model-monitor image for the region."""
+
+    endpoint: Endpoint
+    endpoint_name: str
+    image_uri: str
+
+
+class DriftMonitor(pulumi.ComponentResource):
+    """A data-quality job over the captured data on the drift schedule. Until a baseline is
+    suggested (day-2 tooling), the job records statistics; with one it reports violations."""
+
+    def __init__(self, name: str, args: DriftMonitorArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(DRIFT_TYPE, name, None, opts)
+        drift = args.endpoint.monitoring.drift
+        assert drift is not None
+        network = sagemaker.DataQualityJobDefinitionNetworkConfigArgs(
+            enable_inter_container_traffic_encryption=True,
+            enable_network_isolation=True,
+            vpc_config=sagemaker.DataQualityJobDefinitionNetworkConfigVpcConfigArgs(
+                subnets=ctx.subnet_ids, security_group_ids=ctx.security_group_ids) if ctx.subnet_ids else None,
+        )
+        self.job = sagemaker.DataQualityJobDefinition(
+            f"{name}-job",
+            name=f"{args.endpoint_name}-drift",
+            role_arn=ctx.roles["monitoring"],
+            data_quality_app_specification=sagemaker.DataQualityJobDefinitionDataQualityAppSpecificationArgs(
+                image_uri=args.image_uri),
+            data_quality_job_input=sagemaker.DataQualityJobDefinitionDataQualityJobInputArgs(
+                endpoint_input=sagemaker.DataQualityJobDefinitionDataQualityJobInputEndpointInputArgs(
+                    endpoint_name=args.endpoint_name, local_path="/opt/ml/processing/input/endpoint")),
+            data_quality_job_output_config=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigArgs(
+                kms_key_id=ctx.key_arn,
+                monitoring_outputs=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsArgs(
+                    s3_output=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsS3OutputArgs(
+                        s3_uri=pulumi.Output.concat("s3://", ctx.bucket_name, f"/monitoring/{args.endpoint.name}/"),
+                        local_path="/opt/ml/processing/output"))),
+            job_resources=sagemaker.DataQualityJobDefinitionJobResourcesArgs(
+                cluster_config=sagemaker.DataQualityJobDefinitionJobResourcesClusterConfigArgs(
+                    instance_count=1, instance_type="ml.m5.xlarge", volume_size_in_gb=20, volume_kms_key_id=ctx.key_arn)),
+            network_config=network,
+            stopping_condition=sagemaker.DataQualityJobDefinitionStoppingConditionArgs(max_runtime_in_seconds=3600),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.schedule = sagemaker.MonitoringSchedule(
+            f"{name}-schedule",
+            name=f"{args.endpoint_name}-drift",
+            monitoring_schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigArgs(
+                monitoring_type="DataQuality",
+                monitoring_job_definition_name=self.job.name,
+                schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigScheduleConfigArgs(
+                    schedule_expression=_SCHEDULES[drift.schedule]),
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs({"schedule": self.schedule.name})

@@ -1,0 +1,77 @@
+"""Private networking: a VPC with no internet route, reaching AWS APIs via VPC endpoints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_aws import ec2
+
+from providers.aws.context import AwsContext
+
+TYPE = "mlopskit:aws:PrivateNetwork"
+CIDR = "10.42.0.0/16"
+# Interface endpoints SageMaker training and hosting need when they have no internet path.
+_INTERFACE_SERVICES = ("sagemaker.api", "sagemaker.runtime", "ecr.api", "ecr.dkr", "logs", "sts", "monitoring", "kms")
+
+
+@dataclass(frozen=True)
+class PrivateNetworkArgs:
+    """Availability zones to spread subnets over (two, for endpoint high availability)."""
+
+    zones: tuple[str, ...]
+
+
+class PrivateNetwork(pulumi.ComponentResource):
+    """VPC, private subnets, a security group allowing HTTPS inside the VPC only, endpoints."""
+
+    def __init__(self, name: str, args: PrivateNetworkArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.vpc = ec2.Vpc(f"{name}-vpc", cidr_block=CIDR, enable_dns_hostnames=True, enable_dns_support=True,
+                           tags={"Name": f"{name}-vpc"}, opts=child)
+        self.subnets = [
+            ec2.Subnet(
+                f"{name}-private-{zone[-1]}",
+                vpc_id=self.vpc.id,
+                availability_zone=zone,
+                cidr_block=f"10.42.{index * 16}.0/20",
+                map_public_ip_on_launch=False,
+                tags={"Name": f"{name}-private-{zone[-1]}"},
+                opts=child,
+            )
+            for index, zone in enumerate(args.zones)
+        ]
+        self.route_table = ec2.RouteTable(f"{name}-private-rt", vpc_id=self.vpc.id, opts=child)
+        for subnet, zone in zip(self.subnets, args.zones):
+            ec2.RouteTableAssociation(f"{name}-private-{zone[-1]}-rt", subnet_id=subnet.id,
+                                      route_table_id=self.route_table.id, opts=child)
+        self.security_group = ec2.SecurityGroup(
+            f"{name}-sg",
+            vpc_id=self.vpc.id,
+            description="mlopskit: HTTPS within the VPC only",
+            ingress=[ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=443, to_port=443, cidr_blocks=[CIDR],
+                                                  description="HTTPS from inside the VPC")],
+            egress=[ec2.SecurityGroupEgressArgs(protocol="tcp", from_port=443, to_port=443, cidr_blocks=[CIDR],
+                                                description="HTTPS to VPC endpoints")],
+            opts=child,
+        )
+        # S3 is reached through a gateway endpoint (no data-processing charge); the
+        # security group's egress to the S3 prefix list is added for it.
+        s3 = ec2.VpcEndpoint(f"{name}-s3", vpc_id=self.vpc.id, service_name=f"com.amazonaws.{ctx.region}.s3",
+                             vpc_endpoint_type="Gateway", route_table_ids=[self.route_table.id], opts=child)
+        ec2.SecurityGroupRule(f"{name}-sg-s3", type="egress", protocol="tcp", from_port=443, to_port=443,
+                              security_group_id=self.security_group.id, prefix_list_ids=[s3.prefix_list_id],
+                              description="HTTPS to S3 via the gateway endpoint", opts=child)
+        for service in _INTERFACE_SERVICES:
+            ec2.VpcEndpoint(
+                f"{name}-{service.replace('.', '-')}",
+                vpc_id=self.vpc.id,
+                service_name=f"com.amazonaws.{ctx.region}.{service}",
+                vpc_endpoint_type="Interface",
+                private_dns_enabled=True,
+                subnet_ids=[s.id for s in self.subnets],
+                security_group_ids=[self.security_group.id],
+                opts=child,
+            )
+        self.register_outputs({"vpcId": self.vpc.id, "subnetIds": [s.id for s in self.subnets]})

@@ -1,0 +1,134 @@
+"""Artifact storage: a versioned, KMS-encrypted, private, TLS-only bucket with access logs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_aws import s3
+
+from providers.aws.context import AwsContext, policy_json
+
+TYPE = "mlopskit:aws:ArtifactStore"
+
+
+def expire(name: str, bucket: s3.Bucket, days: int, parent: pulumi.Resource, *, expire_current: bool) -> None:
+    """Retention: noncurrent versions (and, for logs, current objects) expire after ``days``."""
+    rule = s3.BucketLifecycleConfigurationRuleArgs(
+        id="retention",
+        status="Enabled",
+        filter=s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=""),
+        noncurrent_version_expiration=s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+            noncurrent_days=days),
+        expiration=s3.BucketLifecycleConfigurationRuleExpirationArgs(days=days) if expire_current else None,
+        abort_incomplete_multipart_upload=s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+            days_after_initiation=7),
+    )
+    s3.BucketLifecycleConfiguration(f"{name}-lifecycle", bucket=bucket.id, rules=[rule],
+                                    opts=pulumi.ResourceOptions(parent=parent))
+
+
+@dataclass(frozen=True)
+class ArtifactStoreArgs:
+    """Versioning, retention of noncurrent versions and the key (None = SSE-S3)."""
+
+    versioning: bool
+    retention_days: int
+    key_arn: pulumi.Output[str] | None
+
+
+def private_bucket(
+    name: str,
+    bucket: pulumi.Input[str],
+    parent: pulumi.Resource,
+    *,
+    key_arn: pulumi.Input[str] | None,
+    versioning: bool,
+    protect: bool,
+    region: str | None = None,
+    extra_statements: list[dict] | None = None,
+) -> tuple[s3.Bucket, s3.BucketPolicy]:
+    """A bucket and its policy, with the baseline every stack bucket shares: owner-enforced, no public
+    access, default encryption (SSE-KMS with the stack key, else SSE-S3), optional
+    versioning, and a policy denying any request not made over TLS."""
+    child = pulumi.ResourceOptions(parent=parent)
+    resource = s3.Bucket(name, bucket=bucket, region=region, opts=pulumi.ResourceOptions(parent=parent, protect=protect))
+    s3.BucketOwnershipControls(f"{name}-ownership", bucket=resource.id, region=region,
+                               rule=s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=child)
+    block = s3.BucketPublicAccessBlock(f"{name}-public-access", bucket=resource.id, region=region, block_public_acls=True,
+                                       block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True,
+                                       opts=child)
+    default = (
+        s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+            sse_algorithm="aws:kms", kms_master_key_id=key_arn)
+        if key_arn is not None
+        else s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(sse_algorithm="AES256")
+    )
+    s3.BucketServerSideEncryptionConfiguration(
+        f"{name}-encryption", bucket=resource.id, region=region,
+        rules=[s3.BucketServerSideEncryptionConfigurationRuleArgs(
+            apply_server_side_encryption_by_default=default, bucket_key_enabled=key_arn is not None)],
+        opts=child,
+    )
+    s3.BucketVersioning(
+        f"{name}-versioning", bucket=resource.id, region=region,
+        versioning_configuration=s3.BucketVersioningVersioningConfigurationArgs(
+            status="Enabled" if versioning else "Suspended"),
+        opts=child,
+    )
+    statements = [{
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [resource.arn, pulumi.Output.concat(resource.arn, "/*")],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }, *(extra_statements or [])]
+    # Applied after the public access block so a policy can never briefly open the bucket.
+    policy = s3.BucketPolicy(f"{name}-policy", bucket=resource.id, region=region, policy=policy_json(statements),
+                             opts=pulumi.ResourceOptions(parent=parent, depends_on=[block]))
+    return resource, policy
+
+
+class ArtifactStore(pulumi.ComponentResource):
+    """The artifact bucket (datasets, code, models, captured data) and its access-log bucket."""
+
+    def __init__(self, name: str, args: ArtifactStoreArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE, name, None, opts)
+        protect = ctx.stack.is_prod
+        retention = ctx.stack.compliance.retention_days
+        # S3 server access logs can only be delivered to SSE-S3 buckets, hence no KMS here.
+        self.logs, _ = private_bucket(
+            f"{name}-access-logs",
+            ctx.account_id.apply(lambda a: f"{ctx.prefix}-access-logs-{a}"),
+            self,
+            key_arn=None,
+            versioning=True,
+            protect=protect,
+            extra_statements=[{
+                "Sid": "S3ServerAccessLogs",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": ctx.account_id.apply(lambda a: f"arn:aws:s3:::{ctx.prefix}-access-logs-{a}/*"),
+                "Condition": {"StringEquals": {"aws:SourceAccount": ctx.account_id}},
+            }],
+        )
+        expire(f"{name}-access-logs", self.logs, retention, self, expire_current=True)
+        self.bucket, _ = private_bucket(
+            f"{name}-bucket",
+            ctx.account_id.apply(lambda a: f"{ctx.prefix}-artifacts-{a}"),
+            self,
+            key_arn=args.key_arn,
+            versioning=args.versioning,
+            protect=protect,
+        )
+        expire(f"{name}-bucket", self.bucket, args.retention_days, self, expire_current=False)
+        s3.BucketLogging(
+            f"{name}-logging",
+            bucket=self.bucket.id,
+            target_bucket=self.logs.id,
+            target_prefix="artifacts/",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs({"bucket": self.bucket.bucket, "logsBucket": self.logs.bucket})

@@ -1,0 +1,1 @@
+"""Offline, dated catalogs (data files) and the thin modules that read them."""
