@@ -6,7 +6,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import Field, StringConstraints, field_validator
 
-from modules.base import NAME_PATTERN, SpecModel
+from modules.base import reject_duplicates, NAME_PATTERN, SpecModel
 
 Permission = Literal[
     "artifacts.read",
@@ -34,13 +34,7 @@ class AccessRole(SpecModel):
     principals: list[Principal] = Field(default_factory=list)
     permissions: list[Permission] = Field(min_length=1)
 
-    @field_validator("permissions", "principals")
-    @classmethod
-    def _unique(cls, value: list[str]) -> list[str]:
-        duplicates = sorted({v for v in value if value.count(v) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate entries: {', '.join(duplicates)}")
-        return value
+    _unique = field_validator("permissions", "principals")(reject_duplicates)
 
 
 class Access(SpecModel):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from modules.base import SpecModel
+from modules.base import reject_duplicates, SpecModel
 
 BackupTarget = Literal["artifacts", "models", "containers"]
 
@@ -19,9 +19,4 @@ class Backups(SpecModel):
     cross_region: bool = True
     targets: list[BackupTarget] = Field(default_factory=lambda: ["artifacts", "models"])
 
-    @field_validator("targets")
-    @classmethod
-    def _unique(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("duplicate targets")
-        return value
+    _unique = field_validator("targets")(reject_duplicates)

@@ -41,6 +41,14 @@ def field_error(field: str, message: str, **context: Any) -> PydanticCustomError
     return PydanticCustomError("mlopskit_field", message, {"field": field, **context})
 
 
+def reject_duplicates(value: list[Any]) -> list[Any]:
+    """Field validator for lists whose entries must be unique (regions, permissions...)."""
+    duplicates = sorted({str(v) for v in value if value.count(v) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate entries: {', '.join(duplicates)}")
+    return value
+
+
 def _email(value: str) -> str:
     if not _EMAIL.match(value):
         raise PydanticCustomError("email", "not an email address: '{value}'", {"value": value})

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
-from modules.base import SpecModel
+from modules.base import reject_duplicates, SpecModel
 
 Framework = Literal["gdpr", "lgpd"]
 Region = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{2,30}$")]
@@ -19,10 +19,4 @@ class Compliance(SpecModel):
     allowed_regions: list[Region] = Field(default_factory=list)
     retention_days: int = Field(default=365, ge=1, le=3650)
 
-    @field_validator("frameworks", "allowed_regions")
-    @classmethod
-    def _unique(cls, value: list[str]) -> list[str]:
-        duplicates = sorted({v for v in value if value.count(v) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate entries: {', '.join(duplicates)}")
-        return value
+    _unique = field_validator("frameworks", "allowed_regions")(reject_duplicates)
