@@ -1,0 +1,65 @@
+"""Container images: an Artifact Registry Docker repository with CMEK and immutable tags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+from pulumi_gcp import artifactregistry
+
+from providers.gcp.context import Grant, child, role_suffix
+
+TYPE = "mlopskit:gcp:ContainerRegistry"
+
+
+@dataclass
+class ContainerRegistryArgs:
+    """Inputs of the ContainerRegistry component."""
+
+    prefix: str
+    project: str
+    region: str
+    kms_key: pulumi.Input[str] | None
+    immutable_tags: bool  # registry.containers.immutableTags
+    scan_on_push: bool  # registry.containers.scanOnPush
+    protect: bool
+    grants: list[Grant] = field(default_factory=list)
+
+
+class ContainerRegistry(pulumi.ComponentResource):
+    """The stack's image repository; ``url`` is the ``docker push`` prefix."""
+
+    url: pulumi.Output[str]
+
+    def __init__(self, name: str, args: ContainerRegistryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE, name, None, opts)
+        repository_id = f"{args.prefix}-images"
+        repo = artifactregistry.Repository(
+            f"{args.prefix}-images-repository",
+            repository_id=repository_id,
+            project=args.project,
+            location=args.region,
+            format="DOCKER",
+            description=f"Container images of {args.prefix} (mlopskit)",
+            kms_key_name=args.kms_key,
+            docker_config=artifactregistry.RepositoryDockerConfigArgs(immutable_tags=args.immutable_tags),
+            # INHERITED scans every pushed image once the Container Scanning API is on
+            # (Artifact Analysis); DISABLED switches scanning off for this repository only.
+            vulnerability_scanning_config=artifactregistry.RepositoryVulnerabilityScanningConfigArgs(
+                enablement_config="INHERITED" if args.scan_on_push else "DISABLED"
+            ),
+            opts=child(self, protect=args.protect),
+        )
+        for grant in args.grants:
+            artifactregistry.RepositoryIamMember(
+                f"{args.prefix}-images-{grant.key}-{role_suffix(grant.role)}",
+                project=args.project,
+                location=args.region,
+                repository=repo.name,
+                role=grant.role,
+                member=grant.member,
+                opts=child(self),
+            )
+        self.repository = repo
+        self.url = pulumi.Output.concat(args.region, "-docker.pkg.dev/", args.project, "/", repository_id)
+        self.register_outputs({"repositoryId": repo.id, "url": self.url})

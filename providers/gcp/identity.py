@@ -1,0 +1,216 @@
+"""Identity: service accounts per workload and per access role, and least-privilege grants.
+
+The abstract permissions map to predefined roles granted on the resource (bucket,
+repository, endpoint) by the component owning that resource; this component only
+creates the accounts, the narrow custom roles Vertex needs, and the few grants that
+have no resource to live on. Vertex AI models and custom jobs have no resource-level
+IAM, so those permissions become narrow custom roles on the project (and a warning
+says so). Basic roles (owner/editor/viewer) and ``roles/aiplatform.admin`` are never used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+from pulumi_gcp import projects, serviceaccount
+
+from modules.access import AccessRole
+from modules.errors import SpecIssue
+from modules.naming import short_hash
+from providers.gcp.context import Grant, child, role_suffix
+
+TYPE = "mlopskit:gcp:Identity"
+
+# Custom roles: only the Vertex permissions each abstract permission needs.
+CUSTOM_ROLES: dict[str, tuple[str, ...]] = {
+    "endpointInvoker": ("aiplatform.endpoints.get", "aiplatform.endpoints.predict"),
+    "endpointDeployer": (
+        "aiplatform.endpoints.get",
+        "aiplatform.endpoints.deploy",
+        "aiplatform.endpoints.undeploy",
+        "aiplatform.endpoints.update",
+    ),
+    "modelReader": ("aiplatform.models.get", "aiplatform.models.list"),
+    "modelRegistrar": ("aiplatform.models.get", "aiplatform.models.list", "aiplatform.models.upload"),
+    "modelPromoter": ("aiplatform.models.get", "aiplatform.models.list", "aiplatform.models.update"),
+    "trainingSubmitter": (
+        "aiplatform.customJobs.create",
+        "aiplatform.customJobs.get",
+        "aiplatform.customJobs.list",
+        "aiplatform.customJobs.cancel",
+    ),
+}
+
+# permission -> (scope, role). Scopes: artifacts/backups bucket, repository, endpoint,
+# project (no resource-level IAM exists), training-sa/serving-sa (act as the workload).
+PERMISSION_GRANTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "artifacts.read": (("artifacts", "roles/storage.objectViewer"),),
+    "artifacts.write": (("artifacts", "roles/storage.objectUser"),),
+    "models.read": (("project", "custom:modelReader"),),
+    "models.register": (("project", "custom:modelRegistrar"),),
+    "models.promote": (("project", "custom:modelPromoter"),),
+    "training.submit": (("project", "custom:trainingSubmitter"), ("training-sa", "roles/iam.serviceAccountUser")),
+    "endpoints.invoke": (("endpoint", "custom:endpointInvoker"),),
+    "endpoints.deploy": (
+        ("endpoint", "custom:endpointDeployer"),
+        ("project", "custom:modelReader"),
+        ("serving-sa", "roles/iam.serviceAccountUser"),
+    ),
+    "logs.read": (("project", "roles/logging.privateLogViewer"),),
+    "backups.restore": (("backups", "roles/storage.objectViewer"), ("artifacts", "roles/storage.objectCreator")),
+}
+
+FORBIDDEN_ROLES = frozenset({"roles/owner", "roles/editor", "roles/viewer", "roles/aiplatform.admin"})
+
+WORKLOADS = {
+    "training": "Runs Vertex AI custom training jobs",
+    "serving": "Runs the models deployed on Vertex AI endpoints",
+    "scheduler": "Submits scheduled training jobs from Cloud Scheduler",
+}
+
+
+@dataclass
+class IdentityArgs:
+    """Inputs of the Identity component."""
+
+    prefix: str
+    project: str
+    account_ids: dict[str, str]  # workload or role name -> service account id
+    roles: list[AccessRole] = field(default_factory=list)  # access.roles
+    has_backups: bool = False
+
+
+class Identity(pulumi.ComponentResource):
+    """Service accounts and grants; ``grants[scope]`` are bound by the resource owners."""
+
+    emails: dict[str, pulumi.Output[str]]
+    grants: dict[str, list[Grant]]
+    warnings: list[SpecIssue]
+
+    def __init__(self, name: str, args: IdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE, name, None, opts)
+        self.args = args
+        self.warnings = []
+        self.emails = {}
+        self.accounts: dict[str, serviceaccount.Account] = {}
+        self.grants = {"artifacts": [], "backups": [], "repository": [], "endpoint": []}
+        self._custom: dict[str, projects.IAMCustomRole] = {}
+        self._seen: set[tuple[str, ...]] = set()
+
+        for workload, description in WORKLOADS.items():
+            self._account(workload, description)
+        for role in args.roles:
+            self._account(role.name, f"Access role {role.name} (mlopskit)")
+
+        training = self._sa_member("training")
+        serving = self._sa_member("serving")
+        scheduler = self._sa_member("scheduler")
+        self.grants["artifacts"] += [
+            Grant(training, "roles/storage.objectUser", "training"),
+            Grant(serving, "roles/storage.objectViewer", "serving"),
+        ]
+        self.grants["repository"] += [
+            Grant(training, "roles/artifactregistry.reader", "training"),
+            Grant(serving, "roles/artifactregistry.reader", "serving"),
+        ]
+        # Cloud Scheduler creates custom jobs (project scope: custom jobs have no
+        # resource-level IAM) that run as the training account.
+        self._project_grant(Grant(scheduler, "custom:trainingSubmitter", "scheduler"))
+        self._act_as("training", Grant(scheduler, "roles/iam.serviceAccountUser", "scheduler"))
+
+        for index, role in enumerate(args.roles):
+            self._role(index, role)
+        self.register_outputs({"serviceAccounts": self.emails})
+
+    # -- building blocks -------------------------------------------------------------
+
+    def _account(self, key: str, description: str) -> None:
+        account = serviceaccount.Account(
+            f"{self.args.prefix}-identity-{key}",
+            account_id=self.args.account_ids[key],
+            display_name=f"{self.args.prefix} {key}",
+            description=description,
+            project=self.args.project,
+            opts=child(self),
+        )
+        self.accounts[key] = account
+        self.emails[key] = account.email
+
+    def _sa_member(self, key: str) -> pulumi.Output[str]:
+        return self.emails[key].apply(lambda email: f"serviceAccount:{email}")
+
+    def role_name(self, role: str) -> str:
+        """The full role name; ``custom:X`` becomes this stack's custom role X (created once)."""
+        if not role.startswith("custom:"):
+            return role
+        short = role.split(":", 1)[1]
+        role_id = f"mlopskit_{self.args.prefix.replace('-', '_')}_{short}"
+        if short not in self._custom:
+            self._custom[short] = projects.IAMCustomRole(
+                f"{self.args.prefix}-identity-role-{short.lower()}",
+                role_id=role_id,
+                project=self.args.project,
+                title=f"{self.args.prefix} {short}",
+                description=f"mlopskit least-privilege role {short}",
+                permissions=list(CUSTOM_ROLES[short]),
+                stage="GA",
+                opts=child(self),
+            )
+        return f"projects/{self.args.project}/roles/{role_id}"
+
+    def _project_grant(self, grant: Grant) -> None:
+        role = self.role_name(grant.role)
+        if (grant.key, role) in self._seen:
+            return  # two permissions may need the same role (deploy and read both read models)
+        self._seen.add((grant.key, role))
+        projects.IAMMember(
+            f"{self.args.prefix}-identity-{grant.key}-{role_suffix(role)}",
+            project=self.args.project,
+            role=role,
+            member=grant.member,
+            opts=child(self, depends_on=list(self._custom.values())),
+        )
+
+    def _act_as(self, workload: str, grant: Grant) -> None:
+        if (grant.key, workload) in self._seen:
+            return
+        self._seen.add((grant.key, workload))
+        serviceaccount.IAMMember(
+            f"{self.args.prefix}-identity-{grant.key}-actas-{workload}",
+            service_account_id=self.accounts[workload].name,
+            role=grant.role,
+            member=grant.member,
+            opts=child(self),
+        )
+
+    def _role(self, index: int, role: AccessRole) -> None:
+        members: list[tuple[str, pulumi.Input[str]]] = [(f"{role.name}-sa", self._sa_member(role.name))]
+        members += [(f"{role.name}-{short_hash(p)}", p) for p in role.principals]
+        project_scoped: list[str] = []
+        for permission in role.permissions:
+            for scope, role_ref in PERMISSION_GRANTS[permission]:
+                if scope == "backups" and not self.args.has_backups:
+                    self.warnings.append(SpecIssue(
+                        f"access.roles[{index}].permissions",
+                        f"{permission}: the stack has no backups section, so there is no backup bucket to grant on",
+                    ))
+                    continue
+                for key, member in members:
+                    grant = Grant(member, role_ref, key)
+                    if scope == "project":
+                        self._project_grant(grant)
+                    elif scope in ("training-sa", "serving-sa"):
+                        self._act_as(scope.split("-")[0], grant)
+                    elif (scope, key, role_ref) not in self._seen:
+                        self._seen.add((scope, key, role_ref))
+                        self.grants[scope].append(Grant(member, self.role_name(role_ref), key))
+                if scope == "project" and permission not in project_scoped:
+                    project_scoped.append(permission)
+        if project_scoped:
+            self.warnings.append(SpecIssue(
+                f"access.roles[{index}].permissions",
+                f"{', '.join(project_scoped)}: Vertex AI models, custom jobs and logs have no resource-level IAM "
+                f"on GCP, so role {role.name} gets narrow custom/predefined roles on project {self.args.project} "
+                "(never a basic role)",
+            ))

@@ -1,0 +1,91 @@
+"""Customer-managed encryption keys: one Cloud KMS key ring and key per region used.
+
+CMEK keys must live in the same location as the resource they protect, so the backup
+region gets its own ring and key. The Google service agents that encrypt on the stack's
+behalf (Cloud Storage, Artifact Registry, Vertex AI, BigQuery) are granted
+encrypt/decrypt on each key itself, never on the project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+from pulumi_gcp import kms
+
+from providers.gcp.context import KMS_ROLE, child
+
+TYPE = "mlopskit:gcp:Keys"
+
+
+@dataclass
+class RegionKeyArgs:
+    """One region's key ring: where it lives and which provider creates it."""
+
+    region: str
+    provider: pulumi.ProviderResource
+
+
+@dataclass
+class KeysArgs:
+    """Inputs of the Keys component."""
+
+    prefix: str  # logical-name prefix (``credit-risk-prod``)
+    project: str
+    regions: list[RegionKeyArgs]
+    enabled: bool  # encryption.customerManagedKeys
+    rotation_days: int  # encryption.keyRotationDays
+    hsm: bool  # restricted data gets HSM-backed keys
+    protect: bool
+    service_agents: dict[str, str] = field(default_factory=dict)  # short name -> email
+
+
+class Keys(pulumi.ComponentResource):
+    """Key rings and rotating crypto keys; ``key_ids`` maps region -> crypto key id."""
+
+    key_ids: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: KeysArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE, name, None, opts)
+        self.key_ids = {}
+        if args.enabled:
+            for region_args in args.regions:
+                self.key_ids[region_args.region] = self._region_key(args, region_args)
+        self.register_outputs({"keyIds": self.key_ids})
+
+    def _region_key(self, args: KeysArgs, region_args: RegionKeyArgs) -> pulumi.Output[str]:
+        region = region_args.region
+        base = f"{args.prefix}-keys-{region}"
+        # Key rings and keys can never be deleted in GCP, so both are protected in prod and
+        # their names are deterministic (a recreate would collide, not duplicate).
+        ring = kms.KeyRing(
+            f"{base}-ring",
+            name=f"{args.prefix}-{region}",
+            location=region,
+            project=args.project,
+            opts=child(self, provider=region_args.provider, protect=args.protect),
+        )
+        key = kms.CryptoKey(
+            f"{base}-key",
+            name=f"{args.prefix}-data",
+            key_ring=ring.id,
+            purpose="ENCRYPT_DECRYPT",
+            rotation_period=f"{args.rotation_days * 86400}s",
+            # Destroyed versions stay recoverable for 30 days: a mistaken destroy must
+            # not make the stack's data unreadable at once.
+            destroy_scheduled_duration="2592000s",
+            version_template=kms.CryptoKeyVersionTemplateArgs(
+                algorithm="GOOGLE_SYMMETRIC_ENCRYPTION",
+                protection_level="HSM" if args.hsm else "SOFTWARE",
+            ),
+            opts=child(self, provider=region_args.provider, protect=args.protect),
+        )
+        for agent, email in sorted(args.service_agents.items()):
+            kms.CryptoKeyIAMMember(
+                f"{base}-{agent}",
+                crypto_key_id=key.id,
+                role=KMS_ROLE,
+                member=f"serviceAccount:{email}",
+                opts=child(self, provider=region_args.provider),
+            )
+        return key.id

@@ -1,0 +1,132 @@
+"""Training: a Vertex AI custom job spec, stored with the artifacts and submitted on schedule.
+
+pulumi-gcp has no custom-job resource (a job is a run, not infrastructure). The job
+spec is kept as an object in the artifacts bucket (the reproducible record, and what an
+on-demand run submits), and a Cloud Scheduler job POSTs it to the Vertex ``customJobs``
+API on the spec's cron schedule with an OAuth token of the scheduler service account.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi_gcp import cloudscheduler, storage
+
+from providers.gcp.context import CLOUD_PLATFORM_SCOPE, child
+
+TYPE = "mlopskit:gcp:Training"
+
+# Vertex AI prebuilt training containers (framework -> image family; cpu/gpu variants).
+PREBUILT = {"xgboost": ("xgboost-cpu", None), "sklearn": ("sklearn-cpu", None), "pytorch": ("pytorch-cpu", "pytorch-gpu"),
+            "tensorflow": ("tf-cpu", "tf-gpu")}
+
+
+def prebuilt_image(framework: str, version: str, region: str, gpu: bool) -> str | None:
+    """The prebuilt container URI for a framework version, or None when Vertex has none."""
+    if framework not in PREBUILT:
+        return None
+    cpu, gpu_family = PREBUILT[framework]
+    family = gpu_family if gpu and gpu_family else cpu
+    major_minor = "-".join(version.split("-")[0].split(".")[:2])
+    geo = region.split("-")[0] if region.split("-")[0] in ("us", "europe", "asia") else "us"
+    return f"{geo}-docker.pkg.dev/vertex-ai/training/{family}.{major_minor}:latest"
+
+
+@dataclass
+class TrainingArgs:
+    """Inputs of the Training component (one spec training job)."""
+
+    prefix: str
+    job_name: str
+    project: str
+    region: str
+    image_uri: str
+    entrypoint: str
+    machine_type: str
+    accelerator_type: str | None
+    accelerator_count: int
+    replica_count: int  # compute.count
+    spot: bool
+    max_runtime_minutes: int
+    hyperparameters: dict[str, str]
+    schedule: str | None
+    bucket: pulumi.Input[str]
+    service_account: pulumi.Input[str]  # runs the job
+    scheduler_account: pulumi.Input[str]  # submits it
+    kms_key: pulumi.Input[str] | None
+    network: pulumi.Input[str] | None
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def custom_job(args: TrainingArgs, bucket: str, service_account: str, kms_key: str | None, network: str | None) -> dict[str, Any]:
+    """The Vertex ``CustomJob`` body (REST JSON) for one run."""
+    machine: dict[str, Any] = {"machineType": args.machine_type}
+    if args.accelerator_type:
+        machine.update(acceleratorType=args.accelerator_type, acceleratorCount=args.accelerator_count)
+    container = {
+        "imageUri": args.image_uri,
+        "command": ["python3", args.entrypoint],
+        "args": [f"--{k}={v}" for k, v in sorted(args.hyperparameters.items())],
+    }
+    # Vertex wants exactly one replica in the first (chief) pool; the rest are workers.
+    pools = [{"machineSpec": machine, "replicaCount": 1, "containerSpec": container}]
+    if args.replica_count > 1:
+        pools.append({"machineSpec": machine, "replicaCount": args.replica_count - 1, "containerSpec": container})
+    spec: dict[str, Any] = {
+        "workerPoolSpecs": pools,
+        "scheduling": {"timeout": f"{args.max_runtime_minutes * 60}s", **({"strategy": "SPOT"} if args.spot else {})},
+        "serviceAccount": service_account,
+        "baseOutputDirectory": {"outputUriPrefix": f"gs://{bucket}/training/{args.job_name}/"},
+    }
+    if network:
+        spec["network"] = network
+    body: dict[str, Any] = {"displayName": f"{args.prefix}-{args.job_name}", "labels": args.labels, "jobSpec": spec}
+    if kms_key:
+        body["encryptionSpec"] = {"kmsKeyName": kms_key}
+    return body
+
+
+class Training(pulumi.ComponentResource):
+    """The job spec object and, with a schedule, the Cloud Scheduler trigger."""
+
+    def __init__(self, name: str, args: TrainingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE, name, None, opts)
+        body = pulumi.Output.all(args.bucket, args.service_account, args.kms_key, args.network).apply(
+            lambda v: json.dumps(custom_job(args, v[0], v[1], v[2], v[3]), sort_keys=True)
+        )
+        spec_object = storage.BucketObject(
+            f"{args.prefix}-{args.job_name}-job-spec",
+            bucket=args.bucket,
+            name=f"training/{args.job_name}/custom-job.json",
+            content=body,
+            content_type="application/json",
+            opts=child(self),
+        )
+        self.schedule = None
+        if args.schedule is not None:
+            self.schedule = cloudscheduler.Job(
+                f"{args.prefix}-{args.job_name}-schedule",
+                name=f"{args.prefix}-{args.job_name}",
+                project=args.project,
+                region=args.region,
+                description=f"Retrains {args.job_name} (mlopskit)",
+                schedule=args.schedule,
+                time_zone="Etc/UTC",
+                attempt_deadline="320s",
+                retry_config=cloudscheduler.JobRetryConfigArgs(retry_count=1),
+                http_target=cloudscheduler.JobHttpTargetArgs(
+                    http_method="POST",
+                    uri=f"https://{args.region}-aiplatform.googleapis.com/v1/projects/{args.project}/locations/{args.region}/customJobs",
+                    headers={"Content-Type": "application/json"},
+                    body=body.apply(lambda b: base64.b64encode(b.encode()).decode()),
+                    oauth_token=cloudscheduler.JobHttpTargetOauthTokenArgs(
+                        service_account_email=args.scheduler_account, scope=CLOUD_PLATFORM_SCOPE
+                    ),
+                ),
+                opts=child(self),
+            )
+        self.register_outputs({"jobSpecObject": spec_object.name, "schedule": self.schedule.name if self.schedule else None})
