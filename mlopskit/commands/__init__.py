@@ -1,0 +1,1 @@
+"""CLI commands beyond validate/preview; each module exposes ``register(subparsers)``."""
