@@ -131,13 +131,15 @@ class AwsProvider(Provider):
             ctx.key_arn = keys.key.arn
             ctx.backup_key_arn = keys.backup_key.arn if keys.backup_key else None
         if stack.network.private:
-            network = PrivateNetwork(ctx.name("network"),
-                                     PrivateNetworkArgs((f"{placement.region}a", f"{placement.region}b")), ctx, top)
+            zones = aws.get_availability_zones_output(
+                state="available", opts=pulumi.InvokeOutputOptions(provider=provider)).names
+            network = PrivateNetwork(ctx.name("network"), PrivateNetworkArgs(zones), ctx, top)
             ctx.subnet_ids = [s.id for s in network.subnets]
             ctx.security_group_ids = [network.security_group.id]
         store = ArtifactStore(ctx.name("artifacts"), ArtifactStoreArgs(
             stack.storage.artifacts.versioning, stack.storage.artifacts.retention_days, ctx.key_arn), ctx, top)
         ctx.bucket_name, ctx.bucket_arn = store.bucket.bucket, store.bucket.arn
+        ctx.bucket_ready = [store.versioning]
         containers = stack.registry.containers
         repository = ContainerRegistry(ctx.name("containers"), ContainerRegistryArgs(
             containers.scan_on_push, containers.immutable_tags, ctx.key_arn), ctx, top).repository

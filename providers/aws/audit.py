@@ -31,7 +31,7 @@ class Audit(pulumi.ComponentResource):
         bucket_name = ctx.account_id.apply(lambda a: f"{ctx.prefix}-audit-{a}")
         bucket_arn = bucket_name.apply(lambda b: f"arn:aws:s3:::{b}")
         condition = {"StringEquals": {"aws:SourceArn": trail_arn}}
-        self.bucket, policy = private_bucket(
+        logs = private_bucket(
             f"{name}-logs",
             bucket_name,
             self,
@@ -48,6 +48,7 @@ class Audit(pulumi.ComponentResource):
                                                              "s3:x-amz-acl": "bucket-owner-full-control"}}},
             ],
         )
+        self.bucket = logs.bucket
         expire(f"{name}-logs", self.bucket, args.retention_days, self, expire_current=True)
         selector = cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs
         self.trail = cloudtrail.Trail(
@@ -76,6 +77,6 @@ class Audit(pulumi.ComponentResource):
                         selector(field="resources.type", equals=["AWS::SageMaker::Endpoint"]),
                     ]),
             ],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[logs.policy]),
         )
         self.register_outputs({"trailArn": self.trail.arn})

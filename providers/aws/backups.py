@@ -86,7 +86,8 @@ class Backups(pulumi.ComponentResource):
         self.register_outputs({"vault": self.vault.name, "replica": self.replica.bucket if self.replica else None})
 
     def _replicate_bucket(self, name: str, args: BackupsArgs, ctx: AwsContext) -> s3.Bucket:
-        replica, _ = private_bucket(
+        """A versioned, encrypted replica bucket in the backup region and the replication rule."""
+        replica = private_bucket(
             f"{name}-replica",
             ctx.account_id.apply(lambda a: f"{ctx.prefix}-replica-{a}"),
             self,
@@ -111,7 +112,7 @@ class Backups(pulumi.ComponentResource):
                                                "s3:GetObjectVersionTagging"],
                  "Resource": pulumi.Output.concat(ctx.bucket_arn, "/*")},
                 {"Effect": "Allow", "Action": ["s3:ReplicateObject", "s3:ReplicateTags"],
-                 "Resource": pulumi.Output.concat(replica.arn, "/*")},
+                 "Resource": pulumi.Output.concat(replica.bucket.arn, "/*")},
                 *kms,
             ]))],
             opts=pulumi.ResourceOptions(parent=self),
@@ -130,11 +131,12 @@ class Backups(pulumi.ComponentResource):
                     sse_kms_encrypted_objects=s3.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs(
                         status="Enabled")) if ctx.key_arn is not None else None,
                 destination=s3.BucketReplicationConfigRuleDestinationArgs(
-                    bucket=replica.arn,
+                    bucket=replica.bucket.arn,
                     encryption_configuration=s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs(
                         replica_kms_key_id=ctx.backup_key_arn) if ctx.backup_key_arn is not None else None,
                 ),
             )],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[replica]),
+            # S3 refuses a replication configuration until both buckets are versioned.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[replica.versioning, *ctx.bucket_ready]),
         )
-        return replica
+        return replica.bucket

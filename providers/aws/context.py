@@ -31,6 +31,7 @@ class AwsContext:
     backup_key_arn: pulumi.Output[str] | None = None
     bucket_name: pulumi.Output[str] | None = None
     bucket_arn: pulumi.Output[str] | None = None
+    bucket_ready: list[pulumi.Resource] = field(default_factory=list)  # e.g. its versioning
     subnet_ids: list[pulumi.Output[str]] = field(default_factory=list)
     security_group_ids: list[pulumi.Output[str]] = field(default_factory=list)
     repository_arn: pulumi.Output[str] | None = None

@@ -22,6 +22,8 @@ def to_aws(expression: str) -> str:
     minute, hour, day, month, weekday = expression.split()
     if weekday == "*":
         weekday = "?"
+    elif "/" in weekday:
+        raise CronNotSupported("AWS cron has no step values (/) in the day-of-week field")
     elif day == "*":
         day = "?"
         weekday = _weekday(weekday)

@@ -86,11 +86,13 @@ class Identity(pulumi.ComponentResource):
         ])
         self.scheduler = self._role(ctx, "scheduler", service_trust("scheduler.amazonaws.com", account_id=ctx.account_id), [
             {"Effect": "Allow", "Action": "sagemaker:StartPipelineExecution", "Resource": list(a.pipelines)},
+            # Schedules are encrypted with the stack key; the scheduler decrypts them as this role.
+            *([{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": a.key}] if a.key else []),
         ]) if a.pipelines else None
         self.backup = iam.Role(
             f"{name}-backup",
             name=ctx.name("backup"),
-            assume_role_policy=service_trust("backup.amazonaws.com"),
+            assume_role_policy=service_trust("backup.amazonaws.com", account_id=ctx.account_id),
             # AWS Backup's own service-role policies: scoped to backup operations, not FullAccess.
             managed_policy_arns=[
                 "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from modules.naming import short_hash
+
 ACCOUNT = "123456789012"
 
 # type token -> (ARN service, ARN resource prefix, input holding the physical name)
@@ -45,16 +47,16 @@ def mock_resource(type_: str, name: str, inputs: dict[str, Any], region: str) ->
     outputs: dict[str, Any] = {"name": physical, "region": resource_region}
     resource_id = physical
     if type_ == "aws:kms/key:Key":
-        resource_id = "1234abcd-12ab-34cd-56ef-" + f"{abs(hash(name)) % 10**12:012d}"
+        resource_id = "1234abcd-12ab-34cd-56ef-" + short_hash(name, length=12)
         outputs["keyId"] = resource_id
     elif type_.startswith("aws:ec2/"):
-        resource_id = f"{type_.split(':')[-1].lower()[:6]}-{abs(hash(name)) % 16**8:08x}"
+        resource_id = f"{type_.split(':')[-1].lower()[:6]}-{short_hash(name, length=8)}"
         if type_ == "aws:ec2/vpcEndpoint:VpcEndpoint":
             outputs["prefixListId"] = "pl-6da54004"
     elif type_ == "aws:sns/topic:Topic":
         resource_id = f"arn:aws:sns:{resource_region}:{ACCOUNT}:{physical}"
     elif type_ == "aws:backup/plan:Plan":
-        resource_id = f"{abs(hash(name)) % 10**8:08d}-plan"
+        resource_id = f"{short_hash(name, length=8)}-plan"
     elif type_ == "aws:ecr/repository:Repository":
         outputs["repositoryUrl"] = f"{ACCOUNT}.dkr.ecr.{resource_region}.amazonaws.com/{physical}"
         outputs["registryId"] = ACCOUNT
@@ -71,6 +73,9 @@ def mock_call(token: str, args: dict[str, Any], region: str) -> dict[str, Any]:
     """Results of the AWS provider functions the kit invokes."""
     if token == "aws:index/getCallerIdentity:getCallerIdentity":
         return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/mlopskit", "userId": "AIDAMLOPSKIT", "id": ACCOUNT}
+    if token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+        names = [f"{region}{zone}" for zone in "abc"]
+        return {"names": names, "zoneIds": [f"euw1-az{i}" for i in (1, 2, 3)], "id": region, "state": "available"}
     if token == "aws:index/getRegion:getRegion":
         return {"name": region, "region": region, "id": region}
     raise NotImplementedError(f"no offline answer for invoke {token}")

@@ -17,9 +17,13 @@ _INTERFACE_SERVICES = ("sagemaker.api", "sagemaker.runtime", "ecr.api", "ecr.dkr
 
 @dataclass(frozen=True)
 class PrivateNetworkArgs:
-    """Availability zones to spread subnets over (two, for endpoint high availability)."""
+    """Availability zones to spread subnets over (two, for endpoint high availability).
 
-    zones: tuple[str, ...]
+    Zone names come from the account's available zones at deploy time: not every region
+    offers an "a" and a "b" zone to every account."""
+
+    zones: pulumi.Output[list[str]]
+    count: int = 2
 
 
 class PrivateNetwork(pulumi.ComponentResource):
@@ -30,21 +34,23 @@ class PrivateNetwork(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.vpc = ec2.Vpc(f"{name}-vpc", cidr_block=CIDR, enable_dns_hostnames=True, enable_dns_support=True,
                            tags={"Name": f"{name}-vpc"}, opts=child)
+        # Logical names use the subnet index, never the zone: names must be known
+        # before the zones are, and must not change if AWS lists zones differently.
         self.subnets = [
             ec2.Subnet(
-                f"{name}-private-{zone[-1]}",
+                f"{name}-private-{index}",
                 vpc_id=self.vpc.id,
-                availability_zone=zone,
+                availability_zone=args.zones.apply(lambda zones, i=index: zones[i]),
                 cidr_block=f"10.42.{index * 16}.0/20",
                 map_public_ip_on_launch=False,
-                tags={"Name": f"{name}-private-{zone[-1]}"},
+                tags={"Name": f"{name}-private-{index}"},
                 opts=child,
             )
-            for index, zone in enumerate(args.zones)
+            for index in range(args.count)
         ]
         self.route_table = ec2.RouteTable(f"{name}-private-rt", vpc_id=self.vpc.id, opts=child)
-        for subnet, zone in zip(self.subnets, args.zones):
-            ec2.RouteTableAssociation(f"{name}-private-{zone[-1]}-rt", subnet_id=subnet.id,
+        for index, subnet in enumerate(self.subnets):
+            ec2.RouteTableAssociation(f"{name}-private-{index}-rt", subnet_id=subnet.id,
                                       route_table_id=self.route_table.id, opts=child)
         self.security_group = ec2.SecurityGroup(
             f"{name}-sg",

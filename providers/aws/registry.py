@@ -37,6 +37,10 @@ class SageMakerModelRegistry:
                 return ResolvedModel(package, int(found[0]["ModelPackageVersion"]), arn)
             arn = self._arn(package, int(version))
             described = self.client.describe_model_package(ModelPackageName=arn)
+            # A pinned version is deployed only once approved, like latest-approved:
+            # pinning chooses among approved versions, it does not bypass approval.
+            if described.get("ModelApprovalStatus") != "Approved":
+                return None
         except ClientError as error:
             if error.response["Error"]["Code"] in ("ValidationException", "ResourceNotFound", "ResourceNotFoundException"):
                 return None

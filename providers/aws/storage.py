@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pulumi
 from pulumi_aws import s3
@@ -10,6 +11,14 @@ from pulumi_aws import s3
 from providers.aws.context import AwsContext, policy_json
 
 TYPE = "mlopskit:aws:ArtifactStore"
+
+
+class PrivateBucket(NamedTuple):
+    """A bucket with the resources later steps must wait for (policy, versioning)."""
+
+    bucket: s3.Bucket
+    policy: s3.BucketPolicy
+    versioning: s3.BucketVersioning
 
 
 def expire(name: str, bucket: s3.Bucket, days: int, parent: pulumi.Resource, *, expire_current: bool) -> None:
@@ -47,7 +56,7 @@ def private_bucket(
     protect: bool,
     region: str | None = None,
     extra_statements: list[dict] | None = None,
-) -> tuple[s3.Bucket, s3.BucketPolicy]:
+) -> PrivateBucket:
     """A bucket and its policy, with the baseline every stack bucket shares: owner-enforced, no public
     access, default encryption (SSE-KMS with the stack key, else SSE-S3), optional
     versioning, and a policy denying any request not made over TLS."""
@@ -70,7 +79,7 @@ def private_bucket(
             apply_server_side_encryption_by_default=default, bucket_key_enabled=key_arn is not None)],
         opts=child,
     )
-    s3.BucketVersioning(
+    versioning_config = s3.BucketVersioning(
         f"{name}-versioning", bucket=resource.id, region=region,
         versioning_configuration=s3.BucketVersioningVersioningConfigurationArgs(
             status="Enabled" if versioning else "Suspended"),
@@ -87,7 +96,7 @@ def private_bucket(
     # Applied after the public access block so a policy can never briefly open the bucket.
     policy = s3.BucketPolicy(f"{name}-policy", bucket=resource.id, region=region, policy=policy_json(statements),
                              opts=pulumi.ResourceOptions(parent=parent, depends_on=[block]))
-    return resource, policy
+    return PrivateBucket(resource, policy, versioning_config)
 
 
 class ArtifactStore(pulumi.ComponentResource):
@@ -98,7 +107,7 @@ class ArtifactStore(pulumi.ComponentResource):
         protect = ctx.stack.is_prod
         retention = ctx.stack.compliance.retention_days
         # S3 server access logs can only be delivered to SSE-S3 buckets, hence no KMS here.
-        self.logs, _ = private_bucket(
+        self.logs = private_bucket(
             f"{name}-access-logs",
             ctx.account_id.apply(lambda a: f"{ctx.prefix}-access-logs-{a}"),
             self,
@@ -114,8 +123,8 @@ class ArtifactStore(pulumi.ComponentResource):
                 "Condition": {"StringEquals": {"aws:SourceAccount": ctx.account_id}},
             }],
         )
-        expire(f"{name}-access-logs", self.logs, retention, self, expire_current=True)
-        self.bucket, _ = private_bucket(
+        expire(f"{name}-access-logs", self.logs.bucket, retention, self, expire_current=True)
+        artifacts = private_bucket(
             f"{name}-bucket",
             ctx.account_id.apply(lambda a: f"{ctx.prefix}-artifacts-{a}"),
             self,
@@ -123,12 +132,13 @@ class ArtifactStore(pulumi.ComponentResource):
             versioning=args.versioning,
             protect=protect,
         )
+        self.bucket, self.versioning = artifacts.bucket, artifacts.versioning
         expire(f"{name}-bucket", self.bucket, args.retention_days, self, expire_current=False)
         s3.BucketLogging(
             f"{name}-logging",
             bucket=self.bucket.id,
-            target_bucket=self.logs.id,
+            target_bucket=self.logs.bucket.id,
             target_prefix="artifacts/",
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.register_outputs({"bucket": self.bucket.bucket, "logsBucket": self.logs.bucket})
+        self.register_outputs({"bucket": self.bucket.bucket, "logsBucket": self.logs.bucket.bucket})

@@ -1,0 +1,169 @@
+"""Real-time endpoints: model, configuration (variants, KMS, capture) and blue/green rollout."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.aws.helpers import (
+    ACCOUNT, AUTOSCALING, DEV, MONITORING, NETWORK, PROD, build, child, children, component, endpoint,
+    primary_key, role,
+)
+
+SM_ENDPOINT = "aws:sagemaker/endpoint:Endpoint"
+CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+MODEL = "aws:sagemaker/model:Model"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+BUCKET = f"{PROD}-artifacts-{ACCOUNT}"
+
+
+def parts(graph, name, prefix=PROD):
+    comp = endpoint(graph, name, prefix)
+    return (child(graph, comp, SM_ENDPOINT), child(graph, comp, CONFIG), child(graph, comp, MODEL))
+
+
+def blue_green(graph, name, prefix=PROD):
+    return parts(graph, name, prefix)[0].inputs["deploymentConfig"]["blueGreenUpdatePolicy"]
+
+
+def alarm_names(graph, name, prefix=PROD):
+    monitoring = child(graph, endpoint(graph, name, prefix), MONITORING)
+    return {a.inputs["name"] for a in children(graph, monitoring, ALARM)}
+
+
+def test_endpoint_component_structure(prod):
+    for name in ("scoring", "challenger"):
+        comp = endpoint(prod, name)
+        assert comp.parent is None
+        sm, config, model = parts(prod, name)
+        assert sm.inputs["name"] == f"{PROD}-{name}"
+        assert sm.inputs["endpointConfigName"] == config.outputs["name"]
+        assert config.urn in sm.dependencies
+        assert child(prod, comp, MONITORING).parent == comp.urn
+        assert child(prod, comp, AUTOSCALING).parent == comp.urn
+    assert prod.outputs["endpoints"] == {"scoring": f"{PROD}-scoring", "challenger": f"{PROD}-challenger"}
+
+
+def test_canary_traffic_routing(prod):
+    policy = blue_green(prod, "scoring")
+    assert policy["trafficRoutingConfiguration"] == {
+        "type": "CANARY",
+        "canarySize": {"type": "CAPACITY_PERCENT", "value": 10},
+        "waitIntervalInSeconds": 600,
+    }
+    assert policy["terminationWaitInSeconds"] == 0
+    assert 600 <= policy["maximumExecutionTimeoutInSeconds"] <= 14400
+    assert policy["maximumExecutionTimeoutInSeconds"] >= 2 * 600
+
+
+def test_linear_traffic_routing():
+    graph = build("credit-risk.yaml", ("endpoints[0].deployment",
+                                       {"strategy": "linear", "linearStepPercent": 25, "waitMinutes": 10,
+                                        "autoRollback": True}))
+    policy = blue_green(graph, "scoring")
+    assert policy["trafficRoutingConfiguration"] == {
+        "type": "LINEAR",
+        "linearStepSize": {"type": "CAPACITY_PERCENT", "value": 25},
+        "waitIntervalInSeconds": 600,
+    }
+    # four steps of 10 minutes must fit in the deployment timeout
+    assert policy["maximumExecutionTimeoutInSeconds"] >= 4 * 600
+
+
+def test_blue_green_bakes_then_terminates():
+    graph = build("credit-risk.yaml", ("endpoints[0].deployment",
+                                       {"strategy": "blue-green", "waitMinutes": 10, "autoRollback": True}))
+    policy = blue_green(graph, "scoring")
+    assert policy["trafficRoutingConfiguration"] == {"type": "ALL_AT_ONCE", "waitIntervalInSeconds": 600}
+    assert policy["terminationWaitInSeconds"] == 600
+
+
+def test_auto_rollback_lists_exactly_the_endpoint_alarms(prod):
+    for name, expected in (("scoring", {f"{PROD}-scoring-latency-p99", f"{PROD}-scoring-error-rate"}),
+                           ("challenger", {f"{PROD}-challenger-error-rate"})):
+        sm = parts(prod, name)[0]
+        alarms = sm.inputs["deploymentConfig"]["autoRollbackConfiguration"]["alarms"]
+        assert {a["alarmName"] for a in alarms} == expected == alarm_names(prod, name)
+        assert len(alarms) == len(expected)
+        # the alarms exist before the endpoint that names them
+        monitoring = child(prod, endpoint(prod, name), MONITORING)
+        assert {a.urn for a in children(prod, monitoring, ALARM)} <= set(sm.dependencies)
+
+
+def test_auto_rollback_off_removes_rollback_configuration():
+    graph = build("credit-risk.yaml", ("endpoints[0].deployment.autoRollback", False))
+    config = parts(graph, "scoring")[0].inputs["deploymentConfig"]
+    assert "autoRollbackConfiguration" not in config
+    assert alarm_names(graph, "scoring")  # the alarms still notify
+
+
+def test_shadow_variant_mirrors_the_configured_share(prod):
+    sm, config, model = parts(prod, "challenger")
+    assert blue_green(prod, "challenger")["trafficRoutingConfiguration"] == {"type": "ALL_AT_ONCE",
+                                                                             "waitIntervalInSeconds": 0}
+    (shadow,) = config.inputs["shadowProductionVariants"]
+    assert shadow["variantName"] == "shadow"
+    assert shadow["initialVariantWeight"] == pytest.approx(20 / 100)
+    assert shadow["modelName"] == model.outputs["name"]
+    assert shadow["instanceType"] == "ml.m5.xlarge"
+    assert "shadowProductionVariants" not in parts(prod, "scoring")[1].inputs
+
+
+def test_production_variant(prod):
+    for name, instance, count in (("scoring", "ml.g5.xlarge", 2), ("challenger", "ml.m5.xlarge", 2)):
+        _, config, model = parts(prod, name)
+        (variant,) = config.inputs["productionVariants"]
+        assert variant == {"variantName": "primary", "modelName": model.outputs["name"], "instanceType": instance,
+                           "initialInstanceCount": count, "initialVariantWeight": 1.0}
+
+
+def test_data_capture_sampled_encrypted_under_the_bucket(prod):
+    capture = parts(prod, "scoring")[1].inputs["dataCaptureConfig"]
+    assert capture["enableCapture"] is True
+    assert capture["initialSamplingPercentage"] == 20
+    assert capture["kmsKeyId"] == primary_key(prod).outputs["arn"]
+    assert capture["destinationS3Uri"] == f"s3://{BUCKET}/data-capture/scoring"
+    assert {o["captureMode"] for o in capture["captureOptions"]} == {"Input", "Output"}
+    assert "dataCaptureConfig" not in parts(prod, "challenger")[1].inputs
+
+
+def test_volume_key_only_on_instances_without_local_nvme(prod):
+    assert "kmsKeyArn" not in parts(prod, "scoring")[1].inputs  # ml.g5.xlarge: NVMe instance store
+    assert parts(prod, "challenger")[1].inputs["kmsKeyArn"] == primary_key(prod).outputs["arn"]
+
+
+def test_model_uses_resolved_registry_versions(prod):
+    package = f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:model-package/credit-risk"
+    scoring, challenger = parts(prod, "scoring")[2], parts(prod, "challenger")[2]
+    # the offline registry holds approved versions 1..7 (7 is pinned by challenger): newest is 7
+    assert scoring.inputs["primaryContainer"] == {"modelPackageName": f"{package}/7"}
+    assert challenger.inputs["primaryContainer"] == {"modelPackageName": f"{package}/7"}
+
+
+def test_pinned_version_is_honoured():
+    graph = build("credit-risk.yaml", ("endpoints[0].model.version", 3))
+    package = f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:model-package/credit-risk"
+    assert parts(graph, "scoring")[2].inputs["primaryContainer"] == {"modelPackageName": f"{package}/3"}
+    assert parts(graph, "challenger")[2].inputs["primaryContainer"] == {"modelPackageName": f"{package}/7"}
+
+
+def test_model_isolated_in_the_vpc_with_the_inference_role(prod):
+    network = component(prod, NETWORK)
+    subnets = sorted(s.outputs["id"] for s in children(prod, network, "aws:ec2/subnet:Subnet"))
+    for name in ("scoring", "challenger"):
+        model = parts(prod, name)[2]
+        assert model.inputs["enableNetworkIsolation"] is True
+        assert model.inputs["executionRoleArn"] == role(prod, f"{PROD}-inference").outputs["arn"]
+        assert sorted(model.inputs["vpcConfig"]["subnets"]) == subnets
+
+
+def test_artifact_source_uses_image_and_model_data(dev):
+    sm, config, model = parts(dev, "detector", DEV)
+    assert model.inputs["primaryContainer"] == {
+        "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-serve:1.4.0",
+        "modelDataUrl": "s3://fraud-dev-models/detector/model.tar.gz",
+    }
+    assert model.inputs["enableNetworkIsolation"] is True
+    assert sm.inputs["deploymentConfig"]["blueGreenUpdatePolicy"]["trafficRoutingConfiguration"] == {
+        "type": "LINEAR", "linearStepSize": {"type": "CAPACITY_PERCENT", "value": 25}, "waitIntervalInSeconds": 300}
+    (variant,) = config.inputs["productionVariants"]
+    assert variant["instanceType"] == "ml.m5.large"  # cpu 2, 8 GiB

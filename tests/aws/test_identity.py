@@ -1,0 +1,168 @@
+"""IAM: least privilege for workload and access roles."""
+
+from __future__ import annotations
+
+import json
+
+from providers.aws.permissions import UNSCOPED_ACTIONS
+from tests.aws.helpers import (
+    ACCOUNT, IDENTITY, PROD, actions, build, children, component, inline_statements, role, statements,
+)
+
+ROLE = "aws:iam/role:Role"
+SERVICES = {
+    "training": "sagemaker.amazonaws.com",
+    "inference": "sagemaker.amazonaws.com",
+    "monitoring": "sagemaker.amazonaws.com",
+    "pipeline": "sagemaker.amazonaws.com",
+    "scheduler": "scheduler.amazonaws.com",
+    "backup": "backup.amazonaws.com",
+    "replication": "s3.amazonaws.com",
+}
+# What each abstract permission means on AWS, written out independently of permissions.py.
+GRANTS = {
+    "artifacts.read": {"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:GetBucketLocation", "kms:Decrypt"},
+    "artifacts.write": {"s3:PutObject", "s3:AbortMultipartUpload", "kms:GenerateDataKey", "kms:Encrypt"},
+    "models.read": {"sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages",
+                    "sagemaker:DescribeModelPackage", "s3:GetObject", "kms:Decrypt"},
+    "models.register": {"sagemaker:CreateModelPackage", "s3:PutObject", "kms:GenerateDataKey"},
+    "models.promote": {"sagemaker:UpdateModelPackage", "sagemaker:DescribeModelPackage"},
+    "training.submit": {"sagemaker:StartPipelineExecution", "sagemaker:DescribePipelineExecution",
+                        "sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob",
+                        "iam:PassRole"},
+    "endpoints.invoke": {"sagemaker:InvokeEndpoint"},
+    "endpoints.deploy": {"sagemaker:UpdateEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities",
+                         "sagemaker:DescribeEndpoint", "sagemaker:CreateEndpointConfig",
+                         "sagemaker:DescribeEndpointConfig", "sagemaker:CreateModel", "sagemaker:DescribeModel",
+                         "iam:PassRole"},
+    "logs.read": {"logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents"},
+    "backups.restore": {"backup:ListRecoveryPointsByBackupVault", "backup:DescribeBackupVault",
+                        "backup:StartRestoreJob", "backup:DescribeRecoveryPoint", "iam:PassRole"},
+}
+ACCESS = {
+    "data-scientist": ["training.submit", "models.read", "artifacts.read"],
+    "ci-deployer": ["endpoints.deploy", "models.promote", "models.register"],
+    "auditor": ["logs.read"],
+    "operator": ["endpoints.invoke", "backups.restore", "artifacts.write"],
+}
+
+
+def test_no_wildcard_actions(prod):
+    for r in prod.of_type(ROLE):
+        for s in inline_statements(r):
+            for action in s["Action"]:
+                assert action != "*" and not action.endswith(":*"), (r.name, action)
+
+
+def test_no_broad_managed_policies(prod):
+    for r in prod.of_type(ROLE):
+        for arn in r.inputs.get("managedPolicyArns", []):
+            assert "FullAccess" not in arn and "AdministratorAccess" not in arn, (r.name, arn)
+
+
+def test_only_unscoped_actions_on_any_resource(prod):
+    for r in prod.of_type(ROLE):
+        for s in inline_statements(r):
+            if "*" in s["Resource"]:
+                assert set(s["Action"]) <= UNSCOPED_ACTIONS, (r.name, s)
+            assert s["Effect"] == "Allow"
+
+
+def test_scoped_resources_belong_to_this_account(prod):
+    for r in prod.of_type(ROLE):
+        for s in inline_statements(r):
+            for resource in s["Resource"]:
+                assert resource == "*" or f":{ACCOUNT}:" in resource or resource.startswith(
+                    f"arn:aws:s3:::{PROD}-"), (r.name, resource)
+
+
+def test_service_roles_trust_only_their_service(prod):
+    for purpose, service in SERVICES.items():
+        r = role(prod, f"{PROD}-{purpose}")
+        trust = statements(r.inputs["assumeRolePolicy"])
+        for s in trust:
+            assert s["Principal"] == {"Service": [service]}, purpose
+            assert s["Action"] == ["sts:AssumeRole"]
+        if purpose != "backup":
+            assert all(s["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}} for s in trust), purpose
+
+
+def test_identity_roles_are_identity_children(prod):
+    identity = component(prod, IDENTITY)
+    assert identity.parent is None
+    names = {r.inputs["name"] for r in children(prod, identity, ROLE)}
+    assert names == {f"{PROD}-{p}" for p in SERVICES if p != "replication"} | {
+        f"{PROD}-access-{a}" for a in ACCESS}
+
+
+def test_access_roles_cover_exactly_their_permissions(prod):
+    for name, permissions in ACCESS.items():
+        r = role(prod, f"{PROD}-access-{name}")
+        expected = set().union(*(GRANTS[p] for p in permissions))
+        assert actions(inline_statements(r)) == expected, name
+        assert r.inputs["tags"] == {"mlopskit-role": name}
+        assert r.inputs["maxSessionDuration"] == 3600
+
+
+def test_data_scientist_can_start_pipelines_of_this_stack(prod):
+    stmts = inline_statements(role(prod, f"{PROD}-access-data-scientist"))
+    start = next(s for s in stmts if "sagemaker:StartPipelineExecution" in s["Action"])
+    pipeline = f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:pipeline/{PROD}-train-xgb"
+    assert start["Resource"] == [pipeline, f"{pipeline}/execution/*"]
+    passes = next(s for s in stmts if s["Action"] == ["iam:PassRole"])
+    assert passes["Resource"] == [f"arn:aws:iam::{ACCOUNT}:role/{PROD}-training"]
+    assert passes["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
+
+
+def test_auditor_only_reads_logs(prod):
+    stmts = inline_statements(role(prod, f"{PROD}-access-auditor"))
+    assert actions(stmts) == {"logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents"}
+    assert all(s["Resource"] == [f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:/aws/sagemaker/*"] for s in stmts)
+
+
+def test_invoke_only_on_the_stack_endpoints(prod):
+    endpoint_arns = sorted(e.outputs["arn"] for e in prod.of_type("aws:sagemaker/endpoint:Endpoint"))
+    assert endpoint_arns == sorted(f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:endpoint/{PROD}-{n}"
+                                   for n in ("scoring", "challenger"))
+    holders = []
+    for r in prod.of_type(ROLE):
+        for s in inline_statements(r):
+            if "sagemaker:InvokeEndpoint" in s["Action"]:
+                holders.append(r.inputs["name"])
+                assert s["Action"] == ["sagemaker:InvokeEndpoint"]
+                assert sorted(s["Resource"]) == endpoint_arns
+    assert holders == [f"{PROD}-access-operator"]
+
+
+def test_access_roles_trust_tagged_principals_of_the_account(prod):
+    for name in ACCESS:
+        (trust,) = statements(role(prod, f"{PROD}-access-{name}").inputs["assumeRolePolicy"])
+        assert trust["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+        assert trust["Condition"] == {"StringEquals": {"aws:PrincipalTag/mlopskit-role": name}}
+
+
+def test_warnings_for_people_principals(prod):
+    paths = {w.path: w.message for w in prod.warnings if w.path.startswith("access.")}
+    assert set(paths) == {"access.roles[0].principals", "access.roles[3].principals"}
+    assert "group:ds@example.com" in paths["access.roles[0].principals"]
+    assert "user:oncall@example.com" in paths["access.roles[3].principals"]
+
+
+def test_service_account_principal_trusted_as_workload_role():
+    graph = build("credit-risk.yaml", ("access.roles[1].principals", ["serviceAccount:ci-runner"]))
+    trust = statements(role(graph, f"{PROD}-access-ci-deployer").inputs["assumeRolePolicy"])
+    workloads = next(s for s in trust if s.get("Sid") == "Workloads")
+    assert workloads["Principal"] == {"AWS": [f"arn:aws:iam::{ACCOUNT}:role/ci-runner"]}
+    assert "access.roles[1].principals" not in {w.path for w in graph.warnings}
+
+
+def test_no_network_interface_permissions_when_public():
+    graph = build("credit-risk.yaml", ("network.private", False))
+    for r in graph.of_type(ROLE):
+        assert not any(a.startswith("ec2:") for a in actions(inline_statements(r))), r.name
+
+
+def test_eni_permissions_only_when_private(prod):
+    training = actions(inline_statements(role(prod, f"{PROD}-training")))
+    assert "ec2:CreateNetworkInterface" in training
+    assert json.loads(role(prod, f"{PROD}-pipeline").inputs["inlinePolicies"][0]["policy"])

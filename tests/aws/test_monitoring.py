@@ -1,0 +1,135 @@
+"""Endpoint monitoring: alarms, the SNS topic and its subscriptions, drift schedules."""
+
+from __future__ import annotations
+
+from tests.aws.helpers import (
+    ACCOUNT, DRIFT, MONITORING, NETWORK, PROD, build, catalog_image, child, children, component, endpoint,
+    primary_key, role,
+)
+
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TOPIC = "aws:sns/topic:Topic"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+JOB = "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
+SCHEDULE = "aws:sagemaker/monitoringSchedule:MonitoringSchedule"
+
+
+def monitoring(graph, name):
+    return child(graph, endpoint(graph, name), MONITORING)
+
+
+def alarm(graph, name, kind):
+    return one_named(children(graph, monitoring(graph, name), ALARM), f"{PROD}-{name}-{kind}")
+
+
+def one_named(resources, physical):
+    (found,) = [r for r in resources if r.inputs["name"] == physical]
+    return found
+
+
+def test_latency_alarm_on_p99_model_latency(prod):
+    latency = alarm(prod, "scoring", "latency-p99")
+    topic = child(prod, monitoring(prod, "scoring"), TOPIC).outputs["arn"]
+    assert {k: latency.inputs[k] for k in ("namespace", "metricName", "extendedStatistic", "threshold",
+                                           "comparisonOperator", "dimensions", "alarmActions", "okActions")} == {
+        "namespace": "AWS/SageMaker",
+        "metricName": "ModelLatency",
+        "extendedStatistic": "p99",
+        "threshold": 500 * 1000,  # ModelLatency is in microseconds
+        "comparisonOperator": "GreaterThanThreshold",
+        "dimensions": {"EndpointName": f"{PROD}-scoring", "VariantName": "primary"},
+        "alarmActions": [topic],
+        "okActions": [topic],
+    }
+
+
+def test_error_rate_alarm_metric_math(prod):
+    for name, threshold in (("scoring", 1), ("challenger", 2)):
+        errors = alarm(prod, name, "error-rate")
+        assert errors.inputs["threshold"] == threshold
+        assert errors.inputs["comparisonOperator"] == "GreaterThanThreshold"
+        queries = {q["id"]: q for q in errors.inputs["metricQueries"]}
+        assert set(queries) == {"errors", "invocations", "rate"}
+        dimensions = {"EndpointName": f"{PROD}-{name}", "VariantName": "primary"}
+        assert queries["errors"]["metric"] == {"namespace": "AWS/SageMaker", "metricName": "Invocation5XXErrors",
+                                               "dimensions": dimensions, "period": 60, "stat": "Sum"}
+        assert queries["invocations"]["metric"] == {"namespace": "AWS/SageMaker", "metricName": "Invocations",
+                                                    "dimensions": dimensions, "period": 60, "stat": "Sum"}
+        assert queries["rate"]["expression"] == "IF(invocations > 0, 100 * errors / invocations, 0)"
+        assert queries["rate"]["returnData"] is True
+        assert not any(q.get("returnData") for q in (queries["errors"], queries["invocations"]))
+
+
+def test_no_latency_alarm_without_threshold(prod):
+    assert {a.inputs["name"] for a in children(prod, monitoring(prod, "challenger"), ALARM)} == {
+        f"{PROD}-challenger-error-rate"}
+
+
+def test_topic_encrypted_with_stack_key(prod):
+    for name in ("scoring", "challenger"):
+        topic = child(prod, monitoring(prod, name), TOPIC)
+        assert topic.inputs["name"] == f"{PROD}-{name}-alarms"
+        assert topic.inputs["kmsMasterKeyId"] == primary_key(prod).outputs["arn"]
+
+
+def test_topic_uses_aws_managed_key_without_cmk():
+    graph = build("credit-risk.yaml", ("encryption.customerManagedKeys", False))
+    assert child(graph, monitoring(graph, "scoring"), TOPIC).inputs["kmsMasterKeyId"] == "alias/aws/sns"
+
+
+def test_one_email_subscription_per_address(prod):
+    topic = child(prod, monitoring(prod, "scoring"), TOPIC)
+    (subscription,) = children(prod, monitoring(prod, "scoring"), SUBSCRIPTION)
+    assert subscription.inputs == {"topic": topic.outputs["arn"], "protocol": "email",
+                                   "endpoint": "ml-oncall@example.com"}
+
+
+def test_each_notify_address_subscribed():
+    graph = build("credit-risk.yaml", ("endpoints[0].monitoring.notify",
+                                       ["ml-oncall@example.com", "risk-team@example.com"]))
+    subscriptions = children(graph, monitoring(graph, "scoring"), SUBSCRIPTION)
+    assert sorted(s.inputs["endpoint"] for s in subscriptions) == ["ml-oncall@example.com", "risk-team@example.com"]
+    assert all(s.inputs["protocol"] == "email" for s in subscriptions)
+
+
+def test_drift_job_over_captured_data(prod):
+    drift = child(prod, endpoint(prod, "scoring"), DRIFT)
+    job = child(prod, drift, JOB)
+    key = primary_key(prod).outputs["arn"]
+    assert job.inputs["name"] == f"{PROD}-scoring-drift"
+    assert job.inputs["roleArn"] == role(prod, f"{PROD}-monitoring").outputs["arn"]
+    assert job.inputs["dataQualityAppSpecification"] == {
+        "imageUri": catalog_image("model-monitor", "monitoring", "latest", "eu-west-1")}
+    assert job.inputs["dataQualityJobInput"]["endpointInput"]["endpointName"] == f"{PROD}-scoring"
+    output = job.inputs["dataQualityJobOutputConfig"]
+    assert output["kmsKeyId"] == key
+    assert output["monitoringOutputs"]["s3Output"]["s3Uri"] == f"s3://{PROD}-artifacts-{ACCOUNT}/monitoring/scoring/"
+    assert job.inputs["jobResources"]["clusterConfig"]["volumeKmsKeyId"] == key
+    network = job.inputs["networkConfig"]
+    assert network["enableNetworkIsolation"] is True
+    assert network["enableInterContainerTrafficEncryption"] is True
+    subnets = {s.outputs["id"] for s in children(prod, component(prod, NETWORK), "aws:ec2/subnet:Subnet")}
+    assert set(network["vpcConfig"]["subnets"]) == subnets
+
+
+def test_daily_drift_schedule(prod):
+    drift = child(prod, endpoint(prod, "scoring"), DRIFT)
+    schedule = child(prod, drift, SCHEDULE)
+    config = schedule.inputs["monitoringScheduleConfig"]
+    assert config["monitoringType"] == "DataQuality"
+    assert config["monitoringJobDefinitionName"] == child(prod, drift, JOB).outputs["name"]
+    assert config["scheduleConfig"] == {"scheduleExpression": "cron(0 0 ? * * *)"}
+
+
+def test_hourly_drift_schedule():
+    graph = build("credit-risk.yaml", ("endpoints[0].monitoring.drift.schedule", "hourly"))
+    schedule = child(graph, child(graph, endpoint(graph, "scoring"), DRIFT), SCHEDULE)
+    assert schedule.inputs["monitoringScheduleConfig"]["scheduleConfig"] == {"scheduleExpression": "cron(0 * ? * * *)"}
+
+
+def test_no_drift_no_monitoring_job(prod):
+    assert children(prod, endpoint(prod, "challenger"), DRIFT) == []
+    graph = build("credit-risk.yaml", ("endpoints[0].monitoring.drift", ...))
+    assert graph.of_type(DRIFT) == []
+    assert graph.of_type(JOB) == []
+    assert graph.of_type(SCHEDULE) == []

@@ -1,0 +1,68 @@
+"""Naming, identity of resources across edits, and protection of data in prod."""
+
+from __future__ import annotations
+
+import copy
+
+from providers.aws import AwsProvider
+from tests.aws.helpers import DEV, PROD, build, descendants, endpoint, spec
+
+PROTECTED = ("aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:ecr/repository:Repository",
+             "aws:sagemaker/modelPackageGroup:ModelPackageGroup", "aws:backup/vault:Vault")
+
+
+def test_every_logical_name_has_the_stack_prefix(prod, dev):
+    assert all(r.name.startswith(f"{PROD}-") for r in prod)
+    assert all(r.name.startswith(f"{DEV}-") for r in dev)
+
+
+def test_no_duplicate_urns(prod, dev):
+    for graph in (prod, dev):
+        urns = [r.urn for r in graph]
+        assert len(urns) == len(set(urns))
+
+
+def test_components_top_level_and_resources_parented(prod):
+    component_types = set(AwsProvider.components.values())
+    for r in prod:
+        if r.type.startswith("pulumi:providers:"):
+            continue
+        if r.type in component_types and r.type not in (
+                "mlopskit:aws:EndpointAutoscaling", "mlopskit:aws:EndpointMonitoring"):
+            assert r.parent is None, r.name
+        else:
+            assert r.parent is not None, r.name
+            prod.by_urn(r.parent)  # the parent is part of the graph
+        if r.custom:
+            assert r.provider == f"{PROD}-aws", r.name
+
+
+def test_prod_protects_stateful_resources(prod):
+    for type_ in PROTECTED:
+        found = prod.of_type(type_)
+        assert found, type_
+        assert all(r.protect for r in found), [r.name for r in found if not r.protect]
+
+
+def test_dev_protects_nothing(dev):
+    assert not any(r.protect for r in dev)
+
+
+def _outside(graph, name):
+    inner = {r.urn for r in descendants(graph, endpoint(graph, name))} | {endpoint(graph, name).urn}
+    return {r.urn: r.inputs.get("name") for r in graph if r.urn not in inner}
+
+
+def test_renaming_an_endpoint_renames_nothing_else(prod):
+    renamed = build("credit-risk.yaml", ("endpoints[1].name", "shadow-b"))
+    assert _outside(renamed, "shadow-b") == _outside(prod, "challenger")
+
+
+def test_adding_an_endpoint_renames_nothing(prod):
+    extra = copy.deepcopy(spec("credit-risk.yaml")["endpoints"][1])
+    extra.update(name="extra", deployment={"strategy": "all-at-once", "autoRollback": True})
+    endpoints = spec("credit-risk.yaml")["endpoints"] + [extra]
+    added = build("credit-risk.yaml", ("endpoints", endpoints))
+    before = {r.urn: r.inputs.get("name") for r in prod}
+    after = _outside(added, "extra")
+    assert after == before

@@ -1,0 +1,115 @@
+"""Model registry resolution (moto) and a stack whose package has no approved version."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from mlopskit.engine import preview
+from modules import parse_stack
+from providers.aws import AwsProvider
+from providers.aws.registry import SageMakerModelRegistry, offline_registry
+from tests.aws.helpers import (
+    ACCOUNT, ENDPOINT, KEYS, MODELS, PROD, TRAINING, artifact_bucket, children, component, spec,
+)
+
+ARN = f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:model-package"
+MISSING = "credit-risk-next"
+
+
+def _register(client, package, status):
+    client.create_model_package(
+        ModelPackageGroupName=package, ModelApprovalStatus=status,
+        InferenceSpecification={"Containers": [{"Image": f"{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/{package}:1"}],
+                                "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]})
+
+
+def test_offline_registry_latest_approved_is_the_newest_seeded():
+    stack = parse_stack(spec("credit-risk.yaml"))
+    with offline_registry(stack, "eu-west-1") as registry:
+        latest = registry.resolve("credit-risk", "latest-approved")
+        assert (latest.package, latest.version, latest.reference) == ("credit-risk", 7, f"{ARN}/credit-risk/7")
+        pinned = registry.resolve("credit-risk", 3)
+        assert (pinned.version, pinned.reference) == (3, f"{ARN}/credit-risk/3")
+        assert registry.resolve("credit-risk", 8) is None
+        assert registry.resolve("unknown", "latest-approved") is None
+
+
+def test_latest_approved_skips_unapproved_versions():
+    with mock_aws():
+        client = boto3.client("sagemaker", region_name="eu-west-1")
+        client.create_model_package_group(ModelPackageGroupName="p")
+        for status in ("Approved", "Approved", "PendingManualApproval", "Rejected"):
+            _register(client, "p", status)
+        resolved = SageMakerModelRegistry(client).resolve("p", "latest-approved")
+        assert (resolved.version, resolved.reference) == (2, f"{ARN}/p/2")
+
+
+def test_latest_approved_none_when_nothing_approved():
+    with mock_aws():
+        client = boto3.client("sagemaker", region_name="eu-west-1")
+        client.create_model_package_group(ModelPackageGroupName="p")
+        _register(client, "p", "PendingManualApproval")
+        assert SageMakerModelRegistry(client).resolve("p", "latest-approved") is None
+
+
+def test_pinned_version_must_be_approved():
+    with mock_aws():
+        client = boto3.client("sagemaker", region_name="eu-west-1")
+        client.create_model_package_group(ModelPackageGroupName="p")
+        for status in ("Approved", "PendingManualApproval"):
+            _register(client, "p", status)
+        registry = SageMakerModelRegistry(client)
+        assert registry.resolve("p", 1).reference == f"{ARN}/p/1"
+        assert registry.resolve("p", 2) is None  # registered, not approved
+        assert registry.resolve("p", 3) is None  # does not exist
+
+
+class _NoApproved:
+    """A registry where MISSING has no approved version; other packages resolve as offline."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def resolve(self, package, version):
+        return None if package == MISSING else self.inner.resolve(package, version)
+
+
+class _Provider(AwsProvider):
+    @contextmanager
+    def offline_registry(self, stack):
+        with super().offline_registry(stack) as inner:
+            yield _NoApproved(inner)
+
+
+@pytest.fixture(scope="module")
+def unapproved():
+    stack = parse_stack(spec("credit-risk.yaml", ("endpoints[0].model.package", MISSING)))
+    return preview(stack, "aws", _Provider())
+
+
+def test_endpoint_without_approved_version_is_not_deployed(unapproved):
+    names = {e.name for e in unapproved.of_type(ENDPOINT)}
+    assert names == {f"{PROD}-endpoint-challenger"}
+    assert [r for r in unapproved if f"{PROD}-endpoint-scoring" in r.name] == []
+    assert {e.inputs["name"] for e in unapproved.of_type("aws:sagemaker/endpoint:Endpoint")} == {f"{PROD}-challenger"}
+    assert unapproved.outputs["endpoints"] == {"challenger": f"{PROD}-challenger"}
+
+
+def test_warning_names_the_package(unapproved):
+    (warning,) = [w for w in unapproved.warnings if w.path == "endpoints[0].model"]
+    assert MISSING in warning.message
+    assert "scoring" in warning.message
+
+
+def test_everything_else_is_still_built(unapproved):
+    assert component(unapproved, KEYS)
+    assert artifact_bucket(unapproved)
+    assert component(unapproved, TRAINING, f"{PROD}-training-train-xgb")
+    groups = {g.inputs["modelPackageGroupName"]
+              for g in children(unapproved, component(unapproved, MODELS),
+                                "aws:sagemaker/modelPackageGroup:ModelPackageGroup")}
+    assert groups == {"credit-risk", MISSING}  # the group exists so a version can be registered

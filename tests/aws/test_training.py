@@ -1,0 +1,177 @@
+"""Training: a SageMaker pipeline with one training step, scheduled by EventBridge Scheduler."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from modules import parse_stack
+from providers.aws import AwsProvider
+from providers.aws.cron import CronNotSupported, to_aws
+from tests.aws.helpers import (
+    DEV, NETWORK, PROD, TRAINING, artifact_bucket, build, catalog_image, child, children, component,
+    primary_key, role, spec,
+)
+
+PIPELINE = "aws:sagemaker/pipeline:Pipeline"
+SCHEDULE = "aws:scheduler/schedule:Schedule"
+BUCKET = f"{PROD}-artifacts-123456789012"
+
+
+def training(graph, job="train-xgb", prefix=PROD):
+    return component(graph, TRAINING, f"{prefix}-training-{job}")
+
+
+def pipeline(graph, job="train-xgb", prefix=PROD):
+    return child(graph, training(graph, job, prefix), PIPELINE)
+
+
+def step(graph, job="train-xgb", prefix=PROD):
+    definition = json.loads(pipeline(graph, job, prefix).inputs["pipelineDefinition"])
+    (train,) = definition["Steps"]
+    assert train["Type"] == "Training"
+    return train["Arguments"]
+
+
+def test_pipeline_resource(prod):
+    p = pipeline(prod)
+    assert training(prod).parent is None
+    assert p.inputs["pipelineName"] == f"{PROD}-train-xgb"
+    assert p.inputs["roleArn"] == role(prod, f"{PROD}-pipeline").outputs["arn"]
+    assert p.provider == f"{PROD}-aws"
+
+
+def test_training_image_from_the_catalog(prod):
+    args = step(prod)
+    assert args["AlgorithmSpecification"] == {
+        "TrainingImage": catalog_image("xgboost", "training", "1.7-1", "eu-west-1"),
+        "TrainingInputMode": "File",
+    }
+    assert args["AlgorithmSpecification"]["TrainingImage"] == (
+        "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1")
+
+
+def test_instance_resolved_from_generic_size(prod):
+    resources = step(prod)["ResourceConfig"]
+    assert resources["InstanceType"] == "ml.m5.xlarge"  # cpu 4, 16 GiB
+    assert resources["InstanceCount"] == 1
+
+
+def test_managed_spot_with_wait_above_runtime(prod):
+    args = step(prod)
+    assert args["EnableManagedSpotTraining"] is True
+    stopping = args["StoppingCondition"]
+    assert stopping["MaxRuntimeInSeconds"] == 180 * 60
+    assert stopping["MaxWaitTimeInSeconds"] >= stopping["MaxRuntimeInSeconds"]
+    assert args["CheckpointConfig"] == {"S3Uri": f"s3://{BUCKET}/checkpoints/train-xgb/"}
+
+
+def test_kms_on_output_and_volume(prod):
+    args = step(prod)
+    key = primary_key(prod).outputs["arn"]
+    assert args["OutputDataConfig"] == {"S3OutputPath": f"s3://{BUCKET}/models/train-xgb/", "KmsKeyId": key}
+    assert args["ResourceConfig"]["VolumeKmsKeyId"] == key
+    assert args["EnableInterContainerTrafficEncryption"] is True
+
+
+def test_vpc_config_when_private(prod):
+    network = component(prod, NETWORK)
+    subnets = [s.outputs["id"] for s in children(prod, network, "aws:ec2/subnet:Subnet")]
+    group = child(prod, network, "aws:ec2/securityGroup:SecurityGroup").outputs["id"]
+    vpc = step(prod)["VpcConfig"]
+    assert sorted(vpc["Subnets"]) == sorted(subnets) and len(subnets) == 2
+    assert vpc["SecurityGroupIds"] == [group]
+
+
+def test_no_vpc_config_when_public():
+    graph = build("credit-risk.yaml", ("network.private", False))
+    assert "VpcConfig" not in step(graph)
+    assert graph.of_type(NETWORK) == []
+
+
+def test_hyperparameters_and_script_mode(prod):
+    assert step(prod)["HyperParameters"] == {
+        "max_depth": "6",
+        "sagemaker_program": "train.py",
+        "sagemaker_submit_directory": f"s3://{BUCKET}/code/train-xgb/sourcedir.tar.gz",
+    }
+
+
+def test_roles_and_data_channel(prod):
+    args = step(prod)
+    assert args["RoleArn"] == role(prod, f"{PROD}-training").outputs["arn"]
+    (channel,) = args["InputDataConfig"]
+    assert channel["DataSource"]["S3DataSource"]["S3Uri"] == f"s3://{BUCKET}/data/train-xgb/"
+    assert artifact_bucket(prod).inputs["bucket"] == BUCKET
+
+
+def test_schedule_translates_cron_and_targets_the_pipeline(prod):
+    schedule = child(prod, training(prod), SCHEDULE)
+    assert schedule.inputs["scheduleExpression"] == "cron(0 3 ? * MON *)"
+    assert schedule.inputs["scheduleExpressionTimezone"] == "UTC"
+    assert schedule.inputs["flexibleTimeWindow"] == {"mode": "OFF"}
+    assert schedule.inputs["target"]["arn"] == pipeline(prod).outputs["arn"]
+    assert schedule.inputs["target"]["roleArn"] == role(prod, f"{PROD}-scheduler").outputs["arn"]
+    assert schedule.inputs["kmsKeyArn"] == primary_key(prod).outputs["arn"]
+
+
+def test_no_schedule_no_scheduler_entry():
+    graph = build("credit-risk.yaml", ("training[0].schedule", ...))
+    assert graph.of_type(SCHEDULE) == []
+    assert pipeline(graph)  # the pipeline itself stays
+
+
+def test_on_demand_training_has_no_spot_settings():
+    graph = build("credit-risk.yaml", ("training[0].compute.spot", False))
+    args = step(graph)
+    assert args["EnableManagedSpotTraining"] is False
+    assert args["StoppingCondition"] == {"MaxRuntimeInSeconds": 180 * 60}
+    assert "CheckpointConfig" not in args
+
+
+def test_custom_image_runs_the_entrypoint(dev):
+    args = step(dev, "train", DEV)
+    assert args["AlgorithmSpecification"] == {
+        "TrainingImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-train:1.4.0",
+        "TrainingInputMode": "File",
+        "ContainerEntrypoint": ["python", "train.py"],
+    }
+    assert "sagemaker_program" not in args["HyperParameters"]
+    assert args["ResourceConfig"]["InstanceType"] == "ml.m5.2xlarge"  # cpu 8, 32 GiB
+    assert args["StoppingCondition"] == {"MaxRuntimeInSeconds": 3600}
+    assert dev.of_type(SCHEDULE) == []
+
+
+# -- cron.to_aws ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("cron", "aws"), [
+    ("0 3 * * 1", "cron(0 3 ? * MON *)"),
+    ("0 3 * * 0", "cron(0 3 ? * SUN *)"),
+    ("0 3 * * 7", "cron(0 3 ? * SUN *)"),
+    ("0 3 * * 6", "cron(0 3 ? * SAT *)"),
+    ("0 3 * * 1-5", "cron(0 3 ? * MON-FRI *)"),
+    ("30 4 * * 0,3,6", "cron(30 4 ? * SUN,WED,SAT *)"),
+    ("0 3 1 * *", "cron(0 3 1 * ? *)"),
+    ("0 3 * * *", "cron(0 3 * * ? *)"),
+    ("*/15 2-4 * 1,7 *", "cron(*/15 2-4 * 1,7 ? *)"),
+])
+def test_to_aws(cron, aws):
+    assert to_aws(cron) == aws
+
+
+def test_day_of_month_and_weekday_together_is_not_supported():
+    with pytest.raises(CronNotSupported):
+        to_aws("0 3 1 * 1")
+
+
+def test_check_reports_an_untranslatable_schedule():
+    stack = parse_stack(spec("credit-risk.yaml", ("training[0].schedule", "0 3 1 * 1")))
+    issues = AwsProvider().check(stack)
+    assert [i.path for i in issues] == ["training[0].schedule"]
+
+
+@pytest.mark.parametrize("cron", ["0 3 * * */2", "0 3 * * 1-5/2"])
+def test_weekday_step_is_not_supported(cron):
+    with pytest.raises(CronNotSupported):
+        to_aws(cron)
