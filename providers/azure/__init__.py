@@ -1,0 +1,102 @@
+"""Azure Machine Learning provider: spec v1 onto pulumi-azure-native.
+
+`build` registers one component per abstraction (see ``components``) in dependency order;
+everything Azure cannot honour as asked becomes a warning naming the spec field.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Any, ClassVar, Mapping
+
+from modules.errors import SpecIssue
+from modules.provider import BuildResult, ModelRegistry as ModelRegistryProtocol, Provider
+from modules.stack import Stack
+from providers.azure import mocks
+from providers.azure.endpoint import MAX_MIRROR_PERCENT
+from providers.azure.model_registry import AzureModelRegistry, live_registry, seeded_registry
+
+
+class AzureProvider(Provider):
+    """Spec v1 on Azure Machine Learning."""
+
+    cloud: ClassVar = "azure"
+    components: ClassVar[Mapping[str, str]] = {
+        "keys": "mlopskit:azure:Keys",
+        "storage": "mlopskit:azure:Storage",
+        "network": "mlopskit:azure:Network",
+        "container_registry": "mlopskit:azure:ContainerRegistry",
+        "model_registry": "mlopskit:azure:ModelRegistry",
+        "training": "mlopskit:azure:Training",
+        "endpoint": "mlopskit:azure:Endpoint",
+        "autoscaling": "mlopskit:azure:Autoscaling",
+        "monitoring": "mlopskit:azure:Monitoring",
+        "backups": "mlopskit:azure:Backups",
+        "identity": "mlopskit:azure:Identity",
+        "audit": "mlopskit:azure:Audit",
+        "budget": "mlopskit:azure:Budget",
+    }
+
+    def check(self, stack: Stack) -> list[SpecIssue]:
+        from providers.catalog.resolver import ResolutionError, resolve
+
+        issues = super().check(stack)
+        placement = stack.placement.azure
+        if placement is None:
+            return issues
+        allowed = stack.compliance.allowed_regions
+        if allowed:
+            if placement.location not in allowed:
+                issues.append(SpecIssue("placement.azure.location", f"{placement.location} is not in compliance.allowedRegions"))
+            if placement.backup_location and placement.backup_location not in allowed:
+                issues.append(SpecIssue(
+                    "placement.azure.backupLocation", f"{placement.backup_location} is not in compliance.allowedRegions",
+                ))
+        for kind, items in (("training", stack.training), ("endpoints", stack.endpoints)):
+            for index, item in enumerate(items):
+                if item.compute.instance_type_for("azure") is None and not item.compute.generic:
+                    continue  # already reported by the base check
+                try:
+                    resolve("azure", item.compute)
+                except ResolutionError as error:
+                    issues.append(SpecIssue(f"{kind}[{index}].compute.{error.field}", str(error)))
+        for index, endpoint in enumerate(stack.endpoints):
+            d = endpoint.deployment
+            if d.strategy == "shadow" and d.mirror_percent > MAX_MIRROR_PERCENT:
+                issues.append(SpecIssue(
+                    f"endpoints[{index}].deployment.mirrorPercent",
+                    f"Azure ML mirrors at most {MAX_MIRROR_PERCENT}% of traffic (got {d.mirror_percent})",
+                ))
+        if stack.budget is not None:
+            from providers.azure.budget import MAX_NOTIFICATIONS
+
+            if len(stack.budget.alert_thresholds_percent) > MAX_NOTIFICATIONS:
+                issues.append(SpecIssue(
+                    "budget.alertThresholdsPercent", f"an Azure budget holds at most {MAX_NOTIFICATIONS} notifications",
+                ))
+        return issues
+
+    def __init__(self, live_versions: Mapping[str, int] | None = None) -> None:
+        #: endpoint name -> model version taking traffic now; day-2 tooling sets it to
+        #: start a rollout (the first `up` has none: the resolved model gets 100%).
+        self.live_versions = dict(live_versions or {})
+
+    def build(self, stack: Stack, registry: ModelRegistryProtocol) -> BuildResult:
+        from providers.azure.build import build_stack
+
+        return build_stack(stack, registry, self.live_versions)
+
+    def registry(self, stack: Stack) -> AzureModelRegistry:
+        return live_registry(stack)
+
+    def offline_registry(self, stack: Stack) -> AbstractContextManager[AzureModelRegistry]:
+        return seeded_registry(stack)
+
+    def mock_resource(self, type_: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return mocks.mock_resource(type_, name, inputs)
+
+    def mock_call(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
+        return mocks.mock_call(token, args)
+
+
+__all__ = ["AzureProvider"]

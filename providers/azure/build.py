@@ -1,0 +1,570 @@
+"""Registers a whole stack on Azure, component by component, in dependency order."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+import pulumi
+import pulumi_azure_native as azure_native
+from pulumi_azure_native import authorization
+
+from modules.backup import Backups as BackupsSpec
+from modules.compute import Compute
+from modules.endpoint import Endpoint
+from modules.provider import BuildResult, ModelRegistry as ModelRegistryProtocol
+from modules.stack import Stack
+from providers.azure import images, names
+from providers.azure.audit import Audit, AuditArgs
+from providers.azure.autoscaling import Autoscaling, AutoscalingArgs
+from providers.azure.backups import PAIRED_REGIONS, Backups, BackupsArgs
+from providers.azure.budget import MAX_NOTIFICATIONS, Budget, BudgetArgs
+from providers.azure.container_registry import ContainerRegistry, ContainerRegistryArgs
+from providers.azure.context import AzureContext
+from providers.azure.endpoint import LIVE, MAX_MIRROR_PERCENT, EndpointArgs, OnlineEndpoint, ServedModel
+from providers.azure.foundation import Foundation, FoundationArgs
+from providers.azure.identity import AccessGrants, AccessGrantsArgs, Grant, Identity, IdentityArgs
+from providers.azure.keys import Keys, KeysArgs
+from providers.azure.model_registry import ModelRegistry, ModelRegistryArgs
+from providers.azure.monitoring import LOG_RETENTION_RANGE, EndpointMonitoring, EndpointMonitoringArgs, Monitoring, MonitoringArgs
+from providers.azure.network import Network, NetworkArgs
+from providers.azure.roles import PERMISSION_GRANTS
+from providers.azure.storage import CONTAINER, Storage, StorageArgs
+from providers.azure.training import Training, TrainingArgs
+from providers.azure.workspace import Workspace, WorkspaceArgs
+from providers.catalog.resolver import Resolution, ResolutionError, resolve
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def build_stack(
+    stack: Stack, registry: ModelRegistryProtocol, live_versions: Mapping[str, int] | None = None,
+) -> BuildResult:
+    """Register every resource of ``stack`` and return warnings and day-2 outputs.
+
+    ``live_versions`` (endpoint name -> model version now taking traffic) is what day-2
+    tooling passes to start a rollout: that version stays on the live slot and the newly
+    resolved one goes to the next slot with the strategy's first traffic step.
+    """
+    placement = stack.placement.azure
+    if placement is None:
+        raise ValueError("placement.azure: required to build on azure")
+    provider = azure_native.Provider(logical_provider_name(stack), location=placement.location)
+    config = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(provider=provider))
+    ctx = AzureContext(
+        stack=stack,
+        placement=placement,
+        provider=provider,
+        subscription_id=config.subscription_id,
+        tenant_id=config.tenant_id,
+    )
+    _Builder(ctx, registry, dict(live_versions or {})).run()
+    return BuildResult(warnings=ctx.warnings, outputs=ctx.outputs)
+
+
+def logical_provider_name(stack: Stack) -> str:
+    return f"{stack.name}-azure"
+
+
+class _Builder:
+    def __init__(self, ctx: AzureContext, registry: ModelRegistryProtocol, live_versions: dict[str, int]) -> None:
+        self.ctx = ctx
+        self.stack = ctx.stack
+        self.registry = registry
+        self.live_versions = live_versions
+
+    # -- spec facts -------------------------------------------------------------------
+    @property
+    def backups(self) -> BackupsSpec | None:
+        return self.stack.backups
+
+    def _backup_location(self, target: str) -> str | None:
+        b = self.backups
+        if b is None or not b.cross_region or target not in b.targets:
+            return None
+        return self.ctx.placement.backup_location
+
+    def run(self) -> None:
+        ctx, stack = self.ctx, self.stack
+        prod = stack.is_prod
+        foundation = Foundation(
+            ctx.name("foundation"),
+            FoundationArgs(location=ctx.location, protect=prod, allowed_regions=tuple(stack.compliance.allowed_regions)),
+            ctx, opts=ctx.opts(),
+        )
+        ctx.resource_group_name = foundation.resource_group.name
+        ctx.resource_group_id = foundation.resource_group.id
+
+        identity = Identity(ctx.name("identity"), IdentityArgs(roles=tuple(r.name for r in stack.access.roles)), ctx, opts=ctx.opts())
+        self._warn_retention()
+        monitoring = Monitoring(
+            ctx.name("monitoring"),
+            MonitoringArgs(retention_days=stack.compliance.retention_days, private=ctx.private),
+            ctx, opts=ctx.opts(),
+        )
+        keys = Keys(
+            ctx.name("keys"),
+            KeysArgs(
+                customer_managed_keys=ctx.cmk,
+                rotation_days=stack.encryption.key_rotation_days,
+                private=ctx.private,
+                hsm=stack.metadata.sensitive,
+                encryption_principal_id=identity.principal_of("encryption"),
+                protect=prod,
+            ),
+            ctx, opts=ctx.opts(),
+        )
+        key_deps = (keys.key_grant,) if keys.key_grant is not None else ()
+        self._warn_backups()
+        b = self.backups
+        geo = bool(b and b.cross_region and "artifacts" in b.targets)
+        artifacts = stack.storage.artifacts
+        storage = Storage(
+            ctx.name("storage"),
+            StorageArgs(
+                # RA-GZRS: zone-redundant in the region plus a readable copy in the pair.
+                sku="Standard_RAGZRS" if geo else "Standard_ZRS",
+                private=ctx.private,
+                versioning=artifacts.versioning,
+                retention_days=artifacts.retention_days,
+                encryption_identity_id=identity.id_of("encryption"),
+                key_vault_uri=keys.vault_uri if keys.key else None,
+                key_name=keys.key.name if keys.key else None,
+                depends_on=key_deps,
+                protect=prod,
+            ),
+            ctx, opts=ctx.opts(),
+        )
+        acr_replica = self._backup_location("containers")
+        acr_premium = ctx.private or ctx.cmk or acr_replica is not None
+        self._warn_container_registry()
+        acr = ContainerRegistry(
+            ctx.name("container-registry"),
+            ContainerRegistryArgs(
+                sku="Premium" if acr_premium else "Standard",
+                private=ctx.private,
+                encryption_identity_id=identity.id_of("encryption"),
+                encryption_client_id=identity.client_of("encryption"),
+                key_uri=keys.key.key_uri if keys.key else None,
+                replica_location=acr_replica,
+                depends_on=key_deps,
+                protect=prod,
+            ),
+            ctx, opts=ctx.opts(),
+        )
+        model_backup = self._backup_location("models")
+        if ctx.cmk:
+            ctx.warn(
+                "encryption.customerManagedKeys",
+                "Azure ML registries (the model registry) encrypt with Microsoft-managed keys only; "
+                "the workspace, storage account and container registry use the customer-managed key",
+            )
+        model_registry = ModelRegistry(
+            ctx.name("model-registry"),
+            ModelRegistryArgs(
+                approval=stack.registry.models.approval,
+                private=ctx.private,
+                regions=(ctx.location, model_backup) if model_backup else (ctx.location,),
+                geo_redundant_storage=model_backup is not None,
+            ),
+            ctx, opts=ctx.opts(),
+        )
+
+        # The workspace identity must hold its grants before the workspace is created
+        # (Azure validates access to the key, storage and registry at creation).
+        ws_grants = [
+            Grant("workspace-blob-contributor-storage", "workspace", "Storage Blob Data Contributor", storage.account.id),
+            Grant("workspace-acrpush-registry", "workspace", "AcrPush", acr.registry.id),
+            Grant("workspace-secrets-officer-vault", "workspace", "Key Vault Secrets Officer", keys.vault.id),
+            Grant("workspace-metrics-publisher-appinsights", "workspace", "Monitoring Metrics Publisher", monitoring.app_insights.id),
+        ]
+        if keys.key is not None:
+            ws_grants.append(Grant("workspace-crypto-user-key", "workspace", "Key Vault Crypto Service Encryption User", keys.key.id))
+        workspace_access = AccessGrants(ctx.name("workspace-access"), AccessGrantsArgs(ws_grants), identity, ctx, opts=ctx.opts())
+        first_compute = names.compute(stack.training[0].name) if stack.training else None
+        workspace = Workspace(
+            ctx.name("workspace"),
+            WorkspaceArgs(
+                private=ctx.private,
+                hbi=stack.metadata.sensitive,
+                identity_id=identity.id_of("workspace"),
+                identity_client_id=identity.client_of("workspace"),
+                storage_account_id=storage.account.id,
+                key_vault_id=keys.vault.id,
+                container_registry_id=acr.registry.id,
+                application_insights_id=monitoring.app_insights.id,
+                key_uri_with_version=keys.key.key_uri_with_version if keys.key else None,
+                image_build_compute=first_compute,
+                model_registry_id=model_registry.registry.id,
+                needs_package_feeds=any(job.image.uri is None for job in stack.training),
+                depends_on=(workspace_access, storage, acr),
+                protect=prod,
+            ),
+            ctx, opts=ctx.opts(),
+        )
+        ws_name = workspace.workspace.name
+        Network(
+            ctx.name("network"),
+            NetworkArgs(private=ctx.private, targets={
+                "vault": (keys.vault.id, "vault"),
+                "blob": (storage.account.id, "blob"),
+                "registry": (acr.registry.id, "registry"),
+                "workspace": (workspace.workspace.id, "amlworkspace"),
+                "models": (model_registry.registry.id, "amlregistry"),
+            }),
+            ctx, opts=ctx.opts(),
+        )
+
+        for index, job in enumerate(stack.training):
+            path = f"training[{index}]"
+            resolution = self._resolve(path, job.compute)
+            if resolution is None:
+                continue
+            Training(
+                ctx.name("training", job.name),
+                TrainingArgs(
+                    job=job, path=path, vm_size=resolution.instance.name, gpu=resolution.instance.gpu_count > 0,
+                    private=ctx.private, workspace_name=ws_name, identity_id=identity.id_of("training"),
+                ),
+                ctx, opts=ctx.opts(depends_on=[workspace]),
+            )
+
+        endpoint_outputs: dict[str, Any] = {}
+        endpoint_ids: dict[str, pulumi.Output[str]] = {}
+        for index, endpoint in enumerate(stack.endpoints):
+            built = self._endpoint(index, endpoint, identity, workspace, monitoring)
+            if built is not None:
+                endpoint_ids[endpoint.name], endpoint_outputs[endpoint.name] = built
+
+        backups = None
+        if b is not None and "artifacts" in b.targets:
+            backups = Backups(
+                ctx.name("backups"),
+                BackupsArgs(
+                    schedule="daily" if b.schedule == "hourly" else b.schedule,
+                    retention_days=b.retention_days,
+                    cross_region=b.cross_region,
+                    storage_account_id=storage.account.id,
+                    container=CONTAINER,
+                    protect=prod,
+                ),
+                ctx, opts=ctx.opts(depends_on=[storage]),
+            )
+
+        scopes: dict[str, pulumi.Input[str] | None] = {
+            "storage": storage.account.id,
+            "workspace": workspace.workspace.id,
+            "ml_registry": model_registry.registry.id,
+            "log_analytics": monitoring.workspace.id,
+            "backup_vault": backups.vault.id if backups else None,
+            "container_registry": acr.registry.id,
+            "app_insights": monitoring.app_insights.id,
+        }
+        AccessGrants(
+            ctx.name("access"),
+            AccessGrantsArgs(self._workload_grants(scopes) + self._role_grants(scopes, endpoint_ids)),
+            identity, ctx, opts=ctx.opts(),
+        )
+
+        audit_targets: dict[str, tuple[pulumi.Input[str], str]] = {
+            "workspace": (workspace.workspace.id, "audit"),
+            "vault": (keys.vault.id, "audit"),
+            "blob": (storage.blob_service_id, "audit"),
+            "registry": (acr.registry.id, "audit"),
+        }
+        for name, endpoint_id in endpoint_ids.items():
+            # allLogs: the traffic log feeds the error-rate alert as well as the audit trail.
+            audit_targets[f"endpoint-{name}"] = (endpoint_id, "allLogs")
+        Audit(ctx.name("audit"), AuditArgs(log_analytics_id=monitoring.workspace.id, targets=audit_targets), ctx, opts=ctx.opts())
+
+        if stack.budget is not None:
+            thresholds = tuple(stack.budget.alert_thresholds_percent)
+            if len(thresholds) > MAX_NOTIFICATIONS:
+                ctx.warn(
+                    "budget.alertThresholdsPercent",
+                    f"an Azure budget holds at most {MAX_NOTIFICATIONS} notifications; only the lowest {MAX_NOTIFICATIONS} are set",
+                )
+            Budget(
+                ctx.name("budget"),
+                BudgetArgs(
+                    monthly_limit_usd=stack.budget.monthly_limit_usd,
+                    thresholds_percent=thresholds,
+                    contacts=(stack.metadata.owner,),
+                ),
+                ctx, opts=ctx.opts(),
+            )
+
+        ctx.outputs.update({
+            "resourceGroupName": names.resource_group(ctx.prefix),
+            "location": ctx.location,
+            "workspaceName": workspace.workspace_name,
+            "modelRegistryName": model_registry.registry_name,
+            "modelApproval": stack.registry.models.approval,
+            "storageAccountName": names.storage_account(ctx.prefix),
+            "keyVaultName": names.key_vault(ctx.prefix),
+            "containerRegistryName": names.container_registry(ctx.prefix),
+            "endpoints": endpoint_outputs,
+        })
+
+    # -- pieces ------------------------------------------------------------------------
+    def _resolve(self, path: str, compute: Compute) -> Resolution | None:
+        try:
+            return resolve("azure", compute)
+        except ResolutionError as error:
+            self.ctx.warn(f"{path}.compute.{error.field}", f"{error}; not built on Azure")
+            return None
+
+    def _served_model(self, index: int, endpoint: Endpoint) -> ServedModel | None:
+        ctx, model = self.ctx, endpoint.model
+        path = f"endpoints[{index}].model"
+        if model.source == "registry":
+            assert model.package is not None and model.version is not None
+            resolved = self.registry.resolve(model.package, model.version)
+            if resolved is None:
+                wanted = "approved version" if model.version == "latest-approved" else f"version {model.version}"
+                ctx.warn(
+                    f"{path}.version",
+                    f"model package {model.package!r} has no {wanted} yet in the Azure ML registry "
+                    f"{names.ml_registry(ctx.prefix)}: the endpoint is created without a deployment; "
+                    "approve a version (tag stage=approved) and run again",
+                )
+                return None
+            return ServedModel(model=resolved.reference, version=resolved.version)
+        image, uri = model.image or "", model.artifact_uri or ""
+        if not images.pullable_by_azure(image):
+            ctx.warn(
+                f"{path}.image",
+                "Azure ML pulls only from Azure Container Registry or mcr.microsoft.com with its identity; "
+                "push this image to the stack's container registry before deploying",
+            )
+        if not uri.startswith("https://"):
+            ctx.warn(
+                f"{path}.artifactUri",
+                f"Azure ML cannot mount {uri.split('://')[0]}:// URIs; the deployment uses the model baked into the image "
+                "(copy the artifact to the stack's storage account to serve it from there)",
+            )
+            uri = ""
+        return ServedModel(model=uri or None, image=image)
+
+    def _endpoint(
+        self, index: int, endpoint: Endpoint, identity: Identity, workspace: Workspace, monitoring: Monitoring,
+    ) -> tuple[pulumi.Output[str], dict[str, Any]] | None:
+        """Endpoint, autoscaling and monitoring components; (endpoint id, day-2 outputs)."""
+        ctx = self.ctx
+        path = f"endpoints[{index}]"
+        resolution = self._resolve(path, endpoint.compute)
+        if resolution is None:
+            return None
+        d = endpoint.deployment
+        if d.strategy == "shadow" and d.mirror_percent > MAX_MIRROR_PERCENT:
+            ctx.warn(
+                f"{path}.deployment.mirrorPercent",
+                f"Azure ML mirrors at most {MAX_MIRROR_PERCENT}% of traffic; {d.mirror_percent}% is capped to {MAX_MIRROR_PERCENT}%",
+            )
+            endpoint = endpoint.model_copy(update={"deployment": d.model_copy(update={"mirror_percent": MAX_MIRROR_PERCENT})})
+            d = endpoint.deployment
+        if d.strategy in ("canary", "linear", "blue-green"):
+            ctx.warn(
+                f"{path}.deployment.waitMinutes",
+                "Azure ML does not shift traffic on a timer: the rollout steps and the wait are recorded in the "
+                "endpoint's tags (mlopskit-rollout-steps, mlopskit-wait-minutes) and outputs for day-2 tooling to apply",
+            )
+        elif d.provided("wait_minutes"):
+            ctx.warn(f"{path}.deployment.waitMinutes", f"has no effect with strategy {d.strategy} on Azure")
+        if d.auto_rollback:
+            ctx.warn(
+                f"{path}.deployment.autoRollback",
+                "Azure ML has no automatic rollback: the alert rules listed in the stack outputs "
+                f"(endpoints.{endpoint.name}.alertRules) fire on the alarms, and day-2 tooling must move the "
+                "traffic back to the live slot",
+            )
+        served = self._served_model(index, endpoint)
+        current, candidate = self._rollout_pair(index, endpoint, served)
+        endpoint_name = names.online_endpoint(ctx.prefix, endpoint.name)
+        component = OnlineEndpoint(
+            ctx.name("endpoint", endpoint.name),
+            EndpointArgs(
+                endpoint=endpoint, path=path, endpoint_name=endpoint_name, vm_size=resolution.instance.name,
+                private=ctx.private, workspace_name=workspace.workspace.name, identity_id=identity.id_of("serving"),
+                current=current, candidate=candidate,
+            ),
+            ctx, opts=ctx.opts(depends_on=[workspace]),
+        )
+        for slot, deployment in component.deployments.items():
+            # The live slot's name stays `autoscaling-<endpoint>` whatever happens to the next one.
+            parts = ("autoscaling", endpoint.name) if slot == LIVE else ("autoscaling", endpoint.name, slot)
+            Autoscaling(
+                ctx.name(*parts),
+                AutoscalingArgs(
+                    spec=endpoint.autoscaling, endpoint_name=endpoint_name, endpoint_id=component.endpoint.id,
+                    deployment_name=slot, deployment_id=deployment.id, notify=tuple(endpoint.monitoring.notify),
+                ),
+                ctx, opts=ctx.opts(),
+            )
+        if not component.deployments:
+            ctx.warn(
+                f"{path}.autoscaling",
+                "no deployment exists yet (no approved model), so there is nothing to autoscale until one is deployed",
+            )
+        alarms = endpoint.monitoring.alarms
+        drift = endpoint.monitoring.drift
+        monitor_component = EndpointMonitoring(
+            ctx.name("monitoring", endpoint.name),
+            EndpointMonitoringArgs(
+                endpoint_name=endpoint_name, endpoint_id=component.endpoint.id, deployment_name=LIVE,
+                latency_p99_ms=alarms.latency_p99_ms, error_rate_percent=alarms.error_rate_percent,
+                notify=tuple(endpoint.monitoring.notify), log_analytics_id=monitoring.workspace.id,
+                drift_schedule=drift.schedule if drift else None, workspace_name=workspace.workspace.name,
+                monitor_identity_id=identity.id_of("training"),
+            ),
+            ctx, opts=ctx.opts(depends_on=[component]),
+        )
+        alert_rules = {
+            "latency": f"{endpoint_name}-latency-p99" if alarms.latency_p99_ms is not None else None,
+            "errors": f"{endpoint_name}-error-rate" if alarms.error_rate_percent is not None else None,
+        }
+        outputs = {
+            "endpointName": endpoint_name,
+            "instanceType": resolution.instance.name,
+            "rollout": component.rollout,
+            "alertRules": {k: v for k, v in alert_rules.items() if v},
+            "driftSchedule": f"{endpoint_name}-drift" if monitor_component.drift is not None else None,
+            "model": served.model if served else None,
+        }
+        return component.endpoint.id, outputs
+
+    def _rollout_pair(
+        self, index: int, endpoint: Endpoint, served: ServedModel | None,
+    ) -> tuple[ServedModel | None, ServedModel | None]:
+        """(live, candidate): the resolved model alone, or the live version plus the new one."""
+        live_version = self.live_versions.get(endpoint.name)
+        model = endpoint.model
+        if served is None or live_version is None or model.source != "registry" or live_version == served.version:
+            return served, None
+        assert model.package is not None
+        live = self.registry.resolve(model.package, live_version)
+        if live is None:
+            self.ctx.warn(
+                f"endpoints[{index}].model.version",
+                f"the live version {live_version} of {model.package!r} is no longer in the registry; "
+                f"version {served.version} is deployed directly",
+            )
+            return served, None
+        return ServedModel(model=live.reference, version=live.version), served
+
+    def _workload_grants(self, scopes: dict[str, Any]) -> list[Grant]:
+        captures = any(e.data_capture.enabled for e in self.stack.endpoints)
+        grants = [
+            Grant("training-blob-contributor-storage", "training", "Storage Blob Data Contributor", scopes["storage"]),
+            Grant("training-acrpull-registry", "training", "AcrPull", scopes["container_registry"]),
+            Grant("training-registry-user-models", "training", "AzureML Registry User", scopes["ml_registry"]),
+            Grant("training-data-scientist-workspace", "training", "AzureML Data Scientist", scopes["workspace"]),
+            Grant("serving-acrpull-registry", "serving", "AcrPull", scopes["container_registry"]),
+            Grant("serving-registry-user-models", "serving", "AzureML Registry User", scopes["ml_registry"]),
+            # Deployments send telemetry with Entra ID (App Insights refuses local auth).
+            Grant("serving-metrics-publisher-appinsights", "serving", "Monitoring Metrics Publisher", scopes["app_insights"]),
+            # Data capture writes to the workspace's blob store; otherwise serving only reads.
+            Grant(
+                "serving-blob-contributor-storage" if captures else "serving-blob-reader-storage", "serving",
+                "Storage Blob Data Contributor" if captures else "Storage Blob Data Reader", scopes["storage"],
+            ),
+        ]
+        return grants
+
+    def _role_grants(self, scopes: dict[str, Any], endpoint_ids: dict[str, pulumi.Output[str]]) -> list[Grant]:
+        ctx = self.ctx
+        grants: dict[str, Grant] = {}
+        mapping: dict[str, list[dict[str, str]]] = {}
+        for i, role in enumerate(self.stack.access.roles):
+            who = f"role-{role.name}"
+            for j, permission in enumerate(role.permissions):
+                for role_name, target in PERMISSION_GRANTS[permission]:
+                    if target == "endpoints":
+                        targets = [(f"endpoint-{name}", endpoint_id) for name, endpoint_id in endpoint_ids.items()]
+                        if not targets:
+                            ctx.warn(f"access.roles[{i}].permissions[{j}]", f"{permission}: the stack has no endpoint to grant it on")
+                    else:
+                        scope = scopes[target]
+                        if scope is None:
+                            ctx.warn(
+                                f"access.roles[{i}].permissions[{j}]",
+                                f"{permission}: the stack has no {target.replace('_', ' ')} (backups are off), nothing is granted",
+                            )
+                            continue
+                        targets = [(target.replace("_", "-"), scope)]
+                    for target_key, scope in targets:
+                        key = f"{who}-{_slug(role_name)}-{target_key}"
+                        if key not in grants:
+                            grants[key] = Grant(key, who, role_name, scope)
+                            mapping.setdefault(role.name, []).append({"role": role_name, "target": target_key})
+            for j, principal in enumerate(role.principals):
+                ctx.warn(
+                    f"access.roles[{i}].principals[{j}]",
+                    f"Azure role assignments need the Entra ID object id of {principal}; the kit grants the role's "
+                    f"identity id-{ctx.prefix}-{who} and lists its grants in outputs (accessRoles.{role.name}) "
+                    "for day-2 tooling to repeat for this principal",
+                )
+        ctx.outputs["accessRoles"] = mapping
+        return list(grants.values())
+
+    # -- warnings about fields Azure cannot honour as asked -----------------------------
+    def _warn_retention(self) -> None:
+        low, high = LOG_RETENTION_RANGE
+        days = self.stack.compliance.retention_days
+        if days > high:
+            self.ctx.warn(
+                "compliance.retentionDays",
+                f"Log Analytics keeps interactive logs at most {high} days; configure table archive for the remaining "
+                f"{days - high} days",
+            )
+        elif days < low:
+            self.ctx.warn("compliance.retentionDays", f"Log Analytics keeps logs at least {low} days; {low} is used")
+
+    def _warn_backups(self) -> None:
+        b, ctx = self.backups, self.ctx
+        if b is None:
+            return
+        if b.schedule == "hourly":
+            ctx.warn("backups.schedule", "Azure vaulted blob backups run at most daily; daily is used (blob versioning and "
+                     "soft delete cover changes in between)")
+        backup_location = ctx.placement.backup_location
+        mirrored = [t for t in b.targets if t in ("models", "containers")]
+        if mirrored and b.cross_region and backup_location:
+            ctx.warn(
+                "backups.targets",
+                f"{' and '.join(mirrored)} are geo-replicated to {backup_location} (ML registry region, registry "
+                "replica): a mirror, so deletions replicate too; schedule and retentionDays apply to artifacts only",
+            )
+        elif mirrored:
+            ctx.warn(
+                "backups.targets",
+                f"{' and '.join(mirrored)}: Azure has no scheduled backup for ML registry models or container images; "
+                "only geo-replication protects them and it needs backups.crossRegion with a backupLocation",
+            )
+        if "artifacts" not in b.targets:
+            for field in ("schedule", "retentionDays"):
+                ctx.warn(f"backups.{field}", "only artifacts get scheduled backups on Azure and they are not a target: unused")
+        pair = PAIRED_REGIONS.get(ctx.location)
+        if b.cross_region and "artifacts" in b.targets and backup_location and pair != backup_location:
+            ctx.warn(
+                "placement.azure.backupLocation",
+                f"geo-redundant storage and backup vault copies go to {ctx.location}'s paired region "
+                f"({pair or 'unknown'}), not {backup_location}; models and images do replicate to {backup_location}",
+            )
+
+    def _warn_container_registry(self) -> None:
+        containers = self.stack.registry.containers
+        if containers.scan_on_push:
+            self.ctx.warn(
+                "registry.containers.scanOnPush",
+                "Azure Container Registry has no per-registry scan setting: enable Microsoft Defender for Containers "
+                "on the subscription to scan pushed images",
+            )
+        if containers.immutable_tags:
+            self.ctx.warn(
+                "registry.containers.immutableTags",
+                "Azure Container Registry has no registry-wide immutable tags: lock each pushed tag "
+                "(az acr repository update --write-enabled false) in the CI that pushes it",
+            )

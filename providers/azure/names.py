@@ -1,0 +1,102 @@
+"""Physical Azure names: deterministic, and within each resource type's limits.
+
+Names derive from the stack prefix and the component's own name only (never from an
+index), so editing one component never renames another. Globally unique names (storage
+accounts, key vaults, container registries) carry a hash of the stack prefix so two
+stacks never collide while the name stays readable.
+"""
+
+from __future__ import annotations
+
+import re
+
+from modules.naming import compact, short_hash
+
+# type -> (min length, max length, allowed pattern): the limits tests check against.
+LIMITS: dict[str, tuple[int, int, str]] = {
+    "resource_group": (1, 90, r"^[-\w._()]+$"),
+    "storage_account": (3, 24, r"^[a-z0-9]+$"),
+    "key_vault": (3, 24, r"^[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$"),
+    "container_registry": (5, 50, r"^[a-zA-Z0-9]+$"),
+    "workspace": (3, 33, r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$"),
+    "ml_registry": (3, 33, r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$"),
+    "online_endpoint": (3, 32, r"^[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$"),
+    "online_deployment": (3, 32, r"^[a-zA-Z][a-zA-Z0-9-]*$"),
+    "compute": (2, 16, r"^[a-zA-Z][a-zA-Z0-9-]*$"),
+    "backup_vault": (2, 50, r"^[a-zA-Z][a-zA-Z0-9-]*$"),
+    "action_group_short": (1, 12, r"^.+$"),
+    "log_analytics": (4, 63, r"^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$"),
+}
+
+
+def _dashes(name: str) -> str:
+    return re.sub(r"-{2,}", "-", name).strip("-")
+
+
+def _hashed(base: str, limit: int, *parts: str, separator: str = "") -> str:
+    """``base`` cut to fit, plus a 6-character hash of ``parts`` (always present)."""
+    suffix = short_hash(*parts)
+    return _dashes(base[: limit - len(suffix) - len(separator)]) + separator + suffix
+
+
+def _alnum(name: str) -> str:
+    return "".join(c for c in name.lower() if c.isalnum())
+
+
+def resource_group(prefix: str) -> str:
+    return f"rg-{prefix}"
+
+
+def storage_account(prefix: str, purpose: str = "artifacts") -> str:
+    """3-24 lowercase alphanumerics, globally unique."""
+    return _hashed(_alnum(prefix) + _alnum(purpose)[:3], 24, prefix, purpose)
+
+
+def key_vault(prefix: str) -> str:
+    """3-24 alphanumerics and single dashes, starts with a letter, globally unique."""
+    return _hashed("kv-" + _dashes(prefix), 24, prefix, "kv", separator="-")
+
+
+def container_registry(prefix: str) -> str:
+    """5-50 alphanumerics, globally unique (it is the login server's host name)."""
+    return _hashed("acr" + _alnum(prefix), 50, prefix, "acr")
+
+
+def workspace(prefix: str) -> str:
+    return _dashes(compact(f"mlw-{_dashes(prefix)}", 33))
+
+
+def ml_registry(prefix: str) -> str:
+    return _dashes(compact(f"mlr-{_dashes(prefix)}", 33))
+
+
+def online_endpoint(prefix: str, endpoint: str) -> str:
+    """3-32 characters, unique per Azure region across all customers: keep a hash.
+
+    The endpoint's own name is kept whole (it is what people recognise); the stack
+    prefix is shortened first, since the hash already covers it.
+    """
+    room = 32 - 7  # 6-character hash and its dash
+    own = _dashes(endpoint)[:room]
+    keep = room - len(own) - 1
+    base = f"{_dashes(prefix)[:keep].rstrip('-')}-{own}" if keep > 0 else own
+    return _hashed(base, 32, prefix, endpoint, separator="-")
+
+
+def compute(job: str) -> str:
+    """AmlCompute names: 2-16 characters, unique in the workspace."""
+    name = _dashes(job)
+    return name if len(name) <= 16 else _hashed(name, 16, job, separator="-")
+
+
+def backup_vault(prefix: str) -> str:
+    return _dashes(compact(f"bv-{_dashes(prefix)}", 50))
+
+
+def log_analytics(prefix: str) -> str:
+    return _dashes(compact(f"log-{_dashes(prefix)}", 63))
+
+
+def action_group_short(name: str) -> str:
+    """Action groups' short name (shown in SMS and e-mails) is at most 12 characters."""
+    return _alnum(name)[:6] + short_hash(name)

@@ -1,0 +1,194 @@
+"""Every spec v1 field reaches an Azure resource input, or a warning names it.
+
+The table lists each field path once; a meta-test walks the spec models so a new field
+without an entry here fails the suite instead of being dropped silently on Azure.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Callable
+
+import pytest
+from pydantic import BaseModel
+
+from mlopskit.graph import Graph
+from modules import Stack
+from tests.azure.helpers import DEV, PROD, all_of, graph_of, graph_with, one, warned
+
+Evidence = Callable[[], bool]
+
+
+def prod() -> Graph:
+    return graph_of(PROD)
+
+
+def dev() -> Graph:
+    return graph_of(DEV)
+
+
+def tags(graph: Graph) -> dict[str, str]:
+    return one(graph, ":resources:ResourceGroup").inputs["tags"]
+
+
+def endpoint(graph: Graph, name: str = "scoring") -> dict:
+    return one(graph, ":machinelearningservices:OnlineEndpoint", name).inputs
+
+
+def deployment(graph: Graph, name: str = "scoring") -> dict:
+    return one(graph, ":machinelearningservices:OnlineDeployment", name).inputs
+
+
+def autoscale(graph: Graph, name: str = "scoring") -> dict:
+    return one(graph, ":monitor:AutoscaleSetting", name).inputs["profiles"][0]
+
+
+def cluster(graph: Graph) -> dict:
+    return one(graph, ":machinelearningservices:Compute").inputs["properties"]["properties"]
+
+
+def job(graph: Graph) -> dict:
+    return one(graph, ":machinelearningservices:Schedule", "train").inputs["properties"]["action"]["jobDefinition"]
+
+
+def role_identities(graph: Graph) -> set[str]:
+    return {i.inputs["resourceName"] for i in all_of(graph, ":managedidentity:UserAssignedIdentity")}
+
+
+GPU_ENDPOINT = {"cpu": 4, "memoryGiB": 16, "gpu": {"type": "V100", "count": 1}}
+
+# Fields that only matter on another cloud or to the loader itself.
+NOT_FOR_AZURE = {
+    "apiVersion": "schema version, checked by the loader",
+    "kind": "schema kind, checked by the loader",
+    "placement.aws.region": "AWS placement",
+    "placement.aws.backupRegion": "AWS placement",
+    "placement.gcp.project": "GCP placement",
+    "placement.gcp.region": "GCP placement",
+    "placement.gcp.backupRegion": "GCP placement",
+    "endpoints[].compute.instanceType.aws": "AWS instance type",
+    "endpoints[].compute.instanceType.gcp": "GCP instance type",
+    "training[].compute.instanceType.aws": "AWS instance type",
+    "training[].compute.instanceType.gcp": "GCP instance type",
+}
+
+EVIDENCE: dict[str, Evidence] = {
+    "metadata.name": lambda: tags(prod())["stack"] == "credit-risk-prod",
+    "metadata.environment": lambda: tags(prod())["environment"] == "prod",
+    "metadata.owner": lambda: tags(prod())["owner"] == "ml-platform@example.com",
+    "metadata.costCenter": lambda: tags(prod())["cost-center"] == "cc-1234",
+    "metadata.dataClassification": lambda: tags(prod())["data-classification"] == "confidential"
+    and one(prod(), ":machinelearningservices:Workspace").inputs["hbiWorkspace"] is True
+    and one(dev(), ":machinelearningservices:Workspace").inputs["hbiWorkspace"] is False,
+    "metadata.labels": lambda: tags(prod())["team"] == "risk",
+    "compliance.frameworks": lambda: tags(prod())["compliance"] == "gdpr",
+    "compliance.allowedRegions": lambda: one(
+        graph_with(PROD, compliance__allowedRegions=["westeurope", "northeurope"]), ":authorization:PolicyAssignment",
+    ).inputs["parameters"]["listOfAllowedLocations"]["value"] == ["westeurope", "northeurope"],
+    "compliance.retentionDays": lambda: one(prod(), ":operationalinsights:Workspace").inputs["retentionInDays"] == 365,
+    "budget.monthlyLimitUsd": lambda: one(prod(), ":consumption:Budget").inputs["amount"] == 6000,
+    "budget.alertThresholdsPercent": lambda: len(one(prod(), ":consumption:Budget").inputs["notifications"]) == 3,
+    "placement.azure.location": lambda: one(prod(), ":resources:ResourceGroup").inputs["location"] == "westeurope",
+    "placement.azure.backupLocation": lambda: one(prod(), ":containerregistry:Replication").inputs["location"] == "northeurope",
+    "network.private": lambda: one(prod(), ":machinelearningservices:Workspace").inputs["publicNetworkAccess"] == "Disabled"
+    and one(dev(), ":machinelearningservices:Workspace").inputs["managedNetwork"]["isolationMode"] == "AllowOnlyApprovedOutbound",
+    "encryption.customerManagedKeys": lambda: "encryption" in one(prod(), ":machinelearningservices:Workspace").inputs
+    and bool(warned(prod(), "encryption.customerManagedKeys")),
+    "encryption.keyRotationDays": lambda: one(prod(), ":keyvault:Key").inputs["properties"]["rotationPolicy"]["lifetimeActions"][0]["trigger"]["timeAfterCreate"] == "P90D",
+    "storage.artifacts.versioning": lambda: one(prod(), ":storage:BlobServiceProperties").inputs["isVersioningEnabled"] is True,
+    "storage.artifacts.retentionDays": lambda: one(prod(), ":storage:ManagementPolicy").inputs["policy"]["rules"][0]["definition"]["actions"]["version"]["delete"]["daysAfterCreationGreaterThan"] == 365,
+    "registry.models.approval": lambda: one(prod(), ":machinelearningservices:Registry").inputs["tags"]["mlopskit-model-approval"] == "manual",
+    "registry.containers.scanOnPush": lambda: bool(warned(prod(), "registry.containers.scanOnPush")),
+    "registry.containers.immutableTags": lambda: bool(warned(prod(), "registry.containers.immutableTags")),
+    "training[].name": lambda: cluster(prod()) is not None and one(prod(), ":machinelearningservices:Compute").inputs["computeName"] == "train-xgb",
+    "training[].image.framework": lambda: "xgboost==" in one(prod(), ":machinelearningservices:EnvironmentVersion", "train-xgb").inputs["properties"]["condaFile"],
+    "training[].image.version": lambda: "==1.7.*" in one(prod(), ":machinelearningservices:EnvironmentVersion", "train-xgb").inputs["properties"]["condaFile"],
+    "training[].image.uri": lambda: one(dev(), ":machinelearningservices:EnvironmentVersion", "training").inputs["properties"]["image"].endswith("fraud-train:1.4.0"),
+    "training[].entrypoint": lambda: job(prod())["command"].startswith("python train.py"),
+    "training[].compute.cpu": lambda: cluster(prod())["vmSize"] == "Standard_D4s_v3",
+    "training[].compute.memoryGiB": lambda: cluster(dev())["vmSize"] == "Standard_D8s_v3",
+    "training[].compute.gpu.type": lambda: cluster(graph_with(PROD, **{"training[0].compute.gpu": {"type": "T4"}}))["vmSize"] == "Standard_NC4as_T4_v3",
+    "training[].compute.gpu.count": lambda: cluster(graph_with(PROD, **{"training[0].compute": {"cpu": 48, "memoryGiB": 200, "gpu": {"type": "A100", "count": 2}}}))["vmSize"] == "Standard_NC48ads_A100_v4",
+    "training[].compute.instanceType.azure": lambda: cluster(graph_with(PROD, **{"training[0].compute.instanceType": {"azure": "Standard_E8s_v3"}}))["vmSize"] == "Standard_E8s_v3",
+    "training[].compute.count": lambda: cluster(prod())["scaleSettings"]["maxNodeCount"] == 1 and job(prod())["resources"]["instanceCount"] == 1,
+    "training[].compute.spot": lambda: cluster(prod())["vmPriority"] == "LowPriority",
+    "training[].maxRuntimeMinutes": lambda: job(prod())["limits"]["timeout"] == "PT180M",
+    "training[].hyperparameters": lambda: job(prod())["inputs"]["max_depth"]["value"] == "6",
+    "training[].schedule": lambda: one(prod(), ":machinelearningservices:Schedule", "train").inputs["properties"]["trigger"]["expression"] == "0 3 * * 1",
+    "endpoints[].name": lambda: "scoring" in endpoint(prod())["endpointName"],
+    "endpoints[].model.source": lambda: deployment(prod())["properties"]["model"].startswith("azureml://registries/")
+    and "environmentId" in deployment(dev(), "detector")["properties"],
+    "endpoints[].model.package": lambda: "/models/credit-risk/" in deployment(prod())["properties"]["model"],
+    "endpoints[].model.version": lambda: deployment(prod(), "challenger")["properties"]["model"].endswith("/versions/7"),
+    "endpoints[].model.image": lambda: one(dev(), ":machinelearningservices:EnvironmentVersion", "endpoint").inputs["properties"]["image"].endswith("fraud-serve:1.4.0"),
+    "endpoints[].model.artifactUri": lambda: bool(warned(dev(), "endpoints[0].model.artifactUri")),
+    "endpoints[].compute.instanceType.azure": lambda: deployment(prod())["properties"]["instanceType"] == "Standard_NC4as_T4_v3",
+    "endpoints[].compute.cpu": lambda: deployment(prod(), "challenger")["properties"]["instanceType"] == "Standard_D4s_v3",
+    "endpoints[].compute.memoryGiB": lambda: deployment(dev(), "detector")["properties"]["instanceType"] == "Standard_D2s_v3",
+    "endpoints[].compute.gpu.type": lambda: deployment(graph_with(PROD, **{"endpoints[1].compute": GPU_ENDPOINT}), "challenger")["properties"]["instanceType"] == "Standard_NC6s_v3",
+    "endpoints[].compute.gpu.count": lambda: deployment(graph_with(PROD, **{"endpoints[1].compute": {**GPU_ENDPOINT, "gpu": {"type": "V100", "count": 2}}}), "challenger")["properties"]["instanceType"] == "Standard_NC12s_v3",
+    "endpoints[].autoscaling.minInstances": lambda: autoscale(prod())["capacity"]["minimum"] == "2",
+    "endpoints[].autoscaling.maxInstances": lambda: autoscale(prod())["capacity"]["maximum"] == "6",
+    "endpoints[].autoscaling.targetInvocationsPerInstance": lambda: autoscale(prod())["rules"][0]["metricTrigger"]["threshold"] == 100,
+    "endpoints[].deployment.strategy": lambda: endpoint(prod())["tags"]["mlopskit-strategy"] == "canary",
+    "endpoints[].deployment.canaryPercent": lambda: endpoint(prod())["tags"]["mlopskit-canary-percent"] == "10",
+    "endpoints[].deployment.linearStepPercent": lambda: endpoint(dev(), "detector")["tags"]["mlopskit-linear-step-percent"] == "25",
+    "endpoints[].deployment.mirrorPercent": lambda: endpoint(prod(), "challenger")["tags"]["mlopskit-mirror-percent"] == "20",
+    "endpoints[].deployment.waitMinutes": lambda: endpoint(prod())["tags"]["mlopskit-wait-minutes"] == "10"
+    and bool(warned(prod(), "endpoints[0].deployment.waitMinutes")),
+    "endpoints[].deployment.autoRollback": lambda: bool(warned(prod(), "endpoints[0].deployment.autoRollback"))
+    and bool(prod().outputs["endpoints"]["scoring"]["alertRules"]),
+    "endpoints[].dataCapture.enabled": lambda: "dataCollector" in deployment(prod())["properties"]
+    and "dataCollector" not in deployment(prod(), "challenger")["properties"],
+    "endpoints[].dataCapture.samplingPercent": lambda: deployment(prod())["properties"]["dataCollector"]["collections"]["model_inputs"]["samplingRate"] == 0.2,
+    "endpoints[].monitoring.drift.schedule": lambda: one(prod(), ":machinelearningservices:Schedule", "drift").inputs["properties"]["trigger"]["frequency"] == "Day",
+    "endpoints[].monitoring.alarms.latencyP99Ms": lambda: one(prod(), ":monitor:MetricAlert").inputs["criteria"]["allOf"][0]["threshold"] == 500,
+    "endpoints[].monitoring.alarms.errorRatePercent": lambda: one(prod(), ":monitor:ScheduledQueryRule", "challeng").inputs["criteria"]["allOf"][0]["threshold"] == 2,
+    "endpoints[].monitoring.notify": lambda: one(prod(), ":monitor:ActionGroup", "scoring").inputs["emailReceivers"][0]["emailAddress"] == "ml-oncall@example.com",
+    "backups.schedule": lambda: one(prod(), ":dataprotection:BackupPolicy").inputs["properties"]["policyRules"][0]["trigger"]["schedule"]["repeatingTimeIntervals"][0].endswith("/P1D"),
+    "backups.retentionDays": lambda: one(prod(), ":dataprotection:BackupPolicy").inputs["properties"]["policyRules"][1]["lifecycles"][0]["deleteAfter"]["duration"] == "P35D",
+    "backups.crossRegion": lambda: one(prod(), ":dataprotection:BackupVault").inputs["properties"]["storageSettings"][0]["type"] == "GeoRedundant",
+    "backups.targets": lambda: bool(all_of(prod(), ":dataprotection:BackupInstance"))  # artifacts
+    and len(one(prod(), ":machinelearningservices:Registry").inputs["regionDetails"]) == 2  # models
+    and bool(all_of(prod(), ":containerregistry:Replication")),  # containers
+    "access.roles[].name": lambda: "id-credit-risk-prod-role-auditor" in role_identities(prod()),
+    "access.roles[].permissions": lambda: prod().outputs["accessRoles"]["auditor"] == [{"role": "Log Analytics Reader", "target": "log-analytics"}],
+    "access.roles[].principals": lambda: bool(warned(prod(), "access.roles[0].principals[0]")),
+}
+
+
+def _field_paths(model: type[BaseModel], prefix: str = "") -> set[str]:
+    paths: set[str] = set()
+    for name, info in model.model_fields.items():
+        path = f"{prefix}.{info.alias or name}" if prefix else (info.alias or name)
+        nested = list(_models(info.annotation))
+        if not nested:
+            paths.add(path)
+        for is_list, sub in nested:
+            paths |= _field_paths(sub, path + ("[]" if is_list else ""))
+    return paths
+
+
+def _models(annotation: object, in_list: bool = False):  # type: ignore[no-untyped-def]
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            yield from _models(arg, in_list)
+    elif origin is list:
+        for arg in typing.get_args(annotation):
+            yield from _models(arg, True)
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield in_list, annotation
+
+
+def test_every_spec_field_has_azure_evidence() -> None:
+    fields = _field_paths(Stack)
+    assert fields - set(EVIDENCE) - set(NOT_FOR_AZURE) == set()
+    assert set(EVIDENCE) - fields == set()
+    assert set(NOT_FOR_AZURE) - fields == set()
+
+
+@pytest.mark.parametrize("path", sorted(EVIDENCE))
+def test_field_reaches_azure(path: str) -> None:
+    assert EVIDENCE[path](), path
