@@ -10,7 +10,7 @@ from pulumi_aws import backup, ecr, iam, s3
 
 from modules.backup import Backups as BackupsSpec
 from providers.aws.context import AwsContext, policy_json, service_trust
-from providers.aws.storage import private_bucket
+from providers.aws.storage import logged, private_bucket
 
 TYPE = "mlopskit:aws:Backups"
 SCHEDULES = {"hourly": "cron(0 * ? * * *)", "daily": "cron(0 3 ? * * *)", "weekly": "cron(0 3 ? * SUN *)"}
@@ -96,6 +96,8 @@ class Backups(pulumi.ComponentResource):
             protect=ctx.stack.is_prod,
             region=args.backup_region,
         )
+        logged(f"{name}-replica-access-logs", replica.bucket, f"{ctx.prefix}-replica-access-logs", self, ctx,
+               prefix="replica/", region=args.backup_region)
         kms = []
         if ctx.key_arn is not None:
             kms = [

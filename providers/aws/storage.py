@@ -21,7 +21,8 @@ class PrivateBucket(NamedTuple):
     versioning: s3.BucketVersioning
 
 
-def expire(name: str, bucket: s3.Bucket, days: int, parent: pulumi.Resource, *, expire_current: bool) -> None:
+def expire(name: str, bucket: s3.Bucket, days: int, parent: pulumi.Resource, *, expire_current: bool,
+           region: str | None = None) -> None:
     """Retention: noncurrent versions (and, for logs, current objects) expire after ``days``."""
     rule = s3.BucketLifecycleConfigurationRuleArgs(
         id="retention",
@@ -33,7 +34,7 @@ def expire(name: str, bucket: s3.Bucket, days: int, parent: pulumi.Resource, *, 
         abort_incomplete_multipart_upload=s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
             days_after_initiation=7),
     )
-    s3.BucketLifecycleConfiguration(f"{name}-lifecycle", bucket=bucket.id, rules=[rule],
+    s3.BucketLifecycleConfiguration(f"{name}-lifecycle", bucket=bucket.id, rules=[rule], region=region,
                                     opts=pulumi.ResourceOptions(parent=parent))
 
 
@@ -99,46 +100,52 @@ def private_bucket(
     return PrivateBucket(resource, policy, versioning_config)
 
 
+def logged(name: str, bucket: s3.Bucket, log_bucket_name: str, parent: pulumi.Resource, ctx: AwsContext,
+           *, prefix: str, region: str | None = None) -> PrivateBucket:
+    """Server access logging for ``bucket`` into a new log bucket in the same region.
+
+    S3 delivers access logs only to SSE-S3 buckets in the bucket's own region, hence no
+    KMS here and one log bucket per region. Logs are kept ``compliance.retentionDays``.
+    """
+    bucket_name = ctx.account_id.apply(lambda a: f"{log_bucket_name}-{a}")
+    logs = private_bucket(
+        name,
+        bucket_name,
+        parent,
+        key_arn=None,
+        versioning=True,
+        protect=ctx.stack.is_prod,
+        region=region,
+        extra_statements=[{
+            "Sid": "S3ServerAccessLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": bucket_name.apply(lambda b: f"arn:aws:s3:::{b}/*"),
+            "Condition": {"StringEquals": {"aws:SourceAccount": ctx.account_id}},
+        }],
+    )
+    expire(name, logs.bucket, ctx.stack.compliance.retention_days, parent, expire_current=True, region=region)
+    s3.BucketLogging(f"{name}-delivery", bucket=bucket.id, target_bucket=logs.bucket.id, target_prefix=prefix,
+                     region=region, opts=pulumi.ResourceOptions(parent=parent))
+    return logs
+
+
 class ArtifactStore(pulumi.ComponentResource):
     """The artifact bucket (datasets, code, models, captured data) and its access-log bucket."""
 
     def __init__(self, name: str, args: ArtifactStoreArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
-        protect = ctx.stack.is_prod
-        retention = ctx.stack.compliance.retention_days
-        # S3 server access logs can only be delivered to SSE-S3 buckets, hence no KMS here.
-        self.logs = private_bucket(
-            f"{name}-access-logs",
-            ctx.account_id.apply(lambda a: f"{ctx.prefix}-access-logs-{a}"),
-            self,
-            key_arn=None,
-            versioning=True,
-            protect=protect,
-            extra_statements=[{
-                "Sid": "S3ServerAccessLogs",
-                "Effect": "Allow",
-                "Principal": {"Service": "logging.s3.amazonaws.com"},
-                "Action": "s3:PutObject",
-                "Resource": ctx.account_id.apply(lambda a: f"arn:aws:s3:::{ctx.prefix}-access-logs-{a}/*"),
-                "Condition": {"StringEquals": {"aws:SourceAccount": ctx.account_id}},
-            }],
-        )
-        expire(f"{name}-access-logs", self.logs.bucket, retention, self, expire_current=True)
         artifacts = private_bucket(
             f"{name}-bucket",
             ctx.account_id.apply(lambda a: f"{ctx.prefix}-artifacts-{a}"),
             self,
             key_arn=args.key_arn,
             versioning=args.versioning,
-            protect=protect,
+            protect=ctx.stack.is_prod,
         )
         self.bucket, self.versioning = artifacts.bucket, artifacts.versioning
         expire(f"{name}-bucket", self.bucket, args.retention_days, self, expire_current=False)
-        s3.BucketLogging(
-            f"{name}-logging",
-            bucket=self.bucket.id,
-            target_bucket=self.logs.bucket.id,
-            target_prefix="artifacts/",
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        self.logs = logged(f"{name}-access-logs", self.bucket, f"{ctx.prefix}-access-logs", self, ctx,
+                           prefix="artifacts/")
         self.register_outputs({"bucket": self.bucket.bucket, "logsBucket": self.logs.bucket.bucket})

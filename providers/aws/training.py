@@ -17,6 +17,7 @@ from providers.aws.cron import to_aws
 TYPE = "mlopskit:aws:Training"
 VOLUME_GB = 50
 MAX_WAIT_SECONDS = 28 * 24 * 3600
+CODE_ARCHIVE = "/opt/ml/input/data/code/sourcedir.tar.gz"
 
 
 @dataclass(frozen=True)
@@ -36,17 +37,23 @@ def training_job_request(args: TrainingArgs, ctx: AwsContext) -> dict[str, Any]:
     s3 = lambda prefix: pulumi.Output.concat("s3://", bucket, f"/{prefix}/{job.name}/")  # noqa: E731
     runtime = job.max_runtime_minutes * 60
     hyperparameters = dict(job.hyperparameters)
+    channel = lambda name, uri: {  # noqa: E731
+        "ChannelName": name,
+        "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": uri,
+                                        "S3DataDistributionType": "FullyReplicated"}},
+    }
+    channels = [channel("train", s3("data"))]
     if args.framework_image:
+        # The container is network-isolated, so it cannot fetch its code from S3 itself:
+        # SageMaker delivers the code as a "code" channel and the framework's script
+        # mode unpacks it from the channel's local path.
+        channels.append(channel("code", s3("code")))
         hyperparameters["sagemaker_program"] = job.entrypoint
-        hyperparameters["sagemaker_submit_directory"] = pulumi.Output.concat(s3("code"), "sourcedir.tar.gz")
+        hyperparameters["sagemaker_submit_directory"] = CODE_ARCHIVE
     request: dict[str, Any] = {
         "AlgorithmSpecification": {"TrainingImage": args.image_uri, "TrainingInputMode": "File"},
         "RoleArn": ctx.roles["training"],
-        "InputDataConfig": [{
-            "ChannelName": "train",
-            "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": s3("data"),
-                                            "S3DataDistributionType": "FullyReplicated"}},
-        }],
+        "InputDataConfig": channels,
         "OutputDataConfig": {"S3OutputPath": s3("models")},
         "ResourceConfig": {"InstanceType": args.instance_type, "InstanceCount": job.compute.count,
                            "VolumeSizeInGB": VOLUME_GB},
@@ -55,6 +62,9 @@ def training_job_request(args: TrainingArgs, ctx: AwsContext) -> dict[str, Any]:
         "EnableManagedSpotTraining": job.compute.spot,
         # Encrypt traffic between instances of a distributed job too.
         "EnableInterContainerTrafficEncryption": True,
+        # No outbound network from the training container: data in and model out go
+        # through SageMaker's channels only.
+        "EnableNetworkIsolation": True,
     }
     if not args.framework_image:
         request["AlgorithmSpecification"]["ContainerEntrypoint"] = ["python", job.entrypoint]

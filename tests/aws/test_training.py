@@ -94,14 +94,28 @@ def test_hyperparameters_and_script_mode(prod):
     assert step(prod)["HyperParameters"] == {
         "max_depth": "6",
         "sagemaker_program": "train.py",
-        "sagemaker_submit_directory": f"s3://{BUCKET}/code/train-xgb/sourcedir.tar.gz",
+        "sagemaker_submit_directory": "/opt/ml/input/data/code/sourcedir.tar.gz",
     }
+
+
+def test_container_is_network_isolated_and_gets_code_as_a_channel(prod):
+    args = step(prod)
+    assert args["EnableNetworkIsolation"] is True
+    channels = {c["ChannelName"]: c["DataSource"]["S3DataSource"]["S3Uri"] for c in args["InputDataConfig"]}
+    assert channels == {"train": f"s3://{BUCKET}/data/train-xgb/", "code": f"s3://{BUCKET}/code/train-xgb/"}
+
+
+def test_custom_image_gets_no_code_channel():
+    args = step(build("fraud-dev.yaml"), job="train", prefix="fraud-dev")
+    assert [c["ChannelName"] for c in args["InputDataConfig"]] == ["train"]
+    assert args["AlgorithmSpecification"]["ContainerEntrypoint"] == ["python", "train.py"]
 
 
 def test_roles_and_data_channel(prod):
     args = step(prod)
     assert args["RoleArn"] == role(prod, f"{PROD}-training").outputs["arn"]
-    (channel,) = args["InputDataConfig"]
+    channel = args["InputDataConfig"][0]
+    assert channel["ChannelName"] == "train"
     assert channel["DataSource"]["S3DataSource"]["S3Uri"] == f"s3://{BUCKET}/data/train-xgb/"
     assert artifact_bucket(prod).inputs["bucket"] == BUCKET
 

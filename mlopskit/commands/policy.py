@@ -1,0 +1,57 @@
+"""``mlopskit policy``: compliance and cost rules over a mocked deployment (what CI runs).
+
+Exit 0 when no mandatory rule fails; 1 when one does or a rule raised (fail closed); 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from modules.errors import SpecError, SpecIssue
+from modules.placement import CLOUDS
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def run(args: argparse.Namespace) -> int:
+    from policies.config import PolicyConfig
+    from policies.report import junit, rules_table, sarif, table, to_json
+    from policies.runner import active_presets, evaluate, resolve_rules
+
+    config = PolicyConfig.load(args.config) if args.config else None
+    if args.list:
+        print(rules_table(resolve_rules(active_presets(None, args.preset), config)))
+        return EXIT_OK
+    if not args.spec:
+        raise SpecError([SpecIssue("spec", "a spec is required (or use --list)")])
+    if not args.provider:
+        raise SpecError([SpecIssue("--provider", "required: one of " + ", ".join(CLOUDS))])
+    from mlopskit.cli import load_checked
+    from mlopskit.engine import preview
+
+    stack = load_checked(args.spec, args.provider)
+    report = evaluate(stack, preview(stack, args.provider), preset=args.preset, config=config)
+    output: Any
+    if args.format == "json":
+        output = to_json(report)
+    elif args.format == "sarif":
+        output = json.dumps(sarif(report), indent=2)
+    elif args.format == "junit":
+        output = junit(report)
+    else:
+        output = table(report)
+    print(output)
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("policy", help="run the compliance and cost rules (exit 1 on a mandatory failure)")
+    parser.add_argument("spec", nargs="?", help="path to a spec v1 YAML file (optional with --list)")
+    parser.add_argument("--provider", choices=CLOUDS)
+    parser.add_argument("--format", choices=("table", "json", "sarif", "junit"), default="table")
+    parser.add_argument("--preset", help="gdpr or lgpd (comma-separated); default: the spec's compliance.frameworks")
+    parser.add_argument("--config", help="policy config file (CrossGuard shape: rule id -> advisory|mandatory|disabled)")
+    parser.add_argument("--list", action="store_true", help="list the rules with severities, frameworks and anchors")
+    parser.set_defaults(run=run)

@@ -1,0 +1,187 @@
+"""Normalized facts: the cloud-neutral view of a recorded deployment that policies read.
+
+Each provider derives facts from its own recorded resources (``providers/<cloud>/facts.py``)
+so that a rule never sees a cloud's type tokens or input names. The contract:
+
+- ``kind`` is one of ``KINDS``; a rule declares the kinds it applies to.
+- ``attrs`` holds only the normalized keys listed in ``ATTRS`` for that kind.
+- A key that is ABSENT means the cloud has no such concept for this resource (the rule
+  is not applicable); a key whose value is ``None`` means the concept exists but the
+  recorded inputs do not say (the rule reports UNKNOWN, never a pass).
+
+No cloud SDK import here, and no cloud names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping
+
+KINDS: tuple[str, ...] = (
+    "bucket",              # object storage holding stack data (artifacts, logs, replicas, backups)
+    "key",                 # customer-managed encryption key (or the vault holding it)
+    "container_registry",  # image registry
+    "model_registry",      # model versions registry
+    "endpoint",            # real-time inference endpoint (with its deployment / variants)
+    "monitor",             # model monitoring job and its outputs
+    "training",            # training job / compute
+    "workspace",           # ML workspace (where the cloud has one)
+    "network",             # the private network the stack runs in
+    "role",                # a permission set the kit defines (inline policy, custom role)
+    "binding",             # a grant of a predefined role to a principal at a scope
+    "identity",            # a workload identity and who may assume / act as it
+    "audit",               # audit log configuration
+    "log_store",           # where audit logs are kept
+    "backup",              # backup vault / plan / copy
+    "budget",              # cost budget
+    "alarm",               # an alert wired to notifications
+)
+
+# The normalized attribute keys per kind, with their meaning. Providers must not invent
+# others; tests/policies check every emitted key is listed here.
+ATTRS: dict[str, dict[str, str]] = {
+    "bucket": {
+        "cmk": "bool|None: encrypted by default with a customer-managed key",
+        "public": "bool|None: readable by anonymous or all-authenticated principals",
+        "versioning": "bool|None: object versioning on",
+        "retention_days": "int|None: days deleted/noncurrent data stays recoverable (None: unbounded/unknown)",
+        "access_logging": "bool|None: data access to the bucket is logged",
+        "tls_only": "bool|None: plain-HTTP access refused",
+        "purpose": "str: artifacts | access-logs | audit-logs | replica | backup",
+        "labels": "dict[str,str]: tags/labels as applied",
+    },
+    "key": {
+        "rotation_days": "int|None: automatic rotation period (None: no rotation)",
+        "deletion_protection": "bool|None: deletion is delayed/blocked (pending window, purge protection)",
+        "deletion_window_days": "int|None: days a deleted key stays recoverable",
+        "public": "bool|None: key usable by anyone outside the stack's account/project",
+        "labels": "dict[str,str]",
+    },
+    "container_registry": {
+        "cmk": "bool|None", "public": "bool|None", "scan_on_push": "bool|None",
+        "immutable_tags": "bool|None", "labels": "dict[str,str]",
+    },
+    "model_registry": {"cmk": "bool|None", "public": "bool|None", "labels": "dict[str,str]"},
+    "endpoint": {
+        "cmk": "bool|None: serving storage encrypted with a CMK (absent: no volume to encrypt)",
+        "public": "bool|None: reachable from the public internet",
+        "private": "bool|None: served through the stack's private network",
+        "network_isolation": "bool|None: model containers have no outbound network",
+        "auth_required": "bool|None: callers must authenticate with the cloud's identity",
+        "min_instances": "int|None", "max_instances": "int|None",
+        "instance_type": "str|None", "gpu_count": "int|None: GPUs per instance",
+        "captures_data": "bool: request/response capture on",
+        "sampling_percent": "float|None: share of requests captured",
+        "capture_cmk": "bool|None: captured data encrypted with a CMK",
+        "auto_rollback": "bool|None: a failed rollout is rolled back on alarms without a human",
+        "audit_logging": "bool|None: invocations / management calls are audit-logged",
+        "alarms": "int: alarms wired to notifications for this endpoint",
+        "labels": "dict[str,str]",
+    },
+    "monitor": {"cmk": "bool|None: monitoring outputs encrypted with a CMK", "labels": "dict[str,str]"},
+    "training": {
+        "cmk": "bool|None: outputs and volumes encrypted with a CMK",
+        "private": "bool|None: runs inside the stack's private network",
+        "network_isolation": "bool|None",
+        "instance_type": "str|None", "gpu_count": "int|None", "max_instances": "int|None",
+        "scale_to_zero": "bool|None: no compute billed while no job runs",
+        "max_runtime_minutes": "int|None: hard stop for a job",
+        "labels": "dict[str,str]",
+    },
+    "workspace": {"cmk": "bool|None", "public": "bool|None", "private": "bool|None", "labels": "dict[str,str]"},
+    "network": {"private": "bool|None: private subnets / endpoints, no public ingress", "labels": "dict[str,str]"},
+    "role": {
+        "actions": "list[str]: actions/permissions the role allows",
+        "scope_level": "str: resource | group | project | account (broadest resource any statement reaches)",
+    },
+    "binding": {
+        "role": "str: predefined role granted",
+        "privilege": "str: admin | full_access | basic | scoped",
+        "member": "str: principal (normalized: public for anonymous/all users)",
+        "scope_level": "str: resource | group | project | account",
+    },
+    "identity": {"trust": "list[str]: who may assume it: service:<name> | account:self | account:<id> | principal:<id> | public"},
+    "audit": {
+        "data_events": "bool|None: data-access events recorded",
+        "covers": "list[str]: storage | endpoints | ml | keys | registry",
+        "cmk": "bool|None",
+    },
+    "log_store": {"retention_days": "int|None", "cmk": "bool|None", "labels": "dict[str,str]"},
+    "backup": {
+        "retention_days": "int|None", "cross_region": "bool|None", "cmk": "bool|None",
+        "labels": "dict[str,str]",
+    },
+    "budget": {"limit_usd": "float|None", "alert_thresholds": "list[float]"},
+    "alarm": {"notifies": "bool: sends to at least one notification target", "endpoint": "str|None"},
+}
+
+MISSING = object()
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One normalized fact about one recorded resource (or a few that belong together)."""
+
+    kind: str
+    resource_urn: str
+    type: str
+    name: str
+    region: str | None = None
+    protect: bool = False
+    jurisdiction: str | None = None  # eu | br | us | ... (from the provider's region table)
+    attrs: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=True)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown fact kind {self.kind!r}")
+
+    def has(self, key: str) -> bool:
+        """Whether the cloud has the concept ``key`` for this resource."""
+        return key in self.attrs
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.attrs.get(key, default)
+
+    def with_attrs(self, **changes: Any) -> "Fact":
+        """A copy with attributes changed (``MISSING`` removes one): handy for mutations in tests."""
+        attrs = dict(self.attrs)
+        for key, value in changes.items():
+            if value is MISSING:
+                attrs.pop(key, None)
+            else:
+                attrs[key] = value
+        return replace(self, attrs=attrs)
+
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+UNBOUNDED_DAYS = 36500  # "kept until someone deletes it": longer than any retention minimum
+
+
+def plain(value: Any) -> Any:
+    """The value inside a Pulumi secret wrapper (the engine records some inputs that way)."""
+    if isinstance(value, dict) and SECRET_SIG in value:
+        return value.get("value")
+    return value
+
+
+def iso_days(duration: str | None) -> int | None:
+    """Days in an ISO-8601 duration such as ``P35D`` / ``P1Y`` (None when absent or unparsable)."""
+    import re
+
+    if not duration:
+        return None
+    match = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T.*)?", duration)
+    if not match or not any(match.groups()):
+        return None
+    years, months, weeks, days = (int(g or 0) for g in match.groups())
+    return years * 365 + months * 30 + weeks * 7 + days
+
+
+def seconds_days(duration: str | float | None) -> int | None:
+    """Days in a ``"7776000s"`` duration string or a number of seconds."""
+    if duration is None:
+        return None
+    text = str(duration).rstrip("s")
+    try:
+        return int(float(text) // 86400)
+    except ValueError:
+        return None

@@ -1,0 +1,91 @@
+"""Turns the registry's rules into CrossGuard policies without importing pulumi_policy.
+
+The pulumi_policy module is a parameter (the pack's ``__main__`` passes the real one, tests a
+fake namespace), so the kit's runtime never depends on it: it pins an older protobuf.
+
+Every rule becomes a ``StackValidationPolicy``: a normalized fact often joins several
+resources (an S3 bucket's encryption is a sibling resource), so even per-resource rules
+need the whole stack to see their facts. Violations still name the offending URN.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+from mlopskit.graph import Graph, RecordedResource
+from policies.config import PolicyConfig
+from policies.registry import RULES
+from policies.runner import evaluate, resolve_rules
+
+CLOUD_PREFIXES = {"aws:": "aws", "gcp:": "gcp", "azure-native:": "azure", "mlopskit:aws:": "aws",
+                  "mlopskit:gcp:": "gcp", "mlopskit:azure:": "azure"}
+
+
+def cloud_of(types: list[str]) -> str | None:
+    for type_ in types:
+        for prefix, cloud in sorted(CLOUD_PREFIXES.items(), key=lambda item: -len(item[0])):
+            if type_.startswith(prefix):
+                return cloud
+    return None
+
+
+def graph_from(resources: list[Any], cloud: str, stack_name: str) -> Graph:
+    """A recorded graph from CrossGuard's PolicyResource objects (same shape as the mock engine's)."""
+    recorded = []
+    for r in resources:
+        opts = getattr(r, "opts", None)
+        provider = getattr(r, "provider", None)
+        recorded.append(RecordedResource(
+            urn=r.urn, type=r.resource_type, name=r.name,
+            parent=getattr(getattr(r, "parent", None), "urn", None),
+            dependencies=tuple(getattr(d, "urn", str(d)) for d in (getattr(r, "dependencies", None) or [])),
+            protect=bool(getattr(opts, "protect", False)),
+            provider=getattr(provider, "urn", None), custom=True,
+            inputs=dict(r.props or {}), outputs={}))
+    return Graph(cloud, stack_name, sorted(recorded, key=lambda x: x.urn))
+
+
+def _enforcement(pp: Any, level: str) -> Any:
+    return {"mandatory": pp.EnforcementLevel.MANDATORY, "advisory": pp.EnforcementLevel.ADVISORY,
+            "disabled": pp.EnforcementLevel.DISABLED}[level]
+
+
+def build_policies(pp: Any, load_stack: Callable[[str], Any], preset: str | None = None,
+                   config: PolicyConfig | None = None) -> list[Any]:
+    """One ``pp.StackValidationPolicy`` per registered rule, named by rule id."""
+    policies = []
+    for resolved in resolve_rules(tuple(p for p in (preset or "").split(",") if p), config):
+        rule_id = resolved.id
+
+        def validate(args: Any, report_violation: Callable[..., None], rule_id: str = rule_id) -> None:
+            resources = list(args.resources)
+            cloud = cloud_of([r.resource_type for r in resources])
+            if cloud is None:
+                return
+            stack = load_stack(cloud)
+            graph = graph_from(resources, cloud, stack.name)
+            only = PolicyConfig({rid: ("disabled" if rid != rule_id else "mandatory") for rid in (r.id for r in RULES)})
+            report = evaluate(stack, graph, preset=preset, config=only)
+            for violation in report.violations:
+                report_violation(f"[{violation.status}] {violation.message}",
+                                 None if violation.resource == "stack" else violation.resource)
+            for error in report.errors:
+                report_violation(f"[error] rule raised: {error.message}", None)
+
+        policies.append(pp.StackValidationPolicy(
+            name=rule_id, description=resolved.rule.title,
+            enforcement_level=_enforcement(pp, resolved.enforcement), validate=validate))
+    return policies
+
+
+def spec_loader() -> Callable[[str], Any]:
+    """The spec the deployment was built from: ``MLOPSKIT_SPEC`` (the program's ``mlopskit:spec``)."""
+    def load(cloud: str) -> Any:
+        from modules.loader import load_stack
+
+        return load_stack(os.environ.get("MLOPSKIT_SPEC", "stacks/credit-risk.yaml"), cloud)
+    return load
+
+
+__all__ = ["build_policies", "graph_from", "cloud_of", "spec_loader"]

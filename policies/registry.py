@@ -1,0 +1,43 @@
+"""Every rule, listed explicitly (a test checks each rule module's rules are all here)."""
+
+from __future__ import annotations
+
+from policies.rule import Rule
+from policies.rules import (auth, availability, backups, containers, cost, data_capture, encryption, iam, keys,
+                            logging, network, protect, public_access, residency, storage, tags)
+
+RULES: tuple[Rule, ...] = (
+    # encryption
+    encryption.storage_cmk, encryption.container_registry_cmk, encryption.model_registry_cmk,
+    encryption.endpoint_cmk, encryption.data_capture_cmk, encryption.monitoring_output_cmk,
+    encryption.training_cmk, encryption.workspace_cmk, encryption.backup_cmk,
+    # keys
+    keys.key_rotation, keys.key_deletion_protection, keys.key_no_public_access,
+    # public access and networks
+    public_access.storage_no_public_access, public_access.container_registry_no_public_access,
+    public_access.model_registry_no_public_access, public_access.endpoint_no_public_access,
+    network.ml_network_private, network.endpoint_private_network, network.training_private_network,
+    network.endpoint_network_isolation,
+    # storage and registries
+    storage.storage_tls_only, storage.storage_versioning, storage.storage_retention,
+    containers.container_immutable_tags, containers.container_scan_on_push,
+    # logging and audit
+    logging.audit_trail_present, logging.audit_data_events, logging.audit_log_retention,
+    logging.storage_access_logging, logging.endpoint_audit_logging, logging.endpoint_alarms,
+    # identity
+    iam.iam_no_wildcard_actions, iam.iam_no_admin_roles, iam.iam_trust_restricted, iam.iam_resource_scoped,
+    iam.iam_no_all_powerful_role, auth.endpoint_auth_required,
+    # governance
+    tags.tag_owner, tags.tag_cost_center, tags.tag_data_classification, residency.data_residency,
+    protect.prod_protect_data,
+    # resilience
+    availability.prod_endpoint_ha, availability.deployment_auto_rollback,
+    backups.backup_present, backups.backup_retention, backups.backup_cross_region,
+    # personal data
+    data_capture.data_capture_classification, data_capture.data_capture_sampling,
+    # cost
+    cost.instance_type_allowed, cost.gpu_count_cap, cost.endpoint_max_instances_cap,
+    cost.training_scale_to_zero, cost.training_max_runtime, cost.budget_present,
+)
+
+BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

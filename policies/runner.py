@@ -1,0 +1,249 @@
+"""The offline runner: facts from the provider, every rule, packs applied, fail closed.
+
+``evaluate(stack, graph, preset, config)`` is the contract other commands (compare) call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any, Sequence
+
+from modules.errors import SpecError, SpecIssue
+from modules.facts import Fact
+from modules.stack import Stack
+from policies.config import PolicyConfig
+from policies.context import PolicyContext, Settings
+from policies.packs import SEVERITIES, Pack, packs
+from policies.registry import RULES
+from policies.rule import Outcome, Rule, Status
+
+PRESETS = ("gdpr", "lgpd")
+
+
+@dataclass(frozen=True)
+class ResolvedRule:
+    """A rule with what the active packs and config say about it."""
+
+    rule: Rule
+    severity: str
+    enforcement: str  # advisory | mandatory | disabled
+    anchors: tuple[str, ...]
+    frameworks: tuple[str, ...]  # every pack that lists the rule (baseline always)
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A FAIL or UNKNOWN verdict of one rule on one resource (or on the stack)."""
+
+    policy: str
+    title: str
+    severity: str
+    enforcement: str
+    resource: str  # urn, or "stack" for stack rules
+    name: str
+    type: str
+    message: str
+    status: str  # fail | unknown
+    path: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"policy": self.policy, "severity": self.severity, "enforcement": self.enforcement,
+                "resource": self.resource, "name": self.name, "type": self.type, "message": self.message,
+                "status": self.status, "path": self.path}
+
+
+@dataclass(frozen=True)
+class RuleError:
+    """A rule (or the fact extraction) raised: reported, never a pass."""
+
+    policy: str
+    resource: str
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"policy": self.policy, "resource": self.resource, "message": self.message}
+
+
+@dataclass
+class PolicyReport:
+    """Everything one evaluation found."""
+
+    provider: str
+    stack: str
+    presets: tuple[str, ...]
+    rules: list[ResolvedRule]
+    violations: list[Violation] = field(default_factory=list)
+    errors: list[RuleError] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # rule id -> status -> count
+
+    @property
+    def mandatory_failed(self) -> bool:
+        return any(v.enforcement == "mandatory" for v in self.violations)
+
+    @property
+    def failed(self) -> bool:
+        """What the exit code follows: a mandatory violation or any error (fail closed)."""
+        return self.mandatory_failed or bool(self.errors)
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        active = [r for r in self.rules if r.enforcement != "disabled"]
+        return {
+            "provider": self.provider,
+            "stack": self.stack,
+            "presets": list(self.presets),
+            "rules": len(active),
+            "disabled": len(self.rules) - len(active),
+            "violations": len(self.violations),
+            "mandatory": sum(1 for v in self.violations if v.enforcement == "mandatory"),
+            "advisory": sum(1 for v in self.violations if v.enforcement == "advisory"),
+            "unknown": sum(1 for v in self.violations if v.status == "unknown"),
+            "errors": len(self.errors),
+            "passed": not self.failed,
+        }
+
+    def by_rule(self, rule_id: str) -> list[Violation]:
+        return [v for v in self.violations if v.policy == rule_id]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"violations": [v.to_json() for v in self.violations],
+                "errors": [e.to_json() for e in self.errors],
+                "summary": self.summary}
+
+
+def active_presets(stack: Stack | None, preset: str | None) -> tuple[str, ...]:
+    """``--preset`` (comma-separated) wins over ``compliance.frameworks``."""
+    if preset:
+        names = tuple(p.strip() for p in preset.split(",") if p.strip())
+        bad = [n for n in names if n not in PRESETS]
+        if bad:
+            raise SpecError([SpecIssue("--preset", f"unknown preset {', '.join(bad)} (one of {', '.join(PRESETS)})")])
+        return names
+    return tuple(stack.compliance.frameworks) if stack is not None else ()
+
+
+def resolve_rules(presets: Sequence[str], config: PolicyConfig | None = None) -> list[ResolvedRule]:
+    """Baseline entries, overlaid by each preset (strictest severity/enforcement), then the config."""
+    available = packs()
+    chosen: list[Pack] = [available["baseline"], *(available[p] for p in presets)]
+    config = config or PolicyConfig()
+    resolved = []
+    for rule in RULES:
+        severity, enforcement, anchors, frameworks = "medium", "advisory", [], []
+        for pack in chosen:
+            entry = pack.entries.get(rule.id)
+            if entry is None:
+                continue
+            frameworks.append(pack.name)
+            if entry.severity and SEVERITIES.index(entry.severity) >= SEVERITIES.index(severity):
+                severity = entry.severity
+            if entry.enforcement == "mandatory" or (entry.enforcement and pack.name == "baseline"):
+                enforcement = entry.enforcement
+            anchors += [a for a in entry.anchors if a not in anchors]
+        enforcement = config.enforcement.get(rule.id, config.enforcement.get("all", enforcement))
+        resolved.append(ResolvedRule(rule, severity, enforcement, tuple(anchors), tuple(frameworks)))
+    return resolved
+
+
+def build_settings(stack: Stack | None, presets: Sequence[str], config: PolicyConfig | None = None) -> Settings:
+    """The strictest settings of the chosen presets; ``allowedRegions`` and config overrides last."""
+    settings = Settings()
+    available = packs()
+    for name in presets:
+        for key, value in available[name].settings.items():
+            current = getattr(settings, key)
+            if key == "residency":
+                value = (current & value) if current else value
+            elif key.startswith("max_"):
+                value = min(current, value)
+            elif key.startswith("min_"):
+                value = max(current, value)
+            settings = dataclasses.replace(settings, **{key: value})
+    if stack is not None and stack.compliance.allowed_regions:
+        settings = dataclasses.replace(settings, allowed_regions=tuple(stack.compliance.allowed_regions))
+    if config is not None and config.settings:
+        overrides = {k: (tuple(v) if isinstance(v, list) else v) for k, v in config.settings.items()}
+        if "allowed_instance_types" in overrides:
+            overrides["allowed_instance_types"] = {env: tuple(types) for env, types in overrides["allowed_instance_types"].items()}
+        settings = dataclasses.replace(settings, **overrides)
+    return settings
+
+
+def build_context(stack: Stack, cloud: str, settings: Settings) -> PolicyContext:
+    """Stack-level, cloud-neutral facts from the validated spec, plus the instance catalog."""
+    from providers.catalog.resolver import catalog
+
+    rows = [row for row in catalog() if row.cloud == cloud]
+    return PolicyContext(
+        cloud=cloud,
+        environment=stack.metadata.environment,
+        classification=stack.metadata.data_classification,
+        frameworks=tuple(stack.compliance.frameworks),
+        settings=settings,
+        backups_requested=stack.backups is not None,
+        cross_region_requested=bool(stack.backups and stack.backups.cross_region),
+        budget_limit_usd=stack.budget.monthly_limit_usd if stack.budget else None,
+        access_roles=tuple((role.name, tuple(role.permissions)) for role in stack.access.roles),
+        known_instance_types=frozenset(row.name for row in rows),
+        instance_vcpus={row.name: row.vcpu for row in rows},
+    )
+
+
+def provider_facts(graph: Any, stack: Stack) -> list[Fact]:
+    """The provider's own normalization of its recorded resources."""
+    module = import_module(f"providers.{graph.provider}.facts")
+    return list(module.facts(graph, stack))
+
+
+def _apply(rule: ResolvedRule, subject: Any, context: PolicyContext) -> Outcome:
+    outcome = rule.rule(subject, context)
+    if not isinstance(outcome, Outcome):
+        raise TypeError(f"rule returned {type(outcome).__name__}, not an Outcome")
+    return outcome
+
+
+def evaluate(stack: Stack, graph: Any, preset: str | None = None, config: PolicyConfig | None = None,
+             facts: Sequence[Fact] | None = None) -> PolicyReport:
+    """Run every active rule over the graph's facts; fail closed on anything unexpected."""
+    presets = active_presets(stack, preset)
+    resolved = resolve_rules(presets, config)
+    settings = build_settings(stack, presets, config)
+    context = build_context(stack, graph.provider, settings)
+    report = PolicyReport(graph.provider, stack.name, presets, resolved)
+    if facts is None:
+        try:
+            facts = provider_facts(graph, stack)
+        except Exception as error:  # noqa: BLE001 - no facts means no rule can pass
+            report.errors.append(RuleError("facts", graph.provider, f"{error.__class__.__name__}: {error}"))
+            return report
+    for item in resolved:
+        counts = report.counts.setdefault(item.id, {s.value: 0 for s in Status})
+        if item.enforcement == "disabled":
+            continue
+        subjects: list[tuple[Fact | None, Any]]
+        if item.rule.scope == "stack":
+            subjects = [(None, [f for f in facts if f.kind in item.rule.kinds])]
+        else:
+            subjects = [(f, f) for f in facts if f.kind in item.rule.kinds]
+        for fact, subject in subjects:
+            where = fact.resource_urn if fact is not None else "stack"
+            try:
+                outcome = _apply(item, subject, context)
+            except Exception as error:  # noqa: BLE001 - a broken rule is an error, never a pass
+                counts[Status.ERROR.value] += 1
+                report.errors.append(RuleError(item.id, where, f"{error.__class__.__name__}: {error}"))
+                continue
+            counts[outcome.status.value] += 1
+            if outcome.status in (Status.FAIL, Status.UNKNOWN):
+                report.violations.append(Violation(
+                    policy=item.id, title=item.rule.title, severity=item.severity, enforcement=item.enforcement,
+                    resource=where, name=fact.name if fact else stack.name, type=fact.type if fact else "stack",
+                    message=outcome.message, status=outcome.status.value, path=outcome.path))
+    report.violations.sort(key=lambda v: (v.enforcement != "mandatory", v.policy, v.resource))
+    return report

@@ -1,0 +1,317 @@
+"""Azure: normalized policy facts (``modules.facts``) from the recorded Azure ML stack.
+
+Concepts Azure does not have for a resource are left out of ``attrs``; values the recorded
+inputs do not settle are ``None`` (the rule then reports UNKNOWN).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from modules.facts import UNBOUNDED_DAYS, Fact, iso_days, plain
+from modules.stack import Stack
+from providers.catalog.resolver import lookup
+
+EU = {"westeurope", "northeurope", "francecentral", "francesouth", "germanywestcentral", "germanynorth",
+      "swedencentral", "swedensouth", "italynorth", "polandcentral", "spaincentral", "austriaeast", "belgiumcentral"}
+OTHER = {"uksouth": "uk", "ukwest": "uk", "switzerlandnorth": "ch", "switzerlandwest": "ch", "brazilsouth": "br",
+         "brazilsoutheast": "br", "norwayeast": "no", "norwaywest": "no"}
+# Built-in role definition ids (the same in every tenant) of the broad classic roles.
+BROAD_ROLES = {
+    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": ("Owner", "admin"),
+    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": ("User Access Administrator", "admin"),
+    "b24988ac-6180-42a0-ab88-20f7382dd24c": ("Contributor", "basic"),
+    "acdd72a7-3385-48ef-bd42-f606fba81ae7": ("Reader", "basic"),
+}
+
+
+def jurisdiction(region: str | None) -> str | None:
+    if region is None:
+        return None
+    region = region.lower()
+    if region in EU:
+        return "eu"
+    if region in OTHER:
+        return OTHER[region]
+    if region.endswith("us") or region.startswith("us") or "centralus" in region:
+        return "us"
+    return None
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+class _Graph:
+    def __init__(self, graph: Any, stack: Stack) -> None:
+        self.resources = list(graph.resources)
+        self.by_type: dict[str, list[Any]] = {}
+        for r in self.resources:
+            self.by_type.setdefault(r.type, []).append(r)
+        placement = stack.placement.for_cloud("azure")
+        self.region = placement.primary_region if placement else None
+        self.diagnostics = self.of("azure-native:monitor:DiagnosticSetting")
+        workspaces = self.of("azure-native:machinelearningservices:Workspace")
+        self.workspace_cmk: bool | None = (
+            ((workspaces[0].inputs.get("encryption") or {}).get("status") == "Enabled") if workspaces else None)
+        accounts = self.of("azure-native:storage:StorageAccount")
+        self.storage_cmk: bool | None = (
+            ((accounts[0].inputs.get("encryption") or {}).get("keySource") == "Microsoft.Keyvault") if accounts else None)
+
+    def of(self, type_: str) -> list[Any]:
+        return self.by_type.get(type_, [])
+
+    def audited(self, resource_suffix: str) -> bool:
+        for setting in self.diagnostics:
+            uri = str(plain(setting.inputs.get("resourceUri")))
+            if resource_suffix in uri and any(log.get("enabled") for log in _list(setting.inputs.get("logs"))):
+                return True
+        return False
+
+    def fact(self, kind: str, resource: Any, labels: bool = True, region: str | None = None, **attrs: Any) -> Fact:
+        if labels:
+            attrs["labels"] = dict(plain(resource.inputs.get("tags")) or {})
+        location = region or plain(resource.inputs.get("location"))
+        location = None if location in (None, "global") else str(location).lower()
+        return Fact(kind, resource.urn, resource.type, resource.name, location, resource.protect,
+                    jurisdiction(location), attrs)
+
+
+def _storage(g: _Graph) -> Iterable[Fact]:
+    blob = {plain(b.inputs.get("accountName")): b for b in g.of("azure-native:storage:BlobServiceProperties")}
+    containers = g.of("azure-native:storage:BlobContainer")
+    for account in g.of("azure-native:storage:StorageAccount"):
+        inputs = account.inputs
+        name = plain(inputs.get("accountName"))
+        service = blob.get(name)
+        props = service.inputs if service else {}
+        deletion = props.get("deleteRetentionPolicy") or {}
+        network = inputs.get("networkRuleSet") or {}
+        open_network = inputs.get("publicNetworkAccess") != "Disabled" and network.get("defaultAction") != "Deny"
+        public_container = any(plain(c.inputs.get("accountName")) == name and c.inputs.get("publicAccess") not in (None, "None")
+                               for c in containers)
+        versioning = bool(props.get("isVersioningEnabled")) if service else False
+        yield g.fact(
+            "bucket", account,
+            purpose="artifacts",
+            cmk=(inputs.get("encryption") or {}).get("keySource") == "Microsoft.Keyvault",
+            public=bool(inputs.get("allowBlobPublicAccess")) or public_container or open_network,
+            versioning=versioning,
+            retention_days=int(deletion["days"]) if deletion.get("enabled") and deletion.get("days") else 0,
+            access_logging=g.audited(f"/storageAccounts/{name}/blobServices"),
+            tls_only=inputs.get("enableHttpsTrafficOnly") is not False and inputs.get("minimumTlsVersion") in ("TLS1_2", "TLS1_3"),
+        )
+
+
+def _keys(g: _Graph) -> Iterable[Fact]:
+    vaults = {plain(v.inputs.get("vaultName")): v for v in g.of("azure-native:keyvault:Vault")}
+    for key in g.of("azure-native:keyvault:Key"):
+        vault = vaults.get(plain(key.inputs.get("vaultName")))
+        props = (vault.inputs.get("properties") or {}) if vault else {}
+        policy = ((key.inputs.get("properties") or {}).get("rotationPolicy") or {})
+        rotate = [iso_days((a.get("trigger") or {}).get("timeAfterCreate")) for a in _list(policy.get("lifetimeActions"))
+                  if (a.get("action") or {}).get("type", "").lower() == "rotate"]
+        acls = props.get("networkAcls") or {}
+        yield g.fact(
+            "key", key, region=plain(vault.inputs.get("location")) if vault else g.region,
+            rotation_days=rotate[0] if rotate and rotate[0] else None,
+            deletion_protection=bool(props.get("enablePurgeProtection")) and props.get("enableSoftDelete") is not False,
+            deletion_window_days=int(props.get("softDeleteRetentionInDays") or 90),
+            public=props.get("publicNetworkAccess") != "Disabled" and acls.get("defaultAction") != "Deny",
+        )
+
+
+def _registries(g: _Graph) -> Iterable[Fact]:
+    for registry in g.of("azure-native:containerregistry:Registry"):
+        inputs = registry.inputs
+        network = inputs.get("networkRuleSet") or {}
+        yield g.fact(
+            "container_registry", registry,
+            cmk=(inputs.get("encryption") or {}).get("status") == "enabled",
+            public=bool(inputs.get("anonymousPullEnabled")) or (inputs.get("publicNetworkAccess") != "Disabled"
+                                                                 and network.get("defaultAction") != "Deny"),
+            # Scanning is Microsoft Defender for Containers, a subscription setting the stack does not record.
+            scan_on_push=None,
+            # immutable_tags absent: ACR has no registry-wide setting (tags are locked per image).
+        )
+    for registry in g.of("azure-native:machinelearningservices:Registry"):
+        yield g.fact(
+            "model_registry", registry,
+            cmk=False,  # Azure ML registries encrypt with Microsoft-managed keys only
+            public=registry.inputs.get("publicNetworkAccess") != "Disabled",
+        )
+
+
+def _endpoints(g: _Graph) -> Iterable[Fact]:
+    deployments = g.of("azure-native:machinelearningservices:OnlineDeployment")
+    scales = g.of("azure-native:monitor:AutoscaleSetting")
+    alerts = g.of("azure-native:monitor:MetricAlert") + g.of("azure-native:monitor:ScheduledQueryRule")
+    for endpoint in g.of("azure-native:machinelearningservices:OnlineEndpoint"):
+        name = plain(endpoint.inputs.get("endpointName"))
+        props = endpoint.inputs.get("properties") or {}
+        mine = [d for d in deployments if plain(d.inputs.get("endpointName")) == name]
+        live = mine[0].inputs if mine else {}
+        live_props = live.get("properties") or {}
+        scale = next((s for s in scales if f"/onlineEndpoints/{name}/" in str(plain(s.inputs.get("targetResourceUri")))), None)
+        capacity = ((scale.inputs.get("profiles") or [{}])[0].get("capacity") or {}) if scale else {}
+        sku = (live.get("sku") or {}).get("capacity")
+        instance_type = live_props.get("instanceType")
+        catalog = lookup("azure", instance_type) if instance_type else None
+        collections = ((live_props.get("dataCollector") or {}).get("collections") or {})
+        enabled = [c for c in collections.values() if c.get("dataCollectionMode") == "Enabled"]
+        rates = [float(c["samplingRate"]) * 100 for c in enabled if c.get("samplingRate") is not None]
+        notifying = [a for a in alerts if name in str(a.inputs.get("scopes")) + str(a.inputs.get("criteria"))
+                     and a.inputs.get("actions")]
+        egress_closed = bool(mine) and all((d.inputs.get("properties") or {}).get("egressPublicNetworkAccess") == "Disabled"
+                                           for d in mine)
+        public = props.get("publicNetworkAccess") != "Disabled"
+        yield g.fact(
+            "endpoint", endpoint,
+            cmk=g.workspace_cmk,  # managed online endpoints keep their data in the workspace's (CMK) storage
+            public=public,
+            private=not public and egress_closed,
+            network_isolation=egress_closed,
+            auth_required=props.get("authMode") in ("AADToken", "AMLToken"),
+            min_instances=int(capacity["minimum"]) if capacity.get("minimum") else (int(sku) if sku else None),
+            max_instances=int(capacity["maximum"]) if capacity.get("maximum") else (int(sku) if sku else None),
+            instance_type=instance_type,
+            gpu_count=catalog.gpu_count if catalog else None,
+            captures_data=bool(enabled),
+            sampling_percent=max(rates) if rates else (None if enabled else None),
+            capture_cmk=g.storage_cmk,  # the data collector writes to the workspace's storage account
+            auto_rollback=False,  # Azure ML has no automatic rollback (the provider warns and exports the alert rules)
+            audit_logging=g.audited(f"/onlineEndpoints/{name}"),
+            alarms=len(notifying),
+        )
+
+
+def _workspace(g: _Graph) -> Iterable[Fact]:
+    for workspace in g.of("azure-native:machinelearningservices:Workspace"):
+        inputs = workspace.inputs
+        public = inputs.get("publicNetworkAccess") != "Disabled"
+        isolation = (inputs.get("managedNetwork") or {}).get("isolationMode")
+        yield g.fact("workspace", workspace, cmk=g.workspace_cmk, public=public,
+                     private=not public and isolation not in (None, "Disabled"))
+    for schedule in g.of("azure-native:machinelearningservices:Schedule"):
+        action = ((schedule.inputs.get("properties") or {}).get("action") or {})
+        if action.get("actionType") == "CreateMonitor":
+            yield g.fact("monitor", schedule, labels=False, region=g.region, cmk=g.workspace_cmk)  # schedules carry no ARM tags
+
+
+def _training(g: _Graph) -> Iterable[Fact]:
+    schedules = g.of("azure-native:machinelearningservices:Schedule")
+    workspaces = g.of("azure-native:machinelearningservices:Workspace")
+    isolation = ((workspaces[0].inputs.get("managedNetwork") or {}).get("isolationMode")) if workspaces else None
+    for compute in g.of("azure-native:machinelearningservices:Compute"):
+        name = plain(compute.inputs.get("computeName"))
+        props = ((compute.inputs.get("properties") or {}).get("properties") or {})
+        scale = props.get("scaleSettings") or {}
+        vm = props.get("vmSize")
+        catalog = lookup("azure", vm) if vm else None
+        attrs: dict[str, Any] = {
+            "cmk": g.workspace_cmk,  # AmlCompute disks use the workspace's encryption
+            "private": props.get("enableNodePublicIp") is False,
+            "network_isolation": isolation not in (None, "Disabled"),
+            "instance_type": vm,
+            "gpu_count": catalog.gpu_count if catalog else None,
+            "max_instances": int(scale["maxNodeCount"]) if scale.get("maxNodeCount") is not None else None,
+            "scale_to_zero": int(scale.get("minNodeCount", 0) or 0) == 0 if scale else None,
+        }
+        timeouts = []
+        for schedule in schedules:
+            job = (((schedule.inputs.get("properties") or {}).get("action") or {}).get("jobDefinition") or {})
+            if str(job.get("computeId", "")).endswith(f"/computes/{name}"):
+                match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?", str((job.get("limits") or {}).get("timeout") or ""))
+                timeouts.append(int(match.group(1) or 0) * 60 + int(match.group(2) or 0) if match else None)
+        if timeouts:
+            attrs["max_runtime_minutes"] = min(t for t in timeouts if t) if all(timeouts) else None
+        yield g.fact("training", compute, **attrs)
+
+
+def _network(g: _Graph) -> Iterable[Fact]:
+    endpoints = g.of("azure-native:network:PrivateEndpoint")
+    for vnet in g.of("azure-native:network:VirtualNetwork"):
+        subnets = _list(vnet.inputs.get("subnets"))
+        yield g.fact("network", vnet, private=bool(endpoints) and all(s.get("defaultOutboundAccess") is False for s in subnets))
+
+
+def _scope_level(scope: str) -> str:
+    if "/providers/" in scope.split("/resourceGroups/", 1)[-1] and "/resourceGroups/" in scope:
+        return "resource"
+    if "/resourceGroups/" in scope:
+        return "group"
+    return "account"
+
+
+def _identity(g: _Graph) -> Iterable[Fact]:
+    for assignment in g.of("azure-native:authorization:RoleAssignment"):
+        inputs = assignment.inputs
+        definition = str(plain(inputs.get("roleDefinitionId"))).rsplit("/", 1)[-1].lower()
+        described = str(plain(inputs.get("description")) or "").split(": ", 1)[-1] or definition
+        role, privilege = BROAD_ROLES.get(definition, (described, "scoped"))
+        yield g.fact("binding", assignment, labels=False, role=role, privilege=privilege,
+                     member=f"principal:{plain(inputs.get('principalId'))}",
+                     scope_level=_scope_level(str(plain(inputs.get("scope")))))
+    federated = g.of("azure-native:managedidentity:FederatedIdentityCredential")
+    for identity in g.of("azure-native:managedidentity:UserAssignedIdentity"):
+        name = plain(identity.inputs.get("resourceName"))
+        trust = ["service:managed-identity"] + [f"principal:{plain(f.inputs.get('issuer'))}" for f in federated
+                                                if plain(f.inputs.get("resourceName")) == name]
+        yield g.fact("identity", identity, labels=False, trust=trust)
+
+
+def _audit(g: _Graph) -> Iterable[Fact]:
+    for setting in g.diagnostics:
+        uri = str(plain(setting.inputs.get("resourceUri")))
+        logs = _list(setting.inputs.get("logs"))
+        covers = [name for token, name in (("Microsoft.Storage", "storage"), ("onlineEndpoints", "endpoints"),
+                                           ("MachineLearningServices/workspaces", "ml"), ("KeyVault", "keys"),
+                                           ("ContainerRegistry", "registry")) if token in uri][:1]
+        yield g.fact("audit", setting, labels=False, region=g.region,
+                     data_events=any(log.get("enabled") and (log.get("categoryGroup") in ("audit", "allLogs") or log.get("category"))
+                                     for log in logs),
+                     covers=covers)
+    for workspace in g.of("azure-native:operationalinsights:Workspace"):
+        days = workspace.inputs.get("retentionInDays")
+        yield g.fact("log_store", workspace, retention_days=int(days) if days is not None else 30)
+
+
+def _backups(g: _Graph) -> Iterable[Fact]:
+    policies = g.of("azure-native:dataprotection:BackupPolicy")
+    for vault in g.of("azure-native:dataprotection:BackupVault"):
+        name = plain(vault.inputs.get("vaultName"))
+        props = vault.inputs.get("properties") or {}
+        days = []
+        for policy in policies:
+            if plain(policy.inputs.get("vaultName")) != name:
+                continue
+            for rule in _list((policy.inputs.get("properties") or {}).get("policyRules")):
+                for lifecycle in _list(rule.get("lifecycles")):
+                    days.append(iso_days((lifecycle.get("deleteAfter") or {}).get("duration")) or UNBOUNDED_DAYS)
+        geo = any(s.get("type") == "GeoRedundant" for s in _list(props.get("storageSettings")))
+        restore = ((props.get("featureSettings") or {}).get("crossRegionRestoreSettings") or {}).get("state") == "Enabled"
+        yield g.fact("backup", vault, retention_days=min(days) if days else None, cross_region=geo and restore,
+                     cmk=bool((props.get("securitySettings") or {}).get("encryptionSettings")))
+
+
+def _budgets(g: _Graph) -> Iterable[Fact]:
+    for budget in g.of("azure-native:consumption:Budget"):
+        notifications = (budget.inputs.get("notifications") or {}).values()
+        amount = budget.inputs.get("amount")
+        yield g.fact("budget", budget, labels=False, region=None, limit_usd=float(amount) if amount is not None else None,
+                     alert_thresholds=sorted(float(n["threshold"]) for n in notifications if n.get("enabled", True)))
+    for alert in g.of("azure-native:monitor:MetricAlert") + g.of("azure-native:monitor:ScheduledQueryRule"):
+        yield g.fact("alarm", alert, labels=False, notifies=bool(alert.inputs.get("actions")), endpoint=None)
+
+
+def facts(graph: Any, stack: Stack) -> list[Fact]:
+    """Every normalized fact of an Azure graph, in a deterministic order."""
+    g = _Graph(graph, stack)
+    out: list[Fact] = []
+    for producer in (_storage, _keys, _registries, _endpoints, _workspace, _training, _network, _identity, _audit,
+                     _backups, _budgets):
+        out += list(producer(g))
+    return sorted(out, key=lambda f: (f.kind, f.resource_urn, f.name))
