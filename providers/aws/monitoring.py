@@ -9,11 +9,12 @@ import pulumi
 from pulumi_aws import cloudwatch, sagemaker, sns
 
 from modules.endpoint import Endpoint
+from providers.aws import names
 from providers.aws.context import AwsContext
 
 TYPE = "mlopskit:aws:EndpointMonitoring"
 DRIFT_TYPE = "mlopskit:aws:DriftMonitor"
-VARIANT = "primary"
+VARIANT = names.PRIMARY_VARIANT
 _SCHEDULES = {"hourly": "cron(0 * ? * * *)", "daily": "cron(0 0 ? * * *)"}
 
 
@@ -39,56 +40,63 @@ class EndpointMonitoring(pulumi.ComponentResource):
         for address in spec.monitoring.notify:
             sns.TopicSubscription(f"{name}-notify-{address}", topic=self.topic.arn, protocol="email",
                                   endpoint=address, opts=child)
-        dimensions = {"EndpointName": args.endpoint_name, "VariantName": VARIANT}
-        alarms = spec.monitoring.alarms
+        # One alarm set per variant that can serve traffic: SageMaker publishes metrics per
+        # variant only, and a day-2 rollout serves the new model from the candidate variant.
+        # The candidate's alarms see no data (notBreaching) until a rollout adds it.
         self.alarms: list[cloudwatch.MetricAlarm] = []
-        if alarms.latency_p99_ms is not None:
-            self.alarms.append(cloudwatch.MetricAlarm(
-                f"{name}-latency-p99",
-                name=f"{args.endpoint_name}-latency-p99",
-                alarm_description=f"p99 model latency above {alarms.latency_p99_ms} ms",
+        for variant in names.ALARM_VARIANTS:
+            for kind in spec.alarm_kinds:
+                self.alarms.append(self._alarm(name, args, kind, variant, child))
+        self.register_outputs({"topicArn": self.topic.arn, "alarms": [a.name for a in self.alarms]})
+
+
+    def _alarm(self, name: str, args: EndpointMonitoringArgs, kind: str, variant: str,
+               opts: pulumi.ResourceOptions) -> cloudwatch.MetricAlarm:
+        alarms = args.endpoint.monitoring.alarms
+        alarm_name = names.alarm(args.endpoint_name, kind, variant)
+        dimensions = {"EndpointName": args.endpoint_name, "VariantName": variant}
+        common = dict(
+            evaluation_periods=3,
+            datapoints_to_alarm=2,
+            comparison_operator="GreaterThanThreshold",
+            treat_missing_data="notBreaching",
+            alarm_actions=[self.topic.arn],
+            ok_actions=[self.topic.arn],
+            opts=opts,
+        )
+        if kind == "latency":
+            return cloudwatch.MetricAlarm(
+                f"{name}-{alarm_name.removeprefix(args.endpoint_name + '-')}",
+                name=alarm_name,
+                alarm_description=f"p99 model latency of variant {variant} above {alarms.latency_p99_ms} ms",
                 namespace="AWS/SageMaker",
                 metric_name="ModelLatency",
                 extended_statistic="p99",
                 dimensions=dimensions,
                 period=60,
-                evaluation_periods=3,
-                datapoints_to_alarm=2,
                 # ModelLatency is reported in microseconds.
-                threshold=alarms.latency_p99_ms * 1000,
-                comparison_operator="GreaterThanThreshold",
-                treat_missing_data="notBreaching",
-                alarm_actions=[self.topic.arn],
-                ok_actions=[self.topic.arn],
-                opts=child,
-            ))
-        if alarms.error_rate_percent is not None:
-            metric = lambda query_id, metric_name: cloudwatch.MetricAlarmMetricQueryArgs(  # noqa: E731
-                id=query_id,
-                metric=cloudwatch.MetricAlarmMetricQueryMetricArgs(
-                    namespace="AWS/SageMaker", metric_name=metric_name, dimensions=dimensions, period=60, stat="Sum"),
+                threshold=(alarms.latency_p99_ms or 0) * 1000,
+                **common,
             )
-            self.alarms.append(cloudwatch.MetricAlarm(
-                f"{name}-error-rate",
-                name=f"{args.endpoint_name}-error-rate",
-                alarm_description=f"5xx error rate above {alarms.error_rate_percent:g}%",
-                metric_queries=[
-                    metric("errors", "Invocation5XXErrors"),
-                    metric("invocations", "Invocations"),
-                    cloudwatch.MetricAlarmMetricQueryArgs(
-                        id="rate", expression="IF(invocations > 0, 100 * errors / invocations, 0)",
-                        label="5xx error rate (%)", return_data=True),
-                ],
-                evaluation_periods=3,
-                datapoints_to_alarm=2,
-                threshold=alarms.error_rate_percent,
-                comparison_operator="GreaterThanThreshold",
-                treat_missing_data="notBreaching",
-                alarm_actions=[self.topic.arn],
-                ok_actions=[self.topic.arn],
-                opts=child,
-            ))
-        self.register_outputs({"topicArn": self.topic.arn, "alarms": [a.name for a in self.alarms]})
+        metric = lambda query_id, metric_name: cloudwatch.MetricAlarmMetricQueryArgs(  # noqa: E731
+            id=query_id,
+            metric=cloudwatch.MetricAlarmMetricQueryMetricArgs(
+                namespace="AWS/SageMaker", metric_name=metric_name, dimensions=dimensions, period=60, stat="Sum"),
+        )
+        return cloudwatch.MetricAlarm(
+            f"{name}-{alarm_name.removeprefix(args.endpoint_name + '-')}",
+            name=alarm_name,
+            alarm_description=f"5xx error rate of variant {variant} above {alarms.error_rate_percent:g}%",
+            metric_queries=[
+                metric("errors", "Invocation5XXErrors"),
+                metric("invocations", "Invocations"),
+                cloudwatch.MetricAlarmMetricQueryArgs(
+                    id="rate", expression="IF(invocations > 0, 100 * errors / invocations, 0)",
+                    label="5xx error rate (%)", return_data=True),
+            ],
+            threshold=alarms.error_rate_percent,
+            **common,
+        )
 
 
 @dataclass(frozen=True)

@@ -78,8 +78,10 @@ def test_blue_green_bakes_then_terminates():
 
 
 def test_auto_rollback_lists_exactly_the_endpoint_alarms(prod):
-    for name, expected in (("scoring", {f"{PROD}-scoring-latency-p99", f"{PROD}-scoring-error-rate"}),
-                           ("challenger", {f"{PROD}-challenger-error-rate"})):
+    # one alarm set for the serving variant and one for the day-2 rollout's candidate
+    for name, expected in (("scoring", {f"{PROD}-scoring-latency-p99", f"{PROD}-scoring-error-rate",
+                                        f"{PROD}-scoring-candidate-latency-p99", f"{PROD}-scoring-candidate-error-rate"}),
+                           ("challenger", {f"{PROD}-challenger-error-rate", f"{PROD}-challenger-candidate-error-rate"})):
         sm = parts(prod, name)[0]
         alarms = sm.inputs["deploymentConfig"]["autoRollbackConfiguration"]["alarms"]
         assert {a["alarmName"] for a in alarms} == expected == alarm_names(prod, name)

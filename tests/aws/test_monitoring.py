@@ -62,7 +62,18 @@ def test_error_rate_alarm_metric_math(prod):
 
 def test_no_latency_alarm_without_threshold(prod):
     assert {a.inputs["name"] for a in children(prod, monitoring(prod, "challenger"), ALARM)} == {
-        f"{PROD}-challenger-error-rate"}
+        f"{PROD}-challenger-error-rate", f"{PROD}-challenger-candidate-error-rate"}
+
+
+def test_rollout_candidate_variant_has_the_same_alarms(prod):
+    """A day-2 rollout serves the new model from the `candidate` variant; its errors must trip
+    an alarm the endpoint's auto-rollback and `mlopskit rollout` watch."""
+    for kind, threshold in (("latency-p99", 500 * 1000), ("error-rate", 1)):
+        candidate = alarm(prod, "scoring", f"candidate-{kind}")
+        assert candidate.inputs["threshold"] == threshold
+        dims = candidate.inputs.get("dimensions") or candidate.inputs["metricQueries"][0]["metric"]["dimensions"]
+        assert dims == {"EndpointName": f"{PROD}-scoring", "VariantName": "candidate"}
+        assert candidate.inputs["treatMissingData"] == "notBreaching"
 
 
 def test_topic_encrypted_with_stack_key(prod):

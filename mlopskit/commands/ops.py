@@ -1,0 +1,232 @@
+"""Day-2 commands: train, rollout, rollback, promote, backup verify, status.
+
+Each loads and checks the spec, builds the cloud's `OpsBackend` (``providers/<cloud>/ops.py``)
+over a `Gateway`, and runs the cloud-neutral orchestration in ``mlopskit.ops``. Exit codes:
+0 ok; 1 the operation failed, rolled back, or the live cloud drifted; 2 bad input. A cloud
+error is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib import import_module
+from typing import Any, Callable
+
+from mlopskit.ops.backend import OpsBackend
+from mlopskit.ops.backup import compare_checksums
+from mlopskit.ops.calls import Gateway
+from mlopskit.ops.clock import Clock, SystemClock
+from mlopskit.ops.drift import Finding, compare
+from mlopskit.ops.errors import CloudError
+from mlopskit.ops.rollout import run_rollout
+from mlopskit.ops.training import wait_for
+from modules.endpoint import Endpoint
+from modules.errors import SpecError, SpecIssue
+from modules.placement import CLOUDS
+from modules.stack import Stack
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+# Tests replace these: the clock (no real waiting) and how a cloud's backend is made.
+CLOCK: Clock = SystemClock()
+
+
+def make_backend(cloud: str, stack: Stack, gateway: Gateway) -> OpsBackend:
+    module = import_module(f"providers.{cloud}.ops")
+    return module.backend(stack, gateway)
+
+
+def _classifier(cloud: str) -> Callable[[BaseException], CloudError | None]:
+    return import_module(f"providers.{cloud}.ops").classify
+
+
+def _setup(args: argparse.Namespace) -> tuple[Stack, OpsBackend]:
+    from mlopskit.cli import load_checked
+
+    stack = load_checked(args.spec, args.provider)
+    gateway = Gateway(_classifier(args.provider), clock=CLOCK, dry_run=args.dry_run)
+    return stack, make_backend(args.provider, stack, gateway)
+
+
+def _endpoint(stack: Stack, name: str) -> Endpoint:
+    found = next((e for e in stack.endpoints if e.name == name), None)
+    if found is None:
+        known = ", ".join(e.name for e in stack.endpoints) or "none"
+        raise SpecError([SpecIssue("endpoints", f"no endpoint named {name!r} (spec has: {known})")])
+    return found
+
+
+def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Cloud errors become one line and exit 1; the dry-run plan is printed either way."""
+
+    def wrapped(args: argparse.Namespace) -> int:
+        backend: list[OpsBackend] = []
+        args._backend = backend
+        try:
+            code = run(args)
+        except CloudError as error:
+            _print_plan(args)
+            print(f"error: {args.provider}: {error}", file=sys.stderr)
+            return EXIT_FAILED
+        _print_plan(args)
+        return code
+
+    return wrapped
+
+
+def _print_plan(args: argparse.Namespace) -> None:
+    if args.dry_run and args._backend:
+        print("dry run: no change made; the calls:")
+        for line in args._backend[0].gateway.plan():
+            print(f"  {line}")
+
+
+def _start(args: argparse.Namespace) -> tuple[Stack, OpsBackend]:
+    stack, backend = _setup(args)
+    args._backend.append(backend)
+    return stack, backend
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    stack, backend = _start(args)
+    job = next((j for j in stack.training if j.name == args.job), None)
+    if job is None:
+        known = ", ".join(j.name for j in stack.training) or "none"
+        raise SpecError([SpecIssue("training", f"no training job named {args.job!r} (spec has: {known})")])
+    from datetime import datetime, timezone
+
+    stamp = datetime.fromtimestamp(CLOCK.now(), timezone.utc).strftime("%Y%m%d%H%M%S")
+    run_name = f"{stack.name}-{job.name}-{stamp}"[:63]
+    run_id = backend.submit_training(job, run_name)
+    print(f"submitted {run_id}")
+    if not args.wait or args.dry_run:
+        return EXIT_OK
+    status = wait_for(backend, run_id, CLOCK)
+    print(f"{run_id}: {status.state}")
+    return EXIT_OK if status.state == "succeeded" else EXIT_FAILED
+
+
+def cmd_rollout(args: argparse.Namespace) -> int:
+    stack, backend = _start(args)
+    endpoint = _endpoint(stack, args.endpoint)
+    result = run_rollout(backend, endpoint, str(args.model_version), CLOCK)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    stack, backend = _start(args)
+    print(backend.rollback(_endpoint(stack, args.endpoint)))
+    return EXIT_OK
+
+
+def cmd_promote(args: argparse.Namespace) -> int:
+    _stack, backend = _start(args)
+    reference = backend.promote(args.package, str(args.version))
+    print(f"{'would approve' if args.dry_run else 'approved'} {reference}")
+    return EXIT_OK
+
+
+def cmd_backup_verify(args: argparse.Namespace) -> int:
+    stack, backend = _start(args)
+    if stack.backups is None:
+        raise SpecError([SpecIssue("backups", "the spec has no backups to verify")])
+    restored_from, source, restored = backend.restore_latest_backup()
+    if args.dry_run:
+        return EXIT_OK
+    report = compare_checksums(restored_from, source, restored)
+    print(f"restored {restored_from}")
+    for check in report.checks:
+        print(f"  {check.status:8} {check.key}")
+    same = sum(1 for c in report.checks if c.status == "same")
+    if not report.checks:
+        print("FAILED: the backup and the source hold no objects: nothing was proven")
+    elif report.ok:
+        print(f"OK: {same} object(s) restored with identical SHA-256")
+    else:
+        print(f"FAILED: {len(report.problems)} of {same + len(report.problems)} object(s) missing or different")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    stack, backend = _start(args)
+    findings: list[Finding] = []
+    for endpoint in stack.endpoints:
+        try:
+            live = backend.live_endpoint(endpoint)
+        except CloudError as error:
+            if error.kind != "not-found":
+                raise
+            live = None
+        findings += compare(endpoint, live)
+    drifted = [f for f in findings if f.status != "ok"]
+    if args.dry_run:
+        return EXIT_OK
+    if args.format == "json":
+        print(json.dumps({"provider": args.provider, "stack": stack.name, "drift": bool(drifted),
+                          "findings": [f.as_dict() for f in findings]}, indent=2, default=str))
+    else:
+        rows = [("ENDPOINT", "FIELD", "DESIRED", "LIVE", "STATUS")]
+        rows += [(f.endpoint, f.field, _cell(f.desired), _cell(f.live), f.status.upper()) for f in findings]
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        for row in rows:
+            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        print(f"{len(drifted)} finding(s) not ok" if drifted else "no drift")
+    return EXIT_FAILED if drifted else EXIT_OK
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, dict):
+        return ",".join(f"{k}={v:g}" for k, v in value.items())
+    return "unknown" if value is None else str(value)
+
+
+# -- registration -----------------------------------------------------------------------
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", help="path to a spec v1 YAML file")
+    parser.add_argument("--provider", choices=CLOUDS, required=True)
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the SDK calls it would make (reads still run: the plan depends on them)")
+
+
+def register(subparsers: Any) -> None:
+    """Add the day-2 commands to the `mlopskit` parser."""
+    train = subparsers.add_parser("train", help="submit a run of a spec training job")
+    _common(train)
+    train.add_argument("--job", required=True, help="name of the spec's training job")
+    train.add_argument("--wait", action="store_true", help="follow the run; exit 1 unless it succeeds")
+    train.set_defaults(run=_guard(cmd_train))
+
+    rollout = subparsers.add_parser("rollout", help="move an endpoint to a model version with the spec's strategy")
+    _common(rollout)
+    rollout.add_argument("--endpoint", required=True, help="name of the spec's endpoint")
+    rollout.add_argument("--model-version", required=True, help="registry version of the endpoint's package")
+    rollout.set_defaults(run=_guard(cmd_rollout))
+
+    rollback = subparsers.add_parser("rollback", help="restore the previous version's full traffic")
+    _common(rollback)
+    rollback.add_argument("--endpoint", required=True)
+    rollback.set_defaults(run=_guard(cmd_rollback))
+
+    promote = subparsers.add_parser("promote", help="mark a model version approved in the registry")
+    _common(promote)
+    promote.add_argument("--package", required=True)
+    promote.add_argument("--version", required=True)
+    promote.set_defaults(run=_guard(cmd_promote))
+
+    backup = subparsers.add_parser("backup", help="backup operations")
+    actions = backup.add_subparsers(dest="action", required=True, parser_class=type(backup))
+    verify = actions.add_parser("verify", help="restore the latest artifacts backup to scratch and compare checksums")
+    _common(verify)
+    verify.set_defaults(run=_guard(cmd_backup_verify))
+
+    status = subparsers.add_parser("status", help="compare the live endpoints with the spec (exit 1 on drift)")
+    _common(status)
+    status.add_argument("--format", choices=("table", "json"), default="table")
+    status.set_defaults(run=_guard(cmd_status))

@@ -1,0 +1,15 @@
+"""Day-2 operations (train, rollout, rollback, promote, backup verify, status), cloud-neutral.
+
+The orchestration here never imports a cloud SDK: each cloud implements the small
+`OpsBackend` interface in ``providers/<cloud>/ops.py`` and every SDK call goes through a
+`Gateway`, which retries throttling with backoff, turns cloud errors into one-line
+`CloudError`s and, with ``--dry-run``, records writes instead of making them.
+"""
+
+from mlopskit.ops.backend import LiveEndpoint, LiveVariant, OpsBackend, Rollout, TrainingStatus
+from mlopskit.ops.calls import Call, Gateway
+from mlopskit.ops.clock import Clock, SystemClock
+from mlopskit.ops.errors import CloudError
+
+__all__ = ["Call", "Clock", "CloudError", "Gateway", "LiveEndpoint", "LiveVariant", "OpsBackend", "Rollout",
+           "SystemClock", "TrainingStatus"]

@@ -1,0 +1,119 @@
+"""The small interface each cloud implements for the day-2 commands, and what it returns."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Literal
+
+from mlopskit.ops.calls import Gateway
+from modules.endpoint import Endpoint
+from modules.training import TrainingJob
+
+TrainingState = Literal["running", "succeeded", "failed"]
+
+
+@dataclass(frozen=True)
+class TrainingStatus:
+    """Where a submitted training run is; ``detail`` is the cloud's own status text."""
+
+    state: TrainingState
+    detail: str
+
+
+@dataclass(frozen=True)
+class LiveVariant:
+    """One model version serving (or shadowing) on an endpoint, as the cloud reports it."""
+
+    name: str
+    model: str  # the cloud's model / version reference
+    weight_percent: float  # share of live traffic (0 for a shadow)
+    instances: int | None  # None: the cloud did not say
+    shadow: bool = False
+    mirror_percent: float | None = None  # share of traffic copied to a shadow
+
+
+@dataclass(frozen=True)
+class LiveEndpoint:
+    """The live state of one endpoint, normalised; None fields are UNKNOWN, never a pass."""
+
+    name: str
+    variants: tuple[LiveVariant, ...]
+    min_instances: int | None
+    max_instances: int | None
+    capture_enabled: bool | None
+    capture_percent: float | None
+    instance_counts: bool = True  # False: the cloud reports no per-variant count (Vertex replicas)
+
+    def variant(self, name: str) -> LiveVariant | None:
+        return next((v for v in self.variants if v.name == name), None)
+
+
+@dataclass(frozen=True)
+class Rollout:
+    """A rollout in progress: the slot that served before and the candidate's slot."""
+
+    endpoint: str  # the cloud's endpoint name
+    live: str  # slot/variant/deployment that keeps serving until the end
+    candidate: str
+    live_instances: int
+    previous_config: str = ""  # what restores the pre-rollout endpoint (AWS: endpoint config name)
+
+
+class OpsBackend(ABC):
+    """One cloud's SDK calls for the day-2 commands. Every call goes through ``gateway``."""
+
+    cloud: str
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+
+    # -- training --------------------------------------------------------------------
+    @abstractmethod
+    def submit_training(self, job: TrainingJob, run_name: str) -> str:
+        """Submit one run of the spec's training job; returns the run's id."""
+
+    @abstractmethod
+    def training_status(self, run_id: str) -> TrainingStatus: ...
+
+    # -- endpoints -------------------------------------------------------------------
+    @abstractmethod
+    def live_endpoint(self, endpoint: Endpoint) -> LiveEndpoint: ...
+
+    @abstractmethod
+    def start_rollout(self, endpoint: Endpoint, version: str, mirror_percent: int | None) -> Rollout:
+        """Deploy ``version`` beside the live one with no live traffic (mirroring when
+        ``mirror_percent`` is given: shadow)."""
+
+    @abstractmethod
+    def shift_traffic(self, rollout: Rollout, candidate_percent: int) -> None:
+        """Give the candidate ``candidate_percent`` of live traffic, the live slot the rest."""
+
+    @abstractmethod
+    def firing_alarms(self, endpoint: Endpoint) -> list[str]:
+        """Names of the endpoint's alarms currently firing."""
+
+    @abstractmethod
+    def complete_rollout(self, rollout: Rollout) -> None:
+        """The candidate serves everything; the old version is kept as the rollback target."""
+
+    @abstractmethod
+    def abort_rollout(self, rollout: Rollout) -> None:
+        """The live slot takes 100% again and the candidate is removed."""
+
+    @abstractmethod
+    def rollback(self, endpoint: Endpoint) -> str:
+        """Restore the previous version's full traffic; returns what now serves."""
+
+    # -- registry and backups -------------------------------------------------------------
+    @abstractmethod
+    def promote(self, package: str, version: str) -> str:
+        """Mark a model version approved in the registry; returns its reference."""
+
+    @abstractmethod
+    def restore_latest_backup(self) -> tuple[str, dict[str, str], dict[str, str]]:
+        """Restore the newest artifacts backup into a scratch location.
+
+        Returns (description of what was restored, source checksums, restored checksums),
+        checksums keyed by object path relative to the bucket/container.
+        """

@@ -1,0 +1,127 @@
+"""Rollout plans from the spec's strategy, and the loop that walks them while watching alarms.
+
+The previous version serves throughout: the candidate is deployed beside it with no
+traffic, traffic moves in the plan's steps, and on an alarm (with ``autoRollback``) the
+previous version takes all traffic back before the candidate is removed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Literal
+
+from mlopskit.ops.backend import OpsBackend, Rollout
+from mlopskit.ops.clock import Clock
+from modules.endpoint import Deployment, Endpoint
+
+POLL_SECONDS = 60  # alarms evaluate per minute on every cloud; polling faster learns nothing
+
+
+@dataclass(frozen=True)
+class Step:
+    """Give the candidate ``percent`` of traffic, then watch alarms for ``wait_minutes``."""
+
+    percent: int
+    wait_minutes: int
+
+
+@dataclass(frozen=True)
+class RolloutPlan:
+    """The steps of one strategy; ``mirror_percent`` set means shadow (mirror, never serve)."""
+
+    strategy: str
+    steps: tuple[Step, ...]
+    mirror_percent: int | None
+    auto_rollback: bool
+
+
+def plan_for(deployment: Deployment) -> RolloutPlan:
+    """canary: [canary%, 100]; linear: step%, 2*step%, ... 100; blue-green: 0 (new fleet up,
+    no traffic) then 100 with a bake period before the old fleet goes; all-at-once: 100;
+    shadow: no live traffic, only a mirrored copy."""
+    wait = deployment.wait_minutes
+    strategy = deployment.strategy
+    if strategy == "canary":
+        steps = (Step(deployment.canary_percent, wait), Step(100, 0))
+    elif strategy == "linear":
+        size = deployment.linear_step_percent
+        percents = [min(100, size * i) for i in range(1, math.ceil(100 / size) + 1)]
+        steps = tuple(Step(p, 0 if p == 100 else wait) for p in percents)
+    elif strategy == "blue-green":
+        steps = (Step(0, 0), Step(100, wait))
+    elif strategy == "shadow":
+        steps = (Step(0, wait),)
+    else:
+        steps = (Step(100, 0),)
+    mirror = deployment.mirror_percent if strategy == "shadow" else None
+    return RolloutPlan(strategy, steps, mirror, deployment.auto_rollback)
+
+
+@dataclass
+class RolloutResult:
+    """How a rollout ended: ``completed``, ``mirroring`` (shadow), ``rolled-back`` or ``halted``."""
+
+    status: Literal["completed", "mirroring", "rolled-back", "halted"]
+    rollout: Rollout | None
+    alarms: list[str] = field(default_factory=list)
+    step: int = 0  # candidate percent when it ended
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("completed", "mirroring")
+
+
+def run_rollout(backend: OpsBackend, endpoint: Endpoint, version: str, clock: Clock,
+                say: Callable[[str], None] = print) -> RolloutResult:
+    """Walk the endpoint's plan; roll back on an alarm when the spec asks for it."""
+    plan = plan_for(endpoint.deployment)
+    dry = backend.gateway.dry_run
+    rollout = backend.start_rollout(endpoint, version, plan.mirror_percent)
+    say(f"{rollout.endpoint}: {plan.strategy} rollout of version {version} "
+        f"(candidate {rollout.candidate} beside {rollout.live})")
+    current = 0
+    try:
+        for step in plan.steps:
+            if plan.mirror_percent is None and step.percent != current:
+                backend.shift_traffic(rollout, step.percent)
+                current = step.percent
+                say(f"{rollout.endpoint}: {rollout.candidate} at {current}%, {rollout.live} at {100 - current}%")
+            firing = _watch(backend, endpoint, step.wait_minutes, clock, dry)
+            if firing:
+                say(f"{rollout.endpoint}: alarm(s) firing: {', '.join(firing)}")
+                if not plan.auto_rollback:
+                    say(f"{rollout.endpoint}: autoRollback is off: traffic left as is; run `mlopskit rollback`")
+                    return RolloutResult("halted", rollout, firing, current)
+                backend.abort_rollout(rollout)
+                say(f"{rollout.endpoint}: rolled back: {rollout.live} serves 100%, {rollout.candidate} removed")
+                return RolloutResult("rolled-back", rollout, firing, current)
+    except BaseException:
+        # Whatever failed mid-rollout, the previous version must end up serving everything.
+        if current > 0 and not dry:
+            backend.abort_rollout(rollout)
+            say(f"{rollout.endpoint}: error during rollout: {rollout.live} restored to 100%")
+        raise
+    if plan.mirror_percent is not None:
+        say(f"{rollout.endpoint}: {rollout.candidate} mirrors {plan.mirror_percent}% of requests; "
+            f"{rollout.live} still serves 100%")
+        return RolloutResult("mirroring", rollout, [], 0)
+    backend.complete_rollout(rollout)
+    say(f"{rollout.endpoint}: rollout complete: version {version} serves 100%")
+    return RolloutResult("completed", rollout, [], 100)
+
+
+def _watch(backend: OpsBackend, endpoint: Endpoint, minutes: int, clock: Clock, dry: bool) -> list[str]:
+    """Alarms firing at any poll during ``minutes`` (checked once at least)."""
+    if dry:
+        if minutes:
+            backend.gateway.note(f"wait {minutes} min, checking alarms every {POLL_SECONDS} s")
+        return []
+    firing = backend.firing_alarms(endpoint)
+    waited = 0
+    while not firing and waited < minutes * 60:
+        pause = min(POLL_SECONDS, minutes * 60 - waited)
+        clock.sleep(pause)
+        waited += pause
+        firing = backend.firing_alarms(endpoint)
+    return firing

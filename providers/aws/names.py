@@ -1,0 +1,79 @@
+"""Physical names of an AWS stack's resources, as the provider gives them.
+
+The provider builds these names inline with ``ctx.name(...)`` (see ``providers/aws/__init__.py``
+and its components); the day-2 commands find the live resources by the same names from here.
+``tests/ops/test_aws_names.py`` checks every name against a preview of the provider, so the
+two cannot drift apart. (The provider could import this module instead of repeating them.)
+"""
+
+from __future__ import annotations
+
+from modules.endpoint import Endpoint
+from modules.naming import logical
+from modules.stack import Stack
+
+PRIMARY_VARIANT = "primary"
+SHADOW_VARIANT = "shadow"  # providers.aws.endpoint.SHADOW_VARIANT
+CANDIDATE_VARIANT = "candidate"  # the day-2 rollout's second production variant
+PREVIOUS_CONFIG_TAG = "mlopskit:previous-config"  # endpoint tag: what `rollback` restores
+
+
+def endpoint(stack: Stack, spec: Endpoint) -> str:
+    return logical(stack.name, spec.name)
+
+
+# Variants that get alarms: the serving one and the day-2 rollout's candidate.
+ALARM_VARIANTS = (PRIMARY_VARIANT, CANDIDATE_VARIANT)
+_ALARM_SUFFIXES = {"latency": "latency-p99", "errors": "error-rate"}
+
+
+def alarm(endpoint_name: str, kind: str, variant: str = PRIMARY_VARIANT) -> str:
+    """``<endpoint>-latency-p99`` for the primary variant, ``<endpoint>-candidate-latency-p99`` else."""
+    suffix = _ALARM_SUFFIXES[kind]
+    return f"{endpoint_name}-{suffix}" if variant == PRIMARY_VARIANT else f"{endpoint_name}-{variant}-{suffix}"
+
+
+def alarms(stack: Stack, spec: Endpoint) -> list[str]:
+    """The endpoint's CloudWatch alarms, in the provider's order (variant, then latency, errors)."""
+    name = endpoint(stack, spec)
+    return [alarm(name, kind, variant) for variant in ALARM_VARIANTS for kind in spec.alarm_kinds]
+
+
+def pipeline(stack: Stack, job: str) -> str:
+    return logical(stack.name, job)
+
+
+def role(stack: Stack, purpose: str) -> str:
+    """``training``, ``inference``, ``monitoring``, ``pipeline``, ``scheduler``, ``backup``."""
+    return logical(stack.name, purpose)
+
+
+def artifacts_bucket(stack: Stack, account: str) -> str:
+    return f"{stack.name}-artifacts-{account}"
+
+
+def replica_bucket(stack: Stack, account: str) -> str:
+    return f"{stack.name}-replica-{account}"
+
+
+def restore_bucket(stack: Stack, account: str) -> str:
+    """Scratch bucket `backup verify` restores into (and deletes afterwards)."""
+    return f"{stack.name}-restore-check-{account}"[:63]
+
+
+def vault(stack: Stack) -> str:
+    return logical(stack.name, "vault")
+
+
+def model_package_group(package: str) -> str:
+    return package
+
+
+def rollout_resource(endpoint_name: str, version: str, stamp: str) -> str:
+    """Model and endpoint-config names of a rollout; they start with the stack prefix, which
+    the provider's inference and deployer policies are scoped to."""
+    return f"{endpoint_name}-v{version}-{stamp}"[:63].rstrip("-")
+
+
+def scalable_target(endpoint_name: str, variant: str = PRIMARY_VARIANT) -> str:
+    return f"endpoint/{endpoint_name}/variant/{variant}"

@@ -1,0 +1,179 @@
+"""Fixtures for the day-2 command tests: a fake clock, a moto world holding a deployed AWS
+stack, and the one SageMaker call moto lacks (`update_endpoint`) as a small moto extension."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+import yaml
+
+from mlopskit.commands import ops as ops_command
+from tests.specs import baseline, change
+
+REGION = "eu-west-1"
+ACCOUNT = "123456789012"  # moto's default account
+PREFIX = "credit-risk-prod"
+ENDPOINT = f"{PREFIX}-scoring"
+OLD_CONFIG = f"{ENDPOINT}-config-1"
+OLD_MODEL = f"{ENDPOINT}-model-1"
+
+
+class FakeClock:
+    """Time that moves only when the code sleeps; ``on_sleep`` lets a test act mid-wait."""
+
+    def __init__(self, start: float = 1_790_000_000.0) -> None:
+        self.time = start
+        self.sleeps: list[float] = []
+        self.on_sleep: Callable[[int], None] | None = None
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.time += seconds
+        if self.on_sleep is not None:
+            self.on_sleep(len(self.sleeps))
+
+    def now(self) -> float:
+        return self.time
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
+    monkeypatch.setattr(ops_command, "CLOCK", fake)
+    return fake
+
+
+def write_spec(tmp_path: Path, data: dict[str, Any], name: str = "spec.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data))
+    return str(path)
+
+
+@pytest.fixture
+def spec_file(tmp_path: Path) -> str:
+    """credit-risk with its one canary endpoint (`scoring`): the shadow challenger has its own tests."""
+    data = baseline()
+    data["endpoints"] = data["endpoints"][:1]
+    return write_spec(tmp_path, data)
+
+
+# -- the moto extension: SageMaker UpdateEndpoint -------------------------------------------
+
+
+def _update_endpoint(self: Any, endpoint_name: str, endpoint_config_name: str, retain: bool) -> str:
+    from moto.sagemaker.exceptions import ValidationError
+
+    endpoint = self.endpoints.get(endpoint_name)
+    if endpoint is None:
+        raise ValidationError(message=f'Could not find endpoint "{endpoint_name}".')
+    config = self.endpoint_configs.get(endpoint_config_name)
+    if config is None:
+        raise ValidationError(message=f'Could not find endpoint configuration "{endpoint_config_name}".')
+    before = {v["VariantName"]: v for v in endpoint.production_variants}
+    variants = endpoint._process_production_variants(config.production_variants)
+    for variant in variants:
+        # RetainAllVariantProperties keeps live weights and instance counts of kept variants.
+        if retain and variant["VariantName"] in before:
+            variant.update({k: v for k, v in before[variant["VariantName"]].items() if k != "VariantName"})
+    endpoint.production_variants = variants
+    endpoint.endpoint_config_name = endpoint_config_name
+    endpoint.data_capture_config = config.data_capture_config
+    return endpoint.arn
+
+
+@pytest.fixture(autouse=True)
+def moto_update_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.core.responses import ActionResult
+    from moto.sagemaker.models import SageMakerModelBackend
+    from moto.sagemaker.responses import SageMakerResponse
+
+    def backend_update(self: Any, endpoint_name: str, endpoint_config_name: str,
+                       retain_all_variant_properties: bool = False) -> str:
+        return _update_endpoint(self, endpoint_name, endpoint_config_name, retain_all_variant_properties)
+
+    def response_update(self: Any) -> Any:
+        arn = self.sagemaker_backend.update_endpoint(
+            endpoint_name=self._get_param("EndpointName"),
+            endpoint_config_name=self._get_param("EndpointConfigName"),
+            retain_all_variant_properties=bool(self._get_param("RetainAllVariantProperties")),
+        )
+        return ActionResult({"EndpointArn": arn})
+
+    monkeypatch.setattr(SageMakerModelBackend, "update_endpoint", backend_update, raising=False)
+    monkeypatch.setattr(SageMakerResponse, "update_endpoint", response_update, raising=False)
+
+
+# -- a deployed stack in moto -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pipeline_definition() -> str:
+    """The training pipeline definition the AWS provider builds (from a mocked preview)."""
+    from mlopskit.engine import preview
+    from tests.specs import stack
+
+    graph = preview(stack(), "aws")
+    pipeline = next(r for r in graph.resources if r.type == "aws:sagemaker/pipeline:Pipeline")
+    return pipeline.inputs["pipelineDefinition"]
+
+
+def seed(pipeline_definition: str) -> None:
+    """What `pulumi up` leaves behind for the `scoring` endpoint and the training job."""
+    import boto3
+
+    sm = boto3.client("sagemaker", region_name=REGION)
+    sm.create_model_package_group(ModelPackageGroupName="credit-risk")
+    for version, status in ((1, "Approved"), (2, "PendingManualApproval"), (3, "Approved")):
+        sm.create_model_package(
+            ModelPackageGroupName="credit-risk", ModelApprovalStatus=status,
+            InferenceSpecification={
+                "Containers": [{"Image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/credit-risk:{version}"}],
+                "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]})
+    sm.create_model(ModelName=OLD_MODEL, ExecutionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-inference",
+                    PrimaryContainer={"Image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/credit-risk:1"})
+    sm.create_endpoint_config(
+        EndpointConfigName=OLD_CONFIG,
+        ProductionVariants=[{"VariantName": "primary", "ModelName": OLD_MODEL, "InstanceType": "ml.g4dn.xlarge",
+                             "InitialInstanceCount": 2, "InitialVariantWeight": 1.0}],
+        DataCaptureConfig={"EnableCapture": True, "InitialSamplingPercentage": 20,
+                           "DestinationS3Uri": f"s3://{PREFIX}-artifacts-{ACCOUNT}/data-capture/scoring",
+                           "CaptureOptions": [{"CaptureMode": "Input"}, {"CaptureMode": "Output"}]},
+    )
+    sm.create_endpoint(EndpointName=ENDPOINT, EndpointConfigName=OLD_CONFIG)
+    cloudwatch = boto3.client("cloudwatch", region_name=REGION)
+    for alarm in (f"{ENDPOINT}-latency-p99", f"{ENDPOINT}-error-rate"):
+        cloudwatch.put_metric_alarm(AlarmName=alarm, Namespace="AWS/SageMaker", MetricName="ModelLatency",
+                                    Statistic="Average", Period=60, EvaluationPeriods=3, Threshold=1.0,
+                                    ComparisonOperator="GreaterThanThreshold")
+    boto3.client("application-autoscaling", region_name=REGION).register_scalable_target(
+        ServiceNamespace="sagemaker", ResourceId=f"endpoint/{ENDPOINT}/variant/primary",
+        ScalableDimension="sagemaker:variant:DesiredInstanceCount", MinCapacity=2, MaxCapacity=6)
+    sm.create_pipeline(PipelineName=f"{PREFIX}-train-xgb", PipelineDefinition=pipeline_definition,
+                       RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-pipeline")
+
+
+@pytest.fixture
+def aws(pipeline_definition: str) -> Iterator[None]:
+    from moto import mock_aws
+
+    with mock_aws():
+        seed(pipeline_definition)
+        yield
+
+
+def live_variants() -> list[dict[str, Any]]:
+    import boto3
+
+    described = boto3.client("sagemaker", region_name=REGION).describe_endpoint(EndpointName=ENDPOINT)
+    return [{k: v.get(k) for k in ("VariantName", "CurrentWeight", "CurrentInstanceCount")}
+            for v in described["ProductionVariants"]]
+
+
+def endpoint_config() -> str:
+    import boto3
+
+    return boto3.client("sagemaker", region_name=REGION).describe_endpoint(EndpointName=ENDPOINT)["EndpointConfigName"]
+
+

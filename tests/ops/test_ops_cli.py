@@ -1,0 +1,91 @@
+"""Every day-2 command: `--help`, and `--dry-run` on each cloud makes no write."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlopskit.cli import build_parser, main
+from mlopskit.commands import ops as ops_command
+from mlopskit.ops.rollout import Step, plan_for
+from modules.endpoint import Deployment
+from providers.azure import ops as azure_ops
+from providers.gcp import ops as gcp_ops
+from tests.ops.conftest import FakeClock
+
+COMMANDS = {
+    "train": ["--job", "train-xgb"],
+    "rollout": ["--endpoint", "scoring", "--model-version", "3"],
+    "rollback": ["--endpoint", "scoring"],
+    "promote": ["--package", "credit-risk", "--version", "2"],
+    "backup verify": [],
+    "status": [],
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args([*command.split(), "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert "--provider {aws,gcp,azure}" in out and "--dry-run" in out
+
+
+@pytest.mark.usefixtures("aws")
+@pytest.mark.parametrize("command", ["train", "rollout", "promote", "status"])
+def test_aws_dry_run_makes_no_write(command: str, spec_file: str, clock: FakeClock, capsys: pytest.CaptureFixture[str]) -> None:
+    import boto3
+
+    sm = boto3.client("sagemaker", region_name="eu-west-1")
+    before = (sm.describe_endpoint(EndpointName="credit-risk-prod-scoring")["EndpointConfigName"],
+              sm.list_model_packages(ModelPackageGroupName="credit-risk")["ModelPackageSummaryList"][1]["ModelApprovalStatus"])
+    assert main([*command.split(), spec_file, "--provider", "aws", "--dry-run", *COMMANDS[command]]) == 0
+    out = capsys.readouterr().out
+    assert out.count("dry run: no change made; the calls:") == 1
+    after = (sm.describe_endpoint(EndpointName="credit-risk-prod-scoring")["EndpointConfigName"],
+             sm.list_model_packages(ModelPackageGroupName="credit-risk")["ModelPackageSummaryList"][1]["ModelApprovalStatus"])
+    assert after == before
+    assert sm.list_training_jobs()["TrainingJobSummaries"] == []
+
+
+@pytest.mark.parametrize("command", ["train", "rollout", "promote", "backup verify", "status"])
+def test_azure_dry_run_makes_no_write(command: str, spec_file: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.ops.test_azure_ops import FakeWorkspace
+
+    workspace = FakeWorkspace()
+    workspace.restorable = {}
+    writes: list[str] = []
+    monkeypatch.setattr(ops_command, "make_backend",
+                        lambda cloud, s, gateway: azure_ops.AzureOps(s, gateway, api=workspace))
+    for name in ("submit_command_job", "create_deployment", "update_endpoint", "delete_deployment", "tag_model",
+                 "restore_artifacts", "delete_blobs"):
+        monkeypatch.setattr(workspace, name, lambda *a, _n=name, **k: writes.append(_n))
+    assert main([*command.split(), spec_file, "--provider", "azure", "--dry-run", *COMMANDS[command]]) == 0
+    assert writes == []
+    assert "dry run: no change made; the calls:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["rollout", "promote", "status"])
+def test_gcp_dry_run_makes_no_write(command: str, spec_file: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.ops.gcp_fakes import FakeClients
+
+    clients = FakeClients()
+    monkeypatch.setattr(ops_command, "make_backend", lambda cloud, s, gateway: gcp_ops.GcpOps(s, gateway, clients=clients))
+    assert main([*command.split(), spec_file, "--provider", "gcp", "--dry-run", *COMMANDS[command]]) == 0
+    assert clients.made["endpoints"].history == [] and clients.made["models"].aliases["2"] == []
+
+
+@pytest.mark.parametrize(("deployment", "steps"), [
+    (Deployment(strategy="canary", canary_percent=10, wait_minutes=10), (Step(10, 10), Step(100, 0))),
+    (Deployment(strategy="linear", linear_step_percent=30, wait_minutes=5),
+     (Step(30, 5), Step(60, 5), Step(90, 5), Step(100, 0))),
+    (Deployment(strategy="blue-green", wait_minutes=15), (Step(0, 0), Step(100, 15))),
+    (Deployment(strategy="all-at-once"), (Step(100, 0),)),
+    (Deployment(strategy="shadow", mirror_percent=20, wait_minutes=5), (Step(0, 5),)),
+])
+def test_rollout_plans(deployment: Deployment, steps: tuple[Step, ...]) -> None:
+    plan = plan_for(deployment)
+    assert plan.steps == steps
+    assert plan.mirror_percent == (20 if deployment.strategy == "shadow" else None)
