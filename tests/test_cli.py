@@ -13,6 +13,7 @@ import yaml
 from mlopskit.cli import main
 from tests.conftest import EXAMPLE_SPECS, ROOT
 from tests.specs import baseline, change
+from tests.test_spec_validation import RULE_CASES
 
 
 def write(tmp_path: Path, data: dict) -> Path:
@@ -95,3 +96,13 @@ def test_no_traceback_through_the_real_entry_point(tmp_path: Path) -> None:
     assert run.stderr.strip().splitlines() == [
         f"error: {spec.as_posix()}: metadata.environment: Input should be 'dev', 'staging' or 'prod'"]
     assert run.stdout == ""
+
+
+@pytest.mark.parametrize(("path", "value", "expected"), RULE_CASES)
+def test_every_validation_rule_through_the_cli(tmp_path: Path, capsys, path, value, expected) -> None:
+    spec = write(tmp_path, change(baseline(), path, value))
+    assert main(["validate", str(spec)]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert any(line.startswith(f"error: {spec.as_posix()}: {expected}") for line in lines), lines
+    assert "Traceback" not in captured.err and captured.out == ""

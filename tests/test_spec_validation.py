@@ -28,32 +28,32 @@ def test_bundled_specs_are_valid_for_every_placed_cloud(spec) -> None:
             assert stack.issues_for(cloud) == []
 
 
-@pytest.mark.parametrize(
-    ("path", "value", "expected"),
-    [
-        ("metadata.colour", "blue", "metadata.colour: unknown field"),
-        ("endpoints[0].autoscaling.minInstancez", 2, "endpoints[0].autoscaling.minInstancez: unknown field"),
-        ("metadata.environment", "production", "metadata.environment: Input should be 'dev', 'staging' or 'prod'"),
-        ("metadata.dataClassification", "secret", "metadata.dataClassification: Input should be"),
-        ("metadata.name", "X", "metadata.name: String should match pattern"),
-        ("metadata.owner", "nobody", "metadata.owner: not an email address: 'nobody'"),
-        ("endpoints[0].deployment.strategy", "rolling", "endpoints[0].deployment.strategy: Input should be"),
-        ("registry.models.approval", "maybe", "registry.models.approval: Input should be 'manual' or 'automatic'"),
-        ("endpoints[0].autoscaling.minInstances", 7, "endpoints[0].autoscaling.minInstances: must not exceed maxInstances (7 > 6)"),
-        ("endpoints[0].dataCapture.samplingPercent", 101, "endpoints[0].dataCapture.samplingPercent: Input should be less than or equal to 100"),
-        ("endpoints[0].dataCapture.samplingPercent", 0, "endpoints[0].dataCapture.samplingPercent: Input should be greater than or equal to 1"),
-        ("endpoints[0].deployment.canaryPercent", 120, "endpoints[0].deployment.canaryPercent: Input should be less than or equal to 99"),
-        ("budget.alertThresholdsPercent", [50, 150], "budget.alertThresholdsPercent: percentages must be within 0-100, got 150"),
-        ("training[0].schedule", "every monday", "training[0].schedule: cron needs 5 fields"),
-        ("training[0].schedule", "0 25 * * *", "training[0].schedule: not a valid cron expression: '0 25 * * *'"),
-        ("access.roles[0].permissions", ["models.delete"], "access.roles[0].permissions[0]: Input should be"),
-        ("access.roles[0].principals", ["ds@example.com"], "access.roles[0].principals[0]: String should match pattern"),
-        ("encryption.keyRotationDays", 30, "encryption.keyRotationDays: Input should be greater than or equal to 90"),
-        ("apiVersion", "mlopskit/v2", "apiVersion: Input should be 'mlopskit/v1'"),
-        ("placement.aws.backupRegion", "eu-west-1", "placement.aws.backupRegion: must differ from the primary region"),
-        ("endpoints[0].model.version", 0, "endpoints[0].model.version"),
-    ],
-)
+RULE_CASES = [
+    ("metadata.colour", "blue", "metadata.colour: unknown field"),
+    ("endpoints[0].autoscaling.minInstancez", 2, "endpoints[0].autoscaling.minInstancez: unknown field"),
+    ("metadata.environment", "production", "metadata.environment: Input should be 'dev', 'staging' or 'prod'"),
+    ("metadata.dataClassification", "secret", "metadata.dataClassification: Input should be"),
+    ("metadata.name", "X", "metadata.name: String should match pattern"),
+    ("metadata.owner", "nobody", "metadata.owner: not an email address: 'nobody'"),
+    ("endpoints[0].deployment.strategy", "rolling", "endpoints[0].deployment.strategy: Input should be"),
+    ("registry.models.approval", "maybe", "registry.models.approval: Input should be 'manual' or 'automatic'"),
+    ("endpoints[0].autoscaling.minInstances", 7, "endpoints[0].autoscaling.minInstances: must not exceed maxInstances (7 > 6)"),
+    ("endpoints[0].dataCapture.samplingPercent", 101, "endpoints[0].dataCapture.samplingPercent: Input should be less than or equal to 100"),
+    ("endpoints[0].dataCapture.samplingPercent", 0, "endpoints[0].dataCapture.samplingPercent: Input should be greater than or equal to 1"),
+    ("endpoints[0].deployment.canaryPercent", 120, "endpoints[0].deployment.canaryPercent: Input should be less than or equal to 99"),
+    ("budget.alertThresholdsPercent", [50, 150], "budget.alertThresholdsPercent: percentages must be within 0-100, got 150"),
+    ("training[0].schedule", "every monday", "training[0].schedule: cron needs 5 fields"),
+    ("training[0].schedule", "0 25 * * *", "training[0].schedule: not a valid cron expression: '0 25 * * *'"),
+    ("access.roles[0].permissions", ["models.delete"], "access.roles[0].permissions[0]: Input should be"),
+    ("access.roles[0].principals", ["ds@example.com"], "access.roles[0].principals[0]: String should match pattern"),
+    ("encryption.keyRotationDays", 30, "encryption.keyRotationDays: Input should be greater than or equal to 90"),
+    ("apiVersion", "mlopskit/v2", "apiVersion: Input should be 'mlopskit/v1'"),
+    ("placement.aws.backupRegion", "eu-west-1", "placement.aws.backupRegion: must differ from the primary region"),
+    ("endpoints[0].model.version", 0, "endpoints[0].model.version"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "expected"), RULE_CASES)
 def test_each_rule_names_the_field(path: str, value: Any, expected: str) -> None:
     found = issues(change(baseline(), path, value))
     assert any(line.startswith(expected) for line in found), found
