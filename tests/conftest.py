@@ -1,4 +1,5 @@
-"""Shared fixtures. Sockets are blocked for every test (loopback stays allowed)."""
+"""Shared fixtures. Sockets are blocked for every test by pyproject's pytest options
+(--disable-socket --allow-hosts=127.0.0.1,::1): loopback only."""
 
 from __future__ import annotations
 
@@ -10,13 +11,6 @@ ROOT = Path(__file__).resolve().parent.parent
 STACKS = ROOT / "stacks"
 SPECS = sorted(STACKS.glob("*.yaml"))
 EXAMPLE_SPECS = [p for p in SPECS if not p.name.startswith("Pulumi.")]
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # Equivalent to --disable-socket --allow-hosts=127.0.0.1,::1 for every test, even when
-    # pytest is started without the ini file's options.
-    for item in items:
-        item.add_marker(pytest.mark.allow_hosts(["127.0.0.1", "::1"]))
 
 
 @pytest.fixture(autouse=True)
