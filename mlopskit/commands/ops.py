@@ -146,7 +146,7 @@ def cmd_backup_verify(args: argparse.Namespace) -> int:
     if not report.checks:
         print("FAILED: the backup and the source hold no objects: nothing was proven")
     elif report.ok:
-        print(f"OK: {same} object(s) restored with identical SHA-256")
+        print(f"OK: {same} object(s) restored with identical checksums")
     else:
         print(f"FAILED: {len(report.problems)} of {same + len(report.problems)} object(s) missing or different")
     return EXIT_OK if report.ok else EXIT_FAILED

@@ -12,10 +12,13 @@ online endpoint and moves the endpoint's traffic map; shadow uses Azure ML's mir
 
 from __future__ import annotations
 
+import hashlib
+
 from typing import Any, Protocol
 
 from mlopskit.ops.backend import LiveEndpoint, LiveVariant, OpsBackend, Rollout, TrainingStatus
 from mlopskit.ops.calls import Gateway
+from mlopskit.ops.clock import Clock, SystemClock
 from mlopskit.ops.errors import CloudError
 from modules.endpoint import Endpoint
 from modules.errors import SpecError, SpecIssue
@@ -28,6 +31,16 @@ APPROVAL_TAG, APPROVED = "stage", "approved"  # providers.azure.model_registry
 PREVIOUS_TAG = "mlopskit-previous-slot"
 ARTIFACTS_CONTAINER = "artifacts"  # providers.azure.storage.CONTAINER
 JOB_STATES = {"Completed": "succeeded", "Failed": "failed", "Canceled": "failed", "NotResponding": "failed"}
+SCRATCH_PREFIX = "restore-check-"  # containers `backup verify` restores into and deletes
+# Data Protection job states (AzureBackupJob.status); anything else is still running.
+RESTORE_DONE = ("Completed", "CompletedWithWarnings")
+RESTORE_FAILED = ("Failed", "Cancelled", "Cancelling")
+RESTORE_POLL_SECONDS = 30.0
+RESTORE_TIMEOUT_SECONDS = 6 * 3600.0  # a vaulted restore copies every blob back out of the vault
+# Deployment settings a rollout copies from the live slot, so the candidate keeps the
+# provider's posture (private egress, App Insights, data capture) and size.
+COPIED_SETTINGS = ("instance_type", "instance_count", "data_collector", "egress_public_network_access",
+                   "app_insights_enabled")
 
 
 def alert_rules(prefix: str, spec: Endpoint) -> list[str]:
@@ -72,9 +85,9 @@ class AzureMlApi(Protocol):
     def firing_alerts(self, rule_names: list[str]) -> list[str]: ...
     def model_version(self, package: str, version: str) -> dict[str, Any]: ...  # {"version", "tags"}
     def tag_model(self, package: str, version: str, tags: dict[str, str]) -> None: ...
-    def restore_artifacts(self, vault: str, instance: str, target_prefix: str) -> str: ...  # -> recovery point
+    def restore_artifacts(self, vault: str, instance: str, target_container: str) -> str: ...  # -> recovery point
     def blob_checksums(self, container: str, prefix: str) -> dict[str, str]: ...
-    def delete_blobs(self, container: str, prefix: str) -> None: ...
+    def delete_blobs(self, container: str, prefix: str) -> None: ...  # prefix "": the container itself
 
 
 class AzureOps(OpsBackend):
@@ -87,7 +100,7 @@ class AzureOps(OpsBackend):
         placement = stack.placement.azure
         assert placement is not None, "placement.azure is checked before ops run"
         self.stack, self.prefix = stack, stack.name
-        self.api: Any = api if api is not None else AzureMlSdk(stack)
+        self.api: Any = api if api is not None else AzureMlSdk(stack, gateway.clock)
 
     def _read(self, operation: str, **params: Any) -> Any:
         return self.gateway.read("azureml", operation, getattr(self.api, operation), **params)
@@ -157,7 +170,7 @@ class AzureOps(OpsBackend):
                              f"{APPROVAL_TAG}={APPROVED} (registry.models.approval is manual): run `mlopskit promote` first")
         current = deployments[live]
         self._write("create_deployment", endpoint=name, deployment={
-            **{k: current[k] for k in ("instance_type", "instance_count", "data_collector") if k in current},
+            **{k: current[k] for k in COPIED_SETTINGS if k in current},
             "name": candidate, "model": self._registry_reference(endpoint.model.package, version)})
         tags = {**(ep.get("tags") or {}), PREVIOUS_TAG: live}
         mirror = {candidate: mirror_percent} if mirror_percent is not None else {}
@@ -210,30 +223,36 @@ class AzureOps(OpsBackend):
 
     # -- backups --------------------------------------------------------------------------
     def restore_latest_backup(self) -> tuple[str, dict[str, str], dict[str, str]]:
-        """Restore the vaulted blob backup of the artifacts container under a scratch prefix
-        of the same container, compare Content-MD5s, then delete the scratch copy."""
-        stamp = str(int(self.gateway.clock.now()))
-        scratch = f"restore-check-{stamp}/"
+        """Restore the vaulted blob backup of the artifacts container into a new scratch
+        container of the same storage account, compare Content-MD5s, then delete it.
+
+        A vaulted blob restore recreates whole containers (renamed, never into an existing
+        one), so the scratch copy is a container of its own, not a prefix of `artifacts`.
+        """
+        scratch = f"{SCRATCH_PREFIX}{int(self.gateway.clock.now())}"
         vault, instance = names.backup_vault(self.prefix), f"{self.prefix}-artifacts"
         point = self._write("restore_artifacts", dry_result="<latest recovery point>", vault=vault, instance=instance,
-                            target_prefix=scratch)
-        described = f"{vault}/{instance} recovery point {point} -> {ARTIFACTS_CONTAINER}/{scratch}"
+                            target_container=scratch)
+        described = f"{vault}/{instance} recovery point {point} -> {names.storage_account(self.prefix)}/{scratch}"
         if self.gateway.dry_run:
             return described, {}, {}
         try:
-            source = {k: v for k, v in self._read("blob_checksums", container=ARTIFACTS_CONTAINER, prefix="").items()
-                      if not k.startswith("restore-check-")}
-            restored = self._read("blob_checksums", container=ARTIFACTS_CONTAINER, prefix=scratch)
+            source = self._read("blob_checksums", container=ARTIFACTS_CONTAINER, prefix="")
+            restored = self._read("blob_checksums", container=scratch, prefix="")
         finally:
-            self._write("delete_blobs", container=ARTIFACTS_CONTAINER, prefix=scratch)
-        return described, source, {k[len(scratch):]: v for k, v in restored.items()}
+            self._write("delete_blobs", container=scratch, prefix="")
+        return described, source, restored
 
 
 class AzureMlSdk:
-    """`AzureMlApi` over azure-ai-ml and the Azure management SDKs (imported on first use)."""
+    """`AzureMlApi` over azure-ai-ml and the Azure management SDKs (imported on first use).
 
-    def __init__(self, stack: Stack) -> None:
+    ``clock`` is the ops Gateway's: the only wait here (a restore job) sleeps on it.
+    """
+
+    def __init__(self, stack: Stack, clock: Clock | None = None) -> None:
         self.stack = stack
+        self.clock: Clock = clock if clock is not None else SystemClock()
         self._ml: Any = None
 
     def _credential(self) -> Any:
@@ -249,27 +268,28 @@ class AzureMlSdk:
             raise CloudError("access-denied", "azure", "set AZURE_SUBSCRIPTION_ID (the subscription the stack is in)")
         return subscription
 
+    def _group(self) -> str:
+        return names.resource_group(self.stack.name)
+
     def ml(self) -> Any:
         if self._ml is None:
             from azure.ai.ml import MLClient  # type: ignore[import-not-found]
 
-            self._ml = MLClient(self._credential(), self._subscription(), names.resource_group(self.stack.name),
-                                names.workspace(self.stack.name))
+            self._ml = MLClient(self._credential(), self._subscription(), self._group(), names.workspace(self.stack.name))
         return self._ml
 
     def registry(self) -> Any:
         from azure.ai.ml import MLClient  # type: ignore[import-not-found]
 
-        placement = self.stack.placement.azure
-        return MLClient(self._credential(), registry_name=names.ml_registry(self.stack.name),
-                        registry_location=placement.location if placement else None)
+        # The registry's subscription, group and location come from registry discovery.
+        return MLClient(self._credential(), registry_name=names.ml_registry(self.stack.name))
 
     def submit_command_job(self, job: dict[str, Any]) -> str:
         from azure.ai.ml import command  # type: ignore[import-not-found]
         from azure.ai.ml.entities import ManagedIdentityConfiguration  # type: ignore[import-not-found]
 
         identity = ManagedIdentityConfiguration(resource_id=(
-            f"/subscriptions/{self._subscription()}/resourceGroups/{names.resource_group(self.stack.name)}"
+            f"/subscriptions/{self._subscription()}/resourceGroups/{self._group()}"
             f"/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{job['identity']}"))
         built = command(name=job["name"], display_name=job["display_name"], experiment_name=job["experiment_name"],
                         command=job["command"], inputs=job["inputs"], environment=job["environment"],
@@ -290,15 +310,31 @@ class AzureMlSdk:
             collector = getattr(d, "data_collector", None)
             rate = getattr(collector, "sampling_rate", None) if collector else None
             found.append({"name": d.name, "model": d.model, "instance_type": d.instance_type, "instance_count": d.instance_count,
-                          "data_collector": {"enabled": collector is not None, "sampling_rate": rate or 1.0}})
+                          "data_collector": {"enabled": collector is not None, "sampling_rate": rate or 1.0},
+                          "egress_public_network_access": d.egress_public_network_access,
+                          "app_insights_enabled": bool(d.app_insights_enabled)})
         return found
 
     def create_deployment(self, endpoint: str, deployment: dict[str, Any]) -> None:
-        from azure.ai.ml.entities import ManagedOnlineDeployment  # type: ignore[import-not-found]
+        from azure.ai.ml.entities import (  # type: ignore[import-not-found]
+            DataCollector,
+            DeploymentCollection,
+            ManagedOnlineDeployment,
+        )
 
+        capture = deployment.get("data_collector") or {}
+        collector = DataCollector(
+            # The same two streams providers/azure/endpoint.py collects, hourly files.
+            collections={stream: DeploymentCollection(enabled="true") for stream in ("model_inputs", "model_outputs")},
+            rolling_rate="Hour", sampling_rate=capture.get("sampling_rate", 1.0),
+        ) if capture.get("enabled") else None
         self.ml().online_deployments.begin_create_or_update(ManagedOnlineDeployment(
             name=deployment["name"], endpoint_name=endpoint, model=deployment["model"],
-            instance_type=deployment.get("instance_type"), instance_count=deployment.get("instance_count", 1))).result()
+            instance_type=deployment.get("instance_type"), instance_count=deployment.get("instance_count", 1),
+            data_collector=collector, app_insights_enabled=bool(deployment.get("app_insights_enabled")),
+            # Copied from the live slot: left unset, Azure would open egress on a private stack.
+            egress_public_network_access=deployment.get("egress_public_network_access"),
+        )).result()
 
     def update_endpoint(self, endpoint: str, traffic: dict[str, int], mirror_traffic: dict[str, int], tags: dict[str, str]) -> None:
         ep = self.ml().online_endpoints.get(endpoint)
@@ -309,10 +345,14 @@ class AzureMlSdk:
         self.ml().online_deployments.begin_delete(name=name, endpoint_name=endpoint).result()
 
     def autoscale_bounds(self, setting: str) -> tuple[int, int] | None:
+        from azure.core.exceptions import ResourceNotFoundError  # type: ignore[import-not-found]
         from azure.mgmt.monitor import MonitorManagementClient  # type: ignore[import-not-found]
 
         client = MonitorManagementClient(self._credential(), self._subscription())
-        found = client.autoscale_settings.get(names.resource_group(self.stack.name), setting)
+        try:
+            found = client.autoscale_settings.get(self._group(), setting)
+        except ResourceNotFoundError:
+            return None  # no autoscale setting: bounds UNKNOWN, never a pass
         capacity = found.profiles[0].capacity
         return int(capacity.minimum), int(capacity.maximum)
 
@@ -320,7 +360,7 @@ class AzureMlSdk:
         from azure.mgmt.alertsmanagement import AlertsManagementClient  # type: ignore[import-not-found]
 
         client = AlertsManagementClient(self._credential(), self._subscription())
-        fired = client.alerts.get_all(monitor_condition="Fired", target_resource_group=names.resource_group(self.stack.name))
+        fired = client.alerts.get_all(monitor_condition="Fired", target_resource_group=self._group())
         return sorted({a.properties.essentials.alert_rule.rsplit("/", 1)[-1] for a in fired} & set(rule_names))
 
     def model_version(self, package: str, version: str) -> dict[str, Any]:
@@ -333,23 +373,104 @@ class AzureMlSdk:
         model.tags = tags
         client.models.create_or_update(model)
 
-    def restore_artifacts(self, vault: str, instance: str, target_prefix: str) -> str:
-        raise CloudError("failed", "dataprotection.restore",
-                         "restoring a vaulted blob backup needs azure-mgmt-dataprotection's restore request; "
-                         "not implemented in this version (see the report)")
+    # -- backups --------------------------------------------------------------------------
+    def restore_artifacts(self, vault: str, instance: str, target_container: str) -> str:
+        """Restore the artifacts container from the instance's newest recovery point into
+        ``target_container`` (a new container of the same storage account) and wait for
+        the restore job; returns the recovery point id.
+
+        Item-level, alternate-location restore of a vaulted blob backup: the target is the
+        instance's own datasource and the container comes back renamed. The vault's
+        identity already holds Storage Account Backup Contributor on that account
+        (providers/azure/backups.py), which is what the restore writes with.
+        """
+        from azure.mgmt.dataprotection import DataProtectionMgmtClient  # type: ignore[import-not-found]
+        from azure.mgmt.dataprotection.models import (  # type: ignore[import-not-found]
+            AzureBackupRecoveryPointBasedRestoreRequest,
+            ItemLevelRestoreTargetInfo,
+            ItemPathBasedRestoreCriteria,
+            RecoveryOption,
+            SourceDataStoreType,
+        )
+
+        client = DataProtectionMgmtClient(self._credential(), self._subscription())
+        group = self._group()
+        found = client.backup_instances.get(group, vault, instance).properties
+        parameters = found.policy_info.policy_parameters
+        containers = {c for p in ((parameters.backup_datasource_parameters_list or []) if parameters else [])
+                      for c in (getattr(p, "containers_list", None) or [])}
+        if ARTIFACTS_CONTAINER not in containers:
+            raise CloudError("not-found", "dataprotection.backup_instances.get",
+                             f"{vault}/{instance} does not back up container {ARTIFACTS_CONTAINER}")
+        points = [p.properties for p in client.recovery_points.list(group, vault, instance)
+                  if p.properties is not None and p.properties.recovery_point_id
+                  # A Partial point lacks some blobs by definition: it would fail the check.
+                  and getattr(p.properties, "recovery_point_state", None) in (None, "Completed")]
+        if not points:
+            raise CloudError("not-found", "dataprotection.recovery_points.list",
+                             f"{vault}/{instance} has no completed recovery point yet")
+        latest = max(points, key=lambda p: p.recovery_point_time)
+        source = found.data_source_info
+        request = AzureBackupRecoveryPointBasedRestoreRequest(
+            recovery_point_id=latest.recovery_point_id,
+            source_data_store_type=SourceDataStoreType.VAULT_STORE,
+            source_resource_id=source.resource_id,
+            restore_target_info=ItemLevelRestoreTargetInfo(
+                recovery_option=RecoveryOption.FAIL_IF_EXISTS,
+                restore_location=source.resource_location,
+                datasource_info=source,
+                restore_criteria=[ItemPathBasedRestoreCriteria(
+                    item_path=ARTIFACTS_CONTAINER, is_path_relative_to_backup_item=True, rename_to=target_container)],
+            ),
+        )
+        job = client.backup_instances.begin_trigger_restore(group, vault, instance, request).result()
+        self._wait_for_restore(client, vault, job.job_id.rsplit("/", 1)[-1])  # a GUID or the job's ARM id
+        return latest.recovery_point_id
+
+    def _wait_for_restore(self, client: Any, vault: str, job_id: str) -> None:
+        deadline = self.clock.now() + RESTORE_TIMEOUT_SECONDS
+        while True:
+            job = client.jobs.get(self._group(), vault, job_id).properties
+            if job.status in RESTORE_DONE:
+                return
+            if job.status in RESTORE_FAILED:
+                errors = [e.message for e in (job.error_details or []) if e.message]
+                detail = f": {errors[0].splitlines()[0]}" if errors else ""
+                raise CloudError("failed", "dataprotection.jobs.get", f"restore job {job_id} {job.status}{detail}")
+            if self.clock.now() >= deadline:
+                raise CloudError("failed", "dataprotection.jobs.get", f"restore job {job_id} still {job.status} after "
+                                 f"{RESTORE_TIMEOUT_SECONDS / 3600:g} h: see the job in vault {vault}")
+            self.clock.sleep(RESTORE_POLL_SECONDS)
+
+    def _container(self, container: str) -> Any:
+        from azure.storage.blob import ContainerClient  # type: ignore[import-not-found]
+
+        url = f"https://{names.storage_account(self.stack.name)}.blob.core.windows.net/{container}"
+        return ContainerClient.from_container_url(url, credential=self._credential())
 
     def blob_checksums(self, container: str, prefix: str) -> dict[str, str]:
-        from azure.storage.blob import ContainerClient  # type: ignore[import-not-found]
-
-        url = f"https://{names.storage_account(self.stack.name)}.blob.core.windows.net/{container}"
-        client = ContainerClient.from_container_url(url, credential=self._credential())
-        return {b.name: (b.content_settings.content_md5 or b"").hex() for b in client.list_blobs(name_starts_with=prefix)}
+        """MD5 of each blob. Blobs uploaded in blocks carry no Content-MD5: those are
+        downloaded and hashed, since an absent checksum must never compare as equal."""
+        client = self._container(container)
+        sums = {}
+        for blob in client.list_blobs(name_starts_with=prefix or None):
+            stored = blob.content_settings.content_md5
+            if stored:
+                sums[blob.name] = bytes(stored).hex()
+                continue
+            digest = hashlib.md5()  # noqa: S324 - an integrity check, as Azure's Content-MD5
+            for chunk in client.download_blob(blob.name).chunks():
+                digest.update(chunk)
+            sums[blob.name] = digest.hexdigest()
+        return sums
 
     def delete_blobs(self, container: str, prefix: str) -> None:
-        from azure.storage.blob import ContainerClient  # type: ignore[import-not-found]
-
-        url = f"https://{names.storage_account(self.stack.name)}.blob.core.windows.net/{container}"
-        client = ContainerClient.from_container_url(url, credential=self._credential())
+        """The blobs under ``prefix``; the empty prefix deletes the container itself (its
+        blobs go with it), which is how a scratch restore container is removed."""
+        client = self._container(container)
+        if not prefix:
+            client.delete_container()
+            return
         for blob in client.list_blobs(name_starts_with=prefix):
             client.delete_blob(blob.name)
 

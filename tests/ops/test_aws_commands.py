@@ -188,7 +188,7 @@ def test_backup_verify_passes_when_every_object_comes_back_identical(
     assert main(["backup", "verify", spec_file, "--provider", "aws"]) == 0
     out = capsys.readouterr().out
     assert "  same     data/train.csv\n  same     models/credit-risk/3/model.tar.gz\n" in out
-    assert out.rstrip().endswith("OK: 2 object(s) restored with identical SHA-256")
+    assert out.rstrip().endswith("OK: 2 object(s) restored with identical checksums")
     assert clock.sleeps == [30]
     stub.assert_no_pending_responses()
     buckets = [b["Name"] for b in boto3.client("s3", region_name=REGION).list_buckets()["Buckets"]]

@@ -32,7 +32,8 @@ class FakeWorkspace:
                                      "data_collector": {"enabled": True, "sampling_rate": 0.2}}}
         self.models = {"1": {"stage": "approved"}, "2": {}, "3": {"stage": "approved"}}
         self.history: list[dict[str, int]] = []
-        self.blobs: dict[str, str] = {}
+        self.blobs: dict[str, str] = {}  # the artifacts container
+        self.containers: dict[str, dict[str, str]] = {}  # other containers (restores)
         self.firing = mock.MagicMock(return_value=[])
         self.jobs: dict[str, Any] = {}
         self.job_states: list[str] = ["Completed"]
@@ -78,17 +79,19 @@ class FakeWorkspace:
     def tag_model(self, package: str, version: str, tags: dict[str, str]) -> None:
         self.models[version] = dict(tags)
 
-    def restore_artifacts(self, vault: str, instance: str, target_prefix: str) -> str:
+    def restore_artifacts(self, vault: str, instance: str, target_container: str) -> str:
         assert (vault, instance) == (names.backup_vault(PREFIX), f"{PREFIX}-artifacts")
-        for key, md5 in list(self.restorable.items()):
-            self.blobs[f"{target_prefix}{key}"] = md5
+        assert target_container not in self.containers, "a vaulted restore fails if the container exists"
+        self.containers[target_container] = dict(self.restorable)
         return "rp-42"
 
     def blob_checksums(self, container: str, prefix: str) -> dict[str, str]:
-        return {k: v for k, v in self.blobs.items() if k.startswith(prefix)}
+        blobs = self.blobs if container == "artifacts" else self.containers[container]
+        return {k: v for k, v in blobs.items() if k.startswith(prefix)}
 
     def delete_blobs(self, container: str, prefix: str) -> None:
-        self.blobs = {k: v for k, v in self.blobs.items() if not k.startswith(prefix)}
+        assert prefix == "" and container != "artifacts", "only a whole scratch container is deleted"
+        del self.containers[container]
 
 
 @pytest.fixture
@@ -220,9 +223,11 @@ def test_backup_verify(azure: FakeWorkspace, spec_file: str, clock: FakeClock, c
     azure.restorable = {"data/train.csv": "aa", "models/m.tar.gz": "bb"}
     assert _run(spec_file, "backup", "verify") == 0
     out = capsys.readouterr().out
-    assert f"restored {names.backup_vault(PREFIX)}/{PREFIX}-artifacts recovery point rp-42 -> artifacts/restore-check-" in out
-    assert out.rstrip().endswith("OK: 2 object(s) restored with identical SHA-256")
-    assert azure.blobs == {"data/train.csv": "aa", "models/m.tar.gz": "bb"}  # scratch deleted
+    assert (f"restored {names.backup_vault(PREFIX)}/{PREFIX}-artifacts recovery point rp-42 -> "
+            f"{names.storage_account(PREFIX)}/restore-check-{int(clock.now())}") in out
+    assert out.rstrip().endswith("OK: 2 object(s) restored with identical checksums")
+    assert azure.blobs == {"data/train.csv": "aa", "models/m.tar.gz": "bb"}
+    assert azure.containers == {}  # the scratch container is deleted
 
 
 def test_backup_verify_fails_on_a_missing_object(azure: FakeWorkspace, spec_file: str, clock: FakeClock,
@@ -231,6 +236,7 @@ def test_backup_verify_fails_on_a_missing_object(azure: FakeWorkspace, spec_file
     azure.restorable = {"data/train.csv": "aa"}
     assert _run(spec_file, "backup", "verify") == 1
     assert "  missing  models/m.tar.gz" in capsys.readouterr().out
+    assert azure.containers == {}  # deleted even when the check fails
 
 
 def test_dry_run_promote_changes_nothing(azure: FakeWorkspace, spec_file: str, clock: FakeClock,
