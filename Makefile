@@ -15,9 +15,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# The three-cloud comparison of the bundled example: resources, cost, policies, features;
+# writes out/compare/compare.{txt,json,md,html}.
 demo: $(STAMP)
 	$(VENV)/bin/mlopskit validate stacks/credit-risk.yaml
-	$(VENV)/bin/mlopskit preview stacks/credit-risk.yaml --provider aws
+	$(VENV)/bin/mlopskit compare stacks/credit-risk.yaml --out out/compare
 
 # pytest exits 5 when it collected no test: that must fail, not pass silently.
 test: $(STAMP)

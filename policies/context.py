@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class PolicyContext:
     access_roles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (role name, permissions)
     known_instance_types: frozenset[str] | None = None  # the dated catalog's types for this cloud
     instance_vcpus: dict[str, int] = field(default_factory=dict)
+    # From the offline cost estimator (mlopskit.cost), when the spec has a budget.
+    estimated_monthly_usd: Decimal | None = None
+    unpriced_components: int = 0
 
     @property
     def is_prod(self) -> bool:

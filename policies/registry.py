@@ -37,7 +37,7 @@ RULES: tuple[Rule, ...] = (
     data_capture.data_capture_classification, data_capture.data_capture_sampling,
     # cost
     cost.instance_type_allowed, cost.gpu_count_cap, cost.endpoint_max_instances_cap,
-    cost.training_scale_to_zero, cost.training_max_runtime, cost.budget_present,
+    cost.training_scale_to_zero, cost.training_max_runtime, cost.budget_present, cost.budget_within_limit,
 )
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

@@ -195,6 +195,15 @@ def build_context(stack: Stack, cloud: str, settings: Settings) -> PolicyContext
     )
 
 
+def _with_cost(context: PolicyContext, graph: Any, stack: Stack) -> PolicyContext:
+    """The context with the offline cost estimate the budget rule compares to the limit."""
+    from mlopskit.cost import estimate
+
+    cost = estimate(graph, stack)
+    return dataclasses.replace(context, estimated_monthly_usd=cost.total_monthly,
+                               unpriced_components=len(cost.unpriced))
+
+
 def provider_facts(graph: Any, stack: Stack) -> list[Fact]:
     """The provider's own normalization of its recorded resources."""
     module = import_module(f"providers.{graph.provider}.facts")
@@ -216,6 +225,12 @@ def evaluate(stack: Stack, graph: Any, preset: str | None = None, config: Policy
     settings = build_settings(stack, presets, config)
     context = build_context(stack, graph.provider, settings)
     report = PolicyReport(graph.provider, stack.name, presets, resolved)
+    if stack.budget is not None:
+        try:
+            context = _with_cost(context, graph, stack)
+        except Exception as error:  # noqa: BLE001 - the budget rule then reports unknown
+            report.errors.append(RuleError("budget-within-limit", "stack", f"cost estimate failed: "
+                                                                         f"{error.__class__.__name__}: {error}"))
     if facts is None:
         try:
             facts = provider_facts(graph, stack)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from decimal import Decimal
 
 from modules import Compute, Gpu, InstanceTypes
 from providers.catalog.resolver import ResolutionError, catalog, resolve
@@ -57,3 +58,35 @@ def test_catalog_rows_are_dated_and_sourced() -> None:
     rows = list(csv.DictReader(CATALOG.open()))
     assert len(rows) == len(catalog()) > 50
     assert all(r["source"] and r["date"] for r in rows)
+
+
+def test_cheapest_match_wins_over_smallest(monkeypatch: pytest.MonkeyPatch) -> None:
+    import providers.catalog.resolver as resolver
+
+    # Make the larger match cheaper: the resolver must follow the price, not the size.
+    prices = {"ml.m5.2xlarge": Decimal("0.10")}
+    monkeypatch.setattr(resolver, "hourly_price", lambda i, region: prices.get(i.name, Decimal("1")))
+    choice = resolve("aws", Compute(cpu=8, memory_gib=16))
+    assert (choice.instance.name, choice.basis, choice.hourly_usd, choice.exact) == (
+        "ml.m5.2xlarge", "cheapest", Decimal("0.10"), False)
+
+
+def test_catalog_prices_pick_the_compute_optimised_type() -> None:
+    # 8 vCPU / 16 GiB on AWS: ml.c5.2xlarge ($0.408 in us-east-1) beats ml.m5.2xlarge ($0.461).
+    choice = resolve("aws", Compute(cpu=8, memory_gib=16))
+    assert (choice.instance.name, choice.basis, str(choice.hourly_usd)) == ("ml.c5.2xlarge", "cheapest", "0.408")
+
+
+def test_cheapest_counts_separately_billed_gpus() -> None:
+    # n1-standard-8 + one T4 is priced as machine + accelerator in europe-west4.
+    choice = resolve("gcp", Compute(cpu=8, memory_gib=30, gpu=Gpu(type="T4")), "europe-west4")
+    assert choice.instance.name == "n1-standard-8"
+    assert str(choice.hourly_usd) == str(Decimal("0.4807") + Decimal("0.4428"))
+
+
+def test_unknown_region_price_falls_back_to_size_order() -> None:
+    choice = resolve("aws", Compute(cpu=8, memory_gib=16), "ap-southeast-2")
+    assert (choice.instance.name, choice.basis, choice.hourly_usd) == (
+        "ml.c5.2xlarge", "smallest (price unknown in ap-southeast-2)", None)
+    memory_first = resolve("aws", Compute(cpu=2, memory_gib=16), "ap-southeast-2")
+    assert memory_first.instance.name == "ml.r5.large"

@@ -82,6 +82,7 @@ ENTRIES: dict[str, E] = {
     "training-scale-to-zero": E("medium", A),
     "training-max-runtime": E("low", A),
     "budget-present": E("medium", A),
+    "budget-within-limit": E("high", M),
 }
 
 BASELINE = Pack("baseline", ENTRIES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Sequence
 
 from modules.facts import Fact
@@ -75,6 +76,27 @@ def training_max_runtime(fact: Fact, context: PolicyContext) -> Outcome:
     if not fact.has("max_runtime_minutes"):
         return not_applicable()
     return passed() if fact.get("max_runtime_minutes") else fail("max_runtime_minutes", "training job has no runtime limit")
+
+
+@rule("budget-within-limit", "The estimated monthly cost is within budget.monthlyLimitUsd", ["budget"], scope="stack")
+def budget_within_limit(facts: Sequence[Fact], context: PolicyContext) -> Outcome:
+    """The offline estimate (baseline: min instances x 730 h) against the spec's limit. With
+    unpriced components the estimate is a lower bound: over the limit still fails, under it
+    is unknown, never a pass."""
+    limit = context.budget_limit_usd
+    if limit is None:
+        return not_applicable("no budget in the spec")
+    estimate = context.estimated_monthly_usd
+    if estimate is None:
+        return unknown("budget.monthlyLimitUsd", "no cost estimate is available")
+    if estimate > Decimal(str(limit)):
+        return fail("budget.monthlyLimitUsd",
+                    f"estimated ${estimate:.2f} per month exceeds the ${limit:.2f} budget")
+    if context.unpriced_components:
+        return unknown("budget.monthlyLimitUsd",
+                       f"estimated ${estimate:.2f} per month without {context.unpriced_components} unpriced "
+                       f"component(s): cannot tell whether the ${limit:.2f} budget holds")
+    return passed()
 
 
 @rule("budget-present", "A budget with alerts exists when the spec sets one", ["budget"], scope="stack")

@@ -2,18 +2,22 @@
 
 Shared by every provider so the same spec resolves by the same rule everywhere: the GPU
 model and count are hard constraints; cpu and memory are minimums; among the matches the
-smallest (fewest vCPUs, then least memory) wins, since size orders cost within a family.
+CHEAPEST by the offline price catalog (providers/catalog/prices) wins, ties broken by size.
+When a matching type has no price in the region, the resolver falls back to the smallest
+(fewest vCPUs, then least memory) and says so in ``Resolution.basis``.
 """
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from modules.compute import Compute
 from modules.placement import Cloud
+from providers.catalog.prices import PriceKey, lookup as price_lookup
 
 CATALOG = Path(__file__).with_name("instances.csv")
 
@@ -39,6 +43,8 @@ class Resolution:
     instance: InstanceType
     exact: bool
     explicit: bool  # chosen by the spec's per-cloud instanceType, not by the resolver
+    basis: str = "explicit"  # "cheapest" | "smallest (price unknown in <region>)" | "explicit"
+    hourly_usd: Decimal | None = None  # serving price per hour in the region compared, when known
 
 
 class ResolutionError(ValueError):
@@ -73,8 +79,36 @@ def lookup(cloud: Cloud, name: str) -> InstanceType | None:
     return next((i for i in catalog() if i.cloud == cloud and i.name == name), None)
 
 
-def resolve(cloud: Cloud, compute: Compute) -> Resolution:
-    """The instance type ``compute`` runs on in ``cloud``; explicit per-cloud types win."""
+# Where the resolver compares prices: the service that bills serving instances, and the
+# region used when the caller gives none (the catalog's quoted base region per cloud).
+PRICE_SERVICE: dict[str, tuple[str, str | None]] = {
+    "aws": ("sagemaker-hosting", None),
+    "gcp": ("vertex-prediction", "vertex-prediction-accelerator"),
+    "azure": ("azureml-vm", None),
+}
+REFERENCE_REGION: dict[str, str] = {"aws": "us-east-1", "gcp": "us-central1", "azure": "westeurope"}
+
+
+def hourly_price(instance: InstanceType, region: str) -> Decimal | None:
+    """Serving price per hour of ``instance`` in ``region`` (machine plus separately billed GPUs); None if unknown."""
+    service, accelerator_service = PRICE_SERVICE[instance.cloud]
+    row = price_lookup(PriceKey(instance.cloud, service, instance.name, region))
+    if row is None:
+        return None
+    total = row.usd
+    if instance.accelerator and accelerator_service:
+        extra = price_lookup(PriceKey(instance.cloud, accelerator_service, instance.accelerator, region))
+        if extra is not None:  # accelerator-optimized types (g2, a2, a3) include their GPUs
+            total += extra.usd * instance.gpu_count
+    return total
+
+
+def resolve(cloud: Cloud, compute: Compute, region: str | None = None) -> Resolution:
+    """The instance type ``compute`` runs on in ``cloud``; explicit per-cloud types win.
+
+    Generic requests pick the cheapest match by the price catalog in ``region`` (default: the
+    cloud's reference region), falling back to the smallest match when a price is unknown.
+    """
     explicit = compute.instance_type_for(cloud)
     if explicit is not None:
         known = lookup(cloud, explicit)
@@ -93,5 +127,14 @@ def resolve(cloud: Cloud, compute: Compute) -> Resolution:
     matches = [i for i in offered if i.vcpu >= compute.cpu and i.memory_gib >= compute.memory_gib]
     if not matches:
         raise ResolutionError("cpu", f"no {cloud} instance type has {compute.cpu} vCPUs and {compute.memory_gib:g} GiB")
-    best = min(matches, key=lambda i: (i.vcpu, i.memory_gib, i.name))
-    return Resolution(best, exact=best.vcpu == compute.cpu and best.memory_gib == compute.memory_gib, explicit=False)
+    where = region or REFERENCE_REGION[cloud]
+    prices = {i: hourly_price(i, where) for i in matches}
+    size = lambda i: (i.vcpu, i.memory_gib, i.name)  # noqa: E731
+    if all(p is not None for p in prices.values()):
+        best = min(matches, key=lambda i: (prices[i], *size(i)))
+        basis = "cheapest"
+    else:
+        best = min(matches, key=size)
+        basis = f"smallest (price unknown in {where})"
+    exact = best.vcpu == compute.cpu and best.memory_gib == compute.memory_gib
+    return Resolution(best, exact=exact, explicit=False, basis=basis, hourly_usd=prices[best])

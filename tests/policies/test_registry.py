@@ -12,7 +12,7 @@ from policies.rule import Rule
 
 
 def test_at_least_40_rules_with_unique_ids() -> None:
-    assert len(RULES) == 55
+    assert len(RULES) == 56
     assert len(BY_ID) == len(RULES)
 
 

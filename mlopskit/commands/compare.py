@@ -1,0 +1,57 @@
+"""`mlopskit compare SPEC [--providers aws,gcp,azure] [--format table|json|markdown|html] [--out DIR]`.
+
+With ``--out DIR`` every format is written there (compare.txt, .json, .md, .html) and the
+chosen format is still printed; ``--format html`` without ``--out`` prints the HTML.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from modules.errors import SpecError, SpecIssue
+from modules.placement import CLOUDS
+
+
+def _clouds(text: str) -> list[str]:
+    chosen = [c.strip() for c in text.split(",") if c.strip()]
+    unknown = [c for c in chosen if c not in CLOUDS]
+    if unknown or not chosen:
+        raise SpecError([SpecIssue("--providers", f"choose from {', '.join(CLOUDS)}; got {text!r}")])
+    return chosen
+
+
+def run(args: argparse.Namespace) -> int:
+    from mlopskit.cli import EXIT_OK
+    from mlopskit.compare import compare, to_json, to_markdown, to_table
+    from mlopskit.cost import Usage
+    from mlopskit.report_html import to_html
+
+    comparison = compare(args.spec, _clouds(args.providers), Usage.load(args.usage))
+    renderers = {
+        "table": ("compare.txt", lambda: to_table(comparison)),
+        "json": ("compare.json", lambda: json.dumps(to_json(comparison), indent=2)),
+        "markdown": ("compare.md", lambda: to_markdown(comparison)),
+        "html": ("compare.html", lambda: to_html(comparison)),
+    }
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        for filename, render in renderers.values():
+            (out / filename).write_text(render() + "\n", encoding="utf-8")
+    print(renderers[args.format][1]())
+    if args.out:
+        print(f"\nwrote {', '.join(str(Path(args.out) / f) for f, _ in renderers.values())}")
+    return EXIT_OK
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("compare", help="the same spec on every cloud: resources, cost, policies, features")
+    parser.add_argument("spec", help="path to a spec v1 YAML file")
+    parser.add_argument("--providers", default=",".join(CLOUDS), help="comma-separated clouds (default: all three)")
+    parser.add_argument("--format", choices=("table", "json", "markdown", "html"), default="table")
+    parser.add_argument("--out", metavar="DIR", help="also write compare.txt/.json/.md/.html into DIR")
+    parser.add_argument("--usage", help="YAML overriding providers/catalog/usage_defaults.yaml")
+    parser.set_defaults(run=run)

@@ -1,0 +1,242 @@
+"""AWS resource types -> cost components (priced by mlopskit.cost from providers/catalog/prices/aws.csv).
+
+Every custom resource type the AWS provider records is either in ``COMPONENTS`` (a handler that
+returns the resource's cost components) or in ``FREE`` with the reason it costs nothing itself.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from mlopskit.cost import DAYS_PER_MONTH, HOURS_PER_MONTH, CostComponent, CostContext, Handler
+from mlopskit.graph import RecordedResource
+from providers.catalog.prices import PriceKey
+
+
+def _key(ctx: CostContext, service: str, sku: str, region: str | None = None) -> PriceKey:
+    return PriceKey("aws", service, sku, region or ctx.region)
+
+
+def _region(resource: RecordedResource, ctx: CostContext) -> str:
+    # Resources in the backup region carry an explicit provider-level ``region`` input.
+    return str(resource.inputs.get("region") or ctx.region)
+
+
+def _usage(ctx: CostContext, key: str, name: str, unit: str, price: PriceKey) -> CostComponent:
+    return CostComponent(name, unit, ctx.usage.get(key), price, usage_key=key)
+
+
+def _siblings(resource: RecordedResource, ctx: CostContext, type_: str) -> list[RecordedResource]:
+    return [r for r in ctx.graph.of_type(type_) if r.parent == resource.parent]
+
+
+def endpoint_configuration(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """Instances of every production and shadow variant, 730 h each; max from the autoscaling target."""
+    endpoints = _siblings(resource, ctx, "aws:sagemaker/endpoint:Endpoint")
+    endpoint_name = str(endpoints[0].inputs.get("name")) if endpoints else None
+    components = []
+    for kind, variants in (("on-demand", resource.inputs.get("productionVariants") or []),
+                           ("on-demand, shadow", resource.inputs.get("shadowProductionVariants") or [])):
+        for variant in variants:
+            instance = str(variant.get("instanceType"))
+            count = Decimal(str(variant.get("initialInstanceCount", 1)))
+            top = count
+            resource_id = f"endpoint/{endpoint_name}/variant/{variant.get('variantName')}"
+            for target in ctx.graph.of_type("aws:appautoscaling/target:Target"):
+                if target.inputs.get("resourceId") == resource_id:
+                    top = Decimal(str(target.inputs.get("maxCapacity", count)))
+            components.append(CostComponent(
+                f"Instance usage ({kind}, {instance})", "hours", count * HOURS_PER_MONTH,
+                _key(ctx, "sagemaker-hosting", instance), top * HOURS_PER_MONTH, hourly=True))
+    return components
+
+
+def endpoint(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """Container logs of the endpoint go to CloudWatch Logs (usage-based)."""
+    return [_usage(ctx, "logs.ingestedGb", "Log ingestion (CloudWatch Logs)", "GB", _key(ctx, "cloudwatch", "log-ingestion"))]
+
+
+def _training_job(resource: RecordedResource, ctx: CostContext) -> Any:
+    display = resource.inputs.get("pipelineDisplayName")
+    for job in ctx.stack.training:
+        if f"{ctx.stack.name}-{job.name}" == display:
+            return job
+    return None
+
+
+def pipeline(resource: RecordedResource, ctx: CostContext) -> list[CostComponent] | str:
+    """Each Training step: instances x count x runs per month x max runtime hours (spot price when managed spot)."""
+    definition = json.loads(str(resource.inputs.get("pipelineDefinition") or "{}"))
+    job = _training_job(resource, ctx)
+    runs = ctx.runs_per_month(job.schedule if job else None)
+    components = []
+    for step in definition.get("Steps", []):
+        if step.get("Type") != "Training":
+            continue
+        args = step.get("Arguments", {})
+        config = args.get("ResourceConfig", {})
+        instance = str(config.get("InstanceType"))
+        count = Decimal(str(config.get("InstanceCount", 1)))
+        seconds = Decimal(str(args.get("StoppingCondition", {}).get("MaxRuntimeInSeconds", 3600)))
+        spot = bool(args.get("EnableManagedSpotTraining"))
+        hours = count * runs * seconds / Decimal(3600) if runs is not None else None
+        service = "sagemaker-training-spot" if spot else "sagemaker-training"
+        components.append(CostComponent(
+            f"Training instance usage ({'spot' if spot else 'on-demand'}, {instance})", "hours", hours,
+            _key(ctx, service, instance), usage_key=None if job and job.schedule else "training.unscheduledRunsPerMonth"))
+    return components or "a pipeline without training steps runs nothing billable"
+
+
+def monitoring_schedule(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """Each run of the monitoring job: its processing instances for at most its max runtime."""
+    config = resource.inputs.get("monitoringScheduleConfig", {})
+    name = config.get("monitoringJobDefinitionName")
+    expression = str(config.get("scheduleConfig", {}).get("scheduleExpression", ""))
+    runs = HOURS_PER_MONTH if "* * ? * * *" in expression and expression.startswith("cron(0 *") else DAYS_PER_MONTH
+    components = []
+    for definition in ctx.graph.of_type("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"):
+        if definition.inputs.get("name") != name:
+            continue
+        cluster = definition.inputs.get("jobResources", {}).get("clusterConfig", {})
+        instance = str(cluster.get("instanceType"))
+        count = Decimal(str(cluster.get("instanceCount", 1)))
+        seconds = Decimal(str(definition.inputs.get("stoppingCondition", {}).get("maxRuntimeInSeconds", 3600)))
+        components.append(CostComponent(
+            f"Monitoring job instance usage ({instance})", "hours", runs * count * seconds / Decimal(3600),
+            _key(ctx, "sagemaker-processing", instance)))
+    return components
+
+
+_BUCKET_USAGE = {  # logical-name suffix -> usage key (first match wins)
+    "access-logs": "storage.accessLogsGb",
+    "audit-logs": "storage.auditLogsGb",
+    "artifacts-bucket": "storage.artifactsGb",
+    "backups-replica": "storage.artifactsGb",
+}
+
+
+def bucket(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    region = _region(resource, ctx)
+    key = next((k for suffix, k in _BUCKET_USAGE.items() if resource.name.endswith(suffix)), None)
+    price = _key(ctx, "s3", "standard-storage", region)
+    if key is None:
+        return [CostComponent("Storage (standard)", "GB-months", None, price)]
+    return [_usage(ctx, key, "Storage (standard)", "GB-months", price)]
+
+
+def replication(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    target = ctx.backup_region or "unknown"
+    return [_usage(ctx, "transfer.crossRegionReplicationGb", f"Cross-region replication ({ctx.region} -> {target})", "GB",
+                   _key(ctx, "datatransfer", "inter-region"))]
+
+
+def backup_plan(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """Backup storage in the vault, plus copy storage and transfer for each cross-region copy action."""
+    components = [_usage(ctx, "backups.protectedGb", "Backup storage (S3, warm)", "GB-months",
+                         _key(ctx, "backup", "s3-warm-storage"))]
+    for rule in resource.inputs.get("rules", []):
+        for action in rule.get("copyActions", []):
+            region = str(action.get("destinationVaultArn", "")).split(":")[3] or "unknown"
+            components.append(_usage(ctx, "backups.protectedGb", f"Backup copy storage ({region})", "GB-months",
+                                     _key(ctx, "backup", "s3-warm-storage", region)))
+            components.append(_usage(ctx, "backups.crossRegionCopyGb", f"Backup copy transfer ({ctx.region} -> {region})",
+                                     "GB", _key(ctx, "datatransfer", "inter-region")))
+    return components
+
+
+def ecr_repository(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    return [_usage(ctx, "registry.containerImagesGb", "Storage", "GB-months", _key(ctx, "ecr", "storage"))]
+
+
+def ecr_replication(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    components = []
+    for rule in resource.inputs.get("replicationConfiguration", {}).get("rules", []):
+        for destination in rule.get("destinations", []):
+            region = str(destination.get("region"))
+            components.append(_usage(ctx, "registry.containerImagesGb", f"Replicated image storage ({region})", "GB-months",
+                                     _key(ctx, "ecr", "storage", region)))
+            components.append(_usage(ctx, "registry.containerImagesGb", f"Replication transfer ({ctx.region} -> {region})",
+                                     "GB", _key(ctx, "datatransfer", "inter-region")))
+    return components
+
+
+def kms_key(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    region = _region(resource, ctx)
+    components = [CostComponent("Customer managed key", "months", Decimal(1), _key(ctx, "kms", "key", region))]
+    if resource.inputs.get("enableKeyRotation"):
+        # AWS charges $1/month for each of the first two rotated backing keys; after a year of
+        # rotation that ceiling is reached, so the steady state is two extra key-months.
+        components.append(CostComponent("Rotated key material (steady state)", "months", Decimal(2),
+                                        _key(ctx, "kms", "rotated-key-material", region)))
+    components.append(_usage(ctx, "keys.requests10k", "Requests", "10k requests", _key(ctx, "kms", "requests", region)))
+    return components
+
+
+def trail(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    return [_usage(ctx, "audit.dataEvents100k", "Data events", "100k events", _key(ctx, "cloudtrail", "data-events"))]
+
+
+def metric_alarm(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    return [CostComponent("Standard resolution alarm", "months", Decimal(1), _key(ctx, "cloudwatch", "alarm-standard"))]
+
+
+def vpc_endpoint(resource: RecordedResource, ctx: CostContext) -> list[CostComponent] | str:
+    if resource.inputs.get("vpcEndpointType") != "Interface":
+        return "gateway VPC endpoints (S3) have no hourly or data charge"
+    zones = Decimal(len(resource.inputs.get("subnetIds") or [1]))
+    service = ".".join(str(resource.inputs.get("serviceName", "")).split(".")[3:])  # com.amazonaws.<region>.<service>
+    return [
+        CostComponent(f"Interface endpoint ({service}, per AZ)", "hours", zones * HOURS_PER_MONTH,
+                      _key(ctx, "vpc", "interface-endpoint"), hourly=True),
+        _usage(ctx, "network.privateEndpointGb", "Data processed", "GB", _key(ctx, "vpc", "interface-endpoint-data")),
+    ]
+
+
+COMPONENTS: dict[str, Handler] = {
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": endpoint_configuration,
+    "aws:sagemaker/endpoint:Endpoint": endpoint,
+    "aws:sagemaker/pipeline:Pipeline": pipeline,
+    "aws:sagemaker/monitoringSchedule:MonitoringSchedule": monitoring_schedule,
+    "aws:s3/bucket:Bucket": bucket,
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": replication,
+    "aws:backup/plan:Plan": backup_plan,
+    "aws:ecr/repository:Repository": ecr_repository,
+    "aws:ecr/replicationConfiguration:ReplicationConfiguration": ecr_replication,
+    "aws:kms/key:Key": kms_key,
+    "aws:cloudtrail/trail:Trail": trail,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": metric_alarm,
+    "aws:ec2/vpcEndpoint:VpcEndpoint": vpc_endpoint,
+}
+
+_BUCKET_SETTING = "a setting of its bucket; storage and requests are billed on the bucket"
+FREE: dict[str, str] = {
+    "aws:sagemaker/model:Model": "a model definition; instances are billed on the endpoint configuration",
+    "aws:sagemaker/modelPackageGroup:ModelPackageGroup": "the model registry has no charge; artifacts are billed in S3",
+    "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": "billed per run on its monitoring schedule",
+    "aws:scheduler/schedule:Schedule": "EventBridge Scheduler: the first 14 million invocations a month are free; a few runs a month",
+    "aws:appautoscaling/target:Target": "Application Auto Scaling has no charge; the extra instances are priced as the endpoint's maximum",
+    "aws:appautoscaling/policy:Policy": "Application Auto Scaling has no charge",
+    "aws:backup/vault:Vault": "a vault has no charge; backup storage is billed on the backup plan",
+    "aws:backup/selection:Selection": "a selection has no charge; backup storage is billed on the backup plan",
+    "aws:budgets/budget:Budget": "AWS Budgets: the first two action-free budgets per account are free",
+    "aws:sns/topic:Topic": "SNS: the first 1,000 email deliveries a month are free; alarm notifications stay far below",
+    "aws:sns/topicSubscription:TopicSubscription": "subscriptions have no charge",
+    "aws:iam/role:Role": "IAM has no charge",
+    "aws:kms/alias:Alias": "KMS aliases have no charge",
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": "lifecycle policies have no charge (they lower storage)",
+    "aws:ec2/vpc:Vpc": "a VPC has no charge",
+    "aws:ec2/subnet:Subnet": "subnets have no charge",
+    "aws:ec2/routeTable:RouteTable": "route tables have no charge",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "route table associations have no charge",
+    "aws:ec2/securityGroup:SecurityGroup": "security groups have no charge",
+    "aws:ec2/securityGroupRule:SecurityGroupRule": "security group rules have no charge",
+    "aws:s3/bucketVersioning:BucketVersioning": _BUCKET_SETTING,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": _BUCKET_SETTING + "; KMS requests on the key",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _BUCKET_SETTING,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": _BUCKET_SETTING,
+    "aws:s3/bucketPolicy:BucketPolicy": _BUCKET_SETTING,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": _BUCKET_SETTING + " (lifecycle lowers storage)",
+    "aws:s3/bucketLogging:BucketLogging": _BUCKET_SETTING + "; log objects are billed on the access-log bucket",
+}

@@ -1,0 +1,30 @@
+"""How aws realises each spec setting in the comparison: native, emulated or unsupported.
+
+The comparison (mlopskit.compare) starts from this explicit declaration and lets the build's
+own warnings (graph.warnings) downgrade a setting the provider could not honour for a spec.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Support = Literal["native", "emulated", "unsupported"]
+
+FEATURES: dict[str, tuple[Support, str]] = {
+    "deployment.strategy: canary/linear": ("native", "SageMaker blue/green deployment with canary or linear traffic shifting"),
+    "deployment.strategy: blue-green": ("native", "SageMaker blue/green deployment, all at once"),
+    "deployment.strategy: shadow": ("native", "SageMaker shadow production variants"),
+    "deployment.autoRollback": ("native", "CloudWatch alarms wired to the deployment's auto-rollback"),
+    "deployment.waitMinutes": ("native", "traffic routing wait interval"),
+    "autoscaling": ("native", "Application Auto Scaling on the variant's instance count"),
+    "dataCapture": ("native", "endpoint data capture to S3"),
+    "monitoring.drift": ("native", "SageMaker Model Monitor data-quality schedule"),
+    "training.schedule": ("native", "EventBridge Scheduler starts a SageMaker pipeline"),
+    "training.compute.spot": ("native", "managed spot training"),
+    "encryption.customerManagedKeys": ("native", "KMS keys with rotation on every store"),
+    "registry.containers.scanOnPush": ("native", "ECR scan on push"),
+    "registry.containers.immutableTags": ("native", "ECR immutable tags"),
+    "backups.crossRegion": ("native", "AWS Backup copy actions and S3/ECR replication"),
+    "network.private": ("native", "VPC with interface endpoints, no internet egress"),
+    "access.roles.principals": ("emulated", "IAM Identity Center permission sets bind people via tags"),
+}

@@ -1,0 +1,229 @@
+"""Azure resource types -> cost components (priced by mlopskit.cost from providers/catalog/prices/azure.csv).
+
+Every custom resource type the Azure provider records is either in ``COMPONENTS`` or in ``FREE``
+with a reason. Azure ML bills managed online deployments and compute clusters at the VM price.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from mlopskit.cost import DAYS_PER_MONTH, HOURS_PER_MONTH, CostComponent, CostContext, Handler
+from mlopskit.graph import RecordedResource
+from providers.catalog.prices import PriceKey
+
+
+def _key(ctx: CostContext, service: str, sku: str, region: str | None = None) -> PriceKey:
+    return PriceKey("azure", service, sku, region or ctx.region)
+
+
+def _region(resource: RecordedResource, ctx: CostContext) -> str:
+    return str(resource.inputs.get("location") or ctx.region)
+
+
+def _usage(ctx: CostContext, key: str, name: str, unit: str, price: PriceKey) -> CostComponent:
+    return CostComponent(name, unit, ctx.usage.get(key), price, usage_key=key)
+
+
+def _iso_minutes(duration: str, default: Decimal) -> Decimal:
+    match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?", duration or "")
+    if not match:
+        return default
+    return Decimal(int(match.group(1) or 0) * 60 + int(match.group(2) or 0))
+
+
+def online_deployment(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """sku.capacity instances x 730 h; the maximum comes from the deployment's autoscale setting."""
+    instance = str(resource.inputs.get("properties", {}).get("instanceType"))
+    count = Decimal(str(resource.inputs.get("sku", {}).get("capacity", 1)))
+    top = count
+    suffix = f"/onlineEndpoints/{resource.inputs.get('endpointName')}/deployments/{resource.inputs.get('deploymentName')}"
+    for setting in ctx.graph.of_type("azure-native:monitor:AutoscaleSetting"):
+        if str(setting.inputs.get("targetResourceUri", "")).endswith(suffix):
+            top = max((Decimal(str(p.get("capacity", {}).get("maximum", count))) for p in setting.inputs.get("profiles", [])),
+                      default=count)
+    return [CostComponent(f"Instance usage (pay-as-you-go, {instance})", "hours", count * HOURS_PER_MONTH,
+                          _key(ctx, "azureml-vm", instance, _region(resource, ctx)), top * HOURS_PER_MONTH, hourly=True)]
+
+
+def compute(resource: RecordedResource, ctx: CostContext) -> list[CostComponent] | str:
+    """A scale-to-zero cluster: nodes x runs per month x job timeout, for the job that targets it."""
+    props = resource.inputs.get("properties", {}).get("properties", {})
+    vm = str(props.get("vmSize"))
+    low_priority = props.get("vmPriority") == "LowPriority"
+    name = resource.inputs.get("computeName")
+    job = next((j for j in ctx.stack.training if j.name == name), None)
+    if job is None:
+        nodes = Decimal(str(props.get("scaleSettings", {}).get("minNodeCount", 0)))
+        if not nodes:
+            return "a cluster with no training job and zero minimum nodes runs no VMs"
+        return [CostComponent(f"Idle nodes ({vm})", "hours", nodes * HOURS_PER_MONTH, _key(ctx, "azureml-vm", vm), hourly=True)]
+    nodes = Decimal(str(props.get("scaleSettings", {}).get("maxNodeCount", job.compute.count)))
+    timeout = _timeout_minutes(ctx, name) or Decimal(job.max_runtime_minutes)
+    runs = ctx.runs_per_month(job.schedule)
+    hours = runs * nodes * timeout / Decimal(60) if runs is not None else None
+    service = "azureml-vm-low-priority" if low_priority else "azureml-vm"
+    label = "low-priority" if low_priority else "dedicated"
+    return [CostComponent(f"Training node usage ({label}, {vm})", "hours", hours, _key(ctx, service, vm, _region(resource, ctx)))]
+
+
+def _timeout_minutes(ctx: CostContext, compute_name: object) -> Decimal | None:
+    """The command timeout of the job (or scheduled job) that runs on ``compute_name``."""
+    for resource in ctx.graph.of_type("azure-native:machinelearningservices:Job") + \
+            ctx.graph.of_type("azure-native:machinelearningservices:Schedule"):
+        props = resource.inputs.get("properties", {})
+        definition = props.get("action", {}).get("jobDefinition", props)
+        if str(definition.get("computeId", "")).endswith(f"/computes/{compute_name}"):
+            return _iso_minutes(str(definition.get("limits", {}).get("timeout", "")), Decimal(60))
+    return None
+
+
+def schedule(resource: RecordedResource, ctx: CostContext) -> list[CostComponent] | str:
+    action = resource.inputs.get("properties", {}).get("action", {})
+    if action.get("actionType") != "CreateMonitor":
+        return "billed through the compute cluster its jobs run on"
+    spark = action.get("monitorDefinition", {}).get("computeConfiguration", {})
+    instance = str(spark.get("instanceType", "standard_e4s_v3"))
+    vcores = Decimal(4)
+    match = re.search(r"_[a-z]?(\d+)", instance)
+    if match:
+        vcores = Decimal(match.group(1))
+    hours = ctx.usage.get("monitoring.sparkHoursPerRun")
+    quantity = hours * vcores * DAYS_PER_MONTH if hours is not None else None
+    return [CostComponent(f"Serverless Spark ({instance}, daily monitoring run)", "vCore-hours", quantity,
+                          _key(ctx, "synapse-spark", "vcore"), usage_key="monitoring.sparkHoursPerRun")]
+
+
+_REDUNDANCY = {"Standard_LRS": "hot-lrs", "Standard_GRS": "hot-grs", "Standard_RAGRS": "hot-ragrs", "Standard_ZRS": "hot-zrs",
+               "Standard_GZRS": "hot-gzrs", "Standard_RAGZRS": "hot-ragzrs"}
+
+
+def storage_account(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    sku = str(resource.inputs.get("sku", {}).get("name", "Standard_LRS"))
+    tier = _REDUNDANCY.get(sku, sku.lower())
+    components = [_usage(ctx, "storage.artifactsGb", f"Blob storage ({tier})", "GB-months", _key(ctx, "blob", tier))]
+    if "GRS" in sku or "GZRS" in sku:
+        components.append(_usage(ctx, "transfer.crossRegionReplicationGb", "Geo-replication data transfer", "GB",
+                                 _key(ctx, "network", "geo-replication-transfer")))
+    return components
+
+
+def registry(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    sku = str(resource.inputs.get("sku", {}).get("name", "Basic"))
+    return [CostComponent(f"Registry ({sku})", "days", DAYS_PER_MONTH, _key(ctx, "container-registry", sku))]
+
+
+def replication(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    region = _region(resource, ctx)
+    return [
+        CostComponent(f"Geo-replication ({region})", "days", DAYS_PER_MONTH, _key(ctx, "container-registry", "geo-replication", region)),
+        _usage(ctx, "registry.containerImagesGb", f"Replication transfer ({ctx.region} -> {region})", "GB",
+               _key(ctx, "network", "geo-replication-transfer")),
+    ]
+
+
+def ml_registry(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """An Azure ML registry creates a container registry and a storage account in every region it lists."""
+    components = []
+    for detail in resource.inputs.get("regionDetails", []):
+        region = str(detail.get("location", ctx.region))
+        for acr in detail.get("acrDetails", []):
+            sku = str(acr.get("systemCreatedAcrAccount", {}).get("acrAccountSku", "Premium"))
+            components.append(CostComponent(f"System container registry ({sku}, {region})", "days", DAYS_PER_MONTH,
+                                            _key(ctx, "container-registry", sku, region)))
+        for account in detail.get("storageAccountDetails", []):
+            sku = str(account.get("systemCreatedStorageAccount", {}).get("storageAccountType", "Standard_LRS"))
+            tier = _REDUNDANCY.get(sku, sku.lower())
+            components.append(CostComponent(f"System model storage ({tier}, {region})", "GB-months", None,
+                                            _key(ctx, "blob", tier, region)))
+    return components
+
+
+def vault(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    return [_usage(ctx, "keys.requests10k", "Operations", "10k operations", _key(ctx, "key-vault", "operations"))]
+
+
+def key(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    props = resource.inputs.get("properties", {})
+    components = []
+    if str(props.get("kty", "")).endswith("-HSM"):
+        components.append(CostComponent("HSM-protected key", "months", Decimal(1), _key(ctx, "key-vault", "hsm-key")))
+    for action in props.get("rotationPolicy", {}).get("lifetimeActions", []):
+        if action.get("action", {}).get("type") == "rotate":
+            match = re.fullmatch(r"P(\d+)D", str(action.get("trigger", {}).get("timeAfterCreate", "")))
+            if match:
+                components.append(CostComponent("Automated key rotation", "rotations",
+                                                Decimal(365) / Decimal(12) / Decimal(match.group(1)),
+                                                _key(ctx, "key-vault", "automated-rotation")))
+    return components or "a software key is billed per operation on its vault"
+
+
+def log_workspace(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    return [
+        _usage(ctx, "logs.ingestedGb", "Log data ingestion (Analytics logs)", "GB", _key(ctx, "log-analytics", "ingestion")),
+        _usage(ctx, "logs.retainedGb", "Retention beyond 31 days", "GB-months", _key(ctx, "log-analytics", "retention")),
+    ]
+
+
+def metric_alert(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    return [CostComponent("Monitored time series", "months", Decimal(1), _key(ctx, "monitor", "metric-alert-series"))]
+
+
+def log_alert(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    frequency = str(resource.inputs.get("evaluationFrequency", "PT5M"))
+    sku = "log-alert-5min" if frequency == "PT5M" else f"log-alert-{frequency.lower()}"
+    return [CostComponent(f"Log alert rule ({frequency})", "months", Decimal(1), _key(ctx, "monitor", sku))]
+
+
+def private_endpoint(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    return [
+        CostComponent("Private endpoint", "hours", HOURS_PER_MONTH, _key(ctx, "private-link", "endpoint"), hourly=True),
+        _usage(ctx, "network.privateEndpointGb", "Data processed", "GB", _key(ctx, "private-link", "data-processed")),
+    ]
+
+
+def backup_instance(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    return [
+        CostComponent("Protected instance (vaulted blobs)", "months", Decimal(1), _key(ctx, "backup", "blob-vaulted-instance")),
+        _usage(ctx, "backups.protectedGb", "Vault storage (geo-redundant)", "GB-months", _key(ctx, "backup", "vault-storage-grs")),
+    ]
+
+
+COMPONENTS: dict[str, Handler] = {
+    "azure-native:machinelearningservices:OnlineDeployment": online_deployment,
+    "azure-native:machinelearningservices:Compute": compute,
+    "azure-native:machinelearningservices:Schedule": schedule,
+    "azure-native:machinelearningservices:Registry": ml_registry,
+    "azure-native:storage:StorageAccount": storage_account,
+    "azure-native:containerregistry:Registry": registry,
+    "azure-native:containerregistry:Replication": replication,
+    "azure-native:keyvault:Vault": vault,
+    "azure-native:keyvault:Key": key,
+    "azure-native:operationalinsights:Workspace": log_workspace,
+    "azure-native:monitor:MetricAlert": metric_alert,
+    "azure-native:monitor:ScheduledQueryRule": log_alert,
+    "azure-native:network:PrivateEndpoint": private_endpoint,
+    "azure-native:dataprotection:BackupInstance": backup_instance,
+}
+
+FREE: dict[str, str] = {
+    "azure-native:machinelearningservices:OnlineEndpoint": "an endpoint has no charge itself; instances are billed on its deployments",
+    "azure-native:machinelearningservices:Workspace": "the workspace has no charge; its storage, registry, vault and logs are priced separately",
+    "azure-native:machinelearningservices:Job": "billed through the compute cluster it runs on",
+    "azure-native:machinelearningservices:EnvironmentVersion": "environments have no charge; images are stored in the container registry",
+    "azure-native:storage:BlobContainer": "a container has no charge; its data is billed on the storage account",
+    "azure-native:storage:BlobServiceProperties": "a setting of the storage account",
+    "azure-native:storage:ManagementPolicy": "a lifecycle setting of the storage account (it lowers storage)",
+    "azure-native:dataprotection:BackupVault": "the vault has no charge; protected instances and storage are billed on each backup instance",
+    "azure-native:dataprotection:BackupPolicy": "policies have no charge",
+    "azure-native:applicationinsights:Component": "workspace-based: its telemetry is billed as Log Analytics ingestion on the workspace",
+    "azure-native:monitor:DiagnosticSetting": "the exported logs are billed as ingestion on the Log Analytics workspace",
+    "azure-native:monitor:ActionGroup": "the first 1,000 emails a month are free; alert notifications stay far below",
+    "azure-native:monitor:AutoscaleSetting": "autoscale has no charge; extra instances are priced as the deployment's maximum",
+    "azure-native:consumption:Budget": "Cost Management budgets have no charge",
+    "azure-native:managedidentity:UserAssignedIdentity": "managed identities have no charge",
+    "azure-native:authorization:RoleAssignment": "role assignments have no charge",
+    "azure-native:resources:ResourceGroup": "resource groups have no charge",
+    "azure-native:network:VirtualNetwork": "virtual networks have no charge",
+}

@@ -1,0 +1,30 @@
+"""How azure realises each spec setting in the comparison: native, emulated or unsupported.
+
+The comparison (mlopskit.compare) starts from this explicit declaration and lets the build's
+own warnings (graph.warnings) downgrade a setting the provider could not honour for a spec.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Support = Literal["native", "emulated", "unsupported"]
+
+FEATURES: dict[str, tuple[Support, str]] = {
+    "deployment.strategy: canary/linear": ("emulated", "traffic steps recorded for day-2 tooling; Azure ML does not shift on a timer"),
+    "deployment.strategy: blue-green": ("native", "blue/green online deployments with traffic weights"),
+    "deployment.strategy: shadow": ("native", "online endpoint mirror traffic"),
+    "deployment.autoRollback": ("emulated", "alert rules fire; day-2 tooling moves traffic back"),
+    "deployment.waitMinutes": ("emulated", "recorded in tags for day-2 tooling"),
+    "autoscaling": ("native", "Azure Monitor autoscale setting on the deployment"),
+    "dataCapture": ("native", "online deployment data collector"),
+    "monitoring.drift": ("native", "Azure ML model monitor schedule on serverless Spark"),
+    "training.schedule": ("native", "Azure ML schedule creating a command job"),
+    "training.compute.spot": ("native", "low-priority compute cluster nodes"),
+    "encryption.customerManagedKeys": ("emulated", "Key Vault key on workspace, storage and registry; the ML registry uses Microsoft-managed keys"),
+    "registry.containers.scanOnPush": ("unsupported", "needs Microsoft Defender for Containers on the subscription"),
+    "registry.containers.immutableTags": ("unsupported", "no registry-wide setting; lock tags in CI"),
+    "backups.crossRegion": ("native", "geo-redundant backup vault and registry geo-replication"),
+    "network.private": ("native", "private endpoints and a managed network"),
+    "access.roles.principals": ("emulated", "needs Entra ID object ids; the kit grants a role identity"),
+}

@@ -1,0 +1,30 @@
+"""How gcp realises each spec setting in the comparison: native, emulated or unsupported.
+
+The comparison (mlopskit.compare) starts from this explicit declaration and lets the build's
+own warnings (graph.warnings) downgrade a setting the provider could not honour for a spec.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Support = Literal["native", "emulated", "unsupported"]
+
+FEATURES: dict[str, tuple[Support, str]] = {
+    "deployment.strategy: canary/linear": ("emulated", "traffic split steps applied by the deployment resource"),
+    "deployment.strategy: blue-green": ("native", "deploy beside the live model, then move 100% of traffic"),
+    "deployment.strategy: shadow": ("unsupported", "Vertex AI has no traffic mirroring; deployed all-at-once instead"),
+    "deployment.autoRollback": ("emulated", "alert policies watched by the deployment resource"),
+    "deployment.waitMinutes": ("emulated", "waits between traffic steps in the deployment resource"),
+    "autoscaling": ("native", "min/max replicas with target utilisation on the deployed model"),
+    "dataCapture": ("native", "request-response logging to BigQuery"),
+    "monitoring.drift": ("native", "Vertex AI model monitoring job"),
+    "training.schedule": ("native", "Cloud Scheduler posts a Vertex custom job"),
+    "training.compute.spot": ("native", "Spot VMs scheduling strategy"),
+    "encryption.customerManagedKeys": ("native", "Cloud KMS keys (CMEK) with rotation"),
+    "registry.containers.scanOnPush": ("native", "Artifact Analysis scanning (inherited)"),
+    "registry.containers.immutableTags": ("native", "Artifact Registry immutable tags"),
+    "backups.crossRegion": ("emulated", "Storage Transfer Service copies to a backup-region bucket; no image backup"),
+    "network.private": ("native", "VPC peering and Private Service Connect endpoints"),
+    "access.roles.principals": ("native", "IAM members granted directly"),
+}

@@ -1,0 +1,39 @@
+"""Previews and estimates shared by the cost tests, built once per process (previews take seconds)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from mlopskit.cost import CostEstimate, estimate
+from mlopskit.engine import preview
+from mlopskit.graph import Graph
+from modules import Stack, parse_stack
+from tests.conftest import EXAMPLE_SPECS
+from tests.specs import baseline
+
+SPEC_NAMES = [p.name for p in EXAMPLE_SPECS]
+
+
+@lru_cache(maxsize=None)
+def built(name: str, cloud: str) -> tuple[Stack, Graph]:
+    """The bundled spec ``name`` previewed on ``cloud``."""
+    from mlopskit.cli import load_checked
+    from tests.conftest import STACKS
+
+    stack = load_checked(str(STACKS / name), cloud)  # type: ignore[arg-type]
+    return stack, preview(stack, cloud)  # type: ignore[arg-type]
+
+
+def bundled_estimate(name: str, cloud: str) -> CostEstimate:
+    stack, graph = built(name, cloud)
+    return estimate(graph, stack)
+
+
+def estimate_of(data: dict[str, Any], cloud: str) -> CostEstimate:
+    """Estimate a spec given as a dict (a changed baseline)."""
+    stack = parse_stack(data, cloud)  # type: ignore[arg-type]
+    return estimate(preview(stack, cloud), stack)  # type: ignore[arg-type]
+
+
+__all__ = ["SPEC_NAMES", "baseline", "built", "bundled_estimate", "estimate_of"]

@@ -1,0 +1,114 @@
+"""`mlopskit cost` and `mlopskit compare` through the CLI: exit codes, formats, the HTML report."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mlopskit.cli import main
+from mlopskit.cost import money
+from tests.conftest import STACKS
+from tests.cost.helpers import bundled_estimate
+from tests.specs import baseline, change
+
+CREDIT = str(STACKS / "credit-risk.yaml")
+
+
+def _write(tmp_path: Path, data: dict, name: str = "spec.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data))
+    return str(path)
+
+
+def _total(cloud: str) -> str:
+    # The CLI prints what the estimator computes; the figures themselves are pinned by the goldens.
+    return money(bundled_estimate("credit-risk.yaml", cloud).total_monthly)
+
+
+def test_cost_within_budget_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cost", CREDIT, "--provider", "aws"]) == 0
+    out = capsys.readouterr().out
+    assert f"OVERALL TOTAL (baseline)            ${_total('aws')}" in out
+    assert "Budget (budget.monthlyLimitUsd)     $6000.00  (within)" in out
+
+
+def test_cost_over_budget_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = _write(tmp_path, change(baseline(), "budget.monthlyLimitUsd", 1000))
+    assert main(["cost", spec, "--provider", "aws"]) == 1
+    assert f"budget exceeded: estimate ${_total('aws')} > budget.monthlyLimitUsd $1000.00" in capsys.readouterr().err
+
+
+def test_cost_json_is_infracost_shaped(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cost", CREDIT, "--provider", "gcp", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["totalMonthlyCost"] == _total("gcp")
+    assert document["projects"][0]["metadata"] == {"path": CREDIT, "type": "mlopskit_gcp"}
+
+
+def test_usage_file_overrides_defaults(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    usage = tmp_path / "usage.yaml"
+    usage.write_text("logs: {ingestedGb: 40}\n")
+    assert main(["cost", CREDIT, "--provider", "aws", "--usage", str(usage), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    endpoint = next(r for r in document["projects"][0]["breakdown"]["resources"]
+                    if r["name"] == "credit-risk-prod-endpoint-scoring-endpoint")
+    assert endpoint["costComponents"][0]["monthlyQuantity"] == "40"
+    assert endpoint["monthlyCost"] == "22.80"
+
+
+def test_unknown_usage_key_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    usage = tmp_path / "usage.yaml"
+    usage.write_text("logs: {ingestedGB: 40}\n")
+    assert main(["cost", CREDIT, "--provider", "aws", "--usage", str(usage)]) == 2
+    assert "usage.logs.ingestedGB: unknown usage key" in capsys.readouterr().err
+
+
+def test_compare_to_prints_the_difference_per_resource(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bigger = _write(tmp_path, change(baseline(), "endpoints[1].autoscaling.minInstances", 3))
+    assert main(["cost", bigger, "--provider", "aws", "--compare-to", CREDIT]) == 0
+    out = capsys.readouterr().out
+    # one more ml.m5.xlarge: 730 h x $0.2553 (eu-west-1)
+    assert "credit-risk-prod-endpoint-challenger-config" in out and "+$    186.37" in out
+    before = bundled_estimate("credit-risk.yaml", "aws").total_monthly
+    assert f"Total: ${money(before)} -> ${money(before + Decimal('186.369'))} (+$186.37)" in out
+
+
+def test_compare_writes_every_format_with_three_nonzero_clouds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", CREDIT, "--out", str(tmp_path), "--format", "markdown"]) == 0
+    totals = [_total(c) for c in ("aws", "gcp", "azure")]
+    assert f"| monthly cost (baseline) | ${totals[0]} | ${totals[1]} | ${totals[2]} |" in capsys.readouterr().out
+    document = json.loads((tmp_path / "compare.json").read_text())
+    assert [(c["cloud"], c["monthlyCost"]) for c in document["clouds"]] == list(zip(("aws", "gcp", "azure"), totals))
+    assert all(float(t) > 0 for t in totals)
+    html = (tmp_path / "compare.html").read_text()
+    assert html.count("<svg") == 6  # a cost chart and an architecture diagram per cloud
+    assert "<script" not in html and "https://" not in html and "<link" not in html
+    gcp = next(c for c in document["clouds"] if c["cloud"] == "gcp")
+    shadow = next(f for f in gcp["features"] if f["setting"] == "deployment.strategy: shadow")
+    assert (shadow["support"], shadow["used"]) == ("unsupported", True)
+
+
+def test_compare_without_policy_runner_says_not_available(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "policies.runner", None)  # import now raises ImportError
+    assert main(["compare", CREDIT, "--providers", "aws", "--format", "json"]) == 0
+    aws = json.loads(capsys.readouterr().out)["clouds"][0]
+    assert (aws["policies"], aws["policyNote"]) == (None, "policies: not available")
+
+
+def test_compare_with_policy_runner_reports_its_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("policies.runner")
+    assert main(["compare", CREDIT, "--providers", "aws", "--format", "json"]) == 0
+    aws = json.loads(capsys.readouterr().out)["clouds"][0]
+    assert aws["policyNote"] is None
+    assert aws["policies"]["provider"] == "aws" and aws["policies"]["presets"] == ["gdpr"]
+
+
+def test_compare_rejects_unknown_provider(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", CREDIT, "--providers", "aws,ibm"]) == 2
+    assert "--providers: choose from aws, gcp, azure; got 'aws,ibm'" in capsys.readouterr().err

@@ -1,0 +1,61 @@
+"""The comparison's own logic: feature downgrades from warnings, nearest compute, unplaced clouds, diagrams."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from mlopskit.compare import compare, features, to_markdown
+from mlopskit.graph import Graph
+from mlopskit.report_html import to_html
+from modules.errors import SpecIssue
+from tests.cost.helpers import built
+from tests.specs import baseline, change
+
+
+def test_gcp_declares_shadow_unsupported_and_marks_it_used() -> None:
+    stack, graph = built("credit-risk.yaml", "gcp")
+    rows = {f.setting: f for f in features("gcp", stack, graph)}
+    assert (rows["deployment.strategy: shadow"].support, rows["deployment.strategy: shadow"].used) == ("unsupported", True)
+    assert (rows["deployment.strategy: blue-green"].support, rows["deployment.strategy: blue-green"].used) == ("native", False)
+
+
+def test_a_build_warning_downgrades_a_native_setting_to_emulated() -> None:
+    stack, graph = built("credit-risk.yaml", "aws")
+    warned = Graph(graph.provider, graph.stack, graph.resources,
+                   [SpecIssue("endpoints[0].dataCapture", "captured through a sidecar instead")])
+    rows = {f.setting: f for f in features("aws", stack, warned)}
+    assert (rows["dataCapture"].support, rows["dataCapture"].note) == ("emulated", "captured through a sidecar instead")
+    assert rows["autoscaling"].support == "native"  # untouched by the warning
+
+
+def test_nearest_generic_compute_is_called_nearest(tmp_path: Path) -> None:
+    data = change(baseline("fraud-dev.yaml"), "endpoints[0].compute", {"cpu": 3, "memoryGiB": 10})
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(data))
+    comparison = compare(str(spec), ["azure"])
+    match = next(m for m in comparison.results[0].compute if m.path == "endpoints[0].compute")
+    assert (match.instance, match.exact, match.explicit, match.basis) == ("Standard_D4s_v3", False, False, "cheapest")
+    assert "- azure: `endpoints[0].compute` -> `Standard_D4s_v3` (nearest)" in to_markdown(comparison)
+
+
+def test_a_cloud_without_placement_is_reported_not_built(tmp_path: Path) -> None:
+    data = change(baseline("fraud-dev.yaml"), "placement", {"aws": {"region": "eu-west-1"}})
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(data))
+    results = compare(str(spec), ["aws", "gcp"]).results
+    assert [(r.cloud, r.error, r.estimate is None) for r in results] == [
+        ("aws", None, False), ("gcp", "not placed on gcp (placement.gcp missing)", True)]
+    assert results[1].policy_summary == "-"
+
+
+def test_html_diagram_lists_components_and_their_resources() -> None:
+    comparison = compare("stacks/credit-risk.yaml", ["aws"])
+    html = to_html(comparison)
+    assert ">PrivateNetwork</text>" in html and ">9 × VpcEndpoint</text>" in html
+    _, graph = built("credit-risk.yaml", "aws")
+    tops = [r for r in graph.resources if r.type.startswith("mlopskit:")
+            and (r.parent is None or not graph.by_urn(r.parent).type.startswith("mlopskit:"))]
+    assert f"credit-risk-prod on aws: {len(tops)} components, {sum(r.custom for r in graph.resources)} cloud resources" in html
+    assert "$2281.83 (max $6845.50)" in html  # the scoring endpoint's bar: 2 (max 6) x 730 h x $1.5629

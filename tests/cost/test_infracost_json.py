@@ -1,0 +1,50 @@
+"""`--format json` follows Infracost's output schema (vendored in tests/cost/schemas, see SOURCE.md)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from mlopskit.cost import infracost_json, money
+from tests.cost.helpers import bundled_estimate
+
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "infracost.schema.json").read_text())
+FIXED = datetime(2026, 11, 26, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_output_validates_against_infracost_schema(cloud: str) -> None:
+    est = bundled_estimate("credit-risk.yaml", cloud)
+    document = infracost_json([est], "stacks/credit-risk.yaml", FIXED)
+    jsonschema.Draft4Validator(SCHEMA).validate(document)
+    assert document["totalMonthlyCost"] == money(est.total_monthly)
+    assert document["projects"][0]["breakdown"]["totalMonthlyCost"] == money(est.total_monthly)
+    assert document["timeGenerated"] == "2026-11-26T00:00:00Z"
+
+
+def test_missing_price_is_null_money_and_listed_in_metadata() -> None:
+    from tests.cost.helpers import estimate_of
+    from tests.specs import baseline, change
+
+    est = estimate_of(change(baseline(), "placement.aws.region", "ap-southeast-2"), "aws")
+    document = infracost_json([est], "x.yaml", FIXED)
+    jsonschema.Draft4Validator(SCHEMA).validate(document)
+    config = next(r for r in document["projects"][0]["breakdown"]["resources"]
+                  if r["name"] == "credit-risk-prod-endpoint-scoring-config")
+    assert config["costComponents"][0] == {
+        "name": "Instance usage (on-demand, ml.g5.xlarge)", "unit": "hours", "hourlyQuantity": "2",
+        "monthlyQuantity": "1460", "price": None, "hourlyCost": None, "monthlyCost": None}
+    assert config["metadata"]["priceNotFound"] == [
+        "Instance usage (on-demand, ml.g5.xlarge) (aws/sagemaker-hosting/ml.g5.xlarge/ap-southeast-2)"]
+
+
+def test_schema_rejects_a_broken_document() -> None:
+    est = bundled_estimate("credit-risk.yaml", "aws")
+    document = infracost_json([est], "stacks/credit-risk.yaml", FIXED)
+    del document["projects"][0]["breakdown"]["totalMonthlyCost"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft4Validator(SCHEMA).validate(document)
