@@ -156,6 +156,13 @@ SECRET_SIG = "4dabf18193072939515e22adb298388d"
 UNBOUNDED_DAYS = 36500  # "kept until someone deletes it": longer than any retention minimum
 
 
+def as_list(value: Any) -> list[Any]:
+    """A recorded input that may be absent, a single value or a list, as a list."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 def plain(value: Any) -> Any:
     """The value inside a Pulumi secret wrapper (the engine records some inputs that way)."""
     if isinstance(value, dict) and SECRET_SIG in value:

@@ -14,6 +14,8 @@ CLOUDS: tuple[Cloud, ...] = ("aws", "gcp", "azure")
 
 
 class _RegionPair(SpecModel):
+    """A primary region and an optional, different, backup region (names vary per cloud)."""
+
     backup_field: ClassVar[str]
 
     @model_validator(mode="after")
@@ -24,29 +26,27 @@ class _RegionPair(SpecModel):
         return self
 
 
-class AwsPlacement(_RegionPair):
-    """AWS region and the region that receives backup copies."""
+class _Regional(_RegionPair):
+    """Clouds that call them ``region`` and ``backupRegion``."""
+
+    backup_field: ClassVar[str] = "backupRegion"
 
     region: Region
     backup_region: Region | None = None
-    backup_field: ClassVar[str] = "backupRegion"
 
     @property
     def primary_region(self) -> str:
         return self.region
 
 
-class GcpPlacement(_RegionPair):
+class AwsPlacement(_Regional):
+    """AWS region and the region that receives backup copies."""
+
+
+class GcpPlacement(_Regional):
     """GCP project, region and backup region."""
 
     project: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]
-    region: Region
-    backup_region: Region | None = None
-    backup_field: ClassVar[str] = "backupRegion"
-
-    @property
-    def primary_region(self) -> str:
-        return self.region
 
 
 class AzurePlacement(_RegionPair):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Mapping, Protocol
+from typing import Any, ClassVar, Literal, Mapping, Protocol
 
 from modules.errors import SpecIssue
 from modules.placement import Cloud
@@ -28,6 +28,10 @@ ABSTRACTIONS: tuple[str, ...] = (
     "audit",
     "budget",
 )
+
+
+# How a cloud realises a spec setting, in the comparison's feature table.
+Support = Literal["native", "emulated", "unsupported"]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from typing import Any, Iterable
 
-from modules.facts import UNBOUNDED_DAYS, Fact, plain
+from modules.facts import UNBOUNDED_DAYS, Fact, as_list, plain
 from modules.stack import Stack
 from providers.catalog.resolver import lookup
 
@@ -51,15 +51,9 @@ def _json(text: Any) -> Any:
         return None
 
 
-def _list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _statements(policy: Any) -> list[dict[str, Any]]:
     document = _json(policy) or {}
-    return [s for s in _list(document.get("Statement")) if isinstance(s, dict)]
+    return [s for s in as_list(document.get("Statement")) if isinstance(s, dict)]
 
 
 class _Graph:
@@ -110,13 +104,13 @@ class _Graph:
 
     def data_events(self, resource_type: str, arn_prefix: str | None = None) -> bool:
         for trail in self.trails:
-            for selector in _list(trail.inputs.get("advancedEventSelectors")):
-                fields = {f.get("field"): f for f in _list(selector.get("fieldSelectors"))}
-                if "Data" not in _list(fields.get("eventCategory", {}).get("equals")):
+            for selector in as_list(trail.inputs.get("advancedEventSelectors")):
+                fields = {f.get("field"): f for f in as_list(selector.get("fieldSelectors"))}
+                if "Data" not in as_list(fields.get("eventCategory", {}).get("equals")):
                     continue
-                if resource_type not in _list(fields.get("resources.type", {}).get("equals")):
+                if resource_type not in as_list(fields.get("resources.type", {}).get("equals")):
                     continue
-                prefixes = _list(fields.get("resources.ARN", {}).get("startsWiths"))
+                prefixes = as_list(fields.get("resources.ARN", {}).get("startsWiths"))
                 if arn_prefix is None or not prefixes or any(arn_prefix.startswith(p) or p.startswith(arn_prefix)
                                                               for p in prefixes):
                     return True
@@ -135,7 +129,7 @@ def _buckets(g: _Graph) -> Iterable[Fact]:
                    else "replica" if "replica" in bucket.name else "artifacts")
         attrs: dict[str, Any] = {"purpose": purpose}
         encryption = parts.get("BucketServerSideEncryptionConfiguration")
-        rules = _list(encryption.inputs.get("rules")) if encryption else []
+        rules = as_list(encryption.inputs.get("rules")) if encryption else []
         kms = [r for r in rules if (r.get("applyServerSideEncryptionByDefault") or {}).get("sseAlgorithm") in ("aws:kms", "aws:kms:dsse")
                and (r.get("applyServerSideEncryptionByDefault") or {}).get("kmsMasterKeyId")]
         if purpose != "access-logs":
@@ -155,7 +149,7 @@ def _buckets(g: _Graph) -> Iterable[Fact]:
         attrs["versioning"] = bool(versioning and (versioning.inputs.get("versioningConfiguration") or {}).get("status") == "Enabled")
         lifecycle = parts.get("BucketLifecycleConfiguration")
         noncurrent = [int(r["noncurrentVersionExpiration"]["noncurrentDays"])
-                      for r in _list(lifecycle.inputs.get("rules") if lifecycle else None)
+                      for r in as_list(lifecycle.inputs.get("rules") if lifecycle else None)
                       if r.get("status") == "Enabled" and (r.get("noncurrentVersionExpiration") or {}).get("noncurrentDays")]
         attrs["retention_days"] = (min(noncurrent) if noncurrent else UNBOUNDED_DAYS) if attrs["versioning"] else 0
         arn = f"arn:aws:s3:::{name}/"
@@ -165,7 +159,7 @@ def _buckets(g: _Graph) -> Iterable[Fact]:
                                 for s in _statements(parts["BucketPolicy"].inputs.get("policy"))) if "BucketPolicy" in parts else False
         yield g.fact("bucket", bucket, **attrs)
         if purpose == "audit-logs":
-            expiry = [int(r["expiration"]["days"]) for r in _list(lifecycle.inputs.get("rules") if lifecycle else None)
+            expiry = [int(r["expiration"]["days"]) for r in as_list(lifecycle.inputs.get("rules") if lifecycle else None)
                       if r.get("status") == "Enabled" and (r.get("expiration") or {}).get("days")]
             yield g.fact("log_store", bucket, retention_days=min(expiry) if expiry else UNBOUNDED_DAYS, cmk=attrs.get("cmk"))
 
@@ -185,7 +179,7 @@ def _registries(g: _Graph) -> Iterable[Fact]:
     repo_policies = {plain(p.inputs.get("repository")): p for p in g.of("aws:ecr/repositoryPolicy:RepositoryPolicy")}
     for repo in g.of("aws:ecr/repository:Repository"):
         inputs = repo.inputs
-        encryption = _list(inputs.get("encryptionConfigurations"))
+        encryption = as_list(inputs.get("encryptionConfigurations"))
         policy = repo_policies.get(plain(inputs.get("name")))
         public = bool(policy) and any(s.get("Effect") == "Allow" and s.get("Principal") in ("*", {"AWS": "*"})
                                       for s in _statements(policy.inputs.get("policy")))
@@ -210,7 +204,7 @@ def _endpoints(g: _Graph) -> Iterable[Fact]:
         if endpoint is None or config is None:
             continue
         models = [r for r in parts if r.type == "aws:sagemaker/model:Model"]
-        variants = _list(config.inputs.get("productionVariants"))
+        variants = as_list(config.inputs.get("productionVariants"))
         target = next((r for r in parts if r.type == "aws:appautoscaling/target:Target"), None)
         alarms = [r for r in parts if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm" and r.inputs.get("alarmActions")]
         instance_type = variants[0].get("instanceType") if variants else None
@@ -253,7 +247,7 @@ def _monitors(g: _Graph) -> Iterable[Fact]:
 def _training(g: _Graph) -> Iterable[Fact]:
     for pipeline in g.of("aws:sagemaker/pipeline:Pipeline"):
         definition = _json(pipeline.inputs.get("pipelineDefinition")) or {}
-        steps = [s.get("Arguments") or {} for s in _list(definition.get("Steps")) if s.get("Type") == "Training"]
+        steps = [s.get("Arguments") or {} for s in as_list(definition.get("Steps")) if s.get("Type") == "Training"]
         if not steps:
             yield g.fact("training", pipeline, cmk=None, private=None, network_isolation=None, instance_type=None,
                          gpu_count=None, max_instances=None, scale_to_zero=True, max_runtime_minutes=None)
@@ -289,16 +283,16 @@ def _principal(value: Any, account: str | None) -> list[str]:
         return ["public"]
     out: list[str] = []
     if isinstance(value, dict):
-        for service in _list(value.get("Service")):
+        for service in as_list(value.get("Service")):
             out.append(f"service:{service}")
-        for arn in _list(value.get("AWS")):
+        for arn in as_list(value.get("AWS")):
             if arn == "*":
                 out.append("public")
                 continue
             match = re.match(r"(?:arn:aws:iam::)?(\d{12})", str(arn))
             owner = match.group(1) if match else None
             out.append("account:self" if owner == account else f"account:{owner or arn}")
-        for federated in _list(value.get("Federated")):
+        for federated in as_list(value.get("Federated")):
             out.append(f"principal:{federated}")
     return out
 
@@ -312,17 +306,17 @@ def _identity(g: _Graph) -> Iterable[Fact]:
         yield g.fact("identity", role, labels=False, trust=sorted(set(trust)))
         actions: list[str] = []
         scope = "resource"
-        for policy in _list(role.inputs.get("inlinePolicies")):
+        for policy in as_list(role.inputs.get("inlinePolicies")):
             for statement in _statements(policy.get("policy")):
                 if statement.get("Effect") != "Allow":
                     continue
-                listed = [str(a) for a in _list(statement.get("Action"))]
+                listed = [str(a) for a in as_list(statement.get("Action"))]
                 actions += listed
-                if "*" in _list(statement.get("Resource")) and any(a not in NON_RESOURCE_ACTIONS for a in listed):
+                if "*" in as_list(statement.get("Resource")) and any(a not in NON_RESOURCE_ACTIONS for a in listed):
                     scope = "account"
         if role.inputs.get("inlinePolicies"):
             yield g.fact("role", role, labels=False, actions=sorted(set(actions)), scope_level=scope)
-        for arn in _list(role.inputs.get("managedPolicyArns")):
+        for arn in as_list(role.inputs.get("managedPolicyArns")):
             name = str(arn).rsplit("/", 1)[-1]
             privilege = ("admin" if name == "AdministratorAccess" else "full_access" if name.endswith("FullAccess")
                          else "scoped")
@@ -332,7 +326,7 @@ def _identity(g: _Graph) -> Iterable[Fact]:
 
 def _audit(g: _Graph) -> Iterable[Fact]:
     for trail in g.trails:
-        selectors = _list(trail.inputs.get("advancedEventSelectors"))
+        selectors = as_list(trail.inputs.get("advancedEventSelectors"))
         text = json.dumps(selectors)
         covers = sorted({name for token, name in (("AWS::S3::Object", "storage"), ("AWS::SageMaker::Endpoint", "endpoints"))
                          if token in text})
@@ -342,16 +336,16 @@ def _audit(g: _Graph) -> Iterable[Fact]:
 
 def _backups(g: _Graph) -> Iterable[Fact]:
     plans = g.of("aws:backup/plan:Plan")
-    rules = [r for p in plans for r in _list(p.inputs.get("rules"))]
+    rules = [r for p in plans for r in as_list(p.inputs.get("rules"))]
     for vault in g.of("aws:backup/vault:Vault"):
         name = plain(vault.inputs.get("name"))
         own = [r for r in rules if r.get("targetVaultName") == name]
-        copies = [c for r in rules for c in _list(r.get("copyActions")) if str(c.get("destinationVaultArn", "")).endswith(f":{name}")]
+        copies = [c for r in rules for c in as_list(r.get("copyActions")) if str(c.get("destinationVaultArn", "")).endswith(f":{name}")]
         region = g.region_of(vault)
         if own:
             days = [int((r.get("lifecycle") or {}).get("deleteAfter") or 0) or UNBOUNDED_DAYS for r in own]
             cross = any(str(c.get("destinationVaultArn", "")).split(":")[3] != region
-                        for r in own for c in _list(r.get("copyActions")))
+                        for r in own for c in as_list(r.get("copyActions")))
         elif copies:
             days = [int((c.get("lifecycle") or {}).get("deleteAfter") or 0) or UNBOUNDED_DAYS for c in copies]
             cross = region != g.region  # the copy target itself
@@ -365,7 +359,7 @@ def _budgets(g: _Graph) -> Iterable[Fact]:
     for budget in g.of("aws:budgets/budget:Budget"):
         limit = budget.inputs.get("limitAmount")
         yield g.fact("budget", budget, labels=False, limit_usd=float(limit) if limit else None,
-                     alert_thresholds=sorted({float(n["threshold"]) for n in _list(budget.inputs.get("notifications"))
+                     alert_thresholds=sorted({float(n["threshold"]) for n in as_list(budget.inputs.get("notifications"))
                                               if n.get("threshold") is not None}))
 
 

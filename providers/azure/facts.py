@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from modules.facts import UNBOUNDED_DAYS, Fact, iso_days, plain
+from modules.facts import UNBOUNDED_DAYS, Fact, as_list, iso_days, plain
 from modules.stack import Stack
 from providers.catalog.resolver import lookup
 
@@ -39,12 +39,6 @@ def jurisdiction(region: str | None) -> str | None:
     return None
 
 
-def _list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 class _Graph:
     def __init__(self, graph: Any, stack: Stack) -> None:
         self.resources = list(graph.resources)
@@ -67,7 +61,7 @@ class _Graph:
     def audited(self, resource_suffix: str) -> bool:
         for setting in self.diagnostics:
             uri = str(plain(setting.inputs.get("resourceUri")))
-            if resource_suffix in uri and any(log.get("enabled") for log in _list(setting.inputs.get("logs"))):
+            if resource_suffix in uri and any(log.get("enabled") for log in as_list(setting.inputs.get("logs"))):
                 return True
         return False
 
@@ -112,7 +106,7 @@ def _keys(g: _Graph) -> Iterable[Fact]:
         vault = vaults.get(plain(key.inputs.get("vaultName")))
         props = (vault.inputs.get("properties") or {}) if vault else {}
         policy = ((key.inputs.get("properties") or {}).get("rotationPolicy") or {})
-        rotate = [iso_days((a.get("trigger") or {}).get("timeAfterCreate")) for a in _list(policy.get("lifetimeActions"))
+        rotate = [iso_days((a.get("trigger") or {}).get("timeAfterCreate")) for a in as_list(policy.get("lifetimeActions"))
                   if (a.get("action") or {}).get("type", "").lower() == "rotate"]
         acls = props.get("networkAcls") or {}
         yield g.fact(
@@ -234,7 +228,7 @@ def _training(g: _Graph) -> Iterable[Fact]:
 def _network(g: _Graph) -> Iterable[Fact]:
     endpoints = g.of("azure-native:network:PrivateEndpoint")
     for vnet in g.of("azure-native:network:VirtualNetwork"):
-        subnets = _list(vnet.inputs.get("subnets"))
+        subnets = as_list(vnet.inputs.get("subnets"))
         yield g.fact("network", vnet, private=bool(endpoints) and all(s.get("defaultOutboundAccess") is False for s in subnets))
 
 
@@ -266,7 +260,7 @@ def _identity(g: _Graph) -> Iterable[Fact]:
 def _audit(g: _Graph) -> Iterable[Fact]:
     for setting in g.diagnostics:
         uri = str(plain(setting.inputs.get("resourceUri")))
-        logs = _list(setting.inputs.get("logs"))
+        logs = as_list(setting.inputs.get("logs"))
         covers = [name for token, name in (("Microsoft.Storage", "storage"), ("onlineEndpoints", "endpoints"),
                                            ("MachineLearningServices/workspaces", "ml"), ("KeyVault", "keys"),
                                            ("ContainerRegistry", "registry")) if token in uri][:1]
@@ -288,10 +282,10 @@ def _backups(g: _Graph) -> Iterable[Fact]:
         for policy in policies:
             if plain(policy.inputs.get("vaultName")) != name:
                 continue
-            for rule in _list((policy.inputs.get("properties") or {}).get("policyRules")):
-                for lifecycle in _list(rule.get("lifecycles")):
+            for rule in as_list((policy.inputs.get("properties") or {}).get("policyRules")):
+                for lifecycle in as_list(rule.get("lifecycles")):
                     days.append(iso_days((lifecycle.get("deleteAfter") or {}).get("duration")) or UNBOUNDED_DAYS)
-        geo = any(s.get("type") == "GeoRedundant" for s in _list(props.get("storageSettings")))
+        geo = any(s.get("type") == "GeoRedundant" for s in as_list(props.get("storageSettings")))
         restore = ((props.get("featureSettings") or {}).get("crossRegionRestoreSettings") or {}).get("state") == "Enabled"
         yield g.fact("backup", vault, retention_days=min(days) if days else None, cross_region=geo and restore,
                      cmk=bool((props.get("securitySettings") or {}).get("encryptionSettings")))

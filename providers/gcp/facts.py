@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any, Iterable
 
-from modules.facts import UNBOUNDED_DAYS, Fact, plain, seconds_days
+from modules.facts import UNBOUNDED_DAYS, Fact, as_list, plain, seconds_days
 from modules.stack import Stack
 
 EU = {"europe-west1", "europe-west3", "europe-west4", "europe-west8", "europe-west9", "europe-west10",
@@ -32,12 +32,6 @@ def jurisdiction(region: str | None) -> str | None:
             "africa": "af"}.get(region.split("-")[0])
 
 
-def _list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 class _Graph:
     def __init__(self, graph: Any, stack: Stack) -> None:
         self.resources = list(graph.resources)
@@ -54,7 +48,7 @@ class _Graph:
             except (TypeError, ValueError):
                 pass
         self.default_labels = labels
-        self.audit = {plain(a.inputs.get("service")): {c.get("logType") for c in _list(a.inputs.get("auditLogConfigs"))}
+        self.audit = {plain(a.inputs.get("service")): {c.get("logType") for c in as_list(a.inputs.get("auditLogConfigs"))}
                       for a in self.of("gcp:projects/iAMAuditConfig:IAMAuditConfig")}
 
     def of(self, type_: str) -> list[Any]:
@@ -81,7 +75,7 @@ def _buckets(g: _Graph) -> Iterable[Fact]:
         public = any(plain(m.inputs.get("bucket")) == name and plain(m.inputs.get("member")) in PUBLIC_MEMBERS for m in members)
         versioning = bool((inputs.get("versioning") or {}).get("enabled"))
         retention = seconds_days((inputs.get("retentionPolicy") or {}).get("retentionPeriod"))
-        noncurrent = [int(r["condition"]["daysSinceNoncurrentTime"]) for r in _list(inputs.get("lifecycleRules"))
+        noncurrent = [int(r["condition"]["daysSinceNoncurrentTime"]) for r in as_list(inputs.get("lifecycleRules"))
                       if (r.get("action") or {}).get("type") == "Delete" and (r.get("condition") or {}).get("daysSinceNoncurrentTime")]
         if retention is not None:
             days = retention
@@ -195,7 +189,7 @@ def _training(g: _Graph) -> Iterable[Fact]:
         except (TypeError, ValueError):
             job = {}
         spec = job.get("jobSpec") or {}
-        pools = _list(spec.get("workerPoolSpecs"))
+        pools = as_list(spec.get("workerPoolSpecs"))
         machine = ((pools[0].get("machineSpec") or {}) if pools else {})
         seconds = str((spec.get("scheduling") or {}).get("timeout") or "").rstrip("s")
         yield g.fact(
@@ -232,7 +226,7 @@ def _member(member: str, project: str | None) -> str:
 
 def _identity(g: _Graph) -> Iterable[Fact]:
     for role in g.of("gcp:projects/iAMCustomRole:IAMCustomRole"):
-        yield g.fact("role", role, None, labels=False, actions=sorted(_list(role.inputs.get("permissions"))))
+        yield g.fact("role", role, None, labels=False, actions=sorted(as_list(role.inputs.get("permissions"))))
     bindings = {
         "gcp:projects/iAMMember:IAMMember": "project",
         "gcp:storage/bucketIAMMember:BucketIAMMember": "resource",
@@ -273,7 +267,7 @@ def _budgets(g: _Graph) -> Iterable[Fact]:
     for budget in g.of("gcp:billing/budget:Budget"):
         amount = ((budget.inputs.get("amount") or {}).get("specifiedAmount") or {}).get("units")
         yield g.fact("budget", budget, None, labels=False, limit_usd=float(amount) if amount else None,
-                     alert_thresholds=sorted(float(t["thresholdPercent"]) * 100 for t in _list(budget.inputs.get("thresholdRules"))))
+                     alert_thresholds=sorted(float(t["thresholdPercent"]) * 100 for t in as_list(budget.inputs.get("thresholdRules"))))
     for policy in g.of("gcp:monitoring/alertPolicy:AlertPolicy"):
         yield g.fact("alarm", policy, None, labels=False, notifies=bool(policy.inputs.get("notificationChannels")),
                      endpoint=(policy.inputs.get("userLabels") or {}).get("endpoint"))
