@@ -28,11 +28,17 @@ def test_validate_accepts_every_bundled_spec(spec: Path, capsys) -> None:
     assert "valid" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=lambda p: p.name)
-def test_preview_json_has_the_contract_shape(spec: Path, capsys) -> None:
-    assert main(["preview", str(spec), "--provider", "aws", "--format", "json"]) == 0
+def test_preview_json_has_the_contract_shape(spec: Path, cloud: str, capsys) -> None:
+    """Every bundled spec previews on every cloud, in one JSON shape."""
+    assert main(["validate", str(spec), "--provider", cloud]) == 0
+    capsys.readouterr()
+    assert main(["preview", str(spec), "--provider", cloud, "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["provider"] == "aws"
+    assert set(out) == {"provider", "stack", "resources", "warnings"}
+    assert out["provider"] == cloud
+    assert all(set(w) == {"path", "message"} for w in out["warnings"])
     assert out["stack"].startswith(yaml.safe_load(spec.read_text())["metadata"]["name"])
     assert out["resources"], "a preview without resources"
     for resource in out["resources"]:

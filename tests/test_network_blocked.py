@@ -8,6 +8,7 @@ import pytest
 from pytest_socket import SocketConnectBlockedError
 
 
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")
 def test_outside_addresses_are_blocked() -> None:
     with pytest.raises(SocketConnectBlockedError):
         socket.create_connection(("198.51.100.1", 443), timeout=1)
