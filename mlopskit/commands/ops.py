@@ -114,7 +114,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_rollout(args: argparse.Namespace) -> int:
     stack, backend = _start(args)
     endpoint = _endpoint(stack, args.endpoint)
-    result = run_rollout(backend, endpoint, str(args.model_version), CLOCK)
+    result = run_rollout(backend, endpoint, str(args.model_version), CLOCK, stepwise=args.stepwise)
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
@@ -207,6 +207,14 @@ def register(subparsers: Any) -> None:
     _common(rollout)
     rollout.add_argument("--endpoint", required=True, help="name of the spec's endpoint")
     rollout.add_argument("--model-version", required=True, help="registry version of the endpoint's package")
+    # Native guardrails (SageMaker's blue/green) need no process watching them and survive
+    # a lost terminal; stepwise is the choice when the kit itself must see the alarms at
+    # every step and the rollout should behave identically on every cloud.
+    rollout.add_argument("--stepwise", action="store_true",
+                         help="move traffic in the kit's own steps, reading the alarms itself between them, "
+                              "the same way on every cloud, instead of handing the strategy to the cloud's "
+                              "deployment guardrails (AWS: SageMaker blue/green for canary, linear, blue-green "
+                              "and all-at-once; shadow is always stepwise)")
     rollout.set_defaults(run=_guard(cmd_rollout))
 
     rollback = subparsers.add_parser("rollback", help="restore the previous version's full traffic")

@@ -6,10 +6,10 @@ The orchestration here never imports a cloud SDK: each cloud implements the smal
 `CloudError`s and, with ``--dry-run``, records writes instead of making them.
 """
 
-from mlopskit.ops.backend import LiveEndpoint, LiveVariant, OpsBackend, Rollout, TrainingStatus
+from mlopskit.ops.backend import LiveEndpoint, LiveVariant, NativeOutcome, OpsBackend, Rollout, TrainingStatus
 from mlopskit.ops.calls import Call, Gateway
 from mlopskit.ops.clock import Clock, SystemClock
 from mlopskit.ops.errors import CloudError
 
-__all__ = ["Call", "Clock", "CloudError", "Gateway", "LiveEndpoint", "LiveVariant", "OpsBackend", "Rollout",
-           "SystemClock", "TrainingStatus"]
+__all__ = ["Call", "Clock", "CloudError", "Gateway", "LiveEndpoint", "LiveVariant", "NativeOutcome", "OpsBackend",
+           "Rollout", "SystemClock", "TrainingStatus"]

@@ -58,12 +58,31 @@ class Rollout:
     candidate: str
     live_instances: int
     previous_config: str = ""  # what restores the pre-rollout endpoint (AWS: endpoint config name)
+    new_config: str = ""  # native rollouts: what the cloud is moving the endpoint to
+
+
+NativeState = Literal["completed", "rolled-back", "failed"]
+
+
+@dataclass(frozen=True)
+class NativeOutcome:
+    """How the cloud's own guarded deployment ended: ``rolled-back`` when its guardrails
+    (an alarm) undid it, ``failed`` when it failed otherwise or could not roll back."""
+
+    state: NativeState
+    serving: str  # what serves now (AWS: the endpoint config name)
+    status: str  # the cloud's own status text
+    reason: str = ""  # the cloud's failure reason: names the alarm that tripped
 
 
 class OpsBackend(ABC):
     """One cloud's SDK calls for the day-2 commands. Every call goes through ``gateway``."""
 
     cloud: str
+    # Strategies the cloud's own deployment guardrails run (it shifts the traffic and
+    # rolls back on the alarms); `run_rollout` hands these to `start_native_rollout`
+    # unless asked for the kit's own steps. Empty: every strategy is stepwise.
+    native_strategies: frozenset[str] = frozenset()
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
@@ -100,6 +119,15 @@ class OpsBackend(ABC):
     @abstractmethod
     def abort_rollout(self, rollout: Rollout) -> None:
         """The live slot takes 100% again and the candidate is removed."""
+
+    def start_native_rollout(self, endpoint: Endpoint, version: str) -> Rollout:
+        """Hand ``version`` to the cloud's deployment guardrails with the spec's strategy
+        and alarms; returns at once (``Rollout.new_config`` is the target)."""
+        raise NotImplementedError(f"{self.cloud}: no native rollout")
+
+    def wait_native_rollout(self, rollout: Rollout) -> NativeOutcome:
+        """Follow a native rollout until the cloud has finished or undone it."""
+        raise NotImplementedError(f"{self.cloud}: no native rollout")
 
     @abstractmethod
     def rollback(self, endpoint: Endpoint) -> str:

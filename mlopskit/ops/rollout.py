@@ -1,8 +1,15 @@
 """Rollout plans from the spec's strategy, and the loop that walks them while watching alarms.
 
-The previous version serves throughout: the candidate is deployed beside it with no
-traffic, traffic moves in the plan's steps, and on an alarm (with ``autoRollback``) the
-previous version takes all traffic back before the candidate is removed.
+Stepwise (every cloud): the previous version serves throughout: the candidate is deployed
+beside it with no traffic, traffic moves in the plan's steps, and on an alarm (with
+``autoRollback``) the previous version takes all traffic back before the candidate is
+removed. The kit reads the alarms itself at every step, the same way on every cloud.
+
+Native: where a cloud's own deployment guardrails run the strategy (`OpsBackend.
+native_strategies`; SageMaker's blue/green for canary, linear, blue-green and
+all-at-once), the kit hands the update to them and follows it: the cloud shifts traffic
+and rolls back on the alarms. ``stepwise=True`` (``mlopskit rollout --stepwise``) keeps
+the kit's own steps instead.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
-from mlopskit.ops.backend import OpsBackend, Rollout
+from mlopskit.ops.backend import NativeOutcome, OpsBackend, Rollout
 from mlopskit.ops.clock import Clock
 from modules.endpoint import Deployment, Endpoint
 
@@ -60,12 +67,14 @@ def plan_for(deployment: Deployment) -> RolloutPlan:
 
 @dataclass
 class RolloutResult:
-    """How a rollout ended: ``completed``, ``mirroring`` (shadow), ``rolled-back`` or ``halted``."""
+    """How a rollout ended: ``completed``, ``mirroring`` (shadow), ``rolled-back``, ``halted``
+    or ``failed`` (a native deployment that failed without a clean rollback)."""
 
-    status: Literal["completed", "mirroring", "rolled-back", "halted"]
+    status: Literal["completed", "mirroring", "rolled-back", "halted", "failed"]
     rollout: Rollout | None
     alarms: list[str] = field(default_factory=list)
     step: int = 0  # candidate percent when it ended
+    reason: str = ""  # native: the cloud's failure reason
 
     @property
     def ok(self) -> bool:
@@ -73,9 +82,12 @@ class RolloutResult:
 
 
 def run_rollout(backend: OpsBackend, endpoint: Endpoint, version: str, clock: Clock,
-                say: Callable[[str], None] = print) -> RolloutResult:
-    """Walk the endpoint's plan; roll back on an alarm when the spec asks for it."""
+                say: Callable[[str], None] = print, stepwise: bool = False) -> RolloutResult:
+    """Walk the endpoint's plan, rolling back on an alarm when the spec asks for it; or,
+    unless ``stepwise``, let the cloud's own guardrails run a strategy they support."""
     plan = plan_for(endpoint.deployment)
+    if not stepwise and plan.strategy in backend.native_strategies:
+        return _run_native(backend, endpoint, version, plan, say)
     dry = backend.gateway.dry_run
     rollout = backend.start_rollout(endpoint, version, plan.mirror_percent)
     say(f"{rollout.endpoint}: {plan.strategy} rollout of version {version} "
@@ -109,6 +121,25 @@ def run_rollout(backend: OpsBackend, endpoint: Endpoint, version: str, clock: Cl
     backend.complete_rollout(rollout)
     say(f"{rollout.endpoint}: rollout complete: version {version} serves 100%")
     return RolloutResult("completed", rollout, [], 100)
+
+
+def _run_native(backend: OpsBackend, endpoint: Endpoint, version: str, plan: RolloutPlan,
+                say: Callable[[str], None]) -> RolloutResult:
+    rollout = backend.start_native_rollout(endpoint, version)
+    say(f"{rollout.endpoint}: {plan.strategy} rollout of version {version} by the cloud's deployment "
+        f"guardrails ({rollout.previous_config} -> {rollout.new_config}"
+        f"{', auto-rollback on the alarms' if plan.auto_rollback else ''})")
+    outcome: NativeOutcome = backend.wait_native_rollout(rollout)
+    reason = outcome.reason or "no reason given"
+    if outcome.state == "completed":
+        say(f"{rollout.endpoint}: rollout complete: version {version} serves 100%")
+        return RolloutResult("completed", rollout, [], 100)
+    if outcome.state == "rolled-back":
+        say(f"{rollout.endpoint}: rolled back by the deployment guardrails, {outcome.serving} serves 100%: {reason}")
+        return RolloutResult("rolled-back", rollout, [], 0, reason)
+    say(f"{rollout.endpoint}: deployment ended {outcome.status} on {outcome.serving}: {reason}; "
+        f"`mlopskit rollback` restores {rollout.previous_config}")
+    return RolloutResult("failed", rollout, [], 0, reason)
 
 
 def _watch(backend: OpsBackend, endpoint: Endpoint, minutes: int, clock: Clock, dry: bool) -> list[str]:

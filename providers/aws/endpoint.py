@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any, Sequence, TypeVar
 
 import pulumi
 from pulumi_aws import sagemaker
@@ -20,6 +21,7 @@ TYPE = "mlopskit:aws:Endpoint"
 SHADOW_VARIANT = "shadow"
 MAX_WAIT_SECONDS = 3600  # SageMaker's limit on one traffic-shift wait interval
 _TIMEOUT_RANGE = (600, 14400)  # SageMaker's bounds on a whole blue/green deployment
+AlarmName = TypeVar("AlarmName")  # a name (day-2) or pulumi.Input[str] (provider)
 
 
 @dataclass(frozen=True)
@@ -34,41 +36,65 @@ class EndpointArgs:
     monitor_image: str | None
 
 
-def deployment_config(deployment: Deployment, alarm_names: list[pulumi.Input[str]]) -> sagemaker.EndpointDeploymentConfigArgs:
-    """Blue/green for every strategy: the old fleet keeps serving until the new one has
-    taken its traffic and the alarms stayed quiet, which is what makes rollback safe."""
+def deployment_request(deployment: Deployment, alarm_names: Sequence[AlarmName]) -> dict[str, Any]:
+    """SageMaker's ``DeploymentConfig`` (the UpdateEndpoint API's shape) for the spec's strategy.
+
+    Blue/green for every strategy: the old fleet keeps serving until the new one has
+    taken its traffic and the alarms stayed quiet, which is what makes rollback safe.
+    `pulumi up` (through `deployment_config`) and `mlopskit rollout` (providers/aws/ops.py)
+    both send this, so an endpoint updates the same way whichever one moves it.
+    """
     wait = deployment.wait_minutes * 60
-    size = lambda percent: {"type": "CAPACITY_PERCENT", "value": percent}  # noqa: E731
+    size = lambda percent: {"Type": "CAPACITY_PERCENT", "Value": percent}  # noqa: E731
     steps = 1
+    routing: dict[str, Any]
     if deployment.strategy == "canary":
-        routing = sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationArgs(
-            type="CANARY", wait_interval_in_seconds=wait,
-            canary_size=sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationCanarySizeArgs(
-                **size(deployment.canary_percent)))
+        routing = {"Type": "CANARY", "WaitIntervalInSeconds": wait, "CanarySize": size(deployment.canary_percent)}
         steps = 2
     elif deployment.strategy == "linear":
-        routing = sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationArgs(
-            type="LINEAR", wait_interval_in_seconds=wait,
-            linear_step_size=sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationLinearStepSizeArgs(
-                **size(deployment.linear_step_percent)))
+        routing = {"Type": "LINEAR", "WaitIntervalInSeconds": wait,
+                   "LinearStepSize": size(deployment.linear_step_percent)}
         steps = math.ceil(100 / deployment.linear_step_percent)
     else:
         # all-at-once, blue-green and shadow shift all traffic at once; blue-green keeps
         # the old fleet for the wait period (bake time) so a rollback is instant.
         bake = wait if deployment.strategy == "blue-green" else 0
-        routing = sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationArgs(
-            type="ALL_AT_ONCE", wait_interval_in_seconds=bake)
+        routing = {"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": bake}
     low, high = _TIMEOUT_RANGE
     timeout = min(high, max(low, steps * wait + 1800))
+    request: dict[str, Any] = {"BlueGreenUpdatePolicy": {
+        "TrafficRoutingConfiguration": routing,
+        "TerminationWaitInSeconds": min(wait, MAX_WAIT_SECONDS) if deployment.strategy == "blue-green" else 0,
+        "MaximumExecutionTimeoutInSeconds": timeout,
+    }}
+    if deployment.auto_rollback and alarm_names:
+        request["AutoRollbackConfiguration"] = {"Alarms": [{"AlarmName": name} for name in alarm_names]}
+    return request
+
+
+def deployment_config(deployment: Deployment, alarm_names: list[pulumi.Input[str]]) -> sagemaker.EndpointDeploymentConfigArgs:
+    """`deployment_request` as the provider's typed Args (alarm names may be Outputs)."""
+    request = deployment_request(deployment, alarm_names)
+    policy = request["BlueGreenUpdatePolicy"]
+    routing = policy["TrafficRoutingConfiguration"]
+    canary, linear = routing.get("CanarySize"), routing.get("LinearStepSize")
+    rollback = request.get("AutoRollbackConfiguration")
     return sagemaker.EndpointDeploymentConfigArgs(
         blue_green_update_policy=sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyArgs(
-            traffic_routing_configuration=routing,
-            termination_wait_in_seconds=min(wait, MAX_WAIT_SECONDS) if deployment.strategy == "blue-green" else 0,
-            maximum_execution_timeout_in_seconds=timeout,
+            traffic_routing_configuration=sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationArgs(
+                type=routing["Type"], wait_interval_in_seconds=routing["WaitIntervalInSeconds"],
+                canary_size=sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationCanarySizeArgs(
+                    type=canary["Type"], value=canary["Value"]) if canary else None,
+                linear_step_size=sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicyTrafficRoutingConfigurationLinearStepSizeArgs(
+                    type=linear["Type"], value=linear["Value"]) if linear else None,
+            ),
+            termination_wait_in_seconds=policy["TerminationWaitInSeconds"],
+            maximum_execution_timeout_in_seconds=policy["MaximumExecutionTimeoutInSeconds"],
         ),
         auto_rollback_configuration=sagemaker.EndpointDeploymentConfigAutoRollbackConfigurationArgs(
-            alarms=[sagemaker.EndpointDeploymentConfigAutoRollbackConfigurationAlarmArgs(alarm_name=n) for n in alarm_names],
-        ) if deployment.auto_rollback and alarm_names else None,
+            alarms=[sagemaker.EndpointDeploymentConfigAutoRollbackConfigurationAlarmArgs(alarm_name=a["AlarmName"])
+                    for a in rollback["Alarms"]],
+        ) if rollback else None,
     )
 
 

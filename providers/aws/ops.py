@@ -2,11 +2,20 @@
 AWS Backup and S3. Clients follow boto3's standard configuration (credentials chain,
 ``AWS_ENDPOINT_URL``, the spec's region).
 
-Rollouts use stepwise production-variant weights: the candidate variant is deployed beside
-``primary`` with weight 0, ``update_endpoint_weights_and_capacities`` moves traffic (it
-needs both the weight and the instance count of each variant), and the alarms are read
-between steps. SageMaker's native blue/green guardrails serve the `pulumi up` path, where
-the provider configures them on the endpoint (see providers/aws/endpoint.py).
+Rollouts use SageMaker's native deployment guardrails where they fit: for canary, linear,
+blue-green and all-at-once, a new model and a copy of the live endpoint config with it on
+``primary`` go to ``update_endpoint`` with the same blue/green DeploymentConfig and alarm
+auto-rollback the provider gives the endpoint (``providers.aws.endpoint.deployment_request``),
+so `pulumi up` and `mlopskit rollout` move an endpoint the same way. SageMaker shifts the
+traffic and rolls back on the alarms; the kit follows ``describe_endpoint`` until it ends.
+
+Shadow (the guardrails run no shadow tests) and ``mlopskit rollout --stepwise`` use stepwise
+production-variant weights instead: the candidate variant is deployed beside ``primary``
+with weight 0, ``update_endpoint_weights_and_capacities`` moves traffic (it needs both the
+weight and the instance count of each variant), and the kit reads the alarms between steps.
+
+Either way the endpoint's ``mlopskit:previous-config`` tag names the pre-rollout config,
+which `mlopskit rollback` restores.
 """
 
 from __future__ import annotations
@@ -14,10 +23,11 @@ from __future__ import annotations
 import hashlib
 import json
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from mlopskit.ops.backend import LiveEndpoint, LiveVariant, OpsBackend, Rollout, TrainingStatus
+from mlopskit.ops.backend import LiveEndpoint, LiveVariant, NativeOutcome, OpsBackend, Rollout, TrainingStatus
 from mlopskit.ops.calls import Gateway
 from mlopskit.ops.errors import CloudError
 from modules.endpoint import Endpoint
@@ -25,6 +35,7 @@ from modules.errors import SpecError, SpecIssue
 from modules.stack import Stack
 from modules.training import TrainingJob
 from providers.aws import names
+from providers.aws.endpoint import deployment_request
 from providers.catalog.resolver import resolve
 
 THROTTLING = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
@@ -33,6 +44,9 @@ NOT_FOUND = {"ResourceNotFound", "ResourceNotFoundException", "NoSuchBucket", "N
 DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnrecognizedClientException",
           "InvalidClientTokenId", "ExpiredToken", "ExpiredTokenException"}
 POLL_SECONDS = 30
+# describe_endpoint statuses of an update still under way (RollingBack: the guardrails
+# are undoing it after an alarm).
+UPDATING = {"Updating", "SystemUpdating", "RollingBack", "Creating"}
 TRAINING_STATES = {"InProgress": "running", "Stopping": "running", "Completed": "succeeded", "Failed": "failed",
                    "Stopped": "failed"}
 
@@ -77,6 +91,7 @@ class AwsOps(OpsBackend):
         self._factory = client or (lambda service: _boto_client(service, self.region))
         self._clients: dict[str, Any] = {}
         self._account: str | None = None
+        self._stale_reasons: dict[str, str] = {}  # endpoint -> FailureReason before a native rollout
 
     # -- plumbing -------------------------------------------------------------------------
     def client(self, service: str) -> Any:
@@ -175,7 +190,9 @@ class AwsOps(OpsBackend):
     def _package_arn(self, package: str, version: str) -> str:
         return self._arn("sagemaker", f"model-package/{names.model_package_group(package)}/{version}")
 
-    def start_rollout(self, endpoint: Endpoint, version: str, mirror_percent: int | None) -> Rollout:
+    def _prepare(self, endpoint: Endpoint, version: str) -> _Prepared:
+        """Checks shared by both rollout paths, then the rollout's model (the registry
+        version, with the live model's role, network isolation and VPC)."""
         if endpoint.model.source != "registry" or not endpoint.model.package:
             raise SpecError([SpecIssue(f"endpoints.{endpoint.name}.model.source",
                                        "a rollout deploys a registry version: the endpoint must use source: registry")])
@@ -197,14 +214,23 @@ class AwsOps(OpsBackend):
                              f"{endpoint.model.package} version {version} is {package.get('ModelApprovalStatus')}, "
                              "not Approved (registry.models.approval is manual): run `mlopskit promote` first")
         old_model = self._read("sagemaker", "describe_model", ModelName=live["ModelName"])
-        stamp = self._stamp()
-        model_name = names.rollout_resource(name, version, stamp)
+        model_name = names.rollout_resource(name, version, self._stamp())
         model: dict[str, Any] = {"ModelName": model_name, "ExecutionRoleArn": old_model["ExecutionRoleArn"],
                                  "PrimaryContainer": {"ModelPackageName": package["ModelPackageArn"]},
                                  "EnableNetworkIsolation": bool(old_model.get("EnableNetworkIsolation", True))}
         if old_model.get("VpcConfig"):
             model["VpcConfig"] = old_model["VpcConfig"]
         self._write("sagemaker", "create_model", **model)
+        return _Prepared(name, described, config, live, instances, model_name)
+
+    def _remember_previous(self, prepared: _Prepared) -> None:
+        self._write("sagemaker", "add_tags", ResourceArn=prepared.described["EndpointArn"],
+                    Tags=[{"Key": names.PREVIOUS_CONFIG_TAG, "Value": prepared.current}])
+
+    def start_rollout(self, endpoint: Endpoint, version: str, mirror_percent: int | None) -> Rollout:
+        prepared = self._prepare(endpoint, version)
+        name, config, live, instances, model_name = (prepared.name, prepared.config, prepared.live,
+                                                     prepared.instances, prepared.model_name)
         candidate_name = names.SHADOW_VARIANT if mirror_percent is not None else names.CANDIDATE_VARIANT
         base = {k: live[k] for k in ("InstanceType", "VolumeSizeInGB") if k in live}
         kept = {**{k: v for k, v in live.items() if k in ("VariantName", "ModelName", "InstanceType", "VolumeSizeInGB")},
@@ -221,12 +247,60 @@ class AwsOps(OpsBackend):
             if config.get(key):
                 new_config[key] = config[key]
         self._write("sagemaker", "create_endpoint_config", **new_config)
-        self._write("sagemaker", "add_tags", ResourceArn=described["EndpointArn"],
-                    Tags=[{"Key": names.PREVIOUS_CONFIG_TAG, "Value": current}])
+        self._remember_previous(prepared)
         # Existing variants keep their live weights and (autoscaled) instance counts.
         self._update_endpoint(name, model_name)
         return Rollout(endpoint=name, live=live["VariantName"], candidate=candidate_name, live_instances=instances,
-                       previous_config=current)
+                       previous_config=prepared.current)
+
+    # -- native rollouts: SageMaker's deployment guardrails --------------------------------
+    # Canary, linear, blue-green and all-at-once are SageMaker blue/green traffic-routing
+    # modes; shadow is not (the guardrails run no shadow tests), so it stays stepwise.
+    native_strategies = frozenset({"canary", "linear", "blue-green", "all-at-once"})
+
+    def start_native_rollout(self, endpoint: Endpoint, version: str) -> Rollout:
+        """The live config again, with the new model on ``primary`` (SageMaker's guardrails
+        need the variant name unchanged), sent with the provider's DeploymentConfig."""
+        prepared = self._prepare(endpoint, version)
+        # Everything the live config sets carries over, except what names this one config.
+        new_config = {"EndpointConfigName": prepared.model_name,
+                      **{k: v for k, v in prepared.config.items()
+                         if k not in ("EndpointConfigName", "EndpointConfigArn", "CreationTime", "ResponseMetadata")}}
+        # The new (green) fleet starts at the size the live one has now, autoscaled or not,
+        # so that it can take all the traffic.
+        new_config["ProductionVariants"] = [{**prepared.live, "ModelName": prepared.model_name,
+                                             "InitialInstanceCount": prepared.instances}]
+        self._write("sagemaker", "create_endpoint_config", **new_config)
+        self._remember_previous(prepared)
+        # A FailureReason left by an earlier deployment must not read as this one failing.
+        self._stale_reasons[prepared.name] = str(prepared.described.get("FailureReason") or "")
+        self._write("sagemaker", "update_endpoint", EndpointName=prepared.name, EndpointConfigName=prepared.model_name,
+                    DeploymentConfig=deployment_request(endpoint.deployment, names.alarms(self.stack, endpoint)),
+                    RetainDeploymentConfig=False)
+        return Rollout(endpoint=prepared.name, live=prepared.live["VariantName"], candidate=prepared.live["VariantName"],
+                       live_instances=prepared.instances, previous_config=prepared.current,
+                       new_config=prepared.model_name)
+
+    def wait_native_rollout(self, rollout: Rollout) -> NativeOutcome:
+        """Until the endpoint leaves Updating: InService on the new config is success; back on
+        the old one, Failed / UpdateRollbackFailed, or a new FailureReason is SageMaker's
+        rollback (its FailureReason names the alarm)."""
+        if self.gateway.dry_run:
+            self.gateway.note(f"wait for SageMaker's blue/green deployment of {rollout.new_config}, "
+                              f"reading describe_endpoint every {POLL_SECONDS} s")
+            return NativeOutcome("completed", rollout.new_config, "InService")
+        described = self._endpoint(rollout.endpoint)
+        while described["EndpointStatus"] in UPDATING:
+            self.gateway.clock.sleep(POLL_SECONDS)
+            described = self._endpoint(rollout.endpoint)
+        status, serving = described["EndpointStatus"], described["EndpointConfigName"]
+        reason = str(described.get("FailureReason") or "")
+        fresh = reason if reason != self._stale_reasons.get(rollout.endpoint, "") else ""
+        if status == "InService" and serving == rollout.new_config and not fresh:
+            return NativeOutcome("completed", serving, status)
+        if status == "InService" and serving == rollout.previous_config:
+            return NativeOutcome("rolled-back", serving, status, reason)
+        return NativeOutcome("failed", serving, status, reason)
 
     def _update_endpoint(self, name: str, config: str) -> None:
         self._write("sagemaker", "update_endpoint", EndpointName=name, EndpointConfigName=config,
@@ -389,6 +463,22 @@ class AwsOps(OpsBackend):
         for obj in self._objects(bucket):
             self._write("s3", "delete_object", Bucket=bucket, Key=obj["Key"])
         self._write("s3", "delete_bucket", Bucket=bucket)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What both rollout paths learned about the live endpoint, and the new model's name."""
+
+    name: str
+    described: dict[str, Any]  # describe_endpoint
+    config: dict[str, Any]  # describe_endpoint_config of the live config
+    live: dict[str, Any]  # its one production variant
+    instances: int  # instances the live variant runs now
+    model_name: str  # the new model's (and new config's) name
+
+    @property
+    def current(self) -> str:
+        return str(self.described["EndpointConfigName"])
 
 
 def _boto_client(service: str, region: str) -> Any:

@@ -1,8 +1,10 @@
 """Fixtures for the day-2 command tests: a fake clock, a moto world holding a deployed AWS
-stack, and the one SageMaker call moto lacks (`update_endpoint`) as a small moto extension."""
+stack, and the one SageMaker call moto lacks (`update_endpoint`) as a small moto extension,
+including SageMaker's guarded (blue/green) deployments."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -62,7 +64,7 @@ def spec_file(tmp_path: Path) -> str:
 # -- the moto extension: SageMaker UpdateEndpoint -------------------------------------------
 
 
-def _update_endpoint(self: Any, endpoint_name: str, endpoint_config_name: str, retain: bool) -> str:
+def _lookup(self: Any, endpoint_name: str, endpoint_config_name: str) -> tuple[Any, Any]:
     from moto.sagemaker.exceptions import ValidationError
 
     endpoint = self.endpoints.get(endpoint_name)
@@ -71,6 +73,11 @@ def _update_endpoint(self: Any, endpoint_name: str, endpoint_config_name: str, r
     config = self.endpoint_configs.get(endpoint_config_name)
     if config is None:
         raise ValidationError(message=f'Could not find endpoint configuration "{endpoint_config_name}".')
+    return endpoint, config
+
+
+def _update_endpoint(self: Any, endpoint_name: str, endpoint_config_name: str, retain: bool) -> str:
+    endpoint, config = _lookup(self, endpoint_name, endpoint_config_name)
     before = {v["VariantName"]: v for v in endpoint.production_variants}
     variants = endpoint._process_production_variants(config.production_variants)
     for variant in variants:
@@ -83,26 +90,85 @@ def _update_endpoint(self: Any, endpoint_name: str, endpoint_config_name: str, r
     return endpoint.arn
 
 
+@dataclass
+class Guardrails:
+    """SageMaker's blue/green deployment behind an UpdateEndpoint that carries a DeploymentConfig.
+
+    The endpoint reports ``Updating`` at the first describe_endpoint after the update and is
+    done at the next one: serving the new config; or, with ``rollback_reason``, back on the old
+    config (InService) with that FailureReason, as after an alarm-triggered auto-rollback; or,
+    with ``final_status``, left in that status with ``rollback_reason`` (or none) as the reason.
+    """
+
+    sent: list[dict[str, Any]] = field(default_factory=list)  # UpdateEndpoint requests with a DeploymentConfig
+    rollback_reason: str | None = None
+    final_status: str | None = None
+    pending: dict[str, tuple[str, int]] = field(default_factory=dict)  # endpoint -> (new config, describes seen)
+
+    def start(self, backend: Any, endpoint_name: str, request: dict[str, Any]) -> str:
+        endpoint, _ = _lookup(backend, endpoint_name, request["EndpointConfigName"])
+        self.sent.append(request)
+        endpoint.endpoint_status = "Updating"
+        self.pending[endpoint_name] = (request["EndpointConfigName"], 0)
+        return endpoint.arn
+
+    def advance(self, backend: Any, endpoint_name: str) -> None:
+        if endpoint_name not in self.pending:
+            return
+        config, seen = self.pending[endpoint_name]
+        if seen == 0:
+            self.pending[endpoint_name] = (config, 1)
+            return
+        del self.pending[endpoint_name]
+        endpoint = backend.endpoints[endpoint_name]
+        if self.final_status is None and self.rollback_reason is None:
+            _update_endpoint(backend, endpoint_name, config, False)
+        endpoint.endpoint_status = self.final_status or "InService"
+        endpoint.failure_reason = self.rollback_reason
+
+
 @pytest.fixture(autouse=True)
-def moto_update_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+def moto_update_endpoint(monkeypatch: pytest.MonkeyPatch) -> Guardrails:
     from moto.core.responses import ActionResult
     from moto.sagemaker.models import SageMakerModelBackend
     from moto.sagemaker.responses import SageMakerResponse
 
+    guardrails = Guardrails()
+    describe = SageMakerModelBackend.describe_endpoint
+
     def backend_update(self: Any, endpoint_name: str, endpoint_config_name: str,
-                       retain_all_variant_properties: bool = False) -> str:
+                       retain_all_variant_properties: bool = False, deployment_config: dict[str, Any] | None = None,
+                       retain_deployment_config: bool = False) -> str:
+        if deployment_config:
+            return guardrails.start(self, endpoint_name, {
+                "EndpointConfigName": endpoint_config_name, "DeploymentConfig": deployment_config,
+                "RetainDeploymentConfig": retain_deployment_config})
         return _update_endpoint(self, endpoint_name, endpoint_config_name, retain_all_variant_properties)
+
+    def backend_describe(self: Any, endpoint_name: str) -> dict[str, Any]:
+        guardrails.advance(self, endpoint_name)
+        return describe(self, endpoint_name)
 
     def response_update(self: Any) -> Any:
         arn = self.sagemaker_backend.update_endpoint(
             endpoint_name=self._get_param("EndpointName"),
             endpoint_config_name=self._get_param("EndpointConfigName"),
             retain_all_variant_properties=bool(self._get_param("RetainAllVariantProperties")),
+            deployment_config=self._get_param("DeploymentConfig"),
+            retain_deployment_config=bool(self._get_param("RetainDeploymentConfig")),
         )
         return ActionResult({"EndpointArn": arn})
 
     monkeypatch.setattr(SageMakerModelBackend, "update_endpoint", backend_update, raising=False)
+    monkeypatch.setattr(SageMakerModelBackend, "describe_endpoint", backend_describe)
     monkeypatch.setattr(SageMakerResponse, "update_endpoint", response_update, raising=False)
+    return guardrails
+
+
+@pytest.fixture
+def guardrails(moto_update_endpoint: Guardrails) -> Guardrails:
+    """What SageMaker's guarded deployments received, and how the next one ends."""
+    return moto_update_endpoint
 
 
 # -- a deployed stack in moto -------------------------------------------------------------

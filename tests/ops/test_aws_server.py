@@ -41,7 +41,8 @@ def test_alarm_rollback_over_the_loopback_server(moto_server: str, spec_file: st
     cloudwatch = boto3.client("cloudwatch", region_name=REGION)
     clock.on_sleep = lambda n: n == 1 and cloudwatch.set_alarm_state(
         AlarmName=f"{ENDPOINT}-latency-p99", StateValue="ALARM", StateReason="slow")
-    assert main(["rollout", spec_file, "--provider", "aws", "--endpoint", "scoring", "--model-version", "3"]) == 1
+    assert main(["rollout", spec_file, "--provider", "aws", "--endpoint", "scoring", "--model-version", "3",
+                 "--stepwise"]) == 1
     assert f"{ENDPOINT}: alarm(s) firing: {ENDPOINT}-latency-p99" in capsys.readouterr().out
     sm = boto3.client("sagemaker", region_name=REGION)
     described = sm.describe_endpoint(EndpointName=ENDPOINT)

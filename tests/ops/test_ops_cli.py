@@ -31,6 +31,13 @@ def test_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert "--provider {aws,gcp,azure}" in out and "--dry-run" in out
 
 
+def test_rollout_help_says_when_to_choose_stepwise(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["rollout", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--stepwise" in out and "reading the alarms itself" in out and "the same way on every cloud" in out
+
+
 @pytest.mark.usefixtures("aws")
 @pytest.mark.parametrize("command", ["train", "rollout", "promote", "status"])
 def test_aws_dry_run_makes_no_write(command: str, spec_file: str, clock: FakeClock, capsys: pytest.CaptureFixture[str]) -> None:
