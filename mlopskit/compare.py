@@ -1,9 +1,9 @@
 """The same spec on every cloud, side by side: resources, monthly cost, policies and features.
 
 For each cloud: preview under mocks, estimate the cost (baseline and at max autoscaling),
-run the policy runner when it is installed (``policies.runner.evaluate``), resolve generic
+run the policy runner (``policies.runner.evaluate``), resolve generic
 compute (saying when the match is the nearest rather than identical) and build the feature
-table from the provider's declaration (``providers.<cloud>.features``) and the build's warnings.
+table from the provider's declaration (``Provider.features``) and the build's warnings.
 Renderers: terminal table, JSON, Markdown (pull-request comment); HTML is in report_html.
 """
 
@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from importlib import import_module
 from typing import Any
 
 from mlopskit.cost import CostEstimate, Usage, estimate, money
-from mlopskit.graph import Graph
 from modules.errors import SpecError
+from modules.features import used_settings
+from modules.graph import Graph
 from modules.stack import Stack
+from policies.runner import PolicyReport, evaluate
+from providers import get_provider
 
 @dataclass(frozen=True)
 class FeatureRow:
@@ -48,7 +50,7 @@ class CloudResult:
     cloud: str
     graph: Graph | None = None
     estimate: CostEstimate | None = None
-    policies: Any = None  # policies.runner.PolicyReport when the runner is installed
+    policies: PolicyReport | None = None
     policy_note: str = ""
     features: list[FeatureRow] = field(default_factory=list)
     compute: list[ComputeMatch] = field(default_factory=list)
@@ -80,41 +82,6 @@ class Comparison:
     results: list[CloudResult]
 
 
-def _used_settings(stack: Stack) -> set[str]:
-    used: set[str] = set()
-    for ep in stack.endpoints:
-        strategy = ep.deployment.strategy
-        used.add("deployment.strategy: canary/linear" if strategy in ("canary", "linear") else f"deployment.strategy: {strategy}")
-        if ep.deployment.auto_rollback:
-            used.add("deployment.autoRollback")
-        if strategy in ("canary", "linear") and ep.deployment.wait_minutes:
-            used.add("deployment.waitMinutes")
-        if ep.autoscaling.max_instances > ep.autoscaling.min_instances:
-            used.add("autoscaling")
-        if ep.data_capture.enabled:
-            used.add("dataCapture")
-        if ep.monitoring.drift is not None:
-            used.add("monitoring.drift")
-    for job in stack.training:
-        if job.schedule:
-            used.add("training.schedule")
-        if job.compute.spot:
-            used.add("training.compute.spot")
-    if stack.encryption.customer_managed_keys:
-        used.add("encryption.customerManagedKeys")
-    if stack.registry.containers.scan_on_push:
-        used.add("registry.containers.scanOnPush")
-    if stack.registry.containers.immutable_tags:
-        used.add("registry.containers.immutableTags")
-    if stack.backups is not None and stack.backups.cross_region:
-        used.add("backups.crossRegion")
-    if stack.network.private:
-        used.add("network.private")
-    if any(role.principals for role in stack.access.roles):
-        used.add("access.roles.principals")
-    return used
-
-
 def _feature_of(path: str, message: str) -> str | None:
     """The feature key a build warning is about (indexes stripped), or None."""
     bare = re.sub(r"\[\d+\]", "", path)
@@ -129,13 +96,13 @@ def _feature_of(path: str, message: str) -> str | None:
 
 def features(cloud: str, stack: Stack, graph: Graph | None) -> list[FeatureRow]:
     """The declared support of each setting, downgraded by this build's warnings (never upgraded)."""
-    declared: dict[str, tuple[str, str]] = import_module(f"providers.{cloud}.features").FEATURES
+    declared = get_provider(cloud).features  # type: ignore[arg-type]
     rows = dict(declared)
     for warning in graph.warnings if graph else []:
         key = _feature_of(warning.path, warning.message)
         if key in rows and rows[key][0] == "native":
             rows[key] = ("emulated", warning.message)
-    used = _used_settings(stack)
+    used = used_settings(stack)
     return [FeatureRow(k, v[0], v[1], k in used) for k, v in rows.items()]
 
 
@@ -157,14 +124,10 @@ def _compute(cloud: str, stack: Stack) -> list[ComputeMatch]:
     return matches
 
 
-def _policies(stack: Stack, graph: Graph) -> tuple[Any, str]:
-    """The policy report, or why there is none; imported lazily (the runner is optional)."""
+def _policies(stack: Stack, graph: Graph) -> tuple[PolicyReport | None, str]:
+    """The policy report, or why there is none."""
     try:
-        runner = import_module("policies.runner")
-    except ImportError:
-        return None, "policies: not available"
-    try:
-        return runner.evaluate(stack, graph), ""
+        return evaluate(stack, graph), ""
     except Exception as error:  # noqa: BLE001 - a broken runner must not hide the cost comparison
         return None, f"policies: error ({error.__class__.__name__}: {error})"
 

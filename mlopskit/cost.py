@@ -1,329 +1,39 @@
-"""Offline cost estimate of a recorded graph, priced from the dated catalog in providers/catalog/prices.
+"""Rendering of cost estimates: terminal table, Infracost's JSON shape, and diffs.
 
-Cloud-neutral: each provider's ``providers.<cloud>.cost`` maps its recorded resource types to
-cost components (``COMPONENTS``) or says why a type is free (``FREE``). This module prices the
-components, sums them and renders a table or Infracost's JSON shape. Rules (STYLE.md):
-a usage-based quantity that is unknown is "depends on usage", never $0; a price the catalog
-lacks is "price not found": left out of the total and listed in ``CostEstimate.unpriced``.
+The types live below the application (``modules/cost.py``: components; ``providers/costing.py``:
+the estimator); they are re-exported here for the commands and reports.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
-from importlib import import_module
-from pathlib import Path
-from types import ModuleType
-from typing import Any, Callable, Literal, Mapping, Union
-
-import yaml
-
-from mlopskit.graph import Graph, RecordedResource
-from modules.errors import SpecError, SpecIssue
-from modules.stack import Stack
-from providers.catalog.prices import PriceKey, PriceRow, catalog_date, lookup
-
-HOURS_PER_MONTH = Decimal(730)
-DAYS_PER_MONTH = Decimal("30.4167")  # 730 h / 24: the same month as the hourly components
-USAGE_DEFAULTS = Path(__file__).resolve().parent.parent / "providers" / "catalog" / "usage_defaults.yaml"
-CENT = Decimal("0.01")
-
-
-def money(value: Decimal) -> str:
-    """A decimal string with cents, as Infracost prints money."""
-    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
-
-
-def quantity(value: Decimal) -> str:
-    """A decimal string without trailing zeros (``730``, ``4.3333``)."""
-    text = f"{value.quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-# ---------------------------------------------------------------- usage
-
-
-def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
-
-
-@lru_cache(maxsize=1)
-def _defaults() -> dict[str, Any]:
-    return _flatten(yaml.safe_load(USAGE_DEFAULTS.read_text(encoding="utf-8")))
-
-
-@dataclass(frozen=True)
-class Usage:
-    """Monthly usage figures (dotted keys as in usage_defaults.yaml); None = depends on usage."""
-
-    values: Mapping[str, Decimal | None]
-
-    @classmethod
-    def defaults(cls) -> "Usage":
-        return cls.from_mapping({})
-
-    @classmethod
-    def from_mapping(cls, overrides: Mapping[str, Any]) -> "Usage":
-        """Defaults overridden by ``overrides`` (nested like the defaults file); unknown keys are errors."""
-        flat = _flatten(overrides)
-        unknown = sorted(set(flat) - set(_defaults()))
-        issues = [SpecIssue(f"usage.{k}", "unknown usage key (see providers/catalog/usage_defaults.yaml)") for k in unknown]
-        merged: dict[str, Decimal | None] = {}
-        for key, value in {**_defaults(), **flat}.items():
-            if value is None:
-                merged[key] = None
-            elif isinstance(value, bool) or not isinstance(value, (int, float, str)):
-                issues.append(SpecIssue(f"usage.{key}", f"must be a number or null, got {value!r}"))
-            else:
-                try:
-                    number = Decimal(str(value))
-                except ArithmeticError:
-                    issues.append(SpecIssue(f"usage.{key}", f"must be a number or null, got {value!r}"))
-                    continue
-                if number < 0:
-                    issues.append(SpecIssue(f"usage.{key}", f"must not be negative, got {value!r}"))
-                merged[key] = number
-        if issues:
-            raise SpecError(issues)
-        return cls(merged)
-
-    @classmethod
-    def load(cls, path: str | Path | None) -> "Usage":
-        """Defaults, overridden by the YAML file at ``path`` when given."""
-        if path is None:
-            return cls.defaults()
-        try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        except OSError as error:
-            raise SpecError([SpecIssue("usage", f"cannot read {path}: {error.strerror}")]) from None
-        except yaml.YAMLError as error:
-            raise SpecError([SpecIssue("usage", f"{path} is not valid YAML: {error}")]) from None
-        if not isinstance(data, Mapping):
-            raise SpecError([SpecIssue("usage", f"{path} must hold a mapping of usage keys")])
-        return cls.from_mapping(data)
-
-    def get(self, key: str) -> Decimal | None:
-        if key not in self.values:
-            raise KeyError(f"usage key {key!r} is not in usage_defaults.yaml")
-        return self.values[key]
-
-
-# ---------------------------------------------------------------- components
-
-
-@dataclass(frozen=True)
-class CostComponent:
-    """One priced line of a resource: stable name, plural unit, monthly quantity, price key.
-
-    ``monthly_quantity`` None means "depends on usage". ``max_monthly_quantity`` is the quantity
-    at maximum autoscaling (None: the same as the baseline). ``hourly`` marks time-based lines,
-    which Infracost also shows per hour.
-    """
-
-    name: str
-    unit: str
-    monthly_quantity: Decimal | None
-    price_key: PriceKey
-    max_monthly_quantity: Decimal | None = None
-    hourly: bool = False
-    usage_key: str | None = None  # the usage_defaults.yaml key this quantity comes from
-
-
-Handler = Callable[[RecordedResource, "CostContext"], Union[list[CostComponent], str]]
-
-
-@dataclass(frozen=True)
-class CostContext:
-    """What a provider's cost handlers may read besides the resource itself."""
-
-    stack: Stack
-    graph: Graph
-    cloud: str
-    region: str
-    backup_region: str | None
-    usage: Usage
-
-    def runs_per_month(self, cron: str | None) -> Decimal | None:
-        """Average firings per 730-hour month of a five-field cron; unscheduled: the usage default
-        (None when the user set it to null: the runs then "depend on usage", never 0)."""
-        if cron is None:
-            return self.usage.get("training.unscheduledRunsPerMonth")
-        return cron_runs_per_month(cron)
-
-
-@lru_cache(maxsize=64)
-def cron_runs_per_month(cron: str) -> Decimal:
-    """Firings over the fixed year 2025, scaled to a 730-hour month, so results never depend on today."""
-    from croniter import croniter
-
-    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
-    end = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    runs = 0
-    it = croniter(cron, start - timedelta(seconds=1))  # get_next skips the start itself
-    while it.get_next(datetime) < end:
-        runs += 1
-    return Decimal(runs) * HOURS_PER_MONTH / Decimal(8760)
-
-
-Status = Literal["priced", "usage", "price-not-found"]
-
-
-@dataclass(frozen=True)
-class PricedComponent:
-    """A component with its catalog row: cost, or why there is none."""
-
-    component: CostComponent
-    row: PriceRow | None
-
-    @property
-    def status(self) -> Status:
-        if self.row is None:
-            return "price-not-found"
-        if self.component.monthly_quantity is None:
-            return "usage"
-        return "priced"
-
-    @property
-    def price(self) -> Decimal | None:
-        return self.row.usd if self.row else None
-
-    @property
-    def monthly_cost(self) -> Decimal | None:
-        if self.row is None or self.component.monthly_quantity is None:
-            return None
-        return self.component.monthly_quantity * self.row.usd
-
-    @property
-    def max_monthly_cost(self) -> Decimal | None:
-        if self.row is None or self.component.monthly_quantity is None:
-            return None
-        top = self.component.max_monthly_quantity
-        return (top if top is not None else self.component.monthly_quantity) * self.row.usd
-
-
-@dataclass(frozen=True)
-class ResourceCost:
-    """The cost of one recorded resource."""
-
-    urn: str
-    name: str
-    type: str
-    components: tuple[PricedComponent, ...]
-    free_reason: str | None = None
-
-    @property
-    def monthly(self) -> Decimal:
-        return sum((c.monthly_cost for c in self.components if c.monthly_cost is not None), Decimal(0))
-
-    @property
-    def max_monthly(self) -> Decimal:
-        return sum((c.max_monthly_cost for c in self.components if c.max_monthly_cost is not None), Decimal(0))
-
-    def component(self, name: str) -> PricedComponent:
-        """The component called ``name`` (KeyError when absent)."""
-        for item in self.components:
-            if item.component.name == name:
-                return item
-        raise KeyError(f"{self.name} has no component {name!r}")
-
-
-@dataclass(frozen=True)
-class CostEstimate:
-    """A stack's monthly estimate on one cloud."""
-
-    cloud: str
-    stack: str
-    region: str
-    resources: tuple[ResourceCost, ...]
-    unsupported: tuple[str, ...]  # resource types no cost module knows: shown, never silently free
-    catalog_date: str
-    budget_usd: Decimal | None = None
-
-    @property
-    def total_monthly(self) -> Decimal:
-        return sum((r.monthly for r in self.resources), Decimal(0))
-
-    @property
-    def max_monthly(self) -> Decimal:
-        return sum((r.max_monthly for r in self.resources), Decimal(0))
-
-    @property
-    def unpriced(self) -> list[str]:
-        """``resource name: component name (price not found: cloud/service/sku/region)`` lines."""
-        return [
-            f"{r.name}: {c.component.name} (price not found: {c.component.price_key})"
-            for r in self.resources
-            for c in r.components
-            if c.status == "price-not-found"
-        ]
-
-    @property
-    def usage_based(self) -> list[str]:
-        return [f"{r.name}: {c.component.name}" for r in self.resources for c in r.components if c.status == "usage"]
-
-    @property
-    def over_budget(self) -> bool:
-        return self.budget_usd is not None and self.total_monthly > self.budget_usd
-
-    def resource(self, name: str) -> ResourceCost:
-        """The priced resource with logical name ``name`` (KeyError when absent)."""
-        for item in self.resources:
-            if item.name == name:
-                return item
-        raise KeyError(name)
-
-
-def cost_module(cloud: str) -> ModuleType:
-    """``providers.<cloud>.cost``: its COMPONENTS handlers and FREE reasons."""
-    return import_module(f"providers.{cloud}.cost")
-
-
-def _context(graph: Graph, stack: Stack, usage: Usage) -> CostContext:
-    cloud = graph.provider
-    placement = stack.placement.for_cloud(cloud)  # type: ignore[arg-type]
-    if placement is None:
-        raise SpecError([SpecIssue(f"placement.{cloud}", "required to estimate this cloud")])
-    return CostContext(stack, graph, cloud, placement.primary_region, placement.backup_region, usage)
-
-
-def estimate(graph: Graph, stack: Stack, usage: Usage | None = None) -> CostEstimate:
-    """Price every resource of ``graph`` (a preview of ``stack``) from the offline catalog."""
-    usage = usage or Usage.defaults()
-    ctx = _context(graph, stack, usage)
-    module = cost_module(ctx.cloud)
-    handlers: Mapping[str, Handler] = module.COMPONENTS
-    free: Mapping[str, str] = module.FREE
-    resources: list[ResourceCost] = []
-    unsupported: set[str] = set()
-    for resource in graph.resources:
-        handler = handlers.get(resource.type)
-        if handler is None:
-            if resource.type in free:
-                resources.append(ResourceCost(resource.urn, resource.name, resource.type, (), free[resource.type]))
-            elif resource.custom and not resource.type.startswith("pulumi:providers:"):
-                unsupported.add(resource.type)
-            continue  # component resources and provider instances are never billed themselves
-        result = handler(resource, ctx)
-        if isinstance(result, str):
-            resources.append(ResourceCost(resource.urn, resource.name, resource.type, (), result))
-            continue
-        priced = tuple(PricedComponent(c, lookup(c.price_key)) for c in result)
-        resources.append(ResourceCost(resource.urn, resource.name, resource.type, priced))
-    budget = Decimal(str(stack.budget.monthly_limit_usd)) if stack.budget else None
-    return CostEstimate(ctx.cloud, graph.stack, ctx.region, tuple(resources), tuple(sorted(unsupported)),
-                        catalog_date(), budget)
-
-
-# ---------------------------------------------------------------- renderers
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from modules.cost import (
+    DAYS_PER_MONTH,
+    HOURS_PER_MONTH,
+    CostComponent,
+    CostContext,
+    PriceKey,
+    cron_runs_per_month,
+    money,
+    quantity,
+)
+from providers.costing import (
+    CostEstimate,
+    PricedComponent,
+    ResourceCost,
+    Usage,
+    estimate,
+)
+
+__all__ = [
+    "CostComponent", "CostContext", "CostEstimate", "PricedComponent", "PriceKey", "ResourceCost", "Usage",
+    "cost_table", "cron_runs_per_month", "diff", "diff_table", "estimate", "infracost_json", "money", "quantity",
+    "HOURS_PER_MONTH", "DAYS_PER_MONTH",
+]
 
 
 def _component_json(item: PricedComponent) -> dict[str, Any]:
@@ -501,8 +211,3 @@ def diff_table(before: CostEstimate, after: CostEstimate, before_label: str, aft
     lines.append(f"Total: ${money(before.total_monthly)} -> ${money(after.total_monthly)} ({sign}${money(abs(total))})")
     return "\n".join(lines)
 
-
-__all__ = [
-    "CostComponent", "CostContext", "CostEstimate", "PricedComponent", "PriceKey", "ResourceCost", "Usage",
-    "cost_table", "diff", "diff_table", "estimate", "infracost_json", "HOURS_PER_MONTH", "DAYS_PER_MONTH",
-]

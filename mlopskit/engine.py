@@ -18,7 +18,7 @@ from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from mlopskit.graph import Graph, RecordedResource
+from modules.graph import Graph, RecordedResource
 from modules.errors import SpecIssue
 from modules.placement import Cloud
 from modules.provider import Provider

@@ -16,6 +16,7 @@ CLOUDS: tuple[Cloud, ...] = ("aws", "gcp", "azure")
 class _RegionPair(SpecModel):
     """A primary region and an optional, different, backup region (names vary per cloud)."""
 
+    primary_field: ClassVar[str]
     backup_field: ClassVar[str]
 
     @model_validator(mode="after")
@@ -29,6 +30,7 @@ class _RegionPair(SpecModel):
 class _Regional(_RegionPair):
     """Clouds that call them ``region`` and ``backupRegion``."""
 
+    primary_field: ClassVar[str] = "region"
     backup_field: ClassVar[str] = "backupRegion"
 
     region: Region
@@ -54,6 +56,7 @@ class AzurePlacement(_RegionPair):
 
     location: Region
     backup_location: Region | None = None
+    primary_field: ClassVar[str] = "location"
     backup_field: ClassVar[str] = "backupLocation"
 
     @property

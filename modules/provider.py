@@ -5,9 +5,16 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, Mapping, Protocol
+from typing import Any, ClassVar, Mapping, Protocol
 
+from modules.cost import CostHandlers
+from modules.day2.backend import OpsBackend
+from modules.day2.calls import Gateway
+from modules.day2.errors import CloudError
 from modules.errors import SpecIssue
+from modules.facts import Fact
+from modules.features import FeatureTable
+from modules.graph import Graph
 from modules.placement import Cloud
 from modules.stack import Stack
 
@@ -28,10 +35,6 @@ ABSTRACTIONS: tuple[str, ...] = (
     "audit",
     "budget",
 )
-
-
-# How a cloud realises a spec setting, in the comparison's feature table.
-Support = Literal["native", "emulated", "unsupported"]
 
 
 @dataclass(frozen=True)
@@ -59,12 +62,30 @@ class BuildResult:
 
 
 class Provider(ABC):
-    """One cloud's mapping of spec v1. Implementations live in ``providers/<cloud>/``."""
+    """One cloud's mapping of spec v1. Implementations live in ``providers/<cloud>/``.
+
+    This is the whole contract between the application and a cloud: the application reaches
+    a cloud only through ``providers.get_provider(cloud)`` and these members. A new cloud
+    implements every abstract member (the type checker and tests/test_provider_coverage.py
+    name what is missing); docs/architecture.md has the checklist.
+    """
 
     cloud: ClassVar[Cloud]
+    #: prefix of every resource type token of this cloud's Pulumi provider (``aws:``)
+    type_prefix: ClassVar[str]
     #: abstraction name -> Pulumi component type token realising it on this cloud
     components: ClassVar[Mapping[str, str]]
 
+    @property
+    def component_prefix(self) -> str:
+        """Prefix of the kit's own component type tokens on this cloud (``mlopskit:aws:``)."""
+        return f"mlopskit:{self.cloud}:"
+
+    def owns_type(self, type_: str) -> bool:
+        """Whether a recorded resource type belongs to this cloud (its SDK or the kit's components)."""
+        return type_.startswith(self.type_prefix) or type_.startswith(self.component_prefix)
+
+    # -- validation and the program -------------------------------------------------
     def check(self, stack: Stack) -> list[SpecIssue]:
         """Cloud-specific validation beyond spec v1 (limits this cloud imposes)."""
         return stack.issues_for(self.cloud)
@@ -88,3 +109,56 @@ class Provider(ABC):
     @abstractmethod
     def mock_call(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
         """Realistic mocked result of a provider function (invoke)."""
+
+    # -- what the checks, the estimator and the comparison read ---------------------
+    @abstractmethod
+    def facts(self, graph: Graph, stack: Stack) -> list[Fact]:
+        """The cloud-neutral facts policies read, derived from this cloud's recorded resources."""
+
+    @property
+    @abstractmethod
+    def cost_handlers(self) -> CostHandlers:
+        """How each recorded resource type of this cloud is priced, or why it is free."""
+
+    @property
+    @abstractmethod
+    def features(self) -> FeatureTable:
+        """How this cloud realises each spec setting (every key of ``modules.features.FEATURES``)."""
+
+    # -- day 2 ----------------------------------------------------------------------
+    @abstractmethod
+    def ops_backend(self, stack: Stack, gateway: Gateway) -> OpsBackend:
+        """The day-2 backend over the cloud's SDKs; every call goes through ``gateway``."""
+
+    @abstractmethod
+    def classify_error(self, error: BaseException) -> CloudError | None:
+        """A cloud SDK error as a one-line ``CloudError`` (None: not a cloud error)."""
+
+
+def contract_gaps(provider: type[Provider]) -> list[str]:
+    """What ``provider`` still lacks to be a complete cloud, one line each (empty: complete).
+
+    The checklist of docs/architecture.md ("adding a cloud") as code: every abstract member
+    implemented, the type prefix declared, every abstraction mapped to a component token of
+    this cloud, every feature key declared with a support level.
+    """
+    from modules.features import FEATURES, SUPPORT_LEVELS
+
+    name = provider.__name__
+    gaps = [f"{name}: implement {member}" for member in sorted(getattr(provider, "__abstractmethods__", ()))]
+    for attribute in ("cloud", "type_prefix", "components"):
+        if not hasattr(provider, attribute):
+            gaps.append(f"{name}: declare the class attribute {attribute}")
+    if gaps:
+        return gaps
+    instance = provider()
+    prefix = instance.component_prefix
+    gaps += [f"{name}: map the abstraction {a!r} to a component" for a in ABSTRACTIONS if a not in provider.components]
+    gaps += [f"{name}: {a!r} maps to {t!r}, not a {prefix} component"
+             for a, t in provider.components.items() if not t.startswith(prefix)]
+    features = instance.features
+    gaps += [f"{name}: declare the feature {key!r}" for key in FEATURES if key not in features]
+    gaps += [f"{name}: feature {key!r} is not a spec setting the comparison knows" for key in features if key not in FEATURES]
+    gaps += [f"{name}: feature {key!r} has support {value[0]!r}, not one of {SUPPORT_LEVELS}"
+             for key, value in features.items() if value[0] not in SUPPORT_LEVELS]
+    return gaps

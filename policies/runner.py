@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from importlib import import_module
 from typing import Any, Sequence
 
 from modules.errors import SpecError, SpecIssue
 from modules.facts import Fact
+from modules.graph import Graph
 from modules.stack import Stack
 from policies.config import PolicyConfig
 from policies.context import PolicyContext, Settings
 from policies.packs import SEVERITIES, Pack, packs
 from policies.registry import RULES
 from policies.rule import Outcome, Rule, Status
+from providers import get_provider
+from providers.costing import estimate
 
 PRESETS = ("gdpr", "lgpd")
 
@@ -195,19 +197,16 @@ def build_context(stack: Stack, cloud: str, settings: Settings) -> PolicyContext
     )
 
 
-def _with_cost(context: PolicyContext, graph: Any, stack: Stack) -> PolicyContext:
+def _with_cost(context: PolicyContext, graph: Graph, stack: Stack) -> PolicyContext:
     """The context with the offline cost estimate the budget rule compares to the limit."""
-    from mlopskit.cost import estimate
-
     cost = estimate(graph, stack)
     return dataclasses.replace(context, estimated_monthly_usd=cost.total_monthly,
                                unpriced_components=len(cost.unpriced))
 
 
-def provider_facts(graph: Any, stack: Stack) -> list[Fact]:
+def provider_facts(graph: Graph, stack: Stack) -> list[Fact]:
     """The provider's own normalization of its recorded resources."""
-    module = import_module(f"providers.{graph.provider}.facts")
-    return list(module.facts(graph, stack))
+    return list(get_provider(graph.provider).facts(graph, stack))  # type: ignore[arg-type]
 
 
 def _apply(rule: ResolvedRule, subject: Any, context: PolicyContext) -> Outcome:
@@ -217,7 +216,7 @@ def _apply(rule: ResolvedRule, subject: Any, context: PolicyContext) -> Outcome:
     return outcome
 
 
-def evaluate(stack: Stack, graph: Any, preset: str | None = None, config: PolicyConfig | None = None,
+def evaluate(stack: Stack, graph: Graph, preset: str | None = None, config: PolicyConfig | None = None,
              facts: Sequence[Fact] | None = None) -> PolicyReport:
     """Run every active rule over the graph's facts; fail closed on anything unexpected."""
     presets = active_presets(stack, preset)

@@ -1,6 +1,6 @@
 """Day-2 commands: train, rollout, rollback, promote, backup verify, status.
 
-Each loads and checks the spec, builds the cloud's `OpsBackend` (``providers/<cloud>/ops.py``)
+Each loads and checks the spec, builds the cloud's `OpsBackend` (``Provider.ops_backend``)
 over a `Gateway`, and runs the cloud-neutral orchestration in ``mlopskit.ops``. Exit codes:
 0 ok; 1 the operation failed, rolled back, or the live cloud drifted; 2 bad input. A cloud
 error is one line on stderr, never a traceback.
@@ -11,21 +11,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from importlib import import_module
 from typing import Any, Callable
 
-from mlopskit.ops.backend import OpsBackend
+from modules.day2.backend import OpsBackend
 from mlopskit.ops.backup import compare_checksums
-from mlopskit.ops.calls import Gateway
-from mlopskit.ops.clock import Clock, SystemClock
+from modules.day2.calls import Gateway
+from modules.day2.clock import Clock, SystemClock
 from mlopskit.ops.drift import Finding, compare
-from mlopskit.ops.errors import CloudError
+from modules.day2.errors import CloudError
 from mlopskit.ops.rollout import run_rollout
 from mlopskit.ops.training import wait_for
 from modules.endpoint import Endpoint
 from modules.errors import SpecError, SpecIssue
 from modules.placement import CLOUDS
 from modules.stack import Stack
+from providers import get_provider
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -34,12 +34,11 @@ CLOCK: Clock = SystemClock()
 
 
 def make_backend(cloud: str, stack: Stack, gateway: Gateway) -> OpsBackend:
-    module = import_module(f"providers.{cloud}.ops")
-    return module.backend(stack, gateway)
+    return get_provider(cloud).ops_backend(stack, gateway)  # type: ignore[arg-type]
 
 
 def _classifier(cloud: str) -> Callable[[BaseException], CloudError | None]:
-    return import_module(f"providers.{cloud}.ops").classify
+    return get_provider(cloud).classify_error  # type: ignore[arg-type]
 
 
 def _setup(args: argparse.Namespace) -> tuple[Stack, OpsBackend]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mlopskit.ops.backend import LiveEndpoint
+from modules.day2.backend import LiveEndpoint
 from modules.endpoint import Endpoint
 
 FindingStatus = Literal["ok", "drift", "unknown"]

@@ -18,8 +18,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
-from mlopskit.ops.backend import NativeOutcome, OpsBackend, Rollout
-from mlopskit.ops.clock import Clock
+from modules.day2.backend import NativeOutcome, OpsBackend, Rollout
+from modules.day2.clock import Clock
 from modules.endpoint import Deployment, Endpoint
 
 POLL_SECONDS = 60  # alarms evaluate per minute on every cloud; polling faster learns nothing

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from mlopskit.ops.backend import OpsBackend, TrainingStatus
-from mlopskit.ops.clock import Clock
+from modules.day2.backend import OpsBackend, TrainingStatus
+from modules.day2.clock import Clock
 
 POLL_SECONDS = 30
 

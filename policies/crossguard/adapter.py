@@ -13,20 +13,20 @@ from __future__ import annotations
 import os
 from typing import Any, Callable
 
-from mlopskit.graph import Graph, RecordedResource
+from modules.graph import Graph, RecordedResource
+from modules.placement import CLOUDS
 from policies.config import PolicyConfig
 from policies.registry import RULES
 from policies.runner import evaluate, resolve_rules
-
-CLOUD_PREFIXES = {"aws:": "aws", "gcp:": "gcp", "azure-native:": "azure", "mlopskit:aws:": "aws",
-                  "mlopskit:gcp:": "gcp", "mlopskit:azure:": "azure"}
-
+from providers import get_provider
 
 def cloud_of(types: list[str]) -> str | None:
+    """The cloud whose provider owns the first recognisable resource type (its declared prefixes)."""
+    providers = [get_provider(cloud) for cloud in CLOUDS]
     for type_ in types:
-        for prefix, cloud in sorted(CLOUD_PREFIXES.items(), key=lambda item: -len(item[0])):
-            if type_.startswith(prefix):
-                return cloud
+        for provider in providers:
+            if provider.owns_type(type_):
+                return provider.cloud
     return None
 
 

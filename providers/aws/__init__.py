@@ -8,8 +8,9 @@ from typing import Any, ClassVar
 import pulumi
 import pulumi_aws as aws
 
+from modules.cost import CostHandlers
 from modules.errors import SpecIssue
-from modules.provider import BuildResult, ModelRegistry, Provider
+from modules.provider import BuildResult, ModelRegistry
 from modules.stack import Stack
 from providers.aws import images, mocks
 from providers.aws.audit import Audit, AuditArgs
@@ -28,7 +29,8 @@ from providers.aws.permissions import StackArns
 from providers.aws.registry import live_registry, offline_registry, referenced_packages
 from providers.aws.storage import ArtifactStore, ArtifactStoreArgs
 from providers.aws.training import Training, TrainingArgs
-from providers.catalog.resolver import ResolutionError, resolve
+from providers.base import BaseProvider, CloudParts
+from providers.catalog.resolver import resolve
 
 # Framework images the catalog knows; the rest must be given as image.uri.
 _FRAMEWORK_IMAGES = {"xgboost": "xgboost", "sklearn": "sklearn"}
@@ -48,10 +50,11 @@ def tags(stack: Stack) -> dict[str, str]:
     }
 
 
-class AwsProvider(Provider):
+class AwsProvider(BaseProvider):
     """Maps spec v1 onto SageMaker AI, S3, KMS, ECR, IAM, CloudWatch, Backup, CloudTrail, Budgets."""
 
     cloud: ClassVar = "aws"
+    type_prefix: ClassVar = "aws:"
     components: ClassVar = {
         "keys": "mlopskit:aws:Keys",
         "storage": "mlopskit:aws:ArtifactStore",
@@ -69,14 +72,12 @@ class AwsProvider(Provider):
     }
 
     # -- validation -----------------------------------------------------------------
-    def check(self, stack: Stack) -> list[SpecIssue]:
-        issues = super().check(stack)
-        if stack.placement.aws is None:
-            return issues
+    def cloud_issues(self, stack: Stack) -> list[SpecIssue]:
+        assert stack.placement.aws is not None
+        issues: list[SpecIssue] = []
         region = stack.placement.aws.region
         for index, job in enumerate(stack.training):
             path = f"training[{index}]"
-            issues += self._compute_issues(f"{path}.compute", job.compute)
             if job.image.framework is not None:
                 image = _FRAMEWORK_IMAGES.get(job.image.framework)
                 if image is None or images.image_uri(image, "training", job.image.version or "", region) is None:
@@ -91,7 +92,6 @@ class AwsProvider(Provider):
                     issues.append(SpecIssue(f"{path}.schedule", str(error)))
         for index, endpoint in enumerate(stack.endpoints):
             path = f"endpoints[{index}]"
-            issues += self._compute_issues(f"{path}.compute", endpoint.compute)
             if endpoint.deployment.wait_minutes * 60 > MAX_WAIT_SECONDS:
                 issues.append(SpecIssue(f"{path}.deployment.waitMinutes",
                                         "SageMaker waits at most 60 minutes between traffic shifts"))
@@ -100,14 +100,6 @@ class AwsProvider(Provider):
         if stack.backups is not None and not stack.storage.artifacts.versioning:
             issues.append(SpecIssue("storage.artifacts.versioning", "must be true when backups are on (S3 backup and replication need versioning)"))
         return issues
-
-    @staticmethod
-    def _compute_issues(path: str, compute: Any) -> list[SpecIssue]:
-        try:
-            resolve("aws", compute)
-        except ResolutionError as error:
-            return [SpecIssue(f"{path}.{error.field}", str(error))]
-        return []
 
     # -- the program ----------------------------------------------------------------
     def build(self, stack: Stack, registry: ModelRegistry) -> BuildResult:
@@ -242,3 +234,11 @@ class AwsProvider(Provider):
 
     def mock_call(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
         return mocks.mock_call(token, args, self._region)
+
+    # -- facts, cost, features, day 2: imported only when first asked for -----------
+    @staticmethod
+    def parts() -> CloudParts:
+        from providers.aws import cost, facts, features, ops
+
+        return CloudParts(facts.facts, CostHandlers(cost.COMPONENTS, cost.FREE), features.FEATURES, ops.backend,
+                          ops.classify)

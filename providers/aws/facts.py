@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any, Iterable
 
 from modules.facts import UNBOUNDED_DAYS, Fact, as_list, plain
+from modules.graph import Graph
 from modules.stack import Stack
 from providers.catalog.resolver import lookup
 
@@ -59,7 +60,7 @@ def _statements(policy: Any) -> list[dict[str, Any]]:
 class _Graph:
     """Indexes over one recorded graph, and the stack-wide settings every fact needs."""
 
-    def __init__(self, graph: Any, stack: Stack) -> None:
+    def __init__(self, graph: Graph, stack: Stack) -> None:
         self.resources = list(graph.resources)
         self.by_type: dict[str, list[Any]] = {}
         for r in self.resources:
@@ -371,7 +372,7 @@ def _alarms(g: _Graph) -> Iterable[Fact]:
                      endpoint=match.group(1) if match else None)
 
 
-def facts(graph: Any, stack: Stack) -> list[Fact]:
+def facts(graph: Graph, stack: Stack) -> list[Fact]:
     """Every normalized fact of an AWS graph, in a deterministic order."""
     g = _Graph(graph, stack)
     out: list[Fact] = []

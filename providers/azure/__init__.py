@@ -9,18 +9,26 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Any, ClassVar, Mapping
 
+from modules.cost import CostHandlers
 from modules.errors import SpecIssue
-from modules.provider import BuildResult, ModelRegistry as ModelRegistryProtocol, Provider
+from modules.provider import BuildResult
+from modules.provider import ModelRegistry as ModelRegistryProtocol
 from modules.stack import Stack
 from providers.azure import mocks
 from providers.azure.endpoint import MAX_MIRROR_PERCENT
-from providers.azure.model_registry import AzureModelRegistry, live_registry, seeded_registry
+from providers.azure.model_registry import (
+    AzureModelRegistry,
+    live_registry,
+    seeded_registry,
+)
+from providers.base import BaseProvider, CloudParts
 
 
-class AzureProvider(Provider):
+class AzureProvider(BaseProvider):
     """Spec v1 on Azure Machine Learning."""
 
     cloud: ClassVar = "azure"
+    type_prefix: ClassVar = "azure-native:"
     components: ClassVar[Mapping[str, str]] = {
         "keys": "mlopskit:azure:Keys",
         "storage": "mlopskit:azure:Storage",
@@ -37,29 +45,8 @@ class AzureProvider(Provider):
         "budget": "mlopskit:azure:Budget",
     }
 
-    def check(self, stack: Stack) -> list[SpecIssue]:
-        from providers.catalog.resolver import ResolutionError, resolve
-
-        issues = super().check(stack)
-        placement = stack.placement.azure
-        if placement is None:
-            return issues
-        allowed = stack.compliance.allowed_regions
-        if allowed:
-            if placement.location not in allowed:
-                issues.append(SpecIssue("placement.azure.location", f"{placement.location} is not in compliance.allowedRegions"))
-            if placement.backup_location and placement.backup_location not in allowed:
-                issues.append(SpecIssue(
-                    "placement.azure.backupLocation", f"{placement.backup_location} is not in compliance.allowedRegions",
-                ))
-        for kind, items in (("training", stack.training), ("endpoints", stack.endpoints)):
-            for index, item in enumerate(items):
-                if item.compute.instance_type_for("azure") is None and not item.compute.generic:
-                    continue  # already reported by the base check
-                try:
-                    resolve("azure", item.compute)
-                except ResolutionError as error:
-                    issues.append(SpecIssue(f"{kind}[{index}].compute.{error.field}", str(error)))
+    def cloud_issues(self, stack: Stack) -> list[SpecIssue]:
+        issues: list[SpecIssue] = []
         for index, endpoint in enumerate(stack.endpoints):
             d = endpoint.deployment
             if d.strategy == "shadow" and d.mirror_percent > MAX_MIRROR_PERCENT:
@@ -97,6 +84,14 @@ class AzureProvider(Provider):
 
     def mock_call(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
         return mocks.mock_call(token, args)
+
+    # -- facts, cost, features, day 2: imported only when first asked for -----------
+    @staticmethod
+    def parts() -> CloudParts:
+        from providers.azure import cost, facts, features, ops
+
+        return CloudParts(facts.facts, CostHandlers(cost.COMPONENTS, cost.FREE), features.FEATURES, ops.backend,
+                          ops.classify)
 
 
 __all__ = ["AzureProvider"]

@@ -10,6 +10,7 @@ import re
 from typing import Any, Iterable
 
 from modules.facts import UNBOUNDED_DAYS, Fact, as_list, iso_days, plain
+from modules.graph import Graph
 from modules.stack import Stack
 from providers.catalog.resolver import lookup
 
@@ -40,7 +41,7 @@ def jurisdiction(region: str | None) -> str | None:
 
 
 class _Graph:
-    def __init__(self, graph: Any, stack: Stack) -> None:
+    def __init__(self, graph: Graph, stack: Stack) -> None:
         self.resources = list(graph.resources)
         self.by_type: dict[str, list[Any]] = {}
         for r in self.resources:
@@ -301,7 +302,7 @@ def _budgets(g: _Graph) -> Iterable[Fact]:
         yield g.fact("alarm", alert, labels=False, notifies=bool(alert.inputs.get("actions")), endpoint=None)
 
 
-def facts(graph: Any, stack: Stack) -> list[Fact]:
+def facts(graph: Graph, stack: Stack) -> list[Fact]:
     """Every normalized fact of an Azure graph, in a deterministic order."""
     g = _Graph(graph, stack)
     out: list[Fact] = []

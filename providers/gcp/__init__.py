@@ -9,11 +9,13 @@ import pulumi
 import pulumi_gcp
 from pulumi_gcp import organizations
 
+from modules.cost import CostHandlers
 from modules.endpoint import Endpoint as EndpointSpec
 from modules.errors import SpecIssue
 from modules.naming import short_hash
-from modules.provider import BuildResult, ModelRegistry, Provider
+from modules.provider import BuildResult, ModelRegistry
 from modules.stack import Stack
+from providers.base import BaseProvider, CloudParts
 from providers.catalog.resolver import Resolution, ResolutionError, resolve
 from providers.gcp import registry as vertex_registry
 from providers.gcp.audit import Audit, AuditArgs
@@ -28,7 +30,12 @@ from providers.gcp.keys import Keys, KeysArgs, RegionKeyArgs
 from providers.gcp.mocks import mock_call, mock_resource, project_number_for
 from providers.gcp.model_registry import ModelRegistry as ModelRegistryComponent
 from providers.gcp.model_registry import ModelRegistryArgs, UploadArgs
-from providers.gcp.monitoring import DriftArgs, Monitoring, MonitoringArgs, alert_display_name
+from providers.gcp.monitoring import (
+    DriftArgs,
+    Monitoring,
+    MonitoringArgs,
+    alert_display_name,
+)
 from providers.gcp.network import Network, NetworkArgs
 from providers.gcp.storage import BucketArgs, Storage, StorageArgs
 from providers.gcp.training import Training, TrainingArgs, prebuilt_image
@@ -42,10 +49,11 @@ def endpoint_id(project: str, stack_name: str, endpoint: str) -> str:
     return str(int(short_hash(project, stack_name, endpoint, length=12), 16) % 9_000_000_000 + 1_000_000_000)
 
 
-class GcpProvider(Provider):
+class GcpProvider(BaseProvider):
     """Builds a spec v1 stack on Google Cloud with Vertex AI."""
 
-    cloud = "gcp"
+    cloud: ClassVar = "gcp"
+    type_prefix: ClassVar = "gcp:"
     components: ClassVar[Mapping[str, str]] = {
         "keys": "mlopskit:gcp:Keys",
         "storage": "mlopskit:gcp:Storage",
@@ -64,21 +72,10 @@ class GcpProvider(Provider):
 
     # -- validation ------------------------------------------------------------------
 
-    def check(self, stack: Stack) -> list[SpecIssue]:
-        issues = super().check(stack)
+    def cloud_issues(self, stack: Stack) -> list[SpecIssue]:
         placement = stack.placement.gcp
-        if placement is None:
-            return issues
-        allowed = stack.compliance.allowed_regions
-        for field, region in (("region", placement.region), ("backupRegion", placement.backup_region)):
-            if allowed and region is not None and region not in allowed:
-                issues.append(SpecIssue(f"placement.gcp.{field}", f"{region} is not in compliance.allowedRegions"))
-        for kind, items in (("training", stack.training), ("endpoints", stack.endpoints)):
-            for index, item in enumerate(items):
-                try:
-                    resolve("gcp", item.compute)
-                except ResolutionError as error:
-                    issues.append(SpecIssue(f"{kind}[{index}].compute.{error.field}", str(error)))
+        assert placement is not None
+        issues: list[SpecIssue] = []
         for index, job in enumerate(stack.training):
             if job.image.uri is None and prebuilt_image(job.image.framework or "", job.image.version or "", placement.region, False) is None:
                 issues.append(SpecIssue(
@@ -342,6 +339,14 @@ class GcpProvider(Provider):
 
     def mock_call(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
         return mock_call(token, args)
+
+    # -- facts, cost, features, day 2: imported only when first asked for -----------
+    @staticmethod
+    def parts() -> CloudParts:
+        from providers.gcp import cost, facts, features, ops
+
+        return CloudParts(facts.facts, CostHandlers(cost.COMPONENTS, cost.FREE), features.FEATURES, ops.backend,
+                          ops.classify)
 
 
 __all__ = ["GcpProvider", "endpoint_id"]

@@ -11,6 +11,7 @@ import re
 from typing import Any, Iterable
 
 from modules.facts import UNBOUNDED_DAYS, Fact, as_list, plain, seconds_days
+from modules.graph import Graph
 from modules.stack import Stack
 
 EU = {"europe-west1", "europe-west3", "europe-west4", "europe-west8", "europe-west9", "europe-west10",
@@ -33,7 +34,7 @@ def jurisdiction(region: str | None) -> str | None:
 
 
 class _Graph:
-    def __init__(self, graph: Any, stack: Stack) -> None:
+    def __init__(self, graph: Graph, stack: Stack) -> None:
         self.resources = list(graph.resources)
         self.by_type: dict[str, list[Any]] = {}
         for r in self.resources:
@@ -273,7 +274,7 @@ def _budgets(g: _Graph) -> Iterable[Fact]:
                      endpoint=(policy.inputs.get("userLabels") or {}).get("endpoint"))
 
 
-def facts(graph: Any, stack: Stack) -> list[Fact]:
+def facts(graph: Graph, stack: Stack) -> list[Fact]:
     """Every normalized fact of a GCP graph, in a deterministic order."""
     g = _Graph(graph, stack)
     out: list[Fact] = []

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from mlopskit.ops.backend import LiveEndpoint, LiveVariant, OpsBackend, Rollout, TrainingStatus
-from mlopskit.ops.calls import Gateway
-from mlopskit.ops.errors import CloudError
+from modules.day2.backend import LiveEndpoint, LiveVariant, OpsBackend, Rollout, TrainingStatus
+from modules.day2.calls import Gateway
+from modules.day2.errors import CloudError
 from modules.endpoint import Endpoint
 from modules.errors import SpecError, SpecIssue
 from modules.stack import Stack

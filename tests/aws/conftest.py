@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlopskit.graph import Graph
+from modules.graph import Graph
 from tests.aws.helpers import DEV_SPEC, PROD_SPEC, build
 
 

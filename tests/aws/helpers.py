@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mlopskit.engine import preview
-from mlopskit.graph import Graph, RecordedResource
+from modules.graph import Graph, RecordedResource
 from modules import parse_stack
 from tests.specs import baseline, change
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from mlopskit.engine import preview
-from mlopskit.graph import Graph, RecordedResource
+from modules.graph import Graph, RecordedResource
 from modules import parse_stack
 from tests.specs import baseline, change
 

@@ -13,7 +13,7 @@ from typing import Callable
 import pytest
 from pydantic import BaseModel
 
-from mlopskit.graph import Graph
+from modules.graph import Graph
 from modules import Stack
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, graph_with, one, warned
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from mlopskit.engine import preview
-from mlopskit.graph import Graph
+from modules.graph import Graph
 from modules import parse_stack
 from providers.azure import names
 from providers.azure.names import LIMITS

@@ -7,7 +7,7 @@ from typing import Any
 
 from mlopskit.cost import CostEstimate, estimate
 from mlopskit.engine import preview
-from mlopskit.graph import Graph
+from modules.graph import Graph
 from modules import Stack, parse_stack
 from tests.conftest import EXAMPLE_SPECS
 from tests.specs import baseline

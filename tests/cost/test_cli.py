@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -93,12 +92,16 @@ def test_compare_writes_every_format_with_three_nonzero_clouds(tmp_path: Path, c
     assert (shadow["support"], shadow["used"]) == ("unsupported", True)
 
 
-def test_compare_without_policy_runner_says_not_available(monkeypatch: pytest.MonkeyPatch,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setitem(sys.modules, "policies.runner", None)  # import now raises ImportError
-    assert main(["compare", CREDIT, "--providers", "aws", "--format", "json"]) == 0
+def test_compare_with_a_broken_policy_runner_still_shows_the_cost(monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("runner exploded")
+
+    monkeypatch.setattr("mlopskit.compare.evaluate", broken)
+    main(["compare", CREDIT, "--providers", "aws", "--format", "json"])
     aws = json.loads(capsys.readouterr().out)["clouds"][0]
-    assert (aws["policies"], aws["policyNote"]) == (None, "policies: not available")
+    assert (aws["policies"], aws["policyNote"]) == (None, "policies: error (RuntimeError: runner exploded)")
+    assert float(aws["monthlyCost"]) > 0
 
 
 def test_compare_with_policy_runner_reports_its_summary(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from mlopskit.compare import compare, features, to_markdown
-from mlopskit.graph import Graph
+from modules.graph import Graph
 from mlopskit.report_html import to_html
 from modules.errors import SpecIssue
 from tests.cost.helpers import built

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlopskit.cost import cost_module
+from providers import get_provider
 from tests.cost.helpers import SPEC_NAMES, built, bundled_estimate
 
 CLOUDS = ["aws", "gcp", "azure"]
@@ -13,19 +13,19 @@ CLOUDS = ["aws", "gcp", "azure"]
 @pytest.mark.parametrize("cloud", CLOUDS)
 @pytest.mark.parametrize("spec", SPEC_NAMES)
 def test_every_recorded_type_is_priced_or_free(spec: str, cloud: str) -> None:
-    module = cost_module(cloud)
+    handlers = get_provider(cloud).cost_handlers
     _, graph = built(spec, cloud)
     types = {r.type for r in graph.resources if r.custom and not r.type.startswith("pulumi:providers:")}
-    missing = sorted(t for t in types if t not in module.COMPONENTS and t not in module.FREE)
+    missing = sorted(t for t in types if t not in handlers.components and t not in handlers.free)
     assert missing == []
     assert bundled_estimate(spec, cloud).unsupported == ()
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
 def test_free_reasons_are_stated_and_not_also_priced(cloud: str) -> None:
-    module = cost_module(cloud)
-    assert set(module.FREE) & set(module.COMPONENTS) == set()
-    assert all(len(reason) > 15 for reason in module.FREE.values())
+    handlers = get_provider(cloud).cost_handlers
+    assert set(handlers.free) & set(handlers.components) == set()
+    assert all(len(reason) > 15 for reason in handlers.free.values())
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)

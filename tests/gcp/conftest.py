@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from mlopskit.engine import preview
-from mlopskit.graph import Graph
+from modules.graph import Graph
 from modules import parse_stack
 from tests.specs import baseline, change
 

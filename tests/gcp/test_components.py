@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 
-from mlopskit.graph import Graph
+from modules.graph import Graph
 from providers.gcp.identity import FORBIDDEN_ROLES
 from tests.gcp.conftest import gcp_preview
 

@@ -7,7 +7,7 @@ from typing import Any, Callable
 import pytest
 
 from mlopskit.engine import preview
-from mlopskit.graph import Graph
+from modules.graph import Graph
 from modules import load_stack
 from providers import get_provider
 from tests.conftest import EXAMPLE_SPECS

@@ -15,7 +15,7 @@ from botocore.stub import Stubber
 
 from mlopskit.cli import main
 from mlopskit.commands import ops as ops_command
-from mlopskit.ops.calls import Gateway
+from modules.day2.calls import Gateway
 from providers.aws import ops as aws_ops
 from tests.ops.conftest import ACCOUNT, ENDPOINT, PREFIX, REGION, FakeClock, write_spec
 from tests.specs import baseline

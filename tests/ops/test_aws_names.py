@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlopskit.graph import Graph
+from modules.graph import Graph
 from providers.aws import names
 from tests.specs import stack
 

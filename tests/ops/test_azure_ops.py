@@ -12,7 +12,7 @@ import pytest
 
 from mlopskit.cli import main
 from mlopskit.commands import ops as ops_command
-from mlopskit.ops.calls import Gateway
+from modules.day2.calls import Gateway
 from providers.azure import names
 from providers.azure import ops as azure_ops
 from tests.ops.conftest import FakeClock, write_spec

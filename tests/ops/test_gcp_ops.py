@@ -13,7 +13,7 @@ from google.cloud import aiplatform_v1
 
 from mlopskit.cli import main
 from mlopskit.commands import ops as ops_command
-from mlopskit.ops.calls import Gateway
+from modules.day2.calls import Gateway
 from providers.gcp import names
 from providers.gcp import ops as gcp_ops
 from tests.ops.conftest import FakeClock, write_spec

@@ -14,21 +14,12 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from modules.cost import PriceKey
+
+__all__ = ["COLUMNS", "FOLDER", "PriceKey", "PriceRow", "catalog", "catalog_date", "lookup"]
+
 FOLDER = Path(__file__).parent
 COLUMNS = ("cloud", "service", "sku", "region", "unit", "usd", "source", "date", "estimate")
-
-
-@dataclass(frozen=True)
-class PriceKey:
-    """What a cost component asks the catalog for."""
-
-    cloud: str
-    service: str
-    sku: str
-    region: str
-
-    def __str__(self) -> str:
-        return f"{self.cloud}/{self.service}/{self.sku}/{self.region}"
 
 
 @dataclass(frozen=True)

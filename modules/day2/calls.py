@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from mlopskit.ops.clock import Clock, SystemClock
-from mlopskit.ops.errors import CloudError
+from modules.day2.clock import Clock, SystemClock
+from modules.day2.errors import CloudError
 
 Classifier = Callable[[BaseException], "CloudError | None"]
 

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Literal
 
-from mlopskit.ops.calls import Gateway
+from modules.day2.calls import Gateway
 from modules.endpoint import Endpoint
 from modules.training import TrainingJob
 

@@ -1,0 +1,118 @@
+"""Cost types shared by the providers' cost handlers and the estimator: no pricing here.
+
+A provider maps each of its recorded resource types to cost components (``CostHandlers``);
+the cloud-neutral estimator (``providers/costing.py``) prices them from the dated catalog and
+the application renders the result. Rules: a usage-based quantity that is unknown is "depends
+on usage", never $0; a price the catalog lacks is "price not found", never $0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from typing import Callable, Mapping, Protocol, Union
+
+from modules.graph import Graph, RecordedResource
+from modules.stack import Stack
+
+HOURS_PER_MONTH = Decimal(730)
+DAYS_PER_MONTH = Decimal("30.4167")  # 730 h / 24: the same month as the hourly components
+CENT = Decimal("0.01")
+
+
+def money(value: Decimal) -> str:
+    """A decimal string with cents, as Infracost prints money."""
+    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def quantity(value: Decimal) -> str:
+    """A decimal string without trailing zeros (``730``, ``4.3333``)."""
+    text = f"{value.quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@dataclass(frozen=True)
+class PriceKey:
+    """What a cost component asks the catalog for."""
+
+    cloud: str
+    service: str
+    sku: str
+    region: str
+
+    def __str__(self) -> str:
+        return f"{self.cloud}/{self.service}/{self.sku}/{self.region}"
+
+
+class UsageLookup(Protocol):
+    """Monthly usage figures by dotted key; None = depends on usage (never 0)."""
+
+    def get(self, key: str) -> Decimal | None: ...
+
+
+@dataclass(frozen=True)
+class CostComponent:
+    """One priced line of a resource: stable name, plural unit, monthly quantity, price key.
+
+    ``monthly_quantity`` None means "depends on usage". ``max_monthly_quantity`` is the quantity
+    at maximum autoscaling (None: the same as the baseline). ``hourly`` marks time-based lines,
+    which Infracost also shows per hour.
+    """
+
+    name: str
+    unit: str
+    monthly_quantity: Decimal | None
+    price_key: PriceKey
+    max_monthly_quantity: Decimal | None = None
+    hourly: bool = False
+    usage_key: str | None = None  # the usage_defaults.yaml key this quantity comes from
+
+
+Handler = Callable[[RecordedResource, "CostContext"], Union[list[CostComponent], str]]
+
+
+@dataclass(frozen=True)
+class CostContext:
+    """What a provider's cost handlers may read besides the resource itself."""
+
+    stack: Stack
+    graph: Graph
+    cloud: str
+    region: str
+    backup_region: str | None
+    usage: UsageLookup
+
+    def runs_per_month(self, cron: str | None) -> Decimal | None:
+        """Average firings per 730-hour month of a five-field cron; unscheduled: the usage default
+        (None when the user set it to null: the runs then "depend on usage", never 0)."""
+        if cron is None:
+            return self.usage.get("training.unscheduledRunsPerMonth")
+        return cron_runs_per_month(cron)
+
+
+@lru_cache(maxsize=64)
+def cron_runs_per_month(cron: str) -> Decimal:
+    """Firings over the fixed year 2025, scaled to a 730-hour month, so results never depend on today."""
+    from croniter import croniter
+
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    end = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    runs = 0
+    it = croniter(cron, start - timedelta(seconds=1))  # get_next skips the start itself
+    while it.get_next(datetime) < end:
+        runs += 1
+    return Decimal(runs) * HOURS_PER_MONTH / Decimal(8760)
+
+
+@dataclass(frozen=True)
+class CostHandlers:
+    """A cloud's cost mapping: every custom resource type it records is priced or free.
+
+    ``components`` maps a type token to the handler returning its cost components (or a
+    string: why this instance is free); ``free`` maps a type token to why it costs nothing.
+    """
+
+    components: Mapping[str, Handler] = field(default_factory=dict)
+    free: Mapping[str, str] = field(default_factory=dict)

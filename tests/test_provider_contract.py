@@ -1,0 +1,139 @@
+"""The provider contract: typed, complete, and the only way into a cloud.
+
+- ``import_module``/``__import__`` appear only in the provider table (``providers/__init__.py``);
+- no module of ``modules/``, ``providers/`` or ``policies/`` imports the application (``mlopskit``),
+  ``modules/`` imports neither ``providers`` nor ``policies``, and only a cloud's own package
+  imports ``providers.<cloud>``;
+- every provider is complete, and an incomplete one is told exactly what it lacks.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from modules.placement import CLOUDS
+from modules.provider import Provider, contract_gaps
+from providers import get_provider
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("modules", "providers", "policies", "mlopskit")
+PROVIDER_TABLE = Path("providers/__init__.py")
+
+
+def _sources(*packages: str) -> list[Path]:
+    return sorted(p.relative_to(ROOT) for package in packages for p in (ROOT / package).rglob("*.py"))
+
+
+def _imports(path: Path) -> list[str]:
+    """Every module name ``path`` imports (absolute imports; the kit uses no relative ones)."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse((ROOT / path).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path}: relative import"
+            names.append(node.module or "")
+            names += [f"{node.module}.{alias.name}" for alias in node.names]
+    return names
+
+
+def _dynamic_imports(path: Path) -> list[int]:
+    lines = []
+    for node in ast.walk(ast.parse((ROOT / path).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Name) and node.id in ("import_module", "__import__"):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.Attribute) and node.attr in ("import_module", "__import__"):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and node.module == "importlib":
+            lines += [node.lineno for alias in node.names if alias.name == "import_module"]
+    return lines
+
+
+def test_dynamic_imports_only_in_the_provider_table() -> None:
+    found = {str(p): lines for p in _sources(*PACKAGES, "tests", "bench") if (lines := _dynamic_imports(p))}
+    assert set(found) == {str(PROVIDER_TABLE)}, found
+
+
+def test_the_ast_check_sees_a_dynamic_import(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"  # an absolute path: ROOT / sample is sample itself
+    sample.write_text("from importlib import import_module\nmod = import_module('providers.aws.facts')\n")
+    assert _dynamic_imports(sample) == [1, 2]
+
+
+def _layer_violations(path: Path) -> list[str]:
+    package = path.parts[0]
+    own_cloud = path.parts[1] if package == "providers" and len(path.parts) > 2 else None
+    bad = []
+    for name in _imports(path):
+        top = name.split(".")[0]
+        if package in ("modules", "providers", "policies") and top == "mlopskit":
+            bad.append(name)
+        if package == "modules" and top in ("providers", "policies"):
+            bad.append(name)
+        parts = name.split(".")
+        if top == "providers" and len(parts) > 1 and parts[1] in CLOUDS and parts[1] != own_cloud:
+            bad.append(name)  # a cloud package reached by name, outside itself
+    return [f"{path}: imports {name}" for name in bad]
+
+
+def test_lower_layers_never_import_the_application() -> None:
+    problems = [line for p in _sources(*PACKAGES) for line in _layer_violations(p)]
+    assert problems == []
+
+
+def test_the_layer_check_can_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _layer_violations(Path("policies/runner.py")) == []
+    sample = tmp_path / "policies" / "_layer_sample.py"
+    sample.parent.mkdir()
+    sample.write_text("from mlopskit.cost import estimate\nfrom providers.aws import facts\n")
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    assert _layer_violations(Path("policies/_layer_sample.py")) == [
+        "policies/_layer_sample.py: imports mlopskit.cost", "policies/_layer_sample.py: imports mlopskit.cost.estimate",
+        "policies/_layer_sample.py: imports providers.aws", "policies/_layer_sample.py: imports providers.aws.facts"]
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_every_provider_fulfils_the_contract(cloud: str) -> None:
+    provider = get_provider(cloud)  # type: ignore[arg-type]
+    assert provider.cloud == cloud
+    assert contract_gaps(type(provider)) == []
+
+
+def test_an_incomplete_provider_is_told_what_it_lacks() -> None:
+    class HalfCloud(Provider):
+        cloud = "aws"  # type: ignore[assignment]
+        type_prefix = "half:"
+        components = {"keys": "mlopskit:aws:Keys"}
+
+        def build(self, stack: Any, registry: Any) -> Any: ...
+        def registry(self, stack: Any) -> Any: ...
+        def offline_registry(self, stack: Any) -> Any: ...
+        def mock_resource(self, type_: str, name: str, inputs: dict[str, Any]) -> Any: ...
+        def mock_call(self, token: str, args: dict[str, Any]) -> Any: ...
+
+    assert contract_gaps(HalfCloud) == [
+        "HalfCloud: implement classify_error",
+        "HalfCloud: implement cost_handlers",
+        "HalfCloud: implement facts",
+        "HalfCloud: implement features",
+        "HalfCloud: implement ops_backend",
+    ]
+
+    class AlmostCloud(HalfCloud):
+        features = {"autoscaling": ("native", "yes"), "teleport": ("magic", "no")}  # type: ignore[assignment]
+        cost_handlers = None  # type: ignore[assignment]
+
+        def facts(self, graph: Any, stack: Any) -> Any: ...
+        def ops_backend(self, stack: Any, gateway: Any) -> Any: ...
+        def classify_error(self, error: BaseException) -> Any: ...
+
+    gaps = contract_gaps(AlmostCloud)
+    assert "AlmostCloud: map the abstraction 'storage' to a component" in gaps
+    assert "AlmostCloud: declare the feature 'dataCapture'" in gaps
+    assert "AlmostCloud: feature 'teleport' is not a spec setting the comparison knows" in gaps
+    assert "AlmostCloud: feature 'teleport' has support 'magic', not one of ('native', 'emulated', 'unsupported')" in gaps
+    assert not any("'keys'" in gap for gap in gaps)
