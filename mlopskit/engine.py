@@ -18,6 +18,7 @@ from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from mlopskit.mock_tuning import lean_mock_run
 from modules.graph import Graph, RecordedResource
 from modules.errors import SpecIssue
 from modules.placement import Cloud
@@ -116,7 +117,8 @@ def run_program(
         SETTINGS.rpc_manager.clear()
         _sync_await(run_pulumi_func(program))
 
-    contextvars.Context().run(run)
+    with lean_mock_run():
+        contextvars.Context().run(run)
     if monitor.duplicates:
         raise DuplicateResourceError(f"duplicate resource URN(s): {', '.join(sorted(set(monitor.duplicates)))}")
     return monitor
