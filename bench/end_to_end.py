@@ -1,0 +1,311 @@
+"""End-to-end `policy` and `compare` cost per stage, at ~100, ~1,200 and ~12,000 resources per cloud.
+
+Each measurement runs in a fresh subprocess (so peak memory is that run's own) and times the
+stages the CLI goes through: load (spec -> validated Stack + provider check), build (the mocked
+program registering every resource), facts, rules, cost and report. It prints ms/resource per
+stage, the growth ratio of ms/resource between sizes (1.0 = linear), and, in the same run,
+Pulumi's stock mocks registering the same resources with no kit code (the floor for "build").
+
+If the environment variable CHECKOV names a Checkov executable, the script also writes
+equivalent Terraform (the same number of typical MLOps resources: KMS key, S3 bucket with
+versioning, encryption and public-access block, SageMaker model/config/endpoint, IAM role and
+policy, alarm, SNS topic) and runs `checkov -d DIR --framework terraform` interleaved with the
+kit, printing the kit/Checkov wall-time ratio and both peak memories.
+
+Run: .venv/bin/python bench/end_to_end.py [--clouds aws,gcp,azure] [--sizes 100,1200,12000]
+Machines here are shared and noisy: read ratios, not absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "stacks" / "fraud-dev.yaml"
+STAGES = ("load", "build", "facts", "rules", "cost", "report")
+
+
+# ---------------------------------------------------------------- one measured run (child process)
+
+
+def _spec_with(endpoints: int, cloud: str) -> dict[str, Any]:
+    import copy
+
+    import yaml
+
+    data = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    template = data["endpoints"][0]
+    data["endpoints"] = []
+    for index in range(endpoints):
+        endpoint = copy.deepcopy(template)
+        endpoint["name"] = f"ep-{index:05d}"
+        data["endpoints"].append(endpoint)
+    data["placement"] = {cloud: data["placement"][cloud]}
+    return data
+
+
+def _child(cloud: str, endpoints: int) -> dict[str, Any]:
+    """Runs in a subprocess: every stage of `mlopskit policy` + `compare`'s cost for one cloud."""
+    sys.path.insert(0, str(ROOT))
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    from mlopskit.engine import preview
+    from modules import parse_stack
+    from policies.report import to_json
+    from policies.runner import evaluate
+    from providers import get_provider
+    from providers.costing import estimate
+
+    stack = parse_stack(_spec_with(endpoints, cloud))
+    provider = get_provider(cloud)  # type: ignore[arg-type]
+    issues = provider.check(stack)
+    assert not issues, issues
+    times["load"] = time.perf_counter() - start
+
+    mark = time.perf_counter()
+    graph = preview(stack, cloud, provider)  # type: ignore[arg-type]
+    times["build"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    facts = provider.facts(graph, stack)
+    times["facts"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    report = evaluate(stack, graph, facts=facts)
+    times["rules"] = time.perf_counter() - mark
+    assert not report.errors, report.errors[:3]
+
+    mark = time.perf_counter()
+    cost = estimate(graph, stack)
+    times["cost"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    json.dumps(to_json(report))
+    times["report"] = time.perf_counter() - mark
+
+    resources = sum(1 for r in graph if r.custom and not r.type.startswith("pulumi:providers:"))
+    baseline = _pulumi_baseline(graph)
+    return {"cloud": cloud, "endpoints": endpoints, "resources": resources, "times": times,
+            "total": sum(times.values()), "pulumi_build": baseline, "monthly": str(cost.total_monthly),
+            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _pulumi_baseline(graph: Any) -> float:
+    """Seconds for Pulumi's stock mocks to register the same custom resources, no kit code."""
+    import contextvars
+
+    import pulumi
+    from pulumi.runtime.settings import SETTINGS
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    class Plain(pulumi.runtime.Mocks):
+        def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+            return f"{args.name}-id", dict(args.inputs)
+
+        def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+            return {}
+
+    resources = [r for r in graph if r.custom and not r.type.startswith("pulumi:providers:")]
+
+    def program() -> None:
+        for r in resources:
+            pulumi.CustomResource(r.type, r.name, dict(r.inputs))
+
+    def run() -> None:
+        pulumi.runtime.set_mocks(Plain(), project="bench", stack="bench", preview=False)
+        SETTINGS.rpc_manager.clear()
+        _sync_await(run_pulumi_func(program))
+
+    start = time.perf_counter()
+    contextvars.Context().run(run)
+    return time.perf_counter() - start
+
+
+# ---------------------------------------------------------------- Checkov side by side
+
+
+def _terraform(resources: int, folder: Path) -> None:
+    """About ``resources`` typical MLOps Terraform resources (10 per endpoint plus 5 shared)."""
+    shared = '''
+resource "aws_kms_key" "k" { enable_key_rotation = true }
+resource "aws_s3_bucket" "b" { bucket = "bench-artifacts" }
+resource "aws_s3_bucket_versioning" "v" {
+  bucket = aws_s3_bucket.b.id
+  versioning_configuration { status = "Enabled" }
+}
+resource "aws_s3_bucket_server_side_encryption_configuration" "e" {
+  bucket = aws_s3_bucket.b.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.k.arn
+    }
+  }
+}
+resource "aws_s3_bucket_public_access_block" "p" {
+  bucket                  = aws_s3_bucket.b.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+'''
+    per = '''
+resource "aws_iam_role" "r{i}" {{
+  name               = "bench-{i}"
+  assume_role_policy = jsonencode({{Version = "2012-10-17", Statement = [{{Effect = "Allow", Action = "sts:AssumeRole", Principal = {{Service = "sagemaker.amazonaws.com"}}}}]}})
+}}
+resource "aws_iam_role_policy" "rp{i}" {{
+  role   = aws_iam_role.r{i}.id
+  policy = jsonencode({{Version = "2012-10-17", Statement = [{{Effect = "Allow", Action = ["s3:GetObject"], Resource = ["${{aws_s3_bucket.b.arn}}/*"]}}]}})
+}}
+resource "aws_sagemaker_model" "m{i}" {{
+  name               = "bench-{i}"
+  execution_role_arn = aws_iam_role.r{i}.arn
+  primary_container {{ image = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/m:1" }}
+  enable_network_isolation = true
+}}
+resource "aws_sagemaker_endpoint_configuration" "c{i}" {{
+  name        = "bench-{i}"
+  kms_key_arn = aws_kms_key.k.arn
+  production_variants {{
+    variant_name           = "primary"
+    model_name             = aws_sagemaker_model.m{i}.name
+    initial_instance_count = 2
+    instance_type          = "ml.m5.large"
+  }}
+}}
+resource "aws_sagemaker_endpoint" "ep{i}" {{
+  name                 = "bench-{i}"
+  endpoint_config_name = aws_sagemaker_endpoint_configuration.c{i}.name
+}}
+resource "aws_sns_topic" "t{i}" {{
+  name              = "bench-{i}"
+  kms_master_key_id = aws_kms_key.k.arn
+}}
+resource "aws_cloudwatch_metric_alarm" "a{i}" {{
+  alarm_name          = "bench-{i}"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 1
+  metric_name         = "ModelLatency"
+  namespace           = "AWS/SageMaker"
+  period              = 60
+  statistic           = "Average"
+  threshold           = 500
+  alarm_actions       = [aws_sns_topic.t{i}.arn]
+}}
+resource "aws_cloudwatch_metric_alarm" "e{i}" {{
+  alarm_name          = "bench-err-{i}"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 1
+  metric_name         = "Invocation5XXErrors"
+  namespace           = "AWS/SageMaker"
+  period              = 60
+  statistic           = "Sum"
+  threshold           = 1
+  alarm_actions       = [aws_sns_topic.t{i}.arn]
+}}
+resource "aws_appautoscaling_target" "s{i}" {{
+  max_capacity       = 6
+  min_capacity       = 2
+  resource_id        = "endpoint/bench-{i}/variant/primary"
+  scalable_dimension = "sagemaker:variant:DesiredInstanceCount"
+  service_namespace  = "sagemaker"
+}}
+resource "aws_appautoscaling_policy" "sp{i}" {{
+  name               = "bench-{i}"
+  policy_type        = "TargetTrackingScaling"
+  resource_id        = aws_appautoscaling_target.s{i}.resource_id
+  scalable_dimension = aws_appautoscaling_target.s{i}.scalable_dimension
+  service_namespace  = aws_appautoscaling_target.s{i}.service_namespace
+  target_tracking_scaling_policy_configuration {{
+    target_value = 100
+    predefined_metric_specification {{ predefined_metric_type = "SageMakerVariantInvocationsPerInstance" }}
+  }}
+}}
+'''
+    count = max(1, (resources - 5) // 11)
+    body = shared + "".join(per.format(i=i) for i in range(count))
+    (folder / "main.tf").write_text(body, encoding="utf-8")
+
+
+def _run_checkov(checkov: str, folder: Path) -> tuple[float, float]:
+    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([checkov, "-d", str(folder), "--framework", "terraform", "--quiet", "--compact", "-o", "json"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    wall = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024
+
+
+def _run_kit(cloud: str, endpoints: int) -> tuple[dict[str, Any], float]:
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, __file__, "--child", cloud, str(endpoints)], capture_output=True, text=True,
+                         check=True)
+    wall = time.perf_counter() - start
+    return json.loads(out.stdout.strip().splitlines()[-1]), wall
+
+
+# ---------------------------------------------------------------- driver
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clouds", default="aws,gcp,azure")
+    parser.add_argument("--sizes", default="100,1200,12000", help="target resource counts")
+    parser.add_argument("--child", nargs=2, metavar=("CLOUD", "ENDPOINTS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(_child(args.child[0], int(args.child[1]))))
+        return
+    checkov = os.environ.get("CHECKOV")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for cloud in args.clouds.split(","):
+        probe, _ = _run_kit(cloud, 10)
+        per_endpoint = max(1.0, (probe["resources"] - 20) / 10)
+        rows = []
+        for size in sizes:
+            endpoints = max(1, round(size / per_endpoint))
+            result, wall = _run_kit(cloud, endpoints)
+            row = {**result, "wall": wall}
+            if checkov:
+                with tempfile.TemporaryDirectory() as folder:
+                    _terraform(result["resources"], Path(folder))
+                    row["checkov_wall"], row["checkov_mib"] = _run_checkov(checkov, Path(folder))
+            rows.append(row)
+        _print(cloud, rows, bool(checkov))
+
+
+def _print(cloud: str, rows: list[dict[str, Any]], checkov: bool) -> None:
+    print(f"\n== {cloud}")
+    head = f"{'resources':>9} {'wall s':>7} " + " ".join(f"{s + ' ms/r':>11}" for s in STAGES)
+    head += f" {'pulumi build ms/r':>17} {'peak MiB':>8}"
+    if checkov:
+        head += f" {'checkov s':>9} {'checkov MiB':>11} {'kit/checkov':>11}"
+    print(head)
+    for row in rows:
+        n = row["resources"]
+        line = f"{n:>9} {row['wall']:>7.2f} " + " ".join(f"{1000 * row['times'][s] / n:>11.3f}" for s in STAGES)
+        line += f" {1000 * row['pulumi_build'] / n:>17.3f} {row['peak_mib']:>8.0f}"
+        if checkov:
+            line += f" {row['checkov_wall']:>9.2f} {row['checkov_mib']:>11.0f} {row['wall'] / row['checkov_wall']:>11.2f}"
+        print(line)
+    for small, large in zip(rows, rows[1:]):
+        growth = {s: (large["times"][s] / large["resources"]) / max(1e-9, small["times"][s] / small["resources"])
+                  for s in STAGES}
+        print(f"growth of ms/resource {small['resources']} -> {large['resources']}: "
+              + ", ".join(f"{s} {g:.2f}" for s, g in growth.items()))
+
+
+if __name__ == "__main__":
+    main()
