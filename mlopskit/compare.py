@@ -18,6 +18,7 @@ from mlopskit.cost import CostEstimate, Usage, estimate, money
 from modules.errors import SpecError
 from modules.features import used_settings
 from modules.graph import Graph
+from modules.placement import Cloud
 from modules.stack import Stack
 from policies.runner import PolicyReport, evaluate
 from providers import get_provider
@@ -94,9 +95,9 @@ def _feature_of(path: str, message: str) -> str | None:
     return bare
 
 
-def features(cloud: str, stack: Stack, graph: Graph | None) -> list[FeatureRow]:
+def features(cloud: Cloud, stack: Stack, graph: Graph | None) -> list[FeatureRow]:
     """The declared support of each setting, downgraded by this build's warnings (never upgraded)."""
-    declared = get_provider(cloud).features  # type: ignore[arg-type]
+    declared = get_provider(cloud).features
     rows = dict(declared)
     for warning in graph.warnings if graph else []:
         key = _feature_of(warning.path, warning.message)
@@ -106,17 +107,17 @@ def features(cloud: str, stack: Stack, graph: Graph | None) -> list[FeatureRow]:
     return [FeatureRow(k, v[0], v[1], k in used) for k, v in rows.items()]
 
 
-def _compute(cloud: str, stack: Stack) -> list[ComputeMatch]:
+def _compute(cloud: Cloud, stack: Stack) -> list[ComputeMatch]:
     from providers.catalog.resolver import ResolutionError, resolve
 
-    placement = stack.placement.for_cloud(cloud)  # type: ignore[arg-type]
+    placement = stack.placement.for_cloud(cloud)
     region = placement.primary_region if placement else None
     matches = []
     items = [(f"endpoints[{i}].compute", e.compute) for i, e in enumerate(stack.endpoints)]
     items += [(f"training[{i}].compute", t.compute) for i, t in enumerate(stack.training)]
     for path, compute in items:
         try:
-            r = resolve(cloud, compute, region)  # type: ignore[arg-type]
+            r = resolve(cloud, compute, region)
         except ResolutionError as error:
             matches.append(ComputeMatch(path, f"no match ({error.field}: {error})", False, False, "none"))
             continue
@@ -132,7 +133,7 @@ def _policies(stack: Stack, graph: Graph) -> tuple[PolicyReport | None, str]:
         return None, f"policies: error ({error.__class__.__name__}: {error})"
 
 
-def compare(spec: str, clouds: list[str], usage: Usage | None = None) -> Comparison:
+def compare(spec: str, clouds: list[Cloud], usage: Usage | None = None) -> Comparison:
     """Preview, estimate and check ``spec`` on each of ``clouds`` (bad spec input raises SpecError)."""
     from mlopskit.cli import load_checked
     from mlopskit.engine import preview
@@ -142,7 +143,7 @@ def compare(spec: str, clouds: list[str], usage: Usage | None = None) -> Compari
     for cloud in clouds:
         result = CloudResult(cloud)
         try:
-            stack = load_checked(spec, cloud)  # type: ignore[arg-type]
+            stack = load_checked(spec, cloud)
         except SpecError as error:
             if any(i.path == f"placement.{cloud}" for i in error.issues):
                 result.error = f"not placed on {cloud} (placement.{cloud} missing)"
@@ -150,7 +151,7 @@ def compare(spec: str, clouds: list[str], usage: Usage | None = None) -> Compari
                 continue
             raise
         name = stack.name
-        result.graph = preview(stack, cloud)  # type: ignore[arg-type]
+        result.graph = preview(stack, cloud)
         result.estimate = estimate(result.graph, stack, usage)
         result.policies, result.policy_note = _policies(stack, result.graph)
         result.features = features(cloud, stack, result.graph)

@@ -49,16 +49,18 @@ class _ProviderMocks(pulumi.runtime.Mocks):
         resource_id, outputs = self.provider.mock_resource(args.typ, args.name, dict(args.inputs))
         return resource_id, {**args.inputs, **outputs}
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
-        return self.provider.mock_call(args.token, dict(args.args))
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        # The result and its check failures (none: the provider's mocks answer or raise).
+        return self.provider.mock_call(args.token, dict(args.args)), []
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
     """The SDK's mock monitor, also keeping what the mocks API does not expose:
     parent, dependencies, protect and provider of every registration."""
 
-    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+    def __init__(self, mocks: _ProviderMocks) -> None:
         super().__init__(mocks)
+        self.provider_mocks = mocks  # typed: its resources always get an id
         self.records: dict[str, RecordedResource] = {}
         self.duplicates: list[str] = []
 
@@ -74,7 +76,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             return resource_pb2.RegisterResourceResponse(urn=urn)
         _ensure_event_loop()
         inputs = rpc.deserialize_properties(request.object)
-        resource_id, state = self.mocks.new_resource(
+        resource_id, state = self.provider_mocks.new_resource(
             pulumi.runtime.MockResourceArgs(
                 typ=request.type,
                 name=request.name,

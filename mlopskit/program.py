@@ -9,6 +9,7 @@ import pulumi
 
 from modules.errors import SpecError
 from modules.loader import load_stack
+from modules.placement import as_cloud
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,10 +20,10 @@ def run() -> None:
 
     config = pulumi.Config("mlopskit")
     spec = ROOT / config.require("spec")
-    cloud = config.require("provider")
+    cloud = as_cloud(config.require("provider"))
     try:
-        stack = load_stack(spec, cloud)  # type: ignore[arg-type]
-        provider = get_provider(cloud)  # type: ignore[arg-type]
+        stack = load_stack(spec, cloud)
+        provider = get_provider(cloud)
         issues = provider.check(stack)
         if issues:
             raise SpecError(issues)

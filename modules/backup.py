@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from modules.base import reject_duplicates, SpecModel
 
 BackupTarget = Literal["artifacts", "models", "containers"]
+DEFAULT_TARGETS: tuple[BackupTarget, ...] = ("artifacts", "models")
 
 
 class Backups(SpecModel):
@@ -17,6 +18,6 @@ class Backups(SpecModel):
     schedule: Literal["hourly", "daily", "weekly"] = "daily"
     retention_days: int = Field(default=35, ge=1, le=3650)
     cross_region: bool = True
-    targets: list[BackupTarget] = Field(default_factory=lambda: ["artifacts", "models"])
+    targets: list[BackupTarget] = Field(default_factory=lambda: list(DEFAULT_TARGETS))
 
     _unique = field_validator("targets")(reject_duplicates)

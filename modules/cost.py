@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Callable, Mapping, Protocol, Union
 
 from modules.graph import Graph, RecordedResource
+from modules.placement import Cloud
 from modules.stack import Stack
 
 HOURS_PER_MONTH = Decimal(730)
@@ -79,7 +80,7 @@ class CostContext:
 
     stack: Stack
     graph: Graph
-    cloud: str
+    cloud: Cloud
     region: str
     backup_region: str | None
     usage: UsageLookup

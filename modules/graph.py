@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from modules.errors import SpecIssue
+from modules.placement import Cloud
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class RecordedResource:
 class Graph:
     """All resources of one mocked deployment, sorted by URN, plus the build's warnings."""
 
-    provider: str
+    provider: Cloud
     stack: str
     resources: list[RecordedResource]
     warnings: list[SpecIssue] = field(default_factory=list)

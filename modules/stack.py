@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from modules.access import Access
+from modules.access import Access, AccessRole
 from modules.backup import Backups
 from modules.base import SpecModel, field_error
 from modules.budget import Budget
@@ -54,7 +55,10 @@ class Stack(SpecModel):
 
     @model_validator(mode="after")
     def _unique_names(self) -> "Stack":
-        for field, items in (("training", self.training), ("endpoints", self.endpoints), ("access.roles", self.access.roles)):
+        named: tuple[tuple[str, Sequence[TrainingJob | Endpoint | AccessRole]], ...] = (
+            ("training", self.training), ("endpoints", self.endpoints), ("access.roles", self.access.roles),
+        )
+        for field, items in named:
             seen: set[str] = set()
             for index, item in enumerate(items):
                 if item.name in seen:
@@ -79,7 +83,10 @@ class Stack(SpecModel):
             return [SpecIssue(f"placement.{cloud}", f"required to build on {cloud}")]
         if self.backups is not None and self.backups.cross_region and placement.backup_region is None:
             issues.append(SpecIssue(f"placement.{cloud}.{placement.backup_field}", "required when backups.crossRegion is true"))
-        for kind, items in (("training", self.training), ("endpoints", self.endpoints)):
+        computed: tuple[tuple[str, Sequence[TrainingJob | Endpoint]], ...] = (
+            ("training", self.training), ("endpoints", self.endpoints),
+        )
+        for kind, items in computed:
             for index, item in enumerate(items):
                 if item.compute.instance_type_for(cloud) is None and not item.compute.generic:
                     issues.append(SpecIssue(

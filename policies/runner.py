@@ -170,7 +170,7 @@ def build_settings(stack: Stack | None, presets: Sequence[str], config: PolicyCo
     if stack is not None and stack.compliance.allowed_regions:
         settings = dataclasses.replace(settings, allowed_regions=tuple(stack.compliance.allowed_regions))
     if config is not None and config.settings:
-        overrides = {k: (tuple(v) if isinstance(v, list) else v) for k, v in config.settings.items()}
+        overrides: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in config.settings.items()}
         if "allowed_instance_types" in overrides:
             overrides["allowed_instance_types"] = {env: tuple(types) for env, types in overrides["allowed_instance_types"].items()}
         settings = dataclasses.replace(settings, **overrides)
@@ -206,7 +206,7 @@ def _with_cost(context: PolicyContext, graph: Graph, stack: Stack) -> PolicyCont
 
 def provider_facts(graph: Graph, stack: Stack) -> list[Fact]:
     """The provider's own normalization of its recorded resources."""
-    return list(get_provider(graph.provider).facts(graph, stack))  # type: ignore[arg-type]
+    return list(get_provider(graph.provider).facts(graph, stack))
 
 
 def _apply(rule: ResolvedRule, subject: Any, context: PolicyContext) -> Outcome:

@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from modules.errors import SpecError, SpecIssue
-from modules.placement import CLOUDS
+from modules.placement import CLOUDS, Cloud, as_cloud
 
 
-def _clouds(text: str) -> list[str]:
+def _clouds(text: str) -> list[Cloud]:
     chosen = [c.strip() for c in text.split(",") if c.strip()]
     unknown = [c for c in chosen if c not in CLOUDS]
     if unknown or not chosen:
         raise SpecError([SpecIssue("--providers", f"choose from {', '.join(CLOUDS)}; got {text!r}")])
-    return chosen
+    return [as_cloud(c) for c in chosen]
 
 
 def run(args: argparse.Namespace) -> int:

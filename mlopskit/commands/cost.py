@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from decimal import Decimal
 from typing import Any
 
 from modules.placement import CLOUDS
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     if result.over_budget:
         # The CI budget gate: the baseline (min instances) estimate, not the autoscaling maximum.
         print(f"budget exceeded: estimate ${money(result.total_monthly)} > budget.monthlyLimitUsd "
-              f"${money(result.budget_usd or 0)}", file=sys.stderr)
+              f"${money(result.budget_usd or Decimal(0))}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 

@@ -23,7 +23,7 @@ from mlopskit.ops.rollout import run_rollout
 from mlopskit.ops.training import wait_for
 from modules.endpoint import Endpoint
 from modules.errors import SpecError, SpecIssue
-from modules.placement import CLOUDS
+from modules.placement import CLOUDS, Cloud
 from modules.stack import Stack
 from providers import get_provider
 
@@ -33,12 +33,12 @@ EXIT_OK, EXIT_FAILED = 0, 1
 CLOCK: Clock = SystemClock()
 
 
-def make_backend(cloud: str, stack: Stack, gateway: Gateway) -> OpsBackend:
-    return get_provider(cloud).ops_backend(stack, gateway)  # type: ignore[arg-type]
+def make_backend(cloud: Cloud, stack: Stack, gateway: Gateway) -> OpsBackend:
+    return get_provider(cloud).ops_backend(stack, gateway)
 
 
-def _classifier(cloud: str) -> Callable[[BaseException], CloudError | None]:
-    return get_provider(cloud).classify_error  # type: ignore[arg-type]
+def _classifier(cloud: Cloud) -> Callable[[BaseException], CloudError | None]:
+    return get_provider(cloud).classify_error
 
 
 def _setup(args: argparse.Namespace) -> tuple[Stack, OpsBackend]:

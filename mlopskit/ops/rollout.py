@@ -49,6 +49,7 @@ def plan_for(deployment: Deployment) -> RolloutPlan:
     shadow: no live traffic, only a mirrored copy."""
     wait = deployment.wait_minutes
     strategy = deployment.strategy
+    steps: tuple[Step, ...]
     if strategy == "canary":
         steps = (Step(deployment.canary_percent, wait), Step(100, 0))
     elif strategy == "linear":

@@ -14,13 +14,13 @@ import os
 from typing import Any, Callable
 
 from modules.graph import Graph, RecordedResource
-from modules.placement import CLOUDS
+from modules.placement import CLOUDS, Cloud
 from policies.config import PolicyConfig
 from policies.registry import RULES
 from policies.runner import evaluate, resolve_rules
 from providers import get_provider
 
-def cloud_of(types: list[str]) -> str | None:
+def cloud_of(types: list[str]) -> Cloud | None:
     """The cloud whose provider owns the first recognisable resource type (its declared prefixes)."""
     providers = [get_provider(cloud) for cloud in CLOUDS]
     for type_ in types:
@@ -30,7 +30,7 @@ def cloud_of(types: list[str]) -> str | None:
     return None
 
 
-def graph_from(resources: list[Any], cloud: str, stack_name: str) -> Graph:
+def graph_from(resources: list[Any], cloud: Cloud, stack_name: str) -> Graph:
     """A recorded graph from CrossGuard's PolicyResource objects (same shape as the mock engine's)."""
     recorded = []
     for r in resources:
@@ -51,7 +51,7 @@ def _enforcement(pp: Any, level: str) -> Any:
             "disabled": pp.EnforcementLevel.DISABLED}[level]
 
 
-def build_policies(pp: Any, load_stack: Callable[[str], Any], preset: str | None = None,
+def build_policies(pp: Any, load_stack: Callable[[Cloud], Any], preset: str | None = None,
                    config: PolicyConfig | None = None) -> list[Any]:
     """One ``pp.StackValidationPolicy`` per registered rule, named by rule id."""
     policies = []
@@ -79,9 +79,9 @@ def build_policies(pp: Any, load_stack: Callable[[str], Any], preset: str | None
     return policies
 
 
-def spec_loader() -> Callable[[str], Any]:
+def spec_loader() -> Callable[[Cloud], Any]:
     """The spec the deployment was built from: ``MLOPSKIT_SPEC`` (the program's ``mlopskit:spec``)."""
-    def load(cloud: str) -> Any:
+    def load(cloud: Cloud) -> Any:
         from modules.loader import load_stack
 
         return load_stack(os.environ.get("MLOPSKIT_SPEC", "stacks/credit-risk.yaml"), cloud)
