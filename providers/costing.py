@@ -19,6 +19,7 @@ import yaml
 from modules.cost import CostComponent, CostContext, CostHandlers
 from modules.errors import SpecError, SpecIssue
 from modules.graph import Graph
+from modules.placement import Cloud
 from modules.stack import Stack
 from providers.catalog.prices import PriceRow, catalog_date, lookup
 
@@ -205,15 +206,15 @@ class CostEstimate:
         raise KeyError(name)
 
 
-def _handlers(cloud: str) -> CostHandlers:
+def _handlers(cloud: Cloud) -> CostHandlers:
     from providers import get_provider
 
-    return get_provider(cloud).cost_handlers  # type: ignore[arg-type]
+    return get_provider(cloud).cost_handlers
 
 
 def _context(graph: Graph, stack: Stack, usage: Usage) -> CostContext:
     cloud = graph.provider
-    placement = stack.placement.for_cloud(cloud)  # type: ignore[arg-type]
+    placement = stack.placement.for_cloud(cloud)
     if placement is None:
         raise SpecError([SpecIssue(f"placement.{cloud}", "required to estimate this cloud")])
     return CostContext(stack, graph, cloud, placement.primary_region, placement.backup_region, usage)

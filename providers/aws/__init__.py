@@ -17,7 +17,7 @@ from providers.aws.audit import Audit, AuditArgs
 from providers.aws.backups import Backups, BackupsArgs
 from providers.aws.budget import STACK_TAG, Budget, BudgetArgs
 from providers.aws.container_registry import ContainerRegistry, ContainerRegistryArgs
-from providers.aws.context import AwsContext
+from providers.aws.context import AwsContext, built
 from providers.aws.cron import CronNotSupported, to_aws
 from providers.aws.endpoint import MAX_WAIT_SECONDS, Endpoint, EndpointArgs
 from providers.aws.identity import Identity, IdentityArgs
@@ -150,6 +150,7 @@ class AwsProvider(BaseProvider):
 
         for job in stack.training:
             instance = resolve("aws", job.compute).instance
+            image_uri: str | None  # None: a framework image the catalog does not list
             if job.image.uri is not None:
                 image_uri, framework = job.image.uri, False
             else:
@@ -196,9 +197,9 @@ class AwsProvider(BaseProvider):
         stack = ctx.stack
         iam = lambda resource: ctx.arn("iam", resource, region="")  # noqa: E731
         return StackArns(
-            bucket=ctx.bucket_arn,
+            bucket=built(ctx.bucket_arn, "bucket_arn"),
             key=ctx.key_arn,
-            repository=ctx.repository_arn,
+            repository=built(ctx.repository_arn, "repository_arn"),
             model_groups=tuple(ctx.model_group_arns[p] for p in packages),
             model_packages=tuple(ctx.arn("sagemaker", f"model-package/{p}/*") for p in packages),
             pipelines=tuple(ctx.arn("sagemaker", f"pipeline/{ctx.name(j.name)}") for j in stack.training),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_aws import cloudtrail
 
-from providers.aws.context import AwsContext
+from providers.aws.context import AwsContext, built
 from providers.aws.storage import expire, private_bucket
 
 TYPE = "mlopskit:aws:Audit"
@@ -68,7 +68,7 @@ class Audit(pulumi.ComponentResource):
                     field_selectors=[
                         selector(field="eventCategory", equals=["Data"]),
                         selector(field="resources.type", equals=["AWS::S3::Object"]),
-                        selector(field="resources.ARN", starts_withs=[pulumi.Output.concat(ctx.bucket_arn, "/")]),
+                        selector(field="resources.ARN", starts_withs=[pulumi.Output.concat(built(ctx.bucket_arn, "bucket_arn"), "/")]),
                     ]),
                 cloudtrail.TrailAdvancedEventSelectorArgs(
                     name="endpoint invocations",

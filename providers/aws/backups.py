@@ -4,12 +4,13 @@ in the backup region, and continuous S3 (and ECR) replication to that region."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 from pulumi_aws import backup, ecr, iam, s3
 
 from modules.backup import Backups as BackupsSpec
-from providers.aws.context import AwsContext, policy_json, service_trust
+from providers.aws.context import AwsContext, built, policy_json, service_trust
 from providers.aws.storage import logged, private_bucket
 
 TYPE = "mlopskit:aws:Backups"
@@ -98,7 +99,7 @@ class Backups(pulumi.ComponentResource):
         )
         logged(f"{name}-replica-access-logs", replica.bucket, f"{ctx.prefix}-replica-access-logs", self, ctx,
                prefix="replica/", region=args.backup_region)
-        kms = []
+        kms: list[dict[str, Any]] = []
         if ctx.key_arn is not None:
             kms = [
                 {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": ctx.key_arn},
@@ -112,7 +113,7 @@ class Backups(pulumi.ComponentResource):
                 {"Effect": "Allow", "Action": ["s3:GetReplicationConfiguration", "s3:ListBucket"], "Resource": ctx.bucket_arn},
                 {"Effect": "Allow", "Action": ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl",
                                                "s3:GetObjectVersionTagging"],
-                 "Resource": pulumi.Output.concat(ctx.bucket_arn, "/*")},
+                 "Resource": pulumi.Output.concat(built(ctx.bucket_arn, "bucket_arn"), "/*")},
                 {"Effect": "Allow", "Action": ["s3:ReplicateObject", "s3:ReplicateTags"],
                  "Resource": pulumi.Output.concat(replica.bucket.arn, "/*")},
                 *kms,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pulumi
 
@@ -12,6 +12,8 @@ from modules.errors import SpecIssue
 from modules.naming import logical
 from modules.placement import AwsPlacement
 from modules.stack import Stack
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -65,6 +67,13 @@ class AwsContext:
         """Record something AWS cannot honour as asked; shown by preview and `pulumi up`."""
         self.warnings.append(SpecIssue(path, message))
         pulumi.log.warn(f"{path}: {message}")
+
+
+def built(value: T | None, what: str) -> T:
+    """``value``, which an earlier component must have produced (see ``AwsContext``)."""
+    if value is None:
+        raise RuntimeError(f"{what} is read before the component that creates it was built")
+    return value
 
 
 def policy_json(statements: list[dict[str, Any]]) -> pulumi.Output[str]:

@@ -14,7 +14,7 @@ from pulumi_aws import sagemaker
 from modules.endpoint import Deployment, Endpoint as EndpointSpec
 from modules.provider import ResolvedModel
 from providers.aws.autoscaling import EndpointAutoscaling, EndpointAutoscalingArgs
-from providers.aws.context import AwsContext
+from providers.aws.context import AwsContext, built
 from providers.aws.monitoring import VARIANT, DriftMonitor, DriftMonitorArgs, EndpointMonitoring, EndpointMonitoringArgs
 
 TYPE = "mlopskit:aws:Endpoint"
@@ -142,7 +142,7 @@ class Endpoint(pulumi.ComponentResource):
             data_capture_config=sagemaker.EndpointConfigurationDataCaptureConfigArgs(
                 enable_capture=True,
                 initial_sampling_percentage=capture.sampling_percent,
-                destination_s3_uri=pulumi.Output.concat("s3://", ctx.bucket_name, f"/data-capture/{spec.name}"),
+                destination_s3_uri=pulumi.Output.concat("s3://", built(ctx.bucket_name, "bucket_name"), f"/data-capture/{spec.name}"),
                 kms_key_id=ctx.key_arn,
                 capture_options=[
                     sagemaker.EndpointConfigurationDataCaptureConfigCaptureOptionArgs(capture_mode="Input"),

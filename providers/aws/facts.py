@@ -182,8 +182,8 @@ def _registries(g: _Graph) -> Iterable[Fact]:
         inputs = repo.inputs
         encryption = as_list(inputs.get("encryptionConfigurations"))
         policy = repo_policies.get(plain(inputs.get("name")))
-        public = bool(policy) and any(s.get("Effect") == "Allow" and s.get("Principal") in ("*", {"AWS": "*"})
-                                      for s in _statements(policy.inputs.get("policy")))
+        public = policy is not None and any(s.get("Effect") == "Allow" and s.get("Principal") in ("*", {"AWS": "*"})
+                                            for s in _statements(policy.inputs.get("policy")))
         yield g.fact("container_registry", repo,
                      cmk=any(e.get("encryptionType") == "KMS" and e.get("kmsKey") for e in encryption),
                      public=public,

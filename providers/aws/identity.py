@@ -45,7 +45,7 @@ class Identity(pulumi.ComponentResource):
         a = args.arns
         bucket_objects = lambda prefix: pulumi.Output.concat(a.bucket, "/", prefix, "*")  # noqa: E731
         kms = [{"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": a.key}] if a.key else []
-        runtime = [
+        runtime: list[dict[str, Any]] = [
             {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
             {"Effect": "Allow", "Action": _ECR_PULL, "Resource": a.repository},
             {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],

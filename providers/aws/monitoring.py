@@ -10,7 +10,7 @@ from pulumi_aws import cloudwatch, sagemaker, sns
 
 from modules.endpoint import Endpoint
 from providers.aws import names
-from providers.aws.context import AwsContext
+from providers.aws.context import AwsContext, built
 
 TYPE = "mlopskit:aws:EndpointMonitoring"
 DRIFT_TYPE = "mlopskit:aws:DriftMonitor"
@@ -135,7 +135,7 @@ class DriftMonitor(pulumi.ComponentResource):
                 kms_key_id=ctx.key_arn,
                 monitoring_outputs=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsArgs(
                     s3_output=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsS3OutputArgs(
-                        s3_uri=pulumi.Output.concat("s3://", ctx.bucket_name, f"/monitoring/{args.endpoint.name}/"),
+                        s3_uri=pulumi.Output.concat("s3://", built(ctx.bucket_name, "bucket_name"), f"/monitoring/{args.endpoint.name}/"),
                         local_path="/opt/ml/processing/output"))),
             job_resources=sagemaker.DataQualityJobDefinitionJobResourcesArgs(
                 cluster_config=sagemaker.DataQualityJobDefinitionJobResourcesClusterConfigArgs(

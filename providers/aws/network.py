@@ -40,7 +40,7 @@ class PrivateNetwork(pulumi.ComponentResource):
             ec2.Subnet(
                 f"{name}-private-{index}",
                 vpc_id=self.vpc.id,
-                availability_zone=args.zones.apply(lambda zones, i=index: zones[i]),
+                availability_zone=args.zones[index],
                 cidr_block=f"10.42.{index * 16}.0/20",
                 map_public_ip_on_launch=False,
                 tags={"Name": f"{name}-private-{index}"},

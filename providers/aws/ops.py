@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from modules.day2.backend import LiveEndpoint, LiveVariant, NativeOutcome, OpsBackend, Rollout, TrainingStatus
+from modules.day2.backend import LiveEndpoint, LiveVariant, NativeOutcome, OpsBackend, Rollout, TrainingState, TrainingStatus
 from modules.day2.calls import Gateway
 from modules.day2.errors import CloudError
 from modules.endpoint import Endpoint
@@ -47,8 +47,9 @@ POLL_SECONDS = 30
 # describe_endpoint statuses of an update still under way (RollingBack: the guardrails
 # are undoing it after an alarm).
 UPDATING = {"Updating", "SystemUpdating", "RollingBack", "Creating"}
-TRAINING_STATES = {"InProgress": "running", "Stopping": "running", "Completed": "succeeded", "Failed": "failed",
-                   "Stopped": "failed"}
+TRAINING_STATES: dict[str, TrainingState] = {
+    "InProgress": "running", "Stopping": "running", "Completed": "succeeded", "Failed": "failed", "Stopped": "failed",
+}
 
 
 def classify(error: BaseException) -> CloudError | None:
@@ -146,7 +147,7 @@ class AwsOps(OpsBackend):
         detail = status + (f" ({described['SecondaryStatus']})" if described.get("SecondaryStatus") else "")
         if described.get("FailureReason"):
             detail += f": {described['FailureReason']}"
-        return TrainingStatus(TRAINING_STATES.get(status, "running"), detail)  # type: ignore[arg-type]
+        return TrainingStatus(TRAINING_STATES.get(status, "running"), detail)
 
     # -- endpoints ------------------------------------------------------------------------
     def _endpoint(self, name: str) -> dict[str, Any]:
@@ -206,7 +207,7 @@ class AwsOps(OpsBackend):
                              f"{name} is mid-rollout ({current} has {len(variants)} production variant(s) and "
                              f"{len(config.get('ShadowProductionVariants', []))} shadow): finish it or run `mlopskit rollback`")
         live = variants[0]
-        live_now = next((v for v in described.get("ProductionVariants", []) if v["VariantName"] == live["VariantName"]), {})
+        live_now: dict[str, Any] = next((v for v in described.get("ProductionVariants", []) if v["VariantName"] == live["VariantName"]), {})
         instances = int(live_now.get("CurrentInstanceCount") or live.get("InitialInstanceCount") or 1)
         package = self._read("sagemaker", "describe_model_package", ModelPackageName=self._package_arn(endpoint.model.package, version))
         if self.stack.registry.models.approval == "manual" and package.get("ModelApprovalStatus") != "Approved":
@@ -232,7 +233,7 @@ class AwsOps(OpsBackend):
         name, config, live, instances, model_name = (prepared.name, prepared.config, prepared.live,
                                                      prepared.instances, prepared.model_name)
         candidate_name = names.SHADOW_VARIANT if mirror_percent is not None else names.CANDIDATE_VARIANT
-        base = {k: live[k] for k in ("InstanceType", "VolumeSizeInGB") if k in live}
+        base: dict[str, Any] = {k: live[k] for k in ("InstanceType", "VolumeSizeInGB") if k in live}
         kept = {**{k: v for k, v in live.items() if k in ("VariantName", "ModelName", "InstanceType", "VolumeSizeInGB")},
                 "InitialInstanceCount": instances, "InitialVariantWeight": 1.0}
         new_config: dict[str, Any] = {"EndpointConfigName": model_name, "ProductionVariants": [kept]}

@@ -11,7 +11,7 @@ import pulumi
 from pulumi_aws import sagemaker, scheduler
 
 from modules.training import TrainingJob
-from providers.aws.context import AwsContext
+from providers.aws.context import AwsContext, built
 from providers.aws.cron import to_aws
 
 TYPE = "mlopskit:aws:Training"
@@ -33,7 +33,7 @@ class TrainingArgs:
 def training_job_request(args: TrainingArgs, ctx: AwsContext) -> dict[str, Any]:
     """The CreateTrainingJob request of the pipeline's training step (also used by `train`)."""
     job = args.job
-    bucket = ctx.bucket_name
+    bucket = built(ctx.bucket_name, "bucket_name")
     s3 = lambda prefix: pulumi.Output.concat("s3://", bucket, f"/{prefix}/{job.name}/")  # noqa: E731
     runtime = job.max_runtime_minutes * 60
     hyperparameters = dict(job.hyperparameters)

@@ -143,7 +143,7 @@ def vault(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
     return [_usage(ctx, "keys.requests10k", "Operations", "10k operations", _key(ctx, "key-vault", "operations"))]
 
 
-def key(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+def key(resource: RecordedResource, ctx: CostContext) -> list[CostComponent] | str:
     props = resource.inputs.get("properties", {})
     components = []
     if str(props.get("kty", "")).endswith("-HSM"):

@@ -9,6 +9,7 @@ traffic, watch the alert rules and roll back; the provider warns about each such
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
@@ -79,10 +80,10 @@ class OnlineEndpoint(pulumi.ComponentResource):
         super().__init__(TYPE, name, None, opts)
         spec = args.endpoint
         d = spec.deployment
-        models = {LIVE: args.current, NEXT: args.candidate if args.current else None}
-        models = {slot: m for slot, m in models.items() if m is not None}
+        slots = {LIVE: args.current, NEXT: args.candidate if args.current else None}
+        models = {slot: m for slot, m in slots.items() if m is not None}
         traffic, mirror = traffic_for(spec, NEXT in models) if models else ({}, {})
-        self.rollout = {
+        self.rollout: dict[str, Any] = {
             "strategy": d.strategy,
             "steps": rollout_steps(spec),
             "waitMinutes": d.wait_minutes,

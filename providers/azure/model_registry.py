@@ -91,8 +91,8 @@ class AzureMLModelClient:
 
     def _ml_client(self) -> Any:
         if self._client is None:
-            from azure.ai.ml import MLClient  # type: ignore[import-not-found]
-            from azure.identity import DefaultAzureCredential  # type: ignore[import-not-found]
+            from azure.ai.ml import MLClient
+            from azure.identity import DefaultAzureCredential
 
             self._client = MLClient(DefaultAzureCredential(), registry_name=self.registry_name)
         return self._client

@@ -16,7 +16,7 @@ import hashlib
 
 from typing import Any, Protocol
 
-from modules.day2.backend import LiveEndpoint, LiveVariant, OpsBackend, Rollout, TrainingStatus
+from modules.day2.backend import LiveEndpoint, LiveVariant, OpsBackend, Rollout, TrainingState, TrainingStatus
 from modules.day2.calls import Gateway
 from modules.day2.clock import Clock, SystemClock
 from modules.day2.errors import CloudError
@@ -30,7 +30,7 @@ SLOTS = ("blue", "green")  # providers.azure.endpoint LIVE, NEXT
 APPROVAL_TAG, APPROVED = "stage", "approved"  # providers.azure.model_registry
 PREVIOUS_TAG = "mlopskit-previous-slot"
 ARTIFACTS_CONTAINER = "artifacts"  # providers.azure.storage.CONTAINER
-JOB_STATES = {"Completed": "succeeded", "Failed": "failed", "Canceled": "failed", "NotResponding": "failed"}
+JOB_STATES: dict[str, TrainingState] = {"Completed": "succeeded", "Failed": "failed", "Canceled": "failed", "NotResponding": "failed"}
 SCRATCH_PREFIX = "restore-check-"  # containers `backup verify` restores into and deletes
 # Data Protection job states (AzureBackupJob.status); anything else is still running.
 RESTORE_DONE = ("Completed", "CompletedWithWarnings")
@@ -126,7 +126,7 @@ class AzureOps(OpsBackend):
 
     def training_status(self, run_id: str) -> TrainingStatus:
         status = self._read("job_status", name=run_id)
-        return TrainingStatus(JOB_STATES.get(status, "running"), status)  # type: ignore[arg-type]
+        return TrainingStatus(JOB_STATES.get(status, "running"), status)
 
     # -- endpoints ------------------------------------------------------------------------
     def _name(self, endpoint: Endpoint) -> str:
@@ -256,7 +256,7 @@ class AzureMlSdk:
         self._ml: Any = None
 
     def _credential(self) -> Any:
-        from azure.identity import DefaultAzureCredential  # type: ignore[import-not-found]
+        from azure.identity import DefaultAzureCredential
 
         return DefaultAzureCredential()
 
@@ -273,20 +273,20 @@ class AzureMlSdk:
 
     def ml(self) -> Any:
         if self._ml is None:
-            from azure.ai.ml import MLClient  # type: ignore[import-not-found]
+            from azure.ai.ml import MLClient
 
             self._ml = MLClient(self._credential(), self._subscription(), self._group(), names.workspace(self.stack.name))
         return self._ml
 
     def registry(self) -> Any:
-        from azure.ai.ml import MLClient  # type: ignore[import-not-found]
+        from azure.ai.ml import MLClient
 
         # The registry's subscription, group and location come from registry discovery.
         return MLClient(self._credential(), registry_name=names.ml_registry(self.stack.name))
 
     def submit_command_job(self, job: dict[str, Any]) -> str:
-        from azure.ai.ml import command  # type: ignore[import-not-found]
-        from azure.ai.ml.entities import ManagedIdentityConfiguration  # type: ignore[import-not-found]
+        from azure.ai.ml import command
+        from azure.ai.ml.entities import ManagedIdentityConfiguration
 
         identity = ManagedIdentityConfiguration(resource_id=(
             f"/subscriptions/{self._subscription()}/resourceGroups/{self._group()}"
@@ -316,7 +316,7 @@ class AzureMlSdk:
         return found
 
     def create_deployment(self, endpoint: str, deployment: dict[str, Any]) -> None:
-        from azure.ai.ml.entities import (  # type: ignore[import-not-found]
+        from azure.ai.ml.entities import (
             DataCollector,
             DeploymentCollection,
             ManagedOnlineDeployment,
@@ -345,8 +345,8 @@ class AzureMlSdk:
         self.ml().online_deployments.begin_delete(name=name, endpoint_name=endpoint).result()
 
     def autoscale_bounds(self, setting: str) -> tuple[int, int] | None:
-        from azure.core.exceptions import ResourceNotFoundError  # type: ignore[import-not-found]
-        from azure.mgmt.monitor import MonitorManagementClient  # type: ignore[import-not-found]
+        from azure.core.exceptions import ResourceNotFoundError
+        from azure.mgmt.monitor import MonitorManagementClient
 
         client = MonitorManagementClient(self._credential(), self._subscription())
         try:
@@ -357,7 +357,7 @@ class AzureMlSdk:
         return int(capacity.minimum), int(capacity.maximum)
 
     def firing_alerts(self, rule_names: list[str]) -> list[str]:
-        from azure.mgmt.alertsmanagement import AlertsManagementClient  # type: ignore[import-not-found]
+        from azure.mgmt.alertsmanagement import AlertsManagementClient
 
         client = AlertsManagementClient(self._credential(), self._subscription())
         fired = client.alerts.get_all(monitor_condition="Fired", target_resource_group=self._group())
@@ -384,8 +384,8 @@ class AzureMlSdk:
         identity already holds Storage Account Backup Contributor on that account
         (providers/azure/backups.py), which is what the restore writes with.
         """
-        from azure.mgmt.dataprotection import DataProtectionMgmtClient  # type: ignore[import-not-found]
-        from azure.mgmt.dataprotection.models import (  # type: ignore[import-not-found]
+        from azure.mgmt.dataprotection import DataProtectionMgmtClient
+        from azure.mgmt.dataprotection.models import (
             AzureBackupRecoveryPointBasedRestoreRequest,
             ItemLevelRestoreTargetInfo,
             ItemPathBasedRestoreCriteria,
@@ -443,7 +443,7 @@ class AzureMlSdk:
             self.clock.sleep(RESTORE_POLL_SECONDS)
 
     def _container(self, container: str) -> Any:
-        from azure.storage.blob import ContainerClient  # type: ignore[import-not-found]
+        from azure.storage.blob import ContainerClient
 
         url = f"https://{names.storage_account(self.stack.name)}.blob.core.windows.net/{container}"
         return ContainerClient.from_container_url(url, credential=self._credential())

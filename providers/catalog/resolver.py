@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from modules.compute import Compute
-from modules.placement import Cloud
+from modules.placement import Cloud, as_cloud
 from providers.catalog.prices import PriceKey, lookup as price_lookup
 
 CATALOG = Path(__file__).with_name("instances.csv")
@@ -61,7 +61,7 @@ def catalog() -> tuple[InstanceType, ...]:
     with CATALOG.open(newline="", encoding="utf-8") as handle:
         return tuple(
             InstanceType(
-                cloud=row["cloud"],  # type: ignore[arg-type]
+                cloud=as_cloud(row["cloud"]),
                 name=row["instance_type"],
                 vcpu=int(row["vcpu"]),
                 memory_gib=float(row["memory_gib"]),

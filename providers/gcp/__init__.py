@@ -286,7 +286,7 @@ class GcpProvider(BaseProvider):
                 service_account=identity.emails["serving"], strategy=deployment.strategy, traffic_steps=steps,
                 wait_minutes=deployment.wait_minutes, auto_rollback=deployment.auto_rollback, rollback_alert_policies=rollback,
                 approval=ctx.stack.registry.models.approval,
-            ), pulumi.ResourceOptions(providers=opts.providers, depends_on=[endpoint, models]))
+            ), pulumi.ResourceOptions(providers=opts.providers, depends_on=[endpoint, models]))  # type: ignore[arg-type]  # SDK: attribute Sequence, parameter list
             result["trafficSplit"] = scaling.deployment.trafficSplit
         drift = None
         if spec.monitoring.drift is not None:
@@ -300,7 +300,7 @@ class GcpProvider(BaseProvider):
             prefix=ctx.stack.name, endpoint_name=spec.name, endpoint_id=ep_id, project=ctx.project, region=ctx.region,
             notify=list(spec.monitoring.notify), latency_p99_ms=alarms.latency_p99_ms,
             error_rate_percent=alarms.error_rate_percent, auto_rollback=deployment.auto_rollback, kms_key=key, drift=drift,
-        ), pulumi.ResourceOptions(providers=opts.providers, depends_on=[endpoint] + ([scaling] if scaling else [])))
+        ), pulumi.ResourceOptions(providers=opts.providers, depends_on=[endpoint] + ([scaling] if scaling else [])))  # type: ignore[arg-type]  # SDK: attribute Sequence, parameter list
         result["alertPolicies"] = monitor.alert_policies
         result["rollbackAlertPolicies"] = {k: v for k, v in monitor.alert_policies.items()} if deployment.auto_rollback else {}
         return result

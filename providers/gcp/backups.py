@@ -8,6 +8,7 @@ or overwritten source object stays recoverable, and a lifecycle rule expires it 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -35,7 +36,7 @@ class BackupsArgs:
     kms_key: pulumi.Input[str] | None
     schedule: str  # backups.schedule
     retention_days: int  # backups.retentionDays
-    targets: list[str]  # backups.targets that GCS can copy (artifacts, models)
+    targets: Sequence[str]  # backups.targets that GCS can copy (artifacts, models)
     transfer_account: str  # the project's Storage Transfer service agent
     protect: bool
     provider: pulumi.ProviderResource | None = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 
@@ -95,9 +96,9 @@ class GcpContext:
         }[service]
 
 
-def child(parent: pulumi.Resource, **kwargs: object) -> pulumi.ResourceOptions:
+def child(parent: pulumi.Resource, **kwargs: Any) -> pulumi.ResourceOptions:
     """Options for a child resource: always parented, so URNs and deletes follow the tree."""
-    return pulumi.ResourceOptions(parent=parent, **kwargs)  # type: ignore[arg-type]
+    return pulumi.ResourceOptions(parent=parent, **kwargs)
 
 
 @dataclass(frozen=True)

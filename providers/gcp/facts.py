@@ -85,7 +85,7 @@ def _buckets(g: _Graph) -> Iterable[Fact]:
         else:
             days = 0
         purpose = "backup" if "backup" in bucket.name else "artifacts"
-        attrs = {
+        attrs: dict[str, Any] = {
             "purpose": purpose,
             "cmk": bool((inputs.get("encryption") or {}).get("defaultKmsKeyName")),
             # Public when the stack grants allUsers; otherwise "enforced" prevention settles it, and

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from modules.day2.backend import LiveEndpoint, LiveVariant, OpsBackend, Rollout, TrainingStatus
+from modules.day2.backend import LiveEndpoint, LiveVariant, OpsBackend, Rollout, TrainingState, TrainingStatus
 from modules.day2.calls import Gateway
 from modules.day2.errors import CloudError
 from modules.endpoint import Endpoint
@@ -24,8 +24,10 @@ from providers.gcp import names
 
 OPERATION_TIMEOUT_S = 3600
 PREVIOUS_LABEL = "mlopskit-previous"  # endpoint label: deployed model id `rollback` restores
-JOB_STATES = {"JOB_STATE_SUCCEEDED": "succeeded", "JOB_STATE_FAILED": "failed", "JOB_STATE_CANCELLED": "failed",
-              "JOB_STATE_EXPIRED": "failed"}
+JOB_STATES: dict[str, TrainingState] = {
+    "JOB_STATE_SUCCEEDED": "succeeded", "JOB_STATE_FAILED": "failed", "JOB_STATE_CANCELLED": "failed",
+    "JOB_STATE_EXPIRED": "failed",
+}
 
 
 def classify(error: BaseException) -> CloudError | None:
@@ -147,7 +149,7 @@ class GcpOps(OpsBackend):
         job = self._read("jobs", "get_custom_job", name=run_id)
         state = job.state.name
         detail = state + (f": {job.error.message}" if job.error and job.error.message else "")
-        return TrainingStatus(JOB_STATES.get(state, "running"), detail)  # type: ignore[arg-type]
+        return TrainingStatus(JOB_STATES.get(state, "running"), detail)
 
     # -- endpoints ------------------------------------------------------------------------
     def _endpoint_name(self, endpoint: Endpoint) -> str:

@@ -79,8 +79,8 @@ def seeded_client(stack: Stack, project_number: str) -> Any:
     wanted: dict[str, set[int]] = {}
     for endpoint in stack.endpoints:
         if endpoint.model.source == "registry" and endpoint.model.package:
-            pinned = endpoint.model.version if isinstance(endpoint.model.version, int) else None
-            wanted.setdefault(endpoint.model.package, set()).update({pinned} if pinned else set())
+            version = endpoint.model.version if isinstance(endpoint.model.version, int) else None
+            wanted.setdefault(endpoint.model.package, set()).update({version} if version else set())
     models: dict[str, Any] = {}
     versions: dict[str, list[Any]] = {}
     for package, pinned in sorted(wanted.items()):

@@ -120,7 +120,7 @@ class DeployedModelProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         keys = ("endpoint", "region", "displayName", *_REDEPLOY_KEYS, *_SCALING_KEYS, *_RECORD_KEYS)
         changed = [k for k in keys if olds.get(k) != news.get(k)]
-        replaces = [k for k in ("endpoint", "region") if k in changed]
+        replaces: list[str] = [k for k in ("endpoint", "region") if k in changed]
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
