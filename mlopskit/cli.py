@@ -8,13 +8,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, NoReturn, Sequence
+from typing import NoReturn
 
-from mlopskit.commands import compare as commands_compare
-from mlopskit.commands import cost as commands_cost
-from mlopskit.commands import ops as commands_ops
-from mlopskit.commands import policy as commands_policy
+from mlopskit.commands import (
+    compare as commands_compare,
+    cost as commands_cost,
+    ops as commands_ops,
+    policy as commands_policy,
+)
 from modules.errors import SpecError, SpecIssue
 from modules.loader import load_stack
 from modules.placement import CLOUDS, Cloud

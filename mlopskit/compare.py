@@ -23,6 +23,7 @@ from modules.stack import Stack
 from policies.runner import PolicyReport, evaluate
 from providers import get_provider
 
+
 @dataclass(frozen=True)
 class FeatureRow:
     """How one cloud realises one spec setting."""

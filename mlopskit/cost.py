@@ -7,7 +7,7 @@ the estimator); they are re-exported here for the commands and reports.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -105,7 +105,7 @@ def _summary(estimates: list[CostEstimate]) -> dict[str, Any]:
 
 def infracost_json(estimates: list[CostEstimate], spec_path: str, generated: datetime | None = None) -> dict[str, Any]:
     """Infracost's output shape (schema/infracost.schema.json): one project per cloud."""
-    generated = generated or datetime.now(timezone.utc).replace(microsecond=0)
+    generated = generated or datetime.now(UTC).replace(microsecond=0)
     projects = []
     for est in estimates:
         resources = [_resource_json(r) for r in est.resources]

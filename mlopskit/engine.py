@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pulumi
-from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime import rpc
+from pulumi.runtime import mocks as pulumi_mocks, rpc
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from mlopskit.mock_tuning import lean_mock_run
-from modules.graph import Graph, RecordedResource
 from modules.errors import SpecIssue
+from modules.graph import Graph, RecordedResource
 from modules.placement import Cloud
 from modules.provider import Provider
 from modules.stack import Stack

@@ -6,7 +6,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import Field, StringConstraints, field_validator
 
-from modules.base import reject_duplicates, NAME_PATTERN, SpecModel
+from modules.base import NAME_PATTERN, SpecModel, reject_duplicates
 
 Permission = Literal[
     "artifacts.read",

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from modules.base import reject_duplicates, SpecModel
+from modules.base import SpecModel, reject_duplicates
 
 BackupTarget = Literal["artifacts", "models", "containers"]
 DEFAULT_TARGETS: tuple[BackupTarget, ...] = ("artifacts", "models")

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
-from modules.base import reject_duplicates, SpecModel
+from modules.base import SpecModel, reject_duplicates
 
 Framework = Literal["gdpr", "lgpd"]
 Region = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{2,30}$")]

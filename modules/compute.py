@@ -36,7 +36,7 @@ class Compute(SpecModel):
     gpu: Gpu | None = None
 
     @model_validator(mode="after")
-    def _sized(self) -> "Compute":
+    def _sized(self) -> Compute:
         if self.instance_type is None:
             if self.cpu is None:
                 raise field_error("cpu", "required unless instanceType is given")

@@ -8,11 +8,12 @@ on usage", never $0; a price the catalog lacks is "price not found", never $0.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import Callable, Mapping, Protocol, Union
+from typing import Protocol
 
 from modules.graph import Graph, RecordedResource
 from modules.placement import Cloud
@@ -71,7 +72,7 @@ class CostComponent:
     usage_key: str | None = None  # the usage_defaults.yaml key this quantity comes from
 
 
-Handler = Callable[[RecordedResource, "CostContext"], Union[list[CostComponent], str]]
+Handler = Callable[[RecordedResource, "CostContext"], list[CostComponent] | str]
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,8 @@ def cron_runs_per_month(cron: str) -> Decimal:
     """Firings over the fixed year 2025, scaled to a 730-hour month, so results never depend on today."""
     from croniter import croniter
 
-    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
-    end = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    end = datetime(2026, 1, 1, tzinfo=UTC)
     runs = 0
     it = croniter(cron, start - timedelta(seconds=1))  # get_next skips the start itself
     while it.get_next(datetime) < end:

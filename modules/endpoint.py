@@ -23,7 +23,7 @@ class ModelSource(SpecModel):
     artifact_uri: str | None = Field(default=None, pattern=r"^(s3|gs|https)://\S+$")
 
     @model_validator(mode="after")
-    def _fields_match_source(self) -> "ModelSource":
+    def _fields_match_source(self) -> ModelSource:
         needed = ("package", "version") if self.source == "registry" else ("image", "artifactUri")
         other = ("image", "artifactUri") if self.source == "registry" else ("package", "version")
         for field in needed:
@@ -48,7 +48,7 @@ class Autoscaling(SpecModel):
     target_invocations_per_instance: int = Field(default=100, ge=1, le=100000)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Autoscaling":
+    def _ordered(self) -> Autoscaling:
         if self.min_instances > self.max_instances:
             raise field_error(
                 "minInstances",
@@ -78,7 +78,7 @@ class Deployment(SpecModel):
     auto_rollback: bool = True
 
     @model_validator(mode="after")
-    def _fields_match_strategy(self) -> "Deployment":
+    def _fields_match_strategy(self) -> Deployment:
         for field, (alias, strategy) in _STRATEGY_FIELDS.items():
             if self.provided(field) and self.strategy != strategy:
                 raise field_error(alias, f"only applies to strategy {strategy}, not {self.strategy}")
@@ -125,7 +125,7 @@ class Endpoint(SpecModel):
     monitoring: Monitoring = Field(default_factory=Monitoring)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Endpoint":
+    def _consistent(self) -> Endpoint:
         alarms = self.monitoring.alarms
         if self.deployment.auto_rollback and alarms.latency_p99_ms is None and alarms.error_rate_percent is None:
             raise field_error("deployment.autoRollback", "needs at least one alarm in monitoring.alarms")

@@ -14,8 +14,9 @@ No cloud SDK import here, and no cloud names.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any
 
 KINDS: tuple[str, ...] = (
     "bucket",              # object storage holding stack data (artifacts, logs, replicas, backups)
@@ -142,7 +143,7 @@ class Fact:
     def get(self, key: str, default: Any = None) -> Any:
         return self.attrs.get(key, default)
 
-    def with_attrs(self, **changes: Any) -> "Fact":
+    def with_attrs(self, **changes: Any) -> Fact:
         """A copy with attributes changed (``MISSING`` removes one): handy for mutations in tests."""
         attrs = dict(self.attrs)
         for key, value in changes.items():

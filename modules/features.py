@@ -6,7 +6,8 @@ own warnings may downgrade a declared "native" for one spec, never upgrade anyth
 
 from __future__ import annotations
 
-from typing import Literal, Mapping
+from collections.abc import Mapping
+from typing import Literal
 
 from modules.stack import Stack
 

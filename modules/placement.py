@@ -95,7 +95,7 @@ class Placement(SpecModel):
     azure: AzurePlacement | None = None
 
     @model_validator(mode="after")
-    def _at_least_one(self) -> "Placement":
+    def _at_least_one(self) -> Placement:
         if not (self.aws or self.gcp or self.azure):
             raise ValueError("needs an entry for at least one cloud (aws, gcp or azure)")
         return self

@@ -54,7 +54,7 @@ class Stack(SpecModel):
         return data
 
     @model_validator(mode="after")
-    def _unique_names(self) -> "Stack":
+    def _unique_names(self) -> Stack:
         named: tuple[tuple[str, Sequence[TrainingJob | Endpoint | AccessRole]], ...] = (
             ("training", self.training), ("endpoints", self.endpoints), ("access.roles", self.access.roles),
         )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
-from typing_extensions import Annotated
 
 from modules.base import NAME_PATTERN, SpecModel, field_error
 from modules.compute import TrainingCompute
@@ -22,7 +21,7 @@ class Image(SpecModel):
     uri: str | None = Field(default=None, min_length=3)
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "Image":
+    def _one_kind(self) -> Image:
         if self.uri is not None:
             for field in ("framework", "version"):
                 if getattr(self, field) is not None:

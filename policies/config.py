@@ -38,7 +38,7 @@ class PolicyConfig:
     settings: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_mapping(cls, data: Any, source: str = "config") -> "PolicyConfig":
+    def from_mapping(cls, data: Any, source: str = "config") -> PolicyConfig:
         from policies.registry import BY_ID
 
         if not isinstance(data, dict):
@@ -71,7 +71,7 @@ class PolicyConfig:
         return cls(enforcement, settings)
 
     @classmethod
-    def load(cls, path: str | Path) -> "PolicyConfig":
+    def load(cls, path: str | Path) -> PolicyConfig:
         path = Path(path)
         if not path.is_file():
             raise SpecError([SpecIssue("", f"{path}: policy config not found")])

@@ -3,8 +3,24 @@
 from __future__ import annotations
 
 from policies.rule import Rule
-from policies.rules import (auth, availability, backups, containers, cost, data_capture, encryption, iam, keys,
-                            logging, network, protect, public_access, residency, storage, tags)
+from policies.rules import (
+    auth,
+    availability,
+    backups,
+    containers,
+    cost,
+    data_capture,
+    encryption,
+    iam,
+    keys,
+    logging,
+    network,
+    protect,
+    public_access,
+    residency,
+    storage,
+    tags,
+)
 
 RULES: tuple[Rule, ...] = (
     # encryption

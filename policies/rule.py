@@ -7,9 +7,10 @@ advisory in one preset and mandatory in another.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from modules.facts import KINDS, Fact
 
@@ -77,7 +78,7 @@ class Rule:
     check: Callable[..., Outcome]
     description: str
 
-    def __call__(self, subject: Any, context: "PolicyContext") -> Outcome:
+    def __call__(self, subject: Any, context: PolicyContext) -> Outcome:
         return self.check(subject, context)
 
 

@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from modules.errors import SpecError, SpecIssue
 from modules.facts import Fact

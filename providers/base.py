@@ -7,9 +7,9 @@ limits (``cloud_issues``) and the members ``modules.provider.Provider`` declares
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Iterator
 
 from modules.compute import Compute
 from modules.cost import CostHandlers

@@ -8,11 +8,12 @@ in ``CostEstimate.unpriced``, never counted as $0.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 import yaml
 
@@ -49,11 +50,11 @@ class Usage:
     values: Mapping[str, Decimal | None]
 
     @classmethod
-    def defaults(cls) -> "Usage":
+    def defaults(cls) -> Usage:
         return cls.from_mapping({})
 
     @classmethod
-    def from_mapping(cls, overrides: Mapping[str, Any]) -> "Usage":
+    def from_mapping(cls, overrides: Mapping[str, Any]) -> Usage:
         """Defaults overridden by ``overrides`` (nested like the defaults file); unknown keys are errors."""
         flat = _flatten(overrides)
         unknown = sorted(set(flat) - set(_defaults()))
@@ -78,7 +79,7 @@ class Usage:
         return cls(merged)
 
     @classmethod
-    def load(cls, path: str | Path | None) -> "Usage":
+    def load(cls, path: str | Path | None) -> Usage:
         """Defaults, overridden by the YAML file at ``path`` when given."""
         if path is None:
             return cls.defaults()

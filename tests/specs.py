@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import yaml
@@ -12,7 +12,7 @@ from modules import Stack, parse_stack
 from tests.conftest import STACKS
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(name: str) -> dict[str, Any]:
     return yaml.safe_load((STACKS / name).read_text())
 

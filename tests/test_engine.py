@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pulumi
 import pytest
 
 from mlopskit.engine import DuplicateResourceError, preview, run_program
-from providers.aws import AwsProvider
-from tests.specs import baseline, change
 from modules import parse_stack
+from providers.aws import AwsProvider
+from tests.specs import baseline
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from decimal import Decimal
+
+import pytest
 
 from modules import Compute, Gpu, InstanceTypes
 from providers.catalog.resolver import ResolutionError, catalog, resolve
@@ -53,6 +54,7 @@ def test_too_large_request_fails_on_cpu() -> None:
 
 def test_catalog_rows_are_dated_and_sourced() -> None:
     import csv
+
     from providers.catalog.resolver import CATALOG
 
     rows = list(csv.DictReader(CATALOG.open()))

@@ -7,8 +7,22 @@ from typing import Any
 import pytest
 
 from modules import (
-    AccessRole, Autoscaling, AwsPlacement, Compute, Deployment, Endpoint, Metadata, ModelSource, Placement,
-    SpecError, Stack, TrainingCompute, TrainingJob, Image, load_stack, parse_stack,
+    AccessRole,
+    Autoscaling,
+    AwsPlacement,
+    Compute,
+    Deployment,
+    Endpoint,
+    Image,
+    Metadata,
+    ModelSource,
+    Placement,
+    SpecError,
+    Stack,
+    TrainingCompute,
+    TrainingJob,
+    load_stack,
+    parse_stack,
 )
 from tests.conftest import EXAMPLE_SPECS
 from tests.specs import baseline, change

@@ -11,16 +11,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC
+from typing import Any
 
-from modules.day2.backend import OpsBackend
 from mlopskit.ops.backup import compare_checksums
-from modules.day2.calls import Gateway
-from modules.day2.clock import Clock, SystemClock
 from mlopskit.ops.drift import Finding, compare
-from modules.day2.errors import CloudError
 from mlopskit.ops.rollout import run_rollout
 from mlopskit.ops.training import wait_for
+from modules.day2.backend import OpsBackend
+from modules.day2.calls import Gateway
+from modules.day2.clock import Clock, SystemClock
+from modules.day2.errors import CloudError
 from modules.endpoint import Endpoint
 from modules.errors import SpecError, SpecIssue
 from modules.placement import CLOUDS, Cloud
@@ -97,9 +99,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     if job is None:
         known = ", ".join(j.name for j in stack.training) or "none"
         raise SpecError([SpecIssue("training", f"no training job named {args.job!r} (spec has: {known})")])
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    stamp = datetime.fromtimestamp(CLOCK.now(), timezone.utc).strftime("%Y%m%d%H%M%S")
+    stamp = datetime.fromtimestamp(CLOCK.now(), UTC).strftime("%Y%m%d%H%M%S")
     run_name = f"{stack.name}-{job.name}-{stamp}"[:63]
     run_id = backend.submit_training(job, run_name)
     print(f"submitted {run_id}")

@@ -15,8 +15,9 @@ the kit's own steps instead.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Literal
+from typing import Literal
 
 from modules.day2.backend import NativeOutcome, OpsBackend, Rollout
 from modules.day2.clock import Clock

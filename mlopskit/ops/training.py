@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from modules.day2.backend import OpsBackend, TrainingStatus
 from modules.day2.clock import Clock

@@ -8,8 +8,9 @@ cloud's classifier recognises into a `CloudError`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from modules.day2.clock import Clock, SystemClock
 from modules.day2.errors import CloudError

@@ -10,8 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: modules/, policies/, providers/
 
-from pulumi_policy import PolicyPack  # noqa: E402
 import pulumi_policy  # noqa: E402
+from pulumi_policy import PolicyPack  # noqa: E402
 
 from policies.crossguard.adapter import build_policies, spec_loader  # noqa: E402
 

@@ -11,7 +11,8 @@ need the whole stack to see their facts. Violations still name the offending URN
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from modules.graph import Graph, RecordedResource
 from modules.placement import CLOUDS, Cloud
@@ -19,6 +20,7 @@ from policies.config import PolicyConfig
 from policies.registry import RULES
 from policies.runner import evaluate, resolve_rules
 from providers import get_provider
+
 
 def cloud_of(types: list[str]) -> Cloud | None:
     """The cloud whose provider owns the first recognisable resource type (its declared prefixes)."""

@@ -22,8 +22,7 @@ from providers.aws.cron import CronNotSupported, to_aws
 from providers.aws.endpoint import MAX_WAIT_SECONDS, Endpoint, EndpointArgs
 from providers.aws.identity import Identity, IdentityArgs
 from providers.aws.keys import Keys, KeysArgs
-from providers.aws.model_registry import ModelRegistry as ModelRegistryComponent
-from providers.aws.model_registry import ModelRegistryArgs
+from providers.aws.model_registry import ModelRegistry as ModelRegistryComponent, ModelRegistryArgs
 from providers.aws.network import PrivateNetwork, PrivateNetworkArgs
 from providers.aws.permissions import StackArns
 from providers.aws.registry import live_registry, offline_registry, referenced_packages

@@ -5,8 +5,9 @@ automatically on the endpoint's own alarms."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence, TypeVar
+from typing import Any, TypeVar
 
 import pulumi
 from pulumi_aws import sagemaker

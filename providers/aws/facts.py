@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from modules.facts import UNBOUNDED_DAYS, Fact, as_list, plain
 from modules.graph import Graph

@@ -22,12 +22,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
-from modules.day2.backend import LiveEndpoint, LiveVariant, NativeOutcome, OpsBackend, Rollout, TrainingState, TrainingStatus
+from modules.day2.backend import (
+    LiveEndpoint,
+    LiveVariant,
+    NativeOutcome,
+    OpsBackend,
+    Rollout,
+    TrainingState,
+    TrainingStatus,
+)
 from modules.day2.calls import Gateway
 from modules.day2.errors import CloudError
 from modules.endpoint import Endpoint
@@ -75,7 +83,7 @@ def classify(error: BaseException) -> CloudError | None:
 
 
 def _stamp(now: float) -> str:
-    return datetime.fromtimestamp(now, timezone.utc).strftime("%Y%m%d%H%M%S")
+    return datetime.fromtimestamp(now, UTC).strftime("%Y%m%d%H%M%S")
 
 
 class AwsOps(OpsBackend):

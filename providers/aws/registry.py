@@ -6,8 +6,9 @@ seeded with an approved version of every referenced package).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from modules.endpoint import LATEST_APPROVED
 from modules.provider import ResolvedModel

@@ -6,13 +6,13 @@ everything Azure cannot honour as asked becomes a warning naming the spec field.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 from modules.cost import CostHandlers
 from modules.errors import SpecIssue
-from modules.provider import BuildResult
-from modules.provider import ModelRegistry as ModelRegistryProtocol
+from modules.provider import BuildResult, ModelRegistry as ModelRegistryProtocol
 from modules.stack import Stack
 from providers.azure import mocks
 from providers.azure.endpoint import MAX_MIRROR_PERCENT

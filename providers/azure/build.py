@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure_native
@@ -26,7 +27,13 @@ from providers.azure.foundation import Foundation, FoundationArgs
 from providers.azure.identity import AccessGrants, AccessGrantsArgs, Grant, Identity, IdentityArgs
 from providers.azure.keys import Keys, KeysArgs
 from providers.azure.model_registry import ModelRegistry, ModelRegistryArgs
-from providers.azure.monitoring import LOG_RETENTION_RANGE, EndpointMonitoring, EndpointMonitoringArgs, Monitoring, MonitoringArgs
+from providers.azure.monitoring import (
+    LOG_RETENTION_RANGE,
+    EndpointMonitoring,
+    EndpointMonitoringArgs,
+    Monitoring,
+    MonitoringArgs,
+)
 from providers.azure.network import Network, NetworkArgs
 from providers.azure.roles import PERMISSION_GRANTS
 from providers.azure.storage import CONTAINER, Storage, StorageArgs

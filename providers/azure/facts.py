@@ -7,7 +7,8 @@ inputs do not settle are ``None`` (the rule then reports UNKNOWN).
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from modules.facts import UNBOUNDED_DAYS, Fact, as_list, iso_days, plain
 from modules.graph import Graph

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import applicationinsights, monitor, operationalinsights
-from pulumi_azure_native import machinelearningservices as ml
+from pulumi_azure_native import applicationinsights, machinelearningservices as ml, monitor, operationalinsights
 
 from providers.azure import names
 from providers.azure.context import AzureContext

@@ -13,7 +13,6 @@ online endpoint and moves the endpoint's traffic map; shadow uses Azure ML's mir
 from __future__ import annotations
 
 import hashlib
-
 from typing import Any, Protocol
 
 from modules.day2.backend import LiveEndpoint, LiveVariant, OpsBackend, Rollout, TrainingState, TrainingStatus

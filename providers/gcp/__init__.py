@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 import pulumi
 import pulumi_gcp
@@ -28,8 +29,7 @@ from providers.gcp.endpoint import Endpoint, EndpointArgs
 from providers.gcp.identity import Identity, IdentityArgs
 from providers.gcp.keys import Keys, KeysArgs, RegionKeyArgs
 from providers.gcp.mocks import mock_call, mock_resource, project_number_for
-from providers.gcp.model_registry import ModelRegistry as ModelRegistryComponent
-from providers.gcp.model_registry import ModelRegistryArgs, UploadArgs
+from providers.gcp.model_registry import ModelRegistry as ModelRegistryComponent, ModelRegistryArgs, UploadArgs
 from providers.gcp.monitoring import (
     DriftArgs,
     Monitoring,

@@ -10,7 +10,8 @@ cannot start here (the provider warns about it at build time).
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from modules.day2.backend import LiveEndpoint, LiveVariant, OpsBackend, Rollout, TrainingState, TrainingStatus
 from modules.day2.calls import Gateway

@@ -8,8 +8,9 @@ offline (a mocked client seeded with an approved version of every referenced pac
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 from unittest import mock
 
 from modules.endpoint import LATEST_APPROVED

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from tests.aws.helpers import (
-    ACCOUNT, AUDIT, PROD, artifact_bucket, build, by_input, child, component, for_bucket, primary_key, statements,
+    ACCOUNT,
+    AUDIT,
+    PROD,
+    artifact_bucket,
+    build,
+    by_input,
+    child,
+    component,
+    for_bucket,
+    primary_key,
+    statements,
 )
 
 TRAIL = "aws:cloudtrail/trail:Trail"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.aws.helpers import AUTOSCALING, PROD, build, child, component, endpoint
+from tests.aws.helpers import AUTOSCALING, PROD, build, child, endpoint
 
 TARGET = "aws:appautoscaling/target:Target"
 POLICY = "aws:appautoscaling/policy:Policy"

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.aws.helpers import (
-    ACCOUNT, BACKUPS, PROD, artifact_bucket, backup_key, build, by_input, child, children, component,
-    for_bucket, primary_key, role,
+    ACCOUNT,
+    BACKUPS,
+    PROD,
+    artifact_bucket,
+    backup_key,
+    build,
+    by_input,
+    child,
+    children,
+    component,
+    for_bucket,
+    primary_key,
+    role,
 )
 
 VAULT = "aws:backup/vault:Vault"

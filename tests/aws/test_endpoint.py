@@ -5,8 +5,19 @@ from __future__ import annotations
 import pytest
 
 from tests.aws.helpers import (
-    ACCOUNT, AUTOSCALING, DEV, MONITORING, NETWORK, PROD, build, child, children, component, endpoint,
-    primary_key, role,
+    ACCOUNT,
+    AUTOSCALING,
+    DEV,
+    MONITORING,
+    NETWORK,
+    PROD,
+    build,
+    child,
+    children,
+    component,
+    endpoint,
+    primary_key,
+    role,
 )
 
 SM_ENDPOINT = "aws:sagemaker/endpoint:Endpoint"

@@ -6,7 +6,16 @@ import json
 
 from providers.aws.permissions import UNSCOPED_ACTIONS
 from tests.aws.helpers import (
-    ACCOUNT, IDENTITY, PROD, actions, build, children, component, inline_statements, role, statements,
+    ACCOUNT,
+    IDENTITY,
+    PROD,
+    actions,
+    build,
+    children,
+    component,
+    inline_statements,
+    role,
+    statements,
 )
 
 ROLE = "aws:iam/role:Role"

@@ -5,8 +5,17 @@ from __future__ import annotations
 import pytest
 
 from tests.aws.helpers import (
-    ACCOUNT, DEV, KEYS, PROD, artifact_bucket, backup_key, build, children, component, for_bucket,
-    primary_key, statements,
+    ACCOUNT,
+    KEYS,
+    PROD,
+    artifact_bucket,
+    backup_key,
+    build,
+    children,
+    component,
+    for_bucket,
+    primary_key,
+    statements,
 )
 
 KEY = "aws:kms/key:Key"

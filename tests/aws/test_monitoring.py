@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from tests.aws.helpers import (
-    ACCOUNT, DRIFT, MONITORING, NETWORK, PROD, build, catalog_image, child, children, component, endpoint,
-    primary_key, role,
+    ACCOUNT,
+    DRIFT,
+    MONITORING,
+    NETWORK,
+    PROD,
+    build,
+    catalog_image,
+    child,
+    children,
+    component,
+    endpoint,
+    primary_key,
+    role,
 )
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"

@@ -13,7 +13,16 @@ from modules import parse_stack
 from providers.aws import AwsProvider
 from providers.aws.registry import SageMakerModelRegistry, offline_registry
 from tests.aws.helpers import (
-    ACCOUNT, ENDPOINT, KEYS, MODELS, PROD, TRAINING, artifact_bucket, children, component, spec,
+    ACCOUNT,
+    ENDPOINT,
+    KEYS,
+    MODELS,
+    PROD,
+    TRAINING,
+    artifact_bucket,
+    children,
+    component,
+    spec,
 )
 
 ARN = f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:model-package"

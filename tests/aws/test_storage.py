@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from tests.aws.helpers import (
-    ACCOUNT, DEV, PROD, STORE, artifact_bucket, build, by_input, children, component, for_bucket,
-    primary_key, statements,
+    ACCOUNT,
+    DEV,
+    PROD,
+    STORE,
+    artifact_bucket,
+    build,
+    by_input,
+    children,
+    component,
+    for_bucket,
+    primary_key,
+    statements,
 )
 
 BUCKET = "aws:s3/bucket:Bucket"

@@ -10,8 +10,19 @@ from modules import parse_stack
 from providers.aws import AwsProvider
 from providers.aws.cron import CronNotSupported, to_aws
 from tests.aws.helpers import (
-    DEV, NETWORK, PROD, TRAINING, artifact_bucket, build, catalog_image, child, children, component,
-    primary_key, role, spec,
+    DEV,
+    NETWORK,
+    PROD,
+    TRAINING,
+    artifact_bucket,
+    build,
+    catalog_image,
+    child,
+    children,
+    component,
+    primary_key,
+    role,
+    spec,
 )
 
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from mlopskit.engine import preview
-from modules.graph import Graph, RecordedResource
 from modules import parse_stack
+from modules.graph import Graph, RecordedResource
 from tests.specs import baseline, change
 
 PROD = "credit-risk.yaml"
 DEV = "fraud-dev.yaml"
 
 
-@lru_cache(maxsize=None)
+@cache
 def graph_of(spec: str = PROD) -> Graph:
     """The (shared, read-only) preview of a bundled spec."""
     return preview(parse_stack(baseline(spec)), "azure")
@@ -29,7 +29,7 @@ def graph_with(spec: str = PROD, **changes: Any) -> Graph:
     return _graph_with(spec, json.dumps(changes, sort_keys=True))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _graph_with(spec: str, changes_json: str) -> Graph:
     changes = json.loads(changes_json)
     data = baseline(spec)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import types
 import typing
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from pydantic import BaseModel
 
-from modules.graph import Graph
 from modules import Stack
+from modules.graph import Graph
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, graph_with, one, warned
 
 Evidence = Callable[[], bool]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from modules.access import PERMISSIONS
 from providers.azure.roles import FORBIDDEN, PERMISSION_GRANTS, ROLES
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, one, warned
-from modules.access import PERMISSIONS
 
 _BROAD_SCOPE = re.compile(r"^/subscriptions/[^/]+(/resourceGroups/[^/]+)?/?$")
 _GUIDS = {guid: name for name, guid in ROLES.items()}

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from mlopskit.engine import preview
-from modules.graph import Graph
 from modules import parse_stack
+from modules.graph import Graph
 from providers.azure import names
 from providers.azure.names import LIMITS
 from tests.azure.helpers import PROD, all_of, graph_of, graph_with

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from mlopskit.cost import CostEstimate, estimate
 from mlopskit.engine import preview
-from modules.graph import Graph
 from modules import Stack, parse_stack
+from modules.graph import Graph
 from tests.conftest import EXAMPLE_SPECS
 from tests.specs import baseline
 
 SPEC_NAMES = [p.name for p in EXAMPLE_SPECS]
 
 
-@lru_cache(maxsize=None)
+@cache
 def built(name: str, cloud: str) -> tuple[Stack, Graph]:
     """The bundled spec ``name`` previewed on ``cloud``."""
     from mlopskit.cli import load_checked

@@ -7,9 +7,9 @@ from pathlib import Path
 import yaml
 
 from mlopskit.compare import compare, features, to_markdown
-from modules.graph import Graph
 from mlopskit.report_html import to_html
 from modules.errors import SpecIssue
+from modules.graph import Graph
 from tests.cost.helpers import built
 from tests.specs import baseline, change
 

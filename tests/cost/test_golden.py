@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -29,5 +29,5 @@ def test_table_and_json_match_golden(spec: str, cloud: str) -> None:
     est = bundled_estimate(spec, cloud)
     stem = f"{Path(spec).stem}-{cloud}"
     _check(GOLDEN / f"{stem}.txt", cost_table(est) + "\n")
-    document = infracost_json([est], f"stacks/{spec}", datetime(2026, 11, 26, tzinfo=timezone.utc))
+    document = infracost_json([est], f"stacks/{spec}", datetime(2026, 11, 26, tzinfo=UTC))
     _check(GOLDEN / f"{stem}.json", json.dumps(document, indent=2, sort_keys=True) + "\n")

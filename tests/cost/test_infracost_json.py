@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
@@ -13,7 +13,7 @@ from mlopskit.cost import infracost_json, money
 from tests.cost.helpers import bundled_estimate
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "infracost.schema.json").read_text())
-FIXED = datetime(2026, 11, 26, tzinfo=timezone.utc)
+FIXED = datetime(2026, 11, 26, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from mlopskit.engine import preview
-from modules.graph import Graph
 from modules import load_stack
+from modules.graph import Graph
 from providers import get_provider
 from tests.conftest import EXAMPLE_SPECS
 from tests.gcp.conftest import gcp_preview

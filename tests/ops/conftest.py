@@ -4,15 +4,16 @@ including SageMaker's guarded (blue/green) deployments."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 import yaml
 
 from mlopskit.commands import ops as ops_command
-from tests.specs import baseline, change
+from tests.specs import baseline
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"  # moto's default account

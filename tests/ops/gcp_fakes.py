@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from unittest import mock
 
@@ -103,7 +103,7 @@ class FakeBlob:
     name: str
     data: bytes
     updated: datetime
-    store: "FakeStorage | None" = None
+    store: FakeStorage | None = None
     bucket_name: str = ""
 
     @property
@@ -125,13 +125,13 @@ class FakeBlob:
 @dataclass
 class FakeBucket:
     name: str
-    store: "FakeStorage"
+    store: FakeStorage
 
     def blob(self, key: str) -> FakeBlob:
         # Like the real client: a handle, which fails only when read.
         return self.store.buckets.get(self.name, {}).get(key) or FakeBlob(key, b"", self.store.now, self.store, self.name)
 
-    def copy_blob(self, blob: FakeBlob, destination_bucket: "FakeBucket", new_name: str) -> FakeBlob:
+    def copy_blob(self, blob: FakeBlob, destination_bucket: FakeBucket, new_name: str) -> FakeBlob:
         return self.store.put(destination_bucket.name, new_name, blob.data)
 
 
@@ -140,7 +140,7 @@ class FakeStorage:
     """storage.Client: buckets of blobs."""
 
     buckets: dict[str, dict[str, FakeBlob]] = field(default_factory=dict)
-    now: datetime = datetime(2026, 9, 1, tzinfo=timezone.utc)
+    now: datetime = datetime(2026, 9, 1, tzinfo=UTC)
 
     def put(self, bucket: str, key: str, data: bytes, updated: datetime | None = None) -> FakeBlob:
         blob = FakeBlob(key, data, updated or self.now, self, bucket)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +155,7 @@ def _backup_world(monkeypatch: pytest.MonkeyPatch, restored: dict[str, bytes]) -
     backup = boto3.client("backup", region_name=REGION)
     stub = Stubber(backup)
     point = f"arn:aws:backup:{REGION}:{ACCOUNT}:recovery-point:p-2"
-    later = datetime.now(timezone.utc) + timedelta(hours=1)
+    later = datetime.now(UTC) + timedelta(hours=1)
     stub.add_response("list_recovery_points_by_backup_vault", {"RecoveryPoints": [
         {"RecoveryPointArn": f"arn:aws:backup:{REGION}:{ACCOUNT}:recovery-point:p-1", "Status": "COMPLETED",
          "CreationDate": later - timedelta(days=1)},

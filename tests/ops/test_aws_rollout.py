@@ -13,7 +13,15 @@ import pytest
 
 from mlopskit.cli import main
 from tests.ops.conftest import (
-    ENDPOINT, OLD_CONFIG, OLD_MODEL, REGION, FakeClock, Guardrails, endpoint_config, live_variants, write_spec,
+    ENDPOINT,
+    OLD_CONFIG,
+    OLD_MODEL,
+    REGION,
+    FakeClock,
+    Guardrails,
+    endpoint_config,
+    live_variants,
+    write_spec,
 )
 from tests.specs import baseline, change
 

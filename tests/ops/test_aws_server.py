@@ -3,7 +3,7 @@ the SDK's standard configuration, not an in-process mock, carries the calls."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import boto3
 import pytest

@@ -13,8 +13,7 @@ import pytest
 from mlopskit.cli import main
 from mlopskit.commands import ops as ops_command
 from modules.day2.calls import Gateway
-from providers.azure import names
-from providers.azure import ops as azure_ops
+from providers.azure import names, ops as azure_ops
 from tests.ops.conftest import FakeClock, write_spec
 from tests.specs import baseline, stack
 

@@ -6,7 +6,8 @@ blocked: a client that escaped its patch would fail the test, not reach Azure.""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -35,8 +36,10 @@ from azure.storage.blob import BlobProperties, ContentSettings  # noqa: E402
 
 from modules.day2.calls import Gateway  # noqa: E402
 from modules.day2.errors import CloudError  # noqa: E402
-from providers.azure import names  # noqa: E402
-from providers.azure import ops as azure_ops  # noqa: E402
+from providers.azure import (
+    names,  # noqa: E402
+    ops as azure_ops,  # noqa: E402
+)
 from tests.ops.conftest import FakeClock  # noqa: E402
 from tests.specs import stack  # noqa: E402
 

@@ -14,8 +14,7 @@ from google.cloud import aiplatform_v1
 from mlopskit.cli import main
 from mlopskit.commands import ops as ops_command
 from modules.day2.calls import Gateway
-from providers.gcp import names
-from providers.gcp import ops as gcp_ops
+from providers.gcp import names, ops as gcp_ops
 from tests.ops.conftest import FakeClock, write_spec
 from tests.ops.gcp_fakes import PARENT, PROJECT, FakeClients
 from tests.specs import baseline, stack
