@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from modules.facts import KINDS, Fact
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from policies.context import PolicyContext
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """What one rule concluded about one fact."""
 
     PASS = "pass"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from modules import (
     AccessRole,
@@ -163,7 +164,7 @@ def test_empty_lists_are_valid() -> None:
 
 def test_models_are_immutable() -> None:
     stack = parse_stack(baseline())
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         stack.metadata.name = "other"  # type: ignore[misc]
 
 

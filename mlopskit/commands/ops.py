@@ -175,7 +175,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         rows += [(f.endpoint, f.field, _cell(f.desired), _cell(f.live), f.status.upper()) for f in findings]
         widths = [max(len(r[i]) for r in rows) for i in range(5)]
         for row in rows:
-            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         print(f"{len(drifted)} finding(s) not ok" if drifted else "no drift")
     return EXIT_FAILED if drifted else EXIT_OK
 

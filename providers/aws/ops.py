@@ -25,6 +25,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from modules.day2.backend import (
@@ -462,7 +463,7 @@ class AwsOps(OpsBackend):
                 continue  # written after the recovery point: not in this backup by design
             body = self._read("s3", "get_object", Bucket=bucket, Key=obj["Key"])["Body"]
             digest = hashlib.sha256()
-            for chunk in iter(lambda: body.read(1 << 20), b""):
+            for chunk in iter(partial(body.read, 1 << 20), b""):
                 digest.update(chunk)
             sums[obj["Key"]] = digest.hexdigest()
         return sums

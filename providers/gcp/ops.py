@@ -189,7 +189,6 @@ class GcpOps(OpsBackend):
                                        "a rollout deploys a registry version: the endpoint must use source: registry")])
         name = self._endpoint_name(endpoint)
         ep = self._read("endpoints", "get_endpoint", name=name)
-        split = dict(ep.traffic_split)
         if len(ep.deployed_models) != 1:
             raise CloudError("failed", "endpoints.get_endpoint", f"{name} has {len(ep.deployed_models)} deployed models: "
                              "finish the current rollout or run `mlopskit rollback`")

@@ -82,7 +82,7 @@ def test_compare_writes_every_format_with_three_nonzero_clouds(tmp_path: Path, c
     totals = [_total(c) for c in ("aws", "gcp", "azure")]
     assert f"| monthly cost (baseline) | ${totals[0]} | ${totals[1]} | ${totals[2]} |" in capsys.readouterr().out
     document = json.loads((tmp_path / "compare.json").read_text())
-    assert [(c["cloud"], c["monthlyCost"]) for c in document["clouds"]] == list(zip(("aws", "gcp", "azure"), totals))
+    assert [(c["cloud"], c["monthlyCost"]) for c in document["clouds"]] == list(zip(("aws", "gcp", "azure"), totals, strict=True))
     assert all(float(t) > 0 for t in totals)
     html = (tmp_path / "compare.html").read_text()
     assert html.count("<svg") == 6  # a cost chart and an architecture diagram per cloud

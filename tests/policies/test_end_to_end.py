@@ -91,7 +91,7 @@ def test_cli_list(capsys) -> None:
     assert main(["policy", "--list"]) == 0
     out = capsys.readouterr().out
     assert out.strip().endswith(f"{len(RULES)} rules")
-    line = next(l for l in out.splitlines() if l.startswith("key-rotation "))
+    line = next(text for text in out.splitlines() if text.startswith("key-rotation "))
     assert "high" in line and "mandatory" in line and "CKV_AWS_7" in line and "baseline" in line
 
 
