@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
+from modules.endpoint import Endpoint
 from modules.stack import Stack
+from modules.training import TrainingJob
 
 # How a cloud realises a spec setting.
 Support = Literal["native", "emulated", "unsupported"]
@@ -40,35 +42,33 @@ FEATURES: tuple[str, ...] = (
 
 def used_settings(stack: Stack) -> set[str]:
     """The feature keys a spec actually sets."""
-    used: set[str] = set()
-    for ep in stack.endpoints:
-        strategy = ep.deployment.strategy
-        used.add("deployment.strategy: canary/linear" if strategy in ("canary", "linear") else f"deployment.strategy: {strategy}")
-        if ep.deployment.auto_rollback:
-            used.add("deployment.autoRollback")
-        if strategy in ("canary", "linear") and ep.deployment.wait_minutes:
-            used.add("deployment.waitMinutes")
-        if ep.autoscaling.max_instances > ep.autoscaling.min_instances:
-            used.add("autoscaling")
-        if ep.data_capture.enabled:
-            used.add("dataCapture")
-        if ep.monitoring.drift is not None:
-            used.add("monitoring.drift")
-    for job in stack.training:
-        if job.schedule:
-            used.add("training.schedule")
-        if job.compute.spot:
-            used.add("training.compute.spot")
-    if stack.encryption.customer_managed_keys:
-        used.add("encryption.customerManagedKeys")
-    if stack.registry.containers.scan_on_push:
-        used.add("registry.containers.scanOnPush")
-    if stack.registry.containers.immutable_tags:
-        used.add("registry.containers.immutableTags")
-    if stack.backups is not None and stack.backups.cross_region:
-        used.add("backups.crossRegion")
-    if stack.network.private:
-        used.add("network.private")
-    if any(role.principals for role in stack.access.roles):
-        used.add("access.roles.principals")
-    return used
+    tables = [_stack_settings(stack), *map(_endpoint_settings, stack.endpoints), *map(_training_settings, stack.training)]
+    return {key for table in tables for key, used in table.items() if used}
+
+
+def _endpoint_settings(ep: Endpoint) -> dict[str, bool]:
+    strategy = ep.deployment.strategy
+    stepwise = strategy in ("canary", "linear")
+    return {
+        "deployment.strategy: canary/linear" if stepwise else f"deployment.strategy: {strategy}": True,
+        "deployment.autoRollback": bool(ep.deployment.auto_rollback),
+        "deployment.waitMinutes": stepwise and bool(ep.deployment.wait_minutes),
+        "autoscaling": ep.autoscaling.max_instances > ep.autoscaling.min_instances,
+        "dataCapture": bool(ep.data_capture.enabled),
+        "monitoring.drift": ep.monitoring.drift is not None,
+    }
+
+
+def _training_settings(job: TrainingJob) -> dict[str, bool]:
+    return {"training.schedule": bool(job.schedule), "training.compute.spot": bool(job.compute.spot)}
+
+
+def _stack_settings(stack: Stack) -> dict[str, bool]:
+    return {
+        "encryption.customerManagedKeys": bool(stack.encryption.customer_managed_keys),
+        "registry.containers.scanOnPush": bool(stack.registry.containers.scan_on_push),
+        "registry.containers.immutableTags": bool(stack.registry.containers.immutable_tags),
+        "backups.crossRegion": stack.backups is not None and stack.backups.cross_region,
+        "network.private": bool(stack.network.private),
+        "access.roles.principals": any(role.principals for role in stack.access.roles),
+    }

@@ -238,27 +238,35 @@ def evaluate(stack: Stack, graph: Graph, preset: str | None = None, config: Poli
             report.errors.append(RuleError("facts", graph.provider, f"{error.__class__.__name__}: {error}"))
             return report
     for item in resolved:
-        counts = report.counts.setdefault(item.id, {s.value: 0 for s in Status})
-        if item.enforcement == "disabled":
-            continue
-        subjects: list[tuple[Fact | None, Any]]
-        if item.rule.scope == "stack":
-            subjects = [(None, [f for f in facts if f.kind in item.rule.kinds])]
-        else:
-            subjects = [(f, f) for f in facts if f.kind in item.rule.kinds]
-        for fact, subject in subjects:
-            where = fact.resource_urn if fact is not None else "stack"
-            try:
-                outcome = _apply(item, subject, context)
-            except Exception as error:  # noqa: BLE001 - a broken rule is an error, never a pass
-                counts[Status.ERROR.value] += 1
-                report.errors.append(RuleError(item.id, where, f"{error.__class__.__name__}: {error}"))
-                continue
-            counts[outcome.status.value] += 1
-            if outcome.status in (Status.FAIL, Status.UNKNOWN):
-                report.violations.append(Violation(
-                    policy=item.id, title=item.rule.title, severity=item.severity, enforcement=item.enforcement,
-                    resource=where, name=fact.name if fact else stack.name, type=fact.type if fact else "stack",
-                    message=outcome.message, status=outcome.status.value, path=outcome.path))
+        _run_rule(item, facts, context, stack.name, report)
     report.violations.sort(key=lambda v: (v.enforcement != "mandatory", v.policy, v.resource))
     return report
+
+
+def _subjects(item: ResolvedRule, facts: Sequence[Fact]) -> list[tuple[Fact | None, Any]]:
+    """A stack-scoped rule sees all its facts at once; any other rule one fact at a time."""
+    if item.rule.scope == "stack":
+        return [(None, [f for f in facts if f.kind in item.rule.kinds])]
+    return [(f, f) for f in facts if f.kind in item.rule.kinds]
+
+
+def _run_rule(item: ResolvedRule, facts: Sequence[Fact], context: PolicyContext, stack_name: str,
+              report: PolicyReport) -> None:
+    """Apply one rule to its subjects: count every outcome, record violations and errors."""
+    counts = report.counts.setdefault(item.id, {s.value: 0 for s in Status})
+    if item.enforcement == "disabled":
+        return
+    for fact, subject in _subjects(item, facts):
+        where = fact.resource_urn if fact is not None else "stack"
+        try:
+            outcome = _apply(item, subject, context)
+        except Exception as error:  # noqa: BLE001 - a broken rule is an error, never a pass
+            counts[Status.ERROR.value] += 1
+            report.errors.append(RuleError(item.id, where, f"{error.__class__.__name__}: {error}"))
+            continue
+        counts[outcome.status.value] += 1
+        if outcome.status in (Status.FAIL, Status.UNKNOWN):
+            report.violations.append(Violation(
+                policy=item.id, title=item.rule.title, severity=item.severity, enforcement=item.enforcement,
+                resource=where, name=fact.name if fact else stack_name, type=fact.type if fact else "stack",
+                message=outcome.message, status=outcome.status.value, path=outcome.path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
@@ -104,55 +105,69 @@ def _has_identity_list(value: Any) -> bool:
     return "userAssignedIdentities" in repr(value)
 
 
+# Resources ARM places under another resource's scope, not a resource group:
+# type token -> (id over the inputs, input holding the name ARM returns; None: only the id)
+_SCOPED: dict[str, tuple[str, str | None]] = {
+    "azure-native:authorization:RoleAssignment": (
+        "{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}", "roleAssignmentName",
+    ),
+    "azure-native:authorization:PolicyAssignment": (
+        "{scope}/providers/Microsoft.Authorization/policyAssignments/{policyAssignmentName}", "policyAssignmentName",
+    ),
+    "azure-native:monitor:DiagnosticSetting": ("{resourceUri}/providers/Microsoft.Insights/diagnosticSettings/{name}", None),
+    "azure-native:consumption:Budget": ("{scope}/providers/Microsoft.Consumption/budgets/{budgetName}", "budgetName"),
+}
+
+
 def _mock_resource(type_: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     if type_ == "azure-native:resources:ResourceGroup":
         rg = inputs.get("resourceGroupName", name)
         return resource_group_id(rg), {"name": rg, "id": resource_group_id(rg)}
-    if type_ == "azure-native:authorization:RoleAssignment":
-        rid = f"{inputs['scope']}/providers/Microsoft.Authorization/roleAssignments/{inputs['roleAssignmentName']}"
-        return rid, {"name": inputs["roleAssignmentName"], "id": rid}
-    if type_ == "azure-native:authorization:PolicyAssignment":
-        rid = f"{inputs['scope']}/providers/Microsoft.Authorization/policyAssignments/{inputs['policyAssignmentName']}"
-        return rid, {"name": inputs["policyAssignmentName"], "id": rid}
-    if type_ == "azure-native:monitor:DiagnosticSetting":
-        rid = f"{inputs['resourceUri']}/providers/Microsoft.Insights/diagnosticSettings/{inputs['name']}"
-        return rid, {"id": rid}
-    if type_ == "azure-native:consumption:Budget":
-        rid = f"{inputs['scope']}/providers/Microsoft.Consumption/budgets/{inputs['budgetName']}"
-        return rid, {"name": inputs["budgetName"], "id": rid}
+    if type_ in _SCOPED:
+        template, name_key = _SCOPED[type_]
+        rid = template.format_map(inputs)
+        return rid, ({"name": inputs[name_key], "id": rid} if name_key else {"id": rid})
     path, name_key = _PATHS.get(type_, (f"{type_.split(':')[1]}/{{name}}", "name"))
     values = _Default({k: v for k, v in inputs.items() if isinstance(v, (str, int, float))})
     values.setdefault(name_key, name)
     physical = str(values[name_key])
     rid = f"{resource_group_id(str(inputs.get('resourceGroupName', 'rg')))}/providers/{path.format_map(values)}"
-    outputs: dict[str, Any] = {"name": physical, "id": rid}
-    kind = type_.split(":", 1)[1]
-    if kind in ("managedidentity:UserAssignedIdentity",):
-        outputs.update(principalId=_guid("principal", rid), clientId=_guid("client", rid), tenantId=TENANT_ID)
-    elif kind == "keyvault:Vault":
-        outputs["properties"] = {**inputs.get("properties", {}), "vaultUri": f"https://{physical}.vault.azure.net/"}
-    elif kind == "keyvault:Key":
-        base = f"https://{inputs.get('vaultName')}.vault.azure.net/keys/{physical}"
-        outputs.update(keyUri=base, keyUriWithVersion=f"{base}/{_guid('version', rid).replace('-', '')}")
-    elif kind == "storage:StorageAccount":
-        outputs["primaryEndpoints"] = {"blob": f"https://{physical}.blob.core.windows.net/"}
-    elif kind == "containerregistry:Registry":
-        outputs["loginServer"] = f"{physical}.azurecr.io"
-    elif kind == "operationalinsights:Workspace":
-        outputs["customerId"] = _guid("customer", rid)
-    elif kind == "applicationinsights:Component":
-        outputs.update(appId=_guid("app", rid), connectionString=f"InstrumentationKey={_guid('ikey', rid)}")
-    elif kind == "dataprotection:BackupVault":
-        outputs["identity"] = {**inputs.get("identity", {}), "principalId": _guid("principal", rid), "tenantId": TENANT_ID}
-    elif kind in ("machinelearningservices:Workspace", "machinelearningservices:Registry"):
-        outputs["identity"] = {**inputs.get("identity", {}), "principalId": _guid("principal", rid), "tenantId": TENANT_ID}
-    elif kind == "machinelearningservices:OnlineEndpoint":
-        region = inputs.get("location", "westeurope")
-        outputs["properties"] = {
-            **inputs.get("properties", {}),
-            "scoringUri": f"https://{physical}.{region}.inference.ml.azure.com/score",
-        }
-    return rid, outputs
+    computed = _COMPUTED.get(type_.split(":", 1)[1])
+    return rid, {"name": physical, "id": rid, **(computed(physical, rid, inputs) if computed else {})}
+
+
+def _principal(physical: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"identity": {**inputs.get("identity", {}), "principalId": _guid("principal", rid), "tenantId": TENANT_ID}}
+
+
+def _key(physical: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    base = f"https://{inputs.get('vaultName')}.vault.azure.net/keys/{physical}"
+    return {"keyUri": base, "keyUriWithVersion": f"{base}/{_guid('version', rid).replace('-', '')}"}
+
+
+def _scoring(physical: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    region = inputs.get("location", "westeurope")
+    return {"properties": {**inputs.get("properties", {}), "scoringUri": f"https://{physical}.{region}.inference.ml.azure.com/score"}}
+
+
+# What ARM computes on creation, per type (without its provider prefix): (name, id, inputs) -> outputs
+_COMPUTED: dict[str, Callable[[str, str, dict[str, Any]], dict[str, Any]]] = {
+    "managedidentity:UserAssignedIdentity": lambda physical, rid, inputs: {
+        "principalId": _guid("principal", rid), "clientId": _guid("client", rid), "tenantId": TENANT_ID},
+    "keyvault:Vault": lambda physical, rid, inputs: {
+        "properties": {**inputs.get("properties", {}), "vaultUri": f"https://{physical}.vault.azure.net/"}},
+    "keyvault:Key": _key,
+    "storage:StorageAccount": lambda physical, rid, inputs: {
+        "primaryEndpoints": {"blob": f"https://{physical}.blob.core.windows.net/"}},
+    "containerregistry:Registry": lambda physical, rid, inputs: {"loginServer": f"{physical}.azurecr.io"},
+    "operationalinsights:Workspace": lambda physical, rid, inputs: {"customerId": _guid("customer", rid)},
+    "applicationinsights:Component": lambda physical, rid, inputs: {
+        "appId": _guid("app", rid), "connectionString": f"InstrumentationKey={_guid('ikey', rid)}"},
+    "dataprotection:BackupVault": _principal,
+    "machinelearningservices:Workspace": _principal,
+    "machinelearningservices:Registry": _principal,
+    "machinelearningservices:OnlineEndpoint": _scoring,
+}
 
 
 def mock_call(token: str, args: dict[str, Any]) -> dict[str, Any]:
