@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test bench install clean
+.PHONY: demo test lint bench install clean
 
 $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -21,8 +21,14 @@ demo: $(STAMP)
 	$(VENV)/bin/mlopskit validate stacks/credit-risk.yaml
 	$(VENV)/bin/mlopskit compare stacks/credit-risk.yaml --out out/compare
 
+# The linter and the type checker (settings in pyproject.toml); `make test` runs them first,
+# so CI fails on a lint or type error before any test runs.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
 # pytest exits 5 when it collected no test: that must fail, not pass silently.
-test: $(STAMP)
+test: $(STAMP) lint
 	$(VENV)/bin/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 

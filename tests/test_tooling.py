@@ -1,0 +1,53 @@
+"""The house linter and type checker are pinned, configured to bite, and run by `make test` before pytest."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _pinned(package: str) -> str:
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    match = re.search(rf"^{package}==(\S+)$", lock, re.MULTILINE)
+    assert match, f"{package} is not pinned in requirements.lock"
+    return match.group(1)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_test_runs_ruff_and_mypy_before_pytest() -> None:
+    # -n prints the recipe without running it (no venv is created, nothing is installed).
+    plan = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    steps = plan.splitlines()
+    ruff = next(i for i, step in enumerate(steps) if "ruff check" in step)
+    mypy = next(i for i, step in enumerate(steps) if step.strip().endswith("/mypy"))
+    pytest_step = next(i for i, step in enumerate(steps) if "-m pytest" in step)
+    assert ruff < pytest_step and mypy < pytest_step
+
+
+@pytest.mark.parametrize("tool", ["ruff", "mypy"])
+def test_tools_run_at_their_pinned_version(tool: str) -> None:
+    version = subprocess.run([str(BIN / tool), "--version"], capture_output=True, text=True, check=True).stdout
+    assert _pinned(tool) in version.split()
+
+
+def test_ruff_rejects_a_function_too_complex_to_read(tmp_path: Path) -> None:
+    branches = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(11))
+    (tmp_path / "complex.py").write_text(f'"""Example."""\n\n\ndef pick(x: int) -> int:\n{branches}    return -1\n')
+    result = subprocess.run([str(BIN / "ruff"), "check", "--config", str(ROOT / "pyproject.toml"), "complex.py"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1 and "C901" in result.stdout
+
+
+def test_mypy_rejects_an_unannotated_function(tmp_path: Path) -> None:
+    (tmp_path / "untyped.py").write_text('"""Example."""\n\n\ndef double(x):\n    return x * 2\n')
+    result = subprocess.run([str(BIN / "mypy"), "--config-file", str(ROOT / "pyproject.toml"), "--no-incremental",
+                             "untyped.py"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1 and "[no-untyped-def]" in result.stdout
