@@ -12,8 +12,8 @@ path (``mlopskit/program.py``).
 from __future__ import annotations
 
 import gc
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from pulumi.runtime import resource as _sdk_resource
 from pulumi.runtime.proto import source_pb2
