@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -300,7 +301,7 @@ def _print(cloud: str, rows: list[dict[str, Any]], checkov: bool) -> None:
         if checkov:
             line += f" {row['checkov_wall']:>9.2f} {row['checkov_mib']:>11.0f} {row['wall'] / row['checkov_wall']:>11.2f}"
         print(line)
-    for small, large in zip(rows, rows[1:]):
+    for small, large in pairwise(rows):
         growth = {s: (large["times"][s] / large["resources"]) / max(1e-9, small["times"][s] / small["resources"])
                   for s in STAGES}
         print(f"growth of ms/resource {small['resources']} -> {large['resources']}: "
