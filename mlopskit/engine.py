@@ -65,10 +65,12 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         self.duplicates: list[str] = []
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
-        # The real engine leaves the root stack out of a child's type chain.
-        if "::pulumi:pulumi:Stack::" in parent:
-            parent = ""
-        return super().make_urn(parent, type_, name)
+        # The real engine qualifies a child's type with its parent's whole type chain
+        # (``a$b$c``, as pulumi.create_urn does; the SDK mock keeps only the parent's last
+        # type) and leaves the root stack out of it. Aliases are checked against these URNs.
+        if parent and "::pulumi:pulumi:Stack::" not in parent:
+            type_ = f"{parent.split('::')[2]}${type_}"
+        return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), type_, name])
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         urn = self.make_urn(request.parent, request.type, request.name)

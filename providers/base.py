@@ -6,24 +6,28 @@ limits (``cloud_issues``) and the members ``modules.provider.Provider`` declares
 
 from __future__ import annotations
 
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, ClassVar
 
 from modules.compute import Compute
 from modules.cost import CostHandlers
 from modules.day2.backend import OpsBackend
 from modules.day2.calls import Gateway
 from modules.day2.errors import CloudError
+from modules.endpoint import LATEST_APPROVED, Endpoint as EndpointSpec
 from modules.errors import SpecIssue
 from modules.facts import Fact
 from modules.features import FeatureTable
 from modules.graph import Graph
+from modules.naming import logical
 from modules.placement import Cloud
-from modules.provider import Provider
+from modules.provider import BuildResult, ModelRegistry, Provider, ResolvedModel
 from modules.stack import Stack
-from providers.catalog.resolver import Resolution, ResolutionError, resolve
+from modules.training import TrainingJob
+from providers.catalog.resolver import InstanceType, Resolution, ResolutionError, resolve
 
 
 def placement_issues(stack: Stack, cloud: Cloud) -> list[SpecIssue]:
@@ -45,7 +49,7 @@ def computes(stack: Stack) -> Iterator[tuple[str, Compute]]:
         yield f"endpoints[{index}].compute", endpoint.compute
 
 
-def resolve_compute(cloud: Cloud, path: str, compute: Compute, region: str | None) -> Resolution:
+def resolve_compute(cloud: Cloud, path: str, compute: Compute, region: str | None = None) -> Resolution:
     """The instance type of one compute request on ``cloud``; a spec error naming the field when none fits."""
     from modules.errors import SpecError
 
@@ -125,3 +129,144 @@ class BaseProvider(Provider):
     def cloud_issues(self, stack: Stack) -> list[SpecIssue]:
         """What this cloud refuses beyond the shared checks (its placement is present)."""
         return []
+
+
+# -- the build: one shape for every cloud ------------------------------------------------
+
+#: The one warning every cloud gives when an endpoint's registry package has no approved
+#: (or no pinned) version yet. The design: a first deployment whose registry has no approved
+#: version must say so clearly and still build everything else; it never invents a model.
+MISSING_MODEL = ("registry package {package!r} has no {wanted} yet: endpoint {endpoint!r} serves no model until one is "
+                 "approved (its model deployment, autoscaling and drift monitor are not built); everything else is built")
+
+
+def missing_model_issue(index: int, endpoint: EndpointSpec) -> SpecIssue:
+    """The warning for an endpoint whose registry package has no version to deploy yet."""
+    version = endpoint.model.version
+    wanted = "approved version" if version == LATEST_APPROVED else f"approved version {version}"
+    return SpecIssue(f"endpoints[{index}].model.version",
+                     MISSING_MODEL.format(package=endpoint.model.package, wanted=wanted, endpoint=endpoint.name))
+
+
+@dataclass
+class BuildContext:
+    """What every component of one build may read: the stack, its names, and where warnings go.
+
+    Each cloud's context extends it with its placement and provider; components receive
+    everything else (other components' outputs) through their typed Args.
+    """
+
+    stack: Stack
+    warnings: list[SpecIssue] = field(default_factory=list, kw_only=True)
+
+    @property
+    def prefix(self) -> str:
+        """The stack's name: the first part of every logical name."""
+        return self.stack.name
+
+    def name(self, *parts: str) -> str:
+        """Deterministic logical name: ``<stack>-<component>-<part>``."""
+        return logical(self.stack.name, *parts)
+
+    def warn(self, path: str, message: str) -> None:
+        """Record something this cloud cannot honour as asked (once); shown by preview and `pulumi up`."""
+        import pulumi
+
+        issue = SpecIssue(path, message)
+        if issue not in self.warnings:
+            self.warnings.append(issue)
+            pulumi.log.warn(f"{path}: {message}")
+
+
+@dataclass(frozen=True)
+class TrainingPlan:
+    """One training job with the instance type the catalog chose for it."""
+
+    index: int
+    job: TrainingJob
+    instance: InstanceType
+
+    @property
+    def path(self) -> str:
+        return f"training[{self.index}]"
+
+
+@dataclass(frozen=True)
+class EndpointPlan:
+    """One endpoint with its instance type and, for a registry model, the version resolved."""
+
+    index: int
+    spec: EndpointSpec
+    instance: InstanceType
+    model: ResolvedModel | None  # the registry's version; None for an artifact model or none approved
+
+    @property
+    def path(self) -> str:
+        return f"endpoints[{self.index}]"
+
+    @property
+    def awaiting_model(self) -> bool:
+        """A registry model with no version to deploy yet: the endpoint serves nothing for now."""
+        return self.spec.model.source == "registry" and self.model is None
+
+
+class StackBuild(ABC):
+    """The orchestration every cloud's ``build.py`` shares: set up the cloud, resolve compute
+    and registry models here (once for every cloud), then register the components in the
+    same order on every cloud: foundation, training jobs, endpoints (each with its
+    autoscaling and monitoring at top level), then what spans the stack.
+
+    Every component has the signature ``Component(name, args, ctx, opts)``.
+    """
+
+    cloud: ClassVar[Cloud]
+
+    def __init__(self, stack: Stack, registry: ModelRegistry) -> None:
+        self.stack = stack
+        self.registry = registry
+        self.outputs: dict[str, Any] = {}
+
+    def run(self) -> BuildResult:
+        """Register the whole stack; its warnings and outputs."""
+        ctx = self.start()
+        endpoints = [self.plan_endpoint(ctx, index, spec) for index, spec in enumerate(self.stack.endpoints)]
+        self.foundation(endpoints)
+        for index, job in enumerate(self.stack.training):
+            path = f"training[{index}].compute"
+            self.training(TrainingPlan(index, job, resolve_compute(self.cloud, path, job.compute).instance))
+        for plan in endpoints:
+            self.endpoint(plan)
+        self.finish()
+        return BuildResult(warnings=ctx.warnings, outputs=self.outputs)
+
+    def plan_endpoint(self, ctx: BuildContext, index: int, spec: EndpointSpec) -> EndpointPlan:
+        """Resolve an endpoint's compute and registry model; warn (the same on every cloud) when
+        its package has no version to deploy yet."""
+        instance = resolve_compute(self.cloud, f"endpoints[{index}].compute", spec.compute).instance
+        model = None
+        if spec.model.source == "registry":
+            model = self.registry.resolve(spec.model.package or "", spec.model.version or LATEST_APPROVED)
+            if model is None:
+                issue = missing_model_issue(index, spec)
+                ctx.warn(issue.path, issue.message)
+        return EndpointPlan(index, spec, instance, model)
+
+    @abstractmethod
+    def start(self) -> BuildContext:
+        """The cloud's provider resource(s) and the build's context."""
+
+    @abstractmethod
+    def foundation(self, endpoints: list[EndpointPlan]) -> None:
+        """Keys, storage, network, registries, identity: what jobs and endpoints run on."""
+
+    @abstractmethod
+    def training(self, plan: TrainingPlan) -> None:
+        """One training job."""
+
+    @abstractmethod
+    def endpoint(self, plan: EndpointPlan) -> None:
+        """One endpoint, then its autoscaling and monitoring components beside it (top level)."""
+
+    @abstractmethod
+    def finish(self) -> None:
+        """Backups, audit, budget and whatever else spans the stack; the stack outputs."""

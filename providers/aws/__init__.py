@@ -1,52 +1,23 @@
-"""AWS provider: spec v1 on Amazon SageMaker AI and the services around it."""
+"""AWS provider: spec v1 on Amazon SageMaker AI and the services around it.
+
+This module stays light (no pulumi_aws at import time, so `validate` does not load it):
+the program is registered by providers/aws/build.py.
+"""
 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from typing import Any, ClassVar
 
-import pulumi
-import pulumi_aws as aws
-
 from modules.cost import CostHandlers
 from modules.errors import SpecIssue
 from modules.provider import BuildResult, ModelRegistry
 from modules.stack import Stack
 from providers.aws import images, mocks
-from providers.aws.audit import Audit, AuditArgs
-from providers.aws.backups import Backups, BackupsArgs
-from providers.aws.budget import STACK_TAG, Budget, BudgetArgs
-from providers.aws.container_registry import ContainerRegistry, ContainerRegistryArgs
-from providers.aws.context import AwsContext, built
 from providers.aws.cron import CronNotSupported, to_aws
-from providers.aws.endpoint import MAX_WAIT_SECONDS, Endpoint, EndpointArgs
-from providers.aws.identity import Identity, IdentityArgs
-from providers.aws.keys import Keys, KeysArgs
-from providers.aws.model_registry import ModelRegistry as ModelRegistryComponent, ModelRegistryArgs
-from providers.aws.network import PrivateNetwork, PrivateNetworkArgs
-from providers.aws.permissions import StackArns
-from providers.aws.registry import live_registry, offline_registry, referenced_packages
-from providers.aws.storage import ArtifactStore, ArtifactStoreArgs
-from providers.aws.training import Training, TrainingArgs
+from providers.aws.names import FRAMEWORK_IMAGES, MAX_WAIT_SECONDS
+from providers.aws.registry import live_registry, offline_registry
 from providers.base import BaseProvider, CloudParts
-from providers.catalog.resolver import resolve
-
-# Framework images the catalog knows; the rest must be given as image.uri.
-_FRAMEWORK_IMAGES = {"xgboost": "xgboost", "sklearn": "sklearn"}
-
-
-def tags(stack: Stack) -> dict[str, str]:
-    """Tags every resource carries (through the provider's default tags)."""
-    meta = stack.metadata
-    return {
-        **meta.labels,
-        "owner": meta.owner,
-        "cost-center": meta.cost_center,
-        "data-classification": meta.data_classification,
-        "environment": meta.environment,
-        STACK_TAG: stack.name,
-        "managed-by": "mlopskit",
-    }
 
 
 class AwsProvider(BaseProvider):
@@ -78,7 +49,7 @@ class AwsProvider(BaseProvider):
         for index, job in enumerate(stack.training):
             path = f"training[{index}]"
             if job.image.framework is not None:
-                image = _FRAMEWORK_IMAGES.get(job.image.framework)
+                image = FRAMEWORK_IMAGES.get(job.image.framework)
                 if image is None or images.image_uri(image, "training", job.image.version or "", region) is None:
                     known = ", ".join(images.versions(image, "training")) if image else "none"
                     issues.append(SpecIssue(f"{path}.image.version" if image else f"{path}.image.framework",
@@ -102,119 +73,11 @@ class AwsProvider(BaseProvider):
 
     # -- the program ----------------------------------------------------------------
     def build(self, stack: Stack, registry: ModelRegistry) -> BuildResult:
-        placement = stack.placement.aws
-        assert placement is not None, "check() first: placement.aws is required"
-        self._region = placement.region
-        provider = aws.Provider(
-            f"{stack.name}-aws",
-            region=placement.region,
-            default_tags=aws.ProviderDefaultTagsArgs(tags=tags(stack)),
-        )
-        identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=provider))
-        ctx = AwsContext(stack=stack, placement=placement, account_id=identity.account_id, provider=provider)
-        top = ctx.opts()
-        backups = stack.backups
-        cross_region = backups is not None and backups.cross_region and placement.backup_region is not None
+        from providers.aws.build import AwsBuild
 
-        if stack.encryption.customer_managed_keys:
-            keys = Keys(ctx.name("keys"), KeysArgs(stack.encryption.key_rotation_days,
-                                                   placement.backup_region if cross_region else None), ctx, top)
-            ctx.key_arn = keys.key.arn
-            ctx.backup_key_arn = keys.backup_key.arn if keys.backup_key else None
-        if stack.network.private:
-            zones = aws.get_availability_zones_output(
-                state="available", opts=pulumi.InvokeOutputOptions(provider=provider)).names
-            network = PrivateNetwork(ctx.name("network"), PrivateNetworkArgs(zones), ctx, top)
-            ctx.subnet_ids = [s.id for s in network.subnets]
-            ctx.security_group_ids = [network.security_group.id]
-        store = ArtifactStore(ctx.name("artifacts"), ArtifactStoreArgs(
-            stack.storage.artifacts.versioning, stack.storage.artifacts.retention_days, ctx.key_arn), ctx, top)
-        ctx.bucket_name, ctx.bucket_arn = store.bucket.bucket, store.bucket.arn
-        ctx.bucket_ready = [store.versioning]
-        containers = stack.registry.containers
-        repository = ContainerRegistry(ctx.name("containers"), ContainerRegistryArgs(
-            containers.scan_on_push, containers.immutable_tags, ctx.key_arn), ctx, top).repository
-        ctx.repository_arn, ctx.repository_url = repository.arn, repository.repository_url
-        packages = tuple(sorted({stack.metadata.name, *referenced_packages(stack)}))
-        groups = ModelRegistryComponent(ctx.name("models"), ModelRegistryArgs(packages, stack.registry.models.approval),
-                                        ctx, top).groups
-        ctx.model_group_arns = {p: g.arn for p, g in groups.items()}
-
-        Identity(ctx.name("identity"), IdentityArgs(
-            arns=self._stack_arns(ctx, packages),
-            access_roles=tuple(stack.access.roles),
-            private=stack.network.private,
-            backups=backups is not None,
-        ), ctx, top)
-
-        for job in stack.training:
-            instance = resolve("aws", job.compute).instance
-            image_uri: str | None  # None: a framework image the catalog does not list
-            if job.image.uri is not None:
-                image_uri, framework = job.image.uri, False
-            else:
-                image_uri = images.image_uri(_FRAMEWORK_IMAGES[job.image.framework or ""], "training",
-                                             job.image.version or "", placement.region)
-                framework = True
-            Training(ctx.name("training", job.name), TrainingArgs(job, instance.name, image_uri or "", framework), ctx, top)
-
-        endpoints: dict[str, str] = {}
-        monitor_image = images.image_uri("model-monitor", "monitoring", "latest", placement.region)
-        for index, spec in enumerate(stack.endpoints):
-            model = None
-            if spec.model.source == "registry":
-                model = registry.resolve(spec.model.package or "", spec.model.version or "")
-                if model is None:
-                    ctx.warn(f"endpoints[{index}].model",
-                             f"registry package {spec.model.package!r} has no {spec.model.version} version yet: "
-                             f"endpoint {spec.name!r} is not deployed until one is approved; everything else is built")
-                    continue
-            instance = resolve("aws", spec.compute).instance
-            name = ctx.name(spec.name)
-            Endpoint(ctx.name("endpoint", spec.name), EndpointArgs(
-                endpoint=spec, endpoint_name=name, instance_type=instance.name, local_storage=instance.local_storage,
-                model=model, monitor_image=monitor_image), ctx, top)
-            endpoints[spec.name] = name
-
-        if backups is not None:
-            Backups(ctx.name("backups"), BackupsArgs(backups, placement.backup_region if cross_region else None,
-                                                      ctx.roles["backup"]), ctx, top)
-        Audit(ctx.name("audit"), AuditArgs(stack.compliance.retention_days), ctx, top)
-        if stack.budget is not None:
-            recipients = tuple(dict.fromkeys([stack.metadata.owner]))
-            Budget(ctx.name("budget"), BudgetArgs(stack.budget, recipients), ctx, top)
-        return BuildResult(
-            warnings=ctx.warnings,
-            outputs={"region": placement.region, "artifactBucket": ctx.bucket_name, "endpoints": endpoints,
-                     "repositoryUrl": ctx.repository_url, "roles": ctx.roles},
-        )
-
-    @staticmethod
-    def _stack_arns(ctx: AwsContext, packages: tuple[str, ...]) -> StackArns:
-        """ARNs of the stack's own resources, derived from the deterministic names so roles
-        can be created before the resources they grant on."""
-        stack = ctx.stack
-        iam = lambda resource: ctx.arn("iam", resource, region="")  # noqa: E731
-        return StackArns(
-            bucket=built(ctx.bucket_arn, "bucket_arn"),
-            key=ctx.key_arn,
-            repository=built(ctx.repository_arn, "repository_arn"),
-            model_groups=tuple(ctx.model_group_arns[p] for p in packages),
-            model_packages=tuple(ctx.arn("sagemaker", f"model-package/{p}/*") for p in packages),
-            pipelines=tuple(ctx.arn("sagemaker", f"pipeline/{ctx.name(j.name)}") for j in stack.training),
-            training_jobs=ctx.arn("sagemaker", f"training-job/{ctx.prefix}-*"),
-            endpoints=tuple(ctx.arn("sagemaker", f"endpoint/{ctx.name(e.name)}") for e in stack.endpoints),
-            # Pulumi auto-names configs and models after their logical names, which
-            # start with the stack prefix; day-2 tooling names its own the same way.
-            endpoint_configs=ctx.arn("sagemaker", f"endpoint-config/{ctx.prefix}-*"),
-            models=ctx.arn("sagemaker", f"model/{ctx.prefix}-*"),
-            log_groups=ctx.arn("logs", "log-group:/aws/sagemaker/*"),
-            backup_vault=ctx.arn("backup", f"backup-vault:{ctx.name('vault')}") if stack.backups else None,
-            recovery_points=ctx.arn("backup", "recovery-point:*") if stack.backups else None,
-            training_role=iam(f"role/{ctx.name('training')}"),
-            inference_role=iam(f"role/{ctx.name('inference')}"),
-            backup_role=iam(f"role/{ctx.name('backup')}") if stack.backups else None,
-        )
+        assert stack.placement.aws is not None, "check() first: placement.aws is required"
+        self._region = stack.placement.aws.region
+        return AwsBuild(stack, registry).run()
 
     # -- registries and mocks -------------------------------------------------------
     def __init__(self) -> None:

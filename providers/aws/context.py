@@ -8,27 +8,23 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from modules.errors import SpecIssue
-from modules.naming import logical
 from modules.placement import AwsPlacement
-from modules.stack import Stack
+from providers.base import BuildContext
 
 T = TypeVar("T")
 
 
 @dataclass
-class AwsContext:
+class AwsContext(BuildContext):
     """Stack-wide facts and the outputs later components wire to (keys, buckets, roles).
 
-    Components fill the optional fields as they are built, in dependency order, so a
-    component only reads what an earlier one produced.
+    The build (providers/aws/build.py) fills the optional fields as it registers the
+    components, in dependency order, so a component only reads what an earlier one produced.
     """
 
-    stack: Stack
     placement: AwsPlacement
     account_id: pulumi.Output[str]
     provider: pulumi.ProviderResource
-    warnings: list[SpecIssue] = field(default_factory=list)
     key_arn: pulumi.Output[str] | None = None
     backup_key_arn: pulumi.Output[str] | None = None
     bucket_name: pulumi.Output[str] | None = None
@@ -46,14 +42,6 @@ class AwsContext:
     def region(self) -> str:
         return self.placement.region
 
-    @property
-    def prefix(self) -> str:
-        return self.stack.name
-
-    def name(self, *parts: str) -> str:
-        """Deterministic logical (and, where AWS allows, physical) name."""
-        return logical(self.prefix, *parts)
-
     def arn(self, service: str, resource: str, region: str | None = None) -> pulumi.Output[str]:
         """ARN of a resource of this stack in this account (``region=""`` for global services)."""
         where = self.region if region is None else region
@@ -62,11 +50,6 @@ class AwsContext:
     def opts(self, parent: pulumi.Resource | None = None, **kwargs: Any) -> pulumi.ResourceOptions:
         """Options for a top-level component: this stack's explicit AWS provider."""
         return pulumi.ResourceOptions(parent=parent, providers={"aws": self.provider}, **kwargs)
-
-    def warn(self, path: str, message: str) -> None:
-        """Record something AWS cannot honour as asked; shown by preview and `pulumi up`."""
-        self.warnings.append(SpecIssue(path, message))
-        pulumi.log.warn(f"{path}: {message}")
 
 
 def built(value: T | None, what: str) -> T:

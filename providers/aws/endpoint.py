@@ -14,13 +14,12 @@ from pulumi_aws import sagemaker
 
 from modules.endpoint import Deployment, Endpoint as EndpointSpec
 from modules.provider import ResolvedModel
-from providers.aws.autoscaling import EndpointAutoscaling, EndpointAutoscalingArgs
 from providers.aws.context import AwsContext, built
-from providers.aws.monitoring import VARIANT, DriftMonitor, DriftMonitorArgs, EndpointMonitoring, EndpointMonitoringArgs
+from providers.aws.monitoring import VARIANT
+from providers.aws.names import MAX_WAIT_SECONDS
 
 TYPE = "mlopskit:aws:Endpoint"
 SHADOW_VARIANT = "shadow"
-MAX_WAIT_SECONDS = 3600  # SageMaker's limit on one traffic-shift wait interval
 _TIMEOUT_RANGE = (600, 14400)  # SageMaker's bounds on a whole blue/green deployment
 AlarmName = TypeVar("AlarmName")  # a name (day-2) or pulumi.Input[str] (provider)
 
@@ -34,7 +33,8 @@ class EndpointArgs:
     instance_type: str
     local_storage: bool  # NVMe instance store: SageMaker refuses a KMS key for such volumes
     model: ResolvedModel | None  # None for source: artifact
-    monitor_image: str | None
+    serves: bool  # False: a registry package with no approved version yet, nothing to serve
+    alarm_names: list[pulumi.Input[str]]  # the endpoint's monitoring alarms, for auto-rollback
 
 
 def deployment_request(deployment: Deployment, alarm_names: Sequence[AlarmName]) -> dict[str, Any]:
@@ -100,14 +100,24 @@ def deployment_config(deployment: Deployment, alarm_names: list[pulumi.Input[str
 
 
 class Endpoint(pulumi.ComponentResource):
-    """One spec endpoint on SageMaker, with its monitoring and autoscaling children."""
+    """One spec endpoint on SageMaker: model, endpoint configuration and endpoint. Its
+    monitoring and autoscaling are components beside it (providers/aws/build.py)."""
+
+    model: sagemaker.Model | None
+    config: sagemaker.EndpointConfiguration | None
+    endpoint: sagemaker.Endpoint | None
 
     def __init__(self, name: str, args: EndpointArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
+        self.model = self.config = self.endpoint = None
+        if not args.serves:
+            # A SageMaker endpoint cannot exist without a model (every production variant
+            # of CreateEndpointConfig names one), so nothing is registered until a version
+            # is approved; the build has said so (providers.base.MISSING_MODEL).
+            self.register_outputs({})
+            return
         spec = args.endpoint
         child = pulumi.ResourceOptions(parent=self)
-        self.monitoring = EndpointMonitoring(
-            f"{name}-monitoring", EndpointMonitoringArgs(spec, args.endpoint_name), ctx, child)
         if args.model is not None:
             container = sagemaker.ModelPrimaryContainerArgs(model_package_name=args.model.reference)
         else:
@@ -115,7 +125,7 @@ class Endpoint(pulumi.ComponentResource):
         # Model and configuration names are left to Pulumi's auto-naming: both are
         # immutable, and a fresh name lets an update create the new one before the
         # endpoint switches to it (create-before-delete).
-        self.model = sagemaker.Model(
+        self.model = model = sagemaker.Model(
             f"{name}-model",
             execution_role_arn=ctx.roles["inference"],
             primary_container=container,
@@ -125,7 +135,7 @@ class Endpoint(pulumi.ComponentResource):
             opts=child,
         )
         variant = lambda variant_cls, variant_name, count, weight: variant_cls(  # noqa: E731
-            variant_name=variant_name, model_name=self.model.name, instance_type=args.instance_type,
+            variant_name=variant_name, model_name=model.name, instance_type=args.instance_type,
             initial_instance_count=count, initial_variant_weight=weight)
         shadow = None
         if spec.deployment.strategy == "shadow":
@@ -134,7 +144,7 @@ class Endpoint(pulumi.ComponentResource):
             shadow = [variant(sagemaker.EndpointConfigurationShadowProductionVariantArgs, SHADOW_VARIANT, 1,
                               spec.deployment.mirror_percent / 100)]
         capture = spec.data_capture
-        self.config = sagemaker.EndpointConfiguration(
+        self.config = config = sagemaker.EndpointConfiguration(
             f"{name}-config",
             production_variants=[variant(sagemaker.EndpointConfigurationProductionVariantArgs, VARIANT,
                                          spec.autoscaling.min_instances, 1.0)],
@@ -155,19 +165,8 @@ class Endpoint(pulumi.ComponentResource):
         self.endpoint = sagemaker.Endpoint(
             f"{name}-endpoint",
             name=args.endpoint_name,
-            endpoint_config_name=self.config.name,
-            deployment_config=deployment_config(spec.deployment, [a.name for a in self.monitoring.alarms]),
+            endpoint_config_name=config.name,
+            deployment_config=deployment_config(spec.deployment, args.alarm_names),
             opts=child,
         )
-        after_endpoint = pulumi.ResourceOptions(parent=self, depends_on=[self.endpoint])
-        self.autoscaling = EndpointAutoscaling(
-            f"{name}-autoscaling",
-            EndpointAutoscalingArgs(spec.autoscaling, args.endpoint_name, VARIANT),
-            ctx,
-            after_endpoint,
-        )
-        self.drift = None
-        if spec.monitoring.drift is not None and args.monitor_image is not None:
-            self.drift = DriftMonitor(f"{name}-drift", DriftMonitorArgs(spec, args.endpoint_name, args.monitor_image),
-                                      ctx, after_endpoint)
-        self.register_outputs({"endpointName": self.endpoint.name, "alarms": [a.name for a in self.monitoring.alarms]})
+        self.register_outputs({"endpointName": self.endpoint.name, "alarms": args.alarm_names})

@@ -12,6 +12,10 @@ from modules.endpoint import Endpoint
 from modules.naming import logical
 from modules.stack import Stack
 
+# Limits and catalogue keys `validate` reads: kept here, away from the SDK-importing components.
+MAX_WAIT_SECONDS = 3600  # SageMaker's limit on one traffic-shift wait interval
+FRAMEWORK_IMAGES = {"xgboost": "xgboost", "sklearn": "sklearn"}  # the rest must be given as image.uri
+
 PRIMARY_VARIANT = "primary"
 SHADOW_VARIANT = "shadow"  # providers.aws.endpoint.SHADOW_VARIANT
 CANDIDATE_VARIANT = "candidate"  # the day-2 rollout's second production variant

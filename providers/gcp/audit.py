@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_gcp import logging, projects
 
-from providers.gcp.context import child
+from providers.gcp.context import GcpContext, child
 
 TYPE = "mlopskit:gcp:Audit"
 AUDITED_SERVICES = ("aiplatform.googleapis.com", "storage.googleapis.com")
@@ -31,7 +31,7 @@ class AuditArgs:
 class Audit(pulumi.ComponentResource):
     """IAM audit configs and the retention of the log bucket they write to."""
 
-    def __init__(self, name: str, args: AuditArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: AuditArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         for service in AUDITED_SERVICES:
             projects.IAMAuditConfig(

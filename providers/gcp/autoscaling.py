@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
-from providers.gcp.context import child
+from providers.gcp.context import GcpContext, child
 from providers.gcp.vertex import DeployedModel
 
 TYPE = "mlopskit:gcp:Autoscaling"
@@ -45,7 +45,7 @@ class AutoscalingArgs:
 class Autoscaling(pulumi.ComponentResource):
     """The deployed model with its replica range, scaling target and traffic split."""
 
-    def __init__(self, name: str, args: AutoscalingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: AutoscalingArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         self.deployment = DeployedModel(
             f"{args.prefix}-{args.endpoint_name}-deployment",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import storage
 
-from providers.gcp.context import Grant, child
+from providers.gcp.context import GcpContext, Grant, child
 from providers.gcp.storage import BucketArgs, bind, secure_bucket
 
 TYPE = "mlopskit:gcp:Backups"
@@ -46,7 +46,7 @@ class BackupsArgs:
 class Backups(pulumi.ComponentResource):
     """The backup bucket and one transfer job per target."""
 
-    def __init__(self, name: str, args: BackupsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: BackupsArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         bucket = secure_bucket(
             f"{args.prefix}-backups-bucket",

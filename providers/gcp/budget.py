@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import billing, monitoring
 
-from providers.gcp.context import child
+from providers.gcp.context import GcpContext, child
 
 TYPE = "mlopskit:gcp:Budget"
 PLACEHOLDER_BILLING_ACCOUNT = "000000-000000-000000"
@@ -33,7 +33,7 @@ class BudgetArgs:
 class Budget(pulumi.ComponentResource):
     """The billing budget and the email channel its alerts go to."""
 
-    def __init__(self, name: str, args: BudgetArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: BudgetArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         channels = [
             monitoring.NotificationChannel(

@@ -7,14 +7,14 @@ component receives the parts it needs through its typed Args, never the whole St
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
-from modules.errors import SpecIssue
-from modules.naming import compact, logical, short_hash
+from modules.naming import compact, short_hash
 from modules.stack import Stack
+from providers.base import BuildContext
 
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 KMS_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
@@ -47,20 +47,14 @@ def stack_labels(stack: Stack) -> dict[str, str]:
 
 
 @dataclass
-class GcpContext:
+class GcpContext(BuildContext):
     """The stack plus its GCP placement, shared by all components of one build."""
 
-    stack: Stack
     project: str
     project_number: str
     region: str
     backup_region: str | None
     labels: dict[str, str]
-    warnings: list[SpecIssue] = field(default_factory=list)
-
-    def name(self, *parts: str) -> str:
-        """Deterministic logical name (``credit-risk-prod-scoring-endpoint``)."""
-        return logical(self.stack.name, *parts)
 
     def bucket_name(self, purpose: str) -> str:
         """Globally unique, deterministic bucket name within GCS's 63-character limit."""
@@ -73,12 +67,6 @@ class GcpContext:
         if len(raw) <= 30:
             return raw
         return compact(raw, 30)
-
-    def warn(self, path: str, message: str) -> None:
-        """Record something GCP cannot honour as asked: never drop a setting silently."""
-        issue = SpecIssue(path, message)
-        if issue not in self.warnings:
-            self.warnings.append(issue)
 
     @property
     def network_uri_prefix(self) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import bigquery, vertex
 
-from providers.gcp.context import Grant, child, role_suffix
+from providers.gcp.context import GcpContext, Grant, child, role_suffix
 
 TYPE = "mlopskit:gcp:Endpoint"
 
@@ -41,7 +41,7 @@ class Endpoint(pulumi.ComponentResource):
 
     resource_name: pulumi.Output[str]
 
-    def __init__(self, name: str, args: EndpointArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: EndpointArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         logging_config = None
         self.capture_table: str | None = None

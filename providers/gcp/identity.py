@@ -18,7 +18,7 @@ from pulumi_gcp import projects, serviceaccount
 from modules.access import AccessRole
 from modules.errors import SpecIssue
 from modules.naming import short_hash
-from providers.gcp.context import Grant, child, role_suffix
+from providers.gcp.context import GcpContext, Grant, child, role_suffix
 
 TYPE = "mlopskit:gcp:Identity"
 
@@ -88,7 +88,7 @@ class Identity(pulumi.ComponentResource):
     grants: dict[str, list[Grant]]
     warnings: list[SpecIssue]
 
-    def __init__(self, name: str, args: IdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: IdentityArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         self.args = args
         self.warnings = []

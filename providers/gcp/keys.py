@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import kms
 
-from providers.gcp.context import KMS_ROLE, child
+from providers.gcp.context import KMS_ROLE, GcpContext, child
 
 TYPE = "mlopskit:gcp:Keys"
 
@@ -45,7 +45,7 @@ class Keys(pulumi.ComponentResource):
 
     key_ids: dict[str, pulumi.Output[str]]
 
-    def __init__(self, name: str, args: KeysArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: KeysArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         self.key_ids = {}
         if args.enabled:

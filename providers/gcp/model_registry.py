@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
-from providers.gcp.context import child
+from providers.gcp.context import GcpContext, child
 from providers.gcp.vertex import VertexModel
 
 TYPE = "mlopskit:gcp:ModelRegistry"
@@ -46,7 +46,7 @@ class ModelRegistry(pulumi.ComponentResource):
 
     references: dict[str, pulumi.Input[str]]
 
-    def __init__(self, name: str, args: ModelRegistryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: ModelRegistryArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         self.references = dict(args.resolved)
         for upload in args.uploads:

@@ -13,7 +13,7 @@ import pulumi
 from pulumi_gcp import monitoring
 
 from modules.naming import short_hash
-from providers.gcp.context import child
+from providers.gcp.context import GcpContext, child
 from providers.gcp.vertex import ModelMonitoringJob
 
 TYPE = "mlopskit:gcp:Monitoring"
@@ -60,7 +60,7 @@ class Monitoring(pulumi.ComponentResource):
 
     alert_policies: dict[str, pulumi.Output[str]]
 
-    def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: MonitoringArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         base = f"{args.prefix}-{args.endpoint_name}"
         channels = [

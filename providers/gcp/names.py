@@ -1,7 +1,7 @@
 """Names of a GCP stack's resources, as the Vertex AI provider gives them.
 
 The provider derives them in ``GcpContext`` (bucket names, service accounts),
-``providers/gcp/__init__.py`` (``endpoint_id``) and its components (display names); the
+``providers/gcp/build.py`` (which calls ``endpoint_id`` here) and its components (display names); the
 day-2 commands find live resources by the same names from here. ``tests/ops/test_gcp_ops.py``
 checks them against a preview of the provider. (GcpContext could call these functions.)
 """

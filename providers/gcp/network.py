@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_gcp import compute, servicenetworking
 
-from providers.gcp.context import child
+from providers.gcp.context import GcpContext, child
 
 TYPE = "mlopskit:gcp:Network"
 
@@ -36,7 +36,7 @@ class Network(pulumi.ComponentResource):
     network_id: pulumi.Output[str] | None
     peering_network: pulumi.Output[str] | None
 
-    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: NetworkArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         self.network_id = None
         self.peering_network = None

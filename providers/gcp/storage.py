@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import storage
 
-from providers.gcp.context import Grant, child, role_suffix
+from providers.gcp.context import GcpContext, Grant, child, role_suffix
 
 TYPE = "mlopskit:gcp:Storage"
 
@@ -101,7 +101,7 @@ class Storage(pulumi.ComponentResource):
 
     bucket_name: pulumi.Output[str]
 
-    def __init__(self, name: str, args: StorageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: StorageArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         bucket = secure_bucket(f"{args.prefix}-artifacts-bucket", args.bucket, self, args.protect)
         bind(f"{args.prefix}-artifacts", bucket, args.grants, self)

@@ -16,7 +16,7 @@ from typing import Any
 import pulumi
 from pulumi_gcp import cloudscheduler, storage
 
-from providers.gcp.context import CLOUD_PLATFORM_SCOPE, child
+from providers.gcp.context import CLOUD_PLATFORM_SCOPE, GcpContext, child
 
 TYPE = "mlopskit:gcp:Training"
 
@@ -93,7 +93,7 @@ def custom_job(args: TrainingArgs, bucket: str, service_account: str, kms_key: s
 class Training(pulumi.ComponentResource):
     """The job spec object and, with a schedule, the Cloud Scheduler trigger."""
 
-    def __init__(self, name: str, args: TrainingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, args: TrainingArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         body = pulumi.Output.all(args.bucket, args.service_account, args.kms_key, args.network).apply(
             lambda v: json.dumps(custom_job(args, v[0], v[1], v[2], v[3]), sort_keys=True)

@@ -94,6 +94,21 @@ def endpoint(graph: Graph, name: str, prefix: str = PROD) -> RecordedResource:
     return component(graph, ENDPOINT, f"{prefix}-endpoint-{name}")
 
 
+_BESIDE_ENDPOINT = {AUTOSCALING: "autoscaling", MONITORING: "monitoring", DRIFT: "drift"}
+
+
+def of_endpoint(graph: Graph, name: str, type_: str, prefix: str = PROD) -> list[RecordedResource]:
+    """The autoscaling, monitoring or drift component of spec endpoint ``name`` (none or one):
+    top-level components beside the endpoint, as on every cloud."""
+    return [r for r in graph.of_type(type_) if r.name == f"{prefix}-endpoint-{name}-{_BESIDE_ENDPOINT[type_]}"
+            and r.parent is None]
+
+
+def beside(graph: Graph, name: str, type_: str, prefix: str = PROD) -> RecordedResource:
+    """The one autoscaling, monitoring or drift component of spec endpoint ``name``."""
+    return one(of_endpoint(graph, name, type_, prefix))
+
+
 def primary_key(graph: Graph) -> RecordedResource:
     keys = component(graph, KEYS)
     return one([k for k in children(graph, keys, "aws:kms/key:Key") if not k.inputs.get("region")])

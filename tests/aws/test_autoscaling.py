@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.aws.helpers import AUTOSCALING, PROD, build, child, endpoint
+from tests.aws.helpers import AUTOSCALING, PROD, beside, build, child, endpoint
 
 TARGET = "aws:appautoscaling/target:Target"
 POLICY = "aws:appautoscaling/policy:Policy"
@@ -10,14 +10,14 @@ EXPECTED = {"scoring": (2, 6, 100), "challenger": (2, 4, 200)}
 
 
 def scaling(graph, name):
-    comp = child(graph, endpoint(graph, name), AUTOSCALING)
+    comp = beside(graph, name, AUTOSCALING)
     return comp, child(graph, comp, TARGET), child(graph, comp, POLICY)
 
 
 def test_target_bounds_follow_the_spec(prod):
     for name, (low, high, _) in EXPECTED.items():
         comp, target, _ = scaling(prod, name)
-        assert comp.parent == endpoint(prod, name).urn
+        assert comp.parent is None and endpoint(prod, name).parent is None  # beside the endpoint
         assert target.inputs == {
             "serviceNamespace": "sagemaker",
             "resourceId": f"endpoint/{PROD}-{name}/variant/primary",

@@ -11,6 +11,7 @@ from tests.aws.helpers import (
     MONITORING,
     NETWORK,
     PROD,
+    beside,
     build,
     child,
     children,
@@ -37,7 +38,7 @@ def blue_green(graph, name, prefix=PROD):
 
 
 def alarm_names(graph, name, prefix=PROD):
-    monitoring = child(graph, endpoint(graph, name, prefix), MONITORING)
+    monitoring = beside(graph, name, MONITORING, prefix)
     return {a.inputs["name"] for a in children(graph, monitoring, ALARM)}
 
 
@@ -49,8 +50,10 @@ def test_endpoint_component_structure(prod):
         assert sm.inputs["name"] == f"{PROD}-{name}"
         assert sm.inputs["endpointConfigName"] == config.outputs["name"]
         assert config.urn in sm.dependencies
-        assert child(prod, comp, MONITORING).parent == comp.urn
-        assert child(prod, comp, AUTOSCALING).parent == comp.urn
+        # Autoscaling and monitoring sit beside the endpoint at top level, as on every cloud.
+        assert children(prod, comp, MONITORING) == children(prod, comp, AUTOSCALING) == []
+        assert beside(prod, name, MONITORING).parent is None
+        assert beside(prod, name, AUTOSCALING).parent is None
     assert prod.outputs["endpoints"] == {"scoring": f"{PROD}-scoring", "challenger": f"{PROD}-challenger"}
 
 
@@ -98,7 +101,7 @@ def test_auto_rollback_lists_exactly_the_endpoint_alarms(prod):
         assert {a["alarmName"] for a in alarms} == expected == alarm_names(prod, name)
         assert len(alarms) == len(expected)
         # the alarms exist before the endpoint that names them
-        monitoring = child(prod, endpoint(prod, name), MONITORING)
+        monitoring = beside(prod, name, MONITORING)
         assert {a.urn for a in children(prod, monitoring, ALARM)} <= set(sm.dependencies)
 
 

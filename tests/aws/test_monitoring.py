@@ -8,12 +8,13 @@ from tests.aws.helpers import (
     MONITORING,
     NETWORK,
     PROD,
+    beside,
     build,
     catalog_image,
     child,
     children,
     component,
-    endpoint,
+    of_endpoint,
     primary_key,
     role,
 )
@@ -26,7 +27,7 @@ SCHEDULE = "aws:sagemaker/monitoringSchedule:MonitoringSchedule"
 
 
 def monitoring(graph, name):
-    return child(graph, endpoint(graph, name), MONITORING)
+    return beside(graph, name, MONITORING)
 
 
 def alarm(graph, name, kind):
@@ -115,7 +116,7 @@ def test_each_notify_address_subscribed():
 
 
 def test_drift_job_over_captured_data(prod):
-    drift = child(prod, endpoint(prod, "scoring"), DRIFT)
+    drift = beside(prod, "scoring", DRIFT)
     job = child(prod, drift, JOB)
     key = primary_key(prod).outputs["arn"]
     assert job.inputs["name"] == f"{PROD}-scoring-drift"
@@ -135,7 +136,7 @@ def test_drift_job_over_captured_data(prod):
 
 
 def test_daily_drift_schedule(prod):
-    drift = child(prod, endpoint(prod, "scoring"), DRIFT)
+    drift = beside(prod, "scoring", DRIFT)
     schedule = child(prod, drift, SCHEDULE)
     config = schedule.inputs["monitoringScheduleConfig"]
     assert config["monitoringType"] == "DataQuality"
@@ -145,12 +146,12 @@ def test_daily_drift_schedule(prod):
 
 def test_hourly_drift_schedule():
     graph = build("credit-risk.yaml", ("endpoints[0].monitoring.drift.schedule", "hourly"))
-    schedule = child(graph, child(graph, endpoint(graph, "scoring"), DRIFT), SCHEDULE)
+    schedule = child(graph, beside(graph, "scoring", DRIFT), SCHEDULE)
     assert schedule.inputs["monitoringScheduleConfig"]["scheduleConfig"] == {"scheduleExpression": "cron(0 * ? * * *)"}
 
 
 def test_no_drift_no_monitoring_job(prod):
-    assert children(prod, endpoint(prod, "challenger"), DRIFT) == []
+    assert of_endpoint(prod, "challenger", DRIFT) == []
     graph = build("credit-risk.yaml", ("endpoints[0].monitoring.drift", ...))
     assert graph.of_type(DRIFT) == []
     assert graph.of_type(JOB) == []

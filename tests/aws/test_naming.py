@@ -5,7 +5,18 @@ from __future__ import annotations
 import copy
 
 from providers.aws import AwsProvider
-from tests.aws.helpers import DEV, PROD, build, descendants, endpoint, spec
+from tests.aws.helpers import (
+    AUTOSCALING,
+    DEV,
+    DRIFT,
+    MONITORING,
+    PROD,
+    build,
+    descendants,
+    endpoint,
+    of_endpoint,
+    spec,
+)
 
 PROTECTED = ("aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:ecr/repository:Repository",
              "aws:sagemaker/modelPackageGroup:ModelPackageGroup", "aws:backup/vault:Vault")
@@ -27,8 +38,7 @@ def test_components_top_level_and_resources_parented(prod):
     for r in prod:
         if r.type.startswith("pulumi:providers:"):
             continue
-        if r.type in component_types and r.type not in (
-                "mlopskit:aws:EndpointAutoscaling", "mlopskit:aws:EndpointMonitoring"):
+        if r.type in component_types or r.type == "mlopskit:aws:DriftMonitor":
             assert r.parent is None, r.name
         else:
             assert r.parent is not None, r.name
@@ -49,7 +59,8 @@ def test_dev_protects_nothing(dev):
 
 
 def _outside(graph, name):
-    inner = {r.urn for r in descendants(graph, endpoint(graph, name))} | {endpoint(graph, name).urn}
+    roots = [endpoint(graph, name)] + [r for type_ in (AUTOSCALING, MONITORING, DRIFT) for r in of_endpoint(graph, name, type_)]
+    inner = {r.urn for root in roots for r in [root, *descendants(graph, root)]}
     return {r.urn: r.inputs.get("name") for r in graph if r.urn not in inner}
 
 

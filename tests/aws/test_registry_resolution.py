@@ -12,16 +12,22 @@ from mlopskit.engine import preview
 from modules import parse_stack
 from providers.aws import AwsProvider
 from providers.aws.registry import SageMakerModelRegistry, offline_registry
+from providers.base import MISSING_MODEL
 from tests.aws.helpers import (
     ACCOUNT,
+    AUTOSCALING,
+    DRIFT,
     ENDPOINT,
     KEYS,
     MODELS,
+    MONITORING,
     PROD,
     TRAINING,
     artifact_bucket,
+    beside,
     children,
     component,
+    of_endpoint,
     spec,
 )
 
@@ -101,17 +107,19 @@ def unapproved():
 
 
 def test_endpoint_without_approved_version_is_not_deployed(unapproved):
-    names = {e.name for e in unapproved.of_type(ENDPOINT)}
-    assert names == {f"{PROD}-endpoint-challenger"}
-    assert [r for r in unapproved if f"{PROD}-endpoint-scoring" in r.name] == []
+    # The endpoint component and its monitoring exist (as on every cloud); no SageMaker model,
+    # configuration or endpoint is invented, so nothing to autoscale or watch for drift yet.
+    scoring = component(unapproved, ENDPOINT, f"{PROD}-endpoint-scoring")
+    assert children(unapproved, scoring) == []
+    assert beside(unapproved, "scoring", MONITORING)
+    assert of_endpoint(unapproved, "scoring", AUTOSCALING) == of_endpoint(unapproved, "scoring", DRIFT) == []
     assert {e.inputs["name"] for e in unapproved.of_type("aws:sagemaker/endpoint:Endpoint")} == {f"{PROD}-challenger"}
     assert unapproved.outputs["endpoints"] == {"challenger": f"{PROD}-challenger"}
 
 
 def test_warning_names_the_package(unapproved):
-    (warning,) = [w for w in unapproved.warnings if w.path == "endpoints[0].model"]
-    assert MISSING in warning.message
-    assert "scoring" in warning.message
+    (warning,) = [w for w in unapproved.warnings if w.path == "endpoints[0].model.version"]
+    assert warning.message == MISSING_MODEL.format(package=MISSING, wanted="approved version", endpoint="scoring")
 
 
 def test_everything_else_is_still_built(unapproved):

@@ -34,14 +34,12 @@ def _run(spec: str, *args: str) -> int:
 
 
 def test_names_match_the_provider() -> None:
-    from providers.gcp import endpoint_id
     from providers.gcp.context import GcpContext, stack_labels
     from providers.gcp.monitoring import alert_display_name
     from providers.gcp.vertex import APPROVED_ALIAS
 
     s = stack()
     ctx = GcpContext(s, PROJECT, "1", "europe-west4", None, stack_labels(s))
-    assert names.endpoint_id(PROJECT, s, "scoring") == endpoint_id(PROJECT, s.name, "scoring")
     assert names.bucket(PROJECT, s, "artifacts") == ctx.bucket_name("artifacts")
     assert names.bucket(PROJECT, s, "backups") == ctx.bucket_name("backups")
     assert names.service_account(PROJECT, s, "training") == f"{ctx.account_id('training')}@{PROJECT}.iam.gserviceaccount.com"

@@ -1,0 +1,182 @@
+"""Registers a whole stack on AWS in the shape every cloud shares (``providers.base.StackBuild``).
+
+The components read the stack's shared outputs (key, bucket, subnets, roles) from the
+context; only this orchestration writes them, in dependency order.
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from modules.stack import Stack
+from providers.aws import images
+from providers.aws.audit import Audit, AuditArgs
+from providers.aws.autoscaling import EndpointAutoscaling, EndpointAutoscalingArgs
+from providers.aws.backups import Backups, BackupsArgs
+from providers.aws.budget import STACK_TAG, Budget, BudgetArgs
+from providers.aws.container_registry import ContainerRegistry, ContainerRegistryArgs
+from providers.aws.context import AwsContext, built
+from providers.aws.endpoint import TYPE as ENDPOINT_TYPE, Endpoint, EndpointArgs
+from providers.aws.identity import Identity, IdentityArgs
+from providers.aws.keys import Keys, KeysArgs
+from providers.aws.model_registry import ModelRegistry, ModelRegistryArgs
+from providers.aws.monitoring import VARIANT, DriftMonitor, DriftMonitorArgs, EndpointMonitoring, EndpointMonitoringArgs
+from providers.aws.names import FRAMEWORK_IMAGES
+from providers.aws.network import PrivateNetwork, PrivateNetworkArgs
+from providers.aws.permissions import StackArns
+from providers.aws.registry import referenced_packages
+from providers.aws.storage import ArtifactStore, ArtifactStoreArgs
+from providers.aws.training import Training, TrainingArgs
+from providers.base import EndpointPlan, StackBuild, TrainingPlan
+
+
+def tags(stack: Stack) -> dict[str, str]:
+    """Tags every resource carries (through the provider's default tags)."""
+    meta = stack.metadata
+    return {
+        **meta.labels,
+        "owner": meta.owner,
+        "cost-center": meta.cost_center,
+        "data-classification": meta.data_classification,
+        "environment": meta.environment,
+        STACK_TAG: stack.name,
+        "managed-by": "mlopskit",
+    }
+
+
+def nested_in_endpoint(endpoint_component: str) -> list[pulumi.Input[str | pulumi.Alias]]:
+    """Aliases for a component that used to be a child of the endpoint component named
+    ``endpoint_component``: autoscaling and monitoring now sit at top level, as on every cloud.
+    Its children follow through the parent's alias (Pulumi derives theirs from it)."""
+    return [pulumi.Alias(parent=pulumi.create_urn(endpoint_component, ENDPOINT_TYPE))]
+
+
+class AwsBuild(StackBuild):
+    """Spec v1 onto SageMaker AI, S3, KMS, ECR, IAM, CloudWatch, Backup, CloudTrail, Budgets."""
+
+    cloud = "aws"
+    ctx: AwsContext
+
+    def start(self) -> AwsContext:
+        placement = self.stack.placement.aws
+        assert placement is not None, "check() first: placement.aws is required"
+        provider = aws.Provider(
+            f"{self.stack.name}-aws",
+            region=placement.region,
+            default_tags=aws.ProviderDefaultTagsArgs(tags=tags(self.stack)),
+        )
+        identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(provider=provider))
+        self.ctx = AwsContext(stack=self.stack, placement=placement, account_id=identity.account_id, provider=provider)
+        backups = self.stack.backups
+        cross_region = backups is not None and backups.cross_region and placement.backup_region is not None
+        self.backup_region = placement.backup_region if cross_region else None
+        self.endpoints: dict[str, str] = {}
+        return self.ctx
+
+    # -- foundation ---------------------------------------------------------------------
+    def foundation(self, endpoints: list[EndpointPlan]) -> None:
+        ctx, stack, top = self.ctx, self.stack, self.ctx.opts()
+        if stack.encryption.customer_managed_keys:
+            keys = Keys(ctx.name("keys"), KeysArgs(stack.encryption.key_rotation_days, self.backup_region), ctx, top)
+            ctx.key_arn = keys.key.arn
+            ctx.backup_key_arn = keys.backup_key.arn if keys.backup_key else None
+        if stack.network.private:
+            zones = aws.get_availability_zones_output(
+                state="available", opts=pulumi.InvokeOutputOptions(provider=ctx.provider)).names
+            network = PrivateNetwork(ctx.name("network"), PrivateNetworkArgs(zones), ctx, top)
+            ctx.subnet_ids = [s.id for s in network.subnets]
+            ctx.security_group_ids = [network.security_group.id]
+        artifacts = stack.storage.artifacts
+        store = ArtifactStore(ctx.name("artifacts"), ArtifactStoreArgs(
+            artifacts.versioning, artifacts.retention_days, ctx.key_arn), ctx, top)
+        ctx.bucket_name, ctx.bucket_arn = store.bucket.bucket, store.bucket.arn
+        ctx.bucket_ready = [store.versioning]
+        containers = stack.registry.containers
+        repository = ContainerRegistry(ctx.name("containers"), ContainerRegistryArgs(
+            containers.scan_on_push, containers.immutable_tags, ctx.key_arn), ctx, top).repository
+        ctx.repository_arn, ctx.repository_url = repository.arn, repository.repository_url
+        packages = tuple(sorted({stack.metadata.name, *referenced_packages(stack)}))
+        groups = ModelRegistry(ctx.name("models"), ModelRegistryArgs(packages, stack.registry.models.approval),
+                               ctx, top).groups
+        ctx.model_group_arns = {p: g.arn for p, g in groups.items()}
+        Identity(ctx.name("identity"), IdentityArgs(
+            arns=self._stack_arns(packages),
+            access_roles=tuple(stack.access.roles),
+            private=stack.network.private,
+            backups=stack.backups is not None,
+        ), ctx, top)
+        self.monitor_image = images.image_uri("model-monitor", "monitoring", "latest", ctx.region)
+
+    def _stack_arns(self, packages: tuple[str, ...]) -> StackArns:
+        """ARNs of the stack's own resources, derived from the deterministic names so roles
+        can be created before the resources they grant on."""
+        ctx, stack = self.ctx, self.stack
+        iam = lambda resource: ctx.arn("iam", resource, region="")  # noqa: E731
+        return StackArns(
+            bucket=built(ctx.bucket_arn, "bucket_arn"),
+            key=ctx.key_arn,
+            repository=built(ctx.repository_arn, "repository_arn"),
+            model_groups=tuple(ctx.model_group_arns[p] for p in packages),
+            model_packages=tuple(ctx.arn("sagemaker", f"model-package/{p}/*") for p in packages),
+            pipelines=tuple(ctx.arn("sagemaker", f"pipeline/{ctx.name(j.name)}") for j in stack.training),
+            training_jobs=ctx.arn("sagemaker", f"training-job/{ctx.prefix}-*"),
+            endpoints=tuple(ctx.arn("sagemaker", f"endpoint/{ctx.name(e.name)}") for e in stack.endpoints),
+            # Pulumi auto-names configs and models after their logical names, which
+            # start with the stack prefix; day-2 tooling names its own the same way.
+            endpoint_configs=ctx.arn("sagemaker", f"endpoint-config/{ctx.prefix}-*"),
+            models=ctx.arn("sagemaker", f"model/{ctx.prefix}-*"),
+            log_groups=ctx.arn("logs", "log-group:/aws/sagemaker/*"),
+            backup_vault=ctx.arn("backup", f"backup-vault:{ctx.name('vault')}") if stack.backups else None,
+            recovery_points=ctx.arn("backup", "recovery-point:*") if stack.backups else None,
+            training_role=iam(f"role/{ctx.name('training')}"),
+            inference_role=iam(f"role/{ctx.name('inference')}"),
+            backup_role=iam(f"role/{ctx.name('backup')}") if stack.backups else None,
+        )
+
+    # -- workloads ----------------------------------------------------------------------
+    def training(self, plan: TrainingPlan) -> None:
+        job, ctx = plan.job, self.ctx
+        image_uri: str | None  # None: a framework image the catalog does not list
+        if job.image.uri is not None:
+            image_uri, framework = job.image.uri, False
+        else:
+            image_uri = images.image_uri(FRAMEWORK_IMAGES[job.image.framework or ""], "training",
+                                         job.image.version or "", ctx.region)
+            framework = True
+        Training(ctx.name("training", job.name), TrainingArgs(job, plan.instance.name, image_uri or "", framework),
+                 ctx, ctx.opts())
+
+    def endpoint(self, plan: EndpointPlan) -> None:
+        """Monitoring first (the endpoint's auto-rollback names its alarms), then the endpoint,
+        then autoscaling and drift, which need the live endpoint."""
+        ctx, spec = self.ctx, plan.spec
+        name = ctx.name(spec.name)
+        component = ctx.name("endpoint", spec.name)
+        monitoring = EndpointMonitoring(f"{component}-monitoring", EndpointMonitoringArgs(spec, name), ctx,
+                                        ctx.opts(aliases=nested_in_endpoint(component)))
+        alarm_names = [a.name for a in monitoring.alarms]
+        endpoint = Endpoint(component, EndpointArgs(
+            endpoint=spec, endpoint_name=name, instance_type=plan.instance.name,
+            local_storage=plan.instance.local_storage, model=plan.model, serves=not plan.awaiting_model,
+            alarm_names=alarm_names), ctx, ctx.opts())
+        if plan.awaiting_model:
+            return  # no SageMaker endpoint exists yet: nothing for day-2 tooling to find
+        self.endpoints[spec.name] = name
+        after_endpoint = ctx.opts(depends_on=[endpoint.endpoint], aliases=nested_in_endpoint(component))
+        EndpointAutoscaling(f"{component}-autoscaling", EndpointAutoscalingArgs(spec.autoscaling, name, VARIANT), ctx,
+                            after_endpoint)
+        if spec.monitoring.drift is not None and self.monitor_image is not None:
+            DriftMonitor(f"{component}-drift", DriftMonitorArgs(spec, name, self.monitor_image), ctx, after_endpoint)
+
+    # -- what spans the stack -----------------------------------------------------------
+    def finish(self) -> None:
+        ctx, stack, top = self.ctx, self.stack, self.ctx.opts()
+        if stack.backups is not None:
+            Backups(ctx.name("backups"), BackupsArgs(stack.backups, self.backup_region, ctx.roles["backup"]), ctx, top)
+        Audit(ctx.name("audit"), AuditArgs(stack.compliance.retention_days), ctx, top)
+        if stack.budget is not None:
+            recipients = tuple(dict.fromkeys([stack.metadata.owner]))
+            Budget(ctx.name("budget"), BudgetArgs(stack.budget, recipients), ctx, top)
+        self.outputs.update({"region": ctx.region, "artifactBucket": ctx.bucket_name, "endpoints": self.endpoints,
+                             "repositoryUrl": ctx.repository_url, "roles": ctx.roles})

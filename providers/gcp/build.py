@@ -1,0 +1,261 @@
+"""Registers a whole stack on Google Cloud in the shape every cloud shares
+(``providers.base.StackBuild``): one component per abstraction, wired through typed Args."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_gcp
+from pulumi_gcp import organizations
+
+from providers.base import EndpointPlan, StackBuild, TrainingPlan
+from providers.gcp import names
+from providers.gcp.audit import Audit, AuditArgs
+from providers.gcp.autoscaling import Autoscaling, AutoscalingArgs
+from providers.gcp.backups import Backups, BackupsArgs
+from providers.gcp.budget import PLACEHOLDER_BILLING_ACCOUNT, Budget, BudgetArgs
+from providers.gcp.container_registry import ContainerRegistry, ContainerRegistryArgs
+from providers.gcp.context import GcpContext, stack_labels
+from providers.gcp.endpoint import Endpoint, EndpointArgs
+from providers.gcp.identity import Identity, IdentityArgs
+from providers.gcp.keys import Keys, KeysArgs, RegionKeyArgs
+from providers.gcp.model_registry import ModelRegistry, ModelRegistryArgs, UploadArgs
+from providers.gcp.monitoring import DriftArgs, Monitoring, MonitoringArgs, alert_display_name
+from providers.gcp.network import Network, NetworkArgs
+from providers.gcp.storage import BucketArgs, Storage, StorageArgs
+from providers.gcp.training import Training, TrainingArgs, prebuilt_image
+from providers.gcp.vertex import traffic_steps
+
+FOREIGN_REGISTRIES = (".amazonaws.com", ".azurecr.io")
+_SERVICE_AGENTS = ("storage", "artifactregistry", "aiplatform", "bigquery")
+
+
+class GcpBuild(StackBuild):
+    """Spec v1 onto Vertex AI, Cloud Storage, Cloud KMS, Artifact Registry, IAM, Cloud Monitoring."""
+
+    cloud = "gcp"
+    ctx: GcpContext
+
+    def start(self) -> GcpContext:
+        stack = self.stack
+        placement = stack.placement.gcp
+        if placement is None:
+            raise ValueError("placement.gcp: required to build on gcp")
+        project_number = str(organizations.get_project(project_id=placement.project).number)
+        backup_region = placement.backup_region if stack.backups is not None and stack.backups.cross_region else None
+        self.ctx = ctx = GcpContext(stack, placement.project, project_number, placement.region, backup_region,
+                                    stack_labels(stack))
+        self.primary = self._gcp_provider(ctx.region)
+        self.backup_provider = self._gcp_provider(backup_region) if backup_region else None
+        self.top = pulumi.ResourceOptions(providers=[self.primary])
+        self.outputs.update({"project": ctx.project, "region": ctx.region, "endpoints": {}})
+        return ctx
+
+    def _gcp_provider(self, region: str) -> pulumi_gcp.Provider:
+        ctx = self.ctx
+        return pulumi_gcp.Provider(ctx.name("gcp", region), project=ctx.project, region=region,
+                                   default_labels=ctx.labels, add_pulumi_attribution_label=False)
+
+    # -- foundation ---------------------------------------------------------------------
+    def foundation(self, endpoints: list[EndpointPlan]) -> None:
+        ctx, stack, prefix, protect = self.ctx, self.stack, self.stack.name, self.stack.is_prod
+        # Keys: one ring per region in use (CMEK keys must share their resource's region).
+        regions = [RegionKeyArgs(ctx.region, self.primary)]
+        if ctx.backup_region and self.backup_provider is not None:
+            regions.append(RegionKeyArgs(ctx.backup_region, self.backup_provider))
+        self.keys = Keys(ctx.name("keys"), KeysArgs(
+            prefix=prefix, project=ctx.project, regions=regions, enabled=stack.encryption.customer_managed_keys,
+            rotation_days=stack.encryption.key_rotation_days, hsm=stack.metadata.data_classification == "restricted",
+            protect=protect, service_agents={a: ctx.service_agent(a) for a in _SERVICE_AGENTS},
+        ), ctx, self.top)
+        self.key = self.keys.key_ids.get(ctx.region)
+        self.network = Network(ctx.name("network"), NetworkArgs(
+            prefix=prefix, project=ctx.project, project_number=ctx.project_number, region=ctx.region,
+            private=stack.network.private,
+        ), ctx, self.top)
+        self._identity()
+        self._stores()
+        self.models = self._model_registry(endpoints)
+        self.outputs["modelReferences"] = self.models.references
+
+    def _identity(self) -> None:
+        ctx, stack = self.ctx, self.stack
+        account_ids = {k: ctx.account_id(k) for k in ("training", "serving", "scheduler")}
+        account_ids.update({r.name: ctx.account_id(f"role-{r.name}") for r in stack.access.roles})
+        self.identity = Identity(ctx.name("identity"), IdentityArgs(
+            prefix=stack.name, project=ctx.project, account_ids=account_ids, roles=list(stack.access.roles),
+            has_backups=stack.backups is not None,
+        ), ctx, self.top)
+        for issue in self.identity.warnings:
+            ctx.warn(issue.path, issue.message)
+        self.after_identity = pulumi.ResourceOptions(providers=[self.primary], depends_on=[self.keys, self.identity])
+
+    def _stores(self) -> None:
+        ctx, stack, protect = self.ctx, self.stack, self.stack.is_prod
+        artifacts = stack.storage.artifacts
+        if not artifacts.versioning:
+            ctx.warn("storage.artifacts.retentionDays", "keeps noncurrent versions, but versioning is off: the rule "
+                     "only applies once versioning is on")
+        self.store = Storage(ctx.name("storage"), StorageArgs(
+            prefix=stack.name,
+            bucket=BucketArgs(
+                name=ctx.bucket_name("artifacts"), location=ctx.region, project=ctx.project, kms_key=self.key,
+                versioning=artifacts.versioning, noncurrent_retention_days=artifacts.retention_days,
+            ),
+            protect=protect, grants=self.identity.grants["artifacts"],
+        ), ctx, self.after_identity)
+        self.outputs["artifactsBucket"] = self.store.bucket_name
+        containers = stack.registry.containers
+        self.images = ContainerRegistry(ctx.name("container-registry"), ContainerRegistryArgs(
+            prefix=stack.name, project=ctx.project, region=ctx.region, kms_key=self.key,
+            immutable_tags=containers.immutable_tags, scan_on_push=containers.scan_on_push,
+            protect=protect, grants=self.identity.grants["repository"],
+        ), ctx, self.after_identity)
+        self.outputs["containerRegistry"] = self.images.url
+
+    def _model_registry(self, endpoints: list[EndpointPlan]) -> ModelRegistry:
+        """Registry models were resolved by the shared build; artifact models are uploaded here."""
+        ctx = self.ctx
+        uploads: list[UploadArgs] = []
+        resolved = {plan.spec.name: plan.model.reference for plan in endpoints if plan.model is not None}
+        for plan in endpoints:
+            model = plan.spec.model
+            if model.source != "artifact":
+                continue
+            assert model.image is not None and model.artifact_uri is not None
+            if any(host in model.image for host in FOREIGN_REGISTRIES):
+                ctx.warn(f"{plan.path}.model.image", "Vertex AI pulls serving containers from Artifact Registry: "
+                         "push the image to the stack's container registry before deploying")
+            if not model.artifact_uri.startswith("gs://"):
+                ctx.warn(f"{plan.path}.model.artifactUri", "Vertex AI loads model artifacts from Cloud Storage only: "
+                         "copy the artifact to the stack's artifacts bucket (models/ prefix) before deploying")
+            uploads.append(UploadArgs(plan.spec.name, model.image, model.artifact_uri))
+        return ModelRegistry(ctx.name("model-registry"), ModelRegistryArgs(
+            prefix=ctx.stack.name, project=ctx.project, region=ctx.region, approval=ctx.stack.registry.models.approval,
+            kms_key=self.key, protect=ctx.stack.is_prod, uploads=uploads, resolved=resolved,
+        ), ctx, pulumi.ResourceOptions(providers=[self.primary], depends_on=[self.keys]))
+
+    # -- workloads ----------------------------------------------------------------------
+    def training(self, plan: TrainingPlan) -> None:
+        ctx, job, instance, path = self.ctx, plan.job, plan.instance, plan.path
+        if job.image.uri is not None:
+            image = job.image.uri
+            if any(host in image for host in FOREIGN_REGISTRIES):
+                ctx.warn(f"{path}.image.uri", "Vertex AI pulls training containers from Artifact Registry: "
+                         "push the image to the stack's container registry before the first run")
+        else:
+            image = prebuilt_image(job.image.framework, job.image.version, ctx.region, instance.gpu_count > 0) or ""
+            if not image:
+                ctx.warn(f"{path}.image.framework", f"Vertex AI has no prebuilt {job.image.framework} container: not built")
+                return
+        Training(ctx.name("training", job.name), TrainingArgs(
+            prefix=ctx.stack.name, job_name=job.name, project=ctx.project, region=ctx.region, image_uri=image,
+            entrypoint=job.entrypoint, machine_type=instance.name, accelerator_type=instance.accelerator,
+            accelerator_count=instance.gpu_count, replica_count=job.compute.count, spot=job.compute.spot,
+            max_runtime_minutes=job.max_runtime_minutes, hyperparameters=dict(job.hyperparameters), schedule=job.schedule,
+            bucket=self.store.bucket_name, service_account=self.identity.emails["training"],
+            scheduler_account=self.identity.emails["scheduler"], kms_key=self.key,
+            network=self.network.peering_network, labels={"training-job": job.name},
+        ), ctx, self.after_identity)
+
+    def endpoint(self, plan: EndpointPlan) -> None:
+        ctx, spec, deployment = self.ctx, plan.spec, plan.spec.deployment
+        if deployment.strategy == "shadow":
+            ctx.warn(f"{plan.path}.deployment.strategy", (
+                f"shadow: Vertex AI has no native traffic mirroring, so mirrorPercent ({deployment.mirror_percent}%) cannot be "
+                "honoured; the new model is deployed all-at-once instead (mirror requests from the client or compare offline)"
+            ))
+        steps = traffic_steps(deployment.strategy, deployment.canary_percent, deployment.linear_step_percent)
+        ep_id = names.endpoint_id(ctx.project, ctx.stack, spec.name)
+        rollout_labels = {"strategy": deployment.strategy, "traffic-steps": "_".join(str(s) for s in steps),
+                          "wait-minutes": str(deployment.wait_minutes), "auto-rollback": str(deployment.auto_rollback).lower()}
+        endpoint = Endpoint(ctx.name("endpoint", spec.name), EndpointArgs(
+            prefix=ctx.stack.name, endpoint_name=spec.name, endpoint_id=ep_id, project=ctx.project, region=ctx.region,
+            kms_key=self.key, private=ctx.stack.network.private, capture=spec.data_capture.enabled,
+            sampling_percent=spec.data_capture.sampling_percent, capture_retention_days=ctx.stack.compliance.retention_days,
+            protect=ctx.stack.is_prod, labels=rollout_labels, grants=self.identity.grants["endpoint"],
+        ), ctx, self.after_identity)
+        result: dict[str, Any] = {"endpoint": endpoint.resource_name, "strategy": deployment.strategy,
+                                  "trafficSteps": steps, "waitMinutes": deployment.wait_minutes,
+                                  "autoRollback": deployment.auto_rollback}
+        scaling = self._autoscaling(plan, endpoint, steps)
+        if scaling is not None:
+            result["trafficSplit"] = scaling.deployment.trafficSplit
+        monitor = self._monitoring(plan, endpoint, ep_id, scaling)
+        result["alertPolicies"] = monitor.alert_policies
+        result["rollbackAlertPolicies"] = dict(monitor.alert_policies) if deployment.auto_rollback else {}
+        self.outputs["endpoints"][spec.name] = result
+
+    def _autoscaling(self, plan: EndpointPlan, endpoint: Endpoint, steps: list[int]) -> Autoscaling | None:
+        """The deployed model and its replica bounds: nothing until the endpoint has a model."""
+        ctx, spec, deployment = self.ctx, plan.spec, plan.spec.deployment
+        reference = self.models.references.get(spec.name)
+        if reference is None:
+            return None
+        alarms = spec.monitoring.alarms
+        kinds = [k for k, threshold in (("latency", alarms.latency_p99_ms), ("errors", alarms.error_rate_percent))
+                 if threshold is not None]
+        rollback = [alert_display_name(ctx.stack.name, spec.name, k) for k in kinds] if deployment.auto_rollback else []
+        instance = plan.instance
+        return Autoscaling(ctx.name("autoscaling", spec.name), AutoscalingArgs(
+            prefix=ctx.stack.name, endpoint_name=spec.name, region=ctx.region, endpoint=endpoint.resource_name,
+            model=reference, machine_type=instance.name, accelerator_type=instance.accelerator,
+            accelerator_count=instance.gpu_count, min_replicas=spec.autoscaling.min_instances,
+            max_replicas=spec.autoscaling.max_instances, target_requests=spec.autoscaling.target_invocations_per_instance,
+            service_account=self.identity.emails["serving"], strategy=deployment.strategy, traffic_steps=steps,
+            wait_minutes=deployment.wait_minutes, auto_rollback=deployment.auto_rollback, rollback_alert_policies=rollback,
+            approval=ctx.stack.registry.models.approval,
+        ), ctx, pulumi.ResourceOptions(providers=[self.primary], depends_on=[endpoint, self.models]))
+
+    def _monitoring(self, plan: EndpointPlan, endpoint: Endpoint, ep_id: str, scaling: Autoscaling | None) -> Monitoring:
+        ctx, spec = self.ctx, plan.spec
+        drift = None
+        if spec.monitoring.drift is not None and scaling is not None:
+            drift = DriftArgs(schedule=spec.monitoring.drift.schedule, sample_rate=spec.data_capture.sampling_percent / 100,
+                              deployed_model_id=scaling.deployment.deployedModelId, endpoint=endpoint.resource_name)
+        alarms = spec.monitoring.alarms
+        return Monitoring(ctx.name("monitoring", spec.name), MonitoringArgs(
+            prefix=ctx.stack.name, endpoint_name=spec.name, endpoint_id=ep_id, project=ctx.project, region=ctx.region,
+            notify=list(spec.monitoring.notify), latency_p99_ms=alarms.latency_p99_ms,
+            error_rate_percent=alarms.error_rate_percent, auto_rollback=spec.deployment.auto_rollback, kms_key=self.key,
+            drift=drift,
+        ), ctx, pulumi.ResourceOptions(providers=[self.primary], depends_on=[endpoint] + ([scaling] if scaling else [])))
+
+    # -- what spans the stack -----------------------------------------------------------
+    def finish(self) -> None:
+        ctx, stack = self.ctx, self.stack
+        if stack.backups is not None:
+            self._backups()
+            self.outputs["backupRegion"] = ctx.backup_region or ctx.region
+        Audit(ctx.name("audit"), AuditArgs(prefix=stack.name, project=ctx.project,
+                                           retention_days=stack.compliance.retention_days), ctx, self.top)
+        if stack.budget is not None:
+            account = pulumi.Config("mlopskit").get("gcpBillingAccount")
+            if not account:
+                account = PLACEHOLDER_BILLING_ACCOUNT
+                ctx.warn("budget", "GCP budgets belong to a billing account: set Pulumi config mlopskit:gcpBillingAccount "
+                         f"(a placeholder {PLACEHOLDER_BILLING_ACCOUNT} is used until then)")
+            Budget(ctx.name("budget"), BudgetArgs(
+                prefix=stack.name, project=ctx.project, project_number=ctx.project_number, billing_account=account,
+                monthly_limit_usd=stack.budget.monthly_limit_usd,
+                thresholds_percent=list(stack.budget.alert_thresholds_percent), notify=[stack.metadata.owner],
+            ), ctx, self.top)
+
+    def _backups(self) -> None:
+        ctx, backups = self.ctx, self.stack.backups
+        assert backups is not None
+        region = ctx.backup_region or ctx.region
+        targets = []
+        for index, target in enumerate(backups.targets):
+            if target == "containers":
+                ctx.warn(f"backups.targets[{index}]", "containers: Artifact Registry has no backup or cross-region copy; "
+                         "images are not backed up (rebuild from source, or mirror with a second repository)")
+            else:
+                targets.append(target)
+        Backups(ctx.name("backups"), BackupsArgs(
+            prefix=ctx.stack.name, project=ctx.project, region=region, bucket_name=ctx.bucket_name("backups"),
+            source_bucket=self.store.bucket_name, kms_key=self.keys.key_ids.get(region), schedule=backups.schedule,
+            retention_days=backups.retention_days, targets=targets, transfer_account=ctx.service_agent("storagetransfer"),
+            protect=ctx.stack.is_prod, provider=self.backup_provider, grants=self.identity.grants["backups"],
+        ), ctx, self.after_identity)
