@@ -1,27 +1,26 @@
 """Azure Machine Learning provider: spec v1 onto pulumi-azure-native.
 
-`build` registers one component per abstraction (see ``components``) in dependency order;
-everything Azure cannot honour as asked becomes a warning naming the spec field.
+This module stays light (no pulumi_azure_native at import time, so `validate` does not
+load it): providers/azure/build.py registers one component per abstraction (see
+``components``); everything Azure cannot honour as asked becomes a warning naming the field.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from modules.cost import CostHandlers
 from modules.errors import SpecIssue
 from modules.provider import BuildResult, ModelRegistry as ModelRegistryProtocol
 from modules.stack import Stack
 from providers.azure import mocks
-from providers.azure.endpoint import MAX_MIRROR_PERCENT
-from providers.azure.model_registry import (
-    AzureModelRegistry,
-    live_registry,
-    seeded_registry,
-)
+from providers.azure.names import MAX_MIRROR_PERCENT, MAX_NOTIFICATIONS
 from providers.base import BaseProvider, CloudParts
+
+if TYPE_CHECKING:
+    from providers.azure.model_registry import AzureModelRegistry
 
 
 class AzureProvider(BaseProvider):
@@ -55,8 +54,6 @@ class AzureProvider(BaseProvider):
                     f"Azure ML mirrors at most {MAX_MIRROR_PERCENT}% of traffic (got {d.mirror_percent})",
                 ))
         if stack.budget is not None:
-            from providers.azure.budget import MAX_NOTIFICATIONS
-
             if len(stack.budget.alert_thresholds_percent) > MAX_NOTIFICATIONS:
                 issues.append(SpecIssue(
                     "budget.alertThresholdsPercent", f"an Azure budget holds at most {MAX_NOTIFICATIONS} notifications",
@@ -69,14 +66,18 @@ class AzureProvider(BaseProvider):
         self.live_versions = dict(live_versions or {})
 
     def build(self, stack: Stack, registry: ModelRegistryProtocol) -> BuildResult:
-        from providers.azure.build import build_stack
+        from providers.azure.build import AzureBuild
 
-        return build_stack(stack, registry, self.live_versions)
+        return AzureBuild(stack, registry, self.live_versions).run()
 
     def registry(self, stack: Stack) -> AzureModelRegistry:
+        from providers.azure.model_registry import live_registry
+
         return live_registry(stack)
 
     def offline_registry(self, stack: Stack) -> AbstractContextManager[AzureModelRegistry]:
+        from providers.azure.model_registry import seeded_registry
+
         return seeded_registry(stack)
 
     def mock_resource(self, type_: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -8,12 +8,12 @@ import pulumi
 from pulumi_azure_native import consumption
 
 from providers.azure.context import AzureContext
+from providers.azure.names import MAX_NOTIFICATIONS
 
 TYPE = "mlopskit:azure:Budget"
 # Budgets need a fixed first-of-month start; a constant keeps the program deterministic
 # (a start computed from today would change the resource on every run).
 START_DATE = "2026-01-01T00:00:00Z"
-MAX_NOTIFICATIONS = 5  # Azure's limit per budget
 
 
 @dataclass(frozen=True)

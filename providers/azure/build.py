@@ -1,4 +1,5 @@
-"""Registers a whole stack on Azure, component by component, in dependency order."""
+"""Registers a whole stack on Azure in the shape every cloud shares (``providers.base.StackBuild``):
+one component per abstraction, in dependency order."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization
 
 from modules.backup import Backups as BackupsSpec
-from modules.compute import Compute
 from modules.endpoint import Endpoint
-from modules.provider import BuildResult, ModelRegistry as ModelRegistryProtocol
+from modules.provider import ModelRegistry as ModelRegistryProtocol
 from modules.stack import Stack
 from providers.azure import images, names
 from providers.azure.audit import Audit, AuditArgs
@@ -39,48 +39,43 @@ from providers.azure.roles import PERMISSION_GRANTS
 from providers.azure.storage import CONTAINER, Storage, StorageArgs
 from providers.azure.training import Training, TrainingArgs
 from providers.azure.workspace import Workspace, WorkspaceArgs
-from providers.catalog.resolver import Resolution, ResolutionError, resolve
+from providers.base import EndpointPlan, StackBuild, TrainingPlan
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def build_stack(
-    stack: Stack, registry: ModelRegistryProtocol, live_versions: Mapping[str, int] | None = None,
-) -> BuildResult:
-    """Register every resource of ``stack`` and return warnings and day-2 outputs.
+def logical_provider_name(stack: Stack) -> str:
+    return f"{stack.name}-azure"
+
+
+class AzureBuild(StackBuild):
+    """Spec v1 onto Azure Machine Learning, Storage, Key Vault, Container Registry, Monitor.
 
     ``live_versions`` (endpoint name -> model version now taking traffic) is what day-2
     tooling passes to start a rollout: that version stays on the live slot and the newly
     resolved one goes to the next slot with the strategy's first traffic step.
     """
-    placement = stack.placement.azure
-    if placement is None:
-        raise ValueError("placement.azure: required to build on azure")
-    provider = azure_native.Provider(logical_provider_name(stack), location=placement.location)
-    config = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(provider=provider))
-    ctx = AzureContext(
-        stack=stack,
-        placement=placement,
-        provider=provider,
-        subscription_id=config.subscription_id,
-        tenant_id=config.tenant_id,
-    )
-    _Builder(ctx, registry, dict(live_versions or {})).run()
-    return BuildResult(warnings=ctx.warnings, outputs=ctx.outputs)
 
+    cloud = "azure"
+    ctx: AzureContext
 
-def logical_provider_name(stack: Stack) -> str:
-    return f"{stack.name}-azure"
+    def __init__(self, stack: Stack, registry: ModelRegistryProtocol, live_versions: Mapping[str, int] | None = None) -> None:
+        super().__init__(stack, registry)
+        self.live_versions = dict(live_versions or {})
+        self.endpoint_outputs: dict[str, Any] = {}
+        self.endpoint_ids: dict[str, pulumi.Output[str]] = {}
 
-
-class _Builder:
-    def __init__(self, ctx: AzureContext, registry: ModelRegistryProtocol, live_versions: dict[str, int]) -> None:
-        self.ctx = ctx
-        self.stack = ctx.stack
-        self.registry = registry
-        self.live_versions = live_versions
+    def start(self) -> AzureContext:
+        placement = self.stack.placement.azure
+        if placement is None:
+            raise ValueError("placement.azure: required to build on azure")
+        provider = azure_native.Provider(logical_provider_name(self.stack), location=placement.location)
+        config = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(provider=provider))
+        self.ctx = AzureContext(stack=self.stack, placement=placement, provider=provider,
+                                subscription_id=config.subscription_id, tenant_id=config.tenant_id)
+        return self.ctx
 
     # -- spec facts -------------------------------------------------------------------
     @property
@@ -93,42 +88,50 @@ class _Builder:
             return None
         return self.ctx.placement.backup_location
 
-    def run(self) -> None:
+    # -- foundation ---------------------------------------------------------------------
+    def foundation(self, endpoints: list[EndpointPlan]) -> None:
         ctx, stack = self.ctx, self.stack
-        prod = stack.is_prod
         foundation = Foundation(
             ctx.name("foundation"),
-            FoundationArgs(location=ctx.location, protect=prod, allowed_regions=tuple(stack.compliance.allowed_regions)),
+            FoundationArgs(location=ctx.location, protect=stack.is_prod,
+                           allowed_regions=tuple(stack.compliance.allowed_regions)),
             ctx, opts=ctx.opts(),
         )
         ctx.resource_group_name = foundation.resource_group.name
         ctx.resource_group_id = foundation.resource_group.id
-
-        identity = Identity(ctx.name("identity"), IdentityArgs(roles=tuple(r.name for r in stack.access.roles)), ctx, opts=ctx.opts())
+        self.identity = Identity(ctx.name("identity"), IdentityArgs(roles=tuple(r.name for r in stack.access.roles)),
+                                 ctx, opts=ctx.opts())
         self._warn_retention()
-        monitoring = Monitoring(
+        self.monitoring = Monitoring(
             ctx.name("monitoring"),
             MonitoringArgs(retention_days=stack.compliance.retention_days, private=ctx.private),
             ctx, opts=ctx.opts(),
         )
-        keys = Keys(
+        self.keys = Keys(
             ctx.name("keys"),
             KeysArgs(
                 customer_managed_keys=ctx.cmk,
                 rotation_days=stack.encryption.key_rotation_days,
                 private=ctx.private,
                 hsm=stack.metadata.sensitive,
-                encryption_principal_id=identity.principal_of("encryption"),
-                protect=prod,
+                encryption_principal_id=self.identity.principal_of("encryption"),
+                protect=stack.is_prod,
             ),
             ctx, opts=ctx.opts(),
         )
+        self._stores()
+        self._model_registry()
+        self._workspace()
+
+    def _stores(self) -> None:
+        """The storage account and the container registry, both under the stack's key."""
+        ctx, stack, keys, identity = self.ctx, self.stack, self.keys, self.identity
         key_deps = (keys.key_grant,) if keys.key_grant is not None else ()
         self._warn_backups()
         b = self.backups
         geo = bool(b and b.cross_region and "artifacts" in b.targets)
         artifacts = stack.storage.artifacts
-        storage = Storage(
+        self.storage = Storage(
             ctx.name("storage"),
             StorageArgs(
                 # RA-GZRS: zone-redundant in the region plus a readable copy in the pair.
@@ -140,14 +143,14 @@ class _Builder:
                 key_vault_uri=keys.vault_uri if keys.key else None,
                 key_name=keys.key.name if keys.key else None,
                 depends_on=key_deps,
-                protect=prod,
+                protect=stack.is_prod,
             ),
             ctx, opts=ctx.opts(),
         )
         acr_replica = self._backup_location("containers")
         acr_premium = ctx.private or ctx.cmk or acr_replica is not None
         self._warn_container_registry()
-        acr = ContainerRegistry(
+        self.acr = ContainerRegistry(
             ctx.name("container-registry"),
             ContainerRegistryArgs(
                 sku="Premium" if acr_premium else "Standard",
@@ -157,10 +160,13 @@ class _Builder:
                 key_uri=keys.key.key_uri if keys.key else None,
                 replica_location=acr_replica,
                 depends_on=key_deps,
-                protect=prod,
+                protect=stack.is_prod,
             ),
             ctx, opts=ctx.opts(),
         )
+
+    def _model_registry(self) -> None:
+        ctx = self.ctx
         model_backup = self._backup_location("models")
         if ctx.cmk:
             ctx.warn(
@@ -168,10 +174,10 @@ class _Builder:
                 "Azure ML registries (the model registry) encrypt with Microsoft-managed keys only; "
                 "the workspace, storage account and container registry use the customer-managed key",
             )
-        model_registry = ModelRegistry(
+        self.model_registry = ModelRegistry(
             ctx.name("model-registry"),
             ModelRegistryArgs(
-                approval=stack.registry.models.approval,
+                approval=self.stack.registry.models.approval,
                 private=ctx.private,
                 regions=(ctx.location, model_backup) if model_backup else (ctx.location,),
                 geo_redundant_storage=model_backup is not None,
@@ -179,8 +185,11 @@ class _Builder:
             ctx, opts=ctx.opts(),
         )
 
-        # The workspace identity must hold its grants before the workspace is created
-        # (Azure validates access to the key, storage and registry at creation).
+    def _workspace(self) -> None:
+        """The workspace, after its identity holds its grants (Azure validates access to the
+        key, storage and registry at creation), then the private endpoints of everything."""
+        ctx, stack, keys, identity = self.ctx, self.stack, self.keys, self.identity
+        storage, acr, monitoring = self.storage, self.acr, self.monitoring
         ws_grants = [
             Grant("workspace-blob-contributor-storage", "workspace", "Storage Blob Data Contributor", storage.account.id),
             Grant("workspace-acrpush-registry", "workspace", "AcrPush", acr.registry.id),
@@ -191,7 +200,7 @@ class _Builder:
             ws_grants.append(Grant("workspace-crypto-user-key", "workspace", "Key Vault Crypto Service Encryption User", keys.key.id))
         workspace_access = AccessGrants(ctx.name("workspace-access"), AccessGrantsArgs(ws_grants), identity, ctx, opts=ctx.opts())
         first_compute = names.compute(stack.training[0].name) if stack.training else None
-        workspace = Workspace(
+        self.workspace = Workspace(
             ctx.name("workspace"),
             WorkspaceArgs(
                 private=ctx.private,
@@ -204,141 +213,43 @@ class _Builder:
                 application_insights_id=monitoring.app_insights.id,
                 key_uri_with_version=keys.key.key_uri_with_version if keys.key else None,
                 image_build_compute=first_compute,
-                model_registry_id=model_registry.registry.id,
+                model_registry_id=self.model_registry.registry.id,
                 needs_package_feeds=any(job.image.uri is None for job in stack.training),
                 depends_on=(workspace_access, storage, acr),
-                protect=prod,
+                protect=stack.is_prod,
             ),
             ctx, opts=ctx.opts(),
         )
-        ws_name = workspace.workspace.name
         Network(
             ctx.name("network"),
             NetworkArgs(private=ctx.private, targets={
                 "vault": (keys.vault.id, "vault"),
                 "blob": (storage.account.id, "blob"),
                 "registry": (acr.registry.id, "registry"),
-                "workspace": (workspace.workspace.id, "amlworkspace"),
-                "models": (model_registry.registry.id, "amlregistry"),
+                "workspace": (self.workspace.workspace.id, "amlworkspace"),
+                "models": (self.model_registry.registry.id, "amlregistry"),
             }),
             ctx, opts=ctx.opts(),
         )
 
-        for index, job in enumerate(stack.training):
-            path = f"training[{index}]"
-            resolution = self._resolve(path, job.compute)
-            if resolution is None:
-                continue
-            Training(
-                ctx.name("training", job.name),
-                TrainingArgs(
-                    job=job, path=path, vm_size=resolution.instance.name, gpu=resolution.instance.gpu_count > 0,
-                    private=ctx.private, workspace_name=ws_name, identity_id=identity.id_of("training"),
-                ),
-                ctx, opts=ctx.opts(depends_on=[workspace]),
-            )
-
-        endpoint_outputs: dict[str, Any] = {}
-        endpoint_ids: dict[str, pulumi.Output[str]] = {}
-        for index, endpoint in enumerate(stack.endpoints):
-            built = self._endpoint(index, endpoint, identity, workspace, monitoring)
-            if built is not None:
-                endpoint_ids[endpoint.name], endpoint_outputs[endpoint.name] = built
-
-        backups = None
-        if b is not None and "artifacts" in b.targets:
-            backups = Backups(
-                ctx.name("backups"),
-                BackupsArgs(
-                    schedule="daily" if b.schedule == "hourly" else b.schedule,
-                    retention_days=b.retention_days,
-                    cross_region=b.cross_region,
-                    storage_account_id=storage.account.id,
-                    container=CONTAINER,
-                    protect=prod,
-                ),
-                ctx, opts=ctx.opts(depends_on=[storage]),
-            )
-
-        scopes: dict[str, pulumi.Input[str] | None] = {
-            "storage": storage.account.id,
-            "workspace": workspace.workspace.id,
-            "ml_registry": model_registry.registry.id,
-            "log_analytics": monitoring.workspace.id,
-            "backup_vault": backups.vault.id if backups else None,
-            "container_registry": acr.registry.id,
-            "app_insights": monitoring.app_insights.id,
-        }
-        AccessGrants(
-            ctx.name("access"),
-            AccessGrantsArgs(self._workload_grants(scopes) + self._role_grants(scopes, endpoint_ids)),
-            identity, ctx, opts=ctx.opts(),
+    # -- workloads ----------------------------------------------------------------------
+    def training(self, plan: TrainingPlan) -> None:
+        ctx = self.ctx
+        Training(
+            ctx.name("training", plan.job.name),
+            TrainingArgs(
+                job=plan.job, path=plan.path, vm_size=plan.instance.name, gpu=plan.instance.gpu_count > 0,
+                private=ctx.private, workspace_name=self.workspace.workspace.name,
+                identity_id=self.identity.id_of("training"),
+            ),
+            ctx, opts=ctx.opts(depends_on=[self.workspace]),
         )
 
-        audit_targets: dict[str, tuple[pulumi.Input[str], str]] = {
-            "workspace": (workspace.workspace.id, "audit"),
-            "vault": (keys.vault.id, "audit"),
-            "blob": (storage.blob_service_id, "audit"),
-            "registry": (acr.registry.id, "audit"),
-        }
-        for name, endpoint_id in endpoint_ids.items():
-            # allLogs: the traffic log feeds the error-rate alert as well as the audit trail.
-            audit_targets[f"endpoint-{name}"] = (endpoint_id, "allLogs")
-        Audit(ctx.name("audit"), AuditArgs(log_analytics_id=monitoring.workspace.id, targets=audit_targets), ctx, opts=ctx.opts())
-
-        if stack.budget is not None:
-            thresholds = tuple(stack.budget.alert_thresholds_percent)
-            if len(thresholds) > MAX_NOTIFICATIONS:
-                ctx.warn(
-                    "budget.alertThresholdsPercent",
-                    f"an Azure budget holds at most {MAX_NOTIFICATIONS} notifications; only the lowest {MAX_NOTIFICATIONS} are set",
-                )
-            Budget(
-                ctx.name("budget"),
-                BudgetArgs(
-                    monthly_limit_usd=stack.budget.monthly_limit_usd,
-                    thresholds_percent=thresholds,
-                    contacts=(stack.metadata.owner,),
-                ),
-                ctx, opts=ctx.opts(),
-            )
-
-        ctx.outputs.update({
-            "resourceGroupName": names.resource_group(ctx.prefix),
-            "location": ctx.location,
-            "workspaceName": workspace.workspace_name,
-            "modelRegistryName": model_registry.registry_name,
-            "modelApproval": stack.registry.models.approval,
-            "storageAccountName": names.storage_account(ctx.prefix),
-            "keyVaultName": names.key_vault(ctx.prefix),
-            "containerRegistryName": names.container_registry(ctx.prefix),
-            "endpoints": endpoint_outputs,
-        })
-
-    # -- pieces ------------------------------------------------------------------------
-    def _resolve(self, path: str, compute: Compute) -> Resolution | None:
-        try:
-            return resolve("azure", compute)
-        except ResolutionError as error:
-            self.ctx.warn(f"{path}.compute.{error.field}", f"{error}; not built on Azure")
-            return None
-
-    def _served_model(self, index: int, endpoint: Endpoint) -> ServedModel | None:
-        ctx, model = self.ctx, endpoint.model
-        path = f"endpoints[{index}].model"
+    def _served_model(self, plan: EndpointPlan) -> ServedModel | None:
+        """What the endpoint's deployment serves (None: no approved version yet, said by the shared build)."""
+        ctx, model, path = self.ctx, plan.spec.model, f"{plan.path}.model"
         if model.source == "registry":
-            assert model.package is not None and model.version is not None
-            resolved = self.registry.resolve(model.package, model.version)
-            if resolved is None:
-                wanted = "approved version" if model.version == "latest-approved" else f"version {model.version}"
-                ctx.warn(
-                    f"{path}.version",
-                    f"model package {model.package!r} has no {wanted} yet in the Azure ML registry "
-                    f"{names.ml_registry(ctx.prefix)}: the endpoint is created without a deployment; "
-                    "approve a version (tag stage=approved) and run again",
-                )
-                return None
-            return ServedModel(model=resolved.reference, version=resolved.version)
+            return ServedModel(model=plan.model.reference, version=plan.model.version) if plan.model else None
         image, uri = model.image or "", model.artifact_uri or ""
         if not images.pullable_by_azure(image):
             ctx.warn(
@@ -355,15 +266,9 @@ class _Builder:
             uri = ""
         return ServedModel(model=uri or None, image=image)
 
-    def _endpoint(
-        self, index: int, endpoint: Endpoint, identity: Identity, workspace: Workspace, monitoring: Monitoring,
-    ) -> tuple[pulumi.Output[str], dict[str, Any]] | None:
-        """Endpoint, autoscaling and monitoring components; (endpoint id, day-2 outputs)."""
-        ctx = self.ctx
-        path = f"endpoints[{index}]"
-        resolution = self._resolve(path, endpoint.compute)
-        if resolution is None:
-            return None
+    def _deployment_warnings(self, plan: EndpointPlan) -> Endpoint:
+        """Warn about the rollout settings Azure cannot honour; the endpoint as Azure can serve it."""
+        ctx, endpoint, path = self.ctx, plan.spec, plan.path
         d = endpoint.deployment
         if d.strategy == "shadow" and d.mirror_percent > MAX_MIRROR_PERCENT:
             ctx.warn(
@@ -387,17 +292,23 @@ class _Builder:
                 f"(endpoints.{endpoint.name}.alertRules) fire on the alarms, and day-2 tooling must move the "
                 "traffic back to the live slot",
             )
-        served = self._served_model(index, endpoint)
-        current, candidate = self._rollout_pair(index, endpoint, served)
+        return endpoint
+
+    def endpoint(self, plan: EndpointPlan) -> None:
+        """The online endpoint, then its autoscaling (per deployment) and monitoring beside it."""
+        ctx = self.ctx
+        endpoint = self._deployment_warnings(plan)
+        served = self._served_model(plan)
+        current, candidate = self._rollout_pair(plan.index, endpoint, served)
         endpoint_name = names.online_endpoint(ctx.prefix, endpoint.name)
         component = OnlineEndpoint(
             ctx.name("endpoint", endpoint.name),
             EndpointArgs(
-                endpoint=endpoint, path=path, endpoint_name=endpoint_name, vm_size=resolution.instance.name,
-                private=ctx.private, workspace_name=workspace.workspace.name, identity_id=identity.id_of("serving"),
-                current=current, candidate=candidate,
+                endpoint=endpoint, path=plan.path, endpoint_name=endpoint_name, vm_size=plan.instance.name,
+                private=ctx.private, workspace_name=self.workspace.workspace.name,
+                identity_id=self.identity.id_of("serving"), current=current, candidate=candidate,
             ),
-            ctx, opts=ctx.opts(depends_on=[workspace]),
+            ctx, opts=ctx.opts(depends_on=[self.workspace]),
         )
         for slot, deployment in component.deployments.items():
             # The live slot's name stays `autoscaling-<endpoint>` whatever happens to the next one.
@@ -410,37 +321,35 @@ class _Builder:
                 ),
                 ctx, opts=ctx.opts(),
             )
-        if not component.deployments:
-            ctx.warn(
-                f"{path}.autoscaling",
-                "no deployment exists yet (no approved model), so there is nothing to autoscale until one is deployed",
-            )
+        monitor = self._monitoring(endpoint, endpoint_name, component)
         alarms = endpoint.monitoring.alarms
-        drift = endpoint.monitoring.drift
-        monitor_component = EndpointMonitoring(
-            ctx.name("monitoring", endpoint.name),
-            EndpointMonitoringArgs(
-                endpoint_name=endpoint_name, endpoint_id=component.endpoint.id, deployment_name=LIVE,
-                latency_p99_ms=alarms.latency_p99_ms, error_rate_percent=alarms.error_rate_percent,
-                notify=tuple(endpoint.monitoring.notify), log_analytics_id=monitoring.workspace.id,
-                drift_schedule=drift.schedule if drift else None, workspace_name=workspace.workspace.name,
-                monitor_identity_id=identity.id_of("training"),
-            ),
-            ctx, opts=ctx.opts(depends_on=[component]),
-        )
         alert_rules = {
             "latency": f"{endpoint_name}-latency-p99" if alarms.latency_p99_ms is not None else None,
             "errors": f"{endpoint_name}-error-rate" if alarms.error_rate_percent is not None else None,
         }
-        outputs = {
+        self.endpoint_ids[endpoint.name] = component.endpoint.id
+        self.endpoint_outputs[endpoint.name] = {
             "endpointName": endpoint_name,
-            "instanceType": resolution.instance.name,
+            "instanceType": plan.instance.name,
             "rollout": component.rollout,
             "alertRules": {k: v for k, v in alert_rules.items() if v},
-            "driftSchedule": f"{endpoint_name}-drift" if monitor_component.drift is not None else None,
+            "driftSchedule": f"{endpoint_name}-drift" if monitor.drift is not None else None,
             "model": served.model if served else None,
         }
-        return component.endpoint.id, outputs
+
+    def _monitoring(self, endpoint: Endpoint, endpoint_name: str, component: OnlineEndpoint) -> EndpointMonitoring:
+        ctx, alarms, drift = self.ctx, endpoint.monitoring.alarms, endpoint.monitoring.drift
+        return EndpointMonitoring(
+            ctx.name("monitoring", endpoint.name),
+            EndpointMonitoringArgs(
+                endpoint_name=endpoint_name, endpoint_id=component.endpoint.id, deployment_name=LIVE,
+                latency_p99_ms=alarms.latency_p99_ms, error_rate_percent=alarms.error_rate_percent,
+                notify=tuple(endpoint.monitoring.notify), log_analytics_id=self.monitoring.workspace.id,
+                drift_schedule=drift.schedule if drift else None, workspace_name=self.workspace.workspace.name,
+                monitor_identity_id=self.identity.id_of("training"),
+            ),
+            ctx, opts=ctx.opts(depends_on=[component]),
+        )
 
     def _rollout_pair(
         self, index: int, endpoint: Endpoint, served: ServedModel | None,
@@ -460,6 +369,82 @@ class _Builder:
             )
             return served, None
         return ServedModel(model=live.reference, version=live.version), served
+
+    # -- what spans the stack -----------------------------------------------------------
+    def finish(self) -> None:
+        ctx, stack, b = self.ctx, self.stack, self.backups
+        backups = None
+        if b is not None and "artifacts" in b.targets:
+            backups = Backups(
+                ctx.name("backups"),
+                BackupsArgs(
+                    schedule="daily" if b.schedule == "hourly" else b.schedule,
+                    retention_days=b.retention_days,
+                    cross_region=b.cross_region,
+                    storage_account_id=self.storage.account.id,
+                    container=CONTAINER,
+                    protect=stack.is_prod,
+                ),
+                ctx, opts=ctx.opts(depends_on=[self.storage]),
+            )
+        scopes: dict[str, pulumi.Input[str] | None] = {
+            "storage": self.storage.account.id,
+            "workspace": self.workspace.workspace.id,
+            "ml_registry": self.model_registry.registry.id,
+            "log_analytics": self.monitoring.workspace.id,
+            "backup_vault": backups.vault.id if backups else None,
+            "container_registry": self.acr.registry.id,
+            "app_insights": self.monitoring.app_insights.id,
+        }
+        AccessGrants(
+            ctx.name("access"),
+            AccessGrantsArgs(self._workload_grants(scopes) + self._role_grants(scopes, self.endpoint_ids)),
+            self.identity, ctx, opts=ctx.opts(),
+        )
+        self._audit()
+        self._budget()
+        self.outputs.update({
+            "resourceGroupName": names.resource_group(ctx.prefix),
+            "location": ctx.location,
+            "workspaceName": self.workspace.workspace_name,
+            "modelRegistryName": self.model_registry.registry_name,
+            "modelApproval": stack.registry.models.approval,
+            "storageAccountName": names.storage_account(ctx.prefix),
+            "keyVaultName": names.key_vault(ctx.prefix),
+            "containerRegistryName": names.container_registry(ctx.prefix),
+            "endpoints": self.endpoint_outputs,
+        })
+
+    def _audit(self) -> None:
+        ctx = self.ctx
+        audit_targets: dict[str, tuple[pulumi.Input[str], str]] = {
+            "workspace": (self.workspace.workspace.id, "audit"),
+            "vault": (self.keys.vault.id, "audit"),
+            "blob": (self.storage.blob_service_id, "audit"),
+            "registry": (self.acr.registry.id, "audit"),
+        }
+        for name, endpoint_id in self.endpoint_ids.items():
+            # allLogs: the traffic log feeds the error-rate alert as well as the audit trail.
+            audit_targets[f"endpoint-{name}"] = (endpoint_id, "allLogs")
+        Audit(ctx.name("audit"), AuditArgs(log_analytics_id=self.monitoring.workspace.id, targets=audit_targets),
+              ctx, opts=ctx.opts())
+
+    def _budget(self) -> None:
+        ctx, budget = self.ctx, self.stack.budget
+        if budget is None:
+            return
+        thresholds = tuple(budget.alert_thresholds_percent)
+        if len(thresholds) > MAX_NOTIFICATIONS:
+            ctx.warn(
+                "budget.alertThresholdsPercent",
+                f"an Azure budget holds at most {MAX_NOTIFICATIONS} notifications; only the lowest {MAX_NOTIFICATIONS} are set",
+            )
+        Budget(
+            ctx.name("budget"),
+            BudgetArgs(monthly_limit_usd=budget.monthly_limit_usd, thresholds_percent=thresholds,
+                       contacts=(self.stack.metadata.owner,)),
+            ctx, opts=ctx.opts(),
+        )
 
     def _workload_grants(self, scopes: dict[str, Any]) -> list[Grant]:
         captures = any(e.data_capture.enabled for e in self.stack.endpoints)
@@ -513,7 +498,7 @@ class _Builder:
                     f"identity id-{ctx.prefix}-{who} and lists its grants in outputs (accessRoles.{role.name}) "
                     "for day-2 tooling to repeat for this principal",
                 )
-        ctx.outputs["accessRoles"] = mapping
+        self.outputs["accessRoles"] = mapping
         return list(grants.values())
 
     # -- warnings about fields Azure cannot honour as asked -----------------------------

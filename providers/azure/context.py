@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
-from modules.errors import SpecIssue
-from modules.naming import logical
 from modules.placement import AzurePlacement
-from modules.stack import Stack
+from providers.base import BuildContext
 
 # A fixed namespace so role-assignment names (which Azure requires to be GUIDs) are the
 # same on every run: a new GUID per run would replace every assignment on each `up`.
@@ -24,30 +22,23 @@ def stable_guid(*parts: str) -> str:
 
 
 @dataclass
-class AzureContext:
-    """Stack-wide facts and the outputs later components wire to.
+class AzureContext(BuildContext):
+    """Stack-wide facts and the resource group later components are placed in.
 
-    Components fill the optional fields as they are built, in dependency order, so a
-    component only reads what an earlier one produced.
+    The build (providers/azure/build.py) fills the resource group once the foundation is
+    registered, so a component only reads what an earlier one produced.
     """
 
-    stack: Stack
     placement: AzurePlacement
     provider: pulumi.ProviderResource
     subscription_id: pulumi.Output[str]
     tenant_id: pulumi.Output[str]
     resource_group_name: pulumi.Output[str] | None = None
     resource_group_id: pulumi.Output[str] | None = None
-    warnings: list[SpecIssue] = field(default_factory=list)
-    outputs: dict[str, Any] = field(default_factory=dict)
 
     @property
     def location(self) -> str:
         return self.placement.location
-
-    @property
-    def prefix(self) -> str:
-        return self.stack.name
 
     @property
     def private(self) -> bool:
@@ -56,10 +47,6 @@ class AzureContext:
     @property
     def cmk(self) -> bool:
         return self.stack.encryption.customer_managed_keys
-
-    def name(self, *parts: str) -> str:
-        """Deterministic Pulumi logical name: ``<stack>-<component>-<part>``."""
-        return logical(self.prefix, *parts)
 
     @property
     def tags(self) -> dict[str, str]:
@@ -87,8 +74,3 @@ class AzureContext:
     def opts(self, **kwargs: Any) -> pulumi.ResourceOptions:
         """Options for a top-level component: this stack's explicit azure-native provider."""
         return pulumi.ResourceOptions(providers={"azure-native": self.provider}, **kwargs)
-
-    def warn(self, path: str, message: str) -> None:
-        """Record something Azure cannot honour as asked; shown by preview and `pulumi up`."""
-        self.warnings.append(SpecIssue(path, message))
-        pulumi.log.warn(f"{path}: {message}")

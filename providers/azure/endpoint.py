@@ -20,7 +20,6 @@ from providers.azure.context import AzureContext
 
 TYPE = "mlopskit:azure:Endpoint"
 LIVE, NEXT = "blue", "green"
-MAX_MIRROR_PERCENT = 50  # Azure ML rejects mirror traffic above 50% of live requests
 
 
 @dataclass(frozen=True)

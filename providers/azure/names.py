@@ -12,6 +12,10 @@ import re
 
 from modules.naming import compact, short_hash
 
+# Limits `validate` reads: kept here, away from the SDK-importing components.
+MAX_MIRROR_PERCENT = 50  # Azure ML rejects mirror traffic above 50% of live requests
+MAX_NOTIFICATIONS = 5  # Azure's limit per budget
+
 # type -> (min length, max length, allowed pattern): the limits tests check against.
 LIMITS: dict[str, tuple[int, int, str]] = {
     "resource_group": (1, 90, r"^[-\w._()]+$"),

@@ -8,6 +8,7 @@ from mlopskit.engine import preview
 from modules import parse_stack
 from providers.azure import AzureProvider
 from providers.azure.model_registry import AzureModelRegistry, InMemoryModelClient, live_registry
+from providers.base import MISSING_MODEL
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, graph_with, one, warned
 from tests.specs import baseline
 
@@ -118,8 +119,7 @@ class _EmptyRegistryProvider(AzureProvider):
 def test_without_an_approved_version_the_deployment_is_skipped_and_said_so() -> None:
     graph = preview(parse_stack(baseline(PROD)), "azure", provider=_EmptyRegistryProvider())
     messages = warned(graph, "endpoints[0].model.version")
-    assert len(messages) == 1 and "'credit-risk' has no approved version yet" in messages[0]
-    assert "without a deployment" in messages[0]
+    assert messages == [MISSING_MODEL.format(package="credit-risk", wanted="approved version", endpoint="scoring")]
     assert all_of(graph, ":machinelearningservices:OnlineDeployment") == []
     # Everything else is still built: both endpoints, the workspace, storage, alerts.
     assert len(all_of(graph, ":machinelearningservices:OnlineEndpoint")) == 2
