@@ -72,6 +72,22 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             type_ = f"{parent.split('::')[2]}${type_}"
         return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), type_, name])
 
+    def _alias_urns(self, request: Any) -> list[str]:
+        """The resource's ``aliases`` option as old URNs (the SDK sends alias specs to an engine
+        that supports them, as this mock monitor says it does; the engine fills in the blanks
+        from the resource itself, as here)."""
+        urns = []
+        for alias in request.aliases:
+            if alias.WhichOneof("alias") == "urn":
+                urns.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else spec.parentUrn or request.parent
+            qualified_type = self.make_urn(parent, spec.type or request.type, "").split("::")[2]
+            stack, project = spec.stack or pulumi.get_stack(), spec.project or pulumi.get_project()
+            urns.append(f"urn:pulumi:{stack}::{project}::{qualified_type}::{spec.name or request.name}")
+        return urns
+
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == "pulumi:pulumi:Stack":
@@ -101,6 +117,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             custom=bool(request.custom),
             inputs=inputs,
             outputs=state,
+            aliases=tuple(self._alias_urns(request)),
         )
         self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
         state_proto = _sync_await(rpc.serialize_properties(state, {}))

@@ -24,6 +24,8 @@ class RecordedResource:
     custom: bool
     inputs: dict[str, Any]
     outputs: dict[str, Any]
+    #: the URNs given in the resource's own ``aliases`` option (its parent's come on top: ``Graph.aliases_of``)
+    aliases: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,6 +75,24 @@ class Graph:
     def children(self, parent: RecordedResource) -> list[RecordedResource]:
         """Direct children of ``parent``."""
         return [r for r in self.resources if r.parent == parent.urn]
+
+    def aliases_of(self, resource: RecordedResource) -> set[str]:
+        """Every old URN the engine matches ``resource`` against: its own aliases, plus one per
+        alias of each ancestor, as the engine derives children's aliases from their parent's
+        (pulumi.runtime.resource.inherited_child_alias: a child named ``<parent>-x`` follows a
+        renamed parent as ``<old parent>-x``)."""
+        found = set(resource.aliases)
+        if resource.parent is None:
+            return found
+        parent = self.by_urn(resource.parent)
+        child_type = resource.urn.split("::")[2].rsplit("$", 1)[-1]
+        for parent_alias in self.aliases_of(parent):
+            name = resource.name
+            if name.startswith(parent.name):
+                name = parent_alias.rsplit("::", 1)[1] + name[len(parent.name):]
+            head, parent_type, _ = parent_alias.rsplit("::", 2)
+            found.add(f"{head}::{parent_type}${child_type}::{name}")
+        return found
 
     def to_json(self) -> dict[str, Any]:
         return {
