@@ -7,7 +7,7 @@ GCP and Azure (moving one cloud's URNs rather than two clouds'). The table is th
 list of moved URNs, from previews of the bundled specs before and after the change
 (bench/preview_inputs.py): each row is the type chain below the old Endpoint parent
 ("EndpointMonitoring > aws:sns/topic:Topic" is mlopskit:aws:EndpointMonitoring$aws:sns/topic:Topic)
-and the logical name, which did not change. Only the components carry an alias themselves;
+and the logical name after the stack prefix, which did not change. Only the components carry an alias themselves;
 their children inherit it, as the engine derives a child's aliases from its parent's
 (pulumi.runtime.resource.all_aliases / inherited_child_alias; Graph.aliases_of does the same).
 GCP and Azure URNs did not move.
@@ -23,39 +23,42 @@ from modules.graph import Graph
 from tests.aws.helpers import build
 
 OLD_PARENT = "mlopskit:aws:Endpoint"
+ALARM = "EndpointMonitoring > aws:cloudwatch/metricAlarm:MetricAlarm"
+SUBSCRIPTION = "EndpointMonitoring > aws:sns/topicSubscription:TopicSubscription"
+DRIFT_JOB = "DriftMonitor > aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
 
 MOVED: dict[str, list[tuple[str, str]]] = {
     "credit-risk.yaml": [
-        ("EndpointAutoscaling", "credit-risk-prod-endpoint-challenger-autoscaling"),
-        ("EndpointAutoscaling > aws:appautoscaling/policy:Policy", "credit-risk-prod-endpoint-challenger-autoscaling-policy"),
-        ("EndpointAutoscaling > aws:appautoscaling/target:Target", "credit-risk-prod-endpoint-challenger-autoscaling-target"),
-        ("EndpointMonitoring", "credit-risk-prod-endpoint-challenger-monitoring"),
-        ("EndpointMonitoring > aws:sns/topic:Topic", "credit-risk-prod-endpoint-challenger-monitoring-alarms"),
-        ("EndpointMonitoring > aws:cloudwatch/metricAlarm:MetricAlarm", "credit-risk-prod-endpoint-challenger-monitoring-candidate-error-rate"),
-        ("EndpointMonitoring > aws:cloudwatch/metricAlarm:MetricAlarm", "credit-risk-prod-endpoint-challenger-monitoring-error-rate"),
-        ("EndpointMonitoring > aws:sns/topicSubscription:TopicSubscription", "credit-risk-prod-endpoint-challenger-monitoring-notify-ml-oncall@example.com"),
-        ("EndpointAutoscaling", "credit-risk-prod-endpoint-scoring-autoscaling"),
-        ("EndpointAutoscaling > aws:appautoscaling/policy:Policy", "credit-risk-prod-endpoint-scoring-autoscaling-policy"),
-        ("EndpointAutoscaling > aws:appautoscaling/target:Target", "credit-risk-prod-endpoint-scoring-autoscaling-target"),
-        ("DriftMonitor", "credit-risk-prod-endpoint-scoring-drift"),
-        ("DriftMonitor > aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition", "credit-risk-prod-endpoint-scoring-drift-job"),
-        ("DriftMonitor > aws:sagemaker/monitoringSchedule:MonitoringSchedule", "credit-risk-prod-endpoint-scoring-drift-schedule"),
-        ("EndpointMonitoring", "credit-risk-prod-endpoint-scoring-monitoring"),
-        ("EndpointMonitoring > aws:sns/topic:Topic", "credit-risk-prod-endpoint-scoring-monitoring-alarms"),
-        ("EndpointMonitoring > aws:cloudwatch/metricAlarm:MetricAlarm", "credit-risk-prod-endpoint-scoring-monitoring-candidate-error-rate"),
-        ("EndpointMonitoring > aws:cloudwatch/metricAlarm:MetricAlarm", "credit-risk-prod-endpoint-scoring-monitoring-candidate-latency-p99"),
-        ("EndpointMonitoring > aws:cloudwatch/metricAlarm:MetricAlarm", "credit-risk-prod-endpoint-scoring-monitoring-error-rate"),
-        ("EndpointMonitoring > aws:cloudwatch/metricAlarm:MetricAlarm", "credit-risk-prod-endpoint-scoring-monitoring-latency-p99"),
-        ("EndpointMonitoring > aws:sns/topicSubscription:TopicSubscription", "credit-risk-prod-endpoint-scoring-monitoring-notify-ml-oncall@example.com"),
+        ("EndpointAutoscaling", "endpoint-challenger-autoscaling"),
+        ("EndpointAutoscaling > aws:appautoscaling/policy:Policy", "endpoint-challenger-autoscaling-policy"),
+        ("EndpointAutoscaling > aws:appautoscaling/target:Target", "endpoint-challenger-autoscaling-target"),
+        ("EndpointMonitoring", "endpoint-challenger-monitoring"),
+        ("EndpointMonitoring > aws:sns/topic:Topic", "endpoint-challenger-monitoring-alarms"),
+        (ALARM, "endpoint-challenger-monitoring-candidate-error-rate"),
+        (ALARM, "endpoint-challenger-monitoring-error-rate"),
+        (SUBSCRIPTION, "endpoint-challenger-monitoring-notify-ml-oncall@example.com"),
+        ("EndpointAutoscaling", "endpoint-scoring-autoscaling"),
+        ("EndpointAutoscaling > aws:appautoscaling/policy:Policy", "endpoint-scoring-autoscaling-policy"),
+        ("EndpointAutoscaling > aws:appautoscaling/target:Target", "endpoint-scoring-autoscaling-target"),
+        ("DriftMonitor", "endpoint-scoring-drift"),
+        (DRIFT_JOB, "endpoint-scoring-drift-job"),
+        ("DriftMonitor > aws:sagemaker/monitoringSchedule:MonitoringSchedule", "endpoint-scoring-drift-schedule"),
+        ("EndpointMonitoring", "endpoint-scoring-monitoring"),
+        ("EndpointMonitoring > aws:sns/topic:Topic", "endpoint-scoring-monitoring-alarms"),
+        (ALARM, "endpoint-scoring-monitoring-candidate-error-rate"),
+        (ALARM, "endpoint-scoring-monitoring-candidate-latency-p99"),
+        (ALARM, "endpoint-scoring-monitoring-error-rate"),
+        (ALARM, "endpoint-scoring-monitoring-latency-p99"),
+        (SUBSCRIPTION, "endpoint-scoring-monitoring-notify-ml-oncall@example.com"),
     ],
     "fraud-dev.yaml": [
-        ("EndpointAutoscaling", "fraud-dev-endpoint-detector-autoscaling"),
-        ("EndpointAutoscaling > aws:appautoscaling/policy:Policy", "fraud-dev-endpoint-detector-autoscaling-policy"),
-        ("EndpointAutoscaling > aws:appautoscaling/target:Target", "fraud-dev-endpoint-detector-autoscaling-target"),
-        ("EndpointMonitoring", "fraud-dev-endpoint-detector-monitoring"),
-        ("EndpointMonitoring > aws:sns/topic:Topic", "fraud-dev-endpoint-detector-monitoring-alarms"),
-        ("EndpointMonitoring > aws:cloudwatch/metricAlarm:MetricAlarm", "fraud-dev-endpoint-detector-monitoring-candidate-error-rate"),
-        ("EndpointMonitoring > aws:cloudwatch/metricAlarm:MetricAlarm", "fraud-dev-endpoint-detector-monitoring-error-rate"),
+        ("EndpointAutoscaling", "endpoint-detector-autoscaling"),
+        ("EndpointAutoscaling > aws:appautoscaling/policy:Policy", "endpoint-detector-autoscaling-policy"),
+        ("EndpointAutoscaling > aws:appautoscaling/target:Target", "endpoint-detector-autoscaling-target"),
+        ("EndpointMonitoring", "endpoint-detector-monitoring"),
+        ("EndpointMonitoring > aws:sns/topic:Topic", "endpoint-detector-monitoring-alarms"),
+        (ALARM, "endpoint-detector-monitoring-candidate-error-rate"),
+        (ALARM, "endpoint-detector-monitoring-error-rate"),
     ],
 }
 
@@ -67,6 +70,7 @@ def _qualified(chain: str) -> str:
 def _urns(graph: Graph, chain: str, name: str) -> tuple[str, str]:
     """(old URN, new URN) of one moved resource."""
     prefix = f"urn:pulumi:{graph.stack}::mlopskit::"
+    name = f"{graph.stack}-{name}"
     return f"{prefix}{OLD_PARENT}${_qualified(chain)}::{name}", f"{prefix}{_qualified(chain)}::{name}"
 
 
