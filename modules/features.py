@@ -72,3 +72,29 @@ def _stack_settings(stack: Stack) -> dict[str, bool]:
         "network.private": bool(stack.network.private),
         "access.roles.principals": any(role.principals for role in stack.access.roles),
     }
+
+
+def setting_paths(stack: Stack) -> dict[str, list[str]]:
+    """Each feature key the spec sets -> the spec fields that set it (``endpoints[1].deployment.strategy``).
+
+    A cloud that cannot honour a setting warns at these fields (tests/test_parity.py).
+    """
+    paths: dict[str, list[str]] = {}
+    per_item = [(f"endpoints[{i}]", _endpoint_settings(ep)) for i, ep in enumerate(stack.endpoints)]
+    per_item += [(f"training[{i}]", _training_settings(job)) for i, job in enumerate(stack.training)]
+    for where, table in per_item:
+        for key, used in table.items():
+            if used:
+                paths.setdefault(key, []).append(f"{where}.{_field(key)}")
+    for key, used in _stack_settings(stack).items():
+        if used and key != "access.roles.principals":
+            paths[key] = [key]  # a stack-wide setting's key is its field
+    principals = [f"access.roles[{i}].principals" for i, role in enumerate(stack.access.roles) if role.principals]
+    if principals:
+        paths["access.roles.principals"] = principals
+    return paths
+
+
+def _field(key: str) -> str:
+    """The field below an endpoint or a training job that a feature key names."""
+    return "deployment.strategy" if key.startswith("deployment.strategy") else key.removeprefix("training.")

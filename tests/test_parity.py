@@ -3,14 +3,26 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import pytest
 import yaml
 
 from mlopskit.cli import main
+from mlopskit.engine import preview
+from modules import parse_stack
+from modules.errors import SpecIssue
+from modules.features import setting_paths
+from modules.graph import Graph, RecordedResource
 from modules.placement import CLOUDS
-from providers import base
+from modules.provider import ModelRegistry, ResolvedModel
+from modules.stack import Stack
+from providers import base, get_provider
+from providers.base import MISSING_MODEL, missing_model_issue
 from tests.specs import baseline, change
 
 # Each cloud's placement path and a region of it that no allowedRegions below contains.
@@ -77,3 +89,98 @@ def test_the_parity_check_fails_when_one_cloud_drops_the_allowed_regions_check(
         change(data, "compliance.allowedRegions", [_placed_regions(data, cloud)[1]])
         outcomes[cloud] = _validate(tmp_path, data, cloud, capsys)[0]
     assert [c for c, code in outcomes.items() if code != 2] == [dropped]
+
+
+# -- a registry package without an approved version ------------------------------------------
+
+PACKAGE = "credit-risk"  # endpoints[0] (scoring) serves its latest approved version
+
+
+def _two_packages() -> dict:
+    """The baseline with the challenger (endpoints[1]) on a package of its own, so withholding
+    ``PACKAGE`` concerns the scoring endpoint only."""
+    data = baseline()
+    change(data, "endpoints[1].model.package", "credit-risk-challenger")
+    return data
+
+
+class _WithoutApproved:
+    """The cloud's offline registry, except that ``package`` has no approved version yet."""
+
+    def __init__(self, inner: ModelRegistry, package: str) -> None:
+        self.inner, self.package = inner, package
+
+    def resolve(self, package: str, version: int | str) -> ResolvedModel | None:
+        return None if package == self.package else self.inner.resolve(package, version)
+
+
+@cache
+def _preview(cloud: str, without: str | None = None) -> Graph:
+    """The baseline previewed on ``cloud`` (``without``: that package has no approved version)."""
+    provider = get_provider(cloud)  # type: ignore[arg-type]
+    if without is not None:
+        seeded = provider.offline_registry
+
+        @contextmanager
+        def registry(stack: Stack) -> Iterator[ModelRegistry]:
+            with seeded(stack) as inner:
+                yield _WithoutApproved(inner, without)
+
+        provider.offline_registry = registry  # type: ignore[method-assign]
+    return preview(parse_stack(_two_packages()), cloud, provider)  # type: ignore[arg-type]
+
+
+def _of_endpoint(graph: Graph, cloud: str, abstraction: str, endpoint: str) -> list[RecordedResource]:
+    """The components realising ``abstraction`` for one spec endpoint (its name is part of theirs)."""
+    type_ = get_provider(cloud).components[abstraction]  # type: ignore[arg-type]
+    return [r for r in graph.of_type(type_) if endpoint in r.name.split("-")]
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_package_without_an_approved_version_gives_the_one_warning(cloud: str) -> None:
+    graph, built = _preview(cloud, PACKAGE), _preview(cloud)
+    expected = missing_model_issue(0, parse_stack(_two_packages()).endpoints[0])
+    assert expected.message == MISSING_MODEL.format(package=PACKAGE, wanted="approved version", endpoint="scoring")
+    # That warning and nothing else: no cloud adds its own about the same cause.
+    assert set(graph.warnings) - set(built.warnings) == {expected}
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_package_without_an_approved_version_builds_the_endpoint_without_a_model(cloud: str) -> None:
+    graph, built = _preview(cloud, PACKAGE), _preview(cloud)
+    assert len(_of_endpoint(graph, cloud, "endpoint", "scoring")) == 1
+    monitoring = _of_endpoint(graph, cloud, "monitoring", "scoring")
+    assert len(monitoring) == 1 and monitoring[0].parent is None  # beside the endpoint, as on every cloud
+    assert _of_endpoint(graph, cloud, "autoscaling", "scoring") == []  # nothing deployed, nothing to scale
+    assert _of_endpoint(graph, cloud, "autoscaling", "challenger")  # the other endpoint is untouched
+    # Everything else is built, as with an approved version.
+    others = lambda g: {(r.type, r.name) for r in g if "scoring" not in r.name.split("-")}  # noqa: E731
+    assert others(graph) == others(built)
+
+
+# -- settings a cloud cannot honour ------------------------------------------------------------
+
+def _warned_at(graph: Graph, field: str) -> list[SpecIssue]:
+    """Warnings about one spec field (or an element of it: ``principals[0]``)."""
+    return [w for w in graph.warnings if w.path == field or w.path.startswith(f"{field}[")]
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_setting_the_cloud_does_not_support_is_warned_about_at_its_field(cloud: str) -> None:
+    declared = get_provider(cloud).features  # type: ignore[arg-type]
+    graph = _preview(cloud)
+    unsupported = {key: fields for key, fields in setting_paths(parse_stack(_two_packages())).items()
+                   if declared[key][0] == "unsupported"}
+    for key, fields in unsupported.items():
+        for field in fields:
+            assert _warned_at(graph, field), f"{cloud}: {field} ({key}) is unsupported but not warned about"
+
+
+def test_the_same_setting_is_warned_about_at_the_same_field_on_every_cloud() -> None:
+    """When several clouds warn about one setting, they name the same field in the same form
+    (an element index where the field is a list, as ``access.roles[0].principals[0]``)."""
+    fields = [field for paths in setting_paths(parse_stack(_two_packages())).values() for field in paths]
+    for field in fields:
+        forms = {cloud: {w.path for w in _warned_at(_preview(cloud), field)} for cloud in CLOUDS}
+        shapes = {cloud: {re.sub(r"\[\d+\]$", "[i]", p) for p in paths} for cloud, paths in forms.items() if paths}
+        assert len({frozenset(s) for s in shapes.values()}) <= 1, f"{field}: {shapes}"

@@ -124,12 +124,14 @@ class Identity(pulumi.ComponentResource):
         grants = [s for permission in role.permissions for s in statements(permission, arns)]
         workloads = [p.split(":", 1)[1] for p in role.principals if p.startswith("serviceAccount:")]
         people = [p for p in role.principals if not p.startswith("serviceAccount:")]
-        if people:
-            ctx.warn(
-                f"access.roles[{index}].principals",
-                f"AWS binds people through IAM Identity Center: the role trusts principals tagged "
-                f"{ROLE_TAG}={role.name}; assign that tag to {', '.join(people)} in the permission set",
-            )
+        for position, principal in enumerate(role.principals):
+            # One warning per principal, at its own field, as on every cloud that emulates this.
+            if principal in people:
+                ctx.warn(
+                    f"access.roles[{index}].principals[{position}]",
+                    f"AWS binds people through IAM Identity Center: the role trusts principals tagged "
+                    f"{ROLE_TAG}={role.name}; assign that tag to {principal} in the permission set",
+                )
         trust = ctx.account_id.apply(lambda account: json.dumps({"Version": "2012-10-17", "Statement": [
             {
                 "Sid": "TaggedPrincipals",

@@ -37,7 +37,9 @@ class AzureProvider(BaseProvider):
         "training": "mlopskit:azure:Training",
         "endpoint": "mlopskit:azure:Endpoint",
         "autoscaling": "mlopskit:azure:Autoscaling",
-        "monitoring": "mlopskit:azure:Monitoring",
+        # the endpoint abstraction's monitoring (alerts, drift); mlopskit:azure:Monitoring is the
+        # stack's Log Analytics workspace the alerts and the audit write to
+        "monitoring": "mlopskit:azure:EndpointMonitoring",
         "backups": "mlopskit:azure:Backups",
         "identity": "mlopskit:azure:Identity",
         "audit": "mlopskit:azure:Audit",
