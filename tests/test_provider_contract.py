@@ -10,6 +10,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -137,3 +140,16 @@ def test_an_incomplete_provider_is_told_what_it_lacks() -> None:
     assert "AlmostCloud: feature 'teleport' is not a spec setting the comparison knows" in gaps
     assert "AlmostCloud: feature 'teleport' has support 'magic', not one of ('native', 'emulated', 'unsupported')" in gaps
     assert not any("'keys'" in gap for gap in gaps)
+
+
+def test_validate_loads_no_cloud_sdk() -> None:
+    """A provider's module stays thin (its build lives in build.py): validating a spec on every
+    cloud imports neither Pulumi nor any cloud's SDK (a fresh interpreter, so nothing is cached)."""
+    probe = ("import sys; from mlopskit.cli import main; main(['validate', 'stacks/credit-risk.yaml']); "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('pulumi', 'pulumi_aws', 'pulumi_gcp', 'pulumi_azure_native', 'boto3', 'botocore') "
+             "or m.startswith(('google.cloud.aiplatform', 'azure.'))))")
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.stdout.splitlines()[-1] == "[]"

@@ -15,7 +15,6 @@ from modules.errors import SpecIssue
 from modules.provider import BuildResult, ModelRegistry
 from modules.stack import Stack
 from providers.base import BaseProvider, CloudParts
-from providers.gcp import registry as vertex_registry
 from providers.gcp.mocks import mock_call, mock_resource, project_number_for
 
 
@@ -45,7 +44,7 @@ class GcpProvider(BaseProvider):
     def cloud_issues(self, stack: Stack) -> list[SpecIssue]:
         placement = stack.placement.gcp
         assert placement is not None
-        from providers.gcp.training import prebuilt_image
+        from providers.gcp.images import prebuilt_image
 
         issues: list[SpecIssue] = []
         for index, job in enumerate(stack.training):
@@ -68,11 +67,15 @@ class GcpProvider(BaseProvider):
     # -- registries and mocks --------------------------------------------------------
 
     def registry(self, stack: Stack) -> ModelRegistry:
+        from providers.gcp import registry as vertex_registry
+
         return vertex_registry.live_registry(stack)
 
     def offline_registry(self, stack: Stack) -> AbstractContextManager[ModelRegistry]:
         placement = stack.placement.gcp
         project = placement.project if placement else "unknown-project"
+        from providers.gcp import registry as vertex_registry
+
         return vertex_registry.offline_registry(stack, project_number_for(project))
 
     def mock_resource(self, type_: str, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -19,12 +19,18 @@ from providers.gcp.container_registry import ContainerRegistry, ContainerRegistr
 from providers.gcp.context import GcpContext, stack_labels
 from providers.gcp.endpoint import Endpoint, EndpointArgs
 from providers.gcp.identity import Identity, IdentityArgs
+from providers.gcp.images import prebuilt_image
 from providers.gcp.keys import Keys, KeysArgs, RegionKeyArgs
 from providers.gcp.model_registry import ModelRegistry, ModelRegistryArgs, UploadArgs
-from providers.gcp.monitoring import DriftArgs, Monitoring, MonitoringArgs, alert_display_name
+from providers.gcp.monitoring import (
+    DriftArgs,
+    Monitoring,
+    MonitoringArgs,
+    alert_display_name,
+)
 from providers.gcp.network import Network, NetworkArgs
 from providers.gcp.storage import BucketArgs, Storage, StorageArgs
-from providers.gcp.training import Training, TrainingArgs, prebuilt_image
+from providers.gcp.training import Training, TrainingArgs
 from providers.gcp.vertex import traffic_steps
 
 FOREIGN_REGISTRIES = (".amazonaws.com", ".azurecr.io")
