@@ -27,7 +27,12 @@ from modules.placement import Cloud
 from modules.provider import BuildResult, ModelRegistry, Provider, ResolvedModel
 from modules.stack import Stack
 from modules.training import TrainingJob
-from providers.catalog.resolver import InstanceType, Resolution, ResolutionError, resolve
+from providers.catalog.resolver import (
+    InstanceType,
+    Resolution,
+    ResolutionError,
+    resolve,
+)
 
 
 def placement_issues(stack: Stack, cloud: Cloud) -> list[SpecIssue]:
