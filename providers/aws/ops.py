@@ -45,7 +45,7 @@ from modules.stack import Stack
 from modules.training import TrainingJob
 from providers.aws import names
 from providers.aws.endpoint import deployment_request
-from providers.catalog.resolver import resolve
+from providers.base import resolve_compute
 
 THROTTLING = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
               "ProvisionedThroughputExceededException", "SlowDown", "RequestThrottled"}
@@ -137,7 +137,8 @@ class AwsOps(OpsBackend):
         if step is None:
             raise CloudError("failed", "sagemaker.describe_pipeline", f"pipeline {pipeline} has no training step")
         request = dict(step["Arguments"])
-        instance = resolve("aws", job.compute).instance.name
+        path = f"training[{self.stack.training.index(job)}].compute"
+        instance = resolve_compute("aws", path, job.compute).instance.name
         request["ResourceConfig"] = {**request.get("ResourceConfig", {}), "InstanceType": instance,
                                      "InstanceCount": job.compute.count}
         runtime = job.max_runtime_minutes * 60

@@ -20,7 +20,7 @@ from modules.endpoint import Endpoint
 from modules.errors import SpecError, SpecIssue
 from modules.stack import Stack
 from modules.training import TrainingJob
-from providers.catalog.resolver import resolve
+from providers.base import resolve_compute
 from providers.gcp import names
 
 OPERATION_TIMEOUT_S = 3600
@@ -132,7 +132,8 @@ class GcpOps(OpsBackend):
         bucket = names.bucket(self.project, self.stack, "artifacts")
         blob = self._read("storage", "bucket", bucket_name=bucket).blob(names.job_spec_object(job.name))
         body = json.loads(self.gateway.read("storage", "download_as_text", blob.download_as_text))
-        instance = resolve("gcp", job.compute).instance
+        path = f"training[{self.stack.training.index(job)}].compute"
+        instance = resolve_compute("gcp", path, job.compute).instance
         body["displayName"] = run_name
         spec = body["jobSpec"]
         for pool in spec["workerPoolSpecs"]:
