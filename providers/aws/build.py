@@ -163,6 +163,7 @@ class AwsBuild(StackBuild):
         if plan.awaiting_model:
             return  # no SageMaker endpoint exists yet: nothing for day-2 tooling to find
         self.endpoints[spec.name] = name
+        assert endpoint.endpoint is not None  # it serves a model, so the SageMaker endpoint exists
         after_endpoint = ctx.opts(depends_on=[endpoint.endpoint], aliases=nested_in_endpoint(component))
         EndpointAutoscaling(f"{component}-autoscaling", EndpointAutoscalingArgs(spec.autoscaling, name, VARIANT), ctx,
                             after_endpoint)
