@@ -9,7 +9,7 @@ where AWS offers one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pulumi
 
@@ -69,106 +69,68 @@ def _pass_role(role: Arn) -> dict[str, Any]:
     }
 
 
-def _artifacts_read(arns: StackArns) -> list[dict[str, Any]]:
-    return [
-        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": _objects(arns.bucket)},
-        {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": arns.bucket},
-        *_kms(arns, "kms:Decrypt"),
-    ]
-
-
-def _artifacts_write(arns: StackArns) -> list[dict[str, Any]]:
-    return [
-        {"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"], "Resource": _objects(arns.bucket)},
-        *_kms(arns, "kms:GenerateDataKey", "kms:Encrypt"),
-    ]
-
-
-def _models_read(arns: StackArns) -> list[dict[str, Any]]:
-    return [
-        {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages"],
-         "Resource": list(arns.model_groups)},
-        {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackage"], "Resource": list(arns.model_packages)},
-        {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": _objects(arns.bucket, "models/")},
-        *_kms(arns, "kms:Decrypt"),
-    ]
-
-
-def _models_register(arns: StackArns) -> list[dict[str, Any]]:
-    return [
-        {"Effect": "Allow", "Action": ["sagemaker:CreateModelPackage"],
-         "Resource": [*arns.model_groups, *arns.model_packages]},
-        {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": _objects(arns.bucket, "models/")},
-        *_kms(arns, "kms:GenerateDataKey"),
-    ]
-
-
-def _models_promote(arns: StackArns) -> list[dict[str, Any]]:
-    return [{"Effect": "Allow", "Action": ["sagemaker:UpdateModelPackage", "sagemaker:DescribeModelPackage"],
-             "Resource": list(arns.model_packages)}]
-
-
-def _training_submit(arns: StackArns) -> list[dict[str, Any]]:
-    return [
-        {"Effect": "Allow", "Action": ["sagemaker:StartPipelineExecution", "sagemaker:DescribePipelineExecution"],
-         "Resource": [*arns.pipelines, *(pulumi.Output.concat(p, "/execution/*") for p in arns.pipelines)]},
-        {"Effect": "Allow", "Action": ["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob",
-                                       "sagemaker:StopTrainingJob"], "Resource": arns.training_jobs},
-        _pass_role(arns.training_role),
-    ]
-
-
-def _endpoints_invoke(arns: StackArns) -> list[dict[str, Any]]:
-    return [{"Effect": "Allow", "Action": ["sagemaker:InvokeEndpoint"], "Resource": list(arns.endpoints)}]
-
-
-def _endpoints_deploy(arns: StackArns) -> list[dict[str, Any]]:
-    return [
-        {"Effect": "Allow", "Action": ["sagemaker:UpdateEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities",
-                                       "sagemaker:DescribeEndpoint"], "Resource": list(arns.endpoints)},
-        {"Effect": "Allow", "Action": ["sagemaker:CreateEndpointConfig", "sagemaker:DescribeEndpointConfig"],
-         "Resource": arns.endpoint_configs},
-        {"Effect": "Allow", "Action": ["sagemaker:CreateModel", "sagemaker:DescribeModel"], "Resource": arns.models},
-        _pass_role(arns.inference_role),
-    ]
-
-
-def _logs_read(arns: StackArns) -> list[dict[str, Any]]:
-    return [{"Effect": "Allow", "Action": ["logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents"],
-             "Resource": arns.log_groups}]
-
-
-def _backups_restore(arns: StackArns) -> list[dict[str, Any]]:
-    if arns.backup_vault is None or arns.backup_role is None:
-        return []
-    return [
-        {"Effect": "Allow", "Action": ["backup:ListRecoveryPointsByBackupVault", "backup:DescribeBackupVault"],
-         "Resource": arns.backup_vault},
-        {"Effect": "Allow", "Action": ["backup:StartRestoreJob", "backup:DescribeRecoveryPoint"],
-         "Resource": arns.recovery_points},
-        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": arns.backup_role,
-         "Condition": {"StringEquals": {"iam:PassedToService": "backup.amazonaws.com"}}},
-    ]
-
-
-# permission -> the IAM statements granting it on the stack's resources only
-_STATEMENTS: dict[str, Callable[[StackArns], list[dict[str, Any]]]] = {
-    "artifacts.read": _artifacts_read,
-    "artifacts.write": _artifacts_write,
-    "models.read": _models_read,
-    "models.register": _models_register,
-    "models.promote": _models_promote,
-    "training.submit": _training_submit,
-    "endpoints.invoke": _endpoints_invoke,
-    "endpoints.deploy": _endpoints_deploy,
-    "logs.read": _logs_read,
-    "backups.restore": _backups_restore,
-}
-
-
 def statements(permission: str, arns: StackArns) -> list[dict[str, Any]]:
     """IAM statements granting ``permission`` on the stack's resources only."""
-    grant = _STATEMENTS.get(permission)
-    if grant is None:
-        raise ValueError(f"unknown permission {permission!r}")
-    return grant(arns)
+    if permission == "artifacts.read":
+        return [
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": _objects(arns.bucket)},
+            {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"], "Resource": arns.bucket},
+            *_kms(arns, "kms:Decrypt"),
+        ]
+    if permission == "artifacts.write":
+        return [
+            {"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"], "Resource": _objects(arns.bucket)},
+            *_kms(arns, "kms:GenerateDataKey", "kms:Encrypt"),
+        ]
+    if permission == "models.read":
+        return [
+            {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages"],
+             "Resource": list(arns.model_groups)},
+            {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackage"], "Resource": list(arns.model_packages)},
+            {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": _objects(arns.bucket, "models/")},
+            *_kms(arns, "kms:Decrypt"),
+        ]
+    if permission == "models.register":
+        return [
+            {"Effect": "Allow", "Action": ["sagemaker:CreateModelPackage"],
+             "Resource": [*arns.model_groups, *arns.model_packages]},
+            {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": _objects(arns.bucket, "models/")},
+            *_kms(arns, "kms:GenerateDataKey"),
+        ]
+    if permission == "models.promote":
+        return [{"Effect": "Allow", "Action": ["sagemaker:UpdateModelPackage", "sagemaker:DescribeModelPackage"],
+                 "Resource": list(arns.model_packages)}]
+    if permission == "training.submit":
+        return [
+            {"Effect": "Allow", "Action": ["sagemaker:StartPipelineExecution", "sagemaker:DescribePipelineExecution"],
+             "Resource": [*arns.pipelines, *(pulumi.Output.concat(p, "/execution/*") for p in arns.pipelines)]},
+            {"Effect": "Allow", "Action": ["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob",
+                                           "sagemaker:StopTrainingJob"], "Resource": arns.training_jobs},
+            _pass_role(arns.training_role),
+        ]
+    if permission == "endpoints.invoke":
+        return [{"Effect": "Allow", "Action": ["sagemaker:InvokeEndpoint"], "Resource": list(arns.endpoints)}]
+    if permission == "endpoints.deploy":
+        return [
+            {"Effect": "Allow", "Action": ["sagemaker:UpdateEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities",
+                                           "sagemaker:DescribeEndpoint"], "Resource": list(arns.endpoints)},
+            {"Effect": "Allow", "Action": ["sagemaker:CreateEndpointConfig", "sagemaker:DescribeEndpointConfig"],
+             "Resource": arns.endpoint_configs},
+            {"Effect": "Allow", "Action": ["sagemaker:CreateModel", "sagemaker:DescribeModel"], "Resource": arns.models},
+            _pass_role(arns.inference_role),
+        ]
+    if permission == "logs.read":
+        return [{"Effect": "Allow", "Action": ["logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents"],
+                 "Resource": arns.log_groups}]
+    if permission == "backups.restore":
+        if arns.backup_vault is None or arns.backup_role is None:
+            return []
+        return [
+            {"Effect": "Allow", "Action": ["backup:ListRecoveryPointsByBackupVault", "backup:DescribeBackupVault"],
+             "Resource": arns.backup_vault},
+            {"Effect": "Allow", "Action": ["backup:StartRestoreJob", "backup:DescribeRecoveryPoint"],
+             "Resource": arns.recovery_points},
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": arns.backup_role,
+             "Condition": {"StringEquals": {"iam:PassedToService": "backup.amazonaws.com"}}},
+        ]
+    raise ValueError(f"unknown permission {permission!r}")
