@@ -19,10 +19,10 @@ from providers.azure import images, names
 from providers.azure.audit import Audit, AuditArgs
 from providers.azure.autoscaling import Autoscaling, AutoscalingArgs
 from providers.azure.backups import PAIRED_REGIONS, Backups, BackupsArgs
-from providers.azure.budget import MAX_NOTIFICATIONS, Budget, BudgetArgs
+from providers.azure.budget import Budget, BudgetArgs
 from providers.azure.container_registry import ContainerRegistry, ContainerRegistryArgs
 from providers.azure.context import AzureContext
-from providers.azure.endpoint import LIVE, MAX_MIRROR_PERCENT, EndpointArgs, OnlineEndpoint, ServedModel
+from providers.azure.endpoint import LIVE, EndpointArgs, OnlineEndpoint, ServedModel
 from providers.azure.foundation import Foundation, FoundationArgs
 from providers.azure.identity import AccessGrants, AccessGrantsArgs, Grant, Identity, IdentityArgs
 from providers.azure.keys import Keys, KeysArgs
@@ -34,6 +34,7 @@ from providers.azure.monitoring import (
     Monitoring,
     MonitoringArgs,
 )
+from providers.azure.names import MAX_MIRROR_PERCENT, MAX_NOTIFICATIONS
 from providers.azure.network import Network, NetworkArgs
 from providers.azure.roles import PERMISSION_GRANTS
 from providers.azure.storage import CONTAINER, Storage, StorageArgs

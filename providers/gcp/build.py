@@ -151,7 +151,7 @@ class GcpBuild(StackBuild):
                 ctx.warn(f"{path}.image.uri", "Vertex AI pulls training containers from Artifact Registry: "
                          "push the image to the stack's container registry before the first run")
         else:
-            image = prebuilt_image(job.image.framework, job.image.version, ctx.region, instance.gpu_count > 0) or ""
+            image = prebuilt_image(job.image.framework or "", job.image.version or "", ctx.region, instance.gpu_count > 0) or ""
             if not image:
                 ctx.warn(f"{path}.image.framework", f"Vertex AI has no prebuilt {job.image.framework} container: not built")
                 return
