@@ -38,6 +38,7 @@ class Audit(pulumi.ComponentResource):
             key_arn=ctx.key_arn,
             versioning=True,
             protect=ctx.stack.is_prod,
+            purpose="audit-logs",
             extra_statements=[
                 {"Sid": "CloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
                  "Action": "s3:GetBucketAcl", "Resource": bucket_arn, "Condition": condition},

@@ -95,6 +95,7 @@ class Backups(pulumi.ComponentResource):
             key_arn=ctx.backup_key_arn,
             versioning=True,
             protect=ctx.stack.is_prod,
+            purpose="replica",
             region=args.backup_region,
         )
         logged(f"{name}-replica-access-logs", replica.bucket, f"{ctx.prefix}-replica-access-logs", self, ctx,

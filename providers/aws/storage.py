@@ -8,6 +8,7 @@ from typing import NamedTuple
 import pulumi
 from pulumi_aws import s3
 
+from modules.facts import PURPOSE_TAG
 from providers.aws.context import AwsContext, policy_json
 
 TYPE = "mlopskit:aws:ArtifactStore"
@@ -55,14 +56,16 @@ def private_bucket(
     key_arn: pulumi.Input[str] | None,
     versioning: bool,
     protect: bool,
+    purpose: str,
     region: str | None = None,
     extra_statements: list[dict] | None = None,
 ) -> PrivateBucket:
     """A bucket and its policy, with the baseline every stack bucket shares: owner-enforced, no public
     access, default encryption (SSE-KMS with the stack key, else SSE-S3), optional
-    versioning, and a policy denying any request not made over TLS."""
+    versioning, and a policy denying any request not made over TLS. ``purpose`` (one of
+    ``modules.facts.PURPOSES``) is tagged on the bucket for the checks and the cost estimate."""
     child = pulumi.ResourceOptions(parent=parent)
-    resource = s3.Bucket(name, bucket=bucket, region=region, opts=pulumi.ResourceOptions(parent=parent, protect=protect))
+    resource = s3.Bucket(name, bucket=bucket, region=region, tags={PURPOSE_TAG: purpose}, opts=pulumi.ResourceOptions(parent=parent, protect=protect))
     s3.BucketOwnershipControls(f"{name}-ownership", bucket=resource.id, region=region,
                                rule=s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=child)
     block = s3.BucketPublicAccessBlock(f"{name}-public-access", bucket=resource.id, region=region, block_public_acls=True,
@@ -115,6 +118,7 @@ def logged(name: str, bucket: s3.Bucket, log_bucket_name: str, parent: pulumi.Re
         key_arn=None,
         versioning=True,
         protect=ctx.stack.is_prod,
+        purpose="access-logs",
         region=region,
         extra_statements=[{
             "Sid": "S3ServerAccessLogs",
@@ -143,6 +147,7 @@ class ArtifactStore(pulumi.ComponentResource):
             key_arn=args.key_arn,
             versioning=args.versioning,
             protect=ctx.stack.is_prod,
+            purpose="artifacts",
         )
         self.bucket, self.versioning = artifacts.bucket, artifacts.versioning
         expire(f"{name}-bucket", self.bucket, args.retention_days, self, expire_current=False)

@@ -62,6 +62,7 @@ class Backups(pulumi.ComponentResource):
             self,
             args.protect,
             args.provider,
+            purpose="backup",
         )
         transfer = f"serviceAccount:{args.transfer_account}"
         # The transfer service agent reads the source and writes the copy; nothing more.
