@@ -71,7 +71,7 @@ class _Aws(FactsIndex):
     def __init__(self, graph: Graph, stack: Stack) -> None:
         super().__init__(graph, stack)
         providers = self.of("pulumi:providers:aws")
-        placement = stack.placement.for_cloud("aws")
+        placement = stack.placement.aws
         self.region = (next((plain(p.inputs.get("region")) for p in providers if p.inputs.get("region")), None)
                        or (placement.region if placement else None))
         for p in providers:

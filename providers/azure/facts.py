@@ -59,7 +59,7 @@ class _Azure(FactsIndex):
 
     def __init__(self, graph: Graph, stack: Stack) -> None:
         super().__init__(graph, stack)
-        placement = stack.placement.for_cloud("azure")
+        placement = stack.placement.azure
         self.region = placement.primary_region if placement else None
         self.diagnostics = self.of("azure-native:monitor:DiagnosticSetting")
         self._audited: dict[tuple[str, str], set[str]] = {}

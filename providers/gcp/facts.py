@@ -42,7 +42,7 @@ class _Gcp(FactsIndex):
 
     def __init__(self, graph: Graph, stack: Stack) -> None:
         super().__init__(graph, stack)
-        placement = stack.placement.for_cloud("gcp")
+        placement = stack.placement.gcp
         self.region = placement.region if placement else None
         self.project = placement.project if placement else None
         for p in self.of("pulumi:providers:gcp"):
