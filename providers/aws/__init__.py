@@ -12,14 +12,14 @@ from modules.cost import CostHandlers
 from modules.errors import SpecIssue
 from modules.provider import BuildResult, ModelRegistry
 from modules.stack import Stack
-from providers.aws import images, mocks
+from providers.aws import images, mocks, names
 from providers.aws.audit import Audit, AuditArgs
 from providers.aws.backups import Backups, BackupsArgs
 from providers.aws.budget import STACK_TAG, Budget, BudgetArgs
 from providers.aws.container_registry import ContainerRegistry, ContainerRegistryArgs
 from providers.aws.context import AwsContext, built
 from providers.aws.cron import CronNotSupported, to_aws
-from providers.aws.endpoint import MAX_WAIT_SECONDS, Endpoint, EndpointArgs
+from providers.aws.endpoint import MAX_WAIT_SECONDS, Endpoint, EndpointArgs, deployment_issues
 from providers.aws.identity import Identity, IdentityArgs
 from providers.aws.keys import Keys, KeysArgs
 from providers.aws.model_registry import ModelRegistry as ModelRegistryComponent, ModelRegistryArgs
@@ -28,8 +28,9 @@ from providers.aws.permissions import StackArns
 from providers.aws.registry import live_registry, offline_registry, referenced_packages
 from providers.aws.storage import ArtifactStore, ArtifactStoreArgs
 from providers.aws.training import Training, TrainingArgs
+from providers.aws.instance_types import Use, resolve_for
 from providers.base import BaseProvider, CloudParts
-from providers.catalog.resolver import resolve
+from providers.catalog.resolver import ResolutionError, resolve
 
 # Framework images the catalog knows; the rest must be given as image.uri.
 _FRAMEWORK_IMAGES = {"xgboost": "xgboost", "sklearn": "sklearn"}
@@ -77,6 +78,7 @@ class AwsProvider(BaseProvider):
         region = stack.placement.aws.region
         for index, job in enumerate(stack.training):
             path = f"training[{index}]"
+            issues += self._use_issues(f"{path}.compute", job.compute, "training")
             if job.image.framework is not None:
                 image = _FRAMEWORK_IMAGES.get(job.image.framework)
                 if image is None or images.image_uri(image, "training", job.image.version or "", region) is None:
@@ -91,6 +93,8 @@ class AwsProvider(BaseProvider):
                     issues.append(SpecIssue(f"{path}.schedule", str(error)))
         for index, endpoint in enumerate(stack.endpoints):
             path = f"endpoints[{index}]"
+            issues += self._use_issues(f"{path}.compute", endpoint.compute, "hosting")
+            issues += deployment_issues(f"{path}.deployment", endpoint.deployment)
             if endpoint.deployment.wait_minutes * 60 > MAX_WAIT_SECONDS:
                 issues.append(SpecIssue(f"{path}.deployment.waitMinutes",
                                         "SageMaker waits at most 60 minutes between traffic shifts"))
@@ -99,6 +103,22 @@ class AwsProvider(BaseProvider):
         if stack.backups is not None and not stack.storage.artifacts.versioning:
             issues.append(SpecIssue("storage.artifacts.versioning", "must be true when backups are on (S3 backup and replication need versioning)"))
         return issues
+
+    @staticmethod
+    def _use_issues(path: str, compute: Any, use: Use) -> list[SpecIssue]:
+        """A compute the catalog fits but not with a type SageMaker accepts for ``use`` (a
+        compute nothing fits is the shared check's, providers/base.py, and not reported twice)."""
+        if compute.instance_type_for("aws") is None and not compute.generic:
+            return []
+        try:
+            resolve("aws", compute)
+        except ResolutionError:
+            return []
+        try:
+            resolve_for(use, compute)
+        except ResolutionError as error:
+            return [SpecIssue(f"{path}.{error.field}", str(error))]
+        return []
 
     # -- the program ----------------------------------------------------------------
     def build(self, stack: Stack, registry: ModelRegistry) -> BuildResult:
@@ -148,7 +168,7 @@ class AwsProvider(BaseProvider):
         ), ctx, top)
 
         for job in stack.training:
-            instance = resolve("aws", job.compute).instance
+            instance = resolve_for("training", job.compute).instance
             image_uri: str | None  # None: a framework image the catalog does not list
             if job.image.uri is not None:
                 image_uri, framework = job.image.uri, False
@@ -169,8 +189,8 @@ class AwsProvider(BaseProvider):
                              f"registry package {spec.model.package!r} has no {spec.model.version} version yet: "
                              f"endpoint {spec.name!r} is not deployed until one is approved; everything else is built")
                     continue
-            instance = resolve("aws", spec.compute).instance
-            name = ctx.name(spec.name)
+            instance = resolve_for("hosting", spec.compute).instance
+            name = names.endpoint(stack, spec)
             Endpoint(ctx.name("endpoint", spec.name), EndpointArgs(
                 endpoint=spec, endpoint_name=name, instance_type=instance.name, local_storage=instance.local_storage,
                 model=model, monitor_image=monitor_image), ctx, top)
@@ -203,7 +223,7 @@ class AwsProvider(BaseProvider):
             model_packages=tuple(ctx.arn("sagemaker", f"model-package/{p}/*") for p in packages),
             pipelines=tuple(ctx.arn("sagemaker", f"pipeline/{ctx.name(j.name)}") for j in stack.training),
             training_jobs=ctx.arn("sagemaker", f"training-job/{ctx.prefix}-*"),
-            endpoints=tuple(ctx.arn("sagemaker", f"endpoint/{ctx.name(e.name)}") for e in stack.endpoints),
+            endpoints=tuple(ctx.arn("sagemaker", f"endpoint/{names.endpoint(stack, e)}") for e in stack.endpoints),
             # Pulumi auto-names configs and models after their logical names, which
             # start with the stack prefix; day-2 tooling names its own the same way.
             endpoint_configs=ctx.arn("sagemaker", f"endpoint-config/{ctx.prefix}-*"),

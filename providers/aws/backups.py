@@ -90,7 +90,7 @@ class Backups(pulumi.ComponentResource):
         """A versioned, encrypted replica bucket in the backup region and the replication rule."""
         replica = private_bucket(
             f"{name}-replica",
-            ctx.account_id.apply(lambda a: f"{ctx.prefix}-replica-{a}"),
+            ctx.bucket("replica"),
             self,
             key_arn=ctx.backup_key_arn,
             versioning=True,
@@ -98,7 +98,7 @@ class Backups(pulumi.ComponentResource):
             purpose="replica",
             region=args.backup_region,
         )
-        logged(f"{name}-replica-access-logs", replica.bucket, f"{ctx.prefix}-replica-access-logs", self, ctx,
+        logged(f"{name}-replica-access-logs", replica.bucket, "replica-access-logs", self, ctx,
                prefix="replica/", region=args.backup_region)
         kms: list[dict[str, Any]] = []
         if ctx.key_arn is not None:

@@ -12,6 +12,7 @@ from modules.errors import SpecIssue
 from modules.naming import logical
 from modules.placement import AwsPlacement
 from modules.stack import Stack
+from providers.aws import names
 
 T = TypeVar("T")
 
@@ -53,6 +54,10 @@ class AwsContext:
     def name(self, *parts: str) -> str:
         """Deterministic logical (and, where AWS allows, physical) name."""
         return logical(self.prefix, *parts)
+
+    def bucket(self, purpose: str) -> pulumi.Output[str]:
+        """Physical name of one of the stack's buckets (fits S3's 63 characters)."""
+        return self.account_id.apply(lambda account: names.bucket(self.stack, purpose, account))
 
     def arn(self, service: str, resource: str, region: str | None = None) -> pulumi.Output[str]:
         """ARN of a resource of this stack in this account (``region=""`` for global services)."""

@@ -124,7 +124,7 @@ class DriftMonitor(pulumi.ComponentResource):
         )
         self.job = sagemaker.DataQualityJobDefinition(
             f"{name}-job",
-            name=f"{args.endpoint_name}-drift",
+            name=names.drift_job(args.endpoint_name),
             role_arn=ctx.roles["monitoring"],
             data_quality_app_specification=sagemaker.DataQualityJobDefinitionDataQualityAppSpecificationArgs(
                 image_uri=args.image_uri),
@@ -146,7 +146,7 @@ class DriftMonitor(pulumi.ComponentResource):
         )
         self.schedule = sagemaker.MonitoringSchedule(
             f"{name}-schedule",
-            name=f"{args.endpoint_name}-drift",
+            name=names.drift_job(args.endpoint_name),
             monitoring_schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigArgs(
                 monitoring_type="DataQuality",
                 monitoring_job_definition_name=self.job.name,

@@ -45,7 +45,7 @@ from modules.stack import Stack
 from modules.training import TrainingJob
 from providers.aws import names
 from providers.aws.endpoint import deployment_request
-from providers.catalog.resolver import resolve
+from providers.aws.instance_types import resolve_for
 
 THROTTLING = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
               "ProvisionedThroughputExceededException", "SlowDown", "RequestThrottled"}
@@ -137,7 +137,7 @@ class AwsOps(OpsBackend):
         if step is None:
             raise CloudError("failed", "sagemaker.describe_pipeline", f"pipeline {pipeline} has no training step")
         request = dict(step["Arguments"])
-        instance = resolve("aws", job.compute).instance.name
+        instance = resolve_for("training", job.compute).instance.name
         request["ResourceConfig"] = {**request.get("ResourceConfig", {}), "InstanceType": instance,
                                      "InstanceCount": job.compute.count}
         runtime = job.max_runtime_minutes * 60

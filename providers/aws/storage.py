@@ -103,14 +103,14 @@ def private_bucket(
     return PrivateBucket(resource, policy, versioning_config)
 
 
-def logged(name: str, bucket: s3.Bucket, log_bucket_name: str, parent: pulumi.Resource, ctx: AwsContext,
+def logged(name: str, bucket: s3.Bucket, log_purpose: str, parent: pulumi.Resource, ctx: AwsContext,
            *, prefix: str, region: str | None = None) -> PrivateBucket:
     """Server access logging for ``bucket`` into a new log bucket in the same region.
 
     S3 delivers access logs only to SSE-S3 buckets in the bucket's own region, hence no
     KMS here and one log bucket per region. Logs are kept ``compliance.retentionDays``.
     """
-    bucket_name = ctx.account_id.apply(lambda a: f"{log_bucket_name}-{a}")
+    bucket_name = ctx.bucket(log_purpose)
     logs = private_bucket(
         name,
         bucket_name,
@@ -142,7 +142,7 @@ class ArtifactStore(pulumi.ComponentResource):
         super().__init__(TYPE, name, None, opts)
         artifacts = private_bucket(
             f"{name}-bucket",
-            ctx.account_id.apply(lambda a: f"{ctx.prefix}-artifacts-{a}"),
+            ctx.bucket("artifacts"),
             self,
             key_arn=args.key_arn,
             versioning=args.versioning,
@@ -151,6 +151,6 @@ class ArtifactStore(pulumi.ComponentResource):
         )
         self.bucket, self.versioning = artifacts.bucket, artifacts.versioning
         expire(f"{name}-bucket", self.bucket, args.retention_days, self, expire_current=False)
-        self.logs = logged(f"{name}-access-logs", self.bucket, f"{ctx.prefix}-access-logs", self, ctx,
+        self.logs = logged(f"{name}-access-logs", self.bucket, "access-logs", self, ctx,
                            prefix="artifacts/")
         self.register_outputs({"bucket": self.bucket.bucket, "logsBucket": self.logs.bucket.bucket})

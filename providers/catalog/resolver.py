@@ -10,6 +10,7 @@ When a matching type has no price in the region, the resolver falls back to the 
 from __future__ import annotations
 
 import csv
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -103,13 +104,18 @@ def hourly_price(instance: InstanceType, region: str) -> Decimal | None:
     return total
 
 
-def resolve(cloud: Cloud, compute: Compute, region: str | None = None) -> Resolution:
+def resolve(cloud: Cloud, compute: Compute, region: str | None = None, *,
+            among: Collection[str] | None = None, use: str = "") -> Resolution:
     """The instance type ``compute`` runs on in ``cloud``; explicit per-cloud types win.
 
     Generic requests pick the cheapest match by the price catalog in ``region`` (default: the
     cloud's reference region), falling back to the smallest match when a price is unknown.
+    ``among`` restricts the choice to the types the cloud's API accepts for one ``use``
+    (e.g. SageMaker hosting): the catalog may list a type that use rejects.
     """
     explicit = compute.instance_type_for(cloud)
+    if explicit is not None and among is not None and explicit not in among:
+        raise ResolutionError(f"instanceType.{cloud}", f"{explicit} is not a {cloud} {use} instance type".replace("  ", " "))
     if explicit is not None:
         known = lookup(cloud, explicit)
         instance = known or InstanceType(cloud, explicit, 0, 0.0, None, 0, None, False)
@@ -118,7 +124,7 @@ def resolve(cloud: Cloud, compute: Compute, region: str | None = None) -> Resolu
         raise ResolutionError(f"instanceType.{cloud}", f"no {cloud} instance type and no generic size")
     gpu_type = compute.gpu.type if compute.gpu else None
     gpu_count = compute.gpu.count if compute.gpu else 0
-    offered = [i for i in catalog() if i.cloud == cloud and i.gpu_type == gpu_type]
+    offered = [i for i in catalog() if i.cloud == cloud and i.gpu_type == gpu_type and (among is None or i.name in among)]
     if gpu_type and not offered:
         raise ResolutionError("gpu.type", f"no {cloud} instance type offers {gpu_type} GPUs")
     offered = [i for i in offered if i.gpu_count == gpu_count]
