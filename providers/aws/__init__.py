@@ -144,7 +144,9 @@ class AwsProvider(BaseProvider):
         if stack.network.private:
             zones = aws.get_availability_zones_output(
                 state="available", opts=pulumi.InvokeOutputOptions(provider=provider)).names
-            network = PrivateNetwork(ctx.name("network"), PrivateNetworkArgs(zones), ctx, top)
+            distributed = any(job.compute.count > 1 for job in stack.training)
+            network = PrivateNetwork(ctx.name("network"), PrivateNetworkArgs(zones, ipsec_between_members=distributed),
+                                     ctx, top)
             ctx.subnet_ids = [s.id for s in network.subnets]
             ctx.security_group_ids = [network.security_group.id]
         store = ArtifactStore(ctx.name("artifacts"), ArtifactStoreArgs(

@@ -14,6 +14,10 @@ from providers.aws.context import AwsContext, built, policy_json, service_trust
 from providers.aws.storage import logged, private_bucket
 
 TYPE = "mlopskit:aws:Backups"
+# Pulumi config key: ECR keeps ONE replication configuration per account and region, so a
+# stack that manages it replaces every other stack's rules. Only the stack told to own it
+# (`pulumi config set mlopskit:ecrReplication managed`) does; the others warn.
+ECR_REPLICATION_CONFIG = "ecrReplication"
 SCHEDULES = {"hourly": "cron(0 * ? * * *)", "daily": "cron(0 3 ? * * *)", "weekly": "cron(0 3 ? * SUN *)"}
 
 
@@ -71,7 +75,13 @@ class Backups(pulumi.ComponentResource):
         self.replica = None
         if cross and self.selection is not None:
             self.replica = self._replicate_bucket(name, args, ctx)
-        if cross and "containers" in spec.targets:
+        owns_registry = pulumi.Config("mlopskit").get(ECR_REPLICATION_CONFIG) == "managed"
+        if cross and "containers" in spec.targets and not owns_registry:
+            ctx.warn("backups.targets", f"containers: ECR replication is one configuration per account and region, "
+                     f"shared by every stack; mlopskit does not overwrite it unless this stack owns it (pulumi config "
+                     f"set mlopskit:{ECR_REPLICATION_CONFIG} managed). Add a rule replicating repositories with prefix "
+                     f"{ctx.prefix!r} to {args.backup_region} to the account's registry replication configuration")
+        if cross and "containers" in spec.targets and owns_registry:
             # Registry-level setting, filtered to this stack's repository.
             ecr.ReplicationConfiguration(
                 f"{name}-ecr-replication",

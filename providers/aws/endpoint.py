@@ -24,7 +24,7 @@ from modules.endpoint import Deployment, Endpoint as EndpointSpec
 from modules.errors import SpecIssue
 from modules.naming import compact
 from modules.provider import ResolvedModel
-from providers.aws.autoscaling import EndpointAutoscaling, EndpointAutoscalingArgs
+from providers.aws.autoscaling import EndpointAutoscaling, EndpointAutoscalingArgs, scaling_generation
 from providers.aws.context import AwsContext, built
 from providers.aws.monitoring import VARIANT, DriftMonitor, DriftMonitorArgs, EndpointMonitoring, EndpointMonitoringArgs
 
@@ -188,17 +188,18 @@ class Endpoint(pulumi.ComponentResource):
             ) if capture.enabled else None,
             opts=child,
         )
+        generation = scaling_generation(f"{name}-scaling-generation", args.instance_type, self)
         self.endpoint = sagemaker.Endpoint(
             f"{name}-endpoint",
             name=args.endpoint_name,
             endpoint_config_name=self.config.name,
             deployment_config=deployment_config(spec.deployment, [a.name for a in self.monitoring.alarms]),
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[generation]),
         )
         after_endpoint = pulumi.ResourceOptions(parent=self, depends_on=[self.endpoint])
         self.autoscaling = EndpointAutoscaling(
             f"{name}-autoscaling",
-            EndpointAutoscalingArgs(spec.autoscaling, args.endpoint_name, VARIANT),
+            EndpointAutoscalingArgs(spec.autoscaling, args.endpoint_name, VARIANT, self.endpoint, generation),
             ctx,
             after_endpoint,
         )

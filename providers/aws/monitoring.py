@@ -34,9 +34,11 @@ class EndpointMonitoring(pulumi.ComponentResource):
         super().__init__(TYPE, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         spec = args.endpoint
+        # CloudWatch can publish to an encrypted topic only if the key policy lets
+        # cloudwatch.amazonaws.com use the key: the stack CMK does (providers/aws/keys.py); the
+        # AWS-managed alias/aws/sns key's policy cannot be changed, so without CMKs: no SSE.
         self.topic = sns.Topic(f"{name}-alarms", name=f"{args.endpoint_name}-alarms",
-                               kms_master_key_id=ctx.key_arn if ctx.key_arn is not None else "alias/aws/sns",
-                               opts=child)
+                               kms_master_key_id=ctx.key_arn, opts=child)
         for address in spec.monitoring.notify:
             sns.TopicSubscription(f"{name}-notify-{address}", topic=self.topic.arn, protocol="email",
                                   endpoint=address, opts=child)
