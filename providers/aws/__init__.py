@@ -25,6 +25,7 @@ from providers.aws.keys import Keys, KeysArgs
 from providers.aws.model_registry import ModelRegistry as ModelRegistryComponent, ModelRegistryArgs
 from providers.aws.network import PrivateNetwork, PrivateNetworkArgs
 from providers.aws.permissions import StackArns
+from providers.aws.principals import principal_issues
 from providers.aws.registry import live_registry, offline_registry, referenced_packages
 from providers.aws.storage import ArtifactStore, ArtifactStoreArgs
 from providers.aws.training import Training, TrainingArgs
@@ -86,6 +87,9 @@ class AwsProvider(BaseProvider):
                     issues.append(SpecIssue(f"{path}.image.version" if image else f"{path}.image.framework",
                                             f"no SageMaker {job.image.framework} {job.image.version} training image "
                                             f"in {region} in the catalog (catalogued: {known}); give image.uri instead"))
+            if job.image.uri is not None and images.repository_arn(job.image.uri) is None:
+                issues.append(SpecIssue(f"{path}.image.uri", f"SageMaker pulls images from Amazon ECR only "
+                                                             f"(<account>.dkr.ecr.<region>.amazonaws.com/...): {job.image.uri}"))
             if job.schedule is not None:
                 try:
                     to_aws(job.schedule)
@@ -95,11 +99,19 @@ class AwsProvider(BaseProvider):
             path = f"endpoints[{index}]"
             issues += self._use_issues(f"{path}.compute", endpoint.compute, "hosting")
             issues += deployment_issues(f"{path}.deployment", endpoint.deployment)
+            model = endpoint.model
+            if model.image is not None and images.repository_arn(model.image) is None:
+                issues.append(SpecIssue(f"{path}.model.image", f"SageMaker pulls images from Amazon ECR only "
+                                                               f"(<account>.dkr.ecr.<region>.amazonaws.com/...): {model.image}"))
+            if model.artifact_uri is not None and not model.artifact_uri.startswith("s3://"):
+                issues.append(SpecIssue(f"{path}.model.artifactUri", f"SageMaker reads model artifacts from S3 only: "
+                                                                     f"{model.artifact_uri}"))
             if endpoint.deployment.wait_minutes * 60 > MAX_WAIT_SECONDS:
                 issues.append(SpecIssue(f"{path}.deployment.waitMinutes",
                                         "SageMaker waits at most 60 minutes between traffic shifts"))
             if endpoint.monitoring.drift is not None and images.image_uri("model-monitor", "monitoring", "latest", region) is None:
                 issues.append(SpecIssue(f"{path}.monitoring.drift", f"no SageMaker model-monitor image for {region}"))
+        issues += principal_issues(list(stack.access.roles))
         if stack.backups is not None and not stack.storage.artifacts.versioning:
             issues.append(SpecIssue("storage.artifacts.versioning", "must be true when backups are on (S3 backup and replication need versioning)"))
         return issues
@@ -162,23 +174,26 @@ class AwsProvider(BaseProvider):
                                         ctx, top).groups
         ctx.model_group_arns = {p: g.arn for p, g in groups.items()}
 
+        training_images = [job.image.uri or images.image_uri(_FRAMEWORK_IMAGES[job.image.framework or ""], "training",
+                                                             job.image.version or "", placement.region) or ""
+                           for job in stack.training]
+        artifact_models = [e.model for e in stack.endpoints if e.model.source == "artifact"]
         Identity(ctx.name("identity"), IdentityArgs(
             arns=self._stack_arns(ctx, packages),
             access_roles=tuple(stack.access.roles),
             private=stack.network.private,
             backups=backups is not None,
+            training_images=tuple(training_images),
+            # Registry versions name their image inside the model package, which the kit's
+            # own tooling registers from the stack's repository (granted already).
+            serving_images=tuple(m.image or "" for m in artifact_models),
+            model_artifacts=tuple(m.artifact_uri or "" for m in artifact_models),
         ), ctx, top)
 
-        for job in stack.training:
+        for job, image_uri in zip(stack.training, training_images):
             instance = resolve_for("training", job.compute).instance
-            image_uri: str | None  # None: a framework image the catalog does not list
-            if job.image.uri is not None:
-                image_uri, framework = job.image.uri, False
-            else:
-                image_uri = images.image_uri(_FRAMEWORK_IMAGES[job.image.framework or ""], "training",
-                                             job.image.version or "", placement.region)
-                framework = True
-            Training(ctx.name("training", job.name), TrainingArgs(job, instance.name, image_uri or "", framework), ctx, top)
+            Training(ctx.name("training", job.name), TrainingArgs(job, instance.name, image_uri, job.image.uri is None),
+                     ctx, top)
 
         endpoints: dict[str, str] = {}
         monitor_image = images.image_uri("model-monitor", "monitoring", "latest", placement.region)
@@ -230,6 +245,9 @@ class AwsProvider(BaseProvider):
             # start with the stack prefix; day-2 tooling names its own the same way.
             endpoint_configs=ctx.arn("sagemaker", f"endpoint-config/{ctx.prefix}-*"),
             models=ctx.arn("sagemaker", f"model/{ctx.prefix}-*"),
+            alarms=ctx.arn("cloudwatch", f"alarm:{ctx.prefix}-*"),
+            scratch_bucket=ctx.account_id.apply(lambda a: f"arn:aws:s3:::{names.restore_bucket(stack, a)}")
+            if stack.backups else None,
             log_groups=ctx.arn("logs", "log-group:/aws/sagemaker/*"),
             backup_vault=ctx.arn("backup", f"backup-vault:{ctx.name('vault')}") if stack.backups else None,
             recovery_points=ctx.arn("backup", "recovery-point:*") if stack.backups else None,
