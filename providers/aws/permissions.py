@@ -143,12 +143,14 @@ def _statements(permission: str, arns: StackArns) -> list[dict[str, Any]]:
             return []
         return [
             # `rollout` tags the endpoint with the config to roll back to; `rollback` reads it.
-            {"Effect": "Allow", "Action": ["sagemaker:UpdateEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities",
-                                           "sagemaker:DescribeEndpoint", "sagemaker:AddTags", "sagemaker:ListTags"],
+            {"Effect": "Allow", "Action": ["sagemaker:UpdateEndpointWeightsAndCapacities", "sagemaker:DescribeEndpoint",
+                                           "sagemaker:AddTags", "sagemaker:ListTags"],
              "Resource": list(arns.endpoints)},
             # UpdateEndpoint is authorised on the endpoint AND the config it switches to.
-            {"Effect": "Allow", "Action": ["sagemaker:CreateEndpointConfig", "sagemaker:DescribeEndpointConfig",
-                                           "sagemaker:UpdateEndpoint"], "Resource": arns.endpoint_configs},
+            {"Effect": "Allow", "Action": ["sagemaker:UpdateEndpoint"],
+             "Resource": [*arns.endpoints, arns.endpoint_configs]},
+            {"Effect": "Allow", "Action": ["sagemaker:CreateEndpointConfig", "sagemaker:DescribeEndpointConfig"],
+             "Resource": arns.endpoint_configs},
             {"Effect": "Allow", "Action": ["sagemaker:CreateModel", "sagemaker:DescribeModel"], "Resource": arns.models},
             # The rollout's model is a registry version: checked for approval first.
             {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackage"], "Resource": list(arns.model_packages)},
