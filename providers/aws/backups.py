@@ -54,8 +54,11 @@ class Backups(pulumi.ComponentResource):
                 start_window=60,
                 completion_window=24 * 60,
                 lifecycle=lifecycle,
-                copy_actions=[backup.PlanRuleCopyActionArgs(destination_vault_arn=self.copy_vault.arn,
-                                                            lifecycle=lifecycle)] if self.copy_vault else None,
+                copy_actions=[backup.PlanRuleCopyActionArgs(
+                    destination_vault_arn=self.copy_vault.arn,
+                    # The copy action's own Args class (the gate and mypy found the rule's used here).
+                    lifecycle=backup.PlanRuleCopyActionLifecycleArgs(delete_after=spec.retention_days),
+                )] if self.copy_vault else None,
             )],
             opts=child,
         )

@@ -206,6 +206,7 @@ COMPONENTS: dict[str, Handler] = {
 
 _BUCKET_SETTING = "a setting of its bucket; storage and requests are billed on the bucket"
 FREE: dict[str, str] = {
+    "pulumi:index:Stash": "a value kept in Pulumi's state only (the endpoint's scaling generation): no cloud resource",
     "aws:sagemaker/model:Model": "a model definition; instances are billed on the endpoint configuration",
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup": "the model registry has no charge; artifacts are billed in S3",
     "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": "billed per run on its monitoring schedule",

@@ -8,7 +8,7 @@ resolves generic compute only among the types the request it feeds will accept
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Literal
 
 from modules.compute import Compute
@@ -25,7 +25,7 @@ ENUM_SHAPES: dict[Use, str] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def accepted(use: Use) -> frozenset[str]:
     """Every instance type SageMaker's API accepts for ``use``."""
     import botocore.session

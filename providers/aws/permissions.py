@@ -7,7 +7,7 @@ management, PutMetricData, Describe calls without resource types) are listed in
 
 The permissions a day-2 command needs are the calls providers/aws/ops.py makes:
 ``DAY2_PERMISSIONS`` names the permission whose role runs each command, and
-tests/aws/test_day2_permissions.py replays the commands and checks every call is granted.
+tests/aws/day2/test_permissions.py replays the commands and checks every call is granted.
 A statement with nothing to act on (``Resource: []``, which IAM rejects) is dropped.
 """
 

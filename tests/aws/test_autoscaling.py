@@ -86,15 +86,15 @@ def test_instance_type_change_deregisters_the_target_around_the_endpoint_update(
     # the endpoint updates, and takes the target and policy with it.
     from tests.aws.helpers import spec
 
-    base = "credit-risk-prod-endpoint-scoring"
-    seen = _register_options(monkeypatch, spec())
+    base = "fraud-dev-endpoint-detector"
+    seen = _register_options(monkeypatch, spec("fraud-dev.yaml"))
     marker, sm = seen[f"{base}-scaling-generation"], seen[f"{base}-endpoint"]
     target, policy = seen[f"{base}-autoscaling-target"], seen[f"{base}-autoscaling-policy"]
-    assert marker["trigger"] == "ml.g5.xlarge" and marker["deleteBeforeReplace"]
+    assert marker["trigger"] == "ml.m5.large" and marker["deleteBeforeReplace"]
     assert marker["urn"] in sm["dependencies"]
     assert target["deleteBeforeReplace"] and target["replaceWith"] == {marker["urn"]}
     assert {sm["urn"], marker["urn"]} <= target["dependencies"]
     assert policy["deleteBeforeReplace"] and policy["replaceWith"] == {target["urn"]}
-    changed = _register_options(monkeypatch, spec("credit-risk.yaml",
-                                                  ("endpoints[0].compute.instanceType.aws", "ml.g5.2xlarge")))
-    assert changed[f"{base}-scaling-generation"]["trigger"] == "ml.g5.2xlarge"
+    changed = _register_options(monkeypatch, spec("fraud-dev.yaml",
+                                                  ("endpoints[0].compute", {"instanceType": {"aws": "ml.c5.xlarge"}})))
+    assert changed[f"{base}-scaling-generation"]["trigger"] == "ml.c5.xlarge"

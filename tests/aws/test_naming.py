@@ -85,8 +85,9 @@ def test_generated_names_fit_with_the_longest_spec_names():
     from modules import parse_stack
     from mlopskit.engine import preview
     from tests.fidelity.aws.edge import longest_names
+    from tests.fidelity.aws.gate import graph_of
 
-    graph = preview(parse_stack(longest_names()), "aws")
+    graph = graph_of(longest_names())  # shared with the fidelity gate
     sagemaker = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
     names = _physical_names(graph)
     assert len(names) > 10

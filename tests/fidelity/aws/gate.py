@@ -5,8 +5,9 @@ turned into its API requests (requests.py) and each request walked against botoc
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from mlopskit.engine import preview
 from mlopskit.graph import Graph

@@ -13,7 +13,8 @@ placeholders, marked ``PLACEHOLDER`` below.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 Request = tuple[str, str, dict[str, Any]]
 Inputs = dict[str, Any]
@@ -90,7 +91,7 @@ def _endpoint_config(i: Inputs, logical: str) -> Iterable[Request]:
 def _deployment(d: Inputs) -> dict[str, Any]:
     policy = d["blueGreenUpdatePolicy"]
     routing = policy["trafficRoutingConfiguration"]
-    size = lambda s: {"Type": s["type"], "Value": _num(s["value"])}  # noqa: E731
+    size = lambda s: {"Type": s["type"], "Value": _num(s["value"])}
     out: dict[str, Any] = {"BlueGreenUpdatePolicy": {
         "TrafficRoutingConfiguration": {
             "Type": routing["type"], "WaitIntervalInSeconds": _num(routing["waitIntervalInSeconds"]),
@@ -263,7 +264,7 @@ def _vault(i: Inputs) -> Iterable[Request]:
 
 
 def _plan(i: Inputs) -> Iterable[Request]:
-    lifecycle = lambda l: _pick(l, DeleteAfterDays="deleteAfter", MoveToColdStorageAfterDays="coldStorageAfter")  # noqa: E731,E741
+    lifecycle = lambda l: _pick(l, DeleteAfterDays="deleteAfter", MoveToColdStorageAfterDays="coldStorageAfter")
     yield "backup", "CreateBackupPlan", {"BackupPlan": {"BackupPlanName": i["name"], "Rules": [{
         **_pick(r, RuleName="ruleName", TargetBackupVaultName="targetVaultName", ScheduleExpression="schedule",
                 StartWindowMinutes="startWindow", CompletionWindowMinutes="completionWindow"),

@@ -7,9 +7,10 @@ reports each problem as ``path: problem (value, constraint)``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Iterator
+from functools import cache
+from typing import Any
 
 from botocore.model import OperationModel, ServiceModel, Shape
 
@@ -27,7 +28,7 @@ class Violation:
         return f"{self.path}: {self.problem} ({self.value!r}, {self.constraint})"
 
 
-@lru_cache(maxsize=None)
+@cache
 def service_model(service: str) -> ServiceModel:
     import botocore.session
 
@@ -42,7 +43,7 @@ def operation(service: str, name: str) -> OperationModel:
 _SURROGATES = r"\uD800\uDC00-\uDBFF\uDFFF"
 
 
-@lru_cache(maxsize=None)
+@cache
 def compile_pattern(pattern: str) -> Any:
     """botocore's Java-syntax pattern, compiled with the ``regex`` package (which knows the
     ``\\p{...}`` classes Python's ``re`` lacks); a pattern that does not compile raises, so

@@ -20,13 +20,11 @@ from mlopskit.cli import main
 from mlopskit.ops.calls import Gateway
 from providers.aws.permissions import DAY2_PERMISSIONS
 from tests.aws.helpers import PROD, inline_statements, role
-from tests.ops.conftest import (  # noqa: F401 - fixtures of the day-2 world
-    ACCOUNT, REGION, aws, clock, guardrails, moto_update_endpoint, pipeline_definition, spec_file,
-)
+from tests.ops.conftest import ACCOUNT, REGION
 from tests.ops.test_aws_commands import _backup_world
 from tests.specs import baseline
 
-pytestmark = pytest.mark.usefixtures("aws", "moto_update_endpoint")
+pytestmark = pytest.mark.usefixtures("aws")
 
 # IAM's service prefix where it differs from boto3's client name, and S3 actions that are
 # not named after their operation.
