@@ -17,7 +17,7 @@ import pytest
 from botocore import xform_name
 
 from mlopskit.cli import main
-from mlopskit.ops.calls import Gateway
+from modules.day2.calls import Gateway
 from providers.aws.permissions import DAY2_PERMISSIONS
 from tests.aws.helpers import PROD, inline_statements, role
 from tests.ops.conftest import ACCOUNT, REGION

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlopskit.engine import preview
-from mlopskit.graph import Graph
+from modules.graph import Graph
 from modules import parse_stack
 from tests.fidelity.aws import edge
 from tests.fidelity.aws.requests import COMPONENT_PREFIX, EXEMPT, REQUESTS
