@@ -9,9 +9,11 @@ import pulumi
 import pulumi_aws as aws
 
 from modules.cost import CostHandlers
+from modules.endpoint import Endpoint as EndpointSpec
 from modules.errors import SpecIssue
 from modules.provider import BuildResult, ModelRegistry
 from modules.stack import Stack
+from modules.training import TrainingJob
 from providers.aws import images, mocks, names
 from providers.aws.audit import Audit, AuditArgs
 from providers.aws.backups import Backups, BackupsArgs
@@ -21,6 +23,7 @@ from providers.aws.context import AwsContext, built
 from providers.aws.cron import CronNotSupported, to_aws
 from providers.aws.endpoint import MAX_WAIT_SECONDS, Endpoint, EndpointArgs, deployment_issues
 from providers.aws.identity import Identity, IdentityArgs
+from providers.aws.instance_types import Use, resolve_for
 from providers.aws.keys import Keys, KeysArgs
 from providers.aws.model_registry import ModelRegistry as ModelRegistryComponent, ModelRegistryArgs
 from providers.aws.network import PrivateNetwork, PrivateNetworkArgs
@@ -29,7 +32,6 @@ from providers.aws.principals import principal_issues
 from providers.aws.registry import live_registry, offline_registry, referenced_packages
 from providers.aws.storage import ArtifactStore, ArtifactStoreArgs
 from providers.aws.training import Training, TrainingArgs
-from providers.aws.instance_types import Use, resolve_for
 from providers.base import BaseProvider, CloudParts
 from providers.catalog.resolver import ResolutionError, resolve
 
@@ -75,45 +77,51 @@ class AwsProvider(BaseProvider):
     # -- validation -----------------------------------------------------------------
     def cloud_issues(self, stack: Stack) -> list[SpecIssue]:
         assert stack.placement.aws is not None
-        issues: list[SpecIssue] = []
         region = stack.placement.aws.region
+        issues: list[SpecIssue] = []
         for index, job in enumerate(stack.training):
-            path = f"training[{index}]"
-            issues += self._use_issues(f"{path}.compute", job.compute, "training")
-            if job.image.framework is not None:
-                image = _FRAMEWORK_IMAGES.get(job.image.framework)
-                if image is None or images.image_uri(image, "training", job.image.version or "", region) is None:
-                    known = ", ".join(images.versions(image, "training")) if image else "none"
-                    issues.append(SpecIssue(f"{path}.image.version" if image else f"{path}.image.framework",
-                                            f"no SageMaker {job.image.framework} {job.image.version} training image "
-                                            f"in {region} in the catalog (catalogued: {known}); give image.uri instead"))
-            if job.image.uri is not None and images.repository_arn(job.image.uri) is None:
-                issues.append(SpecIssue(f"{path}.image.uri", f"SageMaker pulls images from Amazon ECR only "
-                                                             f"(<account>.dkr.ecr.<region>.amazonaws.com/...): {job.image.uri}"))
-            if job.schedule is not None:
-                try:
-                    to_aws(job.schedule)
-                except CronNotSupported as error:
-                    issues.append(SpecIssue(f"{path}.schedule", str(error)))
+            issues += self._training_issues(f"training[{index}]", job, region)
         for index, endpoint in enumerate(stack.endpoints):
-            path = f"endpoints[{index}]"
-            issues += self._use_issues(f"{path}.compute", endpoint.compute, "hosting")
-            issues += deployment_issues(f"{path}.deployment", endpoint.deployment)
-            model = endpoint.model
-            if model.image is not None and images.repository_arn(model.image) is None:
-                issues.append(SpecIssue(f"{path}.model.image", f"SageMaker pulls images from Amazon ECR only "
-                                                               f"(<account>.dkr.ecr.<region>.amazonaws.com/...): {model.image}"))
-            if model.artifact_uri is not None and not model.artifact_uri.startswith("s3://"):
-                issues.append(SpecIssue(f"{path}.model.artifactUri", f"SageMaker reads model artifacts from S3 only: "
-                                                                     f"{model.artifact_uri}"))
-            if endpoint.deployment.wait_minutes * 60 > MAX_WAIT_SECONDS:
-                issues.append(SpecIssue(f"{path}.deployment.waitMinutes",
-                                        "SageMaker waits at most 60 minutes between traffic shifts"))
-            if endpoint.monitoring.drift is not None and images.image_uri("model-monitor", "monitoring", "latest", region) is None:
-                issues.append(SpecIssue(f"{path}.monitoring.drift", f"no SageMaker model-monitor image for {region}"))
+            issues += self._endpoint_issues(f"endpoints[{index}]", endpoint, region)
         issues += principal_issues(list(stack.access.roles))
         if stack.backups is not None and not stack.storage.artifacts.versioning:
             issues.append(SpecIssue("storage.artifacts.versioning", "must be true when backups are on (S3 backup and replication need versioning)"))
+        return issues
+
+    def _training_issues(self, path: str, job: TrainingJob, region: str) -> list[SpecIssue]:
+        issues = self._use_issues(f"{path}.compute", job.compute, "training")
+        if job.image.framework is not None:
+            image = _FRAMEWORK_IMAGES.get(job.image.framework)
+            if image is None or images.image_uri(image, "training", job.image.version or "", region) is None:
+                known = ", ".join(images.versions(image, "training")) if image else "none"
+                issues.append(SpecIssue(f"{path}.image.version" if image else f"{path}.image.framework",
+                                        f"no SageMaker {job.image.framework} {job.image.version} training image "
+                                        f"in {region} in the catalog (catalogued: {known}); give image.uri instead"))
+        if job.image.uri is not None and images.repository_arn(job.image.uri) is None:
+            issues.append(SpecIssue(f"{path}.image.uri", f"SageMaker pulls images from Amazon ECR only "
+                                                         f"(<account>.dkr.ecr.<region>.amazonaws.com/...): {job.image.uri}"))
+        if job.schedule is not None:
+            try:
+                to_aws(job.schedule)
+            except CronNotSupported as error:
+                issues.append(SpecIssue(f"{path}.schedule", str(error)))
+        return issues
+
+    def _endpoint_issues(self, path: str, endpoint: EndpointSpec, region: str) -> list[SpecIssue]:
+        issues = self._use_issues(f"{path}.compute", endpoint.compute, "hosting")
+        issues += deployment_issues(f"{path}.deployment", endpoint.deployment)
+        model = endpoint.model
+        if model.image is not None and images.repository_arn(model.image) is None:
+            issues.append(SpecIssue(f"{path}.model.image", f"SageMaker pulls images from Amazon ECR only "
+                                                           f"(<account>.dkr.ecr.<region>.amazonaws.com/...): {model.image}"))
+        if model.artifact_uri is not None and not model.artifact_uri.startswith("s3://"):
+            issues.append(SpecIssue(f"{path}.model.artifactUri", f"SageMaker reads model artifacts from S3 only: "
+                                                                 f"{model.artifact_uri}"))
+        if endpoint.deployment.wait_minutes * 60 > MAX_WAIT_SECONDS:
+            issues.append(SpecIssue(f"{path}.deployment.waitMinutes",
+                                    "SageMaker waits at most 60 minutes between traffic shifts"))
+        if endpoint.monitoring.drift is not None and images.image_uri("model-monitor", "monitoring", "latest", region) is None:
+            issues.append(SpecIssue(f"{path}.monitoring.drift", f"no SageMaker model-monitor image for {region}"))
         return issues
 
     @staticmethod
@@ -190,7 +198,7 @@ class AwsProvider(BaseProvider):
             model_artifacts=tuple(m.artifact_uri or "" for m in artifact_models),
         ), ctx, top)
 
-        for job, image_uri in zip(stack.training, training_images):
+        for job, image_uri in zip(stack.training, training_images, strict=True):
             instance = resolve_for("training", job.compute).instance
             Training(ctx.name("training", job.name), TrainingArgs(job, instance.name, image_uri, job.image.uri is None),
                      ctx, top)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.aws.helpers import (
     ACCOUNT,
     AUTOSCALING,

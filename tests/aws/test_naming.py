@@ -82,8 +82,8 @@ def test_generated_names_fit_with_the_longest_spec_names():
     # Issue 11.11: auto-named models/configs reached 80+ characters and a log bucket 65.
     import re
 
-    from modules import parse_stack
     from mlopskit.engine import preview
+    from modules import parse_stack
     from tests.fidelity.aws.edge import longest_names
     from tests.fidelity.aws.gate import graph_of
 

@@ -91,7 +91,9 @@ def _endpoint_config(i: Inputs, logical: str) -> Iterable[Request]:
 def _deployment(d: Inputs) -> dict[str, Any]:
     policy = d["blueGreenUpdatePolicy"]
     routing = policy["trafficRoutingConfiguration"]
-    size = lambda s: {"Type": s["type"], "Value": _num(s["value"])}
+    def size(s: Inputs) -> dict[str, Any]:
+        return {"Type": s["type"], "Value": _num(s["value"])}
+
     out: dict[str, Any] = {"BlueGreenUpdatePolicy": {
         "TrafficRoutingConfiguration": {
             "Type": routing["type"], "WaitIntervalInSeconds": _num(routing["waitIntervalInSeconds"]),
@@ -264,7 +266,9 @@ def _vault(i: Inputs) -> Iterable[Request]:
 
 
 def _plan(i: Inputs) -> Iterable[Request]:
-    lifecycle = lambda l: _pick(l, DeleteAfterDays="deleteAfter", MoveToColdStorageAfterDays="coldStorageAfter")
+    def lifecycle(rule: Inputs) -> dict[str, Any]:
+        return _pick(rule, DeleteAfterDays="deleteAfter", MoveToColdStorageAfterDays="coldStorageAfter")
+
     yield "backup", "CreateBackupPlan", {"BackupPlan": {"BackupPlanName": i["name"], "Rules": [{
         **_pick(r, RuleName="ruleName", TargetBackupVaultName="targetVaultName", ScheduleExpression="schedule",
                 StartWindowMinutes="startWindow", CompletionWindowMinutes="completionWindow"),

@@ -113,42 +113,57 @@ _PY_TYPES: dict[str, tuple[type, ...]] = {
 
 
 def _walk(shape: Shape, value: Any, path: str) -> Iterator[Violation]:
-    meta = shape.metadata
     kind = shape.type_name
     if kind not in _PY_TYPES:
         raise TypeError(f"{path}: shape type {kind} is not handled")  # never pass what cannot be checked
-    numeric = kind in ("integer", "long", "float", "double")
-    if not isinstance(value, _PY_TYPES[kind]) or (numeric and isinstance(value, bool)):
+    if not isinstance(value, _PY_TYPES[kind]) or (kind in _NUMERIC and isinstance(value, bool)):
         yield Violation(path, "type", value, kind)
         return
-    if kind == "structure":
-        for name in shape.required_members:
-            # Idempotency tokens are filled by the SDK itself when absent.
-            if name not in value and not shape.members[name].metadata.get("idempotencyToken"):
-                yield Violation(f"{path}.{name}", "required", None, "required member")
-        for name, member in value.items():
-            if name not in shape.members:
-                yield Violation(f"{path}.{name}", "unknown", member, f"members: {sorted(shape.members)}")
-            else:
-                yield from _walk(shape.members[name], member, f"{path}.{name}")
-    elif kind == "list":
-        yield from _bounds(path, len(value), meta, value, "items")
-        for index, item in enumerate(value):
-            yield from _walk(shape.member, item, f"{path}[{index}]")
-    elif kind == "map":
-        yield from _bounds(path, len(value), meta, value, "entries")
-        for key, item in value.items():
-            yield from _walk(shape.key, key, f"{path}.<key {key}>")
-            yield from _walk(shape.value, item, f"{path}.{key}")
-    elif kind == "string":
-        yield from _bounds(path, len(value), meta, value, "characters")
-        if shape.enum and value not in shape.enum:
-            yield Violation(path, "enum", value, f"one of {len(shape.enum)} values, e.g. {shape.enum[:5]}")
-        pattern = meta.get("pattern")
-        if pattern is not None and compile_pattern(pattern).fullmatch(value) is None:
-            yield Violation(path, "pattern", value, pattern)
-    elif numeric:
-        yield from _bounds(path, value, meta, value, "")
+    yield from _CHECKS.get(kind, _bounded)(shape, value, path)
+
+
+def _structure(shape: Shape, value: dict[str, Any], path: str) -> Iterator[Violation]:
+    for name in shape.required_members:
+        # Idempotency tokens are filled by the SDK itself when absent.
+        if name not in value and not shape.members[name].metadata.get("idempotencyToken"):
+            yield Violation(f"{path}.{name}", "required", None, "required member")
+    for name, member in value.items():
+        if name not in shape.members:
+            yield Violation(f"{path}.{name}", "unknown", member, f"members: {sorted(shape.members)}")
+        else:
+            yield from _walk(shape.members[name], member, f"{path}.{name}")
+
+
+def _list(shape: Shape, value: list[Any], path: str) -> Iterator[Violation]:
+    yield from _bounds(path, len(value), shape.metadata, value, "items")
+    for index, item in enumerate(value):
+        yield from _walk(shape.member, item, f"{path}[{index}]")
+
+
+def _map(shape: Shape, value: dict[str, Any], path: str) -> Iterator[Violation]:
+    yield from _bounds(path, len(value), shape.metadata, value, "entries")
+    for key, item in value.items():
+        yield from _walk(shape.key, key, f"{path}.<key {key}>")
+        yield from _walk(shape.value, item, f"{path}.{key}")
+
+
+def _string(shape: Shape, value: str, path: str) -> Iterator[Violation]:
+    yield from _bounds(path, len(value), shape.metadata, value, "characters")
+    if shape.enum and value not in shape.enum:
+        yield Violation(path, "enum", value, f"one of {len(shape.enum)} values, e.g. {shape.enum[:5]}")
+    pattern = shape.metadata.get("pattern")
+    if pattern is not None and compile_pattern(pattern).fullmatch(value) is None:
+        yield Violation(path, "pattern", value, pattern)
+
+
+def _bounded(shape: Shape, value: Any, path: str) -> Iterator[Violation]:
+    """Numbers against min/max; booleans, timestamps and blobs have no further constraint."""
+    if shape.type_name in _NUMERIC:
+        yield from _bounds(path, value, shape.metadata, value, "")
+
+
+_NUMERIC = frozenset({"integer", "long", "float", "double"})
+_CHECKS: dict[str, Any] = {"structure": _structure, "list": _list, "map": _map, "string": _string}
 
 
 def _bounds(path: str, measure: float, meta: dict[str, Any], value: Any, unit: str) -> Iterator[Violation]:
