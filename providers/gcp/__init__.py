@@ -50,6 +50,15 @@ def endpoint_id(project: str, stack_name: str, endpoint: str) -> str:
     return str(int(short_hash(project, stack_name, endpoint, length=12), 16) % 9_000_000_000 + 1_000_000_000)
 
 
+def steps_label(steps: list[int]) -> str:
+    """Traffic steps as a GCP label value (at most 63 characters): ``10_100``, or for many
+    equal steps (linear at 1%) ``1_by_1_to_100``."""
+    joined = "_".join(str(s) for s in steps)
+    if len(joined) <= 63:
+        return joined
+    return f"{steps[0]}_by_{steps[1] - steps[0]}_to_{steps[-1]}"
+
+
 class GcpProvider(BaseProvider):
     """Builds a spec v1 stack on Google Cloud with Vertex AI."""
 
@@ -270,7 +279,7 @@ class GcpProvider(BaseProvider):
             ))
         steps = traffic_steps(deployment.strategy, deployment.canary_percent, deployment.linear_step_percent)
         ep_id = endpoint_id(ctx.project, ctx.stack.name, spec.name)
-        rollout_labels = {"strategy": deployment.strategy, "traffic-steps": "_".join(str(s) for s in steps),
+        rollout_labels = {"strategy": deployment.strategy, "traffic-steps": steps_label(steps),
                           "wait-minutes": str(deployment.wait_minutes), "auto-rollback": str(deployment.auto_rollback).lower()}
         endpoint = Endpoint(ctx.name("endpoint", spec.name), EndpointArgs(
             prefix=ctx.stack.name, endpoint_name=spec.name, endpoint_id=ep_id, project=ctx.project, region=ctx.region,
@@ -296,7 +305,10 @@ class GcpProvider(BaseProvider):
                 max_replicas=spec.autoscaling.max_instances, target_requests=spec.autoscaling.target_invocations_per_instance,
                 service_account=identity.emails["serving"], strategy=deployment.strategy, traffic_steps=steps,
                 wait_minutes=deployment.wait_minutes, auto_rollback=deployment.auto_rollback, rollback_alert_policies=rollback,
-                approval=ctx.stack.registry.models.approval,
+                # An artifact named in the spec is deployed as named: the registry's manual
+                # approval gates registry versions only (an uploaded artifact carries no
+                # approval, so checking it would fail every deploy).
+                approval=ctx.stack.registry.models.approval if spec.model.source == "registry" else "automatic",
             ), pulumi.ResourceOptions(providers=opts.providers, depends_on=[endpoint, models]))  # type: ignore[arg-type]  # SDK: attribute Sequence, parameter list
             result["trafficSplit"] = scaling.deployment.trafficSplit
         drift = None

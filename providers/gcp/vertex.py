@@ -229,11 +229,12 @@ class VertexModelProvider(ResourceProvider):
         if props.get("kmsKeyName"):
             model.encryption_spec = aiplatform_v1.EncryptionSpec(kms_key_name=props["kmsKeyName"])
         parent_model = f"{props['parent']}/models/{props['modelId']}"
+        # parent_model and model_id are request fields, not flattened arguments.
         if self._existing(client, parent_model) is not None:
-            operation = client.upload_model(parent=props["parent"], parent_model=parent_model, model=model)
+            request = aiplatform_v1.UploadModelRequest(parent=props["parent"], parent_model=parent_model, model=model)
         else:
-            operation = client.upload_model(parent=props["parent"], model_id=props["modelId"], model=model)
-        response = operation.result(timeout=OPERATION_TIMEOUT_S)
+            request = aiplatform_v1.UploadModelRequest(parent=props["parent"], model_id=props["modelId"], model=model)
+        response = client.upload_model(request=request).result(timeout=OPERATION_TIMEOUT_S)
         version_name = f"{response.model}@{response.model_version_id}"
         return CreateResult(
             id_=version_name, outs={**props, "modelName": response.model, "versionId": response.model_version_id, "reference": version_name}

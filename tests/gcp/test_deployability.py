@@ -123,3 +123,10 @@ def test_the_apis_the_stack_calls_are_enabled_first(prod: Graph) -> None:
 def test_no_scanning_api_when_scanning_is_off() -> None:
     graph = gcp_preview(**{"registry.containers.scanOnPush": False})
     assert "containerscanning.googleapis.com" not in {r.inputs["service"] for r in graph if r.type == "gcp:projects/service:Service"}
+
+
+def test_linear_rollout_in_one_percent_steps_fits_a_label() -> None:
+    from providers.gcp import steps_label
+
+    assert steps_label([10, 100]) == "10_100"
+    assert steps_label([*range(1, 100), 100]) == "1_by_1_to_100"

@@ -114,9 +114,9 @@ def test_first_upload_creates_the_parent_model_with_a_fixed_id(model_client: moc
     model_client.get_model.side_effect = exceptions.NotFound("no model")
     _uploaded(model_client, "1")
     result = vertex.VertexModelProvider().create(dict(MODEL_PROPS))
-    kwargs = model_client.upload_model.call_args.kwargs
-    assert kwargs["model_id"] == "credit-risk-prod-m" and "parent_model" not in kwargs
-    model = kwargs["model"]
+    request = model_client.upload_model.call_args.kwargs["request"]
+    assert request.model_id == "credit-risk-prod-m" and not request.parent_model
+    model = request.model
     assert list(model.version_aliases) == ["approved"] and model.encryption_spec.kms_key_name == "k"
     assert model.artifact_uri == "gs://b/models/m"
     assert result.outs["reference"] == f"{PARENT_MODEL}@1"
@@ -127,8 +127,8 @@ def test_a_new_version_is_uploaded_under_the_same_parent_model(model_client: moc
     model_client.get_model.return_value = aiplatform_v1.Model(name=PARENT_MODEL)
     _uploaded(model_client, "2")
     result = vertex.VertexModelProvider().create({**MODEL_PROPS, "artifactUri": "gs://b/models/m2"})
-    kwargs = model_client.upload_model.call_args.kwargs
-    assert kwargs["parent_model"] == PARENT_MODEL and "model_id" not in kwargs
+    request = model_client.upload_model.call_args.kwargs["request"]
+    assert request.parent_model == PARENT_MODEL and not request.model_id
     assert result.outs["reference"] == f"{PARENT_MODEL}@2"
 
 
