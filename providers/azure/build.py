@@ -575,6 +575,18 @@ class _Builder:
             )
 
     def _warn_container_registry(self) -> None:
+        if self.ctx.private and self.ctx.cmk:
+            # ACR takes a customer-managed key only at creation and only through a
+            # user-assigned identity, while a firewalled Key Vault lets a registry through
+            # (trusted services) only with its system-assigned identity. Not solved here:
+            # the kit does not know a one-pass way; see docs/deploying-gcp-azure.md.
+            self.ctx.warn(
+                "encryption.customerManagedKeys",
+                "the container registry's customer-managed key sits in a private Key Vault: Azure lets a registry "
+                "through the vault firewall only with its system-assigned identity, but enables CMK only at creation "
+                "with a user-assigned one; allow the registry's identity to reach the vault for the first `pulumi up`, "
+                "then switch it (az acr encryption rotate-key --identity [system]) and close the vault",
+            )
         containers = self.stack.registry.containers
         if containers.scan_on_push:
             self.ctx.warn(

@@ -15,7 +15,6 @@ from providers.azure.features import FEATURES
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, one
 from tests.specs import baseline, change
 
-
 # -- item 1: the budget starts on the first of the current month, and stays put ----------
 
 def test_budget_start_is_the_first_of_the_current_month() -> None:
@@ -105,3 +104,34 @@ def test_workspace_encryption_uses_the_versionless_key_uri() -> None:
     workspace = one(graph, ":machinelearningservices:Workspace")
     identifier = workspace.inputs["encryption"]["keyVaultProperties"]["keyIdentifier"]
     assert identifier == key.outputs["keyUri"] and identifier.endswith("/keys/cmk")
+
+
+def test_registry_cmk_behind_a_private_vault_is_flagged() -> None:
+    # Item 5 (ACR): confirmed that CMK is set only at creation with a user-assigned
+    # identity; the firewall needs the system-assigned one. Not solved: said before deploy.
+    messages = [w.message for w in graph_of(PROD).warnings if w.path == "encryption.customerManagedKeys"]
+    assert any("system-assigned identity" in m and "az acr encryption rotate-key" in m for m in messages)
+    public = preview(parse_stack(change(baseline(PROD), "network", {"private": False})), "azure")
+    assert not any("system-assigned" in w.message for w in public.warnings)
+
+
+def test_a_non_mlflow_registry_model_is_not_deployed_without_code() -> None:
+    from providers.azure import model_registry
+
+    seeded = model_registry.seeded_registry
+
+    def custom_models(stack):  # type: ignore[no-untyped-def]
+        with seeded(stack) as registry:
+            for versions in registry.client.models.values():  # type: ignore[attr-defined]
+                for version in versions:
+                    version["type"] = "custom_model"
+            yield registry
+
+    from contextlib import contextmanager
+
+    provider = AzureProvider()
+    provider.offline_registry = contextmanager(custom_models)  # type: ignore[method-assign]
+    graph = preview(parse_stack(baseline(PROD)), "azure", provider)
+    assert not all_of(graph, ":machinelearningservices:OnlineDeployment")
+    message = [w.message for w in graph.warnings if w.path == "endpoints[0].model.package"][0]
+    assert "a custom model" in message and "only in MLflow format" in message

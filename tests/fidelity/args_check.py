@@ -21,7 +21,7 @@ import inspect
 import re
 import typing
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from pulumi import _types as pulumi_types
@@ -84,7 +84,7 @@ class _Schema:
     constants: dict[str, str]  # discriminator property -> its only value
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schema(args_class: type) -> _Schema:
     """Property types, required properties and discriminator constants of an input type."""
     types = pulumi_types.input_type_types(args_class)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pulumi
 import pytest
@@ -130,3 +131,18 @@ def test_linear_rollout_in_one_percent_steps_fits_a_label() -> None:
 
     assert steps_label([10, 100]) == "10_100"
     assert steps_label([*range(1, 100), 100]) == "1_by_1_to_100"
+
+
+def test_cli_preview_with_a_malformed_billing_account_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from pulumi.runtime.config import CONFIG
+
+    from mlopskit.cli import main
+
+    saved = dict(CONFIG.get())
+    CONFIG.get()["mlopskit:gcpBillingAccount"] = "acme"
+    try:
+        assert main(["preview", str(STACKS / "fraud-dev.yaml"), "--provider", "gcp"]) == 2
+    finally:
+        CONFIG.get().clear()
+        CONFIG.get().update(saved)
+    assert "budget: Pulumi config mlopskit:gcpBillingAccount: 'acme' is not a billing account id" in capsys.readouterr().err

@@ -9,8 +9,8 @@ each check returns ``Violation``s naming the resource, the property path and the
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
 
 from mlopskit.graph import Graph, RecordedResource
 from modules.stack import Stack
@@ -108,12 +108,12 @@ def check_traffic(graph: Graph) -> list[Violation]:
 
 def check_budget_start(graph: Graph, today: date | None = None) -> list[Violation]:
     """Item 1: a first-of-month start within the current month's time grain (not a stale past month)."""
-    now = today or datetime.now(timezone.utc).date()
+    now = today or datetime.now(UTC).date()
     found = []
     for budget in _of(graph, "consumption:Budget"):
         start = str((budget.inputs.get("timePeriod") or {}).get("startDate", ""))
         try:
-            day = datetime.fromisoformat(start.replace("Z", "+00:00")).date()
+            day = datetime.fromisoformat(start).date()
         except ValueError:
             found.append(Violation(budget.name, "timePeriod.startDate", f"{start!r} is not a date"))
             continue
@@ -184,7 +184,9 @@ def check_backup_location(graph: Graph, stack: Stack, declared: dict[str, tuple[
     if declared.get("backups.crossRegion", ("",))[0] == "native":
         found.append(Violation("features", "backups.crossRegion", "declared native, but the copy goes to the paired region"))
     told = [w for w in graph.warnings if w.path == "placement.azure.backupLocation" and "paired region" in w.message]
-    from providers.azure.backups import PAIRED_REGIONS  # the provider's own table of pairs
+    from providers.azure.backups import (
+        PAIRED_REGIONS,  # the provider's own table of pairs
+    )
 
     if placement.backup_location and PAIRED_REGIONS.get(placement.location) != placement.backup_location and not told:
         found.append(Violation(vaults[0].name, "properties.storageSettings", (
@@ -220,4 +222,4 @@ def run_gate(graph: Graph, stack: Stack, declared: dict[str, tuple[str, str]] | 
     return [v for check in checks for v in check()]
 
 
-__all__ = ["run_gate", "Violation"]
+__all__ = ["Violation", "run_gate"]

@@ -6,8 +6,13 @@ only fits at its usual length, or a value only right in the middle of its range,
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from mlopskit.graph import Graph
+from modules import parse_stack
+from modules.stack import Stack
+from tests.conftest import EXAMPLE_SPECS
 from tests.specs import baseline
 
 MAX_STACK_NAME = "edge-stack-name-max-2468"  # 24 characters, the spec's maximum
@@ -55,3 +60,15 @@ def extreme_values() -> dict[str, Any]:
 
 
 EDGE_SPECS = {"max-names": max_names, "extreme-values": extreme_values}
+
+# What the gates run on: every bundled example and every edge spec.
+GATE_SPECS = [p.name for p in EXAMPLE_SPECS] + list(EDGE_SPECS)
+
+
+@cache
+def built(spec: str, cloud: str) -> tuple[Stack, Graph]:
+    """(stack, mocked preview on ``cloud``) of a gate spec, built once per test session."""
+    from mlopskit.engine import preview
+
+    stack = parse_stack(EDGE_SPECS[spec]() if spec in EDGE_SPECS else baseline(spec))
+    return stack, preview(stack, cloud)  # type: ignore[arg-type]

@@ -9,7 +9,8 @@ checked; and the rules behind issue 12 (items 2, 4, 6, 7, 11) are checked on the
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from mlopskit.graph import Graph, RecordedResource
 from modules.stack import Stack
@@ -203,4 +204,4 @@ def run_gate(graph: Graph, stack: Stack) -> list[Violation]:
     return [v for check in checks for v in check()]
 
 
-__all__ = ["run_gate", "Violation"]
+__all__ = ["Violation", "run_gate"]

@@ -9,34 +9,26 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-from functools import lru_cache
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from google.api_core import exceptions
 from google.cloud import aiplatform_v1
 
-from mlopskit.engine import preview
 from mlopskit.graph import Graph
-from modules import parse_stack
 from modules.stack import Stack
-from tests.conftest import EXAMPLE_SPECS
 from tests.fidelity.gcp import gate
-from tests.fidelity.gcp.edge import EDGE_SPECS
-from tests.fidelity.gcp.vertex_check import FakeVertex, StrictClient, check_custom_jobs, replay
-from tests.specs import baseline
-
-SPECS = [p.name for p in EXAMPLE_SPECS] + list(EDGE_SPECS)
-
-
-@lru_cache(maxsize=None)
-def _built(spec: str) -> tuple[Stack, Graph]:
-    data = EDGE_SPECS[spec]() if spec in EDGE_SPECS else baseline(spec)
-    stack = parse_stack(data)
-    return stack, preview(stack, "gcp")
+from tests.fidelity.gcp.edge import GATE_SPECS, built
+from tests.fidelity.gcp.vertex_check import (
+    FakeVertex,
+    StrictClient,
+    check_custom_jobs,
+    replay,
+)
 
 
-@pytest.mark.parametrize("spec", SPECS)
+@pytest.mark.parametrize("spec", GATE_SPECS)
 def test_gate_finds_nothing(spec: str) -> None:
     stack, graph = _built(spec)
     assert [str(v) for v in gate.run_gate(graph, stack)] == []
@@ -169,3 +161,7 @@ def test_custom_job_check_reads_the_scheduler_body_too() -> None:
     _, graph = _built(PROD)
     assert any(r.type == "gcp:cloudscheduler/job:Job" for r in graph)
     assert check_custom_jobs(graph) == []
+
+
+def _built(spec: str) -> tuple[Stack, Graph]:
+    return built(spec, "gcp")

@@ -16,9 +16,10 @@ from __future__ import annotations
 import copy
 import inspect
 import re
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 from unittest import mock
 
 from google.api_core import exceptions
@@ -107,7 +108,7 @@ class FakeVertex:
     def list_model_versions(self, name: str, **_: Any) -> list[Any]:
         return list(self.models.get(name, []))
 
-    def list_models(self, filter: str = "", **_: Any) -> list[Any]:  # noqa: A002 - the request field's name
+    def list_models(self, filter: str = "", **_: Any) -> list[Any]:
         return [v[0] for v in self.models.values() if f'display_name="{v[0].display_name}"' == filter]
 
     def merge_version_aliases(self, name: str, version_aliases: Any, **_: Any) -> Any:
@@ -207,9 +208,9 @@ def strict_clients(fake: FakeVertex) -> ExitStack:
     return stack
 
 
-def _step(found: list[Violation], resource: RecordedResource, step: str, action: Callable[[], Any]) -> Any:
+def _step(found: list[Violation], resource: RecordedResource, step: str, action: Callable[..., Any], *args: Any) -> Any:
     try:
-        return action()
+        return action(*args)
     except Exception as error:  # noqa: BLE001 - every refusal is a finding
         found.append(Violation(resource.name, step, f"{type(error).__name__}: {error}"))
         return None
@@ -218,7 +219,11 @@ def _step(found: list[Violation], resource: RecordedResource, step: str, action:
 def replay(graph: Graph) -> list[Violation]:
     """Create, roll out a new version, and delete every Vertex dynamic resource of ``graph``."""
     from providers.gcp.registry import VertexModelRegistry
-    from providers.gcp.vertex import DeployedModelProvider, ModelMonitoringJobProvider, VertexModelProvider
+    from providers.gcp.vertex import (
+        DeployedModelProvider,
+        ModelMonitoringJobProvider,
+        VertexModelProvider,
+    )
 
     found: list[Violation] = []
     fake = FakeVertex()
@@ -229,42 +234,43 @@ def replay(graph: Graph) -> list[Violation]:
         uploaded: dict[str, tuple[Any, Any]] = {}  # recorded reference -> (first, second) create results
         for model in by_kind["vertex-model"]:
             props = _props(model)
-            first = _step(found, model, "create", lambda: VertexModelProvider().create(dict(props)))
+            first = _step(found, model, "create", VertexModelProvider().create, dict(props))
             news = {**props, "artifactUri": f"{props.get('artifactUri')}-v2"}
             if first is not None and VertexModelProvider().diff(first.id, first.outs, news).replaces:
-                second = _step(found, model, "replace (new version)", lambda: VertexModelProvider().create(dict(news)))
+                second = _step(found, model, "replace (new version)", VertexModelProvider().create, dict(news))
                 uploaded[model.outputs.get("reference")] = (first, second)
         for deployment in by_kind["vertex-deployed-model"]:
             props = _props(deployment)
             pair = uploaded.get(props["model"])
             if pair is None:
                 fake.seed(props["model"])  # a registry-resolved version
-                registry = VertexModelRegistry("project", props["region"], lambda: StrictClient(aiplatform_v1.ModelServiceClient, fake))
-                _step(found, deployment, "registry lookup", lambda: registry.resolve("package", "latest-approved"))
+                client = StrictClient(aiplatform_v1.ModelServiceClient, fake)
+                registry = VertexModelRegistry("project", props["region"], lambda c=client: c)
+                _step(found, deployment, "registry lookup", registry.resolve, "package", "latest-approved")
                 newer = f"{props['model'].partition('@')[0]}@{int(props['model'].partition('@')[2] or 1) + 1}"
                 fake.seed(newer)
             else:
                 props["model"] = pair[0].outs["reference"]
                 newer = pair[1].outs["reference"] if pair[1] is not None else props["model"]
-            created = _step(found, deployment, "create", lambda: DeployedModelProvider().create(dict(props)))
+            created = _step(found, deployment, "create", DeployedModelProvider().create, dict(props))
             if created is None:
                 continue
             news = {**props, "model": newer}
-            updated = _step(found, deployment, "update (new model version)", lambda: DeployedModelProvider().update(created.id, created.outs, news))
+            updated = _step(found, deployment, "update (new model version)", DeployedModelProvider().update, created.id, created.outs, news)
             if pair is not None and pair[1] is not None:
                 # Pulumi deletes the replaced version after the update.
-                _step(found, deployment, "delete replaced model version", lambda: VertexModelProvider().delete(pair[0].id, pair[0].outs))
+                _step(found, deployment, "delete replaced model version", VertexModelProvider().delete, pair[0].id, pair[0].outs)
             state = updated.outs if updated is not None else created.outs
-            _step(found, deployment, "delete", lambda: DeployedModelProvider().delete(created.id, state))
+            _step(found, deployment, "delete", DeployedModelProvider().delete, created.id, state)
             if pair is not None:
                 for result in pair[::-1]:
                     if result is not None:
-                        _step(found, deployment, "destroy model version", lambda r=result: VertexModelProvider().delete(r.id, r.outs))
+                        _step(found, deployment, "destroy model version", VertexModelProvider().delete, result.id, result.outs)
         for job in by_kind["vertex-model-monitoring-job"]:
             props = _props(job)
-            created = _step(found, job, "create", lambda: ModelMonitoringJobProvider().create(dict(props)))
+            created = _step(found, job, "create", ModelMonitoringJobProvider().create, dict(props))
             if created is not None:
-                _step(found, job, "delete", lambda: ModelMonitoringJobProvider().delete(created.id, created.outs))
+                _step(found, job, "delete", ModelMonitoringJobProvider().delete, created.id, created.outs)
     found.extend(Violation("vertex", "traffic", problem) for problem in fake.problems)
     return found
 
