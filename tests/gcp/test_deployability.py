@@ -9,7 +9,7 @@ import pulumi
 import pytest
 
 from mlopskit.engine import run_program
-from mlopskit.graph import Graph
+from modules.graph import Graph
 from mlopskit.program import run
 from modules import load_stack
 from providers.gcp import GcpProvider

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 
-from mlopskit.graph import Graph, RecordedResource
+from modules.graph import Graph, RecordedResource
 from modules.stack import Stack
 from tests.fidelity.args_check import Violation, check_resource
 

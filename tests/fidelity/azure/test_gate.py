@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from mlopskit.graph import Graph
+from modules.graph import Graph
 from modules.stack import Stack
 from providers.azure.features import FEATURES
 from tests.fidelity.azure import gate

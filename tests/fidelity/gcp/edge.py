@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from mlopskit.graph import Graph
+from modules.graph import Graph
 from modules import parse_stack
 from modules.stack import Stack
 from tests.conftest import EXAMPLE_SPECS

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from mlopskit.graph import Graph, RecordedResource
+from modules.graph import Graph, RecordedResource
 from modules.stack import Stack
 from tests.fidelity.args_check import Violation, check_resource
 from tests.fidelity.gcp.vertex_check import check_custom_jobs, replay

@@ -16,7 +16,7 @@ import pytest
 from google.api_core import exceptions
 from google.cloud import aiplatform_v1
 
-from mlopskit.graph import Graph
+from modules.graph import Graph
 from modules.stack import Stack
 from tests.fidelity.gcp import gate
 from tests.fidelity.gcp.edge import GATE_SPECS, built

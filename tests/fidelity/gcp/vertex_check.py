@@ -25,7 +25,7 @@ from unittest import mock
 from google.api_core import exceptions
 from google.cloud import aiplatform_v1
 
-from mlopskit.graph import Graph, RecordedResource
+from modules.graph import Graph, RecordedResource
 from tests.fidelity.args_check import Violation
 
 GAPIC_ARGS = {"retry", "timeout", "metadata"}  # call options every GAPIC method takes
