@@ -74,6 +74,8 @@ class AzureProvider(BaseProvider):
         if placement is None or backups is None or not backups.cross_region or "artifacts" not in backups.targets or not allowed:
             return []
         pair = PAIRED_REGIONS.get(placement.location)
+        if pair is not None and pair == placement.backup_location:
+            return []  # the copy lands in backupLocation, which placement checks itself
         if pair is None:
             return [SpecIssue("backups.crossRegion", (
                 f"geo-redundant artifact copies go to {placement.location}'s Azure paired region, which the kit does not "

@@ -22,6 +22,7 @@ APPROVED_ALIAS = "approved"
 # The alias Vertex keeps on exactly one version of every model (aiplatform_v1 Model.version_aliases).
 DEFAULT_ALIAS = "default"
 OPERATION_TIMEOUT_S = 3600
+SERVING_PORT, HEALTH_ROUTE, SCORING_ROUTE = 8080, "/ping", "/invocations"
 
 # Inputs whose change needs a new deployed model (the others are mutated in place).
 _REDEPLOY_KEYS = ("model", "machineType", "acceleratorType", "acceleratorCount", "serviceAccount")
@@ -221,7 +222,12 @@ class VertexModelProvider(ResourceProvider):
         model = aiplatform_v1.Model(
             display_name=props["displayName"],
             artifact_uri=props["artifactUri"],
-            container_spec=aiplatform_v1.ModelContainerSpec(image_uri=props["imageUri"]),
+            # The kit's serving contract on every cloud (SageMaker's, fixed there; the Azure
+            # environment declares the same routes): port 8080, GET /ping, POST /invocations.
+            container_spec=aiplatform_v1.ModelContainerSpec(
+                image_uri=props["imageUri"], ports=[aiplatform_v1.Port(container_port=SERVING_PORT)],
+                health_route=HEALTH_ROUTE, predict_route=SCORING_ROUTE,
+            ),
             labels=dict(props.get("labels") or {}),
             # Automatic approval: registering a version is approving it.
             version_aliases=[APPROVED_ALIAS] if props.get("approval") == "automatic" else [],

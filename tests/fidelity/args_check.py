@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import collections.abc
 import enum
-import importlib
 import inspect
 import re
 import typing
 from dataclasses import dataclass
 from functools import cache
+from types import ModuleType
 from typing import Any
 
 from pulumi import _types as pulumi_types
@@ -56,17 +56,16 @@ class Violation:
         return f"{self.resource}: {self.path}: {self.problem}"
 
 
-def resource_args(package: str, token: str) -> type | None:
+def resource_args(package: ModuleType, token: str) -> type | None:
     """The ``...Args`` class of a resource type token, e.g. ``gcp:storage/bucket:Bucket``.
 
-    ``package`` is the SDK's import name (``pulumi_gcp``). The token's module part before
-    ``/`` names the SDK submodule (imported lazily: the packages are huge).
+    ``package`` is the SDK package (``pulumi_gcp``); the token's module part before ``/``
+    names its submodule, which the SDK loads lazily on attribute access (they are huge).
     """
     _, module, name = token.split(":")
     module = module.split("/")[0]
-    try:
-        sdk = importlib.import_module(f"{package}.{module}" if module != "index" else package)
-    except ModuleNotFoundError:
+    sdk = package if module == "index" else getattr(package, module, None)
+    if sdk is None:
         return None
     # When a resource shares its name with a nested input type (azure-native's
     # BackupVault), the code generator names the resource's own class ``...InitArgs``.
@@ -203,11 +202,11 @@ def check_inputs(inputs: dict[str, Any], args_class: type, path: str = "") -> li
     return problems
 
 
-def check_resource(package: str, token: str, name: str, inputs: dict[str, Any]) -> list[Violation]:
+def check_resource(package: ModuleType, token: str, name: str, inputs: dict[str, Any]) -> list[Violation]:
     """Every Args problem of one recorded resource (an unknown type token is one problem)."""
     args_class = resource_args(package, token)
     if args_class is None:
-        return [Violation(name, "type", f"{token} has no Args class in {package}")]
+        return [Violation(name, "type", f"{token} has no Args class in {package.__name__}")]
     return [Violation(name, *problem.split(": ", 1)) for problem in check_inputs(inputs, args_class)]
 
 

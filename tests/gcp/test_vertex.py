@@ -119,6 +119,8 @@ def test_first_upload_creates_the_parent_model_with_a_fixed_id(model_client: moc
     model = request.model
     assert list(model.version_aliases) == ["approved"] and model.encryption_spec.kms_key_name == "k"
     assert model.artifact_uri == "gs://b/models/m"
+    container = model.container_spec
+    assert (container.health_route, container.predict_route, container.ports[0].container_port) == ("/ping", "/invocations", 8080)
     assert result.outs["reference"] == f"{PARENT_MODEL}@1"
 
 

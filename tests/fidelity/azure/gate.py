@@ -12,11 +12,12 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 
+import pulumi_azure_native
+
 from modules.graph import Graph, RecordedResource
 from modules.stack import Stack
 from tests.fidelity.args_check import Violation, check_resource
 
-PACKAGE = "pulumi_azure_native"
 PREFIX = "azure-native:"
 
 # ARM naming rules (learn.microsoft.com azure-resource-manager/management/resource-name-rules
@@ -65,7 +66,7 @@ def _of(graph: Graph, type_: str) -> list[RecordedResource]:
 
 def check_args(graph: Graph) -> list[Violation]:
     """Every recorded azure-native input against the installed SDK's Args classes."""
-    return [v for r in _azure(graph) for v in check_resource(PACKAGE, r.type, r.name, r.inputs)]
+    return [v for r in _azure(graph) for v in check_resource(pulumi_azure_native, r.type, r.name, r.inputs)]
 
 
 def check_names(graph: Graph) -> list[Violation]:

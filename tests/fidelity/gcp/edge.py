@@ -9,8 +9,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from modules.graph import Graph
 from modules import parse_stack
+from modules.graph import Graph
 from modules.stack import Stack
 from tests.conftest import EXAMPLE_SPECS
 from tests.specs import baseline

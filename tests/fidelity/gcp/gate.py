@@ -12,12 +12,13 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import pulumi_gcp
+
 from modules.graph import Graph, RecordedResource
 from modules.stack import Stack
 from tests.fidelity.args_check import Violation, check_resource
 from tests.fidelity.gcp.vertex_check import check_custom_jobs, replay
 
-PACKAGE = "pulumi_gcp"
 # Vertex UploadModelRequest.model_id: up to 63 of [a-z0-9_-], not starting with a digit or hyphen.
 MODEL_ID = re.compile(r"^[a-z_][a-z0-9_-]{0,62}$")
 BILLING_ACCOUNT = re.compile(r"^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$")
@@ -59,7 +60,7 @@ def _dynamic(graph: Graph, kind: str) -> list[RecordedResource]:
 
 def check_args(graph: Graph) -> list[Violation]:
     """Every recorded pulumi-gcp input against the installed SDK's Args classes."""
-    return [v for r in _gcp(graph) for v in check_resource(PACKAGE, r.type, r.name, r.inputs)]
+    return [v for r in _gcp(graph) for v in check_resource(pulumi_gcp, r.type, r.name, r.inputs)]
 
 
 LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
