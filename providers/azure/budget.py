@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pulumi
 from pulumi_azure_native import consumption
@@ -22,7 +22,7 @@ def month_start(today: date | None = None) -> str:
     Past start date should be selected within the timegrain period" (Consumption API,
     BudgetTimePeriod.startDate). A fixed date stops working a month after it.
     """
-    day = today or datetime.now(timezone.utc).date()
+    day = today or datetime.now(UTC).date()
     return f"{day.year:04d}-{day.month:02d}-01T00:00:00Z"
 
 

@@ -287,7 +287,7 @@ class GcpProvider(BaseProvider):
             sampling_percent=spec.data_capture.sampling_percent, capture_retention_days=ctx.stack.compliance.retention_days,
             protect=ctx.stack.is_prod, labels=rollout_labels, grants=identity.grants["endpoint"],
             psc_network=network.network_id,
-        ), pulumi.ResourceOptions(providers=opts.providers, depends_on=[*opts.depends_on, network]))
+        ), pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[network])))
         rollback = [alert_display_name(ctx.stack.name, spec.name, k) for k in ("latency", "errors")
                     if (k == "latency" and spec.monitoring.alarms.latency_p99_ms is not None)
                     or (k == "errors" and spec.monitoring.alarms.error_rate_percent is not None)] if deployment.auto_rollback else []

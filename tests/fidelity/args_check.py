@@ -145,6 +145,20 @@ def check_value(value: Any, hint: Any, path: str) -> list[str]:
     return best or []
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+# Scalar type -> (accepts the recorded value, what it expects). The engine records numbers
+# as floats: an integral float is an int.
+SCALARS: dict[Any, tuple[typing.Callable[[Any], bool], str]] = {
+    bool: (lambda v: isinstance(v, bool), "a bool"),
+    int: (lambda v: _is_number(v) and float(v).is_integer(), "an integer"),
+    float: (_is_number, "a number"),
+    str: (lambda v: isinstance(v, str), "a string"),
+}
+
+
 def _check_one(value: Any, hint: Any, path: str) -> list[str]:
     origin = typing.get_origin(hint)
     if isinstance(hint, type) and pulumi_types.is_input_type(hint):
@@ -161,17 +175,9 @@ def _check_one(value: Any, hint: Any, path: str) -> list[str]:
             return [f"{path}: expected a map, got {type(value).__name__}"]
         _, item = typing.get_args(hint) or (str, Any)
         return [p for key, element in value.items() for p in check_value(element, item, f"{path}.{key}")]
-    if hint is bool:
-        return [] if isinstance(value, bool) else [f"{path}: expected a bool, got {value!r}"]
-    if hint is int:
-        # The engine records numbers as floats: an integral float is an int.
-        ok = isinstance(value, int) and not isinstance(value, bool) or isinstance(value, float) and value.is_integer()
-        return [] if ok else [f"{path}: expected an integer, got {value!r}"]
-    if hint is float:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        return [] if ok else [f"{path}: expected a number, got {value!r}"]
-    if hint is str:
-        return [] if isinstance(value, str) else [f"{path}: expected a string, got {value!r}"]
+    if hint in SCALARS:
+        accepts, expected = SCALARS[hint]
+        return [] if accepts(value) else [f"{path}: expected {expected}, got {value!r}"]
     return []  # a type the SDK leaves open (Any, a JSON blob): nothing to check
 
 

@@ -9,9 +9,9 @@ import pulumi
 import pytest
 
 from mlopskit.engine import run_program
-from modules.graph import Graph
 from mlopskit.program import run
 from modules import load_stack
+from modules.graph import Graph
 from providers.gcp import GcpProvider
 from providers.gcp.registry import VertexModelRegistry, seeded_client
 from tests.conftest import STACKS

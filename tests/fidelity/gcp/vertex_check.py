@@ -216,14 +216,68 @@ def _step(found: list[Violation], resource: RecordedResource, step: str, action:
         return None
 
 
+def _replay_models(found: list[Violation], models: list[RecordedResource]) -> dict[str, tuple[Any, Any]]:
+    """Upload each model version, then a new version of it: recorded reference -> both results."""
+    from providers.gcp.vertex import VertexModelProvider
+
+    uploaded: dict[str, tuple[Any, Any]] = {}
+    for model in models:
+        props = _props(model)
+        first = _step(found, model, "create", VertexModelProvider().create, dict(props))
+        news = {**props, "artifactUri": f"{props.get('artifactUri')}-v2"}
+        if first is not None and VertexModelProvider().diff(first.id, first.outs, news).replaces:
+            second = _step(found, model, "replace (new version)", VertexModelProvider().create, dict(news))
+            uploaded[model.outputs.get("reference")] = (first, second)
+    return uploaded
+
+
+def _versions(found: list[Violation], deployment: RecordedResource, props: dict[str, Any], fake: FakeVertex,
+              uploaded: dict[str, tuple[Any, Any]]) -> str:
+    """Point ``props`` at the version to deploy first; return the one a rollout moves to."""
+    from providers.gcp.registry import VertexModelRegistry
+
+    pair = uploaded.get(props["model"])
+    if pair is not None:
+        props["model"] = pair[0].outs["reference"]
+        return str(pair[1].outs["reference"]) if pair[1] is not None else str(props["model"])
+    fake.seed(props["model"])  # a registry-resolved version
+    client = StrictClient(aiplatform_v1.ModelServiceClient, fake)
+    registry = VertexModelRegistry("project", props["region"], lambda c=client: c)
+    _step(found, deployment, "registry lookup", registry.resolve, "package", "latest-approved")
+    model, _, version = props["model"].partition("@")
+    newer = f"{model}@{int(version or 1) + 1}"
+    fake.seed(newer)
+    return newer
+
+
+def _replay_deployments(found: list[Violation], deployments: list[RecordedResource], fake: FakeVertex,
+                        uploaded: dict[str, tuple[Any, Any]]) -> None:
+    """Deploy, roll out the newer version, then delete (and the model versions after)."""
+    from providers.gcp.vertex import DeployedModelProvider, VertexModelProvider
+
+    for deployment in deployments:
+        props = _props(deployment)
+        reference = props["model"]
+        newer = _versions(found, deployment, props, fake, uploaded)
+        created = _step(found, deployment, "create", DeployedModelProvider().create, dict(props))
+        if created is None:
+            continue
+        news = {**props, "model": newer}
+        updated = _step(found, deployment, "update (new model version)", DeployedModelProvider().update, created.id, created.outs, news)
+        pair = uploaded.get(reference)
+        if pair is not None and pair[1] is not None:
+            # Pulumi deletes the replaced version after the update.
+            _step(found, deployment, "delete replaced model version", VertexModelProvider().delete, pair[0].id, pair[0].outs)
+        state = updated.outs if updated is not None else created.outs
+        _step(found, deployment, "delete", DeployedModelProvider().delete, created.id, state)
+        for result in (pair or ())[::-1]:
+            if result is not None:
+                _step(found, deployment, "destroy model version", VertexModelProvider().delete, result.id, result.outs)
+
+
 def replay(graph: Graph) -> list[Violation]:
     """Create, roll out a new version, and delete every Vertex dynamic resource of ``graph``."""
-    from providers.gcp.registry import VertexModelRegistry
-    from providers.gcp.vertex import (
-        DeployedModelProvider,
-        ModelMonitoringJobProvider,
-        VertexModelProvider,
-    )
+    from providers.gcp.vertex import ModelMonitoringJobProvider
 
     found: list[Violation] = []
     fake = FakeVertex()
@@ -231,44 +285,10 @@ def replay(graph: Graph) -> list[Violation]:
     by_kind = {kind: [r for r in dynamic if r.inputs.get("kind") == kind]
                for kind in ("vertex-model", "vertex-deployed-model", "vertex-model-monitoring-job")}
     with strict_clients(fake):
-        uploaded: dict[str, tuple[Any, Any]] = {}  # recorded reference -> (first, second) create results
-        for model in by_kind["vertex-model"]:
-            props = _props(model)
-            first = _step(found, model, "create", VertexModelProvider().create, dict(props))
-            news = {**props, "artifactUri": f"{props.get('artifactUri')}-v2"}
-            if first is not None and VertexModelProvider().diff(first.id, first.outs, news).replaces:
-                second = _step(found, model, "replace (new version)", VertexModelProvider().create, dict(news))
-                uploaded[model.outputs.get("reference")] = (first, second)
-        for deployment in by_kind["vertex-deployed-model"]:
-            props = _props(deployment)
-            pair = uploaded.get(props["model"])
-            if pair is None:
-                fake.seed(props["model"])  # a registry-resolved version
-                client = StrictClient(aiplatform_v1.ModelServiceClient, fake)
-                registry = VertexModelRegistry("project", props["region"], lambda c=client: c)
-                _step(found, deployment, "registry lookup", registry.resolve, "package", "latest-approved")
-                newer = f"{props['model'].partition('@')[0]}@{int(props['model'].partition('@')[2] or 1) + 1}"
-                fake.seed(newer)
-            else:
-                props["model"] = pair[0].outs["reference"]
-                newer = pair[1].outs["reference"] if pair[1] is not None else props["model"]
-            created = _step(found, deployment, "create", DeployedModelProvider().create, dict(props))
-            if created is None:
-                continue
-            news = {**props, "model": newer}
-            updated = _step(found, deployment, "update (new model version)", DeployedModelProvider().update, created.id, created.outs, news)
-            if pair is not None and pair[1] is not None:
-                # Pulumi deletes the replaced version after the update.
-                _step(found, deployment, "delete replaced model version", VertexModelProvider().delete, pair[0].id, pair[0].outs)
-            state = updated.outs if updated is not None else created.outs
-            _step(found, deployment, "delete", DeployedModelProvider().delete, created.id, state)
-            if pair is not None:
-                for result in pair[::-1]:
-                    if result is not None:
-                        _step(found, deployment, "destroy model version", VertexModelProvider().delete, result.id, result.outs)
+        uploaded = _replay_models(found, by_kind["vertex-model"])
+        _replay_deployments(found, by_kind["vertex-deployed-model"], fake, uploaded)
         for job in by_kind["vertex-model-monitoring-job"]:
-            props = _props(job)
-            created = _step(found, job, "create", ModelMonitoringJobProvider().create, dict(props))
+            created = _step(found, job, "create", ModelMonitoringJobProvider().create, _props(job))
             if created is not None:
                 _step(found, job, "delete", ModelMonitoringJobProvider().delete, created.id, created.outs)
     found.extend(Violation("vertex", "traffic", problem) for problem in fake.problems)
