@@ -202,7 +202,7 @@ class _Builder:
                 key_vault_id=keys.vault.id,
                 container_registry_id=acr.registry.id,
                 application_insights_id=monitoring.app_insights.id,
-                key_uri_with_version=keys.key.key_uri_with_version if keys.key else None,
+                key_uri=keys.key.key_uri if keys.key else None,
                 image_build_compute=first_compute,
                 model_registry_id=model_registry.registry.id,
                 needs_package_feeds=any(job.image.uri is None for job in stack.training),
@@ -338,7 +338,19 @@ class _Builder:
                     "approve a version (tag stage=approved) and run again",
                 )
                 return None
-            return ServedModel(model=resolved.reference, version=resolved.version)
+            # A registry model is deployed without an environment or scoring script (the
+            # kit has none to give it): Azure ML serves that only for MLflow-format models
+            # (learn.microsoft.com azure/machine-learning how-to-deploy-mlflow-models-online-endpoints).
+            model_format = getattr(self.registry, "model_format", lambda *_: None)(model.package, resolved.version)
+            if model_format != "mlflow":
+                ctx.warn(
+                    f"{path}.package",
+                    f"{model.package} version {resolved.version} is {'a ' + model_format if model_format else 'an unknown-format'} "
+                    "model: Azure ML deploys registry models without an environment and scoring code only in MLflow "
+                    "format; register it as MLflow, or serve it from an image (source: artifact). Not deployed",
+                )
+                return None
+            return ServedModel(model=resolved.reference, version=resolved.version, model_format="mlflow")
         image, uri = model.image or "", model.artifact_uri or ""
         if not images.pullable_by_azure(image):
             ctx.warn(
@@ -459,7 +471,8 @@ class _Builder:
                 f"version {served.version} is deployed directly",
             )
             return served, None
-        return ServedModel(model=live.reference, version=live.version), served
+        # The live version was deployed by an earlier run, so it passed the MLflow check then.
+        return ServedModel(model=live.reference, version=live.version, model_format="mlflow"), served
 
     def _workload_grants(self, scopes: dict[str, Any]) -> list[Grant]:
         captures = any(e.data_capture.enabled for e in self.stack.endpoints)
@@ -562,6 +575,18 @@ class _Builder:
             )
 
     def _warn_container_registry(self) -> None:
+        if self.ctx.private and self.ctx.cmk:
+            # ACR takes a customer-managed key only at creation and only through a
+            # user-assigned identity, while a firewalled Key Vault lets a registry through
+            # (trusted services) only with its system-assigned identity. Not solved here:
+            # the kit does not know a one-pass way; see docs/deploying-gcp-azure.md.
+            self.ctx.warn(
+                "encryption.customerManagedKeys",
+                "the container registry's customer-managed key sits in a private Key Vault: Azure lets a registry "
+                "through the vault firewall only with its system-assigned identity, but enables CMK only at creation "
+                "with a user-assigned one; allow the registry's identity to reach the vault for the first `pulumi up`, "
+                "then switch it (az acr encryption rotate-key --identity [system]) and close the vault",
+            )
         containers = self.stack.registry.containers
         if containers.scan_on_push:
             self.ctx.warn(

@@ -195,6 +195,14 @@ def private_endpoint(resource: RecordedResource, ctx: CostContext) -> list[CostC
     ]
 
 
+def private_dns_zone(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    # Azure DNS private zones bill per hosted zone and per million queries, at global prices.
+    return [
+        CostComponent("Private DNS zone", "months", Decimal(1), _key(ctx, "private-dns", "zone", "global")),
+        _usage(ctx, "network.privateDnsQueriesMillions", "DNS queries", "1M queries", _key(ctx, "private-dns", "queries", "global")),
+    ]
+
+
 def backup_instance(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
     return [
         CostComponent("Protected instance (vaulted blobs)", "months", Decimal(1), _key(ctx, "backup", "blob-vaulted-instance")),
@@ -216,6 +224,7 @@ COMPONENTS: dict[str, Handler] = {
     "azure-native:monitor:MetricAlert": metric_alert,
     "azure-native:monitor:ScheduledQueryRule": log_alert,
     "azure-native:network:PrivateEndpoint": private_endpoint,
+    "azure-native:privatedns:PrivateZone": private_dns_zone,
     "azure-native:dataprotection:BackupInstance": backup_instance,
 }
 
@@ -238,4 +247,7 @@ FREE: dict[str, str] = {
     "azure-native:authorization:RoleAssignment": "role assignments have no charge",
     "azure-native:resources:ResourceGroup": "resource groups have no charge",
     "azure-native:network:VirtualNetwork": "virtual networks have no charge",
+    "azure-native:network:PrivateDnsZoneGroup": "a setting of the private endpoint (the records it writes are billed on the zone)",
+    # NOT confirmed from the stored pricing pages: resolution-only links are listed as free.
+    "azure-native:privatedns:VirtualNetworkLink": "resolution links (no auto-registration) have no separate charge",
 }

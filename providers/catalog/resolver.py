@@ -80,6 +80,19 @@ def lookup(cloud: Cloud, name: str) -> InstanceType | None:
     return next((i for i in catalog() if i.cloud == cloud and i.name == name), None)
 
 
+def explicit_row(cloud: Cloud, name: str, compute: Compute) -> InstanceType | None:
+    """The catalog row of an explicit instance type, with the accelerator the spec asked for.
+
+    The machine type and its accelerator are separate facts: a type that takes GPUs
+    optionally is listed once without a GPU and once per GPU option, so the row whose GPU
+    matches ``compute.gpu`` (none when the spec asks none) wins. A type listed only with
+    GPUs (accelerator-optimized types) comes with them whatever the spec says.
+    """
+    rows = [i for i in catalog() if i.cloud == cloud and i.name == name]
+    wanted = (compute.gpu.type, compute.gpu.count) if compute.gpu else (None, 0)
+    return next((i for i in rows if (i.gpu_type, i.gpu_count) == wanted), rows[0] if rows else None)
+
+
 # Where the resolver compares prices: the service that bills serving instances, and the
 # region used when the caller gives none (the catalog's quoted base region per cloud).
 PRICE_SERVICE: dict[str, tuple[str, str | None]] = {
@@ -117,7 +130,7 @@ def resolve(cloud: Cloud, compute: Compute, region: str | None = None, *,
     if explicit is not None and among is not None and explicit not in among:
         raise ResolutionError(f"instanceType.{cloud}", f"{explicit} is not a {cloud} {use} instance type".replace("  ", " "))
     if explicit is not None:
-        known = lookup(cloud, explicit)
+        known = explicit_row(cloud, explicit, compute)
         instance = known or InstanceType(cloud, explicit, 0, 0.0, None, 0, None, False)
         return Resolution(instance, exact=True, explicit=True)
     if compute.cpu is None or compute.memory_gib is None:

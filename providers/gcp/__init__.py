@@ -22,7 +22,7 @@ from providers.gcp import registry as vertex_registry
 from providers.gcp.audit import Audit, AuditArgs
 from providers.gcp.autoscaling import Autoscaling, AutoscalingArgs
 from providers.gcp.backups import Backups, BackupsArgs
-from providers.gcp.budget import PLACEHOLDER_BILLING_ACCOUNT, Budget, BudgetArgs
+from providers.gcp.budget import Budget, BudgetArgs, billing_account
 from providers.gcp.container_registry import ContainerRegistry, ContainerRegistryArgs
 from providers.gcp.context import GcpContext, stack_labels
 from providers.gcp.endpoint import Endpoint, EndpointArgs
@@ -37,6 +37,7 @@ from providers.gcp.monitoring import (
     alert_display_name,
 )
 from providers.gcp.network import Network, NetworkArgs
+from providers.gcp.services import Services, ServicesArgs
 from providers.gcp.storage import BucketArgs, Storage, StorageArgs
 from providers.gcp.training import Training, TrainingArgs, prebuilt_image
 from providers.gcp.vertex import traffic_steps
@@ -47,6 +48,15 @@ FOREIGN_REGISTRIES = (".amazonaws.com", ".azurecr.io")
 def endpoint_id(project: str, stack_name: str, endpoint: str) -> str:
     """Deterministic numeric Vertex endpoint id (10 digits, no leading zero)."""
     return str(int(short_hash(project, stack_name, endpoint, length=12), 16) % 9_000_000_000 + 1_000_000_000)
+
+
+def steps_label(steps: list[int]) -> str:
+    """Traffic steps as a GCP label value (at most 63 characters): ``10_100``, or for many
+    equal steps (linear at 1%) ``1_by_1_to_100``."""
+    joined = "_".join(str(s) for s in steps)
+    if len(joined) <= 63:
+        return joined
+    return f"{steps[0]}_by_{steps[1] - steps[0]}_to_{steps[-1]}"
 
 
 class GcpProvider(BaseProvider):
@@ -90,6 +100,8 @@ class GcpProvider(BaseProvider):
         placement = stack.placement.gcp
         if placement is None:
             raise ValueError("placement.gcp: required to build on gcp")
+        # Checked before anything is registered: a real deploy stops here, whole.
+        account = billing_account(offline=getattr(registry, "offline", False)) if stack.budget is not None else None
         project_number = str(organizations.get_project(project_id=placement.project).number)
         backups = stack.backups
         backup_region = placement.backup_region if backups is not None and backups.cross_region else None
@@ -100,7 +112,15 @@ class GcpProvider(BaseProvider):
 
         primary = self._gcp_provider(ctx, ctx.region)
         backup_provider = self._gcp_provider(ctx, backup_region) if backup_region else None
-        top = pulumi.ResourceOptions(providers=[primary])
+        services = Services(ctx.name("services"), ServicesArgs(
+            project=ctx.project, cmk=stack.encryption.customer_managed_keys, private=stack.network.private,
+            scan_images=stack.registry.containers.scan_on_push, schedules=any(j.schedule for j in stack.training),
+            backups=backups is not None, capture=any(e.data_capture.enabled for e in stack.endpoints),
+            budget=stack.budget is not None,
+        ), pulumi.ResourceOptions(providers=[primary]))
+        outputs["services"] = services.enabled
+        # Every component waits for the APIs it calls to be enabled.
+        top = pulumi.ResourceOptions(providers=[primary], depends_on=[services])
 
         # Keys: one ring per region in use (CMEK keys must share their resource's region).
         regions = [RegionKeyArgs(ctx.region, primary)]
@@ -113,7 +133,7 @@ class GcpProvider(BaseProvider):
             protect=protect, service_agents={a: ctx.service_agent(a) for a in agents},
         ), top)
         key = keys.key_ids.get(ctx.region)
-        after_keys = pulumi.ResourceOptions(providers=[primary], depends_on=[keys])
+        after_keys = pulumi.ResourceOptions(providers=[primary], depends_on=[services, keys])
 
         network = Network(ctx.name("network"), NetworkArgs(
             prefix=prefix, project=ctx.project, project_number=project_number, region=ctx.region, private=stack.network.private,
@@ -126,7 +146,7 @@ class GcpProvider(BaseProvider):
             has_backups=backups is not None,
         ), top)
         ctx.warnings.extend(identity.warnings)
-        after_identity = pulumi.ResourceOptions(providers=[primary], depends_on=[keys, identity])
+        after_identity = pulumi.ResourceOptions(providers=[primary], depends_on=[services, keys, identity])
 
         artifacts = stack.storage.artifacts
         if not artifacts.versioning:
@@ -156,7 +176,8 @@ class GcpProvider(BaseProvider):
 
         outputs["endpoints"] = {}
         for index, spec in enumerate(stack.endpoints):
-            outputs["endpoints"][spec.name] = self._endpoint(ctx, index, spec, models, identity, key, after_identity, images)
+            outputs["endpoints"][spec.name] = self._endpoint(ctx, index, spec, models, identity, key, after_identity, images,
+                                                              network)
 
         if backups is not None:
             self._backups(ctx, store, keys, identity, backup_provider, after_identity)
@@ -164,14 +185,11 @@ class GcpProvider(BaseProvider):
 
         Audit(ctx.name("audit"), AuditArgs(prefix=prefix, project=ctx.project, retention_days=stack.compliance.retention_days), top)
 
-        if stack.budget is not None:
-            account = pulumi.Config("mlopskit").get("gcpBillingAccount")
-            if not account:
-                account = PLACEHOLDER_BILLING_ACCOUNT
-                ctx.warn("budget", "GCP budgets belong to a billing account: set Pulumi config mlopskit:gcpBillingAccount "
-                         f"(a placeholder {PLACEHOLDER_BILLING_ACCOUNT} is used until then)")
+        if stack.budget is not None and account is not None:
+            if account.placeholder:
+                ctx.warn("budget", account.warning)
             Budget(ctx.name("budget"), BudgetArgs(
-                prefix=prefix, project=ctx.project, project_number=project_number, billing_account=account,
+                prefix=prefix, project=ctx.project, project_number=project_number, billing_account=account.id,
                 monthly_limit_usd=stack.budget.monthly_limit_usd, thresholds_percent=list(stack.budget.alert_thresholds_percent),
                 notify=[stack.metadata.owner],
             ), top)
@@ -250,7 +268,8 @@ class GcpProvider(BaseProvider):
         ), opts)
 
     def _endpoint(self, ctx: GcpContext, index: int, spec: EndpointSpec, models: ModelRegistryComponent,
-                  identity: Identity, key: Any, opts: pulumi.ResourceOptions, images: ContainerRegistry) -> dict[str, Any]:
+                  identity: Identity, key: Any, opts: pulumi.ResourceOptions, images: ContainerRegistry,
+                  network: Network) -> dict[str, Any]:
         path = f"endpoints[{index}]"
         deployment = spec.deployment
         if deployment.strategy == "shadow":
@@ -260,14 +279,15 @@ class GcpProvider(BaseProvider):
             ))
         steps = traffic_steps(deployment.strategy, deployment.canary_percent, deployment.linear_step_percent)
         ep_id = endpoint_id(ctx.project, ctx.stack.name, spec.name)
-        rollout_labels = {"strategy": deployment.strategy, "traffic-steps": "_".join(str(s) for s in steps),
+        rollout_labels = {"strategy": deployment.strategy, "traffic-steps": steps_label(steps),
                           "wait-minutes": str(deployment.wait_minutes), "auto-rollback": str(deployment.auto_rollback).lower()}
         endpoint = Endpoint(ctx.name("endpoint", spec.name), EndpointArgs(
             prefix=ctx.stack.name, endpoint_name=spec.name, endpoint_id=ep_id, project=ctx.project, region=ctx.region,
             kms_key=key, private=ctx.stack.network.private, capture=spec.data_capture.enabled,
             sampling_percent=spec.data_capture.sampling_percent, capture_retention_days=ctx.stack.compliance.retention_days,
             protect=ctx.stack.is_prod, labels=rollout_labels, grants=identity.grants["endpoint"],
-        ), opts)
+            psc_network=network.network_id,
+        ), pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[network])))
         rollback = [alert_display_name(ctx.stack.name, spec.name, k) for k in ("latency", "errors")
                     if (k == "latency" and spec.monitoring.alarms.latency_p99_ms is not None)
                     or (k == "errors" and spec.monitoring.alarms.error_rate_percent is not None)] if deployment.auto_rollback else []
@@ -285,7 +305,10 @@ class GcpProvider(BaseProvider):
                 max_replicas=spec.autoscaling.max_instances, target_requests=spec.autoscaling.target_invocations_per_instance,
                 service_account=identity.emails["serving"], strategy=deployment.strategy, traffic_steps=steps,
                 wait_minutes=deployment.wait_minutes, auto_rollback=deployment.auto_rollback, rollback_alert_policies=rollback,
-                approval=ctx.stack.registry.models.approval,
+                # An artifact named in the spec is deployed as named: the registry's manual
+                # approval gates registry versions only (an uploaded artifact carries no
+                # approval, so checking it would fail every deploy).
+                approval=ctx.stack.registry.models.approval if spec.model.source == "registry" else "automatic",
             ), pulumi.ResourceOptions(providers=opts.providers, depends_on=[endpoint, models]))  # type: ignore[arg-type]  # SDK: attribute Sequence, parameter list
             result["trafficSplit"] = scaling.deployment.trafficSplit
         drift = None
