@@ -27,10 +27,12 @@ def run() -> None:
         issues = provider.check(stack)
         if issues:
             raise SpecError(issues)
+        # A provider may refuse to build (a required stack config missing) before it
+        # registers anything: reported like a spec error.
+        result = provider.build(stack, provider.registry(stack))
     except SpecError as error:
         # RunError prints the message without a Python traceback.
         raise pulumi.RunError(f"{spec.name} is invalid:\n" + "\n".join(f"  {i}" for i in error.issues)) from None
-    result = provider.build(stack, provider.registry(stack))
     for name, value in result.outputs.items():
         pulumi.export(name, value)
     pulumi.export("warnings", [str(w) for w in result.warnings])

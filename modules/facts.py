@@ -48,8 +48,8 @@ ATTRS: dict[str, dict[str, str]] = {
         "retention_days": "int|None: days deleted/noncurrent data stays recoverable (None: unbounded/unknown)",
         "access_logging": "bool|None: data access to the bucket is logged",
         "tls_only": "bool|None: plain-HTTP access refused",
-        "purpose": "str: artifacts | access-logs | audit-logs | replica | backup",
-        "labels": "dict[str,str]: tags/labels as applied",
+        "purpose": "str: artifacts | access-logs | audit-logs | replica | backup (from the PURPOSE_TAG tag/label)",
+        "labels": "dict[str,str]: tags/labels as applied (without PURPOSE_TAG)",
     },
     "key": {
         "rotation_days": "int|None: automatic rotation period (None: no rotation)",
@@ -115,6 +115,28 @@ ATTRS: dict[str, dict[str, str]] = {
     "budget": {"limit_usd": "float|None", "alert_thresholds": "list[float]"},
     "alarm": {"notifies": "bool: sends to at least one notification target", "endpoint": "str|None"},
 }
+
+# A bucket's purpose is recorded on the bucket itself, as this tag (AWS, Azure) or label (GCP),
+# by the component that creates it: the offline facts and the CrossGuard pack (which sees only
+# resource inputs) then read the same thing, and a bucket's name never decides it. Key and values
+# fit every cloud's tag/label rules (GCP's are the strictest: lowercase letters, digits, "_" and
+# "-", at most 63 characters, keys starting with a letter).
+PURPOSE_TAG = "mlopskit-purpose"
+PURPOSES: tuple[str, ...] = ("artifacts", "access-logs", "audit-logs", "replica", "backup")
+
+
+def purpose_of(labels: Mapping[str, Any] | None) -> str:
+    """The purpose a bucket's tags/labels declare. A bucket without the tag (or with a value
+    outside ``PURPOSES``) counts as a data bucket, ``artifacts``: every data rule then applies
+    to it, so a missing tag can only make the checks stricter (fail closed)."""
+    value = (labels or {}).get(PURPOSE_TAG)
+    return value if value in PURPOSES else "artifacts"
+
+
+def without_purpose(labels: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Tags/labels as applied, minus the kit's own purpose marker (read into ``purpose`` instead)."""
+    return {k: v for k, v in (labels or {}).items() if k != PURPOSE_TAG}
+
 
 MISSING = object()
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from modules.errors import SpecIssue
+from modules.facts import plain
 from modules.placement import Cloud
 
 
@@ -39,15 +41,55 @@ class RecordedResource:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
+class _Index:
+    """Lookups over one graph's resources, built in a single pass."""
+
+    position: dict[str, int]
+    by_type: dict[str, list[RecordedResource]]
+    by_urn: dict[str, RecordedResource]
+    by_name: dict[str, list[RecordedResource]]
+    children: dict[str | None, list[RecordedResource]]
+    # Filled lazily by Graph.grouped: (type, input key, key function) -> groups.
+    grouped: dict[tuple[str, str, Any], dict[Hashable, list[RecordedResource]]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, resources: Sequence[RecordedResource]) -> _Index:
+        index = cls({}, {}, {}, {}, {})
+        for position, resource in enumerate(resources):
+            index.position.setdefault(resource.urn, position)
+            index.by_type.setdefault(resource.type, []).append(resource)
+            index.by_urn.setdefault(resource.urn, resource)
+            index.by_name.setdefault(resource.name, []).append(resource)
+            index.children.setdefault(resource.parent, []).append(resource)
+        return index
+
+
+@dataclass(frozen=True)
 class Graph:
-    """All resources of one mocked deployment, sorted by URN, plus the build's warnings."""
+    """All resources of one mocked deployment, sorted by URN, plus the build's warnings.
+
+    Immutable after construction: ``resources`` is kept as a tuple, so the indexes every query
+    uses (by type, URN, name, parent, input value) are built once, on the first query, and
+    stay valid. A query costs the size of its answer, not a scan of the whole graph, so code
+    that asks per resource (cost handlers, facts) stays linear in the size of the graph.
+    """
 
     provider: Cloud
     stack: str
-    resources: list[RecordedResource]
+    resources: Sequence[RecordedResource]
     warnings: list[SpecIssue] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A caller may keep (and later sort or extend) the list it passed: store our own tuple.
+        if not isinstance(self.resources, tuple):
+            object.__setattr__(self, "resources", tuple(self.resources))
+
+    @cached_property
+    def _index(self) -> _Index:
+        # cached_property writes the instance __dict__ directly, which a frozen dataclass allows.
+        return _Index.of(self.resources)
 
     def __iter__(self) -> Iterator[RecordedResource]:
         return iter(self.resources)
@@ -56,25 +98,56 @@ class Graph:
         return len(self.resources)
 
     def of_type(self, type_: str) -> list[RecordedResource]:
-        """Resources whose type token is ``type_``."""
-        return [r for r in self.resources if r.type == type_]
+        """Resources whose type token is ``type_``, in graph order."""
+        return list(self._index.by_type.get(type_, ()))
 
     def named(self, name: str) -> RecordedResource:
         """The one resource with logical name ``name`` (KeyError when absent or ambiguous)."""
-        found = [r for r in self.resources if r.name == name]
+        found = self._index.by_name.get(name, [])
         if len(found) != 1:
             raise KeyError(f"{len(found)} resources named {name!r}")
         return found[0]
 
     def by_urn(self, urn: str) -> RecordedResource:
-        for resource in self.resources:
-            if resource.urn == urn:
-                return resource
-        raise KeyError(urn)
+        """The resource with URN ``urn`` (KeyError when absent)."""
+        return self._index.by_urn[urn]
 
     def children(self, parent: RecordedResource) -> list[RecordedResource]:
-        """Direct children of ``parent``."""
-        return [r for r in self.resources if r.parent == parent.urn]
+        """Direct children of ``parent``, in graph order."""
+        return list(self._index.children.get(parent.urn, ()))
+
+    def siblings(self, resource: RecordedResource, type_: str) -> list[RecordedResource]:
+        """Resources of type ``type_`` with the same parent as ``resource`` (itself too when it matches)."""
+        return [r for r in self._index.children.get(resource.parent, ()) if r.type == type_]
+
+    def descendants(self, root: RecordedResource) -> list[RecordedResource]:
+        """Children, grandchildren, ... of ``root``: breadth first, each generation in graph order."""
+        found: list[RecordedResource] = []
+        generation = self.children(root)
+        while generation:
+            found += generation
+            below = [c for parent in generation for c in self._index.children.get(parent.urn, ())]
+            generation = sorted(below, key=lambda r: self._index.position[r.urn])
+        return found
+
+    def grouped(self, type_: str, input_key: str,
+                by: Callable[[Any], Hashable] | None = None) -> Mapping[Hashable, list[RecordedResource]]:
+        """Resources of type ``type_`` (in graph order) by the value of their input ``input_key``
+        (secret-unwrapped), or by ``by(value)`` when given. Built once per (type, key, by), so
+        code that looks up per resource does not scan all of them each time; ``by`` must be a
+        module-level function (the cache is keyed by it). Resources whose key is None or
+        unhashable (a list, an object) are left out."""
+        cache_key = (type_, input_key, by)
+        groups = self._index.grouped.get(cache_key)
+        if groups is None:
+            groups = {}
+            for resource in self._index.by_type.get(type_, ()):
+                value = plain(resource.inputs.get(input_key))
+                key = by(value) if by is not None else value
+                if key is not None and isinstance(key, Hashable):
+                    groups.setdefault(key, []).append(resource)
+            self._index.grouped[cache_key] = groups
+        return groups
 
     def aliases_of(self, resource: RecordedResource) -> set[str]:
         """Every old URN the engine matches ``resource`` against: its own aliases, plus one per

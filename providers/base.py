@@ -7,10 +7,10 @@ limits (``cloud_issues``) and the members ``modules.provider.Provider`` declares
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from modules.compute import Compute
 from modules.cost import CostHandlers
@@ -54,12 +54,14 @@ def computes(stack: Stack) -> Iterator[tuple[str, Compute]]:
         yield f"endpoints[{index}].compute", endpoint.compute
 
 
-def resolve_compute(cloud: Cloud, path: str, compute: Compute, region: str | None = None) -> Resolution:
-    """The instance type of one compute request on ``cloud``; a spec error naming the field when none fits."""
+def resolve_compute(cloud: Cloud, path: str, compute: Compute, region: str | None = None, *,
+                    among: Collection[str] | None = None, use: str = "") -> Resolution:
+    """The instance type of one compute request on ``cloud`` (among the types ``among`` a
+    cloud's API accepts for ``use``, when given); a spec error naming the field when none fits."""
     from modules.errors import SpecError
 
     try:
-        return resolve(cloud, compute, region)
+        return resolve(cloud, compute, region, among=among, use=use)
     except ResolutionError as error:
         raise SpecError([SpecIssue(f"{path}.{error.field}", str(error))]) from None
 
@@ -215,6 +217,10 @@ class EndpointPlan:
         return self.spec.model.source == "registry" and self.model is None
 
 
+#: What a compute request runs: a training job or an endpoint's serving.
+ComputeUse = Literal["training", "hosting"]
+
+
 class StackBuild(ABC):
     """The orchestration every cloud's ``build.py`` shares: set up the cloud, resolve compute
     and registry models here (once for every cloud), then register the components in the
@@ -238,7 +244,7 @@ class StackBuild(ABC):
         self.foundation(endpoints)
         for index, job in enumerate(self.stack.training):
             path = f"training[{index}].compute"
-            self.training(TrainingPlan(index, job, resolve_compute(self.cloud, path, job.compute).instance))
+            self.training(TrainingPlan(index, job, self.resolve(path, job.compute, "training").instance))
         for plan in endpoints:
             self.endpoint(plan)
         self.finish()
@@ -247,7 +253,7 @@ class StackBuild(ABC):
     def plan_endpoint(self, ctx: BuildContext, index: int, spec: EndpointSpec) -> EndpointPlan:
         """Resolve an endpoint's compute and registry model; warn (the same on every cloud) when
         its package has no version to deploy yet."""
-        instance = resolve_compute(self.cloud, f"endpoints[{index}].compute", spec.compute).instance
+        instance = self.resolve(f"endpoints[{index}].compute", spec.compute, "hosting").instance
         model = None
         if spec.model.source == "registry":
             model = self.registry.resolve(spec.model.package or "", spec.model.version or LATEST_APPROVED)
@@ -255,6 +261,11 @@ class StackBuild(ABC):
                 issue = missing_model_issue(index, spec)
                 ctx.warn(issue.path, issue.message)
         return EndpointPlan(index, spec, instance, model)
+
+    def resolve(self, path: str, compute: Compute, use: ComputeUse) -> Resolution:
+        """The instance type of one compute request (``path`` names it in errors). A cloud whose
+        API accepts different types per use (SageMaker hosting vs training) overrides this."""
+        return resolve_compute(self.cloud, path, compute)
 
     @abstractmethod
     def start(self) -> BuildContext:

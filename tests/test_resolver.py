@@ -92,3 +92,14 @@ def test_unknown_region_price_falls_back_to_size_order() -> None:
         "ml.c5.2xlarge", "smallest (price unknown in ap-southeast-2)", None)
     memory_first = resolve("aws", Compute(cpu=2, memory_gib=16), "ap-southeast-2")
     assert memory_first.instance.name == "ml.r5.large"
+
+
+def test_explicit_type_gets_only_the_accelerator_the_spec_asks_for() -> None:
+    # Issue 12 item 6: an explicit n1 type without `gpu` used to get a T4 attached.
+    plain = resolve("gcp", Compute(instance_type=InstanceTypes(gcp="n1-standard-4")))
+    assert (plain.instance.name, plain.instance.gpu_count, plain.instance.accelerator) == ("n1-standard-4", 0, None)
+    t4 = resolve("gcp", Compute(instance_type=InstanceTypes(gcp="n1-standard-8"), gpu=Gpu(type="V100")))
+    assert (t4.instance.accelerator, t4.instance.gpu_count) == ("NVIDIA_TESLA_V100", 1)
+    # An accelerator-optimized type comes with its GPUs whatever the spec says.
+    g2 = resolve("gcp", Compute(instance_type=InstanceTypes(gcp="g2-standard-4")))
+    assert (g2.instance.accelerator, g2.instance.gpu_count) == ("NVIDIA_L4", 1)

@@ -9,15 +9,21 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Any, ClassVar
 
+from modules.compute import Compute
 from modules.cost import CostHandlers
+from modules.endpoint import Endpoint as EndpointSpec
 from modules.errors import SpecIssue
 from modules.provider import BuildResult, ModelRegistry
 from modules.stack import Stack
+from modules.training import TrainingJob
 from providers.aws import images, mocks
 from providers.aws.cron import CronNotSupported, to_aws
-from providers.aws.names import FRAMEWORK_IMAGES, MAX_WAIT_SECONDS
+from providers.aws.instance_types import Use, resolve_for
+from providers.aws.limits import FRAMEWORK_IMAGES, MAX_WAIT_SECONDS, deployment_issues
+from providers.aws.principals import principal_issues
 from providers.aws.registry import live_registry, offline_registry
 from providers.base import BaseProvider, CloudParts
+from providers.catalog.resolver import ResolutionError, resolve
 
 
 class AwsProvider(BaseProvider):
@@ -44,32 +50,68 @@ class AwsProvider(BaseProvider):
     # -- validation -----------------------------------------------------------------
     def cloud_issues(self, stack: Stack) -> list[SpecIssue]:
         assert stack.placement.aws is not None
-        issues: list[SpecIssue] = []
         region = stack.placement.aws.region
+        issues: list[SpecIssue] = []
         for index, job in enumerate(stack.training):
-            path = f"training[{index}]"
-            if job.image.framework is not None:
-                image = FRAMEWORK_IMAGES.get(job.image.framework)
-                if image is None or images.image_uri(image, "training", job.image.version or "", region) is None:
-                    known = ", ".join(images.versions(image, "training")) if image else "none"
-                    issues.append(SpecIssue(f"{path}.image.version" if image else f"{path}.image.framework",
-                                            f"no SageMaker {job.image.framework} {job.image.version} training image "
-                                            f"in {region} in the catalog (catalogued: {known}); give image.uri instead"))
-            if job.schedule is not None:
-                try:
-                    to_aws(job.schedule)
-                except CronNotSupported as error:
-                    issues.append(SpecIssue(f"{path}.schedule", str(error)))
+            issues += self._training_issues(f"training[{index}]", job, region)
         for index, endpoint in enumerate(stack.endpoints):
-            path = f"endpoints[{index}]"
-            if endpoint.deployment.wait_minutes * 60 > MAX_WAIT_SECONDS:
-                issues.append(SpecIssue(f"{path}.deployment.waitMinutes",
-                                        "SageMaker waits at most 60 minutes between traffic shifts"))
-            if endpoint.monitoring.drift is not None and images.image_uri("model-monitor", "monitoring", "latest", region) is None:
-                issues.append(SpecIssue(f"{path}.monitoring.drift", f"no SageMaker model-monitor image for {region}"))
+            issues += self._endpoint_issues(f"endpoints[{index}]", endpoint, region)
+        issues += principal_issues(list(stack.access.roles))
         if stack.backups is not None and not stack.storage.artifacts.versioning:
             issues.append(SpecIssue("storage.artifacts.versioning", "must be true when backups are on (S3 backup and replication need versioning)"))
         return issues
+
+    def _training_issues(self, path: str, job: TrainingJob, region: str) -> list[SpecIssue]:
+        issues = self._use_issues(f"{path}.compute", job.compute, "training")
+        if job.image.framework is not None:
+            image = FRAMEWORK_IMAGES.get(job.image.framework)
+            if image is None or images.image_uri(image, "training", job.image.version or "", region) is None:
+                known = ", ".join(images.versions(image, "training")) if image else "none"
+                issues.append(SpecIssue(f"{path}.image.version" if image else f"{path}.image.framework",
+                                        f"no SageMaker {job.image.framework} {job.image.version} training image "
+                                        f"in {region} in the catalog (catalogued: {known}); give image.uri instead"))
+        if job.image.uri is not None and images.repository_arn(job.image.uri) is None:
+            issues.append(SpecIssue(f"{path}.image.uri", f"SageMaker pulls images from Amazon ECR only "
+                                                         f"(<account>.dkr.ecr.<region>.amazonaws.com/...): {job.image.uri}"))
+        if job.schedule is not None:
+            try:
+                to_aws(job.schedule)
+            except CronNotSupported as error:
+                issues.append(SpecIssue(f"{path}.schedule", str(error)))
+        return issues
+
+    def _endpoint_issues(self, path: str, endpoint: EndpointSpec, region: str) -> list[SpecIssue]:
+        issues = self._use_issues(f"{path}.compute", endpoint.compute, "hosting")
+        issues += deployment_issues(f"{path}.deployment", endpoint.deployment)
+        model = endpoint.model
+        if model.image is not None and images.repository_arn(model.image) is None:
+            issues.append(SpecIssue(f"{path}.model.image", f"SageMaker pulls images from Amazon ECR only "
+                                                           f"(<account>.dkr.ecr.<region>.amazonaws.com/...): {model.image}"))
+        if model.artifact_uri is not None and not model.artifact_uri.startswith("s3://"):
+            issues.append(SpecIssue(f"{path}.model.artifactUri", f"SageMaker reads model artifacts from S3 only: "
+                                                                 f"{model.artifact_uri}"))
+        if endpoint.deployment.wait_minutes * 60 > MAX_WAIT_SECONDS:
+            issues.append(SpecIssue(f"{path}.deployment.waitMinutes",
+                                    "SageMaker waits at most 60 minutes between traffic shifts"))
+        if endpoint.monitoring.drift is not None and images.image_uri("model-monitor", "monitoring", "latest", region) is None:
+            issues.append(SpecIssue(f"{path}.monitoring.drift", f"no SageMaker model-monitor image for {region}"))
+        return issues
+
+    @staticmethod
+    def _use_issues(path: str, compute: Compute, use: Use) -> list[SpecIssue]:
+        """A compute the catalog fits but not with a type SageMaker accepts for ``use`` (a
+        compute nothing fits is the shared check's, providers/base.py, and not reported twice)."""
+        if compute.instance_type_for("aws") is None and not compute.generic:
+            return []
+        try:
+            resolve("aws", compute)
+        except ResolutionError:
+            return []
+        try:
+            resolve_for(use, compute)
+        except ResolutionError as error:
+            return [SpecIssue(f"{path}.{error.field}", str(error))]
+        return []
 
     # -- the program ----------------------------------------------------------------
     def build(self, stack: Stack, registry: ModelRegistry) -> BuildResult:

@@ -28,7 +28,7 @@ class Audit(pulumi.ComponentResource):
         super().__init__(TYPE, name, None, opts)
         trail_name = ctx.name("audit")
         trail_arn = ctx.arn("cloudtrail", f"trail/{trail_name}")
-        bucket_name = ctx.account_id.apply(lambda a: f"{ctx.prefix}-audit-{a}")
+        bucket_name = ctx.bucket("audit")
         bucket_arn = bucket_name.apply(lambda b: f"arn:aws:s3:::{b}")
         condition = {"StringEquals": {"aws:SourceArn": trail_arn}}
         logs = private_bucket(
@@ -38,6 +38,7 @@ class Audit(pulumi.ComponentResource):
             key_arn=ctx.key_arn,
             versioning=True,
             protect=ctx.stack.is_prod,
+            purpose="audit-logs",
             extra_statements=[
                 {"Sid": "CloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
                  "Action": "s3:GetBucketAcl", "Resource": bucket_arn, "Condition": condition},

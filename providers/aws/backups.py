@@ -14,6 +14,10 @@ from providers.aws.context import AwsContext, built, policy_json, service_trust
 from providers.aws.storage import logged, private_bucket
 
 TYPE = "mlopskit:aws:Backups"
+# Pulumi config key: ECR keeps ONE replication configuration per account and region, so a
+# stack that manages it replaces every other stack's rules. Only the stack told to own it
+# (`pulumi config set mlopskit:ecrReplication managed`) does; the others warn.
+ECR_REPLICATION_CONFIG = "ecrReplication"
 SCHEDULES = {"hourly": "cron(0 * ? * * *)", "daily": "cron(0 3 ? * * *)", "weekly": "cron(0 3 ? * SUN *)"}
 
 
@@ -50,8 +54,11 @@ class Backups(pulumi.ComponentResource):
                 start_window=60,
                 completion_window=24 * 60,
                 lifecycle=lifecycle,
-                copy_actions=[backup.PlanRuleCopyActionArgs(destination_vault_arn=self.copy_vault.arn,
-                                                            lifecycle=lifecycle)] if self.copy_vault else None,
+                copy_actions=[backup.PlanRuleCopyActionArgs(
+                    destination_vault_arn=self.copy_vault.arn,
+                    # The copy action's own Args class (the gate and mypy found the rule's used here).
+                    lifecycle=backup.PlanRuleCopyActionLifecycleArgs(delete_after=spec.retention_days),
+                )] if self.copy_vault else None,
             )],
             opts=child,
         )
@@ -71,7 +78,13 @@ class Backups(pulumi.ComponentResource):
         self.replica = None
         if cross and self.selection is not None:
             self.replica = self._replicate_bucket(name, args, ctx)
-        if cross and "containers" in spec.targets:
+        owns_registry = pulumi.Config("mlopskit").get(ECR_REPLICATION_CONFIG) == "managed"
+        if cross and "containers" in spec.targets and not owns_registry:
+            ctx.warn("backups.targets", f"containers: ECR replication is one configuration per account and region, "
+                     f"shared by every stack; mlopskit does not overwrite it unless this stack owns it (pulumi config "
+                     f"set mlopskit:{ECR_REPLICATION_CONFIG} managed). Add a rule replicating repositories with prefix "
+                     f"{ctx.prefix!r} to {args.backup_region} to the account's registry replication configuration")
+        if cross and "containers" in spec.targets and owns_registry:
             # Registry-level setting, filtered to this stack's repository.
             ecr.ReplicationConfiguration(
                 f"{name}-ecr-replication",
@@ -90,14 +103,15 @@ class Backups(pulumi.ComponentResource):
         """A versioned, encrypted replica bucket in the backup region and the replication rule."""
         replica = private_bucket(
             f"{name}-replica",
-            ctx.account_id.apply(lambda a: f"{ctx.prefix}-replica-{a}"),
+            ctx.bucket("replica"),
             self,
             key_arn=ctx.backup_key_arn,
             versioning=True,
             protect=ctx.stack.is_prod,
+            purpose="replica",
             region=args.backup_region,
         )
-        logged(f"{name}-replica-access-logs", replica.bucket, f"{ctx.prefix}-replica-access-logs", self, ctx,
+        logged(f"{name}-replica-access-logs", replica.bucket, "replica-access-logs", self, ctx,
                prefix="replica/", region=args.backup_region)
         kms: list[dict[str, Any]] = []
         if ctx.key_arn is not None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from modules.compute import Compute
 from modules.stack import Stack
-from providers.aws import images
+from modules.training import Image
+from providers.aws import images, names
 from providers.aws.audit import Audit, AuditArgs
 from providers.aws.autoscaling import EndpointAutoscaling, EndpointAutoscalingArgs
 from providers.aws.backups import Backups, BackupsArgs
@@ -19,16 +21,18 @@ from providers.aws.container_registry import ContainerRegistry, ContainerRegistr
 from providers.aws.context import AwsContext, built
 from providers.aws.endpoint import TYPE as ENDPOINT_TYPE, Endpoint, EndpointArgs
 from providers.aws.identity import Identity, IdentityArgs
+from providers.aws.instance_types import resolve_use
 from providers.aws.keys import Keys, KeysArgs
+from providers.aws.limits import FRAMEWORK_IMAGES
 from providers.aws.model_registry import ModelRegistry, ModelRegistryArgs
 from providers.aws.monitoring import VARIANT, DriftMonitor, DriftMonitorArgs, EndpointMonitoring, EndpointMonitoringArgs
-from providers.aws.names import FRAMEWORK_IMAGES
 from providers.aws.network import PrivateNetwork, PrivateNetworkArgs
 from providers.aws.permissions import StackArns
 from providers.aws.registry import referenced_packages
 from providers.aws.storage import ArtifactStore, ArtifactStoreArgs
 from providers.aws.training import Training, TrainingArgs
-from providers.base import EndpointPlan, StackBuild, TrainingPlan
+from providers.base import ComputeUse, EndpointPlan, StackBuild, TrainingPlan
+from providers.catalog.resolver import Resolution
 
 
 def tags(stack: Stack) -> dict[str, str]:
@@ -84,7 +88,9 @@ class AwsBuild(StackBuild):
         if stack.network.private:
             zones = aws.get_availability_zones_output(
                 state="available", opts=pulumi.InvokeOutputOptions(provider=ctx.provider)).names
-            network = PrivateNetwork(ctx.name("network"), PrivateNetworkArgs(zones), ctx, top)
+            distributed = any(job.compute.count > 1 for job in stack.training)
+            network = PrivateNetwork(ctx.name("network"), PrivateNetworkArgs(zones, ipsec_between_members=distributed),
+                                     ctx, top)
             ctx.subnet_ids = [s.id for s in network.subnets]
             ctx.security_group_ids = [network.security_group.id]
         artifacts = stack.storage.artifacts
@@ -100,11 +106,18 @@ class AwsBuild(StackBuild):
         groups = ModelRegistry(ctx.name("models"), ModelRegistryArgs(packages, stack.registry.models.approval),
                                ctx, top).groups
         ctx.model_group_arns = {p: g.arn for p, g in groups.items()}
+        self.training_images = {job.name: self._training_image(job.image) for job in stack.training}
+        artifact_models = [e.model for e in stack.endpoints if e.model.source == "artifact"]
         Identity(ctx.name("identity"), IdentityArgs(
             arns=self._stack_arns(packages),
             access_roles=tuple(stack.access.roles),
             private=stack.network.private,
             backups=stack.backups is not None,
+            training_images=tuple(self.training_images[job.name] or "" for job in stack.training),
+            # Registry versions name their image inside the model package, which the kit's
+            # own tooling registers from the stack's repository (granted already).
+            serving_images=tuple(m.image or "" for m in artifact_models),
+            model_artifacts=tuple(m.artifact_uri or "" for m in artifact_models),
         ), ctx, top)
         self.monitor_image = images.image_uri("model-monitor", "monitoring", "latest", ctx.region)
 
@@ -121,11 +134,14 @@ class AwsBuild(StackBuild):
             model_packages=tuple(ctx.arn("sagemaker", f"model-package/{p}/*") for p in packages),
             pipelines=tuple(ctx.arn("sagemaker", f"pipeline/{ctx.name(j.name)}") for j in stack.training),
             training_jobs=ctx.arn("sagemaker", f"training-job/{ctx.prefix}-*"),
-            endpoints=tuple(ctx.arn("sagemaker", f"endpoint/{ctx.name(e.name)}") for e in stack.endpoints),
+            endpoints=tuple(ctx.arn("sagemaker", f"endpoint/{names.endpoint(stack, e)}") for e in stack.endpoints),
             # Pulumi auto-names configs and models after their logical names, which
             # start with the stack prefix; day-2 tooling names its own the same way.
             endpoint_configs=ctx.arn("sagemaker", f"endpoint-config/{ctx.prefix}-*"),
             models=ctx.arn("sagemaker", f"model/{ctx.prefix}-*"),
+            alarms=ctx.arn("cloudwatch", f"alarm:{ctx.prefix}-*"),
+            scratch_bucket=ctx.account_id.apply(lambda a: f"arn:aws:s3:::{names.restore_bucket(stack, a)}")
+            if stack.backups else None,
             log_groups=ctx.arn("logs", "log-group:/aws/sagemaker/*"),
             backup_vault=ctx.arn("backup", f"backup-vault:{ctx.name('vault')}") if stack.backups else None,
             recovery_points=ctx.arn("backup", "recovery-point:*") if stack.backups else None,
@@ -134,24 +150,27 @@ class AwsBuild(StackBuild):
             backup_role=iam(f"role/{ctx.name('backup')}") if stack.backups else None,
         )
 
+    def _training_image(self, image: Image) -> str | None:
+        """The job's own image, or the catalogued SageMaker framework image (None: not listed)."""
+        if image.uri is not None:
+            return image.uri
+        return images.image_uri(FRAMEWORK_IMAGES[image.framework or ""], "training", image.version or "", self.ctx.region)
+
     # -- workloads ----------------------------------------------------------------------
+    def resolve(self, path: str, compute: Compute, use: ComputeUse) -> Resolution:
+        """Among the types SageMaker accepts for this use (a training type may not host)."""
+        return resolve_use(use, path, compute)
+
     def training(self, plan: TrainingPlan) -> None:
         job, ctx = plan.job, self.ctx
-        image_uri: str | None  # None: a framework image the catalog does not list
-        if job.image.uri is not None:
-            image_uri, framework = job.image.uri, False
-        else:
-            image_uri = images.image_uri(FRAMEWORK_IMAGES[job.image.framework or ""], "training",
-                                         job.image.version or "", ctx.region)
-            framework = True
-        Training(ctx.name("training", job.name), TrainingArgs(job, plan.instance.name, image_uri or "", framework),
-                 ctx, ctx.opts())
+        Training(ctx.name("training", job.name), TrainingArgs(
+            job, plan.instance.name, self.training_images[job.name] or "", job.image.uri is None), ctx, ctx.opts())
 
     def endpoint(self, plan: EndpointPlan) -> None:
         """Monitoring first (the endpoint's auto-rollback names its alarms), then the endpoint,
         then autoscaling and drift, which need the live endpoint."""
         ctx, spec = self.ctx, plan.spec
-        name = ctx.name(spec.name)
+        name = names.endpoint(self.stack, spec)
         component = ctx.name("endpoint", spec.name)
         monitoring = EndpointMonitoring(f"{component}-monitoring", EndpointMonitoringArgs(spec, name), ctx,
                                         ctx.opts(aliases=nested_in_endpoint(component)))
@@ -163,10 +182,11 @@ class AwsBuild(StackBuild):
         if plan.awaiting_model:
             return  # no SageMaker endpoint exists yet: nothing for day-2 tooling to find
         self.endpoints[spec.name] = name
-        assert endpoint.endpoint is not None  # it serves a model, so the SageMaker endpoint exists
+        # It serves a model, so the SageMaker endpoint and its scaling generation exist.
+        assert endpoint.endpoint is not None and endpoint.generation is not None
         after_endpoint = ctx.opts(depends_on=[endpoint.endpoint], aliases=nested_in_endpoint(component))
-        EndpointAutoscaling(f"{component}-autoscaling", EndpointAutoscalingArgs(spec.autoscaling, name, VARIANT), ctx,
-                            after_endpoint)
+        EndpointAutoscaling(f"{component}-autoscaling", EndpointAutoscalingArgs(
+            spec.autoscaling, name, VARIANT, endpoint.endpoint, endpoint.generation), ctx, after_endpoint)
         if spec.monitoring.drift is not None and self.monitor_image is not None:
             DriftMonitor(f"{component}-drift", DriftMonitorArgs(spec, name, self.monitor_image), ctx, after_endpoint)
 

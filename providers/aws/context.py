@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import pulumi
 
 from modules.placement import AwsPlacement
+from providers.aws import names
 from providers.base import BuildContext
 
 T = TypeVar("T")
@@ -41,6 +42,10 @@ class AwsContext(BuildContext):
     @property
     def region(self) -> str:
         return self.placement.region
+
+    def bucket(self, purpose: str) -> pulumi.Output[str]:
+        """Physical name of one of the stack's buckets (fits S3's 63 characters)."""
+        return self.account_id.apply(lambda account: names.bucket(self.stack, purpose, account))
 
     def arn(self, service: str, resource: str, region: str | None = None) -> pulumi.Output[str]:
         """ARN of a resource of this stack in this account (``region=""`` for global services)."""

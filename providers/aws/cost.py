@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from modules.cost import DAYS_PER_MONTH, HOURS_PER_MONTH, CostComponent, CostContext, Handler, PriceKey
+from modules.facts import PURPOSE_TAG
 from modules.graph import RecordedResource
 
 
@@ -27,13 +28,10 @@ def _usage(ctx: CostContext, key: str, name: str, unit: str, price: PriceKey) ->
     return CostComponent(name, unit, ctx.usage.get(key), price, usage_key=key)
 
 
-def _siblings(resource: RecordedResource, ctx: CostContext, type_: str) -> list[RecordedResource]:
-    return [r for r in ctx.graph.of_type(type_) if r.parent == resource.parent]
-
-
 def endpoint_configuration(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
     """Instances of every production and shadow variant, 730 h each; max from the autoscaling target."""
-    endpoints = _siblings(resource, ctx, "aws:sagemaker/endpoint:Endpoint")
+    endpoints = ctx.graph.siblings(resource, "aws:sagemaker/endpoint:Endpoint")
+    targets = ctx.graph.grouped("aws:appautoscaling/target:Target", "resourceId")
     endpoint_name = str(endpoints[0].inputs.get("name")) if endpoints else None
     components = []
     for kind, variants in (("on-demand", resource.inputs.get("productionVariants") or []),
@@ -41,11 +39,8 @@ def endpoint_configuration(resource: RecordedResource, ctx: CostContext) -> list
         for variant in variants:
             instance = str(variant.get("instanceType"))
             count = Decimal(str(variant.get("initialInstanceCount", 1)))
-            top = count
-            resource_id = f"endpoint/{endpoint_name}/variant/{variant.get('variantName')}"
-            for target in ctx.graph.of_type("aws:appautoscaling/target:Target"):
-                if target.inputs.get("resourceId") == resource_id:
-                    top = Decimal(str(target.inputs.get("maxCapacity", count)))
+            target = targets.get(f"endpoint/{endpoint_name}/variant/{variant.get('variantName')}")
+            top = Decimal(str(target[-1].inputs.get("maxCapacity", count))) if target else count
             components.append(CostComponent(
                 f"Instance usage ({kind}, {instance})", "hours", count * HOURS_PER_MONTH,
                 _key(ctx, "sagemaker-hosting", instance), top * HOURS_PER_MONTH, hourly=True))
@@ -95,9 +90,8 @@ def monitoring_schedule(resource: RecordedResource, ctx: CostContext) -> list[Co
     expression = str(config.get("scheduleConfig", {}).get("scheduleExpression", ""))
     runs = HOURS_PER_MONTH if "* * ? * * *" in expression and expression.startswith("cron(0 *") else DAYS_PER_MONTH
     components = []
-    for definition in ctx.graph.of_type("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"):
-        if definition.inputs.get("name") != name:
-            continue
+    definitions = ctx.graph.grouped("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition", "name")
+    for definition in definitions.get(name, []):
         cluster = definition.inputs.get("jobResources", {}).get("clusterConfig", {})
         instance = str(cluster.get("instanceType"))
         count = Decimal(str(cluster.get("instanceCount", 1)))
@@ -108,19 +102,20 @@ def monitoring_schedule(resource: RecordedResource, ctx: CostContext) -> list[Co
     return components
 
 
-_BUCKET_USAGE = {  # logical-name suffix -> usage key (first match wins)
+_BUCKET_USAGE = {  # the bucket's purpose tag -> usage key (the replica holds a copy of the artifacts)
     "access-logs": "storage.accessLogsGb",
     "audit-logs": "storage.auditLogsGb",
-    "artifacts-bucket": "storage.artifactsGb",
-    "backups-replica": "storage.artifactsGb",
+    "artifacts": "storage.artifactsGb",
+    "replica": "storage.artifactsGb",
 }
 
 
 def bucket(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """Standard storage, sized by the usage key of the purpose its component tagged it with."""
     region = _region(resource, ctx)
-    key = next((k for suffix, k in _BUCKET_USAGE.items() if resource.name.endswith(suffix)), None)
+    key = _BUCKET_USAGE.get(str((resource.inputs.get("tags") or {}).get(PURPOSE_TAG)))
     price = _key(ctx, "s3", "standard-storage", region)
-    if key is None:
+    if key is None:  # not a bucket the kit made: its size is not a usage setting
         return [CostComponent("Storage (standard)", "GB-months", None, price)]
     return [_usage(ctx, key, "Storage (standard)", "GB-months", price)]
 
@@ -211,6 +206,7 @@ COMPONENTS: dict[str, Handler] = {
 
 _BUCKET_SETTING = "a setting of its bucket; storage and requests are billed on the bucket"
 FREE: dict[str, str] = {
+    "pulumi:index:Stash": "a value kept in Pulumi's state only (the endpoint's scaling generation): no cloud resource",
     "aws:sagemaker/model:Model": "a model definition; instances are billed on the endpoint configuration",
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup": "the model registry has no charge; artifacts are billed in S3",
     "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": "billed per run on its monitoring schedule",

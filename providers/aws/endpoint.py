@@ -1,9 +1,17 @@
-"""Real-time endpoint: Model + EndpointConfiguration (+ shadow variant, data capture) +
-Endpoint whose updates are blue/green with the spec's traffic shifting and roll back
-automatically on the endpoint's own alarms."""
+"""Real-time endpoint: Model + EndpointConfiguration (data capture) + Endpoint whose updates
+are blue/green with the spec's traffic shifting and roll back automatically on the
+endpoint's own alarms.
+
+``deployment.strategy: shadow`` means, on every cloud: during a rollout the candidate
+version receives a mirrored ``mirrorPercent`` of live traffic (`mlopskit rollout` adds it
+as a SageMaker shadow variant, providers/aws/ops.py); at steady state one version serves
+and there is no shadow capacity, so the endpoint configuration has no shadow variant.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,14 +21,17 @@ import pulumi
 from pulumi_aws import sagemaker
 
 from modules.endpoint import Deployment, Endpoint as EndpointSpec
+from modules.naming import compact
 from modules.provider import ResolvedModel
+from providers.aws.autoscaling import scaling_generation
 from providers.aws.context import AwsContext, built
+from providers.aws.limits import MAX_WAIT_SECONDS
 from providers.aws.monitoring import VARIANT
-from providers.aws.names import MAX_WAIT_SECONDS
 
 TYPE = "mlopskit:aws:Endpoint"
-SHADOW_VARIANT = "shadow"
-_TIMEOUT_RANGE = (600, 14400)  # SageMaker's bounds on a whole blue/green deployment
+# BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds: min 600, max 28800 in the API model.
+_TIMEOUT_RANGE = (600, 28800)
+NAME_MAX = 63  # ModelName / EndpointConfigName: at most 63 characters
 AlarmName = TypeVar("AlarmName")  # a name (day-2) or pulumi.Input[str] (provider)
 
 
@@ -73,6 +84,16 @@ def deployment_request(deployment: Deployment, alarm_names: Sequence[AlarmName])
     return request
 
 
+def content_name(base: str, content: pulumi.Input[object]) -> pulumi.Output[str]:
+    """``<base>-<digest>`` within 63 characters, the digest taken over everything that forces a
+    replacement. Immutable SageMaker models and configs get a new name exactly when they are
+    replaced, so Pulumi can create the new one before deleting the old (create-before-delete),
+    and the same spec always yields the same name."""
+    digest = lambda value: hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:8]  # noqa: E731
+    head = compact(base, NAME_MAX - 9)
+    return pulumi.Output.from_input(content).apply(lambda value: f"{head}-{digest(value)}")
+
+
 def deployment_config(deployment: Deployment, alarm_names: list[pulumi.Input[str]]) -> sagemaker.EndpointDeploymentConfigArgs:
     """`deployment_request` as the provider's typed Args (alarm names may be Outputs)."""
     request = deployment_request(deployment, alarm_names)
@@ -106,10 +127,11 @@ class Endpoint(pulumi.ComponentResource):
     model: sagemaker.Model | None
     config: sagemaker.EndpointConfiguration | None
     endpoint: sagemaker.Endpoint | None
+    generation: pulumi.Stash | None
 
     def __init__(self, name: str, args: EndpointArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
-        self.model = self.config = self.endpoint = None
+        self.model = self.config = self.endpoint = self.generation = None
         if not args.serves:
             # A SageMaker endpoint cannot exist without a model (every production variant
             # of CreateEndpointConfig names one), so nothing is registered until a version
@@ -122,11 +144,14 @@ class Endpoint(pulumi.ComponentResource):
             container = sagemaker.ModelPrimaryContainerArgs(model_package_name=args.model.reference)
         else:
             container = sagemaker.ModelPrimaryContainerArgs(image=spec.model.image, model_data_url=spec.model.artifact_uri)
-        # Model and configuration names are left to Pulumi's auto-naming: both are
-        # immutable, and a fresh name lets an update create the new one before the
-        # endpoint switches to it (create-before-delete).
-        self.model = model = sagemaker.Model(
+        reference = (args.model.reference,) if args.model is not None else (spec.model.image, spec.model.artifact_uri)
+        # Named from their content (not Pulumi's auto-naming, which appends 8 characters to
+        # a logical name that can reach 70): see content_name.
+        self.model = sagemaker.Model(
             f"{name}-model",
+            name=content_name(f"{args.endpoint_name}-model", {
+                "role": ctx.roles["inference"], "model": list(reference),
+                "subnets": ctx.subnet_ids, "securityGroups": ctx.security_group_ids}),
             execution_role_arn=ctx.roles["inference"],
             primary_container=container,
             enable_network_isolation=True,
@@ -134,21 +159,16 @@ class Endpoint(pulumi.ComponentResource):
             if ctx.subnet_ids else None,
             opts=child,
         )
-        variant = lambda variant_cls, variant_name, count, weight: variant_cls(  # noqa: E731
-            variant_name=variant_name, model_name=model.name, instance_type=args.instance_type,
-            initial_instance_count=count, initial_variant_weight=weight)
-        shadow = None
-        if spec.deployment.strategy == "shadow":
-            # SageMaker copies to the shadow variant the share of requests given by its
-            # weight relative to the production variant's (1.0): mirrorPercent / 100.
-            shadow = [variant(sagemaker.EndpointConfigurationShadowProductionVariantArgs, SHADOW_VARIANT, 1,
-                              spec.deployment.mirror_percent / 100)]
         capture = spec.data_capture
-        self.config = config = sagemaker.EndpointConfiguration(
+        self.config = sagemaker.EndpointConfiguration(
             f"{name}-config",
-            production_variants=[variant(sagemaker.EndpointConfigurationProductionVariantArgs, VARIANT,
-                                         spec.autoscaling.min_instances, 1.0)],
-            shadow_production_variants=shadow,
+            name=content_name(f"{args.endpoint_name}-config", {
+                "model": self.model.name, "instanceType": args.instance_type,
+                "instances": spec.autoscaling.min_instances, "key": ctx.key_arn if not args.local_storage else None,
+                "capture": [capture.enabled, capture.sampling_percent, ctx.bucket_name]}),
+            production_variants=[sagemaker.EndpointConfigurationProductionVariantArgs(
+                variant_name=VARIANT, model_name=self.model.name, instance_type=args.instance_type,
+                initial_instance_count=spec.autoscaling.min_instances, initial_variant_weight=1.0)],
             kms_key_arn=ctx.key_arn if not args.local_storage else None,
             data_capture_config=sagemaker.EndpointConfigurationDataCaptureConfigArgs(
                 enable_capture=True,
@@ -162,11 +182,13 @@ class Endpoint(pulumi.ComponentResource):
             ) if capture.enabled else None,
             opts=child,
         )
+        # The endpoint's autoscaling (beside it) is replaced with this marker (providers/aws/autoscaling.py).
+        self.generation = generation = scaling_generation(f"{name}-scaling-generation", args.instance_type, self)
         self.endpoint = sagemaker.Endpoint(
             f"{name}-endpoint",
             name=args.endpoint_name,
-            endpoint_config_name=config.name,
+            endpoint_config_name=self.config.name,
             deployment_config=deployment_config(spec.deployment, args.alarm_names),
-            opts=child,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[generation]),
         )
         self.register_outputs({"endpointName": self.endpoint.name, "alarms": args.alarm_names})

@@ -11,7 +11,7 @@ from modules.features import Support
 FEATURES: dict[str, tuple[Support, str]] = {
     "deployment.strategy: canary/linear": ("native", "SageMaker blue/green deployment with canary or linear traffic shifting"),
     "deployment.strategy: blue-green": ("native", "SageMaker blue/green deployment, all at once"),
-    "deployment.strategy: shadow": ("native", "SageMaker shadow production variants"),
+    "deployment.strategy: shadow": ("native", "the candidate as a SageMaker shadow variant during a rollout"),
     "deployment.autoRollback": ("native", "CloudWatch alarms wired to the deployment's auto-rollback"),
     "deployment.waitMinutes": ("native", "traffic routing wait interval"),
     "autoscaling": ("native", "Application Auto Scaling on the variant's instance count"),
@@ -22,7 +22,7 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "encryption.customerManagedKeys": ("native", "KMS keys with rotation on every store"),
     "registry.containers.scanOnPush": ("native", "ECR scan on push"),
     "registry.containers.immutableTags": ("native", "ECR immutable tags"),
-    "backups.crossRegion": ("native", "AWS Backup copy actions and S3/ECR replication"),
+    "backups.crossRegion": ("native", "AWS Backup copy actions and S3 replication (ECR when a stack owns it)"),
     "network.private": ("native", "VPC with interface endpoints, no internet egress"),
     "access.roles.principals": ("emulated", "IAM Identity Center permission sets bind people via tags"),
 }

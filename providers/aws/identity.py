@@ -12,7 +12,9 @@ from pulumi_aws import iam
 
 from modules.access import AccessRole
 from providers.aws.context import AwsContext, policy_json, service_trust
+from providers.aws.images import repository_arn
 from providers.aws.permissions import StackArns, statements
+from providers.aws.principals import kind, workload_role
 
 TYPE = "mlopskit:aws:Identity"
 ROLE_TAG = "mlopskit-role"
@@ -33,6 +35,11 @@ class IdentityArgs:
     access_roles: tuple[AccessRole, ...]
     private: bool
     backups: bool
+    # Images and artifacts the spec references (they may live outside the stack): the role
+    # that runs them must be able to read exactly these.
+    training_images: tuple[str, ...] = ()
+    serving_images: tuple[str, ...] = ()
+    model_artifacts: tuple[str, ...] = ()  # s3:// URIs
 
 
 class Identity(pulumi.ComponentResource):
@@ -45,9 +52,10 @@ class Identity(pulumi.ComponentResource):
         a = args.arns
         bucket_objects = lambda prefix: pulumi.Output.concat(a.bucket, "/", prefix, "*")  # noqa: E731
         kms = [{"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": a.key}] if a.key else []
+        pull = lambda images: {"Effect": "Allow", "Action": _ECR_PULL, "Resource": [  # noqa: E731
+            a.repository, *dict.fromkeys(arn for arn in map(repository_arn, images) if arn)]}
         runtime: list[dict[str, Any]] = [
             {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
-            {"Effect": "Allow", "Action": _ECR_PULL, "Resource": a.repository},
             {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
              "Resource": a.log_groups},
             {"Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*",
@@ -59,18 +67,22 @@ class Identity(pulumi.ComponentResource):
         sagemaker_trust = service_trust("sagemaker.amazonaws.com", account_id=ctx.account_id)
 
         self.training = self._role(ctx, "training", sagemaker_trust, [
+            pull(args.training_images),
             *statements("artifacts.read", a),
             {"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
              "Resource": [bucket_objects("models/"), bucket_objects("checkpoints/")]},
             *runtime,
         ])
+        artifacts = [f"arn:aws:s3:::{uri.removeprefix('s3://')}" for uri in args.model_artifacts if uri.startswith("s3://")]
         self.inference = self._role(ctx, "inference", sagemaker_trust, [
-            {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": bucket_objects("models/")},
+            pull(args.serving_images),
+            {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [bucket_objects("models/"), *artifacts]},
             {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": bucket_objects("data-capture/")},
             {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackage"], "Resource": list(a.model_packages)},
             *runtime,
         ])
         self.monitoring = self._role(ctx, "monitoring", sagemaker_trust, [
+            pull(()),
             {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": bucket_objects("data-capture/")},
             {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": a.bucket},
             {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": bucket_objects("monitoring/")},
@@ -121,17 +133,20 @@ class Identity(pulumi.ComponentResource):
         )
 
     def _access_role(self, ctx: AwsContext, index: int, role: AccessRole, arns: StackArns) -> iam.Role:
-        grants = [s for permission in role.permissions for s in statements(permission, arns)]
-        workloads = [p.split(":", 1)[1] for p in role.principals if p.startswith("serviceAccount:")]
-        people = [p for p in role.principals if not p.startswith("serviceAccount:")]
-        for position, principal in enumerate(role.principals):
-            # One warning per principal, at its own field, as on every cloud that emulates this.
-            if principal in people:
-                ctx.warn(
-                    f"access.roles[{index}].principals[{position}]",
-                    f"AWS binds people through IAM Identity Center: the role trusts principals tagged "
-                    f"{ROLE_TAG}={role.name}; assign that tag to {principal} in the permission set",
-                )
+        """One spec role; see providers/aws/principals.py for what each principal form means."""
+        grants = []
+        for j, permission in enumerate(role.permissions):
+            granted = statements(permission, arns)
+            if not granted:
+                ctx.warn(f"access.roles[{index}].permissions[{j}]",
+                         f"{permission} grants nothing on AWS: the stack has nothing it applies to")
+            grants += granted
+        workloads = [workload_role(p) for p in role.principals if kind(p) == "serviceAccount"]
+        for j, principal in enumerate(role.principals):
+            if kind(principal) != "serviceAccount":
+                ctx.warn(f"access.roles[{index}].principals[{j}]",
+                         f"emulated: AWS binds {principal} through IAM Identity Center: its permission set must "
+                         f"tag sessions {ROLE_TAG}={role.name}, which this role trusts")
         trust = ctx.account_id.apply(lambda account: json.dumps({"Version": "2012-10-17", "Statement": [
             {
                 "Sid": "TaggedPrincipals",
@@ -140,11 +155,14 @@ class Identity(pulumi.ComponentResource):
                 "Action": ["sts:AssumeRole", "sts:TagSession"],
                 "Condition": {"StringEquals": {f"aws:PrincipalTag/{ROLE_TAG}": role.name}},
             },
+            # A role ARN as Principal must exist when the policy is written; as a condition
+            # it need not, so the workload's role can be created before or after the stack.
             *([{
                 "Sid": "Workloads",
                 "Effect": "Allow",
-                "Principal": {"AWS": [f"arn:aws:iam::{account}:role/{w}" for w in workloads]},
+                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
                 "Action": "sts:AssumeRole",
+                "Condition": {"ArnEquals": {"aws:PrincipalArn": [f"arn:aws:iam::{account}:role/{w}" for w in workloads]}},
             }] if workloads else []),
         ]}))
         return iam.Role(

@@ -7,6 +7,7 @@ pulls pandas, scipy and more, all for a lookup table.
 from __future__ import annotations
 
 import csv
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,3 +35,16 @@ def image_uri(image: str, scope: str, version: str, region: str) -> str | None:
 def versions(image: str, scope: str) -> list[str]:
     """Catalogued versions of a framework image."""
     return sorted({v for (i, s, v, _r) in _rows() if i == image and s == scope})
+
+
+# <account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag|@digest]
+_ECR_URI = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?/([a-z0-9._/-]+?)(?::[\w.-]+|@sha256:[0-9a-f]+)?$")
+
+
+def repository_arn(uri: str) -> str | None:
+    """The ECR repository ARN an image URI is pulled from; None when it is not an ECR image."""
+    match = _ECR_URI.match(uri)
+    if match is None:
+        return None
+    account, region, china, repository = match.groups()
+    return f"arn:{'aws-cn' if china else 'aws'}:ecr:{region}:{account}:repository/{repository}"

@@ -34,9 +34,11 @@ class EndpointMonitoring(pulumi.ComponentResource):
         super().__init__(TYPE, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         spec = args.endpoint
+        # CloudWatch can publish to an encrypted topic only if the key policy lets
+        # cloudwatch.amazonaws.com use the key: the stack CMK does (providers/aws/keys.py); the
+        # AWS-managed alias/aws/sns key's policy cannot be changed, so without CMKs: no SSE.
         self.topic = sns.Topic(f"{name}-alarms", name=f"{args.endpoint_name}-alarms",
-                               kms_master_key_id=ctx.key_arn if ctx.key_arn is not None else "alias/aws/sns",
-                               opts=child)
+                               kms_master_key_id=ctx.key_arn, opts=child)
         for address in spec.monitoring.notify:
             sns.TopicSubscription(f"{name}-notify-{address}", topic=self.topic.arn, protocol="email",
                                   endpoint=address, opts=child)
@@ -124,7 +126,7 @@ class DriftMonitor(pulumi.ComponentResource):
         )
         self.job = sagemaker.DataQualityJobDefinition(
             f"{name}-job",
-            name=f"{args.endpoint_name}-drift",
+            name=names.drift_job(args.endpoint_name),
             role_arn=ctx.roles["monitoring"],
             data_quality_app_specification=sagemaker.DataQualityJobDefinitionDataQualityAppSpecificationArgs(
                 image_uri=args.image_uri),
@@ -146,7 +148,7 @@ class DriftMonitor(pulumi.ComponentResource):
         )
         self.schedule = sagemaker.MonitoringSchedule(
             f"{name}-schedule",
-            name=f"{args.endpoint_name}-drift",
+            name=names.drift_job(args.endpoint_name),
             monitoring_schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigArgs(
                 monitoring_type="DataQuality",
                 monitoring_job_definition_name=self.job.name,

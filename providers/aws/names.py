@@ -1,6 +1,6 @@
 """Physical names of an AWS stack's resources, as the provider gives them.
 
-The provider builds these names inline with ``ctx.name(...)`` (see ``providers/aws/__init__.py``
+The provider builds these names with ``ctx.name(...)`` and this module (see ``providers/aws/build.py``
 and its components); the day-2 commands find the live resources by the same names from here.
 ``tests/ops/test_aws_names.py`` checks every name against a preview of the provider, so the
 two cannot drift apart. (The provider could import this module instead of repeating them.)
@@ -9,12 +9,12 @@ two cannot drift apart. (The provider could import this module instead of repeat
 from __future__ import annotations
 
 from modules.endpoint import Endpoint
-from modules.naming import logical
+from modules.naming import compact, logical
 from modules.stack import Stack
 
-# Limits and catalogue keys `validate` reads: kept here, away from the SDK-importing components.
-MAX_WAIT_SECONDS = 3600  # SageMaker's limit on one traffic-shift wait interval
-FRAMEWORK_IMAGES = {"xgboost": "xgboost", "sklearn": "sklearn"}  # the rest must be given as image.uri
+SAGEMAKER_MAX = 63  # EndpointName, MonitoringJobDefinitionName, ...: at most 63 characters
+BUCKET_MAX = 63  # S3 bucket names
+ACCOUNT_SUFFIX = 13  # "-" + 12-digit account id
 
 PRIMARY_VARIANT = "primary"
 SHADOW_VARIANT = "shadow"  # providers.aws.endpoint.SHADOW_VARIANT
@@ -22,8 +22,23 @@ CANDIDATE_VARIANT = "candidate"  # the day-2 rollout's second production variant
 PREVIOUS_CONFIG_TAG = "mlopskit:previous-config"  # endpoint tag: what `rollback` restores
 
 
+def sagemaker(*parts: str) -> str:
+    """A SageMaker resource name within 63 characters (a stable hash replaces the overflow)."""
+    return compact(logical(*parts), SAGEMAKER_MAX)
+
+
 def endpoint(stack: Stack, spec: Endpoint) -> str:
-    return logical(stack.name, spec.name)
+    return sagemaker(stack.name, spec.name)
+
+
+def drift_job(endpoint_name: str) -> str:
+    """The data-quality job definition and monitoring schedule of an endpoint."""
+    return sagemaker(endpoint_name, "drift")
+
+
+def bucket(stack: Stack, purpose: str, account: str) -> str:
+    """``<stack>-<purpose>-<account>`` within S3's 63 characters; the account id stays whole."""
+    return f"{compact(logical(stack.name, purpose), BUCKET_MAX - ACCOUNT_SUFFIX)}-{account}"
 
 
 # Variants that get alarms: the serving one and the day-2 rollout's candidate.
@@ -53,16 +68,16 @@ def role(stack: Stack, purpose: str) -> str:
 
 
 def artifacts_bucket(stack: Stack, account: str) -> str:
-    return f"{stack.name}-artifacts-{account}"
+    return bucket(stack, "artifacts", account)
 
 
 def replica_bucket(stack: Stack, account: str) -> str:
-    return f"{stack.name}-replica-{account}"
+    return bucket(stack, "replica", account)
 
 
 def restore_bucket(stack: Stack, account: str) -> str:
     """Scratch bucket `backup verify` restores into (and deletes afterwards)."""
-    return f"{stack.name}-restore-check-{account}"[:63]
+    return bucket(stack, "restore-check", account)
 
 
 def vault(stack: Stack) -> str:

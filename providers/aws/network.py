@@ -24,6 +24,10 @@ class PrivateNetworkArgs:
 
     zones: pulumi.Output[list[str]]
     count: int = 2
+    # Multi-instance jobs encrypt traffic between their instances with IPsec: AWS requires
+    # UDP 500 (IKE) and protocol 50 (ESP) between members of the security group
+    # ("Protect communications between ML compute instances", SageMaker developer guide).
+    ipsec_between_members: bool = False
 
 
 class PrivateNetwork(pulumi.ComponentResource):
@@ -52,14 +56,21 @@ class PrivateNetwork(pulumi.ComponentResource):
         for index, subnet in enumerate(self.subnets):
             ec2.RouteTableAssociation(f"{name}-private-{index}-rt", subnet_id=subnet.id,
                                       route_table_id=self.route_table.id, opts=child)
+        ipsec = [("udp", 500, "IKE"), ("50", 0, "ESP")] if args.ipsec_between_members else []
         self.security_group = ec2.SecurityGroup(
             f"{name}-sg",
             vpc_id=self.vpc.id,
             description="mlopskit: HTTPS within the VPC only",
             ingress=[ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=443, to_port=443, cidr_blocks=[CIDR],
-                                                  description="HTTPS from inside the VPC")],
+                                                  description="HTTPS from inside the VPC"),
+                     *(ec2.SecurityGroupIngressArgs(protocol=protocol, from_port=port, to_port=port, self=True,
+                                                    description=f"{label} between training instances")
+                       for protocol, port, label in ipsec)],
             egress=[ec2.SecurityGroupEgressArgs(protocol="tcp", from_port=443, to_port=443, cidr_blocks=[CIDR],
-                                                description="HTTPS to VPC endpoints")],
+                                                description="HTTPS to VPC endpoints"),
+                    *(ec2.SecurityGroupEgressArgs(protocol=protocol, from_port=port, to_port=port, self=True,
+                                                  description=f"{label} between training instances")
+                      for protocol, port, label in ipsec)],
             opts=child,
         )
         # S3 is reached through a gateway endpoint (no data-processing charge); the

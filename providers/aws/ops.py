@@ -45,7 +45,7 @@ from modules.stack import Stack
 from modules.training import TrainingJob
 from providers.aws import names
 from providers.aws.endpoint import deployment_request
-from providers.base import resolve_compute
+from providers.aws.instance_types import resolve_use
 
 THROTTLING = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
               "ProvisionedThroughputExceededException", "SlowDown", "RequestThrottled"}
@@ -138,7 +138,7 @@ class AwsOps(OpsBackend):
             raise CloudError("failed", "sagemaker.describe_pipeline", f"pipeline {pipeline} has no training step")
         request = dict(step["Arguments"])
         path = f"training[{self.stack.training.index(job)}].compute"
-        instance = resolve_compute("aws", path, job.compute).instance.name
+        instance = resolve_use("training", path, job.compute).instance.name
         request["ResourceConfig"] = {**request.get("ResourceConfig", {}), "InstanceType": instance,
                                      "InstanceCount": job.compute.count}
         runtime = job.max_runtime_minutes * 60

@@ -2,8 +2,13 @@
 
 Every statement names specific actions (never ``*`` or ``service:*``) on this stack's own
 ARNs. The few actions AWS only authorises on ``Resource: "*"`` (ECR auth tokens, ENI
-management, PutMetricData) are listed in ``UNSCOPED_ACTIONS`` and carry a condition
-where AWS offers one.
+management, PutMetricData, Describe calls without resource types) are listed in
+``UNSCOPED_ACTIONS`` and carry a condition where AWS offers one.
+
+The permissions a day-2 command needs are the calls providers/aws/ops.py makes:
+``DAY2_PERMISSIONS`` names the permission whose role runs each command, and
+tests/aws/day2/test_permissions.py replays the commands and checks every call is granted.
+A statement with nothing to act on (``Resource: []``, which IAM rejects) is dropped.
 """
 
 from __future__ import annotations
@@ -25,7 +30,19 @@ UNSCOPED_ACTIONS = frozenset({
     "ec2:DescribeDhcpOptions",
     "ec2:DescribeSubnets",
     "ec2:DescribeSecurityGroups",
+    # No resource types in the service authorization reference for these Describe calls.
+    "application-autoscaling:DescribeScalableTargets",
+    "backup:DescribeRestoreJob",
 })
+
+# The permission whose role runs each day-2 command (`mlopskit <command>`).
+DAY2_PERMISSIONS: dict[str, str] = {
+    "rollout": "endpoints.deploy",
+    "rollback": "endpoints.deploy",
+    "promote": "models.promote",
+    "train": "training.submit",
+    "backup verify": "backups.restore",
+}
 
 Arn = pulumi.Input[str]
 
@@ -44,6 +61,8 @@ class StackArns:
     endpoints: tuple[Arn, ...]
     endpoint_configs: Arn  # endpoint-config/<prefix>-* pattern
     models: Arn  # model/<prefix>-* pattern
+    alarms: Arn  # alarm:<prefix>-* pattern
+    scratch_bucket: Arn | None  # where `backup verify` restores to (and reads, then deletes)
     log_groups: Arn  # log-group:/aws/sagemaker/* pattern
     backup_vault: Arn | None
     recovery_points: Arn | None
@@ -70,7 +89,12 @@ def _pass_role(role: Arn) -> dict[str, Any]:
 
 
 def statements(permission: str, arns: StackArns) -> list[dict[str, Any]]:
-    """IAM statements granting ``permission`` on the stack's resources only."""
+    """IAM statements granting ``permission`` on the stack's resources only; statements with
+    nothing to act on (a stack without training jobs has no pipeline to grant on) are dropped."""
+    return [s for s in _statements(permission, arns) if s["Resource"] != []]
+
+
+def _statements(permission: str, arns: StackArns) -> list[dict[str, Any]]:
     if permission == "artifacts.read":
         return [
             {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": _objects(arns.bucket)},
@@ -101,9 +125,13 @@ def statements(permission: str, arns: StackArns) -> list[dict[str, Any]]:
         return [{"Effect": "Allow", "Action": ["sagemaker:UpdateModelPackage", "sagemaker:DescribeModelPackage"],
                  "Resource": list(arns.model_packages)}]
     if permission == "training.submit":
+        if not arns.pipelines:
+            return []  # no training job in the stack: nothing to submit
         return [
             {"Effect": "Allow", "Action": ["sagemaker:StartPipelineExecution", "sagemaker:DescribePipelineExecution"],
              "Resource": [*arns.pipelines, *(pulumi.Output.concat(p, "/execution/*") for p in arns.pipelines)]},
+            # `mlopskit train` reads the pipeline's training step and submits it as a job.
+            {"Effect": "Allow", "Action": ["sagemaker:DescribePipeline"], "Resource": list(arns.pipelines)},
             {"Effect": "Allow", "Action": ["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob",
                                            "sagemaker:StopTrainingJob"], "Resource": arns.training_jobs},
             _pass_role(arns.training_role),
@@ -111,25 +139,46 @@ def statements(permission: str, arns: StackArns) -> list[dict[str, Any]]:
     if permission == "endpoints.invoke":
         return [{"Effect": "Allow", "Action": ["sagemaker:InvokeEndpoint"], "Resource": list(arns.endpoints)}]
     if permission == "endpoints.deploy":
+        if not arns.endpoints:
+            return []
         return [
-            {"Effect": "Allow", "Action": ["sagemaker:UpdateEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities",
-                                           "sagemaker:DescribeEndpoint"], "Resource": list(arns.endpoints)},
+            # `rollout` tags the endpoint with the config to roll back to; `rollback` reads it.
+            {"Effect": "Allow", "Action": ["sagemaker:UpdateEndpointWeightsAndCapacities", "sagemaker:DescribeEndpoint",
+                                           "sagemaker:AddTags", "sagemaker:ListTags"],
+             "Resource": list(arns.endpoints)},
+            # UpdateEndpoint is authorised on the endpoint AND the config it switches to.
+            {"Effect": "Allow", "Action": ["sagemaker:UpdateEndpoint"],
+             "Resource": [*arns.endpoints, arns.endpoint_configs]},
             {"Effect": "Allow", "Action": ["sagemaker:CreateEndpointConfig", "sagemaker:DescribeEndpointConfig"],
              "Resource": arns.endpoint_configs},
             {"Effect": "Allow", "Action": ["sagemaker:CreateModel", "sagemaker:DescribeModel"], "Resource": arns.models},
+            # The rollout's model is a registry version: checked for approval first.
+            {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackage"], "Resource": list(arns.model_packages)},
+            {"Effect": "Allow", "Action": ["cloudwatch:DescribeAlarms"], "Resource": arns.alarms},
+            {"Effect": "Allow", "Action": ["application-autoscaling:DescribeScalableTargets"], "Resource": "*"},
             _pass_role(arns.inference_role),
         ]
     if permission == "logs.read":
         return [{"Effect": "Allow", "Action": ["logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents"],
                  "Resource": arns.log_groups}]
     if permission == "backups.restore":
-        if arns.backup_vault is None or arns.backup_role is None:
+        if arns.backup_vault is None or arns.backup_role is None or arns.scratch_bucket is None:
             return []
         return [
             {"Effect": "Allow", "Action": ["backup:ListRecoveryPointsByBackupVault", "backup:DescribeBackupVault"],
              "Resource": arns.backup_vault},
-            {"Effect": "Allow", "Action": ["backup:StartRestoreJob", "backup:DescribeRecoveryPoint"],
+            {"Effect": "Allow", "Action": ["backup:StartRestoreJob", "backup:DescribeRecoveryPoint",
+                                           "backup:GetRecoveryPointRestoreMetadata"],
              "Resource": arns.recovery_points},
+            {"Effect": "Allow", "Action": ["backup:DescribeRestoreJob"], "Resource": "*"},
+            # `backup verify` compares checksums of the artifacts with the restored copy, then
+            # deletes the copy.
+            {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": [arns.bucket, arns.scratch_bucket]},
+            {"Effect": "Allow", "Action": ["s3:GetObject"],
+             "Resource": [_objects(arns.bucket), _objects(arns.scratch_bucket)]},
+            {"Effect": "Allow", "Action": ["s3:DeleteObject", "s3:DeleteBucket"],
+             "Resource": [arns.scratch_bucket, _objects(arns.scratch_bucket)]},
+            *_kms(arns, "kms:Decrypt"),
             {"Effect": "Allow", "Action": "iam:PassRole", "Resource": arns.backup_role,
              "Condition": {"StringEquals": {"iam:PassedToService": "backup.amazonaws.com"}}},
         ]

@@ -8,6 +8,7 @@ from typing import NamedTuple
 import pulumi
 from pulumi_aws import s3
 
+from modules.facts import PURPOSE_TAG
 from providers.aws.context import AwsContext, policy_json
 
 TYPE = "mlopskit:aws:ArtifactStore"
@@ -55,14 +56,16 @@ def private_bucket(
     key_arn: pulumi.Input[str] | None,
     versioning: bool,
     protect: bool,
+    purpose: str,
     region: str | None = None,
     extra_statements: list[dict] | None = None,
 ) -> PrivateBucket:
     """A bucket and its policy, with the baseline every stack bucket shares: owner-enforced, no public
     access, default encryption (SSE-KMS with the stack key, else SSE-S3), optional
-    versioning, and a policy denying any request not made over TLS."""
+    versioning, and a policy denying any request not made over TLS. ``purpose`` (one of
+    ``modules.facts.PURPOSES``) is tagged on the bucket for the checks and the cost estimate."""
     child = pulumi.ResourceOptions(parent=parent)
-    resource = s3.Bucket(name, bucket=bucket, region=region, opts=pulumi.ResourceOptions(parent=parent, protect=protect))
+    resource = s3.Bucket(name, bucket=bucket, region=region, tags={PURPOSE_TAG: purpose}, opts=pulumi.ResourceOptions(parent=parent, protect=protect))
     s3.BucketOwnershipControls(f"{name}-ownership", bucket=resource.id, region=region,
                                rule=s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"), opts=child)
     block = s3.BucketPublicAccessBlock(f"{name}-public-access", bucket=resource.id, region=region, block_public_acls=True,
@@ -100,14 +103,14 @@ def private_bucket(
     return PrivateBucket(resource, policy, versioning_config)
 
 
-def logged(name: str, bucket: s3.Bucket, log_bucket_name: str, parent: pulumi.Resource, ctx: AwsContext,
+def logged(name: str, bucket: s3.Bucket, log_purpose: str, parent: pulumi.Resource, ctx: AwsContext,
            *, prefix: str, region: str | None = None) -> PrivateBucket:
     """Server access logging for ``bucket`` into a new log bucket in the same region.
 
     S3 delivers access logs only to SSE-S3 buckets in the bucket's own region, hence no
     KMS here and one log bucket per region. Logs are kept ``compliance.retentionDays``.
     """
-    bucket_name = ctx.account_id.apply(lambda a: f"{log_bucket_name}-{a}")
+    bucket_name = ctx.bucket(log_purpose)
     logs = private_bucket(
         name,
         bucket_name,
@@ -115,6 +118,7 @@ def logged(name: str, bucket: s3.Bucket, log_bucket_name: str, parent: pulumi.Re
         key_arn=None,
         versioning=True,
         protect=ctx.stack.is_prod,
+        purpose="access-logs",
         region=region,
         extra_statements=[{
             "Sid": "S3ServerAccessLogs",
@@ -138,14 +142,15 @@ class ArtifactStore(pulumi.ComponentResource):
         super().__init__(TYPE, name, None, opts)
         artifacts = private_bucket(
             f"{name}-bucket",
-            ctx.account_id.apply(lambda a: f"{ctx.prefix}-artifacts-{a}"),
+            ctx.bucket("artifacts"),
             self,
             key_arn=args.key_arn,
             versioning=args.versioning,
             protect=ctx.stack.is_prod,
+            purpose="artifacts",
         )
         self.bucket, self.versioning = artifacts.bucket, artifacts.versioning
         expire(f"{name}-bucket", self.bucket, args.retention_days, self, expire_current=False)
-        self.logs = logged(f"{name}-access-logs", self.bucket, f"{ctx.prefix}-access-logs", self, ctx,
+        self.logs = logged(f"{name}-access-logs", self.bucket, "access-logs", self, ctx,
                            prefix="artifacts/")
         self.register_outputs({"bucket": self.bucket.bucket, "logsBucket": self.logs.bucket.bucket})

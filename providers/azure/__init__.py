@@ -55,12 +55,35 @@ class AzureProvider(BaseProvider):
                     f"endpoints[{index}].deployment.mirrorPercent",
                     f"Azure ML mirrors at most {MAX_MIRROR_PERCENT}% of traffic (got {d.mirror_percent})",
                 ))
+        issues.extend(self._check_backup_residency(stack))
         if stack.budget is not None:
             if len(stack.budget.alert_thresholds_percent) > MAX_NOTIFICATIONS:
                 issues.append(SpecIssue(
                     "budget.alertThresholdsPercent", f"an Azure budget holds at most {MAX_NOTIFICATIONS} notifications",
                 ))
         return issues
+
+    @staticmethod
+    def _check_backup_residency(stack: Stack) -> list[SpecIssue]:
+        """Geo-redundant copies land in the location's paired region, not backupLocation:
+        refuse a stack whose compliance.allowedRegions forbids that pair."""
+        from providers.azure.names import PAIRED_REGIONS
+
+        placement, backups, allowed = stack.placement.azure, stack.backups, stack.compliance.allowed_regions
+        if placement is None or backups is None or not backups.cross_region or "artifacts" not in backups.targets or not allowed:
+            return []
+        pair = PAIRED_REGIONS.get(placement.location)
+        if pair is not None and pair == placement.backup_location:
+            return []  # the copy lands in backupLocation, which placement checks itself
+        if pair is None:
+            return [SpecIssue("backups.crossRegion", (
+                f"geo-redundant artifact copies go to {placement.location}'s Azure paired region, which the kit does not "
+                "know: it cannot check it against compliance.allowedRegions"))]
+        if pair in allowed:
+            return []
+        return [SpecIssue("backups.crossRegion", (
+            f"geo-redundant artifact copies go to {placement.location}'s paired region {pair} (not backupLocation), "
+            "which is not in compliance.allowedRegions"))]
 
     def __init__(self, live_versions: Mapping[str, int] | None = None) -> None:
         #: endpoint name -> model version taking traffic now; day-2 tooling sets it to

@@ -24,24 +24,6 @@ SCHEDULES = {
     "weekly": "R/2024-01-07T02:00:00+00:00/P1W",
 }
 
-# Azure's regional pairs: geo-redundant storage and vault copies always land in the pair.
-PAIRED_REGIONS = {
-    "westeurope": "northeurope", "northeurope": "westeurope",
-    "germanywestcentral": "germanynorth", "germanynorth": "germanywestcentral",
-    "francecentral": "francesouth", "francesouth": "francecentral",
-    "uksouth": "ukwest", "ukwest": "uksouth",
-    "swedencentral": "swedensouth", "swedensouth": "swedencentral",
-    "switzerlandnorth": "switzerlandwest", "switzerlandwest": "switzerlandnorth",
-    "norwayeast": "norwaywest", "norwaywest": "norwayeast",
-    "eastus": "westus", "westus": "eastus", "eastus2": "centralus", "centralus": "eastus2",
-    "westus2": "westcentralus", "westcentralus": "westus2",
-    "brazilsouth": "southcentralus", "southcentralus": "northcentralus",
-    "canadacentral": "canadaeast", "canadaeast": "canadacentral",
-    "australiaeast": "australiasoutheast", "australiasoutheast": "australiaeast",
-    "japaneast": "japanwest", "japanwest": "japaneast",
-    "southeastasia": "eastasia", "eastasia": "southeastasia",
-}
-
 
 @dataclass(frozen=True)
 class BackupsArgs:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 import pulumi
 from pulumi_azure_native import consumption
@@ -11,9 +12,18 @@ from providers.azure.context import AzureContext
 from providers.azure.names import MAX_NOTIFICATIONS
 
 TYPE = "mlopskit:azure:Budget"
-# Budgets need a fixed first-of-month start; a constant keeps the program deterministic
-# (a start computed from today would change the resource on every run).
-START_DATE = "2026-01-01T00:00:00Z"
+
+
+def month_start(today: date | None = None) -> str:
+    """The first day of ``today``'s month (UTC), as the budget's start date.
+
+    Azure wants a first-of-month start and accepts a past one only within the current
+    time grain (the current month for a monthly budget): "Must be first of the month ...
+    Past start date should be selected within the timegrain period" (Consumption API,
+    BudgetTimePeriod.startDate). A fixed date stops working a month after it.
+    """
+    day = today or datetime.now(UTC).date()
+    return f"{day.year:04d}-{day.month:02d}-01T00:00:00Z"
 
 
 @dataclass(frozen=True)
@@ -23,6 +33,7 @@ class BudgetArgs:
     monthly_limit_usd: float
     thresholds_percent: tuple[float, ...]
     contacts: tuple[str, ...]
+    start_date: str = field(default_factory=month_start)  # first of the month at first deploy
 
 
 class Budget(pulumi.ComponentResource):
@@ -37,7 +48,7 @@ class Budget(pulumi.ComponentResource):
             amount=args.monthly_limit_usd,
             category="Cost",
             time_grain="Monthly",
-            time_period=consumption.BudgetTimePeriodArgs(start_date=START_DATE),
+            time_period=consumption.BudgetTimePeriodArgs(start_date=args.start_date),
             notifications={
                 f"actual-{threshold:g}-percent": consumption.NotificationArgs(
                     enabled=True,
@@ -48,6 +59,8 @@ class Budget(pulumi.ComponentResource):
                 )
                 for threshold in args.thresholds_percent[:MAX_NOTIFICATIONS]
             },
-            opts=pulumi.ResourceOptions(parent=self),
+            # The start is computed at the first deploy and then kept: a later `up` in
+            # another month must not move (or replace) the budget.
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["timePeriod"]),
         )
         self.register_outputs({"budgetId": self.budget.id})

@@ -32,16 +32,30 @@ def _iso_minutes(duration: str, default: Decimal) -> Decimal:
     return Decimal(int(match.group(1) or 0) * 60 + int(match.group(2) or 0))
 
 
+def _deployment_path(uri: object) -> str | None:
+    """``/onlineEndpoints/<e>/deployments/<d>``: the end of a deployment's resource id."""
+    match = re.search(r"/onlineEndpoints/[^/]+/deployments/[^/]+$", str(uri))
+    return match.group(0) if match else None
+
+
+def _compute_name(properties: object) -> str | None:
+    """The compute cluster a job (or a scheduled job's definition) runs on."""
+    props = properties if isinstance(properties, dict) else {}
+    definition = props.get("action", {}).get("jobDefinition", props)
+    path, _, name = str(definition.get("computeId", "")).rpartition("/")
+    return name if path.endswith("/computes") else None
+
+
 def online_deployment(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
     """sku.capacity instances x 730 h; the maximum comes from the deployment's autoscale setting."""
     instance = str(resource.inputs.get("properties", {}).get("instanceType"))
     count = Decimal(str(resource.inputs.get("sku", {}).get("capacity", 1)))
+    settings = ctx.graph.grouped("azure-native:monitor:AutoscaleSetting", "targetResourceUri", _deployment_path)
     top = count
-    suffix = f"/onlineEndpoints/{resource.inputs.get('endpointName')}/deployments/{resource.inputs.get('deploymentName')}"
-    for setting in ctx.graph.of_type("azure-native:monitor:AutoscaleSetting"):
-        if str(setting.inputs.get("targetResourceUri", "")).endswith(suffix):
-            top = max((Decimal(str(p.get("capacity", {}).get("maximum", count))) for p in setting.inputs.get("profiles", [])),
-                      default=count)
+    for setting in settings.get(f"/onlineEndpoints/{resource.inputs.get('endpointName')}/deployments/"
+                                f"{resource.inputs.get('deploymentName')}", [])[-1:]:
+        top = max((Decimal(str(p.get("capacity", {}).get("maximum", count))) for p in setting.inputs.get("profiles", [])),
+                  default=count)
     return [CostComponent(f"Instance usage (pay-as-you-go, {instance})", "hours", count * HOURS_PER_MONTH,
                           _key(ctx, "azureml-vm", instance, _region(resource, ctx)), top * HOURS_PER_MONTH, hourly=True)]
 
@@ -69,11 +83,10 @@ def compute(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]
 
 def _timeout_minutes(ctx: CostContext, compute_name: object) -> Decimal | None:
     """The command timeout of the job (or scheduled job) that runs on ``compute_name``."""
-    for resource in ctx.graph.of_type("azure-native:machinelearningservices:Job") + \
-            ctx.graph.of_type("azure-native:machinelearningservices:Schedule"):
-        props = resource.inputs.get("properties", {})
-        definition = props.get("action", {}).get("jobDefinition", props)
-        if str(definition.get("computeId", "")).endswith(f"/computes/{compute_name}"):
+    for type_ in ("azure-native:machinelearningservices:Job", "azure-native:machinelearningservices:Schedule"):
+        for resource in ctx.graph.grouped(type_, "properties", _compute_name).get(str(compute_name), [])[:1]:
+            props = resource.inputs.get("properties", {})
+            definition = props.get("action", {}).get("jobDefinition", props)
             return _iso_minutes(str(definition.get("limits", {}).get("timeout", "")), Decimal(60))
     return None
 
@@ -182,6 +195,14 @@ def private_endpoint(resource: RecordedResource, ctx: CostContext) -> list[CostC
     ]
 
 
+def private_dns_zone(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    # Azure DNS private zones bill per hosted zone and per million queries, at global prices.
+    return [
+        CostComponent("Private DNS zone", "months", Decimal(1), _key(ctx, "private-dns", "zone", "global")),
+        _usage(ctx, "network.privateDnsQueriesMillions", "DNS queries", "1M queries", _key(ctx, "private-dns", "queries", "global")),
+    ]
+
+
 def backup_instance(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
     return [
         CostComponent("Protected instance (vaulted blobs)", "months", Decimal(1), _key(ctx, "backup", "blob-vaulted-instance")),
@@ -203,6 +224,7 @@ COMPONENTS: dict[str, Handler] = {
     "azure-native:monitor:MetricAlert": metric_alert,
     "azure-native:monitor:ScheduledQueryRule": log_alert,
     "azure-native:network:PrivateEndpoint": private_endpoint,
+    "azure-native:privatedns:PrivateZone": private_dns_zone,
     "azure-native:dataprotection:BackupInstance": backup_instance,
 }
 
@@ -225,4 +247,7 @@ FREE: dict[str, str] = {
     "azure-native:authorization:RoleAssignment": "role assignments have no charge",
     "azure-native:resources:ResourceGroup": "resource groups have no charge",
     "azure-native:network:VirtualNetwork": "virtual networks have no charge",
+    "azure-native:network:PrivateDnsZoneGroup": "a setting of the private endpoint (the records it writes are billed on the zone)",
+    # NOT confirmed from the stored pricing pages: resolution-only links are listed as free.
+    "azure-native:privatedns:VirtualNetworkLink": "resolution links (no auto-registration) have no separate charge",
 }

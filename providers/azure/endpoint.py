@@ -20,6 +20,11 @@ from providers.azure.context import AzureContext
 
 TYPE = "mlopskit:azure:Endpoint"
 LIVE, NEXT = "blue", "green"
+# A custom serving container must tell Azure ML where its liveness, readiness and scoring
+# routes are (environment inferenceConfig; learn.microsoft.com azure/machine-learning
+# how-to-deploy-custom-container). The kit's serving images follow one convention on every
+# cloud, SageMaker's fixed one: port 8080, GET /ping for health, POST /invocations to score.
+SERVING_PORT, HEALTH_ROUTE, SCORING_ROUTE = 8080, "/ping", "/invocations"
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,8 @@ class ServedModel:
     model: str | None  # azureml://registries/... or an https URI; None: baked into the image
     image: str | None = None  # custom serving image (artifact sources)
     version: int | None = None
+    # "mlflow" (served without environment or scoring code) or "custom" (served by `image`).
+    model_format: str = "custom"
 
 
 def rollout_steps(endpoint: Endpoint) -> list[int]:
@@ -154,6 +161,11 @@ class OnlineEndpoint(pulumi.ComponentResource):
                 properties=ml.EnvironmentVersionPropertiesArgs(
                     image=served.image,
                     os_type="Linux",
+                    inference_config=ml.InferenceContainerPropertiesArgs(
+                        liveness_route=ml.RouteArgs(path=HEALTH_ROUTE, port=SERVING_PORT),
+                        readiness_route=ml.RouteArgs(path=HEALTH_ROUTE, port=SERVING_PORT),
+                        scoring_route=ml.RouteArgs(path=SCORING_ROUTE, port=SERVING_PORT),
+                    ),
                 ),
                 opts=pulumi.ResourceOptions(parent=self),
             )
@@ -191,6 +203,7 @@ class OnlineEndpoint(pulumi.ComponentResource):
                 data_collector=collector,
                 description=f"{spec.name} {slot}" + (f" v{served.version}" if served.version else ""),
             ),
-            tags=ctx.tags,
+            # What the deployment serves decides how Azure runs it: recorded for checks.
+            tags={**ctx.tags, "mlopskit-model-format": served.model_format},
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -7,13 +7,15 @@ inputs do not settle are ``None`` (the rule then reports UNKNOWN).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from modules.facts import UNBOUNDED_DAYS, Fact, as_list, iso_days, plain
-from modules.graph import Graph
+from modules.graph import Graph, RecordedResource
 from modules.stack import Stack
 from providers.catalog.resolver import lookup
+from providers.facts_index import FactsIndex
 
 EU = {"westeurope", "northeurope", "francecentral", "francesouth", "germanywestcentral", "germanynorth",
       "swedencentral", "swedensouth", "italynorth", "polandcentral", "spaincentral", "austriaeast", "belgiumcentral"}
@@ -41,86 +43,102 @@ def jurisdiction(region: str | None) -> str | None:
     return None
 
 
-class _Graph:
+# How an alert names the online endpoint it watches: the endpoint in its scopes (metric alerts)
+# or the EndpointName filter of its log query (log alerts).
+_ALERTED_ENDPOINT = re.compile(r"""/onlineEndpoints/([^/'"\s,\]]+)|EndpointName == "([^"]+)\"""")
+
+
+def _last_under(uri: Any, collection: str) -> str | None:
+    """``name`` when ``uri`` ends with ``/<collection>/<name>``."""
+    path, _, name = str(uri).rpartition("/")
+    return name if path.endswith(f"/{collection}") else None
+
+
+class _Azure(FactsIndex):
+    """The Azure graph: the diagnostic settings, and the workspace's and storage's encryption."""
+
     def __init__(self, graph: Graph, stack: Stack) -> None:
-        self.resources = list(graph.resources)
-        self.by_type: dict[str, list[Any]] = {}
-        for r in self.resources:
-            self.by_type.setdefault(r.type, []).append(r)
-        placement = stack.placement.for_cloud("azure")
+        super().__init__(graph, stack)
+        placement = stack.placement.azure
         self.region = placement.primary_region if placement else None
         self.diagnostics = self.of("azure-native:monitor:DiagnosticSetting")
+        self._audited: dict[tuple[str, str], set[str]] = {}
         workspaces = self.of("azure-native:machinelearningservices:Workspace")
         self.workspace_cmk: bool | None = (
             ((workspaces[0].inputs.get("encryption") or {}).get("status") == "Enabled") if workspaces else None)
+        self.isolation = ((workspaces[0].inputs.get("managedNetwork") or {}).get("isolationMode")) if workspaces else None
         accounts = self.of("azure-native:storage:StorageAccount")
         self.storage_cmk: bool | None = (
             ((accounts[0].inputs.get("encryption") or {}).get("keySource") == "Microsoft.Keyvault") if accounts else None)
 
-    def of(self, type_: str) -> list[Any]:
-        return self.by_type.get(type_, [])
+    jurisdiction = staticmethod(jurisdiction)
 
-    def audited(self, resource_suffix: str) -> bool:
-        for setting in self.diagnostics:
-            uri = str(plain(setting.inputs.get("resourceUri")))
-            if resource_suffix in uri and any(log.get("enabled") for log in as_list(setting.inputs.get("logs"))):
-                return True
-        return False
+    def region_of(self, resource: RecordedResource, hint: str | None) -> str | None:
+        location = hint or plain(resource.inputs.get("location"))
+        return None if location in (None, "global") else str(location).lower()
 
-    def fact(self, kind: str, resource: Any, labels: bool = True, region: str | None = None, **attrs: Any) -> Fact:
-        if labels:
-            attrs["labels"] = dict(plain(resource.inputs.get("tags")) or {})
-        location = region or plain(resource.inputs.get("location"))
-        location = None if location in (None, "global") else str(location).lower()
-        return Fact(kind, resource.urn, resource.type, resource.name, location, resource.protect,
-                    jurisdiction(location), attrs)
+    def audited(self, collection: str, name: Any, child: str = "") -> bool:
+        """Whether a diagnostic setting with an enabled log targets ``.../<collection>/<name><child>``
+        (the names per (collection, child) are gathered once)."""
+        key = (collection, child)
+        if key not in self._audited:
+            pattern = re.compile(f"/{re.escape(collection)}/([^/]+){re.escape(child)}(?:/|$)")
+            self._audited[key] = {match.group(1) for setting in self.diagnostics
+                                  if any(log.get("enabled") for log in as_list(setting.inputs.get("logs")))
+                                  for match in pattern.finditer(str(plain(setting.inputs.get("resourceUri"))))}
+        return str(name) in self._audited[key]
+
+    def last(self, type_: str, input_key: str, value: Any) -> RecordedResource | None:
+        """The last resource of ``type_`` whose input ``input_key`` is ``value``."""
+        found = self.grouped(type_, input_key).get(value)
+        return found[-1] if found else None
 
 
-def _storage(g: _Graph) -> Iterable[Fact]:
-    blob = {plain(b.inputs.get("accountName")): b for b in g.of("azure-native:storage:BlobServiceProperties")}
-    containers = g.of("azure-native:storage:BlobContainer")
+def _storage(g: _Azure) -> Iterable[Fact]:
     for account in g.of("azure-native:storage:StorageAccount"):
         inputs = account.inputs
         name = plain(inputs.get("accountName"))
-        service = blob.get(name)
+        service = g.last("azure-native:storage:BlobServiceProperties", "accountName", name)
         props = service.inputs if service else {}
         deletion = props.get("deleteRetentionPolicy") or {}
         network = inputs.get("networkRuleSet") or {}
         open_network = inputs.get("publicNetworkAccess") != "Disabled" and network.get("defaultAction") != "Deny"
-        public_container = any(plain(c.inputs.get("accountName")) == name and c.inputs.get("publicAccess") not in (None, "None")
-                               for c in containers)
-        versioning = bool(props.get("isVersioningEnabled")) if service else False
+        public_container = any(c.inputs.get("publicAccess") not in (None, "None")
+                               for c in g.grouped("azure-native:storage:BlobContainer", "accountName").get(name, []))
         yield g.fact(
             "bucket", account,
-            purpose="artifacts",
+            purpose=g.purpose(account),
             cmk=(inputs.get("encryption") or {}).get("keySource") == "Microsoft.Keyvault",
             public=bool(inputs.get("allowBlobPublicAccess")) or public_container or open_network,
-            versioning=versioning,
+            versioning=bool(props.get("isVersioningEnabled")),
             retention_days=int(deletion["days"]) if deletion.get("enabled") and deletion.get("days") else 0,
-            access_logging=g.audited(f"/storageAccounts/{name}/blobServices"),
+            access_logging=g.audited("storageAccounts", name, "/blobServices"),
             tls_only=inputs.get("enableHttpsTrafficOnly") is not False and inputs.get("minimumTlsVersion") in ("TLS1_2", "TLS1_3"),
         )
 
 
-def _keys(g: _Graph) -> Iterable[Fact]:
-    vaults = {plain(v.inputs.get("vaultName")): v for v in g.of("azure-native:keyvault:Vault")}
+def _rotation_days(key: RecordedResource) -> int | None:
+    policy = ((key.inputs.get("properties") or {}).get("rotationPolicy") or {})
+    rotate = [iso_days((a.get("trigger") or {}).get("timeAfterCreate")) for a in as_list(policy.get("lifetimeActions"))
+              if (a.get("action") or {}).get("type", "").lower() == "rotate"]
+    return rotate[0] if rotate and rotate[0] else None
+
+
+def _keys(g: _Azure) -> Iterable[Fact]:
     for key in g.of("azure-native:keyvault:Key"):
-        vault = vaults.get(plain(key.inputs.get("vaultName")))
+        vault = g.last("azure-native:keyvault:Vault", "vaultName", plain(key.inputs.get("vaultName")))
         props = (vault.inputs.get("properties") or {}) if vault else {}
-        policy = ((key.inputs.get("properties") or {}).get("rotationPolicy") or {})
-        rotate = [iso_days((a.get("trigger") or {}).get("timeAfterCreate")) for a in as_list(policy.get("lifetimeActions"))
-                  if (a.get("action") or {}).get("type", "").lower() == "rotate"]
         acls = props.get("networkAcls") or {}
         yield g.fact(
             "key", key, region=plain(vault.inputs.get("location")) if vault else g.region,
-            rotation_days=rotate[0] if rotate and rotate[0] else None,
+            rotation_days=_rotation_days(key),
             deletion_protection=bool(props.get("enablePurgeProtection")) and props.get("enableSoftDelete") is not False,
             deletion_window_days=int(props.get("softDeleteRetentionInDays") or 90),
             public=props.get("publicNetworkAccess") != "Disabled" and acls.get("defaultAction") != "Deny",
         )
 
 
-def _registries(g: _Graph) -> Iterable[Fact]:
+def _registries(g: _Azure) -> Iterable[Fact]:
     for registry in g.of("azure-native:containerregistry:Registry"):
         inputs = registry.inputs
         network = inputs.get("networkRuleSet") or {}
@@ -141,50 +159,75 @@ def _registries(g: _Graph) -> Iterable[Fact]:
         )
 
 
-def _endpoints(g: _Graph) -> Iterable[Fact]:
-    deployments = g.of("azure-native:machinelearningservices:OnlineDeployment")
-    scales = g.of("azure-native:monitor:AutoscaleSetting")
-    alerts = g.of("azure-native:monitor:MetricAlert") + g.of("azure-native:monitor:ScheduledQueryRule")
+def _scale_capacity(g: _Azure) -> dict[str, dict[str, Any]]:
+    """Endpoint name -> the capacity of the first autoscale setting targeting one of its deployments."""
+    capacity: dict[str, dict[str, Any]] = {}
+    for scale in g.of("azure-native:monitor:AutoscaleSetting"):
+        for name in re.findall(r"/onlineEndpoints/([^/]+)/", str(plain(scale.inputs.get("targetResourceUri")))):
+            capacity.setdefault(name, (scale.inputs.get("profiles") or [{}])[0].get("capacity") or {})
+    return capacity
+
+
+def _notifying_alerts(g: _Azure) -> Counter[str]:
+    """Endpoint name -> alerts that watch it and notify someone."""
+    counts: Counter[str] = Counter()
+    for alert in g.of("azure-native:monitor:MetricAlert") + g.of("azure-native:monitor:ScheduledQueryRule"):
+        if alert.inputs.get("actions"):
+            text = str(alert.inputs.get("scopes")) + str(alert.inputs.get("criteria"))
+            counts.update({a or b for a, b in _ALERTED_ENDPOINT.findall(text)})
+    return counts
+
+
+def _instances(capacity: dict[str, Any], key: str, sku: Any) -> int | None:
+    """The autoscale bound ``key`` (minimum/maximum), else the deployment's fixed sku capacity."""
+    if capacity.get(key):
+        return int(capacity[key])
+    return int(sku) if sku else None
+
+
+def _endpoint_fact(g: _Azure, endpoint: RecordedResource, capacity: dict[str, Any], alarms: int) -> Fact:
+    name = plain(endpoint.inputs.get("endpointName"))
+    props = endpoint.inputs.get("properties") or {}
+    mine = g.grouped("azure-native:machinelearningservices:OnlineDeployment", "endpointName").get(name, [])
+    live = mine[0].inputs if mine else {}
+    live_props = live.get("properties") or {}
+    sku = (live.get("sku") or {}).get("capacity")
+    instance_type = live_props.get("instanceType")
+    catalog = lookup("azure", instance_type) if instance_type else None
+    collections = ((live_props.get("dataCollector") or {}).get("collections") or {})
+    enabled = [c for c in collections.values() if c.get("dataCollectionMode") == "Enabled"]
+    rates = [float(c["samplingRate"]) * 100 for c in enabled if c.get("samplingRate") is not None]
+    egress_closed = bool(mine) and all((d.inputs.get("properties") or {}).get("egressPublicNetworkAccess") == "Disabled"
+                                       for d in mine)
+    public = props.get("publicNetworkAccess") != "Disabled"
+    return g.fact(
+        "endpoint", endpoint,
+        cmk=g.workspace_cmk,  # managed online endpoints keep their data in the workspace's (CMK) storage
+        public=public,
+        private=not public and egress_closed,
+        network_isolation=egress_closed,
+        auth_required=props.get("authMode") in ("AADToken", "AMLToken"),
+        min_instances=_instances(capacity, "minimum", sku),
+        max_instances=_instances(capacity, "maximum", sku),
+        instance_type=instance_type,
+        gpu_count=catalog.gpu_count if catalog else None,
+        captures_data=bool(enabled),
+        sampling_percent=max(rates) if rates else None,
+        capture_cmk=g.storage_cmk,  # the data collector writes to the workspace's storage account
+        auto_rollback=False,  # Azure ML has no automatic rollback (the provider warns and exports the alert rules)
+        audit_logging=g.audited("onlineEndpoints", name),
+        alarms=alarms,
+    )
+
+
+def _endpoints(g: _Azure) -> Iterable[Fact]:
+    capacity, alarms = _scale_capacity(g), _notifying_alerts(g)
     for endpoint in g.of("azure-native:machinelearningservices:OnlineEndpoint"):
-        name = plain(endpoint.inputs.get("endpointName"))
-        props = endpoint.inputs.get("properties") or {}
-        mine = [d for d in deployments if plain(d.inputs.get("endpointName")) == name]
-        live = mine[0].inputs if mine else {}
-        live_props = live.get("properties") or {}
-        scale = next((s for s in scales if f"/onlineEndpoints/{name}/" in str(plain(s.inputs.get("targetResourceUri")))), None)
-        capacity = ((scale.inputs.get("profiles") or [{}])[0].get("capacity") or {}) if scale else {}
-        sku = (live.get("sku") or {}).get("capacity")
-        instance_type = live_props.get("instanceType")
-        catalog = lookup("azure", instance_type) if instance_type else None
-        collections = ((live_props.get("dataCollector") or {}).get("collections") or {})
-        enabled = [c for c in collections.values() if c.get("dataCollectionMode") == "Enabled"]
-        rates = [float(c["samplingRate"]) * 100 for c in enabled if c.get("samplingRate") is not None]
-        notifying = [a for a in alerts if name in str(a.inputs.get("scopes")) + str(a.inputs.get("criteria"))
-                     and a.inputs.get("actions")]
-        egress_closed = bool(mine) and all((d.inputs.get("properties") or {}).get("egressPublicNetworkAccess") == "Disabled"
-                                           for d in mine)
-        public = props.get("publicNetworkAccess") != "Disabled"
-        yield g.fact(
-            "endpoint", endpoint,
-            cmk=g.workspace_cmk,  # managed online endpoints keep their data in the workspace's (CMK) storage
-            public=public,
-            private=not public and egress_closed,
-            network_isolation=egress_closed,
-            auth_required=props.get("authMode") in ("AADToken", "AMLToken"),
-            min_instances=int(capacity["minimum"]) if capacity.get("minimum") else (int(sku) if sku else None),
-            max_instances=int(capacity["maximum"]) if capacity.get("maximum") else (int(sku) if sku else None),
-            instance_type=instance_type,
-            gpu_count=catalog.gpu_count if catalog else None,
-            captures_data=bool(enabled),
-            sampling_percent=max(rates) if rates else (None if enabled else None),
-            capture_cmk=g.storage_cmk,  # the data collector writes to the workspace's storage account
-            auto_rollback=False,  # Azure ML has no automatic rollback (the provider warns and exports the alert rules)
-            audit_logging=g.audited(f"/onlineEndpoints/{name}"),
-            alarms=len(notifying),
-        )
+        name = str(plain(endpoint.inputs.get("endpointName")))
+        yield _endpoint_fact(g, endpoint, capacity.get(name, {}), alarms[name])
 
 
-def _workspace(g: _Graph) -> Iterable[Fact]:
+def _workspace(g: _Azure) -> Iterable[Fact]:
     for workspace in g.of("azure-native:machinelearningservices:Workspace"):
         inputs = workspace.inputs
         public = inputs.get("publicNetworkAccess") != "Disabled"
@@ -197,12 +240,26 @@ def _workspace(g: _Graph) -> Iterable[Fact]:
             yield g.fact("monitor", schedule, labels=False, region=g.region, cmk=g.workspace_cmk)  # schedules carry no ARM tags
 
 
-def _training(g: _Graph) -> Iterable[Fact]:
-    schedules = g.of("azure-native:machinelearningservices:Schedule")
-    workspaces = g.of("azure-native:machinelearningservices:Workspace")
-    isolation = ((workspaces[0].inputs.get("managedNetwork") or {}).get("isolationMode")) if workspaces else None
+def _timeout_minutes(job: dict[str, Any]) -> int | None:
+    """A job's ``PT<h>H<m>M`` timeout in minutes (None when absent or another form)."""
+    match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?", str((job.get("limits") or {}).get("timeout") or ""))
+    return int(match.group(1) or 0) * 60 + int(match.group(2) or 0) if match else None
+
+
+def _scheduled_timeouts(g: _Azure) -> dict[str, list[int | None]]:
+    """Compute name -> the timeouts of the scheduled jobs that run on it."""
+    timeouts: dict[str, list[int | None]] = {}
+    for schedule in g.of("azure-native:machinelearningservices:Schedule"):
+        job = (((schedule.inputs.get("properties") or {}).get("action") or {}).get("jobDefinition") or {})
+        compute = _last_under(job.get("computeId", ""), "computes")
+        if compute is not None:
+            timeouts.setdefault(compute, []).append(_timeout_minutes(job))
+    return timeouts
+
+
+def _training(g: _Azure) -> Iterable[Fact]:
+    scheduled = _scheduled_timeouts(g)
     for compute in g.of("azure-native:machinelearningservices:Compute"):
-        name = plain(compute.inputs.get("computeName"))
         props = ((compute.inputs.get("properties") or {}).get("properties") or {})
         scale = props.get("scaleSettings") or {}
         vm = props.get("vmSize")
@@ -210,24 +267,19 @@ def _training(g: _Graph) -> Iterable[Fact]:
         attrs: dict[str, Any] = {
             "cmk": g.workspace_cmk,  # AmlCompute disks use the workspace's encryption
             "private": props.get("enableNodePublicIp") is False,
-            "network_isolation": isolation not in (None, "Disabled"),
+            "network_isolation": g.isolation not in (None, "Disabled"),
             "instance_type": vm,
             "gpu_count": catalog.gpu_count if catalog else None,
             "max_instances": int(scale["maxNodeCount"]) if scale.get("maxNodeCount") is not None else None,
             "scale_to_zero": int(scale.get("minNodeCount", 0) or 0) == 0 if scale else None,
         }
-        timeouts = []
-        for schedule in schedules:
-            job = (((schedule.inputs.get("properties") or {}).get("action") or {}).get("jobDefinition") or {})
-            if str(job.get("computeId", "")).endswith(f"/computes/{name}"):
-                match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?", str((job.get("limits") or {}).get("timeout") or ""))
-                timeouts.append(int(match.group(1) or 0) * 60 + int(match.group(2) or 0) if match else None)
+        timeouts = scheduled.get(str(plain(compute.inputs.get("computeName"))))
         if timeouts:
             attrs["max_runtime_minutes"] = min(t for t in timeouts if t) if all(timeouts) else None
         yield g.fact("training", compute, **attrs)
 
 
-def _network(g: _Graph) -> Iterable[Fact]:
+def _network(g: _Azure) -> Iterable[Fact]:
     endpoints = g.of("azure-native:network:PrivateEndpoint")
     for vnet in g.of("azure-native:network:VirtualNetwork"):
         subnets = as_list(vnet.inputs.get("subnets"))
@@ -242,7 +294,7 @@ def _scope_level(scope: str) -> str:
     return "account"
 
 
-def _identity(g: _Graph) -> Iterable[Fact]:
+def _identity(g: _Azure) -> Iterable[Fact]:
     for assignment in g.of("azure-native:authorization:RoleAssignment"):
         inputs = assignment.inputs
         definition = str(plain(inputs.get("roleDefinitionId"))).rsplit("/", 1)[-1].lower()
@@ -251,53 +303,53 @@ def _identity(g: _Graph) -> Iterable[Fact]:
         yield g.fact("binding", assignment, labels=False, role=role, privilege=privilege,
                      member=f"principal:{plain(inputs.get('principalId'))}",
                      scope_level=_scope_level(str(plain(inputs.get("scope")))))
-    federated = g.of("azure-native:managedidentity:FederatedIdentityCredential")
+    federated = g.grouped("azure-native:managedidentity:FederatedIdentityCredential", "resourceName")
     for identity in g.of("azure-native:managedidentity:UserAssignedIdentity"):
-        name = plain(identity.inputs.get("resourceName"))
-        trust = ["service:managed-identity"] + [f"principal:{plain(f.inputs.get('issuer'))}" for f in federated
-                                                if plain(f.inputs.get("resourceName")) == name]
+        issuers = federated.get(plain(identity.inputs.get("resourceName")), [])
+        trust = ["service:managed-identity"] + [f"principal:{plain(f.inputs.get('issuer'))}" for f in issuers]
         yield g.fact("identity", identity, labels=False, trust=trust)
 
 
-def _audit(g: _Graph) -> Iterable[Fact]:
+_AUDIT_COVERS = (("Microsoft.Storage", "storage"), ("onlineEndpoints", "endpoints"),
+                 ("MachineLearningServices/workspaces", "ml"), ("KeyVault", "keys"), ("ContainerRegistry", "registry"))
+
+
+def _audit(g: _Azure) -> Iterable[Fact]:
     for setting in g.diagnostics:
         uri = str(plain(setting.inputs.get("resourceUri")))
         logs = as_list(setting.inputs.get("logs"))
-        covers = [name for token, name in (("Microsoft.Storage", "storage"), ("onlineEndpoints", "endpoints"),
-                                           ("MachineLearningServices/workspaces", "ml"), ("KeyVault", "keys"),
-                                           ("ContainerRegistry", "registry")) if token in uri][:1]
         yield g.fact("audit", setting, labels=False, region=g.region,
                      data_events=any(log.get("enabled") and (log.get("categoryGroup") in ("audit", "allLogs") or log.get("category"))
                                      for log in logs),
-                     covers=covers)
+                     covers=[name for token, name in _AUDIT_COVERS if token in uri][:1])
     for workspace in g.of("azure-native:operationalinsights:Workspace"):
         days = workspace.inputs.get("retentionInDays")
         yield g.fact("log_store", workspace, retention_days=int(days) if days is not None else 30)
 
 
-def _backups(g: _Graph) -> Iterable[Fact]:
-    policies = g.of("azure-native:dataprotection:BackupPolicy")
+def _policy_days(policy: RecordedResource) -> list[int]:
+    """Retention of every lifecycle of a backup policy (no ``deleteAfter``: kept until deleted)."""
+    return [iso_days((lifecycle.get("deleteAfter") or {}).get("duration")) or UNBOUNDED_DAYS
+            for rule in as_list((policy.inputs.get("properties") or {}).get("policyRules"))
+            for lifecycle in as_list(rule.get("lifecycles"))]
+
+
+def _backups(g: _Azure) -> Iterable[Fact]:
     for vault in g.of("azure-native:dataprotection:BackupVault"):
-        name = plain(vault.inputs.get("vaultName"))
         props = vault.inputs.get("properties") or {}
-        days = []
-        for policy in policies:
-            if plain(policy.inputs.get("vaultName")) != name:
-                continue
-            for rule in as_list((policy.inputs.get("properties") or {}).get("policyRules")):
-                for lifecycle in as_list(rule.get("lifecycles")):
-                    days.append(iso_days((lifecycle.get("deleteAfter") or {}).get("duration")) or UNBOUNDED_DAYS)
+        policies = g.grouped("azure-native:dataprotection:BackupPolicy", "vaultName").get(plain(vault.inputs.get("vaultName")), [])
+        days = [d for policy in policies for d in _policy_days(policy)]
         geo = any(s.get("type") == "GeoRedundant" for s in as_list(props.get("storageSettings")))
         restore = ((props.get("featureSettings") or {}).get("crossRegionRestoreSettings") or {}).get("state") == "Enabled"
         yield g.fact("backup", vault, retention_days=min(days) if days else None, cross_region=geo and restore,
                      cmk=bool((props.get("securitySettings") or {}).get("encryptionSettings")))
 
 
-def _budgets(g: _Graph) -> Iterable[Fact]:
+def _budgets(g: _Azure) -> Iterable[Fact]:
     for budget in g.of("azure-native:consumption:Budget"):
         notifications = (budget.inputs.get("notifications") or {}).values()
         amount = budget.inputs.get("amount")
-        yield g.fact("budget", budget, labels=False, region=None, limit_usd=float(amount) if amount is not None else None,
+        yield g.fact("budget", budget, labels=False, limit_usd=float(amount) if amount is not None else None,
                      alert_thresholds=sorted(float(n["threshold"]) for n in notifications if n.get("enabled", True)))
     for alert in g.of("azure-native:monitor:MetricAlert") + g.of("azure-native:monitor:ScheduledQueryRule"):
         yield g.fact("alarm", alert, labels=False, notifies=bool(alert.inputs.get("actions")), endpoint=None)
@@ -305,9 +357,5 @@ def _budgets(g: _Graph) -> Iterable[Fact]:
 
 def facts(graph: Graph, stack: Stack) -> list[Fact]:
     """Every normalized fact of an Azure graph, in a deterministic order."""
-    g = _Graph(graph, stack)
-    out: list[Fact] = []
-    for producer in (_storage, _keys, _registries, _endpoints, _workspace, _training, _network, _identity, _audit,
-                     _backups, _budgets):
-        out += list(producer(g))
-    return sorted(out, key=lambda f: (f.kind, f.resource_urn, f.name))
+    return _Azure(graph, stack).collect((_storage, _keys, _registries, _endpoints, _workspace, _training, _network,
+                                         _identity, _audit, _backups, _budgets))

@@ -22,7 +22,10 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "encryption.customerManagedKeys": ("emulated", "Key Vault key on workspace, storage and registry; the ML registry uses Microsoft-managed keys"),
     "registry.containers.scanOnPush": ("unsupported", "needs Microsoft Defender for Containers on the subscription"),
     "registry.containers.immutableTags": ("unsupported", "no registry-wide setting; lock tags in CI"),
-    "backups.crossRegion": ("native", "geo-redundant backup vault and registry geo-replication"),
+    # Geo-redundancy copies artifacts to the location's Azure paired region, whatever
+    # placement.azure.backupLocation says; only models and images follow backupLocation.
+    "backups.crossRegion": ("emulated", "artifacts copied to the location's paired region (not backupLocation); "
+                                        "model registry and image replicas in backupLocation"),
     "network.private": ("native", "private endpoints and a managed network"),
     "access.roles.principals": ("emulated", "needs Entra ID object ids; the kit grants a role identity"),
 }

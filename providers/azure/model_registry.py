@@ -71,11 +71,15 @@ class ModelRegistry(pulumi.ComponentResource):
 # --- resolving model versions (used at `pulumi up` time and, mocked, by previews) ---------
 
 
+# Azure ML model asset types -> the format a deployment depends on.
+MODEL_FORMATS = {"mlflow_model": "mlflow", "custom_model": "custom", "triton_model": "triton"}
+
+
 class ModelVersionClient(Protocol):
     """The one call the resolver needs from Azure ML."""
 
     def list_versions(self, package: str) -> list[dict[str, Any]]:
-        """Every version of model ``package``: ``[{"version": 7, "tags": {...}}]``."""
+        """Every version of model ``package``: ``[{"version": 7, "tags": {...}, "type": "mlflow_model"}]``."""
 
 
 class AzureMLModelClient:
@@ -105,7 +109,8 @@ class AzureMLModelClient:
                 return []
             raise
         return [
-            {"version": int(m.version), "tags": dict(m.tags or {})}
+            # azure-ai-ml's Model.type: mlflow_model, custom_model or triton_model.
+            {"version": int(m.version), "tags": dict(m.tags or {}), "type": getattr(m, "type", None)}
             for m in models
             if str(m.version).isdigit()
         ]
@@ -117,9 +122,9 @@ class InMemoryModelClient:
 
     models: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
-    def register(self, package: str, version: int, approved: bool = True) -> None:
+    def register(self, package: str, version: int, approved: bool = True, model_type: str = "mlflow_model") -> None:
         tags = {APPROVAL_TAG: APPROVED} if approved else {}
-        self.models.setdefault(package, []).append({"version": version, "tags": tags})
+        self.models.setdefault(package, []).append({"version": version, "tags": tags, "type": model_type})
 
     def list_versions(self, package: str) -> list[dict[str, Any]]:
         return list(self.models.get(package, []))
@@ -139,6 +144,13 @@ class AzureModelRegistry:
 
     def reference(self, package: str, version: int) -> str:
         return f"azureml://registries/{self.registry_name}/models/{package}/versions/{version}"
+
+    def model_format(self, package: str, version: int) -> str | None:
+        """``mlflow``, ``custom`` or ``triton`` as the registry records the version; None if unknown."""
+        for v in self.client.list_versions(package):
+            if int(v["version"]) == version:
+                return MODEL_FORMATS.get(str(v.get("type")))
+        return None
 
     def resolve(self, package: str, version: int | str) -> ResolvedModel | None:
         versions = self.client.list_versions(package)

@@ -15,6 +15,23 @@ from modules.naming import compact, short_hash
 # Limits `validate` reads: kept here, away from the SDK-importing components.
 MAX_MIRROR_PERCENT = 50  # Azure ML rejects mirror traffic above 50% of live requests
 MAX_NOTIFICATIONS = 5  # Azure's limit per budget
+# Azure's regional pairs: geo-redundant storage and vault copies always land in the pair.
+PAIRED_REGIONS = {
+    "westeurope": "northeurope", "northeurope": "westeurope",
+    "germanywestcentral": "germanynorth", "germanynorth": "germanywestcentral",
+    "francecentral": "francesouth", "francesouth": "francecentral",
+    "uksouth": "ukwest", "ukwest": "uksouth",
+    "swedencentral": "swedensouth", "swedensouth": "swedencentral",
+    "switzerlandnorth": "switzerlandwest", "switzerlandwest": "switzerlandnorth",
+    "norwayeast": "norwaywest", "norwaywest": "norwayeast",
+    "eastus": "westus", "westus": "eastus", "eastus2": "centralus", "centralus": "eastus2",
+    "westus2": "westcentralus", "westcentralus": "westus2",
+    "brazilsouth": "southcentralus", "southcentralus": "northcentralus",
+    "canadacentral": "canadaeast", "canadaeast": "canadacentral",
+    "australiaeast": "australiasoutheast", "australiasoutheast": "australiaeast",
+    "japaneast": "japanwest", "japanwest": "japaneast",
+    "southeastasia": "eastasia", "eastasia": "southeastasia",
+}
 
 # type -> (min length, max length, allowed pattern): the limits tests check against.
 LIMITS: dict[str, tuple[int, int, str]] = {

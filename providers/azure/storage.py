@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import storage
 
+from modules.facts import PURPOSE_TAG
 from providers.azure import names
 from providers.azure.context import AzureContext
 
@@ -73,7 +74,7 @@ class Storage(pulumi.ComponentResource):
                     file=storage.EncryptionServiceArgs(enabled=True, key_type="Account"),
                 ),
             ),
-            tags=ctx.tags,
+            tags={**ctx.tags, PURPOSE_TAG: "artifacts"},
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=list(args.depends_on)),
         )
         soft_delete_days = min(args.retention_days, _SOFT_DELETE_MAX_DAYS)

@@ -27,7 +27,7 @@ class WorkspaceArgs:
     key_vault_id: pulumi.Input[str]
     container_registry_id: pulumi.Input[str]
     application_insights_id: pulumi.Input[str]
-    key_uri_with_version: pulumi.Input[str] | None  # None: Microsoft-managed keys
+    key_uri: pulumi.Input[str] | None  # versionless key URI; None: Microsoft-managed keys
     image_build_compute: str | None
     model_registry_id: pulumi.Input[str]
     needs_package_feeds: bool  # some environment installs a framework with pip/conda
@@ -73,10 +73,15 @@ class Workspace(pulumi.ComponentResource):
                 identity=ml.IdentityForCmkArgs(user_assigned_identity=args.identity_id),
                 key_vault_properties=ml.KeyVaultPropertiesArgs(
                     key_vault_arm_id=args.key_vault_id,
-                    key_identifier=args.key_uri_with_version,
+                    # Versionless: the key rotates every keyRotationDays and each version
+                    # expires 30 days later, so a pinned version would stop the workspace.
+                    # Azure ML accepting a versionless identifier and following rotation is
+                    # NOT confirmed from the stored docs (the Key Vault consumers Storage and
+                    # ACR document it); confirm with the first real rotation.
+                    key_identifier=args.key_uri,
                     identity_client_id=args.identity_client_id,
                 ),
-            ) if args.key_uri_with_version is not None else None,
+            ) if args.key_uri is not None else None,
             tags=ctx.tags,
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, depends_on=list(args.depends_on)),
         )

@@ -10,6 +10,7 @@ When a matching type has no price in the region, the resolver falls back to the 
 from __future__ import annotations
 
 import csv
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -79,6 +80,19 @@ def lookup(cloud: Cloud, name: str) -> InstanceType | None:
     return next((i for i in catalog() if i.cloud == cloud and i.name == name), None)
 
 
+def explicit_row(cloud: Cloud, name: str, compute: Compute) -> InstanceType | None:
+    """The catalog row of an explicit instance type, with the accelerator the spec asked for.
+
+    The machine type and its accelerator are separate facts: a type that takes GPUs
+    optionally is listed once without a GPU and once per GPU option, so the row whose GPU
+    matches ``compute.gpu`` (none when the spec asks none) wins. A type listed only with
+    GPUs (accelerator-optimized types) comes with them whatever the spec says.
+    """
+    rows = [i for i in catalog() if i.cloud == cloud and i.name == name]
+    wanted = (compute.gpu.type, compute.gpu.count) if compute.gpu else (None, 0)
+    return next((i for i in rows if (i.gpu_type, i.gpu_count) == wanted), rows[0] if rows else None)
+
+
 # Where the resolver compares prices: the service that bills serving instances, and the
 # region used when the caller gives none (the catalog's quoted base region per cloud).
 PRICE_SERVICE: dict[str, tuple[str, str | None]] = {
@@ -103,22 +117,27 @@ def hourly_price(instance: InstanceType, region: str) -> Decimal | None:
     return total
 
 
-def resolve(cloud: Cloud, compute: Compute, region: str | None = None) -> Resolution:
+def resolve(cloud: Cloud, compute: Compute, region: str | None = None, *,
+            among: Collection[str] | None = None, use: str = "") -> Resolution:
     """The instance type ``compute`` runs on in ``cloud``; explicit per-cloud types win.
 
     Generic requests pick the cheapest match by the price catalog in ``region`` (default: the
     cloud's reference region), falling back to the smallest match when a price is unknown.
+    ``among`` restricts the choice to the types the cloud's API accepts for one ``use``
+    (e.g. SageMaker hosting): the catalog may list a type that use rejects.
     """
     explicit = compute.instance_type_for(cloud)
+    if explicit is not None and among is not None and explicit not in among:
+        raise ResolutionError(f"instanceType.{cloud}", f"{explicit} is not a {cloud} {use} instance type".replace("  ", " "))
     if explicit is not None:
-        known = lookup(cloud, explicit)
+        known = explicit_row(cloud, explicit, compute)
         instance = known or InstanceType(cloud, explicit, 0, 0.0, None, 0, None, False)
         return Resolution(instance, exact=True, explicit=True)
     if compute.cpu is None or compute.memory_gib is None:
         raise ResolutionError(f"instanceType.{cloud}", f"no {cloud} instance type and no generic size")
     gpu_type = compute.gpu.type if compute.gpu else None
     gpu_count = compute.gpu.count if compute.gpu else 0
-    offered = [i for i in catalog() if i.cloud == cloud and i.gpu_type == gpu_type]
+    offered = [i for i in catalog() if i.cloud == cloud and i.gpu_type == gpu_type and (among is None or i.name in among)]
     if gpu_type and not offered:
         raise ResolutionError("gpu.type", f"no {cloud} instance type offers {gpu_type} GPUs")
     offered = [i for i in offered if i.gpu_count == gpu_count]

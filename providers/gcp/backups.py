@@ -4,6 +4,9 @@ Each target gets its own transfer job on the backup schedule (artifacts: the art
 bucket minus model files; models: the ``models/`` prefix, where model versions'
 artifacts live). A retention policy keeps every copy ``retentionDays`` so a deleted
 or overwritten source object stays recoverable, and a lifecycle rule expires it after.
+Because the retention policy forbids overwriting, each object is copied once (the first
+version the transfer sees); later versions of the same object stay in the versioned
+artifacts bucket, not in the backup.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class Backups(pulumi.ComponentResource):
             self,
             args.protect,
             args.provider,
+            purpose="backup",
         )
         transfer = f"serviceAccount:{args.transfer_account}"
         # The transfer service agent reads the source and writes the copy; nothing more.
@@ -90,7 +94,10 @@ class Backups(pulumi.ComponentResource):
                         include_prefixes=include or None, exclude_prefixes=exclude or None
                     ),
                     transfer_options=storage.TransferJobTransferSpecTransferOptionsArgs(
-                        overwrite_when="DIFFERENT",
+                        # The backup bucket's retention policy refuses to overwrite (or
+                        # delete) an object younger than retentionDays: a copy is written
+                        # once and kept; later versions live in the versioned source.
+                        overwrite_when="NEVER",
                         # Objects deleted at the source stay in the backup until retention ends.
                         delete_objects_unique_in_sink=False,
                     ),

@@ -1,20 +1,57 @@
 """Budget: a Cloud Billing budget on the stack's project with the spec's alert thresholds.
 
 A budget belongs to a billing account, which the spec does not name: it is read from
-Pulumi config ``mlopskit:gcpBillingAccount`` (a placeholder and a warning otherwise).
+Pulumi config ``mlopskit:gcpBillingAccount`` and is REQUIRED for a GCP stack with a
+budget. A real deploy (``pulumi up``) without it stops before registering anything, with
+an error naming the key. Only an offline preview (the mocked engine behind the CLI's
+preview/policy/cost/compare) goes on with a placeholder account, and says so in a
+warning, so that a stack can be compared before anyone has a billing account id.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pulumi
 from pulumi_gcp import billing, monitoring
 
+from modules.errors import SpecError, SpecIssue
 from providers.gcp.context import GcpContext, child
 
 TYPE = "mlopskit:gcp:Budget"
+CONFIG_KEY = "mlopskit:gcpBillingAccount"
 PLACEHOLDER_BILLING_ACCOUNT = "000000-000000-000000"
+# Cloud Billing account ids: three groups of six upper-case hex digits.
+ACCOUNT_ID = re.compile(r"^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$")
+
+
+@dataclass(frozen=True)
+class BillingAccount:
+    """The billing account a budget is created in; ``placeholder`` only in offline previews."""
+
+    id: str
+    placeholder: bool = False
+
+    @property
+    def warning(self) -> str:
+        return (f"offline preview only: the budget uses the placeholder billing account {self.id}; `pulumi up` "
+                f"stops until Pulumi config {CONFIG_KEY} is set (pulumi config set {CONFIG_KEY} XXXXXX-XXXXXX-XXXXXX)")
+
+
+def billing_account(offline: bool) -> BillingAccount:
+    """The configured billing account; a placeholder offline; a SpecError on a real deploy without one."""
+    namespace, key = CONFIG_KEY.split(":")
+    configured = pulumi.Config(namespace).get(key)
+    if configured:
+        if not ACCOUNT_ID.match(configured):
+            raise SpecError([SpecIssue("budget", f"Pulumi config {CONFIG_KEY}: {configured!r} is not a billing account id "
+                                                 "(XXXXXX-XXXXXX-XXXXXX, upper-case hex)")])
+        return BillingAccount(configured)
+    if offline:
+        return BillingAccount(PLACEHOLDER_BILLING_ACCOUNT, placeholder=True)
+    raise SpecError([SpecIssue("budget", f"a GCP budget needs a billing account: set Pulumi config {CONFIG_KEY} "
+                                         f"(pulumi config set {CONFIG_KEY} XXXXXX-XXXXXX-XXXXXX)")])
 
 
 @dataclass

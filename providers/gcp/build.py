@@ -14,7 +14,7 @@ from providers.gcp import names
 from providers.gcp.audit import Audit, AuditArgs
 from providers.gcp.autoscaling import Autoscaling, AutoscalingArgs
 from providers.gcp.backups import Backups, BackupsArgs
-from providers.gcp.budget import PLACEHOLDER_BILLING_ACCOUNT, Budget, BudgetArgs
+from providers.gcp.budget import Budget, BudgetArgs, billing_account
 from providers.gcp.container_registry import ContainerRegistry, ContainerRegistryArgs
 from providers.gcp.context import GcpContext, stack_labels
 from providers.gcp.endpoint import Endpoint, EndpointArgs
@@ -29,6 +29,7 @@ from providers.gcp.monitoring import (
     alert_display_name,
 )
 from providers.gcp.network import Network, NetworkArgs
+from providers.gcp.services import Services, ServicesArgs
 from providers.gcp.storage import BucketArgs, Storage, StorageArgs
 from providers.gcp.training import Training, TrainingArgs
 from providers.gcp.vertex import traffic_steps
@@ -48,14 +49,25 @@ class GcpBuild(StackBuild):
         placement = stack.placement.gcp
         if placement is None:
             raise ValueError("placement.gcp: required to build on gcp")
+        # Checked before anything is registered: a real deploy stops here, whole.
+        offline = getattr(self.registry, "offline", False)
+        self.account = billing_account(offline=offline) if stack.budget is not None else None
         project_number = str(organizations.get_project(project_id=placement.project).number)
         backup_region = placement.backup_region if stack.backups is not None and stack.backups.cross_region else None
         self.ctx = ctx = GcpContext(stack, placement.project, project_number, placement.region, backup_region,
                                     stack_labels(stack))
         self.primary = self._gcp_provider(ctx.region)
         self.backup_provider = self._gcp_provider(backup_region) if backup_region else None
-        self.top = pulumi.ResourceOptions(providers=[self.primary])
         self.outputs.update({"project": ctx.project, "region": ctx.region, "endpoints": {}})
+        self.services = Services(ctx.name("services"), ServicesArgs(
+            project=ctx.project, cmk=stack.encryption.customer_managed_keys, private=stack.network.private,
+            scan_images=stack.registry.containers.scan_on_push, schedules=any(j.schedule for j in stack.training),
+            backups=stack.backups is not None, capture=any(e.data_capture.enabled for e in stack.endpoints),
+            budget=stack.budget is not None,
+        ), ctx, pulumi.ResourceOptions(providers=[self.primary]))
+        self.outputs["services"] = self.services.enabled
+        # Every component waits for the APIs it calls to be enabled.
+        self.top = pulumi.ResourceOptions(providers=[self.primary], depends_on=[self.services])
         return ctx
 
     def _gcp_provider(self, region: str) -> pulumi_gcp.Provider:
@@ -95,7 +107,7 @@ class GcpBuild(StackBuild):
         ), ctx, self.top)
         for issue in self.identity.warnings:
             ctx.warn(issue.path, issue.message)
-        self.after_identity = pulumi.ResourceOptions(providers=[self.primary], depends_on=[self.keys, self.identity])
+        self.after_identity = pulumi.ResourceOptions(providers=[self.primary], depends_on=[self.services, self.keys, self.identity])
 
     def _stores(self) -> None:
         ctx, stack, protect = self.ctx, self.stack, self.stack.is_prod
@@ -140,7 +152,7 @@ class GcpBuild(StackBuild):
         return ModelRegistry(ctx.name("model-registry"), ModelRegistryArgs(
             prefix=ctx.stack.name, project=ctx.project, region=ctx.region, approval=ctx.stack.registry.models.approval,
             kms_key=self.key, protect=ctx.stack.is_prod, uploads=uploads, resolved=resolved,
-        ), ctx, pulumi.ResourceOptions(providers=[self.primary], depends_on=[self.keys]))
+        ), ctx, pulumi.ResourceOptions(providers=[self.primary], depends_on=[self.services, self.keys]))
 
     # -- workloads ----------------------------------------------------------------------
     def training(self, plan: TrainingPlan) -> None:
@@ -174,14 +186,15 @@ class GcpBuild(StackBuild):
             ))
         steps = traffic_steps(deployment.strategy, deployment.canary_percent, deployment.linear_step_percent)
         ep_id = names.endpoint_id(ctx.project, ctx.stack, spec.name)
-        rollout_labels = {"strategy": deployment.strategy, "traffic-steps": "_".join(str(s) for s in steps),
+        rollout_labels = {"strategy": deployment.strategy, "traffic-steps": names.steps_label(steps),
                           "wait-minutes": str(deployment.wait_minutes), "auto-rollback": str(deployment.auto_rollback).lower()}
         endpoint = Endpoint(ctx.name("endpoint", spec.name), EndpointArgs(
             prefix=ctx.stack.name, endpoint_name=spec.name, endpoint_id=ep_id, project=ctx.project, region=ctx.region,
             kms_key=self.key, private=ctx.stack.network.private, capture=spec.data_capture.enabled,
             sampling_percent=spec.data_capture.sampling_percent, capture_retention_days=ctx.stack.compliance.retention_days,
             protect=ctx.stack.is_prod, labels=rollout_labels, grants=self.identity.grants["endpoint"],
-        ), ctx, self.after_identity)
+            psc_network=self.network.network_id,
+        ), ctx, pulumi.ResourceOptions.merge(self.after_identity, pulumi.ResourceOptions(depends_on=[self.network])))
         result: dict[str, Any] = {"endpoint": endpoint.resource_name, "strategy": deployment.strategy,
                                   "trafficSteps": steps, "waitMinutes": deployment.wait_minutes,
                                   "autoRollback": deployment.auto_rollback}
@@ -211,7 +224,10 @@ class GcpBuild(StackBuild):
             max_replicas=spec.autoscaling.max_instances, target_requests=spec.autoscaling.target_invocations_per_instance,
             service_account=self.identity.emails["serving"], strategy=deployment.strategy, traffic_steps=steps,
             wait_minutes=deployment.wait_minutes, auto_rollback=deployment.auto_rollback, rollback_alert_policies=rollback,
-            approval=ctx.stack.registry.models.approval,
+            # An artifact named in the spec is deployed as named: the registry's manual
+            # approval gates registry versions only (an uploaded artifact carries no
+            # approval, so checking it would fail every deploy).
+            approval=ctx.stack.registry.models.approval if spec.model.source == "registry" else "automatic",
         ), ctx, pulumi.ResourceOptions(providers=[self.primary], depends_on=[endpoint, self.models]))
 
     def _monitoring(self, plan: EndpointPlan, endpoint: Endpoint, ep_id: str, scaling: Autoscaling | None) -> Monitoring:
@@ -236,14 +252,11 @@ class GcpBuild(StackBuild):
             self.outputs["backupRegion"] = ctx.backup_region or ctx.region
         Audit(ctx.name("audit"), AuditArgs(prefix=stack.name, project=ctx.project,
                                            retention_days=stack.compliance.retention_days), ctx, self.top)
-        if stack.budget is not None:
-            account = pulumi.Config("mlopskit").get("gcpBillingAccount")
-            if not account:
-                account = PLACEHOLDER_BILLING_ACCOUNT
-                ctx.warn("budget", "GCP budgets belong to a billing account: set Pulumi config mlopskit:gcpBillingAccount "
-                         f"(a placeholder {PLACEHOLDER_BILLING_ACCOUNT} is used until then)")
+        if stack.budget is not None and self.account is not None:
+            if self.account.placeholder:
+                ctx.warn("budget", self.account.warning)
             Budget(ctx.name("budget"), BudgetArgs(
-                prefix=stack.name, project=ctx.project, project_number=ctx.project_number, billing_account=account,
+                prefix=stack.name, project=ctx.project, project_number=ctx.project_number, billing_account=self.account.id,
                 monthly_limit_usd=stack.budget.monthly_limit_usd,
                 thresholds_percent=list(stack.budget.alert_thresholds_percent), notify=[stack.metadata.owner],
             ), ctx, self.top)

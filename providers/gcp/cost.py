@@ -183,4 +183,8 @@ FREE: dict[str, str] = {
     "gcp:compute/subnetwork:Subnetwork": "subnets have no charge",
     "gcp:compute/globalAddress:GlobalAddress": "an internal range reserved for VPC peering has no charge (only external IPs are billed)",
     "gcp:servicenetworking/connection:Connection": "private services access peering has no charge; same-region traffic over it is free",
+    "gcp:projects/service:Service": "enabling an API has no charge; each service bills its own use",
+    # The policy is free; the consumer endpoints PSC automation creates under it are billed
+    # per endpoint-hour and are NOT estimated (Vertex creates them, nothing is recorded).
+    "gcp:networkconnectivity/serviceConnectionPolicy:ServiceConnectionPolicy": "service connection policies have no charge",
 }

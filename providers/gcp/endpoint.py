@@ -34,6 +34,7 @@ class EndpointArgs:
     protect: bool
     labels: dict[str, str] = field(default_factory=dict)  # rollout facts for day-2 tooling
     grants: list[Grant] = field(default_factory=list)
+    psc_network: pulumi.Input[str] | None = None  # the stack's VPC (projects/<p>/global/networks/<n>)
 
 
 class Endpoint(pulumi.ComponentResource):
@@ -81,10 +82,14 @@ class Endpoint(pulumi.ComponentResource):
             labels=args.labels,
             encryption_spec=vertex.AiEndpointEncryptionSpecArgs(kms_key_name=args.kms_key) if args.kms_key is not None else None,
             # Private Service Connect, not VPC peering: a peered endpoint holds one model
-            # only, and rollouts need two side by side. Only this project may connect.
+            # only, and rollouts need two side by side. Only this project may connect, and
+            # PSC automation creates the consumer forwarding rule in the stack's VPC.
             private_service_connect_config=(
                 vertex.AiEndpointPrivateServiceConnectConfigArgs(
-                    enable_private_service_connect=True, project_allowlists=[args.project]
+                    enable_private_service_connect=True, project_allowlists=[args.project],
+                    psc_automation_configs=[vertex.AiEndpointPrivateServiceConnectConfigPscAutomationConfigArgs(
+                        project_id=args.project, network=args.psc_network,
+                    )] if args.psc_network is not None else None,
                 )
                 if args.private
                 else None

@@ -179,7 +179,7 @@ def _dynamic(name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return f"{inputs['endpoint']}/deployments/{inputs['displayName']}", {
             "deployedModelId": deployed, "previousDeployedModelId": None, "trafficSplit": {deployed: 100}}
     if kind == "vertex-model":
-        model = f"{inputs['parent']}/models/{_digits(name)}"
+        model = f"{inputs['parent']}/models/{inputs.get('modelId') or _digits(name)}"
         return f"{model}@1", {"modelName": model, "versionId": "1", "reference": f"{model}@1"}
     if kind == "vertex-model-monitoring-job":
         job = f"{inputs['parent']}/modelDeploymentMonitoringJobs/{_digits(name)}"

@@ -55,6 +55,8 @@ class ModelRegistry(pulumi.ComponentResource):
                 {
                     "parent": f"projects/{args.project}/locations/{args.region}",
                     "region": args.region,
+                    # The parent model every version of this endpoint's model is uploaded under.
+                    "modelId": f"{args.prefix}-{upload.endpoint}",
                     "displayName": f"{args.prefix}-{upload.endpoint}",
                     "imageUri": upload.image_uri,
                     "artifactUri": upload.artifact_uri,

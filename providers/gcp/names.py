@@ -51,3 +51,12 @@ def service_account(project: str, stack: Stack, purpose: str) -> str:
 def restore_prefix(stamp: str) -> str:
     """Where `backup verify` restores inside the backup bucket (scratch, deleted after)."""
     return f"restore-check/{stamp}/"
+
+
+def steps_label(steps: list[int]) -> str:
+    """Traffic steps as a GCP label value (at most 63 characters): ``10_100``, or for many
+    equal steps (linear at 1%) ``1_by_1_to_100``."""
+    joined = "_".join(str(s) for s in steps)
+    if len(joined) <= 63:
+        return joined
+    return f"{steps[0]}_by_{steps[1] - steps[0]}_to_{steps[-1]}"

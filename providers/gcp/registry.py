@@ -22,9 +22,11 @@ from providers.gcp.vertex import APPROVED_ALIAS, model_client
 class VertexModelRegistry:
     """Looks model versions up in one project's regional Vertex Model Registry."""
 
-    def __init__(self, project: str, region: str, client_factory: Callable[[], Any]) -> None:
+    def __init__(self, project: str, region: str, client_factory: Callable[[], Any], offline: bool = False) -> None:
         self.project = project
         self.region = region
+        #: True for the seeded registry of an offline preview (never for ``pulumi up``).
+        self.offline = offline
         self._client_factory = client_factory
         self._client: Any = None
 
@@ -124,4 +126,4 @@ def offline_registry(stack: Stack, project_number: str) -> Iterator[VertexModelR
     placement = stack.placement.gcp
     assert placement is not None
     client = seeded_client(stack, project_number)
-    yield VertexModelRegistry(placement.project, placement.region, lambda: client)
+    yield VertexModelRegistry(placement.project, placement.region, lambda: client, offline=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import storage
 
+from modules.facts import PURPOSE_TAG
 from providers.gcp.context import GcpContext, Grant, child, role_suffix
 
 TYPE = "mlopskit:gcp:Storage"
@@ -33,9 +34,11 @@ class BucketArgs:
 
 
 def secure_bucket(
-    logical_name: str, args: BucketArgs, parent: pulumi.Resource, protect: bool, provider: pulumi.ProviderResource | None = None
+    logical_name: str, args: BucketArgs, parent: pulumi.Resource, protect: bool, provider: pulumi.ProviderResource | None = None,
+    *, purpose: str,
 ) -> storage.Bucket:
-    """A bucket no one can make public, encrypted with the region's CMEK when given."""
+    """A bucket no one can make public, encrypted with the region's CMEK when given; ``purpose``
+    (one of ``modules.facts.PURPOSES``) is labelled on it for the checks."""
     rules = []
     if args.noncurrent_retention_days is not None:
         rules.append(
@@ -70,6 +73,7 @@ def secure_bucket(
         ),
         lifecycle_rules=rules or None,
         force_destroy=args.force_destroy,
+        labels={PURPOSE_TAG: purpose},
         opts=child(parent, provider=provider, protect=protect),
     )
 
@@ -103,7 +107,7 @@ class Storage(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: StorageArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
-        bucket = secure_bucket(f"{args.prefix}-artifacts-bucket", args.bucket, self, args.protect)
+        bucket = secure_bucket(f"{args.prefix}-artifacts-bucket", args.bucket, self, args.protect, purpose="artifacts")
         bind(f"{args.prefix}-artifacts", bucket, args.grants, self)
         self.bucket = bucket
         self.bucket_name = bucket.name

@@ -19,7 +19,10 @@ from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider, UpdateRes
 
 REQUEST_COUNT_METRIC = "aiplatform.googleapis.com/prediction/online/request_count"
 APPROVED_ALIAS = "approved"
+# The alias Vertex keeps on exactly one version of every model (aiplatform_v1 Model.version_aliases).
+DEFAULT_ALIAS = "default"
 OPERATION_TIMEOUT_S = 3600
+SERVING_PORT, HEALTH_ROUTE, SCORING_ROUTE = 8080, "/ping", "/invocations"
 
 # Inputs whose change needs a new deployed model (the others are mutated in place).
 _REDEPLOY_KEYS = ("model", "machineType", "acceleratorType", "acceleratorCount", "serviceAccount")
@@ -195,7 +198,22 @@ class DeployedModel(pulumi.dynamic.Resource):
 
 
 class VertexModelProvider(ResourceProvider):
-    """Uploads one model version (container + artifact) to the Vertex Model Registry."""
+    """Uploads one model version (container + artifact) to the Vertex Model Registry.
+
+    Every version of an endpoint's model lives under ONE parent model whose id is fixed
+    (``modelId``): the first upload creates it, later ones add versions to it. Vertex
+    refuses to delete a model's only version (DeleteModel removes the model instead) and
+    a version a DeployedModel still serves (cloud.google.com/vertex-ai/docs/reference/rest/
+    v1/projects.locations.models/deleteVersion); ``delete`` follows those rules.
+    """
+
+    def _existing(self, client: Any, name: str) -> Any:
+        from google.api_core import exceptions
+
+        try:
+            return client.get_model(name=name)
+        except exceptions.NotFound:
+            return None
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         from google.cloud import aiplatform_v1
@@ -204,27 +222,57 @@ class VertexModelProvider(ResourceProvider):
         model = aiplatform_v1.Model(
             display_name=props["displayName"],
             artifact_uri=props["artifactUri"],
-            container_spec=aiplatform_v1.ModelContainerSpec(image_uri=props["imageUri"]),
+            # The kit's serving contract on every cloud (SageMaker's, fixed there; the Azure
+            # environment declares the same routes): port 8080, GET /ping, POST /invocations.
+            container_spec=aiplatform_v1.ModelContainerSpec(
+                image_uri=props["imageUri"], ports=[aiplatform_v1.Port(container_port=SERVING_PORT)],
+                health_route=HEALTH_ROUTE, predict_route=SCORING_ROUTE,
+            ),
             labels=dict(props.get("labels") or {}),
             # Automatic approval: registering a version is approving it.
             version_aliases=[APPROVED_ALIAS] if props.get("approval") == "automatic" else [],
         )
         if props.get("kmsKeyName"):
             model.encryption_spec = aiplatform_v1.EncryptionSpec(kms_key_name=props["kmsKeyName"])
-        response = client.upload_model(parent=props["parent"], model=model).result(timeout=OPERATION_TIMEOUT_S)
+        parent_model = f"{props['parent']}/models/{props['modelId']}"
+        # parent_model and model_id are request fields, not flattened arguments.
+        if self._existing(client, parent_model) is not None:
+            request = aiplatform_v1.UploadModelRequest(parent=props["parent"], parent_model=parent_model, model=model)
+        else:
+            request = aiplatform_v1.UploadModelRequest(parent=props["parent"], model_id=props["modelId"], model=model)
+        response = client.upload_model(request=request).result(timeout=OPERATION_TIMEOUT_S)
         version_name = f"{response.model}@{response.model_version_id}"
         return CreateResult(
             id_=version_name, outs={**props, "modelName": response.model, "versionId": response.model_version_id, "reference": version_name}
         )
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        keys = ("parent", "region", "displayName", "artifactUri", "imageUri", "kmsKeyName", "labels", "approval")
+        keys = ("parent", "region", "modelId", "displayName", "artifactUri", "imageUri", "kmsKeyName", "labels", "approval")
         changed = [k for k in keys if olds.get(k) != news.get(k)]
-        # A registered version is immutable: any change is a new version (a replacement).
+        # A registered version is immutable: any change is a new version (a replacement),
+        # uploaded before the old one is deleted so the parent model never goes empty.
         return DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=False)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        model_client(props["region"]).delete_model_version(name=props["reference"]).result(timeout=OPERATION_TIMEOUT_S)
+        client = model_client(props["region"])
+        version = self._existing(client, props["reference"])
+        if version is None:
+            return  # already gone (deleted by hand or with its model)
+        if list(version.deployed_models):
+            # A replaced version that still takes traffic (a canary's old side, or the
+            # version a rollback returns to): Vertex refuses to delete it, so it stays
+            # in the registry until it is undeployed.
+            pulumi.log.warn(f"{props['reference']} is still deployed: kept in the Vertex Model Registry")
+            return
+        others = [v for v in client.list_model_versions(name=props["modelName"]) if str(v.version_id) != str(props["versionId"])]
+        if not others:
+            client.delete_model(name=props["modelName"]).result(timeout=OPERATION_TIMEOUT_S)
+            return
+        if DEFAULT_ALIAS in list(version.version_aliases):
+            # Exactly one version carries ``default``: hand it to the newest remaining one first.
+            newest = max(others, key=lambda v: int(v.version_id))
+            client.merge_version_aliases(name=f"{props['modelName']}@{newest.version_id}", version_aliases=[DEFAULT_ALIAS])
+        client.delete_model_version(name=props["reference"]).result(timeout=OPERATION_TIMEOUT_S)
 
 
 class VertexModel(pulumi.dynamic.Resource):

@@ -57,3 +57,44 @@ def test_max_instances_follow_the_spec():
     graph = build("credit-risk.yaml", ("endpoints[0].autoscaling.maxInstances", 10))
     assert scaling(graph, "scoring")[1].inputs["maxCapacity"] == 10
     assert scaling(graph, "scoring")[1].inputs["minCapacity"] == 2
+
+
+def _register_options(monkeypatch, data):
+    """Preview ``data`` on AWS, returning per logical name the resource options the engine got."""
+    from mlopskit import engine
+    from modules import parse_stack
+
+    seen = {}
+    original = engine._RecordingMonitor.RegisterResource
+
+    def register(self, request):
+        seen[request.name] = {"deleteBeforeReplace": request.deleteBeforeReplace,
+                              "replaceWith": set(request.replace_with),
+                              "trigger": request.replacement_trigger.string_value,
+                              "dependencies": set(request.dependencies),
+                              "urn": self.make_urn(request.parent, request.type, request.name)}
+        return original(self, request)
+
+    monkeypatch.setattr(engine._RecordingMonitor, "RegisterResource", register)
+    engine.preview(parse_stack(data), "aws")
+    return seen
+
+
+def test_instance_type_change_deregisters_the_target_around_the_endpoint_update(monkeypatch):
+    # Issue 11.8: SageMaker refuses an UpdateEndpoint changing the instance type of a scaled
+    # variant. The marker keyed to the instance type is replaced delete-before-replace before
+    # the endpoint updates, and takes the target and policy with it.
+    from tests.aws.helpers import spec
+
+    base = "fraud-dev-endpoint-detector"
+    seen = _register_options(monkeypatch, spec("fraud-dev.yaml"))
+    marker, sm = seen[f"{base}-scaling-generation"], seen[f"{base}-endpoint"]
+    target, policy = seen[f"{base}-autoscaling-target"], seen[f"{base}-autoscaling-policy"]
+    assert marker["trigger"] == "ml.m5.large" and marker["deleteBeforeReplace"]
+    assert marker["urn"] in sm["dependencies"]
+    assert target["deleteBeforeReplace"] and target["replaceWith"] == {marker["urn"]}
+    assert {sm["urn"], marker["urn"]} <= target["dependencies"]
+    assert policy["deleteBeforeReplace"] and policy["replaceWith"] == {target["urn"]}
+    changed = _register_options(monkeypatch, spec("fraud-dev.yaml",
+                                                  ("endpoints[0].compute", {"instanceType": {"aws": "ml.c5.xlarge"}})))
+    assert changed[f"{base}-scaling-generation"]["trigger"] == "ml.c5.xlarge"

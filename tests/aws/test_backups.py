@@ -16,6 +16,7 @@ from tests.aws.helpers import (
     for_bucket,
     primary_key,
     role,
+    spec,
 )
 
 VAULT = "aws:backup/vault:Vault"
@@ -97,15 +98,29 @@ def test_replication_waits_for_versioning_on_both_buckets(prod):
     assert replica.urn in config.dependencies
 
 
-def test_container_images_replicated(prod):
-    ecr = child(prod, component(prod, BACKUPS), "aws:ecr/replicationConfiguration:ReplicationConfiguration")
+def test_account_wide_ecr_replication_is_not_managed_silently(prod):
+    # Issue 11.9: one replication configuration per account and region; a stack that manages
+    # it overwrites the others' rules. Without the opt-in: no resource, a warning naming the rule.
+    assert prod.of_type("aws:ecr/replicationConfiguration:ReplicationConfiguration") == []
+    (warning,) = [w for w in prod.warnings if w.path == "backups.targets" and w.message.startswith("containers")]
+    assert f"prefix {PROD!r} to eu-central-1" in warning.message and "mlopskit:ecrReplication managed" in warning.message
+
+
+def test_container_images_replicated_when_the_stack_owns_the_registry_configuration(monkeypatch):
+    from mlopskit.engine import preview
+    from modules import parse_stack
+
+    monkeypatch.setenv("PULUMI_CONFIG", '{"mlopskit:ecrReplication": "managed"}')  # how `pulumi up` passes config
+    graph = preview(parse_stack(spec()), "aws")
+    ecr = child(graph, component(graph, BACKUPS), "aws:ecr/replicationConfiguration:ReplicationConfiguration")
     (rule,) = ecr.inputs["replicationConfiguration"]["rules"]
     assert rule["destinations"] == [{"region": "eu-central-1", "registryId": ACCOUNT}]
     assert rule["repositoryFilters"] == [{"filter": PROD, "filterType": "PREFIX_MATCH"}]
+    assert not [w for w in graph.warnings if w.message.startswith("containers")]
 
 
 def test_models_target_warning(prod):
-    (warning,) = [w for w in prod.warnings if w.path == "backups.targets"]
+    (warning,) = [w for w in prod.warnings if w.path == "backups.targets" and w.message.startswith("models")]
     assert "models" in warning.message
 
 

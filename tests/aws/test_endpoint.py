@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.aws.helpers import (
     ACCOUNT,
     AUTOSCALING,
@@ -112,16 +110,14 @@ def test_auto_rollback_off_removes_rollback_configuration():
     assert alarm_names(graph, "scoring")  # the alarms still notify
 
 
-def test_shadow_variant_mirrors_the_configured_share(prod):
+def test_shadow_has_no_capacity_at_steady_state(prod):
+    # Issue 11.5: a shadow variant serving the live model compares it with itself and doubles
+    # the instances; the candidate gets mirrored traffic only during `mlopskit rollout`.
     sm, config, model = parts(prod, "challenger")
     assert blue_green(prod, "challenger")["trafficRoutingConfiguration"] == {"type": "ALL_AT_ONCE",
                                                                              "waitIntervalInSeconds": 0}
-    (shadow,) = config.inputs["shadowProductionVariants"]
-    assert shadow["variantName"] == "shadow"
-    assert shadow["initialVariantWeight"] == pytest.approx(20 / 100)
-    assert shadow["modelName"] == model.outputs["name"]
-    assert shadow["instanceType"] == "ml.m5.xlarge"
-    assert "shadowProductionVariants" not in parts(prod, "scoring")[1].inputs
+    assert "shadowProductionVariants" not in config.inputs
+    assert [v["variantName"] for v in config.inputs["productionVariants"]] == ["primary"]
 
 
 def test_production_variant(prod):

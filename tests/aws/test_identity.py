@@ -7,6 +7,7 @@ import json
 from providers.aws.permissions import UNSCOPED_ACTIONS
 from tests.aws.helpers import (
     ACCOUNT,
+    DEV,
     IDENTITY,
     PROD,
     actions,
@@ -37,16 +38,19 @@ GRANTS = {
     "models.register": {"sagemaker:CreateModelPackage", "s3:PutObject", "kms:GenerateDataKey"},
     "models.promote": {"sagemaker:UpdateModelPackage", "sagemaker:DescribeModelPackage"},
     "training.submit": {"sagemaker:StartPipelineExecution", "sagemaker:DescribePipelineExecution",
-                        "sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob",
-                        "iam:PassRole"},
+                        "sagemaker:DescribePipeline", "sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob",
+                        "sagemaker:StopTrainingJob", "iam:PassRole"},
     "endpoints.invoke": {"sagemaker:InvokeEndpoint"},
     "endpoints.deploy": {"sagemaker:UpdateEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities",
-                         "sagemaker:DescribeEndpoint", "sagemaker:CreateEndpointConfig",
-                         "sagemaker:DescribeEndpointConfig", "sagemaker:CreateModel", "sagemaker:DescribeModel",
-                         "iam:PassRole"},
+                         "sagemaker:DescribeEndpoint", "sagemaker:AddTags", "sagemaker:ListTags",
+                         "sagemaker:CreateEndpointConfig", "sagemaker:DescribeEndpointConfig", "sagemaker:CreateModel",
+                         "sagemaker:DescribeModel", "sagemaker:DescribeModelPackage", "cloudwatch:DescribeAlarms",
+                         "application-autoscaling:DescribeScalableTargets", "iam:PassRole"},
     "logs.read": {"logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents"},
     "backups.restore": {"backup:ListRecoveryPointsByBackupVault", "backup:DescribeBackupVault",
-                        "backup:StartRestoreJob", "backup:DescribeRecoveryPoint", "iam:PassRole"},
+                        "backup:StartRestoreJob", "backup:DescribeRecoveryPoint", "backup:GetRecoveryPointRestoreMetadata",
+                        "backup:DescribeRestoreJob", "s3:ListBucket", "s3:GetObject", "s3:DeleteObject",
+                        "s3:DeleteBucket", "kms:Decrypt", "iam:PassRole"},
 }
 ACCESS = {
     "data-scientist": ["training.submit", "models.read", "artifacts.read"],
@@ -78,11 +82,39 @@ def test_only_unscoped_actions_on_any_resource(prod):
 
 
 def test_scoped_resources_belong_to_this_account(prod):
+    # ... or are an image the spec names (the xgboost framework image lives in AWS's account).
+    spec_images = {"arn:aws:ecr:eu-west-1:141502667606:repository/sagemaker-xgboost"}
     for r in prod.of_type(ROLE):
         for s in inline_statements(r):
             for resource in s["Resource"]:
                 assert resource == "*" or f":{ACCOUNT}:" in resource or resource.startswith(
-                    f"arn:aws:s3:::{PROD}-"), (r.name, resource)
+                    f"arn:aws:s3:::{PROD}-") or resource in spec_images, (r.name, resource)
+
+
+def test_no_statement_with_nothing_to_act_on():
+    # Issue 11.2: training.submit in a stack without training jobs gave "Resource": [],
+    # which IAM rejects; the statement goes and the spec is told.
+    graph = build("credit-risk.yaml", ("training", []))
+    for r in graph.of_type(ROLE):
+        for s in inline_statements(r):
+            assert s["Resource"], (r.name, s)
+    assert "sagemaker:StartPipelineExecution" not in actions(inline_statements(
+        role(graph, f"{PROD}-access-data-scientist")))
+    (warning,) = [w for w in graph.warnings if w.path == "access.roles[0].permissions[0]"]
+    assert "training.submit grants nothing" in warning.message
+
+
+def test_roles_may_pull_exactly_the_images_and_read_exactly_the_artifacts_the_spec_names(dev):
+    # Issue 11.3: images outside the stack's repository and artifacts outside its bucket.
+    pulls = lambda name: {r for s in inline_statements(role(dev, name))  # noqa: E731
+                          if "ecr:BatchGetImage" in s["Action"] for r in s["Resource"]}
+    repo = f"arn:aws:ecr:eu-west-1:{ACCOUNT}:repository"
+    assert pulls(f"{DEV}-training") == {f"{repo}/{DEV}", f"{repo}/fraud-train"}
+    assert pulls(f"{DEV}-inference") == {f"{repo}/{DEV}", f"{repo}/fraud-serve"}
+    reads = {r for s in inline_statements(role(dev, f"{DEV}-inference")) if "s3:GetObject" in s["Action"]
+             for r in s["Resource"]}
+    assert "arn:aws:s3:::fraud-dev-models/detector/model.tar.gz" in reads
+    assert not any(r.startswith("arn:aws:s3:::fraud-dev-models") and r.endswith("*") for r in reads)
 
 
 def test_service_roles_trust_only_their_service(prod):
@@ -150,18 +182,22 @@ def test_access_roles_trust_tagged_principals_of_the_account(prod):
         assert trust["Condition"] == {"StringEquals": {"aws:PrincipalTag/mlopskit-role": name}}
 
 
-def test_warnings_for_people_principals(prod):
+def test_warnings_for_people_principals_name_each_principal(prod):
     paths = {w.path: w.message for w in prod.warnings if w.path.startswith("access.")}
     assert set(paths) == {"access.roles[0].principals[0]", "access.roles[3].principals[0]"}
+    assert "emulated" in paths["access.roles[0].principals[0]"]
     assert "group:ds@example.com" in paths["access.roles[0].principals[0]"]
     assert "user:oncall@example.com" in paths["access.roles[3].principals[0]"]
 
 
-def test_service_account_principal_trusted_as_workload_role():
+def test_service_account_principal_trusted_by_condition_never_as_a_principal_arn():
+    # Issue 11.1: a role ARN as Principal must exist when IAM stores the trust policy.
     graph = build("credit-risk.yaml", ("access.roles[1].principals", ["serviceAccount:ci-runner"]))
     trust = statements(role(graph, f"{PROD}-access-ci-deployer").inputs["assumeRolePolicy"])
+    for s in trust:
+        assert s["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
     workloads = next(s for s in trust if s.get("Sid") == "Workloads")
-    assert workloads["Principal"] == {"AWS": [f"arn:aws:iam::{ACCOUNT}:role/ci-runner"]}
+    assert workloads["Condition"] == {"ArnEquals": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/ci-runner"]}}
     assert not [w for w in graph.warnings if w.path.startswith("access.roles[1].principals")]
 
 

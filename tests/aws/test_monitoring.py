@@ -8,6 +8,7 @@ from tests.aws.helpers import (
     MONITORING,
     NETWORK,
     PROD,
+    actions,
     beside,
     build,
     catalog_image,
@@ -17,6 +18,7 @@ from tests.aws.helpers import (
     of_endpoint,
     primary_key,
     role,
+    statements,
 )
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -88,16 +90,23 @@ def test_rollout_candidate_variant_has_the_same_alarms(prod):
         assert candidate.inputs["treatMissingData"] == "notBreaching"
 
 
-def test_topic_encrypted_with_stack_key(prod):
+def test_topic_encrypted_with_stack_key_cloudwatch_may_use(prod):
+    # Issue 11.6: CloudWatch publishes alarm notifications only to topics whose key policy
+    # lets cloudwatch.amazonaws.com use the key.
+    key = primary_key(prod)
+    grants = [s for s in statements(key.inputs["policy"])
+              if "cloudwatch.amazonaws.com" in s.get("Principal", {}).get("Service", [])]
+    assert grants and {"kms:Decrypt", "kms:GenerateDataKey*"} <= actions(grants)
     for name in ("scoring", "challenger"):
         topic = child(prod, monitoring(prod, name), TOPIC)
         assert topic.inputs["name"] == f"{PROD}-{name}-alarms"
-        assert topic.inputs["kmsMasterKeyId"] == primary_key(prod).outputs["arn"]
+        assert topic.inputs["kmsMasterKeyId"] == key.outputs["arn"]
 
 
-def test_topic_uses_aws_managed_key_without_cmk():
+def test_topic_unencrypted_without_cmk():
+    # alias/aws/sns's key policy cannot grant CloudWatch: alarm e-mails would never arrive.
     graph = build("credit-risk.yaml", ("encryption.customerManagedKeys", False))
-    assert child(graph, monitoring(graph, "scoring"), TOPIC).inputs["kmsMasterKeyId"] == "alias/aws/sns"
+    assert "kmsMasterKeyId" not in child(graph, monitoring(graph, "scoring"), TOPIC).inputs
 
 
 def test_one_email_subscription_per_address(prod):

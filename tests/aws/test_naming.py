@@ -43,7 +43,7 @@ def test_components_top_level_and_resources_parented(prod):
         else:
             assert r.parent is not None, r.name
             prod.by_urn(r.parent)  # the parent is part of the graph
-        if r.custom:
+        if r.custom and not r.type.startswith("pulumi:index:"):  # Pulumi's built-in (state-only) resources
             assert r.provider == f"{PROD}-aws", r.name
 
 
@@ -77,3 +77,45 @@ def test_adding_an_endpoint_renames_nothing(prod):
     before = {r.urn: r.inputs.get("name") for r in prod}
     after = _outside(added, "extra")
     assert after == before
+
+
+def _physical_names(graph):
+    """(type, name) of every SageMaker resource and S3 bucket."""
+    keys = {"aws:sagemaker/model:Model": "name", "aws:sagemaker/endpointConfiguration:EndpointConfiguration": "name",
+            "aws:sagemaker/endpoint:Endpoint": "name", "aws:sagemaker/pipeline:Pipeline": "pipelineName",
+            "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": "name",
+            "aws:sagemaker/monitoringSchedule:MonitoringSchedule": "name", "aws:s3/bucket:Bucket": "bucket"}
+    return [(r.type, r.outputs["name"] if r.type == "aws:s3/bucket:Bucket" else r.inputs[keys[r.type]])
+            for r in graph if r.type in keys]
+
+
+def test_generated_names_fit_with_the_longest_spec_names():
+    # Issue 11.11: auto-named models/configs reached 80+ characters and a log bucket 65.
+    import re
+
+    from mlopskit.engine import preview
+    from modules import parse_stack
+    from tests.fidelity.aws.edge import longest_names
+    from tests.fidelity.aws.gate import graph_of
+
+    graph = graph_of(longest_names())  # shared with the fidelity gate
+    sagemaker = re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+    names = _physical_names(graph)
+    assert len(names) > 10
+    for type_, name in names:
+        assert len(name) <= 63, (type_, name)
+        if "sagemaker" in type_:
+            assert sagemaker.match(name), (type_, name)
+    again = preview(parse_stack(longest_names()), "aws")
+    assert _physical_names(again) == names  # deterministic
+
+
+def test_a_replaced_config_gets_a_new_name_so_create_before_delete_works(prod):
+    def sagemaker_names(graph):
+        parts = graph.children(endpoint(graph, "scoring"))
+        return {r.type.split(":")[-1]: r.inputs["name"] for r in parts if r.type.startswith("aws:sagemaker/")}
+
+    before = sagemaker_names(prod)
+    after = sagemaker_names(build("credit-risk.yaml", ("endpoints[0].compute.instanceType.aws", "ml.g5.2xlarge")))
+    assert after["EndpointConfiguration"] != before["EndpointConfiguration"]  # a new config beside the old one
+    assert after["Model"] == before["Model"] and after["Endpoint"] == before["Endpoint"]

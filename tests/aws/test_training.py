@@ -95,6 +95,19 @@ def test_vpc_config_when_private(prod):
     assert vpc["SecurityGroupIds"] == [group]
 
 
+def test_multi_instance_encrypted_training_may_speak_ipsec_within_the_group(prod):
+    # Issue 11.7: inter-container traffic encryption is IPsec between the job's instances;
+    # AWS requires UDP 500 and protocol 50 (ESP) inside the security group, both ways.
+    assert step(prod)["EnableInterContainerTrafficEncryption"] is True
+    rules = lambda graph, way: {(r["protocol"], r["fromPort"], r.get("self", False))  # noqa: E731
+                                for r in child(graph, component(graph, NETWORK),
+                                               "aws:ec2/securityGroup:SecurityGroup").inputs[way]}
+    assert rules(prod, "ingress") == rules(prod, "egress") == {("tcp", 443, False)}  # one instance: HTTPS only
+    graph = build("credit-risk.yaml", ("training[0].compute.count", 4))
+    for way in ("ingress", "egress"):
+        assert {("udp", 500, True), ("50", 0, True)} <= rules(graph, way)
+
+
 def test_no_vpc_config_when_public():
     graph = build("credit-risk.yaml", ("network.private", False))
     assert "VpcConfig" not in step(graph)

@@ -22,6 +22,7 @@ UNTAGGED = {
     "azure-native:storage:BlobServiceProperties",
     "azure-native:storage:BlobContainer",
     "azure-native:storage:ManagementPolicy",
+    "azure-native:network:PrivateDnsZoneGroup",  # a sub-resource of the private endpoint: no tags
     "azure-native:monitor:DiagnosticSetting",
     "azure-native:consumption:Budget",
     "azure-native:dataprotection:BackupPolicy",

@@ -262,7 +262,7 @@ def test_missing_approved_version_still_builds_everything_else() -> None:
     empty = mock.MagicMock()
     empty.list_models.return_value = []
     provider = GcpProvider()
-    provider.offline_registry = lambda stack: _yield(VertexModelRegistry("acme-ml-prod", "europe-west4", lambda: empty))  # type: ignore[method-assign]
+    provider.offline_registry = lambda stack: _yield(VertexModelRegistry("acme-ml-prod", "europe-west4", lambda: empty, offline=True))  # type: ignore[method-assign]
     graph = preview(parse_stack(baseline()), "gcp", provider)
     assert not [r for r in graph if r.name.endswith("-deployment")]
     assert graph.named(f"{PREFIX}-scoring-endpoint")

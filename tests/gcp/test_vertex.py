@@ -91,21 +91,79 @@ def test_manual_approval_refuses_unapproved_versions(endpoint_client: mock.Magic
     endpoint_client.deploy_model.assert_not_called()
 
 
-def test_model_upload_and_delete() -> None:
-    props = {"parent": "projects/acme/locations/europe-west4", "region": "europe-west4", "displayName": "m",
-             "imageUri": "europe-docker.pkg.dev/x/y:1", "artifactUri": "gs://b/models/m", "kmsKeyName": "k",
-             "approval": "automatic", "labels": {"endpoint": "m"}}
+MODEL_PROPS = {"parent": "projects/acme/locations/europe-west4", "region": "europe-west4", "modelId": "credit-risk-prod-m",
+               "displayName": "m", "imageUri": "europe-docker.pkg.dev/x/y:1", "artifactUri": "gs://b/models/m",
+               "kmsKeyName": "k", "approval": "automatic", "labels": {"endpoint": "m"}}
+PARENT_MODEL = "projects/acme/locations/europe-west4/models/credit-risk-prod-m"
+
+
+@pytest.fixture()
+def model_client():  # type: ignore[no-untyped-def]
     with mock.patch.object(aiplatform_v1, "ModelServiceClient") as cls:
-        client = cls.return_value
-        client.upload_model.return_value.result.return_value = aiplatform_v1.UploadModelResponse(
-            model="projects/1/locations/europe-west4/models/5", model_version_id="1")
-        result = vertex.VertexModelProvider().create(props)
-        model = client.upload_model.call_args.kwargs["model"]
-        assert list(model.version_aliases) == ["approved"] and model.encryption_spec.kms_key_name == "k"
-        assert model.artifact_uri == "gs://b/models/m"
-        assert result.outs["reference"] == "projects/1/locations/europe-west4/models/5@1"
-        vertex.VertexModelProvider().delete(result.id, result.outs)
-        client.delete_model_version.assert_called_once_with(name="projects/1/locations/europe-west4/models/5@1")
+        yield cls.return_value
+
+
+def _uploaded(client: mock.MagicMock, version: str) -> None:
+    client.upload_model.return_value.result.return_value = aiplatform_v1.UploadModelResponse(
+        model=PARENT_MODEL, model_version_id=version)
+
+
+def test_first_upload_creates_the_parent_model_with_a_fixed_id(model_client: mock.MagicMock) -> None:
+    from google.api_core import exceptions
+
+    model_client.get_model.side_effect = exceptions.NotFound("no model")
+    _uploaded(model_client, "1")
+    result = vertex.VertexModelProvider().create(dict(MODEL_PROPS))
+    request = model_client.upload_model.call_args.kwargs["request"]
+    assert request.model_id == "credit-risk-prod-m" and not request.parent_model
+    model = request.model
+    assert list(model.version_aliases) == ["approved"] and model.encryption_spec.kms_key_name == "k"
+    assert model.artifact_uri == "gs://b/models/m"
+    container = model.container_spec
+    assert (container.health_route, container.predict_route, container.ports[0].container_port) == ("/ping", "/invocations", 8080)
+    assert result.outs["reference"] == f"{PARENT_MODEL}@1"
+
+
+def test_a_new_version_is_uploaded_under_the_same_parent_model(model_client: mock.MagicMock) -> None:
+    # Before the fix every upload created a new one-version model (no parent_model).
+    model_client.get_model.return_value = aiplatform_v1.Model(name=PARENT_MODEL)
+    _uploaded(model_client, "2")
+    result = vertex.VertexModelProvider().create({**MODEL_PROPS, "artifactUri": "gs://b/models/m2"})
+    request = model_client.upload_model.call_args.kwargs["request"]
+    assert request.parent_model == PARENT_MODEL and not request.model_id
+    assert result.outs["reference"] == f"{PARENT_MODEL}@2"
+
+
+def _state(version: str, **changes: object) -> dict[str, object]:
+    return {**MODEL_PROPS, "modelName": PARENT_MODEL, "versionId": version, "reference": f"{PARENT_MODEL}@{version}", **changes}
+
+
+def test_deleting_the_only_version_deletes_the_model(model_client: mock.MagicMock) -> None:
+    model_client.get_model.return_value = aiplatform_v1.Model(version_id="1", version_aliases=["default"])
+    model_client.list_model_versions.return_value = [aiplatform_v1.Model(version_id="1")]
+    vertex.VertexModelProvider().delete("id", _state("1"))
+    model_client.delete_model.assert_called_once_with(name=PARENT_MODEL)
+    model_client.delete_model_version.assert_not_called()
+
+
+def test_deleting_the_default_version_moves_the_default_alias_first(model_client: mock.MagicMock) -> None:
+    model_client.get_model.return_value = aiplatform_v1.Model(version_id="1", version_aliases=["default"])
+    model_client.list_model_versions.return_value = [aiplatform_v1.Model(version_id=v) for v in ("1", "2", "3")]
+    calls = mock.MagicMock()
+    calls.attach_mock(model_client.merge_version_aliases, "merge")
+    calls.attach_mock(model_client.delete_model_version, "delete")
+    vertex.VertexModelProvider().delete("id", _state("1"))
+    assert [c[0] for c in calls.mock_calls if c[0] in ("merge", "delete")] == ["merge", "delete"]
+    model_client.merge_version_aliases.assert_called_once_with(name=f"{PARENT_MODEL}@3", version_aliases=["default"])
+    model_client.delete_model_version.assert_called_once_with(name=f"{PARENT_MODEL}@1")
+
+
+def test_a_version_still_deployed_is_kept(model_client: mock.MagicMock) -> None:
+    model_client.get_model.return_value = aiplatform_v1.Model(
+        version_id="1", deployed_models=[aiplatform_v1.DeployedModelRef(endpoint=ENDPOINT, deployed_model_id="111")])
+    vertex.VertexModelProvider().delete("id", _state("1"))
+    model_client.delete_model_version.assert_not_called()
+    model_client.delete_model.assert_not_called()
 
 
 def test_monitoring_job_create_and_delete() -> None:

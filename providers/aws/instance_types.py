@@ -1,0 +1,65 @@
+"""SageMaker instance types per use, read from the API model of the pinned botocore.
+
+The catalog (providers/catalog/instances.csv) lists sizes and prices; whether SageMaker
+accepts a type for hosting, training or processing is the API's own enum, so the provider
+resolves generic compute only among the types the request it feeds will accept
+(``ml.t3.medium`` is a notebook/training type, not a hosting one).
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from modules.compute import Compute
+from providers.base import resolve_compute
+from providers.catalog.resolver import Resolution, resolve
+
+Use = Literal["hosting", "training", "processing", "transform"]
+
+# The botocore shape naming the instance types each use accepts.
+ENUM_SHAPES: dict[Use, str] = {
+    "hosting": "ProductionVariantInstanceType",  # CreateEndpointConfig ProductionVariants[].InstanceType
+    "training": "TrainingInstanceType",  # CreateTrainingJob ResourceConfig.InstanceType
+    "processing": "ProcessingInstanceType",  # monitoring job ClusterConfig.InstanceType
+    "transform": "TransformInstanceType",  # CreateTransformJob (not used by the kit yet)
+}
+
+
+@cache
+def accepted(use: Use) -> frozenset[str]:
+    """Every instance type SageMaker's API accepts for ``use``."""
+    return frozenset(_sagemaker_shapes()[ENUM_SHAPES[use]]["enum"])
+
+
+def _sagemaker_shapes() -> dict[str, Any]:
+    """The shapes of the pinned botocore's SageMaker API model, read from its data files.
+
+    Read directly (botocore's own loader does the same lookup: ``data/<service>/<newest
+    api version>/service-2.json[.gz]``) because importing botocore costs `validate` a
+    cloud SDK it otherwise never loads (tests/test_provider_contract.py). ``find_spec``
+    locates the package without importing it."""
+    spec = importlib.util.find_spec("botocore")
+    assert spec is not None and spec.origin is not None, "botocore is a pinned dependency"
+    service = Path(spec.origin).parent / "data" / "sagemaker"
+    newest = max(service.iterdir(), key=lambda path: path.name)  # API versions are ISO dates
+    for candidate in (newest / "service-2.json.gz", newest / "service-2.json"):
+        if candidate.exists():
+            raw = gzip.decompress(candidate.read_bytes()) if candidate.suffix == ".gz" else candidate.read_bytes()
+            shapes: dict[str, Any] = json.loads(raw)["shapes"]
+            return shapes
+    raise FileNotFoundError(f"no SageMaker API model under {newest}")
+
+
+def resolve_for(use: Use, compute: Compute, region: str | None = None) -> Resolution:
+    """``compute`` resolved on AWS among the types SageMaker accepts for ``use``."""
+    return resolve("aws", compute, region, among=accepted(use), use=f"SageMaker {use}")
+
+
+def resolve_use(use: Use, path: str, compute: Compute) -> Resolution:
+    """``resolve_for`` with a spec error naming ``path``'s field when no accepted type fits."""
+    return resolve_compute("aws", path, compute, among=accepted(use), use=f"SageMaker {use}")
