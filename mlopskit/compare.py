@@ -114,11 +114,11 @@ def _compute(cloud: Cloud, stack: Stack) -> list[ComputeMatch]:
     placement = stack.placement.for_cloud(cloud)
     region = placement.primary_region if placement else None
     matches = []
-    items = [(f"endpoints[{i}].compute", e.compute) for i, e in enumerate(stack.endpoints)]
-    items += [(f"training[{i}].compute", t.compute) for i, t in enumerate(stack.training)]
-    for path, compute in items:
+    items = [(f"endpoints[{i}].compute", e.compute, "serving") for i, e in enumerate(stack.endpoints)]
+    items += [(f"training[{i}].compute", t.compute, "training") for i, t in enumerate(stack.training)]
+    for path, compute, use in items:
         try:
-            r = resolve(cloud, compute, region)
+            r = resolve(cloud, compute, region, use)
         except ResolutionError as error:
             matches.append(ComputeMatch(path, f"no match ({error.field}: {error})", False, False, "none"))
             continue

@@ -148,7 +148,7 @@ class AwsProvider(BaseProvider):
         ), ctx, top)
 
         for job in stack.training:
-            instance = resolve("aws", job.compute).instance
+            instance = resolve("aws", job.compute, placement.region, "training").instance
             image_uri: str | None  # None: a framework image the catalog does not list
             if job.image.uri is not None:
                 image_uri, framework = job.image.uri, False
@@ -169,7 +169,7 @@ class AwsProvider(BaseProvider):
                              f"registry package {spec.model.package!r} has no {spec.model.version} version yet: "
                              f"endpoint {spec.name!r} is not deployed until one is approved; everything else is built")
                     continue
-            instance = resolve("aws", spec.compute).instance
+            instance = resolve("aws", spec.compute, placement.region, "serving").instance
             name = ctx.name(spec.name)
             Endpoint(ctx.name("endpoint", spec.name), EndpointArgs(
                 endpoint=spec, endpoint_name=name, instance_type=instance.name, local_storage=instance.local_storage,

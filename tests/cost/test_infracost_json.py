@@ -30,7 +30,7 @@ def test_missing_price_is_null_money_and_listed_in_metadata() -> None:
     from tests.cost.helpers import estimate_of
     from tests.specs import baseline, change
 
-    est = estimate_of(change(baseline(), "placement.aws.region", "ap-southeast-2"), "aws")
+    est = estimate_of(change(baseline(), "placement.aws.region", "sa-east-1"), "aws")  # known, not priced
     document = infracost_json([est], "x.yaml", FIXED)
     jsonschema.Draft4Validator(SCHEMA).validate(document)
     config = next(r for r in document["projects"][0]["breakdown"]["resources"]
@@ -39,7 +39,7 @@ def test_missing_price_is_null_money_and_listed_in_metadata() -> None:
         "name": "Instance usage (on-demand, ml.g5.xlarge)", "unit": "hours", "hourlyQuantity": "2",
         "monthlyQuantity": "1460", "price": None, "hourlyCost": None, "monthlyCost": None}
     assert config["metadata"]["priceNotFound"] == [
-        "Instance usage (on-demand, ml.g5.xlarge) (aws/sagemaker-hosting/ml.g5.xlarge/ap-southeast-2)"]
+        "Instance usage (on-demand, ml.g5.xlarge) (aws/sagemaker-hosting/ml.g5.xlarge/sa-east-1)"]
 
 
 def test_schema_rejects_a_broken_document() -> None:
