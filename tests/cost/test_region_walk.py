@@ -17,7 +17,7 @@ import pytest
 
 from mlopskit.cost import estimate
 from mlopskit.engine import preview
-from mlopskit.graph import Graph
+from modules.graph import Graph
 from modules import Stack, parse_stack
 from providers.catalog import regions
 from providers.catalog.resolver import ResolutionError, resolve
