@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlopskit.cost import CostEstimate, Usage, estimate, money
+from mlopskit.cost import CostEstimate, Usage, estimate, money, total_text
 from modules.errors import SpecError
 from modules.features import used_settings
 from modules.graph import Graph
@@ -167,7 +167,8 @@ def compare(spec: str, clouds: list[Cloud], usage: Usage | None = None) -> Compa
 def _cost(result: CloudResult, top: bool = False) -> str:
     if result.estimate is None:
         return "-"
-    return f"${money(result.estimate.max_monthly if top else result.estimate.total_monthly)}"
+    est = result.estimate
+    return total_text(est.max_monthly if top else est.total_monthly, len(est.unpriced))
 
 
 def _feature_matrix(comparison: Comparison) -> tuple[list[str], dict[str, dict[str, FeatureRow]]]:
@@ -227,6 +228,10 @@ def to_json(comparison: Comparison) -> dict[str, Any]:
                 "resourceCount": sum(r.resource_counts.values()),
                 "monthlyCost": money(r.estimate.total_monthly),
                 "maxMonthlyCost": money(r.estimate.max_monthly),
+                # An incomplete total is a lower bound: charts and rankings must not treat it as complete.
+                "complete": not r.estimate.unpriced,
+                "unpricedComponents": len(r.estimate.unpriced),
+                "monthlyCostText": total_text(r.estimate.total_monthly, len(r.estimate.unpriced)),
                 "budgetUsd": money(r.estimate.budget_usd) if r.estimate.budget_usd is not None else None,
                 "overBudget": r.estimate.over_budget,
                 "unpriced": r.estimate.unpriced,
