@@ -55,13 +55,13 @@ def aws_instances(folder: Path) -> set[str]:
         for name in model.shape_for(shape).enum:
             apis[name].append(api)
     resources = Path(moto.__file__).parent / "ec2" / "resources"
-    types = json.loads(gzip.open(resources / "instance_types.json.gz").read())
+    types = json.loads(gzip.decompress((resources / "instance_types.json.gz").read_bytes()))
     offered: dict[str, list[str]] = defaultdict(list)
     offering_regions = set()
     for path in sorted((resources / "instance_type_offerings" / "region").glob("*.json.gz")):
         region = path.name.removesuffix(".json.gz")
         offering_regions.add(region)
-        for item in json.loads(gzip.open(path).read()):
+        for item in json.loads(gzip.decompress(path.read_bytes())):
             offered[item["InstanceType"]].append(region)
     rows = []
     for name in sorted(apis):

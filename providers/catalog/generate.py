@@ -27,10 +27,10 @@ import csv
 import io
 import sys
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
-from typing import Iterable, Iterator
 
 HERE = Path(__file__).parent
 SOURCES = HERE / "sources"

@@ -16,15 +16,16 @@ import csv
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Literal
 from pathlib import Path
+from typing import Literal
 
 from modules.compute import Compute
 from modules.errors import SpecIssue
 from modules.placement import Cloud, as_cloud
 from modules.stack import Stack
 from providers.catalog import regions
-from providers.catalog.prices import PriceKey, catalog_date, lookup as price_lookup
+from providers.catalog.prices import PriceKey, catalog_date
+from providers.catalog.prices import lookup as price_lookup
 
 CATALOG = Path(__file__).with_name("instances.csv")
 
@@ -172,7 +173,7 @@ def resolve(cloud: Cloud, compute: Compute, region: str | None = None, use: Use 
     where = region or REFERENCE_REGION[cloud]
     prices = {i: hourly_price(i, where, use or "serving") for i in matches}
     priced = [i for i in matches if prices[i] is not None]
-    size = lambda i: (i.vcpu, i.memory_gib, i.name)  # noqa: E731
+    size = lambda i: (i.vcpu, i.memory_gib, i.name)
     if priced:
         best = min(priced, key=lambda i: (prices[i], *size(i)))
         basis = "cheapest"

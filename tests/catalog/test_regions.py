@@ -10,7 +10,12 @@ import yaml
 from mlopskit.cli import main
 from modules import Compute, Gpu
 from providers.catalog import regions
-from providers.catalog.resolver import REFERENCE_REGION, catalog, hourly_price, offered, resolve
+from providers.catalog.resolver import (
+    catalog,
+    hourly_price,
+    offered,
+    resolve,
+)
 from tests.specs import baseline, change
 
 

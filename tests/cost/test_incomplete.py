@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -17,12 +17,12 @@ from tests.specs import baseline, change
 def test_total_text_says_lower_bound_and_how_many_are_unpriced() -> None:
     from decimal import Decimal
 
-    assert total_text(Decimal("1234"), 0) == "$1234.00"
-    assert total_text(Decimal("1234"), 3) == "≥ $1234.00 (3 components unpriced)"
-    assert total_text(Decimal("0"), 1) == "≥ $0.00 (1 component unpriced)"
+    assert total_text(Decimal(1234), 0) == "$1234.00"
+    assert total_text(Decimal(1234), 3) == "≥ $1234.00 (3 components unpriced)"
+    assert total_text(Decimal(0), 1) == "≥ $0.00 (1 component unpriced)"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _in_an_unpriced_region(folder: str) -> Comparison:
     # sa-east-1 is a known SageMaker region the recorded extracts cannot price: compute is unpriced there.
     spec = Path(folder) / "spec.yaml"

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pytest
 
 from mlopskit.cost import estimate
 from mlopskit.engine import preview
-from modules.graph import Graph
 from modules import Stack, parse_stack
+from modules.graph import Graph
 from providers.catalog import regions
 from providers.catalog.resolver import ResolutionError, resolve
 from tests.specs import baseline, change
@@ -29,7 +29,7 @@ AWS_UNPRICED = {"ap-east-2", "ap-south-2", "ap-southeast-4", "ap-southeast-5", "
                 "ca-west-1", "eu-central-2", "eu-south-2", "il-central-1", "mx-central-1", "sa-east-1"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def representative(cloud: str) -> tuple[Stack, Graph]:
     data = baseline()
     change(data, "endpoints[0].compute", {"cpu": 4, "memoryGiB": 16, "gpu": {"type": "T4"}})

@@ -13,7 +13,7 @@ import csv
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from modules.cost import PriceKey
@@ -50,7 +50,7 @@ class PriceRow:
 _Raw = tuple[str, ...]  # one CSV record, turned into a PriceRow only when looked up
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cloud_rows(cloud: str) -> dict[tuple[str, str, str], _Raw]:
     """``<cloud>.csv`` keyed by (service, sku, region), read once and lazily: a cost estimate of one
     cloud reads one file, and rows become PriceRows only when asked for (the files are large)."""
