@@ -109,12 +109,13 @@ def features(cloud: Cloud, stack: Stack, graph: Graph | None) -> list[FeatureRow
 
 
 def _compute(cloud: Cloud, stack: Stack) -> list[ComputeMatch]:
-    from providers.catalog.resolver import ResolutionError, resolve
+    from modules.compute import Compute
+    from providers.catalog.resolver import ResolutionError, Use, resolve
 
     placement = stack.placement.for_cloud(cloud)
     region = placement.primary_region if placement else None
     matches = []
-    items = [(f"endpoints[{i}].compute", e.compute, "serving") for i, e in enumerate(stack.endpoints)]
+    items: list[tuple[str, Compute, Use]] = [(f"endpoints[{i}].compute", e.compute, "serving") for i, e in enumerate(stack.endpoints)]
     items += [(f"training[{i}].compute", t.compute, "training") for i, t in enumerate(stack.training)]
     for path, compute, use in items:
         try:

@@ -146,7 +146,7 @@ def aws_index(folder: Path) -> tuple[RegionIndex, dict[str, Decimal]]:
     ref = {r: f"ec2idx:{INDEX_VM['aws'][0]}@{r}" for r in prices}
     index = RegionIndex("aws", {r: p / prices[base] for r, p in prices.items()},
                         {r: tuple(dict.fromkeys((ref[base], ref[r]))) for r in prices})
-    return index, {r: (sum(v) / len(v)) / prices[r] for r, v in spots.items()}
+    return index, {r: (sum(v, Decimal(0)) / len(v)) / prices[r] for r, v in spots.items()}
 
 
 def vm_index(cloud: str, vms: dict[tuple[str, str], dict[str, str]], extract: str) -> RegionIndex:
@@ -188,73 +188,83 @@ def service_prices(cloud: str, regions: Iterable[str], index: RegionIndex, all_q
 
 # ---------------------------------------------------------------- AWS
 
+def _vm(name: str) -> str:
+    """The EC2 type behind a SageMaker type."""
+    return name.removeprefix("ml.")
+
+
+def _klass(row: dict[str, str]) -> str:
+    return "neuron" if row["accelerator"] else "gpu" if row["gpu_type"] else "cpu"
+
+
+def _aws_anchors(instances: list[dict[str, str]], ec2: dict[str, Decimal], managed: dict[str, Quote]
+                 ) -> dict[str, Quote]:
+    """The quoted managed rate each SageMaker type's premium comes from: its own quote, else its family's,
+    else its class's (CPU ml.m5.xlarge, GPU ml.g5.xlarge, Inferentia/Trainium ml.inf2.xlarge)."""
+    facts = {r["instance_type"]: r for r in instances}
+    family: dict[str, Quote] = {}
+    for sku, quoted in sorted(managed.items()):
+        if sku in facts and _vm(sku) in ec2:
+            family.setdefault(sku.split(".")[1], quoted)
+    klass = {_klass(facts[sku]): managed[sku] for sku in ("ml.m5.xlarge", "ml.g5.xlarge", "ml.inf2.xlarge") if sku in managed}
+    anchors = {}
+    for row in instances:
+        name = row["instance_type"]
+        quote = managed.get(name) or family.get(name.split(".")[1]) or klass.get(_klass(row))
+        if quote is not None and _vm(name) in ec2 and _vm(quote.sku) in ec2:
+            anchors[name] = quote
+    return anchors
+
+
+def _aws_type_prices(row: dict[str, str], quote: Quote, region: str, ratio: Decimal, spot_ratio: Decimal,
+                     ec2: dict[str, Decimal], index: RegionIndex) -> Iterator[Price]:
+    """Hosting, training, processing and managed-spot training rows of one SageMaker type in one region."""
+    name, base = row["instance_type"], BASE_REGION["aws"]
+    apis = row["apis"].split()
+    hourly = ec2[_vm(name)] * (quote.usd / ec2[_vm(quote.sku)]) * ratio
+    rule = "managed-premium" if region == base else "managed-premium,region-index"
+    inputs = tuple(dict.fromkeys((f"ec2:{_vm(name)}", quote.ref, f"ec2:{_vm(quote.sku)}", *index.inputs(region))))
+    for service, api in (("sagemaker-hosting", "hosting"), ("sagemaker-training", "training"),
+                         ("sagemaker-processing", "processing")):
+        if api not in apis:
+            continue
+        if service == "sagemaker-hosting" and name == quote.sku and region == base:
+            yield Price("aws", service, name, region, "hours", quote.usd, "quoted", "quote", (quote.ref,))
+        else:
+            # Only hosting rates are quoted: training and processing carry the hosting premium.
+            yield Price("aws", service, name, region, "hours", hourly, "derived", rule, inputs)
+    if "training" in apis:
+        spot_inputs = tuple(dict.fromkeys((*inputs, f"ec2idx:{INDEX_VM['aws'][0]}@{region}")))
+        yield Price("aws", "sagemaker-training-spot", name, region, "hours", hourly * spot_ratio, "derived",
+                    f"{rule},spot-ratio", spot_inputs)
+
+
 def aws(folder: Path, all_quotes: list[Quote]) -> tuple[list[list[str]], list[list[str]], list[Price]]:
     """AWS instance rows, region rows and price rows."""
     instances = read("aws_instances.csv", folder)
     ec2 = {r["instance_type"]: Decimal(r["usd"]) for r in read("aws_ec2_us_east_1.csv", folder)}
     index, spot_ratio = aws_index(folder)
-    regions = read("aws_regions.csv", folder)
-    base = BASE_REGION["aws"]
-    managed = {q.sku: q for q in all_quotes if q.cloud == "aws" and q.kind == "managed-ml" and q.region == base}
-
-    def vm(name: str) -> str:
-        return name.removeprefix("ml.")
-
-    def klass(row: dict[str, str]) -> str:
-        return "neuron" if row["accelerator"] else "gpu" if row["gpu_type"] else "cpu"
-
-    family_anchor: dict[str, Quote] = {}
-    class_anchor: dict[str, Quote] = {}
-    facts = {r["instance_type"]: r for r in instances}
-    for sku, quote in sorted(managed.items()):
-        if sku in facts and vm(sku) in ec2:
-            family_anchor.setdefault(sku.split(".")[1], quote)
-    for sku in ("ml.m5.xlarge", "ml.g5.xlarge", "ml.inf2.xlarge"):  # one quoted anchor per class
-        if sku in managed:
-            class_anchor[klass(facts[sku])] = managed[sku]
-
-    def anchor(row: dict[str, str]) -> Quote | None:
-        name = row["instance_type"]
-        return managed.get(name) or family_anchor.get(name.split(".")[1]) or class_anchor.get(klass(row))
-
+    managed = {q.sku: q for q in all_quotes if q.cloud == "aws" and q.kind == "managed-ml" and q.region == BASE_REGION["aws"]}
+    anchors = _aws_anchors(instances, ec2, managed)
     instance_rows = [["aws", r["instance_type"], r["vcpu"], r["memory_gib"], r["gpu_type"], r["gpu_count"], r["accelerator"],
                       r["local_nvme"], r["arch"], r["apis"], "botocore SageMaker enums + EC2 DescribeInstanceTypes data (moto)", DATE]
                      for r in instances]
     prices: list[Price] = []
     region_rows = []
-    for region_row in regions:
+    for region_row in read("aws_regions.csv", folder):
         region = region_row["region"]
-        known = region_row["offerings_known"] == "true"
         ratio = index.ratio(region)
         region_rows.append(["aws", region, region_row["offerings_known"], "true" if ratio is not None else "false",
                             "botocore endpoints (api.sagemaker)"])
         if ratio is None:
             continue
         prices.extend(service_prices("aws", [region], index, all_quotes))
+        known = region_row["offerings_known"] == "true"
         for row in instances:
-            name = row["instance_type"]
-            if known and region not in row["offered_in"].split():
+            quote = anchors.get(row["instance_type"])
+            if quote is None or (known and region not in row["offered_in"].split()):
                 continue
-            quote = anchor(row)
-            if vm(name) not in ec2 or quote is None or vm(quote.sku) not in ec2:
-                continue
-            apis = row["apis"].split()
-            hourly = ec2[vm(name)] * (quote.usd / ec2[vm(quote.sku)]) * ratio
-            rule = "managed-premium" if region == base else "managed-premium,region-index"
-            inputs = tuple(dict.fromkeys((f"ec2:{vm(name)}", quote.ref, f"ec2:{vm(quote.sku)}", *index.inputs(region))))
-            for service, api in (("sagemaker-hosting", "hosting"), ("sagemaker-training", "training"),
-                                 ("sagemaker-processing", "processing")):
-                if api not in apis:
-                    continue
-                if service == "sagemaker-hosting" and name == quote.sku and region == base:
-                    prices.append(Price("aws", service, name, region, "hours", quote.usd, "quoted", "quote", (quote.ref,)))
-                else:
-                    # Only hosting rates are quoted: training and processing carry the hosting premium.
-                    prices.append(Price("aws", service, name, region, "hours", hourly, "derived", rule, inputs))
-            if "training" in apis:
-                spot_inputs = tuple(dict.fromkeys((*inputs, f"ec2idx:{INDEX_VM['aws'][0]}@{region}")))
-                prices.append(Price("aws", "sagemaker-training-spot", name, region, "hours", hourly * spot_ratio[region],
-                                    "derived", f"{rule},spot-ratio", spot_inputs))
+            prices.extend(_aws_type_prices(row, quote, region, ratio, spot_ratio[region], ec2, index))
     return instance_rows, region_rows, prices
 
 
@@ -286,15 +296,8 @@ def gcp_attached(machine: str) -> tuple[str, int] | None:
     return None
 
 
-def gcp(folder: Path, all_quotes: list[Quote]) -> tuple[list[list[str]], list[list[str]], list[Price]]:
-    """GCP instance rows (machine types, n1 + GPU combinations), region rows and price rows."""
-    vms = {(r["instance_type"] or r["accelerator"], r["region"]): r for r in read("gcp_vms.csv", folder)}
-    index = vm_index("gcp", vms, "gce")
-    regions = read("gcp_regions.csv", folder)
-    base = BASE_REGION["gcp"]
-    managed = {(q.service, q.sku): q for q in all_quotes if q.cloud == "gcp" and q.kind == "managed-ml" and q.region == base}
-    machines = sorted({sku for (sku, _), r in vms.items() if r["instance_type"]})
-
+def _gcp_instance_rows(vms: dict[tuple[str, str], dict[str, str]], machines: list[str]) -> list[list[str]]:
+    """Machine types (accelerator-optimized ones with their GPUs) and the n1 + GPU combinations."""
     instance_rows = []
     for machine in machines:
         row = next(r for (sku, _), r in vms.items() if sku == machine)
@@ -315,6 +318,20 @@ def gcp(folder: Path, all_quotes: list[Quote]) -> tuple[list[list[str]], list[li
                     if vcpu <= ceiling:
                         instance_rows.append(["gcp", machine, str(vcpu), f"{memory:g}", generic, str(count), api, "false",
                                               "x86_64", "prediction training", "Vertex AI n1 + GPU (cloud.google.com/compute/docs/gpus)", DATE])
+
+    return instance_rows
+
+
+def gcp(folder: Path, all_quotes: list[Quote]) -> tuple[list[list[str]], list[list[str]], list[Price]]:
+    """GCP instance rows (machine types, n1 + GPU combinations), region rows and price rows."""
+    vms = {(r["instance_type"] or r["accelerator"], r["region"]): r for r in read("gcp_vms.csv", folder)}
+    index = vm_index("gcp", vms, "gce")
+    regions = read("gcp_regions.csv", folder)
+    base = BASE_REGION["gcp"]
+    managed = {(q.service, q.sku): q for q in all_quotes if q.cloud == "gcp" and q.kind == "managed-ml" and q.region == base}
+    machines = sorted({sku for (sku, _), r in vms.items() if r["instance_type"]})
+
+    instance_rows = _gcp_instance_rows(vms, machines)
 
     def anchor(service: str, sku: str) -> Quote | None:
         family = sku.split("-")[0]
@@ -366,6 +383,7 @@ def _gcp_rate(vms: dict[tuple[str, str], dict[str, str]], quote: Quote | None, s
     anchor_row = vms.get((anchor_vm, base)) if anchor_vm else None
     if anchor_row is None:
         return
+    inputs: tuple[str, ...]
     if sku == quote.sku and region == base:
         hourly, basis, rule, inputs = quote.usd, "quoted", "quote", (quote.ref,)
     else:
@@ -409,17 +427,17 @@ def azure(folder: Path, all_quotes: list[Quote]) -> tuple[list[list[str]], list[
             continue
         prices.extend(service_prices("azure", [region], index, all_quotes))
         for size in sizes:
-            row = vms.get((size, region))
-            if row is None:
+            offer = vms.get((size, region))
+            if offer is None:
                 continue
             ref = f"azvm:{size}@{region}"
-            vm_usd = Decimal(row["usd"]) * (1 + statement.usd)
+            vm_usd = Decimal(offer["usd"]) * (1 + statement.usd)
             prices.append(Price("azure", "azureml-vm", size, region, "hours", vm_usd, "derived", "no-surcharge",
                                 (ref, statement.ref)))
-            if row["spot_usd"]:
+            if offer["spot_usd"]:
                 # Low-priority Azure ML nodes are billed at the region's spot rate for the size.
                 prices.append(Price("azure", "azureml-vm-low-priority", size, region, "hours",
-                                    Decimal(row["spot_usd"]) * (1 + statement.usd), "derived", "no-surcharge,spot",
+                                    Decimal(offer["spot_usd"]) * (1 + statement.usd), "derived", "no-surcharge,spot",
                                     (ref, statement.ref)))
     return instance_rows, region_rows, prices
 

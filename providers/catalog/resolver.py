@@ -24,8 +24,7 @@ from modules.errors import SpecIssue
 from modules.placement import Cloud, as_cloud
 from modules.stack import Stack
 from providers.catalog import regions
-from providers.catalog.prices import PriceKey, catalog_date
-from providers.catalog.prices import lookup as price_lookup
+from providers.catalog.prices import PriceKey, catalog_date, lookup as price_lookup
 
 CATALOG = Path(__file__).with_name("instances.csv")
 
@@ -173,7 +172,10 @@ def resolve(cloud: Cloud, compute: Compute, region: str | None = None, use: Use 
     where = region or REFERENCE_REGION[cloud]
     prices = {i: hourly_price(i, where, use or "serving") for i in matches}
     priced = [i for i in matches if prices[i] is not None]
-    size = lambda i: (i.vcpu, i.memory_gib, i.name)
+
+    def size(i: InstanceType) -> tuple[int, float, str]:
+        return i.vcpu, i.memory_gib, i.name
+
     if priced:
         best = min(priced, key=lambda i: (prices[i], *size(i)))
         basis = "cheapest"
@@ -204,14 +206,15 @@ def offering_warnings(cloud: Cloud, stack: Stack) -> list[SpecIssue]:
     if placement is None:
         return []
     where = placement.primary_region
+    requests: list[tuple[str, Compute, Use]] = [(f"training[{i}]", job.compute, "training") for i, job in enumerate(stack.training)]
+    requests += [(f"endpoints[{i}]", endpoint.compute, "serving") for i, endpoint in enumerate(stack.endpoints)]
     warnings = []
-    for kind, items, use in (("training", stack.training, "training"), ("endpoints", stack.endpoints, "serving")):
-        for index, item in enumerate(items):
-            name = item.compute.instance_type_for(cloud)
-            instance = lookup(cloud, name) if name else None
-            if instance is None or offered(instance, where, use) is not False:  # type: ignore[arg-type]
-                continue
-            warnings.append(SpecIssue(f"{kind}[{index}].compute.instanceType.{cloud}",
-                                      f"{name} is not offered in {where} for {use} (instance catalog "
-                                      f"{catalog_date()}); pick a type offered there or another region"))
+    for path, compute, use in requests:
+        name = compute.instance_type_for(cloud)
+        instance = lookup(cloud, name) if name else None
+        if instance is None or offered(instance, where, use) is not False:
+            continue
+        warnings.append(SpecIssue(f"{path}.compute.instanceType.{cloud}",
+                                  f"{name} is not offered in {where} for {use} (instance catalog "
+                                  f"{catalog_date()}); pick a type offered there or another region"))
     return warnings

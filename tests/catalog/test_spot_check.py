@@ -17,7 +17,7 @@ def _table() -> tuple[Decimal, list[dict[str, str]]]:
     block = text.split("<!-- spot-check:begin -->")[1].split("<!-- spot-check:end -->")[0]
     lines = [line.strip().strip("|").split("|") for line in block.strip().splitlines()]
     header = [cell.strip() for cell in lines[0]]
-    return limit, [dict(zip(header, (cell.strip() for cell in line))) for line in lines[2:]]
+    return limit, [dict(zip(header, (cell.strip() for cell in line), strict=True)) for line in lines[2:]]
 
 
 def test_the_table_covers_at_least_20_skus_on_all_three_clouds() -> None:
