@@ -61,6 +61,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
     if issues:
         raise SpecError(issues)
+    from providers.catalog.resolver import offering_warnings
+
+    for cloud in clouds:
+        for warning in offering_warnings(cloud, stack):
+            print(f"warning: {warning.path}: {warning.message}", file=sys.stderr)
     print(f"{args.spec}: valid ({stack.name}; {', '.join(clouds)})")
     return EXIT_OK
 

@@ -23,7 +23,8 @@ from modules.graph import Graph
 from modules.placement import Cloud
 from modules.provider import Provider
 from modules.stack import Stack
-from providers.catalog.resolver import Resolution, ResolutionError, resolve
+from providers.catalog.regions import unknown_region_issues
+from providers.catalog.resolver import Resolution, ResolutionError, Use, resolve
 
 
 def placement_issues(stack: Stack, cloud: Cloud) -> list[SpecIssue]:
@@ -37,20 +38,20 @@ def placement_issues(stack: Stack, cloud: Cloud) -> list[SpecIssue]:
             for field, region in regions if region is not None and region not in allowed]
 
 
-def computes(stack: Stack) -> Iterator[tuple[str, Compute]]:
-    """Every compute request of the spec with its field path (training jobs, then endpoints)."""
+def computes(stack: Stack) -> Iterator[tuple[str, Compute, Use]]:
+    """Every compute request of the spec with its field path and use (training jobs, then endpoints)."""
     for index, job in enumerate(stack.training):
-        yield f"training[{index}].compute", job.compute
+        yield f"training[{index}].compute", job.compute, "training"
     for index, endpoint in enumerate(stack.endpoints):
-        yield f"endpoints[{index}].compute", endpoint.compute
+        yield f"endpoints[{index}].compute", endpoint.compute, "serving"
 
 
-def resolve_compute(cloud: Cloud, path: str, compute: Compute, region: str | None) -> Resolution:
+def resolve_compute(cloud: Cloud, path: str, compute: Compute, region: str | None, use: Use | None = None) -> Resolution:
     """The instance type of one compute request on ``cloud``; a spec error naming the field when none fits."""
     from modules.errors import SpecError
 
     try:
-        return resolve(cloud, compute, region)
+        return resolve(cloud, compute, region, use)
     except ResolutionError as error:
         raise SpecError([SpecIssue(f"{path}.{error.field}", str(error))]) from None
 
@@ -59,12 +60,14 @@ def compute_issues(stack: Stack, cloud: Cloud) -> list[SpecIssue]:
     """Compute requests no instance type of ``cloud`` satisfies (a missing explicit type is the
     spec's own check, ``Stack.issues_for``, and is not reported twice)."""
     issues = []
-    for path, compute in computes(stack):
+    placement = stack.placement.for_cloud(cloud)
+    region = placement.primary_region if placement else None
+    for path, compute, use in computes(stack):
         if compute.instance_type_for(cloud) is None and not compute.generic:
             continue
         try:
-            # The builds resolve in the catalog's reference region too: check what they build.
-            resolve(cloud, compute)
+            # The builds resolve in the stack's region for the use: check what they build.
+            resolve(cloud, compute, region, use)
         except ResolutionError as error:
             issues.append(SpecIssue(f"{path}.{error.field}", str(error)))
     return issues
@@ -120,6 +123,9 @@ class BaseProvider(Provider):
         issues = stack.issues_for(self.cloud)
         if stack.placement.for_cloud(self.cloud) is None:
             return issues
+        region_issues = unknown_region_issues(self.cloud, stack.placement.for_cloud(self.cloud))
+        if region_issues:  # an unknown region: the compute checks would only repeat it
+            return issues + placement_issues(stack, self.cloud) + region_issues
         return issues + placement_issues(stack, self.cloud) + compute_issues(stack, self.cloud) + self.cloud_issues(stack)
 
     def cloud_issues(self, stack: Stack) -> list[SpecIssue]:

@@ -34,6 +34,11 @@ def accepted(use: Use) -> frozenset[str]:
     return frozenset(model.shape_for(ENUM_SHAPES[use]).enum)
 
 
+# The catalog's price list for each use (processing and transform are billed like training).
+_PRICED_AS = {"hosting": "serving", "training": "training", "processing": "training", "transform": "training"}
+
+
 def resolve_for(use: Use, compute: Compute, region: str | None = None) -> Resolution:
-    """``compute`` resolved on AWS among the types SageMaker accepts for ``use``."""
-    return resolve("aws", compute, region, among=accepted(use), use=f"SageMaker {use}")
+    """``compute`` resolved on AWS among the types SageMaker accepts for ``use``, cheapest in ``region``."""
+    return resolve("aws", compute, region, _PRICED_AS[use],  # type: ignore[arg-type]
+                   among=accepted(use), among_label=f"SageMaker {use}")

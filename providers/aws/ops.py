@@ -137,7 +137,7 @@ class AwsOps(OpsBackend):
         if step is None:
             raise CloudError("failed", "sagemaker.describe_pipeline", f"pipeline {pipeline} has no training step")
         request = dict(step["Arguments"])
-        instance = resolve_for("training", job.compute).instance.name
+        instance = resolve_for("training", job.compute, self.region).instance.name
         request["ResourceConfig"] = {**request.get("ResourceConfig", {}), "InstanceType": instance,
                                      "InstanceCount": job.compute.count}
         runtime = job.max_runtime_minutes * 60

@@ -39,7 +39,7 @@ from providers.azure.roles import PERMISSION_GRANTS
 from providers.azure.storage import CONTAINER, Storage, StorageArgs
 from providers.azure.training import Training, TrainingArgs
 from providers.azure.workspace import Workspace, WorkspaceArgs
-from providers.catalog.resolver import Resolution, ResolutionError, resolve
+from providers.catalog.resolver import Resolution, ResolutionError, Use, resolve
 
 
 def _slug(text: str) -> str:
@@ -226,7 +226,7 @@ class _Builder:
 
         for index, job in enumerate(stack.training):
             path = f"training[{index}]"
-            resolution = self._resolve(path, job.compute)
+            resolution = self._resolve(path, job.compute, "training")
             if resolution is None:
                 continue
             Training(
@@ -316,9 +316,9 @@ class _Builder:
         })
 
     # -- pieces ------------------------------------------------------------------------
-    def _resolve(self, path: str, compute: Compute) -> Resolution | None:
+    def _resolve(self, path: str, compute: Compute, use: Use) -> Resolution | None:
         try:
-            return resolve("azure", compute)
+            return resolve("azure", compute, self.ctx.location, use)
         except ResolutionError as error:
             self.ctx.warn(f"{path}.compute.{error.field}", f"{error}; not built on Azure")
             return None
@@ -373,7 +373,7 @@ class _Builder:
         """Endpoint, autoscaling and monitoring components; (endpoint id, day-2 outputs)."""
         ctx = self.ctx
         path = f"endpoints[{index}]"
-        resolution = self._resolve(path, endpoint.compute)
+        resolution = self._resolve(path, endpoint.compute, "serving")
         if resolution is None:
             return None
         d = endpoint.deployment

@@ -17,7 +17,7 @@ from modules.naming import short_hash
 from modules.provider import BuildResult, ModelRegistry
 from modules.stack import Stack
 from providers.base import BaseProvider, CloudParts
-from providers.catalog.resolver import Resolution, ResolutionError, resolve
+from providers.catalog.resolver import Resolution, ResolutionError, Use, resolve
 from providers.gcp import registry as vertex_registry
 from providers.gcp.audit import Audit, AuditArgs
 from providers.gcp.autoscaling import Autoscaling, AutoscalingArgs
@@ -234,9 +234,9 @@ class GcpProvider(BaseProvider):
             kms_key=key, protect=ctx.stack.is_prod, uploads=uploads, resolved=resolved,
         ), opts)
 
-    def _resolve(self, ctx: GcpContext, path: str, compute: Any) -> Resolution | None:
+    def _resolve(self, ctx: GcpContext, path: str, compute: Any, use: Use) -> Resolution | None:
         try:
-            return resolve("gcp", compute)
+            return resolve("gcp", compute, ctx.region, use)
         except ResolutionError as error:
             ctx.warn(f"{path}.compute.{error.field}", f"{error}: not built")
             return None
@@ -244,7 +244,7 @@ class GcpProvider(BaseProvider):
     def _training(self, ctx: GcpContext, index: int, job: Any, store: Storage, identity: Identity, key: Any,
                   network: Network, opts: pulumi.ResourceOptions, registry_url: Any) -> None:
         path = f"training[{index}]"
-        resolution = self._resolve(ctx, path, job.compute)
+        resolution = self._resolve(ctx, path, job.compute, "training")
         if resolution is None:
             return
         instance = resolution.instance
@@ -294,7 +294,7 @@ class GcpProvider(BaseProvider):
         result: dict[str, Any] = {"endpoint": endpoint.resource_name, "strategy": deployment.strategy, "trafficSteps": steps,
                                   "waitMinutes": deployment.wait_minutes, "autoRollback": deployment.auto_rollback}
         reference = models.references.get(spec.name)
-        resolution = self._resolve(ctx, path, spec.compute)
+        resolution = self._resolve(ctx, path, spec.compute, "serving")
         scaling = None
         if reference is not None and resolution is not None:
             instance = resolution.instance

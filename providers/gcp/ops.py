@@ -132,7 +132,7 @@ class GcpOps(OpsBackend):
         bucket = names.bucket(self.project, self.stack, "artifacts")
         blob = self._read("storage", "bucket", bucket_name=bucket).blob(names.job_spec_object(job.name))
         body = json.loads(self.gateway.read("storage", "download_as_text", blob.download_as_text))
-        instance = resolve("gcp", job.compute).instance
+        instance = resolve("gcp", job.compute, self.region, "training").instance
         body["displayName"] = run_name
         spec = body["jobSpec"]
         for pool in spec["workerPoolSpecs"]:

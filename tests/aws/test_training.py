@@ -65,7 +65,7 @@ def test_training_image_from_the_catalog(prod):
 
 def test_instance_resolved_from_generic_size(prod):
     resources = step(prod)["ResourceConfig"]
-    assert resources["InstanceType"] == "ml.m5.xlarge"  # cpu 4, 16 GiB
+    assert resources["InstanceType"] == "ml.m7i-flex.xlarge"  # cpu 4, 16 GiB: cheapest training type in eu-west-1
     assert resources["InstanceCount"] == 1
 
 
@@ -176,7 +176,7 @@ def test_custom_image_runs_the_entrypoint(dev):
         "ContainerEntrypoint": ["python", "train.py"],
     }
     assert "sagemaker_program" not in args["HyperParameters"]
-    assert args["ResourceConfig"]["InstanceType"] == "ml.m5.2xlarge"  # cpu 8, 32 GiB
+    assert args["ResourceConfig"]["InstanceType"] == "ml.m7i-flex.2xlarge"  # cpu 8, 32 GiB: cheapest training type
     assert args["StoppingCondition"] == {"MaxRuntimeInSeconds": 3600}
     assert dev.of_type(SCHEDULE) == []
 
