@@ -13,7 +13,7 @@ from pulumi_aws import iam
 from modules.access import AccessRole
 from providers.aws.context import AwsContext, policy_json, service_trust
 from providers.aws.images import repository_arn
-from providers.aws.permissions import StackArns, statements
+from providers.aws.permissions import StackArns, kms_grants, statements
 from providers.aws.principals import kind, workload_role
 
 TYPE = "mlopskit:aws:Identity"
@@ -71,6 +71,7 @@ class Identity(pulumi.ComponentResource):
             *statements("artifacts.read", a),
             {"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
              "Resource": [bucket_objects("models/"), bucket_objects("checkpoints/")]},
+            *kms_grants(a.key),  # the training job's VolumeKmsKeyId is the stack key
             *runtime,
         ])
         artifacts = [f"arn:aws:s3:::{uri.removeprefix('s3://')}" for uri in args.model_artifacts if uri.startswith("s3://")]
@@ -86,6 +87,7 @@ class Identity(pulumi.ComponentResource):
             {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": bucket_objects("data-capture/")},
             {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": a.bucket},
             {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": bucket_objects("monitoring/")},
+            *kms_grants(a.key),  # the drift job's VolumeKmsKeyId is the stack key
             *runtime,
         ])
         self.pipeline = self._role(ctx, "pipeline", sagemaker_trust, [

@@ -22,7 +22,8 @@ from modules.access import AccessRole
 from modules.errors import SpecIssue
 
 # IAM role names: 1-64 of letters, digits and +=,.@_- (IAM API reference, CreateRole RoleName).
-_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+# ASCII only: without re.ASCII, \w would also accept letters such as "ô" that IAM rejects.
+_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 

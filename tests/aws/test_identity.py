@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
+import pytest
+
+from providers.aws.facts import _role_permissions
 from providers.aws.permissions import UNSCOPED_ACTIONS
 from tests.aws.helpers import (
     ACCOUNT,
@@ -15,6 +19,7 @@ from tests.aws.helpers import (
     children,
     component,
     inline_statements,
+    primary_key,
     role,
     statements,
 )
@@ -39,13 +44,14 @@ GRANTS = {
     "models.promote": {"sagemaker:UpdateModelPackage", "sagemaker:DescribeModelPackage"},
     "training.submit": {"sagemaker:StartPipelineExecution", "sagemaker:DescribePipelineExecution",
                         "sagemaker:DescribePipeline", "sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob",
-                        "sagemaker:StopTrainingJob", "iam:PassRole"},
+                        "sagemaker:StopTrainingJob", "iam:PassRole", "kms:CreateGrant", "kms:DescribeKey"},
     "endpoints.invoke": {"sagemaker:InvokeEndpoint"},
     "endpoints.deploy": {"sagemaker:UpdateEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities",
                          "sagemaker:DescribeEndpoint", "sagemaker:AddTags", "sagemaker:ListTags",
                          "sagemaker:CreateEndpointConfig", "sagemaker:DescribeEndpointConfig", "sagemaker:CreateModel",
                          "sagemaker:DescribeModel", "sagemaker:DescribeModelPackage", "cloudwatch:DescribeAlarms",
-                         "application-autoscaling:DescribeScalableTargets", "iam:PassRole"},
+                         "application-autoscaling:DescribeScalableTargets", "iam:PassRole",
+                         "kms:CreateGrant", "kms:DescribeKey"},
     "logs.read": {"logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents"},
     "backups.restore": {"backup:ListRecoveryPointsByBackupVault", "backup:DescribeBackupVault",
                         "backup:StartRestoreJob", "backup:DescribeRecoveryPoint", "backup:GetRecoveryPointRestoreMetadata",
@@ -79,6 +85,46 @@ def test_only_unscoped_actions_on_any_resource(prod):
             if "*" in s["Resource"]:
                 assert set(s["Action"]) <= UNSCOPED_ACTIONS, (r.name, s)
             assert s["Effect"] == "Allow"
+
+
+def test_every_role_is_labelled_resource_scoped(prod):
+    # Audit 1: a "*" statement of unscoped actions only (DescribeScalableTargets for
+    # endpoints.deploy, DescribeRestoreJob for backups.restore) is not an account-wide grant.
+    for r in prod.of_type(ROLE):
+        assert _role_permissions(r)[1] == "resource", r.name
+
+
+def test_a_resource_action_on_any_resource_is_labelled_account_scoped(prod):
+    r = role(prod, f"{PROD}-access-auditor")
+    policy = json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+    widened = dataclasses.replace(r, inputs={**r.inputs, "inlinePolicies": [{"policy": policy}]})
+    assert _role_permissions(widened)[1] == "account"
+
+
+KMS_VIA = {"kms:ViaService": "sagemaker.eu-west-1.amazonaws.com"}
+
+
+def _kms_grant_statements(stmts):
+    return [s for s in stmts if set(s["Action"]) & {"kms:CreateGrant", "kms:DescribeKey"}]
+
+
+@pytest.mark.parametrize("name", ["training", "monitoring", "access-ci-deployer", "access-data-scientist"])
+def test_roles_passing_the_stack_key_to_sagemaker_may_create_grants_through_it(prod, name):
+    # Audit 3: VolumeKmsKeyId (training, drift job) and KmsKeyId (endpoint configs the
+    # deployer creates) need kms:CreateGrant, only through SageMaker, only for AWS resources.
+    grants = _kms_grant_statements(inline_statements(role(prod, f"{PROD}-{name}")))
+    by_action = {a: s for s in grants for a in s["Action"]}
+    assert set(by_action) == {"kms:CreateGrant", "kms:DescribeKey"}
+    key = primary_key(prod).outputs["arn"]
+    assert all(s["Resource"] == [key] for s in grants)
+    assert by_action["kms:CreateGrant"]["Condition"] == {
+        "StringEquals": KMS_VIA, "Bool": {"kms:GrantIsForAWSResource": "true"}}
+    assert by_action["kms:DescribeKey"]["Condition"] == {"StringEquals": KMS_VIA}
+
+
+def test_roles_that_never_pass_the_key_get_no_grant(prod):
+    for name in ("inference", "pipeline", "access-auditor"):
+        assert not _kms_grant_statements(inline_statements(role(prod, f"{PROD}-{name}"))), name
 
 
 def test_scoped_resources_belong_to_this_account(prod):

@@ -34,6 +34,8 @@ def validate(tmp_path: Path, capsys: pytest.CaptureFixture[str], *changes: tuple
     ([("endpoints[0].compute", {"instanceType": {"aws": "ml.nope.xlarge"}})], "endpoints[0].compute.instanceType.aws"),
     ([("training[0].compute", {"instanceType": {"aws": "ml.nope.xlarge"}})], "training[0].compute.instanceType.aws"),
     ([("access.roles[1].principals", ["serviceAccount:ci@example.org"])], "access.roles[1].principals[0]"),
+    # Audit 6: IAM role names are ASCII; Python's \w alone would accept these letters.
+    ([("access.roles[1].principals", ["serviceAccount:rôle-ü"])], "access.roles[1].principals[0]"),
     ([("endpoints[0].model", {"source": "artifact", "image": "docker.io/acme/serve:1",
                               "artifactUri": "s3://b/model.tar.gz"})], "endpoints[0].model.image"),
 ])
