@@ -32,6 +32,9 @@ TYPE = "mlopskit:aws:Endpoint"
 MAX_WAIT_SECONDS = 3600  # SageMaker's limit on one traffic-shift wait interval (TrafficRoutingConfig)
 # BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds: min 600, max 28800 in the API model.
 _TIMEOUT_RANGE = (600, 28800)
+# The kit's allowance for provisioning the new fleet before the first traffic shift (an
+# estimate, not an AWS figure: large GPU fleets may take longer).
+_PROVISIONING_MARGIN = 1800
 # TrafficRoutingConfig: "CanarySize ... less than or equal to 50%", "LinearStepSize ... 10-50%"
 # of the variant's capacity (SageMaker API reference; the model itself only says min 1).
 MAX_CANARY_PERCENT = 50
@@ -52,6 +55,31 @@ class EndpointArgs:
     monitor_image: str | None
 
 
+def _wait_intervals(deployment: Deployment) -> int:
+    """How many ``WaitIntervalInSeconds`` periods a rollout of ``deployment`` waits through."""
+    if deployment.strategy == "canary":
+        return 2  # after the canary, and after the rest of the fleet has shifted
+    if deployment.strategy == "linear":
+        # "For each step, there is a baking period" (SageMaker guide, linear traffic shifting).
+        return math.ceil(100 / deployment.linear_step_percent)
+    return 1 if deployment.strategy == "blue-green" else 0  # blue-green bakes once; the others never wait
+
+
+def _termination_wait(deployment: Deployment) -> int:
+    """Blue-green keeps the old fleet for the wait period after the shift; the others do not."""
+    return min(deployment.wait_minutes * 60, MAX_WAIT_SECONDS) if deployment.strategy == "blue-green" else 0
+
+
+def rollout_timeout(deployment: Deployment) -> int:
+    """``MaximumExecutionTimeoutInSeconds`` the rollout needs: botocore's documentation of
+    BlueGreenUpdatePolicy says "the timeout value should be larger than the total waiting
+    time specified in TerminationWaitInSeconds and WaitIntervalInSeconds", so every wait
+    plus the termination wait plus ``_PROVISIONING_MARGIN`` (at least the API's minimum).
+    May exceed the API's maximum: `deployment_issues` refuses such a spec."""
+    waits = _wait_intervals(deployment) * deployment.wait_minutes * 60 + _termination_wait(deployment)
+    return max(_TIMEOUT_RANGE[0], waits + _PROVISIONING_MARGIN)
+
+
 def deployment_request(deployment: Deployment, alarm_names: Sequence[AlarmName]) -> dict[str, Any]:
     """SageMaker's ``DeploymentConfig`` (the UpdateEndpoint API's shape) for the spec's strategy.
 
@@ -62,26 +90,22 @@ def deployment_request(deployment: Deployment, alarm_names: Sequence[AlarmName])
     """
     wait = deployment.wait_minutes * 60
     size = lambda percent: {"Type": "CAPACITY_PERCENT", "Value": percent}  # noqa: E731
-    steps = 1
     routing: dict[str, Any]
     if deployment.strategy == "canary":
         routing = {"Type": "CANARY", "WaitIntervalInSeconds": wait, "CanarySize": size(deployment.canary_percent)}
-        steps = 2
     elif deployment.strategy == "linear":
         routing = {"Type": "LINEAR", "WaitIntervalInSeconds": wait,
                    "LinearStepSize": size(deployment.linear_step_percent)}
-        steps = math.ceil(100 / deployment.linear_step_percent)
     else:
         # all-at-once, blue-green and shadow shift all traffic at once; blue-green keeps
         # the old fleet for the wait period (bake time) so a rollback is instant.
         bake = wait if deployment.strategy == "blue-green" else 0
         routing = {"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": bake}
-    low, high = _TIMEOUT_RANGE
-    timeout = min(high, max(low, steps * wait + 1800))
     request: dict[str, Any] = {"BlueGreenUpdatePolicy": {
         "TrafficRoutingConfiguration": routing,
-        "TerminationWaitInSeconds": min(wait, MAX_WAIT_SECONDS) if deployment.strategy == "blue-green" else 0,
-        "MaximumExecutionTimeoutInSeconds": timeout,
+        "TerminationWaitInSeconds": _termination_wait(deployment),
+        # Capped for a spec `validate` would refuse anyway, so the request itself stays valid.
+        "MaximumExecutionTimeoutInSeconds": min(_TIMEOUT_RANGE[1], rollout_timeout(deployment)),
     }}
     if deployment.auto_rollback and alarm_names:
         request["AutoRollbackConfiguration"] = {"Alarms": [{"AlarmName": name} for name in alarm_names]}
@@ -89,7 +113,8 @@ def deployment_request(deployment: Deployment, alarm_names: Sequence[AlarmName])
 
 
 def deployment_issues(path: str, deployment: Deployment) -> list[SpecIssue]:
-    """Spec values SageMaker's deployment guardrails refuse (the spec allows 1-99%)."""
+    """Spec values SageMaker's deployment guardrails refuse (the spec allows 1-99%, and waits
+    a single deployment cannot fit)."""
     issues = []
     if deployment.strategy == "canary" and deployment.canary_percent > MAX_CANARY_PERCENT:
         issues.append(SpecIssue(f"{path}.canaryPercent", f"SageMaker canaries take at most {MAX_CANARY_PERCENT}% of the "
@@ -98,6 +123,11 @@ def deployment_issues(path: str, deployment: Deployment) -> list[SpecIssue]:
     if deployment.strategy == "linear" and not low <= deployment.linear_step_percent <= high:
         issues.append(SpecIssue(f"{path}.linearStepPercent", f"SageMaker linear steps are {low}-{high}% of the new fleet "
                                                              f"(got {deployment.linear_step_percent})"))
+    elif rollout_timeout(deployment) > _TIMEOUT_RANGE[1]:
+        issues.append(SpecIssue(f"{path}.waitMinutes", f"this {deployment.strategy} rollout needs "
+                                                       f"{rollout_timeout(deployment)} s (waits, termination wait and "
+                                                       f"{_PROVISIONING_MARGIN} s to provision) but a SageMaker deployment "
+                                                       f"times out after at most {_TIMEOUT_RANGE[1]} s: shorten the wait"))
     return issues
 
 

@@ -48,6 +48,8 @@ def test_rejected_on_aws_with_exit_2_and_the_field_path(tmp_path, capsys, change
 @pytest.mark.parametrize("changes", [
     [("endpoints[0].deployment.canaryPercent", 50)],
     [("endpoints[0].deployment", {"strategy": "linear", "linearStepPercent": 10})],
+    # 10 steps of 45 min + 30 min to provision: exactly the 28,800 s SageMaker allows.
+    [("endpoints[0].deployment", {"strategy": "linear", "linearStepPercent": 10, "waitMinutes": 45})],
     [("endpoints[0].deployment", {"strategy": "linear", "linearStepPercent": 50})],
     [("access.roles[1].principals", ["serviceAccount:ci-runner", "user:alice@example.com"])],
 ])
@@ -83,7 +85,26 @@ def test_every_explicit_type_the_spec_accepts_for_a_use_is_in_the_api_enum(use):
             resolve_for(use, Compute(instance_type=InstanceTypes(aws=name)))
 
 
-def test_long_linear_rollouts_get_sagemakers_full_timeout():
-    # 10 steps of 60 min need more than the 14,400 s the kit used to cap at; AWS allows 28,800 s.
-    request = deployment_request(Deployment(strategy="linear", linear_step_percent=10, wait_minutes=60), [])
-    assert request["BlueGreenUpdatePolicy"]["MaximumExecutionTimeoutInSeconds"] == 28800
+@pytest.mark.parametrize(("deployment", "waits"), [
+    (Deployment(strategy="blue-green", wait_minutes=60), 3600 + 3600),  # bake, then termination wait
+    (Deployment(strategy="canary", canary_percent=10, wait_minutes=60), 2 * 3600),
+    (Deployment(strategy="linear", linear_step_percent=10, wait_minutes=45), 10 * 2700),
+    (Deployment(strategy="all-at-once", wait_minutes=60), 0),
+])
+def test_the_deployment_timeout_outlasts_every_wait_and_the_termination_wait(deployment, waits):
+    # Audit 5: "the timeout value should be larger than the total waiting time specified in
+    # TerminationWaitInSeconds and WaitIntervalInSeconds" (botocore, BlueGreenUpdatePolicy).
+    policy = deployment_request(deployment, [])["BlueGreenUpdatePolicy"]
+    routing = policy["TrafficRoutingConfiguration"]
+    assert policy["TerminationWaitInSeconds"] == (3600 if deployment.strategy == "blue-green" else 0)
+    assert waits == {"CANARY": 2, "LINEAR": 10}.get(routing["Type"], 1) * routing["WaitIntervalInSeconds"] + \
+        policy["TerminationWaitInSeconds"]
+    assert waits < policy["MaximumExecutionTimeoutInSeconds"] <= 28800
+
+
+def test_a_rollout_that_cannot_finish_within_sagemakers_timeout_is_refused(tmp_path, capsys):
+    # 10 linear steps of 60 min wait 36,000 s: over the 28,800 s a deployment may take.
+    code, out = validate(tmp_path, capsys, ("endpoints[0].deployment",
+                                            {"strategy": "linear", "linearStepPercent": 10, "waitMinutes": 60}))
+    assert code == 2, out
+    assert "endpoints[0].deployment.waitMinutes:" in out and "28800" in out
