@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import pytest
 
 from providers.aws.facts import _role_permissions
 from providers.aws.permissions import UNSCOPED_ACTIONS
+from providers.aws.principals import permission_set
 from tests.aws.helpers import (
     ACCOUNT,
     DEV,
@@ -221,11 +223,24 @@ def test_invoke_only_on_the_stack_endpoints(prod):
     assert holders == [f"{PROD}-access-operator"]
 
 
-def test_access_roles_trust_tagged_principals_of_the_account(prod):
+def test_access_roles_trust_their_identity_center_permission_set_not_a_tag(prod):
+    # Audit 7: a tag condition trusted anyone in the account who may tag a session; the roles
+    # Identity Center creates for one permission set are named by AWS (aws-reserved path).
     for name in ACCESS:
-        (trust,) = statements(role(prod, f"{PROD}-access-{name}").inputs["assumeRolePolicy"])
-        assert trust["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
-        assert trust["Condition"] == {"StringEquals": {"aws:PrincipalTag/mlopskit-role": name}}
+        trust = statements(role(prod, f"{PROD}-access-{name}").inputs["assumeRolePolicy"])
+        people = next(s for s in trust if s["Sid"] == "IdentityCenter")
+        assert people["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+        assert people["Action"] == ["sts:AssumeRole"]
+        reserved = f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com"
+        assert people["Condition"] == {"ArnLike": {"aws:PrincipalArn": [
+            f"{reserved}/AWSReservedSSO_{PROD}-{name}_*", f"{reserved}/*/AWSReservedSSO_{PROD}-{name}_*"]}}
+        assert "PrincipalTag" not in json.dumps(trust)
+
+
+def test_permission_set_names_fit_identity_centers_32_characters():
+    name = permission_set("a-very-long-stack-name-prod", "a-long-access-role-name")
+    assert len(name) <= 32 and re.fullmatch(r"[\w+=,.@-]+", name, re.ASCII)
+    assert name != permission_set("a-very-long-stack-name-prod", "a-long-access-role-name2")
 
 
 def test_warnings_for_people_principals_name_each_principal(prod):
@@ -233,6 +248,7 @@ def test_warnings_for_people_principals_name_each_principal(prod):
     assert set(paths) == {"access.roles[0].principals[0]", "access.roles[3].principals[0]"}
     assert "emulated" in paths["access.roles[0].principals[0]"]
     assert "group:ds@example.com" in paths["access.roles[0].principals[0]"]
+    assert f"permission set {PROD}-data-scientist " in paths["access.roles[0].principals[0]"]
     assert "user:oncall@example.com" in paths["access.roles[3].principals[0]"]
 
 
@@ -242,6 +258,7 @@ def test_service_account_principal_trusted_by_condition_never_as_a_principal_arn
     trust = statements(role(graph, f"{PROD}-access-ci-deployer").inputs["assumeRolePolicy"])
     for s in trust:
         assert s["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+    assert [s["Sid"] for s in trust] == ["Workloads"]  # no person may assume it
     workloads = next(s for s in trust if s.get("Sid") == "Workloads")
     assert workloads["Condition"] == {"ArnEquals": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/ci-runner"]}}
     assert not [w for w in graph.warnings if w.path.startswith("access.roles[1].principals")]
