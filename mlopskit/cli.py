@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except SpecError as error:
-        where = Path(args.spec).as_posix() if getattr(args, "spec", None) else "spec"
+        where = one_line(Path(args.spec).as_posix(), 160) if getattr(args, "spec", None) else "spec"
         for issue in error.issues:
             prefix = f"{where}: " if issue.path else ""
             # one_line: a file name or a value may hold newlines or control characters.

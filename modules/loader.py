@@ -26,6 +26,8 @@ MAX_SPEC_BYTES = 1 << 20
 MAX_DEPTH = 32
 #: The most nodes a document may hold once its aliases are expanded.
 MAX_NODES = 200_000
+#: The longest file path shown in an error.
+PATH_SHOWN = 160
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -70,7 +72,8 @@ def parse_stack(data: Any, cloud: Cloud | None = None) -> Stack:
 
 
 def _refuse(path: Path, message: str) -> SpecError:
-    return SpecError([SpecIssue("", f"{path}: {message}")])
+    # The path is shortened so the reason stays on the line even for a 4 KB file name.
+    return SpecError([SpecIssue("", f"{one_line(str(path), PATH_SHOWN)}: {message}")])
 
 
 _FILE_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
@@ -148,6 +151,7 @@ def _check_expansion(node: yaml.Node, where: str) -> None:
 
 def load_yaml(text: str, where: str) -> Any:
     """Parse one YAML document safely and within bounds; errors name ``where``:line:column."""
+    where = one_line(where, PATH_SHOWN)
     try:
         _check_depth(text, where)
         loader = _UniqueKeyLoader(text)
