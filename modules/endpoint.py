@@ -19,7 +19,7 @@ MAX_MODEL_VERSION = 1000
 def _model_version(value: object) -> int | str | None:
     # One error naming both accepted forms, rather than one per branch of a union.
     if value is None or value == LATEST_APPROVED:
-        return value  # type: ignore[return-value]
+        return value
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_MODEL_VERSION:
         raise ValueError(f"expected {LATEST_APPROVED} or a version number 1-{MAX_MODEL_VERSION}, got {echo(value)}")
     return value

@@ -23,7 +23,6 @@ from modules.registry import Registry
 from modules.storage import Storage
 from modules.training import TrainingJob
 
-
 MAX_COMPONENTS = 1000
 
 

@@ -9,7 +9,7 @@ deleted or added, a list entry duplicated), so every field meets wrong input.
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ HOSTILE: tuple[Any, ...] = (
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bundled(name: str) -> dict[str, Any]:
     return yaml.safe_load((STACKS / name).read_text())
 
