@@ -115,3 +115,10 @@ def test_prod_backups_null_gets_the_prod_default() -> None:
     from modules import Backups, parse_stack
 
     assert parse_stack(change(baseline(), "backups", None)).backups == Backups()
+
+
+def test_a_usage_file_that_is_a_fifo_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "usage.yaml"
+    os.mkfifo(fifo)
+    assert one_error("cost", str(BUNDLED), "--provider", "aws", "--usage", str(fifo)).endswith(
+        f"{fifo}: not a regular file (a FIFO)")
