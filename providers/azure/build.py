@@ -108,7 +108,7 @@ class _Builder:
         self._warn_retention()
         monitoring = Monitoring(
             ctx.name("monitoring"),
-            MonitoringArgs(retention_days=stack.compliance.retention_days, private=ctx.private),
+            MonitoringArgs(retention_days=stack.compliance.retention_days, private=ctx.private, protect=prod),
             ctx, opts=ctx.opts(),
         )
         keys = Keys(

@@ -183,7 +183,8 @@ class GcpProvider(BaseProvider):
             self._backups(ctx, store, keys, identity, backup_provider, after_identity)
             outputs["backupRegion"] = backup_region or ctx.region
 
-        Audit(ctx.name("audit"), AuditArgs(prefix=prefix, project=ctx.project, retention_days=stack.compliance.retention_days), top)
+        Audit(ctx.name("audit"), AuditArgs(prefix=prefix, project=ctx.project, retention_days=stack.compliance.retention_days,
+                                                  protect=stack.is_prod), top)
 
         if stack.budget is not None and account is not None:
             if account.placeholder:

@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from modules import parse_stack
-from providers.aws import AwsProvider
+from modules import SpecError, parse_stack
 from providers.aws.cron import CronNotSupported, to_aws
 from tests.aws.helpers import (
     DEV,
@@ -227,10 +226,12 @@ def test_day_of_month_and_weekday_together_is_not_supported():
         to_aws("0 3 1 * 1")
 
 
-def test_check_reports_an_untranslatable_schedule():
-    stack = parse_stack(spec("credit-risk.yaml", ("training[0].schedule", "0 3 1 * 1")))
-    issues = AwsProvider().check(stack)
-    assert [i.path for i in issues] == ["training[0].schedule"]
+def test_an_untranslatable_schedule_is_refused_for_every_cloud():
+    # Spec v1 accepts only the cron subset every cloud's scheduler takes (modules/cron.py),
+    # so what AWS cannot translate is refused before any provider sees it.
+    with pytest.raises(SpecError) as caught:
+        parse_stack(spec("credit-risk.yaml", ("training[0].schedule", "0 3 1 * 1")))
+    assert [i.path for i in caught.value.issues] == ["training[0].schedule"]
 
 
 @pytest.mark.parametrize("cron", ["0 3 * * */2", "0 3 * * 1-5/2"])

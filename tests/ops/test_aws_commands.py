@@ -257,5 +257,6 @@ def test_classify_maps_access_denied_and_missing_credentials() -> None:
     denied = aws_ops.classify(ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}, "X"))
     assert (denied.kind, denied.message) == ("access-denied", "not allowed")
     missing = aws_ops.classify(NoCredentialsError())
-    assert (missing.kind, missing.message) == ("access-denied", "no AWS credentials found (credentials chain)")
+    assert (missing.kind, missing.message) == ("access-denied", aws_ops.NO_AWS_CREDENTIALS)
+    assert "AWS_PROFILE" in missing.message  # says how to provide them
     assert aws_ops.classify(ValueError("mine")) is None
