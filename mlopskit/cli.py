@@ -18,7 +18,7 @@ from mlopskit.commands import (
     ops as commands_ops,
     policy as commands_policy,
 )
-from modules.errors import SpecError, SpecIssue
+from modules.errors import SpecError, SpecIssue, one_line
 from modules.loader import load_stack
 from modules.placement import CLOUDS, Cloud
 from modules.stack import Stack
@@ -61,6 +61,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
     if issues:
         raise SpecError(issues)
+    from providers.catalog.resolver import offering_warnings
+
+    for cloud in clouds:
+        for warning in offering_warnings(cloud, stack):
+            print(f"warning: {warning.path}: {warning.message}", file=sys.stderr)
     print(f"{args.spec}: valid ({stack.name}; {', '.join(clouds)})")
     return EXIT_OK
 
@@ -107,17 +112,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except SpecError as error:
-        where = Path(args.spec).as_posix() if getattr(args, "spec", None) else "spec"
+        where = one_line(Path(args.spec).as_posix(), 160) if getattr(args, "spec", None) else "spec"
         for issue in error.issues:
             prefix = f"{where}: " if issue.path else ""
-            print(f"error: {prefix}{issue}", file=sys.stderr)
+            # one_line: a file name or a value may hold newlines or control characters.
+            print(one_line(f"error: {prefix}{issue}"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
     except Exception as error:  # noqa: BLE001 - one line for the user, the trace on demand
         if os.environ.get("MLOPSKIT_DEBUG"):
             raise
-        print(f"internal error: {error.__class__.__name__}: {error} (set MLOPSKIT_DEBUG=1 for the traceback)",
+        print(one_line(f"internal error: {error.__class__.__name__}: {error}") + " (set MLOPSKIT_DEBUG=1 for the traceback)",
               file=sys.stderr)
         return EXIT_INTERNAL
 

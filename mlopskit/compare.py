@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlopskit.cost import CostEstimate, Usage, estimate, money
+from mlopskit.cost import CostEstimate, Usage, estimate, money, total_text
 from modules.errors import SpecError
 from modules.features import used_settings
 from modules.graph import Graph
@@ -109,16 +109,17 @@ def features(cloud: Cloud, stack: Stack, graph: Graph | None) -> list[FeatureRow
 
 
 def _compute(cloud: Cloud, stack: Stack) -> list[ComputeMatch]:
-    from providers.catalog.resolver import ResolutionError, resolve
+    from modules.compute import Compute
+    from providers.catalog.resolver import ResolutionError, Use, resolve
 
     placement = stack.placement.for_cloud(cloud)
     region = placement.primary_region if placement else None
     matches = []
-    items = [(f"endpoints[{i}].compute", e.compute) for i, e in enumerate(stack.endpoints)]
-    items += [(f"training[{i}].compute", t.compute) for i, t in enumerate(stack.training)]
-    for path, compute in items:
+    items: list[tuple[str, Compute, Use]] = [(f"endpoints[{i}].compute", e.compute, "serving") for i, e in enumerate(stack.endpoints)]
+    items += [(f"training[{i}].compute", t.compute, "training") for i, t in enumerate(stack.training)]
+    for path, compute, use in items:
         try:
-            r = resolve(cloud, compute, region)
+            r = resolve(cloud, compute, region, use)
         except ResolutionError as error:
             matches.append(ComputeMatch(path, f"no match ({error.field}: {error})", False, False, "none"))
             continue
@@ -167,7 +168,8 @@ def compare(spec: str, clouds: list[Cloud], usage: Usage | None = None) -> Compa
 def _cost(result: CloudResult, top: bool = False) -> str:
     if result.estimate is None:
         return "-"
-    return f"${money(result.estimate.max_monthly if top else result.estimate.total_monthly)}"
+    est = result.estimate
+    return total_text(est.max_monthly if top else est.total_monthly, len(est.unpriced))
 
 
 def _feature_matrix(comparison: Comparison) -> tuple[list[str], dict[str, dict[str, FeatureRow]]]:
@@ -227,6 +229,10 @@ def to_json(comparison: Comparison) -> dict[str, Any]:
                 "resourceCount": sum(r.resource_counts.values()),
                 "monthlyCost": money(r.estimate.total_monthly),
                 "maxMonthlyCost": money(r.estimate.max_monthly),
+                # An incomplete total is a lower bound: charts and rankings must not treat it as complete.
+                "complete": not r.estimate.unpriced,
+                "unpricedComponents": len(r.estimate.unpriced),
+                "monthlyCostText": total_text(r.estimate.total_monthly, len(r.estimate.unpriced)),
                 "budgetUsd": money(r.estimate.budget_usd) if r.estimate.budget_usd is not None else None,
                 "overBudget": r.estimate.over_budget,
                 "unpriced": r.estimate.unpriced,

@@ -32,8 +32,23 @@ from providers.costing import (
 __all__ = [
     "CostComponent", "CostContext", "CostEstimate", "PricedComponent", "PriceKey", "ResourceCost", "Usage",
     "cost_table", "cron_runs_per_month", "diff", "diff_table", "estimate", "infracost_json", "money", "quantity",
+    "total_text",
     "HOURS_PER_MONTH", "DAYS_PER_MONTH",
 ]
+
+
+def total_text(amount: Decimal, unpriced: int) -> str:
+    """A total as every format shows it: ``$1234.00``, or ``≥ $1234.00 (3 components unpriced)`` when the
+    catalog lacks prices, so an incomplete total never reads as complete (and never as $0)."""
+    if not unpriced:
+        return f"${money(amount)}"
+    return f"≥ ${money(amount)} ({unpriced} component{'' if unpriced == 1 else 's'} unpriced)"
+
+
+def _usage_cost(item: PricedComponent) -> Decimal:
+    if item.component.usage_key is None or item.monthly_cost is None:
+        return Decimal(0)
+    return item.monthly_cost
 
 
 def _component_json(item: PricedComponent) -> dict[str, Any]:
@@ -49,6 +64,8 @@ def _component_json(item: PricedComponent) -> dict[str, Any]:
         "price": str(item.price) if item.price is not None else None,
         "hourlyCost": money(cost / HOURS_PER_MONTH) if (cost is not None and c.hourly) else None,
         "monthlyCost": money(cost) if cost is not None else None,
+        "usageBased": c.usage_key is not None,
+        "priceNotFound": item.status == "price-not-found",
     }
 
 
@@ -61,20 +78,48 @@ def _resource_json(resource: ResourceCost) -> dict[str, Any]:
         metadata["priceNotFound"] = unpriced
     if resource.max_monthly != resource.monthly:
         metadata["maxMonthlyCost"] = money(resource.max_monthly)
-    estimates = sorted({c.row.source for c in resource.components if c.row is not None and c.row.estimate})
-    if estimates:
+    if any(c.row is not None and c.row.estimate for c in resource.components):
         metadata["estimatedPrices"] = True
     return {
         "name": resource.name,
+        "resourceType": resource.type,
         "metadata": metadata,
         "hourlyCost": money(resource.monthly / HOURS_PER_MONTH),
         "monthlyCost": money(resource.monthly),
+        "monthlyUsageCost": money(sum((_usage_cost(c) for c in resource.components), Decimal(0))),
         "costComponents": [_component_json(c) for c in resource.components],
     }
 
 
-def _breakdown(resources: list[dict[str, Any]], total: Decimal) -> dict[str, Any]:
-    return {"resources": resources, "totalHourlyCost": money(total / HOURS_PER_MONTH), "totalMonthlyCost": money(total)}
+def _usage_total(est: CostEstimate | None) -> Decimal:
+    return sum((_usage_cost(c) for r in est.resources for c in r.components), Decimal(0)) if est else Decimal(0)
+
+
+def _breakdown(resources: list[dict[str, Any]], total: Decimal, usage: Decimal) -> dict[str, Any]:
+    return {"resources": resources, "totalHourlyCost": money(total / HOURS_PER_MONTH), "totalMonthlyCost": money(total),
+            "totalMonthlyUsageCost": money(usage)}
+
+
+def _diff_resources(past: CostEstimate | None, now: CostEstimate) -> list[dict[str, Any]]:
+    """Infracost's diff: each resource whose monthly cost changed, costs as new minus old (by name)."""
+    before = {r.name: r for r in past.resources if r.components} if past else {}
+    after = {r.name: r for r in now.resources if r.components}
+    out = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        old_cost, new_cost = (old.monthly if old else Decimal(0)), (new.monthly if new else Decimal(0))
+        if old is not None and new is not None and old_cost == new_cost:
+            continue
+        either = new or old
+        assert either is not None
+        out.append({
+            "name": name,
+            "resourceType": either.type,
+            "metadata": {"type": either.type, "change": "added" if old is None else "removed" if new is None else "changed"},
+            "hourlyCost": money((new_cost - old_cost) / HOURS_PER_MONTH),
+            "monthlyCost": money(new_cost - old_cost),
+        })
+    return out
 
 
 def _summary(estimates: list[CostEstimate]) -> dict[str, Any]:
@@ -103,32 +148,54 @@ def _summary(estimates: list[CostEstimate]) -> dict[str, Any]:
     }
 
 
-def infracost_json(estimates: list[CostEstimate], spec_path: str, generated: datetime | None = None) -> dict[str, Any]:
-    """Infracost's output shape (schema/infracost.schema.json): one project per cloud."""
+def infracost_json(estimates: list[CostEstimate], spec_path: str, generated: datetime | None = None,
+                   past: list[CostEstimate] | None = None, past_path: str | None = None) -> dict[str, Any]:
+    """Infracost's current output shape (schema/infracost.schema.json): one project per cloud.
+
+    With ``past`` (``cost --compare-to OTHER``: the estimates of OTHER, one per cloud of ``estimates``),
+    each project carries OTHER as ``pastBreakdown`` and the per-resource ``diff``, and the
+    ``diffTotal*`` fields are the new totals minus the past ones, as an Infracost PR comment reads them.
+    Unpriced components are ``priceNotFound`` and counted in ``summary.totalNoPriceResources``.
+    """
     generated = generated or datetime.now(UTC).replace(microsecond=0)
+    stamp = generated.isoformat().replace("+00:00", "Z")
+    befores: list[CostEstimate | None] = list(past) if past is not None else [None] * len(estimates)
     projects = []
-    for est in estimates:
+    for est, before in zip(estimates, befores, strict=True):
         resources = [_resource_json(r) for r in est.resources]
+        before_total = before.total_monthly if before else Decimal(0)
         projects.append({
             "name": f"{est.stack} ({est.cloud}, {est.region})",
+            "displayName": f"{est.stack} on {est.cloud}",
             "metadata": {"path": spec_path, "type": f"mlopskit_{est.cloud}"},
-            "pastBreakdown": _breakdown([], Decimal(0)),
-            "breakdown": _breakdown(resources, est.total_monthly),
-            "diff": _breakdown(resources, est.total_monthly),
+            "pastBreakdown": _breakdown([_resource_json(r) for r in before.resources] if before else [], before_total,
+                                        _usage_total(before)),
+            "breakdown": _breakdown(resources, est.total_monthly, _usage_total(est)),
+            "diff": _breakdown(_diff_resources(before, est), est.total_monthly - before_total,
+                               _usage_total(est) - _usage_total(before)),
             "summary": _summary([est]),
         })
     total = sum((e.total_monthly for e in estimates), Decimal(0))
+    past_total = sum((b.total_monthly for b in befores if b), Decimal(0))
+    usage, past_usage = sum(map(_usage_total, estimates), Decimal(0)), sum(map(_usage_total, befores), Decimal(0))
+    command = f"mlopskit cost {spec_path}" + (f" --compare-to {past_path}" if past_path else "")
     return {
         "version": "0.2",
+        # Infracost's run metadata; the offline estimator knows no VCS context, so those fields are empty.
+        "metadata": {"infracostCommand": command, "vcsBranch": "", "vcsCommitSha": "", "vcsCommitAuthorName": "",
+                     "vcsCommitAuthorEmail": "", "vcsCommitTimestamp": stamp, "vcsCommitMessage": ""},
         "currency": "USD",
         "projects": projects,
         "totalHourlyCost": money(total / HOURS_PER_MONTH),
         "totalMonthlyCost": money(total),
-        "pastTotalHourlyCost": "0.00",
-        "pastTotalMonthlyCost": "0.00",
-        "diffTotalHourlyCost": money(total / HOURS_PER_MONTH),
-        "diffTotalMonthlyCost": money(total),
-        "timeGenerated": generated.isoformat().replace("+00:00", "Z"),
+        "totalMonthlyUsageCost": money(usage),
+        "pastTotalHourlyCost": money(past_total / HOURS_PER_MONTH),
+        "pastTotalMonthlyCost": money(past_total),
+        "pastTotalMonthlyUsageCost": money(past_usage),
+        "diffTotalHourlyCost": money((total - past_total) / HOURS_PER_MONTH),
+        "diffTotalMonthlyCost": money(total - past_total),
+        "diffTotalMonthlyUsageCost": money(usage - past_usage),
+        "timeGenerated": stamp,
         "summary": _summary(estimates),
     }
 
@@ -159,8 +226,8 @@ def cost_table(est: CostEstimate) -> str:
             lines.append(f"{name:<78} {qty:>12}  {c.unit:<14} {_cell(item):>16}")
         lines.append("")
     free = [r for r in est.resources if r.free_reason]
-    lines.append(f"OVERALL TOTAL (baseline)            ${money(est.total_monthly)}")
-    lines.append(f"At maximum autoscaling              ${money(est.max_monthly)}")
+    lines.append(f"OVERALL TOTAL (baseline)            {total_text(est.total_monthly, len(est.unpriced))}")
+    lines.append(f"At maximum autoscaling              {total_text(est.max_monthly, len(est.unpriced))}")
     if est.budget_usd is not None:
         verdict = "EXCEEDED" if est.over_budget else "within"
         lines.append(f"Budget (budget.monthlyLimitUsd)     ${money(est.budget_usd)}  ({verdict})")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
-from mlopskit.compare import CloudResult, Comparison, _feature_matrix
+from mlopskit.compare import CloudResult, Comparison, _cost, _feature_matrix
 from mlopskit.cost import money
 
 COLORS = {"aws": "#d97706", "gcp": "#2563eb", "azure": "#0891b2"}
@@ -32,6 +32,9 @@ def _bar_chart(result: CloudResult) -> str:
         return "<p>No priced resources.</p>"
     caption = (f'<p class="muted">The {len(rows)} largest of {len(priced)} priced resources; filled bar: baseline '
                "(min instances), dashed outline: at maximum autoscaling.</p>")
+    if result.estimate.unpriced:
+        caption += (f'<p class="incomplete"><b>Incomplete:</b> {len(result.estimate.unpriced)} components have no price '
+                    "and are not in these bars or the total, which is a lower bound.</p>")
     top = max((r.max_monthly for r in rows), default=Decimal(1)) or Decimal(1)
     label_w, bar_w, row_h = 330, 420, 22
     height = row_h * len(rows) + 10
@@ -111,8 +114,8 @@ def to_html(comparison: Comparison) -> str:
         out.append(f"<tr><th>{escape(label)}</th>" + "".join(f'<td class="num">{escape(v)}</td>' for v in values) + "</tr>")
 
     row("resources created", [str(sum(r.resource_counts.values())) if r.graph else (r.error or "-") for r in comparison.results])
-    row("monthly cost (baseline)", [f"${money(r.estimate.total_monthly)}" if r.estimate else "-" for r in comparison.results])
-    row("monthly cost (max autoscaling)", [f"${money(r.estimate.max_monthly)}" if r.estimate else "-" for r in comparison.results])
+    row("monthly cost (baseline)", [_cost(r) for r in comparison.results])
+    row("monthly cost (max autoscaling)", [_cost(r, True) for r in comparison.results])
     row("price not found", [str(len(r.estimate.unpriced)) if r.estimate else "-" for r in comparison.results])
     row("policies", [r.policy_summary for r in comparison.results])
     out.append("</table>")

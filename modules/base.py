@@ -9,10 +9,17 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from modules.errors import echo
+
 # Component names become part of every cloud resource name, so they share the
 # strictest character set of the three clouds (lowercase, digits, dashes).
 NAME_PATTERN = r"^[a-z][a-z0-9-]{1,23}$"
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+# The common, portable subset of addresses: every cloud's notification channel and
+# identity directory accepts these; no quoting, no control characters, no wildcards.
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}$")
+EMAIL_MAX = 254  # RFC 5321's limit on a forward path
+#: Default ceiling on any string in the spec; fields with tighter limits say so.
+STR_MAX = 1024
 
 
 class SpecModel(BaseModel):
@@ -25,6 +32,12 @@ class SpecModel(BaseModel):
         validate_by_name=True,
         validate_by_alias=True,
         str_strip_whitespace=True,
+        # Types are strict: YAML `'false'` is not a boolean and `'4'` not a number, and a
+        # count given as 2.5 is an error, never truncated (ints are still accepted where a
+        # number is expected). Infinity and NaN are never valid amounts or thresholds.
+        strict=True,
+        allow_inf_nan=False,
+        str_max_length=STR_MAX,
     )
 
     def provided(self, field: str) -> bool:
@@ -42,16 +55,26 @@ def field_error(field: str, message: str, **context: Any) -> PydanticCustomError
 
 
 def reject_duplicates(value: list[Any]) -> list[Any]:
-    """Field validator for lists whose entries must be unique (regions, permissions...)."""
-    duplicates = sorted({str(v) for v in value if value.count(v) > 1})
+    """Field validator for lists whose entries must be unique (regions, permissions...).
+
+    Strings compare case-insensitively: ``Ops@x.com`` and ``ops@x.com`` reach the same
+    mailbox and would become two resources with the same derived name.
+    """
+    keys = [v.lower() if isinstance(v, str) else v for v in value]
+    duplicates = sorted({echo(v) for v, k in zip(value, keys, strict=True) if keys.count(k) > 1})
     if duplicates:
-        raise ValueError(f"duplicate entries: {', '.join(duplicates)}")
+        raise ValueError(f"duplicate entries: {', '.join(duplicates[:3])}")
     return value
 
 
+def is_email(value: str) -> bool:
+    """True for an address of the portable subset every cloud accepts."""
+    return len(value) <= EMAIL_MAX and _EMAIL.fullmatch(value) is not None
+
+
 def _email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise PydanticCustomError("email", "not an email address: '{value}'", {"value": value})
+    if not is_email(value):
+        raise PydanticCustomError("email", "not an email address: {value}", {"value": echo(value)})
     return value
 
 

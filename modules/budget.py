@@ -6,12 +6,16 @@ from pydantic import Field, field_validator
 
 from modules.base import SpecModel
 
+MAX_MONTHLY_LIMIT_USD = 10_000_000
+
 
 class Budget(SpecModel):
     """A monthly budget in USD; alerts fire at each threshold (percent of the limit)."""
 
-    monthly_limit_usd: float = Field(gt=0)
-    alert_thresholds_percent: list[float] = Field(default_factory=lambda: [50.0, 80.0, 100.0])
+    # $10M a month bounds the amount every cloud's budget API and the cost gate handle
+    # exactly (finite, integral cents); infinity and NaN are refused by the base model.
+    monthly_limit_usd: float = Field(gt=0, le=MAX_MONTHLY_LIMIT_USD)
+    alert_thresholds_percent: list[float] = Field(default_factory=lambda: [50.0, 80.0, 100.0], max_length=10)
 
     @field_validator("alert_thresholds_percent")
     @classmethod

@@ -4,13 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, PlainValidator, StringConstraints, field_validator, model_validator
 
-from modules.base import NAME_PATTERN, Email, SpecModel, field_error
+from modules.base import NAME_PATTERN, Email, SpecModel, field_error, reject_duplicates
 from modules.compute import Compute
+from modules.errors import echo
+from modules.references import ImageReference
 
 Strategy = Literal["all-at-once", "canary", "linear", "blue-green", "shadow"]
 LATEST_APPROVED = "latest-approved"
+MAX_MODEL_VERSION = 1000
+
+
+def _model_version(value: object) -> int | str | None:
+    # One error naming both accepted forms, rather than one per branch of a union.
+    if value is None or value == LATEST_APPROVED:
+        return value
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_MODEL_VERSION:
+        raise ValueError(f"expected {LATEST_APPROVED} or a version number 1-{MAX_MODEL_VERSION}, got {echo(value)}")
+    return value
+
+
+ModelVersion = Annotated[int | Literal["latest-approved"] | None, PlainValidator(_model_version)]
 
 
 class ModelSource(SpecModel):
@@ -18,9 +33,11 @@ class ModelSource(SpecModel):
 
     source: Literal["registry", "artifact"]
     package: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,62}$")] | None = None
-    version: Literal["latest-approved"] | Annotated[int, Field(ge=1)] | None = None
-    image: str | None = Field(default=None, min_length=3)
-    artifact_uri: str | None = Field(default=None, pattern=r"^(s3|gs|https)://\S+$")
+    # Versions are bounded so the registry lookup (and the offline registry seeded up to
+    # the pinned version) stays bounded: see docs/validation.md.
+    version: ModelVersion = None
+    image: ImageReference | None = None
+    artifact_uri: str | None = Field(default=None, pattern=r"^(s3|gs|https)://[!-~]+$", max_length=1024)
 
     @model_validator(mode="after")
     def _fields_match_source(self) -> ModelSource:
@@ -110,7 +127,11 @@ class Monitoring(SpecModel):
 
     drift: Drift | None = None
     alarms: Alarms = Field(default_factory=Alarms)
-    notify: list[Email] = Field(default_factory=list)
+    # Each address becomes a subscription or channel named after it: a duplicate (any
+    # letter case) would be two resources with one name.
+    notify: list[Email] = Field(default_factory=list, max_length=20)
+
+    _unique = field_validator("notify")(reject_duplicates)
 
 
 class Endpoint(SpecModel):

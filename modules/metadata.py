@@ -25,7 +25,7 @@ class Metadata(SpecModel):
     owner: Email
     cost_center: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
     data_classification: DataClassification
-    labels: dict[LabelKey, LabelValue] = Field(default_factory=dict)
+    labels: dict[LabelKey, LabelValue] = Field(default_factory=dict, max_length=32)
 
     @property
     def prefix(self) -> str:

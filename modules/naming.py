@@ -14,6 +14,12 @@ def logical(stack_prefix: str, *parts: str) -> str:
     return "-".join((stack_prefix, *parts))
 
 
+def normalized_name(name: str) -> str:
+    """A component name as the strictest cloud keeps it (letters and digits only):
+    two names equal here would produce the same resource name somewhere."""
+    return "".join(c for c in name.lower() if c.isalnum())
+
+
 def short_hash(*parts: str, length: int = 6) -> str:
     """A stable suffix for names that must be globally unique or fit a short limit."""
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]

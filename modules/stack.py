@@ -16,11 +16,14 @@ from modules.encryption import Encryption
 from modules.endpoint import Endpoint
 from modules.errors import SpecIssue
 from modules.metadata import Metadata
+from modules.naming import normalized_name
 from modules.network import Network
 from modules.placement import Cloud, Placement
 from modules.registry import Registry
 from modules.storage import Storage
 from modules.training import TrainingJob
+
+MAX_COMPONENTS = 1000
 
 
 class Stack(SpecModel):
@@ -36,17 +39,19 @@ class Stack(SpecModel):
     encryption: Encryption = Field(default_factory=Encryption)
     storage: Storage = Field(default_factory=Storage)
     registry: Registry = Field(default_factory=Registry)
-    training: list[TrainingJob] = Field(default_factory=list)
-    endpoints: list[Endpoint] = Field(default_factory=list)
+    # Bounded so a spec's size bounds the work done for it (the benchmark uses 1,000).
+    training: list[TrainingJob] = Field(default_factory=list, max_length=MAX_COMPONENTS)
+    endpoints: list[Endpoint] = Field(default_factory=list, max_length=MAX_COMPONENTS)
     backups: Backups | None = None
     access: Access = Field(default_factory=Access)
 
     @model_validator(mode="before")
     @classmethod
     def _backups_on_in_prod(cls, data: Any) -> Any:
-        # Backups default to on in prod: forgetting the section must not leave prod
-        # without recovery. Elsewhere an absent section means no backups.
-        if isinstance(data, dict) and "backups" not in data:
+        # Backups default to on in prod: forgetting the section (or writing `backups:`
+        # with no value, which YAML reads as null) must not leave prod without recovery.
+        # Elsewhere an absent section means no backups.
+        if isinstance(data, dict) and data.get("backups") is None:
             metadata = data.get("metadata")
             environment = metadata.get("environment") if isinstance(metadata, dict) else getattr(metadata, "environment", None)
             if environment == "prod":
@@ -55,15 +60,21 @@ class Stack(SpecModel):
 
     @model_validator(mode="after")
     def _unique_names(self) -> Stack:
+        # Names are compared as the strictest cloud sees them: some resource names keep
+        # only letters and digits (Azure storage-style names, compacted names), so
+        # `ep-one` and `epone` would become one resource there.
         named: tuple[tuple[str, Sequence[TrainingJob | Endpoint | AccessRole]], ...] = (
             ("training", self.training), ("endpoints", self.endpoints), ("access.roles", self.access.roles),
         )
         for field, items in named:
-            seen: set[str] = set()
+            seen: dict[str, str] = {}
             for index, item in enumerate(items):
-                if item.name in seen:
-                    raise field_error(f"{field}[{index}].name", "duplicate name '{name}'", name=item.name)
-                seen.add(item.name)
+                key = normalized_name(item.name)
+                if key in seen:
+                    raise field_error(f"{field}[{index}].name", "duplicate name '{name}' (same as '{other}' once "
+                                      "dashes are removed)" if seen[key] != item.name else "duplicate name '{name}'",
+                                      name=item.name, other=seen[key])
+                seen[key] = item.name
         return self
 
     @property

@@ -36,6 +36,9 @@ class PolicyContext:
     settings: Settings
     backups_requested: bool = False
     cross_region_requested: bool = False
+    # What the spec's backups select (None: not known to the caller); an empty selection
+    # creates a vault and a plan that protect nothing.
+    backup_targets: tuple[str, ...] | None = None
     budget_limit_usd: float | None = None
     access_roles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (role name, permissions)
     known_instance_types: frozenset[str] | None = None  # the dated catalog's types for this cloud

@@ -191,6 +191,7 @@ def build_context(stack: Stack, cloud: str, settings: Settings) -> PolicyContext
         settings=settings,
         backups_requested=stack.backups is not None,
         cross_region_requested=bool(stack.backups and stack.backups.cross_region),
+        backup_targets=tuple(stack.backups.targets) if stack.backups else None,
         budget_limit_usd=stack.budget.monthly_limit_usd if stack.budget else None,
         access_roles=tuple((role.name, tuple(role.permissions)) for role in stack.access.roles),
         known_instance_types=frozenset(row.name for row in rows),

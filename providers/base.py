@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from modules.compute import Compute
 from modules.cost import CostHandlers
@@ -27,10 +27,12 @@ from modules.placement import Cloud
 from modules.provider import BuildResult, ModelRegistry, Provider, ResolvedModel
 from modules.stack import Stack
 from modules.training import TrainingJob
+from providers.catalog.regions import unknown_region_issues
 from providers.catalog.resolver import (
     InstanceType,
     Resolution,
     ResolutionError,
+    Use,
     resolve,
 )
 
@@ -46,22 +48,22 @@ def placement_issues(stack: Stack, cloud: Cloud) -> list[SpecIssue]:
             for field, region in regions if region is not None and region not in allowed]
 
 
-def computes(stack: Stack) -> Iterator[tuple[str, Compute]]:
-    """Every compute request of the spec with its field path (training jobs, then endpoints)."""
+def computes(stack: Stack) -> Iterator[tuple[str, Compute, Use]]:
+    """Every compute request of the spec with its field path and use (training jobs, then endpoints)."""
     for index, job in enumerate(stack.training):
-        yield f"training[{index}].compute", job.compute
+        yield f"training[{index}].compute", job.compute, "training"
     for index, endpoint in enumerate(stack.endpoints):
-        yield f"endpoints[{index}].compute", endpoint.compute
+        yield f"endpoints[{index}].compute", endpoint.compute, "serving"
 
 
-def resolve_compute(cloud: Cloud, path: str, compute: Compute, region: str | None = None, *,
-                    among: Collection[str] | None = None, use: str = "") -> Resolution:
-    """The instance type of one compute request on ``cloud`` (among the types ``among`` a
-    cloud's API accepts for ``use``, when given); a spec error naming the field when none fits."""
+def resolve_compute(cloud: Cloud, path: str, compute: Compute, region: str | None, use: Use | None = None, *,
+                    among: Collection[str] | None = None, among_label: str = "") -> Resolution:
+    """The instance type of one compute request on ``cloud`` in ``region`` for ``use`` (among the
+    types ``among`` a cloud's API accepts, when given); a spec error naming the field when none fits."""
     from modules.errors import SpecError
 
     try:
-        return resolve(cloud, compute, region, among=among, use=use)
+        return resolve(cloud, compute, region, use, among=among, among_label=among_label)
     except ResolutionError as error:
         raise SpecError([SpecIssue(f"{path}.{error.field}", str(error))]) from None
 
@@ -70,12 +72,14 @@ def compute_issues(stack: Stack, cloud: Cloud) -> list[SpecIssue]:
     """Compute requests no instance type of ``cloud`` satisfies (a missing explicit type is the
     spec's own check, ``Stack.issues_for``, and is not reported twice)."""
     issues = []
-    for path, compute in computes(stack):
+    placement = stack.placement.for_cloud(cloud)
+    region = placement.primary_region if placement else None
+    for path, compute, use in computes(stack):
         if compute.instance_type_for(cloud) is None and not compute.generic:
             continue
         try:
-            # The builds resolve in the catalog's reference region too: check what they build.
-            resolve(cloud, compute)
+            # The builds resolve in the stack's region for the use: check what they build.
+            resolve(cloud, compute, region, use)
         except ResolutionError as error:
             issues.append(SpecIssue(f"{path}.{error.field}", str(error)))
     return issues
@@ -131,6 +135,9 @@ class BaseProvider(Provider):
         issues = stack.issues_for(self.cloud)
         if stack.placement.for_cloud(self.cloud) is None:
             return issues
+        region_issues = unknown_region_issues(self.cloud, stack.placement.for_cloud(self.cloud))
+        if region_issues:  # an unknown region: the compute checks would only repeat it
+            return issues + placement_issues(stack, self.cloud) + region_issues
         return issues + placement_issues(stack, self.cloud) + compute_issues(stack, self.cloud) + self.cloud_issues(stack)
 
     def cloud_issues(self, stack: Stack) -> list[SpecIssue]:
@@ -217,10 +224,6 @@ class EndpointPlan:
         return self.spec.model.source == "registry" and self.model is None
 
 
-#: What a compute request runs: a training job or an endpoint's serving.
-ComputeUse = Literal["training", "hosting"]
-
-
 class StackBuild(ABC):
     """The orchestration every cloud's ``build.py`` shares: set up the cloud, resolve compute
     and registry models here (once for every cloud), then register the components in the
@@ -253,7 +256,7 @@ class StackBuild(ABC):
     def plan_endpoint(self, ctx: BuildContext, index: int, spec: EndpointSpec) -> EndpointPlan:
         """Resolve an endpoint's compute and registry model; warn (the same on every cloud) when
         its package has no version to deploy yet."""
-        instance = self.resolve(f"endpoints[{index}].compute", spec.compute, "hosting").instance
+        instance = self.resolve(f"endpoints[{index}].compute", spec.compute, "serving").instance
         model = None
         if spec.model.source == "registry":
             model = self.registry.resolve(spec.model.package or "", spec.model.version or LATEST_APPROVED)
@@ -262,10 +265,12 @@ class StackBuild(ABC):
                 ctx.warn(issue.path, issue.message)
         return EndpointPlan(index, spec, instance, model)
 
-    def resolve(self, path: str, compute: Compute, use: ComputeUse) -> Resolution:
-        """The instance type of one compute request (``path`` names it in errors). A cloud whose
-        API accepts different types per use (SageMaker hosting vs training) overrides this."""
-        return resolve_compute(self.cloud, path, compute)
+    def resolve(self, path: str, compute: Compute, use: Use) -> Resolution:
+        """The instance type of one compute request for ``use`` in the stack's region (``path``
+        names it in errors). A cloud whose API accepts different types per use (SageMaker
+        hosting vs training) narrows the choice by overriding this."""
+        placement = self.stack.placement.for_cloud(self.cloud)
+        return resolve_compute(self.cloud, path, compute, placement.primary_region if placement else None, use)
 
     @abstractmethod
     def start(self) -> BuildContext:

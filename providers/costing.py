@@ -20,6 +20,7 @@ import yaml
 from modules.cost import CostComponent, CostContext, CostHandlers
 from modules.errors import SpecError, SpecIssue
 from modules.graph import Graph
+from modules.loader import load_yaml, read_spec_text
 from modules.placement import Cloud
 from modules.stack import Stack
 from providers.catalog.prices import PriceRow, catalog_date, lookup
@@ -83,12 +84,9 @@ class Usage:
         """Defaults, overridden by the YAML file at ``path`` when given."""
         if path is None:
             return cls.defaults()
-        try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        except OSError as error:
-            raise SpecError([SpecIssue("usage", f"cannot read {path}: {error.strerror}")]) from None
-        except yaml.YAMLError as error:
-            raise SpecError([SpecIssue("usage", f"{path} is not valid YAML: {error}")]) from None
+        # Read like a spec: only a bounded regular file (a FIFO or /dev/zero must not hang
+        # `cost` or `compare`), errors one line naming the file.
+        data = load_yaml(read_spec_text(path), str(path)) or {}
         if not isinstance(data, Mapping):
             raise SpecError([SpecIssue("usage", f"{path} must hold a mapping of usage keys")])
         return cls.from_mapping(data)

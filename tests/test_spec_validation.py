@@ -60,7 +60,7 @@ RULE_CASES = [
     ("training[0].schedule", "every monday", "training[0].schedule: cron needs 5 fields"),
     ("training[0].schedule", "0 25 * * *", "training[0].schedule: not a valid cron expression: '0 25 * * *'"),
     ("access.roles[0].permissions", ["models.delete"], "access.roles[0].permissions[0]: Input should be"),
-    ("access.roles[0].principals", ["ds@example.com"], "access.roles[0].principals[0]: String should match pattern"),
+    ("access.roles[0].principals", ["ds@example.com"], "access.roles[0].principals[0]: expected user:<email>"),
     ("encryption.keyRotationDays", 30, "encryption.keyRotationDays: Input should be greater than or equal to 90"),
     ("apiVersion", "mlopskit/v2", "apiVersion: Input should be 'mlopskit/v1'"),
     ("placement.aws.backupRegion", "eu-west-1", "placement.aws.backupRegion: must differ from the primary region"),

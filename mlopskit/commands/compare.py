@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,22 +30,40 @@ def run(args: argparse.Namespace) -> int:
     from mlopskit.cost import Usage
     from mlopskit.report_html import to_html
 
-    comparison = compare(args.spec, _clouds(args.providers), Usage.load(args.usage))
+    clouds = _clouds(args.providers)
+    out = _output_dir(args.out) if args.out else None  # before any work: nothing half-done
+    comparison = compare(args.spec, clouds, Usage.load(args.usage))
     renderers = {
         "table": ("compare.txt", lambda: to_table(comparison)),
         "json": ("compare.json", lambda: json.dumps(to_json(comparison), indent=2)),
         "markdown": ("compare.md", lambda: to_markdown(comparison)),
         "html": ("compare.html", lambda: to_html(comparison)),
     }
-    if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        for filename, render in renderers.values():
-            (out / filename).write_text(render() + "\n", encoding="utf-8")
+    if out is not None:
+        try:
+            for filename, render in renderers.values():
+                (out / filename).write_text(render() + "\n", encoding="utf-8")
+        except OSError as error:
+            raise SpecError([SpecIssue("--out", f"cannot write into {str(out)!r}: {error.strerror or error}")]) from None
     print(renderers[args.format][1]())
     if args.out:
         print(f"\nwrote {', '.join(str(Path(args.out) / f) for f, _ in renderers.values())}")
     return EXIT_OK
+
+
+def _output_dir(text: str) -> Path:
+    """The --out directory, created if missing; a file there or no write access is bad input."""
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise SpecError([SpecIssue("--out", f"{text!r} exists and is not a directory")])
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise SpecError([SpecIssue("--out", f"cannot create directory {text!r}: {reason}")]) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise SpecError([SpecIssue("--out", f"directory {text!r} is not writable")])
+    return out
 
 
 def register(subparsers: Any) -> None:

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         other_stack = load_checked(args.compare_to, args.provider)
         other = estimate(preview(other_stack, args.provider), other_stack, usage)
         if args.format == "json":
-            print(json.dumps(infracost_json([other, result], args.spec), indent=2))
+            print(json.dumps(infracost_json([result], args.spec, past=[other], past_path=args.compare_to), indent=2))
         else:
             print(diff_table(other, result, args.compare_to, args.spec))
     elif args.format == "json":

@@ -20,11 +20,11 @@ from mlopskit.ops.drift import Finding, compare
 from mlopskit.ops.rollout import run_rollout
 from mlopskit.ops.training import wait_for
 from modules.day2.backend import OpsBackend
-from modules.day2.calls import Gateway
+from modules.day2.calls import Gateway, PlanIncomplete
 from modules.day2.clock import Clock, SystemClock
 from modules.day2.errors import CloudError
 from modules.endpoint import Endpoint
-from modules.errors import SpecError, SpecIssue
+from modules.errors import SpecError, SpecIssue, one_line
 from modules.placement import CLOUDS, Cloud
 from modules.stack import Stack
 from providers import get_provider
@@ -48,7 +48,13 @@ def _setup(args: argparse.Namespace) -> tuple[Stack, OpsBackend]:
 
     stack = load_checked(args.spec, args.provider)
     gateway = Gateway(_classifier(args.provider), clock=CLOCK, dry_run=args.dry_run)
-    return stack, make_backend(args.provider, stack, gateway)
+    backend = make_backend(args.provider, stack, gateway)
+    if args.dry_run:
+        # Without credentials a dry run still shows its plan, made offline: no read is
+        # made, so no credential lookup and no network access happens at all.
+        args._offline = backend.missing_credentials()
+        gateway.offline = args._offline is not None
+    return stack, backend
 
 
 def _endpoint(stack: Stack, name: str) -> Endpoint:
@@ -65,11 +71,22 @@ def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
     def wrapped(args: argparse.Namespace) -> int:
         backend: list[OpsBackend] = []
         args._backend = backend
+        args._offline = None
         try:
             code = run(args)
+        except PlanIncomplete as incomplete:
+            _print_plan(args, f"  ... {incomplete}: not made offline")
+            return EXIT_OK
         except CloudError as error:
             _print_plan(args)
-            print(f"error: {args.provider}: {error}", file=sys.stderr)
+            print(one_line(f"error: {args.provider}: {error}"), file=sys.stderr)
+            return EXIT_FAILED
+        except Exception as error:  # noqa: BLE001 - an SDK error raised outside a gateway call
+            classified = _classifier(args.provider)(error)
+            if classified is None:
+                raise
+            _print_plan(args)
+            print(one_line(f"error: {args.provider}: {classified.message}"), file=sys.stderr)
             return EXIT_FAILED
         _print_plan(args)
         return code
@@ -77,11 +94,16 @@ def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
     return wrapped
 
 
-def _print_plan(args: argparse.Namespace) -> None:
+def _print_plan(args: argparse.Namespace, cut: str | None = None) -> None:
     if args.dry_run and args._backend:
-        print("dry run: no change made; the calls:")
+        print("dry run: no call made (no credentials); the plan:" if args._offline
+              else "dry run: no change made; the calls:")
         for line in args._backend[0].gateway.plan():
             print(f"  {line}")
+        if cut:
+            print(cut)
+        if args._offline:
+            print(one_line(f"note: {args._offline}; with credentials the dry run makes its reads and shows every call"))
 
 
 def _start(args: argparse.Namespace) -> tuple[Stack, OpsBackend]:
@@ -193,7 +215,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", help="path to a spec v1 YAML file")
     parser.add_argument("--provider", choices=CLOUDS, required=True)
     parser.add_argument("--dry-run", action="store_true",
-                        help="print the SDK calls it would make (reads still run: the plan depends on them)")
+                        help="print the SDK calls it would make (with credentials, reads still run: the plan "
+                             "depends on them; without, the plan is printed up to the first read, offline)")
 
 
 def register(subparsers: Any) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from modules.day2.calls import Gateway
@@ -11,6 +14,13 @@ from modules.endpoint import Endpoint
 from modules.training import TrainingJob
 
 TrainingState = Literal["running", "succeeded", "failed"]
+
+
+def credentials_configured(env: Sequence[str], files: Sequence[str | Path]) -> bool:
+    """True when one of the environment variables is set or one of the files exists: how
+    each cloud's SDK finds credentials, checked without a network call. (A VM's metadata
+    identity cannot be seen offline: there a dry run plans offline, a real run still works.)"""
+    return any(os.environ.get(name) for name in env) or any(Path(f).expanduser().is_file() for f in files)
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,15 @@ class OpsBackend(ABC):
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
+
+    def missing_credentials(self) -> str | None:
+        """One line naming the credentials this cloud's SDK would not find and how to
+        provide them, or None when some are configured (or the SDK is a test double).
+
+        Checked from the environment and config files only, never over the network: a
+        dry run without credentials prints its plan offline instead of calling anything.
+        """
+        return None
 
     # -- training --------------------------------------------------------------------
     @abstractmethod

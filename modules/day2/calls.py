@@ -32,13 +32,26 @@ class Call:
         return f"{self.service}.{self.operation}({args})"
 
 
+class PlanIncomplete(Exception):
+    """Raised by an offline gateway at the first read: the rest of the plan depends on its answer."""
+
+    def __init__(self, call: Call) -> None:
+        super().__init__(f"the next calls depend on the answer of {call.service}.{call.operation}")
+        self.call = call
+
+
 @dataclass
 class Gateway:
-    """Retry, classify and record SDK calls; ``dry_run`` makes writes no-ops."""
+    """Retry, classify and record SDK calls; ``dry_run`` makes writes no-ops.
+
+    ``offline`` (a dry run without credentials) also makes no read: the first read ends
+    the plan with `PlanIncomplete`, so nothing looks for credentials or opens a socket.
+    """
 
     classify: Classifier
     clock: Clock = field(default_factory=SystemClock)
     dry_run: bool = False
+    offline: bool = False
     attempts: int = 5
     base_delay: float = 1.0
     max_delay: float = 30.0
@@ -50,7 +63,10 @@ class Gateway:
 
     def read(self, service: str, operation: str, fn: Callable[..., Any], /, **params: Any) -> Any:
         """A call that changes nothing: made even in dry-run mode (the plan depends on it)."""
-        self.trace.append(Call(service, operation, params, write=False))
+        call = Call(service, operation, params, write=False)
+        self.trace.append(call)
+        if self.offline:
+            raise PlanIncomplete(call)
         return self._with_retries(f"{service}.{operation}", fn, params)
 
     def write(self, service: str, operation: str, fn: Callable[..., Any], /, dry_result: Any = None, **params: Any) -> Any:
@@ -71,7 +87,8 @@ class Gateway:
             if isinstance(entry, str):
                 lines.append(entry)
             else:
-                lines.append(f"{'would call' if entry.write and self.dry_run else 'call' if entry.write else 'read'} {entry}")
+                verb = "would read" if self.offline else "read"
+                lines.append(f"{'would call' if entry.write and self.dry_run else 'call' if entry.write else verb} {entry}")
         return lines
 
     def _with_retries(self, operation: str, fn: Callable[..., Any], params: dict[str, Any]) -> Any:

@@ -16,6 +16,8 @@ def backup_present(facts: Sequence[Fact], context: PolicyContext) -> Outcome:
         return not_applicable("not prod")
     if not any(f.kind == "backup" for f in facts):
         return fail("backups", "no backup is configured")
+    if context.backup_targets == ():
+        return fail("backups.targets", "backups select no targets: nothing is backed up")
     return passed()
 
 

@@ -62,7 +62,7 @@ class AwsProvider(BaseProvider):
         return issues
 
     def _training_issues(self, path: str, job: TrainingJob, region: str) -> list[SpecIssue]:
-        issues = self._use_issues(f"{path}.compute", job.compute, "training")
+        issues = self._use_issues(f"{path}.compute", job.compute, "training", region)
         if job.image.framework is not None:
             image = FRAMEWORK_IMAGES.get(job.image.framework)
             if image is None or images.image_uri(image, "training", job.image.version or "", region) is None:
@@ -81,7 +81,7 @@ class AwsProvider(BaseProvider):
         return issues
 
     def _endpoint_issues(self, path: str, endpoint: EndpointSpec, region: str) -> list[SpecIssue]:
-        issues = self._use_issues(f"{path}.compute", endpoint.compute, "hosting")
+        issues = self._use_issues(f"{path}.compute", endpoint.compute, "hosting", region)
         issues += deployment_issues(f"{path}.deployment", endpoint.deployment)
         model = endpoint.model
         if model.image is not None and images.repository_arn(model.image) is None:
@@ -98,17 +98,17 @@ class AwsProvider(BaseProvider):
         return issues
 
     @staticmethod
-    def _use_issues(path: str, compute: Compute, use: Use) -> list[SpecIssue]:
+    def _use_issues(path: str, compute: Compute, use: Use, region: str) -> list[SpecIssue]:
         """A compute the catalog fits but not with a type SageMaker accepts for ``use`` (a
         compute nothing fits is the shared check's, providers/base.py, and not reported twice)."""
         if compute.instance_type_for("aws") is None and not compute.generic:
             return []
         try:
-            resolve("aws", compute)
+            resolve("aws", compute, region)
         except ResolutionError:
             return []
         try:
-            resolve_for(use, compute)
+            resolve_for(use, compute, region)
         except ResolutionError as error:
             return [SpecIssue(f"{path}.{error.field}", str(error))]
         return []

@@ -78,6 +78,8 @@ class Audit(pulumi.ComponentResource):
                         selector(field="resources.type", equals=["AWS::SageMaker::Endpoint"]),
                     ]),
             ],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[logs.policy]),
+            # The trail is the prod audit record's writer: deleting it by accident silently
+            # ends the audit trail, so prod protects it like the bucket it writes to.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[logs.policy], protect=ctx.stack.is_prod),
         )
         self.register_outputs({"trailArn": self.trail.arn})

@@ -31,8 +31,8 @@ from providers.aws.permissions import StackArns
 from providers.aws.registry import referenced_packages
 from providers.aws.storage import ArtifactStore, ArtifactStoreArgs
 from providers.aws.training import Training, TrainingArgs
-from providers.base import ComputeUse, EndpointPlan, StackBuild, TrainingPlan
-from providers.catalog.resolver import Resolution
+from providers.base import EndpointPlan, StackBuild, TrainingPlan
+from providers.catalog.resolver import Resolution, Use
 
 
 def tags(stack: Stack) -> dict[str, str]:
@@ -157,9 +157,9 @@ class AwsBuild(StackBuild):
         return images.image_uri(FRAMEWORK_IMAGES[image.framework or ""], "training", image.version or "", self.ctx.region)
 
     # -- workloads ----------------------------------------------------------------------
-    def resolve(self, path: str, compute: Compute, use: ComputeUse) -> Resolution:
+    def resolve(self, path: str, compute: Compute, use: Use) -> Resolution:
         """Among the types SageMaker accepts for this use (a training type may not host)."""
-        return resolve_use(use, path, compute)
+        return resolve_use("hosting" if use == "serving" else "training", path, compute, self.ctx.region)
 
     def training(self, plan: TrainingPlan) -> None:
         job, ctx = plan.job, self.ctx

@@ -33,6 +33,8 @@ class AwsContext(BuildContext):
     bucket_ready: list[pulumi.Resource] = field(default_factory=list)  # e.g. its versioning
     subnet_ids: list[pulumi.Output[str]] = field(default_factory=list)
     security_group_ids: list[pulumi.Output[str]] = field(default_factory=list)
+    # Training jobs' own group when the stack has a multi-instance job (else the shared one).
+    training_security_group_ids: list[pulumi.Output[str]] = field(default_factory=list)
     repository_arn: pulumi.Output[str] | None = None
     repository_url: pulumi.Output[str] | None = None
     model_group_arns: dict[str, pulumi.Output[str]] = field(default_factory=dict)

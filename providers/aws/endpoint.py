@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -25,12 +24,10 @@ from modules.naming import compact
 from modules.provider import ResolvedModel
 from providers.aws.autoscaling import scaling_generation
 from providers.aws.context import AwsContext, built
-from providers.aws.limits import MAX_WAIT_SECONDS
+from providers.aws.limits import TIMEOUT_RANGE, rollout_timeout, termination_wait
 from providers.aws.monitoring import VARIANT
 
 TYPE = "mlopskit:aws:Endpoint"
-# BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds: min 600, max 28800 in the API model.
-_TIMEOUT_RANGE = (600, 28800)
 NAME_MAX = 63  # ModelName / EndpointConfigName: at most 63 characters
 AlarmName = TypeVar("AlarmName")  # a name (day-2) or pulumi.Input[str] (provider)
 
@@ -58,26 +55,22 @@ def deployment_request(deployment: Deployment, alarm_names: Sequence[AlarmName])
     """
     wait = deployment.wait_minutes * 60
     size = lambda percent: {"Type": "CAPACITY_PERCENT", "Value": percent}  # noqa: E731
-    steps = 1
     routing: dict[str, Any]
     if deployment.strategy == "canary":
         routing = {"Type": "CANARY", "WaitIntervalInSeconds": wait, "CanarySize": size(deployment.canary_percent)}
-        steps = 2
     elif deployment.strategy == "linear":
         routing = {"Type": "LINEAR", "WaitIntervalInSeconds": wait,
                    "LinearStepSize": size(deployment.linear_step_percent)}
-        steps = math.ceil(100 / deployment.linear_step_percent)
     else:
         # all-at-once, blue-green and shadow shift all traffic at once; blue-green keeps
         # the old fleet for the wait period (bake time) so a rollback is instant.
         bake = wait if deployment.strategy == "blue-green" else 0
         routing = {"Type": "ALL_AT_ONCE", "WaitIntervalInSeconds": bake}
-    low, high = _TIMEOUT_RANGE
-    timeout = min(high, max(low, steps * wait + 1800))
     request: dict[str, Any] = {"BlueGreenUpdatePolicy": {
         "TrafficRoutingConfiguration": routing,
-        "TerminationWaitInSeconds": min(wait, MAX_WAIT_SECONDS) if deployment.strategy == "blue-green" else 0,
-        "MaximumExecutionTimeoutInSeconds": timeout,
+        "TerminationWaitInSeconds": termination_wait(deployment),
+        # Capped for a spec `validate` would refuse anyway, so the request itself stays valid.
+        "MaximumExecutionTimeoutInSeconds": min(TIMEOUT_RANGE[1], rollout_timeout(deployment)),
     }}
     if deployment.auto_rollback and alarm_names:
         request["AutoRollbackConfiguration"] = {"Alarms": [{"AlarmName": name} for name in alarm_names]}

@@ -16,6 +16,7 @@ from typing import Any
 from modules.facts import UNBOUNDED_DAYS, Fact, as_list, plain
 from modules.graph import Graph, RecordedResource
 from modules.stack import Stack
+from providers.aws.permissions import UNSCOPED_ACTIONS
 from providers.catalog.resolver import lookup
 from providers.facts_index import FactsIndex
 
@@ -26,13 +27,9 @@ JURISDICTIONS: dict[str, str] = {
     "eu-south-2": "eu", "eu-west-2": "uk", "eu-central-2": "ch", "sa-east-1": "br",
 }
 
-# Actions that IAM cannot scope to a resource ARN: "Resource": "*" is the only form.
-NON_RESOURCE_ACTIONS = frozenset({
-    "ecr:GetAuthorizationToken", "cloudwatch:PutMetricData", "sts:GetCallerIdentity",
-    "ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface",
-    "ec2:DeleteNetworkInterfacePermission", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
-    "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups",
-})
+# Actions that IAM cannot scope to a resource ARN: "Resource": "*" is the only form. One
+# source of truth with the statements that grant them (providers/aws/permissions.py).
+NON_RESOURCE_ACTIONS = UNSCOPED_ACTIONS | {"sts:GetCallerIdentity"}
 
 
 def jurisdiction(region: str | None) -> str | None:

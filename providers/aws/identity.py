@@ -13,11 +13,11 @@ from pulumi_aws import iam
 from modules.access import AccessRole
 from providers.aws.context import AwsContext, policy_json, service_trust
 from providers.aws.images import repository_arn
-from providers.aws.permissions import StackArns, statements
-from providers.aws.principals import kind, workload_role
+from providers.aws.permissions import StackArns, kms_grants, statements
+from providers.aws.principals import kind, permission_set, permission_set_roles, workload_role
 
 TYPE = "mlopskit:aws:Identity"
-ROLE_TAG = "mlopskit-role"
+ROLE_TAG = "mlopskit-role"  # names the spec role on its IAM role (a label: trust never reads it)
 
 _ECR_PULL = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]
 _ENI = [
@@ -71,6 +71,7 @@ class Identity(pulumi.ComponentResource):
             *statements("artifacts.read", a),
             {"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
              "Resource": [bucket_objects("models/"), bucket_objects("checkpoints/")]},
+            *kms_grants(a.key),  # the training job's VolumeKmsKeyId is the stack key
             *runtime,
         ])
         artifacts = [f"arn:aws:s3:::{uri.removeprefix('s3://')}" for uri in args.model_artifacts if uri.startswith("s3://")]
@@ -86,6 +87,7 @@ class Identity(pulumi.ComponentResource):
             {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": bucket_objects("data-capture/")},
             {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": a.bucket},
             {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": bucket_objects("monitoring/")},
+            *kms_grants(a.key),  # the drift job's VolumeKmsKeyId is the stack key
             *runtime,
         ])
         self.pipeline = self._role(ctx, "pipeline", sagemaker_trust, [
@@ -142,19 +144,23 @@ class Identity(pulumi.ComponentResource):
                          f"{permission} grants nothing on AWS: the stack has nothing it applies to")
             grants += granted
         workloads = [workload_role(p) for p in role.principals if kind(p) == "serviceAccount"]
+        people = [p for p in role.principals if kind(p) != "serviceAccount"]
+        sso_name = permission_set(ctx.prefix, role.name)
         for j, principal in enumerate(role.principals):
             if kind(principal) != "serviceAccount":
                 ctx.warn(f"access.roles[{index}].principals[{j}]",
-                         f"emulated: AWS binds {principal} through IAM Identity Center: its permission set must "
-                         f"tag sessions {ROLE_TAG}={role.name}, which this role trusts")
+                         f"emulated: AWS binds {principal} through IAM Identity Center: assign it permission set "
+                         f"{sso_name} in this account, allowed sts:AssumeRole on this role, which trusts that "
+                         f"permission set's roles")
         trust = ctx.account_id.apply(lambda account: json.dumps({"Version": "2012-10-17", "Statement": [
-            {
-                "Sid": "TaggedPrincipals",
+            # A role without principals still needs one statement: it waits for its permission set.
+            *([{
+                "Sid": "IdentityCenter",
                 "Effect": "Allow",
                 "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
-                "Action": ["sts:AssumeRole", "sts:TagSession"],
-                "Condition": {"StringEquals": {f"aws:PrincipalTag/{ROLE_TAG}": role.name}},
-            },
+                "Action": "sts:AssumeRole",
+                "Condition": {"ArnLike": {"aws:PrincipalArn": permission_set_roles(account, sso_name)}},
+            }] if people or not workloads else []),
             # A role ARN as Principal must exist when the policy is written; as a condition
             # it need not, so the workload's role can be created before or after the stack.
             *([{

@@ -55,11 +55,17 @@ def _sagemaker_shapes() -> dict[str, Any]:
     raise FileNotFoundError(f"no SageMaker API model under {newest}")
 
 
+# The catalog's price list for each use (processing and transform are billed like training).
+_PRICED_AS = {"hosting": "serving", "training": "training", "processing": "training", "transform": "training"}
+
+
 def resolve_for(use: Use, compute: Compute, region: str | None = None) -> Resolution:
-    """``compute`` resolved on AWS among the types SageMaker accepts for ``use``."""
-    return resolve("aws", compute, region, among=accepted(use), use=f"SageMaker {use}")
+    """``compute`` resolved on AWS among the types SageMaker accepts for ``use``, cheapest in ``region``."""
+    return resolve("aws", compute, region, _PRICED_AS[use],  # type: ignore[arg-type]
+                   among=accepted(use), among_label=f"SageMaker {use}")
 
 
-def resolve_use(use: Use, path: str, compute: Compute) -> Resolution:
+def resolve_use(use: Use, path: str, compute: Compute, region: str | None) -> Resolution:
     """``resolve_for`` with a spec error naming ``path``'s field when no accepted type fits."""
-    return resolve_compute("aws", path, compute, among=accepted(use), use=f"SageMaker {use}")
+    return resolve_compute("aws", path, compute, region, _PRICED_AS[use],  # type: ignore[arg-type]
+                           among=accepted(use), among_label=f"SageMaker {use}")

@@ -13,7 +13,11 @@ TYPE = "mlopskit:aws:Keys"
 
 # Services that encrypt with the stack key on the stack's behalf and need a grant in the
 # key policy (IAM policies alone cannot authorise a service principal).
-_SERVICES = ("cloudtrail.amazonaws.com", "logs.amazonaws.com", "cloudwatch.amazonaws.com", "sns.amazonaws.com")
+_SERVICES = ("cloudtrail.amazonaws.com", "logs.amazonaws.com", "sns.amazonaws.com")
+# CloudWatch only publishes alarm notifications to the encrypted SNS topics: it needs exactly
+# these two ("To allow the AWS service to have the kms:GenerateDataKey* and kms:Decrypt
+# permissions, add the following statement", SNS developer guide, encrypted topics).
+_CLOUDWATCH_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,14 @@ class Keys(pulumi.ComponentResource):
                     "Effect": "Allow",
                     "Principal": {"Service": list(_SERVICES)},
                     "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": ctx.account_id}},
+                },
+                {
+                    "Sid": "CloudWatchPublishesToTopics",
+                    "Effect": "Allow",
+                    "Principal": {"Service": ["cloudwatch.amazonaws.com"]},
+                    "Action": _CLOUDWATCH_ACTIONS,
                     "Resource": "*",
                     "Condition": {"StringEquals": {"aws:SourceAccount": ctx.account_id}},
                 },

@@ -24,14 +24,18 @@ class PrivateNetworkArgs:
 
     zones: pulumi.Output[list[str]]
     count: int = 2
-    # Multi-instance jobs encrypt traffic between their instances with IPsec: AWS requires
-    # UDP 500 (IKE) and protocol 50 (ESP) between members of the security group
-    # ("Protect communications between ML compute instances", SageMaker developer guide).
+    # True when the stack has a multi-instance (distributed) training job. Its instances talk
+    # to each other ("In distributed training, you must allow communication between the
+    # different containers in the same training job ... allows inbound connections between
+    # members of the same security group", SageMaker guide, train-vpc), encrypted with IPsec
+    # (UDP 500 and protocol 50, "Protect communications between ML compute instances"): all
+    # traffic between members of a training-only security group covers both.
     ipsec_between_members: bool = False
 
 
 class PrivateNetwork(pulumi.ComponentResource):
-    """VPC, private subnets, a security group allowing HTTPS inside the VPC only, endpoints."""
+    """VPC, private subnets, a security group allowing HTTPS inside the VPC only, endpoints,
+    and for distributed training a group of its own (``training_security_group``)."""
 
     def __init__(self, name: str, args: PrivateNetworkArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
@@ -56,30 +60,37 @@ class PrivateNetwork(pulumi.ComponentResource):
         for index, subnet in enumerate(self.subnets):
             ec2.RouteTableAssociation(f"{name}-private-{index}-rt", subnet_id=subnet.id,
                                       route_table_id=self.route_table.id, opts=child)
-        ipsec = [("udp", 500, "IKE"), ("50", 0, "ESP")] if args.ipsec_between_members else []
-        self.security_group = ec2.SecurityGroup(
-            f"{name}-sg",
+        https_in = ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=443, to_port=443, cidr_blocks=[CIDR],
+                                                description="HTTPS from inside the VPC")
+        https_out = ec2.SecurityGroupEgressArgs(protocol="tcp", from_port=443, to_port=443, cidr_blocks=[CIDR],
+                                                description="HTTPS to VPC endpoints")
+        # Shared by the VPC endpoints, models and monitoring jobs: HTTPS only.
+        self.security_group = ec2.SecurityGroup(f"{name}-sg", vpc_id=self.vpc.id,
+                                                description="mlopskit: HTTPS within the VPC only",
+                                                ingress=[https_in], egress=[https_out], opts=child)
+        # Distributed training only: its own group, so the all-traffic rule between members
+        # never reaches the endpoints or models. Instances reach the VPC endpoints over HTTPS.
+        between = "all traffic between the instances of a training job"
+        self.training_security_group = ec2.SecurityGroup(
+            f"{name}-training-sg",
             vpc_id=self.vpc.id,
-            description="mlopskit: HTTPS within the VPC only",
-            ingress=[ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=443, to_port=443, cidr_blocks=[CIDR],
-                                                  description="HTTPS from inside the VPC"),
-                     *(ec2.SecurityGroupIngressArgs(protocol=protocol, from_port=port, to_port=port, self=True,
-                                                    description=f"{label} between training instances")
-                       for protocol, port, label in ipsec)],
-            egress=[ec2.SecurityGroupEgressArgs(protocol="tcp", from_port=443, to_port=443, cidr_blocks=[CIDR],
-                                                description="HTTPS to VPC endpoints"),
-                    *(ec2.SecurityGroupEgressArgs(protocol=protocol, from_port=port, to_port=port, self=True,
-                                                  description=f"{label} between training instances")
-                      for protocol, port, label in ipsec)],
+            description="mlopskit: distributed training, all traffic between members",
+            ingress=[ec2.SecurityGroupIngressArgs(protocol="-1", from_port=0, to_port=0, self=True, description=between)],
+            egress=[ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0, self=True, description=between),
+                    https_out],
             opts=child,
-        )
+        ) if args.ipsec_between_members else None
+        if self.training_security_group is not None:
+            ctx.training_security_group_ids = [self.training_security_group.id]
         # S3 is reached through a gateway endpoint (no data-processing charge); the
         # security group's egress to the S3 prefix list is added for it.
         s3 = ec2.VpcEndpoint(f"{name}-s3", vpc_id=self.vpc.id, service_name=f"com.amazonaws.{ctx.region}.s3",
                              vpc_endpoint_type="Gateway", route_table_ids=[self.route_table.id], opts=child)
-        ec2.SecurityGroupRule(f"{name}-sg-s3", type="egress", protocol="tcp", from_port=443, to_port=443,
-                              security_group_id=self.security_group.id, prefix_list_ids=[s3.prefix_list_id],
-                              description="HTTPS to S3 via the gateway endpoint", opts=child)
+        for suffix, group in (("sg", self.security_group), ("training-sg", self.training_security_group)):
+            if group is not None:
+                ec2.SecurityGroupRule(f"{name}-{suffix}-s3", type="egress", protocol="tcp", from_port=443, to_port=443,
+                                      security_group_id=group.id, prefix_list_ids=[s3.prefix_list_id],
+                                      description="HTTPS to S3 via the gateway endpoint", opts=child)
         for service in _INTERFACE_SERVICES:
             ec2.VpcEndpoint(
                 f"{name}-{service.replace('.', '-')}",

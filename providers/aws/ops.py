@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +37,7 @@ from modules.day2.backend import (
     Rollout,
     TrainingState,
     TrainingStatus,
+    credentials_configured,
 )
 from modules.day2.calls import Gateway
 from modules.day2.errors import CloudError
@@ -61,6 +63,13 @@ TRAINING_STATES: dict[str, TrainingState] = {
 }
 
 
+# Where boto3's credentials chain looks, besides a VM's or container's metadata endpoint.
+AWS_CREDENTIAL_ENV = ("AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
+                      "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI")
+NO_AWS_CREDENTIALS = ("no AWS credentials found: set AWS_PROFILE (after `aws configure` or `aws sso login`) "
+                      "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+
+
 def classify(error: BaseException) -> CloudError | None:
     """botocore errors -> throttled / not-found / access-denied / failed, one line each."""
     from botocore import exceptions
@@ -76,8 +85,8 @@ def classify(error: BaseException) -> CloudError | None:
         if code in DENIED:
             return CloudError("access-denied", "", message)
         return CloudError("failed", "", f"{code}: {message}")
-    if isinstance(error, exceptions.NoCredentialsError):
-        return CloudError("access-denied", "", "no AWS credentials found (credentials chain)")
+    if isinstance(error, (exceptions.NoCredentialsError, exceptions.PartialCredentialsError)):
+        return CloudError("access-denied", "", NO_AWS_CREDENTIALS)
     if isinstance(error, exceptions.BotoCoreError):
         return CloudError("failed", "", str(error))
     return None
@@ -98,6 +107,7 @@ class AwsOps(OpsBackend):
         assert placement is not None, "placement.aws is checked before ops run"
         self.stack = stack
         self.region = placement.region
+        self._injected = client is not None
         self._factory = client or (lambda service: _boto_client(service, self.region))
         self._clients: dict[str, Any] = {}
         self._account: str | None = None
@@ -109,11 +119,23 @@ class AwsOps(OpsBackend):
             self._clients[service] = self._factory(service)
         return self._clients[service]
 
+    def _call(self, service: str, operation: str) -> Callable[..., Any]:
+        # The client is made inside the call: making one resolves credentials, which an
+        # offline dry run must never do.
+        return lambda **params: getattr(self.client(service), operation)(**params)
+
     def _read(self, service: str, operation: str, **params: Any) -> Any:
-        return self.gateway.read(service, operation, getattr(self.client(service), operation), **params)
+        return self.gateway.read(service, operation, self._call(service, operation), **params)
 
     def _write(self, service: str, operation: str, dry_result: Any = None, **params: Any) -> Any:
-        return self.gateway.write(service, operation, getattr(self.client(service), operation), dry_result=dry_result, **params)
+        return self.gateway.write(service, operation, self._call(service, operation), dry_result=dry_result, **params)
+
+    def missing_credentials(self) -> str | None:
+        files = (os.environ.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
+                 os.environ.get("AWS_CONFIG_FILE", "~/.aws/config"))
+        if self._injected or credentials_configured(AWS_CREDENTIAL_ENV, files):
+            return None
+        return NO_AWS_CREDENTIALS
 
     @property
     def account(self) -> str:
@@ -138,7 +160,7 @@ class AwsOps(OpsBackend):
             raise CloudError("failed", "sagemaker.describe_pipeline", f"pipeline {pipeline} has no training step")
         request = dict(step["Arguments"])
         path = f"training[{self.stack.training.index(job)}].compute"
-        instance = resolve_use("training", path, job.compute).instance.name
+        instance = resolve_use("training", path, job.compute, self.region).instance.name
         request["ResourceConfig"] = {**request.get("ResourceConfig", {}), "InstanceType": instance,
                                      "InstanceCount": job.compute.count}
         runtime = job.max_runtime_minutes * 60

@@ -79,6 +79,23 @@ def _kms(arns: StackArns, *actions: str) -> list[dict[str, Any]]:
     return [{"Effect": "Allow", "Action": list(actions), "Resource": arns.key}] if arns.key is not None else []
 
 
+def kms_grants(key: Arn | None) -> list[dict[str, Any]]:
+    """What a caller of a SageMaker API that takes the stack key (VolumeKmsKeyId, KmsKeyId)
+    needs: SageMaker creates a grant on the key for the instances' volumes ("If you specify a
+    volume KMS key ..., add kms:CreateGrant", SageMaker developer guide, sagemaker-roles).
+    Both actions only through SageMaker in the key's region; the grant only for an AWS resource."""
+    if key is None:
+        return []
+    via = {"kms:ViaService": pulumi.Output.from_input(key).apply(
+        lambda arn: f"sagemaker.{arn.split(':')[3]}.amazonaws.com")}
+    return [
+        {"Effect": "Allow", "Action": "kms:CreateGrant", "Resource": key,
+         "Condition": {"StringEquals": via, "Bool": {"kms:GrantIsForAWSResource": "true"}}},
+        # kms:GrantIsForAWSResource exists for the grant operations only: not on DescribeKey.
+        {"Effect": "Allow", "Action": "kms:DescribeKey", "Resource": key, "Condition": {"StringEquals": via}},
+    ]
+
+
 def _pass_role(role: Arn) -> dict[str, Any]:
     return {
         "Effect": "Allow",
@@ -134,6 +151,8 @@ def _statements(permission: str, arns: StackArns) -> list[dict[str, Any]]:
             {"Effect": "Allow", "Action": ["sagemaker:DescribePipeline"], "Resource": list(arns.pipelines)},
             {"Effect": "Allow", "Action": ["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob",
                                            "sagemaker:StopTrainingJob"], "Resource": arns.training_jobs},
+            # The submitted job's VolumeKmsKeyId is the stack key.
+            *kms_grants(arns.key),
             _pass_role(arns.training_role),
         ]
     if permission == "endpoints.invoke":
@@ -156,6 +175,8 @@ def _statements(permission: str, arns: StackArns) -> list[dict[str, Any]]:
             {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackage"], "Resource": list(arns.model_packages)},
             {"Effect": "Allow", "Action": ["cloudwatch:DescribeAlarms"], "Resource": arns.alarms},
             {"Effect": "Allow", "Action": ["application-autoscaling:DescribeScalableTargets"], "Resource": "*"},
+            # The endpoint configs it creates carry the stack key (KmsKeyId, data capture).
+            *kms_grants(arns.key),
             _pass_role(arns.inference_role),
         ]
     if permission == "logs.read":

@@ -76,7 +76,8 @@ def training_job_request(args: TrainingArgs, ctx: AwsContext) -> dict[str, Any]:
         request["StoppingCondition"]["MaxWaitTimeInSeconds"] = min(2 * runtime, MAX_WAIT_SECONDS)
         request["CheckpointConfig"] = {"S3Uri": s3("checkpoints")}
     if ctx.subnet_ids:
-        request["VpcConfig"] = {"Subnets": ctx.subnet_ids, "SecurityGroupIds": ctx.security_group_ids}
+        request["VpcConfig"] = {"Subnets": ctx.subnet_ids,
+                                "SecurityGroupIds": ctx.training_security_group_ids or ctx.security_group_ids}
     return request
 
 

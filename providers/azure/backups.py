@@ -132,6 +132,7 @@ class Backups(pulumi.ComponentResource):
                 ),
             ),
             tags=ctx.tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.grant]),
+            # Deleting the instance stops protection and deletes its recovery points.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.grant], protect=args.protect),
         )
         self.register_outputs({"vaultId": self.vault.id, "policyId": self.policy.id, "instanceId": self.instance.id})

@@ -105,7 +105,7 @@ class AzureBuild(StackBuild):
         self._warn_retention()
         self.monitoring = Monitoring(
             ctx.name("monitoring"),
-            MonitoringArgs(retention_days=stack.compliance.retention_days, private=ctx.private),
+            MonitoringArgs(retention_days=stack.compliance.retention_days, private=ctx.private, protect=stack.is_prod),
             ctx, opts=ctx.opts(),
         )
         self.keys = Keys(

@@ -23,6 +23,7 @@ class MonitoringArgs:
 
     retention_days: int
     private: bool
+    protect: bool = False  # prod: the workspace holds the audit and traffic logs
 
 
 class Monitoring(pulumi.ComponentResource):
@@ -45,7 +46,7 @@ class Monitoring(pulumi.ComponentResource):
             public_network_access_for_query=access,
             public_network_access_for_ingestion="Enabled",
             tags=ctx.tags,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         self.app_insights = applicationinsights.Component(
             f"{name}-appinsights",

@@ -13,9 +13,19 @@ online endpoint and moves the endpoint's traffic map; shadow uses Azure ML's mir
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 from typing import Any, Protocol
 
-from modules.day2.backend import LiveEndpoint, LiveVariant, OpsBackend, Rollout, TrainingState, TrainingStatus
+from modules.day2.backend import (
+    LiveEndpoint,
+    LiveVariant,
+    OpsBackend,
+    Rollout,
+    TrainingState,
+    TrainingStatus,
+    credentials_configured,
+)
 from modules.day2.calls import Gateway
 from modules.day2.clock import Clock, SystemClock
 from modules.day2.errors import CloudError
@@ -53,6 +63,15 @@ def autoscale_setting(endpoint_name: str, deployment: str) -> str:
     return f"{endpoint_name}-{deployment}-autoscale"
 
 
+# What DefaultAzureCredential reads besides a VM's metadata endpoint: a service principal
+# or workload identity from the environment, an App Service identity, or `az login`'s profile.
+AZURE_CREDENTIAL_ENV = ("AZURE_CLIENT_ID", "AZURE_USERNAME", "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT",
+                        "MSI_ENDPOINT")
+NO_AZURE_CREDENTIALS = ("no Azure credentials found (DefaultAzureCredential): run `az login`, or set "
+                        "AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET")
+NO_AZURE_SUBSCRIPTION = "set AZURE_SUBSCRIPTION_ID (the subscription the stack is in)"
+
+
 def classify(error: BaseException) -> CloudError | None:
     """azure-core errors by class name and HTTP status (azure-core is imported lazily)."""
     kind = type(error).__name__
@@ -62,7 +81,11 @@ def classify(error: BaseException) -> CloudError | None:
         return CloudError("throttled", "", message)
     if kind == "ResourceNotFoundError" or status == 404:
         return CloudError("not-found", "", message)
-    if kind in ("ClientAuthenticationError", "CredentialUnavailableError") or status in (401, 403):
+    # The credential chain itself failed (no source configured): say how to provide one.
+    # azure-identity's chain raises ClientAuthenticationError with this fixed opening.
+    if kind == "CredentialUnavailableError" or message.startswith("DefaultAzureCredential failed"):
+        return CloudError("access-denied", "", NO_AZURE_CREDENTIALS)
+    if kind == "ClientAuthenticationError" or status in (401, 403):
         return CloudError("access-denied", "", message)
     if kind in ("HttpResponseError", "ServiceRequestError", "ResourceExistsError", "AzureError"):
         return CloudError("failed", "", message)
@@ -100,6 +123,14 @@ class AzureOps(OpsBackend):
         assert placement is not None, "placement.azure is checked before ops run"
         self.stack, self.prefix = stack, stack.name
         self.api: Any = api if api is not None else AzureMlSdk(stack, gateway.clock)
+
+    def missing_credentials(self) -> str | None:
+        if not isinstance(self.api, AzureMlSdk):
+            return None
+        if not os.environ.get("AZURE_SUBSCRIPTION_ID"):
+            return NO_AZURE_SUBSCRIPTION
+        profile = os.path.join(os.environ.get("AZURE_CONFIG_DIR", "~/.azure"), "azureProfile.json")
+        return None if credentials_configured(AZURE_CREDENTIAL_ENV, (profile,)) else NO_AZURE_CREDENTIALS
 
     def _read(self, operation: str, **params: Any) -> Any:
         return self.gateway.read("azureml", operation, getattr(self.api, operation), **params)
@@ -243,6 +274,13 @@ class AzureOps(OpsBackend):
         return described, source, restored
 
 
+def _quiet_sdk_logs() -> None:
+    """Mute the Azure SDKs' own logs unless MLOPSKIT_DEBUG is set."""
+    if not os.environ.get("MLOPSKIT_DEBUG"):
+        for name in ("azure", "azure.ai.ml._telemetry"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 class AzureMlSdk:
     """`AzureMlApi` over azure-ai-ml and the Azure management SDKs (imported on first use).
 
@@ -257,14 +295,16 @@ class AzureMlSdk:
     def _credential(self) -> Any:
         from azure.identity import DefaultAzureCredential
 
+        # The Azure SDKs log their own multi-line warnings and errors (the credential chain's
+        # attempts, azure-ai-ml telemetry and "experimental class" notices); a failure
+        # reaches the user once, as one classified line (classify). MLOPSKIT_DEBUG keeps them.
+        _quiet_sdk_logs()
         return DefaultAzureCredential()
 
     def _subscription(self) -> str:
-        import os
-
         subscription = os.environ.get("AZURE_SUBSCRIPTION_ID")
         if not subscription:
-            raise CloudError("access-denied", "azure", "set AZURE_SUBSCRIPTION_ID (the subscription the stack is in)")
+            raise CloudError("access-denied", "azure", NO_AZURE_SUBSCRIPTION)
         return subscription
 
     def _group(self) -> str:
@@ -275,13 +315,16 @@ class AzureMlSdk:
             from azure.ai.ml import MLClient
 
             self._ml = MLClient(self._credential(), self._subscription(), self._group(), names.workspace(self.stack.name))
+            _quiet_sdk_logs()  # MLClient sets its telemetry logger's level when it is made
         return self._ml
 
     def registry(self) -> Any:
         from azure.ai.ml import MLClient
 
         # The registry's subscription, group and location come from registry discovery.
-        return MLClient(self._credential(), registry_name=names.ml_registry(self.stack.name))
+        client = MLClient(self._credential(), registry_name=names.ml_registry(self.stack.name))
+        _quiet_sdk_logs()
+        return client
 
     def submit_command_job(self, job: dict[str, Any]) -> str:
         from azure.ai.ml import command

@@ -1,10 +1,13 @@
 """Generic compute (cpu, memory, gpu) -> one cloud's instance type, from instances.csv.
 
 Shared by every provider so the same spec resolves by the same rule everywhere: the GPU
-model and count are hard constraints; cpu and memory are minimums; among the matches the
-CHEAPEST by the offline price catalog (providers/catalog/prices) wins, ties broken by size.
-When a matching type has no price in the region, the resolver falls back to the smallest
-(fewest vCPUs, then least memory) and says so in ``Resolution.basis``.
+model and count are hard constraints; cpu and memory are minimums; the type must serve the
+use (``api``: serving or training) and be offered in the stack's region; among the matches the
+CHEAPEST by the offline price catalog (providers/catalog/prices) in that region wins, ties broken
+by size. The catalog prices a type in a region exactly where it is offered there, so "priced in
+the region" is the offering test. In a region the catalog prices nothing for (offerings unknown),
+the resolver falls back to the smallest match (fewest vCPUs, then least memory) and says so in
+``Resolution.basis``.
 """
 
 from __future__ import annotations
@@ -15,10 +18,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from modules.compute import Compute
+from modules.errors import SpecIssue
 from modules.placement import Cloud, as_cloud
-from providers.catalog.prices import PriceKey, lookup as price_lookup
+from modules.stack import Stack
+from providers.catalog import regions
+from providers.catalog.prices import PriceKey, catalog_date, lookup as price_lookup
 
 CATALOG = Path(__file__).with_name("instances.csv")
 
@@ -33,8 +40,20 @@ class InstanceType:
     memory_gib: float
     gpu_type: str | None
     gpu_count: int
-    accelerator: str | None  # the cloud's accelerator name where it is attached separately
+    accelerator: str | None  # the cloud's accelerator name (GCP GPU type, AWS Inferentia/Trainium)
     local_storage: bool  # has NVMe instance storage (matters for volume-encryption options)
+    apis: tuple[str, ...] = ()  # the cloud's uses it is accepted for (AWS: hosting, training, ...)
+    arch: str = "x86_64"  # arm64 types (AWS Graviton) need arm64 images: never chosen for a generic size
+
+    @property
+    def burstable(self) -> bool:
+        """An AWS T-family type: CPU credits throttle sustained load, so never chosen for a generic size."""
+        return self.cloud == "aws" and self.name.split(".")[1].startswith("t") and not self.name.split(".")[1].startswith("trn")
+
+    @property
+    def neuron(self) -> bool:
+        """An AWS Inferentia/Trainium type: never chosen for a generic CPU request."""
+        return self.cloud == "aws" and self.accelerator is not None
 
 
 @dataclass(frozen=True)
@@ -70,6 +89,8 @@ def catalog() -> tuple[InstanceType, ...]:
                 gpu_count=int(row["gpu_count"]),
                 accelerator=row["accelerator"] or None,
                 local_storage=row["local_storage"] == "true",
+                apis=tuple(row["apis"].split()),
+                arch=row["arch"],
             )
             for row in csv.DictReader(handle)
         )
@@ -93,42 +114,62 @@ def explicit_row(cloud: Cloud, name: str, compute: Compute) -> InstanceType | No
     return next((i for i in rows if (i.gpu_type, i.gpu_count) == wanted), rows[0] if rows else None)
 
 
-# Where the resolver compares prices: the service that bills serving instances, and the
-# region used when the caller gives none (the catalog's quoted base region per cloud).
-PRICE_SERVICE: dict[str, tuple[str, str | None]] = {
-    "aws": ("sagemaker-hosting", None),
-    "gcp": ("vertex-prediction", "vertex-prediction-accelerator"),
-    "azure": ("azureml-vm", None),
+Use = Literal["serving", "training"]
+
+# Where the resolver compares prices: the service that bills each use, and the region used when
+# the caller gives none (the catalog's quoted base region per cloud).
+PRICE_SERVICE: dict[tuple[str, str], tuple[str, str | None]] = {
+    ("aws", "serving"): ("sagemaker-hosting", None),
+    ("aws", "training"): ("sagemaker-training", None),
+    ("gcp", "serving"): ("vertex-prediction", "vertex-prediction-accelerator"),
+    ("gcp", "training"): ("vertex-training", "vertex-training-accelerator"),
+    ("azure", "serving"): ("azureml-vm", None),
+    ("azure", "training"): ("azureml-vm", None),
+}
+# The cloud's name for each use in instances.csv ``apis``.
+API: dict[tuple[str, str], str] = {
+    ("aws", "serving"): "hosting", ("aws", "training"): "training",
+    ("gcp", "serving"): "prediction", ("gcp", "training"): "training",
+    ("azure", "serving"): "endpoint", ("azure", "training"): "compute",
 }
 REFERENCE_REGION: dict[str, str] = {"aws": "us-east-1", "gcp": "us-central1", "azure": "westeurope"}
 
 
-def hourly_price(instance: InstanceType, region: str) -> Decimal | None:
-    """Serving price per hour of ``instance`` in ``region`` (machine plus separately billed GPUs); None if unknown."""
-    service, accelerator_service = PRICE_SERVICE[instance.cloud]
+def gpus_billed_separately(instance: InstanceType) -> bool:
+    """GCP bills attached GPUs (n1 + T4/V100/P4/P100) apart; accelerator-optimized types include them."""
+    return instance.cloud == "gcp" and not instance.name.startswith(("g2-", "a2-", "a3-"))
+
+
+def hourly_price(instance: InstanceType, region: str, use: Use = "serving") -> Decimal | None:
+    """Price per hour of ``instance`` in ``region`` for ``use`` (machine plus separately billed GPUs); None if unknown."""
+    service, accelerator_service = PRICE_SERVICE[(instance.cloud, use)]
     row = price_lookup(PriceKey(instance.cloud, service, instance.name, region))
     if row is None:
         return None
     total = row.usd
-    if instance.accelerator and accelerator_service:
+    if instance.accelerator and accelerator_service and gpus_billed_separately(instance):
         extra = price_lookup(PriceKey(instance.cloud, accelerator_service, instance.accelerator, region))
-        if extra is not None:  # accelerator-optimized types (g2, a2, a3) include their GPUs
-            total += extra.usd * instance.gpu_count
+        if extra is None:
+            return None  # a GPU the region does not offer (or price): the type is not offered there
+        total += extra.usd * instance.gpu_count
     return total
 
 
-def resolve(cloud: Cloud, compute: Compute, region: str | None = None, *,
-            among: Collection[str] | None = None, use: str = "") -> Resolution:
+def resolve(cloud: Cloud, compute: Compute, region: str | None = None, use: Use | None = None, *,
+            among: Collection[str] | None = None, among_label: str = "") -> Resolution:
     """The instance type ``compute`` runs on in ``cloud``; explicit per-cloud types win.
 
-    Generic requests pick the cheapest match by the price catalog in ``region`` (default: the
-    cloud's reference region), falling back to the smallest match when a price is unknown.
-    ``among`` restricts the choice to the types the cloud's API accepts for one ``use``
-    (e.g. SageMaker hosting): the catalog may list a type that use rejects.
+    Generic requests pick, among the types accepted for ``use`` (any use when None), the cheapest
+    match by the price catalog in ``region`` (default: the cloud's reference region); a type with
+    no price there is not offered there. Where the catalog prices nothing in ``region`` the smallest
+    match is taken and ``basis`` says the price is unknown. ``among`` narrows the choice further to
+    the types one API request accepts (e.g. SageMaker hosting, ``among_label``): an explicit type
+    outside it is an error, since the catalog may list a type that request rejects.
     """
     explicit = compute.instance_type_for(cloud)
     if explicit is not None and among is not None and explicit not in among:
-        raise ResolutionError(f"instanceType.{cloud}", f"{explicit} is not a {cloud} {use} instance type".replace("  ", " "))
+        raise ResolutionError(f"instanceType.{cloud}",
+                              f"{explicit} is not a {cloud} {among_label} instance type".replace("  ", " "))
     if explicit is not None:
         known = explicit_row(cloud, explicit, compute)
         instance = known or InstanceType(cloud, explicit, 0, 0.0, None, 0, None, False)
@@ -137,7 +178,9 @@ def resolve(cloud: Cloud, compute: Compute, region: str | None = None, *,
         raise ResolutionError(f"instanceType.{cloud}", f"no {cloud} instance type and no generic size")
     gpu_type = compute.gpu.type if compute.gpu else None
     gpu_count = compute.gpu.count if compute.gpu else 0
-    offered = [i for i in catalog() if i.cloud == cloud and i.gpu_type == gpu_type and (among is None or i.name in among)]
+    offered = [i for i in catalog() if i.cloud == cloud and i.gpu_type == gpu_type
+               and not (gpu_type is None and i.neuron) and i.arch == "x86_64" and not i.burstable
+               and (use is None or API[(cloud, use)] in i.apis) and (among is None or i.name in among)]
     if gpu_type and not offered:
         raise ResolutionError("gpu.type", f"no {cloud} instance type offers {gpu_type} GPUs")
     offered = [i for i in offered if i.gpu_count == gpu_count]
@@ -147,13 +190,51 @@ def resolve(cloud: Cloud, compute: Compute, region: str | None = None, *,
     if not matches:
         raise ResolutionError("cpu", f"no {cloud} instance type has {compute.cpu} vCPUs and {compute.memory_gib:g} GiB")
     where = region or REFERENCE_REGION[cloud]
-    prices = {i: hourly_price(i, where) for i in matches}
-    size = lambda i: (i.vcpu, i.memory_gib, i.name)  # noqa: E731
-    if all(p is not None for p in prices.values()):
-        best = min(matches, key=lambda i: (prices[i], *size(i)))
+    prices = {i: hourly_price(i, where, use or "serving") for i in matches}
+    priced = [i for i in matches if prices[i] is not None]
+
+    def size(i: InstanceType) -> tuple[int, float, str]:
+        return i.vcpu, i.memory_gib, i.name
+
+    if priced:
+        best = min(priced, key=lambda i: (prices[i], *size(i)))
         basis = "cheapest"
+    elif regions.priced(cloud, where):
+        field = "gpu.type" if gpu_type else "cpu"
+        raise ResolutionError(field, f"no {cloud} instance type with {compute.cpu} vCPUs, {compute.memory_gib:g} GiB"
+                                     f"{f' and {gpu_count} {gpu_type} GPU(s)' if gpu_type else ''} is offered in {where}")
     else:
         best = min(matches, key=size)
         basis = f"smallest (price unknown in {where})"
     exact = best.vcpu == compute.cpu and best.memory_gib == compute.memory_gib
     return Resolution(best, exact=exact, explicit=False, basis=basis, hourly_usd=prices[best])
+
+
+def offered(instance: InstanceType, region: str, use: Use = "serving") -> bool | None:
+    """Whether ``instance`` is offered in ``region`` for ``use``: None where the catalog does not know."""
+    if not regions.priced(instance.cloud, region):
+        return None
+    if hourly_price(instance, region, use) is not None:
+        return True
+    known_anywhere = any(hourly_price(instance, other, use) is not None for other in regions.known(instance.cloud))
+    return False if known_anywhere else None  # a type the catalog never prices: its offering is unknown
+
+
+def offering_warnings(cloud: Cloud, stack: Stack) -> list[SpecIssue]:
+    """A warning per explicit instance type (and GPU) the catalog knows is not offered in the stack's region."""
+    placement = stack.placement.for_cloud(cloud)
+    if placement is None:
+        return []
+    where = placement.primary_region
+    requests: list[tuple[str, Compute, Use]] = [(f"training[{i}]", job.compute, "training") for i, job in enumerate(stack.training)]
+    requests += [(f"endpoints[{i}]", endpoint.compute, "serving") for i, endpoint in enumerate(stack.endpoints)]
+    warnings = []
+    for path, compute, use in requests:
+        name = compute.instance_type_for(cloud)
+        instance = lookup(cloud, name) if name else None
+        if instance is None or offered(instance, where, use) is not False:
+            continue
+        warnings.append(SpecIssue(f"{path}.compute.instanceType.{cloud}",
+                                  f"{name} is not offered in {where} for {use} (instance catalog "
+                                  f"{catalog_date()}); pick a type offered there or another region"))
+    return warnings

@@ -26,6 +26,7 @@ class AuditArgs:
     prefix: str
     project: str
     retention_days: int  # compliance.retentionDays
+    protect: bool = False  # prod: the audit log bucket's retention must not be deleted by accident
 
 
 class Audit(pulumi.ComponentResource):
@@ -47,6 +48,6 @@ class Audit(pulumi.ComponentResource):
             location="global",
             bucket_id="_Default",
             retention_days=args.retention_days,
-            opts=child(self),
+            opts=child(self, protect=args.protect),
         )
         self.register_outputs({"auditedServices": list(AUDITED_SERVICES)})

@@ -251,7 +251,8 @@ class GcpBuild(StackBuild):
             self._backups()
             self.outputs["backupRegion"] = ctx.backup_region or ctx.region
         Audit(ctx.name("audit"), AuditArgs(prefix=stack.name, project=ctx.project,
-                                           retention_days=stack.compliance.retention_days), ctx, self.top)
+                                           retention_days=stack.compliance.retention_days, protect=stack.is_prod),
+              ctx, self.top)
         if stack.budget is not None and self.account is not None:
             if self.account.placeholder:
                 ctx.warn("budget", self.account.warning)

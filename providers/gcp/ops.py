@@ -10,10 +10,19 @@ cannot start here (the provider warns about it at build time).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
-from modules.day2.backend import LiveEndpoint, LiveVariant, OpsBackend, Rollout, TrainingState, TrainingStatus
+from modules.day2.backend import (
+    LiveEndpoint,
+    LiveVariant,
+    OpsBackend,
+    Rollout,
+    TrainingState,
+    TrainingStatus,
+    credentials_configured,
+)
 from modules.day2.calls import Gateway
 from modules.day2.errors import CloudError
 from modules.endpoint import Endpoint
@@ -31,6 +40,10 @@ JOB_STATES: dict[str, TrainingState] = {
 }
 
 
+NO_GOOGLE_CREDENTIALS = ("no Google credentials found (Application Default Credentials): run "
+                         "`gcloud auth application-default login` or set GOOGLE_APPLICATION_CREDENTIALS to a key file")
+
+
 def classify(error: BaseException) -> CloudError | None:
     """google.api_core errors -> throttled / not-found / access-denied / failed."""
     from google.api_core import exceptions
@@ -44,7 +57,7 @@ def classify(error: BaseException) -> CloudError | None:
     if isinstance(error, (exceptions.PermissionDenied, exceptions.Unauthenticated, exceptions.Forbidden)):
         return CloudError("access-denied", "", message)
     if isinstance(error, DefaultCredentialsError):
-        return CloudError("access-denied", "", "no Google credentials found (Application Default Credentials)")
+        return CloudError("access-denied", "", NO_GOOGLE_CREDENTIALS)
     if isinstance(error, exceptions.GoogleAPIError):
         return CloudError("failed", "", message)
     return None
@@ -107,17 +120,30 @@ class GcpOps(OpsBackend):
         placement = stack.placement.gcp
         assert placement is not None, "placement.gcp is checked before ops run"
         self.stack, self.project, self.region = stack, placement.project, placement.region
+        self._injected = clients is not None
         self.clients = clients or Clients(self.region, self.project)
 
+    def _call(self, kind: str, operation: str) -> Callable[..., Any]:
+        # The client is made inside the call, where its credential lookup is classified
+        # (DefaultCredentialsError -> one line) and an offline dry run never reaches it.
+        return lambda **params: getattr(self.clients.get(kind), operation)(**params)
+
     def _read(self, kind: str, operation: str, **params: Any) -> Any:
-        return self.gateway.read(kind, operation, getattr(self.clients.get(kind), operation), **params)
+        return self.gateway.read(kind, operation, self._call(kind, operation), **params)
 
     def _write(self, kind: str, operation: str, dry_result: Any = None, wait: bool = False, **params: Any) -> Any:
-        call: Callable[..., Any] = getattr(self.clients.get(kind), operation)
+        call = self._call(kind, operation)
         if wait:  # long-running operation: the change is only made once it completes
             method = call
             call = lambda **kw: method(**kw).result(timeout=OPERATION_TIMEOUT_S)  # noqa: E731
         return self.gateway.write(kind, operation, call, dry_result=dry_result, **params)
+
+    def missing_credentials(self) -> str | None:
+        config = os.environ.get("CLOUDSDK_CONFIG", "~/.config/gcloud")
+        files = (f"{config}/application_default_credentials.json",)
+        if self._injected or credentials_configured(("GOOGLE_APPLICATION_CREDENTIALS",), files):
+            return None
+        return NO_GOOGLE_CREDENTIALS
 
     @property
     def parent(self) -> str:
@@ -133,7 +159,7 @@ class GcpOps(OpsBackend):
         blob = self._read("storage", "bucket", bucket_name=bucket).blob(names.job_spec_object(job.name))
         body = json.loads(self.gateway.read("storage", "download_as_text", blob.download_as_text))
         path = f"training[{self.stack.training.index(job)}].compute"
-        instance = resolve_compute("gcp", path, job.compute).instance
+        instance = resolve_compute("gcp", path, job.compute, self.region, "training").instance
         body["displayName"] = run_name
         spec = body["jobSpec"]
         for pool in spec["workerPoolSpecs"]:

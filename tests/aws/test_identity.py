@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 
+import pytest
+
+from providers.aws.facts import _role_permissions
 from providers.aws.permissions import UNSCOPED_ACTIONS
+from providers.aws.principals import permission_set
 from tests.aws.helpers import (
     ACCOUNT,
     DEV,
@@ -15,6 +21,7 @@ from tests.aws.helpers import (
     children,
     component,
     inline_statements,
+    primary_key,
     role,
     statements,
 )
@@ -39,13 +46,14 @@ GRANTS = {
     "models.promote": {"sagemaker:UpdateModelPackage", "sagemaker:DescribeModelPackage"},
     "training.submit": {"sagemaker:StartPipelineExecution", "sagemaker:DescribePipelineExecution",
                         "sagemaker:DescribePipeline", "sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob",
-                        "sagemaker:StopTrainingJob", "iam:PassRole"},
+                        "sagemaker:StopTrainingJob", "iam:PassRole", "kms:CreateGrant", "kms:DescribeKey"},
     "endpoints.invoke": {"sagemaker:InvokeEndpoint"},
     "endpoints.deploy": {"sagemaker:UpdateEndpoint", "sagemaker:UpdateEndpointWeightsAndCapacities",
                          "sagemaker:DescribeEndpoint", "sagemaker:AddTags", "sagemaker:ListTags",
                          "sagemaker:CreateEndpointConfig", "sagemaker:DescribeEndpointConfig", "sagemaker:CreateModel",
                          "sagemaker:DescribeModel", "sagemaker:DescribeModelPackage", "cloudwatch:DescribeAlarms",
-                         "application-autoscaling:DescribeScalableTargets", "iam:PassRole"},
+                         "application-autoscaling:DescribeScalableTargets", "iam:PassRole",
+                         "kms:CreateGrant", "kms:DescribeKey"},
     "logs.read": {"logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents"},
     "backups.restore": {"backup:ListRecoveryPointsByBackupVault", "backup:DescribeBackupVault",
                         "backup:StartRestoreJob", "backup:DescribeRecoveryPoint", "backup:GetRecoveryPointRestoreMetadata",
@@ -79,6 +87,46 @@ def test_only_unscoped_actions_on_any_resource(prod):
             if "*" in s["Resource"]:
                 assert set(s["Action"]) <= UNSCOPED_ACTIONS, (r.name, s)
             assert s["Effect"] == "Allow"
+
+
+def test_every_role_is_labelled_resource_scoped(prod):
+    # Audit 1: a "*" statement of unscoped actions only (DescribeScalableTargets for
+    # endpoints.deploy, DescribeRestoreJob for backups.restore) is not an account-wide grant.
+    for r in prod.of_type(ROLE):
+        assert _role_permissions(r)[1] == "resource", r.name
+
+
+def test_a_resource_action_on_any_resource_is_labelled_account_scoped(prod):
+    r = role(prod, f"{PROD}-access-auditor")
+    policy = json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+    widened = dataclasses.replace(r, inputs={**r.inputs, "inlinePolicies": [{"policy": policy}]})
+    assert _role_permissions(widened)[1] == "account"
+
+
+KMS_VIA = {"kms:ViaService": "sagemaker.eu-west-1.amazonaws.com"}
+
+
+def _kms_grant_statements(stmts):
+    return [s for s in stmts if set(s["Action"]) & {"kms:CreateGrant", "kms:DescribeKey"}]
+
+
+@pytest.mark.parametrize("name", ["training", "monitoring", "access-ci-deployer", "access-data-scientist"])
+def test_roles_passing_the_stack_key_to_sagemaker_may_create_grants_through_it(prod, name):
+    # Audit 3: VolumeKmsKeyId (training, drift job) and KmsKeyId (endpoint configs the
+    # deployer creates) need kms:CreateGrant, only through SageMaker, only for AWS resources.
+    grants = _kms_grant_statements(inline_statements(role(prod, f"{PROD}-{name}")))
+    by_action = {a: s for s in grants for a in s["Action"]}
+    assert set(by_action) == {"kms:CreateGrant", "kms:DescribeKey"}
+    key = primary_key(prod).outputs["arn"]
+    assert all(s["Resource"] == [key] for s in grants)
+    assert by_action["kms:CreateGrant"]["Condition"] == {
+        "StringEquals": KMS_VIA, "Bool": {"kms:GrantIsForAWSResource": "true"}}
+    assert by_action["kms:DescribeKey"]["Condition"] == {"StringEquals": KMS_VIA}
+
+
+def test_roles_that_never_pass_the_key_get_no_grant(prod):
+    for name in ("inference", "pipeline", "access-auditor"):
+        assert not _kms_grant_statements(inline_statements(role(prod, f"{PROD}-{name}"))), name
 
 
 def test_scoped_resources_belong_to_this_account(prod):
@@ -175,11 +223,24 @@ def test_invoke_only_on_the_stack_endpoints(prod):
     assert holders == [f"{PROD}-access-operator"]
 
 
-def test_access_roles_trust_tagged_principals_of_the_account(prod):
+def test_access_roles_trust_their_identity_center_permission_set_not_a_tag(prod):
+    # Audit 7: a tag condition trusted anyone in the account who may tag a session; the roles
+    # Identity Center creates for one permission set are named by AWS (aws-reserved path).
     for name in ACCESS:
-        (trust,) = statements(role(prod, f"{PROD}-access-{name}").inputs["assumeRolePolicy"])
-        assert trust["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
-        assert trust["Condition"] == {"StringEquals": {"aws:PrincipalTag/mlopskit-role": name}}
+        trust = statements(role(prod, f"{PROD}-access-{name}").inputs["assumeRolePolicy"])
+        people = next(s for s in trust if s["Sid"] == "IdentityCenter")
+        assert people["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+        assert people["Action"] == ["sts:AssumeRole"]
+        reserved = f"arn:aws:iam::{ACCOUNT}:role/aws-reserved/sso.amazonaws.com"
+        assert people["Condition"] == {"ArnLike": {"aws:PrincipalArn": [
+            f"{reserved}/AWSReservedSSO_{PROD}-{name}_*", f"{reserved}/*/AWSReservedSSO_{PROD}-{name}_*"]}}
+        assert "PrincipalTag" not in json.dumps(trust)
+
+
+def test_permission_set_names_fit_identity_centers_32_characters():
+    name = permission_set("a-very-long-stack-name-prod", "a-long-access-role-name")
+    assert len(name) <= 32 and re.fullmatch(r"[\w+=,.@-]+", name, re.ASCII)
+    assert name != permission_set("a-very-long-stack-name-prod", "a-long-access-role-name2")
 
 
 def test_warnings_for_people_principals_name_each_principal(prod):
@@ -187,6 +248,7 @@ def test_warnings_for_people_principals_name_each_principal(prod):
     assert set(paths) == {"access.roles[0].principals[0]", "access.roles[3].principals[0]"}
     assert "emulated" in paths["access.roles[0].principals[0]"]
     assert "group:ds@example.com" in paths["access.roles[0].principals[0]"]
+    assert f"permission set {PROD}-data-scientist " in paths["access.roles[0].principals[0]"]
     assert "user:oncall@example.com" in paths["access.roles[3].principals[0]"]
 
 
@@ -196,6 +258,7 @@ def test_service_account_principal_trusted_by_condition_never_as_a_principal_arn
     trust = statements(role(graph, f"{PROD}-access-ci-deployer").inputs["assumeRolePolicy"])
     for s in trust:
         assert s["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+    assert [s["Sid"] for s in trust] == ["Workloads"]  # no person may assume it
     workloads = next(s for s in trust if s.get("Sid") == "Workloads")
     assert workloads["Condition"] == {"ArnEquals": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/ci-runner"]}}
     assert not [w for w in graph.warnings if w.path.startswith("access.roles[1].principals")]

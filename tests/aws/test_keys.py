@@ -80,6 +80,16 @@ def test_key_policy_limits_services_to_this_account(prod):
     assert set(services["Principal"]["Service"]) >= {"cloudtrail.amazonaws.com", "sns.amazonaws.com"}
 
 
+def test_cloudwatch_may_only_decrypt_and_generate_data_keys(prod):
+    # Audit 4: the SNS guide's statement for a service publishing to an encrypted topic.
+    policy = statements(primary_key(prod).inputs["policy"])
+    cloudwatch = [s for s in policy if "cloudwatch.amazonaws.com" in s["Principal"].get("Service", [])]
+    assert len(cloudwatch) == 1
+    assert set(cloudwatch[0]["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+    assert cloudwatch[0]["Principal"] == {"Service": ["cloudwatch.amazonaws.com"]}
+    assert cloudwatch[0]["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+
+
 def test_rotation_days_follow_the_spec():
     graph = build("credit-risk.yaml", ("encryption.keyRotationDays", 180))
     assert primary_key(graph).inputs["rotationPeriodInDays"] == 180

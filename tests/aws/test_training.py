@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from modules import parse_stack
-from providers.aws import AwsProvider
+from modules import SpecError, parse_stack
 from providers.aws.cron import CronNotSupported, to_aws
 from tests.aws.helpers import (
     DEV,
@@ -65,7 +64,7 @@ def test_training_image_from_the_catalog(prod):
 
 def test_instance_resolved_from_generic_size(prod):
     resources = step(prod)["ResourceConfig"]
-    assert resources["InstanceType"] == "ml.m5.xlarge"  # cpu 4, 16 GiB
+    assert resources["InstanceType"] == "ml.m7i-flex.xlarge"  # cpu 4, 16 GiB: cheapest training type in eu-west-1
     assert resources["InstanceCount"] == 1
 
 
@@ -99,13 +98,37 @@ def test_multi_instance_encrypted_training_may_speak_ipsec_within_the_group(prod
     # Issue 11.7: inter-container traffic encryption is IPsec between the job's instances;
     # AWS requires UDP 500 and protocol 50 (ESP) inside the security group, both ways.
     assert step(prod)["EnableInterContainerTrafficEncryption"] is True
-    rules = lambda graph, way: {(r["protocol"], r["fromPort"], r.get("self", False))  # noqa: E731
-                                for r in child(graph, component(graph, NETWORK),
-                                               "aws:ec2/securityGroup:SecurityGroup").inputs[way]}
-    assert rules(prod, "ingress") == rules(prod, "egress") == {("tcp", 443, False)}  # one instance: HTTPS only
-    graph = build("credit-risk.yaml", ("training[0].compute.count", 4))
+    assert _rules(_groups(prod)[0], "ingress") == _rules(_groups(prod)[0], "egress") == {("tcp", 443, False)}
+    shared, training = _groups(build("credit-risk.yaml", ("training[0].compute.count", 4)))
     for way in ("ingress", "egress"):
-        assert {("udp", 500, True), ("50", 0, True)} <= rules(graph, way)
+        assert ("-1", 0, True) in _rules(training, way)  # all protocols, IKE and ESP included
+
+
+def _groups(graph):
+    """The network's security groups: the shared one first, then the training one if any."""
+    groups = children(graph, component(graph, NETWORK), "aws:ec2/securityGroup:SecurityGroup")
+    return sorted(groups, key=lambda g: "training" in g.name)
+
+
+def _rules(group, way):
+    return {(r["protocol"], r["fromPort"], r.get("self", False)) for r in group.inputs[way]}
+
+
+def test_distributed_training_has_its_own_group_open_between_members_only():
+    # Audit 2 (SageMaker guide, train-vpc): containers of one distributed job must reach each
+    # other; the all-traffic rule lives on a training-only group, never the shared one.
+    graph = build("credit-risk.yaml", ("training[0].compute.count", 4))
+    shared, training = _groups(graph)
+    assert "training" in training.name and "training" not in shared.name
+    assert shared.outputs["id"] != training.outputs["id"]
+    assert _rules(shared, "ingress") == _rules(shared, "egress") == {("tcp", 443, False)}
+    assert _rules(training, "ingress") == {("-1", 0, True)}
+    assert _rules(training, "egress") == {("-1", 0, True), ("tcp", 443, False)}
+    assert step(graph)["VpcConfig"]["SecurityGroupIds"] == [training.outputs["id"]]
+    # The training instances reach S3 through the gateway endpoint too.
+    s3_rules = {r.inputs["securityGroupId"] for r in graph.of_type("aws:ec2/securityGroupRule:SecurityGroupRule")
+                if r.inputs.get("prefixListIds")}
+    assert s3_rules == {shared.outputs["id"], training.outputs["id"]}
 
 
 def test_no_vpc_config_when_public():
@@ -176,7 +199,7 @@ def test_custom_image_runs_the_entrypoint(dev):
         "ContainerEntrypoint": ["python", "train.py"],
     }
     assert "sagemaker_program" not in args["HyperParameters"]
-    assert args["ResourceConfig"]["InstanceType"] == "ml.m5.2xlarge"  # cpu 8, 32 GiB
+    assert args["ResourceConfig"]["InstanceType"] == "ml.m7i-flex.2xlarge"  # cpu 8, 32 GiB: cheapest training type
     assert args["StoppingCondition"] == {"MaxRuntimeInSeconds": 3600}
     assert dev.of_type(SCHEDULE) == []
 
@@ -203,10 +226,12 @@ def test_day_of_month_and_weekday_together_is_not_supported():
         to_aws("0 3 1 * 1")
 
 
-def test_check_reports_an_untranslatable_schedule():
-    stack = parse_stack(spec("credit-risk.yaml", ("training[0].schedule", "0 3 1 * 1")))
-    issues = AwsProvider().check(stack)
-    assert [i.path for i in issues] == ["training[0].schedule"]
+def test_an_untranslatable_schedule_is_refused_for_every_cloud():
+    # Spec v1 accepts only the cron subset every cloud's scheduler takes (modules/cron.py),
+    # so what AWS cannot translate is refused before any provider sees it.
+    with pytest.raises(SpecError) as caught:
+        parse_stack(spec("credit-risk.yaml", ("training[0].schedule", "0 3 1 * 1")))
+    assert [i.path for i in caught.value.issues] == ["training[0].schedule"]
 
 
 @pytest.mark.parametrize("cron", ["0 3 * * */2", "0 3 * * 1-5/2"])

@@ -12,7 +12,7 @@ from mlopskit.cli import main
 from modules import Compute, Deployment, InstanceTypes
 from providers.aws.endpoint import deployment_request
 from providers.aws.instance_types import accepted, resolve_for
-from providers.catalog.resolver import catalog
+from providers.catalog.resolver import ResolutionError, catalog
 from tests.aws.helpers import spec
 
 
@@ -34,6 +34,8 @@ def validate(tmp_path: Path, capsys: pytest.CaptureFixture[str], *changes: tuple
     ([("endpoints[0].compute", {"instanceType": {"aws": "ml.nope.xlarge"}})], "endpoints[0].compute.instanceType.aws"),
     ([("training[0].compute", {"instanceType": {"aws": "ml.nope.xlarge"}})], "training[0].compute.instanceType.aws"),
     ([("access.roles[1].principals", ["serviceAccount:ci@example.org"])], "access.roles[1].principals[0]"),
+    # Audit 6: IAM role names are ASCII; Python's \w alone would accept these letters.
+    ([("access.roles[1].principals", ["serviceAccount:rôle-ü"])], "access.roles[1].principals[0]"),
     ([("endpoints[0].model", {"source": "artifact", "image": "docker.io/acme/serve:1",
                               "artifactUri": "s3://b/model.tar.gz"})], "endpoints[0].model.image"),
 ])
@@ -46,6 +48,8 @@ def test_rejected_on_aws_with_exit_2_and_the_field_path(tmp_path, capsys, change
 @pytest.mark.parametrize("changes", [
     [("endpoints[0].deployment.canaryPercent", 50)],
     [("endpoints[0].deployment", {"strategy": "linear", "linearStepPercent": 10})],
+    # 10 steps of 45 min + 30 min to provision: exactly the 28,800 s SageMaker allows.
+    [("endpoints[0].deployment", {"strategy": "linear", "linearStepPercent": 10, "waitMinutes": 45})],
     [("endpoints[0].deployment", {"strategy": "linear", "linearStepPercent": 50})],
     [("access.roles[1].principals", ["serviceAccount:ci-runner", "user:alice@example.com"])],
 ])
@@ -62,9 +66,17 @@ def test_generic_hosting_compute_never_resolves_to_a_non_hosting_type():
 
 @pytest.mark.parametrize("use", ["hosting", "training"])
 def test_every_type_the_resolver_can_return_is_in_the_api_enum(use):
-    # Every catalog size, as a generic request, resolves inside the enum of its use.
+    # Every catalog size, as a generic request, resolves inside the enum of its use, or to
+    # nothing at all (sizes only arm64/burstable/other-use types have): never outside the enum.
+    resolved = 0
     for row in {(i.vcpu, i.memory_gib) for i in catalog() if i.cloud == "aws" and i.gpu_type is None}:
-        assert resolve_for(use, Compute(cpu=row[0], memory_gib=row[1])).instance.name in accepted(use)
+        try:
+            name = resolve_for(use, Compute(cpu=row[0], memory_gib=row[1])).instance.name
+        except (ResolutionError, ValueError):  # ValueError: a size beyond the spec's own bounds
+            continue
+        assert name in accepted(use)
+        resolved += 1
+    assert resolved > 20
 
 
 @pytest.mark.parametrize("use", ["hosting", "training"])
@@ -81,10 +93,29 @@ def test_every_explicit_type_the_spec_accepts_for_a_use_is_in_the_api_enum(use):
             resolve_for(use, Compute(instance_type=InstanceTypes(aws=name)))
 
 
-def test_long_linear_rollouts_get_sagemakers_full_timeout():
-    # 10 steps of 60 min need more than the 14,400 s the kit used to cap at; AWS allows 28,800 s.
-    request = deployment_request(Deployment(strategy="linear", linear_step_percent=10, wait_minutes=60), [])
-    assert request["BlueGreenUpdatePolicy"]["MaximumExecutionTimeoutInSeconds"] == 28800
+@pytest.mark.parametrize(("deployment", "waits"), [
+    (Deployment(strategy="blue-green", wait_minutes=60), 3600 + 3600),  # bake, then termination wait
+    (Deployment(strategy="canary", canary_percent=10, wait_minutes=60), 2 * 3600),
+    (Deployment(strategy="linear", linear_step_percent=10, wait_minutes=45), 10 * 2700),
+    (Deployment(strategy="all-at-once", wait_minutes=60), 0),
+])
+def test_the_deployment_timeout_outlasts_every_wait_and_the_termination_wait(deployment, waits):
+    # Audit 5: "the timeout value should be larger than the total waiting time specified in
+    # TerminationWaitInSeconds and WaitIntervalInSeconds" (botocore, BlueGreenUpdatePolicy).
+    policy = deployment_request(deployment, [])["BlueGreenUpdatePolicy"]
+    routing = policy["TrafficRoutingConfiguration"]
+    assert policy["TerminationWaitInSeconds"] == (3600 if deployment.strategy == "blue-green" else 0)
+    assert waits == {"CANARY": 2, "LINEAR": 10}.get(routing["Type"], 1) * routing["WaitIntervalInSeconds"] + \
+        policy["TerminationWaitInSeconds"]
+    assert waits < policy["MaximumExecutionTimeoutInSeconds"] <= 28800
+
+
+def test_a_rollout_that_cannot_finish_within_sagemakers_timeout_is_refused(tmp_path, capsys):
+    # 10 linear steps of 60 min wait 36,000 s: over the 28,800 s a deployment may take.
+    code, out = validate(tmp_path, capsys, ("endpoints[0].deployment",
+                                            {"strategy": "linear", "linearStepPercent": 10, "waitMinutes": 60}))
+    assert code == 2, out
+    assert "endpoints[0].deployment.waitMinutes:" in out and "28800" in out
 
 
 @pytest.mark.parametrize("use", ["hosting", "training", "processing", "transform"])

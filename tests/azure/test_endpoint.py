@@ -54,7 +54,7 @@ def test_deployment_serves_the_resolved_model_on_the_resolved_size() -> None:
 
 def test_generic_endpoint_compute_resolves() -> None:
     deployment = one(graph_of(PROD), ":machinelearningservices:OnlineDeployment", "challenger")
-    assert deployment.inputs["properties"]["instanceType"] == "Standard_D4s_v3"
+    assert deployment.inputs["properties"]["instanceType"] == "Standard_D4a_v4"
 
 
 def test_data_capture_samples_the_requested_share() -> None:

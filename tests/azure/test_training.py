@@ -17,7 +17,7 @@ from tests.specs import stack
         ({"cpu": 4, "memoryGiB": 16, "gpu": {"type": "T4"}}, "Standard_NC4as_T4_v3"),
         ({"cpu": 4, "memoryGiB": 16, "gpu": {"type": "V100"}}, "Standard_NC6s_v3"),
         ({"cpu": 8, "memoryGiB": 64, "gpu": {"type": "A100"}}, "Standard_NC24ads_A100_v4"),
-        ({"cpu": 4, "memoryGiB": 16}, "Standard_D4s_v3"),
+        ({"cpu": 4, "memoryGiB": 16}, "Standard_D4a_v4"),
         ({"cpu": 2, "memoryGiB": 4, "instanceType": {"azure": "Standard_E8s_v3"}}, "Standard_E8s_v3"),
     ],
 )
@@ -32,7 +32,7 @@ def test_cluster_scales_to_zero_on_low_priority_nodes() -> None:
     assert props["computeType"] == "AmlCompute"
     assert props["disableLocalAuth"] is True
     inner = props["properties"]
-    assert inner["vmSize"] == "Standard_D4s_v3"
+    assert inner["vmSize"] == "Standard_D4a_v4"
     assert inner["vmPriority"] == "LowPriority"
     assert inner["scaleSettings"]["minNodeCount"] == 0
     assert inner["scaleSettings"]["maxNodeCount"] == 1
@@ -42,7 +42,7 @@ def test_cluster_scales_to_zero_on_low_priority_nodes() -> None:
 def test_dedicated_nodes_without_spot() -> None:
     cluster = one(graph_of(DEV), ":machinelearningservices:Compute")
     assert cluster.inputs["properties"]["properties"]["vmPriority"] == "Dedicated"
-    assert cluster.inputs["properties"]["properties"]["vmSize"] == "Standard_D8s_v3"
+    assert cluster.inputs["properties"]["properties"]["vmSize"] == "Standard_D8a_v4"
 
 
 def test_scheduled_training_is_a_cron_schedule_with_a_command_job() -> None:

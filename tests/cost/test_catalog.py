@@ -1,4 +1,4 @@
-"""The price catalog: dated, sourced rows; estimates marked; example regions covered."""
+"""The price catalog: dated rows with their basis, rule and sources; example regions covered."""
 
 from __future__ import annotations
 
@@ -6,21 +6,24 @@ import csv
 
 import pytest
 
-from providers.catalog.prices import COLUMNS, FOLDER, PriceKey, catalog, lookup
+from providers.catalog.prices import COLUMNS, FOLDER, PriceKey, catalog_date, lookup
 
 
-def test_rows_name_region_unit_price_source_and_date() -> None:
+def test_rows_name_region_unit_price_basis_rule_sources_and_date() -> None:
     for path in sorted(FOLDER.glob("*.csv")):
         rows = list(csv.DictReader(line for line in path.open() if not line.startswith("#")))
         assert tuple(rows[0].keys()) == COLUMNS
-        assert all(r["region"] and r["unit"] and r["source"] and r["date"] == "2026-11-26" for r in rows), path.name
-        assert all(r["estimate"] in ("true", "false") for r in rows), path.name
+        assert all(r["region"] and r["unit"] and r["inputs"] and r["date"] == catalog_date() for r in rows), path.name
+        assert all(r["basis"] in ("quoted", "derived") for r in rows), path.name
         assert all(float(r["usd"]) > 0 for r in rows), path.name  # nothing is priced at 0 to disappear
 
 
 def test_derived_prices_are_marked_as_estimates() -> None:
-    derived = [row for row in catalog().values() if row.source.startswith("derived")]
-    assert derived and all(row.estimate for row in derived)
+    row = lookup(PriceKey("aws", "sagemaker-hosting", "ml.m5.2xlarge", "eu-west-1"))
+    assert row is not None and row.estimate and row.rule == "managed-premium,region-index"
+    assert row.source.startswith("managed-premium,region-index: ec2:m5.2xlarge q:aws/sagemaker-hosting/ml.m5.xlarge/us-east-1")
+    quoted = lookup(PriceKey("aws", "sagemaker-hosting", "ml.m5.xlarge", "us-east-1"))
+    assert quoted is not None and not quoted.estimate and quoted.inputs == ("q:aws/sagemaker-hosting/ml.m5.xlarge/us-east-1",)
 
 
 @pytest.mark.parametrize(("cloud", "service", "sku", "regions"), [
@@ -35,7 +38,9 @@ def test_example_regions_and_backup_regions_are_covered(cloud: str, service: str
     assert all(lookup(PriceKey(cloud, service, sku, region)) is not None for region in regions)
 
 
-def test_quoted_kms_prices() -> None:
-    assert str(lookup(PriceKey("aws", "kms", "key", "eu-west-1")).usd) == "1"  # type: ignore[union-attr]
+def test_prices_the_page_states_for_every_region_are_the_same_everywhere() -> None:
+    for region in ("us-east-1", "eu-west-1", "ap-south-1"):
+        row = lookup(PriceKey("aws", "kms", "key", region))
+        assert row is not None and str(row.usd) == "1"
     row = lookup(PriceKey("gcp", "kms", "software-key-version", "europe-west4"))
-    assert row is not None and str(row.usd) == "0.06" and not row.estimate
+    assert row is not None and str(row.usd) == "0.06" and row.rule == "same-everywhere"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import yaml
 
 from mlopskit.cli import main
 from mlopskit.cost import money
+from providers.catalog.prices import PriceKey, lookup
 from tests.conftest import STACKS
 from tests.cost.helpers import bundled_estimate
 from tests.specs import baseline, change
@@ -57,7 +57,8 @@ def test_usage_file_overrides_defaults(tmp_path: Path, capsys: pytest.CaptureFix
     endpoint = next(r for r in document["projects"][0]["breakdown"]["resources"]
                     if r["name"] == "credit-risk-prod-endpoint-scoring-endpoint")
     assert endpoint["costComponents"][0]["monthlyQuantity"] == "40"
-    assert endpoint["monthlyCost"] == "22.80"
+    ingestion = lookup(PriceKey("aws", "cloudwatch", "log-ingestion", "eu-west-1"))
+    assert ingestion is not None and endpoint["monthlyCost"] == money(40 * ingestion.usd)
 
 
 def test_unknown_usage_key_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -71,10 +72,13 @@ def test_compare_to_prints_the_difference_per_resource(tmp_path: Path, capsys: p
     bigger = _write(tmp_path, change(baseline(), "endpoints[1].autoscaling.minInstances", 3))
     assert main(["cost", bigger, "--provider", "aws", "--compare-to", CREDIT]) == 0
     out = capsys.readouterr().out
-    # one more ml.m5.xlarge: 730 h x $0.2553 (eu-west-1)
-    assert "credit-risk-prod-endpoint-challenger-config" in out and "+$    186.37" in out
+    # one more ml.m5.xlarge: 730 h x its eu-west-1 hosting price
+    hosting = lookup(PriceKey("aws", "sagemaker-hosting", "ml.m5.xlarge", "eu-west-1"))
+    assert hosting is not None
+    delta = 730 * hosting.usd
+    assert "credit-risk-prod-endpoint-challenger-config" in out and f"+${money(delta):>10}" in out
     before = bundled_estimate("credit-risk.yaml", "aws").total_monthly
-    assert f"Total: ${money(before)} -> ${money(before + Decimal('186.369'))} (+$186.37)" in out
+    assert f"Total: ${money(before)} -> ${money(before + delta)} (+${money(delta)})" in out
 
 
 def test_compare_writes_every_format_with_three_nonzero_clouds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

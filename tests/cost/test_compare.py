@@ -7,9 +7,11 @@ from pathlib import Path
 import yaml
 
 from mlopskit.compare import compare, features, to_markdown
+from mlopskit.cost import money
 from mlopskit.report_html import to_html
 from modules.errors import SpecIssue
 from modules.graph import Graph
+from providers.catalog.prices import PriceKey, lookup
 from tests.cost.helpers import built
 from tests.specs import baseline, change
 
@@ -36,8 +38,8 @@ def test_nearest_generic_compute_is_called_nearest(tmp_path: Path) -> None:
     spec.write_text(yaml.safe_dump(data))
     comparison = compare(str(spec), ["azure"])
     match = next(m for m in comparison.results[0].compute if m.path == "endpoints[0].compute")
-    assert (match.instance, match.exact, match.explicit, match.basis) == ("Standard_D4s_v3", False, False, "cheapest")
-    assert "- azure: `endpoints[0].compute` -> `Standard_D4s_v3` (nearest)" in to_markdown(comparison)
+    assert (match.instance, match.exact, match.explicit, match.basis) == ("Standard_D4a_v4", False, False, "cheapest")
+    assert "- azure: `endpoints[0].compute` -> `Standard_D4a_v4` (nearest)" in to_markdown(comparison)
 
 
 def test_a_cloud_without_placement_is_reported_not_built(tmp_path: Path) -> None:
@@ -58,4 +60,6 @@ def test_html_diagram_lists_components_and_their_resources() -> None:
     tops = [r for r in graph.resources if r.type.startswith("mlopskit:")
             and (r.parent is None or not graph.by_urn(r.parent).type.startswith("mlopskit:"))]
     assert f"credit-risk-prod on aws: {len(tops)} components, {sum(r.custom for r in graph.resources)} cloud resources" in html
-    assert "$2281.83 (max $6845.50)" in html  # the scoring endpoint's bar: 2 (max 6) x 730 h x $1.5629
+    price = lookup(PriceKey("aws", "sagemaker-hosting", "ml.g5.xlarge", "eu-west-1"))
+    assert price is not None  # the scoring endpoint's bar: 2 (max 6) x 730 h x its eu-west-1 price
+    assert f"${money(1460 * price.usd)} (max ${money(4380 * price.usd)})" in html

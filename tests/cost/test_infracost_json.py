@@ -1,4 +1,4 @@
-"""`--format json` follows Infracost's output schema (vendored in tests/cost/schemas, see SOURCE.md)."""
+"""`--format json` follows Infracost's current output schema (vendored in tests/cost/schemas, see SOURCE.md)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from mlopskit.cost import infracost_json, money
 from tests.cost.helpers import bundled_estimate
 
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "infracost.schema.json").read_text())
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "infracost-current.schema.json").read_text())
 FIXED = datetime(2026, 11, 26, tzinfo=UTC)
 
 
@@ -30,16 +30,18 @@ def test_missing_price_is_null_money_and_listed_in_metadata() -> None:
     from tests.cost.helpers import estimate_of
     from tests.specs import baseline, change
 
-    est = estimate_of(change(baseline(), "placement.aws.region", "ap-southeast-2"), "aws")
+    est = estimate_of(change(baseline(), "placement.aws.region", "sa-east-1"), "aws")  # known, not priced
     document = infracost_json([est], "x.yaml", FIXED)
     jsonschema.Draft4Validator(SCHEMA).validate(document)
     config = next(r for r in document["projects"][0]["breakdown"]["resources"]
                   if r["name"] == "credit-risk-prod-endpoint-scoring-config")
     assert config["costComponents"][0] == {
         "name": "Instance usage (on-demand, ml.g5.xlarge)", "unit": "hours", "hourlyQuantity": "2",
-        "monthlyQuantity": "1460", "price": None, "hourlyCost": None, "monthlyCost": None}
+        "monthlyQuantity": "1460", "price": None, "hourlyCost": None, "monthlyCost": None, "usageBased": False,
+        "priceNotFound": True}
+    assert document["projects"][0]["summary"]["totalNoPriceResources"] >= 1
     assert config["metadata"]["priceNotFound"] == [
-        "Instance usage (on-demand, ml.g5.xlarge) (aws/sagemaker-hosting/ml.g5.xlarge/ap-southeast-2)"]
+        "Instance usage (on-demand, ml.g5.xlarge) (aws/sagemaker-hosting/ml.g5.xlarge/sa-east-1)"]
 
 
 def test_schema_rejects_a_broken_document() -> None:
@@ -48,3 +50,28 @@ def test_schema_rejects_a_broken_document() -> None:
     del document["projects"][0]["breakdown"]["totalMonthlyCost"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft4Validator(SCHEMA).validate(document)
+
+
+def test_compare_to_is_one_project_with_past_breakdown_and_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`cost --compare-to OTHER --format json`: OTHER is the past breakdown, the diff is new minus old
+    (per resource and in total), and the document validates against Infracost's current schema."""
+    import yaml
+
+    from mlopskit.cli import main
+    from providers.catalog.prices import PriceKey, lookup
+    from tests.specs import baseline, change
+
+    bigger = tmp_path / "bigger.yaml"
+    bigger.write_text(yaml.safe_dump(change(baseline(), "endpoints[1].autoscaling.minInstances", 3)))
+    assert main(["cost", str(bigger), "--provider", "aws", "--compare-to", "stacks/credit-risk.yaml", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    jsonschema.Draft4Validator(SCHEMA).validate(document)
+    (project,) = document["projects"]
+    old = bundled_estimate("credit-risk.yaml", "aws").total_monthly
+    added = 730 * lookup(PriceKey("aws", "sagemaker-hosting", "ml.m5.xlarge", "eu-west-1")).usd  # type: ignore[union-attr]
+    assert (document["pastTotalMonthlyCost"], document["totalMonthlyCost"]) == (money(old), money(old + added))
+    assert document["diffTotalMonthlyCost"] == money(added) == project["diff"]["totalMonthlyCost"]
+    assert [(r["name"], r["monthlyCost"]) for r in project["diff"]["resources"]] == [
+        ("credit-risk-prod-endpoint-challenger-config", money(added))]
+    assert project["pastBreakdown"]["totalMonthlyCost"] == money(old)
+    assert project["displayName"] == "credit-risk-prod on aws"

@@ -37,7 +37,7 @@ def test_train_submits_the_pipeline_request_with_the_spec_compute(spec_file: str
     job = boto3.client("sagemaker", region_name=REGION).describe_training_job(TrainingJobName=name)
     assert job["RoleArn"] == f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-training"
     assert job["AlgorithmSpecification"]["TrainingImage"] == "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-    assert job["ResourceConfig"]["InstanceType"] == "ml.m5.xlarge"
+    assert job["ResourceConfig"]["InstanceType"] == "ml.m7i-flex.xlarge"  # the cheapest training type in eu-west-1
     assert job["ResourceConfig"]["InstanceCount"] == 1
     assert job["StoppingCondition"]["MaxRuntimeInSeconds"] == 180 * 60
     assert job["EnableManagedSpotTraining"] is True
@@ -257,5 +257,6 @@ def test_classify_maps_access_denied_and_missing_credentials() -> None:
     denied = aws_ops.classify(ClientError({"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}, "X"))
     assert (denied.kind, denied.message) == ("access-denied", "not allowed")
     missing = aws_ops.classify(NoCredentialsError())
-    assert (missing.kind, missing.message) == ("access-denied", "no AWS credentials found (credentials chain)")
+    assert (missing.kind, missing.message) == ("access-denied", aws_ops.NO_AWS_CREDENTIALS)
+    assert "AWS_PROFILE" in missing.message  # says how to provide them
     assert aws_ops.classify(ValueError("mine")) is None

@@ -135,7 +135,9 @@ def test_a_missing_subscription_is_access_denied(sdk: Sdk, monkeypatch: pytest.M
 def test_no_credential_is_access_denied(sdk: Sdk) -> None:
     sdk.ml.jobs.get.side_effect = CredentialUnavailableError(message="DefaultAzureCredential failed to retrieve a token\n"
                                                                      "Attempted credentials: ...")
-    _fails(sdk, "job_status", "access-denied", "DefaultAzureCredential failed to retrieve a token", name="r")
+    # The credential chain's own text lists every source it tried; the user gets one line
+    # saying how to provide credentials instead.
+    _fails(sdk, "job_status", "access-denied", azure_ops.NO_AZURE_CREDENTIALS, name="r")
 
 
 # -- training ---------------------------------------------------------------------------------

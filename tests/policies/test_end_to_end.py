@@ -22,9 +22,9 @@ WEAKENED = str(Path(__file__).parent / "fixtures" / "weakened.yaml")
 CLOUDS = ("aws", "gcp", "azure")
 
 # Mandatory rules the weakened spec breaks, per cloud (Azure's private switch also opens
-# storage, registries and the workspace). Its US regions are outside the price catalog, so
-# budget-within-limit is unknown there: an incomplete estimate never passes a budget.
-WEAK_COMMON = {"budget-within-limit", "container-registry-cmk", "data-capture-cmk", "data-residency", "endpoint-cmk", "endpoint-no-public-access",
+# storage, registries and the workspace). Its US regions are priced, so its budget is evaluated
+# (and met): the budget rule's unknown-when-incomplete case is tested in test_budget_rule.py.
+WEAK_COMMON = {"container-registry-cmk", "data-capture-cmk", "data-residency", "endpoint-cmk", "endpoint-no-public-access",
                "endpoint-private-network", "iam-no-all-powerful-role", "storage-cmk", "training-cmk", "training-private-network"}
 WEAK_EXPECTED = {
     "aws": WEAK_COMMON,

@@ -186,3 +186,12 @@ def test_stack_rules() -> None:
                                                                                 "endpoints.deploy", "backups.restore", "training.submit"))))
     outcome = BY_ID["iam-no-all-powerful-role"](facts, power)
     assert (outcome.status, outcome.path, outcome.message) == (Status.FAIL, "access.roles[1].permissions", "role power holds every write permission")
+
+
+def test_backup_present_fails_when_backups_select_nothing() -> None:
+    facts = [fact(k) for k in BASE]
+    empty = dataclasses.replace(CONTEXT, backups_requested=True, backup_targets=())
+    outcome = BY_ID["backup-present"](facts, empty)
+    assert (outcome.status, outcome.path) == (Status.FAIL, "backups.targets")
+    chosen = dataclasses.replace(CONTEXT, backups_requested=True, backup_targets=("artifacts",))
+    assert BY_ID["backup-present"](facts, chosen).status is Status.PASS

@@ -37,7 +37,9 @@ def extreme_values() -> dict[str, Any]:
     job["maxRuntimeMinutes"] = 28 * 24 * 60  # SageMaker's MaxRuntimeInSeconds limit
     scoring, challenger = data["endpoints"]
     scoring["autoscaling"] = {"minInstances": 100, "maxInstances": 100, "targetInvocationsPerInstance": 100000}
-    scoring["deployment"] = {"strategy": "linear", "linearStepPercent": 10, "waitMinutes": 60, "autoRollback": True}
+    # Ten 45-minute steps plus the kit's 30 minutes to provision fill SageMaker's 28,800 s
+    # deployment timeout exactly (60-minute steps cannot fit: `validate` refuses them).
+    scoring["deployment"] = {"strategy": "linear", "linearStepPercent": 10, "waitMinutes": 45, "autoRollback": True}
     scoring["dataCapture"] = {"enabled": True, "samplingPercent": 100}
     scoring["monitoring"]["alarms"] = {"latencyP99Ms": 600000, "errorRatePercent": 100}
     challenger["deployment"] = {"strategy": "canary", "canaryPercent": 50, "waitMinutes": 60, "autoRollback": True}

@@ -115,5 +115,10 @@ def test_documented_limits_outside_the_model_are_checked_too():
     planted = copy.deepcopy(endpoint)
     planted["DeploymentConfig"]["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"]["CanarySize"]["Value"] = 60
     assert [v.problem for v in validate("sagemaker", "UpdateEndpoint", planted)] == ["max"]
+    # Audit 5: the deployment must outlast its waits (canary: two of them) and termination wait.
+    timed_out = copy.deepcopy(endpoint)
+    policy = timed_out["DeploymentConfig"]["BlueGreenUpdatePolicy"]
+    policy["MaximumExecutionTimeoutInSeconds"] = 2 * policy["TrafficRoutingConfiguration"]["WaitIntervalInSeconds"]
+    assert [v.problem for v in validate("sagemaker", "UpdateEndpoint", timed_out)] == ["timeout"]
     long_bucket = {"Bucket": "b" * 64, "CreateBucketConfiguration": {"LocationConstraint": REGION}}
     assert [v.path for v in validate("s3", "CreateBucket", long_bucket)] == ["CreateBucket.Bucket"]

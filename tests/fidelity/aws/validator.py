@@ -7,6 +7,7 @@ reports each problem as ``path: problem (value, constraint)``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -72,11 +73,27 @@ DOCUMENTED: tuple[DocumentedLimit, ...] = (
     *(DocumentedLimit(f"sagemaker:{op}", "DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.CanarySize.Value",
                       "max", lambda v: v <= 50, "max 50 (% of the new fleet)", "SageMaker API reference, TrafficRoutingConfig")
       for op in ("CreateEndpoint", "UpdateEndpoint")),
+    *(DocumentedLimit(f"sagemaker:{op}", "DeploymentConfig.BlueGreenUpdatePolicy", "timeout",
+                      lambda policy: policy["MaximumExecutionTimeoutInSeconds"] > _rollout_waits(policy),
+                      "MaximumExecutionTimeoutInSeconds larger than every WaitIntervalInSeconds (one per step) "
+                      "plus TerminationWaitInSeconds",
+                      "botocore's BlueGreenUpdatePolicy documentation; SageMaker guide, linear traffic shifting")
+      for op in ("CreateEndpoint", "UpdateEndpoint")),
     *(DocumentedLimit(f"sagemaker:{op}",
                       "DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.LinearStepSize.Value",
                       "range", lambda v: 10 <= v <= 50, "10-50 (% of the new fleet)",
                       "SageMaker API reference, TrafficRoutingConfig") for op in ("CreateEndpoint", "UpdateEndpoint")),
 )
+
+
+def _rollout_waits(policy: dict[str, Any]) -> int:
+    """Seconds a BlueGreenUpdatePolicy waits: a baking period per traffic step (all at once:
+    one, canary: two, linear: one per step of the fleet's percentage) plus the termination wait."""
+    routing = policy["TrafficRoutingConfiguration"]
+    steps = {"ALL_AT_ONCE": 1, "CANARY": 2}.get(routing["Type"])
+    if steps is None:  # LINEAR, a percentage of the fleet per step
+        steps = math.ceil(100 / routing["LinearStepSize"]["Value"])
+    return int(steps * routing["WaitIntervalInSeconds"] + policy.get("TerminationWaitInSeconds", 0))
 
 
 def regex_full(pattern: str, value: str) -> bool:

@@ -1,0 +1,68 @@
+"""No silent zero: a total with unpriced components is shown as a lower bound in every format."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from mlopskit.compare import Comparison, compare, to_json, to_markdown, to_table
+from mlopskit.cost import cost_table, infracost_json, total_text
+from mlopskit.report_html import to_html
+from tests.specs import baseline, change
+
+
+def test_total_text_says_lower_bound_and_how_many_are_unpriced() -> None:
+    from decimal import Decimal
+
+    assert total_text(Decimal(1234), 0) == "$1234.00"
+    assert total_text(Decimal(1234), 3) == "≥ $1234.00 (3 components unpriced)"
+    assert total_text(Decimal(0), 1) == "≥ $0.00 (1 component unpriced)"
+
+
+@cache
+def _in_an_unpriced_region(folder: str) -> Comparison:
+    # sa-east-1 is a known SageMaker region the recorded extracts cannot price: compute is unpriced there.
+    spec = Path(folder) / "spec.yaml"
+    spec.write_text(yaml.safe_dump(change(baseline(), "placement.aws", {"region": "sa-east-1", "backupRegion": "us-east-1"})))
+    return compare(str(spec), ["aws"])
+
+
+def test_an_unpriced_component_shows_incomplete_in_table_json_markdown_and_html(tmp_path: Path) -> None:
+    comparison = _in_an_unpriced_region(str(tmp_path))
+    (result,) = comparison.results
+    assert result.estimate is not None and result.estimate.unpriced
+    shown = total_text(result.estimate.total_monthly, len(result.estimate.unpriced))
+    assert shown.startswith("≥ $") and "components unpriced" in shown
+    assert shown in cost_table(result.estimate)
+    assert shown in to_markdown(comparison)
+    assert shown in to_html(comparison) and "Incomplete:" in to_html(comparison)
+    assert shown[:25] in to_table(comparison)  # the terminal table cuts cells at its column width
+    (cloud,) = to_json(comparison)["clouds"]
+    assert (cloud["complete"], cloud["unpricedComponents"], cloud["monthlyCostText"]) == (
+        False, len(result.estimate.unpriced), shown)
+    document = infracost_json([result.estimate], "spec.yaml")
+    flags = [c["priceNotFound"] for p in document["projects"] for r in p["breakdown"]["resources"]
+             for c in r.get("costComponents", [])]
+    assert flags.count(True) == len(result.estimate.unpriced)
+    json.dumps(document)  # serialisable as printed
+
+
+def test_the_bundled_example_in_us_regions_has_three_complete_totals(tmp_path: Path) -> None:
+    data = change(baseline(), "placement", {
+        "aws": {"region": "us-east-1", "backupRegion": "us-east-2"},
+        "gcp": {"project": "acme-ml-prod", "region": "us-central1", "backupRegion": "us-east1"},
+        "azure": {"location": "eastus", "backupLocation": "westus"},
+    })
+    change(data, "compliance.frameworks", [])  # GDPR residency would refuse US regions
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(data))
+    comparison = compare(str(spec), ["aws", "gcp", "azure"])
+    assert [(r.cloud, r.error) for r in comparison.results] == [("aws", None), ("gcp", None), ("azure", None)]
+    for result in comparison.results:
+        assert result.estimate is not None and result.estimate.unpriced == [], (result.cloud, result.estimate.unpriced)
+        assert result.estimate.total_monthly > 0
+    assert all(cloud["complete"] for cloud in to_json(comparison)["clouds"])
+    assert "≥" not in to_markdown(comparison)
