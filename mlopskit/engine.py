@@ -19,7 +19,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from mlopskit.mock_tuning import lean_mock_run
-from modules.errors import SpecIssue
+from modules.errors import SpecError, SpecIssue
 from modules.graph import Graph, RecordedResource
 from modules.placement import Cloud
 from modules.provider import Provider
@@ -35,6 +35,21 @@ _PULUMI_LOG.propagate = False
 
 class DuplicateResourceError(Exception):
     """Two resources registered the same URN: the real engine would refuse the program."""
+
+    def __init__(self, urns: list[str]) -> None:
+        self.urns = sorted(set(urns))
+        names = ", ".join(urn.rsplit("::", 1)[-1] for urn in self.urns)
+        super().__init__(f"two resources would get the same name ({names}): rename one of the spec entries "
+                         f"that produce it (duplicate resource URN(s): {', '.join(self.urns)})")
+
+
+def _colliding_field(stack: Stack, urns: list[str]) -> str:
+    """The spec entry whose name produced a duplicated resource name (the longest name found in it)."""
+    names = [urn.rsplit("::", 1)[-1] for urn in urns]
+    entries = [(f"endpoints[{i}].name", e.name) for i, e in enumerate(stack.endpoints)]
+    entries += [(f"training[{i}].name", t.name) for i, t in enumerate(stack.training)]
+    found = [(len(value), path) for path, value in entries if any(value in name for name in names)]
+    return max(found)[1] if found else "metadata.name"
 
 
 class _ProviderMocks(pulumi.runtime.Mocks):
@@ -141,7 +156,7 @@ def run_program(
     with lean_mock_run():
         contextvars.Context().run(run)
     if monitor.duplicates:
-        raise DuplicateResourceError(f"duplicate resource URN(s): {', '.join(sorted(set(monitor.duplicates)))}")
+        raise DuplicateResourceError(monitor.duplicates)
     return monitor
 
 
@@ -157,7 +172,10 @@ def preview(stack: Stack, cloud: Cloud, provider: Provider | None = None) -> Gra
         provider = get_provider(cloud)
     result: list[Any] = []
     with provider.offline_registry(stack) as registry:
-        monitor = run_program(provider, stack.name, lambda: result.append(provider.build(stack, registry)))
+        try:
+            monitor = run_program(provider, stack.name, lambda: result.append(provider.build(stack, registry)))
+        except DuplicateResourceError as error:
+            raise SpecError([SpecIssue(_colliding_field(stack, error.urns), str(error))]) from None
     build = result[0]
     resources = sorted(monitor.records.values(), key=lambda r: r.urn)
     return Graph(

@@ -70,3 +70,26 @@ def test_program_errors_propagate() -> None:
 def test_numbers_are_recorded_as_floats(graph) -> None:
     target = graph.named("credit-risk-prod-endpoint-scoring-autoscaling-target")
     assert target.inputs["minCapacity"] == 2.0 and target.inputs["maxCapacity"] == 6.0
+
+
+def test_a_name_collision_in_a_spec_is_bad_input_naming_the_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whatever spec shape produces a duplicated resource name, the user gets exit 2 naming the
+    # spec entry, never an internal error: simulate the collision inside a real preview.
+    from modules.errors import SpecError
+    from tests.specs import stack
+
+    real_build = AwsProvider.build
+
+    def colliding_build(self: AwsProvider, spec: object, registry: object) -> object:
+        import pulumi_aws as aws
+
+        aws.sns.Topic("fraud-dev-endpoint-detector-alarms-x")
+        aws.sns.Topic("fraud-dev-endpoint-detector-alarms-x")
+        return real_build(self, spec, registry)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(AwsProvider, "build", colliding_build)
+    with pytest.raises(SpecError) as caught:
+        preview(stack("fraud-dev.yaml"), "aws")
+    issue = caught.value.issues[0]
+    assert issue.path == "endpoints[0].name"
+    assert "two resources would get the same name (fraud-dev-endpoint-detector-alarms-x)" in issue.message
