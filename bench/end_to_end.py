@@ -101,35 +101,12 @@ def _child(cloud: str, endpoints: int) -> dict[str, Any]:
 
 
 def _pulumi_baseline(graph: Any) -> float:
-    """Seconds for Pulumi's stock mocks to register the same custom resources, no kit code."""
-    import contextvars
+    """Seconds for Pulumi's stock mocks to register the same custom resources, no kit code
+    (the same floor bench/preview_scaling.py measures)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from preview_scaling import pulumi_baseline
 
-    import pulumi
-    from pulumi.runtime.settings import SETTINGS
-    from pulumi.runtime.stack import run_pulumi_func
-    from pulumi.runtime.sync_await import _sync_await
-
-    class Plain(pulumi.runtime.Mocks):
-        def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-            return f"{args.name}-id", dict(args.inputs)
-
-        def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
-            return {}
-
-    resources = [r for r in graph if r.custom and not r.type.startswith("pulumi:providers:")]
-
-    def program() -> None:
-        for r in resources:
-            pulumi.CustomResource(r.type, r.name, dict(r.inputs))
-
-    def run() -> None:
-        pulumi.runtime.set_mocks(Plain(), project="bench", stack="bench", preview=False)
-        SETTINGS.rpc_manager.clear()
-        _sync_await(run_pulumi_func(program))
-
-    start = time.perf_counter()
-    contextvars.Context().run(run)
-    return time.perf_counter() - start
+    return pulumi_baseline(graph)
 
 
 # ---------------------------------------------------------------- Checkov side by side
