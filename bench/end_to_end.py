@@ -60,11 +60,11 @@ def _child(cloud: str, endpoints: int) -> dict[str, Any]:
     times: dict[str, float] = {}
     start = time.perf_counter()
     from mlopskit.engine import preview
-    from modules import parse_stack
-    from policies.report import to_json
-    from policies.runner import evaluate
-    from providers import get_provider
-    from providers.costing import estimate
+    from mlopskit.modules import parse_stack
+    from mlopskit.policies.report import to_json
+    from mlopskit.policies.runner import evaluate
+    from mlopskit.providers import get_provider
+    from mlopskit.providers.costing import estimate
 
     stack = parse_stack(_spec_with(endpoints, cloud))
     provider = get_provider(cloud)  # type: ignore[arg-type]

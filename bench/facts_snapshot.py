@@ -27,8 +27,8 @@ def snapshot() -> dict[str, Any]:
     """``{"<spec>/<cloud>": {"facts": [...], "cost": [...]}}`` for every bundled spec and cloud."""
     from mlopskit.cli import load_checked
     from mlopskit.engine import preview
-    from policies.runner import provider_facts
-    from providers.costing import estimate
+    from mlopskit.policies.runner import provider_facts
+    from mlopskit.providers.costing import estimate
 
     out: dict[str, Any] = {}
     for spec in SPECS:

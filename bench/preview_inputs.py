@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mlopskit.engine import preview  # noqa: E402
-from modules.loader import load_stack  # noqa: E402
-from modules.placement import CLOUDS  # noqa: E402
+from mlopskit.modules.loader import load_stack  # noqa: E402
+from mlopskit.modules.placement import CLOUDS  # noqa: E402
 
 SPECS = sorted((ROOT / "stacks").glob("*.yaml"))
 

@@ -25,8 +25,8 @@ from pulumi.runtime.stack import run_pulumi_func  # noqa: E402
 from pulumi.runtime.sync_await import _sync_await  # noqa: E402
 
 from mlopskit.engine import preview  # noqa: E402
-from modules import parse_stack  # noqa: E402
-from modules.graph import Graph  # noqa: E402
+from mlopskit.modules import parse_stack  # noqa: E402
+from mlopskit.modules.graph import Graph  # noqa: E402
 
 SPEC = Path(__file__).resolve().parent.parent / "stacks" / "fraud-dev.yaml"
 

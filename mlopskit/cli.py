@@ -18,10 +18,10 @@ from mlopskit.commands import (
     ops as commands_ops,
     policy as commands_policy,
 )
-from modules.errors import SpecError, SpecIssue, one_line
-from modules.loader import load_stack
-from modules.placement import CLOUDS, Cloud
-from modules.stack import Stack
+from mlopskit.modules.errors import SpecError, SpecIssue, one_line
+from mlopskit.modules.loader import load_stack
+from mlopskit.modules.placement import CLOUDS, Cloud
+from mlopskit.modules.stack import Stack
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -37,7 +37,7 @@ def load_checked(spec: str, cloud: Cloud | None) -> Stack:
     """Load and validate, including the provider's own checks when a cloud is given."""
     stack = load_stack(spec, cloud)
     if cloud is not None:
-        from providers import get_provider
+        from mlopskit.providers import get_provider
 
         issues = get_provider(cloud).check(stack)
         if issues:
@@ -51,7 +51,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not clouds:
         clouds = [c for c in CLOUDS if stack.placement.for_cloud(c) is not None]
     issues: list[SpecIssue] = []
-    from providers import ProviderUnavailable, get_provider
+    from mlopskit.providers import ProviderUnavailable, get_provider
 
     for cloud in clouds:
         issues += stack.issues_for(cloud)
@@ -61,7 +61,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
     if issues:
         raise SpecError(issues)
-    from providers.catalog.resolver import offering_warnings
+    from mlopskit.providers.catalog.resolver import offering_warnings
 
     for cloud in clouds:
         for warning in offering_warnings(cloud, stack):

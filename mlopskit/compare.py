@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mlopskit.cost import CostEstimate, Usage, estimate, money, total_text
-from modules.errors import SpecError
-from modules.features import used_settings
-from modules.graph import Graph
-from modules.placement import Cloud
-from modules.stack import Stack
-from policies.runner import PolicyReport, evaluate
-from providers import get_provider
+from mlopskit.modules.errors import SpecError
+from mlopskit.modules.features import used_settings
+from mlopskit.modules.graph import Graph
+from mlopskit.modules.placement import Cloud
+from mlopskit.modules.stack import Stack
+from mlopskit.policies.runner import PolicyReport, evaluate
+from mlopskit.providers import get_provider
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,8 @@ def features(cloud: Cloud, stack: Stack, graph: Graph | None) -> list[FeatureRow
 
 
 def _compute(cloud: Cloud, stack: Stack) -> list[ComputeMatch]:
-    from modules.compute import Compute
-    from providers.catalog.resolver import ResolutionError, Use, resolve
+    from mlopskit.modules.compute import Compute
+    from mlopskit.providers.catalog.resolver import ResolutionError, Use, resolve
 
     placement = stack.placement.for_cloud(cloud)
     region = placement.primary_region if placement else None

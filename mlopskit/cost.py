@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from modules.cost import (
+from mlopskit.modules.cost import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
     CostComponent,
@@ -21,7 +21,7 @@ from modules.cost import (
     money,
     quantity,
 )
-from providers.costing import (
+from mlopskit.providers.costing import (
     CostEstimate,
     PricedComponent,
     ResourceCost,

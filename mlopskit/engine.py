@@ -19,11 +19,11 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from mlopskit.mock_tuning import lean_mock_run
-from modules.errors import SpecError, SpecIssue
-from modules.graph import Graph, RecordedResource
-from modules.placement import Cloud
-from modules.provider import Provider
-from modules.stack import Stack
+from mlopskit.modules.errors import SpecError, SpecIssue
+from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.modules.placement import Cloud
+from mlopskit.modules.provider import Provider
+from mlopskit.modules.stack import Stack
 
 PROJECT = "mlopskit"
 # Pulumi log calls made by providers (warnings) are collected in BuildResult instead;
@@ -167,7 +167,7 @@ def preview(stack: Stack, cloud: Cloud, provider: Provider | None = None) -> Gra
     every referenced package, so the preview shows the whole stack.
     """
     if provider is None:
-        from providers import get_provider
+        from mlopskit.providers import get_provider
 
         provider = get_provider(cloud)
     result: list[Any] = []

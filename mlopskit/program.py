@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pulumi
 
-from modules.errors import SpecError
-from modules.loader import load_stack
-from modules.placement import as_cloud
+from mlopskit.modules.errors import SpecError
+from mlopskit.modules.loader import load_stack
+from mlopskit.modules.placement import as_cloud
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run() -> None:
     """Read ``mlopskit:spec`` and ``mlopskit:provider``, validate, build, export outputs."""
-    from providers import get_provider
+    from mlopskit.providers import get_provider
 
     config = pulumi.Config("mlopskit")
     spec = ROOT / config.require("spec")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from modules.graph import Graph, RecordedResource
+from mlopskit.modules.graph import Graph, RecordedResource
 
 
 def preview_json(graph: Graph) -> str:

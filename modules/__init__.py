@@ -3,13 +3,13 @@
 Nothing here imports a cloud SDK; providers map these models onto each cloud.
 """
 
-from modules.access import PERMISSIONS, Access, AccessRole
-from modules.backup import Backups
-from modules.budget import Budget
-from modules.compliance import Compliance
-from modules.compute import Compute, Gpu, InstanceTypes, TrainingCompute
-from modules.encryption import Encryption
-from modules.endpoint import (
+from mlopskit.modules.access import PERMISSIONS, Access, AccessRole
+from mlopskit.modules.backup import Backups
+from mlopskit.modules.budget import Budget
+from mlopskit.modules.compliance import Compliance
+from mlopskit.modules.compute import Compute, Gpu, InstanceTypes, TrainingCompute
+from mlopskit.modules.encryption import Encryption
+from mlopskit.modules.endpoint import (
     Alarms,
     Autoscaling,
     DataCapture,
@@ -19,15 +19,15 @@ from modules.endpoint import (
     ModelSource,
     Monitoring,
 )
-from modules.errors import SpecError, SpecIssue
-from modules.loader import load_stack, parse_stack
-from modules.metadata import Metadata
-from modules.network import Network
-from modules.placement import CLOUDS, AwsPlacement, AzurePlacement, GcpPlacement, Placement
-from modules.registry import ContainerRegistry, ModelRegistry, Registry
-from modules.stack import Stack
-from modules.storage import ArtifactStorage, Storage
-from modules.training import Image, TrainingJob
+from mlopskit.modules.errors import SpecError, SpecIssue
+from mlopskit.modules.loader import load_stack, parse_stack
+from mlopskit.modules.metadata import Metadata
+from mlopskit.modules.network import Network
+from mlopskit.modules.placement import CLOUDS, AwsPlacement, AzurePlacement, GcpPlacement, Placement
+from mlopskit.modules.registry import ContainerRegistry, ModelRegistry, Registry
+from mlopskit.modules.stack import Stack
+from mlopskit.modules.storage import ArtifactStorage, Storage
+from mlopskit.modules.training import Image, TrainingJob
 
 __all__ = [
     "CLOUDS", "PERMISSIONS", "Access", "AccessRole", "Alarms", "ArtifactStorage", "Autoscaling",

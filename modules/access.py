@@ -7,8 +7,8 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
-from modules.base import NAME_PATTERN, SpecModel, is_email, reject_duplicates
-from modules.errors import echo
+from mlopskit.modules.base import NAME_PATTERN, SpecModel, is_email, reject_duplicates
+from mlopskit.modules.errors import echo
 
 Permission = Literal[
     "artifacts.read",

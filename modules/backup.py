@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from modules.base import SpecModel, reject_duplicates
+from mlopskit.modules.base import SpecModel, reject_duplicates
 
 BackupTarget = Literal["artifacts", "models", "containers"]
 DEFAULT_TARGETS: tuple[BackupTarget, ...] = ("artifacts", "models")

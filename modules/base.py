@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from modules.errors import echo
+from mlopskit.modules.errors import echo
 
 # Component names become part of every cloud resource name, so they share the
 # strictest character set of the three clouds (lowercase, digits, dashes).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from modules.base import SpecModel
+from mlopskit.modules.base import SpecModel
 
 MAX_MONTHLY_LIMIT_USD = 10_000_000
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
-from modules.base import SpecModel, reject_duplicates
+from mlopskit.modules.base import SpecModel, reject_duplicates
 
 Framework = Literal["gdpr", "lgpd"]
 Region = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{2,30}$")]

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from modules.base import SpecModel, field_error
-from modules.placement import Cloud
+from mlopskit.modules.base import SpecModel, field_error
+from mlopskit.modules.placement import Cloud
 
 GpuType = Literal["T4", "L4", "A10G", "V100", "A100", "H100"]
 

@@ -15,9 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Protocol
 
-from modules.graph import Graph, RecordedResource
-from modules.placement import Cloud
-from modules.stack import Stack
+from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.modules.placement import Cloud
+from mlopskit.modules.stack import Stack
 
 HOURS_PER_MONTH = Decimal(730)
 DAYS_PER_MONTH = Decimal("30.4167")  # 730 h / 24: the same month as the hourly components

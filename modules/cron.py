@@ -18,7 +18,7 @@ from croniter import croniter
 from croniter.croniter import CroniterBadDateError
 from pydantic import AfterValidator
 
-from modules.errors import echo
+from mlopskit.modules.errors import echo
 
 _FIELD = re.compile(r"[0-9*,/-]+")
 _NAMES = ("minute", "hour", "day-of-month", "month", "day-of-week")

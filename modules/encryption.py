@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from modules.base import SpecModel
+from mlopskit.modules.base import SpecModel
 
 
 class Encryption(SpecModel):

@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PlainValidator, StringConstraints, field_validator, model_validator
 
-from modules.base import NAME_PATTERN, Email, SpecModel, field_error, reject_duplicates
-from modules.compute import Compute
-from modules.errors import echo
-from modules.references import ImageReference
+from mlopskit.modules.base import NAME_PATTERN, Email, SpecModel, field_error, reject_duplicates
+from mlopskit.modules.compute import Compute
+from mlopskit.modules.errors import echo
+from mlopskit.modules.references import ImageReference
 
 Strategy = Literal["all-at-once", "canary", "linear", "blue-green", "shadow"]
 LATEST_APPROVED = "latest-approved"

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from modules.endpoint import Endpoint
-from modules.stack import Stack
-from modules.training import TrainingJob
+from mlopskit.modules.endpoint import Endpoint
+from mlopskit.modules.stack import Stack
+from mlopskit.modules.training import TrainingJob
 
 # How a cloud realises a spec setting.
 Support = Literal["native", "emulated", "unsupported"]

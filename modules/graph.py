@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from modules.errors import SpecIssue
-from modules.facts import plain
-from modules.placement import Cloud
+from mlopskit.modules.errors import SpecIssue
+from mlopskit.modules.facts import plain
+from mlopskit.modules.placement import Cloud
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from modules.errors import SpecError, SpecIssue, issues_from_validation, one_line
-from modules.placement import Cloud
-from modules.stack import Stack
+from mlopskit.modules.errors import SpecError, SpecIssue, issues_from_validation, one_line
+from mlopskit.modules.placement import Cloud
+from mlopskit.modules.stack import Stack
 
 #: The largest spec file read (1 MiB: a 1,000-endpoint spec is ~400 KB).
 MAX_SPEC_BYTES = 1 << 20

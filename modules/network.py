@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from modules.base import SpecModel
+from mlopskit.modules.base import SpecModel
 
 
 class Network(SpecModel):

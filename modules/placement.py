@@ -7,8 +7,8 @@ from typing import Annotated, ClassVar, Literal, Self, overload
 
 from pydantic import StringConstraints, model_validator
 
-from modules.base import SpecModel, field_error
-from modules.compliance import Region
+from mlopskit.modules.base import SpecModel, field_error
+from mlopskit.modules.compliance import Region
 
 Cloud = Literal["aws", "gcp", "azure"]
 CLOUDS: tuple[Cloud, ...] = ("aws", "gcp", "azure")

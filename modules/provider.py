@@ -8,16 +8,16 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
-from modules.cost import CostHandlers
-from modules.day2.backend import OpsBackend
-from modules.day2.calls import Gateway
-from modules.day2.errors import CloudError
-from modules.errors import SpecIssue
-from modules.facts import Fact
-from modules.features import FeatureTable
-from modules.graph import Graph
-from modules.placement import Cloud
-from modules.stack import Stack
+from mlopskit.modules.cost import CostHandlers
+from mlopskit.modules.day2.backend import OpsBackend
+from mlopskit.modules.day2.calls import Gateway
+from mlopskit.modules.day2.errors import CloudError
+from mlopskit.modules.errors import SpecIssue
+from mlopskit.modules.facts import Fact
+from mlopskit.modules.features import FeatureTable
+from mlopskit.modules.graph import Graph
+from mlopskit.modules.placement import Cloud
+from mlopskit.modules.stack import Stack
 
 # Every abstraction of spec v1. Each provider maps every one of them to a component
 # (tests/test_provider_coverage.py checks it), so no part of a spec is silently dropped.
@@ -143,7 +143,7 @@ def contract_gaps(provider: type[Provider]) -> list[str]:
     implemented, the type prefix declared, every abstraction mapped to a component token of
     this cloud, every feature key declared with a support level.
     """
-    from modules.features import FEATURES, SUPPORT_LEVELS
+    from mlopskit.modules.features import FEATURES, SUPPORT_LEVELS
 
     name = provider.__name__
     gaps = [f"{name}: implement {member}" for member in sorted(getattr(provider, "__abstractmethods__", ()))]

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from modules.errors import echo
+from mlopskit.modules.errors import echo
 
 # The OCI / Docker distribution reference grammar (distribution/reference, regexp.go),
 # the grammar every registry and every cloud's ML service parses:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from modules.base import SpecModel
+from mlopskit.modules.base import SpecModel
 
 
 class ModelRegistry(SpecModel):

@@ -7,21 +7,21 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from modules.access import Access, AccessRole
-from modules.backup import Backups
-from modules.base import SpecModel, field_error
-from modules.budget import Budget
-from modules.compliance import Compliance
-from modules.encryption import Encryption
-from modules.endpoint import Endpoint
-from modules.errors import SpecIssue
-from modules.metadata import Metadata
-from modules.naming import normalized_name
-from modules.network import Network
-from modules.placement import Cloud, Placement
-from modules.registry import Registry
-from modules.storage import Storage
-from modules.training import TrainingJob
+from mlopskit.modules.access import Access, AccessRole
+from mlopskit.modules.backup import Backups
+from mlopskit.modules.base import SpecModel, field_error
+from mlopskit.modules.budget import Budget
+from mlopskit.modules.compliance import Compliance
+from mlopskit.modules.encryption import Encryption
+from mlopskit.modules.endpoint import Endpoint
+from mlopskit.modules.errors import SpecIssue
+from mlopskit.modules.metadata import Metadata
+from mlopskit.modules.naming import normalized_name
+from mlopskit.modules.network import Network
+from mlopskit.modules.placement import Cloud, Placement
+from mlopskit.modules.registry import Registry
+from mlopskit.modules.storage import Storage
+from mlopskit.modules.training import TrainingJob
 
 MAX_COMPONENTS = 1000
 

@@ -6,11 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from modules.base import NAME_PATTERN, SpecModel, field_error
-from modules.compute import TrainingCompute
-from modules.cron import Cron
-from modules.errors import echo
-from modules.references import Entrypoint, ImageReference
+from mlopskit.modules.base import NAME_PATTERN, SpecModel, field_error
+from mlopskit.modules.compute import TrainingCompute
+from mlopskit.modules.cron import Cron
+from mlopskit.modules.errors import echo
+from mlopskit.modules.references import Entrypoint, ImageReference
 
 Framework = Literal["xgboost", "pytorch", "tensorflow", "sklearn", "huggingface"]
 

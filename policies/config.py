@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from modules.errors import SpecError, SpecIssue
-from policies.context import Settings
-from policies.packs import ENFORCEMENTS
+from mlopskit.modules.errors import SpecError, SpecIssue
+from mlopskit.policies.context import Settings
+from mlopskit.policies.packs import ENFORCEMENTS
 
 _SETTING_NAMES = {f.name for f in fields(Settings)}
 
@@ -39,7 +39,7 @@ class PolicyConfig:
 
     @classmethod
     def from_mapping(cls, data: Any, source: str = "config") -> PolicyConfig:
-        from policies.registry import BY_ID
+        from mlopskit.policies.registry import BY_ID
 
         if not isinstance(data, dict):
             raise SpecError([SpecIssue(source, "must be a mapping of rule id to enforcement")])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from policies.rule import Rule
-from policies.rules import (
+from mlopskit.policies.rule import Rule
+from mlopskit.policies.rules import (
     auth,
     availability,
     backups,

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from modules.facts import KINDS, Fact
+from mlopskit.modules.facts import KINDS, Fact
 
 if TYPE_CHECKING:
-    from policies.context import PolicyContext
+    from mlopskit.policies.context import PolicyContext
 
 
 class Status(StrEnum):

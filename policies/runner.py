@@ -10,17 +10,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from modules.errors import SpecError, SpecIssue
-from modules.facts import Fact
-from modules.graph import Graph
-from modules.stack import Stack
-from policies.config import PolicyConfig
-from policies.context import PolicyContext, Settings
-from policies.packs import SEVERITIES, Pack, packs
-from policies.registry import RULES
-from policies.rule import Outcome, Rule, Status
-from providers import get_provider
-from providers.costing import estimate
+from mlopskit.modules.errors import SpecError, SpecIssue
+from mlopskit.modules.facts import Fact
+from mlopskit.modules.graph import Graph
+from mlopskit.modules.stack import Stack
+from mlopskit.policies.config import PolicyConfig
+from mlopskit.policies.context import PolicyContext, Settings
+from mlopskit.policies.packs import SEVERITIES, Pack, packs
+from mlopskit.policies.registry import RULES
+from mlopskit.policies.rule import Outcome, Rule, Status
+from mlopskit.providers import get_provider
+from mlopskit.providers.costing import estimate
 
 PRESETS = ("gdpr", "lgpd")
 
@@ -180,7 +180,7 @@ def build_settings(stack: Stack | None, presets: Sequence[str], config: PolicyCo
 
 def build_context(stack: Stack, cloud: str, settings: Settings) -> PolicyContext:
     """Stack-level, cloud-neutral facts from the validated spec, plus the instance catalog."""
-    from providers.catalog.resolver import catalog
+    from mlopskit.providers.catalog.resolver import catalog
 
     rows = [row for row in catalog() if row.cloud == cloud]
     return PolicyContext(

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from modules.placement import CLOUDS, Cloud
-from modules.provider import Provider
+from mlopskit.modules.placement import CLOUDS, Cloud
+from mlopskit.modules.provider import Provider
 
 _IMPLEMENTATIONS: dict[Cloud, str] = {
-    "aws": "providers.aws:AwsProvider",
-    "gcp": "providers.gcp:GcpProvider",
-    "azure": "providers.azure:AzureProvider",
+    "aws": "mlopskit.providers.aws:AwsProvider",
+    "gcp": "mlopskit.providers.gcp:GcpProvider",
+    "azure": "mlopskit.providers.azure:AzureProvider",
 }
 
 

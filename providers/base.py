@@ -12,23 +12,23 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
-from modules.compute import Compute
-from modules.cost import CostHandlers
-from modules.day2.backend import OpsBackend
-from modules.day2.calls import Gateway
-from modules.day2.errors import CloudError
-from modules.endpoint import LATEST_APPROVED, Endpoint as EndpointSpec
-from modules.errors import SpecIssue
-from modules.facts import Fact
-from modules.features import FeatureTable
-from modules.graph import Graph
-from modules.naming import logical
-from modules.placement import Cloud
-from modules.provider import BuildResult, ModelRegistry, Provider, ResolvedModel
-from modules.stack import Stack
-from modules.training import TrainingJob
-from providers.catalog.regions import unknown_region_issues
-from providers.catalog.resolver import (
+from mlopskit.modules.compute import Compute
+from mlopskit.modules.cost import CostHandlers
+from mlopskit.modules.day2.backend import OpsBackend
+from mlopskit.modules.day2.calls import Gateway
+from mlopskit.modules.day2.errors import CloudError
+from mlopskit.modules.endpoint import LATEST_APPROVED, Endpoint as EndpointSpec
+from mlopskit.modules.errors import SpecIssue
+from mlopskit.modules.facts import Fact
+from mlopskit.modules.features import FeatureTable
+from mlopskit.modules.graph import Graph
+from mlopskit.modules.naming import logical
+from mlopskit.modules.placement import Cloud
+from mlopskit.modules.provider import BuildResult, ModelRegistry, Provider, ResolvedModel
+from mlopskit.modules.stack import Stack
+from mlopskit.modules.training import TrainingJob
+from mlopskit.providers.catalog.regions import unknown_region_issues
+from mlopskit.providers.catalog.resolver import (
     InstanceType,
     Resolution,
     ResolutionError,
@@ -60,7 +60,7 @@ def resolve_compute(cloud: Cloud, path: str, compute: Compute, region: str | Non
                     among: Collection[str] | None = None, among_label: str = "") -> Resolution:
     """The instance type of one compute request on ``cloud`` in ``region`` for ``use`` (among the
     types ``among`` a cloud's API accepts, when given); a spec error naming the field when none fits."""
-    from modules.errors import SpecError
+    from mlopskit.modules.errors import SpecError
 
     try:
         return resolve(cloud, compute, region, use, among=among, among_label=among_label)

@@ -17,13 +17,13 @@ from typing import Any, Literal
 
 import yaml
 
-from modules.cost import CostComponent, CostContext, CostHandlers
-from modules.errors import SpecError, SpecIssue
-from modules.graph import Graph
-from modules.loader import load_yaml, read_spec_text
-from modules.placement import Cloud
-from modules.stack import Stack
-from providers.catalog.prices import PriceRow, catalog_date, lookup
+from mlopskit.modules.cost import CostComponent, CostContext, CostHandlers
+from mlopskit.modules.errors import SpecError, SpecIssue
+from mlopskit.modules.graph import Graph
+from mlopskit.modules.loader import load_yaml, read_spec_text
+from mlopskit.modules.placement import Cloud
+from mlopskit.modules.stack import Stack
+from mlopskit.providers.catalog.prices import PriceRow, catalog_date, lookup
 
 USAGE_DEFAULTS = Path(__file__).resolve().parent / "catalog" / "usage_defaults.yaml"
 
@@ -206,7 +206,7 @@ class CostEstimate:
 
 
 def _handlers(cloud: Cloud) -> CostHandlers:
-    from providers import get_provider
+    from mlopskit.providers import get_provider
 
     return get_provider(cloud).cost_handlers
 

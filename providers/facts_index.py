@@ -13,9 +13,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
 
-from modules.facts import Fact, plain, purpose_of, without_purpose
-from modules.graph import Graph, RecordedResource
-from modules.stack import Stack
+from mlopskit.modules.facts import Fact, plain, purpose_of, without_purpose
+from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.modules.stack import Stack
 
 
 class FactsIndex(ABC):

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from modules import Stack, parse_stack
+from mlopskit.modules import Stack, parse_stack
 from tests.conftest import STACKS
 
 

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import pytest
 
-from modules.graph import Graph
+from mlopskit.modules.graph import Graph
 from tests.aws.helpers import build
 
 OLD_PARENT = "mlopskit:aws:Endpoint"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mlopskit.engine import DuplicateResourceError, preview, run_program
-from modules import parse_stack
-from providers.aws import AwsProvider
+from mlopskit.modules import parse_stack
+from mlopskit.providers.aws import AwsProvider
 from tests.specs import baseline
 
 
@@ -75,7 +75,7 @@ def test_numbers_are_recorded_as_floats(graph) -> None:
 def test_a_name_collision_in_a_spec_is_bad_input_naming_the_entry(monkeypatch: pytest.MonkeyPatch) -> None:
     # Whatever spec shape produces a duplicated resource name, the user gets exit 2 naming the
     # spec entry, never an internal error: simulate the collision inside a real preview.
-    from modules.errors import SpecError
+    from mlopskit.modules.errors import SpecError
     from tests.specs import stack
 
     real_build = AwsProvider.build

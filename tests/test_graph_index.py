@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from modules.graph import Graph, RecordedResource
-from providers import get_provider
-from providers.costing import estimate
+from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.providers import get_provider
+from mlopskit.providers.costing import estimate
 from tests.cost.helpers import built
 
 COMPONENT = "mlopskit:test:Component"

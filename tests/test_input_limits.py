@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from mlopskit.cli import main
-from modules.loader import MAX_SPEC_BYTES
+from mlopskit.modules.loader import MAX_SPEC_BYTES
 from tests.specs import baseline, change
 
 BUNDLED = Path(__file__).resolve().parent.parent / "stacks" / "fraud-dev.yaml"
@@ -112,7 +112,7 @@ def test_compare_out_under_a_regular_file_is_bad_input(tmp_path: Path) -> None:
 
 
 def test_prod_backups_null_gets_the_prod_default() -> None:
-    from modules import Backups, parse_stack
+    from mlopskit.modules import Backups, parse_stack
 
     assert parse_stack(change(baseline(), "backups", None)).backups == Backups()
 

@@ -10,7 +10,7 @@ from pulumi.runtime import resource as sdk_resource
 
 from mlopskit import mock_tuning
 from mlopskit.engine import preview
-from modules import load_stack
+from mlopskit.modules import load_stack
 from tests.conftest import STACKS
 
 # The SDK version whose private stack-trace hook was checked (pulumi/runtime/resource.py).

@@ -15,15 +15,15 @@ import yaml
 
 from mlopskit.cli import main
 from mlopskit.engine import preview
-from modules import parse_stack
-from modules.errors import SpecIssue
-from modules.features import setting_paths
-from modules.graph import Graph, RecordedResource
-from modules.placement import CLOUDS
-from modules.provider import ModelRegistry, ResolvedModel
-from modules.stack import Stack
-from providers import base, get_provider
-from providers.base import MISSING_MODEL, missing_model_issue
+from mlopskit.modules import parse_stack
+from mlopskit.modules.errors import SpecIssue
+from mlopskit.modules.features import setting_paths
+from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.modules.placement import CLOUDS
+from mlopskit.modules.provider import ModelRegistry, ResolvedModel
+from mlopskit.modules.stack import Stack
+from mlopskit.providers import base, get_provider
+from mlopskit.providers.base import MISSING_MODEL, missing_model_issue
 from tests.specs import baseline, change
 
 # Each cloud's placement path and a region of it that no allowedRegions below contains.

@@ -7,9 +7,9 @@ import pytest
 import yaml
 
 from mlopskit.engine import run_program
+from mlopskit.modules import load_stack
 from mlopskit.program import run
-from modules import load_stack
-from providers.aws import AwsProvider
+from mlopskit.providers.aws import AwsProvider
 from tests.conftest import ROOT, STACKS
 
 
@@ -37,7 +37,7 @@ def test_program_builds_the_configured_stack(monkeypatch: pytest.MonkeyPatch) ->
     with provider.offline_registry(stack) as registry:
         # `pulumi up` asks the live registry; here the same client runs inside moto.
         monkeypatch.setattr(AwsProvider, "registry", lambda self, s: registry)
-        monkeypatch.setattr("providers.get_provider", lambda cloud: provider)
+        monkeypatch.setattr("mlopskit.providers.get_provider", lambda cloud: provider)
         monitor = run_program(provider, "prod-aws", _configured("stacks/credit-risk.yaml", "aws"))
     types = {r.type for r in monitor.records.values()}
     assert {"aws:sagemaker/endpoint:Endpoint", "aws:kms/key:Key", "aws:budgets/budget:Budget"} <= types

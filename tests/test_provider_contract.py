@@ -1,9 +1,10 @@
 """The provider contract: typed, complete, and the only way into a cloud.
 
 - ``import_module``/``__import__`` appear only in the provider table (``providers/__init__.py``);
-- no module of ``modules/``, ``providers/`` or ``policies/`` imports the application (``mlopskit``),
-  ``modules/`` imports neither ``providers`` nor ``policies``, and only a cloud's own package
-  imports ``providers.<cloud>``;
+- no module of ``modules/``, ``providers/`` or ``policies/`` imports the application (the rest of
+  ``mlopskit``), ``modules/`` imports neither ``providers`` nor ``policies``, and only a cloud's own
+  package imports ``providers.<cloud>``; all three are imported as ``mlopskit.<folder>``, the names
+  the wheel installs them under;
 - every provider is complete, and an incomplete one is told exactly what it lacks.
 """
 
@@ -18,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from modules.placement import CLOUDS
-from modules.provider import Provider, contract_gaps
-from providers import get_provider
+from mlopskit.modules.placement import CLOUDS
+from mlopskit.modules.provider import Provider, contract_gaps
+from mlopskit.providers import get_provider
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("modules", "providers", "policies", "mlopskit")
@@ -63,15 +64,30 @@ def test_dynamic_imports_only_in_the_provider_table() -> None:
 
 def test_the_ast_check_sees_a_dynamic_import(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"  # an absolute path: ROOT / sample is sample itself
-    sample.write_text("from importlib import import_module\nmod = import_module('providers.aws.facts')\n")
+    sample.write_text("from importlib import import_module\nmod = import_module('mlopskit.providers.aws.facts')\n")
     assert _dynamic_imports(sample) == [1, 2]
+
+
+LOWER_LAYERS = ("modules", "providers", "policies")
+
+
+def _layer_name(imported: str) -> str:
+    """``mlopskit.providers.aws`` -> ``providers.aws``: the lower layers are installed inside the
+    ``mlopskit`` package, so the rest of ``mlopskit`` is the application."""
+    parts = imported.split(".")
+    if parts[0] == "mlopskit" and len(parts) > 1 and parts[1] in LOWER_LAYERS:
+        return ".".join(parts[1:])
+    return imported
 
 
 def _layer_violations(path: Path) -> list[str]:
     package = path.parts[0]
     own_cloud = path.parts[1] if package == "providers" and len(path.parts) > 2 else None
     bad = []
-    for name in _imports(path):
+    for imported in _imports(path):
+        if imported.split(".")[0] in LOWER_LAYERS:
+            bad.append(imported)  # the wheel installs these only under mlopskit.
+        name = _layer_name(imported)
         top = name.split(".")[0]
         if package in ("modules", "providers", "policies") and top == "mlopskit":
             bad.append(name)
@@ -92,11 +108,20 @@ def test_the_layer_check_can_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert _layer_violations(Path("policies/runner.py")) == []
     sample = tmp_path / "policies" / "_layer_sample.py"
     sample.parent.mkdir()
-    sample.write_text("from mlopskit.cost import estimate\nfrom providers.aws import facts\n")
+    sample.write_text("from mlopskit.cost import estimate\nfrom mlopskit.providers.aws import facts\n"
+                      "import modules.graph\n")
     monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
     assert _layer_violations(Path("policies/_layer_sample.py")) == [
         "policies/_layer_sample.py: imports mlopskit.cost", "policies/_layer_sample.py: imports mlopskit.cost.estimate",
-        "policies/_layer_sample.py: imports providers.aws", "policies/_layer_sample.py: imports providers.aws.facts"]
+        "policies/_layer_sample.py: imports providers.aws", "policies/_layer_sample.py: imports providers.aws.facts",
+        "policies/_layer_sample.py: imports modules.graph"]
+
+
+def test_nothing_imports_the_lower_layers_by_their_bare_names() -> None:
+    """The wheel installs ``modules``, ``providers`` and ``policies`` only as ``mlopskit.*``."""
+    bare = [f"{p}: {name}" for p in _sources(*PACKAGES, "tests", "bench") + [Path("__main__.py")]
+            for name in _imports(p) if name.split(".")[0] in LOWER_LAYERS]
+    assert bare == []
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from mlopskit.engine import preview
-from modules import load_stack
-from modules.provider import ABSTRACTIONS
-from providers import available_clouds, get_provider
+from mlopskit.modules import load_stack
+from mlopskit.modules.provider import ABSTRACTIONS
+from mlopskit.providers import available_clouds, get_provider
 from tests.conftest import STACKS
 
 CLOUDS = available_clouds()

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from modules import Compute, Gpu, InstanceTypes
-from providers.catalog.prices import PriceKey, lookup as price_lookup
-from providers.catalog.resolver import ResolutionError, catalog, resolve
+from mlopskit.modules import Compute, Gpu, InstanceTypes
+from mlopskit.providers.catalog.prices import PriceKey, lookup as price_lookup
+from mlopskit.providers.catalog.resolver import ResolutionError, catalog, resolve
 
 
 @pytest.mark.parametrize(("cloud", "gpu", "expected"), [
@@ -56,7 +56,7 @@ def test_too_large_request_fails_on_cpu() -> None:
 def test_catalog_rows_are_dated_and_sourced() -> None:
     import csv
 
-    from providers.catalog.resolver import CATALOG
+    from mlopskit.providers.catalog.resolver import CATALOG
 
     rows = list(csv.DictReader(CATALOG.open()))
     assert len(rows) == len(catalog()) > 50
@@ -64,7 +64,7 @@ def test_catalog_rows_are_dated_and_sourced() -> None:
 
 
 def test_cheapest_match_wins_over_smallest(monkeypatch: pytest.MonkeyPatch) -> None:
-    import providers.catalog.resolver as resolver
+    import mlopskit.providers.catalog.resolver as resolver
 
     # Make the larger match cheaper: the resolver must follow the price, not the size.
     prices = {"ml.m5.2xlarge": Decimal("0.10")}

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from modules import (
+from mlopskit.modules import (
     AccessRole,
     Autoscaling,
     AwsPlacement,

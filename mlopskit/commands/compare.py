@@ -12,8 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from modules.errors import SpecError, SpecIssue
-from modules.placement import CLOUDS, Cloud, as_cloud
+from mlopskit.modules.errors import SpecError, SpecIssue
+from mlopskit.modules.placement import CLOUDS, Cloud, as_cloud
 
 
 def _clouds(text: str) -> list[Cloud]:

@@ -11,7 +11,7 @@ import sys
 from decimal import Decimal
 from typing import Any
 
-from modules.placement import CLOUDS
+from mlopskit.modules.placement import CLOUDS
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,19 +15,19 @@ from collections.abc import Callable
 from datetime import UTC
 from typing import Any
 
+from mlopskit.modules.day2.backend import OpsBackend
+from mlopskit.modules.day2.calls import Gateway, PlanIncomplete
+from mlopskit.modules.day2.clock import Clock, SystemClock
+from mlopskit.modules.day2.errors import CloudError
+from mlopskit.modules.endpoint import Endpoint
+from mlopskit.modules.errors import SpecError, SpecIssue, one_line
+from mlopskit.modules.placement import CLOUDS, Cloud
+from mlopskit.modules.stack import Stack
 from mlopskit.ops.backup import compare_checksums
 from mlopskit.ops.drift import Finding, compare
 from mlopskit.ops.rollout import run_rollout
 from mlopskit.ops.training import wait_for
-from modules.day2.backend import OpsBackend
-from modules.day2.calls import Gateway, PlanIncomplete
-from modules.day2.clock import Clock, SystemClock
-from modules.day2.errors import CloudError
-from modules.endpoint import Endpoint
-from modules.errors import SpecError, SpecIssue, one_line
-from modules.placement import CLOUDS, Cloud
-from modules.stack import Stack
-from providers import get_provider
+from mlopskit.providers import get_provider
 
 EXIT_OK, EXIT_FAILED = 0, 1
 

@@ -9,16 +9,16 @@ import argparse
 import json
 from typing import Any
 
-from modules.errors import SpecError, SpecIssue
-from modules.placement import CLOUDS
+from mlopskit.modules.errors import SpecError, SpecIssue
+from mlopskit.modules.placement import CLOUDS
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def run(args: argparse.Namespace) -> int:
-    from policies.config import PolicyConfig
-    from policies.report import junit, rules_table, sarif, table, to_json
-    from policies.runner import active_presets, evaluate, resolve_rules
+    from mlopskit.policies.config import PolicyConfig
+    from mlopskit.policies.report import junit, rules_table, sarif, table, to_json
+    from mlopskit.policies.runner import active_presets, evaluate, resolve_rules
 
     config = PolicyConfig.load(args.config) if args.config else None
     if args.list:

@@ -6,10 +6,10 @@ The orchestration here never imports a cloud SDK: each cloud implements the smal
 `CloudError`s and, with ``--dry-run``, records writes instead of making them.
 """
 
-from modules.day2.backend import LiveEndpoint, LiveVariant, NativeOutcome, OpsBackend, Rollout, TrainingStatus
-from modules.day2.calls import Call, Gateway
-from modules.day2.clock import Clock, SystemClock
-from modules.day2.errors import CloudError
+from mlopskit.modules.day2.backend import LiveEndpoint, LiveVariant, NativeOutcome, OpsBackend, Rollout, TrainingStatus
+from mlopskit.modules.day2.calls import Call, Gateway
+from mlopskit.modules.day2.clock import Clock, SystemClock
+from mlopskit.modules.day2.errors import CloudError
 
 __all__ = ["Call", "Clock", "CloudError", "Gateway", "LiveEndpoint", "LiveVariant", "NativeOutcome", "OpsBackend",
            "Rollout", "SystemClock", "TrainingStatus"]

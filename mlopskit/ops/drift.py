@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from modules.day2.backend import LiveEndpoint
-from modules.endpoint import Endpoint
+from mlopskit.modules.day2.backend import LiveEndpoint
+from mlopskit.modules.endpoint import Endpoint
 
 FindingStatus = Literal["ok", "drift", "unknown"]
 

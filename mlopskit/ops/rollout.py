@@ -19,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from modules.day2.backend import NativeOutcome, OpsBackend, Rollout
-from modules.day2.clock import Clock
-from modules.endpoint import Deployment, Endpoint
+from mlopskit.modules.day2.backend import NativeOutcome, OpsBackend, Rollout
+from mlopskit.modules.day2.clock import Clock
+from mlopskit.modules.endpoint import Deployment, Endpoint
 
 POLL_SECONDS = 60  # alarms evaluate per minute on every cloud; polling faster learns nothing
 

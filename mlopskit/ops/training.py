@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from modules.day2.backend import OpsBackend, TrainingStatus
-from modules.day2.clock import Clock
+from mlopskit.modules.day2.backend import OpsBackend, TrainingStatus
+from mlopskit.modules.day2.clock import Clock
 
 POLL_SECONDS = 30
 

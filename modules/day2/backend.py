@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from modules.day2.calls import Gateway
-from modules.endpoint import Endpoint
-from modules.training import TrainingJob
+from mlopskit.modules.day2.calls import Gateway
+from mlopskit.modules.endpoint import Endpoint
+from mlopskit.modules.training import TrainingJob
 
 TrainingState = Literal["running", "succeeded", "failed"]
 

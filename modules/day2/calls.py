@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from modules.day2.clock import Clock, SystemClock
-from modules.day2.errors import CloudError
+from mlopskit.modules.day2.clock import Clock, SystemClock
+from mlopskit.modules.day2.errors import CloudError
 
 Classifier = Callable[[BaseException], "CloudError | None"]
 

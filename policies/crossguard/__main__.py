@@ -8,12 +8,12 @@ import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: modules/, policies/, providers/
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: the mlopskit package
 
 import pulumi_policy  # noqa: E402
 from pulumi_policy import PolicyPack  # noqa: E402
 
-from policies.crossguard.adapter import build_policies, spec_loader  # noqa: E402
+from mlopskit.policies.crossguard.adapter import build_policies, spec_loader  # noqa: E402
 
 PolicyPack(
     name="mlopskit",

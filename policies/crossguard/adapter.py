@@ -14,12 +14,12 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from modules.graph import Graph, RecordedResource
-from modules.placement import CLOUDS, Cloud
-from policies.config import PolicyConfig
-from policies.registry import RULES
-from policies.runner import evaluate, resolve_rules
-from providers import get_provider
+from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.modules.placement import CLOUDS, Cloud
+from mlopskit.policies.config import PolicyConfig
+from mlopskit.policies.registry import RULES
+from mlopskit.policies.runner import evaluate, resolve_rules
+from mlopskit.providers import get_provider
 
 
 def cloud_of(types: list[str]) -> Cloud | None:
@@ -84,7 +84,7 @@ def build_policies(pp: Any, load_stack: Callable[[Cloud], Any], preset: str | No
 def spec_loader() -> Callable[[Cloud], Any]:
     """The spec the deployment was built from: ``MLOPSKIT_SPEC`` (the program's ``mlopskit:spec``)."""
     def load(cloud: Cloud) -> Any:
-        from modules.loader import load_stack
+        from mlopskit.modules.loader import load_stack
 
         return load_stack(os.environ.get("MLOPSKIT_SPEC", "stacks/credit-risk.yaml"), cloud)
     return load

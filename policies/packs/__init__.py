@@ -38,8 +38,8 @@ class Pack:
 
 def packs() -> dict[str, Pack]:
     """All packs by name (imported lazily so a pack file is plain data)."""
-    from policies.packs.baseline import BASELINE
-    from policies.packs.gdpr import GDPR
-    from policies.packs.lgpd import LGPD
+    from mlopskit.policies.packs.baseline import BASELINE
+    from mlopskit.policies.packs.gdpr import GDPR
+    from mlopskit.policies.packs.lgpd import LGPD
 
     return {p.name: p for p in (BASELINE, GDPR, LGPD)}

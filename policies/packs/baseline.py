@@ -7,7 +7,7 @@ Only ids checked against their source are listed; a rule without a known equival
 
 from __future__ import annotations
 
-from policies.packs import Pack, PackEntry as E
+from mlopskit.policies.packs import Pack, PackEntry as E
 
 M, A = "mandatory", "advisory"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policies.packs import Pack, PackEntry as E
+from mlopskit.policies.packs import Pack, PackEntry as E
 
 M = "mandatory"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from modules.facts import Fact
-from policies.context import PolicyContext
-from policies.rule import Outcome, require, rule
+from mlopskit.modules.facts import Fact
+from mlopskit.policies.context import PolicyContext
+from mlopskit.policies.rule import Outcome, require, rule
 
 
 @rule("endpoint-auth-required", "Endpoints require identity-based authentication", ["endpoint"])

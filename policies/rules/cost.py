@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from modules.facts import Fact
-from policies.context import PolicyContext
-from policies.rule import Outcome, fail, not_applicable, passed, rule, unknown
+from mlopskit.modules.facts import Fact
+from mlopskit.policies.context import PolicyContext
+from mlopskit.policies.rule import Outcome, fail, not_applicable, passed, rule, unknown
 
 
 @rule("instance-type-allowed", "Instance types are on the environment's allowlist", ["endpoint", "training"])

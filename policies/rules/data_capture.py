@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from modules.facts import Fact
-from policies.context import PolicyContext
-from policies.rule import Outcome, fail, not_applicable, passed, rule, unknown
+from mlopskit.modules.facts import Fact
+from mlopskit.policies.context import PolicyContext
+from mlopskit.policies.rule import Outcome, fail, not_applicable, passed, rule, unknown
 
 
 @rule("data-capture-classification", "Requests are captured only when the data classification allows it", ["endpoint"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from modules.facts import Fact
-from policies.context import PolicyContext
-from policies.rule import Outcome, fail, not_applicable, passed, require, rule, unknown
+from mlopskit.modules.facts import Fact
+from mlopskit.policies.context import PolicyContext
+from mlopskit.policies.rule import Outcome, fail, not_applicable, passed, require, rule, unknown
 
 # Abstract permissions that change the stack or its data (spec v1 vocabulary, cloud-neutral).
 WRITE_PERMISSIONS = frozenset({"artifacts.write", "models.register", "models.promote", "endpoints.deploy",

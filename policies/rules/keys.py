@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from modules.facts import Fact
-from policies.context import PolicyContext
-from policies.rule import Outcome, fail, not_applicable, passed, require, rule
+from mlopskit.modules.facts import Fact
+from mlopskit.policies.context import PolicyContext
+from mlopskit.policies.rule import Outcome, fail, not_applicable, passed, require, rule
 
 
 @rule("key-rotation", "Keys rotate automatically within the preset's period", ["key"])

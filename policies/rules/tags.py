@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from modules.facts import Fact
-from policies.context import PolicyContext
-from policies.rule import Outcome, Rule, fail, not_applicable, passed, rule
+from mlopskit.modules.facts import Fact
+from mlopskit.policies.context import PolicyContext
+from mlopskit.policies.rule import Outcome, Rule, fail, not_applicable, passed, rule
 
 TAGGABLE = ["bucket", "key", "container_registry", "model_registry", "endpoint", "training", "workspace",
             "log_store", "backup", "monitor", "network"]

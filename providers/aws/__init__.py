@@ -9,21 +9,21 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Any, ClassVar
 
-from modules.compute import Compute
-from modules.cost import CostHandlers
-from modules.endpoint import Endpoint as EndpointSpec
-from modules.errors import SpecIssue
-from modules.provider import BuildResult, ModelRegistry
-from modules.stack import Stack
-from modules.training import TrainingJob
-from providers.aws import images, mocks
-from providers.aws.cron import CronNotSupported, to_aws
-from providers.aws.instance_types import Use, resolve_for
-from providers.aws.limits import FRAMEWORK_IMAGES, MAX_WAIT_SECONDS, deployment_issues
-from providers.aws.principals import principal_issues
-from providers.aws.registry import live_registry, offline_registry
-from providers.base import BaseProvider, CloudParts
-from providers.catalog.resolver import ResolutionError, resolve
+from mlopskit.modules.compute import Compute
+from mlopskit.modules.cost import CostHandlers
+from mlopskit.modules.endpoint import Endpoint as EndpointSpec
+from mlopskit.modules.errors import SpecIssue
+from mlopskit.modules.provider import BuildResult, ModelRegistry
+from mlopskit.modules.stack import Stack
+from mlopskit.modules.training import TrainingJob
+from mlopskit.providers.aws import images, mocks
+from mlopskit.providers.aws.cron import CronNotSupported, to_aws
+from mlopskit.providers.aws.instance_types import Use, resolve_for
+from mlopskit.providers.aws.limits import FRAMEWORK_IMAGES, MAX_WAIT_SECONDS, deployment_issues
+from mlopskit.providers.aws.principals import principal_issues
+from mlopskit.providers.aws.registry import live_registry, offline_registry
+from mlopskit.providers.base import BaseProvider, CloudParts
+from mlopskit.providers.catalog.resolver import ResolutionError, resolve
 
 
 class AwsProvider(BaseProvider):
@@ -115,7 +115,7 @@ class AwsProvider(BaseProvider):
 
     # -- the program ----------------------------------------------------------------
     def build(self, stack: Stack, registry: ModelRegistry) -> BuildResult:
-        from providers.aws.build import AwsBuild
+        from mlopskit.providers.aws.build import AwsBuild
 
         assert stack.placement.aws is not None, "check() first: placement.aws is required"
         self._region = stack.placement.aws.region
@@ -143,7 +143,7 @@ class AwsProvider(BaseProvider):
     # -- facts, cost, features, day 2: imported only when first asked for -----------
     @staticmethod
     def parts() -> CloudParts:
-        from providers.aws import cost, facts, features, ops
+        from mlopskit.providers.aws import cost, facts, features, ops
 
         return CloudParts(facts.facts, CostHandlers(cost.COMPONENTS, cost.FREE), features.FEATURES, ops.backend,
                           ops.classify)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_aws import cloudtrail
 
-from providers.aws.context import AwsContext, built
-from providers.aws.storage import expire, private_bucket
+from mlopskit.providers.aws.context import AwsContext, built
+from mlopskit.providers.aws.storage import expire, private_bucket
 
 TYPE = "mlopskit:aws:Audit"
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_aws import appautoscaling
 
-from modules.endpoint import Autoscaling
-from providers.aws.context import AwsContext
+from mlopskit.modules.endpoint import Autoscaling
+from mlopskit.providers.aws.context import AwsContext
 
 TYPE = "mlopskit:aws:EndpointAutoscaling"
 

@@ -9,9 +9,9 @@ from typing import Any
 import pulumi
 from pulumi_aws import backup, ecr, iam, s3
 
-from modules.backup import Backups as BackupsSpec
-from providers.aws.context import AwsContext, built, policy_json, service_trust
-from providers.aws.storage import logged, private_bucket
+from mlopskit.modules.backup import Backups as BackupsSpec
+from mlopskit.providers.aws.context import AwsContext, built, policy_json, service_trust
+from mlopskit.providers.aws.storage import logged, private_bucket
 
 TYPE = "mlopskit:aws:Backups"
 # Pulumi config key: ECR keeps ONE replication configuration per account and region, so a

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_aws import budgets
 
-from modules.budget import Budget as BudgetSpec
-from providers.aws.context import AwsContext
+from mlopskit.modules.budget import Budget as BudgetSpec
+from mlopskit.providers.aws.context import AwsContext
 
 TYPE = "mlopskit:aws:Budget"
 STACK_TAG = "mlopskit-stack"

@@ -9,30 +9,36 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
-from modules.compute import Compute
-from modules.stack import Stack
-from modules.training import Image
-from providers.aws import images, names
-from providers.aws.audit import Audit, AuditArgs
-from providers.aws.autoscaling import EndpointAutoscaling, EndpointAutoscalingArgs
-from providers.aws.backups import Backups, BackupsArgs
-from providers.aws.budget import STACK_TAG, Budget, BudgetArgs
-from providers.aws.container_registry import ContainerRegistry, ContainerRegistryArgs
-from providers.aws.context import AwsContext, built
-from providers.aws.endpoint import TYPE as ENDPOINT_TYPE, Endpoint, EndpointArgs
-from providers.aws.identity import Identity, IdentityArgs
-from providers.aws.instance_types import resolve_use
-from providers.aws.keys import Keys, KeysArgs
-from providers.aws.limits import FRAMEWORK_IMAGES
-from providers.aws.model_registry import ModelRegistry, ModelRegistryArgs
-from providers.aws.monitoring import VARIANT, DriftMonitor, DriftMonitorArgs, EndpointMonitoring, EndpointMonitoringArgs
-from providers.aws.network import PrivateNetwork, PrivateNetworkArgs
-from providers.aws.permissions import StackArns
-from providers.aws.registry import referenced_packages
-from providers.aws.storage import ArtifactStore, ArtifactStoreArgs
-from providers.aws.training import Training, TrainingArgs
-from providers.base import EndpointPlan, StackBuild, TrainingPlan
-from providers.catalog.resolver import Resolution, Use
+from mlopskit.modules.compute import Compute
+from mlopskit.modules.stack import Stack
+from mlopskit.modules.training import Image
+from mlopskit.providers.aws import images, names
+from mlopskit.providers.aws.audit import Audit, AuditArgs
+from mlopskit.providers.aws.autoscaling import EndpointAutoscaling, EndpointAutoscalingArgs
+from mlopskit.providers.aws.backups import Backups, BackupsArgs
+from mlopskit.providers.aws.budget import STACK_TAG, Budget, BudgetArgs
+from mlopskit.providers.aws.container_registry import ContainerRegistry, ContainerRegistryArgs
+from mlopskit.providers.aws.context import AwsContext, built
+from mlopskit.providers.aws.endpoint import TYPE as ENDPOINT_TYPE, Endpoint, EndpointArgs
+from mlopskit.providers.aws.identity import Identity, IdentityArgs
+from mlopskit.providers.aws.instance_types import resolve_use
+from mlopskit.providers.aws.keys import Keys, KeysArgs
+from mlopskit.providers.aws.limits import FRAMEWORK_IMAGES
+from mlopskit.providers.aws.model_registry import ModelRegistry, ModelRegistryArgs
+from mlopskit.providers.aws.monitoring import (
+    VARIANT,
+    DriftMonitor,
+    DriftMonitorArgs,
+    EndpointMonitoring,
+    EndpointMonitoringArgs,
+)
+from mlopskit.providers.aws.network import PrivateNetwork, PrivateNetworkArgs
+from mlopskit.providers.aws.permissions import StackArns
+from mlopskit.providers.aws.registry import referenced_packages
+from mlopskit.providers.aws.storage import ArtifactStore, ArtifactStoreArgs
+from mlopskit.providers.aws.training import Training, TrainingArgs
+from mlopskit.providers.base import EndpointPlan, StackBuild, TrainingPlan
+from mlopskit.providers.catalog.resolver import Resolution, Use
 
 
 def tags(stack: Stack) -> dict[str, str]:

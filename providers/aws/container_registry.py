@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_aws import ecr
 
-from providers.aws.context import AwsContext
+from mlopskit.providers.aws.context import AwsContext
 
 TYPE = "mlopskit:aws:ContainerRegistry"
 KEEP_IMAGES = 100

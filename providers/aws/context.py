@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from modules.placement import AwsPlacement
-from providers.aws import names
-from providers.base import BuildContext
+from mlopskit.modules.placement import AwsPlacement
+from mlopskit.providers.aws import names
+from mlopskit.providers.base import BuildContext
 
 T = TypeVar("T")
 

@@ -10,9 +10,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from modules.cost import DAYS_PER_MONTH, HOURS_PER_MONTH, CostComponent, CostContext, Handler, PriceKey
-from modules.facts import PURPOSE_TAG
-from modules.graph import RecordedResource
+from mlopskit.modules.cost import DAYS_PER_MONTH, HOURS_PER_MONTH, CostComponent, CostContext, Handler, PriceKey
+from mlopskit.modules.facts import PURPOSE_TAG
+from mlopskit.modules.graph import RecordedResource
 
 
 def _key(ctx: CostContext, service: str, sku: str, region: str | None = None) -> PriceKey:

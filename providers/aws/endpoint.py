@@ -19,13 +19,13 @@ from typing import Any, TypeVar
 import pulumi
 from pulumi_aws import sagemaker
 
-from modules.endpoint import Deployment, Endpoint as EndpointSpec
-from modules.naming import compact
-from modules.provider import ResolvedModel
-from providers.aws.autoscaling import scaling_generation
-from providers.aws.context import AwsContext, built
-from providers.aws.limits import TIMEOUT_RANGE, rollout_timeout, termination_wait
-from providers.aws.monitoring import VARIANT
+from mlopskit.modules.endpoint import Deployment, Endpoint as EndpointSpec
+from mlopskit.modules.naming import compact
+from mlopskit.modules.provider import ResolvedModel
+from mlopskit.providers.aws.autoscaling import scaling_generation
+from mlopskit.providers.aws.context import AwsContext, built
+from mlopskit.providers.aws.limits import TIMEOUT_RANGE, rollout_timeout, termination_wait
+from mlopskit.providers.aws.monitoring import VARIANT
 
 TYPE = "mlopskit:aws:Endpoint"
 NAME_MAX = 63  # ModelName / EndpointConfigName: at most 63 characters

@@ -13,12 +13,12 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from modules.facts import UNBOUNDED_DAYS, Fact, as_list, plain
-from modules.graph import Graph, RecordedResource
-from modules.stack import Stack
-from providers.aws.permissions import UNSCOPED_ACTIONS
-from providers.catalog.resolver import lookup
-from providers.facts_index import FactsIndex
+from mlopskit.modules.facts import UNBOUNDED_DAYS, Fact, as_list, plain
+from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.modules.stack import Stack
+from mlopskit.providers.aws.permissions import UNSCOPED_ACTIONS
+from mlopskit.providers.catalog.resolver import lookup
+from mlopskit.providers.facts_index import FactsIndex
 
 # Region -> jurisdiction, for residency presets (gdpr: eu, lgpd: br). London and Zurich are
 # not EU member states, so they are their own jurisdictions.

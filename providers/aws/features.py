@@ -6,7 +6,7 @@ own warnings (graph.warnings) downgrade a setting the provider could not honour 
 
 from __future__ import annotations
 
-from modules.features import Support
+from mlopskit.modules.features import Support
 
 FEATURES: dict[str, tuple[Support, str]] = {
     "deployment.strategy: canary/linear": ("native", "SageMaker blue/green deployment with canary or linear traffic shifting"),

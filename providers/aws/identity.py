@@ -10,11 +10,11 @@ from typing import Any
 import pulumi
 from pulumi_aws import iam
 
-from modules.access import AccessRole
-from providers.aws.context import AwsContext, policy_json, service_trust
-from providers.aws.images import repository_arn
-from providers.aws.permissions import StackArns, kms_grants, statements
-from providers.aws.principals import kind, permission_set, permission_set_roles, workload_role
+from mlopskit.modules.access import AccessRole
+from mlopskit.providers.aws.context import AwsContext, policy_json, service_trust
+from mlopskit.providers.aws.images import repository_arn
+from mlopskit.providers.aws.permissions import StackArns, kms_grants, statements
+from mlopskit.providers.aws.principals import kind, permission_set, permission_set_roles, workload_role
 
 TYPE = "mlopskit:aws:Identity"
 ROLE_TAG = "mlopskit-role"  # names the spec role on its IAM role (a label: trust never reads it)

@@ -15,9 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from modules.compute import Compute
-from providers.base import resolve_compute
-from providers.catalog.resolver import Resolution, resolve
+from mlopskit.modules.compute import Compute
+from mlopskit.providers.base import resolve_compute
+from mlopskit.providers.catalog.resolver import Resolution, resolve
 
 Use = Literal["hosting", "training", "processing", "transform"]
 

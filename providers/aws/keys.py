@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_aws import kms
 
-from providers.aws.context import AwsContext, policy_json
+from mlopskit.providers.aws.context import AwsContext, policy_json
 
 TYPE = "mlopskit:aws:Keys"
 

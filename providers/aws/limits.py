@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 
-from modules.endpoint import Deployment
-from modules.errors import SpecIssue
+from mlopskit.modules.endpoint import Deployment
+from mlopskit.modules.errors import SpecIssue
 
 MAX_WAIT_SECONDS = 3600  # SageMaker's limit on one traffic-shift wait interval (TrafficRoutingConfig)
 # BlueGreenUpdatePolicy.MaximumExecutionTimeoutInSeconds: min 600, max 28800 in the API model.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from modules.naming import short_hash
+from mlopskit.modules.naming import short_hash
 
 ACCOUNT = "123456789012"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_aws import sagemaker
 
-from providers.aws.context import AwsContext
+from mlopskit.providers.aws.context import AwsContext
 
 TYPE = "mlopskit:aws:ModelRegistry"
 

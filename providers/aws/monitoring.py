@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_aws import cloudwatch, sagemaker, sns
 
-from modules.endpoint import Endpoint
-from providers.aws import names
-from providers.aws.context import AwsContext, built
+from mlopskit.modules.endpoint import Endpoint
+from mlopskit.providers.aws import names
+from mlopskit.providers.aws.context import AwsContext, built
 
 TYPE = "mlopskit:aws:EndpointMonitoring"
 DRIFT_TYPE = "mlopskit:aws:DriftMonitor"

@@ -8,9 +8,9 @@ two cannot drift apart. (The provider could import this module instead of repeat
 
 from __future__ import annotations
 
-from modules.endpoint import Endpoint
-from modules.naming import compact, logical
-from modules.stack import Stack
+from mlopskit.modules.endpoint import Endpoint
+from mlopskit.modules.naming import compact, logical
+from mlopskit.modules.stack import Stack
 
 SAGEMAKER_MAX = 63  # EndpointName, MonitoringJobDefinitionName, ...: at most 63 characters
 BUCKET_MAX = 63  # S3 bucket names

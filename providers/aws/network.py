@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_aws import ec2
 
-from providers.aws.context import AwsContext
+from mlopskit.providers.aws.context import AwsContext
 
 TYPE = "mlopskit:aws:PrivateNetwork"
 CIDR = "10.42.0.0/16"

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from modules.day2.backend import (
+from mlopskit.modules.day2.backend import (
     LiveEndpoint,
     LiveVariant,
     NativeOutcome,
@@ -39,15 +39,15 @@ from modules.day2.backend import (
     TrainingStatus,
     credentials_configured,
 )
-from modules.day2.calls import Gateway
-from modules.day2.errors import CloudError
-from modules.endpoint import Endpoint
-from modules.errors import SpecError, SpecIssue
-from modules.stack import Stack
-from modules.training import TrainingJob
-from providers.aws import names
-from providers.aws.endpoint import deployment_request
-from providers.aws.instance_types import resolve_use
+from mlopskit.modules.day2.calls import Gateway
+from mlopskit.modules.day2.errors import CloudError
+from mlopskit.modules.endpoint import Endpoint
+from mlopskit.modules.errors import SpecError, SpecIssue
+from mlopskit.modules.stack import Stack
+from mlopskit.modules.training import TrainingJob
+from mlopskit.providers.aws import names
+from mlopskit.providers.aws.endpoint import deployment_request
+from mlopskit.providers.aws.instance_types import resolve_use
 
 THROTTLING = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
               "ProvisionedThroughputExceededException", "SlowDown", "RequestThrottled"}

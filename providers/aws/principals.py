@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 
-from modules.access import AccessRole
-from modules.errors import SpecIssue
-from modules.naming import compact
+from mlopskit.modules.access import AccessRole
+from mlopskit.modules.errors import SpecIssue
+from mlopskit.modules.naming import compact
 
 # IAM role names: 1-64 of letters, digits and +=,.@_- (IAM API reference, CreateRole RoleName).
 # ASCII only: without re.ASCII, \w would also accept letters such as "ô" that IAM rejects.

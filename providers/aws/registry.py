@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from modules.endpoint import LATEST_APPROVED
-from modules.provider import ResolvedModel
-from modules.stack import Stack
+from mlopskit.modules.endpoint import LATEST_APPROVED
+from mlopskit.modules.provider import ResolvedModel
+from mlopskit.modules.stack import Stack
 
 OFFLINE_ACCOUNT = "123456789012"
 

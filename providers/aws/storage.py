@@ -8,8 +8,8 @@ from typing import NamedTuple
 import pulumi
 from pulumi_aws import s3
 
-from modules.facts import PURPOSE_TAG
-from providers.aws.context import AwsContext, policy_json
+from mlopskit.modules.facts import PURPOSE_TAG
+from mlopskit.providers.aws.context import AwsContext, policy_json
 
 TYPE = "mlopskit:aws:ArtifactStore"
 

@@ -10,9 +10,9 @@ from typing import Any
 import pulumi
 from pulumi_aws import sagemaker, scheduler
 
-from modules.training import TrainingJob
-from providers.aws.context import AwsContext, built
-from providers.aws.cron import to_aws
+from mlopskit.modules.training import TrainingJob
+from mlopskit.providers.aws.context import AwsContext, built
+from mlopskit.providers.aws.cron import to_aws
 
 TYPE = "mlopskit:aws:Training"
 VOLUME_GB = 50

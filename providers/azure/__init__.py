@@ -11,16 +11,16 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from modules.cost import CostHandlers
-from modules.errors import SpecIssue
-from modules.provider import BuildResult, ModelRegistry as ModelRegistryProtocol
-from modules.stack import Stack
-from providers.azure import mocks
-from providers.azure.names import MAX_MIRROR_PERCENT, MAX_NOTIFICATIONS
-from providers.base import BaseProvider, CloudParts
+from mlopskit.modules.cost import CostHandlers
+from mlopskit.modules.errors import SpecIssue
+from mlopskit.modules.provider import BuildResult, ModelRegistry as ModelRegistryProtocol
+from mlopskit.modules.stack import Stack
+from mlopskit.providers.azure import mocks
+from mlopskit.providers.azure.names import MAX_MIRROR_PERCENT, MAX_NOTIFICATIONS
+from mlopskit.providers.base import BaseProvider, CloudParts
 
 if TYPE_CHECKING:
-    from providers.azure.model_registry import AzureModelRegistry
+    from mlopskit.providers.azure.model_registry import AzureModelRegistry
 
 
 class AzureProvider(BaseProvider):
@@ -67,7 +67,7 @@ class AzureProvider(BaseProvider):
     def _check_backup_residency(stack: Stack) -> list[SpecIssue]:
         """Geo-redundant copies land in the location's paired region, not backupLocation:
         refuse a stack whose compliance.allowedRegions forbids that pair."""
-        from providers.azure.names import PAIRED_REGIONS
+        from mlopskit.providers.azure.names import PAIRED_REGIONS
 
         placement, backups, allowed = stack.placement.azure, stack.backups, stack.compliance.allowed_regions
         if placement is None or backups is None or not backups.cross_region or "artifacts" not in backups.targets or not allowed:
@@ -91,17 +91,17 @@ class AzureProvider(BaseProvider):
         self.live_versions = dict(live_versions or {})
 
     def build(self, stack: Stack, registry: ModelRegistryProtocol) -> BuildResult:
-        from providers.azure.build import AzureBuild
+        from mlopskit.providers.azure.build import AzureBuild
 
         return AzureBuild(stack, registry, self.live_versions).run()
 
     def registry(self, stack: Stack) -> AzureModelRegistry:
-        from providers.azure.model_registry import live_registry
+        from mlopskit.providers.azure.model_registry import live_registry
 
         return live_registry(stack)
 
     def offline_registry(self, stack: Stack) -> AbstractContextManager[AzureModelRegistry]:
-        from providers.azure.model_registry import seeded_registry
+        from mlopskit.providers.azure.model_registry import seeded_registry
 
         return seeded_registry(stack)
 
@@ -114,7 +114,7 @@ class AzureProvider(BaseProvider):
     # -- facts, cost, features, day 2: imported only when first asked for -----------
     @staticmethod
     def parts() -> CloudParts:
-        from providers.azure import cost, facts, features, ops
+        from mlopskit.providers.azure import cost, facts, features, ops
 
         return CloudParts(facts.facts, CostHandlers(cost.COMPONENTS, cost.FREE), features.FEATURES, ops.backend,
                           ops.classify)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_azure_native import monitor
 
-from providers.azure.context import AzureContext
+from mlopskit.providers.azure.context import AzureContext
 
 TYPE = "mlopskit:azure:Audit"
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import monitor
 
-from modules.endpoint import Autoscaling as AutoscalingSpec
-from providers.azure.context import AzureContext
-from providers.azure.monitoring import ENDPOINT_NAMESPACE
+from mlopskit.modules.endpoint import Autoscaling as AutoscalingSpec
+from mlopskit.providers.azure.context import AzureContext
+from mlopskit.providers.azure.monitoring import ENDPOINT_NAMESPACE
 
 TYPE = "mlopskit:azure:Autoscaling"
 # Scale in below half the target so the rule pair cannot flap around one value.

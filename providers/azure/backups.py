@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import dataprotection as dp
 
-from providers.azure import names
-from providers.azure.context import AzureContext
-from providers.azure.identity import assign
+from mlopskit.providers.azure import names
+from mlopskit.providers.azure.context import AzureContext
+from mlopskit.providers.azure.identity import assign
 
 TYPE = "mlopskit:azure:Backups"
 BLOB_DATASOURCE = "Microsoft.Storage/storageAccounts/blobServices"

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import pulumi
 from pulumi_azure_native import consumption
 
-from providers.azure.context import AzureContext
-from providers.azure.names import MAX_NOTIFICATIONS
+from mlopskit.providers.azure.context import AzureContext
+from mlopskit.providers.azure.names import MAX_NOTIFICATIONS
 
 TYPE = "mlopskit:azure:Budget"
 

@@ -11,36 +11,36 @@ import pulumi
 import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization
 
-from modules.backup import Backups as BackupsSpec
-from modules.endpoint import Endpoint
-from modules.provider import ModelRegistry as ModelRegistryProtocol
-from modules.stack import Stack
-from providers.azure import images, names
-from providers.azure.audit import Audit, AuditArgs
-from providers.azure.autoscaling import Autoscaling, AutoscalingArgs
-from providers.azure.backups import Backups, BackupsArgs
-from providers.azure.budget import Budget, BudgetArgs
-from providers.azure.container_registry import ContainerRegistry, ContainerRegistryArgs
-from providers.azure.context import AzureContext
-from providers.azure.endpoint import LIVE, EndpointArgs, OnlineEndpoint, ServedModel
-from providers.azure.foundation import Foundation, FoundationArgs
-from providers.azure.identity import AccessGrants, AccessGrantsArgs, Grant, Identity, IdentityArgs
-from providers.azure.keys import Keys, KeysArgs
-from providers.azure.model_registry import ModelRegistry, ModelRegistryArgs
-from providers.azure.monitoring import (
+from mlopskit.modules.backup import Backups as BackupsSpec
+from mlopskit.modules.endpoint import Endpoint
+from mlopskit.modules.provider import ModelRegistry as ModelRegistryProtocol
+from mlopskit.modules.stack import Stack
+from mlopskit.providers.azure import images, names
+from mlopskit.providers.azure.audit import Audit, AuditArgs
+from mlopskit.providers.azure.autoscaling import Autoscaling, AutoscalingArgs
+from mlopskit.providers.azure.backups import Backups, BackupsArgs
+from mlopskit.providers.azure.budget import Budget, BudgetArgs
+from mlopskit.providers.azure.container_registry import ContainerRegistry, ContainerRegistryArgs
+from mlopskit.providers.azure.context import AzureContext
+from mlopskit.providers.azure.endpoint import LIVE, EndpointArgs, OnlineEndpoint, ServedModel
+from mlopskit.providers.azure.foundation import Foundation, FoundationArgs
+from mlopskit.providers.azure.identity import AccessGrants, AccessGrantsArgs, Grant, Identity, IdentityArgs
+from mlopskit.providers.azure.keys import Keys, KeysArgs
+from mlopskit.providers.azure.model_registry import ModelRegistry, ModelRegistryArgs
+from mlopskit.providers.azure.monitoring import (
     LOG_RETENTION_RANGE,
     EndpointMonitoring,
     EndpointMonitoringArgs,
     Monitoring,
     MonitoringArgs,
 )
-from providers.azure.names import MAX_MIRROR_PERCENT, MAX_NOTIFICATIONS, PAIRED_REGIONS
-from providers.azure.network import Network, NetworkArgs
-from providers.azure.roles import PERMISSION_GRANTS
-from providers.azure.storage import CONTAINER, Storage, StorageArgs
-from providers.azure.training import Training, TrainingArgs
-from providers.azure.workspace import Workspace, WorkspaceArgs
-from providers.base import EndpointPlan, StackBuild, TrainingPlan
+from mlopskit.providers.azure.names import MAX_MIRROR_PERCENT, MAX_NOTIFICATIONS, PAIRED_REGIONS
+from mlopskit.providers.azure.network import Network, NetworkArgs
+from mlopskit.providers.azure.roles import PERMISSION_GRANTS
+from mlopskit.providers.azure.storage import CONTAINER, Storage, StorageArgs
+from mlopskit.providers.azure.training import Training, TrainingArgs
+from mlopskit.providers.azure.workspace import Workspace, WorkspaceArgs
+from mlopskit.providers.base import EndpointPlan, StackBuild, TrainingPlan
 
 
 def _slug(text: str) -> str:

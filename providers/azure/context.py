@@ -8,8 +8,8 @@ from typing import Any
 
 import pulumi
 
-from modules.placement import AzurePlacement
-from providers.base import BuildContext
+from mlopskit.modules.placement import AzurePlacement
+from mlopskit.providers.base import BuildContext
 
 # A fixed namespace so role-assignment names (which Azure requires to be GUIDs) are the
 # same on every run: a new GUID per run would replace every assignment on each `up`.

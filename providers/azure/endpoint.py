@@ -14,9 +14,9 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
-from modules.endpoint import Endpoint
-from providers.azure import images
-from providers.azure.context import AzureContext
+from mlopskit.modules.endpoint import Endpoint
+from mlopskit.providers.azure import images
+from mlopskit.providers.azure.context import AzureContext
 
 TYPE = "mlopskit:azure:Endpoint"
 LIVE, NEXT = "blue", "green"

@@ -11,11 +11,11 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from modules.facts import UNBOUNDED_DAYS, Fact, as_list, iso_days, plain
-from modules.graph import Graph, RecordedResource
-from modules.stack import Stack
-from providers.catalog.resolver import lookup
-from providers.facts_index import FactsIndex
+from mlopskit.modules.facts import UNBOUNDED_DAYS, Fact, as_list, iso_days, plain
+from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.modules.stack import Stack
+from mlopskit.providers.catalog.resolver import lookup
+from mlopskit.providers.facts_index import FactsIndex
 
 EU = {"westeurope", "northeurope", "francecentral", "francesouth", "germanywestcentral", "germanynorth",
       "swedencentral", "swedensouth", "italynorth", "polandcentral", "spaincentral", "austriaeast", "belgiumcentral"}

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import authorization, resources
 
-from providers.azure import names
-from providers.azure.context import AzureContext
+from mlopskit.providers.azure import names
+from mlopskit.providers.azure.context import AzureContext
 
 TYPE = "mlopskit:azure:Foundation"
 # Built-in Azure Policy "Allowed locations" (the same id in every tenant); it ignores

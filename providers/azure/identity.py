@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_azure_native import authorization, managedidentity
 
-from providers.azure.context import AzureContext, stable_guid
-from providers.azure.roles import FORBIDDEN, ROLES
+from mlopskit.providers.azure.context import AzureContext, stable_guid
+from mlopskit.providers.azure.roles import FORBIDDEN, ROLES
 
 TYPE = "mlopskit:azure:Identity"
 GRANTS_TYPE = "mlopskit:azure:AccessGrants"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from modules.naming import short_hash
+from mlopskit.modules.naming import short_hash
 
 # Azure ML's maintained base images (mcr.microsoft.com/azureml); frameworks are added
 # with pip on top, so every spec framework/version pair maps without a curated-image table.

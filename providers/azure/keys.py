@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import keyvault
 
-from providers.azure import names
-from providers.azure.context import AzureContext
-from providers.azure.identity import assign
+from mlopskit.providers.azure import names
+from mlopskit.providers.azure.context import AzureContext
+from mlopskit.providers.azure.identity import assign
 
 TYPE = "mlopskit:azure:Keys"
 

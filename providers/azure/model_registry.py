@@ -10,11 +10,11 @@ from typing import Any, Protocol
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
-from modules.endpoint import LATEST_APPROVED
-from modules.provider import ResolvedModel
-from modules.stack import Stack
-from providers.azure import names
-from providers.azure.context import AzureContext
+from mlopskit.modules.endpoint import LATEST_APPROVED
+from mlopskit.modules.provider import ResolvedModel
+from mlopskit.modules.stack import Stack
+from mlopskit.providers.azure import names
+from mlopskit.providers.azure.context import AzureContext
 
 TYPE = "mlopskit:azure:ModelRegistry"
 # A version is deployable when its `stage` tag says so (set by `models.promote`).

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import applicationinsights, machinelearningservices as ml, monitor, operationalinsights
 
-from providers.azure import names
-from providers.azure.context import AzureContext
+from mlopskit.providers.azure import names
+from mlopskit.providers.azure.context import AzureContext
 
 TYPE = "mlopskit:azure:Monitoring"
 ENDPOINT_TYPE = "mlopskit:azure:EndpointMonitoring"

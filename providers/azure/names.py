@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from modules.naming import compact, short_hash
+from mlopskit.modules.naming import compact, short_hash
 
 # Limits `validate` reads: kept here, away from the SDK-importing components.
 MAX_MIRROR_PERCENT = 50  # Azure ML rejects mirror traffic above 50% of live requests

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_azure_native import network, privatedns
 
-from providers.azure.context import AzureContext
+from mlopskit.providers.azure.context import AzureContext
 
 TYPE = "mlopskit:azure:Network"
 ADDRESS_SPACE = "10.42.0.0/16"

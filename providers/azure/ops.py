@@ -17,7 +17,7 @@ import logging
 import os
 from typing import Any, Protocol
 
-from modules.day2.backend import (
+from mlopskit.modules.day2.backend import (
     LiveEndpoint,
     LiveVariant,
     OpsBackend,
@@ -26,14 +26,14 @@ from modules.day2.backend import (
     TrainingStatus,
     credentials_configured,
 )
-from modules.day2.calls import Gateway
-from modules.day2.clock import Clock, SystemClock
-from modules.day2.errors import CloudError
-from modules.endpoint import Endpoint
-from modules.errors import SpecError, SpecIssue
-from modules.stack import Stack
-from modules.training import TrainingJob
-from providers.azure import names
+from mlopskit.modules.day2.calls import Gateway
+from mlopskit.modules.day2.clock import Clock, SystemClock
+from mlopskit.modules.day2.errors import CloudError
+from mlopskit.modules.endpoint import Endpoint
+from mlopskit.modules.errors import SpecError, SpecIssue
+from mlopskit.modules.stack import Stack
+from mlopskit.modules.training import TrainingJob
+from mlopskit.providers.azure import names
 
 SLOTS = ("blue", "green")  # providers.azure.endpoint LIVE, NEXT
 APPROVAL_TAG, APPROVED = "stage", "approved"  # providers.azure.model_registry

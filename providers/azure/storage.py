@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import storage
 
-from modules.facts import PURPOSE_TAG
-from providers.azure import names
-from providers.azure.context import AzureContext
+from mlopskit.modules.facts import PURPOSE_TAG
+from mlopskit.providers.azure import names
+from mlopskit.providers.azure.context import AzureContext
 
 TYPE = "mlopskit:azure:Storage"
 CONTAINER = "artifacts"

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
-from modules.training import TrainingJob
-from providers.azure import images, names
-from providers.azure.context import AzureContext
+from mlopskit.modules.training import TrainingJob
+from mlopskit.providers.azure import images, names
+from mlopskit.providers.azure.context import AzureContext
 
 TYPE = "mlopskit:azure:Training"
 

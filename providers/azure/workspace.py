@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
-from providers.azure import names
-from providers.azure.context import AzureContext
+from mlopskit.providers.azure import names
+from mlopskit.providers.azure.context import AzureContext
 
 TYPE = "mlopskit:azure:Workspace"
 # Package feeds an environment build installs framework images from (conda file + pip).

@@ -497,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("--azure", type=Path, help="SkyPilot-format azure/vms.csv")
     args = parser.parse_args(argv)
     if args.command == "extract":
-        from providers.catalog import extract as extractor
+        from mlopskit.providers.catalog import extract as extractor
 
         extractor.run(aws_ec2=args.aws_ec2, gcp=args.gcp, azure=args.azure, folder=SOURCES)
         return 0

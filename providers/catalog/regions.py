@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from modules.errors import SpecIssue
-from modules.placement import AwsPlacement, AzurePlacement, Cloud, GcpPlacement
+from mlopskit.modules.errors import SpecIssue
+from mlopskit.modules.placement import AwsPlacement, AzurePlacement, Cloud, GcpPlacement
 
 CATALOG = Path(__file__).with_name("regions.csv")
 SERVICE = {"aws": "SageMaker AI", "gcp": "Vertex AI", "azure": "Azure ML"}

@@ -20,12 +20,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from modules.compute import Compute
-from modules.errors import SpecIssue
-from modules.placement import Cloud, as_cloud
-from modules.stack import Stack
-from providers.catalog import regions
-from providers.catalog.prices import PriceKey, catalog_date, lookup as price_lookup
+from mlopskit.modules.compute import Compute
+from mlopskit.modules.errors import SpecIssue
+from mlopskit.modules.placement import Cloud, as_cloud
+from mlopskit.modules.stack import Stack
+from mlopskit.providers.catalog import regions
+from mlopskit.providers.catalog.prices import PriceKey, catalog_date, lookup as price_lookup
 
 CATALOG = Path(__file__).with_name("instances.csv")
 

@@ -10,12 +10,12 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from typing import Any, ClassVar
 
-from modules.cost import CostHandlers
-from modules.errors import SpecIssue
-from modules.provider import BuildResult, ModelRegistry
-from modules.stack import Stack
-from providers.base import BaseProvider, CloudParts
-from providers.gcp.mocks import mock_call, mock_resource, project_number_for
+from mlopskit.modules.cost import CostHandlers
+from mlopskit.modules.errors import SpecIssue
+from mlopskit.modules.provider import BuildResult, ModelRegistry
+from mlopskit.modules.stack import Stack
+from mlopskit.providers.base import BaseProvider, CloudParts
+from mlopskit.providers.gcp.mocks import mock_call, mock_resource, project_number_for
 
 
 class GcpProvider(BaseProvider):
@@ -44,7 +44,7 @@ class GcpProvider(BaseProvider):
     def cloud_issues(self, stack: Stack) -> list[SpecIssue]:
         placement = stack.placement.gcp
         assert placement is not None
-        from providers.gcp.images import prebuilt_image
+        from mlopskit.providers.gcp.images import prebuilt_image
 
         issues: list[SpecIssue] = []
         for index, job in enumerate(stack.training):
@@ -58,7 +58,7 @@ class GcpProvider(BaseProvider):
     # -- build -----------------------------------------------------------------------
 
     def build(self, stack: Stack, registry: ModelRegistry) -> BuildResult:
-        from providers.gcp.build import GcpBuild
+        from mlopskit.providers.gcp.build import GcpBuild
 
         if stack.placement.gcp is not None:
             self._project = stack.placement.gcp.project
@@ -67,14 +67,14 @@ class GcpProvider(BaseProvider):
     # -- registries and mocks --------------------------------------------------------
 
     def registry(self, stack: Stack) -> ModelRegistry:
-        from providers.gcp import registry as vertex_registry
+        from mlopskit.providers.gcp import registry as vertex_registry
 
         return vertex_registry.live_registry(stack)
 
     def offline_registry(self, stack: Stack) -> AbstractContextManager[ModelRegistry]:
         placement = stack.placement.gcp
         project = placement.project if placement else "unknown-project"
-        from providers.gcp import registry as vertex_registry
+        from mlopskit.providers.gcp import registry as vertex_registry
 
         return vertex_registry.offline_registry(stack, project_number_for(project))
 
@@ -87,7 +87,7 @@ class GcpProvider(BaseProvider):
     # -- facts, cost, features, day 2: imported only when first asked for -----------
     @staticmethod
     def parts() -> CloudParts:
-        from providers.gcp import cost, facts, features, ops
+        from mlopskit.providers.gcp import cost, facts, features, ops
 
         return CloudParts(facts.facts, CostHandlers(cost.COMPONENTS, cost.FREE), features.FEATURES, ops.backend,
                           ops.classify)

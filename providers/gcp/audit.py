@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_gcp import logging, projects
 
-from providers.gcp.context import GcpContext, child
+from mlopskit.providers.gcp.context import GcpContext, child
 
 TYPE = "mlopskit:gcp:Audit"
 AUDITED_SERVICES = ("aiplatform.googleapis.com", "storage.googleapis.com")

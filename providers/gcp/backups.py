@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import storage
 
-from providers.gcp.context import GcpContext, Grant, child
-from providers.gcp.storage import BucketArgs, bind, secure_bucket
+from mlopskit.providers.gcp.context import GcpContext, Grant, child
+from mlopskit.providers.gcp.storage import BucketArgs, bind, secure_bucket
 
 TYPE = "mlopskit:gcp:Backups"
 REPEAT_INTERVAL = {"hourly": "3600s", "daily": "86400s", "weekly": "604800s"}

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import billing, monitoring
 
-from modules.errors import SpecError, SpecIssue
-from providers.gcp.context import GcpContext, child
+from mlopskit.modules.errors import SpecError, SpecIssue
+from mlopskit.providers.gcp.context import GcpContext, child
 
 TYPE = "mlopskit:gcp:Budget"
 CONFIG_KEY = "mlopskit:gcpBillingAccount"

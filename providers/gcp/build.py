@@ -9,30 +9,30 @@ import pulumi
 import pulumi_gcp
 from pulumi_gcp import organizations
 
-from providers.base import EndpointPlan, StackBuild, TrainingPlan
-from providers.gcp import names
-from providers.gcp.audit import Audit, AuditArgs
-from providers.gcp.autoscaling import Autoscaling, AutoscalingArgs
-from providers.gcp.backups import Backups, BackupsArgs
-from providers.gcp.budget import Budget, BudgetArgs, billing_account
-from providers.gcp.container_registry import ContainerRegistry, ContainerRegistryArgs
-from providers.gcp.context import GcpContext, stack_labels
-from providers.gcp.endpoint import Endpoint, EndpointArgs
-from providers.gcp.identity import Identity, IdentityArgs
-from providers.gcp.images import prebuilt_image
-from providers.gcp.keys import Keys, KeysArgs, RegionKeyArgs
-from providers.gcp.model_registry import ModelRegistry, ModelRegistryArgs, UploadArgs
-from providers.gcp.monitoring import (
+from mlopskit.providers.base import EndpointPlan, StackBuild, TrainingPlan
+from mlopskit.providers.gcp import names
+from mlopskit.providers.gcp.audit import Audit, AuditArgs
+from mlopskit.providers.gcp.autoscaling import Autoscaling, AutoscalingArgs
+from mlopskit.providers.gcp.backups import Backups, BackupsArgs
+from mlopskit.providers.gcp.budget import Budget, BudgetArgs, billing_account
+from mlopskit.providers.gcp.container_registry import ContainerRegistry, ContainerRegistryArgs
+from mlopskit.providers.gcp.context import GcpContext, stack_labels
+from mlopskit.providers.gcp.endpoint import Endpoint, EndpointArgs
+from mlopskit.providers.gcp.identity import Identity, IdentityArgs
+from mlopskit.providers.gcp.images import prebuilt_image
+from mlopskit.providers.gcp.keys import Keys, KeysArgs, RegionKeyArgs
+from mlopskit.providers.gcp.model_registry import ModelRegistry, ModelRegistryArgs, UploadArgs
+from mlopskit.providers.gcp.monitoring import (
     DriftArgs,
     Monitoring,
     MonitoringArgs,
     alert_display_name,
 )
-from providers.gcp.network import Network, NetworkArgs
-from providers.gcp.services import Services, ServicesArgs
-from providers.gcp.storage import BucketArgs, Storage, StorageArgs
-from providers.gcp.training import Training, TrainingArgs
-from providers.gcp.vertex import traffic_steps
+from mlopskit.providers.gcp.network import Network, NetworkArgs
+from mlopskit.providers.gcp.services import Services, ServicesArgs
+from mlopskit.providers.gcp.storage import BucketArgs, Storage, StorageArgs
+from mlopskit.providers.gcp.training import Training, TrainingArgs
+from mlopskit.providers.gcp.vertex import traffic_steps
 
 FOREIGN_REGISTRIES = (".amazonaws.com", ".azurecr.io")
 _SERVICE_AGENTS = ("storage", "artifactregistry", "aiplatform", "bigquery")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import artifactregistry
 
-from providers.gcp.context import GcpContext, Grant, child, role_suffix
+from mlopskit.providers.gcp.context import GcpContext, Grant, child, role_suffix
 
 TYPE = "mlopskit:gcp:ContainerRegistry"
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import pulumi
 
-from modules.naming import compact, short_hash
-from modules.stack import Stack
-from providers.base import BuildContext
+from mlopskit.modules.naming import compact, short_hash
+from mlopskit.modules.stack import Stack
+from mlopskit.providers.base import BuildContext
 
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 KMS_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from modules.cost import HOURS_PER_MONTH, CostComponent, CostContext, Handler, PriceKey
-from modules.graph import RecordedResource
+from mlopskit.modules.cost import HOURS_PER_MONTH, CostComponent, CostContext, Handler, PriceKey
+from mlopskit.modules.graph import RecordedResource
 
 
 def _key(ctx: CostContext, service: str, sku: str, region: str | None = None) -> PriceKey:

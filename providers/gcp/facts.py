@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from modules.facts import UNBOUNDED_DAYS, Fact, as_list, plain, seconds_days
-from modules.graph import Graph, RecordedResource
-from modules.stack import Stack
-from providers.facts_index import FactsIndex
+from mlopskit.modules.facts import UNBOUNDED_DAYS, Fact, as_list, plain, seconds_days
+from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.modules.stack import Stack
+from mlopskit.providers.facts_index import FactsIndex
 
 EU = {"europe-west1", "europe-west3", "europe-west4", "europe-west8", "europe-west9", "europe-west10",
       "europe-west12", "europe-north1", "europe-north2", "europe-central2", "europe-southwest1", "eu"}

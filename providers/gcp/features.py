@@ -6,7 +6,7 @@ own warnings (graph.warnings) downgrade a setting the provider could not honour 
 
 from __future__ import annotations
 
-from modules.features import Support
+from mlopskit.modules.features import Support
 
 FEATURES: dict[str, tuple[Support, str]] = {
     "deployment.strategy: canary/linear": ("emulated", "traffic split steps applied by the deployment resource"),

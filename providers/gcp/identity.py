@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import projects, serviceaccount
 
-from modules.access import AccessRole
-from modules.errors import SpecIssue
-from modules.naming import short_hash
-from providers.gcp.context import GcpContext, Grant, child, role_suffix
+from mlopskit.modules.access import AccessRole
+from mlopskit.modules.errors import SpecIssue
+from mlopskit.modules.naming import short_hash
+from mlopskit.providers.gcp.context import GcpContext, Grant, child, role_suffix
 
 TYPE = "mlopskit:gcp:Identity"
 

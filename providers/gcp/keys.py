@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import kms
 
-from providers.gcp.context import KMS_ROLE, GcpContext, child
+from mlopskit.providers.gcp.context import KMS_ROLE, GcpContext, child
 
 TYPE = "mlopskit:gcp:Keys"
 

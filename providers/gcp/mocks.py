@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from modules.naming import short_hash
+from mlopskit.modules.naming import short_hash
 
 
 def project_number_for(project: str) -> str:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import pulumi
 
-from providers.gcp.context import GcpContext, child
-from providers.gcp.vertex import VertexModel
+from mlopskit.providers.gcp.context import GcpContext, child
+from mlopskit.providers.gcp.vertex import VertexModel
 
 TYPE = "mlopskit:gcp:ModelRegistry"
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import monitoring
 
-from modules.naming import short_hash
-from providers.gcp.context import GcpContext, child
-from providers.gcp.vertex import ModelMonitoringJob
+from mlopskit.modules.naming import short_hash
+from mlopskit.providers.gcp.context import GcpContext, child
+from mlopskit.providers.gcp.vertex import ModelMonitoringJob
 
 TYPE = "mlopskit:gcp:Monitoring"
 ENDPOINT_RESOURCE = 'resource.type="aiplatform.googleapis.com/Endpoint"'

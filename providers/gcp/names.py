@@ -8,8 +8,8 @@ checks them against a preview of the provider. (GcpContext could call these func
 
 from __future__ import annotations
 
-from modules.naming import compact, short_hash
-from modules.stack import Stack
+from mlopskit.modules.naming import compact, short_hash
+from mlopskit.modules.stack import Stack
 
 APPROVED_ALIAS = "approved"  # providers.gcp.vertex.APPROVED_ALIAS
 

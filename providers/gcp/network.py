@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_gcp import compute, networkconnectivity, servicenetworking
 
-from providers.gcp.context import GcpContext, child
+from mlopskit.providers.gcp.context import GcpContext, child
 
 TYPE = "mlopskit:gcp:Network"
 # The service class Vertex AI's Private Service Connect automation creates its consumer

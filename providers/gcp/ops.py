@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from modules.day2.backend import (
+from mlopskit.modules.day2.backend import (
     LiveEndpoint,
     LiveVariant,
     OpsBackend,
@@ -23,14 +23,14 @@ from modules.day2.backend import (
     TrainingStatus,
     credentials_configured,
 )
-from modules.day2.calls import Gateway
-from modules.day2.errors import CloudError
-from modules.endpoint import Endpoint
-from modules.errors import SpecError, SpecIssue
-from modules.stack import Stack
-from modules.training import TrainingJob
-from providers.base import resolve_compute
-from providers.gcp import names
+from mlopskit.modules.day2.calls import Gateway
+from mlopskit.modules.day2.errors import CloudError
+from mlopskit.modules.endpoint import Endpoint
+from mlopskit.modules.errors import SpecError, SpecIssue
+from mlopskit.modules.stack import Stack
+from mlopskit.modules.training import TrainingJob
+from mlopskit.providers.base import resolve_compute
+from mlopskit.providers.gcp import names
 
 OPERATION_TIMEOUT_S = 3600
 PREVIOUS_LABEL = "mlopskit-previous"  # endpoint label: deployed model id `rollback` restores

@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from typing import Any
 from unittest import mock
 
-from modules.endpoint import LATEST_APPROVED
-from modules.provider import ResolvedModel
-from modules.stack import Stack
-from providers.gcp.vertex import APPROVED_ALIAS, model_client
+from mlopskit.modules.endpoint import LATEST_APPROVED
+from mlopskit.modules.provider import ResolvedModel
+from mlopskit.modules.stack import Stack
+from mlopskit.providers.gcp.vertex import APPROVED_ALIAS, model_client
 
 
 class VertexModelRegistry:

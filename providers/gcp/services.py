@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_gcp import projects
 
-from providers.gcp.context import GcpContext, child
+from mlopskit.providers.gcp.context import GcpContext, child
 
 TYPE = "mlopskit:gcp:Services"
 # Needed by every stack: Vertex AI, Cloud Storage, Artifact Registry, IAM service

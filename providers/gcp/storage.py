@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_gcp import storage
 
-from modules.facts import PURPOSE_TAG
-from providers.gcp.context import GcpContext, Grant, child, role_suffix
+from mlopskit.modules.facts import PURPOSE_TAG
+from mlopskit.providers.gcp.context import GcpContext, Grant, child, role_suffix
 
 TYPE = "mlopskit:gcp:Storage"
 

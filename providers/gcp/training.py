@@ -16,7 +16,7 @@ from typing import Any
 import pulumi
 from pulumi_gcp import cloudscheduler, storage
 
-from providers.gcp.context import CLOUD_PLATFORM_SCOPE, GcpContext, child
+from mlopskit.providers.gcp.context import CLOUD_PLATFORM_SCOPE, GcpContext, child
 
 TYPE = "mlopskit:gcp:Training"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from modules.graph import Graph
+from mlopskit.modules.graph import Graph
 from tests.aws.helpers import DEV_SPEC, PROD_SPEC, build
 
 

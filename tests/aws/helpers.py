@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from mlopskit.engine import preview
-from modules import parse_stack
-from modules.graph import Graph, RecordedResource
+from mlopskit.modules import parse_stack
+from mlopskit.modules.graph import Graph, RecordedResource
 from tests.specs import baseline, change
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -62,7 +62,7 @@ def test_max_instances_follow_the_spec():
 def _register_options(monkeypatch, data):
     """Preview ``data`` on AWS, returning per logical name the resource options the engine got."""
     from mlopskit import engine
-    from modules import parse_stack
+    from mlopskit.modules import parse_stack
 
     seen = {}
     original = engine._RecordingMonitor.RegisterResource

@@ -108,7 +108,7 @@ def test_account_wide_ecr_replication_is_not_managed_silently(prod):
 
 def test_container_images_replicated_when_the_stack_owns_the_registry_configuration(monkeypatch):
     from mlopskit.engine import preview
-    from modules import parse_stack
+    from mlopskit.modules import parse_stack
 
     monkeypatch.setenv("PULUMI_CONFIG", '{"mlopskit:ecrReplication": "managed"}')  # how `pulumi up` passes config
     graph = preview(parse_stack(spec()), "aws")

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from providers.aws.facts import _role_permissions
-from providers.aws.permissions import UNSCOPED_ACTIONS
-from providers.aws.principals import permission_set
+from mlopskit.providers.aws.facts import _role_permissions
+from mlopskit.providers.aws.permissions import UNSCOPED_ACTIONS
+from mlopskit.providers.aws.principals import permission_set
 from tests.aws.helpers import (
     ACCOUNT,
     DEV,

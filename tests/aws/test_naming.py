@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from providers.aws import AwsProvider
+from mlopskit.providers.aws import AwsProvider
 from tests.aws.helpers import (
     AUTOSCALING,
     DEV,
@@ -94,7 +94,7 @@ def test_generated_names_fit_with_the_longest_spec_names():
     import re
 
     from mlopskit.engine import preview
-    from modules import parse_stack
+    from mlopskit.modules import parse_stack
     from tests.fidelity.aws.edge import longest_names
     from tests.fidelity.aws.gate import graph_of
 

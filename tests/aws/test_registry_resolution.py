@@ -9,10 +9,10 @@ import pytest
 from moto import mock_aws
 
 from mlopskit.engine import preview
-from modules import parse_stack
-from providers.aws import AwsProvider
-from providers.aws.registry import SageMakerModelRegistry, offline_registry
-from providers.base import MISSING_MODEL
+from mlopskit.modules import parse_stack
+from mlopskit.providers.aws import AwsProvider
+from mlopskit.providers.aws.registry import SageMakerModelRegistry, offline_registry
+from mlopskit.providers.base import MISSING_MODEL
 from tests.aws.helpers import (
     ACCOUNT,
     AUTOSCALING,

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from modules import SpecError, parse_stack
-from providers.aws.cron import CronNotSupported, to_aws
+from mlopskit.modules import SpecError, parse_stack
+from mlopskit.providers.aws.cron import CronNotSupported, to_aws
 from tests.aws.helpers import (
     DEV,
     NETWORK,

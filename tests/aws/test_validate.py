@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 from mlopskit.cli import main
-from modules import Compute, Deployment, InstanceTypes
-from providers.aws.endpoint import deployment_request
-from providers.aws.instance_types import accepted, resolve_for
-from providers.catalog.resolver import ResolutionError, catalog
+from mlopskit.modules import Compute, Deployment, InstanceTypes
+from mlopskit.providers.aws.endpoint import deployment_request
+from mlopskit.providers.aws.instance_types import accepted, resolve_for
+from mlopskit.providers.catalog.resolver import ResolutionError, catalog
 from tests.aws.helpers import spec
 
 
@@ -124,7 +124,7 @@ def test_accepted_types_are_the_enum_botocore_itself_loads(use):
     # SDK-free); it must see exactly what botocore's own loader sees.
     import botocore.session
 
-    from providers.aws.instance_types import ENUM_SHAPES
+    from mlopskit.providers.aws.instance_types import ENUM_SHAPES
 
     model = botocore.session.get_session().get_service_model("sagemaker")
     assert accepted(use) == frozenset(model.shape_for(ENUM_SHAPES[use]).enum)

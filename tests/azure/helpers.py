@@ -7,8 +7,8 @@ from functools import cache
 from typing import Any
 
 from mlopskit.engine import preview
-from modules import parse_stack
-from modules.graph import Graph, RecordedResource
+from mlopskit.modules import parse_stack
+from mlopskit.modules.graph import Graph, RecordedResource
 from tests.specs import baseline, change
 
 PROD = "credit-risk.yaml"

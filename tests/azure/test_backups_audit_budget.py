@@ -88,7 +88,7 @@ def test_budget_on_the_resource_group_with_thresholds() -> None:
 
 
 def test_more_than_five_thresholds_is_a_check_error() -> None:
-    from providers.azure import AzureProvider
+    from mlopskit.providers.azure import AzureProvider
     from tests.specs import stack
 
     s = stack(budget__alertThresholdsPercent=[10, 20, 30, 40, 50, 60])
@@ -96,7 +96,7 @@ def test_more_than_five_thresholds_is_a_check_error() -> None:
 
 
 def test_allowed_regions_are_checked() -> None:
-    from providers.azure import AzureProvider
+    from mlopskit.providers.azure import AzureProvider
     from tests.specs import stack
 
     s = stack(compliance__allowedRegions=["westeurope"])

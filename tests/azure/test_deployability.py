@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from mlopskit.engine import _RecordingMonitor, preview
-from modules import parse_stack
-from providers.azure import AzureProvider
-from providers.azure.budget import month_start
-from providers.azure.features import FEATURES
+from mlopskit.modules import parse_stack
+from mlopskit.providers.azure import AzureProvider
+from mlopskit.providers.azure.budget import month_start
+from mlopskit.providers.azure.features import FEATURES
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, one
 from tests.specs import baseline, change
 
@@ -116,7 +116,7 @@ def test_registry_cmk_behind_a_private_vault_is_flagged() -> None:
 
 
 def test_a_non_mlflow_registry_model_is_not_deployed_without_code() -> None:
-    from providers.azure import model_registry
+    from mlopskit.providers.azure import model_registry
 
     seeded = model_registry.seeded_registry
 

@@ -9,10 +9,10 @@ import pulumi_azure_native as azure_native
 import pytest
 
 from mlopskit.engine import run_program
-from modules import parse_stack
-from providers.azure import AzureProvider
-from providers.azure.context import AzureContext
-from providers.azure.endpoint import EndpointArgs, OnlineEndpoint, ServedModel, rollout_steps
+from mlopskit.modules import parse_stack
+from mlopskit.providers.azure import AzureProvider
+from mlopskit.providers.azure.context import AzureContext
+from mlopskit.providers.azure.endpoint import EndpointArgs, OnlineEndpoint, ServedModel, rollout_steps
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, graph_with, one, warned
 from tests.specs import baseline, change
 
@@ -204,7 +204,7 @@ class _TwoVersionProvider(AzureProvider):
     def offline_registry(self, stack):  # type: ignore[no-untyped-def, override]
         from contextlib import contextmanager
 
-        from providers.azure.model_registry import AzureModelRegistry, InMemoryModelClient
+        from mlopskit.providers.azure.model_registry import AzureModelRegistry, InMemoryModelClient
 
         @contextmanager
         def seeded():  # type: ignore[no-untyped-def]

@@ -13,8 +13,8 @@ from collections.abc import Callable
 import pytest
 from pydantic import BaseModel
 
-from modules import Stack
-from modules.graph import Graph
+from mlopskit.modules import Stack
+from mlopskit.modules.graph import Graph
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, graph_with, one, warned
 
 Evidence = Callable[[], bool]

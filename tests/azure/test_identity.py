@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from modules.access import PERMISSIONS
-from providers.azure.roles import FORBIDDEN, PERMISSION_GRANTS, ROLES
+from mlopskit.modules.access import PERMISSIONS
+from mlopskit.providers.azure.roles import FORBIDDEN, PERMISSION_GRANTS, ROLES
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, one, warned
 
 _BROAD_SCOPE = re.compile(r"^/subscriptions/[^/]+(/resourceGroups/[^/]+)?/?$")

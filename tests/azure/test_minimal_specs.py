@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from mlopskit.engine import preview
-from modules import parse_stack
-from providers.azure import AzureProvider
+from mlopskit.modules import parse_stack
+from mlopskit.providers.azure import AzureProvider
 from tests.azure.helpers import DEV, all_of, graph_of, graph_with, one, warned
 
 

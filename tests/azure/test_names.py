@@ -7,10 +7,10 @@ import re
 import pytest
 
 from mlopskit.engine import preview
-from modules import parse_stack
-from modules.graph import Graph
-from providers.azure import names
-from providers.azure.names import LIMITS
+from mlopskit.modules import parse_stack
+from mlopskit.modules.graph import Graph
+from mlopskit.providers.azure import names
+from mlopskit.providers.azure.names import LIMITS
 from tests.azure.helpers import PROD, all_of, graph_of, graph_with
 from tests.specs import baseline
 

@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from modules import load_stack
-from modules.provider import ABSTRACTIONS
-from providers import get_provider
-from providers.azure import AzureProvider
-from providers.azure.mocks import SUBSCRIPTION_ID
+from mlopskit.modules import load_stack
+from mlopskit.modules.provider import ABSTRACTIONS
+from mlopskit.providers import get_provider
+from mlopskit.providers.azure import AzureProvider
+from mlopskit.providers.azure.mocks import SUBSCRIPTION_ID
 from tests.azure.helpers import DEV, PROD, all_of, graph_of
 from tests.conftest import EXAMPLE_SPECS
 

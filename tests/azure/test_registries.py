@@ -5,10 +5,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from mlopskit.engine import preview
-from modules import parse_stack
-from providers.azure import AzureProvider
-from providers.azure.model_registry import AzureModelRegistry, InMemoryModelClient, live_registry
-from providers.base import MISSING_MODEL
+from mlopskit.modules import parse_stack
+from mlopskit.providers.azure import AzureProvider
+from mlopskit.providers.azure.model_registry import AzureModelRegistry, InMemoryModelClient, live_registry
+from mlopskit.providers.base import MISSING_MODEL
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, graph_with, one, warned
 from tests.specs import baseline
 

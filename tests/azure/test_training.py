@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from modules import Compute
-from providers.azure import AzureProvider
-from providers.catalog.resolver import resolve
+from mlopskit.modules import Compute
+from mlopskit.providers.azure import AzureProvider
+from mlopskit.providers.catalog.resolver import resolve
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, graph_with, one
 from tests.specs import stack
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from providers.catalog import generate
-from providers.catalog.prices import COLUMNS, FOLDER
+from mlopskit.providers.catalog import generate
+from mlopskit.providers.catalog.prices import COLUMNS, FOLDER
 
 CLOUDS = ("aws", "gcp", "azure")
 
@@ -103,6 +103,6 @@ def test_aws_instance_catalog_is_the_sagemaker_enums() -> None:
 
 
 def generate_enums() -> tuple[str, ...]:
-    from providers.catalog.extract import SAGEMAKER_ENUMS
+    from mlopskit.providers.catalog.extract import SAGEMAKER_ENUMS
 
     return tuple(SAGEMAKER_ENUMS)

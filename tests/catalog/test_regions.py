@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from mlopskit.cli import main
-from modules import Compute, Gpu
-from providers.catalog import regions
-from providers.catalog.resolver import (
+from mlopskit.modules import Compute, Gpu
+from mlopskit.providers.catalog import regions
+from mlopskit.providers.catalog.resolver import (
     catalog,
     hourly_price,
     offered,

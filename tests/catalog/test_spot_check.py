@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from providers.catalog.prices import PriceKey, lookup
+from mlopskit.providers.catalog.prices import PriceKey, lookup
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "cost-catalog.md"
 

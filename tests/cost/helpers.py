@@ -7,8 +7,8 @@ from typing import Any
 
 from mlopskit.cost import CostEstimate, estimate
 from mlopskit.engine import preview
-from modules import Stack, parse_stack
-from modules.graph import Graph
+from mlopskit.modules import Stack, parse_stack
+from mlopskit.modules.graph import Graph
 from tests.conftest import EXAMPLE_SPECS
 from tests.specs import baseline
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from mlopskit.cost import CostComponent, PricedComponent, Usage, cron_runs_per_month, money
-from providers.catalog.prices import PriceKey, lookup
+from mlopskit.providers.catalog.prices import PriceKey, lookup
 from tests.cost.helpers import baseline, estimate_of
 from tests.specs import change
 

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from providers.catalog.prices import COLUMNS, FOLDER, PriceKey, catalog_date, lookup
+from mlopskit.providers.catalog.prices import COLUMNS, FOLDER, PriceKey, catalog_date, lookup
 
 
 def test_rows_name_region_unit_price_basis_rule_sources_and_date() -> None:

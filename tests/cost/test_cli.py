@@ -10,7 +10,7 @@ import yaml
 
 from mlopskit.cli import main
 from mlopskit.cost import money
-from providers.catalog.prices import PriceKey, lookup
+from mlopskit.providers.catalog.prices import PriceKey, lookup
 from tests.conftest import STACKS
 from tests.cost.helpers import bundled_estimate
 from tests.specs import baseline, change
@@ -109,7 +109,7 @@ def test_compare_with_a_broken_policy_runner_still_shows_the_cost(monkeypatch: p
 
 
 def test_compare_with_policy_runner_reports_its_summary(capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("policies.runner")
+    pytest.importorskip("mlopskit.policies.runner")
     assert main(["compare", CREDIT, "--providers", "aws", "--format", "json"]) == 0
     aws = json.loads(capsys.readouterr().out)["clouds"][0]
     assert aws["policyNote"] is None

@@ -8,10 +8,10 @@ import yaml
 
 from mlopskit.compare import compare, features, to_markdown
 from mlopskit.cost import money
+from mlopskit.modules.errors import SpecIssue
+from mlopskit.modules.graph import Graph
+from mlopskit.providers.catalog.prices import PriceKey, lookup
 from mlopskit.report_html import to_html
-from modules.errors import SpecIssue
-from modules.graph import Graph
-from providers.catalog.prices import PriceKey, lookup
 from tests.cost.helpers import built
 from tests.specs import baseline, change
 

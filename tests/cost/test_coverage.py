@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from providers import get_provider
+from mlopskit.providers import get_provider
 from tests.cost.helpers import SPEC_NAMES, built, bundled_estimate
 
 CLOUDS = ["aws", "gcp", "azure"]

@@ -58,7 +58,7 @@ def test_compare_to_is_one_project_with_past_breakdown_and_diff(tmp_path: Path, 
     import yaml
 
     from mlopskit.cli import main
-    from providers.catalog.prices import PriceKey, lookup
+    from mlopskit.providers.catalog.prices import PriceKey, lookup
     from tests.specs import baseline, change
 
     bigger = tmp_path / "bigger.yaml"

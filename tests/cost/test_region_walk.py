@@ -17,10 +17,10 @@ import pytest
 
 from mlopskit.cost import estimate
 from mlopskit.engine import preview
-from modules import Stack, parse_stack
-from modules.graph import Graph
-from providers.catalog import regions
-from providers.catalog.resolver import ResolutionError, resolve
+from mlopskit.modules import Stack, parse_stack
+from mlopskit.modules.graph import Graph
+from mlopskit.providers.catalog import regions
+from mlopskit.providers.catalog.resolver import ResolutionError, resolve
 from tests.specs import baseline, change
 
 # SageMaker regions the recorded AWS extracts have no index VM price for (the SkyPilot catalog lists

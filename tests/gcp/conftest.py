@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from mlopskit.engine import preview
-from modules import parse_stack
-from modules.graph import Graph
+from mlopskit.modules import parse_stack
+from mlopskit.modules.graph import Graph
 from tests.specs import baseline, change
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import json
 
-from modules.graph import Graph
-from providers.gcp.identity import FORBIDDEN_ROLES
+from mlopskit.modules.graph import Graph
+from mlopskit.providers.gcp.identity import FORBIDDEN_ROLES
 from tests.gcp.conftest import gcp_preview
 
 PREFIX = "credit-risk-prod"
@@ -21,7 +21,7 @@ def parent_name(graph: Graph, name: str) -> str:
 
 
 def test_components_use_the_declared_type_tokens(prod: Graph) -> None:
-    from providers.gcp import GcpProvider
+    from mlopskit.providers.gcp import GcpProvider
 
     types = {r.type for r in prod}
     for abstraction, token in GcpProvider.components.items():
@@ -254,9 +254,9 @@ def test_missing_approved_version_still_builds_everything_else() -> None:
     from unittest import mock
 
     from mlopskit.engine import preview
-    from modules import parse_stack
-    from providers.gcp import GcpProvider
-    from providers.gcp.registry import VertexModelRegistry
+    from mlopskit.modules import parse_stack
+    from mlopskit.providers.gcp import GcpProvider
+    from mlopskit.providers.gcp.registry import VertexModelRegistry
     from tests.specs import baseline
 
     empty = mock.MagicMock()

@@ -9,11 +9,11 @@ import pulumi
 import pytest
 
 from mlopskit.engine import run_program
+from mlopskit.modules import load_stack
+from mlopskit.modules.graph import Graph
 from mlopskit.program import run
-from modules import load_stack
-from modules.graph import Graph
-from providers.gcp import GcpProvider
-from providers.gcp.registry import VertexModelRegistry, seeded_client
+from mlopskit.providers.gcp import GcpProvider
+from mlopskit.providers.gcp.registry import VertexModelRegistry, seeded_client
 from tests.conftest import STACKS
 from tests.gcp.conftest import gcp_preview
 
@@ -37,7 +37,7 @@ def live_gcp(monkeypatch: pytest.MonkeyPatch) -> Iterator[GcpProvider]:
     stack = load_stack(STACKS / "credit-risk.yaml", "gcp")
     client = seeded_client(stack, "123456789012")
     monkeypatch.setattr(GcpProvider, "registry", lambda self, s: VertexModelRegistry("acme-ml-prod", "europe-west4", lambda: client))
-    monkeypatch.setattr("providers.get_provider", lambda cloud: provider)
+    monkeypatch.setattr("mlopskit.providers.get_provider", lambda cloud: provider)
     yield provider
     CONFIG.get().clear()
     CONFIG.get().update(saved)
@@ -127,7 +127,7 @@ def test_no_scanning_api_when_scanning_is_off() -> None:
 
 
 def test_linear_rollout_in_one_percent_steps_fits_a_label() -> None:
-    from providers.gcp.names import steps_label
+    from mlopskit.providers.gcp.names import steps_label
 
     assert steps_label([10, 100]) == "10_100"
     assert steps_label([*range(1, 100), 100]) == "1_by_1_to_100"

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from mlopskit.engine import preview
-from modules import load_stack
-from modules.graph import Graph
-from providers import get_provider
+from mlopskit.modules import load_stack
+from mlopskit.modules.graph import Graph
+from mlopskit.providers import get_provider
 from tests.conftest import EXAMPLE_SPECS
 from tests.gcp.conftest import gcp_preview
 
@@ -29,7 +29,7 @@ def test_every_spec_previews_on_gcp(path) -> None:  # type: ignore[no-untyped-de
 
 
 def test_check_reports_gpus_gcp_cannot_offer() -> None:
-    from modules import parse_stack
+    from mlopskit.modules import parse_stack
     from tests.specs import baseline, change
 
     data = change(baseline(), "endpoints[1].compute", {"cpu": 4, "memoryGiB": 16, "gpu": {"type": "A10G", "count": 1}})
@@ -38,7 +38,7 @@ def test_check_reports_gpus_gcp_cannot_offer() -> None:
 
 
 def test_check_reports_regions_outside_the_allowed_list() -> None:
-    from modules import parse_stack
+    from mlopskit.modules import parse_stack
     from tests.specs import baseline, change
 
     data = change(baseline(), "compliance.allowedRegions", ["europe-west4"])

@@ -7,9 +7,9 @@ from unittest import mock
 import pytest
 from google.cloud import aiplatform_v1
 
-from modules import parse_stack
-from providers.gcp import vertex
-from providers.gcp.registry import VertexModelRegistry, offline_registry
+from mlopskit.modules import parse_stack
+from mlopskit.providers.gcp import vertex
+from mlopskit.providers.gcp.registry import VertexModelRegistry, offline_registry
 from tests.specs import baseline
 
 ENDPOINT = "projects/acme-ml-prod/locations/europe-west4/endpoints/123"

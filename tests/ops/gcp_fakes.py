@@ -11,7 +11,7 @@ from unittest import mock
 
 from google.cloud import aiplatform_v1
 
-from providers.gcp import names
+from mlopskit.providers.gcp import names
 from tests.specs import stack
 
 PROJECT, REGION = "acme-ml-prod", "europe-west4"

@@ -15,8 +15,8 @@ from botocore.stub import Stubber
 
 from mlopskit.cli import main
 from mlopskit.commands import ops as ops_command
-from modules.day2.calls import Gateway
-from providers.aws import ops as aws_ops
+from mlopskit.modules.day2.calls import Gateway
+from mlopskit.providers.aws import ops as aws_ops
 from tests.ops.conftest import ACCOUNT, ENDPOINT, PREFIX, REGION, FakeClock, write_spec
 from tests.specs import baseline
 

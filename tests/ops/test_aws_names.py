@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from modules.graph import Graph
-from providers.aws import names
+from mlopskit.modules.graph import Graph
+from mlopskit.providers.aws import names
 from tests.specs import stack
 
 
@@ -36,7 +36,7 @@ def test_names_match_the_provider(graph: Graph) -> None:
 
 
 def test_variant_names_are_the_providers() -> None:
-    from providers.aws.monitoring import VARIANT
+    from mlopskit.providers.aws.monitoring import VARIANT
 
     # The shadow variant exists only during a rollout (ops), never in the provider's config.
     assert names.PRIMARY_VARIANT == VARIANT

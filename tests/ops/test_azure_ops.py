@@ -12,8 +12,8 @@ import pytest
 
 from mlopskit.cli import main
 from mlopskit.commands import ops as ops_command
-from modules.day2.calls import Gateway
-from providers.azure import names, ops as azure_ops
+from mlopskit.modules.day2.calls import Gateway
+from mlopskit.providers.azure import names, ops as azure_ops
 from tests.ops.conftest import FakeClock, write_spec
 from tests.specs import baseline, stack
 
@@ -113,9 +113,9 @@ def test_names_match_the_provider() -> None:
     assert set(azure_ops.alert_rules(PREFIX, stack().endpoints[0])) <= rules
     settings = {r.inputs.get("autoscaleSettingName") for r in graph.resources if "autoscaleSettingName" in r.inputs}
     assert azure_ops.autoscale_setting(ENDPOINT, "blue") in settings
-    from providers.azure.endpoint import LIVE, NEXT
-    from providers.azure.model_registry import APPROVAL_TAG, APPROVED
-    from providers.azure.storage import CONTAINER
+    from mlopskit.providers.azure.endpoint import LIVE, NEXT
+    from mlopskit.providers.azure.model_registry import APPROVAL_TAG, APPROVED
+    from mlopskit.providers.azure.storage import CONTAINER
 
     assert (azure_ops.SLOTS, azure_ops.APPROVAL_TAG, azure_ops.APPROVED, azure_ops.ARTIFACTS_CONTAINER) == \
         ((LIVE, NEXT), APPROVAL_TAG, APPROVED, CONTAINER)

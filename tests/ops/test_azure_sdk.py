@@ -34,9 +34,9 @@ from azure.mgmt.dataprotection import models as dp  # noqa: E402
 from azure.mgmt.monitor import models as monitor_models  # noqa: E402
 from azure.storage.blob import BlobProperties, ContentSettings  # noqa: E402
 
-from modules.day2.calls import Gateway  # noqa: E402
-from modules.day2.errors import CloudError  # noqa: E402
-from providers.azure import (
+from mlopskit.modules.day2.calls import Gateway  # noqa: E402
+from mlopskit.modules.day2.errors import CloudError  # noqa: E402
+from mlopskit.providers.azure import (
     names,  # noqa: E402
     ops as azure_ops,  # noqa: E402
 )

@@ -13,8 +13,8 @@ from google.cloud import aiplatform_v1
 
 from mlopskit.cli import main
 from mlopskit.commands import ops as ops_command
-from modules.day2.calls import Gateway
-from providers.gcp import names, ops as gcp_ops
+from mlopskit.modules.day2.calls import Gateway
+from mlopskit.providers.gcp import names, ops as gcp_ops
 from tests.ops.conftest import FakeClock, write_spec
 from tests.ops.gcp_fakes import PARENT, PROJECT, FakeClients
 from tests.specs import baseline, stack
@@ -34,9 +34,9 @@ def _run(spec: str, *args: str) -> int:
 
 
 def test_names_match_the_provider() -> None:
-    from providers.gcp.context import GcpContext, stack_labels
-    from providers.gcp.monitoring import alert_display_name
-    from providers.gcp.vertex import APPROVED_ALIAS
+    from mlopskit.providers.gcp.context import GcpContext, stack_labels
+    from mlopskit.providers.gcp.monitoring import alert_display_name
+    from mlopskit.providers.gcp.vertex import APPROVED_ALIAS
 
     s = stack()
     ctx = GcpContext(s, PROJECT, "1", "europe-west4", None, stack_labels(s))

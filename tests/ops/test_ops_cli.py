@@ -6,10 +6,10 @@ import pytest
 
 from mlopskit.cli import build_parser, main
 from mlopskit.commands import ops as ops_command
+from mlopskit.modules.endpoint import Deployment
 from mlopskit.ops.rollout import Step, plan_for
-from modules.endpoint import Deployment
-from providers.azure import ops as azure_ops
-from providers.gcp import ops as gcp_ops
+from mlopskit.providers.azure import ops as azure_ops
+from mlopskit.providers.gcp import ops as gcp_ops
 from tests.ops.conftest import FakeClock
 
 COMMANDS = {

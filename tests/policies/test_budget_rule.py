@@ -12,10 +12,10 @@ import yaml
 from mlopskit.cli import main
 from mlopskit.cost import estimate
 from mlopskit.engine import preview
-from modules import parse_stack
-from policies.registry import BY_ID
-from policies.rule import Status
-from policies.runner import evaluate
+from mlopskit.modules import parse_stack
+from mlopskit.policies.registry import BY_ID
+from mlopskit.policies.rule import Status
+from mlopskit.policies.runner import evaluate
 from tests.policies.test_rules import CONTEXT
 from tests.specs import baseline, change
 

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 from mlopskit.cli import load_checked
 from mlopskit.engine import preview
-from policies.crossguard.adapter import build_policies
-from policies.registry import RULES
+from mlopskit.policies.crossguard.adapter import build_policies
+from mlopskit.policies.registry import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,11 +10,11 @@ import pytest
 
 from mlopskit.cli import load_checked, main
 from mlopskit.engine import preview
-from modules.facts import ATTRS
-from policies.registry import RULES
-from policies.report import junit, sarif
-from policies.rule import Outcome, Rule, Status
-from policies.runner import evaluate, provider_facts
+from mlopskit.modules.facts import ATTRS
+from mlopskit.policies.registry import RULES
+from mlopskit.policies.report import junit, sarif
+from mlopskit.policies.rule import Outcome, Rule, Status
+from mlopskit.policies.runner import evaluate, provider_facts
 
 ROOT = Path(__file__).resolve().parents[2]
 HARDENED = str(ROOT / "stacks" / "credit-risk.yaml")
@@ -100,7 +100,7 @@ def test_cli_bad_preset_is_bad_input(capsys) -> None:
 
 
 def test_config_disables_and_downgrades(previews, tmp_path) -> None:
-    from policies.config import PolicyConfig
+    from mlopskit.policies.config import PolicyConfig
 
     stack, graph = previews["aws"]
     config = PolicyConfig.from_mapping({"storage-access-logging": "disabled", "iam-resource-scoped": {"enforcementLevel": "mandatory"}})
@@ -119,7 +119,7 @@ def test_lgpd_preset_rejects_eu_regions(previews) -> None:
 
 
 def test_a_raising_rule_fails_closed(previews, monkeypatch) -> None:
-    import policies.runner as runner
+    import mlopskit.policies.runner as runner
 
     def boom(fact, context) -> Outcome:
         raise RuntimeError("broken rule")

@@ -11,10 +11,10 @@ from types import SimpleNamespace
 import pytest
 
 from mlopskit.engine import preview
-from modules import parse_stack
-from modules.facts import PURPOSE_TAG, PURPOSES, purpose_of
-from policies.crossguard.adapter import graph_from
-from policies.runner import provider_facts
+from mlopskit.modules import parse_stack
+from mlopskit.modules.facts import PURPOSE_TAG, PURPOSES, purpose_of
+from mlopskit.policies.crossguard.adapter import graph_from
+from mlopskit.policies.runner import provider_facts
 from tests.cost.helpers import built
 from tests.specs import baseline, change
 

@@ -9,10 +9,10 @@ import dataclasses
 
 import pytest
 
-from modules.facts import MISSING, Fact
-from policies.context import PolicyContext, Settings
-from policies.registry import BY_ID
-from policies.rule import Status
+from mlopskit.modules.facts import MISSING, Fact
+from mlopskit.policies.context import PolicyContext, Settings
+from mlopskit.policies.registry import BY_ID
+from mlopskit.policies.rule import Status
 
 TYPES = {
     "bucket": {"aws": "aws:s3/bucket:Bucket", "gcp": "gcp:storage/bucket:Bucket", "azure": "azure-native:storage:StorageAccount"},

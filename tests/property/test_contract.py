@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import mlopskit.engine
 from mlopskit.cli import main
-from modules.placement import CLOUDS
+from mlopskit.modules.placement import CLOUDS
 from tests.property.strategies import mutated_specs, schema_specs
 
 #: Examples per run, and the least of them that must be valid and reach the preview branch.

@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from modules.cost import PriceKey
+from mlopskit.modules.cost import PriceKey
 
 __all__ = ["COLUMNS", "FOLDER", "PriceKey", "PriceRow", "catalog", "catalog_date", "lookup"]
 

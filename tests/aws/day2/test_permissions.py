@@ -17,8 +17,8 @@ import pytest
 from botocore import xform_name
 
 from mlopskit.cli import main
-from modules.day2.calls import Gateway
-from providers.aws.permissions import DAY2_PERMISSIONS
+from mlopskit.modules.day2.calls import Gateway
+from mlopskit.providers.aws.permissions import DAY2_PERMISSIONS
 from tests.aws.helpers import PROD, inline_statements, role
 from tests.ops.conftest import ACCOUNT, REGION
 from tests.ops.test_aws_commands import _backup_world

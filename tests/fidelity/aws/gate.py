@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlopskit.engine import preview
-from modules import parse_stack
-from modules.graph import Graph
+from mlopskit.modules import parse_stack
+from mlopskit.modules.graph import Graph
 from tests.fidelity.aws import edge
 from tests.fidelity.aws.requests import COMPONENT_PREFIX, EXEMPT, REQUESTS
 from tests.fidelity.aws.validator import Violation, validate

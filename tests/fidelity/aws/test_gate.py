@@ -58,7 +58,7 @@ def test_every_named_request_is_checked():
 def test_ecr_replication_request_when_a_stack_owns_it(monkeypatch):
     # Only built with the opt-in (issue 11.9); its request is checked all the same.
     from mlopskit.engine import preview
-    from modules import parse_stack
+    from mlopskit.modules import parse_stack
 
     monkeypatch.setenv("PULUMI_CONFIG", '{"mlopskit:ecrReplication": "managed"}')
     graph = preview(parse_stack(SPECS["longest-names"]()), "aws")

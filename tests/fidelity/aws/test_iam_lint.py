@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from providers.aws.permissions import UNSCOPED_ACTIONS
+from mlopskit.providers.aws.permissions import UNSCOPED_ACTIONS
 from tests.fidelity.aws.gate import SPECS, graph_of, requests
 
 REGION = "eu-west-1"

@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime
 
 import pulumi_azure_native
 
-from modules.graph import Graph, RecordedResource
-from modules.stack import Stack
+from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.modules.stack import Stack
 from tests.fidelity.args_check import Violation, check_resource
 
 PREFIX = "azure-native:"
@@ -185,7 +185,7 @@ def check_backup_location(graph: Graph, stack: Stack, declared: dict[str, tuple[
     if declared.get("backups.crossRegion", ("",))[0] == "native":
         found.append(Violation("features", "backups.crossRegion", "declared native, but the copy goes to the paired region"))
     told = [w for w in graph.warnings if w.path == "placement.azure.backupLocation" and "paired region" in w.message]
-    from providers.azure.names import (
+    from mlopskit.providers.azure.names import (
         PAIRED_REGIONS,  # the provider's own table of pairs
     )
 
@@ -212,7 +212,7 @@ def check_versionless_keys(graph: Graph) -> list[Violation]:
 
 def run_gate(graph: Graph, stack: Stack, declared: dict[str, tuple[str, str]] | None = None) -> list[Violation]:
     """Every Azure check over one recorded graph."""
-    from providers.azure.features import FEATURES
+    from mlopskit.providers.azure.features import FEATURES
 
     checks: Iterable[Callable[[], list[Violation]]] = (
         lambda: check_args(graph), lambda: check_names(graph), lambda: check_traffic(graph),

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from modules.graph import Graph
-from modules.stack import Stack
-from providers.azure.features import FEATURES
+from mlopskit.modules.graph import Graph
+from mlopskit.modules.stack import Stack
+from mlopskit.providers.azure.features import FEATURES
 from tests.fidelity.azure import gate
 from tests.fidelity.gcp.edge import GATE_SPECS, built
 

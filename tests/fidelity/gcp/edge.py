@@ -9,9 +9,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from modules import parse_stack
-from modules.graph import Graph
-from modules.stack import Stack
+from mlopskit.modules import parse_stack
+from mlopskit.modules.graph import Graph
+from mlopskit.modules.stack import Stack
 from tests.conftest import EXAMPLE_SPECS
 from tests.specs import baseline
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pulumi_gcp
 
-from modules.graph import Graph, RecordedResource
-from modules.stack import Stack
+from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.modules.stack import Stack
 from tests.fidelity.args_check import Violation, check_resource
 from tests.fidelity.gcp.vertex_check import check_custom_jobs, replay
 

@@ -16,8 +16,8 @@ import pytest
 from google.api_core import exceptions
 from google.cloud import aiplatform_v1
 
-from modules.graph import Graph
-from modules.stack import Stack
+from mlopskit.modules.graph import Graph
+from mlopskit.modules.stack import Stack
 from tests.fidelity.gcp import gate
 from tests.fidelity.gcp.edge import GATE_SPECS, built
 from tests.fidelity.gcp.vertex_check import (
@@ -150,7 +150,7 @@ def test_fake_vertex_enforces_the_documented_rules() -> None:
 def test_replay_catches_uploads_that_ignore_the_parent_model(monkeypatch: pytest.MonkeyPatch) -> None:
     # Issue 12 item 2: a provider that never finds the parent model uploads every
     # version as a new model; Vertex refuses the second one under the same id.
-    from providers.gcp import vertex
+    from mlopskit.providers.gcp import vertex
 
     monkeypatch.setattr(vertex.VertexModelProvider, "_existing", lambda self, client, name: None)
     _, graph = _built("fraud-dev.yaml")

@@ -25,7 +25,7 @@ from unittest import mock
 from google.api_core import exceptions
 from google.cloud import aiplatform_v1
 
-from modules.graph import Graph, RecordedResource
+from mlopskit.modules.graph import Graph, RecordedResource
 from tests.fidelity.args_check import Violation
 
 GAPIC_ARGS = {"retry", "timeout", "metadata"}  # call options every GAPIC method takes
@@ -204,7 +204,7 @@ def strict_clients(fake: FakeVertex) -> ExitStack:
     for factory, client_class in (("endpoint_client", aiplatform_v1.EndpointServiceClient),
                                   ("model_client", aiplatform_v1.ModelServiceClient),
                                   ("job_client", aiplatform_v1.JobServiceClient)):
-        stack.enter_context(mock.patch(f"providers.gcp.vertex.{factory}", lambda _region, c=client_class: StrictClient(c, fake)))
+        stack.enter_context(mock.patch(f"mlopskit.providers.gcp.vertex.{factory}", lambda _region, c=client_class: StrictClient(c, fake)))
     return stack
 
 
@@ -218,7 +218,7 @@ def _step(found: list[Violation], resource: RecordedResource, step: str, action:
 
 def _replay_models(found: list[Violation], models: list[RecordedResource]) -> dict[str, tuple[Any, Any]]:
     """Upload each model version, then a new version of it: recorded reference -> both results."""
-    from providers.gcp.vertex import VertexModelProvider
+    from mlopskit.providers.gcp.vertex import VertexModelProvider
 
     uploaded: dict[str, tuple[Any, Any]] = {}
     for model in models:
@@ -234,7 +234,7 @@ def _replay_models(found: list[Violation], models: list[RecordedResource]) -> di
 def _versions(found: list[Violation], deployment: RecordedResource, props: dict[str, Any], fake: FakeVertex,
               uploaded: dict[str, tuple[Any, Any]]) -> str:
     """Point ``props`` at the version to deploy first; return the one a rollout moves to."""
-    from providers.gcp.registry import VertexModelRegistry
+    from mlopskit.providers.gcp.registry import VertexModelRegistry
 
     pair = uploaded.get(props["model"])
     if pair is not None:
@@ -253,7 +253,7 @@ def _versions(found: list[Violation], deployment: RecordedResource, props: dict[
 def _replay_deployments(found: list[Violation], deployments: list[RecordedResource], fake: FakeVertex,
                         uploaded: dict[str, tuple[Any, Any]]) -> None:
     """Deploy, roll out the newer version, then delete (and the model versions after)."""
-    from providers.gcp.vertex import DeployedModelProvider, VertexModelProvider
+    from mlopskit.providers.gcp.vertex import DeployedModelProvider, VertexModelProvider
 
     for deployment in deployments:
         props = _props(deployment)
@@ -277,7 +277,7 @@ def _replay_deployments(found: list[Violation], deployments: list[RecordedResour
 
 def replay(graph: Graph) -> list[Violation]:
     """Create, roll out a new version, and delete every Vertex dynamic resource of ``graph``."""
-    from providers.gcp.vertex import ModelMonitoringJobProvider
+    from mlopskit.providers.gcp.vertex import ModelMonitoringJobProvider
 
     found: list[Violation] = []
     fake = FakeVertex()
