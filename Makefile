@@ -32,8 +32,11 @@ test: $(STAMP) lint
 	$(VENV)/bin/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
+# Ratios, not timings (see bench/*.py). Set CHECKOV=/path/to/checkov for the side-by-side.
 bench: $(STAMP)
 	$(VENV)/bin/python bench/preview_scaling.py
+	$(VENV)/bin/python bench/mock_tuning_ab.py
+	$(VENV)/bin/python bench/end_to_end.py
 
 clean:
 	rm -rf $(VENV)

@@ -151,10 +151,10 @@ def run_program(
         pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack_name, preview=False, monitor=monitor,
                                      logger=_PULUMI_LOG)
         SETTINGS.rpc_manager.clear()
-        _sync_await(run_pulumi_func(program))
+        with lean_mock_run():  # after set_mocks: it reads the features the mock monitor declares
+            _sync_await(run_pulumi_func(program))
 
-    with lean_mock_run():
-        contextvars.Context().run(run)
+    contextvars.Context().run(run)
     if monitor.duplicates:
         raise DuplicateResourceError(monitor.duplicates)
     return monitor

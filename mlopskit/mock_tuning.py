@@ -7,6 +7,12 @@ trace (``traceback.extract_stack`` on every registration, sent to the engine for
 positions that the mocks throw away). ``lean_mock_run`` turns both off for the duration of
 one mocked program and restores them afterwards; it is never used on the real ``pulumi up``
 path (``mlopskit/program.py``).
+
+A third cost is specific to azure-native, whose every resource carries ~20 type aliases (one per
+older API version): ``Resource.__init__`` turns each alias into an ``Output`` chain computing its
+URN (``collapse_alias_to_urn``), ~40% of an Azure preview's SDK time. Those URNs are read only
+by ``all_aliases``, the path for an engine without alias specs; the mock monitor declares alias
+specs, so the SDK sends the aliases as specs (which the recorder reads) and never reads them.
 """
 
 from __future__ import annotations
@@ -14,33 +20,52 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from pulumi.runtime import resource as _sdk_resource
-from pulumi.runtime.proto import source_pb2
+import pulumi.resource as _sdk_resource_class
+from pulumi.runtime import resource as _sdk_resource, settings as _sdk_settings
+from pulumi.runtime.proto import resource_pb2, source_pb2
 
 #: The SDK function the mocks make a no-op. Private: tests/test_mock_tuning.py pins the SDK
 #: version it was checked against and fails loudly when it moves.
 STACK_TRACE_HOOK = "_get_stack_trace"
+#: The name ``pulumi.resource`` (``Resource.__init__``) calls to turn an alias into a URN.
+ALIAS_URN_HOOK = "collapse_alias_to_urn"
 
 
 def _no_stack_trace() -> source_pb2.StackTrace:
     return source_pb2.StackTrace()
 
 
+def _alias_unresolved(alias: Any, *_defaults: Any) -> Any:
+    """Keeps the alias as given: with alias specs nothing reads ``Resource._aliases``."""
+    return alias
+
+
+def monitor_sends_alias_specs() -> bool:
+    """True when the (mock) monitor takes aliases as specs, the condition for skipping their URNs."""
+    return _sdk_settings.monitor_supports_feature(resource_pb2.RESOURCE_MONITOR_FEATURE_ALIAS_SPECS)
+
+
 @contextmanager
 def lean_mock_run() -> Iterator[None]:
-    """No GC passes and no stack-trace capture while a mocked program registers resources.
+    """No GC passes, no stack-trace capture and no alias URNs while a mocked program registers
+    resources (the aliases only when the monitor, set before this, takes alias specs).
 
     Registration creates few reference cycles (the graph lives until the preview returns),
     so the collector is paused rather than tuned; it runs again afterwards as before.
     """
     original_trace = getattr(_sdk_resource, STACK_TRACE_HOOK)
+    original_alias = getattr(_sdk_resource_class, ALIAS_URN_HOOK)
     gc_was_enabled = gc.isenabled()
     gc.disable()
     setattr(_sdk_resource, STACK_TRACE_HOOK, _no_stack_trace)
+    if monitor_sends_alias_specs():
+        setattr(_sdk_resource_class, ALIAS_URN_HOOK, _alias_unresolved)
     try:
         yield
     finally:
         setattr(_sdk_resource, STACK_TRACE_HOOK, original_trace)
+        setattr(_sdk_resource_class, ALIAS_URN_HOOK, original_alias)
         if gc_was_enabled:
             gc.enable()

@@ -57,3 +57,35 @@ def test_a_preview_leaves_gc_and_the_sdk_as_it_found_them() -> None:
     graph = preview(load_stack(STACKS / "fraud-dev.yaml", "aws"), "aws")
     assert len(graph) > 10
     assert gc.isenabled() and getattr(sdk_resource, mock_tuning.STACK_TRACE_HOOK) is original
+
+
+def test_the_mock_monitor_takes_alias_specs_so_alias_urns_are_never_read() -> None:
+    """Skipping alias URNs is sound only because the SDK sends aliases as specs to this monitor;
+    the recorder reads those specs, so the moved-URN aliases stay visible (tests/test_aliases.py)."""
+    import pulumi.resource as sdk_resource_class
+    from pulumi.runtime.mocks import MockMonitor
+    from pulumi.runtime.proto import resource_pb2
+
+    features = MockMonitor(None).GetDeploymentInfo(None).supportedFeatures  # type: ignore[arg-type]
+    assert resource_pb2.RESOURCE_MONITOR_FEATURE_ALIAS_SPECS in features
+    assert callable(getattr(sdk_resource_class, mock_tuning.ALIAS_URN_HOOK))
+
+
+def test_alias_urns_are_skipped_only_with_alias_specs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pulumi.resource as sdk_resource_class
+
+    original = getattr(sdk_resource_class, mock_tuning.ALIAS_URN_HOOK)
+    monkeypatch.setattr(mock_tuning, "monitor_sends_alias_specs", lambda: False)
+    with mock_tuning.lean_mock_run():
+        assert getattr(sdk_resource_class, mock_tuning.ALIAS_URN_HOOK) is original
+    monkeypatch.setattr(mock_tuning, "monitor_sends_alias_specs", lambda: True)
+    with mock_tuning.lean_mock_run():
+        assert getattr(sdk_resource_class, mock_tuning.ALIAS_URN_HOOK) is not original
+    assert getattr(sdk_resource_class, mock_tuning.ALIAS_URN_HOOK) is original
+
+
+def test_an_azure_preview_still_records_the_sdk_type_aliases() -> None:
+    """azure-native declares one alias per older API version; the recorder still sees them."""
+    graph = preview(load_stack(STACKS / "fraud-dev.yaml", "azure"), "azure")
+    workspace = next(r for r in graph if r.type == "azure-native:machinelearningservices:Workspace")
+    assert any("machinelearningservices/v20" in urn for urn in workspace.aliases)

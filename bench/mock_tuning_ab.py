@@ -1,0 +1,78 @@
+"""What each piece of mlopskit/mock_tuning.py saves: the same preview with and without it.
+
+For each cloud, previews the bundled example scaled to N endpoints, alternating "all tunings on"
+with "one tuning off" (interleaved in one process, min of --rounds), and prints the ratio
+on/off per tuning. Machines here are shared and noisy: read the ratios, not the seconds.
+
+Run: .venv/bin/python bench/mock_tuning_ab.py [--clouds azure] [--endpoints 40] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from end_to_end import _spec_with  # noqa: E402
+
+from mlopskit import mock_tuning  # noqa: E402
+from mlopskit.engine import preview  # noqa: E402
+from mlopskit.modules import parse_stack  # noqa: E402
+from mlopskit.providers import get_provider  # noqa: E402
+
+
+@contextmanager
+def _without(name: str) -> Iterator[None]:
+    """Runs with one tuning switched off (``none`` leaves all on)."""
+    original = mock_tuning.monitor_sends_alias_specs
+    hook = mock_tuning._no_stack_trace
+    if name == "alias":
+        mock_tuning.monitor_sends_alias_specs = lambda: False  # type: ignore[assignment]
+    if name == "trace":
+        from pulumi.runtime import resource
+
+        mock_tuning._no_stack_trace = getattr(resource, mock_tuning.STACK_TRACE_HOOK)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        mock_tuning.monitor_sends_alias_specs = original  # type: ignore[assignment]
+        mock_tuning._no_stack_trace = hook  # type: ignore[assignment]
+
+
+def _timed(run: Callable[..., object], *args: object) -> float:
+    start = time.perf_counter()
+    run(*args)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clouds", default="aws,gcp,azure")
+    parser.add_argument("--endpoints", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    for cloud in args.clouds.split(","):
+        stack = parse_stack(_spec_with(args.endpoints, cloud))
+        provider = get_provider(cloud)  # type: ignore[arg-type]
+        resources = sum(1 for r in preview(stack, cloud, provider) if r.custom)  # type: ignore[arg-type]
+        best: dict[str, float] = {}
+        for _ in range(args.rounds):
+            for name in ("none", "alias", "trace"):
+                with _without(name):
+                    seconds = _timed(preview, stack, cloud, provider)
+                best[name] = min(best.get(name, seconds), seconds)
+        print(f"{cloud}: {resources} resources, all tunings {best['none']:.2f} s")
+        for name in ("alias", "trace"):
+            print(f"  skipping {name:5}: {best['none'] / best[name]:.2f}x the time without it "
+                  f"({best[name]:.2f} s without)")
+
+
+if __name__ == "__main__":
+    main()
