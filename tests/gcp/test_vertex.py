@@ -199,6 +199,22 @@ def test_offline_registry_resolves_latest_approved_and_pinned() -> None:
         assert registry.resolve("unknown", "latest-approved") is None
 
 
+def test_the_seeded_registry_answers_with_real_model_fields() -> None:
+    """The offline registry's records are aiplatform_v1.Model messages minus the import: every
+    field is a Model field, and each value round-trips through the real message unchanged."""
+    from dataclasses import asdict, fields
+
+    from mlopskit.providers.gcp.registry import SeededModel, seeded_client
+
+    proto_fields = set(aiplatform_v1.Model.meta.fields)
+    assert {f.name for f in fields(SeededModel)} <= proto_fields
+    client = seeded_client(parse_stack(baseline()), "123456789012")
+    model = client.list_models(request={"filter": 'display_name="credit-risk"'})[0]
+    for seeded in [model, *client.list_model_versions(request={"name": model.name})]:
+        message = aiplatform_v1.Model(**asdict(seeded))
+        assert {f: getattr(message, f) for f in asdict(seeded)} == asdict(seeded)
+
+
 def test_registry_ignores_unapproved_versions() -> None:
     client = mock.MagicMock()
     client.list_models.return_value = [aiplatform_v1.Model(name="projects/1/locations/r/models/5", display_name="p")]
