@@ -133,14 +133,32 @@ def _registries(g: _Gcp) -> Iterable[Fact]:
             cmk=bool(inputs.get("kmsKeyName")),
             public=g.granted_to_public("gcp:artifactregistry/repositoryIamMember:RepositoryIamMember", "repository",
                                        plain(inputs.get("repositoryId"))),
-            # INHERITED follows the project's Container Scanning API, which the stack does not record.
-            scan_on_push=None if scanning in (None, "INHERITED") else scanning != "DISABLED",
+            scan_on_push=_scanned(g, scanning, plain(inputs.get("project"))),
             immutable_tags=bool((inputs.get("dockerConfig") or {}).get("immutableTags")),
         )
     for model in g.dynamic("vertex-model"):
         # Vertex models are reachable only through IAM on the project: there is no public mode.
         yield g.fact("model_registry", model, region=plain(model.inputs.get("region")),
                      cmk=bool(model.inputs.get("kmsKeyName")), public=False)
+
+
+# Artifact Analysis scans every image pushed to a repository whose setting is INHERITED once the
+# project has the Container Scanning API enabled
+# (https://cloud.google.com/artifact-analysis/docs/enable-automatic-scanning).
+SCANNING_API = "containerscanning.googleapis.com"
+
+
+def _scanned(g: _Gcp, setting: Any, project: Any) -> bool | None:
+    """Whether pushed images are scanned: DISABLED is no; INHERITED is yes when the stack enables
+    the Container Scanning API in the repository's project, unknown when it does not say."""
+    if setting == "DISABLED":
+        return False
+    if setting != "INHERITED":
+        return None
+    project = project or g.project
+    enabled = any(plain(s.inputs.get("service")) == SCANNING_API and plain(s.inputs.get("project")) in (project, None)
+                  for s in g.of("gcp:projects/service:Service"))
+    return True if enabled else None
 
 
 def _by_endpoint_id(g: _Gcp) -> tuple[dict[str, list[RecordedResource]], dict[str, list[RecordedResource]]]:

@@ -146,3 +146,24 @@ def test_cli_preview_with_a_malformed_billing_account_exits_2(capsys: pytest.Cap
         CONFIG.get().clear()
         CONFIG.get().update(saved)
     assert "budget: Pulumi config mlopskit:gcpBillingAccount: 'acme' is not a billing account id" in capsys.readouterr().err
+
+
+def test_inherited_scanning_counts_only_with_the_scanning_api(prod: Graph) -> None:
+    """INHERITED follows the project's Container Scanning API: scanned when the stack enables it,
+    unknown (never a pass) when it does not, no when the repository disables it."""
+    from dataclasses import replace
+
+    from mlopskit.providers.gcp import GcpProvider
+
+    stack = load_stack(STACKS / "credit-risk.yaml", "gcp")
+    facts = GcpProvider().facts(prod, stack)
+    assert [f.attrs["scan_on_push"] for f in facts if f.kind == "container_registry"] == [True]
+    without_api = replace(prod, resources=[r for r in prod if not (r.type == "gcp:projects/service:Service"
+                                               and r.inputs["service"] == "containerscanning.googleapis.com")])
+    facts = GcpProvider().facts(without_api, stack)
+    assert [f.attrs["scan_on_push"] for f in facts if f.kind == "container_registry"] == [None]
+    disabled = replace(prod, resources=[
+        replace(r, inputs={**r.inputs, "vulnerabilityScanningConfig": {"enablementConfig": "DISABLED"}})
+        if r.type == "gcp:artifactregistry/repository:Repository" else r for r in prod])
+    facts = GcpProvider().facts(disabled, stack)
+    assert [f.attrs["scan_on_push"] for f in facts if f.kind == "container_registry"] == [False]
