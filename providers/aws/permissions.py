@@ -125,9 +125,11 @@ def _statements(permission: str, arns: StackArns) -> list[dict[str, Any]]:
         ]
     if permission == "models.read":
         return [
-            {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages"],
-             "Resource": list(arns.model_groups)},
-            {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackage"], "Resource": list(arns.model_packages)},
+            {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackageGroup"], "Resource": list(arns.model_groups)},
+            # The Service Authorization Reference gives ListModelPackages the model-package resource
+            # type (not model-package-group), so it is granted on the groups' package ARNs.
+            {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages"],
+             "Resource": list(arns.model_packages)},
             {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": _objects(arns.bucket, "models/")},
             *_kms(arns, "kms:Decrypt"),
         ]
@@ -145,10 +147,13 @@ def _statements(permission: str, arns: StackArns) -> list[dict[str, Any]]:
         if not arns.pipelines:
             return []  # no training job in the stack: nothing to submit
         return [
-            {"Effect": "Allow", "Action": ["sagemaker:StartPipelineExecution", "sagemaker:DescribePipelineExecution"],
-             "Resource": [*arns.pipelines, *(pulumi.Output.concat(p, "/execution/*") for p in arns.pipelines)]},
+            # Each action on the resource type the Service Authorization Reference gives it:
+            # pipeline for Start/DescribePipeline, pipeline-execution for DescribePipelineExecution.
             # `mlopskit train` reads the pipeline's training step and submits it as a job.
-            {"Effect": "Allow", "Action": ["sagemaker:DescribePipeline"], "Resource": list(arns.pipelines)},
+            {"Effect": "Allow", "Action": ["sagemaker:StartPipelineExecution", "sagemaker:DescribePipeline"],
+             "Resource": list(arns.pipelines)},
+            {"Effect": "Allow", "Action": ["sagemaker:DescribePipelineExecution"],
+             "Resource": [pulumi.Output.concat(p, "/execution/*") for p in arns.pipelines]},
             {"Effect": "Allow", "Action": ["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob",
                                            "sagemaker:StopTrainingJob"], "Resource": arns.training_jobs},
             # The submitted job's VolumeKmsKeyId is the stack key.
@@ -197,8 +202,8 @@ def _statements(permission: str, arns: StackArns) -> list[dict[str, Any]]:
             {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": [arns.bucket, arns.scratch_bucket]},
             {"Effect": "Allow", "Action": ["s3:GetObject"],
              "Resource": [_objects(arns.bucket), _objects(arns.scratch_bucket)]},
-            {"Effect": "Allow", "Action": ["s3:DeleteObject", "s3:DeleteBucket"],
-             "Resource": [arns.scratch_bucket, _objects(arns.scratch_bucket)]},
+            {"Effect": "Allow", "Action": ["s3:DeleteObject"], "Resource": _objects(arns.scratch_bucket)},
+            {"Effect": "Allow", "Action": ["s3:DeleteBucket"], "Resource": arns.scratch_bucket},
             *_kms(arns, "kms:Decrypt"),
             {"Effect": "Allow", "Action": "iam:PassRole", "Resource": arns.backup_role,
              "Condition": {"StringEquals": {"iam:PassedToService": "backup.amazonaws.com"}}},

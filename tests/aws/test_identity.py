@@ -197,7 +197,9 @@ def test_data_scientist_can_start_pipelines_of_this_stack(prod):
     stmts = inline_statements(role(prod, f"{PROD}-access-data-scientist"))
     start = next(s for s in stmts if "sagemaker:StartPipelineExecution" in s["Action"])
     pipeline = f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:pipeline/{PROD}-train-xgb"
-    assert start["Resource"] == [pipeline, f"{pipeline}/execution/*"]
+    assert start["Resource"] == [pipeline]
+    describe = next(s for s in stmts if s["Action"] == ["sagemaker:DescribePipelineExecution"])
+    assert describe["Resource"] == [f"{pipeline}/execution/*"]  # the pipeline-execution resource type
     passes = next(s for s in stmts if s["Action"] == ["iam:PassRole"])
     assert passes["Resource"] == [f"arn:aws:iam::{ACCOUNT}:role/{PROD}-training"]
     assert passes["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}

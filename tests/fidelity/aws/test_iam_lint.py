@@ -103,3 +103,73 @@ def test_the_lint_catches_an_unknown_action_and_an_empty_resource():
     assert "UNKNOWN_ACTION" in {f.issue for f in analyze_policy_string(json.dumps(bad)).findings}
     empty = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": []}]}
     assert analyze_policy_string(json.dumps(empty)).findings  # parliament refuses it too
+
+
+def _resource_patterns() -> dict[str, list[re.Pattern[str]]]:
+    """``service:Action`` -> the ARN patterns of the resource types the Service Authorization
+    Reference lists for it (parliament ships the reference as iam_definition.json); an action
+    with an empty resource type also takes ``*``."""
+    import os
+
+    import parliament
+
+    path = os.path.join(os.path.dirname(parliament.__file__), "iam_definition.json")
+    with open(path, encoding="utf-8") as handle:
+        services = json.load(handle)
+    patterns: dict[str, list[re.Pattern[str]]] = {}
+    for service in services:
+        arns = {r["resource"]: r["arn"] for r in service["resources"]}
+        for privilege in service["privileges"]:
+            found = []
+            for entry in privilege["resource_types"]:
+                kind = entry["resource_type"].rstrip("*")
+                if not kind:
+                    found.append(re.compile(r"^\*$"))
+                elif kind in arns:
+                    # ${Variable} and a literal * (AWS Backup's account) stand for any text.
+                    template = re.escape(arns[kind]).replace(re.escape("*"), ".+")
+                    found.append(re.compile("^" + re.sub(r"\\\$\\\{[^}]*\\\}", ".+", template) + "$"))
+            patterns[f"{service['prefix']}:{privilege['privilege']}".lower()] = found
+    return patterns
+
+
+def _samples(arn: str) -> list[str]:
+    """Concrete ARNs a wildcard ARN matches: in IAM ``*`` spans any text, colons included
+    (``log-group:/aws/sagemaker/*`` covers that group's ``...:log-stream:NAME`` ARNs)."""
+    if arn == "*" or "*" not in arn:
+        return [arn]
+    return [arn.replace("*", filler) for filler in ("x", "x/x", "x:log-stream:x")]
+
+
+def _mismatches(document: dict[str, Any], patterns: dict[str, list[re.Pattern[str]]]) -> list[str]:
+    """Allowed (action, resource) pairs whose resource is of no type the action takes."""
+    found = []
+    for statement in _as_list(document["Statement"]):
+        if statement.get("Effect") != "Allow" or "Resource" not in statement or "Principal" in statement:
+            continue
+        for action in _as_list(statement["Action"]):
+            kinds = patterns.get(action.lower())
+            if not kinds:
+                continue  # unknown actions are parliament's UNKNOWN_ACTION
+            for arn in _as_list(statement["Resource"]):
+                if not any(p.match(sample) for sample in _samples(arn) for p in kinds):
+                    found.append(f"{action} on {arn}")
+    return found
+
+
+def test_every_resource_is_of_a_type_its_action_takes(all_documents):
+    """parliament does not check that a Resource fits the action (sagemaker:ListModelPackages
+    granted on a model-package-group ARN passed it): the reference's resource types do."""
+    patterns = _resource_patterns()
+    wrong = [f"{spec} {resource}: {m}" for spec, resource, kind, document in all_documents if kind == "identity"
+             for m in _mismatches(document, patterns)]
+    assert not wrong, "\n".join(sorted(set(wrong)))
+
+
+def test_the_resource_type_check_catches_a_group_arn_for_a_package_action():
+    patterns = _resource_patterns()
+    group = "arn:aws:sagemaker:eu-west-1:123456789012:model-package-group/credit-risk"
+    document = {"Statement": [{"Effect": "Allow", "Action": ["sagemaker:ListModelPackages"], "Resource": [group]}]}
+    assert _mismatches(document, patterns) == [f"sagemaker:ListModelPackages on {group}"]
+    document["Statement"][0]["Resource"] = [group.replace("-group/credit-risk", "/credit-risk/*")]
+    assert _mismatches(document, patterns) == []
