@@ -1,7 +1,9 @@
 """End-to-end `policy` and `compare` cost per stage, at ~100, ~1,200 and ~12,000 resources per cloud.
 
-Each measurement runs in a fresh subprocess (so peak memory is that run's own) and times the
-stages the CLI goes through: load (spec -> validated Stack + provider check), build (the mocked
+Each size runs twice, each in a fresh subprocess: the real `mlopskit policy SPEC --provider CLOUD
+--format json` (its wall time and peak memory, start-up included: what CI feels, and what is set
+beside Checkov), and an instrumented child that times the stages the CLI goes through
+(the build stage includes importing the cloud's SDK modules): load (spec -> validated Stack + provider check), build (the mocked
 program registering every resource), facts, rules, cost and report. It prints ms/resource per
 stage, the growth ratio of ms/resource between sizes (1.0 = linear), and, in the same run,
 Pulumi's stock mocks registering the same resources with no kit code (the floor for "build").
@@ -227,12 +229,32 @@ def _run_checkov(checkov: str, folder: Path) -> tuple[float, float]:
     return wall, max(peak, before) / 1024
 
 
-def _run_kit(cloud: str, endpoints: int) -> tuple[dict[str, Any], float]:
-    start = time.perf_counter()
+def _run_kit(cloud: str, endpoints: int) -> dict[str, Any]:
+    """Per-stage times from an instrumented child (which also runs the stock-mocks baseline)."""
     out = subprocess.run([sys.executable, __file__, "--child", cloud, str(endpoints)], capture_output=True, text=True,
                          check=True)
-    wall = time.perf_counter() - start
-    return json.loads(out.stdout.strip().splitlines()[-1]), wall
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+_CLI = ("import resource, sys\nfrom mlopskit.cli import main\ncode = main(sys.argv[1:])\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(code)\n")
+
+
+def _run_cli(cloud: str, endpoints: int) -> tuple[float, float]:
+    """Wall seconds and peak MiB of the real `mlopskit policy SPEC --provider CLOUD --format json`,
+    start-up included: what CI feels, and what is set beside Checkov."""
+    import yaml
+
+    with tempfile.TemporaryDirectory() as folder:
+        spec = Path(folder) / "stack.yaml"
+        spec.write_text(yaml.safe_dump(_spec_with(endpoints, cloud)), encoding="utf-8")
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", _CLI, "policy", str(spec), "--provider", cloud, "--format", "json"],
+                              cwd=ROOT, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - start
+    if done.returncode not in (0, 1):  # 1: a mandatory rule failed, still a full run
+        raise RuntimeError(f"mlopskit policy exited {done.returncode}: {done.stderr[-500:]}")
+    return wall, int(done.stderr.strip().splitlines()[-1]) / 1024
 
 
 # ---------------------------------------------------------------- start-up targets
@@ -283,13 +305,15 @@ def main() -> None:
     checkov = os.environ.get("CHECKOV")
     sizes = [int(s) for s in args.sizes.split(",")]
     for cloud in args.clouds.split(","):
-        probe, _ = _run_kit(cloud, 10)
-        per_endpoint = max(1.0, (probe["resources"] - 20) / 10)
+        small, large = _run_kit(cloud, 10), _run_kit(cloud, 20)
+        per_endpoint = max(1.0, (large["resources"] - small["resources"]) / 10)
+        shared = small["resources"] - 10 * per_endpoint
         rows = []
         for size in sizes:
-            endpoints = max(1, round(size / per_endpoint))
-            result, wall = _run_kit(cloud, endpoints)
-            row = {**result, "wall": wall}
+            endpoints = max(1, round((size - shared) / per_endpoint))
+            result = _run_kit(cloud, endpoints)
+            wall, peak = _run_cli(cloud, endpoints)
+            row = {**result, "wall": wall, "cli_peak_mib": peak}
             if checkov:
                 with tempfile.TemporaryDirectory() as folder:
                     _terraform(result["resources"], Path(folder))
@@ -300,15 +324,15 @@ def main() -> None:
 
 def _print(cloud: str, rows: list[dict[str, Any]], checkov: bool) -> None:
     print(f"\n== {cloud}")
-    head = f"{'resources':>9} {'wall s':>7} " + " ".join(f"{s + ' ms/r':>11}" for s in STAGES)
-    head += f" {'pulumi build ms/r':>17} {'peak MiB':>8}"
+    head = f"{'resources':>9} {'cli wall s':>10} " + " ".join(f"{s + ' ms/r':>11}" for s in STAGES)
+    head += f" {'pulumi build ms/r':>17} {'cli MiB':>8}"
     if checkov:
         head += f" {'checkov s':>9} {'checkov MiB':>11} {'kit/checkov':>11}"
     print(head)
     for row in rows:
         n = row["resources"]
-        line = f"{n:>9} {row['wall']:>7.2f} " + " ".join(f"{1000 * row['times'][s] / n:>11.3f}" for s in STAGES)
-        line += f" {1000 * row['pulumi_build'] / n:>17.3f} {row['peak_mib']:>8.0f}"
+        line = f"{n:>9} {row['wall']:>10.2f} " + " ".join(f"{1000 * row['times'][s] / n:>11.3f}" for s in STAGES)
+        line += f" {1000 * row['pulumi_build'] / n:>17.3f} {row['cli_peak_mib']:>8.0f}"
         if checkov:
             line += f" {row['checkov_wall']:>9.2f} {row['checkov_mib']:>11.0f} {row['wall'] / row['checkov_wall']:>11.2f}"
         print(line)
