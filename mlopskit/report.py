@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
+import pulumi
+
 from mlopskit.modules.graph import Graph, RecordedResource
+
+
+def _json_value(value: Any) -> Any:
+    """JSON for the values json cannot encode. A file uploaded by `pulumi up` shows as its
+    name and content hash: where it sits on this machine is not part of the contract."""
+    if isinstance(value, pulumi.FileAsset):
+        path = Path(str(value.path))
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        return {"fileAsset": path.name, "sha256": digest}
+    return str(value)
 
 
 def preview_json(graph: Graph) -> str:
     """The preview contract: provider, stack, resources (urn, type, name, parent,
     dependencies, protect, inputs) and warnings, in a deterministic order."""
-    return json.dumps(graph.to_json(), indent=2, sort_keys=True, default=str)
+    return json.dumps(graph.to_json(), indent=2, sort_keys=True, default=_json_value)
 
 
 def preview_table(graph: Graph) -> str:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, PlainValidator, StringConstraints, field_validator, model_validator
 
 from mlopskit.modules.base import NAME_PATTERN, Email, SpecModel, field_error, reject_duplicates
 from mlopskit.modules.compute import Compute
 from mlopskit.modules.errors import echo
-from mlopskit.modules.references import ImageReference
+from mlopskit.modules.training import Image
 
 Strategy = Literal["all-at-once", "canary", "linear", "blue-green", "shadow"]
 LATEST_APPROVED = "latest-approved"
 MAX_MODEL_VERSION = 1000
+# mlflow: an MLflow model directory (MLmodel file); custom: anything a serving image loads.
+ModelFormat = Literal["mlflow", "custom"]
+# Relative, no leading slash, no empty segment and none starting with a dot (so no `..`):
+# the path cannot leave the artifact store.
+MODELS_PREFIX = "models/"
+ARTIFACT_PATH_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*/?$"
 
 
 def _model_version(value: object) -> int | str | None:
@@ -29,26 +35,68 @@ ModelVersion = Annotated[int | Literal["latest-approved"] | None, PlainValidator
 
 
 class ModelSource(SpecModel):
-    """Which model an endpoint serves: a registry package version or a raw artifact."""
+    """Which model an endpoint serves: a registry package version or a raw artifact.
+
+    An artifact is either a path in the stack's own artifact store (``artifactPath``,
+    cloud-neutral) or a fully qualified ``artifactUri``; its serving ``image`` is a
+    URI string or, cloud-neutrally, ``{repository, tag | digest}`` in the stack's own
+    container registry. ``format`` says what the artifact holds where a cloud's
+    deployment depends on it (Azure ML deploys MLflow models without a serving image).
+    """
 
     source: Literal["registry", "artifact"]
     package: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,62}$")] | None = None
     # Versions are bounded so the registry lookup (and the offline registry seeded up to
     # the pinned version) stays bounded: see docs/validation.md.
     version: ModelVersion = None
-    image: ImageReference | None = None
+    # A URI string is read as {uri: ...}, so it is held to Image.uri's OCI reference grammar.
+    image: Image | None = None
     artifact_uri: str | None = Field(default=None, pattern=r"^(s3|gs|https)://[!-~]+$", max_length=1024)
+    # A directory of model files, relative to the root of the stack's artifact store.
+    artifact_path: str | None = Field(default=None, max_length=512, pattern=ARTIFACT_PATH_PATTERN)
+    format: ModelFormat | None = None
+
+    @property
+    def artifact_prefix(self) -> str | None:
+        """``artifactPath`` as a directory prefix (always ending in ``/``)."""
+        return None if self.artifact_path is None else self.artifact_path.rstrip("/") + "/"
+
+    @field_validator("image", mode="before")
+    @classmethod
+    def _uri_string(cls, value: Any) -> Any:
+        # Spec v1 gave the serving image as a URI string: it stays valid, as {uri: ...}.
+        return {"uri": value} if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _fields_match_source(self) -> ModelSource:
-        needed = ("package", "version") if self.source == "registry" else ("image", "artifactUri")
-        other = ("image", "artifactUri") if self.source == "registry" else ("package", "version")
+        if self.source == "registry":
+            needed: tuple[str, ...] = ("package", "version")
+            other: tuple[str, ...] = ("image", "artifactUri", "artifactPath")
+        else:
+            needed, other = (), ("package", "version")
+            if self.format != "mlflow" and self.image is None:
+                raise field_error("image", "required when source is artifact (unless format is mlflow)")
+            if (self.artifact_uri is None) == (self.artifact_path is None):
+                raise field_error("artifactPath", "give exactly one of artifactPath or artifactUri when source is artifact")
         for field in needed:
             if getattr(self, _snake(field)) is None:
                 raise field_error(field, f"required when source is {self.source}")
         for field in other:
             if getattr(self, _snake(field)) is not None:
                 raise field_error(field, f"not allowed when source is {self.source}")
+        return self
+
+    @model_validator(mode="after")
+    def _artifact_and_image_kinds(self) -> ModelSource:
+        if self.artifact_path is not None and not self.artifact_path.startswith(MODELS_PREFIX):
+            raise field_error("artifactPath", f"must be under {MODELS_PREFIX} in the artifact store, where training "
+                                              "writes models and serving identities may read")
+        if self.artifact_path is not None and self.artifact_path.rstrip("/").endswith((".tar.gz", ".tgz", ".zip")):
+            raise field_error("artifactPath", "names a directory of model files, not an archive: every cloud loads "
+                                              "the directory (SageMaker uncompressed, Vertex AI and Azure ML as is)")
+        if self.image is not None and self.image.framework is not None:
+            raise field_error("image.framework", "framework images are for training: give the serving image's "
+                                                 "repository (with tag or digest) or uri")
         return self
 
 

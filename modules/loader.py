@@ -56,14 +56,23 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def parse_stack(data: Any, cloud: Cloud | None = None) -> Stack:
-    """Validate a mapping as a spec v1 Stack; with ``cloud``, also check that cloud's needs."""
+def parse_stack(data: Any, cloud: Cloud | None = None, base_dir: Path | None = None) -> Stack:
+    """Validate a mapping as a spec v1 Stack; with ``cloud``, also check that cloud's needs.
+
+    Relative paths in the spec (``training[].code``) start from ``base_dir`` (the spec
+    file's directory), or from the working directory when it is not given.
+    """
     if not isinstance(data, dict):
         raise SpecError([SpecIssue("", "a spec must be a YAML mapping with apiVersion, kind, metadata, placement")])
     try:
         stack = Stack.model_validate(data)
     except ValidationError as error:
         raise SpecError(issues_from_validation(error)) from None
+    if base_dir is not None:
+        stack = stack.with_base_dir(base_dir)
+    code_issues = stack.code_issues()
+    if code_issues:
+        raise SpecError(code_issues)
     if cloud is not None:
         issues = stack.issues_for(cloud)
         if issues:
@@ -175,4 +184,5 @@ def load_stack(path: str | Path, cloud: Cloud | None = None) -> Stack:
     data = load_yaml(read_spec_text(path), str(path))
     if not isinstance(data, dict):
         raise _refuse(Path(path), "a spec must be a YAML mapping with apiVersion, kind, metadata, placement")
-    return parse_stack(data, cloud)
+    # Relative paths in the spec (training[].code) start from the spec file's directory.
+    return parse_stack(data, cloud, base_dir=Path(path).parent)

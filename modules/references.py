@@ -58,3 +58,23 @@ def _entrypoint(value: str) -> str:
 
 #: A training entry point: a relative file path or a dotted module, never a shell command.
 Entrypoint = Annotated[str, AfterValidator(_entrypoint)]
+
+# A training code directory is relative to the spec file and stays inside the spec's
+# directory tree: `./src`, `trainer`, `jobs/fraud`; no absolute path, no `..` segment
+# (a spec must not package files from elsewhere on the machine) and no characters a
+# shell or an archive member name would read differently.
+_CODE_SEGMENT = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
+_CODE_DIRECTORY = re.compile(rf"(?:\./)?{_CODE_SEGMENT}(?:/{_CODE_SEGMENT}){{0,15}}/?")
+CODE_DIRECTORY_MAX = 256
+
+
+def _code_directory(value: str) -> str:
+    # No segment may start with a dot (other than the leading `./`), so `..` cannot match.
+    if len(value) > CODE_DIRECTORY_MAX or not _CODE_DIRECTORY.fullmatch(value):
+        raise ValueError(f"expected a directory relative to the spec file, inside its tree (./src, trainer), "
+                         f"without `..`: {echo(value)}")
+    return value
+
+
+#: A local training code directory, relative to the spec file and never outside its tree.
+CodeDirectory = Annotated[str, AfterValidator(_code_directory)]

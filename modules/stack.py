@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from mlopskit.modules.access import Access, AccessRole
 from mlopskit.modules.backup import Backups
@@ -44,6 +45,9 @@ class Stack(SpecModel):
     endpoints: list[Endpoint] = Field(default_factory=list, max_length=MAX_COMPONENTS)
     backups: Backups | None = None
     access: Access = Field(default_factory=Access)
+    # Directory that relative paths in the spec (training[].code) start from: the spec
+    # file's directory when loaded from a file (set by the loader), else the working one.
+    _base_dir: Path | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
     @classmethod
@@ -81,6 +85,32 @@ class Stack(SpecModel):
     def name(self) -> str:
         """The stack's resource name prefix (``credit-risk-prod``)."""
         return self.metadata.prefix
+
+    def with_base_dir(self, base_dir: Path) -> Stack:
+        """This stack with relative spec paths resolved against ``base_dir``."""
+        self._base_dir = base_dir.resolve()
+        return self
+
+    def code_dir(self, job: TrainingJob) -> Path | None:
+        """The local directory ``job.code`` names, resolved against the spec's directory."""
+        if job.code is None:
+            return None
+        return ((self._base_dir or Path.cwd()) / job.code).resolve()
+
+    def code_issues(self) -> list[SpecIssue]:
+        """Training code directories that do not exist or lack the entry point."""
+        issues = []
+        for index, job in enumerate(self.training):
+            directory = self.code_dir(job)
+            if directory is None:
+                continue
+            if not directory.is_dir():
+                issues.append(SpecIssue(f"training[{index}].code", f"not a directory: {job.code} (relative to the spec file)"))
+            elif not (directory / job.entrypoint).resolve().is_relative_to(directory):
+                issues.append(SpecIssue(f"training[{index}].entrypoint", f"must be a file inside {job.code}"))
+            elif not (directory / job.entrypoint).is_file():
+                issues.append(SpecIssue(f"training[{index}].entrypoint", f"{job.entrypoint} not found in {job.code}"))
+        return issues
 
     @property
     def is_prod(self) -> bool:

@@ -35,6 +35,7 @@ from mlopskit.providers.catalog.resolver import (
     Use,
     resolve,
 )
+from mlopskit.providers.references import foreign_references
 
 
 def placement_issues(stack: Stack, cloud: Cloud) -> list[SpecIssue]:
@@ -101,7 +102,8 @@ class BaseProvider(Provider):
     """The cloud-neutral half of every provider.
 
     ``check``: spec v1's cloud-specific rules, placement against ``compliance.allowedRegions``,
-    compute resolution, then the cloud's own limits (``cloud_issues``). Facts, cost handlers,
+    compute resolution, no image or artifact of another cloud (providers/references.py),
+    then the cloud's own limits (``cloud_issues``). Facts, cost handlers,
     features and the day-2 backend come from the cloud's ``parts()``.
     """
 
@@ -138,7 +140,8 @@ class BaseProvider(Provider):
         region_issues = unknown_region_issues(self.cloud, stack.placement.for_cloud(self.cloud))
         if region_issues:  # an unknown region: the compute checks would only repeat it
             return issues + placement_issues(stack, self.cloud) + region_issues
-        return issues + placement_issues(stack, self.cloud) + compute_issues(stack, self.cloud) + self.cloud_issues(stack)
+        return (issues + placement_issues(stack, self.cloud) + compute_issues(stack, self.cloud)
+                + foreign_references(stack, self.cloud) + self.cloud_issues(stack))
 
     def cloud_issues(self, stack: Stack) -> list[SpecIssue]:
         """What this cloud refuses beyond the shared checks (its placement is present)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -49,4 +50,15 @@ def stack(name: str = "credit-risk.yaml", **changes: Any) -> Stack:
     data = baseline(name)
     for path, value in changes.items():
         change(data, path.replace("__", "."), value)
-    return parse_stack(data)
+    return parse_stack(data, base_dir=STACKS)
+
+
+def write_spec(directory: Path, data: dict[str, Any], name: str = "spec.yaml") -> Path:
+    """Write ``data`` as a spec file in ``directory``, beside a link to the bundled example
+    code (stacks/src), so ``training[].code: ./src`` resolves as it does in stacks/."""
+    path = directory / name
+    path.write_text(yaml.safe_dump(data))
+    code = directory / "src"
+    if not code.exists():
+        code.symlink_to(STACKS / "src", target_is_directory=True)
+    return path

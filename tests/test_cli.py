@@ -12,14 +12,12 @@ import yaml
 
 from mlopskit.cli import main
 from tests.conftest import EXAMPLE_SPECS, ROOT
-from tests.specs import baseline, change
+from tests.specs import baseline, change, write_spec
 from tests.test_spec_validation import RULE_CASES
 
 
 def write(tmp_path: Path, data: dict) -> Path:
-    path = tmp_path / "spec.yaml"
-    path.write_text(yaml.safe_dump(data))
-    return path
+    return write_spec(tmp_path, data)
 
 
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=lambda p: p.name)

@@ -7,12 +7,13 @@ import pytest
 from mlopskit.engine import DuplicateResourceError, preview, run_program
 from mlopskit.modules import parse_stack
 from mlopskit.providers.aws import AwsProvider
+from tests.conftest import STACKS
 from tests.specs import baseline
 
 
 @pytest.fixture(scope="module")
 def graph():
-    return preview(parse_stack(baseline()), "aws")
+    return preview(parse_stack(baseline(), base_dir=STACKS), "aws")
 
 
 def test_records_parent_dependencies_and_protect(graph) -> None:
@@ -36,14 +37,14 @@ def test_mocked_outputs_look_like_aws(graph) -> None:
 
 
 def test_output_order_is_deterministic() -> None:
-    stack = parse_stack(baseline())
+    stack = parse_stack(baseline(), base_dir=STACKS)
     first = [r.urn for r in preview(stack, "aws")]
     second = [r.urn for r in preview(stack, "aws")]
     assert first == second == sorted(first)
 
 
 def test_runs_are_isolated_from_each_other() -> None:
-    dev = preview(parse_stack(baseline("fraud-dev.yaml")), "aws")
+    dev = preview(parse_stack(baseline("fraud-dev.yaml"), base_dir=STACKS), "aws")
     assert all(r.urn.startswith("urn:pulumi:fraud-dev::") for r in dev)
     assert not any("credit-risk" in r.name for r in dev)
 

@@ -14,6 +14,7 @@ import yaml
 
 from mlopskit.cli import main
 from mlopskit.modules.loader import MAX_SPEC_BYTES
+from tests.conftest import STACKS
 from tests.specs import baseline, change
 
 BUNDLED = Path(__file__).resolve().parent.parent / "stacks" / "fraud-dev.yaml"
@@ -114,7 +115,7 @@ def test_compare_out_under_a_regular_file_is_bad_input(tmp_path: Path) -> None:
 def test_prod_backups_null_gets_the_prod_default() -> None:
     from mlopskit.modules import Backups, parse_stack
 
-    assert parse_stack(change(baseline(), "backups", None)).backups == Backups()
+    assert parse_stack(change(baseline(), "backups", None), base_dir=STACKS).backups == Backups()
 
 
 def test_a_usage_file_that_is_a_fifo_is_refused(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from mlopskit.cli import main
 from mlopskit.engine import preview
@@ -24,7 +23,8 @@ from mlopskit.modules.provider import ModelRegistry, ResolvedModel
 from mlopskit.modules.stack import Stack
 from mlopskit.providers import base, get_provider
 from mlopskit.providers.base import MISSING_MODEL, missing_model_issue
-from tests.specs import baseline, change
+from tests.conftest import STACKS
+from tests.specs import baseline, change, write_spec
 
 # Each cloud's placement path and a region of it that no allowedRegions below contains.
 PLACEMENT_PATH = {"aws": "placement.aws.region", "gcp": "placement.gcp.region", "azure": "placement.azure.location"}
@@ -33,9 +33,7 @@ BACKUP_PATH = {"aws": "placement.aws.backupRegion", "gcp": "placement.gcp.backup
 
 
 def _spec(tmp_path: Path, data: dict) -> str:
-    path = tmp_path / "spec.yaml"
-    path.write_text(yaml.safe_dump(data))
-    return str(path)
+    return str(write_spec(tmp_path, data))
 
 
 def _placed_regions(data: dict, cloud: str) -> tuple[str, str]:
@@ -132,7 +130,7 @@ def _preview(cloud: str, without: str | None = None) -> Graph:
                 yield _WithoutApproved(inner, without)
 
         provider.offline_registry = registry  # type: ignore[method-assign]
-    return preview(parse_stack(_two_packages()), cloud, provider)  # type: ignore[arg-type]
+    return preview(parse_stack(_two_packages(), base_dir=STACKS), cloud, provider)  # type: ignore[arg-type]
 
 
 def _of_endpoint(graph: Graph, cloud: str, abstraction: str, endpoint: str) -> list[RecordedResource]:
@@ -144,7 +142,7 @@ def _of_endpoint(graph: Graph, cloud: str, abstraction: str, endpoint: str) -> l
 @pytest.mark.parametrize("cloud", CLOUDS)
 def test_a_package_without_an_approved_version_gives_the_one_warning(cloud: str) -> None:
     graph, built = _preview(cloud, PACKAGE), _preview(cloud)
-    expected = missing_model_issue(0, parse_stack(_two_packages()).endpoints[0])
+    expected = missing_model_issue(0, parse_stack(_two_packages(), base_dir=STACKS).endpoints[0])
     assert expected.message == MISSING_MODEL.format(package=PACKAGE, wanted="approved version", endpoint="scoring")
     # That warning and nothing else: no cloud adds its own about the same cause.
     assert set(graph.warnings) - set(built.warnings) == {expected}
@@ -174,7 +172,7 @@ def _warned_at(graph: Graph, field: str) -> list[SpecIssue]:
 def test_a_setting_the_cloud_does_not_support_is_warned_about_at_its_field(cloud: str) -> None:
     declared = get_provider(cloud).features  # type: ignore[arg-type]
     graph = _preview(cloud)
-    unsupported = {key: fields for key, fields in setting_paths(parse_stack(_two_packages())).items()
+    unsupported = {key: fields for key, fields in setting_paths(parse_stack(_two_packages(), base_dir=STACKS)).items()
                    if declared[key][0] == "unsupported"}
     for key, fields in unsupported.items():
         for field in fields:
@@ -184,7 +182,7 @@ def test_a_setting_the_cloud_does_not_support_is_warned_about_at_its_field(cloud
 def test_the_same_setting_is_warned_about_at_the_same_field_on_every_cloud() -> None:
     """When several clouds warn about one setting, they name the same field in the same form
     (an element index where the field is a list, as ``access.roles[0].principals[0]``)."""
-    fields = [field for paths in setting_paths(parse_stack(_two_packages())).values() for field in paths]
+    fields = [field for paths in setting_paths(parse_stack(_two_packages(), base_dir=STACKS)).values() for field in paths]
     for field in fields:
         forms = {cloud: {w.path for w in _warned_at(_preview(cloud), field)} for cloud in CLOUDS}
         shapes = {cloud: {re.sub(r"\[\d+\]$", "[i]", p) for p in paths} for cloud, paths in forms.items() if paths}

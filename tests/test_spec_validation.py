@@ -25,13 +25,13 @@ from mlopskit.modules import (
     load_stack,
     parse_stack,
 )
-from tests.conftest import EXAMPLE_SPECS
+from tests.conftest import EXAMPLE_SPECS, STACKS
 from tests.specs import baseline, change
 
 
 def issues(data: dict[str, Any], cloud: str | None = None) -> list[str]:
     with pytest.raises(SpecError) as caught:
-        parse_stack(data, cloud)  # type: ignore[arg-type]
+        parse_stack(data, cloud, base_dir=STACKS)  # type: ignore[arg-type]
     return [str(i) for i in caught.value.issues]
 
 
@@ -106,7 +106,7 @@ def test_every_problem_is_reported_not_only_the_first() -> None:
 
 def test_placement_is_required_for_the_chosen_cloud() -> None:
     data = change(baseline(), "placement.gcp", ...)
-    assert parse_stack(data, "aws")
+    assert parse_stack(data, "aws", base_dir=STACKS)
     assert issues(data, "gcp") == ["placement.gcp: required to build on gcp"]
 
 
@@ -119,7 +119,7 @@ def test_instance_type_needed_for_the_built_cloud_without_generic_size() -> None
     data = change(baseline(), "endpoints[0].compute.instanceType.gcp", ...)
     assert issues(data, "gcp") == [
         "endpoints[0].compute.instanceType.gcp: required to build on gcp (or give a generic cpu/memoryGiB size)"]
-    assert parse_stack(data, "aws")
+    assert parse_stack(data, "aws", base_dir=STACKS)
 
 
 def test_drift_needs_data_capture() -> None:
@@ -134,14 +134,16 @@ def test_auto_rollback_needs_an_alarm() -> None:
 
 def test_model_source_fields_match_the_source() -> None:
     data = change(baseline(), "endpoints[0].model.source", "artifact")
-    assert issues(data) == ["endpoints[0].model.image: required when source is artifact"]
+    # An mlflow model needs no image (Azure no-code), but an artifact must say where it is.
+    assert issues(data) == ["endpoints[0].model.artifactPath: give exactly one of artifactPath or artifactUri "
+                            "when source is artifact"]
 
 
 def test_secure_defaults_for_missing_sections() -> None:
     data = baseline()
     for section in ("network", "encryption", "storage", "registry", "backups", "access", "compliance", "budget"):
         del data[section]
-    stack = parse_stack(data)
+    stack = parse_stack(data, base_dir=STACKS)
     assert stack.network.private is True
     assert stack.encryption.customer_managed_keys is True and stack.encryption.key_rotation_days == 90
     assert stack.storage.artifacts.versioning is True
@@ -153,17 +155,17 @@ def test_secure_defaults_for_missing_sections() -> None:
 def test_backups_default_off_outside_prod() -> None:
     data = change(baseline(), "metadata.environment", "dev")
     del data["backups"]
-    assert parse_stack(data).backups is None
+    assert parse_stack(data, base_dir=STACKS).backups is None
 
 
 def test_empty_lists_are_valid() -> None:
     data = change(baseline(), "training", [])
     change(data, "endpoints", [])
-    assert parse_stack(data).endpoints == []
+    assert parse_stack(data, base_dir=STACKS).endpoints == []
 
 
 def test_models_are_immutable() -> None:
-    stack = parse_stack(baseline())
+    stack = parse_stack(baseline(), base_dir=STACKS)
     with pytest.raises(ValidationError, match="frozen"):
         stack.metadata.name = "other"  # type: ignore[misc]
 

@@ -15,7 +15,7 @@ from mlopskit.modules.endpoint import Endpoint as EndpointSpec
 from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.provider import BuildResult, ModelRegistry
 from mlopskit.modules.stack import Stack
-from mlopskit.modules.training import TrainingJob
+from mlopskit.modules.training import Image, TrainingJob
 from mlopskit.providers.aws import images, mocks
 from mlopskit.providers.aws.cron import CronNotSupported, to_aws
 from mlopskit.providers.aws.instance_types import Use, resolve_for
@@ -24,6 +24,25 @@ from mlopskit.providers.aws.principals import principal_issues
 from mlopskit.providers.aws.registry import live_registry, offline_registry
 from mlopskit.providers.base import BaseProvider, CloudParts
 from mlopskit.providers.catalog.resolver import ResolutionError, resolve
+
+
+def _stack_images(stack: Stack) -> list[tuple[str, Image]]:
+    """(field path, image) of every cloud-neutral ``{repository, ...}`` image in the spec."""
+    found = [(f"training[{i}].image", job.image) for i, job in enumerate(stack.training)]
+    found += [(f"endpoints[{i}].model.image", e.model.image) for i, e in enumerate(stack.endpoints) if e.model.image]
+    return [(path, image) for path, image in found if image.repository is not None]
+
+
+def _image_issues(stack: Stack) -> list[SpecIssue]:
+    """Stack images whose ECR tag would be too long, and artifact models without a serving image."""
+    issues = [SpecIssue(f"{path}.tag", "with the repository name it makes an ECR tag longer than 128 characters")
+              for path, image in _stack_images(stack)
+              if image.tag is not None and len(f"{image.repository}-{image.tag}") > 128]
+    issues += [SpecIssue(f"endpoints[{index}].model.image", "required on AWS: SageMaker serves every model, "
+                                                            f"{endpoint.model.format} too, from a serving image")
+               for index, endpoint in enumerate(stack.endpoints)
+               if endpoint.model.source == "artifact" and endpoint.model.image is None]
+    return issues
 
 
 class AwsProvider(BaseProvider):
@@ -51,7 +70,7 @@ class AwsProvider(BaseProvider):
     def cloud_issues(self, stack: Stack) -> list[SpecIssue]:
         assert stack.placement.aws is not None
         region = stack.placement.aws.region
-        issues: list[SpecIssue] = []
+        issues: list[SpecIssue] = _image_issues(stack)
         for index, job in enumerate(stack.training):
             issues += self._training_issues(f"training[{index}]", job, region)
         for index, endpoint in enumerate(stack.endpoints):
@@ -84,9 +103,10 @@ class AwsProvider(BaseProvider):
         issues = self._use_issues(f"{path}.compute", endpoint.compute, "hosting", region)
         issues += deployment_issues(f"{path}.deployment", endpoint.deployment)
         model = endpoint.model
-        if model.image is not None and images.repository_arn(model.image) is None:
-            issues.append(SpecIssue(f"{path}.model.image", f"SageMaker pulls images from Amazon ECR only "
-                                                           f"(<account>.dkr.ecr.<region>.amazonaws.com/...): {model.image}"))
+        uri = model.image.uri if model.image is not None else None
+        if uri is not None and images.repository_arn(uri) is None:
+            issues.append(SpecIssue(f"{path}.model.image.uri", f"SageMaker pulls images from Amazon ECR only "
+                                                               f"(<account>.dkr.ecr.<region>.amazonaws.com/...): {uri}"))
         if model.artifact_uri is not None and not model.artifact_uri.startswith("s3://"):
             issues.append(SpecIssue(f"{path}.model.artifactUri", f"SageMaker reads model artifacts from S3 only: "
                                                                  f"{model.artifact_uri}"))

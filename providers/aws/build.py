@@ -122,7 +122,7 @@ class AwsBuild(StackBuild):
             training_images=tuple(self.training_images[job.name] or "" for job in stack.training),
             # Registry versions name their image inside the model package, which the kit's
             # own tooling registers from the stack's repository (granted already).
-            serving_images=tuple(m.image or "" for m in artifact_models),
+            serving_images=tuple(m.image.uri or "" if m.image else "" for m in artifact_models),
             model_artifacts=tuple(m.artifact_uri or "" for m in artifact_models),
         ), ctx, top)
         self.monitor_image = images.image_uri("model-monitor", "monitoring", "latest", ctx.region)
@@ -157,10 +157,20 @@ class AwsBuild(StackBuild):
         )
 
     def _training_image(self, image: Image) -> str | None:
-        """The job's own image, or the catalogued SageMaker framework image (None: not listed)."""
+        """An explicit ECR URI (granted by ARN), or the catalogued SageMaker framework image
+        (None: not listed). A stack image ({repository, tag | digest}) lives in the stack's
+        own repository, granted already: None here, its URI comes from ``_image``."""
         if image.uri is not None:
             return image.uri
-        return images.image_uri(FRAMEWORK_IMAGES[image.framework or ""], "training", image.version or "", self.ctx.region)
+        if image.framework is None:
+            return None
+        return images.image_uri(FRAMEWORK_IMAGES[image.framework], "training", image.version or "", self.ctx.region)
+
+    def _image(self, image: Image | None) -> pulumi.Input[str] | None:
+        """An explicit image URI as given; a cloud-neutral one in the stack's ECR repository."""
+        if image is None or image.repository is None:
+            return image.uri if image is not None else None
+        return built(self.ctx.repository_url, "repository_url").apply(lambda url: images.stack_image(url, image))
 
     # -- workloads ----------------------------------------------------------------------
     def resolve(self, path: str, compute: Compute, use: Use) -> Resolution:
@@ -169,8 +179,10 @@ class AwsBuild(StackBuild):
 
     def training(self, plan: TrainingPlan) -> None:
         job, ctx = plan.job, self.ctx
+        image_uri = self._image(job.image) if job.image.repository else self.training_images[job.name]
         Training(ctx.name("training", job.name), TrainingArgs(
-            job, plan.instance.name, self.training_images[job.name] or "", job.image.uri is None), ctx, ctx.opts())
+            job, plan.instance.name, image_uri or "", job.image.framework is not None, self.stack.code_dir(job)),
+            ctx, ctx.opts())
 
     def endpoint(self, plan: EndpointPlan) -> None:
         """Monitoring first (the endpoint's auto-rollback names its alarms), then the endpoint,
@@ -183,7 +195,7 @@ class AwsBuild(StackBuild):
         alarm_names = [a.name for a in monitoring.alarms]
         endpoint = Endpoint(component, EndpointArgs(
             endpoint=spec, endpoint_name=name, instance_type=plan.instance.name,
-            local_storage=plan.instance.local_storage, model=plan.model, serves=not plan.awaiting_model,
+            local_storage=plan.instance.local_storage, model=plan.model, image_uri=self._image(spec.model.image), serves=not plan.awaiting_model,
             alarm_names=alarm_names), ctx, ctx.opts())
         if plan.awaiting_model:
             return  # no SageMaker endpoint exists yet: nothing for day-2 tooling to find

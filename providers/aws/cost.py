@@ -234,4 +234,5 @@ FREE: dict[str, str] = {
     "aws:s3/bucketPolicy:BucketPolicy": _BUCKET_SETTING,
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": _BUCKET_SETTING + " (lifecycle lowers storage)",
     "aws:s3/bucketLogging:BucketLogging": _BUCKET_SETTING + "; log objects are billed on the access-log bucket",
+    "aws:s3/bucketObjectv2:BucketObjectv2": "the packaged training code (kilobytes): stored and requested on its bucket",
 }

@@ -41,6 +41,7 @@ class EndpointArgs:
     instance_type: str
     local_storage: bool  # NVMe instance store: SageMaker refuses a KMS key for such volumes
     model: ResolvedModel | None  # None for source: artifact
+    image_uri: pulumi.Input[str] | None  # source: artifact, resolved to where AWS pulls it
     serves: bool  # False: a registry package with no approved version yet, nothing to serve
     alarm_names: list[pulumi.Input[str]]  # the endpoint's monitoring alarms, for auto-rollback
 
@@ -135,9 +136,22 @@ class Endpoint(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         if args.model is not None:
             container = sagemaker.ModelPrimaryContainerArgs(model_package_name=args.model.reference)
+        elif spec.model.artifact_prefix is not None:
+            # artifactPath is a directory in the stack's bucket: SageMaker loads it
+            # uncompressed (S3Prefix + CompressionType None), as Vertex AI and Azure ML do.
+            container = sagemaker.ModelPrimaryContainerArgs(
+                image=args.image_uri,
+                model_data_source=sagemaker.ModelPrimaryContainerModelDataSourceArgs(s3_data_sources=[
+                    sagemaker.ModelPrimaryContainerModelDataSourceS3DataSourceArgs(
+                        s3_uri=pulumi.Output.concat("s3://", built(ctx.bucket_name, "bucket_name"), "/",
+                                                    spec.model.artifact_prefix or ""),
+                        s3_data_type="S3Prefix", compression_type="None"),
+                ]),
+            )
         else:
-            container = sagemaker.ModelPrimaryContainerArgs(image=spec.model.image, model_data_url=spec.model.artifact_uri)
-        reference = (args.model.reference,) if args.model is not None else (spec.model.image, spec.model.artifact_uri)
+            container = sagemaker.ModelPrimaryContainerArgs(image=args.image_uri, model_data_url=spec.model.artifact_uri)
+        reference = ((args.model.reference,) if args.model is not None
+                     else (args.image_uri, spec.model.artifact_uri or spec.model.artifact_prefix))
         # Named from their content (not Pulumi's auto-naming, which appends 8 characters to
         # a logical name that can reach 70): see content_name.
         self.model = sagemaker.Model(

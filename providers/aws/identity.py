@@ -78,6 +78,9 @@ class Identity(pulumi.ComponentResource):
         self.inference = self._role(ctx, "inference", sagemaker_trust, [
             pull(args.serving_images),
             {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [bucket_objects("models/"), *artifacts]},
+            # An uncompressed model (artifactPath, an S3Prefix) is listed before it is read.
+            {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": a.bucket,
+             "Condition": {"StringLike": {"s3:prefix": "models/*"}}},
             {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": bucket_objects("data-capture/")},
             {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackage"], "Resource": list(a.model_packages)},
             *runtime,

@@ -11,6 +11,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from mlopskit.modules.training import Image
+
 CATALOG = Path(__file__).resolve().parent.parent / "catalog" / "aws_images.csv"
 
 
@@ -48,3 +50,17 @@ def repository_arn(uri: str) -> str | None:
         return None
     account, region, china, repository = match.groups()
     return f"arn:{'aws-cn' if china else 'aws'}:ecr:{region}:{account}:repository/{repository}"
+
+
+def stack_image(repository_url: str, image: Image) -> str:
+    """Where AWS pulls a cloud-neutral ``{repository, tag | digest}`` image from.
+
+    The stack has one ECR repository (its IAM, scanning, immutability and KMS settings
+    cover every image), so the image's repository name becomes the tag's prefix:
+    ``fraud-train:1.4.0`` is pushed as ``<repositoryUrl>:fraud-train-1.4.0``. A digest
+    identifies the image by itself: ``<repositoryUrl>@sha256:...``.
+    """
+    if image.digest is not None:
+        return f"{repository_url}@{image.digest}"
+    tag = f"{(image.repository or '').replace('/', '-')}-{image.tag}"
+    return f"{repository_url}:{tag[:128]}"

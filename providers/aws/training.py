@@ -4,15 +4,18 @@ manage as a long-lived resource) gives every run a history and a stable ARN to g
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pulumi
-from pulumi_aws import sagemaker, scheduler
+from pulumi_aws import s3, sagemaker, scheduler
 
 from mlopskit.modules.training import TrainingJob
 from mlopskit.providers.aws.context import AwsContext, built
 from mlopskit.providers.aws.cron import to_aws
+from mlopskit.providers.packaging import CodeArchive, source_archive
 
 TYPE = "mlopskit:aws:Training"
 VOLUME_GB = 50
@@ -26,12 +29,21 @@ class TrainingArgs:
 
     job: TrainingJob
     instance_type: str
-    image_uri: str
-    framework_image: bool  # script mode: code is fetched from S3 by the framework container
+    image_uri: pulumi.Input[str]
+    framework_image: bool  # script mode: the framework container runs the uploaded code
+    code_dir: Path | None = None  # training[].code, resolved; packaged and uploaded to S3
 
 
-def training_job_request(args: TrainingArgs, ctx: AwsContext) -> dict[str, Any]:
-    """The CreateTrainingJob request of the pipeline's training step (also used by `train`)."""
+def code_prefix(job: TrainingJob, archive: CodeArchive) -> str:
+    """The S3 key prefix of a job's code: one per content hash, so a run names its code."""
+    return f"code/{job.name}/{archive.short}/"
+
+
+def training_job_request(args: TrainingArgs, ctx: AwsContext, archive: CodeArchive | None = None) -> dict[str, Any]:
+    """The CreateTrainingJob request of the pipeline's training step (also used by `train`).
+
+    ``archive`` is the packaged ``training[].code``, uploaded under ``code_prefix``.
+    """
     job = args.job
     bucket = built(ctx.bucket_name, "bucket_name")
     s3 = lambda prefix: pulumi.Output.concat("s3://", bucket, f"/{prefix}/{job.name}/")  # noqa: E731
@@ -43,11 +55,14 @@ def training_job_request(args: TrainingArgs, ctx: AwsContext) -> dict[str, Any]:
                                         "S3DataDistributionType": "FullyReplicated"}},
     }
     channels = [channel("train", s3("data"))]
-    if args.framework_image:
+    if archive is not None:
         # The container is network-isolated, so it cannot fetch its code from S3 itself:
-        # SageMaker delivers the code as a "code" channel and the framework's script
-        # mode unpacks it from the channel's local path.
-        channels.append(channel("code", s3("code")))
+        # SageMaker delivers the code as a "code" channel (the SageMaker Python SDK does
+        # the same for network-isolated jobs) and lands it at CODE_ARCHIVE.
+        channels.append(channel("code", pulumi.Output.concat("s3://", bucket, "/", code_prefix(job, archive))))
+    if args.framework_image and archive is not None:
+        # Script mode: the framework's training toolkit unpacks sagemaker_submit_directory
+        # and runs sagemaker_program from it.
         hyperparameters["sagemaker_program"] = job.entrypoint
         hyperparameters["sagemaker_submit_directory"] = CODE_ARCHIVE
     request: dict[str, Any] = {
@@ -66,7 +81,13 @@ def training_job_request(args: TrainingArgs, ctx: AwsContext) -> dict[str, Any]:
         # through SageMaker's channels only.
         "EnableNetworkIsolation": True,
     }
-    if not args.framework_image:
+    if not args.framework_image and archive is not None:
+        # A custom image has no script mode: unpack the code channel and run the entry
+        # point from it (the image needs sh and tar, as every Linux base image has).
+        unpack = (f"mkdir -p /opt/ml/code && tar -xzf {CODE_ARCHIVE} -C /opt/ml/code && cd /opt/ml/code && "
+                  f"exec python {shlex.quote(job.entrypoint)}")
+        request["AlgorithmSpecification"]["ContainerEntrypoint"] = ["/bin/sh", "-c", unpack]
+    elif not args.framework_image:
         request["AlgorithmSpecification"]["ContainerEntrypoint"] = ["python", job.entrypoint]
     if ctx.key_arn is not None:
         request["OutputDataConfig"]["KmsKeyId"] = ctx.key_arn
@@ -87,11 +108,26 @@ class Training(pulumi.ComponentResource):
     def __init__(self, name: str, args: TrainingArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         job = args.job
+        archive = source_archive(args.code_dir) if args.code_dir is not None else None
+        self.code = None
+        if archive is not None:
+            # Uploaded by `pulumi up` itself, into the stack's bucket (its default SSE-KMS
+            # key encrypts it), before the pipeline that points at it.
+            self.code = s3.BucketObjectv2(
+                f"{name}-code",
+                bucket=built(ctx.bucket_name, "bucket_name"),
+                key=code_prefix(job, archive) + "sourcedir.tar.gz",
+                source=pulumi.FileAsset(str(archive.path)),
+                content_type="application/gzip",
+                kms_key_id=ctx.key_arn,
+                server_side_encryption="aws:kms" if ctx.key_arn is not None else None,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=ctx.bucket_ready),
+            )
         definition = pulumi.Output.json_dumps({
             "Version": "2020-12-01",
             "Metadata": {},
             "Parameters": [],
-            "Steps": [{"Name": "Train", "Type": "Training", "Arguments": training_job_request(args, ctx)}],
+            "Steps": [{"Name": "Train", "Type": "Training", "Arguments": training_job_request(args, ctx, archive)}],
         })
         self.pipeline = sagemaker.Pipeline(
             f"{name}-pipeline",
@@ -100,7 +136,7 @@ class Training(pulumi.ComponentResource):
             pipeline_description=f"mlopskit training job {job.name} of {ctx.prefix}",
             role_arn=ctx.roles["pipeline"],
             pipeline_definition=definition,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.code] if self.code else None),
         )
         self.schedule = None
         if job.schedule is not None:

@@ -49,6 +49,16 @@ class AzureProvider(BaseProvider):
     def cloud_issues(self, stack: Stack) -> list[SpecIssue]:
         issues: list[SpecIssue] = []
         for index, endpoint in enumerate(stack.endpoints):
+            model = endpoint.model
+            if model.source == "registry" and model.format is not None and model.format != "mlflow":
+                # A registry model is deployed with no environment or scoring script, which Azure
+                # ML supports for MLflow models only (learn.microsoft.com azure/machine-learning
+                # how-to-deploy-mlflow-models-online-endpoints). An undeclared format is checked
+                # against the registry's record of the version when the stack is built.
+                issues.append(SpecIssue(f"endpoints[{index}].model.format", (
+                    f"must be mlflow on Azure, not {model.format}: Azure ML deploys a registry model without a "
+                    "serving image or scoring script only in MLflow format (no-code deployment); serve a custom "
+                    "model from its image with source: artifact")))
             d = endpoint.deployment
             if d.strategy == "shadow" and d.mirror_percent > MAX_MIRROR_PERCENT:
                 issues.append(SpecIssue(

@@ -16,6 +16,7 @@ from mlopskit.modules.endpoint import Endpoint
 from mlopskit.modules.provider import ModelRegistry as ModelRegistryProtocol
 from mlopskit.modules.stack import Stack
 from mlopskit.providers.azure import images, names
+from mlopskit.providers.azure.artifacts import ModelArtifacts
 from mlopskit.providers.azure.audit import Audit, AuditArgs
 from mlopskit.providers.azure.autoscaling import Autoscaling, AutoscalingArgs
 from mlopskit.providers.azure.backups import Backups, BackupsArgs
@@ -67,6 +68,7 @@ class AzureBuild(StackBuild):
         self.live_versions = dict(live_versions or {})
         self.endpoint_outputs: dict[str, Any] = {}
         self.endpoint_ids: dict[str, pulumi.Output[str]] = {}
+        self.model_artifacts: ModelArtifacts | None = None
 
     def start(self) -> AzureContext:
         placement = self.stack.placement.azure
@@ -215,7 +217,7 @@ class AzureBuild(StackBuild):
                 key_uri=keys.key.key_uri if keys.key else None,
                 image_build_compute=first_compute,
                 model_registry_id=self.model_registry.registry.id,
-                needs_package_feeds=any(job.image.uri is None for job in stack.training),
+                needs_package_feeds=any(job.image.framework is not None for job in stack.training),
                 depends_on=(workspace_access, storage, acr),
                 protect=stack.is_prod,
             ),
@@ -241,7 +243,7 @@ class AzureBuild(StackBuild):
             TrainingArgs(
                 job=plan.job, path=plan.path, vm_size=plan.instance.name, gpu=plan.instance.gpu_count > 0,
                 private=ctx.private, workspace_name=self.workspace.workspace.name,
-                identity_id=self.identity.id_of("training"),
+                identity_id=self.identity.id_of("training"), code_dir=self.stack.code_dir(plan.job),
             ),
             ctx, opts=ctx.opts(depends_on=[self.workspace]),
         )
@@ -266,13 +268,21 @@ class AzureBuild(StackBuild):
                 )
                 return None
             return ServedModel(model=resolved.reference, version=resolved.version, model_format="mlflow")
-        image, uri = model.image or "", model.artifact_uri or ""
-        if not images.pullable_by_azure(image):
+        image = images.image_uri(model.image, ctx.prefix) if model.image is not None else None
+        if model.format == "mlflow" and image is not None:
+            ctx.warn(f"{path}.image", "unused on Azure: an MLflow model is deployed without an environment or "
+                                      "scoring script (no-code deployment), which is what format: mlflow declares")
+            image = None
+        if image is not None and not images.pullable_by_azure(image):
             ctx.warn(
                 f"{path}.image",
                 "Azure ML pulls only from Azure Container Registry or mcr.microsoft.com with its identity; "
                 "push this image to the stack's container registry before deploying",
             )
+        if model.artifact_prefix is not None:
+            return ServedModel(model=self._artifacts().versions[plan.spec.name], image=image,
+                               model_format=model.format or "custom")
+        uri = model.artifact_uri or ""
         if not uri.startswith("https://"):
             ctx.warn(
                 f"{path}.artifactUri",
@@ -280,7 +290,16 @@ class AzureBuild(StackBuild):
                 "(copy the artifact to the stack's storage account to serve it from there)",
             )
             uri = ""
-        return ServedModel(model=uri or None, image=image)
+        return ServedModel(model=uri or None, image=image, model_format=model.format or "custom")
+
+    def _artifacts(self) -> ModelArtifacts:
+        """The datastore and model versions of every endpoint serving an artifactPath."""
+        if self.model_artifacts is None:
+            models = {e.name: e.model for e in self.stack.endpoints if e.model.artifact_path is not None}
+            self.model_artifacts = ModelArtifacts(self.ctx.name("model-artifacts"), models,
+                                                  self.workspace.workspace.name, self.ctx,
+                                                  self.ctx.opts(depends_on=[self.workspace]))
+        return self.model_artifacts
 
     def _deployment_warnings(self, plan: EndpointPlan) -> Endpoint:
         """Warn about the rollout settings Azure cannot honour; the endpoint as Azure can serve it."""

@@ -250,4 +250,9 @@ FREE: dict[str, str] = {
     "azure-native:network:PrivateDnsZoneGroup": "a setting of the private endpoint (the records it writes are billed on the zone)",
     # NOT confirmed from the stored pricing pages: resolution-only links are listed as free.
     "azure-native:privatedns:VirtualNetworkLink": "resolution links (no auto-registration) have no separate charge",
+    "azure-native:machinelearningservices:CodeVersion": "code assets have no charge; the files are billed on the storage account",
+    "azure-native:machinelearningservices:ModelVersion": "model versions have no charge; the files are billed on the storage account",
+    "azure-native:machinelearningservices:Datastore": "a datastore is a reference to the storage account, billed there",
+    # The only dynamic resource on Azure: the training code upload (providers/azure/code.py).
+    "pulumi-python:dynamic:Resource": "uploads training code (kilobytes) into the storage account, billed there",
 }

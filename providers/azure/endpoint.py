@@ -31,7 +31,7 @@ SERVING_PORT, HEALTH_ROUTE, SCORING_ROUTE = 8080, "/ping", "/invocations"
 class ServedModel:
     """What one deployment serves: a registry model reference and/or a serving image."""
 
-    model: str | None  # azureml://registries/... or an https URI; None: baked into the image
+    model: pulumi.Input[str] | None  # registry reference, model version id or https URI; None: in the image
     image: str | None = None  # custom serving image (artifact sources)
     version: int | None = None
     # "mlflow" (served without environment or scoring code) or "custom" (served by `image`).

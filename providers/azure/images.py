@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from mlopskit.modules.naming import short_hash
+from mlopskit.modules.training import Image
+from mlopskit.providers.azure import names
+from mlopskit.providers.references import in_registry
 
 # Azure ML's maintained base images (mcr.microsoft.com/azureml); frameworks are added
 # with pip on top, so every spec framework/version pair maps without a curated-image table.
@@ -43,3 +46,15 @@ def pullable_by_azure(uri: str) -> bool:
 def environment_version(image: str, conda: str | None) -> str:
     """Environment versions are immutable: derive the version from the content."""
     return short_hash(image, conda or "")
+
+
+def login_server(prefix: str) -> str:
+    """The stack's Azure Container Registry host (``<name>.azurecr.io``)."""
+    return f"{names.container_registry(prefix)}.azurecr.io"
+
+
+def image_uri(image: Image, prefix: str) -> str:
+    """An explicit ``uri`` as given; ``{repository, tag | digest}`` in the stack's ACR."""
+    if image.repository is not None:
+        return in_registry(login_server(prefix), image)
+    return image.uri or ""

@@ -49,6 +49,15 @@ _PATHS: dict[str, tuple[str, str]] = {
     "azure-native:machinelearningservices:EnvironmentVersion": (
         "Microsoft.MachineLearningServices/workspaces/{workspaceName}/environments/{name}/versions/{version}", "name",
     ),
+    "azure-native:machinelearningservices:CodeVersion": (
+        "Microsoft.MachineLearningServices/workspaces/{workspaceName}/codes/{name}/versions/{version}", "name",
+    ),
+    "azure-native:machinelearningservices:ModelVersion": (
+        "Microsoft.MachineLearningServices/workspaces/{workspaceName}/models/{name}/versions/{version}", "name",
+    ),
+    "azure-native:machinelearningservices:Datastore": (
+        "Microsoft.MachineLearningServices/workspaces/{workspaceName}/datastores/{name}", "name",
+    ),
     "azure-native:monitor:ActionGroup": ("Microsoft.Insights/actionGroups/{actionGroupName}", "actionGroupName"),
     "azure-native:monitor:MetricAlert": ("Microsoft.Insights/metricAlerts/{ruleName}", "ruleName"),
     "azure-native:monitor:ScheduledQueryRule": ("Microsoft.Insights/scheduledQueryRules/{ruleName}", "ruleName"),

@@ -34,6 +34,7 @@ from mlopskit.modules.errors import SpecError, SpecIssue
 from mlopskit.modules.stack import Stack
 from mlopskit.modules.training import TrainingJob
 from mlopskit.providers.azure import names
+from mlopskit.providers.packaging import source_archive
 
 SLOTS = ("blue", "green")  # providers.azure.endpoint LIVE, NEXT
 APPROVAL_TAG, APPROVED = "stage", "approved"  # providers.azure.model_registry
@@ -152,6 +153,10 @@ class AzureOps(OpsBackend):
             # Spot is the cluster's LowPriority tier (set by the provider), not a job field.
             "identity": f"id-{self.prefix}-training", "tags": {"stack": self.prefix, "job": job.name},
         }
+        code_dir = self.stack.code_dir(job)
+        if code_dir is not None:
+            # The code asset `pulumi up` registered for this code (its version is the hash).
+            request["code"] = f"azureml:{job.name}-code:{source_archive(code_dir).short}"
         return self._write("submit_command_job", dry_result=run_name, job=request)
 
     def training_status(self, run_id: str) -> TrainingStatus:
@@ -277,7 +282,8 @@ class AzureOps(OpsBackend):
 def _quiet_sdk_logs() -> None:
     """Mute the Azure SDKs' own logs unless MLOPSKIT_DEBUG is set."""
     if not os.environ.get("MLOPSKIT_DEBUG"):
-        for name in ("azure", "azure.ai.ml._telemetry"):
+        # azure.ai.ml has its own level and handler (its "experimental class" notices).
+        for name in ("azure", "azure.ai.ml", "azure.ai.ml._telemetry"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
@@ -335,9 +341,18 @@ class AzureMlSdk:
             f"/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{job['identity']}"))
         built = command(name=job["name"], display_name=job["display_name"], experiment_name=job["experiment_name"],
                         command=job["command"], inputs=job["inputs"], environment=job["environment"],
-                        compute=job["compute"], instance_count=job["instance_count"], identity=identity, tags=job["tags"])
+                        compute=job["compute"], instance_count=job["instance_count"], identity=identity, tags=job["tags"],
+                        code=self._code_id(job["code"]) if job.get("code") else None)
         built.set_limits(timeout=job["timeout_seconds"])
         return self.ml().jobs.create_or_update(built).name
+
+    def _code_id(self, code: str) -> str:
+        """The ARM id of code asset ``azureml:<name>:<version>``: azure-ai-ml reads any other
+        ``code`` string as a local path to upload (JobOperations resolves only ARM ids)."""
+        _, name, version = code.split(":")
+        return (f"/subscriptions/{self._subscription()}/resourceGroups/{self._group()}/providers/"
+                f"Microsoft.MachineLearningServices/workspaces/{names.workspace(self.stack.name)}/codes/{name}"
+                f"/versions/{version}")
 
     def job_status(self, name: str) -> str:
         return self.ml().jobs.get(name).status

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from mlopskit.modules.training import TrainingJob
 from mlopskit.providers.azure import images, names
+from mlopskit.providers.azure.code import code_asset
 from mlopskit.providers.azure.context import AzureContext
+from mlopskit.providers.azure.storage import CONTAINER
 
 TYPE = "mlopskit:azure:Training"
 
@@ -26,6 +29,7 @@ class TrainingArgs:
     private: bool
     workspace_name: pulumi.Input[str]
     identity_id: pulumi.Input[str]
+    code_dir: Path | None = None  # training[].code, resolved: uploaded as a code asset
 
 
 def _input_name(key: str) -> str:
@@ -68,8 +72,8 @@ class Training(pulumi.ComponentResource):
             tags=ctx.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        if job.image.uri is not None:
-            image, conda = job.image.uri, None
+        if job.image.framework is None:
+            image, conda = images.image_uri(job.image, ctx.prefix), None
             if not images.pullable_by_azure(image):
                 ctx.warn(
                     f"{args.path}.image.uri",
@@ -92,11 +96,16 @@ class Training(pulumi.ComponentResource):
         )
         inputs = {_input_name(k): ml.LiteralJobInputArgs(job_input_type="literal", value=v) for k, v in sorted(job.hyperparameters.items())}
         flags = "".join(f" --{k} ${{{{inputs.{_input_name(k)}}}}}" for k in sorted(job.hyperparameters))
-        # The entry point runs from the image's working directory (no code asset is
-        # uploaded by the kit; CI pushes the training code into the image).
+        # With training[].code the job runs in the uploaded code asset's folder; without
+        # it the entry point comes from the image's working directory.
+        self.code = None
+        if args.code_dir is not None:
+            self.code = code_asset(name, job.name, args.code_dir, names.storage_account(ctx.prefix), CONTAINER,
+                                   args.workspace_name, ctx, self)
         definition = ml.CommandJobArgs(
             job_type="Command",
             command=f"python {job.entrypoint}{flags}",
+            code_id=self.code.id if self.code is not None else None,
             environment_id=self.environment.id,
             compute_id=self.compute.id,
             experiment_name=job.name,

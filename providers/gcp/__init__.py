@@ -47,11 +47,16 @@ class GcpProvider(BaseProvider):
         from mlopskit.providers.gcp.images import prebuilt_image
 
         issues: list[SpecIssue] = []
+        for index, endpoint in enumerate(stack.endpoints):
+            if endpoint.model.source == "artifact" and endpoint.model.image is None:
+                issues.append(SpecIssue(f"endpoints[{index}].model.image", "required on GCP: Vertex AI serves every "
+                                        f"model, {endpoint.model.format} too, from a serving container"))
         for index, job in enumerate(stack.training):
-            if job.image.uri is None and prebuilt_image(job.image.framework or "", job.image.version or "", placement.region, False) is None:
+            if job.image.framework is not None and prebuilt_image(job.image.framework, job.image.version or "", placement.region, False) is None:
                 issues.append(SpecIssue(
                     f"training[{index}].image.framework",
-                    f"Vertex AI has no prebuilt {job.image.framework} training container: give image.uri",
+                    f"Vertex AI has no prebuilt {job.image.framework} training container: give an image with the "
+                    "code built in ({repository, tag} or uri)",
                 ))
         return issues
 

@@ -19,7 +19,7 @@ from mlopskit.providers.gcp.container_registry import ContainerRegistry, Contain
 from mlopskit.providers.gcp.context import GcpContext, stack_labels
 from mlopskit.providers.gcp.endpoint import Endpoint, EndpointArgs
 from mlopskit.providers.gcp.identity import Identity, IdentityArgs
-from mlopskit.providers.gcp.images import prebuilt_image
+from mlopskit.providers.gcp.images import image_uri, prebuilt_image
 from mlopskit.providers.gcp.keys import Keys, KeysArgs, RegionKeyArgs
 from mlopskit.providers.gcp.model_registry import ModelRegistry, ModelRegistryArgs, UploadArgs
 from mlopskit.providers.gcp.monitoring import (
@@ -34,7 +34,6 @@ from mlopskit.providers.gcp.storage import BucketArgs, Storage, StorageArgs
 from mlopskit.providers.gcp.training import Training, TrainingArgs
 from mlopskit.providers.gcp.vertex import traffic_steps
 
-FOREIGN_REGISTRIES = (".amazonaws.com", ".azurecr.io")
 _SERVICE_AGENTS = ("storage", "artifactregistry", "aiplatform", "bigquery")
 
 
@@ -141,14 +140,12 @@ class GcpBuild(StackBuild):
             model = plan.spec.model
             if model.source != "artifact":
                 continue
-            assert model.image is not None and model.artifact_uri is not None
-            if any(host in model.image for host in FOREIGN_REGISTRIES):
-                ctx.warn(f"{plan.path}.model.image", "Vertex AI pulls serving containers from Artifact Registry: "
-                         "push the image to the stack's container registry before deploying")
-            if not model.artifact_uri.startswith("gs://"):
-                ctx.warn(f"{plan.path}.model.artifactUri", "Vertex AI loads model artifacts from Cloud Storage only: "
-                         "copy the artifact to the stack's artifacts bucket (models/ prefix) before deploying")
-            uploads.append(UploadArgs(plan.spec.name, model.image, model.artifact_uri))
+            # check() guarantees a serving image and no other cloud's URIs (providers/references.py);
+            # an artifactPath is a directory in the stack's own bucket.
+            assert model.image is not None
+            image = image_uri(model.image, ctx.project, ctx.region, ctx.stack.name) or ""
+            artifact = model.artifact_uri or f"gs://{ctx.bucket_name('artifacts')}/{model.artifact_prefix}"
+            uploads.append(UploadArgs(plan.spec.name, image, artifact))
         return ModelRegistry(ctx.name("model-registry"), ModelRegistryArgs(
             prefix=ctx.stack.name, project=ctx.project, region=ctx.region, approval=ctx.stack.registry.models.approval,
             kms_key=self.key, protect=ctx.stack.is_prod, uploads=uploads, resolved=resolved,
@@ -157,11 +154,8 @@ class GcpBuild(StackBuild):
     # -- workloads ----------------------------------------------------------------------
     def training(self, plan: TrainingPlan) -> None:
         ctx, job, instance, path = self.ctx, plan.job, plan.instance, plan.path
-        if job.image.uri is not None:
-            image = job.image.uri
-            if any(host in image for host in FOREIGN_REGISTRIES):
-                ctx.warn(f"{path}.image.uri", "Vertex AI pulls training containers from Artifact Registry: "
-                         "push the image to the stack's container registry before the first run")
+        if job.image.framework is None:
+            image = image_uri(job.image, ctx.project, ctx.region, ctx.stack.name) or ""
         else:
             image = prebuilt_image(job.image.framework or "", job.image.version or "", ctx.region, instance.gpu_count > 0) or ""
             if not image:
@@ -175,6 +169,7 @@ class GcpBuild(StackBuild):
             bucket=self.store.bucket_name, service_account=self.identity.emails["training"],
             scheduler_account=self.identity.emails["scheduler"], kms_key=self.key,
             network=self.network.peering_network, labels={"training-job": job.name},
+            code_dir=ctx.stack.code_dir(job), prebuilt=job.image.framework is not None,
         ), ctx, self.after_identity)
 
     def endpoint(self, plan: EndpointPlan) -> None:

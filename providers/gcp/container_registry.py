@@ -8,6 +8,7 @@ import pulumi
 from pulumi_gcp import artifactregistry
 
 from mlopskit.providers.gcp.context import GcpContext, Grant, child, role_suffix
+from mlopskit.providers.gcp.images import registry_url, repository_id as stack_repository_id
 
 TYPE = "mlopskit:gcp:ContainerRegistry"
 
@@ -33,7 +34,7 @@ class ContainerRegistry(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ContainerRegistryArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
-        repository_id = f"{args.prefix}-images"
+        repository_id = stack_repository_id(args.prefix)
         repo = artifactregistry.Repository(
             f"{args.prefix}-images-repository",
             repository_id=repository_id,
@@ -61,5 +62,5 @@ class ContainerRegistry(pulumi.ComponentResource):
                 opts=child(self),
             )
         self.repository = repo
-        self.url = pulumi.Output.concat(args.region, "-docker.pkg.dev/", args.project, "/", repository_id)
+        self.url = pulumi.Output.from_input(registry_url(args.project, args.region, args.prefix))
         self.register_outputs({"repositoryId": repo.id, "url": self.url})

@@ -1,7 +1,11 @@
-"""Vertex AI prebuilt training containers: what `validate` and the build both read, kept
-apart from the components so checking a spec does not load the Pulumi GCP SDK."""
+"""Vertex AI prebuilt training containers and the stack's own Artifact Registry images:
+what `validate` and the build both read, kept apart from the components so checking a
+spec does not load the Pulumi GCP SDK."""
 
 from __future__ import annotations
+
+from mlopskit.modules.training import Image
+from mlopskit.providers.references import in_registry
 
 # Vertex AI prebuilt training containers (framework -> image family; cpu/gpu variants).
 PREBUILT = {"xgboost": ("xgboost-cpu", None), "sklearn": ("sklearn-cpu", None), "pytorch": ("pytorch-cpu", "pytorch-gpu"),
@@ -17,3 +21,20 @@ def prebuilt_image(framework: str, version: str, region: str, gpu: bool) -> str 
     major_minor = "-".join(version.split("-")[0].split(".")[:2])
     geo = region.split("-")[0] if region.split("-")[0] in ("us", "europe", "asia") else "us"
     return f"{geo}-docker.pkg.dev/vertex-ai/training/{family}.{major_minor}:latest"
+
+
+def registry_url(project: str, region: str, prefix: str) -> str:
+    """``<region>-docker.pkg.dev/<project>/<prefix>-images``: the stack's ``docker push`` prefix."""
+    return f"{region}-docker.pkg.dev/{project}/{repository_id(prefix)}"
+
+
+def repository_id(prefix: str) -> str:
+    """The Artifact Registry repository id of a stack."""
+    return f"{prefix}-images"
+
+
+def image_uri(image: Image, project: str, region: str, prefix: str) -> str | None:
+    """An explicit ``uri`` as given; ``{repository, tag | digest}`` in the stack's repository."""
+    if image.repository is not None:
+        return in_registry(registry_url(project, region, prefix), image)
+    return image.uri

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import base64
 import json
+import shlex
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pulumi
 from pulumi_gcp import cloudscheduler, storage
 
 from mlopskit.providers.gcp.context import CLOUD_PLATFORM_SCOPE, GcpContext, child
+from mlopskit.providers.packaging import (
+    CodeArchive,
+    python_module,
+    python_package,
+    source_archive,
+)
 
 TYPE = "mlopskit:gcp:Training"
 
@@ -44,22 +52,57 @@ class TrainingArgs:
     kms_key: pulumi.Input[str] | None
     network: pulumi.Input[str] | None
     labels: dict[str, str] = field(default_factory=dict)
+    code_dir: Path | None = None  # training[].code, resolved; packaged and uploaded to the bucket
+    prebuilt: bool = False  # image_uri is a Vertex prebuilt training container
 
 
-def custom_job(args: TrainingArgs, bucket: str, service_account: str, kms_key: str | None, network: str | None) -> dict[str, Any]:
-    """The Vertex ``CustomJob`` body (REST JSON) for one run."""
+@dataclass(frozen=True)
+class TrainingCode:
+    """The packaged code of a job and the object name it is uploaded under."""
+
+    archive: CodeArchive
+    object_name: str
+    python_package: bool  # a source distribution for pythonPackageSpec, else a plain tar.gz
+
+
+def package_code(args: TrainingArgs) -> TrainingCode | None:
+    """Prebuilt containers take a Python package (pythonPackageSpec); a custom image gets
+    the plain archive, unpacked from the bucket's Cloud Storage FUSE mount (/gcs/<bucket>)."""
+    if args.code_dir is None:
+        return None
+    archive = python_package(args.code_dir, args.entrypoint) if args.prebuilt else source_archive(args.code_dir)
+    return TrainingCode(archive, f"code/{args.job_name}/{archive.short}/{archive.path.name}", args.prebuilt)
+
+
+def _program(args: TrainingArgs, bucket: str, code: TrainingCode | None) -> dict[str, Any]:
+    """What each replica runs: a ``pythonPackageSpec`` or a ``containerSpec``."""
+    flags = [f"--{k}={v}" for k, v in sorted(args.hyperparameters.items())]
+    if code is not None and code.python_package:
+        return {"pythonPackageSpec": {
+            "executorImageUri": args.image_uri,
+            "packageUris": [f"gs://{bucket}/{code.object_name}"],
+            "pythonModule": python_module(),
+            "args": flags,
+        }}
+    command = ["python3", args.entrypoint]
+    if code is not None:
+        unpack = (f"mkdir -p /tmp/code && tar -xzf /gcs/{bucket}/{code.object_name} -C /tmp/code && cd /tmp/code && "
+                  f'exec python3 {shlex.quote(args.entrypoint)} "$@"')
+        command = ["/bin/sh", "-c", unpack, "sh"]
+    return {"containerSpec": {"imageUri": args.image_uri, "command": command, "args": flags}}
+
+
+def custom_job(args: TrainingArgs, bucket: str, service_account: str, kms_key: str | None, network: str | None,
+               code: TrainingCode | None = None) -> dict[str, Any]:
+    """The Vertex ``CustomJob`` body (REST JSON) for one run; ``code`` is the uploaded code."""
     machine: dict[str, Any] = {"machineType": args.machine_type}
     if args.accelerator_type:
         machine.update(acceleratorType=args.accelerator_type, acceleratorCount=args.accelerator_count)
-    container = {
-        "imageUri": args.image_uri,
-        "command": ["python3", args.entrypoint],
-        "args": [f"--{k}={v}" for k, v in sorted(args.hyperparameters.items())],
-    }
+    program = _program(args, bucket, code)
     # Vertex wants exactly one replica in the first (chief) pool; the rest are workers.
-    pools = [{"machineSpec": machine, "replicaCount": 1, "containerSpec": container}]
+    pools = [{"machineSpec": machine, "replicaCount": 1, **program}]
     if args.replica_count > 1:
-        pools.append({"machineSpec": machine, "replicaCount": args.replica_count - 1, "containerSpec": container})
+        pools.append({"machineSpec": machine, "replicaCount": args.replica_count - 1, **program})
     spec: dict[str, Any] = {
         "workerPoolSpecs": pools,
         "scheduling": {"timeout": f"{args.max_runtime_minutes * 60}s", **({"strategy": "SPOT"} if args.spot else {})},
@@ -79,8 +122,20 @@ class Training(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: TrainingArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
+        code = package_code(args)
+        self.code = None
+        if code is not None:
+            # Uploaded by `pulumi up` into the stack's bucket (its default CMEK applies).
+            self.code = storage.BucketObject(
+                f"{args.prefix}-{args.job_name}-code",
+                bucket=args.bucket,
+                name=code.object_name,
+                source=pulumi.FileAsset(str(code.archive.path)),
+                content_type="application/gzip",
+                opts=child(self),
+            )
         body = pulumi.Output.all(args.bucket, args.service_account, args.kms_key, args.network).apply(
-            lambda v: json.dumps(custom_job(args, v[0], v[1], v[2], v[3]), sort_keys=True)
+            lambda v: json.dumps(custom_job(args, v[0], v[1], v[2], v[3], code), sort_keys=True)
         )
         spec_object = storage.BucketObject(
             f"{args.prefix}-{args.job_name}-job-spec",
@@ -88,7 +143,7 @@ class Training(pulumi.ComponentResource):
             name=f"training/{args.job_name}/custom-job.json",
             content=body,
             content_type="application/json",
-            opts=child(self),
+            opts=child(self, depends_on=[self.code] if self.code else []),
         )
         self.schedule = None
         if args.schedule is not None:
@@ -111,6 +166,6 @@ class Training(pulumi.ComponentResource):
                         service_account_email=args.scheduler_account, scope=CLOUD_PLATFORM_SCOPE
                     ),
                 ),
-                opts=child(self),
+                opts=child(self, depends_on=[self.code] if self.code else []),
             )
         self.register_outputs({"jobSpecObject": spec_object.name, "schedule": self.schedule.name if self.schedule else None})

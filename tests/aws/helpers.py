@@ -10,6 +10,7 @@ from typing import Any
 from mlopskit.engine import preview
 from mlopskit.modules import parse_stack
 from mlopskit.modules.graph import Graph, RecordedResource
+from tests.conftest import STACKS
 from tests.specs import baseline, change
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +52,7 @@ def build(name: str = PROD_SPEC, *changes: tuple[str, Any]) -> Graph:
     data = spec(name, *changes)
     key = json.dumps(data, sort_keys=True)
     if key not in _CACHE:
-        _CACHE[key] = preview(parse_stack(data), "aws")
+        _CACHE[key] = preview(parse_stack(data, base_dir=STACKS), "aws")
     return _CACHE[key]
 
 

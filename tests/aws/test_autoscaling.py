@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.aws.helpers import AUTOSCALING, PROD, beside, build, child, endpoint
+from tests.conftest import STACKS
 
 TARGET = "aws:appautoscaling/target:Target"
 POLICY = "aws:appautoscaling/policy:Policy"
@@ -76,7 +77,7 @@ def _register_options(monkeypatch, data):
         return original(self, request)
 
     monkeypatch.setattr(engine._RecordingMonitor, "RegisterResource", register)
-    engine.preview(parse_stack(data), "aws")
+    engine.preview(parse_stack(data, base_dir=STACKS), "aws")
     return seen
 
 

@@ -18,6 +18,7 @@ from tests.aws.helpers import (
     role,
     spec,
 )
+from tests.conftest import STACKS
 
 VAULT = "aws:backup/vault:Vault"
 PLAN = "aws:backup/plan:Plan"
@@ -111,7 +112,7 @@ def test_container_images_replicated_when_the_stack_owns_the_registry_configurat
     from mlopskit.modules import parse_stack
 
     monkeypatch.setenv("PULUMI_CONFIG", '{"mlopskit:ecrReplication": "managed"}')  # how `pulumi up` passes config
-    graph = preview(parse_stack(spec()), "aws")
+    graph = preview(parse_stack(spec(), base_dir=STACKS), "aws")
     ecr = child(graph, component(graph, BACKUPS), "aws:ecr/replicationConfiguration:ReplicationConfiguration")
     (rule,) = ecr.inputs["replicationConfiguration"]["rules"]
     assert rule["destinations"] == [{"region": "eu-central-1", "registryId": ACCOUNT}]

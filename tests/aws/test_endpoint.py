@@ -170,9 +170,12 @@ def test_model_isolated_in_the_vpc_with_the_inference_role(prod):
 
 def test_artifact_source_uses_image_and_model_data(dev):
     sm, config, model = parts(dev, "detector", DEV)
+    # Image from the stack's ECR repository; the model directory from its bucket, uncompressed.
     assert model.inputs["primaryContainer"] == {
-        "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-serve:1.4.0",
-        "modelDataUrl": "s3://fraud-dev-models/detector/model.tar.gz",
+        "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-dev:fraud-serve-1.4.0",
+        "modelDataSource": {"s3DataSources": [{
+            "s3Uri": "s3://fraud-dev-artifacts-123456789012/models/detector/", "s3DataType": "S3Prefix",
+            "compressionType": "None"}]},
     }
     assert model.inputs["enableNetworkIsolation"] is True
     assert sm.inputs["deploymentConfig"]["blueGreenUpdatePolicy"]["trafficRoutingConfiguration"] == {

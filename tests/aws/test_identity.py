@@ -152,8 +152,14 @@ def test_no_statement_with_nothing_to_act_on():
     assert "training.submit grants nothing" in warning.message
 
 
-def test_roles_may_pull_exactly_the_images_and_read_exactly_the_artifacts_the_spec_names(dev):
-    # Issue 11.3: images outside the stack's repository and artifacts outside its bucket.
+def test_roles_may_pull_exactly_the_images_and_read_exactly_the_artifacts_the_spec_names():
+    # Issue 11.3: images outside the stack's repository and artifacts outside its bucket
+    # (explicit ECR/S3 URIs: fraud-dev itself now names its images in the stack's repository).
+    dev = build("fraud-dev.yaml",
+                ("training[0].image", {"uri": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-train:1.4.0"}),
+                ("endpoints[0].model", {"source": "artifact", "format": "custom",
+                                        "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-serve:1.4.0",
+                                        "artifactUri": "s3://fraud-dev-models/detector/model.tar.gz"}))
     pulls = lambda name: {r for s in inline_statements(role(dev, name))  # noqa: E731
                           if "ecr:BatchGetImage" in s["Action"] for r in s["Resource"]}
     repo = f"arn:aws:ecr:eu-west-1:{ACCOUNT}:repository"

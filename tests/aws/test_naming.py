@@ -17,6 +17,7 @@ from tests.aws.helpers import (
     of_endpoint,
     spec,
 )
+from tests.conftest import STACKS
 
 PROTECTED = ("aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:ecr/repository:Repository",
              "aws:sagemaker/modelPackageGroup:ModelPackageGroup", "aws:backup/vault:Vault")
@@ -106,7 +107,7 @@ def test_generated_names_fit_with_the_longest_spec_names():
         assert len(name) <= 63, (type_, name)
         if "sagemaker" in type_:
             assert sagemaker.match(name), (type_, name)
-    again = preview(parse_stack(longest_names()), "aws")
+    again = preview(parse_stack(longest_names(), base_dir=STACKS), "aws")
     assert _physical_names(again) == names  # deterministic
 
 

@@ -30,6 +30,7 @@ from tests.aws.helpers import (
     of_endpoint,
     spec,
 )
+from tests.conftest import STACKS
 
 ARN = f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:model-package"
 MISSING = "credit-risk-next"
@@ -43,7 +44,7 @@ def _register(client, package, status):
 
 
 def test_offline_registry_latest_approved_is_the_newest_seeded():
-    stack = parse_stack(spec("credit-risk.yaml"))
+    stack = parse_stack(spec("credit-risk.yaml"), base_dir=STACKS)
     with offline_registry(stack, "eu-west-1") as registry:
         latest = registry.resolve("credit-risk", "latest-approved")
         assert (latest.package, latest.version, latest.reference) == ("credit-risk", 7, f"{ARN}/credit-risk/7")
@@ -102,7 +103,7 @@ class _Provider(AwsProvider):
 
 @pytest.fixture(scope="module")
 def unapproved():
-    stack = parse_stack(spec("credit-risk.yaml", ("endpoints[0].model.package", MISSING)))
+    stack = parse_stack(spec("credit-risk.yaml", ("endpoints[0].model.package", MISSING)), base_dir=STACKS)
     return preview(stack, "aws", _Provider())
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from mlopskit.modules import SpecError, parse_stack
 from mlopskit.providers.aws.cron import CronNotSupported, to_aws
+from mlopskit.providers.packaging import source_archive
 from tests.aws.helpers import (
     DEV,
     NETWORK,
@@ -23,8 +24,10 @@ from tests.aws.helpers import (
     role,
     spec,
 )
+from tests.conftest import STACKS
 
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
+CODE_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2"
 SCHEDULE = "aws:scheduler/schedule:Schedule"
 BUCKET = f"{PROD}-artifacts-123456789012"
 
@@ -149,13 +152,36 @@ def test_container_is_network_isolated_and_gets_code_as_a_channel(prod):
     args = step(prod)
     assert args["EnableNetworkIsolation"] is True
     channels = {c["ChannelName"]: c["DataSource"]["S3DataSource"]["S3Uri"] for c in args["InputDataConfig"]}
-    assert channels == {"train": f"s3://{BUCKET}/data/train-xgb/", "code": f"s3://{BUCKET}/code/train-xgb/"}
+    archive = source_archive(STACKS / "src")
+    assert channels == {"train": f"s3://{BUCKET}/data/train-xgb/", "code": f"s3://{BUCKET}/code/train-xgb/{archive.short}/"}
+
+
+def test_code_is_uploaded_to_the_stack_bucket_before_the_pipeline(prod):
+    (upload,) = prod.of_type(CODE_OBJECT)
+    archive = source_archive(STACKS / "src")
+    assert upload.parent == training(prod).urn
+    assert upload.inputs["bucket"] == BUCKET
+    # The channel's prefix + the file name SageMaker script mode is pointed at.
+    assert upload.inputs["key"] == f"code/train-xgb/{archive.short}/sourcedir.tar.gz"
+    assert upload.inputs["source"].path == str(archive.path)
+    assert upload.inputs["kmsKeyId"] == primary_key(prod).outputs["arn"]
+    assert upload.urn in pipeline(prod).dependencies
 
 
 def test_custom_image_gets_no_code_channel():
     args = step(build("fraud-dev.yaml"), job="train", prefix="fraud-dev")
     assert [c["ChannelName"] for c in args["InputDataConfig"]] == ["train"]
     assert args["AlgorithmSpecification"]["ContainerEntrypoint"] == ["python", "train.py"]
+
+
+def test_custom_image_with_code_unpacks_the_code_channel():
+    graph = build("fraud-dev.yaml", ("training[0].code", "./src"))
+    args = step(graph, job="train", prefix="fraud-dev")
+    assert [c["ChannelName"] for c in args["InputDataConfig"]] == ["train", "code"]
+    assert args["AlgorithmSpecification"]["ContainerEntrypoint"] == [
+        "/bin/sh", "-c", "mkdir -p /opt/ml/code && tar -xzf /opt/ml/input/data/code/sourcedir.tar.gz -C /opt/ml/code "
+        "&& cd /opt/ml/code && exec python train.py"]
+    assert "sagemaker_program" not in args["HyperParameters"]
 
 
 def test_roles_and_data_channel(prod):
@@ -194,7 +220,8 @@ def test_on_demand_training_has_no_spot_settings():
 def test_custom_image_runs_the_entrypoint(dev):
     args = step(dev, "train", DEV)
     assert args["AlgorithmSpecification"] == {
-        "TrainingImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-train:1.4.0",
+        # fraud-train:1.4.0 from the stack's own ECR repository (its name is the tag prefix).
+        "TrainingImage": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-dev:fraud-train-1.4.0",
         "TrainingInputMode": "File",
         "ContainerEntrypoint": ["python", "train.py"],
     }
@@ -230,7 +257,7 @@ def test_an_untranslatable_schedule_is_refused_for_every_cloud():
     # Spec v1 accepts only the cron subset every cloud's scheduler takes (modules/cron.py),
     # so what AWS cannot translate is refused before any provider sees it.
     with pytest.raises(SpecError) as caught:
-        parse_stack(spec("credit-risk.yaml", ("training[0].schedule", "0 3 1 * 1")))
+        parse_stack(spec("credit-risk.yaml", ("training[0].schedule", "0 3 1 * 1")), base_dir=STACKS)
     assert [i.path for i in caught.value.issues] == ["training[0].schedule"]
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from mlopskit.cli import main
 from mlopskit.modules import Compute, Deployment, InstanceTypes
@@ -14,11 +13,11 @@ from mlopskit.providers.aws.endpoint import deployment_request
 from mlopskit.providers.aws.instance_types import accepted, resolve_for
 from mlopskit.providers.catalog.resolver import ResolutionError, catalog
 from tests.aws.helpers import spec
+from tests.specs import write_spec
 
 
 def validate(tmp_path: Path, capsys: pytest.CaptureFixture[str], *changes: tuple[str, Any]) -> tuple[int, str]:
-    path = tmp_path / "spec.yaml"
-    path.write_text(yaml.safe_dump(spec("credit-risk.yaml", *changes)))
+    path = write_spec(tmp_path, spec("credit-risk.yaml", *changes))
     code = main(["validate", str(path), "--provider", "aws"])
     captured = capsys.readouterr()
     return code, captured.out + captured.err
@@ -37,7 +36,7 @@ def validate(tmp_path: Path, capsys: pytest.CaptureFixture[str], *changes: tuple
     # Audit 6: IAM role names are ASCII; Python's \w alone would accept these letters.
     ([("access.roles[1].principals", ["serviceAccount:rôle-ü"])], "access.roles[1].principals[0]"),
     ([("endpoints[0].model", {"source": "artifact", "image": "docker.io/acme/serve:1",
-                              "artifactUri": "s3://b/model.tar.gz"})], "endpoints[0].model.image"),
+                              "artifactUri": "s3://b/model.tar.gz"})], "endpoints[0].model.image.uri"),
 ])
 def test_rejected_on_aws_with_exit_2_and_the_field_path(tmp_path, capsys, changes, path):
     code, out = validate(tmp_path, capsys, *changes)

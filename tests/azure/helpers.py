@@ -9,6 +9,7 @@ from typing import Any
 from mlopskit.engine import preview
 from mlopskit.modules import parse_stack
 from mlopskit.modules.graph import Graph, RecordedResource
+from tests.conftest import STACKS
 from tests.specs import baseline, change
 
 PROD = "credit-risk.yaml"
@@ -18,7 +19,7 @@ DEV = "fraud-dev.yaml"
 @cache
 def graph_of(spec: str = PROD) -> Graph:
     """The (shared, read-only) preview of a bundled spec."""
-    return preview(parse_stack(baseline(spec)), "azure")
+    return preview(parse_stack(baseline(spec), base_dir=STACKS), "azure")
 
 
 def graph_with(spec: str = PROD, **changes: Any) -> Graph:
@@ -35,7 +36,7 @@ def _graph_with(spec: str, changes_json: str) -> Graph:
     data = baseline(spec)
     for path, value in changes.items():
         change(data, path.replace("__", "."), value)
-    return preview(parse_stack(data), "azure")
+    return preview(parse_stack(data, base_dir=STACKS), "azure")
 
 
 def one(graph: Graph, type_suffix: str, name_part: str = "") -> RecordedResource:

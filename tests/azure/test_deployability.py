@@ -13,6 +13,7 @@ from mlopskit.providers.azure import AzureProvider
 from mlopskit.providers.azure.budget import month_start
 from mlopskit.providers.azure.features import FEATURES
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, one
+from tests.conftest import STACKS
 from tests.specs import baseline, change
 
 # -- item 1: the budget starts on the first of the current month, and stays put ----------
@@ -34,7 +35,7 @@ def test_budget_start_is_ignored_on_later_updates(monkeypatch: pytest.MonkeyPatc
         return register(self, request)
 
     monkeypatch.setattr(_RecordingMonitor, "RegisterResource", spy)
-    preview(parse_stack(baseline(DEV)), "azure")
+    preview(parse_stack(baseline(DEV), base_dir=STACKS), "azure")
     assert list(seen.values()) == [["timePeriod"]]
 
 
@@ -70,7 +71,7 @@ def test_every_private_endpoint_has_a_zone_group_in_linked_privatelink_zones() -
 
 def test_a_public_stack_has_no_private_dns() -> None:
     data = change(baseline(DEV), "network", {"private": False})
-    graph = preview(parse_stack(data), "azure")
+    graph = preview(parse_stack(data, base_dir=STACKS), "azure")
     assert not all_of(graph, ":privatedns:PrivateZone") and not all_of(graph, ":network:PrivateDnsZoneGroup")
 
 
@@ -80,7 +81,7 @@ def test_backup_copies_outside_allowed_regions_are_rejected() -> None:
     data = baseline(PROD)
     data["placement"]["azure"] = {"location": "germanywestcentral", "backupLocation": "westeurope"}
     data["compliance"]["allowedRegions"] = ["germanywestcentral", "westeurope"]
-    issues = [str(i) for i in AzureProvider().check(parse_stack(data))]
+    issues = [str(i) for i in AzureProvider().check(parse_stack(data, base_dir=STACKS))]
     assert any(i.startswith("backups.crossRegion: geo-redundant artifact copies go to germanywestcentral's paired region "
                             "germanynorth (not backupLocation)") for i in issues), issues
 
@@ -88,7 +89,7 @@ def test_backup_copies_outside_allowed_regions_are_rejected() -> None:
 def test_backup_copies_to_an_allowed_pair_pass_the_check() -> None:
     data = baseline(PROD)
     data["compliance"]["allowedRegions"] = ["westeurope", "northeurope"]
-    assert not [i for i in AzureProvider().check(parse_stack(data)) if i.path == "backups.crossRegion"]
+    assert not [i for i in AzureProvider().check(parse_stack(data, base_dir=STACKS)) if i.path == "backups.crossRegion"]
 
 
 def test_the_comparison_does_not_call_cross_region_backups_native() -> None:
@@ -111,7 +112,7 @@ def test_registry_cmk_behind_a_private_vault_is_flagged() -> None:
     # identity; the firewall needs the system-assigned one. Not solved: said before deploy.
     messages = [w.message for w in graph_of(PROD).warnings if w.path == "encryption.customerManagedKeys"]
     assert any("system-assigned identity" in m and "az acr encryption rotate-key" in m for m in messages)
-    public = preview(parse_stack(change(baseline(PROD), "network", {"private": False})), "azure")
+    public = preview(parse_stack(change(baseline(PROD), "network", {"private": False}), base_dir=STACKS), "azure")
     assert not any("system-assigned" in w.message for w in public.warnings)
 
 
@@ -131,7 +132,7 @@ def test_a_non_mlflow_registry_model_is_not_deployed_without_code() -> None:
 
     provider = AzureProvider()
     provider.offline_registry = contextmanager(custom_models)  # type: ignore[method-assign]
-    graph = preview(parse_stack(baseline(PROD)), "azure", provider)
+    graph = preview(parse_stack(baseline(PROD), base_dir=STACKS), "azure", provider)
     assert not all_of(graph, ":machinelearningservices:OnlineDeployment")
     message = [w.message for w in graph.warnings if w.path == "endpoints[0].model.package"][0]
     assert "a custom model" in message and "only in MLflow format" in message

@@ -12,8 +12,14 @@ from mlopskit.engine import run_program
 from mlopskit.modules import parse_stack
 from mlopskit.providers.azure import AzureProvider
 from mlopskit.providers.azure.context import AzureContext
-from mlopskit.providers.azure.endpoint import EndpointArgs, OnlineEndpoint, ServedModel, rollout_steps
+from mlopskit.providers.azure.endpoint import (
+    EndpointArgs,
+    OnlineEndpoint,
+    ServedModel,
+    rollout_steps,
+)
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, graph_with, one, warned
+from tests.conftest import STACKS
 from tests.specs import baseline, change
 
 
@@ -80,7 +86,7 @@ def test_shadow_records_the_mirror_share() -> None:
 
 def test_mirror_above_fifty_percent_is_a_check_error_and_a_capped_warning() -> None:
     data = change(baseline(PROD), "endpoints[1].deployment.mirrorPercent", 80)
-    stack = parse_stack(data)
+    stack = parse_stack(data, base_dir=STACKS)
     issues = AzureProvider().check(stack)
     assert [i.path for i in issues] == ["endpoints[1].deployment.mirrorPercent"]
     graph = graph_with(PROD, **{"endpoints[1].deployment.mirrorPercent": 80})
@@ -112,7 +118,7 @@ def test_wait_and_auto_rollback_are_reported() -> None:
 def test_a_candidate_model_gets_the_first_step_of_the_rollout(
     strategy: str, extra: dict[str, Any], traffic: dict[str, int], mirror: dict[str, int] | None,
 ) -> None:
-    stack = parse_stack(baseline(PROD))
+    stack = parse_stack(baseline(PROD), base_dir=STACKS)
     spec = stack.endpoints[0].model_copy(update={
         "deployment": stack.endpoints[0].deployment.model_copy(update={"strategy": strategy, **extra}),
     })
@@ -204,7 +210,10 @@ class _TwoVersionProvider(AzureProvider):
     def offline_registry(self, stack):  # type: ignore[no-untyped-def, override]
         from contextlib import contextmanager
 
-        from mlopskit.providers.azure.model_registry import AzureModelRegistry, InMemoryModelClient
+        from mlopskit.providers.azure.model_registry import (
+            AzureModelRegistry,
+            InMemoryModelClient,
+        )
 
         @contextmanager
         def seeded():  # type: ignore[no-untyped-def]
@@ -219,7 +228,7 @@ class _TwoVersionProvider(AzureProvider):
 def test_live_version_from_day2_tooling_starts_the_canary_and_the_shadow() -> None:
     from mlopskit.engine import preview
 
-    graph = preview(parse_stack(baseline(PROD)), "azure", provider=_TwoVersionProvider(live_versions={"scoring": 6, "challenger": 6}))
+    graph = preview(parse_stack(baseline(PROD), base_dir=STACKS), "azure", provider=_TwoVersionProvider(live_versions={"scoring": 6, "challenger": 6}))
     scoring = one(graph, ":machinelearningservices:OnlineEndpoint", "scoring").inputs["properties"]
     assert scoring["traffic"] == {"blue": 90, "green": 10}
     challenger = one(graph, ":machinelearningservices:OnlineEndpoint", "challenger").inputs["properties"]

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from mlopskit.modules import Stack
 from mlopskit.modules.graph import Graph
+from mlopskit.providers.azure import images
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, graph_with, one, warned
 
 Evidence = Callable[[], bool]
@@ -57,6 +58,18 @@ def role_identities(graph: Graph) -> set[str]:
 
 
 GPU_ENDPOINT = {"cpu": 4, "memoryGiB": 16, "gpu": {"type": "V100", "count": 1}}
+ACR = images.login_server("fraud-dev")
+DIGEST = "sha256:" + "ab" * 32
+HTTPS_ARTIFACT = {"source": "artifact", "image": {"repository": "fraud-serve", "tag": "1.4.0"},
+                  "artifactUri": "https://acme.blob.core.windows.net/models/detector/"}
+
+
+def train_image(graph: Graph) -> str:
+    return one(graph, ":machinelearningservices:EnvironmentVersion", "training").inputs["properties"]["image"]
+
+
+def serve_image(graph: Graph) -> str:
+    return one(graph, ":machinelearningservices:EnvironmentVersion", "endpoint").inputs["properties"]["image"]
 
 # Fields that only matter on another cloud or to the loader itself.
 NOT_FOR_AZURE = {
@@ -71,6 +84,8 @@ NOT_FOR_AZURE = {
     "endpoints[].compute.instanceType.gcp": "GCP instance type",
     "training[].compute.instanceType.aws": "AWS instance type",
     "training[].compute.instanceType.gcp": "GCP instance type",
+    "endpoints[].model.image.framework": "rejected by the spec: framework images are for training",
+    "endpoints[].model.image.version": "rejected by the spec: framework images are for training",
 }
 
 EVIDENCE: dict[str, Evidence] = {
@@ -104,7 +119,11 @@ EVIDENCE: dict[str, Evidence] = {
     "training[].name": lambda: cluster(prod()) is not None and one(prod(), ":machinelearningservices:Compute").inputs["computeName"] == "train-xgb",
     "training[].image.framework": lambda: "xgboost==" in one(prod(), ":machinelearningservices:EnvironmentVersion", "train-xgb").inputs["properties"]["condaFile"],
     "training[].image.version": lambda: "==1.7.*" in one(prod(), ":machinelearningservices:EnvironmentVersion", "train-xgb").inputs["properties"]["condaFile"],
-    "training[].image.uri": lambda: one(dev(), ":machinelearningservices:EnvironmentVersion", "training").inputs["properties"]["image"].endswith("fraud-train:1.4.0"),
+    "training[].image.uri": lambda: train_image(graph_with(DEV, **{"training[0].image": {"uri": "acme.azurecr.io/t:1"}})) == "acme.azurecr.io/t:1",
+    "training[].image.repository": lambda: train_image(dev()) == f"{ACR}/fraud-train:1.4.0",
+    "training[].image.tag": lambda: train_image(dev()).endswith(":1.4.0"),
+    "training[].image.digest": lambda: train_image(graph_with(DEV, **{"training[0].image": {"repository": "fraud-train", "digest": DIGEST}})) == f"{ACR}/fraud-train@{DIGEST}",
+    "training[].code": lambda: "/codes/train-xgb-code/versions/" in job(prod())["codeId"],
     "training[].entrypoint": lambda: job(prod())["command"].startswith("python train.py"),
     "training[].compute.cpu": lambda: cluster(prod())["vmSize"] == "Standard_D4a_v4",
     "training[].compute.memoryGiB": lambda: cluster(dev())["vmSize"] == "Standard_D8a_v4",
@@ -121,8 +140,14 @@ EVIDENCE: dict[str, Evidence] = {
     and "environmentId" in deployment(dev(), "detector")["properties"],
     "endpoints[].model.package": lambda: "/models/credit-risk/" in deployment(prod())["properties"]["model"],
     "endpoints[].model.version": lambda: deployment(prod(), "challenger")["properties"]["model"].endswith("/versions/7"),
-    "endpoints[].model.image": lambda: one(dev(), ":machinelearningservices:EnvironmentVersion", "endpoint").inputs["properties"]["image"].endswith("fraud-serve:1.4.0"),
-    "endpoints[].model.artifactUri": lambda: bool(warned(dev(), "endpoints[0].model.artifactUri")),
+    "endpoints[].model.image.uri": lambda: serve_image(graph_with(DEV, **{"endpoints[0].model.image": "acme.azurecr.io/s:1"})) == "acme.azurecr.io/s:1",
+    "endpoints[].model.image.repository": lambda: serve_image(dev()) == f"{ACR}/fraud-serve:1.4.0",
+    "endpoints[].model.image.tag": lambda: serve_image(dev()).endswith(":1.4.0"),
+    "endpoints[].model.image.digest": lambda: serve_image(graph_with(DEV, **{"endpoints[0].model.image": {"repository": "fraud-serve", "digest": DIGEST}})) == f"{ACR}/fraud-serve@{DIGEST}",
+    "endpoints[].model.artifactUri": lambda: deployment(graph_with(DEV, **{"endpoints[0].model": HTTPS_ARTIFACT}), "detector")["properties"]["model"] == HTTPS_ARTIFACT["artifactUri"],
+    "endpoints[].model.artifactPath": lambda: one(dev(), ":machinelearningservices:ModelVersion").inputs["properties"]["modelUri"] == "azureml://datastores/artifacts/paths/models/detector/",
+    "endpoints[].model.format": lambda: one(dev(), ":machinelearningservices:ModelVersion").inputs["properties"]["modelType"] == "custom_model"
+    and "environmentId" not in deployment(prod())["properties"],  # mlflow: no-code deployment
     "endpoints[].compute.instanceType.azure": lambda: deployment(prod())["properties"]["instanceType"] == "Standard_NC4as_T4_v3",
     "endpoints[].compute.cpu": lambda: deployment(prod(), "challenger")["properties"]["instanceType"] == "Standard_D4a_v4",
     "endpoints[].compute.memoryGiB": lambda: deployment(dev(), "detector")["properties"]["instanceType"] == "Standard_D2a_v4",

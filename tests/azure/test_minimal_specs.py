@@ -8,6 +8,7 @@ from mlopskit.engine import preview
 from mlopskit.modules import parse_stack
 from mlopskit.providers.azure import AzureProvider
 from tests.azure.helpers import DEV, all_of, graph_of, graph_with, one, warned
+from tests.conftest import STACKS
 
 
 def _minimal(**extra: Any) -> dict[str, Any]:
@@ -24,7 +25,7 @@ def _minimal(**extra: Any) -> dict[str, Any]:
 
 
 def test_minimal_spec_gets_the_secure_defaults() -> None:
-    graph = preview(parse_stack(_minimal()), "azure")
+    graph = preview(parse_stack(_minimal(), base_dir=STACKS), "azure")
     assert one(graph, ":machinelearningservices:Workspace").inputs["publicNetworkAccess"] == "Disabled"
     assert one(graph, ":machinelearningservices:Workspace").inputs["hbiWorkspace"] is True
     assert one(graph, ":storage:StorageAccount").inputs["encryption"]["keySource"] == "Microsoft.Keyvault"
@@ -38,7 +39,7 @@ def test_minimal_spec_gets_the_secure_defaults() -> None:
 
 def test_a_spec_without_azure_placement_is_rejected_by_check() -> None:
     data = _minimal(placement={"aws": {"region": "eu-west-1"}})
-    issues = AzureProvider().check(parse_stack(data))
+    issues = AzureProvider().check(parse_stack(data, base_dir=STACKS))
     assert [i.path for i in issues] == ["placement.azure"]
 
 

@@ -12,6 +12,7 @@ from mlopskit.modules.graph import Graph
 from mlopskit.providers.azure import names
 from mlopskit.providers.azure.names import LIMITS
 from tests.azure.helpers import PROD, all_of, graph_of, graph_with
+from tests.conftest import STACKS
 from tests.specs import baseline
 
 LONGEST_NAME = "abcdefghij-klmnopqrstuvw"  # 24 characters: the longest metadata.name
@@ -62,7 +63,7 @@ def test_names_fit_azure_limits_for_the_longest_spec_names(long_graph: Graph, ty
 def test_names_are_deterministic() -> None:
     first = {(r.type, r.name): r.inputs for r in graph_of(PROD)}
     # A fresh, uncached run of the same spec.
-    second = {(r.type, r.name): r.inputs for r in preview(parse_stack(baseline(PROD)), "azure")}
+    second = {(r.type, r.name): r.inputs for r in preview(parse_stack(baseline(PROD), base_dir=STACKS), "azure")}
     assert first.keys() == second.keys()
     for key, inputs in first.items():
         for field in ("accountName", "vaultName", "registryName", "endpointName", "roleAssignmentName", "workspaceName"):

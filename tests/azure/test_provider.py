@@ -17,6 +17,10 @@ from tests.conftest import EXAMPLE_SPECS
 TAG_KEYS = {"owner", "cost-center", "data-classification", "stack", "environment"}
 # Resource types whose Azure API takes tags (the others are sub-resources or extensions).
 UNTAGGED = {
+    # Workspace assets carry their tags in properties.tags.
+    "azure-native:machinelearningservices:CodeVersion",
+    "azure-native:machinelearningservices:ModelVersion",
+    "azure-native:machinelearningservices:Datastore",
     "azure-native:authorization:RoleAssignment",
     "azure-native:authorization:PolicyAssignment",
     "azure-native:storage:BlobServiceProperties",

@@ -10,6 +10,7 @@ from mlopskit.providers.azure import AzureProvider
 from mlopskit.providers.azure.model_registry import AzureModelRegistry, InMemoryModelClient, live_registry
 from mlopskit.providers.base import MISSING_MODEL
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, graph_with, one, warned
+from tests.conftest import STACKS
 from tests.specs import baseline
 
 
@@ -96,7 +97,7 @@ def test_pinned_versions_must_exist() -> None:
 
 
 def test_offline_registry_is_the_live_class_seeded_with_every_package() -> None:
-    stack = parse_stack(baseline(PROD))
+    stack = parse_stack(baseline(PROD), base_dir=STACKS)
     provider = AzureProvider()
     with provider.offline_registry(stack) as registry:
         assert type(registry) is type(provider.registry(stack))
@@ -105,7 +106,7 @@ def test_offline_registry_is_the_live_class_seeded_with_every_package() -> None:
 
 
 def test_live_registry_imports_the_azure_sdk_lazily() -> None:
-    registry = live_registry(parse_stack(baseline(PROD)))
+    registry = live_registry(parse_stack(baseline(PROD), base_dir=STACKS))
     assert registry.registry_name == "mlr-credit-risk-prod"
     assert registry.client._client is None  # type: ignore[attr-defined]
 
@@ -117,7 +118,7 @@ class _EmptyRegistryProvider(AzureProvider):
 
 
 def test_without_an_approved_version_the_deployment_is_skipped_and_said_so() -> None:
-    graph = preview(parse_stack(baseline(PROD)), "azure", provider=_EmptyRegistryProvider())
+    graph = preview(parse_stack(baseline(PROD), base_dir=STACKS), "azure", provider=_EmptyRegistryProvider())
     messages = warned(graph, "endpoints[0].model.version")
     assert messages == [MISSING_MODEL.format(package="credit-risk", wanted="approved version", endpoint="scoring")]
     assert all_of(graph, ":machinelearningservices:OnlineDeployment") == []

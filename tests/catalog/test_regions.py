@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from mlopskit.cli import main
 from mlopskit.modules import Compute, Gpu
@@ -16,13 +15,11 @@ from mlopskit.providers.catalog.resolver import (
     offered,
     resolve,
 )
-from tests.specs import baseline, change
+from tests.specs import baseline, change, write_spec
 
 
 def write(tmp_path: Path, data: dict) -> str:
-    path = tmp_path / "spec.yaml"
-    path.write_text(yaml.safe_dump(data))
-    return str(path)
+    return str(write_spec(tmp_path, data))
 
 
 def test_every_sagemaker_region_of_the_pinned_sdk_is_known() -> None:

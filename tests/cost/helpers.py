@@ -9,7 +9,7 @@ from mlopskit.cost import CostEstimate, estimate
 from mlopskit.engine import preview
 from mlopskit.modules import Stack, parse_stack
 from mlopskit.modules.graph import Graph
-from tests.conftest import EXAMPLE_SPECS
+from tests.conftest import EXAMPLE_SPECS, STACKS
 from tests.specs import baseline
 
 SPEC_NAMES = [p.name for p in EXAMPLE_SPECS]
@@ -32,7 +32,7 @@ def bundled_estimate(name: str, cloud: str) -> CostEstimate:
 
 def estimate_of(data: dict[str, Any], cloud: str) -> CostEstimate:
     """Estimate a spec given as a dict (a changed baseline)."""
-    stack = parse_stack(data, cloud)  # type: ignore[arg-type]
+    stack = parse_stack(data, cloud, base_dir=STACKS)  # type: ignore[arg-type]
     return estimate(preview(stack, cloud), stack)  # type: ignore[arg-type]
 
 

@@ -6,22 +6,19 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 from mlopskit.cli import main
 from mlopskit.cost import money
 from mlopskit.providers.catalog.prices import PriceKey, lookup
 from tests.conftest import STACKS
 from tests.cost.helpers import bundled_estimate
-from tests.specs import baseline, change
+from tests.specs import baseline, change, write_spec
 
 CREDIT = str(STACKS / "credit-risk.yaml")
 
 
 def _write(tmp_path: Path, data: dict, name: str = "spec.yaml") -> str:
-    path = tmp_path / name
-    path.write_text(yaml.safe_dump(data))
-    return str(path)
+    return str(write_spec(tmp_path, data, name))
 
 
 def _total(cloud: str) -> str:

@@ -6,12 +6,10 @@ import json
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from mlopskit.compare import Comparison, compare, to_json, to_markdown, to_table
 from mlopskit.cost import cost_table, infracost_json, total_text
 from mlopskit.report_html import to_html
-from tests.specs import baseline, change
+from tests.specs import baseline, change, write_spec
 
 
 def test_total_text_says_lower_bound_and_how_many_are_unpriced() -> None:
@@ -25,8 +23,7 @@ def test_total_text_says_lower_bound_and_how_many_are_unpriced() -> None:
 @cache
 def _in_an_unpriced_region(folder: str) -> Comparison:
     # sa-east-1 is a known SageMaker region the recorded extracts cannot price: compute is unpriced there.
-    spec = Path(folder) / "spec.yaml"
-    spec.write_text(yaml.safe_dump(change(baseline(), "placement.aws", {"region": "sa-east-1", "backupRegion": "us-east-1"})))
+    spec = write_spec(Path(folder), change(baseline(), "placement.aws", {"region": "sa-east-1", "backupRegion": "us-east-1"}))
     return compare(str(spec), ["aws"])
 
 
@@ -57,8 +54,7 @@ def test_the_bundled_example_in_us_regions_has_three_complete_totals(tmp_path: P
         "azure": {"location": "eastus", "backupLocation": "westus"},
     })
     change(data, "compliance.frameworks", [])  # GDPR residency would refuse US regions
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(yaml.safe_dump(data))
+    spec = write_spec(tmp_path, data)
     comparison = compare(str(spec), ["aws", "gcp", "azure"])
     assert [(r.cloud, r.error) for r in comparison.results] == [("aws", None), ("gcp", None), ("azure", None)]
     for result in comparison.results:

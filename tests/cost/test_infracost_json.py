@@ -55,14 +55,12 @@ def test_schema_rejects_a_broken_document() -> None:
 def test_compare_to_is_one_project_with_past_breakdown_and_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`cost --compare-to OTHER --format json`: OTHER is the past breakdown, the diff is new minus old
     (per resource and in total), and the document validates against Infracost's current schema."""
-    import yaml
 
     from mlopskit.cli import main
     from mlopskit.providers.catalog.prices import PriceKey, lookup
-    from tests.specs import baseline, change
+    from tests.specs import baseline, change, write_spec
 
-    bigger = tmp_path / "bigger.yaml"
-    bigger.write_text(yaml.safe_dump(change(baseline(), "endpoints[1].autoscaling.minInstances", 3)))
+    bigger = write_spec(tmp_path, change(baseline(), "endpoints[1].autoscaling.minInstances", 3), "bigger.yaml")
     assert main(["cost", str(bigger), "--provider", "aws", "--compare-to", "stacks/credit-risk.yaml", "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
     jsonschema.Draft4Validator(SCHEMA).validate(document)

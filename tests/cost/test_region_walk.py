@@ -21,6 +21,7 @@ from mlopskit.modules import Stack, parse_stack
 from mlopskit.modules.graph import Graph
 from mlopskit.providers.catalog import regions
 from mlopskit.providers.catalog.resolver import ResolutionError, resolve
+from tests.conftest import STACKS
 from tests.specs import baseline, change
 
 # SageMaker regions the recorded AWS extracts have no index VM price for (the SkyPilot catalog lists
@@ -34,7 +35,7 @@ def representative(cloud: str) -> tuple[Stack, Graph]:
     data = baseline()
     change(data, "endpoints[0].compute", {"cpu": 4, "memoryGiB": 16, "gpu": {"type": "T4"}})
     change(data, "endpoints[1].compute", {"cpu": 4, "memoryGiB": 16})
-    stack = parse_stack(data, cloud)  # type: ignore[arg-type]
+    stack = parse_stack(data, cloud, base_dir=STACKS)  # type: ignore[arg-type]
     assert stack.network.private and stack.encryption.customer_managed_keys and stack.backups.cross_region  # type: ignore[union-attr]
     return stack, preview(stack, cloud)  # type: ignore[arg-type]
 

@@ -9,6 +9,7 @@ import pytest
 from mlopskit.engine import preview
 from mlopskit.modules import parse_stack
 from mlopskit.modules.graph import Graph
+from tests.conftest import STACKS
 from tests.specs import baseline, change
 
 
@@ -17,7 +18,7 @@ def gcp_preview(name: str = "credit-risk.yaml", **changes: Any) -> Graph:
     data = baseline(name)
     for path, value in changes.items():
         change(data, path.replace("__", "."), value)
-    return preview(parse_stack(data), "gcp")
+    return preview(parse_stack(data, base_dir=STACKS), "gcp")
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import json
 
 from mlopskit.modules.graph import Graph
 from mlopskit.providers.gcp.identity import FORBIDDEN_ROLES
+from tests.conftest import STACKS
 from tests.gcp.conftest import gcp_preview
 
 PREFIX = "credit-risk-prod"
@@ -151,8 +152,9 @@ def test_training_job_spec_and_schedule(prod: Graph) -> None:
     body = json.loads(content)
     pool = body["jobSpec"]["workerPoolSpecs"][0]
     assert pool["machineSpec"]["machineType"] in ("e2-standard-4", "n2-standard-4")
-    assert pool["containerSpec"]["args"] == ["--max_depth=6"]
-    assert "xgboost-cpu.1-7" in pool["containerSpec"]["imageUri"]
+    # The prebuilt container runs the uploaded code as a Python package.
+    assert pool["pythonPackageSpec"]["args"] == ["--max_depth=6"]
+    assert "xgboost-cpu.1-7" in pool["pythonPackageSpec"]["executorImageUri"]
     assert body["jobSpec"]["scheduling"] == {"timeout": "10800s", "strategy": "SPOT"}
     assert body["jobSpec"]["network"].endswith("/global/networks/credit-risk-prod-vpc")
     assert body["encryptionSpec"]["kmsKeyName"] == KEY_W4
@@ -263,7 +265,7 @@ def test_missing_approved_version_still_builds_everything_else() -> None:
     empty.list_models.return_value = []
     provider = GcpProvider()
     provider.offline_registry = lambda stack: _yield(VertexModelRegistry("acme-ml-prod", "europe-west4", lambda: empty, offline=True))  # type: ignore[method-assign]
-    graph = preview(parse_stack(baseline()), "gcp", provider)
+    graph = preview(parse_stack(baseline(), base_dir=STACKS), "gcp", provider)
     assert not [r for r in graph if r.name.endswith("-deployment")]
     assert graph.named(f"{PREFIX}-scoring-endpoint")
     message = {w.path: w.message for w in graph.warnings}["endpoints[0].model.version"]

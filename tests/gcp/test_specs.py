@@ -11,7 +11,7 @@ from mlopskit.engine import preview
 from mlopskit.modules import load_stack
 from mlopskit.modules.graph import Graph
 from mlopskit.providers import get_provider
-from tests.conftest import EXAMPLE_SPECS
+from tests.conftest import EXAMPLE_SPECS, STACKS
 from tests.gcp.conftest import gcp_preview
 
 PREFIX = "credit-risk-prod"
@@ -33,7 +33,7 @@ def test_check_reports_gpus_gcp_cannot_offer() -> None:
     from tests.specs import baseline, change
 
     data = change(baseline(), "endpoints[1].compute", {"cpu": 4, "memoryGiB": 16, "gpu": {"type": "A10G", "count": 1}})
-    issues = get_provider("gcp").check(parse_stack(data))
+    issues = get_provider("gcp").check(parse_stack(data, base_dir=STACKS))
     assert [i.path for i in issues] == ["endpoints[1].compute.gpu.type"]
 
 
@@ -42,7 +42,7 @@ def test_check_reports_regions_outside_the_allowed_list() -> None:
     from tests.specs import baseline, change
 
     data = change(baseline(), "compliance.allowedRegions", ["europe-west4"])
-    issues = get_provider("gcp").check(parse_stack(data))
+    issues = get_provider("gcp").check(parse_stack(data, base_dir=STACKS))
     assert [i.path for i in issues] == ["placement.gcp.backupRegion"]
 
 
@@ -82,7 +82,7 @@ FIELDS: dict[str, tuple[Any, Callable[[Graph], Any]]] = {
     "registry.containers.scanOnPush": (False, lambda g: _inputs(g, f"{PREFIX}-images-repository")["vulnerabilityScanningConfig"]),
     "registry.containers.immutableTags": (False, lambda g: _inputs(g, f"{PREFIX}-images-repository")["dockerConfig"]),
     "training[0].image": ({"framework": "sklearn", "version": "1.0"}, lambda g: _inputs(g, f"{PREFIX}-train-xgb-job-spec")["content"]),
-    "training[0].entrypoint": ("main.py", lambda g: _inputs(g, f"{PREFIX}-train-xgb-job-spec")["content"]),
+    "training[0].entrypoint": ("features.py", lambda g: _inputs(g, f"{PREFIX}-train-xgb-job-spec")["content"]),
     "training[0].compute": ({"cpu": 8, "memoryGiB": 32, "count": 3}, lambda g: _inputs(g, f"{PREFIX}-train-xgb-job-spec")["content"]),
     "training[0].maxRuntimeMinutes": (30, lambda g: _inputs(g, f"{PREFIX}-train-xgb-job-spec")["content"]),
     "training[0].hyperparameters": ({"eta": "0.1"}, lambda g: _inputs(g, f"{PREFIX}-train-xgb-job-spec")["content"]),

@@ -10,6 +10,7 @@ from google.cloud import aiplatform_v1
 from mlopskit.modules import parse_stack
 from mlopskit.providers.gcp import vertex
 from mlopskit.providers.gcp.registry import VertexModelRegistry, offline_registry
+from tests.conftest import STACKS
 from tests.specs import baseline
 
 ENDPOINT = "projects/acme-ml-prod/locations/europe-west4/endpoints/123"
@@ -190,7 +191,7 @@ def test_traffic_steps() -> None:
 
 
 def test_offline_registry_resolves_latest_approved_and_pinned() -> None:
-    stack = parse_stack(baseline())
+    stack = parse_stack(baseline(), base_dir=STACKS)
     with offline_registry(stack, "123456789012") as registry:
         latest = registry.resolve("credit-risk", "latest-approved")
         pinned = registry.resolve("credit-risk", 7)

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from mlopskit.commands import ops as ops_command
-from tests.specs import baseline
+from tests.specs import baseline, write_spec as write_spec_file
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"  # moto's default account
@@ -49,9 +48,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 
 
 def write_spec(tmp_path: Path, data: dict[str, Any], name: str = "spec.yaml") -> str:
-    path = tmp_path / name
-    path.write_text(yaml.safe_dump(data))
-    return str(path)
+    return str(write_spec_file(tmp_path, data, name))
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from mlopskit.cli import main
 from mlopskit.commands import ops as ops_command
 from mlopskit.modules.day2.calls import Gateway
 from mlopskit.providers.azure import names, ops as azure_ops
+from mlopskit.providers.packaging import source_archive
+from tests.conftest import STACKS
 from tests.ops.conftest import FakeClock, write_spec
 from tests.specs import baseline, stack
 
@@ -200,6 +202,8 @@ def test_train_submits_the_command_job_and_waits(azure: FakeWorkspace, spec_file
     assert (job["compute"], job["instance_count"], job["timeout_seconds"]) == ("train-xgb", 1, 180 * 60)
     assert job["environment"] == "azureml:train-xgb-env@latest"
     assert job["identity"] == f"id-{PREFIX}-training"
+    # The code asset `pulumi up` uploaded for training[0].code (versioned by content hash).
+    assert job["code"] == f"azureml:train-xgb-code:{source_archive(STACKS / 'src').short}"
     assert clock.sleeps == [30, 30]
 
 

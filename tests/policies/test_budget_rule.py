@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
 
 from mlopskit.cli import main
 from mlopskit.cost import estimate
@@ -16,8 +15,9 @@ from mlopskit.modules import parse_stack
 from mlopskit.policies.registry import BY_ID
 from mlopskit.policies.rule import Status
 from mlopskit.policies.runner import evaluate
+from tests.conftest import STACKS
 from tests.policies.test_rules import CONTEXT
-from tests.specs import baseline, change
+from tests.specs import baseline, change, write_spec
 
 RULE = BY_ID["budget-within-limit"]
 
@@ -52,7 +52,7 @@ def test_no_budget_is_not_applicable_and_no_estimate_is_unknown() -> None:
 @pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
 def test_runner_feeds_the_estimator(cloud: str) -> None:
     data = change(baseline(), "budget.monthlyLimitUsd", 100)
-    stack = parse_stack(data, cloud)
+    stack = parse_stack(data, cloud, base_dir=STACKS)
     graph = preview(stack, cloud)
     total = estimate(graph, stack).total_monthly
     report = evaluate(stack, graph)
@@ -63,7 +63,6 @@ def test_runner_feeds_the_estimator(cloud: str) -> None:
 
 
 def test_cli_exits_1_when_the_estimate_breaks_the_budget(tmp_path: Path, capsys) -> None:
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(yaml.safe_dump(change(baseline(), "budget.monthlyLimitUsd", 100)))
+    spec = write_spec(tmp_path, change(baseline(), "budget.monthlyLimitUsd", 100))
     assert main(["policy", str(spec), "--provider", "aws"]) == 1
     assert "budget-within-limit" in capsys.readouterr().out

@@ -15,6 +15,7 @@ from mlopskit.modules import parse_stack
 from mlopskit.modules.facts import PURPOSE_TAG, PURPOSES, purpose_of
 from mlopskit.policies.crossguard.adapter import graph_from
 from mlopskit.policies.runner import provider_facts
+from tests.conftest import STACKS
 from tests.cost.helpers import built
 from tests.specs import baseline, change
 
@@ -54,7 +55,7 @@ def test_a_stack_name_does_not_change_a_purpose(cloud: str) -> None:
     """Names used to decide: "audit" in a name made an AWS bucket an audit log, "backup" made a
     GCP bucket a backup copy. A stack named after all of them keeps every purpose."""
     data = change(baseline("fraud-dev.yaml"), "metadata.name", "backup-audit-replica")
-    stack = parse_stack(data, cloud)  # type: ignore[arg-type]
+    stack = parse_stack(data, cloud, base_dir=STACKS)  # type: ignore[arg-type]
     renamed = sorted(_purposes(cloud, stack, preview(stack, cloud)).values())  # type: ignore[arg-type]
     original = sorted(_purposes(cloud, *built("fraud-dev.yaml", cloud)).values())
     assert renamed == original

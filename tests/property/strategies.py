@@ -107,12 +107,18 @@ def _compute(draw: st.DrawFn, training: bool) -> dict[str, Any]:
 
 @st.composite
 def _training(draw: st.DrawFn, name: str) -> dict[str, Any]:
-    job: dict[str, Any] = {
-        "name": name,
-        "image": draw(st.sampled_from(({"framework": "xgboost", "version": "1.7-1"},
-                                       {"framework": "pytorch", "version": "2.1"},
-                                       {"uri": "registry.example.com/team/train:1.4.0"}))),
-        "entrypoint": draw(st.sampled_from(("train.py", "src/train.py", "trainer.task"))),
+    image = draw(st.sampled_from(({"framework": "xgboost", "version": "1.7-1"},
+                                  {"framework": "pytorch", "version": "2.1"},
+                                  {"uri": "registry.example.com/team/train:1.4.0"},
+                                  {"repository": "team/train", "tag": "1.4.0"})))
+    job: dict[str, Any] = {"name": name, "image": image}
+    if "framework" in image:
+        # A framework image holds no code: the job packages ./src, which the contract test
+        # links next to the spec (the bundled specs' code), and runs its train.py.
+        job.update(code="./src", entrypoint="train.py")
+    else:
+        job["entrypoint"] = draw(st.sampled_from(("train.py", "src/train.py", "trainer.task")))
+    job |= {
         "compute": draw(_compute(True)),
         "maxRuntimeMinutes": draw(st.integers(min_value=1, max_value=40320)),
         "hyperparameters": draw(st.dictionaries(st.from_regex(r"[a-z_][a-z0-9_]{0,10}", fullmatch=True),
@@ -132,10 +138,13 @@ def _endpoint(draw: st.DrawFn, name: str) -> dict[str, Any]:
     endpoint: dict[str, Any] = {
         "name": name,
         "model": draw(st.one_of(
-            st.builds(lambda v: {"source": "registry", "package": "pkg-one", "version": v},
+            # format: mlflow, so a registry model deploys on Azure ML too (no-code deployment).
+            st.builds(lambda v: {"source": "registry", "package": "pkg-one", "version": v, "format": "mlflow"},
                       st.one_of(st.just("latest-approved"), st.integers(min_value=1, max_value=30))),
             st.just({"source": "artifact", "image": "registry.example.com/team/serve:2",
                      "artifactUri": "https://models.example.com/m.tar.gz"}),
+            st.just({"source": "artifact", "image": {"repository": "team/serve", "tag": "2"},
+                     "artifactPath": "models/serve/"}),
         )),
         "compute": draw(_compute(False)),
         "autoscaling": {"minInstances": low, "maxInstances": low + draw(st.integers(min_value=0, max_value=4))},

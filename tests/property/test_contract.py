@@ -32,6 +32,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import mlopskit.engine
 from mlopskit.cli import main
 from mlopskit.modules.placement import CLOUDS
+from tests.conftest import STACKS
 from tests.property.strategies import mutated_specs, schema_specs
 
 #: Examples per run, and the least of them that must be valid and reach the preview branch.
@@ -109,6 +110,8 @@ def check_contract(doc: dict[str, Any], spec: Path, figures: Counter[str]) -> No
 
 def _property(kind: str, strategy: st.SearchStrategy[dict[str, Any]], tmp_path: Path) -> None:
     figures = FIGURES.setdefault(kind, Counter())
+    # Specs are written to tmp_path; their training code (./src) is the bundled specs' own.
+    (tmp_path / "src").symlink_to(STACKS / "src", target_is_directory=True)
 
     @settings(max_examples=MAX_EXAMPLES[kind], **SETTINGS)  # type: ignore[arg-type]
     @given(strategy)

@@ -12,6 +12,7 @@ from typing import Any
 from mlopskit.engine import preview
 from mlopskit.modules import parse_stack
 from mlopskit.modules.graph import Graph
+from tests.conftest import STACKS
 from tests.fidelity.aws import edge
 from tests.fidelity.aws.requests import COMPONENT_PREFIX, EXEMPT, REQUESTS
 from tests.fidelity.aws.validator import Violation, validate
@@ -33,7 +34,7 @@ def graph_of(data: dict[str, Any]) -> Graph:
 
     key = json.dumps(data, sort_keys=True)
     if key not in _CACHE:
-        _CACHE[key] = preview(parse_stack(data), "aws")
+        _CACHE[key] = preview(parse_stack(data, base_dir=STACKS), "aws")
     return _CACHE[key]
 
 

@@ -368,6 +368,10 @@ def _replication_rule(r: Inputs) -> dict[str, Any]:
 
 
 _S3_REQUESTS: dict[str, Callable[[Inputs], Iterable[Request]]] = {
+    # The packaged training code: one PutObject. PLACEHOLDER Body: the archive file (a FileAsset).
+    "aws:s3/bucketObjectv2:BucketObjectv2": _s3("PutObject", lambda i: {
+        "Key": i["key"], "Body": b"", **_pick(i, ContentType="contentType", ServerSideEncryption="serverSideEncryption",
+                                                SSEKMSKeyId="kmsKeyId")}),
     "aws:s3/bucketPolicy:BucketPolicy": _s3("PutBucketPolicy", lambda i: {"Policy": i["policy"]}),
     "aws:s3/bucketVersioning:BucketVersioning": _s3("PutBucketVersioning", lambda i: {
         "VersioningConfiguration": {"Status": i["versioningConfiguration"]["status"]}}),

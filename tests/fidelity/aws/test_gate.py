@@ -9,6 +9,7 @@ import copy
 
 import pytest
 
+from tests.conftest import STACKS
 from tests.fidelity.aws.gate import SPECS, graph_of, requests, unmapped, violations
 from tests.fidelity.aws.requests import EXEMPT, REQUESTS
 from tests.fidelity.aws.validator import validate
@@ -61,7 +62,7 @@ def test_ecr_replication_request_when_a_stack_owns_it(monkeypatch):
     from mlopskit.modules import parse_stack
 
     monkeypatch.setenv("PULUMI_CONFIG", '{"mlopskit:ecrReplication": "managed"}')
-    graph = preview(parse_stack(SPECS["longest-names"]()), "aws")
+    graph = preview(parse_stack(SPECS["longest-names"](), base_dir=STACKS), "aws")
     assert ("ecr", "PutReplicationConfiguration") in {(r.service, r.operation) for r in requests(graph, REGION)}
     assert not unmapped(graph) and not violations(graph, REGION)
 

@@ -12,7 +12,7 @@ from typing import Any
 from mlopskit.modules import parse_stack
 from mlopskit.modules.graph import Graph
 from mlopskit.modules.stack import Stack
-from tests.conftest import EXAMPLE_SPECS
+from tests.conftest import EXAMPLE_SPECS, STACKS
 from tests.specs import baseline
 
 MAX_STACK_NAME = "edge-stack-name-max-2468"  # 24 characters, the spec's maximum
@@ -70,5 +70,5 @@ def built(spec: str, cloud: str) -> tuple[Stack, Graph]:
     """(stack, mocked preview on ``cloud``) of a gate spec, built once per test session."""
     from mlopskit.engine import preview
 
-    stack = parse_stack(EDGE_SPECS[spec]() if spec in EDGE_SPECS else baseline(spec))
+    stack = parse_stack(EDGE_SPECS[spec]() if spec in EDGE_SPECS else baseline(spec), base_dir=STACKS)
     return stack, preview(stack, cloud)  # type: ignore[arg-type]
