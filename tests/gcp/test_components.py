@@ -59,6 +59,17 @@ def test_artifacts_bucket_is_hardened(prod: Graph) -> None:
 
 def test_dev_resources_are_not_protected(dev: Graph) -> None:
     assert not dev.named("fraud-dev-artifacts-bucket").protect
+    assert not dev.named("fraud-dev-detector-model").protect
+
+
+def test_uploaded_vertex_model_versions_are_protected_in_prod() -> None:
+    # A registered version is what rollbacks return to (data-bearing, like the buckets): the
+    # Vertex Model Registry dynamic resource is protected in prod, as the other stores are.
+    graph = gcp_preview("credit-risk.yaml", **{"endpoints[1].model": {
+        "source": "artifact", "format": "custom", "image": {"repository": "credit-serve", "tag": "2"},
+        "artifactPath": "models/challenger/"}})
+    (model,) = [r for r in graph.of_type("pulumi-python:dynamic:Resource") if r.inputs.get("kind") == "vertex-model"]
+    assert model.name == f"{PREFIX}-challenger-model" and model.protect
 
 
 def test_container_registry(prod: Graph) -> None:

@@ -207,6 +207,18 @@ def test_train_submits_the_command_job_and_waits(azure: FakeWorkspace, spec_file
     assert clock.sleeps == [30, 30]
 
 
+def test_the_sdk_names_the_code_asset_by_the_arm_id_azure_ai_ml_resolves(monkeypatch: pytest.MonkeyPatch) -> None:
+    # azure-ai-ml uploads any `code` string that is not a code ARM id as a local path
+    # (JobOperations._resolve_arm_id_for_command_job): the registered asset goes by ARM id.
+    from azure.ai.ml._utils._arm_id_utils import is_ARM_id_for_resource
+    from azure.ai.ml.constants._common import AzureMLResourceType
+
+    monkeypatch.setenv("AZURE_SUBSCRIPTION_ID", "00000000-0000-0000-0000-000000000000")
+    code_id = azure_ops.AzureMlSdk(stack())._code_id("azureml:train-xgb-code:7849a7df986c")
+    assert is_ARM_id_for_resource(code_id, AzureMLResourceType.CODE)
+    assert code_id.endswith(f"/workspaces/{names.workspace(PREFIX)}/codes/train-xgb-code/versions/7849a7df986c")
+
+
 def test_status_reports_traffic_drift_mid_rollout(azure: FakeWorkspace, spec_file: str, clock: FakeClock,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     backend = azure_ops.AzureOps(stack(), Gateway(azure_ops.classify, clock=clock), api=azure)

@@ -80,6 +80,11 @@ PLANTS: dict[str, tuple[str, str, Callable[[dict[str, Any]], Any], str]] = {
     "custom job field": (PROD, f"{P}-train-xgb-job-spec",
                          lambda i: _job_body(i, lambda b: b["jobSpec"].update(workerPoolSpec=[])),
                          "content: not a CustomJob"),
+    "code upload property": (PROD, f"{P}-train-xgb-code", lambda i: i.update(sourcePath="x"),
+                             f"{P}-train-xgb-code: sourcePath: unknown property of BucketObjectArgs"),
+    "python package spec field": (PROD, f"{P}-train-xgb-job-spec", lambda i: _job_body(
+        i, lambda b: b["jobSpec"]["workerPoolSpecs"][0]["pythonPackageSpec"].update(packageUri="gs://x")),
+        "content: not a CustomJob"),
     "rollout steps": (PROD, f"{P}-scoring-deployment", lambda i: i.update(trafficSteps=[10.0, 50.0]),
                       "trafficSteps: [10.0, 50.0]: steps must rise within 0-100 and end at 100"),
     "label value": (PROD, f"{P}-scoring-endpoint", lambda i: i["labels"].update(strategy="Canary Rollout"),
