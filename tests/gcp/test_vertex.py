@@ -209,7 +209,7 @@ def test_the_seeded_registry_answers_with_real_model_fields() -> None:
 
     proto_fields = set(aiplatform_v1.Model.meta.fields)
     assert {f.name for f in fields(SeededModel)} <= proto_fields
-    client = seeded_client(parse_stack(baseline()), "123456789012")
+    client = seeded_client(parse_stack(baseline(), base_dir=STACKS), "123456789012")
     model = client.list_models(request={"filter": 'display_name="credit-risk"'})[0]
     for seeded in [model, *client.list_model_versions(request={"name": model.name})]:
         message = aiplatform_v1.Model(**asdict(seeded))
