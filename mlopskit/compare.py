@@ -93,6 +93,8 @@ def _feature_of(path: str, message: str) -> str | None:
         return "deployment.strategy: canary/linear" if head in ("canary", "linear") else f"deployment.strategy: {head}"
     if bare.startswith("access.roles") and "principals" in bare:
         return "access.roles.principals"
+    if bare == "network.private" and message.startswith("batch job "):
+        return "batch: private network"  # the stack's network holds, a batch job cannot join it
     return bare
 
 
@@ -117,6 +119,7 @@ def _compute(cloud: Cloud, stack: Stack) -> list[ComputeMatch]:
     matches = []
     items: list[tuple[str, Compute, Use]] = [(f"endpoints[{i}].compute", e.compute, "serving") for i, e in enumerate(stack.endpoints)]
     items += [(f"training[{i}].compute", t.compute, "training") for i, t in enumerate(stack.training)]
+    items += [(f"batch[{i}].compute", b.compute, "serving") for i, b in enumerate(stack.batch)]
     for path, compute, use in items:
         try:
             r = resolve(cloud, compute, region, use)

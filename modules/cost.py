@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Protocol
 
+from mlopskit.modules.batch import BatchJob
 from mlopskit.modules.graph import Graph, RecordedResource
 from mlopskit.modules.placement import Cloud
 from mlopskit.modules.stack import Stack
@@ -54,6 +55,9 @@ class UsageLookup(Protocol):
     def get(self, key: str) -> Decimal | None: ...
 
 
+BATCH_UNSCHEDULED = "batch.unscheduledRunsPerMonth"
+
+
 @dataclass(frozen=True)
 class CostComponent:
     """One priced line of a resource: stable name, plural unit, monthly quantity, price key.
@@ -86,12 +90,24 @@ class CostContext:
     backup_region: str | None
     usage: UsageLookup
 
-    def runs_per_month(self, cron: str | None) -> Decimal | None:
+    def runs_per_month(self, cron: str | None, unscheduled: str = "training.unscheduledRunsPerMonth") -> Decimal | None:
         """Average firings per 730-hour month of a five-field cron; unscheduled: the usage default
-        (None when the user set it to null: the runs then "depend on usage", never 0)."""
+        ``unscheduled`` (None when the user set it to null: the runs then "depend on usage", never 0)."""
         if cron is None:
-            return self.usage.get("training.unscheduledRunsPerMonth")
+            return self.usage.get(unscheduled)
         return cron_runs_per_month(cron)
+
+    def batch_job(self, name: str) -> BatchJob | None:
+        """The spec batch job called ``name`` (a cost handler finds it from what its resource records)."""
+        return next((job for job in self.stack.batch if job.name == name), None)
+
+    def batch_lines(self, job: BatchJob, what: str, instance: str, price: PriceKey) -> list[CostComponent]:
+        """A batch job's instance-hours: instances x max runtime x runs per month (from its cron,
+        else the usage default ``batch.unscheduledRunsPerMonth``)."""
+        runs = self.runs_per_month(job.schedule, BATCH_UNSCHEDULED)
+        hours = runs * job.compute.count * Decimal(job.max_runtime_minutes) / 60 if runs is not None else None
+        return [CostComponent(f"Batch instance usage ({what}, {instance})", "hours", hours, price,
+                              usage_key=None if job.schedule else BATCH_UNSCHEDULED)]
 
 
 @lru_cache(maxsize=64)

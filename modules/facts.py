@@ -26,6 +26,7 @@ KINDS: tuple[str, ...] = (
     "endpoint",            # real-time inference endpoint (with its deployment / variants)
     "monitor",             # model monitoring job and its outputs
     "training",            # training job / compute
+    "batch",               # batch inference job (its definition, compute and schedule)
     "workspace",           # ML workspace (where the cloud has one)
     "network",             # the private network the stack runs in
     "role",                # a permission set the kit defines (inline policy, custom role)
@@ -87,6 +88,13 @@ ATTRS: dict[str, dict[str, str]] = {
         "instance_type": "str|None", "gpu_count": "int|None", "max_instances": "int|None",
         "scale_to_zero": "bool|None: no compute billed while no job runs",
         "max_runtime_minutes": "int|None: hard stop for a job",
+        "labels": "dict[str,str]",
+    },
+    "batch": {
+        "cmk": "bool|None: batch output (and volumes, where the instance has any) encrypted with a CMK",
+        "private": "bool|None: the job's instances run inside the stack's private network",
+        "instance_type": "str|None", "gpu_count": "int|None", "max_instances": "int|None",
+        "max_runtime_minutes": "int|None: hard stop for a run (absent: the cloud has none)",
         "labels": "dict[str,str]",
     },
     "workspace": {"cmk": "bool|None", "public": "bool|None", "private": "bool|None", "labels": "dict[str,str]"},

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
+from mlopskit.modules.batch import BatchJob
 from mlopskit.modules.endpoint import Endpoint
 from mlopskit.modules.stack import Stack
 from mlopskit.modules.training import TrainingJob
@@ -31,6 +32,10 @@ FEATURES: tuple[str, ...] = (
     "monitoring.drift",
     "training.schedule",
     "training.compute.spot",
+    "batch",
+    "batch.schedule",
+    "batch.maxRuntimeMinutes",
+    "batch: private network",
     "encryption.customerManagedKeys",
     "registry.containers.scanOnPush",
     "registry.containers.immutableTags",
@@ -42,7 +47,8 @@ FEATURES: tuple[str, ...] = (
 
 def used_settings(stack: Stack) -> set[str]:
     """The feature keys a spec actually sets."""
-    tables = [_stack_settings(stack), *map(_endpoint_settings, stack.endpoints), *map(_training_settings, stack.training)]
+    tables = [_stack_settings(stack), *map(_endpoint_settings, stack.endpoints), *map(_training_settings, stack.training),
+              *(_batch_settings(job, stack) for job in stack.batch)]
     return {key for table in tables for key, used in table.items() if used}
 
 
@@ -61,6 +67,13 @@ def _endpoint_settings(ep: Endpoint) -> dict[str, bool]:
 
 def _training_settings(job: TrainingJob) -> dict[str, bool]:
     return {"training.schedule": bool(job.schedule), "training.compute.spot": bool(job.compute.spot)}
+
+
+def _batch_settings(job: BatchJob, stack: Stack) -> dict[str, bool]:
+    # Every batch job has a runtime limit (60 minutes by default) and runs in the stack's
+    # network: both are settings a cloud may not honour for batch.
+    return {"batch": True, "batch.schedule": job.schedule is not None, "batch.maxRuntimeMinutes": True,
+            "batch: private network": bool(stack.network.private)}
 
 
 def _stack_settings(stack: Stack) -> dict[str, bool]:
@@ -82,6 +95,11 @@ def setting_paths(stack: Stack) -> dict[str, list[str]]:
     paths: dict[str, list[str]] = {}
     per_item = [(f"endpoints[{i}]", _endpoint_settings(ep)) for i, ep in enumerate(stack.endpoints)]
     per_item += [(f"training[{i}]", _training_settings(job)) for i, job in enumerate(stack.training)]
+    for i, job in enumerate(stack.batch):
+        for key, used in _batch_settings(job, stack).items():
+            if used:
+                field = _BATCH_FIELDS[key]
+                paths.setdefault(key, []).append(field if field == "network.private" else f"batch[{i}]{field}")
     for where, table in per_item:
         for key, used in table.items():
             if used:
@@ -93,6 +111,11 @@ def setting_paths(stack: Stack) -> dict[str, list[str]]:
     if principals:
         paths["access.roles.principals"] = principals
     return paths
+
+
+# A batch feature key -> the field it names below ``batch[i]`` (the stack's network for the last).
+_BATCH_FIELDS = {"batch": "", "batch.schedule": ".schedule", "batch.maxRuntimeMinutes": ".maxRuntimeMinutes",
+                 "batch: private network": "network.private"}
 
 
 def _field(key: str) -> str:

@@ -29,6 +29,7 @@ ABSTRACTIONS: tuple[str, ...] = (
     "model_registry",
     "training",
     "endpoint",
+    "batch",
     "autoscaling",
     "monitoring",
     "backups",

@@ -11,10 +11,11 @@ from pydantic import Field, PrivateAttr, model_validator
 from mlopskit.modules.access import Access, AccessRole
 from mlopskit.modules.backup import Backups
 from mlopskit.modules.base import SpecModel, field_error
+from mlopskit.modules.batch import BatchJob
 from mlopskit.modules.budget import Budget
 from mlopskit.modules.compliance import Compliance
 from mlopskit.modules.encryption import Encryption
-from mlopskit.modules.endpoint import Endpoint
+from mlopskit.modules.endpoint import LATEST_APPROVED, Endpoint
 from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.metadata import Metadata
 from mlopskit.modules.naming import normalized_name
@@ -43,6 +44,7 @@ class Stack(SpecModel):
     # Bounded so a spec's size bounds the work done for it (the benchmark uses 1,000).
     training: list[TrainingJob] = Field(default_factory=list, max_length=MAX_COMPONENTS)
     endpoints: list[Endpoint] = Field(default_factory=list, max_length=MAX_COMPONENTS)
+    batch: list[BatchJob] = Field(default_factory=list, max_length=MAX_COMPONENTS)
     backups: Backups | None = None
     access: Access = Field(default_factory=Access)
     # Directory that relative paths in the spec (training[].code) start from: the spec
@@ -67,8 +69,9 @@ class Stack(SpecModel):
         # Names are compared as the strictest cloud sees them: some resource names keep
         # only letters and digits (Azure storage-style names, compacted names), so
         # `ep-one` and `epone` would become one resource there.
-        named: tuple[tuple[str, Sequence[TrainingJob | Endpoint | AccessRole]], ...] = (
-            ("training", self.training), ("endpoints", self.endpoints), ("access.roles", self.access.roles),
+        named: tuple[tuple[str, Sequence[TrainingJob | Endpoint | BatchJob | AccessRole]], ...] = (
+            ("training", self.training), ("endpoints", self.endpoints), ("batch", self.batch),
+            ("access.roles", self.access.roles),
         )
         for field, items in named:
             seen: dict[str, str] = {}
@@ -116,6 +119,13 @@ class Stack(SpecModel):
     def is_prod(self) -> bool:
         return self.metadata.environment == "prod"
 
+    def registry_models(self) -> list[tuple[str, int | str]]:
+        """(package, version) of every registry model the stack uses: endpoints', then batch jobs'."""
+        models: list[tuple[str, int | str]] = [
+            (e.model.package, e.model.version or LATEST_APPROVED) for e in self.endpoints
+            if e.model.source == "registry" and e.model.package]
+        return models + [(job.model.package, job.model.version or LATEST_APPROVED) for job in self.batch]
+
     def issues_for(self, cloud: Cloud) -> list[SpecIssue]:
         """Problems that only matter when building on ``cloud`` (beyond model validation)."""
         issues: list[SpecIssue] = []
@@ -124,8 +134,8 @@ class Stack(SpecModel):
             return [SpecIssue(f"placement.{cloud}", f"required to build on {cloud}")]
         if self.backups is not None and self.backups.cross_region and placement.backup_region is None:
             issues.append(SpecIssue(f"placement.{cloud}.{placement.backup_field}", "required when backups.crossRegion is true"))
-        computed: tuple[tuple[str, Sequence[TrainingJob | Endpoint]], ...] = (
-            ("training", self.training), ("endpoints", self.endpoints),
+        computed: tuple[tuple[str, Sequence[TrainingJob | Endpoint | BatchJob]], ...] = (
+            ("training", self.training), ("endpoints", self.endpoints), ("batch", self.batch),
         )
         for kind, items in computed:
             for index, item in enumerate(items):

@@ -26,13 +26,13 @@ RULES: tuple[Rule, ...] = (
     # encryption
     encryption.storage_cmk, encryption.container_registry_cmk, encryption.model_registry_cmk,
     encryption.endpoint_cmk, encryption.data_capture_cmk, encryption.monitoring_output_cmk,
-    encryption.training_cmk, encryption.workspace_cmk, encryption.backup_cmk,
+    encryption.training_cmk, encryption.batch_output_cmk, encryption.workspace_cmk, encryption.backup_cmk,
     # keys
     keys.key_rotation, keys.key_deletion_protection, keys.key_no_public_access,
     # public access and networks
     public_access.storage_no_public_access, public_access.container_registry_no_public_access,
     public_access.model_registry_no_public_access, public_access.endpoint_no_public_access,
-    network.ml_network_private, network.endpoint_private_network, network.training_private_network,
+    network.ml_network_private, network.endpoint_private_network, network.training_private_network, network.batch_private_network,
     network.endpoint_network_isolation,
     # storage and registries
     storage.storage_tls_only, storage.storage_versioning, storage.storage_retention,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
+from mlopskit.modules.batch import BatchJob
 from mlopskit.modules.compute import Compute
 from mlopskit.modules.cost import CostHandlers
 from mlopskit.modules.day2.backend import OpsBackend
@@ -55,6 +56,9 @@ def computes(stack: Stack) -> Iterator[tuple[str, Compute, Use]]:
         yield f"training[{index}].compute", job.compute, "training"
     for index, endpoint in enumerate(stack.endpoints):
         yield f"endpoints[{index}].compute", endpoint.compute, "serving"
+    for index, batch_job in enumerate(stack.batch):
+        # Batch inference runs the serving container on the job's instances: priced as prediction.
+        yield f"batch[{index}].compute", batch_job.compute, "serving"
 
 
 def resolve_compute(cloud: Cloud, path: str, compute: Compute, region: str | None, use: Use | None = None, *,
@@ -227,6 +231,26 @@ class EndpointPlan:
         return self.spec.model.source == "registry" and self.model is None
 
 
+@dataclass(frozen=True)
+class BatchPlan:
+    """One batch job with its instance type and its registry model version (None: none approved yet)."""
+
+    index: int
+    job: BatchJob
+    instance: InstanceType
+    model: ResolvedModel | None
+
+    @property
+    def path(self) -> str:
+        return f"batch[{self.index}]"
+
+
+#: The warning every cloud gives for a batch job whose registry package has no version yet: its
+#: schedule would run nothing, so neither the job nor its schedule is built (never an invented model).
+MISSING_BATCH_MODEL = ("registry package {package!r} has no {wanted} yet: batch job {job!r} is not built until one is "
+                       "approved; everything else is built")
+
+
 class StackBuild(ABC):
     """The orchestration every cloud's ``build.py`` shares: set up the cloud, resolve compute
     and registry models here (once for every cloud), then register the components in the
@@ -253,6 +277,10 @@ class StackBuild(ABC):
             self.training(TrainingPlan(index, job, self.resolve(path, job.compute, "training").instance))
         for plan in endpoints:
             self.endpoint(plan)
+        for index, batch_job in enumerate(self.stack.batch):
+            batch = self.plan_batch(ctx, index, batch_job)
+            if batch.model is not None:
+                self.batch(batch)
         self.finish()
         return BuildResult(warnings=ctx.warnings, outputs=self.outputs)
 
@@ -267,6 +295,22 @@ class StackBuild(ABC):
                 issue = missing_model_issue(index, spec)
                 ctx.warn(issue.path, issue.message)
         return EndpointPlan(index, spec, instance, model)
+
+    def plan_batch(self, ctx: BuildContext, index: int, job: BatchJob) -> BatchPlan:
+        """Resolve a batch job's compute and model version; warn (the same on every cloud) when
+        its package has no version to score with yet."""
+        instance = self.resolve_batch(f"batch[{index}].compute", job.compute).instance
+        version = job.model.version or LATEST_APPROVED
+        model = self.registry.resolve(job.model.package, version)
+        if model is None:
+            wanted = "approved version" if version == LATEST_APPROVED else f"approved version {version}"
+            ctx.warn(f"batch[{index}].model.version",
+                     MISSING_BATCH_MODEL.format(package=job.model.package, wanted=wanted, job=job.name))
+        return BatchPlan(index, job, instance, model)
+
+    def resolve_batch(self, path: str, compute: Compute) -> Resolution:
+        """The instance type of a batch job (a serving use unless the cloud's batch API takes other types)."""
+        return self.resolve(path, compute, "serving")
 
     def resolve(self, path: str, compute: Compute, use: Use) -> Resolution:
         """The instance type of one compute request for ``use`` in the stack's region (``path``
@@ -290,6 +334,10 @@ class StackBuild(ABC):
     @abstractmethod
     def endpoint(self, plan: EndpointPlan) -> None:
         """One endpoint, then its autoscaling and monitoring components beside it (top level)."""
+
+    @abstractmethod
+    def batch(self, plan: BatchPlan) -> None:
+        """One batch inference job whose model version is resolved (and its schedule)."""
 
     @abstractmethod
     def finish(self) -> None:

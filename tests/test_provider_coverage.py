@@ -1,5 +1,6 @@
 """Registries are explicit and complete: every abstraction of modules/ has a mapping in
-every provider, and the full example actually creates each mapped component."""
+every provider, and the bundled examples (the full one, plus the lifecycle one for batch
+inference) actually create each mapped component."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ def test_every_abstraction_is_mapped(cloud: str) -> None:
 
 @pytest.mark.parametrize("cloud", CLOUDS)
 def test_full_example_creates_every_component(cloud: str) -> None:
-    graph = preview(load_stack(STACKS / "credit-risk.yaml", cloud), cloud)  # type: ignore[arg-type]
-    types = {r.type for r in graph}
+    types = {r.type for spec in ("credit-risk.yaml", "lifecycle.yaml")
+             for r in preview(load_stack(STACKS / spec, cloud), cloud)}  # type: ignore[arg-type]
     missing = {a: t for a, t in get_provider(cloud).components.items() if t not in types}  # type: ignore[arg-type]
     assert not missing
 

@@ -1,4 +1,4 @@
-"""Day-2 commands: train, rollout, rollback, promote, backup verify, status.
+"""Day-2 commands: train, batch run, rollout, rollback, promote, backup verify, status.
 
 Each loads and checks the spec, builds the cloud's `OpsBackend` (``Provider.ops_backend``)
 over a `Gateway`, and runs the cloud-neutral orchestration in ``mlopskit.ops``. Exit codes:
@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC
-from typing import Any
+from typing import Any, TypeVar
 
 from mlopskit.modules.day2.backend import OpsBackend
 from mlopskit.modules.day2.calls import Gateway, PlanIncomplete
@@ -30,6 +30,7 @@ from mlopskit.ops.training import wait_for
 from mlopskit.providers import get_provider
 
 EXIT_OK, EXIT_FAILED = 0, 1
+T = TypeVar("T")
 
 # Tests replace these: the clock (no real waiting) and how a cloud's backend is made.
 CLOCK: Clock = SystemClock()
@@ -115,16 +116,26 @@ def _start(args: argparse.Namespace) -> tuple[Stack, OpsBackend]:
 # -- commands ---------------------------------------------------------------------------
 
 
-def cmd_train(args: argparse.Namespace) -> int:
-    stack, backend = _start(args)
-    job = next((j for j in stack.training if j.name == args.job), None)
-    if job is None:
-        known = ", ".join(j.name for j in stack.training) or "none"
-        raise SpecError([SpecIssue("training", f"no training job named {args.job!r} (spec has: {known})")])
+def _job(jobs: Sequence[T], name: str, field: str, what: str) -> T:
+    """The spec's job called ``name``; bad input naming ``field`` when there is none."""
+    found = next((j for j in jobs if getattr(j, "name", None) == name), None)
+    if found is None:
+        known = ", ".join(str(getattr(j, "name", "")) for j in jobs) or "none"
+        raise SpecError([SpecIssue(field, f"no {what} named {name!r} (spec has: {known})")])
+    return found
+
+
+def _run_name(stack: Stack, job: str) -> str:
+    """``<stack>-<job>-<UTC timestamp>``: a run's name, unique per second, within 63 characters."""
     from datetime import datetime
 
-    stamp = datetime.fromtimestamp(CLOCK.now(), UTC).strftime("%Y%m%d%H%M%S")
-    run_name = f"{stack.name}-{job.name}-{stamp}"[:63]
+    return f"{stack.name}-{job}-{datetime.fromtimestamp(CLOCK.now(), UTC).strftime('%Y%m%d%H%M%S')}"[:63]
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    stack, backend = _start(args)
+    job = _job(stack.training, args.job, "training", "training job")
+    run_name = _run_name(stack, job.name)
     run_id = backend.submit_training(job, run_name)
     print(f"submitted {run_id}")
     if not args.wait or args.dry_run:
@@ -132,6 +143,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     status = wait_for(backend, run_id, CLOCK)
     print(f"{run_id}: {status.state}")
     return EXIT_OK if status.state == "succeeded" else EXIT_FAILED
+
+
+def cmd_batch_run(args: argparse.Namespace) -> int:
+    stack, backend = _start(args)
+    job = _job(stack.batch, args.job, "batch", "batch job")
+    run_id = backend.start_batch(job, _run_name(stack, job.name))
+    print(f"started {run_id}")
+    return EXIT_OK
 
 
 def cmd_rollout(args: argparse.Namespace) -> int:
@@ -251,6 +270,13 @@ def register(subparsers: Any) -> None:
     promote.add_argument("--package", required=True)
     promote.add_argument("--version", required=True)
     promote.set_defaults(run=_guard(cmd_promote))
+
+    batch = subparsers.add_parser("batch", help="batch inference operations")
+    batch_actions = batch.add_subparsers(dest="action", required=True, parser_class=type(batch))
+    batch_run = batch_actions.add_parser("run", help="start a run of a spec batch job now (as its schedule would)")
+    _common(batch_run)
+    batch_run.add_argument("job", help="name of the spec's batch job")
+    batch_run.set_defaults(run=_guard(cmd_batch_run))
 
     backup = subparsers.add_parser("backup", help="backup operations")
     actions = backup.add_subparsers(dest="action", required=True, parser_class=type(backup))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from mlopskit.modules.batch import BatchJob
 from mlopskit.modules.day2.calls import Gateway
 from mlopskit.modules.endpoint import Endpoint
 from mlopskit.modules.training import TrainingJob
@@ -113,6 +114,11 @@ class OpsBackend(ABC):
 
     @abstractmethod
     def training_status(self, run_id: str) -> TrainingStatus: ...
+
+    # -- batch inference -------------------------------------------------------------
+    @abstractmethod
+    def start_batch(self, job: BatchJob, run_name: str) -> str:
+        """Start one run of the spec's batch job now, as its schedule would; returns the run's id."""
 
     # -- endpoints -------------------------------------------------------------------
     @abstractmethod

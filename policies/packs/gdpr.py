@@ -11,7 +11,7 @@ GDPR = Pack(
     {
         "data-residency": E("critical", M),  # art. 44-49: transfers outside the EU
         "storage-cmk": E("high", M), "endpoint-cmk": E("high", M), "data-capture-cmk": E("critical", M),
-        "training-cmk": E("high", M), "workspace-cmk": E("high", M), "container-registry-cmk": E("medium", M),
+        "training-cmk": E("high", M), "batch-output-cmk": E("high", M), "workspace-cmk": E("high", M), "container-registry-cmk": E("medium", M),
         "monitoring-output-cmk": E("medium", M),
         "key-rotation": E("high", M),
         "audit-trail-present": E("high", M), "audit-data-events": E("high", M),  # art. 30 records

@@ -11,7 +11,7 @@ LGPD = Pack(
     {
         "data-residency": E("critical", M),  # art. 33: international transfer
         "storage-cmk": E("high", M), "endpoint-cmk": E("high", M), "data-capture-cmk": E("critical", M),
-        "training-cmk": E("high", M), "workspace-cmk": E("high", M), "container-registry-cmk": E("medium", M),
+        "training-cmk": E("high", M), "batch-output-cmk": E("high", M), "workspace-cmk": E("high", M), "container-registry-cmk": E("medium", M),
         "monitoring-output-cmk": E("medium", M),
         "key-rotation": E("high", M),
         "audit-trail-present": E("high", M), "audit-data-events": E("high", M),  # art. 37 records

@@ -10,7 +10,7 @@ from mlopskit.policies.context import PolicyContext
 from mlopskit.policies.rule import Outcome, fail, not_applicable, passed, rule, unknown
 
 
-@rule("instance-type-allowed", "Instance types are on the environment's allowlist", ["endpoint", "training"])
+@rule("instance-type-allowed", "Instance types are on the environment's allowlist", ["endpoint", "training", "batch"])
 def instance_type_allowed(fact: Fact, context: PolicyContext) -> Outcome:
     """An explicit allowlist (policy config) wins; otherwise catalog types within the environment's vCPU cap."""
     if not fact.has("instance_type"):
@@ -32,7 +32,7 @@ def instance_type_allowed(fact: Fact, context: PolicyContext) -> Outcome:
     return passed()
 
 
-@rule("gpu-count-cap", "GPUs at full scale stay under the environment's cap", ["endpoint", "training"])
+@rule("gpu-count-cap", "GPUs at full scale stay under the environment's cap", ["endpoint", "training", "batch"])
 def gpu_count_cap(fact: Fact, context: PolicyContext) -> Outcome:
     """GPUs dominate ML bills: per-instance GPUs x maximum instances."""
     if not fact.has("gpu_count"):

@@ -56,6 +56,12 @@ def training_cmk(fact: Fact, context: PolicyContext) -> Outcome:
     return _cmk(fact, "training job")
 
 
+@rule("batch-output-cmk", "Batch inference output is encrypted with a customer-managed key", ["batch"])
+def batch_output_cmk(fact: Fact, context: PolicyContext) -> Outcome:
+    """Batch predictions are scored personal data at rest, in bulk."""
+    return require(fact, "cmk", "batch job output is not encrypted with a customer-managed key")
+
+
 @rule("workspace-cmk", "ML workspaces are encrypted with a customer-managed key", ["workspace"])
 def workspace_cmk(fact: Fact, context: PolicyContext) -> Outcome:
     """The workspace stores run history, logs and metadata."""

@@ -25,6 +25,12 @@ def training_private_network(fact: Fact, context: PolicyContext) -> Outcome:
     return require(fact, "private", "training compute is not attached to the private network")
 
 
+@rule("batch-private-network", "Batch inference runs inside the private network", ["batch"])
+def batch_private_network(fact: Fact, context: PolicyContext) -> Outcome:
+    """Batch instances read whole data sets: no public IPs, no path around the network."""
+    return require(fact, "private", "batch job is not attached to the private network")
+
+
 @rule("endpoint-network-isolation", "Model containers have no outbound network access", ["endpoint", "training"])
 def endpoint_network_isolation(fact: Fact, context: PolicyContext) -> Outcome:
     """An isolated container cannot exfiltrate what it reads."""

@@ -7,7 +7,7 @@ from mlopskit.policies.context import PolicyContext
 from mlopskit.policies.rule import Outcome, fail, not_applicable, passed, rule, unknown
 
 REGIONAL = ["bucket", "key", "container_registry", "model_registry", "endpoint", "monitor", "training",
-            "workspace", "log_store", "backup"]
+            "batch", "workspace", "log_store", "backup"]
 
 
 @rule("data-residency", "Regional resources stay inside the allowed regions", REGIONAL)

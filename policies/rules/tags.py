@@ -8,7 +8,7 @@ from mlopskit.modules.facts import Fact
 from mlopskit.policies.context import PolicyContext
 from mlopskit.policies.rule import Outcome, Rule, fail, not_applicable, passed, rule
 
-TAGGABLE = ["bucket", "key", "container_registry", "model_registry", "endpoint", "training", "workspace",
+TAGGABLE = ["bucket", "key", "container_registry", "model_registry", "endpoint", "training", "batch", "workspace",
             "log_store", "backup", "monitor", "network"]
 
 

@@ -58,6 +58,7 @@ class AwsProvider(BaseProvider):
         "model_registry": "mlopskit:aws:ModelRegistry",
         "training": "mlopskit:aws:Training",
         "endpoint": "mlopskit:aws:Endpoint",
+        "batch": "mlopskit:aws:BatchInference",
         "autoscaling": "mlopskit:aws:EndpointAutoscaling",
         "monitoring": "mlopskit:aws:EndpointMonitoring",
         "backups": "mlopskit:aws:Backups",
@@ -75,6 +76,9 @@ class AwsProvider(BaseProvider):
             issues += self._training_issues(f"training[{index}]", job, region)
         for index, endpoint in enumerate(stack.endpoints):
             issues += self._endpoint_issues(f"endpoints[{index}]", endpoint, region)
+        for index, batch_job in enumerate(stack.batch):
+            issues += self._use_issues(f"batch[{index}].compute", batch_job.compute, "transform", region)
+            issues += self._cron_issues(f"batch[{index}].schedule", batch_job.schedule)
         issues += principal_issues(list(stack.access.roles))
         if stack.backups is not None and not stack.storage.artifacts.versioning:
             issues.append(SpecIssue("storage.artifacts.versioning", "must be true when backups are on (S3 backup and replication need versioning)"))
@@ -92,12 +96,18 @@ class AwsProvider(BaseProvider):
         if job.image.uri is not None and images.repository_arn(job.image.uri) is None:
             issues.append(SpecIssue(f"{path}.image.uri", f"SageMaker pulls images from Amazon ECR only "
                                                          f"(<account>.dkr.ecr.<region>.amazonaws.com/...): {job.image.uri}"))
-        if job.schedule is not None:
-            try:
-                to_aws(job.schedule)
-            except CronNotSupported as error:
-                issues.append(SpecIssue(f"{path}.schedule", str(error)))
-        return issues
+        return issues + self._cron_issues(f"{path}.schedule", job.schedule)
+
+    @staticmethod
+    def _cron_issues(path: str, schedule: str | None) -> list[SpecIssue]:
+        """A spec cron EventBridge Scheduler cannot express."""
+        if schedule is None:
+            return []
+        try:
+            to_aws(schedule)
+        except CronNotSupported as error:
+            return [SpecIssue(path, str(error))]
+        return []
 
     def _endpoint_issues(self, path: str, endpoint: EndpointSpec, region: str) -> list[SpecIssue]:
         issues = self._use_issues(f"{path}.compute", endpoint.compute, "hosting", region)

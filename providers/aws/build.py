@@ -16,6 +16,7 @@ from mlopskit.providers.aws import images, names
 from mlopskit.providers.aws.audit import Audit, AuditArgs
 from mlopskit.providers.aws.autoscaling import EndpointAutoscaling, EndpointAutoscalingArgs
 from mlopskit.providers.aws.backups import Backups, BackupsArgs
+from mlopskit.providers.aws.batch import BatchArgs, BatchInference
 from mlopskit.providers.aws.budget import STACK_TAG, Budget, BudgetArgs
 from mlopskit.providers.aws.container_registry import ContainerRegistry, ContainerRegistryArgs
 from mlopskit.providers.aws.context import AwsContext, built
@@ -37,7 +38,7 @@ from mlopskit.providers.aws.permissions import StackArns
 from mlopskit.providers.aws.registry import referenced_packages
 from mlopskit.providers.aws.storage import ArtifactStore, ArtifactStoreArgs
 from mlopskit.providers.aws.training import Training, TrainingArgs
-from mlopskit.providers.base import EndpointPlan, StackBuild, TrainingPlan
+from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan
 from mlopskit.providers.catalog.resolver import Resolution, Use
 
 
@@ -124,6 +125,8 @@ class AwsBuild(StackBuild):
             # own tooling registers from the stack's repository (granted already).
             serving_images=tuple(m.image.uri or "" if m.image else "" for m in artifact_models),
             model_artifacts=tuple(m.artifact_uri or "" for m in artifact_models),
+            batch_inputs=tuple(job.input for job in stack.batch),
+            batch_outputs=tuple(job.output for job in stack.batch),
         ), ctx, top)
         self.monitor_image = images.image_uri("model-monitor", "monitoring", "latest", ctx.region)
 
@@ -139,6 +142,9 @@ class AwsBuild(StackBuild):
             model_groups=tuple(ctx.model_group_arns[p] for p in packages),
             model_packages=tuple(ctx.arn("sagemaker", f"model-package/{p}/*") for p in packages),
             pipelines=tuple(ctx.arn("sagemaker", f"pipeline/{ctx.name(j.name)}") for j in stack.training),
+            batch_pipelines=tuple(ctx.arn("sagemaker", f"pipeline/{names.batch_pipeline(stack, j.name)}") for j in stack.batch),
+            # Pipeline steps name their transform jobs pipelines-<execution>-<step>-<suffix>.
+            transform_jobs=ctx.arn("sagemaker", "transform-job/pipelines-*") if stack.batch else None,
             training_jobs=ctx.arn("sagemaker", f"training-job/{ctx.prefix}-*"),
             endpoints=tuple(ctx.arn("sagemaker", f"endpoint/{names.endpoint(stack, e)}") for e in stack.endpoints),
             # Pulumi auto-names configs and models after their logical names, which
@@ -176,6 +182,16 @@ class AwsBuild(StackBuild):
     def resolve(self, path: str, compute: Compute, use: Use) -> Resolution:
         """Among the types SageMaker accepts for this use (a training type may not host)."""
         return resolve_use("hosting" if use == "serving" else "training", path, compute, self.ctx.region)
+
+    def resolve_batch(self, path: str, compute: Compute) -> Resolution:
+        """Among the types CreateTransformJob accepts."""
+        return resolve_use("transform", path, compute, self.ctx.region)
+
+    def batch(self, plan: BatchPlan) -> None:
+        ctx = self.ctx
+        assert plan.model is not None  # the shared build skips a job with no approved version
+        BatchInference(ctx.name("batch", plan.job.name), BatchArgs(
+            plan.job, plan.path, plan.instance.name, plan.instance.local_storage, plan.model), ctx, ctx.opts())
 
     def training(self, plan: TrainingPlan) -> None:
         job, ctx = plan.job, self.ctx

@@ -67,6 +67,8 @@ def pipeline(resource: RecordedResource, ctx: CostContext) -> list[CostComponent
     runs = ctx.runs_per_month(job.schedule if job else None)
     components = []
     for step in definition.get("Steps", []):
+        if step.get("Type") == "Transform":
+            components += _transform_step(resource, ctx, step.get("Arguments", {}))
         if step.get("Type") != "Training":
             continue
         args = step.get("Arguments", {})
@@ -80,7 +82,21 @@ def pipeline(resource: RecordedResource, ctx: CostContext) -> list[CostComponent
         components.append(CostComponent(
             f"Training instance usage ({'spot' if spot else 'on-demand'}, {instance})", "hours", hours,
             _key(ctx, service, instance), usage_key=None if job and job.schedule else "training.unscheduledRunsPerMonth"))
-    return components or "a pipeline without training steps runs nothing billable"
+    return components or "a pipeline without training or transform steps runs nothing billable"
+
+
+def _transform_step(resource: RecordedResource, ctx: CostContext, args: dict[str, Any]) -> list[CostComponent]:
+    """A batch job's Transform step: its instances for the spec's max runtime per run. The
+    request has no run-time limit (CreateTransformJob), so the job is found by the pipeline's
+    display name (``<stack>-batch-<job>``). Priced like training, as the resolver picks
+    transform types (providers/aws/instance_types.py)."""
+    display = str(resource.inputs.get("pipelineDisplayName"))
+    job = ctx.batch_job(display.removeprefix(f"{ctx.stack.name}-batch-"))
+    instance = str((args.get("TransformResources") or {}).get("InstanceType"))
+    price = _key(ctx, "sagemaker-training", instance)
+    if job is None:  # not a pipeline of the spec: its runs are unknown
+        return [CostComponent(f"Batch instance usage (on-demand, {instance})", "hours", None, price)]
+    return ctx.batch_lines(job, "on-demand", instance, price)
 
 
 def monitoring_schedule(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:

@@ -277,12 +277,39 @@ def _training_step(g: _Aws, pipeline: RecordedResource, step: dict[str, Any]) ->
 def _training(g: _Aws) -> Iterable[Fact]:
     for pipeline in g.of("aws:sagemaker/pipeline:Pipeline"):
         definition = _json(pipeline.inputs.get("pipelineDefinition")) or {}
-        steps = [s.get("Arguments") or {} for s in as_list(definition.get("Steps")) if s.get("Type") == "Training"]
+        all_steps = as_list(definition.get("Steps"))
+        steps = [s.get("Arguments") or {} for s in all_steps if s.get("Type") == "Training"]
+        if all_steps and all(s.get("Type") == "Transform" for s in all_steps):
+            continue  # a batch pipeline: see _batch
         if not steps:
             yield g.fact("training", pipeline, cmk=None, private=None, network_isolation=None, instance_type=None,
                          gpu_count=None, max_instances=None, scale_to_zero=True, max_runtime_minutes=None)
         for step in steps:
             yield _training_step(g, pipeline, step)
+
+
+def _batch(g: _Aws) -> Iterable[Fact]:
+    """Each Transform step of a pipeline; it runs in the network of the Model it names."""
+    models = g.grouped("aws:sagemaker/model:Model", "name")
+    for pipeline in g.of("aws:sagemaker/pipeline:Pipeline"):
+        definition = _json(pipeline.inputs.get("pipelineDefinition")) or {}
+        for step in as_list(definition.get("Steps")):
+            if step.get("Type") != "Transform":
+                continue
+            args = step.get("Arguments") or {}
+            resources = args.get("TransformResources") or {}
+            instance_type = resources.get("InstanceType")
+            catalog = lookup("aws", instance_type) if instance_type else None
+            named = models.get(args.get("ModelName")) or []
+            # Transform jobs have no run-time limit of their own (CreateTransformJob): the key is absent.
+            yield g.fact(
+                "batch", pipeline,
+                cmk=bool((args.get("TransformOutput") or {}).get("KmsKeyId")),
+                private=bool(named[0].inputs.get("vpcConfig")) if named else None,
+                instance_type=instance_type,
+                gpu_count=catalog.gpu_count if catalog else None,
+                max_instances=int(resources.get("InstanceCount") or 1),
+            )
 
 
 def _network(g: _Aws) -> Iterable[Fact]:
@@ -406,5 +433,5 @@ def _alarms(g: _Aws) -> Iterable[Fact]:
 
 def facts(graph: Graph, stack: Stack) -> list[Fact]:
     """Every normalized fact of an AWS graph, in a deterministic order."""
-    return _Aws(graph, stack).collect((_buckets, _keys, _registries, _endpoints, _monitors, _training, _network,
+    return _Aws(graph, stack).collect((_buckets, _keys, _registries, _endpoints, _monitors, _training, _batch, _network,
                                        _identity, _audit, _backups, _budgets, _alarms))

@@ -40,6 +40,9 @@ class IdentityArgs:
     training_images: tuple[str, ...] = ()
     serving_images: tuple[str, ...] = ()
     model_artifacts: tuple[str, ...] = ()  # s3:// URIs
+    # Artifact-store folders batch jobs read and write (their transform jobs run as the inference role).
+    batch_inputs: tuple[str, ...] = ()
+    batch_outputs: tuple[str, ...] = ()
 
 
 class Identity(pulumi.ComponentResource):
@@ -83,6 +86,7 @@ class Identity(pulumi.ComponentResource):
              "Condition": {"StringLike": {"s3:prefix": "models/*"}}},
             {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": bucket_objects("data-capture/")},
             {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackage"], "Resource": list(a.model_packages)},
+            *self._batch_data(args, a.bucket),
             *runtime,
         ])
         self.monitoring = self._role(ctx, "monitoring", sagemaker_trust, [
@@ -100,12 +104,20 @@ class Identity(pulumi.ComponentResource):
              "Resource": [a.training_jobs, ctx.arn("sagemaker", "training-job/pipelines-*")]},
             {"Effect": "Allow", "Action": "iam:PassRole", "Resource": a.training_role,
              "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}},
+            *([
+                # Batch pipelines' Transform steps: the job's VolumeKmsKeyId is the stack key.
+                {"Effect": "Allow", "Action": ["sagemaker:CreateTransformJob", "sagemaker:DescribeTransformJob",
+                                               "sagemaker:StopTransformJob", "sagemaker:AddTags"],
+                 "Resource": a.transform_jobs},
+                *kms_grants(a.key),
+            ] if a.transform_jobs is not None else []),
         ])
+        scheduled = [*a.pipelines, *a.batch_pipelines]
         self.scheduler = self._role(ctx, "scheduler", service_trust("scheduler.amazonaws.com", account_id=ctx.account_id), [
-            {"Effect": "Allow", "Action": "sagemaker:StartPipelineExecution", "Resource": list(a.pipelines)},
+            {"Effect": "Allow", "Action": "sagemaker:StartPipelineExecution", "Resource": scheduled},
             # Schedules are encrypted with the stack key; the scheduler decrypts them as this role.
             *([{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": a.key}] if a.key else []),
-        ]) if a.pipelines else None
+        ]) if scheduled else None
         self.backup = iam.Role(
             f"{name}-backup",
             name=ctx.name("backup"),
@@ -127,6 +139,21 @@ class Identity(pulumi.ComponentResource):
             **({"backup": self.backup.arn} if self.backup else {}),
         })
         self.register_outputs({"roles": dict(ctx.roles), "accessRoles": {k: r.arn for k, r in self.access.items()}})
+
+    @staticmethod
+    def _batch_data(args: IdentityArgs, bucket: pulumi.Input[str]) -> list[dict[str, Any]]:
+        """What a batch job's transform job does as the inference role: list and read its input
+        folders, write its output folders, nothing else of the bucket."""
+        if not args.batch_inputs:
+            return []
+        folder = lambda prefix: pulumi.Output.concat(bucket, "/", prefix, "*")  # noqa: E731
+        return [
+            {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": bucket,
+             "Condition": {"StringLike": {"s3:prefix": [f"{p}*" for p in dict.fromkeys(args.batch_inputs)]}}},
+            {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [folder(p) for p in dict.fromkeys(args.batch_inputs)]},
+            {"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
+             "Resource": [folder(p) for p in dict.fromkeys(args.batch_outputs)]},
+        ]
 
     def _role(self, ctx: AwsContext, purpose: str, trust: Any, policy: list[dict[str, Any]]) -> iam.Role:
         return iam.Role(

@@ -26,7 +26,7 @@ ENUM_SHAPES: dict[Use, str] = {
     "hosting": "ProductionVariantInstanceType",  # CreateEndpointConfig ProductionVariants[].InstanceType
     "training": "TrainingInstanceType",  # CreateTrainingJob ResourceConfig.InstanceType
     "processing": "ProcessingInstanceType",  # monitoring job ClusterConfig.InstanceType
-    "transform": "TransformInstanceType",  # CreateTransformJob (not used by the kit yet)
+    "transform": "TransformInstanceType",  # CreateTransformJob TransformResources.InstanceType (batch)
 }
 
 

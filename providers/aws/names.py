@@ -62,6 +62,11 @@ def pipeline(stack: Stack, job: str) -> str:
     return logical(stack.name, job)
 
 
+def batch_pipeline(stack: Stack, job: str) -> str:
+    """The batch job's pipeline (``<stack>-batch-<job>``), what its schedule and `batch run` start."""
+    return logical(stack.name, "batch", job)
+
+
 def role(stack: Stack, purpose: str) -> str:
     """``training``, ``inference``, ``monitoring``, ``pipeline``, ``scheduler``, ``backup``."""
     return logical(stack.name, purpose)

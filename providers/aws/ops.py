@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from mlopskit.modules.batch import BatchJob
 from mlopskit.modules.day2.backend import (
     LiveEndpoint,
     LiveVariant,
@@ -172,6 +173,16 @@ class AwsOps(OpsBackend):
         request["HyperParameters"] = {**request.get("HyperParameters", {}), **job.hyperparameters}
         self._write("sagemaker", "create_training_job", TrainingJobName=run_name, **request)
         return run_name
+
+    def start_batch(self, job: BatchJob, run_name: str) -> str:
+        """Starts the batch job's pipeline: its Transform step is the stack's exact
+        CreateTransformJob request (model in the stack's subnets, KMS key, folders)."""
+        started = self._write("sagemaker", "start_pipeline_execution",
+                              dry_result={"PipelineExecutionArn": f"<execution of {names.batch_pipeline(self.stack, job.name)}>"},
+                              PipelineName=names.batch_pipeline(self.stack, job.name),
+                              PipelineExecutionDisplayName=run_name,
+                              PipelineExecutionDescription=f"mlopskit batch run of {job.name}")
+        return str(started["PipelineExecutionArn"])
 
     def training_status(self, run_id: str) -> TrainingStatus:
         described = self._read("sagemaker", "describe_training_job", TrainingJobName=run_id)

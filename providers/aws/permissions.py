@@ -69,6 +69,8 @@ class StackArns:
     training_role: Arn
     inference_role: Arn
     backup_role: Arn | None
+    batch_pipelines: tuple[Arn, ...] = ()
+    transform_jobs: Arn | None = None  # transform-job/pipelines-* pattern (None: no batch job)
 
 
 def _objects(bucket: Arn, prefix: str = "") -> pulumi.Output[str]:

@@ -67,13 +67,11 @@ def live_registry(region: str) -> SageMakerModelRegistry:
 
 
 def referenced_packages(stack: Stack) -> dict[str, int]:
-    """Registry packages the stack's endpoints use, with the highest pinned version (0 if none)."""
+    """Registry packages the stack's endpoints and batch jobs use, with the highest pinned version (0 if none)."""
     packages: dict[str, int] = {}
-    for endpoint in stack.endpoints:
-        model = endpoint.model
-        if model.source == "registry" and model.package:
-            pinned = model.version if isinstance(model.version, int) else 0
-            packages[model.package] = max(packages.get(model.package, 0), pinned)
+    for package, version in stack.registry_models():
+        pinned = version if isinstance(version, int) else 0
+        packages[package] = max(packages.get(package, 0), pinned)
     return packages
 
 

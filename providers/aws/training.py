@@ -102,6 +102,27 @@ def training_job_request(args: TrainingArgs, ctx: AwsContext, archive: CodeArchi
     return request
 
 
+def pipeline_schedule(resource_name: str, name: str, cron: str, pipeline: sagemaker.Pipeline, ctx: AwsContext,
+                      parent: pulumi.Resource) -> scheduler.Schedule:
+    """An EventBridge Scheduler entry starting ``pipeline`` on the spec's ``cron`` (UTC), as the
+    scheduler role, encrypted with the stack key (training and batch pipelines alike)."""
+    return scheduler.Schedule(
+        resource_name,
+        name=name,
+        schedule_expression=to_aws(cron),
+        schedule_expression_timezone="UTC",
+        flexible_time_window=scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
+        kms_key_arn=ctx.key_arn,
+        target=scheduler.ScheduleTargetArgs(
+            arn=pipeline.arn,
+            role_arn=ctx.roles["scheduler"],
+            sagemaker_pipeline_parameters=scheduler.ScheduleTargetSagemakerPipelineParametersArgs(),
+            retry_policy=scheduler.ScheduleTargetRetryPolicyArgs(maximum_retry_attempts=2),
+        ),
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
 class Training(pulumi.ComponentResource):
     """One spec training job: its pipeline and, with ``schedule``, its scheduler entry."""
 
@@ -140,19 +161,5 @@ class Training(pulumi.ComponentResource):
         )
         self.schedule = None
         if job.schedule is not None:
-            self.schedule = scheduler.Schedule(
-                f"{name}-schedule",
-                name=ctx.name(job.name),
-                schedule_expression=to_aws(job.schedule),
-                schedule_expression_timezone="UTC",
-                flexible_time_window=scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
-                kms_key_arn=ctx.key_arn,
-                target=scheduler.ScheduleTargetArgs(
-                    arn=self.pipeline.arn,
-                    role_arn=ctx.roles["scheduler"],
-                    sagemaker_pipeline_parameters=scheduler.ScheduleTargetSagemakerPipelineParametersArgs(),
-                    retry_policy=scheduler.ScheduleTargetRetryPolicyArgs(maximum_retry_attempts=2),
-                ),
-                opts=pulumi.ResourceOptions(parent=self),
-            )
+            self.schedule = pipeline_schedule(f"{name}-schedule", ctx.name(job.name), job.schedule, self.pipeline, ctx, self)
         self.register_outputs({"pipelineArn": self.pipeline.arn})

@@ -36,6 +36,7 @@ class AzureProvider(BaseProvider):
         "model_registry": "mlopskit:azure:ModelRegistry",
         "training": "mlopskit:azure:Training",
         "endpoint": "mlopskit:azure:Endpoint",
+        "batch": "mlopskit:azure:BatchInference",
         "autoscaling": "mlopskit:azure:Autoscaling",
         # the endpoint abstraction's monitoring (alerts, drift); mlopskit:azure:Monitoring is the
         # stack's Log Analytics workspace the alerts and the audit write to

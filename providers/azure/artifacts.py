@@ -20,7 +20,7 @@ from mlopskit.providers.azure import names
 from mlopskit.providers.azure.context import AzureContext
 from mlopskit.providers.azure.storage import CONTAINER
 
-DATASTORE = "artifacts"
+DATASTORE = names.ARTIFACTS_DATASTORE
 # azure-ai-ml's AssetTypes.MLFLOW_MODEL / CUSTOM_MODEL (azure.ai.ml.constants).
 MODEL_TYPES = {"mlflow": "mlflow_model", "custom": "custom_model"}
 

@@ -13,13 +13,14 @@ from pulumi_azure_native import authorization
 
 from mlopskit.modules.backup import Backups as BackupsSpec
 from mlopskit.modules.endpoint import Endpoint
-from mlopskit.modules.provider import ModelRegistry as ModelRegistryProtocol
+from mlopskit.modules.provider import ModelRegistry as ModelRegistryProtocol, ResolvedModel
 from mlopskit.modules.stack import Stack
 from mlopskit.providers.azure import images, names
 from mlopskit.providers.azure.artifacts import ModelArtifacts
 from mlopskit.providers.azure.audit import Audit, AuditArgs
 from mlopskit.providers.azure.autoscaling import Autoscaling, AutoscalingArgs
 from mlopskit.providers.azure.backups import Backups, BackupsArgs
+from mlopskit.providers.azure.batch import BatchArgs, BatchInference
 from mlopskit.providers.azure.budget import Budget, BudgetArgs
 from mlopskit.providers.azure.container_registry import ContainerRegistry, ContainerRegistryArgs
 from mlopskit.providers.azure.context import AzureContext
@@ -41,7 +42,7 @@ from mlopskit.providers.azure.roles import PERMISSION_GRANTS
 from mlopskit.providers.azure.storage import CONTAINER, Storage, StorageArgs
 from mlopskit.providers.azure.training import Training, TrainingArgs
 from mlopskit.providers.azure.workspace import Workspace, WorkspaceArgs
-from mlopskit.providers.base import EndpointPlan, StackBuild, TrainingPlan
+from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan
 
 
 def _slug(text: str) -> str:
@@ -252,22 +253,9 @@ class AzureBuild(StackBuild):
         """What the endpoint's deployment serves (None: no approved version yet, said by the shared build)."""
         ctx, model, path = self.ctx, plan.spec.model, f"{plan.path}.model"
         if model.source == "registry":
-            if plan.model is None:
+            if plan.model is None or not self._mlflow(path, plan.model, "serve it from an image (source: artifact)"):
                 return None
-            # A registry model is deployed without an environment or scoring script (the
-            # kit has none to give it): Azure ML serves that only for MLflow-format models
-            # (learn.microsoft.com azure/machine-learning how-to-deploy-mlflow-models-online-endpoints).
-            resolved = plan.model
-            model_format = getattr(self.registry, "model_format", lambda *_: None)(model.package, resolved.version)
-            if model_format != "mlflow":
-                ctx.warn(
-                    f"{path}.package",
-                    f"{model.package} version {resolved.version} is {'a ' + model_format if model_format else 'an unknown-format'} "
-                    "model: Azure ML deploys registry models without an environment and scoring code only in MLflow "
-                    "format; register it as MLflow, or serve it from an image (source: artifact). Not deployed",
-                )
-                return None
-            return ServedModel(model=resolved.reference, version=resolved.version, model_format="mlflow")
+            return ServedModel(model=plan.model.reference, version=plan.model.version, model_format="mlflow")
         image = images.image_uri(model.image, ctx.prefix) if model.image is not None else None
         if model.format == "mlflow" and image is not None:
             ctx.warn(f"{path}.image", "unused on Azure: an MLflow model is deployed without an environment or "
@@ -300,6 +288,37 @@ class AzureBuild(StackBuild):
                                                   self.workspace.workspace.name, self.ctx,
                                                   self.ctx.opts(depends_on=[self.workspace]))
         return self.model_artifacts
+
+    def _mlflow(self, path: str, resolved: ResolvedModel, otherwise: str) -> bool:
+        """Whether a registry version is in MLflow format, warning at ``path`` when it is not.
+
+        A registry model is deployed without an environment or scoring script (the kit has
+        none to give it): Azure ML serves or scores that only for MLflow-format models
+        (learn.microsoft.com azure/machine-learning how-to-deploy-mlflow-models-online-endpoints,
+        how-to-mlflow-batch)."""
+        model_format = getattr(self.registry, "model_format", lambda *_: None)(resolved.package, resolved.version)
+        if model_format == "mlflow":
+            return True
+        self.ctx.warn(
+            f"{path}.package",
+            f"{resolved.package} version {resolved.version} is {'a ' + model_format if model_format else 'an unknown-format'} "
+            "model: Azure ML deploys registry models without an environment and scoring code only in MLflow "
+            f"format; register it as MLflow, or {otherwise}. Not deployed",
+        )
+        return False
+
+    def batch(self, plan: BatchPlan) -> None:
+        ctx = self.ctx
+        assert plan.model is not None  # the shared build skips a job with no approved version
+        if not self._mlflow(f"{plan.path}.model", plan.model, "score it with a custom batch deployment by hand"):
+            return
+        # `batch run` names its folders through the artifacts datastore (shared with model artifacts).
+        datastore = self._artifacts().datastore
+        BatchInference(ctx.name("batch", plan.job.name), BatchArgs(
+            job=plan.job, path=plan.path, vm_size=plan.instance.name, model=plan.model.reference, private=ctx.private,
+            # The training identity: it reads and writes the stack's blobs and reads the registry.
+            workspace_name=self.workspace.workspace.name, identity_id=self.identity.id_of("training"),
+        ), ctx, opts=ctx.opts(depends_on=[self.workspace, datastore]))
 
     def _deployment_warnings(self, plan: EndpointPlan) -> Endpoint:
         """Warn about the rollout settings Azure cannot honour; the endpoint as Azure can serve it."""

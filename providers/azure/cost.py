@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from mlopskit.modules.cost import DAYS_PER_MONTH, HOURS_PER_MONTH, CostComponent, CostContext, Handler, PriceKey
 from mlopskit.modules.graph import RecordedResource
+from mlopskit.providers.azure import names
 
 
 def _key(ctx: CostContext, service: str, sku: str, region: str | None = None) -> PriceKey:
@@ -66,6 +67,8 @@ def compute(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]
     vm = str(props.get("vmSize"))
     low_priority = props.get("vmPriority") == "LowPriority"
     name = resource.inputs.get("computeName")
+    if ctx.graph.siblings(resource, BATCH_DEPLOYMENT):
+        return "a batch job's cluster: its runs are priced on the batch deployment"
     job = next((j for j in ctx.stack.training if j.name == name), None)
     if job is None:
         nodes = Decimal(str(props.get("scaleSettings", {}).get("minNodeCount", 0)))
@@ -79,6 +82,21 @@ def compute(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]
     service = "azureml-vm-low-priority" if low_priority else "azureml-vm"
     label = "low-priority" if low_priority else "dedicated"
     return [CostComponent(f"Training node usage ({label}, {vm})", "hours", hours, _key(ctx, service, vm, _region(resource, ctx)))]
+
+
+BATCH_DEPLOYMENT = "azure-native:machinelearningservices:BatchDeployment"
+
+
+def batch_deployment(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """A batch job's runs: the nodes of its cluster (beside it) for the spec's max runtime per run."""
+    clusters = ctx.graph.siblings(resource, "azure-native:machinelearningservices:Compute")
+    vm = str(clusters[0].inputs.get("properties", {}).get("properties", {}).get("vmSize")) if clusters else "unknown"
+    price = _key(ctx, "azureml-vm", vm, _region(resource, ctx))
+    endpoint = resource.inputs.get("endpointName")
+    job = next((j for j in ctx.stack.batch if names.batch_endpoint(ctx.stack.name, j.name) == endpoint), None)
+    if job is None:
+        return [CostComponent(f"Batch node usage (dedicated, {vm})", "hours", None, price)]
+    return ctx.batch_lines(job, "dedicated", vm, price)
 
 
 def _timeout_minutes(ctx: CostContext, compute_name: object) -> Decimal | None:
@@ -213,6 +231,7 @@ def backup_instance(resource: RecordedResource, ctx: CostContext) -> list[CostCo
 COMPONENTS: dict[str, Handler] = {
     "azure-native:machinelearningservices:OnlineDeployment": online_deployment,
     "azure-native:machinelearningservices:Compute": compute,
+    BATCH_DEPLOYMENT: batch_deployment,
     "azure-native:machinelearningservices:Schedule": schedule,
     "azure-native:machinelearningservices:Registry": ml_registry,
     "azure-native:storage:StorageAccount": storage_account,
@@ -230,6 +249,8 @@ COMPONENTS: dict[str, Handler] = {
 
 FREE: dict[str, str] = {
     "azure-native:machinelearningservices:OnlineEndpoint": "an endpoint has no charge itself; instances are billed on its deployments",
+    "azure-native:machinelearningservices:BatchEndpoint": "a batch endpoint has no charge itself; runs are billed on its deployment",
+    "azure-native:machinelearningservices:Datastore": "a datastore is a reference to a container; its blobs are billed on the storage account",
     "azure-native:machinelearningservices:Workspace": "the workspace has no charge; its storage, registry, vault and logs are priced separately",
     "azure-native:machinelearningservices:Job": "billed through the compute cluster it runs on",
     "azure-native:machinelearningservices:EnvironmentVersion": "environments have no charge; images are stored in the container registry",

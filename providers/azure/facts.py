@@ -260,6 +260,8 @@ def _scheduled_timeouts(g: _Azure) -> dict[str, list[int | None]]:
 def _training(g: _Azure) -> Iterable[Fact]:
     scheduled = _scheduled_timeouts(g)
     for compute in g.of("azure-native:machinelearningservices:Compute"):
+        if g.graph.siblings(compute, _BATCH_DEPLOYMENT):
+            continue  # a batch job's cluster: see _batch
         props = ((compute.inputs.get("properties") or {}).get("properties") or {})
         scale = props.get("scaleSettings") or {}
         vm = props.get("vmSize")
@@ -277,6 +279,28 @@ def _training(g: _Azure) -> Iterable[Fact]:
         if timeouts:
             attrs["max_runtime_minutes"] = min(t for t in timeouts if t) if all(timeouts) else None
         yield g.fact("training", compute, **attrs)
+
+
+_BATCH_DEPLOYMENT = "azure-native:machinelearningservices:BatchDeployment"
+
+
+def _batch(g: _Azure) -> Iterable[Fact]:
+    """Each batch deployment with the cluster beside it (providers/azure/batch.py). Predictions
+    go to the workspace's storage account, so its encryption is the output's."""
+    for deployment in g.of(_BATCH_DEPLOYMENT):
+        clusters = g.graph.siblings(deployment, "azure-native:machinelearningservices:Compute")
+        props = ((clusters[0].inputs.get("properties") or {}).get("properties") or {}) if clusters else {}
+        vm = props.get("vmSize")
+        catalog = lookup("azure", vm) if vm else None
+        count = ((deployment.inputs.get("properties") or {}).get("resources") or {}).get("instanceCount")
+        yield g.fact(
+            "batch", deployment,
+            cmk=g.storage_cmk,
+            private=props.get("enableNodePublicIp") is False if clusters else None,
+            instance_type=vm,
+            gpu_count=catalog.gpu_count if catalog else None,
+            max_instances=int(count) if count is not None else None,
+        )
 
 
 def _network(g: _Azure) -> Iterable[Fact]:
@@ -357,5 +381,5 @@ def _budgets(g: _Azure) -> Iterable[Fact]:
 
 def facts(graph: Graph, stack: Stack) -> list[Fact]:
     """Every normalized fact of an Azure graph, in a deterministic order."""
-    return _Azure(graph, stack).collect((_storage, _keys, _registries, _endpoints, _workspace, _training, _network,
+    return _Azure(graph, stack).collect((_storage, _keys, _registries, _endpoints, _workspace, _training, _batch, _network,
                                          _identity, _audit, _backups, _budgets))

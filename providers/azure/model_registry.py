@@ -170,14 +170,12 @@ class AzureModelRegistry:
 
 
 def referenced_packages(stack: Stack) -> dict[str, set[int]]:
-    """Registry packages the stack's endpoints use, with the versions they pin."""
+    """Registry packages the stack's endpoints and batch jobs use, with the versions they pin."""
     packages: dict[str, set[int]] = {}
-    for endpoint in stack.endpoints:
-        model = endpoint.model
-        if model.source == "registry" and model.package:
-            pinned = packages.setdefault(model.package, set())
-            if isinstance(model.version, int):
-                pinned.add(model.version)
+    for package, version in stack.registry_models():
+        pinned = packages.setdefault(package, set())
+        if isinstance(version, int):
+            pinned.add(version)
     return packages
 
 

@@ -121,3 +121,23 @@ def log_analytics(prefix: str) -> str:
 def action_group_short(name: str) -> str:
     """Action groups' short name (shown in SMS and e-mails) is at most 12 characters."""
     return _alnum(name)[:6] + short_hash(name)
+
+
+# The workspace datastore over the artifacts container (providers/azure/artifacts.py creates it):
+# model artifacts and batch jobs' folders are read and written through it.
+ARTIFACTS_DATASTORE = "artifacts"
+
+
+def batch_datastore_path(prefix: str) -> str:
+    """A folder of the artifacts container as Azure ML names it in a job's inputs and outputs."""
+    return f"azureml://datastores/{ARTIFACTS_DATASTORE}/paths/{prefix}"
+
+
+def batch_endpoint(prefix: str, job: str) -> str:
+    """Batch endpoint names follow the online endpoint rule (3-32 characters, unique per region)."""
+    return online_endpoint(prefix, f"batch-{job}")
+
+
+def batch_compute(job: str) -> str:
+    """The batch job's own cluster, never the name of a training job's cluster."""
+    return compute(f"batch-{job}")

@@ -17,6 +17,7 @@ import logging
 import os
 from typing import Any, Protocol
 
+from mlopskit.modules.batch import BatchJob
 from mlopskit.modules.day2.backend import (
     LiveEndpoint,
     LiveVariant,
@@ -98,6 +99,7 @@ class AzureMlApi(Protocol):
 
     def submit_command_job(self, job: dict[str, Any]) -> str: ...
     def job_status(self, name: str) -> str: ...
+    def invoke_batch_endpoint(self, endpoint: str, job_name: str, input_path: str, output_path: str) -> str: ...
     def get_endpoint(self, name: str) -> dict[str, Any]: ...  # {"traffic", "mirror_traffic", "tags"}
     def list_deployments(self, endpoint: str) -> list[dict[str, Any]]: ...
     def create_deployment(self, endpoint: str, deployment: dict[str, Any]) -> None: ...
@@ -158,6 +160,14 @@ class AzureOps(OpsBackend):
             # The code asset `pulumi up` registered for this code (its version is the hash).
             request["code"] = f"azureml:{job.name}-code:{source_archive(code_dir).short}"
         return self._write("submit_command_job", dry_result=run_name, job=request)
+
+    def start_batch(self, job: BatchJob, run_name: str) -> str:
+        """Invokes the job's batch endpoint (its one deployment) on the spec's folders of the
+        artifacts container, through the workspace datastore over it; returns the job's name."""
+        return str(self._write("invoke_batch_endpoint", dry_result=run_name,
+                               endpoint=names.batch_endpoint(self.prefix, job.name), job_name=run_name,
+                               input_path=names.batch_datastore_path(job.input),
+                               output_path=names.batch_datastore_path(job.output)))
 
     def training_status(self, run_id: str) -> TrainingStatus:
         status = self._read("job_status", name=run_id)
@@ -356,6 +366,17 @@ class AzureMlSdk:
 
     def job_status(self, name: str) -> str:
         return self.ml().jobs.get(name).status
+
+    def invoke_batch_endpoint(self, endpoint: str, job_name: str, input_path: str, output_path: str) -> str:
+        # BatchEndpointOperations.invoke (azure-ai-ml 1.35): `inputs` is a keyword parameter;
+        # `outputs` and `job_name` are read from its **kwargs. Input "input" and output "score"
+        # are the names Azure ML gives an MLflow model deployment's one input and output.
+        from azure.ai.ml import Input, Output
+
+        job = self.ml().batch_endpoints.invoke(
+            endpoint_name=endpoint, job_name=job_name, inputs={"input": Input(type="uri_folder", path=input_path)},
+            outputs={"score": Output(type="uri_folder", path=output_path)})
+        return str(job.name)
 
     def get_endpoint(self, name: str) -> dict[str, Any]:
         ep = self.ml().online_endpoints.get(name)

@@ -32,6 +32,51 @@ class TrainingArgs:
     code_dir: Path | None = None  # training[].code, resolved: uploaded as a code asset
 
 
+@dataclass(frozen=True)
+class ClusterArgs:
+    """A scale-to-zero AmlCompute cluster: size, capacity, network and the identity it runs as."""
+
+    vm_size: str
+    spot: bool
+    max_nodes: int
+    private: bool
+    workspace_name: pulumi.Input[str]
+    identity_id: pulumi.Input[str]
+
+
+def cluster(resource_name: str, compute_name: str, args: ClusterArgs, ctx: AzureContext,
+            parent: pulumi.Resource) -> ml.Compute:
+    """An AmlCompute cluster with 0 nodes while idle (training and batch jobs alike)."""
+    return ml.Compute(
+        resource_name,
+        compute_name=compute_name,
+        workspace_name=args.workspace_name,
+        resource_group_name=ctx.resource_group_name,
+        location=ctx.location,
+        identity=ml.ManagedServiceIdentityArgs(type="UserAssigned", user_assigned_identities=[args.identity_id]),
+        properties=ml.AmlComputeArgs(
+            compute_type="AmlCompute",
+            disable_local_auth=True,
+            properties=ml.AmlComputePropertiesArgs(
+                vm_size=args.vm_size,
+                # Low priority is Azure's spot capacity: evictable, much cheaper.
+                vm_priority="LowPriority" if args.spot else "Dedicated",
+                os_type="Linux",
+                # Min 0: nodes exist only while a job runs.
+                scale_settings=ml.ScaleSettingsArgs(
+                    min_node_count=0,
+                    max_node_count=args.max_nodes,
+                    node_idle_time_before_scale_down="PT120S",
+                ),
+                enable_node_public_ip=not args.private,
+                remote_login_port_public_access="Disabled",
+            ),
+        ),
+        tags=ctx.tags,
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
 def _input_name(key: str) -> str:
     """Job input names must be identifiers; hyperparameter names may contain dashes."""
     name = re.sub(r"\W", "_", key)
@@ -44,34 +89,8 @@ class Training(pulumi.ComponentResource):
     def __init__(self, name: str, args: TrainingArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         job = args.job
-        self.compute = ml.Compute(
-            f"{name}-cluster",
-            compute_name=names.compute(job.name),
-            workspace_name=args.workspace_name,
-            resource_group_name=ctx.resource_group_name,
-            location=ctx.location,
-            identity=ml.ManagedServiceIdentityArgs(type="UserAssigned", user_assigned_identities=[args.identity_id]),
-            properties=ml.AmlComputeArgs(
-                compute_type="AmlCompute",
-                disable_local_auth=True,
-                properties=ml.AmlComputePropertiesArgs(
-                    vm_size=args.vm_size,
-                    # Low priority is Azure's spot capacity: evictable, much cheaper.
-                    vm_priority="LowPriority" if job.compute.spot else "Dedicated",
-                    os_type="Linux",
-                    # Min 0: nodes exist only while a job runs.
-                    scale_settings=ml.ScaleSettingsArgs(
-                        min_node_count=0,
-                        max_node_count=job.compute.count,
-                        node_idle_time_before_scale_down="PT120S",
-                    ),
-                    enable_node_public_ip=not args.private,
-                    remote_login_port_public_access="Disabled",
-                ),
-            ),
-            tags=ctx.tags,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        self.compute = cluster(f"{name}-cluster", names.compute(job.name), ClusterArgs(
+            args.vm_size, job.compute.spot, job.compute.count, args.private, args.workspace_name, args.identity_id), ctx, self)
         if job.image.framework is None:
             image, conda = images.image_uri(job.image, ctx.prefix), None
             if not images.pullable_by_azure(image):

@@ -31,6 +31,7 @@ class GcpProvider(BaseProvider):
         "model_registry": "mlopskit:gcp:ModelRegistry",
         "training": "mlopskit:gcp:Training",
         "endpoint": "mlopskit:gcp:Endpoint",
+        "batch": "mlopskit:gcp:BatchInference",
         "autoscaling": "mlopskit:gcp:Autoscaling",
         "monitoring": "mlopskit:gcp:Monitoring",
         "backups": "mlopskit:gcp:Backups",

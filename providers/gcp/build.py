@@ -9,11 +9,12 @@ import pulumi
 import pulumi_gcp
 from pulumi_gcp import organizations
 
-from mlopskit.providers.base import EndpointPlan, StackBuild, TrainingPlan
+from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan
 from mlopskit.providers.gcp import names
 from mlopskit.providers.gcp.audit import Audit, AuditArgs
 from mlopskit.providers.gcp.autoscaling import Autoscaling, AutoscalingArgs
 from mlopskit.providers.gcp.backups import Backups, BackupsArgs
+from mlopskit.providers.gcp.batch import BatchArgs, BatchInference
 from mlopskit.providers.gcp.budget import Budget, BudgetArgs, billing_account
 from mlopskit.providers.gcp.container_registry import ContainerRegistry, ContainerRegistryArgs
 from mlopskit.providers.gcp.context import GcpContext, stack_labels
@@ -60,7 +61,7 @@ class GcpBuild(StackBuild):
         self.outputs.update({"project": ctx.project, "region": ctx.region, "endpoints": {}})
         self.services = Services(ctx.name("services"), ServicesArgs(
             project=ctx.project, cmk=stack.encryption.customer_managed_keys, private=stack.network.private,
-            scan_images=stack.registry.containers.scan_on_push, schedules=any(j.schedule for j in stack.training),
+            scan_images=stack.registry.containers.scan_on_push, schedules=any(j.schedule for j in stack.training) or any(b.schedule for b in stack.batch),
             backups=stack.backups is not None, capture=any(e.data_capture.enabled for e in stack.endpoints),
             budget=stack.budget is not None,
         ), ctx, pulumi.ResourceOptions(providers=[self.primary]))
@@ -98,11 +99,12 @@ class GcpBuild(StackBuild):
 
     def _identity(self) -> None:
         ctx, stack = self.ctx, self.stack
-        account_ids = {k: ctx.account_id(k) for k in ("training", "serving", "scheduler")}
+        workloads = ("training", "serving", "scheduler", *(("batch",) if stack.batch else ()))
+        account_ids = {k: ctx.account_id(k) for k in workloads}
         account_ids.update({r.name: ctx.account_id(f"role-{r.name}") for r in stack.access.roles})
         self.identity = Identity(ctx.name("identity"), IdentityArgs(
             prefix=stack.name, project=ctx.project, account_ids=account_ids, roles=list(stack.access.roles),
-            has_backups=stack.backups is not None,
+            has_backups=stack.backups is not None, batch=bool(stack.batch),
         ), ctx, self.top)
         for issue in self.identity.warnings:
             ctx.warn(issue.path, issue.message)
@@ -170,6 +172,23 @@ class GcpBuild(StackBuild):
             scheduler_account=self.identity.emails["scheduler"], kms_key=self.key,
             network=self.network.peering_network, labels={"training-job": job.name},
             code_dir=ctx.stack.code_dir(job), prebuilt=job.image.framework is not None,
+        ), ctx, self.after_identity)
+
+    def batch(self, plan: BatchPlan) -> None:
+        ctx, job, instance = self.ctx, plan.job, plan.instance
+        assert plan.model is not None  # the shared build skips a job with no approved version
+        if ctx.stack.network.private:
+            ctx.warn("network.private", f"batch job {job.name}: Vertex AI batch prediction jobs cannot join a VPC "
+                     "(the v1 BatchPredictionJob has no network field); its workers run in Google's network: keep the "
+                     "project in a VPC Service Controls perimeter to fence them")
+        ctx.warn(f"{plan.path}.maxRuntimeMinutes", "Vertex AI batch prediction jobs have no time limit: the estimate "
+                 "prices maxRuntimeMinutes per run, and a run stops only when done or cancelled (gcloud ai batch-prediction-jobs cancel)")
+        BatchInference(ctx.name("batch", job.name), BatchArgs(
+            prefix=ctx.stack.name, job_name=job.name, project=ctx.project, region=ctx.region, model=plan.model.reference,
+            input=job.input, output=job.output, machine_type=instance.name, accelerator_type=instance.accelerator,
+            accelerator_count=instance.gpu_count, replica_count=job.compute.count, schedule=job.schedule,
+            bucket=self.store.bucket_name, service_account=self.identity.emails["batch"],
+            scheduler_account=self.identity.emails["scheduler"], kms_key=self.key, labels={"batch-job": job.name},
         ), ctx, self.after_identity)
 
     def endpoint(self, plan: EndpointPlan) -> None:

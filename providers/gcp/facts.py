@@ -253,6 +253,28 @@ def _training(g: _Gcp) -> Iterable[Fact]:
             yield _training_fact(g, spec_object)
 
 
+def _batch(g: _Gcp) -> Iterable[Fact]:
+    """Each stored BatchPredictionJob body (providers/gcp/batch.py). The v1 job has no network
+    field, so it never runs in the stack's VPC (private False); it has no time limit either."""
+    for spec_object in g.of("gcp:storage/bucketObject:BucketObject"):
+        if not str(plain(spec_object.inputs.get("name", ""))).endswith("batch-prediction-job.json"):
+            continue
+        try:
+            job = json.loads(plain(spec_object.inputs.get("content")) or "{}")
+        except (TypeError, ValueError):
+            job = {}
+        resources = job.get("dedicatedResources") or {}
+        machine = resources.get("machineSpec") or {}
+        yield g.fact(
+            "batch", spec_object, region=g.region,
+            cmk=bool((job.get("encryptionSpec") or {}).get("kmsKeyName")) if job else None,
+            private=False if job else None,
+            instance_type=machine.get("machineType"),
+            gpu_count=int(machine.get("acceleratorCount") or 0) if machine else None,
+            max_instances=int(resources["maxReplicaCount"]) if "maxReplicaCount" in resources else None,
+        )
+
+
 def _network(g: _Gcp) -> Iterable[Fact]:
     subnets = g.of("gcp:compute/subnetwork:Subnetwork")
     private = bool(subnets) and all(s.inputs.get("privateIpGoogleAccess") for s in subnets) \
@@ -340,5 +362,5 @@ def _budgets(g: _Gcp) -> Iterable[Fact]:
 
 def facts(graph: Graph, stack: Stack) -> list[Fact]:
     """Every normalized fact of a GCP graph, in a deterministic order."""
-    return _Gcp(graph, stack).collect((_buckets, _keys, _registries, _endpoints, _monitors, _training, _network,
+    return _Gcp(graph, stack).collect((_buckets, _keys, _registries, _endpoints, _monitors, _training, _batch, _network,
                                        _identity, _audit, _budgets))

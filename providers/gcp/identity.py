@@ -34,6 +34,14 @@ CUSTOM_ROLES: dict[str, tuple[str, ...]] = {
     "modelReader": ("aiplatform.models.get", "aiplatform.models.list"),
     "modelRegistrar": ("aiplatform.models.get", "aiplatform.models.list", "aiplatform.models.upload"),
     "modelPromoter": ("aiplatform.models.get", "aiplatform.models.list", "aiplatform.models.update"),
+    # Cloud Scheduler and `mlopskit batch run` submit batch jobs that read the model they score.
+    "batchSubmitter": (
+        "aiplatform.batchPredictionJobs.create",
+        "aiplatform.batchPredictionJobs.get",
+        "aiplatform.batchPredictionJobs.list",
+        "aiplatform.batchPredictionJobs.cancel",
+        "aiplatform.models.get",
+    ),
     "trainingSubmitter": (
         "aiplatform.customJobs.create",
         "aiplatform.customJobs.get",
@@ -68,6 +76,7 @@ WORKLOADS = {
     "serving": "Runs the models deployed on Vertex AI endpoints",
     "scheduler": "Submits scheduled training jobs from Cloud Scheduler",
 }
+BATCH_WORKLOAD = "Runs Vertex AI batch prediction jobs"
 
 
 @dataclass
@@ -79,6 +88,7 @@ class IdentityArgs:
     account_ids: dict[str, str]  # workload or role name -> service account id
     roles: list[AccessRole] = field(default_factory=list)  # access.roles
     has_backups: bool = False
+    batch: bool = False  # the stack has batch jobs: a "batch" account (in account_ids) runs them
 
 
 class Identity(pulumi.ComponentResource):
@@ -100,6 +110,8 @@ class Identity(pulumi.ComponentResource):
 
         for workload, description in WORKLOADS.items():
             self._account(workload, description)
+        if args.batch:
+            self._account("batch", BATCH_WORKLOAD)
         for role in args.roles:
             self._account(role.name, f"Access role {role.name} (mlopskit)")
 
@@ -118,6 +130,14 @@ class Identity(pulumi.ComponentResource):
         # resource-level IAM) that run as the training account.
         self._project_grant(Grant(scheduler, "custom:trainingSubmitter", "scheduler"))
         self._act_as("training", Grant(scheduler, "roles/iam.serviceAccountUser", "scheduler"))
+        if args.batch:
+            # Batch jobs read their input and write predictions in the artifacts bucket
+            # (bucket-level: GCS has no folder-level IAM without conditions) and are
+            # submitted by the scheduler, which acts as the batch account.
+            batch = self._sa_member("batch")
+            self.grants["artifacts"].append(Grant(batch, "roles/storage.objectUser", "batch"))
+            self._project_grant(Grant(scheduler, "custom:batchSubmitter", "scheduler"))
+            self._act_as("batch", Grant(scheduler, "roles/iam.serviceAccountUser", "scheduler"))
 
         for index, role in enumerate(args.roles):
             self._role(index, role)

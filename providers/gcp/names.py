@@ -37,6 +37,11 @@ def bucket(project: str, stack: Stack, purpose: str) -> str:
     return compact(f"{stack.name}-{purpose}-{short_hash(project, stack.name, purpose)}", 63)
 
 
+def batch_job_object(job: str) -> str:
+    """The BatchPredictionJob body the BatchInference component stores in the artifacts bucket."""
+    return f"batch-jobs/{job}/batch-prediction-job.json"
+
+
 def job_spec_object(job: str) -> str:
     """The CustomJob body the Training component stores in the artifacts bucket."""
     return f"training/{job}/custom-job.json"

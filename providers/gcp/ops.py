@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from mlopskit.modules.batch import BatchJob
 from mlopskit.modules.day2.backend import (
     LiveEndpoint,
     LiveVariant,
@@ -172,6 +173,20 @@ class GcpOps(OpsBackend):
         created = self._write("jobs", "create_custom_job", dry_result=aiplatform_v1.CustomJob(name=f"{self.parent}/customJobs/<new>"),
                               parent=self.parent, custom_job=custom_job)
         return created.name
+
+    def start_batch(self, job: BatchJob, run_name: str) -> str:
+        """Creates a Vertex batch prediction job from the stored body (model version, folders,
+        machines, service account, CMEK), as the Cloud Scheduler job would."""
+        from google.cloud import aiplatform_v1
+
+        bucket = names.bucket(self.project, self.stack, "artifacts")
+        blob = self._read("storage", "bucket", bucket_name=bucket).blob(names.batch_job_object(job.name))
+        body = json.loads(self.gateway.read("storage", "download_as_text", blob.download_as_text))
+        body["displayName"] = run_name
+        created = self._write("jobs", "create_batch_prediction_job",
+                              dry_result=aiplatform_v1.BatchPredictionJob(name=f"{self.parent}/batchPredictionJobs/<new>"),
+                              parent=self.parent, batch_prediction_job=aiplatform_v1.BatchPredictionJob.from_json(json.dumps(body)))
+        return str(created.name)
 
     def training_status(self, run_id: str) -> TrainingStatus:
         job = self._read("jobs", "get_custom_job", name=run_id)

@@ -91,10 +91,8 @@ def seeded_client(stack: Stack, project_number: str) -> Any:
     assert placement is not None
     parent = f"projects/{project_number}/locations/{placement.region}"
     wanted: dict[str, set[int]] = {}
-    for endpoint in stack.endpoints:
-        if endpoint.model.source == "registry" and endpoint.model.package:
-            version = endpoint.model.version if isinstance(endpoint.model.version, int) else None
-            wanted.setdefault(endpoint.model.package, set()).update({version} if version else set())
+    for package, version in stack.registry_models():  # endpoints' and batch jobs'
+        wanted.setdefault(package, set()).update({version} if isinstance(version, int) else set())
     models: dict[str, Any] = {}
     versions: dict[str, list[Any]] = {}
     for package, pinned in sorted(wanted.items()):

@@ -117,6 +117,58 @@ def custom_job(args: TrainingArgs, bucket: str, service_account: str, kms_key: s
     return body
 
 
+@dataclass(frozen=True)
+class StoredJob:
+    """A Vertex job body kept in the artifacts bucket and, with a cron, posted on schedule."""
+
+    name: str  # `<stack>-<job>`: the scheduler job's name, and the prefix of the resources' names
+    object_name: str
+    body: pulumi.Output[str]  # the job, REST JSON
+    bucket: pulumi.Input[str]
+    cron: str | None
+    description: str
+    uri: str  # the Vertex collection the scheduler POSTs to
+    project: str
+    region: str
+    account: pulumi.Input[str]  # the scheduler's service account
+    depends_on: tuple[pulumi.Resource, ...] = ()  # what must exist first (the training code it names)
+
+
+def stored_job(job: StoredJob, parent: pulumi.Resource) -> tuple[storage.BucketObject, cloudscheduler.Job | None]:
+    """The job body object and, with a cron, the Cloud Scheduler job POSTing it with an OAuth
+    token of the scheduler account (training and batch jobs alike)."""
+    spec_object = storage.BucketObject(
+        f"{job.name}-job-spec",
+        bucket=job.bucket,
+        name=job.object_name,
+        content=job.body,
+        content_type="application/json",
+        opts=child(parent, depends_on=list(job.depends_on)),
+    )
+    if job.cron is None:
+        return spec_object, None
+    return spec_object, cloudscheduler.Job(
+        f"{job.name}-schedule",
+        name=job.name,
+        project=job.project,
+        region=job.region,
+        description=job.description,
+        schedule=job.cron,
+        time_zone="Etc/UTC",
+        attempt_deadline="320s",
+        retry_config=cloudscheduler.JobRetryConfigArgs(retry_count=1),
+        http_target=cloudscheduler.JobHttpTargetArgs(
+            http_method="POST",
+            uri=job.uri,
+            headers={"Content-Type": "application/json"},
+            body=job.body.apply(lambda b: base64.b64encode(b.encode()).decode()),
+            oauth_token=cloudscheduler.JobHttpTargetOauthTokenArgs(service_account_email=job.account,
+                                                                   scope=CLOUD_PLATFORM_SCOPE),
+        ),
+        opts=child(parent, depends_on=list(job.depends_on)),
+    )
+
+
 class Training(pulumi.ComponentResource):
     """The job spec object and, with a schedule, the Cloud Scheduler trigger."""
 
@@ -137,35 +189,9 @@ class Training(pulumi.ComponentResource):
         body = pulumi.Output.all(args.bucket, args.service_account, args.kms_key, args.network).apply(
             lambda v: json.dumps(custom_job(args, v[0], v[1], v[2], v[3], code), sort_keys=True)
         )
-        spec_object = storage.BucketObject(
-            f"{args.prefix}-{args.job_name}-job-spec",
-            bucket=args.bucket,
-            name=f"training/{args.job_name}/custom-job.json",
-            content=body,
-            content_type="application/json",
-            opts=child(self, depends_on=[self.code] if self.code else []),
-        )
-        self.schedule = None
-        if args.schedule is not None:
-            self.schedule = cloudscheduler.Job(
-                f"{args.prefix}-{args.job_name}-schedule",
-                name=f"{args.prefix}-{args.job_name}",
-                project=args.project,
-                region=args.region,
-                description=f"Retrains {args.job_name} (mlopskit)",
-                schedule=args.schedule,
-                time_zone="Etc/UTC",
-                attempt_deadline="320s",
-                retry_config=cloudscheduler.JobRetryConfigArgs(retry_count=1),
-                http_target=cloudscheduler.JobHttpTargetArgs(
-                    http_method="POST",
-                    uri=f"https://{args.region}-aiplatform.googleapis.com/v1/projects/{args.project}/locations/{args.region}/customJobs",
-                    headers={"Content-Type": "application/json"},
-                    body=body.apply(lambda b: base64.b64encode(b.encode()).decode()),
-                    oauth_token=cloudscheduler.JobHttpTargetOauthTokenArgs(
-                        service_account_email=args.scheduler_account, scope=CLOUD_PLATFORM_SCOPE
-                    ),
-                ),
-                opts=child(self, depends_on=[self.code] if self.code else []),
-            )
+        spec_object, self.schedule = stored_job(StoredJob(
+            f"{args.prefix}-{args.job_name}", f"training/{args.job_name}/custom-job.json", body, args.bucket,
+            args.schedule, f"Retrains {args.job_name} (mlopskit)",
+            f"https://{args.region}-aiplatform.googleapis.com/v1/projects/{args.project}/locations/{args.region}/customJobs",
+            args.project, args.region, args.scheduler_account, (self.code,) if self.code else ()), self)
         self.register_outputs({"jobSpecObject": spec_object.name, "schedule": self.schedule.name if self.schedule else None})

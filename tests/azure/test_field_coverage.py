@@ -57,6 +57,29 @@ def role_identities(graph: Graph) -> set[str]:
     return {i.inputs["resourceName"] for i in all_of(graph, ":managedidentity:UserAssignedIdentity")}
 
 
+LIFECYCLE = "lifecycle.yaml"  # batch inference
+
+
+def life() -> Graph:
+    return graph_of(LIFECYCLE)
+
+
+def batch_vm(graph: Graph, name: str = "nightly") -> str:
+    return one(graph, ":machinelearningservices:Compute", name).inputs["properties"]["properties"]["vmSize"]
+
+
+def batch_deployment(graph: Graph, name: str = "nightly") -> dict:
+    return one(graph, ":machinelearningservices:BatchDeployment", name).inputs["properties"]
+
+
+def batch_tags(graph: Graph, name: str = "nightly") -> dict[str, str]:
+    return one(graph, ":machinelearningservices:BatchEndpoint", name).inputs["tags"]
+
+
+def batch_with(compute: dict) -> Graph:
+    return graph_with(LIFECYCLE, **{"batch[0].compute": compute})
+
+
 GPU_ENDPOINT = {"cpu": 4, "memoryGiB": 16, "gpu": {"type": "V100", "count": 1}}
 ACR = images.login_server("fraud-dev")
 DIGEST = "sha256:" + "ab" * 32
@@ -83,6 +106,8 @@ NOT_FOR_AZURE = {
     "endpoints[].compute.instanceType.aws": "AWS instance type",
     "endpoints[].compute.instanceType.gcp": "GCP instance type",
     "training[].compute.instanceType.aws": "AWS instance type",
+    "batch[].compute.instanceType.aws": "AWS instance type",
+    "batch[].compute.instanceType.gcp": "GCP instance type",
     "training[].compute.instanceType.gcp": "GCP instance type",
     "endpoints[].model.image.framework": "rejected by the spec: framework images are for training",
     "endpoints[].model.image.version": "rejected by the spec: framework images are for training",
@@ -177,6 +202,23 @@ EVIDENCE: dict[str, Evidence] = {
     "backups.targets": lambda: bool(all_of(prod(), ":dataprotection:BackupInstance"))  # artifacts
     and len(one(prod(), ":machinelearningservices:Registry").inputs["regionDetails"]) == 2  # models
     and bool(all_of(prod(), ":containerregistry:Replication")),  # containers
+    "batch[].name": lambda: one(life(), ":machinelearningservices:BatchEndpoint", "nightly").inputs["endpointName"].endswith(
+        "batch-nightly-scoring-caa4ae"),
+    "batch[].model.package": lambda: "/models/churn/" in batch_deployment(life())["model"]["assetId"],
+    "batch[].model.version": lambda: batch_deployment(life(), "backfill")["model"]["assetId"].endswith("/versions/3"),
+    "batch[].input": lambda: batch_tags(life())["mlopskit-input"] == "batch/customers/",
+    "batch[].output": lambda: batch_tags(life())["mlopskit-output"] == "batch/scores/",
+    "batch[].compute.instanceType.azure": lambda: batch_vm(life(), "backfill") == "Standard_D4s_v3",
+    "batch[].compute.cpu": lambda: batch_vm(life()) == "Standard_D4a_v4",
+    "batch[].compute.memoryGiB": lambda: batch_vm(batch_with({"cpu": 4, "memoryGiB": 32})) == "Standard_E4as_v4",
+    "batch[].compute.gpu.type": lambda: batch_vm(batch_with({"cpu": 4, "memoryGiB": 16, "gpu": {"type": "T4"}})) == "Standard_NC4as_T4_v3",
+    "batch[].compute.gpu.count": lambda: batch_vm(batch_with({"cpu": 4, "memoryGiB": 16, "gpu": {"type": "V100", "count": 2}})) == "Standard_NC12s_v3",
+    "batch[].compute.count": lambda: batch_deployment(life())["resources"]["instanceCount"] == 2
+    and one(life(), ":machinelearningservices:Compute", "nightly").inputs["properties"]["properties"]["scaleSettings"]["maxNodeCount"] == 2,
+    "batch[].maxRuntimeMinutes": lambda: batch_deployment(graph_with(LIFECYCLE, **{"batch[0].maxRuntimeMinutes": 30}))[
+        "retrySettings"]["timeout"] == "PT30M"
+    and bool(warned(life(), "batch[0].maxRuntimeMinutes")),
+    "batch[].schedule": lambda: batch_tags(life())["mlopskit-schedule"] == "0 2 * * *" and bool(warned(life(), "batch[0].schedule")),
     "access.roles[].name": lambda: "id-credit-risk-prod-role-auditor" in role_identities(prod()),
     "access.roles[].permissions": lambda: prod().outputs["accessRoles"]["auditor"] == [{"role": "Log Analytics Reader", "target": "log-analytics"}],
     "access.roles[].principals": lambda: bool(warned(prod(), "access.roles[0].principals[0]")),

@@ -63,3 +63,31 @@ def test_html_diagram_lists_components_and_their_resources() -> None:
     price = lookup(PriceKey("aws", "sagemaker-hosting", "ml.g5.xlarge", "eu-west-1"))
     assert price is not None  # the scoring endpoint's bar: 2 (max 6) x 730 h x its eu-west-1 price
     assert f"${money(1460 * price.usd)} (max ${money(4380 * price.usd)})" in html
+
+
+def test_compare_of_the_lifecycle_example_shows_batch_in_features_and_cost() -> None:
+    """Issue 18: batch inference per cloud in the feature table (native, emulated or unsupported,
+    marked used), its compute matches, and its runs inside every cloud's cost total."""
+    comparison = compare("stacks/lifecycle.yaml", ["aws", "gcp", "azure"])
+    expected = {
+        "aws": {"batch": "native", "batch.schedule": "native", "batch.maxRuntimeMinutes": "emulated",
+                "batch: private network": "native"},
+        "gcp": {"batch": "native", "batch.schedule": "native", "batch.maxRuntimeMinutes": "unsupported",
+                "batch: private network": "unsupported"},
+        "azure": {"batch": "native", "batch.schedule": "emulated", "batch.maxRuntimeMinutes": "emulated",
+                  "batch: private network": "native"},
+    }
+    for result in comparison.results:
+        rows = {f.setting: f for f in result.features}
+        assert {k: rows[k].support for k in expected[result.cloud]} == expected[result.cloud]
+        assert all(rows[k].used for k in expected[result.cloud])
+        # The Vertex batch warning at network.private is about batch, not the stack's network.
+        assert rows["network.private"].support == "native"
+        assert {m.path for m in result.compute} >= {"batch[0].compute"}
+        assert result.estimate is not None
+        batch = [c for r in result.estimate.resources for c in r.components
+                 if c.component.name.startswith("Batch instance usage")]
+        assert len(batch) == 2 and all(c.monthly_cost for c in batch)
+        assert sum(c.monthly_cost for c in batch) < result.estimate.total_monthly
+    markdown = to_markdown(comparison)
+    assert "batch: private network" in markdown

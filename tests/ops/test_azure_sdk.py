@@ -172,6 +172,25 @@ def test_submit_command_job_quota_error_is_one_line(sdk: Sdk) -> None:
     assert str(raised.value) == "azureml.submit_command_job: failed: (UserError) Not enough quota for Standard_NC6s_v3"
 
 
+def test_invoke_batch_endpoint_names_the_job_and_the_datastore_folders(sdk: Sdk) -> None:
+    sdk.ml.batch_endpoints.invoke.return_value = mock.Mock()
+    sdk.ml.batch_endpoints.invoke.return_value.name = "churn-prod-nightly-20260101"
+    inp, out = "azureml://datastores/artifacts/paths/batch/in/", "azureml://datastores/artifacts/paths/batch/out/"
+    assert sdk.api.invoke_batch_endpoint("ep", "churn-prod-nightly-20260101", inp, out) == "churn-prod-nightly-20260101"
+    (), kwargs = sdk.ml.batch_endpoints.invoke.call_args
+    assert (kwargs["endpoint_name"], kwargs["job_name"]) == ("ep", "churn-prod-nightly-20260101")
+    assert (kwargs["inputs"]["input"].type, kwargs["inputs"]["input"].path) == ("uri_folder", inp)
+    assert (kwargs["outputs"]["score"].type, kwargs["outputs"]["score"].path) == ("uri_folder", out)
+
+
+def test_invoke_batch_endpoint_of_a_missing_endpoint_is_not_found(sdk: Sdk) -> None:
+    sdk.ml.batch_endpoints.invoke.side_effect = ResourceNotFoundError(message="Batch endpoint ep not found")
+    with pytest.raises(CloudError) as raised:
+        sdk.gateway.write("azureml", "invoke_batch_endpoint", sdk.api.invoke_batch_endpoint, endpoint="ep",
+                          job_name="j", input_path="i", output_path="o")
+    assert str(raised.value) == "azureml.invoke_batch_endpoint: not-found: Batch endpoint ep not found"
+
+
 def test_job_status(sdk: Sdk) -> None:
     sdk.ml.jobs.get.return_value = mock.Mock(status="Completed")
     assert sdk.api.job_status("run-1") == "Completed"

@@ -22,6 +22,7 @@ from tests.specs import baseline
 SPECS: dict[str, Callable[[], dict[str, Any]]] = {
     "credit-risk": lambda: baseline("credit-risk.yaml"),
     "fraud-dev": lambda: baseline("fraud-dev.yaml"),
+    "lifecycle": lambda: baseline("lifecycle.yaml"),
     "longest-names": edge.longest_names,
     "extreme-values": edge.extreme_values,
 }

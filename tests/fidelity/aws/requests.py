@@ -23,6 +23,7 @@ ACCOUNT = "123456789012"  # the mocks' account (providers/aws/mocks.py)
 # PLACEHOLDER: SageMaker names a pipeline step's training job itself, at execution time
 # (pipelines-<execution id>-<step>-<suffix>); this is the longest form it produces.
 PIPELINE_TRAINING_JOB = "pipelines-a1b2c3d4e5f6-Train-0123456789"
+PIPELINE_TRANSFORM_JOB = "pipelines-a1b2c3d4e5f6-Transform-0123456789"
 
 
 def autoname(inputs: Inputs, logical: str, key: str = "name") -> str:
@@ -121,9 +122,12 @@ def _pipeline(i: Inputs) -> Iterable[Request]:
                                                PipelineDescription="pipelineDescription", RoleArn="roleArn",
                                                PipelineDefinition="pipelineDefinition")
     for step in json.loads(i["pipelineDefinition"])["Steps"]:
-        if step["Type"] != "Training":
+        if step["Type"] == "Training":
+            yield "sagemaker", "CreateTrainingJob", {"TrainingJobName": PIPELINE_TRAINING_JOB, **step["Arguments"]}
+        elif step["Type"] == "Transform":
+            yield "sagemaker", "CreateTransformJob", {"TransformJobName": PIPELINE_TRANSFORM_JOB, **step["Arguments"]}
+        else:
             raise ValueError(f"pipeline step type {step['Type']} has no mapping")
-        yield "sagemaker", "CreateTrainingJob", {"TrainingJobName": PIPELINE_TRAINING_JOB, **step["Arguments"]}
 
 
 def _model_package_group(i: Inputs) -> Iterable[Request]:

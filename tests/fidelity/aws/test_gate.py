@@ -1,6 +1,6 @@
 """The AWS fidelity gate: every recorded resource's API requests meet botocore's model.
 
-Budget: four previews (two shared with tests/aws through the preview cache), ~10 s alone.
+Budget: five previews (two shared with tests/aws through the preview cache), ~10 s alone.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ NAMED = {
     ("application-autoscaling", "PutScalingPolicy"), ("cloudwatch", "PutMetricAlarm"), ("iam", "CreateRole"),
     ("iam", "PutRolePolicy"), ("kms", "CreateKey"), ("kms", "EnableKeyRotation"), ("ecr", "CreateRepository"),
     ("backup", "CreateBackupPlan"), ("backup", "CreateBackupVault"), ("s3", "CreateBucket"),
-    ("s3", "PutBucketPolicy"), ("scheduler", "CreateSchedule"),
+    ("s3", "PutBucketPolicy"), ("scheduler", "CreateSchedule"), ("sagemaker", "CreateTransformJob"),
 }
 
 

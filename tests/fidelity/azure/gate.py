@@ -33,6 +33,7 @@ NAME_RULES: dict[str, tuple[str, int, int, str]] = {
     "azure-native:machinelearningservices:Registry": ("registryName", 3, 33, r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$"),
     "azure-native:machinelearningservices:OnlineEndpoint": ("endpointName", 3, 32, r"^[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$"),
     "azure-native:machinelearningservices:OnlineDeployment": ("deploymentName", 3, 32, r"^[a-zA-Z][a-zA-Z0-9-]*$"),
+    "azure-native:machinelearningservices:BatchEndpoint": ("endpointName", 3, 32, r"^[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$"),
     "azure-native:machinelearningservices:Compute": ("computeName", 2, 16, r"^[a-zA-Z][a-zA-Z0-9-]*$"),
     "azure-native:dataprotection:BackupVault": ("vaultName", 2, 50, r"^[a-zA-Z][a-zA-Z0-9-]*$"),
     "azure-native:operationalinsights:Workspace": ("workspaceName", 4, 63, r"^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$"),

@@ -85,6 +85,12 @@ PLANTS: dict[str, tuple[str, str, Callable[[dict[str, Any]], Any], str]] = {
     "python package spec field": (PROD, f"{P}-train-xgb-job-spec", lambda i: _job_body(
         i, lambda b: b["jobSpec"]["workerPoolSpecs"][0]["pythonPackageSpec"].update(packageUri="gs://x")),
         "content: not a CustomJob"),
+    "batch job field": ("lifecycle.yaml", "churn-prod-batch-backfill-job-spec",
+                        lambda i: _job_body(i, lambda b: b["inputConfig"].update(gcsSources=[])),
+                        "content: not a BatchPredictionJob"),
+    "batch job value": ("lifecycle.yaml", "churn-prod-batch-backfill-job-spec",
+                        lambda i: _job_body(i, lambda b: b["dedicatedResources"].update(startingReplicaCount="two")),
+                        "content: not a BatchPredictionJob"),
     "rollout steps": (PROD, f"{P}-scoring-deployment", lambda i: i.update(trafficSteps=[10.0, 50.0]),
                       "trafficSteps: [10.0, 50.0]: steps must rise within 0-100 and end at 100"),
     "label value": (PROD, f"{P}-scoring-endpoint", lambda i: i["labels"].update(strategy="Canary Rollout"),

@@ -295,8 +295,14 @@ def replay(graph: Graph) -> list[Violation]:
     return found
 
 
+# Job bodies the kit stores or schedules: (object name suffix, API collection) -> proto.
+JOB_BODIES = {("custom-job.json", "customJobs"): "CustomJob",
+              ("batch-prediction-job.json", "batchPredictionJobs"): "BatchPredictionJob"}
+
+
 def check_custom_jobs(graph: Graph) -> list[Violation]:
-    """Every stored/scheduled custom job body parses into ``aiplatform_v1.CustomJob`` (REST JSON)."""
+    """Every stored/scheduled job body parses into its aiplatform_v1 message (REST JSON):
+    ``CustomJob`` for training, ``BatchPredictionJob`` for batch inference."""
     import base64
     import json
 
@@ -304,20 +310,22 @@ def check_custom_jobs(graph: Graph) -> list[Violation]:
 
     found = []
     for resource in graph:
-        body: Any = None
-        if resource.type == "gcp:storage/bucketObject:BucketObject" and str(resource.inputs.get("name", "")).endswith("custom-job.json"):
-            content = resource.inputs.get("content")
-            body = content.get("value") if isinstance(content, dict) else content
-            where = "content"
-        elif resource.type == "gcp:cloudscheduler/job:Job" and re.search(r"/customJobs$", str((resource.inputs.get("httpTarget") or {}).get("uri", ""))):
-            body = base64.b64decode(resource.inputs["httpTarget"]["body"]).decode()
-            where = "httpTarget.body"
-        if body is None:
-            continue
-        try:
-            json_format.ParseDict(json.loads(body), aiplatform_v1.CustomJob.pb()())
-        except (json_format.ParseError, ValueError) as error:
-            found.append(Violation(resource.name, where, f"not a CustomJob: {error}"))
+        for (suffix, collection), message in JOB_BODIES.items():
+            body: Any = None
+            if resource.type == "gcp:storage/bucketObject:BucketObject" and str(resource.inputs.get("name", "")).endswith(suffix):
+                content = resource.inputs.get("content")
+                body = content.get("value") if isinstance(content, dict) else content
+                where = "content"
+            elif resource.type == "gcp:cloudscheduler/job:Job" and re.search(
+                    rf"/{collection}$", str((resource.inputs.get("httpTarget") or {}).get("uri", ""))):
+                body = base64.b64decode(resource.inputs["httpTarget"]["body"]).decode()
+                where = "httpTarget.body"
+            if body is None:
+                continue
+            try:
+                json_format.ParseDict(json.loads(body), getattr(aiplatform_v1, message).pb()())
+            except (json_format.ParseError, ValueError) as error:
+                found.append(Violation(resource.name, where, f"not a {message}: {error}"))
     return found
 
 
