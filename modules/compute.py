@@ -25,6 +25,8 @@ class Gpu(SpecModel):
 
     type: GpuType
     count: int = Field(default=1, ge=1, le=8)
+    # Minimum memory of each GPU: a model's variant (A100 40 or 80 GB) is a hard constraint too.
+    memory_gib: float | None = Field(default=None, gt=0, le=192, alias="memoryGiB")
 
 
 class Compute(SpecModel):

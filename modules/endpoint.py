@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, PlainValidator, StringConstraints, field_validator, model_validator
@@ -13,6 +14,7 @@ from mlopskit.modules.training import Image
 
 Strategy = Literal["all-at-once", "canary", "linear", "blue-green", "shadow"]
 LATEST_APPROVED = "latest-approved"
+STARTUP_BASE_SECONDS, STARTUP_SECONDS_PER_GIB, STARTUP_MAX_SECONDS = 600, 30, 3600
 MAX_MODEL_VERSION = 1000
 # mlflow: an MLflow model directory (MLmodel file); custom: anything a serving image loads.
 ModelFormat = Literal["mlflow", "custom"]
@@ -55,6 +57,10 @@ class ModelSource(SpecModel):
     # A directory of model files, relative to the root of the stack's artifact store.
     artifact_path: str | None = Field(default=None, max_length=512, pattern=ARTIFACT_PATH_PATTERN)
     format: ModelFormat | None = None
+    # Size of the model's weights: the resolver picks a type whose GPUs hold them with
+    # headroom (providers/catalog/resolver.py MODEL_HEADROOM), and the clouds allow large
+    # models a longer download and start-up.
+    size_gib: float | None = Field(default=None, gt=0, le=4096, alias="sizeGiB")
 
     @property
     def artifact_prefix(self) -> str | None:
@@ -66,6 +72,15 @@ class ModelSource(SpecModel):
     def _uri_string(cls, value: Any) -> Any:
         # Spec v1 gave the serving image as a URI string: it stays valid, as {uri: ...}.
         return {"uri": value} if isinstance(value, str) else value
+
+    @property
+    def startup_seconds(self) -> int | None:
+        """How long a model of ``sizeGiB`` may take to download and pass its first health
+        check: 10 minutes plus 30 s per GiB, at most an hour (SageMaker's ceiling for both);
+        None without a size (the clouds' defaults)."""
+        if self.size_gib is None:
+            return None
+        return min(STARTUP_MAX_SECONDS, STARTUP_BASE_SECONDS + math.ceil(self.size_gib * STARTUP_SECONDS_PER_GIB))
 
     @model_validator(mode="after")
     def _fields_match_source(self) -> ModelSource:

@@ -28,6 +28,7 @@ FEATURES: tuple[str, ...] = (
     "deployment.autoRollback",
     "deployment.waitMinutes",
     "autoscaling",
+    "model.sizeGiB",
     "dataCapture",
     "monitoring.drift",
     "training.schedule",
@@ -60,6 +61,7 @@ def _endpoint_settings(ep: Endpoint) -> dict[str, bool]:
         "deployment.autoRollback": bool(ep.deployment.auto_rollback),
         "deployment.waitMinutes": stepwise and bool(ep.deployment.wait_minutes),
         "autoscaling": ep.autoscaling.max_instances > ep.autoscaling.min_instances,
+        "model.sizeGiB": ep.model.size_gib is not None,
         "dataCapture": bool(ep.data_capture.enabled),
         "monitoring.drift": ep.monitoring.drift is not None,
     }

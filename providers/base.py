@@ -50,27 +50,38 @@ def placement_issues(stack: Stack, cloud: Cloud) -> list[SpecIssue]:
             for field, region in regions if region is not None and region not in allowed]
 
 
-def computes(stack: Stack) -> Iterator[tuple[str, Compute, Use]]:
-    """Every compute request of the spec with its field path and use (training jobs, then endpoints)."""
+def computes(stack: Stack) -> Iterator[tuple[str, Compute, Use, float | None]]:
+    """Every compute request of the spec with its field path, use and the size of the model it
+    must hold in GPU memory (training jobs, endpoints, batch jobs)."""
     for index, job in enumerate(stack.training):
-        yield f"training[{index}].compute", job.compute, "training"
+        yield f"training[{index}].compute", job.compute, "training", None
     for index, endpoint in enumerate(stack.endpoints):
-        yield f"endpoints[{index}].compute", endpoint.compute, "serving"
+        yield f"endpoints[{index}].compute", endpoint.compute, "serving", endpoint.model.size_gib
     for index, batch_job in enumerate(stack.batch):
         # Batch inference runs the serving container on the job's instances: priced as prediction.
-        yield f"batch[{index}].compute", batch_job.compute, "serving"
+        yield f"batch[{index}].compute", batch_job.compute, "serving", None
+
+
+def issue_path(path: str, field: str) -> str:
+    """Where a resolution error belongs: below the compute (``endpoints[0].compute.gpu.type``), or
+    beside it for the model's size (``endpoints[0].model.sizeGiB``)."""
+    if field.startswith("model."):
+        return f"{path.removesuffix('.compute')}.{field}"
+    return f"{path}.{field}"
 
 
 def resolve_compute(cloud: Cloud, path: str, compute: Compute, region: str | None, use: Use | None = None, *,
-                    among: Collection[str] | None = None, among_label: str = "") -> Resolution:
+                    among: Collection[str] | None = None, among_label: str = "",
+                    model_gib: float | None = None) -> Resolution:
     """The instance type of one compute request on ``cloud`` in ``region`` for ``use`` (among the
-    types ``among`` a cloud's API accepts, when given); a spec error naming the field when none fits."""
+    types ``among`` a cloud's API accepts, when given; holding a ``model_gib`` model); a spec error
+    naming the field when none fits."""
     from mlopskit.modules.errors import SpecError
 
     try:
-        return resolve(cloud, compute, region, use, among=among, among_label=among_label)
+        return resolve(cloud, compute, region, use, among=among, among_label=among_label, model_gib=model_gib)
     except ResolutionError as error:
-        raise SpecError([SpecIssue(f"{path}.{error.field}", str(error))]) from None
+        raise SpecError([SpecIssue(issue_path(path, error.field), str(error))]) from None
 
 
 def compute_issues(stack: Stack, cloud: Cloud) -> list[SpecIssue]:
@@ -79,14 +90,14 @@ def compute_issues(stack: Stack, cloud: Cloud) -> list[SpecIssue]:
     issues = []
     placement = stack.placement.for_cloud(cloud)
     region = placement.primary_region if placement else None
-    for path, compute, use in computes(stack):
+    for path, compute, use, model_gib in computes(stack):
         if compute.instance_type_for(cloud) is None and not compute.generic:
             continue
         try:
             # The builds resolve in the stack's region for the use: check what they build.
-            resolve(cloud, compute, region, use)
+            resolve(cloud, compute, region, use, model_gib=model_gib)
         except ResolutionError as error:
-            issues.append(SpecIssue(f"{path}.{error.field}", str(error)))
+            issues.append(SpecIssue(issue_path(path, error.field), str(error)))
     return issues
 
 
@@ -287,7 +298,7 @@ class StackBuild(ABC):
     def plan_endpoint(self, ctx: BuildContext, index: int, spec: EndpointSpec) -> EndpointPlan:
         """Resolve an endpoint's compute and registry model; warn (the same on every cloud) when
         its package has no version to deploy yet."""
-        instance = self.resolve(f"endpoints[{index}].compute", spec.compute, "serving").instance
+        instance = self.resolve(f"endpoints[{index}].compute", spec.compute, "serving", spec.model.size_gib).instance
         model = None
         if spec.model.source == "registry":
             model = self.registry.resolve(spec.model.package or "", spec.model.version or LATEST_APPROVED)
@@ -312,12 +323,13 @@ class StackBuild(ABC):
         """The instance type of a batch job (a serving use unless the cloud's batch API takes other types)."""
         return self.resolve(path, compute, "serving")
 
-    def resolve(self, path: str, compute: Compute, use: Use) -> Resolution:
+    def resolve(self, path: str, compute: Compute, use: Use, model_gib: float | None = None) -> Resolution:
         """The instance type of one compute request for ``use`` in the stack's region (``path``
-        names it in errors). A cloud whose API accepts different types per use (SageMaker
-        hosting vs training) narrows the choice by overriding this."""
+        names it in errors) whose GPUs hold a ``model_gib`` model. A cloud whose API accepts
+        different types per use (SageMaker hosting vs training) narrows the choice by overriding this."""
         placement = self.stack.placement.for_cloud(self.cloud)
-        return resolve_compute(self.cloud, path, compute, placement.primary_region if placement else None, use)
+        return resolve_compute(self.cloud, path, compute, placement.primary_region if placement else None, use,
+                               model_gib=model_gib)
 
     @abstractmethod
     def start(self) -> BuildContext:

@@ -61,6 +61,14 @@ def aws_model(g: Graph, job: str = "nightly") -> dict[str, Any]:
     return _aws_named(g, "aws:sagemaker/model:Model", f"batch-{job}").inputs
 
 
+def _check_paths(cloud: str, compute: dict[str, Any]) -> set[str]:
+    """The fields the cloud's check refuses when batch[0] asks for ``compute``."""
+    from mlopskit.providers import get_provider
+
+    data = change(baseline(SPEC), "batch[0].compute", compute)
+    return {issue.path for issue in get_provider(cloud).check(parse_stack(data))}  # type: ignore[arg-type]
+
+
 def aws_type(**compute: Any) -> str:
     return step(graph("aws", **{"batch[0].compute": compute}))["TransformResources"]["InstanceType"]
 
@@ -82,6 +90,10 @@ AWS: dict[str, Callable[[], bool]] = {
     "batch[].compute.gpu.type": lambda: aws_type(cpu=4, memoryGiB=16, gpu={"type": "T4"}) == "ml.g4dn.xlarge",
     "batch[].compute.gpu.count": lambda: aws_type(cpu=4, memoryGiB=16, gpu={"type": "T4", "count": 4}) == "ml.g4dn.12xlarge",
     "batch[].compute.count": lambda: step(graph("aws"))["TransformResources"]["InstanceCount"] == 2,
+    # SageMaker transform types carry 16 GiB T4s only: 24 GiB each is refused at the field.
+    "batch[].compute.gpu.memoryGiB": lambda: aws_type(cpu=4, memoryGiB=16, gpu={"type": "T4", "memoryGiB": 16})
+    == "ml.g4dn.xlarge" and "batch[0].compute.gpu.memoryGiB" in _check_paths(
+        "aws", {"cpu": 4, "memoryGiB": 16, "gpu": {"type": "T4", "memoryGiB": 24}}),
     "batch[].maxRuntimeMinutes": lambda: step(graph("aws", **{"batch[0].maxRuntimeMinutes": 30}))["ModelClientConfig"][
         "InvocationsTimeoutInSeconds"] == 1800 and warned(graph("aws"), "batch[0].maxRuntimeMinutes"),
     "batch[].schedule": lambda: _aws_named(graph("aws"), "aws:scheduler/schedule:Schedule", "batch-nightly").inputs[
@@ -115,6 +127,8 @@ GCP: dict[str, Callable[[], bool]] = {
     "batch[].compute.gpu.type": lambda: machine(cpu=4, memoryGiB=16, gpu={"type": "T4"})["acceleratorType"] == "NVIDIA_TESLA_T4",
     "batch[].compute.gpu.count": lambda: machine(cpu=4, memoryGiB=16, gpu={"type": "T4", "count": 2})["acceleratorCount"] == 2,
     "batch[].compute.count": lambda: body(graph("gcp"))["dedicatedResources"]["startingReplicaCount"] == 2,
+    "batch[].compute.gpu.memoryGiB": lambda: machine(cpu=12, memoryGiB=85, gpu={"type": "A100", "memoryGiB": 80})["machineType"]
+    == "a2-ultragpu-1g",
     "batch[].maxRuntimeMinutes": lambda: warned(graph("gcp"), "batch[0].maxRuntimeMinutes"),
     "batch[].schedule": lambda: [j.inputs["schedule"] for j in graph("gcp").of_type("gcp:cloudscheduler/job:Job")
                                  if "batch-nightly" in j.name] == ["0 2 * * *"],

@@ -22,7 +22,7 @@ from mlopskit.providers.aws.instance_types import Use, resolve_for
 from mlopskit.providers.aws.limits import FRAMEWORK_IMAGES, MAX_WAIT_SECONDS, deployment_issues
 from mlopskit.providers.aws.principals import principal_issues
 from mlopskit.providers.aws.registry import live_registry, offline_registry
-from mlopskit.providers.base import BaseProvider, CloudParts
+from mlopskit.providers.base import BaseProvider, CloudParts, issue_path
 from mlopskit.providers.catalog.resolver import ResolutionError, resolve
 
 
@@ -110,7 +110,7 @@ class AwsProvider(BaseProvider):
         return []
 
     def _endpoint_issues(self, path: str, endpoint: EndpointSpec, region: str) -> list[SpecIssue]:
-        issues = self._use_issues(f"{path}.compute", endpoint.compute, "hosting", region)
+        issues = self._use_issues(f"{path}.compute", endpoint.compute, "hosting", region, endpoint.model.size_gib)
         issues += deployment_issues(f"{path}.deployment", endpoint.deployment)
         model = endpoint.model
         uri = model.image.uri if model.image is not None else None
@@ -128,19 +128,19 @@ class AwsProvider(BaseProvider):
         return issues
 
     @staticmethod
-    def _use_issues(path: str, compute: Compute, use: Use, region: str) -> list[SpecIssue]:
+    def _use_issues(path: str, compute: Compute, use: Use, region: str, model_gib: float | None = None) -> list[SpecIssue]:
         """A compute the catalog fits but not with a type SageMaker accepts for ``use`` (a
         compute nothing fits is the shared check's, providers/base.py, and not reported twice)."""
         if compute.instance_type_for("aws") is None and not compute.generic:
             return []
         try:
-            resolve("aws", compute, region)
+            resolve("aws", compute, region, model_gib=model_gib)
         except ResolutionError:
             return []
         try:
-            resolve_for(use, compute, region)
+            resolve_for(use, compute, region, model_gib)
         except ResolutionError as error:
-            return [SpecIssue(f"{path}.{error.field}", str(error))]
+            return [SpecIssue(issue_path(path, error.field), str(error))]
         return []
 
     # -- the program ----------------------------------------------------------------

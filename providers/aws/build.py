@@ -179,9 +179,9 @@ class AwsBuild(StackBuild):
         return built(self.ctx.repository_url, "repository_url").apply(lambda url: images.stack_image(url, image))
 
     # -- workloads ----------------------------------------------------------------------
-    def resolve(self, path: str, compute: Compute, use: Use) -> Resolution:
+    def resolve(self, path: str, compute: Compute, use: Use, model_gib: float | None = None) -> Resolution:
         """Among the types SageMaker accepts for this use (a training type may not host)."""
-        return resolve_use("hosting" if use == "serving" else "training", path, compute, self.ctx.region)
+        return resolve_use("hosting" if use == "serving" else "training", path, compute, self.ctx.region, model_gib)
 
     def resolve_batch(self, path: str, compute: Compute) -> Resolution:
         """Among the types CreateTransformJob accepts."""

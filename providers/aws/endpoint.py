@@ -171,11 +171,17 @@ class Endpoint(pulumi.ComponentResource):
             f"{name}-config",
             name=content_name(f"{args.endpoint_name}-config", {
                 "model": self.model.name, "instanceType": args.instance_type,
+                # Only when set, so configs of specs without a model size keep their names.
+                **({"startup": spec.model.startup_seconds} if spec.model.startup_seconds else {}),
                 "instances": spec.autoscaling.min_instances, "key": ctx.key_arn if not args.local_storage else None,
                 "capture": [capture.enabled, capture.sampling_percent, ctx.bucket_name]}),
             production_variants=[sagemaker.EndpointConfigurationProductionVariantArgs(
                 variant_name=VARIANT, model_name=self.model.name, instance_type=args.instance_type,
-                initial_instance_count=spec.autoscaling.min_instances, initial_variant_weight=1.0)],
+                initial_instance_count=spec.autoscaling.min_instances, initial_variant_weight=1.0,
+                # A large model (model.sizeGiB) gets longer to download and to pass its first
+                # ping (both 60-3600 s; SageMaker's defaults are shorter than a 13B model needs).
+                container_startup_health_check_timeout_in_seconds=spec.model.startup_seconds,
+                model_data_download_timeout_in_seconds=spec.model.startup_seconds)],
             kms_key_arn=ctx.key_arn if not args.local_storage else None,
             data_capture_config=sagemaker.EndpointConfigurationDataCaptureConfigArgs(
                 enable_capture=True,

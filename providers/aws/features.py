@@ -15,6 +15,7 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "deployment.autoRollback": ("native", "CloudWatch alarms wired to the deployment's auto-rollback"),
     "deployment.waitMinutes": ("native", "traffic routing wait interval"),
     "autoscaling": ("native", "Application Auto Scaling on the variant's instance count"),
+    "model.sizeGiB": ("native", "a hosting type whose GPUs hold the model; longer download and health-check limits on the variant"),
     "dataCapture": ("native", "endpoint data capture to S3"),
     "monitoring.drift": ("native", "SageMaker Model Monitor data-quality schedule"),
     "training.schedule": ("native", "EventBridge Scheduler starts a SageMaker pipeline"),

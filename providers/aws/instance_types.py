@@ -59,13 +59,13 @@ def _sagemaker_shapes() -> dict[str, Any]:
 _PRICED_AS = {"hosting": "serving", "training": "training", "processing": "training", "transform": "training"}
 
 
-def resolve_for(use: Use, compute: Compute, region: str | None = None) -> Resolution:
+def resolve_for(use: Use, compute: Compute, region: str | None = None, model_gib: float | None = None) -> Resolution:
     """``compute`` resolved on AWS among the types SageMaker accepts for ``use``, cheapest in ``region``."""
     return resolve("aws", compute, region, _PRICED_AS[use],  # type: ignore[arg-type]
-                   among=accepted(use), among_label=f"SageMaker {use}")
+                   among=accepted(use), among_label=f"SageMaker {use}", model_gib=model_gib)
 
 
-def resolve_use(use: Use, path: str, compute: Compute, region: str | None) -> Resolution:
+def resolve_use(use: Use, path: str, compute: Compute, region: str | None, model_gib: float | None = None) -> Resolution:
     """``resolve_for`` with a spec error naming ``path``'s field when no accepted type fits."""
     return resolve_compute("aws", path, compute, region, _PRICED_AS[use],  # type: ignore[arg-type]
-                           among=accepted(use), among_label=f"SageMaker {use}")
+                           among=accepted(use), among_label=f"SageMaker {use}", model_gib=model_gib)

@@ -144,6 +144,13 @@ class OnlineEndpoint(pulumi.ComponentResource):
             "rollout": self.rollout,
         })
 
+    @staticmethod
+    def _probe(spec: Endpoint) -> ml.ProbeSettingsArgs | None:
+        """Liveness and readiness wait ``model.startup_seconds`` before the first probe (Azure's
+        default is 10 s); None without a model size (Azure's defaults)."""
+        seconds = spec.model.startup_seconds
+        return ml.ProbeSettingsArgs(initial_delay=f"PT{seconds}S") if seconds else None
+
     def _deployment(self, name: str, slot: str, served: ServedModel, args: EndpointArgs, ctx: AzureContext) -> ml.OnlineDeployment:
         spec = args.endpoint
         environment_id = None
@@ -200,6 +207,8 @@ class OnlineEndpoint(pulumi.ComponentResource):
                 egress_public_network_access="Disabled" if args.private else "Enabled",
                 # Manual scale settings: monitor.AutoscaleSetting owns the instance count.
                 scale_settings=ml.DefaultScaleSettingsArgs(scale_type="Default"),
+                # A large model (model.sizeGiB) loads for minutes before its probes can pass.
+                liveness_probe=self._probe(spec), readiness_probe=self._probe(spec),
                 data_collector=collector,
                 description=f"{spec.name} {slot}" + (f" v{served.version}" if served.version else ""),
             ),

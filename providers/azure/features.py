@@ -15,6 +15,7 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "deployment.autoRollback": ("emulated", "alert rules fire; day-2 tooling moves traffic back"),
     "deployment.waitMinutes": ("emulated", "recorded in tags for day-2 tooling"),
     "autoscaling": ("native", "Azure Monitor autoscale setting on the deployment"),
+    "model.sizeGiB": ("native", "a VM size whose GPUs hold the model; probes wait for the model to load"),
     "dataCapture": ("native", "online deployment data collector"),
     "monitoring.drift": ("native", "Azure ML model monitor schedule on serverless Spark"),
     "training.schedule": ("native", "Azure ML schedule creating a command job"),

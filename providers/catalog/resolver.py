@@ -25,6 +25,7 @@ from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.placement import Cloud, as_cloud
 from mlopskit.modules.stack import Stack
 from mlopskit.providers.catalog import regions
+from mlopskit.providers.catalog.gpu_memory import per_gpu_gib
 from mlopskit.providers.catalog.prices import PriceKey, catalog_date, lookup as price_lookup
 
 CATALOG = Path(__file__).with_name("instances.csv")
@@ -44,6 +45,12 @@ class InstanceType:
     local_storage: bool  # has NVMe instance storage (matters for volume-encryption options)
     apis: tuple[str, ...] = ()  # the cloud's uses it is accepted for (AWS: hosting, training, ...)
     arch: str = "x86_64"  # arm64 types (AWS Graviton) need arm64 images: never chosen for a generic size
+
+    @property
+    def gpu_memory_gib(self) -> float | None:
+        """GiB of all its GPUs together (None: no GPU, or a GPU whose size is unknown)."""
+        per_gpu = per_gpu_gib(self.cloud, self.name, self.gpu_type)
+        return per_gpu * self.gpu_count if per_gpu is not None else None
 
     @property
     def burstable(self) -> bool:
@@ -116,6 +123,28 @@ def explicit_row(cloud: Cloud, name: str, compute: Compute) -> InstanceType | No
 
 Use = Literal["serving", "training"]
 
+# GPU memory a model of ``sizeGiB`` needs: its weights plus a fifth for the KV cache,
+# activations and the serving runtime (a rule of thumb for 7B-70B models at fp16).
+MODEL_HEADROOM = Decimal("1.2")
+
+
+def model_memory_gib(size_gib: float) -> float:
+    """The GPU memory (GiB, all GPUs of an instance together) a model of ``size_gib`` needs."""
+    return float(Decimal(str(size_gib)) * MODEL_HEADROOM)
+
+
+def _fits(instance: InstanceType, compute: Compute, needed: float | None) -> bool:
+    """Whether the instance's GPUs meet ``gpu.memoryGiB`` (per GPU) and hold a model needing ``needed`` GiB."""
+    wanted = compute.gpu.memory_gib if compute.gpu else None
+    if wanted is not None:
+        per_gpu = per_gpu_gib(instance.cloud, instance.name, instance.gpu_type)
+        if per_gpu is None or per_gpu < wanted:
+            return False
+    if needed is not None:
+        total = instance.gpu_memory_gib
+        return total is not None and total >= needed
+    return True
+
 # Where the resolver compares prices: the service that bills each use, and the region used when
 # the caller gives none (the catalog's quoted base region per cloud).
 PRICE_SERVICE: dict[tuple[str, str], tuple[str, str | None]] = {
@@ -155,8 +184,52 @@ def hourly_price(instance: InstanceType, region: str, use: Use = "serving") -> D
     return total
 
 
+def _explicit(cloud: Cloud, name: str, compute: Compute, among: Collection[str] | None, among_label: str,
+              model_gib: float | None) -> Resolution:
+    """A spec's explicit instance type: accepted by the API request (``among``), holding the model."""
+    if among is not None and name not in among:
+        raise ResolutionError(f"instanceType.{cloud}", f"{name} is not a {cloud} {among_label} instance type".replace("  ", " "))
+    known = explicit_row(cloud, name, compute)
+    instance = known or InstanceType(cloud, name, 0, 0.0, None, 0, None, False)
+    if model_gib is not None and known is not None and not _fits(known, compute, model_memory_gib(model_gib)):
+        raise ResolutionError("model.sizeGiB", f"{name} has {_gib(known.gpu_memory_gib)} of GPU memory; a {model_gib:g} "
+                                               f"GiB model needs {model_memory_gib(model_gib):g} GiB")
+    return Resolution(instance, exact=True, explicit=True)
+
+
+def _offered(cloud: Cloud, compute: Compute, use: Use | None, among: Collection[str] | None,
+             model_gib: float | None) -> list[InstanceType]:
+    """The catalog types with the requested GPUs for ``use`` (and holding the model), before cpu and memory."""
+    needed = model_memory_gib(model_gib) if model_gib is not None else None
+    gpu_type = compute.gpu.type if compute.gpu else None
+    gpu_count = compute.gpu.count if compute.gpu else 0
+    any_gpu = needed is not None and gpu_type is None  # a model to fit: any GPU model may hold it
+    offered = [i for i in catalog() if i.cloud == cloud and (i.gpu_type == gpu_type or (any_gpu and i.gpu_type))
+               and not (gpu_type is None and i.neuron) and i.arch == "x86_64" and not i.burstable
+               and (use is None or API[(cloud, use)] in i.apis) and (among is None or i.name in among)]
+    if gpu_type and not offered:
+        raise ResolutionError("gpu.type", f"no {cloud} instance type offers {gpu_type} GPUs")
+    count_free = needed is not None and not (compute.gpu and compute.gpu.provided("count"))
+    offered = [i for i in offered if count_free or i.gpu_count == gpu_count]
+    if gpu_type and not offered:
+        raise ResolutionError("gpu.count", f"no {cloud} instance type offers exactly {gpu_count} {gpu_type} GPU(s)")
+    if compute.gpu and compute.gpu.memory_gib is not None:
+        offered = [i for i in offered if _fits(i, compute, None)]
+        if not offered:
+            raise ResolutionError("gpu.memoryGiB", f"no {cloud} instance type offers {gpu_type} GPUs with "
+                                                   f"{compute.gpu.memory_gib:g} GiB each")
+    if needed is not None:
+        offered = [i for i in offered if _fits(i, compute, needed)]
+        if not offered:
+            largest = max((i.gpu_memory_gib or 0 for i in catalog() if i.cloud == cloud), default=0)
+            raise ResolutionError("model.sizeGiB", f"a {model_gib:g} GiB model needs {needed:g} GiB of GPU memory; no "
+                                                   f"{cloud} instance type{f' with {gpu_type} GPUs' if gpu_type else ''} "
+                                                   f"has that much (the most: {largest:g} GiB)")
+    return offered
+
+
 def resolve(cloud: Cloud, compute: Compute, region: str | None = None, use: Use | None = None, *,
-            among: Collection[str] | None = None, among_label: str = "") -> Resolution:
+            among: Collection[str] | None = None, among_label: str = "", model_gib: float | None = None) -> Resolution:
     """The instance type ``compute`` runs on in ``cloud``; explicit per-cloud types win.
 
     Generic requests pick, among the types accepted for ``use`` (any use when None), the cheapest
@@ -165,27 +238,20 @@ def resolve(cloud: Cloud, compute: Compute, region: str | None = None, use: Use 
     match is taken and ``basis`` says the price is unknown. ``among`` narrows the choice further to
     the types one API request accepts (e.g. SageMaker hosting, ``among_label``): an explicit type
     outside it is an error, since the catalog may list a type that request rejects.
+
+    ``model_gib`` (an endpoint's ``model.sizeGiB``) keeps only types whose GPUs hold the model
+    with ``MODEL_HEADROOM``; without ``compute.gpu`` any GPU model and count may, and with it
+    the count is free unless the spec gave one. Nothing fitting is an error at ``model.sizeGiB``.
     """
+    needed = model_memory_gib(model_gib) if model_gib is not None else None
     explicit = compute.instance_type_for(cloud)
-    if explicit is not None and among is not None and explicit not in among:
-        raise ResolutionError(f"instanceType.{cloud}",
-                              f"{explicit} is not a {cloud} {among_label} instance type".replace("  ", " "))
     if explicit is not None:
-        known = explicit_row(cloud, explicit, compute)
-        instance = known or InstanceType(cloud, explicit, 0, 0.0, None, 0, None, False)
-        return Resolution(instance, exact=True, explicit=True)
+        return _explicit(cloud, explicit, compute, among, among_label, model_gib)
     if compute.cpu is None or compute.memory_gib is None:
         raise ResolutionError(f"instanceType.{cloud}", f"no {cloud} instance type and no generic size")
     gpu_type = compute.gpu.type if compute.gpu else None
     gpu_count = compute.gpu.count if compute.gpu else 0
-    offered = [i for i in catalog() if i.cloud == cloud and i.gpu_type == gpu_type
-               and not (gpu_type is None and i.neuron) and i.arch == "x86_64" and not i.burstable
-               and (use is None or API[(cloud, use)] in i.apis) and (among is None or i.name in among)]
-    if gpu_type and not offered:
-        raise ResolutionError("gpu.type", f"no {cloud} instance type offers {gpu_type} GPUs")
-    offered = [i for i in offered if i.gpu_count == gpu_count]
-    if gpu_type and not offered:
-        raise ResolutionError("gpu.count", f"no {cloud} instance type offers exactly {gpu_count} {gpu_type} GPU(s)")
+    offered = _offered(cloud, compute, use, among, model_gib)
     matches = [i for i in offered if i.vcpu >= compute.cpu and i.memory_gib >= compute.memory_gib]
     if not matches:
         raise ResolutionError("cpu", f"no {cloud} instance type has {compute.cpu} vCPUs and {compute.memory_gib:g} GiB")
@@ -200,14 +266,20 @@ def resolve(cloud: Cloud, compute: Compute, region: str | None = None, use: Use 
         best = min(priced, key=lambda i: (prices[i], *size(i)))
         basis = "cheapest"
     elif regions.priced(cloud, where):
-        field = "gpu.type" if gpu_type else "cpu"
+        field = "model.sizeGiB" if needed is not None else "gpu.type" if gpu_type else "cpu"
+        holding = f" whose GPUs hold a {model_gib:g} GiB model" if model_gib is not None else ""
         raise ResolutionError(field, f"no {cloud} instance type with {compute.cpu} vCPUs, {compute.memory_gib:g} GiB"
-                                     f"{f' and {gpu_count} {gpu_type} GPU(s)' if gpu_type else ''} is offered in {where}")
+                                     f"{f' and {gpu_count} {gpu_type} GPU(s)' if gpu_type else ''}{holding} "
+                                     f"is offered in {where}")
     else:
         best = min(matches, key=size)
         basis = f"smallest (price unknown in {where})"
     exact = best.vcpu == compute.cpu and best.memory_gib == compute.memory_gib
     return Resolution(best, exact=exact, explicit=False, basis=basis, hourly_usd=prices[best])
+
+
+def _gib(value: float | None) -> str:
+    return "an unknown amount" if value is None else f"{value:g} GiB"
 
 
 def offered(instance: InstanceType, region: str, use: Use = "serving") -> bool | None:

@@ -198,6 +198,13 @@ class GcpBuild(StackBuild):
                 f"shadow: Vertex AI has no native traffic mirroring, so mirrorPercent ({deployment.mirror_percent}%) cannot be "
                 "honoured; the new model is deployed all-at-once instead (mirror requests from the client or compare offline)"
             ))
+        if spec.model.startup_seconds is not None:
+            # Vertex sets a model's start-up limits on the model itself (ModelContainerSpec
+            # deploymentTimeout / startupProbe, aiplatform_v1) when it is uploaded: a registry
+            # version carries them already, and a deployment has no such field.
+            ctx.warn(f"{plan.path}.model.sizeGiB", "emulated: the GPU type is chosen to hold the model, but Vertex AI "
+                     "takes start-up limits from the model upload (containerSpec.deploymentTimeout); register the "
+                     f"model with deploymentTimeout of at least {spec.model.startup_seconds}s")
         steps = traffic_steps(deployment.strategy, deployment.canary_percent, deployment.linear_step_percent)
         ep_id = names.endpoint_id(ctx.project, ctx.stack, spec.name)
         rollout_labels = {"strategy": deployment.strategy, "traffic-steps": names.steps_label(steps),

@@ -15,6 +15,7 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "deployment.autoRollback": ("emulated", "alert policies watched by the deployment resource"),
     "deployment.waitMinutes": ("emulated", "waits between traffic steps in the deployment resource"),
     "autoscaling": ("native", "min/max replicas with target utilisation on the deployed model"),
+    "model.sizeGiB": ("emulated", "a machine and GPUs that hold the model; start-up limits come from the model upload, not the deployment"),
     "dataCapture": ("native", "request-response logging to BigQuery"),
     "monitoring.drift": ("native", "Vertex AI model monitoring job"),
     "training.schedule": ("native", "Cloud Scheduler posts a Vertex custom job"),

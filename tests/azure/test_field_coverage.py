@@ -215,6 +215,16 @@ EVIDENCE: dict[str, Evidence] = {
     "batch[].compute.gpu.count": lambda: batch_vm(batch_with({"cpu": 4, "memoryGiB": 16, "gpu": {"type": "V100", "count": 2}})) == "Standard_NC12s_v3",
     "batch[].compute.count": lambda: batch_deployment(life())["resources"]["instanceCount"] == 2
     and one(life(), ":machinelearningservices:Compute", "nightly").inputs["properties"]["properties"]["scaleSettings"]["maxNodeCount"] == 2,
+    "batch[].compute.gpu.memoryGiB": lambda: batch_vm(batch_with({"cpu": 4, "memoryGiB": 16, "gpu": {"type": "A100", "memoryGiB": 80}}))
+    == "Standard_NC24ads_A100_v4",
+    "training[].compute.gpu.memoryGiB": lambda: cluster(graph_with(PROD, **{"training[0].compute": {
+        "cpu": 24, "memoryGiB": 200, "gpu": {"type": "A100", "memoryGiB": 80}}}))["vmSize"] == "Standard_NC24ads_A100_v4",
+    "endpoints[].compute.gpu.memoryGiB": lambda: deployment(graph_with(PROD, **{"endpoints[1].compute": {
+        "cpu": 4, "memoryGiB": 16, "gpu": {"type": "A100", "memoryGiB": 80}}}), "challenger")["properties"]["instanceType"]
+    == "Standard_NC24ads_A100_v4",
+    "endpoints[].model.sizeGiB": lambda: deployment(graph_of("llm-serving.yaml"), "chat")["properties"]["instanceType"]
+    == "Standard_NC24ads_A100_v4"
+    and deployment(graph_of("llm-serving.yaml"), "chat")["properties"]["readinessProbe"]["initialDelay"] == "PT1380S",
     "batch[].maxRuntimeMinutes": lambda: batch_deployment(graph_with(LIFECYCLE, **{"batch[0].maxRuntimeMinutes": 30}))[
         "retrySettings"]["timeout"] == "PT30M"
     and bool(warned(life(), "batch[0].maxRuntimeMinutes")),
