@@ -250,7 +250,6 @@ COMPONENTS: dict[str, Handler] = {
 FREE: dict[str, str] = {
     "azure-native:machinelearningservices:OnlineEndpoint": "an endpoint has no charge itself; instances are billed on its deployments",
     "azure-native:machinelearningservices:BatchEndpoint": "a batch endpoint has no charge itself; runs are billed on its deployment",
-    "azure-native:machinelearningservices:Datastore": "a datastore is a reference to a container; its blobs are billed on the storage account",
     "azure-native:machinelearningservices:Workspace": "the workspace has no charge; its storage, registry, vault and logs are priced separately",
     "azure-native:machinelearningservices:Job": "billed through the compute cluster it runs on",
     "azure-native:machinelearningservices:EnvironmentVersion": "environments have no charge; images are stored in the container registry",
