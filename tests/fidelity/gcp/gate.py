@@ -126,8 +126,9 @@ def _machines(graph: Graph) -> Iterable[tuple[RecordedResource, str, str, dict[s
 
 
 def check_requested_accelerators(graph: Graph, stack: Stack) -> list[Violation]:
-    """Item 6: a GPU-optional machine type gets an accelerator only when the spec asks for one."""
-    wanted = {f"{stack.name}-{e.name}": e.compute.gpu for e in stack.endpoints}
+    """Item 6: a GPU-optional machine type gets an accelerator only when the spec asks for one
+    (a GPU section, or a model size the GPUs must hold: issue 18)."""
+    wanted: dict[str, object] = {f"{stack.name}-{e.name}": e.compute.gpu or e.model.size_gib for e in stack.endpoints}
     wanted.update({f"{stack.name}-{t.name}": t.compute.gpu for t in stack.training})
     found = []
     for resource, display, path, machine in _machines(graph):
