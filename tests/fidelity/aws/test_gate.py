@@ -1,6 +1,6 @@
 """The AWS fidelity gate: every recorded resource's API requests meet botocore's model.
 
-Budget: five previews (two shared with tests/aws through the preview cache), ~10 s alone.
+Budget: six previews (two shared with tests/aws through the preview cache), ~10 s alone.
 """
 
 from __future__ import annotations
