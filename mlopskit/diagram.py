@@ -261,13 +261,13 @@ class _Parts:
 
 
 def _flow_edges(drawn: list[Node]) -> list[Edge]:
-    """FLOW between the nodes there are: nothing flows out of the backup region, per-endpoint parts
-    only within their endpoint; the primary backups copy into the backup region."""
+    """FLOW between the nodes of the primary region, per-endpoint parts only within their endpoint;
+    the only way into the backup region is the primary backups' copy."""
     edges = []
     for source_role, target_role, what in FLOW:
         for a in (n for n in drawn if n.role == source_role and not n.backup):
             for b in (n for n in drawn if n.role == target_role and n.id != a.id):
-                if (b.backup and b.role != "backups") or (a.scope and b.scope and a.scope != b.scope):
+                if b.backup or (a.scope and b.scope and a.scope != b.scope):
                     continue
                 edges.append(Edge(a.id, b.id, "flow", what))
     for a in (n for n in drawn if n.role == "backups" and not n.backup):
@@ -342,14 +342,22 @@ def _row(boxes: list[_Box], left: float, right: float, top: float) -> float:
 
 
 def _band(boxes: list[_Box], left: float, top: float) -> float:
-    """Place ``boxes`` in their flow columns, stacked from ``top``; the y below the tallest column."""
-    bottom = top
-    for column in range(len(FLOW_COLUMNS)):
-        members = sorted((b for b in boxes if _COLUMN_OF[b.node.role] == column), key=lambda b: _sort_key(b.node))
-        for b in members:
-            b.x = left + column * COLUMN_W + (COLUMN_W - NODE_W) / 2
-        bottom = max(bottom, _stack(members, top))
-    return bottom
+    """Place ``boxes`` in their flow columns from ``top``, one row per endpoint so that each
+    endpoint's chain reads along a line (parts serving no single endpoint join the first row);
+    the y below the last row."""
+    scopes = sorted({b.node.scope for b in boxes if b.node.scope})
+    y = top
+    for row in range(max(1, len(scopes))):
+        bottom = y
+        for column in range(len(FLOW_COLUMNS)):
+            members = sorted((b for b in boxes if _COLUMN_OF[b.node.role] == column
+                              and (scopes.index(b.node.scope) if b.node.scope in scopes else 0) == row),
+                             key=lambda b: _sort_key(b.node))
+            for b in members:
+                b.x = left + column * COLUMN_W + (COLUMN_W - NODE_W) / 2
+            bottom = max(bottom, _stack(members, y))
+        y = bottom
+    return y
 
 
 def _sort_key(node: Node) -> tuple[int, str, str]:

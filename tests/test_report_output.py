@@ -1,7 +1,8 @@
 """Issue 17: terminal output, progress, the architecture diagram, shared-scale cost charts, compare's exit code.
 
-One three-cloud comparison of the bundled example is made per module (``comparison``) and handed
-to the CLI through ``mlopskit.compare.compare``, so each test pays for rendering, not for previews.
+One three-cloud comparison of the bundled example is made per test run (``credit_risk_comparison``
+in tests/conftest.py, shared with tests/cost/test_cli.py) and handed to the CLI through
+``mlopskit.compare.compare``, so each test pays for rendering, not for previews.
 Budget: ~25-60 s for the comparison (machine load), ~10 s for the large-spec progress test, the
 rest milliseconds.
 """
@@ -46,8 +47,8 @@ class FakeTTY(io.StringIO):
 
 
 @pytest.fixture(scope="module")
-def comparison() -> Comparison:
-    return compare(CREDIT, ["aws", "gcp", "azure"])
+def comparison(credit_risk_comparison: Comparison) -> Comparison:
+    return credit_risk_comparison
 
 
 @pytest.fixture

@@ -85,7 +85,11 @@ def test_compare_to_prints_the_difference_per_resource(tmp_path: Path, capsys: p
     assert f"Total: {usd(before)} -> {usd(before + delta)} (+{usd(delta)})" in out
 
 
-def test_compare_writes_every_format_with_three_nonzero_clouds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_compare_writes_every_format_with_three_nonzero_clouds(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               credit_risk_comparison: object) -> None:
+    # The comparison of the bundled example, made once per run (tests/conftest.py), through the CLI.
+    monkeypatch.setattr("mlopskit.compare.compare", lambda *a, **k: credit_risk_comparison)
     assert main(["compare", CREDIT, "--out", str(tmp_path), "--format", "markdown"]) == 0
     totals = [_total(c) for c in ("aws", "gcp", "azure")]
     shown = [_shown(c) for c in ("aws", "gcp", "azure")]
