@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.text import Text
+
 from mlopskit import progress
 from mlopskit.console import PLAIN, Justify, Style, render, table, usd, verdict
 from mlopskit.cost import CostEstimate, Usage, estimate, money, total_text
@@ -287,6 +289,14 @@ def _kind(m: ComputeMatch) -> str:
     return "explicit" if m.explicit else ("identical" if m.exact else "nearest") + f", {m.basis}"
 
 
+def _summary_cell(value: str) -> Text:
+    """Figures right-aligned in their column, sentences (policies, budget) left-aligned when they wrap."""
+    cell = verdict(value)
+    if not re.match(r"[≥$\d-]", value):
+        cell.justify = "left"
+    return cell
+
+
 def to_table(comparison: Comparison, style: Style = PLAIN, verbose: bool = False) -> str:
     """The terminal rendering: summary, verdict, compute, features (and with ``verbose`` every warning
     and policy finding). Cells wrap to fit ``style.width``; verdict words are coloured on a terminal."""
@@ -294,12 +304,13 @@ def to_table(comparison: Comparison, style: Style = PLAIN, verbose: bool = False
     parts: list[Any] = [f"{comparison.stack}: {comparison.spec} on {', '.join(clouds)}", ""]
     right: Justify = "right"
     parts.append(table([("", "left"), *((c, right) for c in clouds)],
-                       [[label, *(verdict(v) for v in values)] for label, values in _summary_rows(comparison)]))
+                       [[label, *(_summary_cell(v) for v in values)] for label, values in _summary_rows(comparison)]))
     parts += [verdict(line) for line in summary_lines(comparison)]
     parts.append("")
     parts.append(table([("cloud", "left"), ("spec compute", "left"), ("instance", "left"), ("match", "left")],
                        [[r.cloud, m.path, m.instance, _kind(m)] for r in comparison.results for m in r.compute],
                        title="Compute"))
+    parts.append("")
     settings, cells = _feature_matrix(comparison)
     rows: list[list[Any]] = []
     for setting in settings:
@@ -313,11 +324,13 @@ def to_table(comparison: Comparison, style: Style = PLAIN, verbose: bool = False
             if r.graph and r.graph.warnings:
                 parts.append(table([("spec path", "left"), ("warning", "left")],
                                    [[w.path, w.message] for w in r.graph.warnings], title=f"{r.cloud}: warnings"))
+                parts.append("")
             if findings(r):
                 parts.append(table([("enforcement", "left"), ("status", "left"), ("policy", "left"),
                                     ("resource", "left"), ("message", "left")],
                                    [[v.enforcement, verdict(v.status), v.policy, v.name, v.message] for v in findings(r)],
                                    title=f"{r.cloud}: policy findings"))
+            parts.append("")
     else:
         count = sum(len(r.graph.warnings) for r in comparison.results if r.graph)
         parts.append(f"{count} warning(s) and every policy finding: --verbose, or the Markdown and HTML reports")
