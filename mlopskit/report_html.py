@@ -48,9 +48,11 @@ def _svg_open(width: float, height: float, label: str) -> str:
 
 
 def _label(x: float, y: float, text: str, anchor: str = "start", fill: str = "#111827", size: float = LABEL_PX,
-           weight: str = "normal") -> str:
+           weight: str = "normal", halo: bool = False) -> str:
+    # halo: a white outline under the glyphs, so a line behind the text does not cross it
+    outline = ' stroke="#ffffff" stroke-width="4" paint-order="stroke"' if halo else ""
     return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size:g}" font-weight="{weight}" '
-            f'fill="{fill}">{escape(text)}</text>')
+            f'fill="{fill}"{outline}>{escape(text)}</text>')
 
 
 def _bars(rows: list[tuple[str, Decimal, Decimal, bool, str]], top: Decimal, budget: Decimal | None,
@@ -64,6 +66,12 @@ def _bars(rows: list[tuple[str, Decimal, Decimal, bool, str]], top: Decimal, bud
     height = head + row_h * len(rows) + 24
     scale = float(bar_w) / float(top)
     out = [_svg_open(width, height, label)]
+    axis_y = head + row_h * len(rows)
+    if budget is not None:  # under the bars and their values: a value written across it stays readable
+        x = label_w + float(budget) * scale
+        out.append(f'<line class="budget" x1="{x:.1f}" y1="14" x2="{x:.1f}" y2="{axis_y + 4}" stroke="{BUDGET_COLOR}" '
+                   'stroke-width="2"/>')
+        out.append(_label(x, 11, f"budget {usd(budget)}", "middle", BUDGET_COLOR, 11, "bold"))
     for i, (name, base, peak, incomplete, colour) in enumerate(rows):
         y = head + i * row_h
         out.append(_label(label_w - 8, y + 16, name, "end"))
@@ -77,16 +85,10 @@ def _bars(rows: list[tuple[str, Decimal, Decimal, bool, str]], top: Decimal, bud
             out.append(f'<rect class="incomplete" x="{label_w + max(base_w, 1):.1f}" y="{y + 4}" width="24" height="16" '
                        f'fill="url(#hatch)" stroke="{colour}"/>')
         end = label_w + max(peak_w, base_w) + (30 if incomplete else 6)
-        out.append(_label(end, y + 16, _value(base, peak, incomplete)))
-    axis_y = head + row_h * len(rows)
+        out.append(_label(end, y + 16, _value(base, peak, incomplete), halo=True))
     out.append(f'<line x1="{label_w:.1f}" y1="{axis_y}" x2="{label_w + bar_w:.1f}" y2="{axis_y}" stroke="#9ca3af"/>')
     out.append(_label(label_w, axis_y + 16, "$0", "start", "#6b7280", 11))
     out.append(_label(label_w + bar_w, axis_y + 16, usd(top), "end", "#6b7280", 11))
-    if budget is not None:
-        x = label_w + float(budget) * scale
-        out.append(f'<line class="budget" x1="{x:.1f}" y1="14" x2="{x:.1f}" y2="{axis_y + 4}" stroke="{BUDGET_COLOR}" '
-                   'stroke-width="2"/>')
-        out.append(_label(x, 11, f"budget {usd(budget)}", "middle", BUDGET_COLOR, 11, "bold"))
     out.append("</svg>")
     return "".join(out)
 
