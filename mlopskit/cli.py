@@ -63,7 +63,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise SpecError(issues)
     from mlopskit.providers.catalog.resolver import offering_warnings
 
-    for cloud in clouds:
+    for cloud in clouds if not args.quiet else []:
         for warning in offering_warnings(cloud, stack):
             print(f"warning: {warning.path}: {warning.message}", file=sys.stderr)
     print(f"{args.spec}: valid ({stack.name}; {', '.join(clouds)})")
@@ -71,11 +71,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
+    from mlopskit import progress
     from mlopskit.engine import preview
     from mlopskit.report import preview_json, preview_table
 
     stack = load_checked(args.spec, args.provider)
-    graph = preview(stack, args.provider)
+    with progress.stage(f"{args.provider}: preview"):
+        graph = preview(stack, args.provider)
     if args.format == "json":
         print(preview_json(graph))
     else:
@@ -103,12 +105,32 @@ def build_parser() -> argparse.ArgumentParser:
     # parts only when they run.
     for module in (commands_policy, commands_cost, commands_compare, commands_ops):
         module.register(sub)
+    _add_output_options(parser)
     return parser
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    """``--quiet`` and ``--verbose`` on the program and on every (sub)command, before or after it."""
+    group = parser.add_mutually_exclusive_group()
+    # SUPPRESS: a subcommand's unset flag must not overwrite one given before the subcommand.
+    group.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                       help="no progress, no warnings on stderr; compare prints only its verdict")
+    group.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                       help="progress per stage on stderr even without a terminal; compare also lists "
+                            "every warning and policy finding")
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                _add_output_options(child)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.quiet, args.verbose = getattr(args, "quiet", False), getattr(args, "verbose", False)
     run: Callable[[argparse.Namespace], int] = args.run
+    from mlopskit import progress
+
+    progress.start(verbose=args.verbose, quiet=args.quiet)
     try:
         return run(args)
     except SpecError as error:
@@ -126,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(one_line(f"internal error: {error.__class__.__name__}: {error}") + " (set MLOPSKIT_DEBUG=1 for the traceback)",
               file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        progress.stop()
 
 
 if __name__ == "__main__":

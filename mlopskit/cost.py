@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from mlopskit.console import PLAIN, Style, render, table, usd
 from mlopskit.modules.cost import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
@@ -38,11 +39,11 @@ __all__ = [
 
 
 def total_text(amount: Decimal, unpriced: int) -> str:
-    """A total as every format shows it: ``$1234.00``, or ``≥ $1234.00 (3 components unpriced)`` when the
-    catalog lacks prices, so an incomplete total never reads as complete (and never as $0)."""
+    """A total as every format shows it: ``$1,234.00``, or ``≥ $1,234.00 (3 components unpriced)`` when
+    the catalog lacks prices, so an incomplete total never reads as complete (and never as $0)."""
     if not unpriced:
-        return f"${money(amount)}"
-    return f"≥ ${money(amount)} ({unpriced} component{'' if unpriced == 1 else 's'} unpriced)"
+        return usd(amount)
+    return f"≥ {usd(amount)} ({unpriced} component{'' if unpriced == 1 else 's'} unpriced)"
 
 
 def _usage_cost(item: PricedComponent) -> Decimal:
@@ -205,32 +206,32 @@ def _cell(item: PricedComponent) -> str:
         return "price not found"
     if item.status == "usage":
         return "depends on usage"
-    return f"${money(item.monthly_cost or Decimal(0))}"
+    return usd(item.monthly_cost or Decimal(0))
 
 
-def cost_table(est: CostEstimate) -> str:
-    """A terminal table in Infracost's layout: resource, its components, quantity, unit, monthly cost."""
-    lines = [f"{est.stack} on {est.cloud} ({est.region}), prices from the offline catalog of {est.catalog_date}", ""]
-    header = f"{'Name':<78} {'Monthly Qty':>12}  {'Unit':<14} {'Monthly Cost':>16}"
-    lines += [header, "-" * len(header)]
-    for r in est.resources:
-        if not r.components:
-            continue
-        span = f"  (up to ${money(r.max_monthly)} at max autoscaling)" if r.max_monthly != r.monthly else ""
-        lines.append(f"{r.name} [{r.type}]{span}")
+def cost_table(est: CostEstimate, style: Style = PLAIN) -> str:
+    """Infracost's layout: each resource (the most expensive first) and its components with
+    quantity, unit and monthly cost, then the totals against the budget."""
+    rows: list[list[str]] = []
+    priced = sorted((r for r in est.resources if r.components), key=lambda r: (-r.monthly, -r.max_monthly, r.name))
+    for r in priced:
+        span = f" (up to {usd(r.max_monthly)} at max autoscaling)" if r.max_monthly != r.monthly else ""
+        rows.append([f"{r.name} [{r.type}]{span}", "", "", ""])
         for i, item in enumerate(r.components):
             c = item.component
             branch = "└─" if i == len(r.components) - 1 else "├─"
             qty = quantity(c.monthly_quantity) if c.monthly_quantity is not None else "-"
-            name = f" {branch} {c.name}"
-            lines.append(f"{name:<78} {qty:>12}  {c.unit:<14} {_cell(item):>16}")
-        lines.append("")
+            rows.append([f" {branch} {c.name}", qty, c.unit, _cell(item)])
+        rows.append(["", "", "", ""])
+    grid = table([("Name", "left"), ("Monthly Qty", "right"), ("Unit", "left"), ("Monthly Cost", "right")], rows[:-1])
+    lines: list[Any] = [f"{est.stack} on {est.cloud} ({est.region}), prices from the offline catalog of {est.catalog_date}",
+                        "", grid, ""]
     free = [r for r in est.resources if r.free_reason]
     lines.append(f"OVERALL TOTAL (baseline)            {total_text(est.total_monthly, len(est.unpriced))}")
     lines.append(f"At maximum autoscaling              {total_text(est.max_monthly, len(est.unpriced))}")
     if est.budget_usd is not None:
         verdict = "EXCEEDED" if est.over_budget else "within"
-        lines.append(f"Budget (budget.monthlyLimitUsd)     ${money(est.budget_usd)}  ({verdict})")
+        lines.append(f"Budget (budget.monthlyLimitUsd)     {usd(est.budget_usd)}  ({verdict})")
     lines.append(f"{len(free)} resources are free (see --format json for each reason); "
                  f"{len(est.usage_based)} components depend on usage")
     if est.unpriced:
@@ -238,7 +239,7 @@ def cost_table(est: CostEstimate) -> str:
         lines += [f"  - {line}" for line in est.unpriced]
     if est.unsupported:
         lines.append("Resource types without a cost mapping: " + ", ".join(est.unsupported))
-    return "\n".join(lines)
+    return render(lines, style)
 
 
 @dataclass(frozen=True)
@@ -262,19 +263,17 @@ def diff(before: CostEstimate, after: CostEstimate) -> list[ResourceDiff]:
     return [ResourceDiff(n, old.get(n), new.get(n)) for n in names if old.get(n) != new.get(n)]
 
 
-def diff_table(before: CostEstimate, after: CostEstimate, before_label: str, after_label: str) -> str:
-    rows = diff(before, after)
-    lines = [f"Monthly cost difference on {after.cloud}: {before_label} -> {after_label}", ""]
-    header = f"{'Resource':<70} {'Before':>12} {'After':>12} {'Change':>12}"
-    lines += [header, "-" * len(header)]
-    for row in rows:
-        b = f"${money(row.before)}" if row.before is not None else "-"
-        a = f"${money(row.after)}" if row.after is not None else "-"
-        sign = "+" if row.delta >= 0 else "-"
-        lines.append(f"{row.name:<70} {b:>12} {a:>12} {sign}${money(abs(row.delta)):>10}")
-    total = after.total_monthly - before.total_monthly
-    sign = "+" if total >= 0 else "-"
-    lines.append("")
-    lines.append(f"Total: ${money(before.total_monthly)} -> ${money(after.total_monthly)} ({sign}${money(abs(total))})")
-    return "\n".join(lines)
+def diff_table(before: CostEstimate, after: CostEstimate, before_label: str, after_label: str,
+               style: Style = PLAIN) -> str:
+    """Per-resource monthly change, the largest change first, in right-aligned money columns."""
+    rows = sorted(diff(before, after), key=lambda r: (-abs(r.delta), r.name))
 
+    def signed(amount: Decimal) -> str:
+        return ("+" if amount >= 0 else "-") + usd(abs(amount))
+
+    grid = table([("Resource", "left"), ("Before", "right"), ("After", "right"), ("Change", "right")],
+                 [[r.name, usd(r.before) if r.before is not None else "-", usd(r.after) if r.after is not None else "-",
+                   signed(r.delta)] for r in rows])
+    total = after.total_monthly - before.total_monthly
+    return render([f"Monthly cost difference on {after.cloud}: {before_label} -> {after_label}", "", grid, "",
+                   f"Total: {usd(before.total_monthly)} -> {usd(after.total_monthly)} ({signed(total)})"], style)

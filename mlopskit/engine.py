@@ -18,6 +18,7 @@ from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from mlopskit import progress
 from mlopskit.mock_tuning import lean_mock_run
 from mlopskit.modules.errors import SpecError, SpecIssue
 from mlopskit.modules.graph import Graph, RecordedResource
@@ -135,6 +136,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             aliases=tuple(self._alias_urns(request)),
         )
         self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
+        progress.registered(len(self.records))
         state_proto = _sync_await(rpc.serialize_properties(state, {}))
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=state_proto)
 

@@ -1,8 +1,10 @@
 """The comparison as ONE self-contained HTML file: inline CSS and SVG, no scripts, no fonts, no URLs.
 
-Per cloud: a horizontal bar chart of the monthly cost by resource (baseline bar, max-autoscaling
-outline) and an architecture diagram: the provider's components (mlopskit:* resources) as boxes
-with the cloud resources they created listed inside.
+On top: the verdict (what fails, what to watch), the summary and one cross-cloud cost chart on a
+shared scale (baseline bar, maximum-autoscaling outline, the budget line; an incomplete total is
+hatched and marked as a lower bound). Per cloud: the cost by part of the stack on that same scale,
+the policy findings (mandatory first), every build warning with its spec path, the compute
+mapping, the unpriced components, and the architecture diagram (``mlopskit.diagram``).
 """
 
 from __future__ import annotations
@@ -10,93 +12,162 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
-from mlopskit.compare import CloudResult, Comparison, _cost, _feature_matrix
-from mlopskit.cost import money
+from mlopskit.compare import CloudResult, Comparison, _feature_matrix, _kind, _summary_rows, findings, summary_lines
+from mlopskit.console import usd
+from mlopskit.diagram import CHAR_EM, FONT, legend, text_width, to_svg
+from mlopskit.modules.diagram import ROLE_TITLES
 
 COLORS = {"aws": "#d97706", "gcp": "#2563eb", "azure": "#0891b2"}
 CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#111827;background:#fff}
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#111827;background:#fff;max-width:1420px}
 h1{font-size:22px}h2{font-size:18px;margin-top:28px}h3{font-size:15px}
-table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #d1d5db;padding:4px 8px;font-size:13px;text-align:left}
+table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #d1d5db;padding:4px 8px;font-size:13px;text-align:left;vertical-align:top}
 th{background:#f3f4f6}.num{text-align:right}.native{background:#dcfce7}.emulated{background:#fef9c3}.unsupported{background:#fee2e2}
-.cloud{margin-bottom:32px}.muted{color:#6b7280;font-size:12px}svg text{font-family:inherit}
+.fail{color:#b91c1c;font-weight:600}.unknown{color:#a16207;font-weight:600}
+.cloud{margin-bottom:32px}.muted{color:#6b7280;font-size:12px}code{font-size:12px}
+.verdict{padding:8px 12px;border-radius:6px;margin:4px 0}.verdict.failed{background:#fee2e2}.verdict.warning{background:#fef9c3}
+.verdict.ok{background:#dcfce7}
 """
+BUDGET_COLOR = "#dc2626"
+LABEL_PX = 12.0
 
 
-def _bar_chart(result: CloudResult) -> str:
-    """Monthly cost per priced resource, largest first: filled bar = baseline, outline = max autoscaling."""
+def _scale_top(comparison: Comparison) -> Decimal:
+    """The shared scale: the largest of every cloud's maximum and the budget, so bars compare."""
+    values = [r.estimate.max_monthly for r in comparison.results if r.estimate]
+    values += [r.estimate.budget_usd for r in comparison.results if r.estimate and r.estimate.budget_usd is not None]
+    return max(values, default=Decimal(1)) or Decimal(1)
+
+
+def _svg_open(width: float, height: float, label: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+            f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONT}" data-char-advance-em="{CHAR_EM}" '
+            f'role="img" aria-label="{escape(label)}"><defs><pattern id="hatch" width="6" height="6" '
+            'patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+            '<line x1="0" y1="0" x2="0" y2="6" stroke="#6b7280" stroke-width="2"/></pattern></defs>')
+
+
+def _label(x: float, y: float, text: str, anchor: str = "start", fill: str = "#111827", size: float = LABEL_PX,
+           weight: str = "normal", halo: bool = False) -> str:
+    # halo: a white outline under the glyphs, so a line behind the text does not cross it
+    outline = ' stroke="#ffffff" stroke-width="4" paint-order="stroke"' if halo else ""
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size:g}" font-weight="{weight}" '
+            f'fill="{fill}"{outline}>{escape(text)}</text>')
+
+
+def _bars(rows: list[tuple[str, Decimal, Decimal, bool, str]], top: Decimal, budget: Decimal | None,
+          label: str, bar_w: float = 700) -> str:
+    """Horizontal bars on the scale 0..``top``: (label, baseline, max, incomplete, colour) per row;
+    filled = baseline, dashed outline = maximum autoscaling, hatched end = a lower bound, red line = budget."""
+    label_w = max((text_width(r[0], LABEL_PX) for r in rows), default=0) + 16
+    value_w = max((text_width(_value(r[1], r[2], r[3]), LABEL_PX) for r in rows), default=0) + 16
+    row_h, head = 26, 22
+    width = label_w + bar_w + value_w + 10
+    height = head + row_h * len(rows) + 24
+    scale = float(bar_w) / float(top)
+    out = [_svg_open(width, height, label)]
+    axis_y = head + row_h * len(rows)
+    if budget is not None:  # under the bars and their values: a value written across it stays readable
+        x = label_w + float(budget) * scale
+        out.append(f'<line class="budget" x1="{x:.1f}" y1="14" x2="{x:.1f}" y2="{axis_y + 4}" stroke="{BUDGET_COLOR}" '
+                   'stroke-width="2"/>')
+        out.append(_label(x, 11, f"budget {usd(budget)}", "middle", BUDGET_COLOR, 11, "bold"))
+    for i, (name, base, peak, incomplete, colour) in enumerate(rows):
+        y = head + i * row_h
+        out.append(_label(label_w - 8, y + 16, name, "end"))
+        base_w, peak_w = float(base) * scale, float(peak) * scale
+        if peak_w > base_w:
+            out.append(f'<rect class="max" x="{label_w:.1f}" y="{y + 4}" width="{peak_w:.1f}" height="16" fill="none" '
+                       f'stroke="{colour}" stroke-width="1.5" stroke-dasharray="4 3"/>')
+        out.append(f'<rect class="baseline" x="{label_w:.1f}" y="{y + 4}" width="{max(base_w, 1):.1f}" height="16" '
+                   f'fill="{colour}"/>')
+        if incomplete:  # the total is a lower bound: the bar ends in a hatched "and more"
+            out.append(f'<rect class="incomplete" x="{label_w + max(base_w, 1):.1f}" y="{y + 4}" width="24" height="16" '
+                       f'fill="url(#hatch)" stroke="{colour}"/>')
+        end = label_w + max(peak_w, base_w) + (30 if incomplete else 6)
+        out.append(_label(end, y + 16, _value(base, peak, incomplete), halo=True))
+    out.append(f'<line x1="{label_w:.1f}" y1="{axis_y}" x2="{label_w + bar_w:.1f}" y2="{axis_y}" stroke="#9ca3af"/>')
+    out.append(_label(label_w, axis_y + 16, "$0", "start", "#6b7280", 11))
+    out.append(_label(label_w + bar_w, axis_y + 16, usd(top), "end", "#6b7280", 11))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _value(base: Decimal, peak: Decimal, incomplete: bool) -> str:
+    text = ("≥ " if incomplete else "") + usd(base)
+    return text + (f" (max {usd(peak)})" if peak != base else "")
+
+
+def cross_cloud_chart(comparison: Comparison) -> str:
+    """Every cloud's baseline and maximum on ONE scale, with the budget line."""
+    built = [r for r in comparison.results if r.estimate is not None]
+    if not built:
+        return "<p>No cloud was built.</p>"
+    rows = [(r.cloud, r.estimate.total_monthly, r.estimate.max_monthly, bool(r.estimate.unpriced),
+             COLORS.get(r.cloud, "#4b5563")) for r in built if r.estimate is not None]
+    budgets = {r.estimate.budget_usd for r in built if r.estimate is not None}
+    budget = next(iter(budgets)) if len(budgets) == 1 else None
+    return _bars(rows, _scale_top(comparison), budget, "monthly cost per cloud on a shared scale")
+
+
+def breakdown(result: CloudResult, top: Decimal) -> str:
+    """One cloud's monthly cost by part of the stack (training, endpoint, ...), on the shared scale."""
     assert result.estimate is not None
-    priced = sorted((r for r in result.estimate.resources if r.components), key=lambda r: (-r.max_monthly, r.name))
-    rows = priced[:15]
-    if not rows:
+    roles = result.architecture.roles if result.architecture else {}
+    parts: dict[str, list[Decimal]] = {}
+    incomplete: set[str] = set()
+    for r in result.estimate.resources:
+        if not r.components:
+            continue
+        title = ROLE_TITLES.get(roles.get(r.urn, "platform"), "Other")
+        sums = parts.setdefault(title, [Decimal(0), Decimal(0)])
+        sums[0] += r.monthly
+        sums[1] += r.max_monthly
+        if any(c.status == "price-not-found" for c in r.components):
+            incomplete.add(title)
+    if not parts:
         return "<p>No priced resources.</p>"
-    caption = (f'<p class="muted">The {len(rows)} largest of {len(priced)} priced resources; filled bar: baseline '
-               "(min instances), dashed outline: at maximum autoscaling.</p>")
+    colour = COLORS.get(result.cloud, "#4b5563")
+    rows = [(title, v[0], v[1], title in incomplete, colour) for title, v in sorted(parts.items(), key=lambda i: (-i[1][1], i[0]))]
+    return _bars(rows, top, result.estimate.budget_usd, f"monthly cost by part on {result.cloud}")
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    """An HTML table of already-escaped cells."""
+    return ("<table><tr>" + "".join(f"<th>{h}</th>" for h in headers) + "</tr>"
+            + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows) + "</table>")
+
+
+def _cloud_section(result: CloudResult, top: Decimal) -> list[str]:
+    out = [f'<div class="cloud"><h2>{escape(result.cloud)}</h2>']
+    if result.estimate is None or result.graph is None:
+        return out + [f"<p>{escape(result.error or 'not built')}</p></div>"]
+    out.append("<h3>Monthly cost by part (same scale as above)</h3>" + breakdown(result, top))
     if result.estimate.unpriced:
-        caption += (f'<p class="incomplete"><b>Incomplete:</b> {len(result.estimate.unpriced)} components have no price '
-                    "and are not in these bars or the total, which is a lower bound.</p>")
-    top = max((r.max_monthly for r in rows), default=Decimal(1)) or Decimal(1)
-    label_w, bar_w, row_h = 330, 420, 22
-    height = row_h * len(rows) + 10
-    color = COLORS.get(result.cloud, "#4b5563")
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 230}" height="{height}" '
-             f'role="img" aria-label="monthly cost by resource on {escape(result.cloud)}">']
-    for i, r in enumerate(rows):
-        y = 5 + i * row_h
-        base = float(r.monthly / top) * bar_w
-        peak = float(r.max_monthly / top) * bar_w
-        name = r.name if len(r.name) <= 46 else r.name[:45] + "…"
-        parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" font-size="11">{escape(name)}</text>')
-        if peak > base:
-            parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{peak:.1f}" height="14" fill="none" stroke="{color}" '
-                         f'stroke-dasharray="3 2"/>')
-        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{max(base, 1):.1f}" height="14" fill="{color}"/>')
-        value = f"${money(r.monthly)}" + (f" (max ${money(r.max_monthly)})" if r.max_monthly != r.monthly else "")
-        parts.append(f'<text x="{label_w + max(peak, base) + 6:.1f}" y="{y + 14}" font-size="11">{escape(value)}</text>')
-    parts.append("</svg>")
-    return caption + "".join(parts)
-
-
-def _diagram(result: CloudResult) -> str:
-    """Components as boxes in a grid, each listing the cloud resource types it created (with counts)."""
-    assert result.graph is not None
-    graph = result.graph
-    components = [r for r in graph.resources if not r.custom and r.type.startswith("mlopskit:")
-                  and (r.parent is None or not graph.by_urn(r.parent).type.startswith("mlopskit:"))]
-    boxes = []
-    for comp in components:
-        counts: dict[str, int] = {}
-        stack = [comp]
-        while stack:  # every custom resource below this component, however deep
-            node = stack.pop()
-            for child in graph.children(node):
-                if child.custom:
-                    short = child.type.split(":")[-1]
-                    counts[short] = counts.get(short, 0) + 1
-                stack.append(child)
-        boxes.append((comp.type.split(":")[-1], comp.name, sorted(counts.items())))
-    cols, box_w, gap = 4, 250, 14
-    heights = [50 + 14 * max(1, len(items)) for _, _, items in boxes]
-    row_heights = [max(heights[i:i + cols]) for i in range(0, len(boxes), cols)]
-    total_h = sum(row_heights) + gap * (len(row_heights) + 1) + 20
-    color = COLORS.get(result.cloud, "#4b5563")
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{cols * (box_w + gap) + gap}" height="{total_h}" '
-             f'role="img" aria-label="architecture on {escape(result.cloud)}">',
-             f'<text x="{gap}" y="14" font-size="12" fill="#374151">{escape(graph.stack)} on {escape(result.cloud)}: '
-             f'{len(components)} components, {sum(1 for r in graph.resources if r.custom)} cloud resources</text>']
-    y = 20 + gap
-    for row_index, row_h in enumerate(row_heights):
-        for col, (kind, name, items) in enumerate(boxes[row_index * cols:(row_index + 1) * cols]):
-            x = gap + col * (box_w + gap)
-            parts.append(f'<rect x="{x}" y="{y}" width="{box_w}" height="{row_h}" rx="6" fill="#f9fafb" stroke="{color}" stroke-width="1.5"/>')
-            parts.append(f'<text x="{x + 8}" y="{y + 16}" font-size="12" font-weight="bold" fill="{color}">{escape(kind)}</text>')
-            parts.append(f'<text x="{x + 8}" y="{y + 29}" font-size="9" fill="#6b7280">{escape(name[:44])}</text>')
-            for i, (short, count) in enumerate(items or [("(no cloud resources)", 0)]):
-                label = f"{count} × {short}" if count else short
-                parts.append(f'<text x="{x + 12}" y="{y + 44 + 14 * i}" font-size="10">{escape(label[:40])}</text>')
-        y += row_h + gap
-    parts.append("</svg>")
-    return "".join(parts)
+        out.append(f'<p class="incomplete"><b>Incomplete:</b> {len(result.estimate.unpriced)} components have no price '
+                   "and are not in these bars or the total, which is a lower bound (hatched).</p>")
+        out.append("<p><b>Price not found</b> (excluded from the total):</p><ul>"
+                   + "".join(f"<li>{escape(u)}</li>" for u in result.estimate.unpriced) + "</ul>")
+    out.append(f"<h3>Policy findings</h3><p>{escape(result.policy_summary)}</p>")
+    found = findings(result)
+    if found:
+        out.append(_table(["enforcement", "severity", "status", "policy", "resource", "message"],
+                          [[escape(v.enforcement), escape(v.severity), f'<span class="{escape(v.status)}">{escape(v.status)}</span>',
+                            f"<code>{escape(v.policy)}</code>", f"<code>{escape(v.name)}</code>", escape(v.message)]
+                           for v in found]))
+    out.append(f"<h3>Warnings ({len(result.graph.warnings)})</h3>")
+    if result.graph.warnings:
+        out.append("<p class=\"muted\">Settings this cloud handles differently or not at all, by spec path.</p>"
+                   + _table(["spec path", "warning"], [[f"<code>{escape(w.path)}</code>", escape(w.message)]
+                                                       for w in result.graph.warnings]))
+    out.append("<h3>Compute</h3>" + _table(["spec compute", "instance", "match"],
+                                            [[f"<code>{escape(m.path)}</code>", f"<code>{escape(m.instance)}</code>",
+                                              escape(_kind(m))] for m in result.compute]))
+    if result.architecture is not None:
+        out.append(f'<section id="architecture-{escape(result.cloud)}"><h3>Architecture on {escape(result.cloud)}</h3>'
+                   + legend() + to_svg(result.architecture, COLORS.get(result.cloud, "#374151")) + "</section>")
+    out.append("</div>")
+    return out
 
 
 def to_html(comparison: Comparison) -> str:
@@ -107,18 +178,18 @@ def to_html(comparison: Comparison) -> str:
            f"<h1>{escape(comparison.stack)}: one spec on {escape(', '.join(clouds))}</h1>",
            f'<p class="muted">spec {escape(comparison.spec)}; prices from the offline catalog '
            f"({escape(', '.join(sorted({r.estimate.catalog_date for r in comparison.results if r.estimate})))}); "
-           "rows marked estimate in the catalog are derived, not quoted.</p>",
-           "<h2>Summary</h2><table><tr><th></th>" + "".join(f"<th>{escape(c)}</th>" for c in clouds) + "</tr>"]
-
-    def row(label: str, values: list[str]) -> None:
+           "rows marked estimate in the catalog are derived, not quoted.</p>", '<section id="overview">']
+    for line in summary_lines(comparison):
+        kind = line.split(":", 1)[0].lower()
+        out.append(f'<div class="verdict {escape(kind)}"><b>{escape(line.split(":", 1)[0])}</b>:'
+                   f"{escape(line.split(':', 1)[1])}</div>")
+    out.append("<h2>Summary</h2><table><tr><th></th>" + "".join(f"<th>{escape(c)}</th>" for c in clouds) + "</tr>")
+    for label, values in _summary_rows(comparison):
         out.append(f"<tr><th>{escape(label)}</th>" + "".join(f'<td class="num">{escape(v)}</td>' for v in values) + "</tr>")
-
-    row("resources created", [str(sum(r.resource_counts.values())) if r.graph else (r.error or "-") for r in comparison.results])
-    row("monthly cost (baseline)", [_cost(r) for r in comparison.results])
-    row("monthly cost (max autoscaling)", [_cost(r, True) for r in comparison.results])
-    row("price not found", [str(len(r.estimate.unpriced)) if r.estimate else "-" for r in comparison.results])
-    row("policies", [r.policy_summary for r in comparison.results])
     out.append("</table>")
+    out.append('<h2>Monthly cost, every cloud on one scale</h2><p class="muted">Filled: baseline (minimum instances); '
+               "dashed outline: at maximum autoscaling; red line: budget.monthlyLimitUsd; hatched end: an incomplete "
+               "total (a lower bound).</p>" + cross_cloud_chart(comparison) + "</section>")
     out.append("<h2>Features</h2><table><tr><th>setting (bold: set by this spec)</th>"
                + "".join(f"<th>{escape(c)}</th>" for c in clouds) + "</tr>")
     settings, cells = _feature_matrix(comparison)
@@ -131,19 +202,11 @@ def to_html(comparison: Comparison) -> str:
             tds.append(f'<td class="{cell.support}" title="{escape(cell.note)}">{cell.support}</td>' if cell else "<td>-</td>")
         out.append(f"<tr><td>{label}</td>{''.join(tds)}</tr>")
     out.append("</table>")
+    top = _scale_top(comparison)
     for result in comparison.results:
-        out.append(f'<div class="cloud"><h2>{escape(result.cloud)}</h2>')
-        if result.estimate is None or result.graph is None:
-            out.append(f"<p>{escape(result.error or 'not built')}</p></div>")
-            continue
-        out.append("<h3>Monthly cost by resource</h3>" + _bar_chart(result))
-        if result.estimate.unpriced:
-            out.append("<p><b>Price not found</b> (excluded from the total):</p><ul>"
-                       + "".join(f"<li>{escape(u)}</li>" for u in result.estimate.unpriced) + "</ul>")
-        nearest = [m for m in result.compute if not m.explicit and not m.exact]
-        if nearest:
-            out.append("<p>Nearest (not identical) compute: "
-                       + "; ".join(f"{escape(m.path)} → {escape(m.instance)}" for m in nearest) + "</p>")
-        out.append("<h3>Architecture</h3>" + _diagram(result) + "</div>")
+        out += _cloud_section(result, top)
     out.append("</body></html>")
     return "\n".join(out)
+
+
+__all__ = ["breakdown", "cross_cloud_chart", "to_html"]

@@ -12,6 +12,7 @@ from mlopskit.modules.cost import CostHandlers
 from mlopskit.modules.day2.backend import OpsBackend
 from mlopskit.modules.day2.calls import Gateway
 from mlopskit.modules.day2.errors import CloudError
+from mlopskit.modules.diagram import DiagramMap
 from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.facts import Fact
 from mlopskit.modules.features import FeatureTable
@@ -127,6 +128,12 @@ class Provider(ABC):
     def features(self) -> FeatureTable:
         """How this cloud realises each spec setting (every key of ``modules.features.FEATURES``)."""
 
+    @property
+    @abstractmethod
+    def diagram(self) -> DiagramMap:
+        """What each of this cloud's components and resource types is in the architecture diagram
+        (role and service name; ``modules.diagram``): every component token needs an entry."""
+
     # -- day 2 ----------------------------------------------------------------------
     @abstractmethod
     def ops_backend(self, stack: Stack, gateway: Gateway) -> OpsBackend:
@@ -142,7 +149,8 @@ def contract_gaps(provider: type[Provider]) -> list[str]:
 
     The checklist of docs/architecture.md ("adding a cloud") as code: every abstract member
     implemented, the type prefix declared, every abstraction mapped to a component token of
-    this cloud, every feature key declared with a support level.
+    this cloud, every feature key declared with a support level, every component given a part in
+    the architecture diagram.
     """
     from mlopskit.modules.features import FEATURES, SUPPORT_LEVELS
 
@@ -163,4 +171,6 @@ def contract_gaps(provider: type[Provider]) -> list[str]:
     gaps += [f"{name}: feature {key!r} is not a spec setting the comparison knows" for key in features if key not in FEATURES]
     gaps += [f"{name}: feature {key!r} has support {value[0]!r}, not one of {SUPPORT_LEVELS}"
              for key, value in features.items() if value[0] not in SUPPORT_LEVELS]
+    gaps += [f"{name}: map the component {t!r} in the architecture diagram"
+             for t in sorted(set(provider.components.values())) if t not in instance.diagram]
     return gaps

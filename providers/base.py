@@ -18,6 +18,7 @@ from mlopskit.modules.cost import CostHandlers
 from mlopskit.modules.day2.backend import OpsBackend
 from mlopskit.modules.day2.calls import Gateway
 from mlopskit.modules.day2.errors import CloudError
+from mlopskit.modules.diagram import DiagramMap
 from mlopskit.modules.endpoint import LATEST_APPROVED, Endpoint as EndpointSpec
 from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.facts import Fact
@@ -111,6 +112,7 @@ class CloudParts:
     features: FeatureTable
     ops_backend: Callable[[Stack, Gateway], OpsBackend]
     classify_error: Callable[[BaseException], CloudError | None]
+    diagram: DiagramMap
 
 
 class BaseProvider(Provider):
@@ -141,6 +143,10 @@ class BaseProvider(Provider):
     @property
     def features(self) -> FeatureTable:
         return self._parts.features
+
+    @property
+    def diagram(self) -> DiagramMap:
+        return self._parts.diagram
 
     def ops_backend(self, stack: Stack, gateway: Gateway) -> OpsBackend:
         return self._parts.ops_backend(stack, gateway)

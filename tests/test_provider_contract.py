@@ -146,6 +146,7 @@ def test_an_incomplete_provider_is_told_what_it_lacks() -> None:
     assert contract_gaps(HalfCloud) == [
         "HalfCloud: implement classify_error",
         "HalfCloud: implement cost_handlers",
+        "HalfCloud: implement diagram",
         "HalfCloud: implement facts",
         "HalfCloud: implement features",
         "HalfCloud: implement ops_backend",
@@ -154,6 +155,7 @@ def test_an_incomplete_provider_is_told_what_it_lacks() -> None:
     class AlmostCloud(HalfCloud):
         features = {"autoscaling": ("native", "yes"), "teleport": ("magic", "no")}  # type: ignore[assignment]
         cost_handlers = None  # type: ignore[assignment]
+        diagram = {"mlopskit:aws:Storage": ("artifacts", "a bucket")}  # type: ignore[assignment]
 
         def facts(self, graph: Any, stack: Any) -> Any: ...
         def ops_backend(self, stack: Any, gateway: Any) -> Any: ...
@@ -165,6 +167,7 @@ def test_an_incomplete_provider_is_told_what_it_lacks() -> None:
     assert "AlmostCloud: feature 'teleport' is not a spec setting the comparison knows" in gaps
     assert "AlmostCloud: feature 'teleport' has support 'magic', not one of ('native', 'emulated', 'unsupported')" in gaps
     assert not any("'keys'" in gap for gap in gaps)
+    assert "AlmostCloud: map the component 'mlopskit:aws:Keys' in the architecture diagram" in gaps
 
 
 def test_validate_loads_no_cloud_sdk() -> None:

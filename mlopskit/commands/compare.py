@@ -1,7 +1,10 @@
-"""`mlopskit compare SPEC [--providers aws,gcp,azure] [--format table|json|markdown|html] [--out DIR]`.
+"""`mlopskit compare SPEC [--providers aws,gcp,azure] [--format table|json|markdown|html] [--out DIR] [--no-fail]`.
 
-With ``--out DIR`` every format is written there (compare.txt, .json, .md, .html) and the
-chosen format is still printed; ``--format html`` without ``--out`` prints the HTML.
+Exit 1 when any cloud fails a mandatory policy (or its rules could not run) or its baseline
+cost exceeds ``budget.monthlyLimitUsd``; the cost at maximum autoscaling over the budget is a
+warning in the summary. ``--no-fail`` reports the same and exits 0. With ``--out DIR`` every
+format is written there (compare.txt, .json, .md, .html) and only the verdict and the paths
+are printed, whatever ``--format``; without it the chosen format is printed.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,30 +29,40 @@ def _clouds(text: str) -> list[Cloud]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlopskit.cli import EXIT_OK
-    from mlopskit.compare import compare, to_json, to_markdown, to_table
+    from mlopskit.cli import EXIT_FAILED, EXIT_OK
+    from mlopskit.compare import compare, judge, summary_lines, to_json, to_markdown, to_table
+    from mlopskit.console import PLAIN, detect, render, verdict
     from mlopskit.cost import Usage
     from mlopskit.report_html import to_html
 
     clouds = _clouds(args.providers)
     out = _output_dir(args.out) if args.out else None  # before any work: nothing half-done
     comparison = compare(args.spec, clouds, Usage.load(args.usage))
+    style = detect(sys.stdout)
     renderers = {
-        "table": ("compare.txt", lambda: to_table(comparison)),
+        # Files are always plain: a terminal's width and colours do not belong in them.
+        "table": ("compare.txt", lambda: to_table(comparison, PLAIN, verbose=True)),
         "json": ("compare.json", lambda: json.dumps(to_json(comparison), indent=2)),
         "markdown": ("compare.md", lambda: to_markdown(comparison)),
         "html": ("compare.html", lambda: to_html(comparison)),
     }
     if out is not None:
         try:
-            for filename, render in renderers.values():
-                (out / filename).write_text(render() + "\n", encoding="utf-8")
+            for filename, render_file in renderers.values():
+                (out / filename).write_text(render_file() + "\n", encoding="utf-8")
         except OSError as error:
             raise SpecError([SpecIssue("--out", f"cannot write into {str(out)!r}: {error.strerror or error}")]) from None
-    print(renderers[args.format][1]())
-    if args.out:
-        print(f"\nwrote {', '.join(str(Path(args.out) / f) for f, _ in renderers.values())}")
-    return EXIT_OK
+        print(render([verdict(line) for line in summary_lines(comparison)], style))
+        for filename, _ in renderers.values():  # one path a line, never wrapped: scripts read these
+            print(f"wrote {Path(args.out) / filename}")
+    elif args.format == "table":
+        print(to_table(comparison, style, verbose=args.verbose) if not args.quiet
+              else render([verdict(line) for line in summary_lines(comparison)], style))
+    else:
+        print(renderers[args.format][1]())
+    if judge(comparison).ok or args.no_fail:
+        return EXIT_OK
+    return EXIT_FAILED
 
 
 def _output_dir(text: str) -> Path:
@@ -67,10 +81,14 @@ def _output_dir(text: str) -> Path:
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("compare", help="the same spec on every cloud: resources, cost, policies, features")
+    parser = subparsers.add_parser("compare", help="the same spec on every cloud: resources, cost, policies, features "
+                                                   "(exit 1 on a mandatory policy failure or a baseline over budget)")
     parser.add_argument("spec", help="path to a spec v1 YAML file")
     parser.add_argument("--providers", default=",".join(CLOUDS), help="comma-separated clouds (default: all three)")
     parser.add_argument("--format", choices=("table", "json", "markdown", "html"), default="table")
-    parser.add_argument("--out", metavar="DIR", help="also write compare.txt/.json/.md/.html into DIR")
+    parser.add_argument("--out", metavar="DIR",
+                        help="write compare.txt/.json/.md/.html into DIR and print only the verdict and the paths")
+    parser.add_argument("--no-fail", action="store_true",
+                        help="report only: exit 0 even when a cloud fails a mandatory policy or the budget")
     parser.add_argument("--usage", help="YAML overriding providers/catalog/usage_defaults.yaml")
     parser.set_defaults(run=run)

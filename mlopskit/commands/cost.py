@@ -15,28 +15,33 @@ from mlopskit.modules.placement import CLOUDS
 
 
 def run(args: argparse.Namespace) -> int:
+    from mlopskit import progress
     from mlopskit.cli import EXIT_FAILED, EXIT_OK, load_checked
-    from mlopskit.cost import Usage, cost_table, diff_table, estimate, infracost_json, money
+    from mlopskit.console import detect, usd
+    from mlopskit.cost import Usage, cost_table, diff_table, estimate, infracost_json
     from mlopskit.engine import preview
 
     usage = Usage.load(args.usage)
+    style = detect(sys.stdout)
     stack = load_checked(args.spec, args.provider)
-    result = estimate(preview(stack, args.provider), stack, usage)
+    with progress.stage(f"{args.provider}: preview {args.spec}"):
+        result = estimate(preview(stack, args.provider), stack, usage)
     if args.compare_to:
         other_stack = load_checked(args.compare_to, args.provider)
-        other = estimate(preview(other_stack, args.provider), other_stack, usage)
+        with progress.stage(f"{args.provider}: preview {args.compare_to}"):
+            other = estimate(preview(other_stack, args.provider), other_stack, usage)
         if args.format == "json":
             print(json.dumps(infracost_json([result], args.spec, past=[other], past_path=args.compare_to), indent=2))
         else:
-            print(diff_table(other, result, args.compare_to, args.spec))
+            print(diff_table(other, result, args.compare_to, args.spec, style))
     elif args.format == "json":
         print(json.dumps(infracost_json([result], args.spec), indent=2))
     else:
-        print(cost_table(result))
+        print(cost_table(result, style))
     if result.over_budget:
         # The CI budget gate: the baseline (min instances) estimate, not the autoscaling maximum.
-        print(f"budget exceeded: estimate ${money(result.total_monthly)} > budget.monthlyLimitUsd "
-              f"${money(result.budget_usd or Decimal(0))}", file=sys.stderr)
+        print(f"budget exceeded: estimate {usd(result.total_monthly)} > budget.monthlyLimitUsd "
+              f"{usd(result.budget_usd or Decimal(0))}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 

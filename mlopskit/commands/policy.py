@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
 
 from mlopskit.modules.errors import SpecError, SpecIssue
@@ -17,7 +18,7 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 def run(args: argparse.Namespace) -> int:
     from mlopskit.policies.config import PolicyConfig
-    from mlopskit.policies.report import junit, rules_table, sarif, table, to_json
+    from mlopskit.policies.report import junit, rules_table, sarif, to_json
     from mlopskit.policies.runner import active_presets, evaluate, resolve_rules
 
     config = PolicyConfig.load(args.config) if args.config else None
@@ -28,11 +29,15 @@ def run(args: argparse.Namespace) -> int:
         raise SpecError([SpecIssue("spec", "a spec is required (or use --list)")])
     if not args.provider:
         raise SpecError([SpecIssue("--provider", "required: one of " + ", ".join(CLOUDS))])
+    from mlopskit import progress
     from mlopskit.cli import load_checked
     from mlopskit.engine import preview
 
     stack = load_checked(args.spec, args.provider)
-    report = evaluate(stack, preview(stack, args.provider), preset=args.preset, config=config)
+    with progress.stage(f"{args.provider}: preview"):
+        graph = preview(stack, args.provider)
+    with progress.stage(f"{args.provider}: policies"):
+        report = evaluate(stack, graph, preset=args.preset, config=config)
     output: Any
     if args.format == "json":
         output = to_json(report)
@@ -41,9 +46,30 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "junit":
         output = junit(report)
     else:
-        output = table(report)
+        output = policy_table(report)
     print(output)
     return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def policy_table(report: Any) -> str:
+    """The findings as a table that fits the terminal (mandatory first; resource and message wrap
+    in their own columns), verdict words coloured on a terminal, plain in a pipe."""
+    from mlopskit.compare import ordered
+    from mlopskit.console import detect, render, table, verdict
+
+    found = ordered(report.violations)
+    parts: list[Any] = [f"policy check: {report.stack} on {report.provider} "
+                        f"(presets: {', '.join(report.presets) or 'baseline'})"]
+    if found:
+        parts.append(table([("enforcement", "left"), ("severity", "left"), ("status", "left"), ("policy", "left"),
+                            ("resource", "left"), ("message", "left")],
+                           [[v.enforcement, v.severity, verdict(v.status), v.policy, v.name, v.message] for v in found]))
+    parts += [verdict(f"error: {e.policy} on {e.resource}: {e.message}") for e in report.errors]
+    s = report.summary
+    parts.append(verdict(f"{'PASSED' if s['passed'] else 'FAILED'}: {s['rules']} rules, {s['violations']} violations "
+                         f"({s['mandatory']} mandatory, {s['advisory']} advisory, {s['unknown']} unknown), "
+                         f"{s['errors']} errors"))
+    return render(parts, detect(sys.stdout))
 
 
 def register(subparsers: Any) -> None:

@@ -125,10 +125,10 @@ class AzureProvider(BaseProvider):
     # -- facts, cost, features, day 2: imported only when first asked for -----------
     @staticmethod
     def parts() -> CloudParts:
-        from mlopskit.providers.azure import cost, facts, features, ops
+        from mlopskit.providers.azure import cost, diagram, facts, features, ops
 
         return CloudParts(facts.facts, CostHandlers(cost.COMPONENTS, cost.FREE), features.FEATURES, ops.backend,
-                          ops.classify)
+                          ops.classify, diagram.DIAGRAM)
 
 
 __all__ = ["AzureProvider"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from mlopskit.cli import main
+from mlopskit.console import usd
 from mlopskit.cost import money
 from mlopskit.providers.catalog.prices import PriceKey, lookup
 from tests.conftest import STACKS
@@ -26,17 +27,22 @@ def _total(cloud: str) -> str:
     return money(bundled_estimate("credit-risk.yaml", cloud).total_monthly)
 
 
+def _shown(cloud: str) -> str:
+    """The total as the terminal and the reports show it: with thousands separators."""
+    return usd(bundled_estimate("credit-risk.yaml", cloud).total_monthly)
+
+
 def test_cost_within_budget_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cost", CREDIT, "--provider", "aws"]) == 0
     out = capsys.readouterr().out
-    assert f"OVERALL TOTAL (baseline)            ${_total('aws')}" in out
-    assert "Budget (budget.monthlyLimitUsd)     $6000.00  (within)" in out
+    assert f"OVERALL TOTAL (baseline)            {_shown('aws')}" in out
+    assert "Budget (budget.monthlyLimitUsd)     $6,000.00  (within)" in out
 
 
 def test_cost_over_budget_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = _write(tmp_path, change(baseline(), "budget.monthlyLimitUsd", 1000))
     assert main(["cost", spec, "--provider", "aws"]) == 1
-    assert f"budget exceeded: estimate ${_total('aws')} > budget.monthlyLimitUsd $1000.00" in capsys.readouterr().err
+    assert f"budget exceeded: estimate {_shown('aws')} > budget.monthlyLimitUsd $1,000.00" in capsys.readouterr().err
 
 
 def test_cost_json_is_infracost_shaped(capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,20 +79,28 @@ def test_compare_to_prints_the_difference_per_resource(tmp_path: Path, capsys: p
     hosting = lookup(PriceKey("aws", "sagemaker-hosting", "ml.m5.xlarge", "eu-west-1"))
     assert hosting is not None
     delta = 730 * hosting.usd
-    assert "credit-risk-prod-endpoint-challenger-config" in out and f"+${money(delta):>10}" in out
+    row = next(line for line in out.splitlines() if line.startswith("credit-risk-prod-endpoint-challenger-config"))
+    assert row.endswith(f"+{usd(delta)}")  # the change column, right-aligned with the others
     before = bundled_estimate("credit-risk.yaml", "aws").total_monthly
-    assert f"Total: ${money(before)} -> ${money(before + delta)} (+${money(delta)})" in out
+    assert f"Total: {usd(before)} -> {usd(before + delta)} (+{usd(delta)})" in out
 
 
-def test_compare_writes_every_format_with_three_nonzero_clouds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_compare_writes_every_format_with_three_nonzero_clouds(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               credit_risk_comparison: object) -> None:
+    # The comparison of the bundled example, made once per run (tests/conftest.py), through the CLI.
+    monkeypatch.setattr("mlopskit.compare.compare", lambda *a, **k: credit_risk_comparison)
     assert main(["compare", CREDIT, "--out", str(tmp_path), "--format", "markdown"]) == 0
     totals = [_total(c) for c in ("aws", "gcp", "azure")]
-    assert f"| monthly cost (baseline) | ${totals[0]} | ${totals[1]} | ${totals[2]} |" in capsys.readouterr().out
+    shown = [_shown(c) for c in ("aws", "gcp", "azure")]
+    assert "| monthly cost" not in capsys.readouterr().out  # --out: the verdict and the paths only
+    markdown = (tmp_path / "compare.md").read_text()
+    assert f"| monthly cost (baseline) | {shown[0]} | {shown[1]} | {shown[2]} |" in markdown
     document = json.loads((tmp_path / "compare.json").read_text())
     assert [(c["cloud"], c["monthlyCost"]) for c in document["clouds"]] == list(zip(("aws", "gcp", "azure"), totals, strict=True))
     assert all(float(t) > 0 for t in totals)
     html = (tmp_path / "compare.html").read_text()
-    assert html.count("<svg") == 6  # a cost chart and an architecture diagram per cloud
+    assert html.count("<svg") == 7  # the shared cost chart; per cloud a cost breakdown and an architecture diagram
     assert "<script" not in html and "https://" not in html and "<link" not in html
     gcp = next(c for c in document["clouds"] if c["cloud"] == "gcp")
     shadow = next(f for f in gcp["features"] if f["setting"] == "deployment.strategy: shadow")

@@ -1,0 +1,73 @@
+"""Screenshots of the comparison report: the overview (verdict, summary, shared-scale cost chart)
+and each cloud's architecture diagram, rendered by headless Chromium, saved as PNGs.
+
+    python scripts/screenshot_report.py out/compare/compare.html docs/img
+
+Each part is cut out of the report into a page of its own (with the report's CSS) and shot at
+1440 px wide, the width the report is laid out for. Needs a Chromium binary on PATH
+(Debian: ``apt-get install chromium-headless-shell``, or ``chromium``); set CHROMIUM to choose one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+WIDTH = 1440
+BINARIES = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome")
+
+
+def chromium() -> str:
+    """The Chromium to run (CHROMIUM, else the first of BINARIES on PATH)."""
+    chosen = os.environ.get("CHROMIUM") or next((b for b in BINARIES if shutil.which(b)), None)
+    if chosen is None:
+        sys.exit("no Chromium found: apt-get install chromium-headless-shell (or set CHROMIUM)")
+    return chosen
+
+
+def sections(html: str) -> dict[str, str]:
+    """The report's <section id=...> parts, by id."""
+    return {m.group(1): m.group(0) for m in re.finditer(r'<section id="([^"]+)">.*?</section>', html, re.S)}
+
+
+def height_of(fragment: str) -> int:
+    """Enough height for the fragment: its SVGs' heights plus room for headings, tables and text."""
+    svgs = sum(int(float(h)) for h in re.findall(r'<svg[^>]*? height="([\d.]+)"', fragment))
+    rows = fragment.count("<tr>") + fragment.count("<div class=\"verdict")
+    return svgs + 34 * rows + 160
+
+
+def shoot(binary: str, page: Path, png: Path, height: int) -> None:
+    subprocess.run([binary, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    f"--window-size={WIDTH},{height}", f"--screenshot={png}", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("report", type=Path, help="compare.html written by `mlopskit compare --out DIR`")
+    parser.add_argument("out", type=Path, help="directory for the PNGs")
+    args = parser.parse_args()
+    html = args.report.read_text(encoding="utf-8")
+    style = re.search(r"<style>.*?</style>", html, re.S)
+    head = f'<!DOCTYPE html><html><head><meta charset="utf-8">{style.group(0) if style else ""}</head><body>'
+    args.out.mkdir(parents=True, exist_ok=True)
+    binary = chromium()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, fragment in sections(html).items():
+            page = Path(tmp) / f"{name}.html"
+            page.write_text(head + fragment + "</body></html>", encoding="utf-8")
+            png = args.out / f"report-{name}.png"
+            shoot(binary, page, png, height_of(fragment))
+            print(f"wrote {png}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
