@@ -187,3 +187,15 @@ def test_the_same_setting_is_warned_about_at_the_same_field_on_every_cloud() -> 
         forms = {cloud: {w.path for w in _warned_at(_preview(cloud), field)} for cloud in CLOUDS}
         shapes = {cloud: {re.sub(r"\[\d+\]$", "[i]", p) for p in paths} for cloud, paths in forms.items() if paths}
         assert len({frozenset(s) for s in shapes.values()}) <= 1, f"{field}: {shapes}"
+
+
+def test_every_cloud_sees_the_alarms_the_spec_asks_for(credit_risk_comparison: Any) -> None:
+    """The example sets monitoring.alarms and notify on both endpoints: on every cloud each
+    endpoint fact counts at least one notifying alarm (AWS lost them when its alarms moved out
+    of the endpoint component), so the endpoint-alarms rule passes everywhere."""
+    for result in credit_risk_comparison.results:
+        stack = parse_stack(baseline("credit-risk.yaml"), base_dir=STACKS)
+        facts = get_provider(result.cloud).facts(result.graph, stack)
+        endpoints = [f for f in facts if f.kind == "endpoint"]
+        assert len(endpoints) == 2 and all(f.attrs["alarms"] >= 1 for f in endpoints), result.cloud
+        assert result.policies.counts["endpoint-alarms"].get("pass") == 2, result.cloud

@@ -78,6 +78,7 @@ class _Aws(FactsIndex):
                                       json.dumps([r.inputs for r in graph.resources], default=str)))
         self.account = accounts.most_common(1)[0][0] if accounts else None
         self.trails = self.of("aws:cloudtrail/trail:Trail")
+        self.notifying_alarms = _notifying_alarms_by_endpoint(self.of("aws:cloudwatch/metricAlarm:MetricAlarm"))
 
     jurisdiction = staticmethod(jurisdiction)
 
@@ -192,6 +193,21 @@ def _registries(g: _Aws) -> Iterable[Fact]:
         yield g.fact("model_registry", group, public=plain(group.inputs.get("modelPackageGroupName")) in group_policies)
 
 
+def _notifying_alarms_by_endpoint(alarms: list[RecordedResource]) -> dict[str, list[RecordedResource]]:
+    """Alarms with actions by the SageMaker endpoint whose metrics they watch (the EndpointName
+    dimension of the alarm or of any metric query): alarms are siblings of the endpoint, not
+    its descendants, so they are joined on what they measure."""
+    found: dict[str, list[RecordedResource]] = {}
+    for alarm in alarms:
+        if not alarm.inputs.get("alarmActions"):
+            continue
+        dimensions = [alarm.inputs.get("dimensions") or {}]
+        dimensions += [(q.get("metric") or {}).get("dimensions") or {} for q in as_list(alarm.inputs.get("metricQueries"))]
+        for name in {plain(d.get("EndpointName")) for d in dimensions if d.get("EndpointName")}:
+            found.setdefault(str(name), []).append(alarm)
+    return found
+
+
 def _first(parts: list[RecordedResource], type_: str) -> RecordedResource | None:
     return next((r for r in parts if r.type == type_), None)
 
@@ -209,7 +225,7 @@ def _endpoint_attrs(g: _Aws, parts: list[RecordedResource], endpoint: RecordedRe
                     config: RecordedResource, runtime_private: bool) -> dict[str, Any]:
     models = [r for r in parts if r.type == "aws:sagemaker/model:Model"]
     variants = as_list(config.inputs.get("productionVariants"))
-    alarms = [r for r in parts if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm" and r.inputs.get("alarmActions")]
+    alarms = g.notifying_alarms.get(str(plain(endpoint.inputs.get("name"))), [])
     instance_type = variants[0].get("instanceType") if variants else None
     catalog = lookup("aws", instance_type) if instance_type else None
     private = bool(models) and all(m.inputs.get("vpcConfig") for m in models) and runtime_private
