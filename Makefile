@@ -4,7 +4,13 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint bench install clean
+# The CrossGuard pack's own environment (pulumi-policy pins protobuf 5.x; the kit's .venv has 6.x).
+POLICY_VENV := .venv-policy
+POLICY_STAMP := $(POLICY_VENV)/.installed-$(shell cat policies/crossguard/requirements.txt | cksum | cut -d' ' -f1)
+# Where `make wheel-check` builds the wheel and its fresh virtualenv.
+WHEEL_DIR := build/wheel-check
+
+.PHONY: demo test lint bench install policy-env wheel-check clean
 
 $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -14,6 +20,15 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $@
 
 install: $(STAMP)
+
+$(POLICY_STAMP): policies/crossguard/requirements.txt
+	rm -rf $(POLICY_VENV)
+	$(PYTHON) -m venv $(POLICY_VENV)
+	$(POLICY_VENV)/bin/pip install --quiet --disable-pip-version-check --no-compile -r policies/crossguard/requirements.txt
+	touch $@
+
+# tests/policies/test_crossguard_real.py runs the pack's policies through the real pulumi_policy here.
+policy-env: $(POLICY_STAMP)
 
 # The three-cloud comparison of the bundled example: resources, cost, policies, features;
 # writes out/compare/compare.{txt,json,md,html}.
@@ -28,9 +43,23 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 # pytest exits 5 when it collected no test: that must fail, not pass silently.
-test: $(STAMP) lint
+test: $(STAMP) $(POLICY_STAMP) lint
 	$(VENV)/bin/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+# Build the wheel, install it with the locked dependencies into a fresh virtualenv and run
+# `mlopskit compare` and `mlopskit cost` from a directory outside the checkout (.ci/wheel_check.py).
+# The lock installs with --no-deps (it is the whole closure, checked by `pip check`) and --no-compile:
+# byte-compiling the provider SDKs' tens of thousands of modules is most of a fresh install's time, and
+# Python compiles the few modules a run imports on first use.
+wheel-check: $(STAMP)
+	rm -rf $(WHEEL_DIR)
+	$(VENV)/bin/pip wheel --quiet --disable-pip-version-check --no-deps -w $(WHEEL_DIR)/dist .
+	$(PYTHON) -m venv $(WHEEL_DIR)/venv
+	$(WHEEL_DIR)/venv/bin/pip install --quiet --disable-pip-version-check --no-compile --no-deps -r requirements.lock
+	$(WHEEL_DIR)/venv/bin/pip install --quiet --disable-pip-version-check --no-compile --no-deps $(WHEEL_DIR)/dist/mlopskit-*.whl
+	$(WHEEL_DIR)/venv/bin/pip check --disable-pip-version-check
+	$(WHEEL_DIR)/venv/bin/python .ci/wheel_check.py $(CURDIR)
 
 # Ratios, not timings (see bench/*.py). Set CHECKOV=/path/to/checkov for the side-by-side.
 bench: $(STAMP)
@@ -39,4 +68,4 @@ bench: $(STAMP)
 	$(VENV)/bin/python bench/end_to_end.py
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(POLICY_VENV) $(WHEEL_DIR)

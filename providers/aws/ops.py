@@ -47,7 +47,6 @@ from mlopskit.modules.errors import SpecError, SpecIssue
 from mlopskit.modules.stack import Stack
 from mlopskit.modules.training import TrainingJob
 from mlopskit.providers.aws import names
-from mlopskit.providers.aws.endpoint import deployment_request
 from mlopskit.providers.aws.instance_types import resolve_use
 
 THROTTLING = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
@@ -318,6 +317,10 @@ class AwsOps(OpsBackend):
         self._remember_previous(prepared)
         # A FailureReason left by an earlier deployment must not read as this one failing.
         self._stale_reasons[prepared.name] = str(prepared.described.get("FailureReason") or "")
+        # Imported here: endpoint.py loads pulumi_aws, and this module is loaded with the facts and cost
+        # parts (Provider.parts), which the CrossGuard pack's environment runs without any cloud SDK.
+        from mlopskit.providers.aws.endpoint import deployment_request
+
         self._write("sagemaker", "update_endpoint", EndpointName=prepared.name, EndpointConfigName=prepared.model_name,
                     DeploymentConfig=deployment_request(endpoint.deployment, names.alarms(self.stack, endpoint)),
                     RetainDeploymentConfig=False)

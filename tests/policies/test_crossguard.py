@@ -1,55 +1,49 @@
-"""The CrossGuard adapter, exercised with a fake pulumi_policy namespace (the real one is not installed)."""
+"""The CrossGuard pack's files and its hand-over from the kit (the real library: test_crossguard_real.py)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from types import SimpleNamespace
 
-from mlopskit.cli import load_checked
-from mlopskit.engine import preview
-from mlopskit.policies.crossguard.adapter import build_policies
-from mlopskit.policies.registry import RULES
+import pytest
+import yaml
+
+from mlopskit.modules.errors import SpecError
+from mlopskit.policies.crossguard.adapter import identity, spec_graph_loader, spec_path
 
 ROOT = Path(__file__).resolve().parents[2]
+PACK = ROOT / "policies" / "crossguard"
 
 
-class _Policy:
-    def __init__(self, **kwargs) -> None:
-        self.__dict__.update(kwargs)
+def test_pack_files_exist_and_pin_a_small_environment() -> None:
+    project = yaml.safe_load((PACK / "PulumiPolicy.yaml").read_text())
+    assert project["runtime"]["name"] == "python"
+    assert (PACK / project["runtime"]["options"]["virtualenv"]).resolve() == ROOT / ".venv-policy"  # what make builds
+    requirements = [line for line in (PACK / "requirements.txt").read_text().splitlines()
+                    if line.strip() and not line.startswith("#")]
+    assert "pulumi-policy==1.21.0" in requirements
+    assert all("==" in line for line in requirements), requirements  # exact pins: the pack's own lock
+    # No cloud SDK: the facts read recorded inputs only; the spec's build runs in the kit's environment.
+    assert not [line for line in requirements if line.startswith(("pulumi-aws", "pulumi-gcp", "pulumi-azure", "boto"))]
+    assert "PolicyPack(" in (PACK / "__main__.py").read_text()
 
 
-FAKE = SimpleNamespace(
-    StackValidationPolicy=_Policy, ResourceValidationPolicy=_Policy,
-    EnforcementLevel=SimpleNamespace(MANDATORY="mandatory", ADVISORY="advisory", DISABLED="disabled"),
-)
+def test_spec_path_is_required_and_relative_to_the_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MLOPSKIT_SPEC", raising=False)
+    with pytest.raises(SpecError, match="MLOPSKIT_SPEC: not set"):
+        spec_path()
+    monkeypatch.setenv("MLOPSKIT_SPEC", "stacks/credit-risk.yaml")
+    assert spec_path() == str(ROOT / "stacks" / "credit-risk.yaml")
 
 
-def _weak(cloud: str):
-    return load_checked(str(Path(__file__).parent / "fixtures" / "weakened.yaml"), cloud)
-
-
-def test_every_rule_is_wrapped() -> None:
-    policies = build_policies(FAKE, _weak)
-    assert [p.name for p in policies] == [r.id for r in RULES]
-    assert {p.enforcement_level for p in policies} <= {"mandatory", "advisory"}
-
-
-def test_wrapped_rule_reports_the_violating_urn() -> None:
-    stack = _weak("aws")
-    graph = preview(stack, "aws")
-    resources = [SimpleNamespace(urn=r.urn, resource_type=r.type, name=r.name, props=r.inputs,
-                                 opts=SimpleNamespace(protect=r.protect),
-                                 parent=SimpleNamespace(urn=r.parent) if r.parent else None, dependencies=[], provider=None)
-                 for r in graph.resources]
-    policy = next(p for p in build_policies(FAKE, _weak) if p.name == "endpoint-private-network")
-    reported: list[tuple[str, str | None]] = []
-    policy.validate(SimpleNamespace(resources=resources), lambda message, urn=None: reported.append((message, urn)))
-    assert reported == [("[fail] endpoint is not attached to the private network",
-                         next(r.urn for r in graph.resources if r.type == "aws:sagemaker/endpoint:Endpoint"))]
-
-
-def test_pack_files_exist_and_pin_pulumi_policy() -> None:
-    pack = ROOT / "policies" / "crossguard"
-    assert "runtime: python" in (pack / "PulumiPolicy.yaml").read_text()
-    assert "pulumi-policy==" in (pack / "requirements.txt").read_text()
-    assert "PolicyPack(" in (pack / "__main__.py").read_text()
+def test_the_spec_graph_comes_from_the_kits_own_preview(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the pack reads on a first preview: `mlopskit preview --format json` run by the kit's interpreter."""
+    monkeypatch.setenv("MLOPSKIT_SPEC", "stacks/fraud-dev.yaml")
+    graph = spec_graph_loader(sys.executable)("aws")
+    assert graph.provider == "aws" and graph.stack == "fraud-dev"
+    endpoint = next(r for r in graph.resources if r.type == "aws:sagemaker/endpoint:Endpoint")
+    assert identity(endpoint.urn).startswith("mlopskit:aws:Endpoint$aws:sagemaker/endpoint:Endpoint::")
+    assert endpoint.custom and not next(r for r in graph.resources if r.type.startswith("mlopskit:")).custom
+    monkeypatch.setenv("MLOPSKIT_SPEC", "stacks/missing.yaml")
+    with pytest.raises(RuntimeError, match="the spec's offline build failed"):
+        spec_graph_loader(sys.executable)("aws")
