@@ -1,0 +1,106 @@
+"""The CI recipes users copy: the workflow, the composite action and the pre-commit hooks.
+
+Each must parse, and every ``mlopskit ...`` command line in them must name a subcommand and
+flags the real CLI parser (mlopskit/cli.py) accepts.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from mlopskit import hooks
+from mlopskit.cli import build_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOW = ROOT / ".github" / "workflows" / "mlopskit.yml"
+ACTION = ROOT / "action.yml"
+HOOKS = ROOT / ".pre-commit-hooks.yaml"
+# Values the recipes' shell variables hold in a run (placeholders for the parser).
+VARIABLES = {"SPEC": "stacks/credit-risk.yaml", "cloud": "aws", "PROVIDERS": "aws,gcp,azure", "PRESET": "gdpr"}
+
+
+def steps(document: dict[str, Any]) -> list[dict[str, Any]]:
+    if "runs" in document:
+        return list(document["runs"]["steps"])
+    return [step for job in document["jobs"].values() for step in job["steps"]]
+
+
+def command_lines(script: str) -> list[list[str]]:
+    """Each ``mlopskit`` invocation in a bash script, its variables substituted, up to a shell operator."""
+    found = []
+    for line in script.replace("\\\n", " ").splitlines():
+        for match in re.finditer(r"(?:^|[\s;&|(])mlopskit\s", line):
+            text = line[match.start():].strip(" ;&|(")
+            text = re.sub(r"\$\{(\w+):\+([^}]*)\}", r"\2", text)  # ${VAR:+--flag "$VAR"}: the flag is given
+            text = re.sub(r"\$\{?(\w+)\}?", lambda m: VARIABLES[m.group(1)], text)
+            tokens = []
+            for token in shlex.split(text):
+                if token in (">", ">>", "||", "|", "&&", ";") or token.startswith((">", "2>")):
+                    break
+                tokens.append(token)
+            found.append(tokens)
+    return found
+
+
+def recipe_commands() -> list[tuple[str, list[str]]]:
+    out = []
+    for path in (WORKFLOW, ACTION):
+        for step in steps(yaml.safe_load(path.read_text())):
+            out += [(path.name, line) for line in command_lines(step.get("run", ""))]
+    return out
+
+
+def test_the_recipes_parse_and_use_the_kit() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    action = yaml.safe_load(ACTION.read_text())
+    assert any(step.get("run") == ".ci/run" for step in steps(workflow))  # CI runs what .ci/run runs
+    assert any(step.get("uses") == "./" for step in steps(workflow))  # and the composite action itself
+    assert action["runs"]["using"] == "composite" and "spec" in action["inputs"]
+    assert any(str(step.get("uses", "")).startswith("github/codeql-action/upload-sarif@") for step in steps(action))
+    assert any("gh pr comment" in step.get("run", "") for step in steps(action))
+
+
+def test_every_mlopskit_command_line_parses_with_the_real_cli() -> None:
+    commands = recipe_commands()
+    # What the action promises: validate, SARIF per cloud, the markdown comparison and the cost diff.
+    wanted = {("validate",), ("policy", "--format", "sarif"), ("compare", "--format", "markdown"),
+              ("cost", "--compare-to")}
+    assert {w for w in wanted for _, line in commands if set(w) <= set(line[1:])} == wanted
+    parser = build_parser()
+    for source, line in commands:
+        assert line[0] == "mlopskit", (source, line)
+        try:
+            parser.parse_args(line[1:])
+        except SystemExit:
+            pytest.fail(f"{source}: `{' '.join(line)}` is not a valid mlopskit command line")
+
+
+def test_a_wrong_command_line_is_caught() -> None:
+    """The check can fail: an unknown flag is refused by the same parser."""
+    [line] = command_lines('mlopskit compare "$SPEC" --format markdwon > out.md')
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(line[1:])
+
+
+def test_pre_commit_hooks_run_commands_that_exist(capsys: pytest.CaptureFixture[str]) -> None:
+    entries = {hook["id"]: hook for hook in yaml.safe_load(HOOKS.read_text())}
+    assert set(entries) == {"mlopskit-validate", "mlopskit-policy"}
+    parser = build_parser()
+    spec = str(ROOT / "stacks" / "credit-risk.yaml")
+    for hook in entries.values():
+        assert re.search(hook["files"], "stacks/credit-risk.yaml") and re.search(hook["exclude"], "stacks/Pulumi.prod-aws.yaml")
+        module, command = shlex.split(hook["entry"])[2:]
+        assert module == "mlopskit.hooks" and command in hooks.COMMANDS
+        lines = hooks.commands(command, [spec, str(ROOT / "stacks" / "fraud-dev.yaml")])
+        assert len(lines) >= 2 and all(parser.parse_args(line) for line in lines)
+    # policy without --provider checks every placed cloud; with it, only that one.
+    assert [line[-1] for line in hooks.commands("policy", [spec])] == ["aws", "gcp", "azure"]
+    assert hooks.commands("policy", ["--provider", "gcp", spec]) == [["policy", spec, "--provider", "gcp"]]
+    assert hooks.main(["validate", spec]) == 0
+    assert "valid" in capsys.readouterr().out
