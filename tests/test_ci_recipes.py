@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +106,17 @@ def test_pre_commit_hooks_run_commands_that_exist(capsys: pytest.CaptureFixture[
     assert hooks.commands("policy", ["--provider", "gcp", spec]) == [["policy", spec, "--provider", "gcp"]]
     assert hooks.main(["validate", spec]) == 0
     assert "valid" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_ci_makes_the_pack_environment_and_runs_the_wheel_check() -> None:
+    """`.ci/run` = `make test` (which makes .venv-policy first) then `make wheel-check`, outside pytest."""
+    lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert lines.index("make test") < lines.index("make wheel-check") and 'export CI="${CI:-true}"' in lines
+    # -n prints the recipes without running them; -W pretends the pack's requirements changed.
+    plan = subprocess.run(["make", "-n", "-W", "policies/crossguard/requirements.txt", "test"], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+    install = next(i for i, step in enumerate(plan) if ".venv-policy/bin/pip install" in step)
+    assert install < next(i for i, step in enumerate(plan) if "-m pytest" in step)
+    wheel = subprocess.run(["make", "-n", "wheel-check"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "pip wheel" in wheel and "-m venv build/wheel-check/venv" in wheel and ".ci/wheel_check.py" in wheel
