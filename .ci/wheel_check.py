@@ -32,14 +32,16 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 def check(root: Path, work: Path) -> list[str]:
     bindir = Path(sys.executable).parent
     problems: list[str] = []
-    spec = Path(shutil.copy(root / "stacks" / "credit-risk.yaml", work))
+    # The example with what it names relative to itself (its training code, ./src).
+    stacks = Path(shutil.copytree(root / "stacks", work / "stacks", ignore=shutil.ignore_patterns("Pulumi.*")))
+    spec = stacks / "credit-risk.yaml"
     where = json.loads(run([sys.executable, "-c", PROBE], work).stdout)
     installed = Path(sys.prefix).resolve()
     if not all(Path(where[k]).resolve().is_relative_to(installed) for k in ("mlopskit", "catalog")):
         problems.append(f"mlopskit is not imported from the wheel: {where}")
     if where["top_level"]:
         problems.append(f"the wheel installs generic top-level packages: {where['top_level']}")
-    compare = run([str(bindir / "mlopskit"), "compare", spec.name, "--format", "json"], work)
+    compare = run([str(bindir / "mlopskit"), "compare", str(spec.relative_to(work)), "--format", "json"], work)
     if compare.returncode not in (0, 1):  # 1: a mandatory policy failed, still a complete report
         return [*problems, f"compare exited {compare.returncode}: {compare.stderr.strip()[-500:]}"]
     for cloud in json.loads(compare.stdout)["clouds"]:
@@ -48,7 +50,8 @@ def check(root: Path, work: Path) -> list[str]:
                             f"cost={cloud['monthlyCost']}")
         if cloud["policies"]["errors"]:
             problems.append(f"compare {cloud['cloud']}: {cloud['policies']['errors']} policy errors")
-    cost = run([str(bindir / "mlopskit"), "cost", spec.name, "--provider", "gcp", "--format", "json"], work)
+    cost = run([str(bindir / "mlopskit"), "cost", str(spec.relative_to(work)), "--provider", "gcp", "--format", "json"],
+               work)
     if cost.returncode != 0 or "monthly" not in cost.stdout.lower():
         problems.append(f"cost exited {cost.returncode}: {cost.stderr.strip()[-500:]}")
     return problems

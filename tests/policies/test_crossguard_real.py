@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
 import yaml
 
@@ -26,6 +28,7 @@ from mlopskit.engine import preview
 from mlopskit.modules.graph import Graph
 from mlopskit.policies.crossguard.adapter import identity
 from mlopskit.policies.runner import evaluate
+from mlopskit.report import preview_json
 
 ROOT = Path(__file__).resolve().parents[2]
 PACK_PYTHON = ROOT / ".venv-policy" / "bin" / "python"
@@ -33,6 +36,8 @@ PROBE = Path(__file__).with_name("crossguard_probe.py")
 WEAKENED = Path(__file__).parent / "fixtures" / "weakened.yaml"
 # What the Pulumi engine sends for a string it cannot know yet (pulumi_policy.proxy.UNKNOWN_STRING_VALUE).
 UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+# How the engine marks an asset in resource properties (pulumi_policy.deserialize: SPECIAL_SIG_KEY, SPECIAL_ASSET_SIG).
+ASSET_SIG_KEY, FILE_ASSET_SIG = "4dabf18193072939515e22adb298388d", "c44067f5952c0a294b673a41bacd8c17"
 # Outputs a first preview cannot know: ARNs (AWS), resource names the API assigns (GCP), resource ids (Azure).
 OUTPUT_PREFIXES = ("arn:", "projects/", "/subscriptions/")
 
@@ -48,12 +53,14 @@ def pack_python() -> Path:
 
 
 def unknown_outputs(value: Any, prefixes: tuple[str, ...] = OUTPUT_PREFIXES) -> Any:
-    """``value`` with every output a first preview cannot know replaced by the engine's unknown."""
+    """``value`` as the engine sends it, every output a first preview cannot know replaced by its unknown."""
+    if isinstance(value, pulumi.FileAsset):  # an uploaded file (training code): the engine's asset signature
+        return {ASSET_SIG_KEY: FILE_ASSET_SIG, "path": str(value.path)}
     if isinstance(value, dict):
         return {k: unknown_outputs(v, prefixes) for k, v in value.items()}
     if isinstance(value, list):
         return [unknown_outputs(v, prefixes) for v in value]
-    if isinstance(value, str) and value.startswith(prefixes):
+    if isinstance(value, str) and prefixes and value.startswith(prefixes):
         return UNKNOWN_STRING
     return value
 
@@ -63,7 +70,7 @@ def as_deployed(graph: Graph, prefixes: tuple[str, ...] | None) -> list[dict[str
     rename = lambda urn: urn.replace(f"::{graph.stack}::", "::prod::") if urn else urn  # noqa: E731
     return [{"urn": rename(r.urn), "type": r.type, "name": r.name, "parent": rename(r.parent),
              "dependencies": [rename(d) for d in r.dependencies], "protect": r.protect,
-             "props": unknown_outputs(r.inputs, prefixes) if prefixes else r.inputs} for r in graph.resources]
+             "props": unknown_outputs(r.inputs, prefixes or ())} for r in graph.resources]
 
 
 @cache
@@ -81,6 +88,7 @@ def rotation_spec(folder: Path) -> Path:
     """The bundled example (gdpr: keys rotate within 90 days) with yearly key rotation."""
     spec = yaml.safe_load((ROOT / "stacks" / "credit-risk.yaml").read_text())
     spec["encryption"]["keyRotationDays"] = 365
+    shutil.copytree(ROOT / "stacks" / "src", folder / "src")  # the training code the spec names (./src)
     path = folder / "rotation.yaml"
     path.write_text(yaml.safe_dump(spec))
     return path
@@ -104,11 +112,11 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     rotation = rotation_spec(tmp_path_factory.mktemp("crossguard"))
     cases: dict[str, dict[str, Any]] = {}
     graph = offline(str(rotation), "aws")
-    cases["rotation"] = {"spec": str(rotation), "spec_graph": graph.to_json(), "naive": True,
+    cases["rotation"] = {"spec": str(rotation), "spec_graph": json.loads(preview_json(graph)), "naive": True,
                          "resources": as_deployed(graph, ("arn:aws:kms:",)) + stray_buckets()}
     for cloud, prefixes in PARITY:
         graph = offline(str(WEAKENED), cloud)
-        cases[f"{cloud}-{bool(prefixes)}"] = {"spec": str(WEAKENED), "spec_graph": graph.to_json(),
+        cases[f"{cloud}-{bool(prefixes)}"] = {"spec": str(WEAKENED), "spec_graph": json.loads(preview_json(graph)),
                                               "resources": as_deployed(graph, prefixes)}
     done = subprocess.run([str(python), str(PROBE)], input=json.dumps(list(cases.values())), capture_output=True,
                           text=True, check=False, cwd=ROOT, timeout=600)
