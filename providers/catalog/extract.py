@@ -75,7 +75,9 @@ def aws_instances(folder: Path) -> set[str]:
             name, " ".join(apis[name]), str(facts["VCpuInfo"]["DefaultVCpus"]),
             f"{facts['MemoryInfo']['SizeInMiB'] / 1024:g}",
             AWS_GPU_NAMES.get(gpus[0]["Name"], gpus[0]["Name"]) if gpus else "",
-            str(sum(g["Count"] for g in gpus)), neuron[0]["Name"] if neuron else "",
+            str(sum(g["Count"] for g in gpus)),
+            f"{gpus[0]['MemoryInfo']['SizeInMiB'] / 1024:g}" if gpus else "",  # GiB per GPU
+            neuron[0]["Name"] if neuron else "",
             "true" if facts.get("InstanceStorageSupported") else "false",
             "arm64" if "arm64" in facts.get("ProcessorInfo", {}).get("SupportedArchitectures", []) else "x86_64",
             " ".join(sorted(offered[name.removeprefix("ml.")])),
@@ -83,7 +85,8 @@ def aws_instances(folder: Path) -> set[str]:
     _write(folder / "aws_instances.csv",
            f"SageMaker instance types from botocore {botocore.__version__} enums; facts and offerings from moto "
            f"{moto.__version__} EC2 DescribeInstanceTypes/DescribeInstanceTypeOfferings data",
-           ["instance_type", "apis", "vcpu", "memory_gib", "gpu_type", "gpu_count", "accelerator", "local_nvme", "arch", "offered_in"],
+           ["instance_type", "apis", "vcpu", "memory_gib", "gpu_type", "gpu_count", "gpu_memory_gib", "accelerator", "local_nvme",
+            "arch", "offered_in"],
            rows)
     endpoints = botocore.session.get_session().get_data("endpoints")
     aws_partition = next(p for p in endpoints["partitions"] if p["partition"] == "aws")

@@ -37,8 +37,15 @@ SOURCES = HERE / "sources"
 DATE = "2026-11-30"  # the day the extracts were recorded: every generated row carries it
 
 PRICE_COLUMNS = ("cloud", "service", "sku", "region", "unit", "usd", "basis", "rule", "inputs", "date")
-INSTANCE_COLUMNS = ("cloud", "instance_type", "vcpu", "memory_gib", "gpu_type", "gpu_count", "accelerator",
-                    "local_storage", "arch", "apis", "source", "date")
+INSTANCE_COLUMNS = ("cloud", "instance_type", "vcpu", "memory_gib", "gpu_type", "gpu_count", "gpu_memory_gib",
+                    "accelerator", "local_storage", "arch", "apis", "source", "date")
+# GiB of memory per GPU where the price extracts name only the GPU model (GCP, Azure): the NVIDIA
+# datasheet figure of each model as Compute Engine and Azure offer it (cloud.google.com/compute/docs/gpus,
+# learn.microsoft.com VM size pages). AWS rows carry EC2's own figure (DescribeInstanceTypes GpuInfo).
+GPU_MEMORY_GIB = {"T4": "16", "V100": "16", "P4": "8", "P100": "16", "L4": "24", "A100": "40", "A100-80GB": "80",
+                  "H100": "80", "H100-MEGA": "80"}
+# Azure sizes whose GPU differs from the model's usual memory: NC H100 v5 carries the H100 NVL (94 GB).
+AZURE_GPU_MEMORY_GIB = {"Standard_NC40ads_H100_v5": "94"}
 REGION_COLUMNS = ("cloud", "region", "offerings_known", "priced", "source")
 
 # The base region of each cloud's quoted managed-ML and service rates, and its index VM: the
@@ -246,7 +253,8 @@ def aws(folder: Path, all_quotes: list[Quote]) -> tuple[list[list[str]], list[li
     index, spot_ratio = aws_index(folder)
     managed = {q.sku: q for q in all_quotes if q.cloud == "aws" and q.kind == "managed-ml" and q.region == BASE_REGION["aws"]}
     anchors = _aws_anchors(instances, ec2, managed)
-    instance_rows = [["aws", r["instance_type"], r["vcpu"], r["memory_gib"], r["gpu_type"], r["gpu_count"], r["accelerator"],
+    instance_rows = [["aws", r["instance_type"], r["vcpu"], r["memory_gib"], r["gpu_type"], r["gpu_count"],
+                      r["gpu_memory_gib"], r["accelerator"],
                       r["local_nvme"], r["arch"], r["apis"], "botocore SageMaker enums + EC2 DescribeInstanceTypes data (moto)", DATE]
                      for r in instances]
     prices: list[Price] = []
@@ -306,17 +314,19 @@ def _gcp_instance_rows(vms: dict[tuple[str, str], dict[str, str]], machines: lis
         doc = "Compute Engine machine types offered to Vertex AI (SkyPilot-format price extract)"
         if attached:
             api, generic = GCP_ACCELERATORS[attached[0]]
-            instance_rows.append(["gcp", machine, str(vcpu), f"{memory:g}", generic, str(attached[1]), api, "true",
+            instance_rows.append(["gcp", machine, str(vcpu), f"{memory:g}", generic, str(attached[1]),
+                                  GPU_MEMORY_GIB[attached[0]], api, "true",
                                   "x86_64", "prediction training", doc, DATE])
             continue
-        instance_rows.append(["gcp", machine, str(vcpu), f"{memory:g}", "", "0", "", "false", "x86_64", "prediction training",
+        instance_rows.append(["gcp", machine, str(vcpu), f"{memory:g}", "", "0", "", "", "false", "x86_64", "prediction training",
                               doc, DATE])
         if machine.startswith("n1-"):
             for gpu, limits in N1_GPU_LIMITS.items():
                 api, generic = GCP_ACCELERATORS[gpu]
                 for count, ceiling in limits.items():
                     if vcpu <= ceiling:
-                        instance_rows.append(["gcp", machine, str(vcpu), f"{memory:g}", generic, str(count), api, "false",
+                        instance_rows.append(["gcp", machine, str(vcpu), f"{memory:g}", generic, str(count),
+                                              GPU_MEMORY_GIB[gpu], api, "false",
                                               "x86_64", "prediction training", "Vertex AI n1 + GPU (cloud.google.com/compute/docs/gpus)", DATE])
 
     return instance_rows
@@ -414,7 +424,8 @@ def azure(folder: Path, all_quotes: list[Quote]) -> tuple[list[list[str]], list[
         gpu = AZURE_GPUS.get(row["gpu_type"], row["gpu_type"])
         # Sizes with a "d" in the suffix letters (Ddsv4, NCads) and every GPU size have local NVMe/SSD disks.
         local = bool(gpu) or "d" in size.split("_")[1].lstrip("ABCDEFGHLMNRSTVX0123456789")
-        instance_rows.append(["azure", size, row["vcpu"], row["memory_gib"], gpu, row["gpu_count"] or "0", "",
+        gpu_memory = AZURE_GPU_MEMORY_GIB.get(size, GPU_MEMORY_GIB.get(row["gpu_type"], "")) if gpu else ""
+        instance_rows.append(["azure", size, row["vcpu"], row["memory_gib"], gpu, row["gpu_count"] or "0", gpu_memory, "",
                               "true" if local else "false", "x86_64", "endpoint compute",
                               "Azure VM sizes for Azure ML (SkyPilot-format price extract)", DATE])
     prices: list[Price] = []

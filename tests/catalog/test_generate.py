@@ -106,3 +106,18 @@ def generate_enums() -> tuple[str, ...]:
     from mlopskit.providers.catalog.extract import SAGEMAKER_ENUMS
 
     return tuple(SAGEMAKER_ENUMS)
+
+
+def test_every_gpu_type_carries_its_memory_per_gpu() -> None:
+    """GPU memory (GiB per GPU) is a column of the instance catalog: present for every GPU row, absent otherwise."""
+    from mlopskit.providers.catalog.resolver import catalog, lookup
+
+    for row in catalog():
+        if row.gpu_count:
+            assert row.gpu_memory_gib is not None and row.gpu_memory_gib >= 8, row
+        else:
+            assert row.gpu_memory_gib is None, row
+    assert lookup("aws", "ml.p4d.24xlarge").gpu_memory_gib == 40  # type: ignore[union-attr]
+    assert lookup("aws", "ml.g6e.xlarge").gpu_memory_gib == pytest.approx(44.7, abs=0.01)  # type: ignore[union-attr]
+    assert lookup("gcp", "a2-ultragpu-1g").gpu_memory_gib == 80  # type: ignore[union-attr]
+    assert lookup("azure", "Standard_NC24ads_A100_v4").gpu_memory_gib == 80  # type: ignore[union-attr]
