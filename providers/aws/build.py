@@ -22,7 +22,7 @@ from mlopskit.providers.aws.container_registry import ContainerRegistry, Contain
 from mlopskit.providers.aws.context import AwsContext, built
 from mlopskit.providers.aws.endpoint import TYPE as ENDPOINT_TYPE, Endpoint, EndpointArgs
 from mlopskit.providers.aws.identity import Identity, IdentityArgs
-from mlopskit.providers.aws.instance_types import resolve_use
+from mlopskit.providers.aws.instance_types import resolve_for, resolve_use
 from mlopskit.providers.aws.keys import Keys, KeysArgs
 from mlopskit.providers.aws.limits import FRAMEWORK_IMAGES
 from mlopskit.providers.aws.model_registry import ModelRegistry, ModelRegistryArgs
@@ -40,6 +40,9 @@ from mlopskit.providers.aws.storage import ArtifactStore, ArtifactStoreArgs
 from mlopskit.providers.aws.training import Training, TrainingArgs
 from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan
 from mlopskit.providers.catalog.resolver import Resolution, Use
+
+# A drift monitoring job's size: that of ml.m5.xlarge, the type the SageMaker Model Monitor examples use.
+MONITOR_COMPUTE = Compute(cpu=4, memoryGiB=16)
 
 
 def tags(stack: Stack) -> dict[str, str]:
@@ -222,7 +225,10 @@ class AwsBuild(StackBuild):
         EndpointAutoscaling(f"{component}-autoscaling", EndpointAutoscalingArgs(
             spec.autoscaling, name, VARIANT, endpoint.endpoint, endpoint.generation), ctx, after_endpoint)
         if spec.monitoring.drift is not None and self.monitor_image is not None:
-            DriftMonitor(f"{component}-drift", DriftMonitorArgs(spec, name, self.monitor_image), ctx, after_endpoint)
+            # The monitoring job's size: ml.m5.xlarge's (4 vCPUs, 16 GiB), on the cheapest processing type
+            # offered in the region (ml.m5.xlarge itself where offered; some regions have no m5).
+            monitor = resolve_for("processing", MONITOR_COMPUTE, ctx.region).instance.name
+            DriftMonitor(f"{component}-drift", DriftMonitorArgs(spec, name, self.monitor_image, monitor), ctx, after_endpoint)
 
     # -- what spans the stack -----------------------------------------------------------
     def finish(self) -> None:

@@ -103,11 +103,13 @@ class EndpointMonitoring(pulumi.ComponentResource):
 
 @dataclass(frozen=True)
 class DriftMonitorArgs:
-    """Drift schedule of one endpoint and the model-monitor image for the region."""
+    """Drift schedule of one endpoint, the model-monitor image for the region and the processing
+    instance type the job runs on (one offered in the region)."""
 
     endpoint: Endpoint
     endpoint_name: str
     image_uri: str
+    instance_type: str
 
 
 class DriftMonitor(pulumi.ComponentResource):
@@ -141,7 +143,7 @@ class DriftMonitor(pulumi.ComponentResource):
                         local_path="/opt/ml/processing/output"))),
             job_resources=sagemaker.DataQualityJobDefinitionJobResourcesArgs(
                 cluster_config=sagemaker.DataQualityJobDefinitionJobResourcesClusterConfigArgs(
-                    instance_count=1, instance_type="ml.m5.xlarge", volume_size_in_gb=20, volume_kms_key_id=ctx.key_arn)),
+                    instance_count=1, instance_type=args.instance_type, volume_size_in_gb=20, volume_kms_key_id=ctx.key_arn)),
             network_config=network,
             stopping_condition=sagemaker.DataQualityJobDefinitionStoppingConditionArgs(max_runtime_in_seconds=3600),
             opts=pulumi.ResourceOptions(parent=self),

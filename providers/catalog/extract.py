@@ -109,6 +109,23 @@ def aws_ec2_prices(path: Path, folder: Path, needed: set[str]) -> None:
            ["instance_type", "usd"], rows)
 
 
+def aws_sagemaker_hosting(path: Path, folder: Path) -> None:
+    """SageMaker real-time inference (hosting) on-demand USD/hour per region and instance type: the rows of
+    a Price List API extract (region -> ml.* type -> price) for the catalog's types and SageMaker regions."""
+    prices = json.loads(path.read_text(encoding="utf-8"))
+    types = {r["instance_type"] for r in csv.DictReader(line for line in (folder / "aws_instances.csv").open(encoding="utf-8")
+                                                        if not line.startswith("#"))}
+    regions = {r["region"] for r in csv.DictReader(line for line in (folder / "aws_regions.csv").open(encoding="utf-8")
+                                                   if not line.startswith("#"))}
+    rows = [[name, region, f"{float(usd):g}"] for region in sorted(regions & set(prices))
+            for name, usd in sorted(prices[region].items()) if name in types]
+    _write(folder / "aws_sagemaker_hosting.csv",
+           "SageMaker AI real-time inference on-demand USD/hour per region: AWS Price List API (ServiceCode AmazonSageMaker, "
+           "usage type *Hosting*, operation SageMaker:Hosting) as extracted into flexera-public/policy_templates "
+           "data/aws/aws_sagemaker_pricing.json at commit c4087590833f08a1deb403867eadb629bab8ace5 (2026-05-20), read 2026-11-30",
+           ["instance_type", "region", "usd"], rows)
+
+
 def gcp_vms(path: Path, folder: Path) -> None:
     """Vertex AI machine families and GPUs, one row per type (or GPU) and region (first zone)."""
     seen: dict[tuple[str, str], list[str]] = {}
@@ -146,11 +163,14 @@ def azure_vms(path: Path, folder: Path) -> None:
            [unique[k] for k in sorted(unique)])
 
 
-def run(aws_ec2: Path | None, gcp: Path | None, azure: Path | None, folder: Path) -> None:
+def run(aws_ec2: Path | None, gcp: Path | None, azure: Path | None, folder: Path,
+        aws_sagemaker: Path | None = None) -> None:
     """Refresh every extract whose raw input is given (the AWS facts always: they come from the SDKs)."""
     needed = aws_instances(folder)
     if aws_ec2:
         aws_ec2_prices(aws_ec2, folder, needed)
+    if aws_sagemaker:
+        aws_sagemaker_hosting(aws_sagemaker, folder)
     if gcp:
         gcp_vms(gcp, folder)
     if azure:

@@ -16,6 +16,8 @@ lists in ``inputs`` (ids of the form ``<extract>:<key>``, each of which must exi
   target region to the index VM price in the quoted region (the region's published ratio);
 - ``spot-ratio``: a managed spot price = the on-demand managed price x the VM's spot / on-demand
   ratio in that region (AWS: the index VM's mean over zones);
+- ``spot-cap``: AWS regions no recorded extract has a spot price for: managed spot is priced at its cap,
+  the on-demand rate (the default spot maximum price is the On-Demand price): an upper bound;
 - ``no-surcharge``: Azure ML bills the VM's price (the quoted statement is an input);
 - ``same-everywhere``: the quoted page states one price for every region (the quote's ``scope``).
 """
@@ -67,6 +69,7 @@ def source_ids(folder: Path = SOURCES) -> set[str]:
     ids: set[str] = set()
     ids.update(f"ec2:{r['instance_type']}" for r in read("aws_ec2_us_east_1.csv", folder))
     ids.update(f"ec2idx:{r['instance_type']}@{r['region']}" for r in read("aws_ec2_region_index.csv", folder))
+    ids.update(f"smh:{r['instance_type']}@{r['region']}" for r in read("aws_sagemaker_hosting.csv", folder))
     ids.update(f"gce:{r['instance_type'] or r['accelerator']}@{r['region']}" for r in read("gcp_vms.csv", folder))
     ids.update(f"azvm:{r['instance_type']}@{r['region']}" for r in read("azure_vms.csv", folder))
     ids.update(f"q:{r['id']}" for r in read("quotes.csv", folder))
@@ -111,16 +114,19 @@ class Quote:
     usd: Decimal
     kind: str  # managed-ml | service | statement
     scope: str = "region"  # region | all-regions (the page states one price everywhere) | global
+    extract: str = "q"  # the extract the rate was read from: q (quotes.csv) | smh (SageMaker price list)
 
     @property
     def ref(self) -> str:
-        return f"q:{self.id}"
+        return f"{self.extract}:{self.id}"
 
 
 def quotes(folder: Path = SOURCES) -> list[Quote]:
-    """The recorded quotes (``sources/quotes.csv``)."""
+    """The recorded quotes: ``sources/quotes.csv`` and every row of the SageMaker hosting price list extract."""
     return [Quote(r["id"], r["cloud"], r["service"], r["sku"], r["region"], r["unit"], Decimal(r["usd"]), r["kind"],
-                  r["scope"]) for r in read("quotes.csv", folder)]
+                  r["scope"]) for r in read("quotes.csv", folder)] + [
+        Quote(f"{r['instance_type']}@{r['region']}", "aws", "sagemaker-hosting", r["instance_type"], r["region"], "hours",
+              Decimal(r["usd"]), "managed-ml", extract="smh") for r in read("aws_sagemaker_hosting.csv", folder)]
 
 
 # ---------------------------------------------------------------- region indices
@@ -140,8 +146,14 @@ class RegionIndex:
         return self.refs[region]
 
 
-def aws_index(folder: Path) -> tuple[RegionIndex, dict[str, Decimal]]:
-    """AWS index VM price ratio per region and the VM's spot / on-demand ratio there (mean over zones)."""
+# Where the EC2 extract has no index VM price (regions SkyPilot does not list), the region's ratio is
+# that of the first of these SageMaker hosting rates quoted in both the region and the base region.
+AWS_HOSTING_INDEX = ("ml.m5.large", "ml.m7i.large", "ml.c6i.large")
+
+
+def aws_index(folder: Path, hosting: dict[tuple[str, str], Quote]) -> tuple[RegionIndex, dict[str, Decimal]]:
+    """AWS index price ratio per region (EC2 m5.large, else a SageMaker hosting rate of the price list) and
+    the index VM's spot / on-demand ratio (mean over zones) where the EC2 extract records spot prices."""
     prices: dict[str, Decimal] = {}
     spots: dict[str, list[Decimal]] = defaultdict(list)
     for row in read("aws_ec2_region_index.csv", folder):
@@ -151,9 +163,15 @@ def aws_index(folder: Path) -> tuple[RegionIndex, dict[str, Decimal]]:
         spots[row["region"]].append(Decimal(row["spot_usd"]))
     base = BASE_REGION["aws"]
     ref = {r: f"ec2idx:{INDEX_VM['aws'][0]}@{r}" for r in prices}
-    index = RegionIndex("aws", {r: p / prices[base] for r, p in prices.items()},
-                        {r: tuple(dict.fromkeys((ref[base], ref[r]))) for r in prices})
-    return index, {r: (sum(v, Decimal(0)) / len(v)) / prices[r] for r, v in spots.items()}
+    ratios = {r: p / prices[base] for r, p in prices.items()}
+    refs = {r: tuple(dict.fromkeys((ref[base], ref[r]))) for r in prices}
+    for region in sorted({region for _, region in hosting} - set(prices)):
+        for name in AWS_HOSTING_INDEX:
+            here, there = hosting.get((name, region)), hosting.get((name, base))
+            if here and there:
+                ratios[region], refs[region] = here.usd / there.usd, (there.ref, here.ref)
+                break
+    return RegionIndex("aws", ratios, refs), {r: (sum(v, Decimal(0)) / len(v)) / prices[r] for r, v in spots.items()}
 
 
 def vm_index(cloud: str, vms: dict[tuple[str, str], dict[str, str]], extract: str) -> RegionIndex:
@@ -223,9 +241,12 @@ def _aws_anchors(instances: list[dict[str, str]], ec2: dict[str, Decimal], manag
     return anchors
 
 
-def _aws_type_prices(row: dict[str, str], quote: Quote, region: str, ratio: Decimal, spot_ratio: Decimal,
-                     ec2: dict[str, Decimal], index: RegionIndex) -> Iterator[Price]:
-    """Hosting, training, processing and managed-spot training rows of one SageMaker type in one region."""
+def _aws_type_prices(row: dict[str, str], quote: Quote, region: str, ratio: Decimal, spot_ratio: Decimal | None,
+                     ec2: dict[str, Decimal], index: RegionIndex, listed: Quote | None, cap: Quote) -> Iterator[Price]:
+    """Hosting, training, processing and managed-spot training rows of one SageMaker type in one region.
+
+    ``listed`` is the price list's hosting rate of the type in the region (quoted as is); ``cap`` the
+    statement that prices managed spot at the on-demand rate where no spot price is recorded."""
     name, base = row["instance_type"], BASE_REGION["aws"]
     apis = row["apis"].split()
     hourly = ec2[_vm(name)] * (quote.usd / ec2[_vm(quote.sku)]) * ratio
@@ -235,23 +256,29 @@ def _aws_type_prices(row: dict[str, str], quote: Quote, region: str, ratio: Deci
                          ("sagemaker-processing", "processing")):
         if api not in apis:
             continue
-        if service == "sagemaker-hosting" and name == quote.sku and region == base:
-            yield Price("aws", service, name, region, "hours", quote.usd, "quoted", "quote", (quote.ref,))
+        if service == "sagemaker-hosting" and listed is not None:
+            yield Price("aws", service, name, region, "hours", listed.usd, "quoted", "quote", (listed.ref,))
         else:
             # Only hosting rates are quoted: training and processing carry the hosting premium.
             yield Price("aws", service, name, region, "hours", hourly, "derived", rule, inputs)
-    if "training" in apis:
+    if "training" in apis and spot_ratio is not None:
         spot_inputs = tuple(dict.fromkeys((*inputs, f"ec2idx:{INDEX_VM['aws'][0]}@{region}")))
         yield Price("aws", "sagemaker-training-spot", name, region, "hours", hourly * spot_ratio, "derived",
                     f"{rule},spot-ratio", spot_inputs)
+    elif "training" in apis:
+        yield Price("aws", "sagemaker-training-spot", name, region, "hours", hourly, "derived", f"{rule},spot-cap",
+                    (*inputs, cap.ref))
 
 
 def aws(folder: Path, all_quotes: list[Quote]) -> tuple[list[list[str]], list[list[str]], list[Price]]:
     """AWS instance rows, region rows and price rows."""
     instances = read("aws_instances.csv", folder)
     ec2 = {r["instance_type"]: Decimal(r["usd"]) for r in read("aws_ec2_us_east_1.csv", folder)}
-    index, spot_ratio = aws_index(folder)
-    managed = {q.sku: q for q in all_quotes if q.cloud == "aws" and q.kind == "managed-ml" and q.region == BASE_REGION["aws"]}
+    hosting = {(q.sku, q.region): q for q in all_quotes if q.cloud == "aws" and q.service == "sagemaker-hosting"
+               and q.kind == "managed-ml"}
+    index, spot_ratio = aws_index(folder, hosting)
+    cap = next(q for q in all_quotes if q.cloud == "aws" and q.kind == "statement" and q.sku == "spot-at-most-on-demand")
+    managed = {sku: q for (sku, region), q in hosting.items() if region == BASE_REGION["aws"]}
     anchors = _aws_anchors(instances, ec2, managed)
     instance_rows = [["aws", r["instance_type"], r["vcpu"], r["memory_gib"], r["gpu_type"], r["gpu_count"],
                       r["gpu_memory_gib"], r["accelerator"],
@@ -259,20 +286,29 @@ def aws(folder: Path, all_quotes: list[Quote]) -> tuple[list[list[str]], list[li
                      for r in instances]
     prices: list[Price] = []
     region_rows = []
+    listed = defaultdict(set)  # region -> the types the price list hosts there
+    for sku, region in hosting:
+        listed[region].add(sku)
     for region_row in read("aws_regions.csv", folder):
         region = region_row["region"]
         ratio = index.ratio(region)
-        region_rows.append(["aws", region, region_row["offerings_known"], "true" if ratio is not None else "false",
-                            "botocore endpoints (api.sagemaker)"])
+        # Which types a region offers: EC2's offerings (moto's data) where recorded; in a region EC2's
+        # data does not cover, the types the SageMaker price list prices there.
+        from_ec2 = region_row["offerings_known"] == "true"
+        known = from_ec2 or bool(listed[region])
+        region_rows.append(["aws", region, "true" if known else "false", "true" if ratio is not None else "false",
+                            "botocore endpoints (api.sagemaker); offerings: "
+                            + ("EC2 instance type offerings (moto)" if from_ec2 else "SageMaker price list" if known else "unknown")])
         if ratio is None:
             continue
         prices.extend(service_prices("aws", [region], index, all_quotes))
-        known = region_row["offerings_known"] == "true"
         for row in instances:
             quote = anchors.get(row["instance_type"])
-            if quote is None or (known and region not in row["offered_in"].split()):
+            offered = region in row["offered_in"].split() if from_ec2 else row["instance_type"] in listed[region]
+            if quote is None or (known and not offered):
                 continue
-            prices.extend(_aws_type_prices(row, quote, region, ratio, spot_ratio[region], ec2, index))
+            prices.extend(_aws_type_prices(row, quote, region, ratio, spot_ratio.get(region), ec2, index,
+                                           hosting.get((row["instance_type"], region)), cap))
     return instance_rows, region_rows, prices
 
 
@@ -504,13 +540,14 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     extract = sub.add_parser("extract", help="refresh sources/ from raw downloads and the pinned SDKs")
     extract.add_argument("--aws-ec2", type=Path, help="Karpenter zz_generated.pricing_aws.go (us-east-1 on-demand)")
+    extract.add_argument("--aws-sagemaker", type=Path, help="region -> ml.* type -> hosting USD/hour JSON (Price List API)")
     extract.add_argument("--gcp", type=Path, help="SkyPilot-format gcp/vms.csv")
     extract.add_argument("--azure", type=Path, help="SkyPilot-format azure/vms.csv")
     args = parser.parse_args(argv)
     if args.command == "extract":
         from mlopskit.providers.catalog import extract as extractor
 
-        extractor.run(aws_ec2=args.aws_ec2, gcp=args.gcp, azure=args.azure, folder=SOURCES)
+        extractor.run(aws_ec2=args.aws_ec2, gcp=args.gcp, azure=args.azure, folder=SOURCES, aws_sagemaker=args.aws_sagemaker)
         return 0
     files = build()
     if args.check:

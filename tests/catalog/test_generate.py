@@ -79,13 +79,30 @@ def test_a_quoted_row_carries_its_quote() -> None:
 
 
 def test_derived_managed_price_is_vm_price_times_the_quoted_premium() -> None:
-    """ml.m5.2xlarge hosting in eu-west-1 = EC2 m5.2xlarge (us-east-1) x (quoted ml.m5.xlarge / EC2 m5.xlarge)
-    x (m5.large eu-west-1 / m5.large us-east-1)."""
-    row = next(r for r in _rows("aws") if (r["service"], r["sku"], r["region"]) == ("sagemaker-hosting", "ml.m5.2xlarge", "eu-west-1"))
+    """ml.m6i.2xlarge hosting in eu-west-1 (not in the price list there) = EC2 m6i.2xlarge (us-east-1) x (listed
+    ml.m5.xlarge / EC2 m5.xlarge) x (m5.large eu-west-1 / m5.large us-east-1); ml.m5.2xlarge, listed, is quoted."""
+    rows = {(r["service"], r["sku"], r["region"]): r for r in _rows("aws")}
+    row = rows["sagemaker-hosting", "ml.m6i.2xlarge", "eu-west-1"]
     ec2 = {r["instance_type"]: Decimal(r["usd"]) for r in generate.read("aws_ec2_us_east_1.csv")}
-    expected = ec2["m5.2xlarge"] * Decimal("0.269") / ec2["m5.xlarge"] * Decimal("0.107") / Decimal("0.096")
+    expected = ec2["m6i.2xlarge"] * Decimal("0.23") / ec2["m5.xlarge"] * Decimal("0.107") / Decimal("0.096")
     assert Decimal(row["usd"]) == Decimal(generate.money(expected))
-    assert row["rule"] == "managed-premium,region-index"
+    assert row["rule"] == "managed-premium,region-index" and "smh:ml.m5.xlarge@us-east-1" in row["inputs"].split()
+    listed = rows["sagemaker-hosting", "ml.m5.2xlarge", "eu-west-1"]
+    assert (listed["basis"], listed["usd"], listed["inputs"]) == ("quoted", "0.514", "smh:ml.m5.2xlarge@eu-west-1")
+    # the derivation lands within 0.1% of the price list where both exist (training carries the hosting premium)
+    assert abs(Decimal(rows["sagemaker-training", "ml.m5.2xlarge", "eu-west-1"]["usd"]) / Decimal("0.514") - 1) < Decimal("0.001")
+
+
+def test_aws_regions_missing_from_the_ec2_extract_are_indexed_by_the_price_list_and_spot_is_capped() -> None:
+    """mx-central-1 has no EC2 extract row: its ratio is a listed SageMaker rate's; managed spot there is priced at
+    the on-demand rate (an upper bound), citing the statement."""
+    rows = {(r["service"], r["sku"], r["region"]): r for r in _rows("aws")}
+    training = rows["sagemaker-training", "ml.m7i.xlarge", "mx-central-1"]
+    assert training["inputs"].split()[-2:] == ["smh:ml.m7i.large@us-east-1", "smh:ml.m7i.large@mx-central-1"]
+    spot = rows["sagemaker-training-spot", "ml.m7i.xlarge", "mx-central-1"]
+    assert spot["usd"] == training["usd"] and spot["rule"].endswith("spot-cap")
+    assert "q:aws/ec2-spot/spot-at-most-on-demand/global" in spot["inputs"].split()
+    assert rows["sagemaker-training-spot", "ml.m5.xlarge", "eu-west-1"]["rule"].endswith("spot-ratio")
 
 
 def test_aws_instance_catalog_is_the_sagemaker_enums() -> None:

@@ -65,8 +65,10 @@ def test_offering_is_unknown_where_the_catalog_does_not_know() -> None:
     instance = next(i for i in catalog() if i.name == "ml.g6.xlarge")
     assert offered(instance, "us-east-1") is True
     assert offered(instance, "eu-west-1") is False
-    unknown = next(r for r in regions.known("aws") if not regions.priced("aws", r))
-    assert offered(instance, unknown) is None
+    assert all(regions.priced("aws", r) for r in regions.known("aws"))  # every known region is priced now
+    assert offered(instance, "xx-nowhere-1") is None  # a region the catalog does not know
+    training_only = next(i for i in catalog() if i.cloud == "aws" and i.apis == ("training",))
+    assert offered(training_only, "us-east-1", "serving") is None  # never priced for serving: unknown, not "no"
 
 
 @pytest.mark.parametrize(("cloud", "region", "gpu"), [

@@ -36,4 +36,12 @@ def estimate_of(data: dict[str, Any], cloud: str) -> CostEstimate:
     return estimate(preview(stack, cloud), stack)  # type: ignore[arg-type]
 
 
-__all__ = ["SPEC_NAMES", "baseline", "built", "bundled_estimate", "estimate_of"]
+def unpriced(monkeypatch: Any, key: Any) -> None:
+    """Make one price key artificially unpriced for the estimator (as if the catalog lacked that row)."""
+    from mlopskit.providers import costing
+
+    real = costing.lookup
+    monkeypatch.setattr(costing, "lookup", lambda wanted: None if wanted == key else real(wanted))
+
+
+__all__ = ["SPEC_NAMES", "baseline", "built", "bundled_estimate", "estimate_of", "unpriced"]

@@ -8,7 +8,7 @@ import pytest
 
 from mlopskit.cost import CostComponent, PricedComponent, Usage, cron_runs_per_month, money
 from mlopskit.providers.catalog.prices import PriceKey, lookup
-from tests.cost.helpers import baseline, estimate_of
+from tests.cost.helpers import baseline, estimate_of, unpriced
 from tests.specs import change
 
 # (cloud, resource name carrying the scoring endpoint's instances, component name)
@@ -57,15 +57,15 @@ def test_spot_lowers_training_cost(cloud: str, resource: str, spot_name: str, on
     assert spot.monthly_cost < on_demand.monthly_cost
 
 
-def test_unknown_region_is_price_not_found_never_zero() -> None:
-    # sa-east-1 is a known SageMaker region the recorded extracts cannot price (docs/cost-catalog.md).
-    data = change(baseline(), "placement.aws", {"region": "sa-east-1", "backupRegion": "ap-southeast-4"})
-    est = estimate_of(data, "aws")
+def test_a_missing_price_is_price_not_found_never_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every known region is priced now: the catalog row is taken away to see what a gap does.
+    unpriced(monkeypatch, PriceKey("aws", "sagemaker-hosting", "ml.g5.xlarge", "eu-west-1"))
+    est = estimate_of(baseline(), "aws")
     config = est.resource("credit-risk-prod-endpoint-scoring-config")
     item = config.component("Instance usage (on-demand, ml.g5.xlarge)")
     assert (item.status, item.monthly_cost, config.monthly) == ("price-not-found", None, Decimal(0))
-    assert ("credit-risk-prod-endpoint-scoring-config: Instance usage (on-demand, ml.g5.xlarge) "
-            "(price not found: aws/sagemaker-hosting/ml.g5.xlarge/sa-east-1)") in est.unpriced
+    assert est.unpriced == ["credit-risk-prod-endpoint-scoring-config: Instance usage (on-demand, ml.g5.xlarge) "
+                            "(price not found: aws/sagemaker-hosting/ml.g5.xlarge/eu-west-1)"]
     assert est.total_monthly == sum((r.monthly for r in est.resources), Decimal(0))
 
 

@@ -19,11 +19,11 @@ def test_rows_name_region_unit_price_basis_rule_sources_and_date() -> None:
 
 
 def test_derived_prices_are_marked_as_estimates() -> None:
-    row = lookup(PriceKey("aws", "sagemaker-hosting", "ml.m5.2xlarge", "eu-west-1"))
+    row = lookup(PriceKey("aws", "sagemaker-hosting", "ml.m6i.2xlarge", "eu-west-1"))
     assert row is not None and row.estimate and row.rule == "managed-premium,region-index"
-    assert row.source.startswith("managed-premium,region-index: ec2:m5.2xlarge q:aws/sagemaker-hosting/ml.m5.xlarge/us-east-1")
+    assert row.source.startswith("managed-premium,region-index: ec2:m6i.2xlarge smh:ml.m5.xlarge@us-east-1")
     quoted = lookup(PriceKey("aws", "sagemaker-hosting", "ml.m5.xlarge", "us-east-1"))
-    assert quoted is not None and not quoted.estimate and quoted.inputs == ("q:aws/sagemaker-hosting/ml.m5.xlarge/us-east-1",)
+    assert quoted is not None and not quoted.estimate and quoted.inputs == ("smh:ml.m5.xlarge@us-east-1",)
 
 
 @pytest.mark.parametrize(("cloud", "service", "sku", "regions"), [
