@@ -42,7 +42,7 @@ from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, Trainin
 from mlopskit.providers.catalog.resolver import Resolution, Use
 
 # A drift monitoring job's size: that of ml.m5.xlarge, the type the SageMaker Model Monitor examples use.
-MONITOR_COMPUTE = Compute(cpu=4, memoryGiB=16)
+MONITOR_COMPUTE = Compute(cpu=4, memory_gib=16)
 
 
 def tags(stack: Stack) -> dict[str, str]:

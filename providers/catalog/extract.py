@@ -126,6 +126,19 @@ def aws_sagemaker_hosting(path: Path, folder: Path) -> None:
            ["instance_type", "region", "usd"], rows)
 
 
+def gcp_vertex_check(path: Path, folder: Path) -> None:
+    """Vertex AI online prediction USD/node-hour per region and machine type, recorded for the spot check in
+    docs/cost-catalog.md only (the build does not read it): region -> machine type -> pricePerHour JSON."""
+    prices = json.loads(path.read_text(encoding="utf-8"))
+    rows = [[machine, region, f"{float(entry['pricePerHour']):g}"] for region in sorted(prices)
+            for machine, entry in sorted(prices[region].items())]
+    _write(folder / "gcp_vertex_prediction_check.csv",
+           "Vertex AI online prediction USD/node-hour per region (Cloud Billing Catalog API SKUs summed per machine "
+           "type by the extractor: its estimate) from flexera-public/policy_templates data/google/google_vertex_ai_pricing.json "
+           "at commit 3ce093010ff9fec6e3101965fba92d985d36be2a (2026-05-26), read 2026-11-30; spot-check source, not a build input",
+           ["machine_type", "region", "usd"], rows)
+
+
 def gcp_vms(path: Path, folder: Path) -> None:
     """Vertex AI machine families and GPUs, one row per type (or GPU) and region (first zone)."""
     seen: dict[tuple[str, str], list[str]] = {}
@@ -164,7 +177,7 @@ def azure_vms(path: Path, folder: Path) -> None:
 
 
 def run(aws_ec2: Path | None, gcp: Path | None, azure: Path | None, folder: Path,
-        aws_sagemaker: Path | None = None) -> None:
+        aws_sagemaker: Path | None = None, gcp_vertex: Path | None = None) -> None:
     """Refresh every extract whose raw input is given (the AWS facts always: they come from the SDKs)."""
     needed = aws_instances(folder)
     if aws_ec2:
@@ -173,5 +186,7 @@ def run(aws_ec2: Path | None, gcp: Path | None, azure: Path | None, folder: Path
         aws_sagemaker_hosting(aws_sagemaker, folder)
     if gcp:
         gcp_vms(gcp, folder)
+    if gcp_vertex:
+        gcp_vertex_check(gcp_vertex, folder)
     if azure:
         azure_vms(azure, folder)

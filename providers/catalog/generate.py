@@ -542,12 +542,14 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("--aws-ec2", type=Path, help="Karpenter zz_generated.pricing_aws.go (us-east-1 on-demand)")
     extract.add_argument("--aws-sagemaker", type=Path, help="region -> ml.* type -> hosting USD/hour JSON (Price List API)")
     extract.add_argument("--gcp", type=Path, help="SkyPilot-format gcp/vms.csv")
+    extract.add_argument("--gcp-vertex-check", type=Path, help="region -> machine -> Vertex prediction price JSON (spot check)")
     extract.add_argument("--azure", type=Path, help="SkyPilot-format azure/vms.csv")
     args = parser.parse_args(argv)
     if args.command == "extract":
         from mlopskit.providers.catalog import extract as extractor
 
-        extractor.run(aws_ec2=args.aws_ec2, gcp=args.gcp, azure=args.azure, folder=SOURCES, aws_sagemaker=args.aws_sagemaker)
+        extractor.run(aws_ec2=args.aws_ec2, gcp=args.gcp, azure=args.azure, folder=SOURCES, aws_sagemaker=args.aws_sagemaker,
+                        gcp_vertex=args.gcp_vertex_check)
         return 0
     files = build()
     if args.check:
