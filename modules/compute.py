@@ -15,7 +15,8 @@ GpuType = Literal["T4", "L4", "A10G", "V100", "A100", "H100"]
 class InstanceTypes(SpecModel):
     """Explicit instance type per cloud; each one overrides the generic size on its cloud."""
 
-    aws: str | None = Field(default=None, pattern=r"^ml\.[a-z0-9]+\.[a-z0-9]+$")
+    # ml.<family>.<size>; families may carry dashed parts (ml.c7i-flex.xlarge, ml.p6-b200.48xlarge)
+    aws: str | None = Field(default=None, pattern=r"^ml\.[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+$")
     gcp: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9]*-[a-z0-9-]+$")
     azure: str | None = Field(default=None, pattern=r"^Standard_[A-Za-z0-9_]+$")
 

@@ -196,3 +196,21 @@ def test_python_construction_uses_snake_case() -> None:
     assert stack.name == "demo-dev"
     assert stack.endpoints[0].deployment.canary_percent == 5
     assert stack.issues_for("aws") == []
+
+
+def test_the_aws_instance_type_pattern_accepts_every_sagemaker_enum_member() -> None:
+    """Every ml.* member of the pinned botocore's SageMaker *InstanceType enums is a valid spec value
+    (ml.c7i-flex.xlarge, ml.p6-b200.48xlarge included); a malformed name still is not."""
+    import botocore.session
+
+    from mlopskit.modules.compute import InstanceTypes
+
+    model = botocore.session.get_session().get_service_model("sagemaker")
+    members = {name for shape in model.shape_names if shape.endswith("InstanceType")
+               for name in (getattr(model.shape_for(shape), "enum", None) or []) if name.startswith("ml.")}
+    assert {"ml.c7i-flex.xlarge", "ml.p6-b200.48xlarge", "ml.g5.xlarge"} <= members and len(members) > 300
+    for name in sorted(members):
+        assert InstanceTypes(aws=name).aws == name
+    for bad in ("ml.g5", "g5.xlarge", "ml.g5.xlarge.", "ml.-flex.large", "ml.c7i--flex.large", "ML.G5.XLARGE"):
+        with pytest.raises(ValueError):
+            InstanceTypes(aws=bad)

@@ -13,7 +13,9 @@ import gzip
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 SAGEMAKER_ENUMS = {  # botocore shape -> the kit's api name
     "ProductionVariantInstanceType": "hosting",
@@ -109,34 +111,39 @@ def aws_ec2_prices(path: Path, folder: Path, needed: set[str]) -> None:
            ["instance_type", "usd"], rows)
 
 
+def _rates_by_region(path: Path, keep: Callable[[str, str], bool], usd: Callable[[Any], float]) -> list[list[str]]:
+    """[name, region, usd] rows of a region -> name -> price JSON (the price list extracts' shape)."""
+    prices = json.loads(path.read_text(encoding="utf-8"))
+    return [[name, region, f"{usd(entry):g}"] for region in sorted(prices)
+            for name, entry in sorted(prices[region].items()) if keep(name, region)]
+
+
+def _column(folder: Path, extract: str, column: str) -> set[str]:
+    with (folder / extract).open(encoding="utf-8") as handle:
+        return {r[column] for r in csv.DictReader(line for line in handle if not line.startswith("#"))}
+
+
 def aws_sagemaker_hosting(path: Path, folder: Path) -> None:
     """SageMaker real-time inference (hosting) on-demand USD/hour per region and instance type: the rows of
     a Price List API extract (region -> ml.* type -> price) for the catalog's types and SageMaker regions."""
-    prices = json.loads(path.read_text(encoding="utf-8"))
-    types = {r["instance_type"] for r in csv.DictReader(line for line in (folder / "aws_instances.csv").open(encoding="utf-8")
-                                                        if not line.startswith("#"))}
-    regions = {r["region"] for r in csv.DictReader(line for line in (folder / "aws_regions.csv").open(encoding="utf-8")
-                                                   if not line.startswith("#"))}
-    rows = [[name, region, f"{float(usd):g}"] for region in sorted(regions & set(prices))
-            for name, usd in sorted(prices[region].items()) if name in types]
+    types, regions = _column(folder, "aws_instances.csv", "instance_type"), _column(folder, "aws_regions.csv", "region")
     _write(folder / "aws_sagemaker_hosting.csv",
            "SageMaker AI real-time inference on-demand USD/hour per region: AWS Price List API (ServiceCode AmazonSageMaker, "
            "usage type *Hosting*, operation SageMaker:Hosting) as extracted into flexera-public/policy_templates "
            "data/aws/aws_sagemaker_pricing.json at commit c4087590833f08a1deb403867eadb629bab8ace5 (2026-05-20), read 2026-11-30",
-           ["instance_type", "region", "usd"], rows)
+           ["instance_type", "region", "usd"],
+           _rates_by_region(path, lambda name, region: name in types and region in regions, float))
 
 
 def gcp_vertex_check(path: Path, folder: Path) -> None:
     """Vertex AI online prediction USD/node-hour per region and machine type, recorded for the spot check in
-    docs/cost-catalog.md only (the build does not read it): region -> machine type -> pricePerHour JSON."""
-    prices = json.loads(path.read_text(encoding="utf-8"))
-    rows = [[machine, region, f"{float(entry['pricePerHour']):g}"] for region in sorted(prices)
-            for machine, entry in sorted(prices[region].items())]
+    docs/cost-catalog.md only (the build does not read it): region -> machine type -> {pricePerHour} JSON."""
     _write(folder / "gcp_vertex_prediction_check.csv",
            "Vertex AI online prediction USD/node-hour per region (Cloud Billing Catalog API SKUs summed per machine "
            "type by the extractor: its estimate) from flexera-public/policy_templates data/google/google_vertex_ai_pricing.json "
            "at commit 3ce093010ff9fec6e3101965fba92d985d36be2a (2026-05-26), read 2026-11-30; spot-check source, not a build input",
-           ["machine_type", "region", "usd"], rows)
+           ["machine_type", "region", "usd"],
+           _rates_by_region(path, lambda name, region: True, lambda entry: float(entry["pricePerHour"])))
 
 
 def gcp_vms(path: Path, folder: Path) -> None:

@@ -83,8 +83,8 @@ def money(value: Decimal) -> str:
 
 
 @dataclass(frozen=True)
-class Price:
-    """One generated price row."""
+class Rate:
+    """A USD rate of one SKU in one region: a generated row (``Price``) or a recorded one (``Quote``)."""
 
     cloud: str
     service: str
@@ -92,6 +92,12 @@ class Price:
     region: str
     unit: str
     usd: Decimal
+
+
+@dataclass(frozen=True)
+class Price(Rate):
+    """One generated price row."""
+
     basis: str  # quoted | derived
     rule: str  # "quote" for quoted rows
     inputs: tuple[str, ...]
@@ -102,16 +108,10 @@ class Price:
 
 
 @dataclass(frozen=True)
-class Quote:
-    """A rate read from a provider's (or a page quoting it) pricing page."""
+class Quote(Rate):
+    """A rate read from a provider's (or a page quoting it) pricing page, or from a price list extract."""
 
     id: str
-    cloud: str
-    service: str
-    sku: str
-    region: str
-    unit: str
-    usd: Decimal
     kind: str  # managed-ml | service | statement
     scope: str = "region"  # region | all-regions (the page states one price everywhere) | global
     extract: str = "q"  # the extract the rate was read from: q (quotes.csv) | smh (SageMaker price list)
@@ -123,10 +123,11 @@ class Quote:
 
 def quotes(folder: Path = SOURCES) -> list[Quote]:
     """The recorded quotes: ``sources/quotes.csv`` and every row of the SageMaker hosting price list extract."""
-    return [Quote(r["id"], r["cloud"], r["service"], r["sku"], r["region"], r["unit"], Decimal(r["usd"]), r["kind"],
+    return [Quote(r["cloud"], r["service"], r["sku"], r["region"], r["unit"], Decimal(r["usd"]), r["id"], r["kind"],
                   r["scope"]) for r in read("quotes.csv", folder)] + [
-        Quote(f"{r['instance_type']}@{r['region']}", "aws", "sagemaker-hosting", r["instance_type"], r["region"], "hours",
-              Decimal(r["usd"]), "managed-ml", extract="smh") for r in read("aws_sagemaker_hosting.csv", folder)]
+        Quote("aws", "sagemaker-hosting", r["instance_type"], r["region"], "hours", Decimal(r["usd"]),
+              f"{r['instance_type']}@{r['region']}", "managed-ml", extract="smh")
+        for r in read("aws_sagemaker_hosting.csv", folder)]
 
 
 # ---------------------------------------------------------------- region indices
@@ -209,6 +210,23 @@ def service_prices(cloud: str, regions: Iterable[str], index: RegionIndex, all_q
             if ratio is not None and quote.region == BASE_REGION[cloud]:
                 yield Price(cloud, quote.service, quote.sku, region, quote.unit, quote.usd * ratio, "derived",
                             "region-index", (quote.ref, *index.inputs(region)))
+
+
+def known_regions(cloud: str, rows: list[dict[str, str]], index: RegionIndex, all_quotes: list[Quote]
+                  ) -> tuple[list[list[str]], list[Price], list[str]]:
+    """GCP/Azure: the region rows of a recorded region list, the service prices of the regions the index
+    prices, and those regions (every instance type is offered where the VM extract prices it)."""
+    region_rows: list[list[str]] = []
+    prices: list[Price] = []
+    priced: list[str] = []
+    for row in rows:
+        region = row["region"]
+        here = index.ratio(region) is not None
+        region_rows.append([cloud, region, "true", "true" if here else "false", row["source"]])
+        if here:
+            prices.extend(service_prices(cloud, [region], index, all_quotes))
+            priced.append(region)
+    return region_rows, prices, priced
 
 
 # ---------------------------------------------------------------- AWS
@@ -389,16 +407,9 @@ def gcp(folder: Path, all_quotes: list[Quote]) -> tuple[list[list[str]], list[li
             return same_family[0]
         return managed.get((service, "n1-standard-4" if not service.endswith("accelerator") else "NVIDIA_TESLA_T4"))
 
-    prices: list[Price] = []
-    region_rows = []
     accelerator_names = {api: name for name, (api, _) in GCP_ACCELERATORS.items()}
-    for region_row in regions:
-        region = region_row["region"]
-        priced = index.ratio(region) is not None
-        region_rows.append(["gcp", region, "true", "true" if priced else "false", region_row["source"]])
-        if not priced:
-            continue
-        prices.extend(service_prices("gcp", [region], index, all_quotes))
+    region_rows, prices, priced = known_regions("gcp", regions, index, all_quotes)
+    for region in priced:
         for service, spot_service in (("vertex-prediction", None), ("vertex-training", "vertex-training-spot")):
             for machine in machines:
                 prices.extend(_gcp_rate(vms, anchor(service, machine), service, spot_service, machine, machine, region, base))
@@ -464,15 +475,8 @@ def azure(folder: Path, all_quotes: list[Quote]) -> tuple[list[list[str]], list[
         instance_rows.append(["azure", size, row["vcpu"], row["memory_gib"], gpu, row["gpu_count"] or "0", gpu_memory, "",
                               "true" if local else "false", "x86_64", "endpoint compute",
                               "Azure VM sizes for Azure ML (SkyPilot-format price extract)", DATE])
-    prices: list[Price] = []
-    region_rows = []
-    for region_row in read("azure_regions.csv", folder):
-        region = region_row["region"]
-        priced = index.ratio(region) is not None
-        region_rows.append(["azure", region, "true", "true" if priced else "false", region_row["source"]])
-        if not priced:
-            continue
-        prices.extend(service_prices("azure", [region], index, all_quotes))
+    region_rows, prices, priced = known_regions("azure", read("azure_regions.csv", folder), index, all_quotes)
+    for region in priced:
         for size in sizes:
             offer = vms.get((size, region))
             if offer is None:
