@@ -92,11 +92,12 @@ def test_cheapest_counts_separately_billed_gpus() -> None:
 
 
 def test_unknown_region_price_falls_back_to_size_order() -> None:
-    # sa-east-1 is a SageMaker region the recorded extracts cannot price (docs/cost-catalog.md).
-    choice = resolve("aws", Compute(cpu=8, memory_gib=16), "sa-east-1")
+    # Every known region is priced; a region the catalog does not price (validate refuses unknown
+    # regions before this is reached) falls back to the smallest match and says so.
+    choice = resolve("aws", Compute(cpu=8, memory_gib=16), "xx-unpriced-1")
     assert (choice.instance.name, choice.basis, choice.hourly_usd) == (
-        "ml.c5.2xlarge", "smallest (price unknown in sa-east-1)", None)
-    memory_first = resolve("aws", Compute(cpu=2, memory_gib=16), "sa-east-1")
+        "ml.c5.2xlarge", "smallest (price unknown in xx-unpriced-1)", None)
+    memory_first = resolve("aws", Compute(cpu=2, memory_gib=16), "xx-unpriced-1")
     assert memory_first.instance.name == "ml.r5.large"
 
 

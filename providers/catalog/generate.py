@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -358,21 +359,29 @@ def gcp_attached(machine: str) -> tuple[str, int] | None:
     return None
 
 
-def _gcp_instance_rows(vms: dict[tuple[str, str], dict[str, str]], machines: list[str]) -> list[list[str]]:
+def gcp_apis(machine: str, folder: Path = SOURCES) -> str:
+    """The Vertex AI uses a machine type is documented for (``sources/gcp_vertex_machine_types.csv``)."""
+    documented = read("gcp_vertex_machine_types.csv", folder)
+    return " ".join(use for use in ("prediction", "training")
+                    if any(r["use"] == use and re.fullmatch(r["pattern"], machine) for r in documented))
+
+
+def _gcp_instance_rows(vms: dict[tuple[str, str], dict[str, str]], machines: list[str], folder: Path) -> list[list[str]]:
     """Machine types (accelerator-optimized ones with their GPUs) and the n1 + GPU combinations."""
     instance_rows = []
     for machine in machines:
         row = next(r for (sku, _), r in vms.items() if sku == machine)
         vcpu, memory = int(float(row["vcpu"])), float(row["memory_gib"])
         attached = gcp_attached(machine)
+        apis = gcp_apis(machine, folder)
         doc = "Compute Engine machine types offered to Vertex AI (SkyPilot-format price extract)"
         if attached:
             api, generic = GCP_ACCELERATORS[attached[0]]
             instance_rows.append(["gcp", machine, str(vcpu), f"{memory:g}", generic, str(attached[1]),
                                   GPU_MEMORY_GIB[attached[0]], api, "true",
-                                  "x86_64", "prediction training", doc, DATE])
+                                  "x86_64", apis, doc, DATE])
             continue
-        instance_rows.append(["gcp", machine, str(vcpu), f"{memory:g}", "", "0", "", "", "false", "x86_64", "prediction training",
+        instance_rows.append(["gcp", machine, str(vcpu), f"{memory:g}", "", "0", "", "", "false", "x86_64", apis,
                               doc, DATE])
         if machine.startswith("n1-"):
             for gpu, limits in N1_GPU_LIMITS.items():
@@ -381,7 +390,7 @@ def _gcp_instance_rows(vms: dict[tuple[str, str], dict[str, str]], machines: lis
                     if vcpu <= ceiling:
                         instance_rows.append(["gcp", machine, str(vcpu), f"{memory:g}", generic, str(count),
                                               GPU_MEMORY_GIB[gpu], api, "false",
-                                              "x86_64", "prediction training", "Vertex AI n1 + GPU (cloud.google.com/compute/docs/gpus)", DATE])
+                                              "x86_64", apis, "Vertex AI n1 + GPU (cloud.google.com/compute/docs/gpus)", DATE])
 
     return instance_rows
 
@@ -393,9 +402,12 @@ def gcp(folder: Path, all_quotes: list[Quote]) -> tuple[list[list[str]], list[li
     regions = read("gcp_regions.csv", folder)
     base = BASE_REGION["gcp"]
     managed = {(q.service, q.sku): q for q in all_quotes if q.cloud == "gcp" and q.kind == "managed-ml" and q.region == base}
-    machines = sorted({sku for (sku, _), r in vms.items() if r["instance_type"]})
+    # Accelerator-optimized types whose GPU the kit does not know (a3-ultragpu: H200) are left out rather
+    # than listed as CPU machines the resolver could pick for a CPU request.
+    machines = sorted({sku for (sku, _), r in vms.items() if r["instance_type"]
+                       and (gcp_attached(sku) or not sku.startswith(("a2-", "a3-", "g2-")))})
 
-    instance_rows = _gcp_instance_rows(vms, machines)
+    instance_rows = _gcp_instance_rows(vms, machines, folder)
 
     def anchor(service: str, sku: str) -> Quote | None:
         family = sku.split("-")[0]
@@ -457,6 +469,28 @@ def _gcp_rate(vms: dict[tuple[str, str], dict[str, str]], quote: Quote | None, s
 # ---------------------------------------------------------------- Azure
 
 AZURE_GPUS = {"A100-80GB": "A100"}  # extract GPU name -> the spec's generic GPU type
+# The documented compute-cluster series (sources/azure_compute_cluster_series.csv) each VM size name belongs
+# to: the series pages the documentation links name these sizes (e.g. "Dsv3" holds Standard_D4s_v3; the
+# EAv4 page holds Eav4 and Easv4). A size matching none is not a documented compute-cluster size.
+AZURE_CLUSTER_SERIES = (
+    (r"Standard_D\d+ds_v4", "DDSv4"), (r"Standard_D\d+_v2", "Dv2"), (r"Standard_D\d+_v3", "Dv3"),
+    (r"Standard_DS\d+_v2", "DSv2"), (r"Standard_D\d+s_v3", "DSv3"), (r"Standard_E\d+as?_v4", "EAv4"),
+    (r"Standard_E\d+_v3", "Ev3"), (r"Standard_E\d+s_v3", "ESv3"), (r"Standard_F\d+s_v2", "FSv2"),
+    (r"Standard_NC\d+s_v3", "NCv3"), (r"Standard_NC\d+as_T4_v3", "NCasT4_v3"), (r"Standard_ND96asr_v4", "NDasrA100_v4"),
+)
+
+
+def azure_series(size: str) -> str | None:
+    """The documented compute-cluster series of an Azure VM size name, None when it belongs to none listed."""
+    return next((series for pattern, series in AZURE_CLUSTER_SERIES if re.fullmatch(pattern, size)), None)
+
+
+def azure_apis(size: str, folder: Path = SOURCES) -> str:
+    """The Azure ML uses of a size: ``endpoint`` when the managed online endpoint SKU list names it,
+    ``compute`` when its series is a documented compute-cluster series."""
+    endpoint = size.upper() in {r["size"].upper() for r in read("azure_online_endpoint_skus.csv", folder)}
+    cluster = azure_series(size) in {r["series"] for r in read("azure_compute_cluster_series.csv", folder)}
+    return " ".join(use for use, ok in (("endpoint", endpoint), ("compute", cluster)) if ok)
 
 
 def azure(folder: Path, all_quotes: list[Quote]) -> tuple[list[list[str]], list[list[str]], list[Price]]:
@@ -473,8 +507,8 @@ def azure(folder: Path, all_quotes: list[Quote]) -> tuple[list[list[str]], list[
         local = bool(gpu) or "d" in size.split("_")[1].lstrip("ABCDEFGHLMNRSTVX0123456789")
         gpu_memory = AZURE_GPU_MEMORY_GIB.get(size, GPU_MEMORY_GIB.get(row["gpu_type"], "")) if gpu else ""
         instance_rows.append(["azure", size, row["vcpu"], row["memory_gib"], gpu, row["gpu_count"] or "0", gpu_memory, "",
-                              "true" if local else "false", "x86_64", "endpoint compute",
-                              "Azure VM sizes for Azure ML (SkyPilot-format price extract)", DATE])
+                              "true" if local else "false", "x86_64", azure_apis(size, folder),
+                              "Azure VM sizes (SkyPilot-format price extract); uses: Azure ML documented SKU lists", DATE])
     region_rows, prices, priced = known_regions("azure", read("azure_regions.csv", folder), index, all_quotes)
     for region in priced:
         for size in sizes:

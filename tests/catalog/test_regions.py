@@ -10,6 +10,7 @@ from mlopskit.cli import main
 from mlopskit.modules import Compute, Gpu
 from mlopskit.providers.catalog import regions
 from mlopskit.providers.catalog.resolver import (
+    API,
     catalog,
     hourly_price,
     offered,
@@ -79,7 +80,8 @@ def test_offering_is_unknown_where_the_catalog_does_not_know() -> None:
 def test_generic_compute_is_the_cheapest_type_offered_in_the_stack_region(cloud: str, region: str, gpu: str | None) -> None:
     compute = Compute(cpu=4, memory_gib=16, gpu=Gpu(type=gpu) if gpu else None)
     matches = [i for i in catalog() if i.cloud == cloud and i.gpu_type == gpu and i.vcpu >= 4 and i.memory_gib >= 16
-               and i.arch == "x86_64" and not i.neuron and i.gpu_count == (1 if gpu else 0)]
+               and i.arch == "x86_64" and not i.neuron and i.gpu_count == (1 if gpu else 0)
+               and API[(cloud, "serving")] in i.apis]
     if gpu:
         with pytest.raises(Exception) as error:
             resolve(cloud, compute, region, "serving")  # type: ignore[arg-type]

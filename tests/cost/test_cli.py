@@ -75,8 +75,8 @@ def test_compare_to_prints_the_difference_per_resource(tmp_path: Path, capsys: p
     bigger = _write(tmp_path, change(baseline(), "endpoints[1].autoscaling.minInstances", 3))
     assert main(["cost", bigger, "--provider", "aws", "--compare-to", CREDIT]) == 0
     out = capsys.readouterr().out
-    # one more ml.m5.xlarge: 730 h x its eu-west-1 hosting price
-    hosting = lookup(PriceKey("aws", "sagemaker-hosting", "ml.m5.xlarge", "eu-west-1"))
+    # one more challenger instance (4 vCPUs, 16 GiB: ml.m6i.xlarge there): 730 h x its eu-west-1 hosting price
+    hosting = lookup(PriceKey("aws", "sagemaker-hosting", "ml.m6i.xlarge", "eu-west-1"))
     assert hosting is not None
     delta = 730 * hosting.usd
     row = next(line for line in out.splitlines() if line.startswith("credit-risk-prod-endpoint-challenger-config"))

@@ -26,11 +26,13 @@ def test_output_validates_against_infracost_schema(cloud: str) -> None:
     assert document["timeGenerated"] == "2026-11-26T00:00:00Z"
 
 
-def test_missing_price_is_null_money_and_listed_in_metadata() -> None:
-    from tests.cost.helpers import estimate_of
-    from tests.specs import baseline, change
+def test_missing_price_is_null_money_and_listed_in_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlopskit.providers.catalog.prices import PriceKey
+    from tests.cost.helpers import estimate_of, unpriced
+    from tests.specs import baseline
 
-    est = estimate_of(change(baseline(), "placement.aws.region", "sa-east-1"), "aws")  # known, not priced
+    unpriced(monkeypatch, PriceKey("aws", "sagemaker-hosting", "ml.g5.xlarge", "eu-west-1"))  # artificially unpriced
+    est = estimate_of(baseline(), "aws")
     document = infracost_json([est], "x.yaml", FIXED)
     jsonschema.Draft4Validator(SCHEMA).validate(document)
     config = next(r for r in document["projects"][0]["breakdown"]["resources"]
@@ -41,7 +43,7 @@ def test_missing_price_is_null_money_and_listed_in_metadata() -> None:
         "priceNotFound": True}
     assert document["projects"][0]["summary"]["totalNoPriceResources"] >= 1
     assert config["metadata"]["priceNotFound"] == [
-        "Instance usage (on-demand, ml.g5.xlarge) (aws/sagemaker-hosting/ml.g5.xlarge/sa-east-1)"]
+        "Instance usage (on-demand, ml.g5.xlarge) (aws/sagemaker-hosting/ml.g5.xlarge/eu-west-1)"]
 
 
 def test_schema_rejects_a_broken_document() -> None:
@@ -66,7 +68,7 @@ def test_compare_to_is_one_project_with_past_breakdown_and_diff(tmp_path: Path, 
     jsonschema.Draft4Validator(SCHEMA).validate(document)
     (project,) = document["projects"]
     old = bundled_estimate("credit-risk.yaml", "aws").total_monthly
-    added = 730 * lookup(PriceKey("aws", "sagemaker-hosting", "ml.m5.xlarge", "eu-west-1")).usd  # type: ignore[union-attr]
+    added = 730 * lookup(PriceKey("aws", "sagemaker-hosting", "ml.m6i.xlarge", "eu-west-1")).usd  # type: ignore[union-attr]
     assert (document["pastTotalMonthlyCost"], document["totalMonthlyCost"]) == (money(old), money(old + added))
     assert document["diffTotalMonthlyCost"] == money(added) == project["diff"]["totalMonthlyCost"]
     assert [(r["name"], r["monthlyCost"]) for r in project["diff"]["resources"]] == [
