@@ -487,9 +487,13 @@ def azure_series(size: str) -> str | None:
 
 def azure_apis(size: str, folder: Path = SOURCES) -> str:
     """The Azure ML uses of a size: ``endpoint`` when the managed online endpoint SKU list names it,
-    ``compute`` when its series is a documented compute-cluster series."""
+    ``compute`` when its series is a documented compute-cluster series or the endpoint SKU list names it.
+
+    The compute-target page's series table predates the A100/H100 NC sizes; a size Azure ML documents
+    for its managed endpoint compute is taken as a managed size for clusters too (not confirmed by a
+    page that says so for clusters: see docs/cost-catalog.md)."""
     endpoint = size.upper() in {r["size"].upper() for r in read("azure_online_endpoint_skus.csv", folder)}
-    cluster = azure_series(size) in {r["series"] for r in read("azure_compute_cluster_series.csv", folder)}
+    cluster = endpoint or azure_series(size) in {r["series"] for r in read("azure_compute_cluster_series.csv", folder)}
     return " ".join(use for use, ok in (("endpoint", endpoint), ("compute", cluster)) if ok)
 
 

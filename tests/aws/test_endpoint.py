@@ -121,7 +121,7 @@ def test_shadow_has_no_capacity_at_steady_state(prod):
 
 
 def test_production_variant(prod):
-    for name, instance, count in (("scoring", "ml.g5.xlarge", 2), ("challenger", "ml.m5.xlarge", 2)):
+    for name, instance, count in (("scoring", "ml.g5.xlarge", 2), ("challenger", "ml.m6i.xlarge", 2)):
         _, config, model = parts(prod, name)
         (variant,) = config.inputs["productionVariants"]
         assert variant == {"variantName": "primary", "modelName": model.outputs["name"], "instanceType": instance,

@@ -73,11 +73,13 @@ def test_azure_serving_returns_only_managed_online_endpoint_skus() -> None:
     assert considered and all(i.name.upper() in listed for i in considered)
 
 
-def test_azure_training_returns_only_documented_compute_cluster_series() -> None:
+def test_azure_training_returns_only_documented_compute_cluster_series_or_endpoint_skus() -> None:
     series = {r["series"] for r in generate.read("azure_compute_cluster_series.csv")}
+    listed = {r["size"].upper() for r in generate.read("azure_online_endpoint_skus.csv")}
     returned = _returnable("azure", "training")
     assert len(returned) > 10
-    assert all(generate.azure_series(i.name) in series for i in returned), sorted(i.name for i in returned)
-    # sizes of undocumented series (Dsv5, Esv5, Dav4 for clusters) are priced but never chosen for training
+    assert all(generate.azure_series(i.name) in series or i.name.upper() in listed for i in returned), \
+        sorted(i.name for i in returned)
+    # sizes on neither list (Dsv5, Esv5) are priced but never chosen
     assert generate.azure_series("Standard_D4s_v5") is None and generate.azure_series("Standard_D4a_v4") is None
     assert generate.azure_series("Standard_D4s_v3") == "DSv3" and generate.azure_series("Standard_E4as_v4") == "EAv4"

@@ -46,7 +46,7 @@ def test_aws_endpoint_cost_is_min_instances_x_730_x_catalog_price() -> None:
     ("gcp", "credit-risk-prod-train-xgb-job-spec",
      "Training node usage (spot, e2-standard-4)", "Training node usage (on-demand, e2-standard-4)"),
     ("azure", "credit-risk-prod-training-train-xgb-cluster",
-     "Training node usage (low-priority, Standard_D4_v3)", "Training node usage (dedicated, Standard_D4_v3)"),
+     "Training node usage (low-priority, Standard_D4a_v4)", "Training node usage (dedicated, Standard_D4a_v4)"),
 ])
 def test_spot_lowers_training_cost(cloud: str, resource: str, spot_name: str, on_demand_name: str) -> None:
     spot = estimate_of(baseline(), cloud).resource(resource).component(spot_name)
@@ -91,7 +91,7 @@ def test_cron_runs_per_month_over_the_fixed_year() -> None:
 @pytest.mark.parametrize(("cloud", "resource", "name"), [
     ("aws", "fraud-dev-training-train-pipeline", "Training instance usage (on-demand, ml.m7i-flex.2xlarge)"),
     ("gcp", "fraud-dev-train-job-spec", "Training node usage (on-demand, e2-standard-8)"),
-    ("azure", "fraud-dev-training-train-cluster", "Training node usage (dedicated, Standard_D8_v3)"),
+    ("azure", "fraud-dev-training-train-cluster", "Training node usage (dedicated, Standard_D8a_v4)"),
 ])
 def test_unscheduled_training_uses_the_usage_default_or_depends_on_usage(cloud: str, resource: str, name: str) -> None:
     from mlopskit.cost import estimate
