@@ -45,7 +45,6 @@ class InstanceType:
     local_storage: bool  # has NVMe instance storage (matters for volume-encryption options)
     apis: tuple[str, ...] = ()  # the cloud's uses it is accepted for (AWS: hosting, training, ...)
     arch: str = "x86_64"  # arm64 types (AWS Graviton) need arm64 images: never chosen for a generic size
-    gpu_memory_gib: float | None = None  # memory of ONE GPU (None: no GPU); total = gpu_memory_gib x gpu_count
 
     @property
     def gpu_memory_gib(self) -> float | None:
@@ -99,7 +98,6 @@ def catalog() -> tuple[InstanceType, ...]:
                 local_storage=row["local_storage"] == "true",
                 apis=tuple(row["apis"].split()),
                 arch=row["arch"],
-                gpu_memory_gib=float(row["gpu_memory_gib"]) if row["gpu_memory_gib"] else None,
             )
             for row in csv.DictReader(handle)
         )
