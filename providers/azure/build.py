@@ -12,6 +12,7 @@ import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization
 
 from mlopskit.modules.backup import Backups as BackupsSpec
+from mlopskit.modules.compute import Compute
 from mlopskit.modules.endpoint import Endpoint
 from mlopskit.modules.provider import ModelRegistry as ModelRegistryProtocol, ResolvedModel
 from mlopskit.modules.stack import Stack
@@ -43,6 +44,7 @@ from mlopskit.providers.azure.storage import CONTAINER, Storage, StorageArgs
 from mlopskit.providers.azure.training import Training, TrainingArgs
 from mlopskit.providers.azure.workspace import Workspace, WorkspaceArgs
 from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan
+from mlopskit.providers.catalog.resolver import Resolution
 
 
 def _slug(text: str) -> str:
@@ -237,6 +239,11 @@ class AzureBuild(StackBuild):
         )
 
     # -- workloads ----------------------------------------------------------------------
+    def resolve_batch(self, path: str, compute: Compute) -> Resolution:
+        """Azure ML batch deployments run on an AmlCompute cluster: a compute-cluster size (the documented
+        cluster list, docs/cost-catalog.md), not a managed online endpoint SKU."""
+        return self.resolve(path, compute, "training")
+
     def training(self, plan: TrainingPlan) -> None:
         ctx = self.ctx
         Training(
