@@ -370,12 +370,14 @@ def test_one_cross_cloud_chart_on_a_shared_scale_with_the_budget_line(html: str,
 def test_per_cloud_breakdowns_use_the_same_scale(html: str, comparison: Comparison) -> None:
     charts = [s for s in _svgs(html) if s.get("aria-label", "").startswith("monthly cost by part on")]
     assert len(charts) == 3
-    scales = set()
+    scales = []
     for chart in charts:
         for width, _, value in _bars(chart).values():
             if value > 50:  # a bar at least a few pixels long: its length is value x the scale
-                scales.add(round(width / float(value), 3))
-    assert len(scales) == 1, scales  # pixels per dollar equal on every cloud
+                scales.append(width / float(value))
+    # pixels per dollar equal on every cloud, up to the SVG's rounding of a short bar's width (a 0.1 px
+    # step on a 4.5 px bar is 2%): rounding the ratio to 3 decimals split 0.0895 into 0.089 and 0.09
+    assert scales and max(scales) / min(scales) < 1.025, scales
 
 
 def test_over_budget_at_max_autoscaling_is_a_warning_in_every_summary(comparison: Comparison, html: str) -> None:
