@@ -12,11 +12,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from mlopskit import __version__
 from mlopskit.commands import (
     compare as commands_compare,
     cost as commands_cost,
     ops as commands_ops,
     policy as commands_policy,
+    schema as commands_schema,
 )
 from mlopskit.modules.errors import SpecError, SpecIssue, one_line
 from mlopskit.modules.loader import load_stack
@@ -87,6 +89,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mlopskit", description="Provision and check MLOps stacks on AWS, GCP and Azure.")
+    parser.add_argument("--version", action="version", version=f"mlopskit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     validate = sub.add_parser("validate", help="validate a spec (exit 0 valid, 2 invalid)")
@@ -103,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Each further command lives in its own module exposing ``register(subparsers)``,
     # so a command's code and its tests change together; the modules import their heavy
     # parts only when they run.
-    for module in (commands_policy, commands_cost, commands_compare, commands_ops):
+    for module in (commands_policy, commands_cost, commands_compare, commands_ops, commands_schema):
         module.register(sub)
     _add_output_options(parser)
     return parser

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -158,8 +159,9 @@ def _check_expansion(node: yaml.Node, where: str) -> None:
             stack.extend((c, False) for c in children if id(c) not in sizes)
 
 
-def load_yaml(text: str, where: str) -> Any:
-    """Parse one YAML document safely and within bounds; errors name ``where``:line:column."""
+def _with_node(text: str, where: str, use: Callable[[_UniqueKeyLoader, yaml.Node], Any]) -> Any:
+    """Compose one YAML document safely and within bounds, then ``use`` its root node (None for an
+    empty document); any YAML error becomes one SpecIssue naming ``where``:line:column."""
     where = one_line(where, PATH_SHOWN)
     try:
         _check_depth(text, where)
@@ -169,7 +171,7 @@ def load_yaml(text: str, where: str) -> Any:
             if node is None:
                 return None
             _check_expansion(node, where)
-            return loader.construct_document(node)
+            return use(loader, node)
         finally:
             loader.dispose()
     except yaml.YAMLError as error:
@@ -179,6 +181,11 @@ def load_yaml(text: str, where: str) -> Any:
         raise SpecError([SpecIssue("", f"{at}: invalid YAML: {problem}")]) from None
 
 
+def load_yaml(text: str, where: str) -> Any:
+    """Parse one YAML document safely and within bounds; errors name ``where``:line:column."""
+    return _with_node(text, where, lambda loader, node: loader.construct_document(node))
+
+
 def load_stack(path: str | Path, cloud: Cloud | None = None) -> Stack:
     """Read and validate a spec file. Every problem is reported as one SpecIssue."""
     data = load_yaml(read_spec_text(path), str(path))
@@ -186,3 +193,30 @@ def load_stack(path: str | Path, cloud: Cloud | None = None) -> Stack:
         raise _refuse(Path(path), "a spec must be a YAML mapping with apiVersion, kind, metadata, placement")
     # Relative paths in the spec (training[].code) start from the spec file's directory.
     return parse_stack(data, cloud, base_dir=Path(path).parent)
+
+
+def _index_lines(node: yaml.Node, path: str, lines: dict[str, int]) -> None:
+    """Record the 1-based line of every mapping key and list entry below ``node``."""
+    todo: list[tuple[yaml.Node, str]] = [(node, path)]
+    while todo:  # iterative: depth is already bounded, but an explicit stack costs nothing
+        current, where = todo.pop()
+        if isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    child = f"{where}.{key_node.value}" if where else str(key_node.value)
+                    lines.setdefault(child, key_node.start_mark.line + 1)
+                    todo.append((value_node, child))
+        elif isinstance(current, yaml.SequenceNode):
+            for index, item in enumerate(current.value):
+                child = f"{where}[{index}]"
+                lines.setdefault(child, item.start_mark.line + 1)
+                todo.append((item, child))
+
+
+def spec_lines(text: str, where: str) -> dict[str, int]:
+    """Each field path of a spec (``endpoints[0].autoscaling.minInstances``, as in errors) -> the
+    1-based line that holds it: a key's own line, a list entry's first line. Only fields
+    written in the file are present, never a default. Same bounds and errors as ``load_yaml``."""
+    lines: dict[str, int] = {}
+    _with_node(text, where, lambda _loader, node: _index_lines(node, "", lines))
+    return lines

@@ -16,6 +16,7 @@ from mlopskit.modules.graph import Graph
 from mlopskit.modules.stack import Stack
 from mlopskit.policies.config import PolicyConfig
 from mlopskit.policies.context import PolicyContext, Settings
+from mlopskit.policies.locate import Locator
 from mlopskit.policies.packs import SEVERITIES, Pack, packs
 from mlopskit.policies.registry import RULES
 from mlopskit.policies.rule import Outcome, Rule, Status
@@ -54,11 +55,25 @@ class Violation:
     message: str
     status: str  # fail | unknown
     path: str | None = None
+    spec_path: str | None = None  # the spec field that decides it (policies/locate.py)
+    origin: str | None = None  # the spec entry or section that built the resource ("stack": none)
 
     def to_json(self) -> dict[str, Any]:
         return {"policy": self.policy, "severity": self.severity, "enforcement": self.enforcement,
                 "resource": self.resource, "name": self.name, "type": self.type, "message": self.message,
-                "status": self.status, "path": self.path}
+                "status": self.status, "path": self.path, "specPath": self.spec_path}
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One rule applied to one subject, whatever it concluded (JUnit has a test case per one)."""
+
+    policy: str
+    resource: str  # urn, or "stack"
+    name: str
+    type: str
+    status: str  # a Status value
+    message: str
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,7 @@ class PolicyReport:
     violations: list[Violation] = field(default_factory=list)
     errors: list[RuleError] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # rule id -> status -> count
+    checked: list[Checked] = field(default_factory=list)  # every outcome, in evaluation order
 
     @property
     def mandatory_failed(self) -> bool:
@@ -238,8 +254,9 @@ def evaluate(stack: Stack, graph: Graph, preset: str | None = None, config: Poli
         except Exception as error:  # noqa: BLE001 - no facts means no rule can pass
             report.errors.append(RuleError("facts", graph.provider, f"{error.__class__.__name__}: {error}"))
             return report
+    locator = Locator(graph, stack)
     for item in resolved:
-        _run_rule(item, facts, context, stack.name, report)
+        _run_rule(item, facts, context, stack.name, report, locator)
     report.violations.sort(key=lambda v: (v.enforcement != "mandatory", v.policy, v.resource))
     return report
 
@@ -252,22 +269,27 @@ def _subjects(item: ResolvedRule, facts: Sequence[Fact]) -> list[tuple[Fact | No
 
 
 def _run_rule(item: ResolvedRule, facts: Sequence[Fact], context: PolicyContext, stack_name: str,
-              report: PolicyReport) -> None:
+              report: PolicyReport, locator: Locator) -> None:
     """Apply one rule to its subjects: count every outcome, record violations and errors."""
     counts = report.counts.setdefault(item.id, {s.value: 0 for s in Status})
     if item.enforcement == "disabled":
         return
     for fact, subject in _subjects(item, facts):
         where = fact.resource_urn if fact is not None else "stack"
+        name, type_ = (fact.name, fact.type) if fact is not None else (stack_name, "stack")
         try:
             outcome = _apply(item, subject, context)
         except Exception as error:  # noqa: BLE001 - a broken rule is an error, never a pass
             counts[Status.ERROR.value] += 1
             report.errors.append(RuleError(item.id, where, f"{error.__class__.__name__}: {error}"))
+            report.checked.append(Checked(item.id, where, name, type_, Status.ERROR.value,
+                                          f"{error.__class__.__name__}: {error}"))
             continue
         counts[outcome.status.value] += 1
+        report.checked.append(Checked(item.id, where, name, type_, outcome.status.value, outcome.message))
         if outcome.status in (Status.FAIL, Status.UNKNOWN):
             report.violations.append(Violation(
                 policy=item.id, title=item.rule.title, severity=item.severity, enforcement=item.enforcement,
-                resource=where, name=fact.name if fact else stack_name, type=fact.type if fact else "stack",
-                message=outcome.message, status=outcome.status.value, path=outcome.path))
+                resource=where, name=name, type=type_, message=outcome.message, status=outcome.status.value,
+                path=outcome.path, spec_path=locator.cause(fact, outcome.path),
+                origin=locator.origin(fact.resource_urn) if fact else None))

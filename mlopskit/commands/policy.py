@@ -1,6 +1,7 @@
 """``mlopskit policy``: compliance and cost rules over a mocked deployment (what CI runs).
 
-Exit 0 when no mandatory rule fails; 1 when one does or a rule raised (fail closed); 2 bad input.
+Exit 0 when no mandatory rule fails; 1 when one does or a rule raised (fail closed), or with
+``--fail-on advisory`` when any rule reports a finding; 2 bad input.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def run(args: argparse.Namespace) -> int:
+    from mlopskit import __version__
     from mlopskit.policies.config import PolicyConfig
-    from mlopskit.policies.report import junit, rules_table, sarif, to_json
+    from mlopskit.policies.report import SpecFile, junit, rules_table, sarif, to_json
     from mlopskit.policies.runner import active_presets, evaluate, resolve_rules
 
     config = PolicyConfig.load(args.config) if args.config else None
@@ -42,13 +44,14 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         output = to_json(report)
     elif args.format == "sarif":
-        output = json.dumps(sarif(report), indent=2)
+        output = json.dumps(sarif(report, SpecFile.read(args.spec), tool_version=__version__), indent=2)
     elif args.format == "junit":
-        output = junit(report)
+        output = junit(report, fail_on=args.fail_on)
     else:
         output = policy_table(report)
     print(output)
-    return EXIT_FAILED if report.failed else EXIT_OK
+    advisory_failed = args.fail_on == "advisory" and bool(report.violations)
+    return EXIT_FAILED if report.failed or advisory_failed else EXIT_OK
 
 
 def policy_table(report: Any) -> str:
@@ -79,5 +82,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--format", choices=("table", "json", "sarif", "junit"), default="table")
     parser.add_argument("--preset", help="gdpr or lgpd (comma-separated); default: the spec's compliance.frameworks")
     parser.add_argument("--config", help="policy config file (CrossGuard shape: rule id -> advisory|mandatory|disabled)")
+    parser.add_argument("--fail-on", choices=("mandatory", "advisory"), default="mandatory",
+                        help="advisory: advisory (and unknown) findings also fail the run and its JUnit cases")
     parser.add_argument("--list", action="store_true", help="list the rules with severities, frameworks and anchors")
     parser.set_defaults(run=run)

@@ -1,0 +1,96 @@
+"""The JSON Schema of spec v1 (``mlopskit schema``), generated from the pydantic models.
+
+Pydantic gives the structure, types, bounds and plain defaults; this adds what editors and the
+reference page (docs/spec.md) need on every field: a description and an example from
+``modules/spec_docs.py``, and the defaults pydantic leaves out (those made by a factory, such as
+a whole default section). ``undocumented()`` lists the fields still missing a description.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from mlopskit.modules.spec_docs import DESCRIPTIONS, EXAMPLES
+from mlopskit.modules.stack import Stack
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_ID = "https://github.com/mlopskit/mlopskit/blob/main/docs/spec.schema.json"
+
+
+def _models(root: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """Every model reachable from ``root`` by its class name (the names pydantic gives ``$defs``)."""
+    found: dict[str, type[BaseModel]] = {}
+    todo: list[Any] = [root]
+    while todo:
+        kind = todo.pop()
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            if kind.__name__ in found:
+                continue
+            found[kind.__name__] = kind
+            todo += [field.annotation for field in kind.model_fields.values()]
+        else:
+            todo += list(typing.get_args(kind))
+    return found
+
+
+def _key(model: type[BaseModel], alias: str) -> str | None:
+    """The ``spec_docs`` key documenting ``model``'s field: the model's own, else a base model's."""
+    for cls in model.__mro__:
+        key = f"{cls.__name__}.{alias}"
+        if key in DESCRIPTIONS:
+            return key
+    return None
+
+
+def _fields(model: type[BaseModel]) -> Iterator[tuple[str, FieldInfo]]:
+    for name, field in model.model_fields.items():
+        yield field.alias or name, field
+
+
+def _default(field: FieldInfo) -> Any:
+    """A field's default as JSON (a factory's value too); ``...`` when it has none."""
+    if field.is_required():
+        return ...
+    value = field.get_default(call_default_factory=True, validated_data={})
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    if isinstance(value, (list, tuple)):
+        return [v.model_dump(mode="json", by_alias=True) if isinstance(v, BaseModel) else v for v in value]
+    return value
+
+
+def undocumented() -> list[str]:
+    """``Model.field`` of every spec field without a description (an empty list when complete)."""
+    return sorted(f"{name}.{alias}" for name, model in _models(Stack).items()
+                  for alias, _ in _fields(model) if _key(model, alias) is None)
+
+
+def spec_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a spec v1 YAML document."""
+    schema = Stack.model_json_schema(by_alias=True)
+    models = _models(Stack)
+    definitions: dict[str, Any] = schema.get("$defs", {})
+    for name, model in models.items():
+        node = schema if model is Stack else definitions.get(name)
+        if node is None:
+            continue
+        if model.__doc__:
+            node["description"] = " ".join(model.__doc__.split())
+        for alias, field in _fields(model):
+            prop = node["properties"][alias]
+            key = _key(model, alias)
+            if key is not None:
+                prop["description"] = DESCRIPTIONS[key]
+                if key in EXAMPLES:
+                    prop["examples"] = EXAMPLES[key]
+            default = _default(field)
+            if default is not ...:
+                prop["default"] = default
+    if "backups" in schema["properties"]:
+        schema["properties"]["backups"]["default"] = None  # prod's default is applied by the loader
+    return {"$schema": DRAFT, "$id": SCHEMA_ID, **schema, "title": "mlopskit spec v1"}

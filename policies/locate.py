@@ -1,0 +1,193 @@
+"""Which spec field a finding comes from: the path shown in SARIF and the terminal.
+
+A rule names a normalized fact key (``cmk``, ``region``) or, for stack rules, a spec path
+(``access.roles[0].permissions``). ``Locator`` turns the first into the spec field that decides
+it (``encryption.customerManagedKeys``), using where the resource came from:
+
+- Every resource belongs to a top-level component, and each provider declares which abstraction
+  a component type realises (``Provider.components``), which names the spec section.
+- Components built for one entry of a list (an endpoint, a training job, an access role) carry
+  that entry's name in their logical name (``modules.naming.logical(stack, part, entry.name, ...)``,
+  names unique per section once dashes are dropped), so the entry is found by name, never guessed
+  from a resource's type. ``tests/policies/test_sarif_locations.py`` checks every resource of the
+  bundled specs on every cloud finds its entry.
+
+No cloud names here: only the provider's declared component table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cached_property
+
+from mlopskit.modules.facts import Fact
+from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.modules.stack import Stack
+from mlopskit.providers import get_provider
+
+# The spec section each abstraction of ``modules.provider.ABSTRACTIONS`` comes from.
+SECTION_OF: dict[str, str] = {
+    "keys": "encryption", "storage": "storage", "network": "network",
+    "container_registry": "registry.containers", "model_registry": "registry.models",
+    "training": "training", "endpoint": "endpoints", "autoscaling": "endpoints", "monitoring": "endpoints",
+    "backups": "backups", "identity": "access", "audit": "compliance", "budget": "budget",
+}
+# Abstractions built once per list entry: the list, and the part of the entry they realise.
+ENTRY_OF: dict[str, tuple[str, str]] = {
+    "training": ("training", ""), "endpoint": ("endpoints", ""), "autoscaling": ("endpoints", ".autoscaling"),
+    "monitoring": ("endpoints", ".monitoring"), "identity": ("access.roles", ""),
+}
+# The spec field deciding a fact key, per fact kind ("*": any kind); "{entry}" is the resource's
+# list entry (``endpoints[0]``). A key not listed points at the spec section that built the resource.
+CAUSE: dict[tuple[str, str], str] = {
+    ("*", "cmk"): "encryption.customerManagedKeys",
+    ("*", "capture_cmk"): "encryption.customerManagedKeys",
+    ("key", "rotation_days"): "encryption.keyRotationDays",
+    ("*", "public"): "network.private",
+    ("*", "private"): "network.private",
+    ("*", "network_isolation"): "network.private",
+    ("*", "protect"): "metadata.environment",
+    ("*", "labels"): "metadata.labels",
+    ("bucket", "versioning"): "storage.artifacts.versioning",
+    ("bucket", "retention_days"): "storage.artifacts.retentionDays",
+    ("container_registry", "scan_on_push"): "registry.containers.scanOnPush",
+    ("container_registry", "immutable_tags"): "registry.containers.immutableTags",
+    ("endpoint", "min_instances"): "{entry}.autoscaling.minInstances",
+    ("endpoint", "max_instances"): "{entry}.autoscaling.maxInstances",
+    ("endpoint", "instance_type"): "{entry}.compute",
+    ("endpoint", "gpu_count"): "{entry}.compute.gpu",
+    ("endpoint", "captures_data"): "{entry}.dataCapture.enabled",
+    ("endpoint", "sampling_percent"): "{entry}.dataCapture.samplingPercent",
+    ("endpoint", "auto_rollback"): "{entry}.deployment.autoRollback",
+    ("endpoint", "alarms"): "{entry}.monitoring.alarms",
+    ("training", "instance_type"): "{entry}.compute",
+    ("training", "gpu_count"): "{entry}.compute.gpu",
+    ("training", "max_instances"): "{entry}.compute.count",
+    ("training", "scale_to_zero"): "{entry}.compute",
+    ("training", "max_runtime_minutes"): "{entry}.maxRuntimeMinutes",
+    ("backup", "retention_days"): "backups.retentionDays",
+    ("backup", "cross_region"): "backups.crossRegion",
+    ("log_store", "retention_days"): "compliance.retentionDays",
+    ("budget", "limit_usd"): "budget.monthlyLimitUsd",
+}
+ROOT_FIELD = "metadata"  # where a finding points when nothing more precise is written in the spec
+_SEGMENT = re.compile(r"\.|(?=\[)")
+
+
+def parent_path(path: str) -> str:
+    """``a.b[0].c`` -> ``a.b[0]`` -> ``a.b`` -> ``a`` -> ``""``."""
+    cut = max(path.rfind("."), path.rfind("["))
+    return path[:cut] if cut > 0 else ""
+
+
+def nearest_written(path: str, lines: Mapping[str, int]) -> str | None:
+    """``path`` or its closest ancestor that the spec file spells out (None: not even its section)."""
+    while path:
+        if path in lines:
+            return path
+        path = parent_path(path)
+    return None
+
+
+class Locator:
+    """Spec paths of findings on one recorded graph (resources resolved lazily, once each)."""
+
+    def __init__(self, graph: Graph, stack: Stack) -> None:
+        self.graph = graph
+        self.stack = stack
+        self.abstraction_of = {token: name for name, token in get_provider(graph.provider).components.items()}
+        self._origins: dict[str, str] = {}
+
+    @cached_property
+    def _entries(self) -> dict[str, dict[str, int]]:
+        """List section -> entry name -> index."""
+        return {
+            "training": {job.name: i for i, job in enumerate(self.stack.training)},
+            "endpoints": {endpoint.name: i for i, endpoint in enumerate(self.stack.endpoints)},
+            "access.roles": {role.name: i for i, role in enumerate(self.stack.access.roles)},
+        }
+
+    @cached_property
+    def _top_fields(self) -> frozenset[str]:
+        return frozenset(field.alias or name for name, field in Stack.model_fields.items())
+
+    def _get(self, urn: str | None) -> RecordedResource | None:
+        try:
+            return self.graph.by_urn(urn) if urn else None
+        except KeyError:  # the stack's root resource, which the engine does not record
+            return None
+
+    def top(self, resource: RecordedResource) -> RecordedResource:
+        """The top-level component ``resource`` belongs to (itself when it has no parent)."""
+        current = resource
+        for _ in range(64):  # components nest a few levels; a cycle would be a graph bug
+            parent = self._get(current.parent)
+            if parent is None:
+                return current
+            current = parent
+        return current
+
+    def _entry(self, section: str, *names: str) -> int | None:
+        """The entry of ``section`` whose name is a run of dash-separated parts of one of ``names``
+        (after the stack prefix); the longest such name wins (``scoring-v2`` over ``scoring``)."""
+        entries = self._entries[section]
+        best: tuple[int, int] | None = None
+        prefix = f"{self.stack.name}-"
+        for name in names:
+            parts = name.removeprefix(prefix).split("-")
+            for start in range(len(parts)):
+                for end in range(start + 1, len(parts) + 1):
+                    index = entries.get("-".join(parts[start:end]))
+                    if index is not None and (best is None or end - start > best[0]):
+                        best = (end - start, index)
+        return best[1] if best else None
+
+    def origin(self, urn: str) -> str:
+        """The spec entry or section that produced the resource ``urn`` (``endpoints[0].autoscaling``)."""
+        if urn not in self._origins:
+            self._origins[urn] = self._origin(urn)
+        return self._origins[urn]
+
+    def _origin(self, urn: str) -> str:
+        resource = self._get(urn)
+        if resource is None:
+            return ROOT_FIELD
+        top = self.top(resource)
+        abstraction = self.abstraction_of.get(top.type)
+        # A component no abstraction names (a drift monitor beside an endpoint) may still be per entry.
+        choices = [ENTRY_OF[abstraction]] if abstraction in ENTRY_OF else [("endpoints", ""), ("training", "")]
+        if abstraction is None or abstraction in ENTRY_OF:
+            for section, part in choices:
+                index = self._entry(section, resource.name, top.name)
+                if index is not None:
+                    return f"{section}[{index}]{part}"
+        return SECTION_OF.get(abstraction or "", ROOT_FIELD)
+
+    def cause(self, fact: Fact | None, path: str | None) -> str:
+        """The spec field that decides a finding about ``fact`` on ``path`` (a fact key or a spec path)."""
+        if path and _SEGMENT.split(path, maxsplit=1)[0] in self._top_fields:
+            return path  # a stack rule already names the spec field
+        if fact is None:
+            return ROOT_FIELD
+        origin = self.origin(fact.resource_urn)
+        key = (path or "").split(".", 1)[0]
+        if key == "region":
+            placement = self.stack.placement.for_cloud(self.graph.provider)
+            if placement is None:
+                return "placement"
+            backup = placement.backup_region is not None and fact.region == placement.backup_region
+            return f"placement.{self.graph.provider}.{placement.backup_field if backup else placement.primary_field}"
+        template = CAUSE.get((fact.kind, key)) or CAUSE.get(("*", key))
+        if template is None:
+            return origin
+        if "{entry}" in template:
+            entry = re.match(r"^[a-z.]+\[\d+\]", origin)
+            return template.format(entry=entry.group(0)) if entry else origin
+        return template
+
+
+def written(cause: str, origin: str | None, lines: Mapping[str, int]) -> str:
+    """Where in the spec file a finding points: its cause or the nearest ancestor written there,
+    else the entry or section that built the resource, else ``metadata`` (a default applied)."""
+    return nearest_written(cause, lines) or (nearest_written(origin, lines) if origin else None) or ROOT_FIELD

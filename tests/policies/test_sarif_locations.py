@@ -1,0 +1,252 @@
+"""SARIF for GitHub code scanning and JUnit for CI, over the weakened example on every cloud.
+
+Budget: one preview of the weakened spec per cloud (module fixture) plus one CLI run, ~10 s.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import pytest
+import xmlschema
+
+from mlopskit import __version__
+from mlopskit.cli import load_checked, main
+from mlopskit.engine import preview
+from mlopskit.policies.locate import Locator, parent_path
+from mlopskit.policies.report import SpecFile, junit, rules_markdown, sarif
+from mlopskit.policies.runner import evaluate, resolve_rules
+from mlopskit.providers import get_provider
+
+ROOT = Path(__file__).resolve().parents[2]
+WEAKENED = Path(__file__).parent / "fixtures" / "weakened.yaml"
+SCHEMAS = Path(__file__).parent / "schemas"
+CLOUDS = ("aws", "gcp", "azure")
+
+
+@pytest.fixture(scope="module")
+def reports():
+    out = {}
+    for cloud in CLOUDS:
+        stack = load_checked(str(WEAKENED), cloud)
+        graph = preview(stack, cloud)
+        out[cloud] = (stack, graph, evaluate(stack, graph))
+    return out
+
+
+@pytest.fixture(scope="module")
+def sarif_schema():
+    return json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text())
+
+
+def _in_repo(monkeypatch) -> SpecFile:
+    monkeypatch.chdir(ROOT)
+    return SpecFile.read(WEAKENED.relative_to(ROOT))
+
+
+def _holds(line: str, field: str) -> bool:
+    """Whether a spec line holds ``field``: its key (``minInstances:``), or the start of the list
+    entry ``x[i]`` (a ``-`` item)."""
+    if field.endswith("]"):
+        return line.lstrip().startswith("-")
+    key = re.split(r"[.\[]", field)[-1]
+    return re.search(rf"(^|[\s{{,]){re.escape(key)}\s*:", line) is not None
+
+
+def _within(path: str, ancestor: str) -> bool:
+    return path == ancestor or path.startswith((ancestor + ".", ancestor + "["))
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_every_result_points_at_the_spec_line_holding_its_field(reports, sarif_schema, monkeypatch, cloud) -> None:
+    _, _, report = reports[cloud]
+    log = sarif(report, _in_repo(monkeypatch), tool_version=__version__)
+    jsonschema.validate(log, sarif_schema)
+    text = WEAKENED.read_text().splitlines()
+    results = log["runs"][0]["results"]
+    assert results, "the weakened spec must produce findings"
+    for result in results:
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"] == "tests/policies/fixtures/weakened.yaml"
+        line = location["region"]["startLine"]
+        field, cause = result["properties"]["specField"], result["properties"]["specPath"]
+        assert _holds(text[line - 1], field), (result["ruleId"], field, line, text[line - 1])
+        # the line shows the cause, or (a default applies) its nearest written ancestor, else the
+        # entry or section that built the resource, else metadata
+        origin = result["properties"].get("specOrigin") or ""
+        assert _within(cause, field) or _within(origin, field) or field == "metadata", (cause, origin, field)
+
+
+def test_findings_name_the_fields_that_cause_them(reports, monkeypatch) -> None:
+    _, _, report = reports["aws"]
+    results = sarif(report, _in_repo(monkeypatch), tool_version=__version__)["runs"][0]["results"]
+    where = {(r["ruleId"], r["properties"]["specField"]): r["locations"][0]["physicalLocation"]["region"]["startLine"]
+             for r in results}
+    assert where[("storage-cmk", "encryption.customerManagedKeys")] == 19
+    assert where[("endpoint-no-public-access", "network.private")] == 18
+    assert where[("data-residency", "placement.aws.region")] == 15
+    assert where[("iam-no-all-powerful-role", "access.roles[0].permissions")] == 39
+    assert where[("endpoint-alarms", "endpoints[0].monitoring.alarms")] == 33
+    # the replica bucket lives in the backup region: the finding names that field
+    assert any(r["properties"]["specPath"] == "placement.aws.backupRegion" for r in results)
+
+
+def test_a_default_points_at_the_entry_that_built_the_resource(reports, monkeypatch) -> None:
+    _, _, report = reports["azure"]
+    results = sarif(report, _in_repo(monkeypatch), tool_version=__version__)["runs"][0]["results"]
+    rollback = next(r for r in results if r["ruleId"] == "deployment-auto-rollback")
+    assert rollback["properties"]["specPath"] == "endpoints[0].deployment.autoRollback"
+    assert rollback["properties"]["specField"] == "endpoints[0]"
+    assert rollback["locations"][0]["physicalLocation"]["region"]["startLine"] == 27  # "- name: scoring"
+    assert "is not set in the spec" in rollback["message"]["text"]
+
+
+def test_fingerprints_are_unique_and_survive_moved_lines(reports, monkeypatch, tmp_path) -> None:
+    _, _, report = reports["gcp"]
+    before = sarif(report, _in_repo(monkeypatch), tool_version=__version__)["runs"][0]["results"]
+    prints = [r["partialFingerprints"]["mlopskitFinding/v1"] for r in before]
+    assert len(prints) == len(set(prints))
+    moved = tmp_path / "weakened.yaml"
+    moved.write_text("# one more line on top\n" + WEAKENED.read_text())
+    monkeypatch.chdir(tmp_path)
+    after = sarif(report, SpecFile.read("weakened.yaml"), tool_version=__version__)["runs"][0]["results"]
+    assert [r["partialFingerprints"] for r in after] == [r["partialFingerprints"] for r in before]
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in after] == \
+           [r["locations"][0]["physicalLocation"]["region"]["startLine"] + 1 for r in before]
+
+
+def test_one_category_per_cloud_and_a_help_page_per_rule(reports, monkeypatch) -> None:
+    spec = _in_repo(monkeypatch)
+    ids = set()
+    rules_doc = (ROOT / "docs" / "rules.md").read_text()
+    for cloud in CLOUDS:
+        run = sarif(reports[cloud][2], spec, tool_version=__version__)["runs"][0]
+        ids.add(run["automationDetails"]["id"])
+        assert run["tool"]["driver"]["version"] == __version__
+        for rule in run["tool"]["driver"]["rules"]:
+            anchor = rule["helpUri"].split("#", 1)[1]
+            assert anchor == rule["id"] and f"\n## {anchor}\n" in rules_doc
+            assert rule["help"]["text"] and rule["id"] in rule["help"]["markdown"]
+    assert ids == {f"mlopskit/{c}/credit-risk-prod/" for c in CLOUDS}
+
+
+def test_cli_sarif_is_located_relative_to_the_working_directory(monkeypatch, capsys, tmp_path) -> None:
+    shutil.copy(WEAKENED, tmp_path / "spec.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert main(["policy", "spec.yaml", "--provider", "aws", "--format", "sarif"]) == 1
+    run = json.loads(capsys.readouterr().out)["runs"][0]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+    assert uris == {"spec.yaml"}
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
+
+
+def test_a_spec_outside_the_working_directory_gets_an_absolute_uri(tmp_path) -> None:
+    os.makedirs(tmp_path / "elsewhere")
+    spec = tmp_path / "spec.yaml"
+    shutil.copy(WEAKENED, spec)
+    assert SpecFile.read(spec, tmp_path / "elsewhere").uri == spec.resolve().as_uri()
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_every_resource_of_an_entry_finds_its_entry(reports, cloud) -> None:
+    """The logical-name contract locate.py relies on: every resource under a component built per
+    endpoint or training job is traced to that entry."""
+    stack, graph, _ = reports[cloud]
+    locator = Locator(graph, stack)
+    per_entry = {token for name, token in get_provider(cloud).components.items()
+                 if name in ("endpoint", "autoscaling", "monitoring", "training")}
+    seen = set()
+    for resource in graph.resources:
+        if locator.top(resource).type in per_entry:
+            origin = locator.origin(resource.urn)
+            assert re.match(r"^(endpoints|training)\[\d+\]", origin), (resource.name, origin)
+            seen.add(re.match(r"^[a-z]+\[\d+\]", origin).group(0))
+    assert seen == {f"endpoints[{i}]" for i in range(len(stack.endpoints))} | \
+                   {f"training[{i}]" for i in range(len(stack.training))}
+    # a finding on a stack-wide resource names its section, not an entry
+    store = next(r for r in graph.resources if locator.top(r).type == get_provider(cloud).components["storage"])
+    assert locator.origin(store.urn) == "storage"
+
+
+def test_the_longest_entry_name_wins(reports) -> None:
+    stack, graph, _ = reports["aws"]
+    first = stack.endpoints[0]
+    twin = stack.model_copy(update={"endpoints": [first.model_copy(update={"name": "scoring-v2"}), first]})
+    locator = Locator(graph, twin)
+    assert locator._entry("endpoints", "credit-risk-prod-endpoint-scoring-v2-endpoint") == 0
+    assert locator._entry("endpoints", "credit-risk-prod-endpoint-scoring-endpoint") == 1
+    assert locator._entry("endpoints", "credit-risk-prod-keys") is None
+
+
+def test_parent_path() -> None:
+    assert parent_path("endpoints[0].autoscaling.minInstances") == "endpoints[0].autoscaling"
+    assert parent_path("endpoints[0]") == "endpoints"
+    assert parent_path("endpoints") == ""
+
+
+# --- JUnit ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def junit_schema():
+    return xmlschema.XMLSchema(str(SCHEMAS / "junit-10.xsd"))
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_junit_validates_one_case_per_rule_and_resource(reports, junit_schema, cloud) -> None:
+    _, _, report = reports[cloud]
+    xml = junit(report)
+    junit_schema.validate(xml)
+    root = ET.fromstring(xml.split("?>", 1)[1])
+    cases = [(suite.get("name"), case) for suite in root.findall("testsuite") for case in suite.findall("testcase")]
+    assert len(cases) == sum(max(1, len([c for c in report.checked if c.policy == r.id]))
+                             for r in report.rules if r.enforcement != "disabled")
+    failed = {(rule, case.get("name")) for rule, case in cases if case.find("failure") is not None}
+    mandatory = {(v.policy, v.name) for v in report.violations if v.enforcement == "mandatory"}
+    assert failed == mandatory
+    advisory = {(v.policy, v.name) for v in report.violations if v.enforcement == "advisory"}
+    assert advisory, "the weakened spec has advisory findings"
+    skipped = {(rule, case.get("name")) for rule, case in cases
+               if (node := case.find("skipped")) is not None and node.get("message", "").startswith("advisory")}
+    assert skipped == advisory
+    assert root.get("failures") == str(sum(1 for _, case in cases if case.find("failure") is not None))
+
+
+def test_junit_fail_on_advisory_turns_advisory_findings_into_failures(reports, junit_schema) -> None:
+    _, _, report = reports["aws"]
+    xml = junit(report, fail_on="advisory")
+    junit_schema.validate(xml)
+    root = ET.fromstring(xml.split("?>", 1)[1])
+    failures = [f for f in root.iter("failure")]
+    assert len(failures) == len(report.violations)
+    assert {f.get("type") for f in failures} >= {"mandatory-fail", "advisory-fail"}
+
+
+def test_the_junit_schema_can_fail(junit_schema) -> None:
+    with pytest.raises(xmlschema.XMLSchemaValidationError):
+        junit_schema.validate('<testsuites><testsuite name="x"><testcase/></testsuite></testsuites>')
+
+
+def test_cli_fail_on_advisory_sets_the_exit_code(reports, monkeypatch, capsys) -> None:
+    """A spec with only advisory findings passes by default and fails with --fail-on advisory."""
+    from mlopskit.policies import runner
+
+    report = dataclasses.replace(reports["aws"][2], violations=[v for v in reports["aws"][2].violations
+                                                                if v.enforcement == "advisory"])
+    monkeypatch.setattr(runner, "evaluate", lambda *a, **k: report)
+    monkeypatch.setattr("mlopskit.engine.preview", lambda *a, **k: None)
+    assert main(["policy", str(WEAKENED), "--provider", "aws", "--format", "junit"]) == 0
+    assert main(["policy", str(WEAKENED), "--provider", "aws", "--format", "junit", "--fail-on", "advisory"]) == 1
+    capsys.readouterr()
+
+
+def test_rules_reference_is_current() -> None:
+    """docs/rules.md is generated (`python -m mlopskit.docs_gen`); regenerate it when a rule or pack changes."""
+    assert (ROOT / "docs" / "rules.md").read_text() == rules_markdown(resolve_rules(())), \
+        "docs/rules.md is stale: run `python -m mlopskit.docs_gen`"
