@@ -102,8 +102,10 @@ class SpecFile:
 
     def location(self, field: str) -> dict[str, Any]:
         """A SARIF location at the line holding ``field`` (a path ``written`` returned)."""
-        return {"physicalLocation": {"artifactLocation": {"uri": self.uri, "uriBaseId": SRCROOT},
-                                     "region": {"startLine": self.lines.get(field, 1)}}}
+        artifact = {"uri": self.uri}
+        if not self.uri.startswith("file:"):  # SARIF: a base id only beside a relative URI
+            artifact["uriBaseId"] = SRCROOT
+        return {"physicalLocation": {"artifactLocation": artifact, "region": {"startLine": self.lines.get(field, 1)}}}
 
 
 def sarif(report: PolicyReport, spec: SpecFile | None = None, *, tool_version: str) -> dict[str, Any]:

@@ -151,7 +151,9 @@ def test_a_spec_outside_the_working_directory_gets_an_absolute_uri(tmp_path) -> 
     os.makedirs(tmp_path / "elsewhere")
     spec = tmp_path / "spec.yaml"
     shutil.copy(WEAKENED, spec)
-    assert SpecFile.read(spec, tmp_path / "elsewhere").uri == spec.resolve().as_uri()
+    outside = SpecFile.read(spec, tmp_path / "elsewhere")
+    assert outside.uri == spec.resolve().as_uri()
+    assert outside.location("metadata")["physicalLocation"]["artifactLocation"] == {"uri": spec.resolve().as_uri()}
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
