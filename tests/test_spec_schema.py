@@ -16,7 +16,7 @@ import yaml
 
 from mlopskit import __version__
 from mlopskit.cli import main
-from mlopskit.docs_gen import SCHEMA_FILE, generated, stale
+from mlopskit.docs_gen import SCHEMA_FILE, generated, main as docs_main, stale
 from mlopskit.modules import spec_schema as module
 from mlopskit.modules.spec_schema import spec_schema, undocumented
 
@@ -79,7 +79,9 @@ def test_the_schema_refuses_what_validate_refuses() -> None:
 
 
 def test_generated_docs_are_current() -> None:
+    """docs/spec.schema.json, docs/spec.md and docs/rules.md (the rules reference SARIF links to)."""
     assert stale() == [], "regenerate with: python -m mlopskit.docs_gen"
+    assert docs_main(["--check"]) == 0
 
 
 def test_a_stale_file_is_reported(tmp_path) -> None:
