@@ -187,6 +187,18 @@ def test_the_longest_entry_name_wins(reports) -> None:
     assert locator._entry("endpoints", "credit-risk-prod-keys") is None
 
 
+def test_every_abstraction_names_its_spec_section() -> None:
+    """A new abstraction must say which spec section builds it, or its findings point at metadata."""
+    from mlopskit.modules.provider import ABSTRACTIONS
+    from mlopskit.modules.stack import Stack
+    from mlopskit.policies.locate import ENTRY_LISTS, ENTRY_OF, SECTION_OF
+
+    assert [a for a in ABSTRACTIONS if a not in SECTION_OF] == []
+    top = {field.alias or name for name, field in Stack.model_fields.items()}
+    assert {section.split(".")[0] for section in SECTION_OF.values()} <= top
+    assert {section for section, _ in ENTRY_OF.values()} <= set(ENTRY_LISTS)
+
+
 def test_parent_path() -> None:
     assert parent_path("endpoints[0].autoscaling.minInstances") == "endpoints[0].autoscaling"
     assert parent_path("endpoints[0]") == "endpoints"
