@@ -1,4 +1,4 @@
-"""Which spec field a finding comes from: the path shown in SARIF and the terminal.
+"""Which spec field a finding comes from: the path SARIF points at and the JSON report names.
 
 A rule names a normalized fact key (``cmk``, ``region``) or, for stack rules, a spec path
 (``access.roles[0].permissions``). ``Locator`` turns the first into the spec field that decides
