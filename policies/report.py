@@ -208,9 +208,13 @@ def junit(report: PolicyReport, fail_on: str = "mandatory") -> str:
             ET.SubElement(case, "skipped", message="not applicable to any resource")
             counts["tests"] += 1
             counts["skipped"] += 1
+        names: dict[str, int] = {}
         for item in checked:
             counts["tests"] += 1
-            outcome = _case(ET.SubElement(suite, "testcase", classname=classname, name=item.name), item,
+            # one resource seen twice by a rule (a bucket that is also the audit log store) keeps two cases
+            names[item.name] = names.get(item.name, 0) + 1
+            name = item.name if names[item.name] == 1 else f"{item.name} #{names[item.name]}"
+            outcome = _case(ET.SubElement(suite, "testcase", classname=classname, name=name), item,
                             enforcement, enforcement == "mandatory" or fail_on == "advisory")
             if outcome:
                 counts[outcome] += 1
