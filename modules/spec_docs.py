@@ -68,13 +68,17 @@ DESCRIPTIONS: dict[str, str] = {
     "TrainingJob.name": "Job name: 2-24 lowercase letters, digits and dashes, starting with a letter.",
     "TrainingJob.image": "The training container: a framework image resolved per cloud, or an explicit image URI.",
     "TrainingJob.entrypoint": "Script or module the container runs (a relative path such as train.py).",
+    "TrainingJob.code": "Local directory of training code, relative to the spec file and inside its tree, packaged and uploaded to the artifact store; required with a framework image.",
     "TrainingJob.compute": "Instances the job runs on.",
     "TrainingJob.maxRuntimeMinutes": "Hard stop for a job, in minutes (at most 28 days).",
     "TrainingJob.hyperparameters": "Hyperparameters passed to the job as strings (at most 100).",
     "TrainingJob.schedule": "Cron expression (5 fields, UTC) to retrain on a schedule; absent means on demand.",
     "Image.framework": "Framework whose managed image is used; required unless uri is given.",
     "Image.version": "Framework version; required with framework.",
-    "Image.uri": "Explicit container image reference (registry/repository:tag or @digest); excludes framework and version.",
+    "Image.uri": "Explicit container image reference (registry/repository:tag or @digest); excludes framework, version and repository.",
+    "Image.repository": "Cloud-neutral image: a repository of the container registry the stack creates on each cloud; give tag or digest with it.",
+    "Image.tag": "Tag of the repository image (with repository; exclusive with digest).",
+    "Image.digest": "Digest of the repository image, sha256:<64 hex> (with repository; exclusive with tag).",
     "Compute.instanceType": "Explicit instance type per cloud; wins over the generic size on that cloud.",
     "Compute.cpu": "Generic size: vCPUs per instance (resolved to the cheapest matching instance type per cloud).",
     "Compute.memoryGiB": "Generic size: memory per instance in GiB.",
@@ -97,8 +101,10 @@ DESCRIPTIONS: dict[str, str] = {
     "ModelSource.source": "Where the model comes from: a registry package version or a raw artifact.",
     "ModelSource.package": "Registry package (model group) name; required when source is registry.",
     "ModelSource.version": "Registry version to serve, or latest-approved; required when source is registry.",
-    "ModelSource.image": "Serving container image; required when source is artifact.",
-    "ModelSource.artifactUri": "Model artifact location (s3://, gs:// or https://); required when source is artifact.",
+    "ModelSource.image": "Serving container image for an artifact model: a URI string or {repository, tag | digest} in the stack's own registry.",
+    "ModelSource.artifactUri": "Fully qualified model artifact location (s3://, gs:// or https://); with source artifact, give it or artifactPath.",
+    "ModelSource.artifactPath": "Cloud-neutral model artifact: a directory of model files relative to the root of the stack's artifact store.",
+    "ModelSource.format": "What the artifact holds where a cloud's deployment depends on it: mlflow (Azure ML deploys it without a serving image) or custom.",
     "Autoscaling.minInstances": "Instances kept running at all times (1-100); prod endpoints need at least 2 by policy.",
     "Autoscaling.maxInstances": "Most instances the endpoint scales out to (1-100, not below minInstances).",
     "Autoscaling.targetInvocationsPerInstance": "Invocations per instance per minute the target-tracking policy aims for.",
@@ -127,6 +133,12 @@ DESCRIPTIONS: dict[str, str] = {
     "AccessRole.permissions": "Abstract permissions the role grants; each cloud maps them to least-privilege actions.",
 }
 
+# Shorthand forms a model's "before" validator reads, which the generated schema cannot see:
+# added to the field's accepted types so editors do not flag a valid spec.
+ALSO_ACCEPTS: dict[str, dict[str, Any]] = {
+    "ModelSource.image": {"type": "string", "description": "An image URI, read as {uri: ...}."},
+}
+
 # Examples for the fields a spec must give (no default) and for values whose form is not obvious.
 EXAMPLES: dict[str, list[Any]] = {
     "Stack.apiVersion": ["mlopskit/v1"],
@@ -136,7 +148,7 @@ EXAMPLES: dict[str, list[Any]] = {
     "Stack.placement": [{"aws": {"region": "eu-west-1", "backupRegion": "eu-central-1"}}],
     "Stack.budget": [{"monthlyLimitUsd": 6000, "alertThresholdsPercent": [50, 80, 100]}],
     "Stack.training": [[{"name": "train-xgb", "image": {"framework": "xgboost", "version": "1.7-1"},
-                         "entrypoint": "train.py", "compute": {"cpu": 4, "memoryGiB": 16}}]],
+                         "entrypoint": "train.py", "code": "./src", "compute": {"cpu": 4, "memoryGiB": 16}}]],
     "Stack.endpoints": [[{"name": "scoring", "model": {"source": "registry", "package": "credit-risk",
                                                        "version": "latest-approved"},
                           "compute": {"cpu": 4, "memoryGiB": 16}}]],
@@ -160,6 +172,10 @@ EXAMPLES: dict[str, list[Any]] = {
     "TrainingJob.hyperparameters": [{"max_depth": "6", "eta": "0.2"}],
     "TrainingJob.schedule": ["0 3 * * 1"],
     "Image.uri": ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/train:1.4"],
+    "Image.repository": ["credit-risk-train"],
+    "Image.tag": ["1.4.0"],
+    "TrainingJob.code": ["./src"],
+    "ModelSource.artifactPath": ["models/credit-risk/3"],
     "Compute.instanceType": [{"aws": "ml.m5.xlarge", "gcp": "n1-standard-4", "azure": "Standard_DS3_v2"}],
     "Gpu.type": ["T4"],
     "Endpoint.name": ["scoring"],

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from mlopskit.modules.spec_docs import DESCRIPTIONS, EXAMPLES
+from mlopskit.modules.spec_docs import ALSO_ACCEPTS, DESCRIPTIONS, EXAMPLES
 from mlopskit.modules.stack import Stack
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -88,6 +88,10 @@ def spec_schema() -> dict[str, Any]:
                 prop["description"] = DESCRIPTIONS[key]
                 if key in EXAMPLES:
                     prop["examples"] = EXAMPLES[key]
+            shorthand = ALSO_ACCEPTS.get(f"{name}.{alias}")
+            if shorthand is not None:
+                options = prop.pop("anyOf", None) or [{k: prop.pop(k) for k in ("$ref", "type") if k in prop}]
+                prop["anyOf"] = [*options, shorthand]
             default = _default(field)
             if default is not ...:
                 prop["default"] = default

@@ -78,6 +78,19 @@ def test_the_schema_refuses_what_validate_refuses() -> None:
         jsonschema.validate(data, schema)
 
 
+def test_a_shorthand_the_models_accept_is_in_the_schema() -> None:
+    """``image: <uri>`` for an artifact model is valid spec (read as {uri: ...}): the schema agrees."""
+    from mlopskit.modules.endpoint import ModelSource
+
+    data = {"source": "artifact", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/serve:1.0",
+            "artifactUri": "s3://acme-models/m.tar.gz"}
+    ModelSource.model_validate(data)
+    schema = json.loads((ROOT / SCHEMA_FILE).read_text())
+    jsonschema.validate(data, {"$defs": schema["$defs"], "$ref": "#/$defs/ModelSource"})
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**data, "image": 7}, {"$defs": schema["$defs"], "$ref": "#/$defs/ModelSource"})
+
+
 def test_generated_docs_are_current() -> None:
     """docs/spec.schema.json, docs/spec.md and docs/rules.md (the rules reference SARIF links to)."""
     assert stale() == [], "regenerate with: python -m mlopskit.docs_gen"
