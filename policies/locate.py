@@ -33,14 +33,14 @@ from mlopskit.providers import get_provider
 SECTION_OF: dict[str, str] = {
     "keys": "encryption", "storage": "storage", "network": "network",
     "container_registry": "registry.containers", "model_registry": "registry.models",
-    "training": "training", "endpoint": "endpoints", "autoscaling": "endpoints", "monitoring": "endpoints",
+    "training": "training", "endpoint": "endpoints", "batch": "batch", "autoscaling": "endpoints", "monitoring": "endpoints",
     "backups": "backups", "identity": "access", "audit": "compliance", "budget": "budget",
 }
 # The spec's lists of named entries (Python attribute paths equal the YAML ones here).
-ENTRY_LISTS: tuple[str, ...] = ("training", "endpoints", "access.roles")
+ENTRY_LISTS: tuple[str, ...] = ("training", "endpoints", "batch", "access.roles")
 # Abstractions built once per list entry: the list, and the part of the entry they realise.
 ENTRY_OF: dict[str, tuple[str, str]] = {
-    "training": ("training", ""), "endpoint": ("endpoints", ""), "autoscaling": ("endpoints", ".autoscaling"),
+    "training": ("training", ""), "endpoint": ("endpoints", ""), "batch": ("batch", ""), "autoscaling": ("endpoints", ".autoscaling"),
     "monitoring": ("endpoints", ".monitoring"), "identity": ("access.roles", ""),
 }
 # The spec field deciding a fact key, per fact kind ("*": any kind); "{entry}" is the resource's
@@ -71,6 +71,10 @@ CAUSE: dict[tuple[str, str], str] = {
     ("training", "max_instances"): "{entry}.compute.count",
     ("training", "scale_to_zero"): "{entry}.compute",
     ("training", "max_runtime_minutes"): "{entry}.maxRuntimeMinutes",
+    ("batch", "instance_type"): "{entry}.compute",
+    ("batch", "gpu_count"): "{entry}.compute.gpu",
+    ("batch", "max_instances"): "{entry}.compute.count",
+    ("batch", "max_runtime_minutes"): "{entry}.maxRuntimeMinutes",
     ("backup", "retention_days"): "backups.retentionDays",
     ("backup", "cross_region"): "backups.crossRegion",
     ("log_store", "retention_days"): "compliance.retentionDays",

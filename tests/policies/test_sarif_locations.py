@@ -186,6 +186,16 @@ def test_every_resource_of_an_entry_finds_its_entry(reports, cloud) -> None:
     assert locator.origin(store.urn) == "storage"
 
 
+def test_batch_resources_find_their_batch_entry() -> None:
+    """The same contract for batch jobs (stacks/lifecycle.yaml: two jobs; one cloud keeps it quick)."""
+    stack = load_checked(str(ROOT / "stacks" / "lifecycle.yaml"), "gcp")
+    graph = preview(stack, "gcp")
+    locator = Locator(graph, stack)
+    token = get_provider("gcp").components["batch"]
+    origins = {locator.origin(r.urn) for r in graph.resources if locator.top(r).type == token}
+    assert origins == {f"batch[{i}]" for i in range(len(stack.batch))} and len(stack.batch) >= 2
+
+
 def test_the_longest_entry_name_wins(reports) -> None:
     stack, graph, _ = reports["aws"]
     first = stack.endpoints[0]
