@@ -20,7 +20,8 @@ import xmlschema
 from mlopskit import __version__
 from mlopskit.cli import load_checked, main
 from mlopskit.engine import preview
-from mlopskit.policies.locate import Locator, parent_path
+from mlopskit.modules.facts import Fact
+from mlopskit.policies.locate import Locator, parent_path, written
 from mlopskit.policies.report import SpecFile, junit, sarif
 from mlopskit.policies.runner import evaluate
 from mlopskit.providers import get_provider
@@ -101,9 +102,23 @@ def test_findings_name_the_fields_that_cause_them(reports, monkeypatch) -> None:
     assert where[("endpoint-no-public-access", "network.private")] == _line_of(r"^network:.*private: false")
     assert where[("data-residency", "placement.aws.region")] == _line_of(r"^  aws: .*region: us-east-1")
     assert where[("iam-no-all-powerful-role", "access.roles[0].permissions")] == _line_of(r"^\s+permissions: \[")
-    assert where[("endpoint-alarms", "endpoints[0].monitoring.alarms")] == _line_of(r"^\s+alarms: \{errorRatePercent")
     # the replica bucket lives in the backup region: the finding names that field
     assert any(r["properties"]["specPath"] == "placement.aws.backupRegion" for r in results)
+
+
+def test_an_entry_field_is_located_inside_its_entry(reports, monkeypatch) -> None:
+    """A finding on an endpoint's own setting points at that setting of that endpoint's entry."""
+    stack, graph, _ = reports["aws"]
+    locator = Locator(graph, stack)
+    endpoint = next(r for r in graph.resources if r.type == "aws:sagemaker/endpoint:Endpoint")
+    fact = Fact("endpoint", endpoint.urn, endpoint.type, endpoint.name)
+    spec = _in_repo(monkeypatch)
+    cause = locator.cause(fact, "min_instances")
+    assert cause == "endpoints[0].autoscaling.minInstances"
+    assert spec.lines[written(cause, locator.origin(endpoint.urn), spec.lines)] == _line_of(r"autoscaling: \{minInstances: 2")
+    cause = locator.cause(fact, "alarms")
+    assert cause == "endpoints[0].monitoring.alarms"
+    assert spec.lines[written(cause, None, spec.lines)] == _line_of(r"^\s+alarms: \{errorRatePercent")
 
 
 def test_a_default_points_at_the_entry_that_built_the_resource(reports, monkeypatch) -> None:
