@@ -35,6 +35,7 @@ from mlopskit.modules.graph import Graph, RecordedResource
 from mlopskit.modules.placement import CLOUDS, Cloud
 from mlopskit.modules.stack import Stack
 from mlopskit.policies.config import PolicyConfig
+from mlopskit.policies.report import rule_url
 from mlopskit.policies.runner import PolicyReport, ResolvedRule, active_presets, evaluate, resolve_rules
 from mlopskit.providers import get_provider
 
@@ -210,8 +211,8 @@ def _fingerprint(resources: list[Any], unknown_error: type[Exception]) -> str:
 
 
 def _policy_fields(pp: Any, resolved: ResolvedRule) -> dict[str, Any]:
-    """Severity, compliance framework and tags in pulumi_policy's own fields (the library has ``url`` too:
-    the kit publishes no per-rule page at a stable address yet, so it stays unset)."""
+    """Severity, compliance framework, tags and the rule's reference page (docs/rules.md, the page
+    SARIF's helpUri links to) in pulumi_policy's own fields."""
     frameworks = [f for f in resolved.frameworks if f != "baseline"] or ["baseline"]
     return {
         "enforcement_level": {"mandatory": pp.EnforcementLevel.MANDATORY, "advisory": pp.EnforcementLevel.ADVISORY,
@@ -222,6 +223,7 @@ def _policy_fields(pp: Any, resolved: ResolvedRule) -> dict[str, Any]:
                                                   reference=", ".join(resolved.anchors) or None),
         "tags": [*resolved.frameworks, *resolved.anchors],
         "display_name": resolved.rule.title,
+        "url": rule_url(resolved.id),
     }
 
 

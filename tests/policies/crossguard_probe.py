@@ -60,7 +60,8 @@ def analyze(case: dict[str, Any]) -> dict[str, Any]:
     os.environ["MLOPSKIT_SPEC"] = case["spec"]
     policies = build_policies(pulumi_policy, spec_loader(), lambda cloud: spec_graph)
     described = [{"name": p.name, "enforcement": p.enforcement_level.value, "severity": p.severity.value,
-                  "framework": p.framework.name, "reference": p.framework.reference, "tags": p.tags}
+                  "framework": p.framework.name, "reference": p.framework.reference, "tags": p.tags,
+                  "url": p.url}
                  for p in policies]
     if case.get("naive"):
         # The control: a policy that reads every input, as the pack's first version did.

@@ -27,6 +27,7 @@ from mlopskit.cli import load_checked
 from mlopskit.engine import preview
 from mlopskit.modules.graph import Graph
 from mlopskit.policies.crossguard.adapter import identity
+from mlopskit.policies.report import rule_url
 from mlopskit.policies.runner import evaluate
 from mlopskit.report import preview_json
 
@@ -162,3 +163,4 @@ def test_pack_reports_what_mlopskit_policy_reports(results: dict[str, Any], clou
     storage = next(p for p in result["policies"] if p["name"] == "storage-cmk")
     assert storage["severity"] == "high" and storage["framework"] == "gdpr" and storage["enforcement"] == "mandatory"
     assert "CKV_AWS_145" in storage["reference"] and {"baseline", "gdpr", "CKV_AWS_145"} <= set(storage["tags"])
+    assert storage["url"] == rule_url("storage-cmk")  # the rule's section of docs/rules.md, as SARIF's helpUri
