@@ -1,6 +1,6 @@
 """Refresh the recorded extracts in ``sources/`` from raw downloads and the pinned SDKs' data.
 
-Run by ``python -m providers.catalog.generate extract`` on a machine that has the raw files (see
+Run by ``python -m mlopskit.providers.catalog.generate extract`` on a machine that has the raw files (see
 ``sources/README.md`` for where each comes from); the build never reads anything but ``sources/``.
 Only the rows the kit needs are kept: SageMaker instance types, the machine families Vertex AI
 accepts, the VM sizes Azure ML serves and trains on.

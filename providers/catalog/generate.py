@@ -1,8 +1,8 @@
 """Rebuild the offline catalogs from the recorded source extracts in ``sources/``: one command.
 
-    python -m providers.catalog.generate            # rewrite instances.csv, regions.csv, prices/*.csv
-    python -m providers.catalog.generate --check    # exit 1 when a committed file differs (CI, tests)
-    python -m providers.catalog.generate extract --aws-ec2 F --gcp F --azure F
+    python -m mlopskit.providers.catalog.generate            # rewrite instances.csv, regions.csv, prices/*.csv
+    python -m mlopskit.providers.catalog.generate --check    # exit 1 when a committed file differs (CI, tests)
+    python -m mlopskit.providers.catalog.generate extract --aws-ec2 F --gcp F --azure F
                                                     # refresh the extracts from raw downloads (see sources/README.md)
 
 The build reads only ``sources/*.csv`` and is deterministic, so the committed catalogs are exactly
@@ -577,7 +577,7 @@ def stale(files: dict[str, str], root: Path = HERE) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """CLI: rebuild (default), ``--check``, or ``extract`` (see sources/README.md)."""
-    parser = argparse.ArgumentParser(prog="python -m providers.catalog.generate")
+    parser = argparse.ArgumentParser(prog="python -m mlopskit.providers.catalog.generate")
     parser.add_argument("--check", action="store_true", help="exit 1 when a generated file is out of date")
     sub = parser.add_subparsers(dest="command")
     extract = sub.add_parser("extract", help="refresh sources/ from raw downloads and the pinned SDKs")
@@ -597,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         out_of_date = stale(files)
         for name in out_of_date:
-            print(f"{name}: out of date; run python -m providers.catalog.generate", file=sys.stderr)
+            print(f"{name}: out of date; run python -m mlopskit.providers.catalog.generate", file=sys.stderr)
         return 1 if out_of_date else 0
     write(files)
     return 0
