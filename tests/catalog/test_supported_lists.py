@@ -64,6 +64,24 @@ def test_gcp_e2_prediction_types_are_exactly_the_page_table() -> None:
     assert not e2.match("e2-medium") and not e2.match("e2-highmem-32")
 
 
+def test_gcp_rows_read_on_a_page_name_it_and_exclude_what_the_page_leaves_out() -> None:
+    rows = generate.read("gcp_vertex_machine_types.csv")
+    assert {r["read"] for r in rows} == {"page", "recalled"}
+    for row in rows:  # a page row names the configure-compute page it was read on; a recalled row names none
+        urls = row["page"].split()
+        assert (row["read"] == "page") == bool(urls), row
+        assert all(re.fullmatch(r"https://cloud\.google\.com/vertex-ai/docs/(predictions|training)/configure-compute\S*", u)
+                   and f"/{row['use'].replace('prediction', 'predictions')}/" in u for u in urls), row
+    # types the page lists leave out are priced but never offered for that use (the catalog's apis follow the file)
+    apis = {i.name: i.apis for i in catalog() if i.cloud == "gcp"}
+    for name in ("n1-standard-2", "e2-standard-2", "n2-highcpu-8", "n2-standard-96", "a3-highgpu-1g"):
+        assert "training" not in apis[name], name
+    for name in ("n1-standard-64", "n1-highcpu-2"):
+        assert "prediction" not in apis[name], name
+    assert "training" in apis["n1-standard-4"] and "prediction" in apis["n1-standard-2"]
+    assert "training" in apis["a3-megagpu-8g"] and "training" in apis["e2-highcpu-16"]
+
+
 def test_azure_serving_returns_only_managed_online_endpoint_skus() -> None:
     listed = {r["size"].upper() for r in generate.read("azure_online_endpoint_skus.csv")}
     returned = _returnable("azure", "serving")
