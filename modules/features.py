@@ -31,6 +31,7 @@ FEATURES: tuple[str, ...] = (
     "model.sizeGiB",
     "dataCapture",
     "monitoring.drift",
+    "monitoring.quality",
     "training.schedule",
     "training.compute.spot",
     "batch",
@@ -64,6 +65,7 @@ def _endpoint_settings(ep: Endpoint) -> dict[str, bool]:
         "model.sizeGiB": ep.model.size_gib is not None,
         "dataCapture": bool(ep.data_capture.enabled),
         "monitoring.drift": ep.monitoring.drift is not None,
+        "monitoring.quality": ep.monitoring.quality is not None,
     }
 
 

@@ -123,6 +123,13 @@ DESCRIPTIONS: dict[str, str] = {
     "Monitoring.alarms": "Alarm thresholds; they notify and, with deployment.autoRollback, stop a rollout.",
     "Monitoring.notify": "Email addresses notified by alarms and budget alerts (at most 20).",
     "Drift.schedule": "How often drift is computed.",
+    "Monitoring.quality": "Scheduled model-quality monitoring: captured predictions compared with ground-truth labels, "
+                          "one alarm per metric threshold; absent means none (needs dataCapture.enabled).",
+    "Quality.groundTruth": "Folder of the stack's artifact store where the labels of served predictions are written.",
+    "Quality.problemType": "What the model predicts: binary-classification, multiclass-classification or regression.",
+    "Quality.thresholds": "Metric -> alarm threshold: scores (accuracy, precision, recall, f1, auc, r2) alarm below it, "
+                          "errors (mae, rmse) above it; only metrics of the problem type.",
+    "Quality.schedule": "How often quality is computed and its alarms evaluated.",
     "Alarms.latencyP99Ms": "Alarm when the 99th-percentile latency exceeds this many milliseconds; absent means no latency alarm.",
     "Alarms.errorRatePercent": "Alarm when the share of failed requests exceeds this percentage.",
     # batch inference
@@ -199,6 +206,11 @@ EXAMPLES: dict[str, list[Any]] = {
     "ModelSource.version": ["latest-approved", 3],
     "ModelSource.artifactUri": ["s3://acme-models/credit-risk/model.tar.gz"],
     "Monitoring.notify": [["ml-oncall@example.com"]],
+    "Monitoring.quality": [{"groundTruth": "monitoring/labels/", "problemType": "binary-classification",
+                            "thresholds": {"accuracy": 0.85, "auc": 0.8}, "schedule": "daily"}],
+    "Quality.groundTruth": ["monitoring/labels/"],
+    "Quality.problemType": ["binary-classification"],
+    "Quality.thresholds": [{"accuracy": 0.85, "auc": 0.8}, {"mae": 2.5}],
     "Stack.batch": [[{"name": "nightly", "model": {"package": "credit-risk"}, "input": "batch/input/",
                       "output": "batch/output/", "compute": {"cpu": 4, "memoryGiB": 16}, "schedule": "0 2 * * *"}]],
     "BatchJob.name": ["nightly"],

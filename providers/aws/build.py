@@ -32,6 +32,8 @@ from mlopskit.providers.aws.monitoring import (
     DriftMonitorArgs,
     EndpointMonitoring,
     EndpointMonitoringArgs,
+    QualityMonitor,
+    QualityMonitorArgs,
 )
 from mlopskit.providers.aws.network import PrivateNetwork, PrivateNetworkArgs
 from mlopskit.providers.aws.permissions import StackArns
@@ -130,6 +132,7 @@ class AwsBuild(StackBuild):
             model_artifacts=tuple(m.artifact_uri or "" for m in artifact_models),
             batch_inputs=tuple(job.input for job in stack.batch),
             batch_outputs=tuple(job.output for job in stack.batch),
+            ground_truth=tuple(e.monitoring.quality.ground_truth for e in stack.endpoints if e.monitoring.quality),
         ), ctx, top)
         self.monitor_image = images.image_uri("model-monitor", "monitoring", "latest", ctx.region)
 
@@ -224,11 +227,18 @@ class AwsBuild(StackBuild):
         after_endpoint = ctx.opts(depends_on=[endpoint.endpoint], aliases=nested_in_endpoint(component))
         EndpointAutoscaling(f"{component}-autoscaling", EndpointAutoscalingArgs(
             spec.autoscaling, name, VARIANT, endpoint.endpoint, endpoint.generation), ctx, after_endpoint)
+        # The monitoring jobs' size: ml.m5.xlarge's (4 vCPUs, 16 GiB), on the cheapest processing type
+        # offered in the region (ml.m5.xlarge itself where offered; some regions have no m5).
+        monitor = resolve_for("processing", MONITOR_COMPUTE, ctx.region).instance.name
         if spec.monitoring.drift is not None and self.monitor_image is not None:
-            # The monitoring job's size: ml.m5.xlarge's (4 vCPUs, 16 GiB), on the cheapest processing type
-            # offered in the region (ml.m5.xlarge itself where offered; some regions have no m5).
-            monitor = resolve_for("processing", MONITOR_COMPUTE, ctx.region).instance.name
             DriftMonitor(f"{component}-drift", DriftMonitorArgs(spec, name, self.monitor_image, monitor), ctx, after_endpoint)
+        image = self.monitor_image
+        if spec.monitoring.quality is not None and image is None:
+            ctx.warn(f"{plan.path}.monitoring.quality", f"no SageMaker Model Monitor image is catalogued for {ctx.region}: "
+                     "the quality schedule is not built")
+        elif spec.monitoring.quality is not None and image is not None:
+            QualityMonitor(f"{component}-quality", QualityMonitorArgs(spec, name, image, monitoring.topic.arn, monitor),
+                           ctx, after_endpoint)
 
     # -- what spans the stack -----------------------------------------------------------
     def finish(self) -> None:

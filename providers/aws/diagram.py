@@ -16,6 +16,8 @@ DIAGRAM: DiagramMap = {
         "data_capture", "SageMaker Data Capture"),
     "mlopskit:aws:EndpointAutoscaling": ("autoscaling", "Application Auto Scaling"),
     "mlopskit:aws:DriftMonitor": ("monitoring", "SageMaker Model Monitor"),
+    "mlopskit:aws:QualityMonitor": ("monitoring", "SageMaker Model Monitor (model quality)"),
+    "mlopskit:aws:QualityMonitor|aws:cloudwatch/metricAlarm:MetricAlarm": ("alarms", "CloudWatch alarms"),
     "mlopskit:aws:EndpointMonitoring": ("alarms", "CloudWatch alarms"),
     "mlopskit:aws:EndpointMonitoring|aws:sns/topic:Topic": ("notifications", "Amazon SNS"),
     "mlopskit:aws:EndpointMonitoring|aws:sns/topicSubscription:TopicSubscription": ("notifications", "Amazon SNS"),

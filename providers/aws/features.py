@@ -18,6 +18,7 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "model.sizeGiB": ("native", "a hosting type whose GPUs hold the model; longer download and health-check limits on the variant"),
     "dataCapture": ("native", "endpoint data capture to S3"),
     "monitoring.drift": ("native", "SageMaker Model Monitor data-quality schedule"),
+    "monitoring.quality": ("native", "SageMaker Model Monitor model-quality schedule against S3 ground truth, CloudWatch alarms per metric"),
     "training.schedule": ("native", "EventBridge Scheduler starts a SageMaker pipeline"),
     "training.compute.spot": ("native", "managed spot training"),
     "batch": ("native", "a SageMaker Batch Transform step in a SageMaker pipeline"),

@@ -43,6 +43,8 @@ class IdentityArgs:
     # Artifact-store folders batch jobs read and write (their transform jobs run as the inference role).
     batch_inputs: tuple[str, ...] = ()
     batch_outputs: tuple[str, ...] = ()
+    # Artifact-store folders of ground-truth labels the model-quality jobs read (monitoring role).
+    ground_truth: tuple[str, ...] = ()
 
 
 class Identity(pulumi.ComponentResource):
@@ -91,7 +93,8 @@ class Identity(pulumi.ComponentResource):
         ])
         self.monitoring = self._role(ctx, "monitoring", sagemaker_trust, [
             pull(()),
-            {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": bucket_objects("data-capture/")},
+            {"Effect": "Allow", "Action": ["s3:GetObject"],
+             "Resource": [bucket_objects("data-capture/"), *map(bucket_objects, args.ground_truth)]},
             {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": a.bucket},
             {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": bucket_objects("monitoring/")},
             *kms_grants(a.key),  # the drift job's VolumeKmsKeyId is the stack key

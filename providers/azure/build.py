@@ -346,6 +346,13 @@ class AzureBuild(StackBuild):
             )
         elif d.provided("wait_minutes"):
             ctx.warn(f"{path}.deployment.waitMinutes", f"has no effect with strategy {d.strategy} on Azure")
+        if endpoint.monitoring.quality is not None:
+            # azure-native 3.x MonitorDefinition signals: Custom, DataDrift, DataQuality,
+            # FeatureAttributionDrift, PredictionDrift; Azure ML's model-performance signal is
+            # not among them, and a Custom signal would need a component the kit does not ship.
+            ctx.warn(f"{path}.monitoring.quality", "unsupported: the Azure ML monitor the kit can declare has no "
+                     "model-performance signal (groundTruth, problemType, thresholds and schedule are not built); "
+                     "add one in Azure ML studio or compute the metrics in a pipeline")
         if d.auto_rollback:
             ctx.warn(
                 f"{path}.deployment.autoRollback",

@@ -18,6 +18,7 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "model.sizeGiB": ("native", "a VM size whose GPUs hold the model; probes wait for the model to load"),
     "dataCapture": ("native", "online deployment data collector"),
     "monitoring.drift": ("native", "Azure ML model monitor schedule on serverless Spark"),
+    "monitoring.quality": ("unsupported", "the azure-native monitor definition has no model-performance signal"),
     "training.schedule": ("native", "Azure ML schedule creating a command job"),
     "training.compute.spot": ("native", "low-priority compute cluster nodes"),
     "batch": ("native", "an Azure ML batch endpoint and batch deployment on a scale-to-zero cluster"),

@@ -205,6 +205,12 @@ class GcpBuild(StackBuild):
             ctx.warn(f"{plan.path}.model.sizeGiB", "emulated: the GPU type is chosen to hold the model, but Vertex AI "
                      "takes start-up limits from the model upload (containerSpec.deploymentTimeout); register the "
                      f"model with deploymentTimeout of at least {spec.model.startup_seconds}s")
+        if spec.monitoring.quality is not None:
+            # aiplatform_v1 ModelMonitoringObjectiveConfig has training-serving skew, prediction
+            # drift and feature-attribution objectives only: nothing reads ground-truth labels.
+            ctx.warn(f"{plan.path}.monitoring.quality", "unsupported: Vertex AI model monitoring has no objective "
+                     "against ground truth (groundTruth, problemType, thresholds and schedule are not built); "
+                     "compute the metrics in a pipeline over the labels and alert on them")
         steps = traffic_steps(deployment.strategy, deployment.canary_percent, deployment.linear_step_percent)
         ep_id = names.endpoint_id(ctx.project, ctx.stack, spec.name)
         rollout_labels = {"strategy": deployment.strategy, "traffic-steps": names.steps_label(steps),

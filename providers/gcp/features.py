@@ -18,6 +18,7 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "model.sizeGiB": ("emulated", "a machine and GPUs that hold the model; start-up limits come from the model upload, not the deployment"),
     "dataCapture": ("native", "request-response logging to BigQuery"),
     "monitoring.drift": ("native", "Vertex AI model monitoring job"),
+    "monitoring.quality": ("unsupported", "Vertex AI model monitoring (v1) has skew, drift and attribution objectives, none against ground truth"),
     "training.schedule": ("native", "Cloud Scheduler posts a Vertex custom job"),
     "training.compute.spot": ("native", "Spot VMs scheduling strategy"),
     "batch": ("native", "a Vertex AI BatchPredictionJob posted by Cloud Scheduler or `mlopskit batch run`"),
