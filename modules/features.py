@@ -38,6 +38,7 @@ FEATURES: tuple[str, ...] = (
     "batch.schedule",
     "batch.maxRuntimeMinutes",
     "batch: private network",
+    "experiments",
     "encryption.customerManagedKeys",
     "registry.containers.scanOnPush",
     "registry.containers.immutableTags",
@@ -82,6 +83,7 @@ def _batch_settings(job: BatchJob, stack: Stack) -> dict[str, bool]:
 
 def _stack_settings(stack: Stack) -> dict[str, bool]:
     return {
+        "experiments": stack.experiments is not None,
         "encryption.customerManagedKeys": bool(stack.encryption.customer_managed_keys),
         "registry.containers.scanOnPush": bool(stack.registry.containers.scan_on_push),
         "registry.containers.immutableTags": bool(stack.registry.containers.immutable_tags),

@@ -21,6 +21,7 @@ from mlopskit.providers.aws.budget import STACK_TAG, Budget, BudgetArgs
 from mlopskit.providers.aws.container_registry import ContainerRegistry, ContainerRegistryArgs
 from mlopskit.providers.aws.context import AwsContext, built
 from mlopskit.providers.aws.endpoint import TYPE as ENDPOINT_TYPE, Endpoint, EndpointArgs
+from mlopskit.providers.aws.experiments import Experiments, ExperimentsArgs
 from mlopskit.providers.aws.identity import Identity, IdentityArgs
 from mlopskit.providers.aws.instance_types import resolve_for, resolve_use
 from mlopskit.providers.aws.keys import Keys, KeysArgs
@@ -151,6 +152,8 @@ class AwsBuild(StackBuild):
             batch_pipelines=tuple(ctx.arn("sagemaker", f"pipeline/{names.batch_pipeline(stack, j.name)}") for j in stack.batch),
             # Pipeline steps name their transform jobs pipelines-<execution>-<step>-<suffix>.
             transform_jobs=ctx.arn("sagemaker", "transform-job/pipelines-*") if stack.batch else None,
+            tracking_server=ctx.arn("sagemaker", f"mlflow-tracking-server/{names.tracking_server(ctx.prefix)}")
+            if stack.experiments else None,
             training_jobs=ctx.arn("sagemaker", f"training-job/{ctx.prefix}-*"),
             endpoints=tuple(ctx.arn("sagemaker", f"endpoint/{names.endpoint(stack, e)}") for e in stack.endpoints),
             # Pulumi auto-names configs and models after their logical names, which
@@ -243,6 +246,9 @@ class AwsBuild(StackBuild):
     # -- what spans the stack -----------------------------------------------------------
     def finish(self) -> None:
         ctx, stack, top = self.ctx, self.stack, self.ctx.opts()
+        if stack.experiments is not None:
+            Experiments(ctx.name("experiments"), ExperimentsArgs(stack.experiments, names.tracking_server(ctx.prefix)),
+                        ctx, top)
         if stack.backups is not None:
             Backups(ctx.name("backups"), BackupsArgs(stack.backups, self.backup_region, ctx.roles["backup"]), ctx, top)
         Audit(ctx.name("audit"), AuditArgs(stack.compliance.retention_days), ctx, top)

@@ -133,6 +133,14 @@ def _job_definitions(ctx: CostContext) -> dict[str, list[tuple[dict[str, Any], A
     return found
 
 
+def tracking_server(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """A managed MLflow tracking server is billed per hour by size while it exists. The dated
+    catalog has no SageMaker MLflow rows yet: the line stays unpriced (unknown, never $0)."""
+    size = str(resource.inputs.get("trackingServerSize") or "Small")
+    return [CostComponent(f"MLflow tracking server ({size})", "hours", HOURS_PER_MONTH,
+                          _key(ctx, "sagemaker-mlflow", size))]
+
+
 _BUCKET_USAGE = {  # the bucket's purpose tag -> usage key (the replica holds a copy of the artifacts)
     "access-logs": "storage.accessLogsGb",
     "audit-logs": "storage.auditLogsGb",
@@ -224,6 +232,7 @@ COMPONENTS: dict[str, Handler] = {
     "aws:sagemaker/endpoint:Endpoint": endpoint,
     "aws:sagemaker/pipeline:Pipeline": pipeline,
     "aws:sagemaker/monitoringSchedule:MonitoringSchedule": monitoring_schedule,
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": tracking_server,
     "aws:s3/bucket:Bucket": bucket,
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": replication,
     "aws:backup/plan:Plan": backup_plan,

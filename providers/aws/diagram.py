@@ -23,6 +23,7 @@ DIAGRAM: DiagramMap = {
     "mlopskit:aws:EndpointMonitoring|aws:sns/topicSubscription:TopicSubscription": ("notifications", "Amazon SNS"),
     "mlopskit:aws:BatchInference": ("batch", "SageMaker Batch Transform"),
     "mlopskit:aws:BatchInference|aws:scheduler/schedule:Schedule": ("batch", "EventBridge Scheduler"),
+    "mlopskit:aws:Experiments": ("training", "SageMaker managed MLflow"),
     "mlopskit:aws:Keys": ("keys", "AWS KMS"),
     "mlopskit:aws:Identity": ("identity", "AWS IAM roles"),
     "mlopskit:aws:PrivateNetwork": ("network", "Amazon VPC"),

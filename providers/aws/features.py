@@ -25,6 +25,7 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "batch.schedule": ("native", "EventBridge Scheduler starts the batch pipeline"),
     "batch.maxRuntimeMinutes": ("emulated", "Batch Transform has no run limit: each model request is capped (InvocationsTimeoutInSeconds)"),
     "batch: private network": ("native", "the transform job runs in its Model's VPC subnets"),
+    "experiments": ("native", "SageMaker managed MLflow tracking server, artifacts in the stack bucket"),
     "encryption.customerManagedKeys": ("native", "KMS keys with rotation on every store"),
     "registry.containers.scanOnPush": ("native", "ECR scan on push"),
     "registry.containers.immutableTags": ("native", "ECR immutable tags"),

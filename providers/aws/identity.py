@@ -76,6 +76,8 @@ class Identity(pulumi.ComponentResource):
             *statements("artifacts.read", a),
             {"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
              "Resource": [bucket_objects("models/"), bucket_objects("checkpoints/")]},
+            # Training runs log to the tracking server, which runs as this role (its artifact store).
+            *statements("experiments.write", a),
             *kms_grants(a.key),  # the training job's VolumeKmsKeyId is the stack key
             *runtime,
         ])

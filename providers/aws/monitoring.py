@@ -21,11 +21,11 @@ QUALITY_TYPE = "mlopskit:aws:QualityMonitor"
 # pulumi_aws (7.x) has no ModelQualityJobDefinition resource, only the schedule that names one:
 # the definition is created through AWS Cloud Control API as its CloudFormation type.
 QUALITY_DEFINITION_TYPE = "AWS::SageMaker::ModelQualityJobDefinition"
-# The built-in Model Monitor container publishes a real-time endpoint's data-quality metrics
-# in /aws/sagemaker/Endpoints/data-metric with EndpointName and ScheduleName dimensions
-# (docs, "CloudWatch Metrics"); model-quality metrics go to the model-metrics sibling. Not
-# confirmed from an API model: CloudWatch metrics have none.
-QUALITY_NAMESPACE = "/aws/sagemaker/Endpoints/model-metrics"
+# The documented sibling (SageMaker docs, "CloudWatch Metrics for Bias Drift Analysis"): Clarify
+# publishes a real-time endpoint's bias metrics in aws/sagemaker/Endpoints/bias-metrics with
+# Endpoint and MonitoringSchedule dimensions; model-quality metrics go to the model-metrics
+# namespace. Not confirmed from an API model (CloudWatch metrics have none): docs/lifecycle.md.
+QUALITY_NAMESPACE = "aws/sagemaker/Endpoints/model-metrics"
 _PROBLEM_TYPES = {"binary-classification": "BinaryClassification",
                   "multiclass-classification": "MulticlassClassification", "regression": "Regression"}
 # Multiclass problems report class-weighted precision/recall/f1 (weighted_f1 ...).
@@ -241,7 +241,7 @@ class QualityMonitor(pulumi.ComponentResource):
                               "against the ground truth",
             namespace=QUALITY_NAMESPACE,
             metric_name=quality_metric(quality.problem_type, metric),
-            dimensions={"EndpointName": args.endpoint_name, "ScheduleName": schedule},
+            dimensions={"Endpoint": args.endpoint_name, "MonitoringSchedule": schedule},
             statistic="Average",
             period=_PERIOD_S[quality.schedule],
             evaluation_periods=1,

@@ -106,3 +106,8 @@ def scalable_target(endpoint_name: str, variant: str = PRIMARY_VARIANT) -> str:
 def quality_job(endpoint_name: str) -> str:
     """The model-quality job definition and monitoring schedule of an endpoint."""
     return sagemaker(endpoint_name, "quality")
+
+
+def tracking_server(prefix: str) -> str:
+    """The stack's MLflow tracking server."""
+    return sagemaker(prefix, "experiments")

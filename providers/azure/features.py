@@ -25,6 +25,7 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "batch.schedule": ("emulated", "the cron is recorded on the batch endpoint; CI runs `mlopskit batch run` on it"),
     "batch.maxRuntimeMinutes": ("emulated", "Azure ML limits each mini-batch (retry settings timeout), not a run"),
     "batch: private network": ("native", "the batch cluster has no public IPs, inside the workspace's managed network"),
+    "experiments": ("native", "the workspace's own MLflow tracking (nothing to create)"),
     "encryption.customerManagedKeys": ("emulated", "Key Vault key on workspace, storage and registry; the ML registry uses Microsoft-managed keys"),
     "registry.containers.scanOnPush": ("unsupported", "needs Microsoft Defender for Containers on the subscription"),
     "registry.containers.immutableTags": ("unsupported", "no registry-wide setting; lock tags in CI"),

@@ -25,6 +25,7 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "batch.schedule": ("native", "Cloud Scheduler posts the Vertex batch prediction job"),
     "batch.maxRuntimeMinutes": ("unsupported", "a Vertex batch prediction job has no time limit"),
     "batch: private network": ("unsupported", "Vertex batch prediction jobs cannot join a VPC (use VPC Service Controls)"),
+    "experiments": ("native", "Vertex AI Experiments: a TensorBoard instance and the metadata store, under the stack key"),
     "encryption.customerManagedKeys": ("native", "Cloud KMS keys (CMEK) with rotation"),
     "registry.containers.scanOnPush": ("native", "Artifact Analysis scanning (inherited)"),
     "registry.containers.immutableTags": ("native", "Artifact Registry immutable tags"),

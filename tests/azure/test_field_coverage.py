@@ -232,6 +232,7 @@ EVIDENCE: dict[str, Evidence] = {
     **{f"endpoints[].monitoring.quality.{field}": (lambda field=field: any(
         field in m and "unsupported" in m for m in warned(life(), "endpoints[0].monitoring.quality")))
        for field in ("groundTruth", "problemType", "thresholds", "schedule")},
+    "experiments.size": lambda: bool(warned(graph_with(LIFECYCLE, experiments={"size": "large"}), "experiments.size")),
     "access.roles[].name": lambda: "id-credit-risk-prod-role-auditor" in role_identities(prod()),
     "access.roles[].permissions": lambda: prod().outputs["accessRoles"]["auditor"] == [{"role": "Log Analytics Reader", "target": "log-analytics"}],
     "access.roles[].principals": lambda: bool(warned(prod(), "access.roles[0].principals[0]")),

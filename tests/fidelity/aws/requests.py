@@ -470,6 +470,9 @@ REQUESTS: dict[str, Callable[[Inputs, str, str], Iterable[Request]]] = {
     "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": _plain(_data_quality),
     "aws:sagemaker/monitoringSchedule:MonitoringSchedule": _plain(_monitoring_schedule),
     "aws:cloudcontrol/resource:Resource": _plain(_cloud_control),
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": _plain(lambda i: [("sagemaker", "CreateMlflowTrackingServer", _pick(
+        i, TrackingServerName="trackingServerName", ArtifactStoreUri="artifactStoreUri", RoleArn="roleArn",
+        TrackingServerSize="trackingServerSize", AutomaticModelRegistration="automaticModelRegistration"))]),
     "aws:iam/role:Role": _plain(_role),
     "aws:kms/key:Key": _plain(_key),
     "aws:kms/alias:Alias": _plain(_alias),
