@@ -21,6 +21,8 @@ Permission = Literal[
     "endpoints.deploy",
     "logs.read",
     "backups.restore",
+    "experiments.read",
+    "experiments.write",
 ]
 PERMISSIONS: tuple[str, ...] = get_args(Permission)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
@@ -79,3 +79,21 @@ def _email(value: str) -> str:
 
 
 Email = Annotated[str, AfterValidator(_email)]
+
+
+# A folder of the stack's artifact store (batch input/output, ground truth, baselines).
+PREFIX_MAX = 200
+
+
+def _prefix(value: str) -> str:
+    # A relative folder of the artifact store that every cloud's object names accept:
+    # no scheme (the store is the stack's own), no "." / ".." segments, no empty segment.
+    segments = value.removesuffix("/").split("/")
+    if any(segment in ("", ".", "..") for segment in segments):
+        raise ValueError(f"expected a folder of the artifact store such as batch/input/, got {echo(value)}")
+    return "/".join(segments) + "/"
+
+
+StorePrefix = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.=-]*$", max_length=PREFIX_MAX), AfterValidator(_prefix),
+]

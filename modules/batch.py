@@ -11,30 +11,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
-from mlopskit.modules.base import NAME_PATTERN, SpecModel, field_error
+from mlopskit.modules.base import NAME_PATTERN, SpecModel, StorePrefix, field_error
 from mlopskit.modules.compute import Compute
 from mlopskit.modules.cron import Cron
 from mlopskit.modules.endpoint import ModelVersion
-from mlopskit.modules.errors import echo
 
 PACKAGE_PATTERN = r"^[a-z][a-z0-9-]{1,62}$"
-PREFIX_MAX = 200
-
-
-def _prefix(value: str) -> str:
-    # A relative folder of the artifact store that every cloud's object names accept:
-    # no scheme (the store is the stack's own), no "." / ".." segments, no empty segment.
-    segments = value.removesuffix("/").split("/")
-    if any(segment in ("", ".", "..") for segment in segments):
-        raise ValueError(f"expected a folder of the artifact store such as batch/input/, got {echo(value)}")
-    return "/".join(segments) + "/"
-
-
-StorePrefix = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.=-]*$", max_length=PREFIX_MAX), AfterValidator(_prefix),
-]
 
 
 class BatchModel(SpecModel):

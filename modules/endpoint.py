@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PlainValidator, StringConstraints, field_validator, model_validator
 
-from mlopskit.modules.base import NAME_PATTERN, Email, SpecModel, field_error, reject_duplicates
+from mlopskit.modules.base import NAME_PATTERN, Email, SpecModel, StorePrefix, field_error, reject_duplicates
 from mlopskit.modules.compute import Compute
 from mlopskit.modules.errors import echo
 from mlopskit.modules.training import Image
@@ -178,6 +178,52 @@ class Drift(SpecModel):
     schedule: Literal["hourly", "daily"] = "daily"
 
 
+ProblemType = Literal["binary-classification", "multiclass-classification", "regression"]
+QualityMetric = Literal["accuracy", "precision", "recall", "f1", "auc", "mae", "rmse", "r2"]
+_CLASSIFICATION: tuple[ProblemType, ...] = ("binary-classification", "multiclass-classification")
+#: metric -> (the problem types that compute it, whether a good model scores high: the alarm
+#: fires below the threshold then, above it for an error such as mae).
+QUALITY_METRICS: dict[str, tuple[tuple[ProblemType, ...], bool]] = {
+    "accuracy": (_CLASSIFICATION, True), "precision": (_CLASSIFICATION, True), "recall": (_CLASSIFICATION, True),
+    "f1": (_CLASSIFICATION, True), "auc": (("binary-classification",), True),
+    "mae": (("regression",), False), "rmse": (("regression",), False), "r2": (("regression",), True),
+}
+_RATIO_METRICS = {"accuracy", "precision", "recall", "f1", "auc"}
+
+
+class Quality(SpecModel):
+    """Model-quality monitoring: captured predictions merged with the labels that arrive later.
+
+    ``groundTruth`` is a folder of the stack's artifact store where the labels are written;
+    each threshold is an alarm on one metric of ``problemType`` (below it for scores, above
+    it for errors), evaluated on ``schedule``.
+    """
+
+    ground_truth: StorePrefix
+    problem_type: ProblemType
+    thresholds: dict[QualityMetric, float] = Field(min_length=1)
+    schedule: Literal["hourly", "daily"] = "daily"
+
+    @model_validator(mode="after")
+    def _metrics_fit(self) -> Quality:
+        for metric, value in self.thresholds.items():
+            problems, _ = QUALITY_METRICS[metric]
+            if self.problem_type not in problems:
+                raise field_error(f"thresholds.{metric}", "is not computed for problemType {problem}",
+                                  problem=self.problem_type)
+            if metric in _RATIO_METRICS and not 0 < value <= 1:
+                raise field_error(f"thresholds.{metric}", "must be a ratio in (0, 1], got {value}", value=value)
+            if metric in ("mae", "rmse") and not (value > 0 and math.isfinite(value)):
+                raise field_error(f"thresholds.{metric}", "must be a positive number, got {value}", value=value)
+            if metric == "r2" and not -1 <= value <= 1:
+                raise field_error(f"thresholds.{metric}", "must be within [-1, 1], got {value}", value=value)
+        return self
+
+    def alarm_below(self, metric: str) -> bool:
+        """Whether ``metric``'s alarm fires when the metric falls below its threshold."""
+        return QUALITY_METRICS[metric][1]
+
+
 class Alarms(SpecModel):
     """Alarm thresholds; they notify and, with ``autoRollback``, stop a rollout."""
 
@@ -186,9 +232,10 @@ class Alarms(SpecModel):
 
 
 class Monitoring(SpecModel):
-    """Drift monitoring, alarms and who is notified."""
+    """Drift and quality monitoring, alarms and who is notified."""
 
     drift: Drift | None = None
+    quality: Quality | None = None
     alarms: Alarms = Field(default_factory=Alarms)
     # Each address becomes a subscription or channel named after it: a duplicate (any
     # letter case) would be two resources with one name.
@@ -215,6 +262,9 @@ class Endpoint(SpecModel):
             raise field_error("deployment.autoRollback", "needs at least one alarm in monitoring.alarms")
         if self.monitoring.drift is not None and not self.data_capture.enabled:
             raise field_error("monitoring.drift", "needs dataCapture.enabled: drift is computed from captured data")
+        if self.monitoring.quality is not None and not self.data_capture.enabled:
+            raise field_error("monitoring.quality", "needs dataCapture.enabled: the captured predictions are "
+                              "compared with the ground truth")
         return self
 
     @property

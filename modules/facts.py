@@ -78,6 +78,7 @@ ATTRS: dict[str, dict[str, str]] = {
         "auto_rollback": "bool|None: a failed rollout is rolled back on alarms without a human",
         "audit_logging": "bool|None: invocations / management calls are audit-logged",
         "alarms": "int: alarms wired to notifications for this endpoint",
+        "quality_monitored": "bool|None: predictions are compared with ground-truth labels on a schedule",
         "labels": "dict[str,str]",
     },
     "monitor": {"cmk": "bool|None: monitoring outputs encrypted with a CMK", "labels": "dict[str,str]"},

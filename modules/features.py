@@ -31,12 +31,14 @@ FEATURES: tuple[str, ...] = (
     "model.sizeGiB",
     "dataCapture",
     "monitoring.drift",
+    "monitoring.quality",
     "training.schedule",
     "training.compute.spot",
     "batch",
     "batch.schedule",
     "batch.maxRuntimeMinutes",
     "batch: private network",
+    "experiments",
     "encryption.customerManagedKeys",
     "registry.containers.scanOnPush",
     "registry.containers.immutableTags",
@@ -64,6 +66,7 @@ def _endpoint_settings(ep: Endpoint) -> dict[str, bool]:
         "model.sizeGiB": ep.model.size_gib is not None,
         "dataCapture": bool(ep.data_capture.enabled),
         "monitoring.drift": ep.monitoring.drift is not None,
+        "monitoring.quality": ep.monitoring.quality is not None,
     }
 
 
@@ -80,6 +83,7 @@ def _batch_settings(job: BatchJob, stack: Stack) -> dict[str, bool]:
 
 def _stack_settings(stack: Stack) -> dict[str, bool]:
     return {
+        "experiments": stack.experiments is not None,
         "encryption.customerManagedKeys": bool(stack.encryption.customer_managed_keys),
         "registry.containers.scanOnPush": bool(stack.registry.containers.scan_on_push),
         "registry.containers.immutableTags": bool(stack.registry.containers.immutable_tags),

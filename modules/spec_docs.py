@@ -27,6 +27,9 @@ DESCRIPTIONS: dict[str, str] = {
     "Stack.endpoints": "Real-time inference endpoints (at most 1000); each name is unique once dashes are removed.",
     "Stack.batch": "Batch inference jobs (at most 1000): a registry model scoring files of the artifact store, on a schedule or on demand.",
     "Stack.backups": "Backups and cross-region copies; absent means none, except in prod where the defaults apply.",
+    "Stack.experiments": "One experiment-tracking backend for the stack (managed MLflow on AWS, Vertex AI Experiments on "
+                         "GCP, the workspace's MLflow on Azure); absent means none.",
+    "Experiments.size": "Tracking backend capacity where the cloud sizes one (AWS MLflow tracking server); a warning elsewhere.",
     "Stack.access": "Access roles: abstract permissions granted to named principals, mapped to least privilege per cloud.",
     # metadata
     "Metadata.name": "Stack name: 3-24 lowercase letters, digits and dashes; with the environment it prefixes every resource name.",
@@ -123,6 +126,13 @@ DESCRIPTIONS: dict[str, str] = {
     "Monitoring.alarms": "Alarm thresholds; they notify and, with deployment.autoRollback, stop a rollout.",
     "Monitoring.notify": "Email addresses notified by alarms and budget alerts (at most 20).",
     "Drift.schedule": "How often drift is computed.",
+    "Monitoring.quality": "Scheduled model-quality monitoring: captured predictions compared with ground-truth labels, "
+                          "one alarm per metric threshold; absent means none (needs dataCapture.enabled).",
+    "Quality.groundTruth": "Folder of the stack's artifact store where the labels of served predictions are written.",
+    "Quality.problemType": "What the model predicts: binary-classification, multiclass-classification or regression.",
+    "Quality.thresholds": "Metric -> alarm threshold: scores (accuracy, precision, recall, f1, auc, r2) alarm below it, "
+                          "errors (mae, rmse) above it; only metrics of the problem type.",
+    "Quality.schedule": "How often quality is computed and its alarms evaluated.",
     "Alarms.latencyP99Ms": "Alarm when the 99th-percentile latency exceeds this many milliseconds; absent means no latency alarm.",
     "Alarms.errorRatePercent": "Alarm when the share of failed requests exceeds this percentage.",
     # batch inference
@@ -144,7 +154,8 @@ DESCRIPTIONS: dict[str, str] = {
     "Access.roles": "Access roles (at most 50).",
     "AccessRole.name": "Role name: 2-24 lowercase letters, digits and dashes, starting with a letter.",
     "AccessRole.principals": "Who holds the role: user:<email>, group:<email> or serviceAccount:<email or name>; never a wildcard.",
-    "AccessRole.permissions": "Abstract permissions the role grants; each cloud maps them to least-privilege actions.",
+    "AccessRole.permissions": "Abstract permissions the role grants; each cloud maps them to least-privilege actions "
+                              "(experiments.read / experiments.write need an experiments section).",
 }
 
 # Shorthand forms a model's "before" validator reads, which the generated schema cannot see:
@@ -199,6 +210,12 @@ EXAMPLES: dict[str, list[Any]] = {
     "ModelSource.version": ["latest-approved", 3],
     "ModelSource.artifactUri": ["s3://acme-models/credit-risk/model.tar.gz"],
     "Monitoring.notify": [["ml-oncall@example.com"]],
+    "Stack.experiments": [{"size": "small"}],
+    "Monitoring.quality": [{"groundTruth": "monitoring/labels/", "problemType": "binary-classification",
+                            "thresholds": {"accuracy": 0.85, "auc": 0.8}, "schedule": "daily"}],
+    "Quality.groundTruth": ["monitoring/labels/"],
+    "Quality.problemType": ["binary-classification"],
+    "Quality.thresholds": [{"accuracy": 0.85, "auc": 0.8}, {"mae": 2.5}],
     "Stack.batch": [[{"name": "nightly", "model": {"package": "credit-risk"}, "input": "batch/input/",
                       "output": "batch/output/", "compute": {"cpu": 4, "memoryGiB": 16}, "schedule": "0 2 * * *"}]],
     "BatchJob.name": ["nightly"],

@@ -17,6 +17,7 @@ from mlopskit.modules.compliance import Compliance
 from mlopskit.modules.encryption import Encryption
 from mlopskit.modules.endpoint import LATEST_APPROVED, Endpoint
 from mlopskit.modules.errors import SpecIssue
+from mlopskit.modules.experiments import Experiments
 from mlopskit.modules.metadata import Metadata
 from mlopskit.modules.naming import normalized_name
 from mlopskit.modules.network import Network
@@ -46,6 +47,7 @@ class Stack(SpecModel):
     endpoints: list[Endpoint] = Field(default_factory=list, max_length=MAX_COMPONENTS)
     batch: list[BatchJob] = Field(default_factory=list, max_length=MAX_COMPONENTS)
     backups: Backups | None = None
+    experiments: Experiments | None = None
     access: Access = Field(default_factory=Access)
     # Directory that relative paths in the spec (training[].code) start from: the spec
     # file's directory when loaded from a file (set by the loader), else the working one.
@@ -63,6 +65,17 @@ class Stack(SpecModel):
             if environment == "prod":
                 data = {**data, "backups": Backups()}
         return data
+
+    @model_validator(mode="after")
+    def _experiments_to_grant_on(self) -> Stack:
+        # A grant on a backend that does not exist would be dropped on every cloud.
+        if self.experiments is None:
+            for i, role in enumerate(self.access.roles):
+                for j, permission in enumerate(role.permissions):
+                    if permission.startswith("experiments."):
+                        raise field_error(f"access.roles[{i}].permissions[{j}]",
+                                          "{permission} needs an experiments section to grant on", permission=permission)
+        return self
 
     @model_validator(mode="after")
     def _unique_names(self) -> Stack:

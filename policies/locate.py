@@ -66,6 +66,7 @@ CAUSE: dict[tuple[str, str], str] = {
     ("endpoint", "sampling_percent"): "{entry}.dataCapture.samplingPercent",
     ("endpoint", "auto_rollback"): "{entry}.deployment.autoRollback",
     ("endpoint", "alarms"): "{entry}.monitoring.alarms",
+    ("endpoint", "quality_monitored"): "{entry}.monitoring.quality",
     ("training", "instance_type"): "{entry}.compute",
     ("training", "gpu_count"): "{entry}.compute.gpu",
     ("training", "max_instances"): "{entry}.compute.count",

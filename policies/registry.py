@@ -14,6 +14,7 @@ from mlopskit.policies.rules import (
     iam,
     keys,
     logging,
+    model_monitoring,
     network,
     protect,
     public_access,
@@ -34,6 +35,8 @@ RULES: tuple[Rule, ...] = (
     public_access.model_registry_no_public_access, public_access.endpoint_no_public_access,
     network.ml_network_private, network.endpoint_private_network, network.training_private_network, network.batch_private_network,
     network.endpoint_network_isolation,
+    # model monitoring
+    model_monitoring.endpoint_quality_monitoring,
     # storage and registries
     storage.storage_tls_only, storage.storage_versioning, storage.storage_retention,
     containers.container_immutable_tags, containers.container_scan_on_push,

@@ -21,6 +21,7 @@ from mlopskit.providers.aws.budget import STACK_TAG, Budget, BudgetArgs
 from mlopskit.providers.aws.container_registry import ContainerRegistry, ContainerRegistryArgs
 from mlopskit.providers.aws.context import AwsContext, built
 from mlopskit.providers.aws.endpoint import TYPE as ENDPOINT_TYPE, Endpoint, EndpointArgs
+from mlopskit.providers.aws.experiments import Experiments, ExperimentsArgs
 from mlopskit.providers.aws.identity import Identity, IdentityArgs
 from mlopskit.providers.aws.instance_types import resolve_for, resolve_use
 from mlopskit.providers.aws.keys import Keys, KeysArgs
@@ -32,6 +33,8 @@ from mlopskit.providers.aws.monitoring import (
     DriftMonitorArgs,
     EndpointMonitoring,
     EndpointMonitoringArgs,
+    QualityMonitor,
+    QualityMonitorArgs,
 )
 from mlopskit.providers.aws.network import PrivateNetwork, PrivateNetworkArgs
 from mlopskit.providers.aws.permissions import StackArns
@@ -130,6 +133,7 @@ class AwsBuild(StackBuild):
             model_artifacts=tuple(m.artifact_uri or "" for m in artifact_models),
             batch_inputs=tuple(job.input for job in stack.batch),
             batch_outputs=tuple(job.output for job in stack.batch),
+            ground_truth=tuple(e.monitoring.quality.ground_truth for e in stack.endpoints if e.monitoring.quality),
         ), ctx, top)
         self.monitor_image = images.image_uri("model-monitor", "monitoring", "latest", ctx.region)
 
@@ -148,6 +152,8 @@ class AwsBuild(StackBuild):
             batch_pipelines=tuple(ctx.arn("sagemaker", f"pipeline/{names.batch_pipeline(stack, j.name)}") for j in stack.batch),
             # Pipeline steps name their transform jobs pipelines-<execution>-<step>-<suffix>.
             transform_jobs=ctx.arn("sagemaker", "transform-job/pipelines-*") if stack.batch else None,
+            tracking_server=ctx.arn("sagemaker", f"mlflow-tracking-server/{names.tracking_server(ctx.prefix)}")
+            if stack.experiments else None,
             training_jobs=ctx.arn("sagemaker", f"training-job/{ctx.prefix}-*"),
             endpoints=tuple(ctx.arn("sagemaker", f"endpoint/{names.endpoint(stack, e)}") for e in stack.endpoints),
             # Pulumi auto-names configs and models after their logical names, which
@@ -224,15 +230,25 @@ class AwsBuild(StackBuild):
         after_endpoint = ctx.opts(depends_on=[endpoint.endpoint], aliases=nested_in_endpoint(component))
         EndpointAutoscaling(f"{component}-autoscaling", EndpointAutoscalingArgs(
             spec.autoscaling, name, VARIANT, endpoint.endpoint, endpoint.generation), ctx, after_endpoint)
+        # The monitoring jobs' size: ml.m5.xlarge's (4 vCPUs, 16 GiB), on the cheapest processing type
+        # offered in the region (ml.m5.xlarge itself where offered; some regions have no m5).
+        monitor = resolve_for("processing", MONITOR_COMPUTE, ctx.region).instance.name
         if spec.monitoring.drift is not None and self.monitor_image is not None:
-            # The monitoring job's size: ml.m5.xlarge's (4 vCPUs, 16 GiB), on the cheapest processing type
-            # offered in the region (ml.m5.xlarge itself where offered; some regions have no m5).
-            monitor = resolve_for("processing", MONITOR_COMPUTE, ctx.region).instance.name
             DriftMonitor(f"{component}-drift", DriftMonitorArgs(spec, name, self.monitor_image, monitor), ctx, after_endpoint)
+        image = self.monitor_image
+        if spec.monitoring.quality is not None and image is None:
+            ctx.warn(f"{plan.path}.monitoring.quality", f"no SageMaker Model Monitor image is catalogued for {ctx.region}: "
+                     "the quality schedule is not built")
+        elif spec.monitoring.quality is not None and image is not None:
+            QualityMonitor(f"{component}-quality", QualityMonitorArgs(spec, name, image, monitoring.topic.arn, monitor),
+                           ctx, after_endpoint)
 
     # -- what spans the stack -----------------------------------------------------------
     def finish(self) -> None:
         ctx, stack, top = self.ctx, self.stack, self.ctx.opts()
+        if stack.experiments is not None:
+            Experiments(ctx.name("experiments"), ExperimentsArgs(stack.experiments, names.tracking_server(ctx.prefix)),
+                        ctx, top)
         if stack.backups is not None:
             Backups(ctx.name("backups"), BackupsArgs(stack.backups, self.backup_region, ctx.roles["backup"]), ctx, top)
         Audit(ctx.name("audit"), AuditArgs(stack.compliance.retention_days), ctx, top)

@@ -106,16 +106,39 @@ def monitoring_schedule(resource: RecordedResource, ctx: CostContext) -> list[Co
     expression = str(config.get("scheduleConfig", {}).get("scheduleExpression", ""))
     runs = HOURS_PER_MONTH if "* * ? * * *" in expression and expression.startswith("cron(0 *") else DAYS_PER_MONTH
     components = []
-    definitions = ctx.graph.grouped("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition", "name")
-    for definition in definitions.get(name, []):
-        cluster = definition.inputs.get("jobResources", {}).get("clusterConfig", {})
+    for cluster, seconds in _job_definitions(ctx).get(name, []):
         instance = str(cluster.get("instanceType"))
         count = Decimal(str(cluster.get("instanceCount", 1)))
-        seconds = Decimal(str(definition.inputs.get("stoppingCondition", {}).get("maxRuntimeInSeconds", 3600)))
         components.append(CostComponent(
-            f"Monitoring job instance usage ({instance})", "hours", runs * count * seconds / Decimal(3600),
+            f"Monitoring job instance usage ({instance})", "hours", runs * count * Decimal(str(seconds)) / Decimal(3600),
             _key(ctx, "sagemaker-processing", instance)))
     return components
+
+
+def _job_definitions(ctx: CostContext) -> dict[str, list[tuple[dict[str, Any], Any]]]:
+    """Monitoring job definition name -> (cluster config, max runtime in seconds): the data-quality
+    resources, and the model-quality ones created through Cloud Control (their desired state)."""
+    found: dict[str, list[tuple[dict[str, Any], Any]]] = {}
+    for name, definitions in ctx.graph.grouped(
+            "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition", "name").items():
+        for d in definitions:
+            found.setdefault(str(name), []).append((d.inputs.get("jobResources", {}).get("clusterConfig", {}),
+                                               d.inputs.get("stoppingCondition", {}).get("maxRuntimeInSeconds", 3600)))
+    for resource in ctx.graph.of_type("aws:cloudcontrol/resource:Resource"):
+        state = json.loads(resource.inputs.get("desiredState") or "{}")
+        cluster = state.get("JobResources", {}).get("ClusterConfig", {})
+        found.setdefault(str(state.get("JobDefinitionName")), []).append((
+            {"instanceType": cluster.get("InstanceType"), "instanceCount": cluster.get("InstanceCount", 1)},
+            state.get("StoppingCondition", {}).get("MaxRuntimeInSeconds", 3600)))
+    return found
+
+
+def tracking_server(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """A managed MLflow tracking server is billed per hour by size while it exists. The dated
+    catalog has no SageMaker MLflow rows yet: the line stays unpriced (unknown, never $0)."""
+    size = str(resource.inputs.get("trackingServerSize") or "Small")
+    return [CostComponent(f"MLflow tracking server ({size})", "hours", HOURS_PER_MONTH,
+                          _key(ctx, "sagemaker-mlflow", size))]
 
 
 _BUCKET_USAGE = {  # the bucket's purpose tag -> usage key (the replica holds a copy of the artifacts)
@@ -209,6 +232,7 @@ COMPONENTS: dict[str, Handler] = {
     "aws:sagemaker/endpoint:Endpoint": endpoint,
     "aws:sagemaker/pipeline:Pipeline": pipeline,
     "aws:sagemaker/monitoringSchedule:MonitoringSchedule": monitoring_schedule,
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": tracking_server,
     "aws:s3/bucket:Bucket": bucket,
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": replication,
     "aws:backup/plan:Plan": backup_plan,
@@ -226,6 +250,7 @@ FREE: dict[str, str] = {
     "aws:sagemaker/model:Model": "a model definition; instances are billed on the endpoint configuration",
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup": "the model registry has no charge; artifacts are billed in S3",
     "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": "billed per run on its monitoring schedule",
+    "aws:cloudcontrol/resource:Resource": "a monitoring job definition (model quality): billed per run on its schedule",
     "aws:scheduler/schedule:Schedule": "EventBridge Scheduler: the first 14 million invocations a month are free; a few runs a month",
     "aws:appautoscaling/target:Target": "Application Auto Scaling has no charge; the extra instances are priced as the endpoint's maximum",
     "aws:appautoscaling/policy:Policy": "Application Auto Scaling has no charge",

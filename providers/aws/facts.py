@@ -62,6 +62,10 @@ def _public_statement(statement: dict[str, Any], *, conditional: bool = False) -
             and (conditional or not statement.get("Condition")))
 
 
+# Monitoring type -> the CloudFormation type of its job definition (created through Cloud Control).
+MONITORING_DEFINITIONS = {"ModelQuality": "AWS::SageMaker::ModelQualityJobDefinition"}
+
+
 class _Aws(FactsIndex):
     """The AWS graph: default tags and region from the provider, the account, the trails."""
 
@@ -81,6 +85,22 @@ class _Aws(FactsIndex):
         self.notifying_alarms = _notifying_alarms_by_endpoint(self.of("aws:cloudwatch/metricAlarm:MetricAlarm"))
 
     jurisdiction = staticmethod(jurisdiction)
+
+    def cloud_control_definitions(self) -> list[tuple[RecordedResource, dict[str, Any]]]:
+        """Monitoring job definitions created through Cloud Control, with their desired state."""
+        return [(r, _json(r.inputs.get("desiredState")) or {}) for r in self.of("aws:cloudcontrol/resource:Resource")
+                if str(r.inputs.get("typeName")) in MONITORING_DEFINITIONS.values()]
+
+    def monitored(self, monitoring_type: str) -> set[str]:
+        """Endpoints a schedule of ``monitoring_type`` (ModelQuality ...) watches: the endpoint its
+        named job definition reads."""
+        scheduled = {str((s.inputs.get("monitoringScheduleConfig") or {}).get("monitoringJobDefinitionName"))
+                     for s in self.of("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
+                     if (s.inputs.get("monitoringScheduleConfig") or {}).get("monitoringType") == monitoring_type}
+        return {str(state[f"{monitoring_type}JobInput"]["EndpointInput"]["EndpointName"])
+                for r, state in self.cloud_control_definitions()
+                if r.inputs.get("typeName") == MONITORING_DEFINITIONS.get(monitoring_type)
+                and state.get("JobDefinitionName") in scheduled}
 
     def region_of(self, resource: RecordedResource, hint: str | None = None) -> str | None:
         # Resources in the backup region carry an explicit provider-level ``region`` input.
@@ -245,6 +265,7 @@ def _endpoint_attrs(g: _Aws, parts: list[RecordedResource], endpoint: RecordedRe
         "auto_rollback": bool(rollback),
         "audit_logging": g.data_events("AWS::SageMaker::Endpoint"),
         "alarms": len(alarms),
+        "quality_monitored": str(endpoint.inputs.get("name")) in g.monitored("ModelQuality"),
     }
     if config.inputs.get("kmsKeyArn"):
         attrs["cmk"] = True
@@ -270,6 +291,10 @@ def _monitors(g: _Aws) -> Iterable[Fact]:
         output = job.inputs.get("dataQualityJobOutputConfig") or {}
         volume = ((job.inputs.get("jobResources") or {}).get("clusterConfig") or {}).get("volumeKmsKeyId")
         yield g.fact("monitor", job, cmk=bool(output.get("kmsKeyId")) and bool(volume))
+    for job, state in g.cloud_control_definitions():
+        output = state.get("ModelQualityJobOutputConfig") or {}
+        volume = ((state.get("JobResources") or {}).get("ClusterConfig") or {}).get("VolumeKmsKeyId")
+        yield g.fact("monitor", job, cmk=bool(output.get("KmsKeyId")) and bool(volume))
 
 
 def _training_step(g: _Aws, pipeline: RecordedResource, step: dict[str, Any]) -> Fact:

@@ -43,6 +43,8 @@ class IdentityArgs:
     # Artifact-store folders batch jobs read and write (their transform jobs run as the inference role).
     batch_inputs: tuple[str, ...] = ()
     batch_outputs: tuple[str, ...] = ()
+    # Artifact-store folders of ground-truth labels the model-quality jobs read (monitoring role).
+    ground_truth: tuple[str, ...] = ()
 
 
 class Identity(pulumi.ComponentResource):
@@ -74,6 +76,8 @@ class Identity(pulumi.ComponentResource):
             *statements("artifacts.read", a),
             {"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
              "Resource": [bucket_objects("models/"), bucket_objects("checkpoints/")]},
+            # Training runs log to the tracking server, which runs as this role (its artifact store).
+            *statements("experiments.write", a),
             *kms_grants(a.key),  # the training job's VolumeKmsKeyId is the stack key
             *runtime,
         ])
@@ -91,7 +95,8 @@ class Identity(pulumi.ComponentResource):
         ])
         self.monitoring = self._role(ctx, "monitoring", sagemaker_trust, [
             pull(()),
-            {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": bucket_objects("data-capture/")},
+            {"Effect": "Allow", "Action": ["s3:GetObject"],
+             "Resource": [bucket_objects("data-capture/"), *map(bucket_objects, args.ground_truth)]},
             {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": a.bucket},
             {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": bucket_objects("monitoring/")},
             *kms_grants(a.key),  # the drift job's VolumeKmsKeyId is the stack key

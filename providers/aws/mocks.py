@@ -20,6 +20,7 @@ _ARNS: dict[str, tuple[str, str, str]] = {
     "aws:sagemaker/pipeline:Pipeline": ("sagemaker", "pipeline/", "pipelineName"),
     "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": ("sagemaker", "data-quality-job-definition/", "name"),
     "aws:sagemaker/monitoringSchedule:MonitoringSchedule": ("sagemaker", "monitoring-schedule/", "name"),
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": ("sagemaker", "mlflow-tracking-server/", "trackingServerName"),
     "aws:iam/role:Role": ("iam", "role/", "name"),
     "aws:sns/topic:Topic": ("sns", "", "name"),
     "aws:cloudwatch/metricAlarm:MetricAlarm": ("cloudwatch", "alarm:", "name"),

@@ -101,3 +101,13 @@ def rollout_resource(endpoint_name: str, version: str, stamp: str) -> str:
 
 def scalable_target(endpoint_name: str, variant: str = PRIMARY_VARIANT) -> str:
     return f"endpoint/{endpoint_name}/variant/{variant}"
+
+
+def quality_job(endpoint_name: str) -> str:
+    """The model-quality job definition and monitoring schedule of an endpoint."""
+    return sagemaker(endpoint_name, "quality")
+
+
+def tracking_server(prefix: str) -> str:
+    """The stack's MLflow tracking server."""
+    return sagemaker(prefix, "experiments")

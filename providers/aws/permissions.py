@@ -71,6 +71,7 @@ class StackArns:
     backup_role: Arn | None
     batch_pipelines: tuple[Arn, ...] = ()
     transform_jobs: Arn | None = None  # transform-job/pipelines-* pattern (None: no batch job)
+    tracking_server: Arn | None = None  # mlflow-tracking-server/<name> (None: no experiments section)
 
 
 def _objects(bucket: Arn, prefix: str = "") -> pulumi.Output[str]:
@@ -186,6 +187,8 @@ def _statements(permission: str, arns: StackArns) -> list[dict[str, Any]]:
             *kms_grants(arns.key),
             _pass_role(arns.inference_role),
         ]
+    if permission in ("experiments.read", "experiments.write"):
+        return _experiments(permission, arns)
     if permission == "logs.read":
         return [{"Effect": "Allow", "Action": ["logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents"],
                  "Resource": arns.log_groups}]
@@ -211,3 +214,32 @@ def _statements(permission: str, arns: StackArns) -> list[dict[str, Any]]:
              "Condition": {"StringEquals": {"iam:PassedToService": "backup.amazonaws.com"}}},
         ]
     raise ValueError(f"unknown permission {permission!r}")
+
+
+# MLflow REST calls through SageMaker, per the Service Authorization Reference (sagemaker-mlflow):
+# every one on the tracking server. AccessUI (no resource type) is left out: it would need "*".
+_MLFLOW_READ = ("GetExperiment", "GetExperimentByName", "SearchExperiments", "GetRun", "SearchRuns",
+                "GetMetricHistory", "ListArtifacts")
+_MLFLOW_WRITE = ("CreateExperiment", "UpdateExperiment", "SetExperimentTag", "CreateRun", "UpdateRun", "LogBatch",
+                 "LogMetric", "LogParam", "LogInputs", "LogModel", "SetTag", "DeleteTag")
+
+
+def _experiments(permission: str, arns: StackArns) -> list[dict[str, Any]]:
+    """Runs on the stack's tracking server and their artifacts under experiments/."""
+    if arns.tracking_server is None:
+        return []  # no experiments section: nothing to grant on
+    if permission == "experiments.read":
+        return [
+            {"Effect": "Allow", "Action": [f"sagemaker-mlflow:{a}" for a in _MLFLOW_READ], "Resource": arns.tracking_server},
+            {"Effect": "Allow", "Action": ["sagemaker:DescribeMlflowTrackingServer",
+                                           "sagemaker:CreatePresignedMlflowTrackingServerUrl"],
+             "Resource": arns.tracking_server},
+            {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": _objects(arns.bucket, "experiments/")},
+            *_kms(arns, "kms:Decrypt"),
+        ]
+    return [
+        {"Effect": "Allow", "Action": [f"sagemaker-mlflow:{a}" for a in _MLFLOW_WRITE], "Resource": arns.tracking_server},
+        {"Effect": "Allow", "Action": ["sagemaker:DescribeMlflowTrackingServer"], "Resource": arns.tracking_server},
+        {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": _objects(arns.bucket, "experiments/")},
+        *_kms(arns, "kms:GenerateDataKey"),
+    ]

@@ -4,7 +4,7 @@ one component per abstraction, in dependency order."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -346,6 +346,13 @@ class AzureBuild(StackBuild):
             )
         elif d.provided("wait_minutes"):
             ctx.warn(f"{path}.deployment.waitMinutes", f"has no effect with strategy {d.strategy} on Azure")
+        if endpoint.monitoring.quality is not None:
+            # azure-native 3.x MonitorDefinition signals: Custom, DataDrift, DataQuality,
+            # FeatureAttributionDrift, PredictionDrift; Azure ML's model-performance signal is
+            # not among them, and a Custom signal would need a component the kit does not ship.
+            ctx.warn(f"{path}.monitoring.quality", "unsupported: the Azure ML monitor the kit can declare has no "
+                     "model-performance signal (groundTruth, problemType, thresholds and schedule are not built); "
+                     "add one in Azure ML studio or compute the metrics in a pipeline")
         if d.auto_rollback:
             ctx.warn(
                 f"{path}.deployment.autoRollback",
@@ -435,6 +442,12 @@ class AzureBuild(StackBuild):
     # -- what spans the stack -----------------------------------------------------------
     def finish(self) -> None:
         ctx, stack, b = self.ctx, self.stack, self.backups
+        if stack.experiments is not None:
+            # Every workspace serves MLflow tracking itself (runs in the workspace, artifacts in
+            # its storage account under the stack key): nothing to create, only to point at.
+            if stack.experiments.provided("size"):
+                ctx.warn("experiments.size", "the Azure ML workspace's MLflow tracking has no size: size is not used")
+            self.outputs["experimentsTrackingUri"] = self.workspace.workspace.ml_flow_tracking_uri
         backups = None
         if b is not None and "artifacts" in b.targets:
             backups = Backups(
@@ -533,6 +546,7 @@ class AzureBuild(StackBuild):
         mapping: dict[str, list[dict[str, str]]] = {}
         for i, role in enumerate(self.stack.access.roles):
             who = f"role-{role.name}"
+            self._warn_read_only_experiments(i, role.permissions)
             for j, permission in enumerate(role.permissions):
                 for role_name, target in PERMISSION_GRANTS[permission]:
                     if target == "endpoints":
@@ -564,6 +578,12 @@ class AzureBuild(StackBuild):
         return list(grants.values())
 
     # -- warnings about fields Azure cannot honour as asked -----------------------------
+    def _warn_read_only_experiments(self, index: int, permissions: Sequence[str]) -> None:
+        if "experiments.read" in permissions and "experiments.write" not in permissions:
+            self.ctx.warn(f"access.roles[{index}].permissions[{permissions.index('experiments.read')}]",
+                          "experiments.read: Azure ML has no built-in role that only reads workspace runs; the role "
+                          "gets AzureML Data Scientist on the workspace, which may also write them")
+
     def _warn_retention(self) -> None:
         low, high = LOG_RETENTION_RANGE
         days = self.stack.compliance.retention_days

@@ -217,6 +217,8 @@ def _endpoint_fact(g: _Azure, endpoint: RecordedResource, capacity: dict[str, An
         auto_rollback=False,  # Azure ML has no automatic rollback (the provider warns and exports the alert rules)
         audit_logging=g.audited("onlineEndpoints", name),
         alarms=alarms,
+        # The azure-native monitor has no model-performance signal: the kit never builds one.
+        quality_monitored=False,
     )
 
 

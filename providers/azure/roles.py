@@ -50,4 +50,8 @@ PERMISSION_GRANTS: dict[str, tuple[tuple[str, Target], ...]] = {
     "endpoints.deploy": (("AzureML Data Scientist", "workspace"), ("AcrPull", "container_registry")),
     "logs.read": (("Log Analytics Reader", "log_analytics"),),
     "backups.restore": (("Backup Operator", "backup_vault"),),
+    # Runs live in the workspace's own MLflow tracking: no built-in role only reads them, so
+    # reading gets the data scientist role too (build.py warns at the permission).
+    "experiments.read": (("AzureML Data Scientist", "workspace"),),
+    "experiments.write": (("AzureML Data Scientist", "workspace"),),
 }

@@ -19,6 +19,7 @@ from mlopskit.providers.gcp.budget import Budget, BudgetArgs, billing_account
 from mlopskit.providers.gcp.container_registry import ContainerRegistry, ContainerRegistryArgs
 from mlopskit.providers.gcp.context import GcpContext, stack_labels
 from mlopskit.providers.gcp.endpoint import Endpoint, EndpointArgs
+from mlopskit.providers.gcp.experiments import Experiments, ExperimentsArgs
 from mlopskit.providers.gcp.identity import Identity, IdentityArgs
 from mlopskit.providers.gcp.images import image_uri, prebuilt_image
 from mlopskit.providers.gcp.keys import Keys, KeysArgs, RegionKeyArgs
@@ -104,7 +105,7 @@ class GcpBuild(StackBuild):
         account_ids.update({r.name: ctx.account_id(f"role-{r.name}") for r in stack.access.roles})
         self.identity = Identity(ctx.name("identity"), IdentityArgs(
             prefix=stack.name, project=ctx.project, account_ids=account_ids, roles=list(stack.access.roles),
-            has_backups=stack.backups is not None, batch=bool(stack.batch),
+            has_backups=stack.backups is not None, batch=bool(stack.batch), experiments=stack.experiments is not None,
         ), ctx, self.top)
         for issue in self.identity.warnings:
             ctx.warn(issue.path, issue.message)
@@ -205,6 +206,12 @@ class GcpBuild(StackBuild):
             ctx.warn(f"{plan.path}.model.sizeGiB", "emulated: the GPU type is chosen to hold the model, but Vertex AI "
                      "takes start-up limits from the model upload (containerSpec.deploymentTimeout); register the "
                      f"model with deploymentTimeout of at least {spec.model.startup_seconds}s")
+        if spec.monitoring.quality is not None:
+            # aiplatform_v1 ModelMonitoringObjectiveConfig has training-serving skew, prediction
+            # drift and feature-attribution objectives only: nothing reads ground-truth labels.
+            ctx.warn(f"{plan.path}.monitoring.quality", "unsupported: Vertex AI model monitoring has no objective "
+                     "against ground truth (groundTruth, problemType, thresholds and schedule are not built); "
+                     "compute the metrics in a pipeline over the labels and alert on them")
         steps = traffic_steps(deployment.strategy, deployment.canary_percent, deployment.linear_step_percent)
         ep_id = names.endpoint_id(ctx.project, ctx.stack, spec.name)
         rollout_labels = {"strategy": deployment.strategy, "traffic-steps": names.steps_label(steps),
@@ -268,6 +275,13 @@ class GcpBuild(StackBuild):
     # -- what spans the stack -----------------------------------------------------------
     def finish(self) -> None:
         ctx, stack = self.ctx, self.stack
+        if stack.experiments is not None:
+            if stack.experiments.provided("size"):
+                ctx.warn("experiments.size", "a Vertex AI TensorBoard instance has no size: it is billed per GiB "
+                         "stored, so size is not used")
+            Experiments(ctx.name("experiments"), ExperimentsArgs(
+                prefix=stack.name, project=ctx.project, region=ctx.region, kms_key=self.key,
+            ), ctx, self.after_identity)
         if stack.backups is not None:
             self._backups()
             self.outputs["backupRegion"] = ctx.backup_region or ctx.region

@@ -54,6 +54,19 @@ def dynamic(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]
     return [CostComponent(f"Unknown dynamic resource ({kind})", "months", None, _key(ctx, "unknown", str(kind)))]
 
 
+def tensorboard(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """Vertex AI TensorBoard bills the data it stores per GiB-month. Neither the stored size nor
+    the rate is in the dated catalog yet: the line stays unknown (never $0)."""
+    return [CostComponent("TensorBoard storage", "GB-months", None,
+                          _key(ctx, "vertex-tensorboard", "storage", str(resource.inputs.get("region") or ctx.region)))]
+
+
+def metadata_store(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """Vertex ML Metadata bills the metadata it stores per GiB-month: unknown like TensorBoard's."""
+    return [CostComponent("Metadata storage", "GB-months", None,
+                          _key(ctx, "vertex-ml-metadata", "storage", str(resource.inputs.get("region") or ctx.region)))]
+
+
 def _batch_job(resource: RecordedResource, ctx: CostContext, job_name: str) -> list[CostComponent]:
     """A batch prediction job body: its replicas (and their GPUs) for the spec's max runtime per run.
     Vertex bills batch prediction of custom-trained models by node hour at the prediction
@@ -181,6 +194,8 @@ def alert_policy(resource: RecordedResource, ctx: CostContext) -> list[CostCompo
 
 
 COMPONENTS: dict[str, Handler] = {
+    "gcp:vertex/aiTensorboard:AiTensorboard": tensorboard,
+    "gcp:vertex/aiMetadataStore:AiMetadataStore": metadata_store,
     "pulumi-python:dynamic:Resource": dynamic,
     "gcp:storage/bucketObject:BucketObject": bucket_object,
     "gcp:storage/bucket:Bucket": bucket,

@@ -19,6 +19,7 @@ DIAGRAM: DiagramMap = {
     "mlopskit:gcp:Monitoring|gcp:monitoring/notificationChannel:NotificationChannel": ("notifications", "Cloud Monitoring channels"),
     "mlopskit:gcp:BatchInference": ("batch", "Vertex AI batch prediction"),
     "mlopskit:gcp:BatchInference|gcp:cloudscheduler/job:Job": ("batch", "Cloud Scheduler"),
+    "mlopskit:gcp:Experiments": ("training", "Vertex AI Experiments (TensorBoard)"),
     "mlopskit:gcp:Keys": ("keys", "Cloud KMS"),
     "mlopskit:gcp:Identity": ("identity", "IAM service accounts"),
     "mlopskit:gcp:Network": ("network", "VPC network"),

@@ -211,6 +211,8 @@ def _endpoint_fact(g: _Gcp, endpoint: RecordedResource, mine: list[RecordedResou
         auto_rollback=bool(mine) and all(d.inputs.get("autoRollback") and d.inputs.get("rollbackAlertPolicies") for d in mine),
         audit_logging=g.data_audited("aiplatform.googleapis.com"),
         alarms=alarms,
+        # Vertex AI model monitoring has no ground-truth objective: the kit never builds one.
+        quality_monitored=False,
     )
 
 

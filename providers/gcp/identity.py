@@ -42,6 +42,25 @@ CUSTOM_ROLES: dict[str, tuple[str, ...]] = {
         "aiplatform.batchPredictionJobs.cancel",
         "aiplatform.models.get",
     ),
+    # Vertex AI Experiments: runs' metrics in the stack's TensorBoard, their parameters as
+    # metadata-store contexts (permission names from the aiplatform v1 REST reference).
+    "experimentReader": (
+        "aiplatform.tensorboards.get", "aiplatform.tensorboards.list",
+        "aiplatform.tensorboardExperiments.get", "aiplatform.tensorboardExperiments.list",
+        "aiplatform.tensorboardRuns.get", "aiplatform.tensorboardRuns.list",
+        "aiplatform.tensorboardTimeSeries.get", "aiplatform.tensorboardTimeSeries.list",
+        "aiplatform.tensorboardTimeSeries.read",
+        "aiplatform.metadataStores.get", "aiplatform.contexts.get", "aiplatform.contexts.list",
+    ),
+    "experimentWriter": (
+        "aiplatform.tensorboards.get",
+        "aiplatform.tensorboardExperiments.create", "aiplatform.tensorboardExperiments.get",
+        "aiplatform.tensorboardExperiments.write",
+        "aiplatform.tensorboardRuns.create", "aiplatform.tensorboardRuns.get", "aiplatform.tensorboardRuns.update",
+        "aiplatform.tensorboardTimeSeries.create", "aiplatform.tensorboardTimeSeries.get",
+        "aiplatform.metadataStores.get", "aiplatform.contexts.create", "aiplatform.contexts.get",
+        "aiplatform.contexts.update",
+    ),
     "trainingSubmitter": (
         "aiplatform.customJobs.create",
         "aiplatform.customJobs.get",
@@ -67,6 +86,8 @@ PERMISSION_GRANTS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "logs.read": (("project", "roles/logging.privateLogViewer"),),
     "backups.restore": (("backups", "roles/storage.objectViewer"), ("artifacts", "roles/storage.objectCreator")),
+    "experiments.read": (("project", "custom:experimentReader"),),
+    "experiments.write": (("project", "custom:experimentWriter"),),
 }
 
 FORBIDDEN_ROLES = frozenset({"roles/owner", "roles/editor", "roles/viewer", "roles/aiplatform.admin"})
@@ -89,6 +110,7 @@ class IdentityArgs:
     roles: list[AccessRole] = field(default_factory=list)  # access.roles
     has_backups: bool = False
     batch: bool = False  # the stack has batch jobs: a "batch" account (in account_ids) runs them
+    experiments: bool = False  # the stack has a TensorBoard: training jobs log their runs to it
 
 
 class Identity(pulumi.ComponentResource):
@@ -130,6 +152,9 @@ class Identity(pulumi.ComponentResource):
         # resource-level IAM) that run as the training account.
         self._project_grant(Grant(scheduler, "custom:trainingSubmitter", "scheduler"))
         self._act_as("training", Grant(scheduler, "roles/iam.serviceAccountUser", "scheduler"))
+        if args.experiments:
+            # Training code logs its runs (TensorBoard and metadata have no resource-level IAM).
+            self._project_grant(Grant(training, "custom:experimentWriter", "training"))
         if args.batch:
             # Batch jobs read their input and write predictions in the artifacts bucket
             # (bucket-level: GCS has no folder-level IAM without conditions) and are

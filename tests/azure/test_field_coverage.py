@@ -229,6 +229,10 @@ EVIDENCE: dict[str, Evidence] = {
         "retrySettings"]["timeout"] == "PT30M"
     and bool(warned(life(), "batch[0].maxRuntimeMinutes")),
     "batch[].schedule": lambda: batch_tags(life())["mlopskit-schedule"] == "0 2 * * *" and bool(warned(life(), "batch[0].schedule")),
+    **{f"endpoints[].monitoring.quality.{field}": (lambda field=field: any(
+        field in m and "unsupported" in m for m in warned(life(), "endpoints[0].monitoring.quality")))
+       for field in ("groundTruth", "problemType", "thresholds", "schedule")},
+    "experiments.size": lambda: bool(warned(graph_with(LIFECYCLE, experiments={"size": "large"}), "experiments.size")),
     "access.roles[].name": lambda: "id-credit-risk-prod-role-auditor" in role_identities(prod()),
     "access.roles[].permissions": lambda: prod().outputs["accessRoles"]["auditor"] == [{"role": "Log Analytics Reader", "target": "log-analytics"}],
     "access.roles[].principals": lambda: bool(warned(prod(), "access.roles[0].principals[0]")),

@@ -74,11 +74,11 @@ def test_compare_of_the_lifecycle_example_shows_batch_in_features_and_cost() -> 
     comparison = compare("stacks/lifecycle.yaml", ["aws", "gcp", "azure"])
     expected = {
         "aws": {"batch": "native", "batch.schedule": "native", "batch.maxRuntimeMinutes": "emulated",
-                "batch: private network": "native"},
+                "batch: private network": "native", "monitoring.quality": "native"},
         "gcp": {"batch": "native", "batch.schedule": "native", "batch.maxRuntimeMinutes": "unsupported",
-                "batch: private network": "unsupported"},
+                "batch: private network": "unsupported", "monitoring.quality": "unsupported"},
         "azure": {"batch": "native", "batch.schedule": "emulated", "batch.maxRuntimeMinutes": "emulated",
-                  "batch: private network": "native"},
+                  "batch: private network": "native", "monitoring.quality": "unsupported"},
     }
     for result in comparison.results:
         rows = {f.setting: f for f in result.features}
@@ -92,5 +92,9 @@ def test_compare_of_the_lifecycle_example_shows_batch_in_features_and_cost() -> 
                  if c.component.name.startswith("Batch instance usage")]
         assert len(batch) == 2 and all(c.monthly_cost for c in batch)
         assert sum(c.monthly_cost for c in batch) < result.estimate.total_monthly
+        # SageMaker's quality job is priced per run; the others build none and warn.
+        quality = [c for r in result.estimate.resources if "quality" in r.name for c in r.components
+                   if c.component.name.startswith("Monitoring job")]
+        assert bool(quality and all(c.monthly_cost for c in quality)) == (result.cloud == "aws")
     markdown = to_markdown(comparison)
     assert "batch: private network" in markdown

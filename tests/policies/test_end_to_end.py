@@ -10,11 +10,13 @@ import pytest
 
 from mlopskit.cli import load_checked, main
 from mlopskit.engine import preview
+from mlopskit.modules import parse_stack
 from mlopskit.modules.facts import ATTRS
 from mlopskit.policies.registry import RULES
 from mlopskit.policies.report import junit, sarif
 from mlopskit.policies.rule import Outcome, Rule, Status
 from mlopskit.policies.runner import evaluate, provider_facts
+from tests.specs import baseline
 
 ROOT = Path(__file__).resolve().parents[2]
 HARDENED = str(ROOT / "stacks" / "credit-risk.yaml")
@@ -90,6 +92,25 @@ def test_batch_rules_on_the_lifecycle_example(lifecycle_previews, cloud) -> None
     for rule_id in ("batch-output-cmk", "batch-private-network"):
         assert report.counts[rule_id].get("pass", 0) == (0 if rule_id in BATCH_FAILING[cloud] else 2), rule_id
         assert len(report.by_rule(rule_id)) == (2 if rule_id in BATCH_FAILING[cloud] else 0), rule_id
+
+
+# The lifecycle example's prod endpoint asks for quality monitoring: only SageMaker can compare
+# predictions with ground truth (Vertex AI and the azure-native monitor cannot, and warn).
+QUALITY_PASSES = {"aws": True, "gcp": False, "azure": False}
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_quality_rule_on_the_lifecycle_example(lifecycle_previews, cloud) -> None:
+    stack, graph = lifecycle_previews[cloud]
+    report = evaluate(stack, graph)
+    assert report.counts["endpoint-quality-monitoring"].get("pass", 0) == int(QUALITY_PASSES[cloud])
+    assert len(report.by_rule("endpoint-quality-monitoring")) == int(not QUALITY_PASSES[cloud])
+    # Mutation: the same endpoint without monitoring.quality fails on every cloud.
+    data = baseline("lifecycle.yaml")
+    del data["endpoints"][0]["monitoring"]["quality"]
+    bare = parse_stack(data)
+    findings = evaluate(bare, preview(bare, cloud)).by_rule("endpoint-quality-monitoring")
+    assert [f.message for f in findings] == ["prod endpoint has no model-quality monitoring against ground truth"]
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)

@@ -51,7 +51,8 @@ BASE = {
     "model_registry": dict(cmk=True, public=False, labels=LABELS),
     "endpoint": dict(cmk=True, public=False, private=True, network_isolation=True, auth_required=True, min_instances=2,
                      max_instances=6, instance_type="m.4x16", gpu_count=1, captures_data=True, sampling_percent=20.0,
-                     capture_cmk=True, auto_rollback=True, audit_logging=True, alarms=2, labels=LABELS),
+                     capture_cmk=True, auto_rollback=True, audit_logging=True, alarms=2, quality_monitored=True,
+                     labels=LABELS),
     "monitor": dict(cmk=True, labels=LABELS),
     "training": dict(cmk=True, private=True, network_isolation=True, instance_type="m.4x16", gpu_count=0, max_instances=1,
                      scale_to_zero=True, max_runtime_minutes=180, labels=LABELS),
@@ -145,6 +146,10 @@ CASES = [
     ("endpoint-max-instances-cap", "endpoint", {"max_instances": 50}, {}, "fail", "max_instances", "scales to 50 instances, more than 20 in prod"),
     ("training-scale-to-zero", "training", {"scale_to_zero": False}, {}, "fail", "scale_to_zero", "training compute keeps nodes running when idle"),
     ("training-max-runtime", "training", {"max_runtime_minutes": None}, {}, "fail", "max_runtime_minutes", "training job has no runtime limit"),
+    ("endpoint-quality-monitoring", "endpoint", {"quality_monitored": False}, {}, "fail", "quality_monitored",
+     "prod endpoint has no model-quality monitoring against ground truth"),
+    ("endpoint-quality-monitoring", "endpoint", {"quality_monitored": None}, {}, "unknown", "quality_monitored",
+     "cannot tell quality_monitored from the recorded inputs"),
 ]
 
 
@@ -174,6 +179,12 @@ def test_data_capture_classification() -> None:
     assert rule(fact("endpoint"), CONTEXT).status is Status.PASS
     outcome = rule(fact("endpoint"), dataclasses.replace(CONTEXT, classification="restricted"))
     assert (outcome.status, outcome.path, outcome.message) == (Status.FAIL, "captures_data", "captures requests of restricted data")
+
+
+def test_quality_monitoring_is_asked_of_prod_only() -> None:
+    rule = BY_ID["endpoint-quality-monitoring"]
+    outcome = rule(fact("endpoint", quality_monitored=False), dataclasses.replace(CONTEXT, environment="staging"))
+    assert outcome.status is Status.NOT_APPLICABLE
 
 
 def test_residency_allowed_regions_override_the_preset() -> None:

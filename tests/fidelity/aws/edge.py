@@ -26,6 +26,9 @@ def longest_names() -> dict[str, Any]:
         endpoint["name"] = _name(f"endpoint{index}")
     for index, role in enumerate(data["access"]["roles"]):
         role["name"] = _name(f"role{index}")
+    # Experiment tracking (the tracking server's name at the longest stack name) and its grants.
+    data["experiments"] = {"size": "large"}
+    data["access"]["roles"][0]["permissions"] += ["experiments.read", "experiments.write"]
     return data
 
 

@@ -165,6 +165,16 @@ def _monitoring_schedule(i: Inputs) -> Iterable[Request]:
         **_pick(config, MonitoringJobDefinitionName="monitoringJobDefinitionName", MonitoringType="monitoringType")}}
 
 
+# Cloud Control resources: CloudFormation type -> the API operation whose request has the same
+# member names and shapes as the type's properties (the desired state is sent as that request).
+CLOUD_CONTROL_OPERATIONS = {"AWS::SageMaker::ModelQualityJobDefinition": ("sagemaker", "CreateModelQualityJobDefinition")}
+
+
+def _cloud_control(i: Inputs) -> Iterable[Request]:
+    service, operation = CLOUD_CONTROL_OPERATIONS[i["typeName"]]
+    yield service, operation, json.loads(i["desiredState"])
+
+
 # -- IAM, KMS, autoscaling, CloudWatch, SNS -------------------------------------------------
 
 
@@ -216,7 +226,7 @@ def _dimensions(dimensions: dict[str, str]) -> list[dict[str, str]]:
 def _alarm(i: Inputs) -> Iterable[Request]:
     request = _pick(i, AlarmName="name", AlarmDescription="alarmDescription", OKActions="okActions",
                     AlarmActions="alarmActions", MetricName="metricName", Namespace="namespace",
-                    ExtendedStatistic="extendedStatistic", Period="period", EvaluationPeriods="evaluationPeriods",
+                    ExtendedStatistic="extendedStatistic", Statistic="statistic", Period="period", EvaluationPeriods="evaluationPeriods",
                     DatapointsToAlarm="datapointsToAlarm", Threshold="threshold",
                     ComparisonOperator="comparisonOperator", TreatMissingData="treatMissingData")
     if "threshold" in i:
@@ -459,6 +469,10 @@ REQUESTS: dict[str, Callable[[Inputs, str, str], Iterable[Request]]] = {
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup": _plain(_model_package_group),
     "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": _plain(_data_quality),
     "aws:sagemaker/monitoringSchedule:MonitoringSchedule": _plain(_monitoring_schedule),
+    "aws:cloudcontrol/resource:Resource": _plain(_cloud_control),
+    "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer": _plain(lambda i: [("sagemaker", "CreateMlflowTrackingServer", _pick(
+        i, TrackingServerName="trackingServerName", ArtifactStoreUri="artifactStoreUri", RoleArn="roleArn",
+        TrackingServerSize="trackingServerSize", AutomaticModelRegistration="automaticModelRegistration"))]),
     "aws:iam/role:Role": _plain(_role),
     "aws:kms/key:Key": _plain(_key),
     "aws:kms/alias:Alias": _plain(_alias),

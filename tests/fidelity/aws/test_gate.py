@@ -48,6 +48,7 @@ NAMED = {
     ("iam", "PutRolePolicy"), ("kms", "CreateKey"), ("kms", "EnableKeyRotation"), ("ecr", "CreateRepository"),
     ("backup", "CreateBackupPlan"), ("backup", "CreateBackupVault"), ("s3", "CreateBucket"),
     ("s3", "PutBucketPolicy"), ("scheduler", "CreateSchedule"), ("sagemaker", "CreateTransformJob"),
+    ("sagemaker", "CreateModelQualityJobDefinition"), ("sagemaker", "CreateMlflowTrackingServer"),
 }
 
 

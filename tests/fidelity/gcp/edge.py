@@ -42,6 +42,9 @@ def max_names() -> dict[str, Any]:
     challenger.update(name=_sized("c-name-of-24-characters1", 24))
     challenger["deployment"] = {"strategy": "shadow", "mirrorPercent": 50, "autoRollback": True}
     data["access"]["roles"][0]["name"] = _sized("r-name-of-24-characters1", 24)
+    # Experiment tracking and its grants (TensorBoard and metadata store; Azure: roles only).
+    data["experiments"] = {"size": "large"}
+    data["access"]["roles"][0]["permissions"] += ["experiments.read", "experiments.write"]
     return data
 
 

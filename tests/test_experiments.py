@@ -1,0 +1,147 @@
+"""Experiment tracking (issue 18 item 3): the backend on each cloud, its field, the
+experiments.read / experiments.write permissions, and an honest (unknown) cost.
+
+Budget: six mocked previews of the lifecycle example with experiments, ~15 s alone.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import pytest
+
+from mlopskit.engine import preview
+from mlopskit.modules import parse_stack
+from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.providers.costing import estimate
+from tests.specs import baseline
+
+
+def spec(experiments: dict[str, Any] | None = None, permissions: tuple[str, ...] = ("experiments.read", "experiments.write")) -> dict[str, Any]:
+    data = baseline("lifecycle.yaml")
+    if experiments is not None:
+        data["experiments"] = experiments
+    data["access"] = {"roles": [{"name": "scientist", "permissions": list(permissions)}]}
+    return data
+
+
+@cache
+def _graph(cloud: str, data_json: str) -> Graph:
+    return preview(parse_stack(json.loads(data_json)), cloud)  # type: ignore[arg-type]
+
+
+def graph(cloud: str, data: dict[str, Any]) -> Graph:
+    return _graph(cloud, json.dumps(data, sort_keys=True))
+
+
+def one(g: Graph, type_: str) -> RecordedResource:
+    found = g.of_type(type_)
+    assert len(found) == 1, [r.name for r in found]
+    return found[0]
+
+
+def policy(g: Graph, role: str) -> list[dict[str, Any]]:
+    inputs = next(r.inputs for r in g.of_type("aws:iam/role:Role") if r.inputs["name"].endswith(role))
+    return [s for p in inputs.get("inlinePolicies", []) for s in json.loads(p["policy"])["Statement"]]
+
+
+# -- AWS: the managed MLflow tracking server -------------------------------------------------
+def test_aws_runs_a_tracking_server_sized_by_the_spec_in_the_stack_bucket() -> None:
+    server = one(graph("aws", spec({"size": "medium"})), "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer").inputs
+    assert server["trackingServerSize"] == "Medium"
+    assert server["trackingServerName"] == "churn-prod-experiments"
+    assert server["artifactStoreUri"] == "s3://churn-prod-artifacts-123456789012/experiments/"
+    assert server["roleArn"].endswith(":role/churn-prod-training")
+    assert one(graph("aws", spec({})), "aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer").inputs[
+        "trackingServerSize"] == "Small"
+
+
+def test_aws_grants_reach_the_tracking_server_only() -> None:
+    statements = policy(graph("aws", spec({})), "access-scientist")
+    mlflow = [s for s in statements if any(a.startswith("sagemaker-mlflow:") for a in s["Action"])]
+    assert {a for s in mlflow for a in s["Action"]} >= {"sagemaker-mlflow:SearchRuns", "sagemaker-mlflow:LogBatch"}
+    assert {s["Resource"] for s in mlflow} == {
+        "arn:aws:sagemaker:eu-west-1:123456789012:mlflow-tracking-server/churn-prod-experiments"}
+    # The training role (which the server runs as) writes runs and their artifacts.
+    training = policy(graph("aws", spec({})), "prod-training")
+    assert any("sagemaker-mlflow:CreateRun" in s["Action"] for s in training)
+
+
+def test_a_grant_without_a_backend_exits_2_naming_the_permission(tmp_path, capsys) -> None:
+    import yaml
+
+    from mlopskit.cli import main
+
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec(permissions=("artifacts.read", "experiments.write"))))
+    assert main(["validate", str(path), "--provider", "aws"]) == 2
+    assert "access.roles[0].permissions[1]: experiments.write needs an experiments section" in capsys.readouterr().err
+
+
+# -- GCP: Vertex AI Experiments' TensorBoard and metadata store ----------------------------------
+def test_gcp_builds_an_encrypted_tensorboard_and_metadata_store() -> None:
+    g = graph("gcp", spec({}))
+    board = one(g, "gcp:vertex/aiTensorboard:AiTensorboard").inputs
+    store = one(g, "gcp:vertex/aiMetadataStore:AiMetadataStore").inputs
+    assert board["encryptionSpec"]["kmsKeyName"] == store["encryptionSpec"]["kmsKeyName"]
+    assert "/cryptoKeys/" in board["encryptionSpec"]["kmsKeyName"]
+    assert store["name"] == "default" and board["region"] == store["region"] == "europe-west4"
+    assert not any(w.path == "experiments.size" for w in g.warnings)
+
+
+def test_gcp_grants_custom_roles_project_wide_and_says_so() -> None:
+    g = graph("gcp", spec({}))
+    members = {r.inputs["role"].rsplit("_", 1)[-1] for r in g.of_type("gcp:projects/iAMMember:IAMMember")
+               if "scientist" in r.inputs["member"]}
+    assert members == {"experimentReader", "experimentWriter"}
+    writer = next(r.inputs for r in g.of_type("gcp:projects/iAMCustomRole:IAMCustomRole")
+                  if r.inputs["roleId"].endswith("experimentWriter"))
+    assert "aiplatform.tensorboardRuns.create" in writer["permissions"]
+    assert any(w.path == "access.roles[0].permissions" and "experiments.read" in w.message for w in g.warnings)
+
+
+# -- Azure: the workspace's MLflow, roles only ---------------------------------------------------
+def test_azure_points_at_the_workspace_mlflow_and_warns_for_read_only() -> None:
+    g = graph("azure", spec({}, permissions=("experiments.read",)))
+    assert "experimentsTrackingUri" in g.outputs
+    assignments = [r.inputs for r in g.of_type("azure-native:authorization:RoleAssignment")
+                   if "role-scientist" in r.name]
+    assert [a["scope"].rsplit("/", 2)[-2] for a in assignments] == ["workspaces"]
+    assert any(w.path == "access.roles[0].permissions[0]" and "may also write" in w.message for w in g.warnings)
+
+
+# -- the field: a resource input on AWS, a warning where the cloud has no size -------------------
+@pytest.mark.parametrize("cloud", ["gcp", "azure"])
+def test_size_is_a_warning_where_the_backend_has_none(cloud: str) -> None:
+    assert [w.path for w in graph(cloud, spec({"size": "large"})).warnings if w.path.startswith("experiments")] == [
+        "experiments.size"]
+
+
+# -- cost: unknown until the catalog has the rates, never $0 -----------------------------------
+@pytest.mark.parametrize("cloud,names", [
+    ("aws", ["MLflow tracking server (Small)"]), ("gcp", ["Metadata storage", "TensorBoard storage"])])
+def test_the_backend_is_priced_unknown_not_free(cloud: str, names: list[str]) -> None:
+    data = spec({})
+    lines = [c for r in estimate(graph(cloud, data), parse_stack(data)).resources if "experiments" in r.name
+             for c in r.components]
+    assert sorted(c.component.name for c in lines) == names
+    assert all(c.monthly_cost is None for c in lines)
+
+
+def test_compare_shows_the_backend_native_everywhere_and_its_cost_unknown(tmp_path) -> None:
+    import yaml
+
+    from mlopskit.compare import compare
+
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec({})))
+    comparison = compare(str(path), ["aws", "gcp", "azure"])
+    for result in comparison.results:
+        row = {f.setting: f for f in result.features}["experiments"]
+        assert (row.support, row.used) == ("native", True), result.cloud
+        assert result.estimate is not None
+        unknown = [c for r in result.estimate.resources if "experiments" in r.name for c in r.components
+                   if c.monthly_cost is None]
+        assert bool(unknown) == (result.cloud != "azure"), result.cloud
