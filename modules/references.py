@@ -63,8 +63,7 @@ Entrypoint = Annotated[str, AfterValidator(_entrypoint)]
 # directory tree: `./src`, `trainer`, `jobs/fraud`; no absolute path, no `..` segment
 # (a spec must not package files from elsewhere on the machine) and no characters a
 # shell or an archive member name would read differently.
-_CODE_SEGMENT = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
-_CODE_DIRECTORY = re.compile(rf"(?:\./)?{_CODE_SEGMENT}(?:/{_CODE_SEGMENT}){{0,15}}/?")
+_CODE_DIRECTORY = re.compile(rf"(?:\./)?{_SEGMENT}(?:/{_SEGMENT}){{0,15}}/?")  # an entry point's segments
 CODE_DIRECTORY_MAX = 256
 
 
