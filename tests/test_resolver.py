@@ -110,3 +110,41 @@ def test_explicit_type_gets_only_the_accelerator_the_spec_asks_for() -> None:
     # An accelerator-optimized type comes with its GPUs whatever the spec says.
     g2 = resolve("gcp", Compute(instance_type=InstanceTypes(gcp="g2-standard-4")))
     assert (g2.instance.accelerator, g2.instance.gpu_count) == ("NVIDIA_L4", 1)
+
+
+def test_a_resolution_is_priced_once_and_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stack resolves the same compute once per endpoint: the second answer costs no price lookup."""
+    import mlopskit.providers.catalog.resolver as resolver
+
+    lookups: list[PriceKey] = []
+    original = resolver.price_lookup
+    monkeypatch.setattr(resolver, "price_lookup", lambda key: lookups.append(key) or original(key))
+    monkeypatch.setattr(resolver, "_RESOLVED", {})
+    compute = Compute(cpu=6, memory_gib=20)
+    first = resolve("aws", compute, "eu-west-1", "serving")
+    priced = len(lookups)
+    assert priced > 1  # every matching type was priced once
+    assert resolve("aws", Compute(cpu=6, memory_gib=20), "eu-west-1", "serving") is first
+    assert len(lookups) == priced
+    assert resolve("aws", compute, "us-east-1", "serving") is not first  # another region is another question
+    assert len(lookups) > priced
+
+
+def test_a_remembered_failure_is_raised_again_naming_the_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mlopskit.providers.catalog.resolver as resolver
+
+    monkeypatch.setattr(resolver, "_RESOLVED", {})
+    for _ in range(2):
+        with pytest.raises(ResolutionError) as error:
+            resolve("aws", Compute(cpu=8, memory_gib=16, gpu=Gpu(type="H100", count=3)))
+        assert error.value.field == "gpu.count"
+
+
+def test_a_replaced_price_function_is_not_answered_from_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mlopskit.providers.catalog.resolver as resolver
+
+    compute = Compute(cpu=8, memory_gib=16)
+    assert resolve("aws", compute).instance.name == "ml.c5.2xlarge"
+    monkeypatch.setattr(resolver, "hourly_price", lambda i, region, use="serving": Decimal(
+        "0.01" if i.name == "ml.m5.2xlarge" else "1"))
+    assert resolve("aws", compute).instance.name == "ml.m5.2xlarge"

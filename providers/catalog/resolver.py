@@ -228,8 +228,36 @@ def _offered(cloud: Cloud, compute: Compute, use: Use | None, among: Collection[
     return offered
 
 
+# Resolutions already made, keyed by every input (and the price function, which tests replace):
+# a stack resolves the same few computes once per endpoint, training job and check, and each
+# generic resolution prices every matching type. The catalogs are read-only, so a result never
+# goes stale; errors are kept as (field, message) and raised afresh.
+_RESOLVED: dict[tuple[object, ...], Resolution | tuple[str, str]] = {}
+_RESOLVED_LIMIT = 4096
+
+
 def resolve(cloud: Cloud, compute: Compute, region: str | None = None, use: Use | None = None, *,
             among: Collection[str] | None = None, among_label: str = "", model_gib: float | None = None) -> Resolution:
+    """The instance type ``compute`` runs on in ``cloud``; explicit per-cloud types win (see
+    ``_resolve``; the answer is remembered for the same inputs)."""
+    key = (cloud, compute.model_dump_json(), region, use, None if among is None else frozenset(among), among_label,
+           model_gib, hourly_price)
+    known = _RESOLVED.get(key)
+    if known is None:
+        try:
+            known = _resolve(cloud, compute, region, use, among=among, among_label=among_label, model_gib=model_gib)
+        except ResolutionError as error:
+            known = (error.field, str(error))
+        if len(_RESOLVED) >= _RESOLVED_LIMIT:
+            _RESOLVED.clear()
+        _RESOLVED[key] = known
+    if isinstance(known, tuple):
+        raise ResolutionError(*known)
+    return known
+
+
+def _resolve(cloud: Cloud, compute: Compute, region: str | None = None, use: Use | None = None, *,
+             among: Collection[str] | None = None, among_label: str = "", model_gib: float | None = None) -> Resolution:
     """The instance type ``compute`` runs on in ``cloud``; explicit per-cloud types win.
 
     Generic requests pick, among the types accepted for ``use`` (any use when None), the cheapest
