@@ -53,6 +53,23 @@ def _colliding_field(stack: Stack, urns: list[str]) -> str:
     return max(found)[1] if found else "metadata.name"
 
 
+def _serialized(state: dict[str, Any]) -> Any:
+    """``state`` as the protobuf Struct the SDK reads back, without waiting on the event loop.
+
+    The recorder runs on the loop's own thread (mock_tuning.InlineExecutor), so it must not
+    block on the loop. A mocked state is plain values, whose serialization never awaits
+    anything: the coroutine finishes on its first step. Should it ever await (a value still
+    pending), it is serialized again by the SDK's reentrant wait, which pumps the running loop.
+    """
+    step = rpc.serialize_properties(state, {})
+    try:
+        step.send(None)
+    except StopIteration as done:
+        return done.value
+    step.close()
+    return _sync_await(rpc.serialize_properties(state, {}))
+
+
 class _ProviderMocks(pulumi.runtime.Mocks):
     """Delegates mocked outputs to the provider, so they look like that cloud's."""
 
@@ -137,7 +154,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         )
         self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, resource_id, state)
         progress.registered(len(self.records))
-        state_proto = _sync_await(rpc.serialize_properties(state, {}))
+        state_proto = _serialized(state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=state_proto)
 
 

@@ -89,3 +89,52 @@ def test_an_azure_preview_still_records_the_sdk_type_aliases() -> None:
     graph = preview(load_stack(STACKS / "fraud-dev.yaml", "azure"), "azure")
     workspace = next(r for r in graph if r.type == "azure-native:machinelearningservices:Workspace")
     assert any("machinelearningservices/v20" in urn for urn in workspace.aliases)
+
+
+def test_monitor_calls_run_on_the_loop_thread_and_the_executor_is_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mock monitor answers on the event loop's thread (no worker-thread hop per resource),
+    and the loop's own default executor is back afterwards."""
+    import threading
+
+    from pulumi.runtime.sync_await import _ensure_event_loop
+
+    from mlopskit.providers import get_provider
+
+    provider = get_provider("aws")
+    threads: set[int] = set()
+    answer = provider.mock_resource
+
+    def recording(*args: object) -> object:
+        threads.add(threading.get_ident())
+        return answer(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(provider, "mock_resource", recording)
+    loop = _ensure_event_loop()
+    before = getattr(loop, mock_tuning.DEFAULT_EXECUTOR_ATTRIBUTE)
+    preview(load_stack(STACKS / "fraud-dev.yaml", "aws"), "aws", provider)
+    assert threads == {threading.get_ident()}
+    assert getattr(loop, mock_tuning.DEFAULT_EXECUTOR_ATTRIBUTE) is before
+
+
+def test_the_inline_executor_hands_errors_to_the_caller() -> None:
+    def fails() -> None:
+        raise ValueError("from the monitor")
+
+    with mock_tuning.InlineExecutor() as executor:
+        assert executor.submit(lambda a, b: a + b, 2, b=3).result() == 5
+        with pytest.raises(ValueError, match="from the monitor"):
+            executor.submit(fails).result()
+        assert not executor._threads  # never started one
+
+
+def test_the_loop_still_keeps_its_executor_where_the_tuning_restores_it() -> None:
+    """``set_default_executor`` has no getter: the tuning reads and restores the private field."""
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    try:
+        executor = mock_tuning.InlineExecutor()
+        loop.set_default_executor(executor)
+        assert getattr(loop, mock_tuning.DEFAULT_EXECUTOR_ATTRIBUTE) is executor
+    finally:
+        loop.close()
