@@ -21,6 +21,7 @@ Machines here are shared and noisy: read ratios, not absolute times.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -59,6 +60,7 @@ def _spec_with(endpoints: int, cloud: str) -> dict[str, Any]:
 def _child(cloud: str, endpoints: int) -> dict[str, Any]:
     """Runs in a subprocess: every stage of `mlopskit policy` + `compare`'s cost for one cloud."""
     sys.path.insert(0, str(ROOT))
+    gc.disable()  # as the `mlopskit` command runs (mlopskit/cli.py entry)
     times: dict[str, float] = {}
     start = time.perf_counter()
     from mlopskit.engine import preview
@@ -219,14 +221,25 @@ resource "aws_appautoscaling_policy" "sp{i}" {{
     (folder / "main.tf").write_text(body, encoding="utf-8")
 
 
-def _run_checkov(checkov: str, folder: Path) -> tuple[float, float]:
+def _measured(command: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
+    """Wall seconds, peak MiB and exit code of one child process (its own rusage, from wait4:
+    RUSAGE_CHILDREN would give the largest child so far, not this one)."""
     start = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([checkov, "-d", str(folder), "--framework", "terraform", "--quiet", "--compact", "-o", "json"],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert child.stderr is not None
+    errors = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode not in (0, 1):  # 1: a check failed, still a full run
+        raise RuntimeError(f"{command[0]} exited {child.returncode}: {errors[-500:].decode(errors='replace')}")
+    return wall, usage.ru_maxrss / 1024, child.returncode
+
+
+def _run_checkov(checkov: str, folder: Path) -> tuple[float, float]:
+    wall, peak, _ = _measured([checkov, "-d", str(folder), "--framework", "terraform", "--quiet", "--compact",
+                               "-o", "json"])
+    return wall, peak
 
 
 def _run_kit(cloud: str, endpoints: int) -> dict[str, Any]:
@@ -236,25 +249,17 @@ def _run_kit(cloud: str, endpoints: int) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-_CLI = ("import resource, sys\nfrom mlopskit.cli import main\ncode = main(sys.argv[1:])\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(code)\n")
-
-
 def _run_cli(cloud: str, endpoints: int) -> tuple[float, float]:
-    """Wall seconds and peak MiB of the real `mlopskit policy SPEC --provider CLOUD --format json`,
-    start-up included: what CI feels, and what is set beside Checkov."""
+    """Wall seconds and peak MiB of the real `mlopskit policy SPEC --provider CLOUD --format json`
+    (the console script's entry point), start-up included: what CI feels, and what is set beside Checkov."""
     import yaml
 
     with tempfile.TemporaryDirectory() as folder:
         spec = Path(folder) / "stack.yaml"
         spec.write_text(yaml.safe_dump(_spec_with(endpoints, cloud)), encoding="utf-8")
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", _CLI, "policy", str(spec), "--provider", cloud, "--format", "json"],
-                              cwd=ROOT, capture_output=True, text=True, check=False)
-        wall = time.perf_counter() - start
-    if done.returncode not in (0, 1):  # 1: a mandatory rule failed, still a full run
-        raise RuntimeError(f"mlopskit policy exited {done.returncode}: {done.stderr[-500:]}")
-    return wall, int(done.stderr.strip().splitlines()[-1]) / 1024
+        wall, peak, _ = _measured([sys.executable, "-m", "mlopskit.cli", "policy", str(spec), "--provider", cloud,
+                                   "--format", "json"], cwd=ROOT)
+    return wall, peak
 
 
 # ---------------------------------------------------------------- start-up targets
