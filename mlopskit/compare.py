@@ -144,37 +144,106 @@ def _policies(stack: Stack, graph: Graph) -> tuple[PolicyReport | None, str]:
         return None, f"policies: error ({error.__class__.__name__}: {error})"
 
 
-def compare(spec: str, clouds: list[Cloud], usage: Usage | None = None) -> Comparison:
-    """Preview, estimate and check ``spec`` on each of ``clouds`` (bad spec input raises SpecError)."""
-    from mlopskit.cli import load_checked
+def _cloud_result(cloud: Cloud, stack: Stack, usage: Usage | None) -> CloudResult:
+    """Preview ``stack`` on ``cloud`` and everything the comparison shows about that build."""
     from mlopskit.engine import preview
 
-    results: list[CloudResult] = []
+    result = CloudResult(cloud)
+    with progress.stage(f"{cloud}: preview"):
+        result.graph = preview(stack, cloud)
+    with progress.stage(f"{cloud}: cost, policies, features"):
+        result.estimate = estimate(result.graph, stack, usage)
+        result.policies, result.policy_note = _policies(stack, result.graph)
+        result.features = features(cloud, stack, result.graph)
+        result.compute = _compute(cloud, stack)
+        placed = stack.placement.for_cloud(cloud)
+        assert placed is not None  # load_checked refused the spec otherwise
+        result.architecture = architecture(result.graph, get_provider(cloud).diagram, placed.primary_region,
+                                           placed.backup_region)
+    return result
+
+
+# What a forked worker builds: set by ``_in_workers`` just before the workers fork, so they
+# inherit the validated stacks instead of receiving them pickled.
+_WORK: dict[Cloud, tuple[Stack, Usage | None]] = {}
+
+
+def _start_worker() -> None:
+    """A forked worker: its own event loop (the parent's shares its epoll and self-pipe file
+    descriptors) and progress as whole lines, since several workers share the terminal."""
+    import asyncio
+
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    progress.lines_only()
+
+
+def _worker_result(cloud: Cloud) -> CloudResult:
+    """``_cloud_result`` in a worker, made fit to send back: the build's Pulumi outputs (which
+    the comparison never reads) do not cross processes."""
+    import dataclasses
+
+    stack, usage = _WORK[cloud]
+    result = _cloud_result(cloud, stack, usage)
+    if result.graph is not None:
+        result.graph = dataclasses.replace(result.graph, outputs={})
+    return result
+
+
+def _in_workers(work: dict[Cloud, tuple[Stack, Usage | None]], jobs: int) -> dict[Cloud, CloudResult]:
+    """Each cloud's result from forked workers, at most ``jobs`` at a time."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _WORK.clear()
+    _WORK.update(work)
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_start_worker) as pool:
+            running = {cloud: pool.submit(_worker_result, cloud) for cloud in work}
+            return {cloud: future.result() for cloud, future in running.items()}
+    finally:
+        _WORK.clear()
+
+
+def default_jobs() -> int:
+    """Clouds built at once by default: one per CPU the process may use (fork needed: POSIX)."""
+    import multiprocessing
+    import os
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def compare(spec: str, clouds: list[Cloud], usage: Usage | None = None, jobs: int = 1) -> Comparison:
+    """Preview, estimate and check ``spec`` on each of ``clouds`` (bad spec input raises SpecError).
+
+    The spec is validated for every cloud before any cloud is built. With ``jobs`` > 1 the
+    clouds are built in forked worker processes, that many at a time: each build is independent
+    and most of its time is the cloud's own SDK (importing it and registering resources), so on
+    two cores three clouds take about half the time. The results are the same either way
+    (tests/test_compare_parallel.py).
+    """
+    from mlopskit.cli import load_checked
+
+    results: dict[Cloud, CloudResult] = {}
+    work: dict[Cloud, tuple[Stack, Usage | None]] = {}
     name = ""
     for cloud in clouds:
-        result = CloudResult(cloud)
         try:
             stack = load_checked(spec, cloud)
         except SpecError as error:
             if any(i.path == f"placement.{cloud}" for i in error.issues):
-                result.error = f"not placed on {cloud} (placement.{cloud} missing)"
-                results.append(result)
+                results[cloud] = CloudResult(cloud, error=f"not placed on {cloud} (placement.{cloud} missing)")
                 continue
             raise
         name = stack.name
-        with progress.stage(f"{cloud}: preview"):
-            result.graph = preview(stack, cloud)
-        with progress.stage(f"{cloud}: cost, policies, features"):
-            result.estimate = estimate(result.graph, stack, usage)
-            result.policies, result.policy_note = _policies(stack, result.graph)
-            result.features = features(cloud, stack, result.graph)
-            result.compute = _compute(cloud, stack)
-            placed = stack.placement.for_cloud(cloud)
-            assert placed is not None  # load_checked refused the spec otherwise
-            result.architecture = architecture(result.graph, get_provider(cloud).diagram, placed.primary_region,
-                                               placed.backup_region)
-        results.append(result)
-    return Comparison(name, spec, results)
+        work[cloud] = (stack, usage)
+    if jobs > 1 and len(work) > 1:
+        results.update(_in_workers(work, jobs))
+    else:
+        results.update({cloud: _cloud_result(cloud, stack, usage) for cloud, (stack, usage) in work.items()})
+    return Comparison(name, spec, [results[cloud] for cloud in clouds])
 
 
 # ---------------------------------------------------------------- verdict

@@ -71,6 +71,13 @@ def start(verbose: bool = False, quiet: bool = False, stream: IO[str] | None = N
     return _active
 
 
+def lines_only() -> None:
+    """Report whole lines from now on, never a line rewritten in place (several processes
+    writing to one terminal would garble a live line)."""
+    if _active is not None:
+        _active.live = False
+
+
 def stop() -> None:
     global _active
     _active = None

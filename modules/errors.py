@@ -77,6 +77,11 @@ class SpecError(Exception):
         self.issues = sorted(set(issues), key=lambda i: (i.path, i.message))
         super().__init__("\n".join(str(i) for i in self.issues))
 
+    def __reduce__(self) -> tuple[type[SpecError], tuple[list[SpecIssue]]]:
+        # Rebuilt from its issues (the default would pass the joined message as the issues),
+        # so a spec error raised in a worker process (compare's) arrives whole.
+        return SpecError, (self.issues,)
+
 
 def format_path(loc: Iterable[str | int]) -> str:
     """('endpoints', 0, 'autoscaling') -> 'endpoints[0].autoscaling'.

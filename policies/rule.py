@@ -81,6 +81,21 @@ class Rule:
     def __call__(self, subject: Any, context: PolicyContext) -> Outcome:
         return self.check(subject, context)
 
+    def __reduce__(self) -> tuple[Callable[[str], Rule], tuple[str]]:
+        # Sent by id (a report crosses processes in compare's workers): the check function is
+        # the registered rule's, which pickle cannot find by its decorated name.
+        return registered_rule, (self.id,)
+
+
+def registered_rule(rule_id: str) -> Rule:
+    """The registered rule with ``rule_id`` (policies/registry.py)."""
+    from mlopskit.policies.registry import RULES
+
+    for registered in RULES:
+        if registered.id == rule_id:
+            return registered
+    raise LookupError(f"no registered policy rule {rule_id!r}")
+
 
 def rule(id: str, title: str, kinds: Sequence[str], scope: str = "resource") -> Callable[[Callable[..., Outcome]], Rule]:
     """Decorator turning a check function into a ``Rule`` (registration is explicit, in the registry)."""

@@ -30,14 +30,14 @@ def _clouds(text: str) -> list[Cloud]:
 
 def run(args: argparse.Namespace) -> int:
     from mlopskit.cli import EXIT_FAILED, EXIT_OK
-    from mlopskit.compare import compare, judge, summary_lines, to_json, to_markdown, to_table
+    from mlopskit.compare import compare, default_jobs, judge, summary_lines, to_json, to_markdown, to_table
     from mlopskit.console import PLAIN, detect, render, verdict
     from mlopskit.cost import Usage
     from mlopskit.report_html import to_html
 
     clouds = _clouds(args.providers)
     out = _output_dir(args.out) if args.out else None  # before any work: nothing half-done
-    comparison = compare(args.spec, clouds, Usage.load(args.usage))
+    comparison = compare(args.spec, clouds, Usage.load(args.usage), jobs=args.jobs or default_jobs())
     style = detect(sys.stdout)
     renderers = {
         # Files are always plain: a terminal's width and colours do not belong in them.
@@ -90,5 +90,18 @@ def register(subparsers: Any) -> None:
                         help="write compare.txt/.json/.md/.html into DIR and print only the verdict and the paths")
     parser.add_argument("--no-fail", action="store_true",
                         help="report only: exit 0 even when a cloud fails a mandatory policy or the budget")
+    parser.add_argument("--jobs", type=_positive, default=0, metavar="N",
+                        help="clouds built at once, each in its own process (default: one per CPU)")
     parser.add_argument("--usage", help="YAML overriding providers/catalog/usage_defaults.yaml")
     parser.set_defaults(run=run)
+
+
+def _positive(text: str) -> int:
+    """--jobs: a whole number of at least 1 (argparse reports anything else with exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--jobs must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--jobs must be at least 1, not {value}")
+    return value
