@@ -30,10 +30,16 @@ ENUM_SHAPES: dict[Use, str] = {
 }
 
 
-@cache
 def accepted(use: Use) -> frozenset[str]:
     """Every instance type SageMaker's API accepts for ``use``."""
-    return frozenset(_sagemaker_shapes()[ENUM_SHAPES[use]]["enum"])
+    return _accepted()[use]
+
+
+@cache
+def _accepted() -> dict[Use, frozenset[str]]:
+    """Every use's types, from one read of the API model (a 2 MB document: read it once)."""
+    shapes = _sagemaker_shapes()
+    return {use: frozenset(shapes[shape]["enum"]) for use, shape in ENUM_SHAPES.items()}
 
 
 def _sagemaker_shapes() -> dict[str, Any]:
