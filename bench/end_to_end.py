@@ -34,43 +34,72 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "stacks" / "fraud-dev.yaml"
+SPEC = ROOT / "stacks" / "credit-risk.yaml"
 STAGES = ("load", "build", "facts", "rules", "cost", "report")
 
 
 # ---------------------------------------------------------------- one measured run (child process)
 
 
-def _spec_with(endpoints: int, cloud: str) -> dict[str, Any]:
+# One "unit" of a scaled stack: a copy of each of these lists' first entry (an endpoint with
+# its canary, autoscaling, monitoring and alarms, a training job and its pipeline, a batch job).
+# Scaling all three reaches ~12,000 resources on every cloud within the spec's limit of 1,000
+# entries per list (14-17 resources a unit on aws/gcp/azure).
+UNIT_LISTS = ("endpoints", "training", "batch")
+
+
+def _spec_with(units: int, cloud: str) -> dict[str, Any]:
+    """The bundled example on ``cloud`` only, with ``units`` copies of its first endpoint,
+    training job and batch job (each renamed)."""
     import copy
 
     import yaml
 
     data = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
-    template = data["endpoints"][0]
-    data["endpoints"] = []
-    for index in range(endpoints):
-        endpoint = copy.deepcopy(template)
-        endpoint["name"] = f"ep-{index:05d}"
-        data["endpoints"].append(endpoint)
+    for key in UNIT_LISTS:
+        if not data.get(key):
+            continue
+        template = data[key][0]
+        data[key] = [{**copy.deepcopy(template), "name": f"{key[:2]}-{index:04d}"} for index in range(units)]
     data["placement"] = {cloud: data["placement"][cloud]}
     return data
 
 
-def _child(cloud: str, endpoints: int) -> dict[str, Any]:
+def stack_with(units: int, cloud: str) -> Any:
+    """``_spec_with`` parsed (training code folders are found beside the bundled example)."""
+    from mlopskit.modules import parse_stack
+
+    return parse_stack(_spec_with(units, cloud), base_dir=SPEC.parent)
+
+
+def _write_spec(units: int, cloud: str, folder: Path) -> Path:
+    """``_spec_with`` as a file in ``folder``, with copies of the code folders it uploads."""
+    import shutil
+
+    import yaml
+
+    data = _spec_with(units, cloud)
+    for job in data.get("training", [])[:1]:
+        if job.get("code") and not (folder / job["code"]).exists():
+            shutil.copytree(SPEC.parent / job["code"], folder / job["code"])
+    spec = folder / "stack.yaml"
+    spec.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return spec
+
+
+def _child(cloud: str, units: int) -> dict[str, Any]:
     """Runs in a subprocess: every stage of `mlopskit policy` + `compare`'s cost for one cloud."""
     sys.path.insert(0, str(ROOT))
     gc.disable()  # as the `mlopskit` command runs (mlopskit/cli.py entry)
     times: dict[str, float] = {}
     start = time.perf_counter()
     from mlopskit.engine import preview
-    from mlopskit.modules import parse_stack
     from mlopskit.policies.report import to_json
     from mlopskit.policies.runner import evaluate
     from mlopskit.providers import get_provider
     from mlopskit.providers.costing import estimate
 
-    stack = parse_stack(_spec_with(endpoints, cloud))
+    stack = stack_with(units, cloud)
     provider = get_provider(cloud)  # type: ignore[arg-type]
     issues = provider.check(stack)
     assert not issues, issues
@@ -99,7 +128,7 @@ def _child(cloud: str, endpoints: int) -> dict[str, Any]:
 
     resources = sum(1 for r in graph if r.custom and not r.type.startswith("pulumi:providers:"))
     baseline = _pulumi_baseline(graph)
-    return {"cloud": cloud, "endpoints": endpoints, "resources": resources, "times": times,
+    return {"cloud": cloud, "units": units, "resources": resources, "times": times,
             "total": sum(times.values()), "pulumi_build": baseline, "monthly": str(cost.total_monthly),
             "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
@@ -242,21 +271,18 @@ def _run_checkov(checkov: str, folder: Path) -> tuple[float, float]:
     return wall, peak
 
 
-def _run_kit(cloud: str, endpoints: int) -> dict[str, Any]:
+def _run_kit(cloud: str, units: int) -> dict[str, Any]:
     """Per-stage times from an instrumented child (which also runs the stock-mocks baseline)."""
-    out = subprocess.run([sys.executable, __file__, "--child", cloud, str(endpoints)], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, __file__, "--child", cloud, str(units)], capture_output=True, text=True,
                          check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _run_cli(cloud: str, endpoints: int) -> tuple[float, float]:
+def _run_cli(cloud: str, units: int) -> tuple[float, float]:
     """Wall seconds and peak MiB of the real `mlopskit policy SPEC --provider CLOUD --format json`
     (the console script's entry point), start-up included: what CI feels, and what is set beside Checkov."""
-    import yaml
-
     with tempfile.TemporaryDirectory() as folder:
-        spec = Path(folder) / "stack.yaml"
-        spec.write_text(yaml.safe_dump(_spec_with(endpoints, cloud)), encoding="utf-8")
+        spec = _write_spec(units, cloud, Path(folder))
         wall, peak, _ = _measured([sys.executable, "-m", "mlopskit.cli", "policy", str(spec), "--provider", cloud,
                                    "--format", "json"], cwd=ROOT)
     return wall, peak
@@ -310,14 +336,14 @@ def main() -> None:
     checkov = os.environ.get("CHECKOV")
     sizes = [int(s) for s in args.sizes.split(",")]
     for cloud in args.clouds.split(","):
-        small, large = _run_kit(cloud, 10), _run_kit(cloud, 20)
-        per_endpoint = max(1.0, (large["resources"] - small["resources"]) / 10)
-        shared = small["resources"] - 10 * per_endpoint
+        small, large = _run_kit(cloud, 5), _run_kit(cloud, 10)
+        per_unit = max(1.0, (large["resources"] - small["resources"]) / 5)
+        shared = small["resources"] - 5 * per_unit
         rows = []
         for size in sizes:
-            endpoints = max(1, round((size - shared) / per_endpoint))
-            result = _run_kit(cloud, endpoints)
-            wall, peak = _run_cli(cloud, endpoints)
+            units = max(1, round((size - shared) / per_unit))
+            result = _run_kit(cloud, units)
+            wall, peak = _run_cli(cloud, units)
             row = {**result, "wall": wall, "cli_peak_mib": peak}
             if checkov:
                 with tempfile.TemporaryDirectory() as folder:

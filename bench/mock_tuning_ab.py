@@ -1,10 +1,10 @@
 """What each piece of mlopskit/mock_tuning.py saves: the same preview with and without it.
 
-For each cloud, previews the bundled example scaled to N endpoints, alternating "all tunings on"
+For each cloud, previews the bundled example scaled to N units (bench/end_to_end.py), alternating "all tunings on"
 with "one tuning off" (interleaved in one process, min of --rounds), and prints the ratio
 on/off per tuning. Machines here are shared and noisy: read the ratios, not the seconds.
 
-Run: .venv/bin/python bench/mock_tuning_ab.py [--clouds azure] [--endpoints 40] [--rounds 3]
+Run: .venv/bin/python bench/mock_tuning_ab.py [--clouds azure] [--units 20] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from end_to_end import _spec_with  # noqa: E402
+from end_to_end import stack_with  # noqa: E402
 
 from mlopskit import mock_tuning  # noqa: E402
 from mlopskit.engine import preview  # noqa: E402
-from mlopskit.modules import parse_stack  # noqa: E402
 from mlopskit.providers import get_provider  # noqa: E402
 
 #: Each tuning the script switches off in turn ("none": all on).
@@ -67,11 +66,11 @@ def _timed(run: Callable[..., object], *args: object) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clouds", default="aws,gcp,azure")
-    parser.add_argument("--endpoints", type=int, default=40)
+    parser.add_argument("--units", type=int, default=20, help="copies of the example's endpoint, training and batch job")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     for cloud in args.clouds.split(","):
-        stack = parse_stack(_spec_with(args.endpoints, cloud))
+        stack = stack_with(args.units, cloud)
         provider = get_provider(cloud)  # type: ignore[arg-type]
         resources = sum(1 for r in preview(stack, cloud, provider) if r.custom)  # type: ignore[arg-type]
         best: dict[str, tuple[float, float]] = {}
