@@ -339,7 +339,8 @@ GCP_ACCELERATORS = {  # extract name -> (Vertex API accelerator type, generic GP
     "A100-80GB": ("NVIDIA_A100_80GB", "A100"), "H100": ("NVIDIA_H100_80GB", "H100"),
     "H100-MEGA": ("NVIDIA_H100_MEGA_80GB", "H100"),
 }
-# n1 machines take these GPUs in these counts up to a vCPU ceiling (cloud.google.com/compute/docs/gpus).
+# Compute Engine's n1 + GPU pairings: these counts up to a vCPU ceiling (cloud.google.com/compute/docs/gpus). Which
+# of them a Vertex AI use accepts is its own documented table (sources/gcp_vertex_gpu_counts.csv), a subset.
 N1_GPU_LIMITS = {"T4": {1: 48, 2: 48, 4: 96}, "V100": {1: 12, 2: 24, 4: 48, 8: 96},
                  "P4": {1: 24, 2: 48, 4: 96}, "P100": {1: 16, 2: 32, 4: 96}}
 G2_L4 = {"g2-standard-4": 1, "g2-standard-8": 1, "g2-standard-12": 1, "g2-standard-16": 1, "g2-standard-24": 2,
@@ -359,21 +360,37 @@ def gcp_attached(machine: str) -> tuple[str, int] | None:
     return None
 
 
-def gcp_apis(machine: str, folder: Path = SOURCES) -> str:
-    """The Vertex AI uses a machine type is documented for (``sources/gcp_vertex_machine_types.csv``)."""
-    documented = read("gcp_vertex_machine_types.csv", folder)
-    return " ".join(use for use in ("prediction", "training")
-                    if any(r["use"] == use and re.fullmatch(r["pattern"], machine) for r in documented))
+GCP_USES = ("prediction", "training")
+
+
+def gcp_documented(folder: Path = SOURCES) -> dict[str, set[str]]:
+    """The machine types each Vertex AI use documents (``sources/gcp_vertex_machine_types.csv``)."""
+    documented: dict[str, set[str]] = {use: set() for use in GCP_USES}
+    for row in read("gcp_vertex_machine_types.csv", folder):
+        documented[row["use"]].update(row["names"].split())
+    return documented
+
+
+def gcp_gpu_counts(folder: Path = SOURCES) -> dict[tuple[str, str, str], set[int]]:
+    """(use, n1 machine type, accelerator) -> the GPU counts the use's table lists (``sources/gcp_vertex_gpu_counts.csv``)."""
+    return {(r["use"], r["machine_type"], r["accelerator"]): {int(c) for c in r["counts"].split()}
+            for r in read("gcp_vertex_gpu_counts.csv", folder)}
+
+
+def gcp_apis(machine: str, documented: dict[str, set[str]]) -> str:
+    """The Vertex AI uses ``machine`` is documented for."""
+    return " ".join(use for use in GCP_USES if machine in documented[use])
 
 
 def _gcp_instance_rows(vms: dict[tuple[str, str], dict[str, str]], machines: list[str], folder: Path) -> list[list[str]]:
     """Machine types (accelerator-optimized ones with their GPUs) and the n1 + GPU combinations."""
     instance_rows = []
+    documented, gpu_counts = gcp_documented(folder), gcp_gpu_counts(folder)
     for machine in machines:
         row = next(r for (sku, _), r in vms.items() if sku == machine)
         vcpu, memory = int(float(row["vcpu"])), float(row["memory_gib"])
         attached = gcp_attached(machine)
-        apis = gcp_apis(machine, folder)
+        apis = gcp_apis(machine, documented)
         doc = "Compute Engine machine types offered to Vertex AI (SkyPilot-format price extract)"
         if attached:
             api, generic = GCP_ACCELERATORS[attached[0]]
@@ -388,9 +405,13 @@ def _gcp_instance_rows(vms: dict[tuple[str, str], dict[str, str]], machines: lis
                 api, generic = GCP_ACCELERATORS[gpu]
                 for count, ceiling in limits.items():
                     if vcpu <= ceiling:
+                        # Compute Engine accepts the pairing; each Vertex use only the counts its own table lists
+                        # (e.g. no single T4 on a 32-vCPU n1, no P100 beyond 64 vCPUs or 208 GB for training).
+                        gpu_apis = " ".join(use for use in apis.split() if count in gpu_counts.get((use, machine, api), ()))
                         instance_rows.append(["gcp", machine, str(vcpu), f"{memory:g}", generic, str(count),
-                                              GPU_MEMORY_GIB[gpu], api, "false",
-                                              "x86_64", apis, "Vertex AI n1 + GPU (cloud.google.com/compute/docs/gpus)", DATE])
+                                              GPU_MEMORY_GIB[gpu], api, "false", "x86_64", gpu_apis,
+                                              "Vertex AI n1 + GPU (cloud.google.com/compute/docs/gpus; uses: "
+                                              "sources/gcp_vertex_gpu_counts.csv)", DATE])
 
     return instance_rows
 

@@ -36,50 +36,92 @@ def _returnable(cloud: str, use: Use) -> set[InstanceType]:
     return found
 
 
-def _gcp_documented(use: str) -> list[re.Pattern[str]]:
-    return [re.compile(r["pattern"]) for r in generate.read("gcp_vertex_machine_types.csv") if r["use"] == use]
+PAGE = re.compile(r"https://docs\.cloud\.google\.com/gemini-enterprise-agent-platform/machine-learning/"
+                  r"(predictions|training)/configure-compute")
+COPY = re.compile(r"[\w.-]+/[\w.-]+@[0-9a-f]{8}:docs/docs\.cloud\.google\.com/gemini-enterprise-agent-platform/"
+                  r"machine-learning/(predictions|training)/configure-compute\.md")
+
+
+def _gcp_n1_gpu_rows(use: str) -> list[InstanceType]:
+    return [i for i in catalog() if i.cloud == "gcp" and i.name.startswith("n1-") and i.accelerator and use in i.apis]
 
 
 @pytest.mark.parametrize("use", ["serving", "training"])
 def test_gcp_returns_only_documented_vertex_machine_types_and_sdk_accelerators(use: Use) -> None:
     from google.cloud.aiplatform_v1.types import AcceleratorType
 
-    patterns = _gcp_documented(API[("gcp", use)])
+    api = API[("gcp", use)]
+    documented, counts = generate.gcp_documented()[api], generate.gcp_gpu_counts()
     accelerators = {a.name for a in AcceleratorType}
     returned = _returnable("gcp", use)
     assert len(returned) > 20
     for instance in returned:
-        assert any(p.match(instance.name) for p in patterns), instance.name
+        assert instance.name in documented, instance.name
         assert instance.accelerator is None or instance.accelerator in accelerators, instance
-    # every catalog row the resolver may consider for the use is covered, not only the ones picked above
-    for instance in (i for i in catalog() if i.cloud == "gcp" and API[("gcp", use)] in i.apis):
-        assert any(p.match(instance.name) for p in patterns), instance.name
+    # every catalog row the resolver may consider for the use is covered, not only the ones picked above; an
+    # n1 + GPU row also with a GPU count the use's table lists for that machine type
+    for instance in (i for i in catalog() if i.cloud == "gcp" and api in i.apis):
+        assert instance.name in documented, instance.name
+    for instance in _gcp_n1_gpu_rows(api):
+        assert instance.gpu_count in counts[(api, instance.name, instance.accelerator)], instance
 
 
 def test_gcp_e2_prediction_types_are_exactly_the_page_table() -> None:
-    (e2,) = [p for p in _gcp_documented("prediction") if p.pattern.startswith("^e2")]
-    assert {i.name for i in catalog() if i.cloud == "gcp" and i.name.startswith("e2-")} == {
-        f"e2-{kind}-{n}" for kind, sizes in (("standard", (2, 4, 8, 16, 32)), ("highmem", (2, 4, 8, 16)),
-                                             ("highcpu", (2, 4, 8, 16, 32))) for n in sizes}
-    assert not e2.match("e2-medium") and not e2.match("e2-highmem-32")
+    (e2,) = [r["names"].split() for r in generate.read("gcp_vertex_machine_types.csv")
+             if (r["use"], r["series"]) == ("prediction", "E2")]
+    page = {f"e2-{kind}-{n}" for kind, sizes in (("standard", (2, 4, 8, 16, 32)), ("highmem", (2, 4, 8, 16)),
+                                                  ("highcpu", (2, 4, 8, 16, 32))) for n in sizes}
+    assert set(e2) == page
+    assert {i.name for i in catalog() if i.cloud == "gcp" and i.name.startswith("e2-")} == page
 
 
-def test_gcp_rows_read_on_a_page_name_it_and_exclude_what_the_page_leaves_out() -> None:
-    rows = generate.read("gcp_vertex_machine_types.csv")
-    assert {r["read"] for r in rows} == {"page", "recalled"}
-    for row in rows:  # a page row names the configure-compute page it was read on; a recalled row names none
-        urls = row["page"].split()
-        assert (row["read"] == "page") == bool(urls), row
-        assert all(re.fullmatch(r"https://cloud\.google\.com/vertex-ai/docs/(predictions|training)/configure-compute\S*", u)
-                   and f"/{row['use'].replace('prediction', 'predictions')}/" in u for u in urls), row
-    # types the page lists leave out are priced but never offered for that use (the catalog's apis follow the file)
-    apis = {i.name: i.apis for i in catalog() if i.cloud == "gcp"}
-    for name in ("n1-standard-2", "e2-standard-2", "n2-highcpu-8", "n2-standard-96", "a3-highgpu-1g"):
+def test_gcp_rows_name_the_page_and_the_copy_they_were_read_in() -> None:
+    rows = generate.read("gcp_vertex_machine_types.csv") + generate.read("gcp_vertex_gpu_counts.csv")
+    lists = generate.read("gcp_vertex_machine_types.csv")
+    assert lists and {r["read"] for r in lists} <= {"page", "recalled"}
+    for row in lists:  # a page row names the configure-compute page and the stored copy it was read in; a recalled row neither
+        folder = row["use"].replace("prediction", "predictions")
+        assert (row["read"] == "page") == bool(row["page"]) == bool(row["copy"]) == bool(row["quote"]), row
+        if row["read"] == "page":
+            assert (page := PAGE.fullmatch(row["page"])) and page.group(1) == folder, row
+            assert (copy := COPY.fullmatch(row["copy"])) and copy.group(1) == folder, row
+        assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", name) for name in row["names"].split()), row
+    assert all(r["use"] in generate.GCP_USES and r["machine_type"].startswith("n1-") for r in rows if "counts" in r)
+
+
+def test_gcp_uses_follow_the_pages() -> None:
+    """What the 2026-08 pages say, against the 2026-11-26 catalog's memory (which had these wrong or missing)."""
+    apis = {i.name: i.apis for i in catalog() if i.cloud == "gcp" and (not i.accelerator or i.name.startswith(("a2-", "a3-", "g2-")))}
+    # training lists no N2D and no C3 series, and starts n1/e2-standard at 4 vCPUs and n2-highcpu at 16
+    for name in ("n2d-standard-4", "n2d-highmem-8", "c3-highcpu-4", "n1-standard-2", "e2-standard-2", "n2-highcpu-8",
+                 "n2-standard-96"):
         assert "training" not in apis[name], name
-    for name in ("n1-standard-64", "n1-highcpu-2"):
+    # prediction lists C3 only as highcpu, A3 without megagpu, N1 up to 32 vCPUs and no n1-highcpu-2
+    for name in ("c3-standard-4", "c3-highmem-4", "a3-megagpu-8g", "n1-standard-64", "n1-highcpu-2"):
         assert "prediction" not in apis[name], name
-    assert "training" in apis["n1-standard-4"] and "prediction" in apis["n1-standard-2"]
-    assert "training" in apis["a3-megagpu-8g"] and "training" in apis["e2-highcpu-16"]
+    assert apis["c3-standard-4"] == apis["c3-highmem-4"] == ()  # priced, never chosen
+    for name in ("a3-highgpu-1g", "a3-megagpu-8g", "e2-highcpu-16", "n1-highcpu-96", "n1-highmem-96", "c2-standard-60"):
+        assert "training" in apis[name], name
+    for name in ("c3-highcpu-4", "n2d-standard-224", "n2d-highcpu-224", "a3-highgpu-1g", "n1-standard-2", "g2-standard-96"):
+        assert "prediction" in apis[name], name
+
+
+def test_gcp_n1_gpu_pairings_follow_each_uses_table() -> None:
+    counts = generate.gcp_gpu_counts()
+    rows = {(i.name, i.accelerator, i.gpu_count): i.apis for i in catalog() if i.cloud == "gcp" and i.accelerator
+            and i.name.startswith("n1-")}
+    # Compute Engine accepts them (the rows exist), Vertex AI does not: no single T4 on 32 vCPUs, no P100 past 64 vCPUs or 208 GB
+    assert rows[("n1-standard-32", "NVIDIA_TESLA_T4", 1)] == ()
+    assert rows[("n1-standard-64", "NVIDIA_TESLA_P100", 4)] == rows[("n1-highmem-64", "NVIDIA_TESLA_P100", 4)] == ()
+    assert rows[("n1-highcpu-64", "NVIDIA_TESLA_P100", 4)] == ("training",)
+    assert rows[("n1-standard-32", "NVIDIA_TESLA_T4", 2)] == ("prediction", "training")
+    # every pairing a table lists for a machine type the catalog offers to that use is offered, none dropped
+    documented = generate.gcp_documented()
+    for (use, machine, accelerator), listed in counts.items():
+        for count in listed:
+            if machine in documented[use]:
+                assert use in rows[(machine, accelerator, count)], (use, machine, accelerator, count)
+    assert sum(use in apis for apis in rows.values() for use in generate.GCP_USES) > 200
 
 
 def test_azure_serving_returns_only_managed_online_endpoint_skus() -> None:
