@@ -32,6 +32,8 @@ FEATURES: tuple[str, ...] = (
     "dataCapture",
     "monitoring.drift",
     "monitoring.quality",
+    "monitoring.bias",
+    "monitoring.explainability",
     "training.schedule",
     "training.compute.spot",
     "batch",
@@ -67,6 +69,8 @@ def _endpoint_settings(ep: Endpoint) -> dict[str, bool]:
         "dataCapture": bool(ep.data_capture.enabled),
         "monitoring.drift": ep.monitoring.drift is not None,
         "monitoring.quality": ep.monitoring.quality is not None,
+        "monitoring.bias": ep.monitoring.bias is not None,
+        "monitoring.explainability": ep.monitoring.explainability is not None,
     }
 
 

@@ -19,6 +19,8 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "dataCapture": ("native", "endpoint data capture to S3"),
     "monitoring.drift": ("native", "SageMaker Model Monitor data-quality schedule"),
     "monitoring.quality": ("native", "SageMaker Model Monitor model-quality schedule against S3 ground truth, CloudWatch alarms per metric"),
+    "monitoring.bias": ("native", "SageMaker Clarify model-bias schedule against S3 ground truth, CloudWatch alarms per metric"),
+    "monitoring.explainability": ("native", "SageMaker Clarify model-explainability (SHAP attribution drift) schedule"),
     "training.schedule": ("native", "EventBridge Scheduler starts a SageMaker pipeline"),
     "training.compute.spot": ("native", "managed spot training"),
     "batch": ("native", "a SageMaker Batch Transform step in a SageMaker pipeline"),

@@ -19,6 +19,8 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "dataCapture": ("native", "online deployment data collector"),
     "monitoring.drift": ("native", "Azure ML model monitor schedule on serverless Spark"),
     "monitoring.quality": ("unsupported", "the azure-native monitor definition has no model-performance signal"),
+    "monitoring.bias": ("unsupported", "the azure-native monitor definition has no bias signal"),
+    "monitoring.explainability": ("native", "Azure ML model monitor with a feature attribution drift signal (nDCG)"),
     "training.schedule": ("native", "Azure ML schedule creating a command job"),
     "training.compute.spot": ("native", "low-priority compute cluster nodes"),
     "batch": ("native", "an Azure ML batch endpoint and batch deployment on a scale-to-zero cluster"),

@@ -206,12 +206,29 @@ class GcpBuild(StackBuild):
             ctx.warn(f"{plan.path}.model.sizeGiB", "emulated: the GPU type is chosen to hold the model, but Vertex AI "
                      "takes start-up limits from the model upload (containerSpec.deploymentTimeout); register the "
                      f"model with deploymentTimeout of at least {spec.model.startup_seconds}s")
-        if spec.monitoring.quality is not None:
+        monitoring = spec.monitoring
+        if monitoring.quality is not None:
             # aiplatform_v1 ModelMonitoringObjectiveConfig has training-serving skew, prediction
             # drift and feature-attribution objectives only: nothing reads ground-truth labels.
-            ctx.warn(f"{plan.path}.monitoring.quality", "unsupported: Vertex AI model monitoring has no objective "
-                     "against ground truth (groundTruth, problemType, thresholds and schedule are not built); "
-                     "compute the metrics in a pipeline over the labels and alert on them")
+            ctx.warn_unbuilt(f"{plan.path}.monitoring.quality", monitoring.quality,
+                             "Vertex AI model monitoring has no objective against ground truth",
+                             "compute the metrics in a pipeline over the labels and alert on them")
+        if monitoring.bias is not None:
+            # The same three objectives: no fairness one.
+            ctx.warn_unbuilt(f"{plan.path}.monitoring.bias", monitoring.bias,
+                             "Vertex AI model monitoring has no bias objective",
+                             "compute fairness metrics in a pipeline over the labels and alert on them")
+        if monitoring.explainability is not None:
+            # The objective exists (ModelMonitoringObjectiveConfig.explanation_config, attribution
+            # drift thresholds per feature), but Vertex AI computes attributions only for a model
+            # with an explanationSpec (its inputs' and outputs' metadata, an attribution method):
+            # the registry version the kit deploys is uploaded without one, and the kit does not
+            # know the model's tensors to declare one on the deployment.
+            ctx.warn_unbuilt(f"{plan.path}.monitoring.explainability", monitoring.explainability,
+                             "Vertex AI feature-attribution monitoring needs an explanationSpec on the model, which "
+                             "the registry version does not carry",
+                             "upload the model with an explanationSpec and add the attribution objective to its "
+                             "monitoring job")
         steps = traffic_steps(deployment.strategy, deployment.canary_percent, deployment.linear_step_percent)
         ep_id = names.endpoint_id(ctx.project, ctx.stack, spec.name)
         rollout_labels = {"strategy": deployment.strategy, "traffic-steps": names.steps_label(steps),
