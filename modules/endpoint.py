@@ -330,6 +330,9 @@ class Endpoint(SpecModel):
     deployment: Deployment = Field(default_factory=Deployment)
     data_capture: DataCapture = Field(default_factory=DataCapture)
     monitoring: Monitoring = Field(default_factory=Monitoring)
+    # Responses sent as they are produced (an LLM's tokens): the container must stream; each
+    # cloud is set up to pass a long-running streamed response through.
+    streaming: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> Endpoint:

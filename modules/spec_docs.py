@@ -102,6 +102,9 @@ DESCRIPTIONS: dict[str, str] = {
     "Endpoint.autoscaling": "Instance range and the load the scaling policy targets.",
     "Endpoint.deployment": "How a new model version replaces the live one, and whether alarms roll it back.",
     "Endpoint.dataCapture": "Prediction logging: a sample of requests and responses written to storage.",
+    "Endpoint.streaming": "Stream responses as the model produces them (an LLM's tokens; the serving container must "
+                          "stream): SageMaker InvokeEndpointWithResponseStream, Vertex AI streamRawPredict, Azure ML "
+                          "with a longer request timeout.",
     "Endpoint.monitoring": "Drift monitoring, alarms and who is notified.",
     "ModelSource.source": "Where the model comes from: a registry package version or a raw artifact.",
     "ModelSource.package": "Registry package (model group) name; required when source is registry.",

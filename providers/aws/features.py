@@ -16,6 +16,7 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "deployment.waitMinutes": ("native", "traffic routing wait interval"),
     "autoscaling": ("native", "Application Auto Scaling on the variant's instance count"),
     "model.sizeGiB": ("native", "a hosting type whose GPUs hold the model; longer download and health-check limits on the variant"),
+    "streaming": ("native", "InvokeEndpointWithResponseStream on the endpoint (nothing to configure; sagemaker:InvokeEndpoint allows it)"),
     "dataCapture": ("native", "endpoint data capture to S3"),
     "monitoring.drift": ("native", "SageMaker Model Monitor data-quality schedule"),
     "monitoring.quality": ("native", "SageMaker Model Monitor model-quality schedule against S3 ground truth, CloudWatch alarms per metric"),

@@ -16,6 +16,7 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "deployment.waitMinutes": ("emulated", "recorded in tags for day-2 tooling"),
     "autoscaling": ("native", "Azure Monitor autoscale setting on the deployment"),
     "model.sizeGiB": ("native", "a VM size whose GPUs hold the model; probes wait for the model to load"),
+    "streaming": ("native", "the online deployment passes the streamed response through, with a 180 s request timeout"),
     "dataCapture": ("native", "online deployment data collector"),
     "monitoring.drift": ("native", "Azure ML model monitor schedule on serverless Spark"),
     "monitoring.quality": ("unsupported", "the azure-native monitor definition has no model-performance signal"),

@@ -238,7 +238,7 @@ class GcpBuild(StackBuild):
             kms_key=self.key, private=ctx.stack.network.private, capture=spec.data_capture.enabled,
             sampling_percent=spec.data_capture.sampling_percent, capture_retention_days=ctx.stack.compliance.retention_days,
             protect=ctx.stack.is_prod, labels=rollout_labels, grants=self.identity.grants["endpoint"],
-            psc_network=self.network.network_id,
+            psc_network=self.network.network_id, streaming=spec.streaming,
         ), ctx, pulumi.ResourceOptions.merge(self.after_identity, pulumi.ResourceOptions(depends_on=[self.network])))
         result: dict[str, Any] = {"endpoint": endpoint.resource_name, "strategy": deployment.strategy,
                                   "trafficSteps": steps, "waitMinutes": deployment.wait_minutes,

@@ -16,6 +16,7 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "deployment.waitMinutes": ("emulated", "waits between traffic steps in the deployment resource"),
     "autoscaling": ("native", "min/max replicas with target utilisation on the deployed model"),
     "model.sizeGiB": ("emulated", "a machine and GPUs that hold the model; start-up limits come from the model upload, not the deployment"),
+    "streaming": ("native", "streamRawPredict (SSE) on a dedicated public endpoint or the Private Service Connect one"),
     "dataCapture": ("native", "request-response logging to BigQuery"),
     "monitoring.drift": ("native", "Vertex AI model monitoring job"),
     "monitoring.quality": ("unsupported", "Vertex AI model monitoring (v1) has skew, drift and attribution objectives, none against ground truth"),

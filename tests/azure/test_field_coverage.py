@@ -231,6 +231,8 @@ EVIDENCE: dict[str, Evidence] = {
     "endpoints[].compute.gpu.memoryGiB": lambda: deployment(graph_with(PROD, **{"endpoints[1].compute": {
         "cpu": 4, "memoryGiB": 16, "gpu": {"type": "A100", "memoryGiB": 80}}}), "challenger")["properties"]["instanceType"]
     == "Standard_NC24ads_A100_v4",
+    "endpoints[].streaming": lambda: deployment(graph_of("llm-serving.yaml"), "chat")["properties"]["requestSettings"][
+        "requestTimeout"] == "PT180S" and "requestSettings" not in deployment(prod())["properties"],
     "endpoints[].model.sizeGiB": lambda: deployment(graph_of("llm-serving.yaml"), "chat")["properties"]["instanceType"]
     == "Standard_NC24ads_A100_v4"
     and deployment(graph_of("llm-serving.yaml"), "chat")["properties"]["readinessProbe"]["initialDelay"] == "PT1380S",

@@ -110,3 +110,17 @@ def test_compare_of_the_lifecycle_example_shows_batch_in_features_and_cost() -> 
         assert result.estimate.unpriced == []
     markdown = to_markdown(comparison)
     assert "batch: private network" in markdown
+
+
+def test_compare_of_the_llm_example_shows_sizing_and_streaming() -> None:
+    """Issue 18's LLM serving parts (the lifecycle example has the rest): a GPU type that holds
+    the model and streaming, per cloud in the feature table, and the stack fully priced."""
+    comparison = compare("stacks/llm-serving.yaml", ["aws", "gcp", "azure"])
+    expected = {"aws": {"model.sizeGiB": "native", "streaming": "native"},
+                "gcp": {"model.sizeGiB": "emulated", "streaming": "native"},
+                "azure": {"model.sizeGiB": "native", "streaming": "native"}}
+    for result in comparison.results:
+        rows = {f.setting: f for f in result.features}
+        assert {k: rows[k].support for k in expected[result.cloud]} == expected[result.cloud]
+        assert all(rows[k].used for k in expected[result.cloud])
+        assert result.estimate is not None and result.estimate.unpriced == [] and result.estimate.total_monthly > 0
