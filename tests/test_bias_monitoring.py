@@ -2,7 +2,7 @@
 (Azure's are in tests/azure/test_field_coverage.py), the monitoring role's grants and the cost of
 the schedules.
 
-Budget: about eight mocked previews of the lifecycle example (shared with tests/test_batch.py's cache), ~15 s alone.
+Budget: about ten mocked previews of the lifecycle example (shared with tests/test_batch.py's cache), ~25 s alone.
 """
 
 from __future__ import annotations

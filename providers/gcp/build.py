@@ -220,15 +220,14 @@ class GcpBuild(StackBuild):
                              "compute fairness metrics in a pipeline over the labels and alert on them")
         if monitoring.explainability is not None:
             # The objective exists (ModelMonitoringObjectiveConfig.explanation_config, attribution
-            # drift thresholds per feature), but Vertex AI computes attributions only for a model
-            # with an explanationSpec (its inputs' and outputs' metadata, an attribution method):
-            # the registry version the kit deploys is uploaded without one, and the kit does not
-            # know the model's tensors to declare one on the deployment.
+            # thresholds per feature), but it rests on Vertex Explainable AI, deprecated since
+            # 2026-03-16 and unavailable from 2027-03-16 ("Configuring feature-based explanations"),
+            # and needs an explanationSpec on the model or its deployment (input and output
+            # metadata, an attribution method) that a registry version does not carry.
             ctx.warn_unbuilt(f"{plan.path}.monitoring.explainability", monitoring.explainability,
-                             "Vertex AI feature-attribution monitoring needs an explanationSpec on the model, which "
-                             "the registry version does not carry",
-                             "upload the model with an explanationSpec and add the attribution objective to its "
-                             "monitoring job")
+                             "Vertex AI feature-attribution monitoring rests on Vertex Explainable AI, deprecated "
+                             "since 2026-03-16 and shut down on 2027-03-16",
+                             "compute attributions (SHAP) in a pipeline over captured requests and alert on them")
         steps = traffic_steps(deployment.strategy, deployment.canary_percent, deployment.linear_step_percent)
         ep_id = names.endpoint_id(ctx.project, ctx.stack, spec.name)
         rollout_labels = {"strategy": deployment.strategy, "traffic-steps": names.steps_label(steps),

@@ -21,7 +21,7 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "monitoring.drift": ("native", "Vertex AI model monitoring job"),
     "monitoring.quality": ("unsupported", "Vertex AI model monitoring (v1) has skew, drift and attribution objectives, none against ground truth"),
     "monitoring.bias": ("unsupported", "Vertex AI model monitoring (v1) has no bias objective"),
-    "monitoring.explainability": ("unsupported", "Vertex AI attribution monitoring needs an explanationSpec the registry model does not carry"),
+    "monitoring.explainability": ("unsupported", "Vertex AI attribution monitoring rests on Vertex Explainable AI, deprecated (shut down 2027-03-16)"),
     "training.schedule": ("native", "Cloud Scheduler posts a Vertex custom job"),
     "training.compute.spot": ("native", "Spot VMs scheduling strategy"),
     "batch": ("native", "a Vertex AI BatchPredictionJob posted by Cloud Scheduler or `mlopskit batch run`"),
