@@ -105,7 +105,7 @@ DESCRIPTIONS: dict[str, str] = {
     "Endpoint.streaming": "Stream responses as the model produces them (an LLM's tokens; the serving container must "
                           "stream): SageMaker InvokeEndpointWithResponseStream, Vertex AI streamRawPredict, Azure ML "
                           "with a longer request timeout.",
-    "Endpoint.monitoring": "Drift monitoring, alarms and who is notified.",
+    "Endpoint.monitoring": "Drift, quality, bias and explainability monitoring, alarms and who is notified.",
     "ModelSource.source": "Where the model comes from: a registry package version or a raw artifact.",
     "ModelSource.package": "Registry package (model group) name; required when source is registry.",
     "ModelSource.version": "Registry version to serve, or latest-approved; required when source is registry.",
