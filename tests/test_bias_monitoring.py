@@ -230,3 +230,17 @@ def test_the_clarify_schedules_are_priced_per_run(kind: str, alarmed: int) -> No
     # One processing instance for at most an hour, once a day.
     assert line.component.monthly_quantity.quantize(Decimal("0.01")) == Decimal("30.42")
     assert line.monthly_cost is not None and line.monthly_cost > 0
+
+
+# -- facts: what each cloud built, read back from the recorded resources ----------------------
+@pytest.mark.parametrize("cloud,bias,explainability", [("aws", True, True), ("gcp", False, False),
+                                                       ("azure", False, True)])
+def test_endpoint_facts_say_what_is_monitored(cloud: str, bias: bool, explainability: bool) -> None:
+    from mlopskit.policies.runner import provider_facts
+
+    stack = parse_stack(baseline(SPEC))
+    (endpoint,) = [f for f in provider_facts(graph(cloud), stack) if f.kind == "endpoint"]
+    assert (endpoint.get("bias_monitored"), endpoint.get("explainability_monitored")) == (bias, explainability)
+    if cloud == "aws":  # the Clarify jobs' outputs and volumes are under the stack key
+        monitors = [f for f in provider_facts(graph(cloud), stack) if f.kind == "monitor"]
+        assert len(monitors) == 3 and all(f.get("cmk") for f in monitors)
