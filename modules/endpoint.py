@@ -224,6 +224,80 @@ class Quality(SpecModel):
         return QUALITY_METRICS[metric][1]
 
 
+#: Clarify's post-training bias metrics the kit alarms on, by short name -> whether a fair model
+#: scores high (disparate impact: 1 is parity, the alarm fires below the threshold); the others
+#: are differences in [-1, 1] where a positive value disadvantages the facet: above the threshold.
+BIAS_METRICS: dict[str, bool] = {"DPPL": False, "DI": True, "AD": False, "RD": False, "DAR": False, "DRR": False,
+                                 "DCA": False, "DCR": False}
+BiasMetric = Literal["DPPL", "DI", "AD", "RD", "DAR", "DRR", "DCA", "DCR"]
+FeatureName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")]
+MAX_FEATURES = 200
+
+
+def _distinct(values: list[str], field: str) -> None:
+    if len(set(values)) != len(values):
+        raise field_error(field, "lists a feature twice")
+
+
+class Bias(SpecModel):
+    """Bias monitoring: post-training bias metrics of served predictions against their labels.
+
+    ``features`` names the columns of a request in order (captured requests carry no header);
+    ``facets`` are the sensitive ones among them, ``label`` the column of ``groundTruth`` that
+    holds the outcome (``positiveLabel`` its favourable value). ``baseline`` is the folder where a
+    baselining run wrote its results (``analysis.json``) for violations to be judged against.
+    """
+
+    baseline: StorePrefix
+    ground_truth: StorePrefix
+    label: FeatureName
+    positive_label: Annotated[str, StringConstraints(min_length=1, max_length=64)] | int = 1
+    features: list[FeatureName] = Field(min_length=1, max_length=MAX_FEATURES)
+    facets: list[FeatureName] = Field(min_length=1, max_length=10)
+    thresholds: dict[BiasMetric, float] = Field(min_length=1)
+    schedule: Literal["hourly", "daily"] = "daily"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Bias:
+        _distinct(self.features, "features")
+        _distinct(self.facets, "facets")
+        for facet in self.facets:
+            if facet not in self.features:
+                raise field_error("facets", "{facet} is not one of features", facet=facet)
+        if self.label in self.features:
+            raise field_error("label", "is the outcome, not a request feature: remove it from features")
+        for metric, value in self.thresholds.items():
+            if not 0 < value <= 1:
+                raise field_error(f"thresholds.{metric}", "must be within (0, 1], got {value}", value=value)
+        return self
+
+    def alarm_below(self, metric: str) -> bool:
+        """Whether ``metric``'s alarm fires when the metric falls below its threshold."""
+        return BIAS_METRICS[metric]
+
+
+class Explainability(SpecModel):
+    """Feature-attribution drift: the ranking of the features' attributions (SHAP) on served
+    requests compared with the baseline's, alarmed when their nDCG falls below ``threshold``.
+
+    ``features`` names a request's columns in order; ``label`` names what the model predicts;
+    ``baseline`` is a folder of labelled baseline data (and a baselining run's ``analysis.json``).
+    """
+
+    baseline: StorePrefix
+    label: FeatureName
+    features: list[FeatureName] = Field(min_length=1, max_length=MAX_FEATURES)
+    threshold: float = Field(default=0.9, gt=0, le=1)
+    schedule: Literal["hourly", "daily"] = "daily"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Explainability:
+        _distinct(self.features, "features")
+        if self.label in self.features:
+            raise field_error("label", "is the outcome, not a request feature: remove it from features")
+        return self
+
+
 class Alarms(SpecModel):
     """Alarm thresholds; they notify and, with ``autoRollback``, stop a rollout."""
 
@@ -232,10 +306,12 @@ class Alarms(SpecModel):
 
 
 class Monitoring(SpecModel):
-    """Drift and quality monitoring, alarms and who is notified."""
+    """Drift, quality, bias and explainability monitoring, alarms and who is notified."""
 
     drift: Drift | None = None
     quality: Quality | None = None
+    bias: Bias | None = None
+    explainability: Explainability | None = None
     alarms: Alarms = Field(default_factory=Alarms)
     # Each address becomes a subscription or channel named after it: a duplicate (any
     # letter case) would be two resources with one name.
@@ -254,6 +330,9 @@ class Endpoint(SpecModel):
     deployment: Deployment = Field(default_factory=Deployment)
     data_capture: DataCapture = Field(default_factory=DataCapture)
     monitoring: Monitoring = Field(default_factory=Monitoring)
+    # Responses sent as they are produced (an LLM's tokens): the container must stream; each
+    # cloud is set up to pass a long-running streamed response through.
+    streaming: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> Endpoint:
@@ -265,6 +344,10 @@ class Endpoint(SpecModel):
         if self.monitoring.quality is not None and not self.data_capture.enabled:
             raise field_error("monitoring.quality", "needs dataCapture.enabled: the captured predictions are "
                               "compared with the ground truth")
+        for kind in ("bias", "explainability"):
+            if getattr(self.monitoring, kind) is not None and not self.data_capture.enabled:
+                raise field_error(f"monitoring.{kind}", "needs dataCapture.enabled: it is computed from the "
+                                  "captured requests and predictions")
         return self
 
     @property

@@ -79,6 +79,8 @@ ATTRS: dict[str, dict[str, str]] = {
         "audit_logging": "bool|None: invocations / management calls are audit-logged",
         "alarms": "int: alarms wired to notifications for this endpoint",
         "quality_monitored": "bool|None: predictions are compared with ground-truth labels on a schedule",
+        "bias_monitored": "bool|None: bias metrics of served predictions per sensitive facet are computed on a schedule",
+        "explainability_monitored": "bool|None: feature attributions of served requests are compared with a baseline on a schedule",
         "labels": "dict[str,str]",
     },
     "monitor": {"cmk": "bool|None: monitoring outputs encrypted with a CMK", "labels": "dict[str,str]"},

@@ -29,9 +29,12 @@ FEATURES: tuple[str, ...] = (
     "deployment.waitMinutes",
     "autoscaling",
     "model.sizeGiB",
+    "streaming",
     "dataCapture",
     "monitoring.drift",
     "monitoring.quality",
+    "monitoring.bias",
+    "monitoring.explainability",
     "training.schedule",
     "training.compute.spot",
     "batch",
@@ -64,9 +67,12 @@ def _endpoint_settings(ep: Endpoint) -> dict[str, bool]:
         "deployment.waitMinutes": stepwise and bool(ep.deployment.wait_minutes),
         "autoscaling": ep.autoscaling.max_instances > ep.autoscaling.min_instances,
         "model.sizeGiB": ep.model.size_gib is not None,
+        "streaming": ep.streaming,
         "dataCapture": bool(ep.data_capture.enabled),
         "monitoring.drift": ep.monitoring.drift is not None,
         "monitoring.quality": ep.monitoring.quality is not None,
+        "monitoring.bias": ep.monitoring.bias is not None,
+        "monitoring.explainability": ep.monitoring.explainability is not None,
     }
 
 

@@ -102,7 +102,10 @@ DESCRIPTIONS: dict[str, str] = {
     "Endpoint.autoscaling": "Instance range and the load the scaling policy targets.",
     "Endpoint.deployment": "How a new model version replaces the live one, and whether alarms roll it back.",
     "Endpoint.dataCapture": "Prediction logging: a sample of requests and responses written to storage.",
-    "Endpoint.monitoring": "Drift monitoring, alarms and who is notified.",
+    "Endpoint.streaming": "Stream responses as the model produces them (an LLM's tokens; the serving container must "
+                          "stream): SageMaker InvokeEndpointWithResponseStream, Vertex AI streamRawPredict, Azure ML "
+                          "with a longer request timeout.",
+    "Endpoint.monitoring": "Drift, quality, bias and explainability monitoring, alarms and who is notified.",
     "ModelSource.source": "Where the model comes from: a registry package version or a raw artifact.",
     "ModelSource.package": "Registry package (model group) name; required when source is registry.",
     "ModelSource.version": "Registry version to serve, or latest-approved; required when source is registry.",
@@ -133,6 +136,26 @@ DESCRIPTIONS: dict[str, str] = {
     "Quality.thresholds": "Metric -> alarm threshold: scores (accuracy, precision, recall, f1, auc, r2) alarm below it, "
                           "errors (mae, rmse) above it; only metrics of the problem type.",
     "Quality.schedule": "How often quality is computed and its alarms evaluated.",
+    "Monitoring.bias": "Scheduled bias monitoring: post-training bias metrics of served predictions per sensitive facet, "
+                       "one alarm per metric threshold; absent means none (needs dataCapture.enabled).",
+    "Bias.baseline": "Folder of the stack's artifact store where a baselining run wrote its results (analysis.json): "
+                     "violations are judged against them.",
+    "Bias.groundTruth": "Folder of the stack's artifact store where the labels of served predictions are written.",
+    "Bias.label": "Column of the ground truth holding the outcome.",
+    "Bias.positiveLabel": "The favourable value of the label (default 1).",
+    "Bias.features": "The request's feature names in the order the model reads them (captured requests have no header).",
+    "Bias.facets": "The sensitive features among features whose groups are compared (at most 10).",
+    "Bias.thresholds": "Bias metric -> alarm threshold in (0, 1]: disparate impact (DI) alarms below it, the "
+                       "differences (DPPL, AD, RD, DAR, DRR, DCA, DCR) above it.",
+    "Bias.schedule": "How often bias is computed and its alarms evaluated.",
+    "Monitoring.explainability": "Scheduled feature-attribution drift monitoring: the features' attributions on served "
+                                 "requests compared with the baseline's; absent means none (needs dataCapture.enabled).",
+    "Explainability.baseline": "Folder of the stack's artifact store holding the labelled baseline data and a "
+                               "baselining run's results (analysis.json).",
+    "Explainability.label": "What the model predicts: the label column of the baseline data.",
+    "Explainability.features": "The request's feature names in the order the model reads them.",
+    "Explainability.threshold": "Alarm when the nDCG of the attribution ranking against the baseline falls below this (0-1].",
+    "Explainability.schedule": "How often attributions are computed and compared.",
     "Alarms.latencyP99Ms": "Alarm when the 99th-percentile latency exceeds this many milliseconds; absent means no latency alarm.",
     "Alarms.errorRatePercent": "Alarm when the share of failed requests exceeds this percentage.",
     # batch inference
@@ -216,6 +239,19 @@ EXAMPLES: dict[str, list[Any]] = {
     "Quality.groundTruth": ["monitoring/labels/"],
     "Quality.problemType": ["binary-classification"],
     "Quality.thresholds": [{"accuracy": 0.85, "auc": 0.8}, {"mae": 2.5}],
+    "Monitoring.bias": [{"baseline": "monitoring/baseline/bias/", "groundTruth": "monitoring/labels/", "label": "churned",
+                         "features": ["age", "tenure", "plan"], "facets": ["age"], "thresholds": {"DPPL": 0.1, "DI": 0.8}}],
+    "Bias.baseline": ["monitoring/baseline/bias/"],
+    "Bias.groundTruth": ["monitoring/labels/"],
+    "Bias.label": ["churned"],
+    "Bias.features": [["age", "tenure", "plan"]],
+    "Bias.facets": [["age", "gender"]],
+    "Explainability.baseline": ["monitoring/baseline/explainability/"],
+    "Explainability.label": ["churned"],
+    "Bias.thresholds": [{"DPPL": 0.1, "DI": 0.8}],
+    "Monitoring.explainability": [{"baseline": "monitoring/baseline/explainability/", "label": "churned",
+                                   "features": ["age", "tenure", "plan"], "threshold": 0.9}],
+    "Explainability.features": [["age", "tenure", "plan"]],
     "Stack.batch": [[{"name": "nightly", "model": {"package": "credit-risk"}, "input": "batch/input/",
                       "output": "batch/output/", "compute": {"cpu": 4, "memoryGiB": 16}, "schedule": "0 2 * * *"}]],
     "BatchJob.name": ["nightly"],

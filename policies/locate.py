@@ -67,6 +67,7 @@ CAUSE: dict[tuple[str, str], str] = {
     ("endpoint", "auto_rollback"): "{entry}.deployment.autoRollback",
     ("endpoint", "alarms"): "{entry}.monitoring.alarms",
     ("endpoint", "quality_monitored"): "{entry}.monitoring.quality",
+    ("endpoint", "bias_monitored"): "{entry}.monitoring.bias",
     ("training", "instance_type"): "{entry}.compute",
     ("training", "gpu_count"): "{entry}.compute.gpu",
     ("training", "max_instances"): "{entry}.compute.count",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
 
+from mlopskit.modules.base import SpecModel
 from mlopskit.modules.batch import BatchJob
 from mlopskit.modules.compute import Compute
 from mlopskit.modules.cost import CostHandlers
@@ -214,6 +215,14 @@ class BuildContext:
         if issue not in self.warnings:
             self.warnings.append(issue)
             pulumi.log.warn(f"{path}: {message}")
+
+    def warn_unbuilt(self, path: str, section: SpecModel, why: str, instead: str) -> None:
+        """Warn that a spec section at ``path`` is not built at all: ``unsupported: <why> (<every
+        field of the section> are not built); <instead>``. The fields come from the section's
+        model, so the warning names each of them (tests/test_parity.py field coverage)."""
+        fields = [info.alias or name for name, info in type(section).model_fields.items()]
+        listed = ", ".join(fields[:-1]) + f" and {fields[-1]}" if len(fields) > 1 else fields[0]
+        self.warn(path, f"unsupported: {why} ({listed} are not built); {instead}")
 
 
 @dataclass(frozen=True)

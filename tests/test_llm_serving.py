@@ -122,3 +122,34 @@ def test_model_size_is_a_feature_row_of_the_comparison(cloud: str, support: str)
 
     rows = {f.setting: f for f in features(cloud, stack(SPEC), _graph(cloud))}  # type: ignore[arg-type]
     assert (rows["model.sizeGiB"].support, rows["model.sizeGiB"].used) == (support, True)
+
+
+# -- response streaming (endpoints[].streaming): what each cloud needs configured -------------------
+def _endpoint(cloud: str, type_: str) -> dict[str, Any]:
+    (found,) = [r.inputs for r in _graph(cloud).of_type(type_)]
+    return found
+
+
+def test_streaming_reaches_each_cloud_without_a_warning() -> None:
+    # Vertex AI streams from Private Service Connect endpoints (the example's private network) ...
+    assert "privateServiceConnectConfig" in _endpoint("gcp", "gcp:vertex/aiEndpoint:AiEndpoint")
+    # ... and from dedicated public ones, not from the shared public endpoint.
+    public = stack(SPEC, **{"network": {"private": False}})
+    (endpoint,) = [r.inputs for r in preview(public, "gcp").of_type("gcp:vertex/aiEndpoint:AiEndpoint")]
+    assert endpoint["dedicatedEndpointEnabled"] is True and "privateServiceConnectConfig" not in endpoint
+    # Azure ML's 5 s default scoring timeout would cut a streamed answer off.
+    deployments = [r.inputs["properties"] for r in _graph("azure").of_type(
+        "azure-native:machinelearningservices:OnlineDeployment")]
+    assert deployments and all(d["requestSettings"]["requestTimeout"] == "PT180S" for d in deployments)
+    # SageMaker has nothing to configure: InvokeEndpointWithResponseStream needs sagemaker:InvokeEndpoint.
+    for cloud in ("aws", "gcp", "azure"):
+        assert not [w for w in _graph(cloud).warnings if w.path.endswith(".streaming")], cloud
+
+
+def test_without_streaming_nothing_changes() -> None:
+    bare = stack(SPEC, **{"endpoints[0].streaming": False, "network": {"private": False}})
+    (gcp,) = [r.inputs for r in preview(bare, "gcp").of_type("gcp:vertex/aiEndpoint:AiEndpoint")]
+    assert "dedicatedEndpointEnabled" not in gcp
+    azure = [r.inputs["properties"] for r in preview(bare, "azure").of_type(
+        "azure-native:machinelearningservices:OnlineDeployment")]
+    assert azure and all("requestSettings" not in d for d in azure)

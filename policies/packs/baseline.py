@@ -79,6 +79,7 @@ ENTRIES: dict[str, E] = {
     "data-capture-classification": E("critical", M),
     "data-capture-sampling": E("medium", A),
     "endpoint-quality-monitoring": E("medium", A),
+    "endpoint-bias-monitoring": E("medium", A),
     "instance-type-allowed": E("medium", A),
     "gpu-count-cap": E("medium", A),
     "endpoint-max-instances-cap": E("low", A),

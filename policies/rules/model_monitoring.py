@@ -1,4 +1,4 @@
-"""Model monitoring beyond drift: quality against ground truth in production."""
+"""Model monitoring beyond drift: quality against ground truth in production, bias on sensitive data."""
 
 from __future__ import annotations
 
@@ -14,3 +14,17 @@ def endpoint_quality_monitoring(fact: Fact, context: PolicyContext) -> Outcome:
     if not context.is_prod:
         return not_applicable(f"a {context.environment} stack")
     return require(fact, "quality_monitored", "prod endpoint has no model-quality monitoring against ground truth")
+
+
+# Classifications whose data is about people closely enough that a model's outcomes per group are watched.
+BIAS_CLASSIFICATIONS = frozenset({"confidential", "restricted"})
+
+
+@rule("endpoint-bias-monitoring", "Endpoints serving confidential or restricted data watch their bias", ["endpoint"])
+def endpoint_bias_monitoring(fact: Fact, context: PolicyContext) -> Outcome:
+    """A model scoring sensitive data can treat groups unequally while its accuracy holds: its
+    bias metrics per sensitive facet are computed on a schedule. A cloud that cannot compute them
+    reports False (the kit builds nothing), so the rule fails there."""
+    if context.classification not in BIAS_CLASSIFICATIONS:
+        return not_applicable(f"{context.classification} data")
+    return require(fact, "bias_monitored", f"endpoint serving {context.classification} data has no bias monitoring")

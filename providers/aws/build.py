@@ -28,13 +28,17 @@ from mlopskit.providers.aws.keys import Keys, KeysArgs
 from mlopskit.providers.aws.limits import FRAMEWORK_IMAGES
 from mlopskit.providers.aws.model_registry import ModelRegistry, ModelRegistryArgs
 from mlopskit.providers.aws.monitoring import (
+    NDCG_LIMIT,
     VARIANT,
+    ClarifyMonitor,
+    ClarifyMonitorArgs,
     DriftMonitor,
     DriftMonitorArgs,
     EndpointMonitoring,
     EndpointMonitoringArgs,
     QualityMonitor,
     QualityMonitorArgs,
+    clarify_config_prefix,
 )
 from mlopskit.providers.aws.network import PrivateNetwork, PrivateNetworkArgs
 from mlopskit.providers.aws.permissions import StackArns
@@ -60,6 +64,19 @@ def tags(stack: Stack) -> dict[str, str]:
         STACK_TAG: stack.name,
         "managed-by": "mlopskit",
     }
+
+
+def _clarify_reads(stack: Stack) -> list[str]:
+    """The folders the Clarify jobs read: bias labels, baselines and the analysis configurations."""
+    reads = []
+    for endpoint in stack.endpoints:
+        for kind in ("bias", "explainability"):
+            spec = getattr(endpoint.monitoring, kind)
+            if spec is not None:
+                reads += [spec.baseline, clarify_config_prefix(endpoint.name, kind)]
+        if endpoint.monitoring.bias is not None:
+            reads.append(endpoint.monitoring.bias.ground_truth)
+    return reads
 
 
 def nested_in_endpoint(endpoint_component: str) -> list[pulumi.Input[str | pulumi.Alias]]:
@@ -134,6 +151,9 @@ class AwsBuild(StackBuild):
             batch_inputs=tuple(job.input for job in stack.batch),
             batch_outputs=tuple(job.output for job in stack.batch),
             ground_truth=tuple(e.monitoring.quality.ground_truth for e in stack.endpoints if e.monitoring.quality),
+            monitoring_reads=tuple(_clarify_reads(stack)),
+            explained_endpoints=tuple(ctx.arn("sagemaker", f"endpoint/{names.endpoint(stack, e)}")
+                                      for e in stack.endpoints if e.monitoring.explainability),
         ), ctx, top)
         self.monitor_image = images.image_uri("model-monitor", "monitoring", "latest", ctx.region)
 
@@ -242,6 +262,21 @@ class AwsBuild(StackBuild):
         elif spec.monitoring.quality is not None and image is not None:
             QualityMonitor(f"{component}-quality", QualityMonitorArgs(spec, name, image, monitoring.topic.arn, monitor),
                            ctx, after_endpoint)
+        clarify = images.image_uri("clarify", "processing", "1.0", ctx.region)
+        for kind in ("bias", "explainability"):
+            if getattr(spec.monitoring, kind) is None:
+                continue
+            if clarify is None:
+                ctx.warn(f"{plan.path}.monitoring.{kind}", f"no SageMaker Clarify image is catalogued for {ctx.region}: "
+                         f"the {kind} schedule is not built")
+                continue
+            ClarifyMonitor(f"{component}-{kind}", ClarifyMonitorArgs(
+                kind, spec, name, clarify, monitoring.topic.arn, monitor), ctx, after_endpoint)
+            explainability = spec.monitoring.explainability
+            if kind == "explainability" and explainability is not None and explainability.threshold != NDCG_LIMIT:
+                ctx.warn(f"{plan.path}.monitoring.explainability.threshold", "unsupported: SageMaker Clarify flags a "
+                         f"feature-attribution drift when the nDCG falls below {NDCG_LIMIT} (fixed, not configurable); "
+                         f"{explainability.threshold:g} is not applied")
 
     # -- what spans the stack -----------------------------------------------------------
     def finish(self) -> None:

@@ -117,7 +117,7 @@ def monitoring_schedule(resource: RecordedResource, ctx: CostContext) -> list[Co
 
 def _job_definitions(ctx: CostContext) -> dict[str, list[tuple[dict[str, Any], Any]]]:
     """Monitoring job definition name -> (cluster config, max runtime in seconds): the data-quality
-    resources, and the model-quality ones created through Cloud Control (their desired state)."""
+    resources, and the model-quality and Clarify ones created through Cloud Control (their desired state)."""
     found: dict[str, list[tuple[dict[str, Any], Any]]] = {}
     for name, definitions in ctx.graph.grouped(
             "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition", "name").items():
@@ -250,7 +250,7 @@ FREE: dict[str, str] = {
     "aws:sagemaker/model:Model": "a model definition; instances are billed on the endpoint configuration",
     "aws:sagemaker/modelPackageGroup:ModelPackageGroup": "the model registry has no charge; artifacts are billed in S3",
     "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition": "billed per run on its monitoring schedule",
-    "aws:cloudcontrol/resource:Resource": "a monitoring job definition (model quality): billed per run on its schedule",
+    "aws:cloudcontrol/resource:Resource": "a monitoring job definition (model quality, Clarify bias or explainability): billed per run on its schedule",
     "aws:scheduler/schedule:Schedule": "EventBridge Scheduler: the first 14 million invocations a month are free; a few runs a month",
     "aws:appautoscaling/target:Target": "Application Auto Scaling has no charge; the extra instances are priced as the endpoint's maximum",
     "aws:appautoscaling/policy:Policy": "Application Auto Scaling has no charge",
@@ -275,5 +275,5 @@ FREE: dict[str, str] = {
     "aws:s3/bucketPolicy:BucketPolicy": _BUCKET_SETTING,
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": _BUCKET_SETTING + " (lifecycle lowers storage)",
     "aws:s3/bucketLogging:BucketLogging": _BUCKET_SETTING + "; log objects are billed on the access-log bucket",
-    "aws:s3/bucketObjectv2:BucketObjectv2": "the packaged training code (kilobytes): stored and requested on its bucket",
+    "aws:s3/bucketObjectv2:BucketObjectv2": "the packaged training code or a Clarify analysis configuration (kilobytes): stored and requested on its bucket",
 }

@@ -18,6 +18,8 @@ DIAGRAM: DiagramMap = {
     "mlopskit:aws:DriftMonitor": ("monitoring", "SageMaker Model Monitor"),
     "mlopskit:aws:QualityMonitor": ("monitoring", "SageMaker Model Monitor (model quality)"),
     "mlopskit:aws:QualityMonitor|aws:cloudwatch/metricAlarm:MetricAlarm": ("alarms", "CloudWatch alarms"),
+    "mlopskit:aws:ClarifyMonitor": ("monitoring", "SageMaker Clarify (bias, explainability)"),
+    "mlopskit:aws:ClarifyMonitor|aws:cloudwatch/metricAlarm:MetricAlarm": ("alarms", "CloudWatch alarms"),
     "mlopskit:aws:EndpointMonitoring": ("alarms", "CloudWatch alarms"),
     "mlopskit:aws:EndpointMonitoring|aws:sns/topic:Topic": ("notifications", "Amazon SNS"),
     "mlopskit:aws:EndpointMonitoring|aws:sns/topicSubscription:TopicSubscription": ("notifications", "Amazon SNS"),

@@ -63,7 +63,9 @@ def _public_statement(statement: dict[str, Any], *, conditional: bool = False) -
 
 
 # Monitoring type -> the CloudFormation type of its job definition (created through Cloud Control).
-MONITORING_DEFINITIONS = {"ModelQuality": "AWS::SageMaker::ModelQualityJobDefinition"}
+MONITORING_DEFINITIONS = {"ModelQuality": "AWS::SageMaker::ModelQualityJobDefinition",
+                          "ModelBias": "AWS::SageMaker::ModelBiasJobDefinition",
+                          "ModelExplainability": "AWS::SageMaker::ModelExplainabilityJobDefinition"}
 
 
 class _Aws(FactsIndex):
@@ -266,6 +268,8 @@ def _endpoint_attrs(g: _Aws, parts: list[RecordedResource], endpoint: RecordedRe
         "audit_logging": g.data_events("AWS::SageMaker::Endpoint"),
         "alarms": len(alarms),
         "quality_monitored": str(endpoint.inputs.get("name")) in g.monitored("ModelQuality"),
+        "bias_monitored": str(endpoint.inputs.get("name")) in g.monitored("ModelBias"),
+        "explainability_monitored": str(endpoint.inputs.get("name")) in g.monitored("ModelExplainability"),
     }
     if config.inputs.get("kmsKeyArn"):
         attrs["cmk"] = True
@@ -292,7 +296,8 @@ def _monitors(g: _Aws) -> Iterable[Fact]:
         volume = ((job.inputs.get("jobResources") or {}).get("clusterConfig") or {}).get("volumeKmsKeyId")
         yield g.fact("monitor", job, cmk=bool(output.get("kmsKeyId")) and bool(volume))
     for job, state in g.cloud_control_definitions():
-        output = state.get("ModelQualityJobOutputConfig") or {}
+        monitoring_type = next(t for t, cfn in MONITORING_DEFINITIONS.items() if cfn == job.inputs.get("typeName"))
+        output = state.get(f"{monitoring_type}JobOutputConfig") or {}
         volume = ((state.get("JobResources") or {}).get("ClusterConfig") or {}).get("VolumeKmsKeyId")
         yield g.fact("monitor", job, cmk=bool(output.get("KmsKeyId")) and bool(volume))
 

@@ -45,6 +45,10 @@ class IdentityArgs:
     batch_outputs: tuple[str, ...] = ()
     # Artifact-store folders of ground-truth labels the model-quality jobs read (monitoring role).
     ground_truth: tuple[str, ...] = ()
+    # Further artifact-store folders the monitoring jobs read: Clarify baselines and analysis configurations.
+    monitoring_reads: tuple[str, ...] = ()
+    # Endpoints whose explainability job invokes them to compute SHAP values (monitoring role).
+    explained_endpoints: tuple[pulumi.Input[str], ...] = ()
 
 
 class Identity(pulumi.ComponentResource):
@@ -96,9 +100,12 @@ class Identity(pulumi.ComponentResource):
         self.monitoring = self._role(ctx, "monitoring", sagemaker_trust, [
             pull(()),
             {"Effect": "Allow", "Action": ["s3:GetObject"],
-             "Resource": [bucket_objects("data-capture/"), *map(bucket_objects, args.ground_truth)]},
+             "Resource": [bucket_objects("data-capture/"),
+                          *map(bucket_objects, dict.fromkeys(args.ground_truth + args.monitoring_reads))]},
             {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": a.bucket},
             {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": bucket_objects("monitoring/")},
+            *([{"Effect": "Allow", "Action": ["sagemaker:InvokeEndpoint"], "Resource": list(args.explained_endpoints)}]
+              if args.explained_endpoints else []),
             *kms_grants(a.key),  # the drift job's VolumeKmsKeyId is the stack key
             *runtime,
         ])

@@ -1,6 +1,8 @@
 """Endpoint monitoring: CloudWatch alarms on latency and error rate, an SNS topic with the
-``notify`` subscriptions, (``monitoring.drift``) a SageMaker data-quality schedule and
-(``monitoring.quality``) a model-quality schedule with one alarm per metric threshold."""
+``notify`` subscriptions, (``monitoring.drift``) a SageMaker data-quality schedule,
+(``monitoring.quality``) a model-quality schedule with one alarm per metric threshold, and
+(``monitoring.bias`` / ``.explainability``) SageMaker Clarify model-bias and
+model-explainability schedules."""
 
 from __future__ import annotations
 
@@ -9,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pulumi_aws import cloudcontrol, cloudwatch, sagemaker, sns
+from pulumi_aws import cloudcontrol, cloudwatch, s3, sagemaker, sns
 
-from mlopskit.modules.endpoint import Endpoint
+from mlopskit.modules.endpoint import Bias, Endpoint, Explainability
 from mlopskit.providers.aws import names
 from mlopskit.providers.aws.context import AwsContext, built
 
@@ -26,6 +28,18 @@ QUALITY_DEFINITION_TYPE = "AWS::SageMaker::ModelQualityJobDefinition"
 # Endpoint and MonitoringSchedule dimensions; model-quality metrics go to the model-metrics
 # namespace. Not confirmed from an API model (CloudWatch metrics have none): docs/lifecycle.md.
 QUALITY_NAMESPACE = "aws/sagemaker/Endpoints/model-metrics"
+CLARIFY_TYPE = "mlopskit:aws:ClarifyMonitor"
+# Clarify's job definitions, like the quality one, exist only as CloudFormation types (through Cloud Control).
+CLARIFY_DEFINITION_TYPES = {"bias": "AWS::SageMaker::ModelBiasJobDefinition",
+                            "explainability": "AWS::SageMaker::ModelExplainabilityJobDefinition"}
+CLARIFY_MONITORING_TYPES = {"bias": "ModelBias", "explainability": "ModelExplainability"}
+# Documented ("CloudWatch Metrics for Bias Drift Analysis"): a real-time endpoint's bias metrics,
+# named bias_metric_<short name>, with Endpoint, MonitoringSchedule, BiasStage, Label, LabelValue,
+# Facet and FacetValue dimensions. No such page was found for feature attributions: no alarm there.
+BIAS_NAMESPACE = "aws/sagemaker/Endpoints/bias-metrics"
+# Documented ("Model Feature Attribution Drift Violations"): a violation when the nDCG of the
+# global SHAP ranking against the baseline's is below 0.9; the API has no setting for it.
+NDCG_LIMIT = 0.9
 _PROBLEM_TYPES = {"binary-classification": "BinaryClassification",
                   "multiclass-classification": "MulticlassClassification", "regression": "Regression"}
 # Multiclass problems report class-weighted precision/recall/f1 (weighted_f1 ...).
@@ -244,15 +258,66 @@ class QualityMonitor(pulumi.ComponentResource):
             dimensions={"Endpoint": args.endpoint_name, "MonitoringSchedule": schedule},
             statistic="Average",
             period=_PERIOD_S[quality.schedule],
-            evaluation_periods=1,
-            comparison_operator="LessThanThreshold" if below else "GreaterThanThreshold",
-            threshold=threshold,
             # No value means the job found no labelled predictions: not a verdict on the model.
-            treat_missing_data="missing",
-            alarm_actions=[args.topic_arn],
-            ok_actions=[args.topic_arn],
+            **_threshold_alarm(below, threshold, args.topic_arn, "missing"),
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every Cloud Control monitoring job definition of one endpoint shares."""
+
+    endpoint: Endpoint
+    endpoint_name: str
+    instance_type: str
+    bucket: str
+    role: str
+    key: str | None
+    subnets: list[str] | None
+    groups: list[str] | None
+
+    def common(self, kind: str, job_name: str) -> dict[str, Any]:
+        """Name, role, instances, network and outputs of the ``kind`` job: in the stack's subnets
+        and isolated, its outputs and volume under the stack key."""
+        # The explainability job computes SHAP values by invoking the endpoint (through the
+        # stack's sagemaker.runtime interface endpoint): it cannot be network-isolated.
+        network: dict[str, Any] = {"EnableInterContainerTrafficEncryption": True,
+                                   "EnableNetworkIsolation": kind != "explainability"}
+        if self.subnets:
+            network["VpcConfig"] = {"Subnets": self.subnets, "SecurityGroupIds": self.groups or []}
+        cluster: dict[str, Any] = {"InstanceCount": 1, "InstanceType": self.instance_type, "VolumeSizeInGB": 20}
+        output: dict[str, Any] = {"MonitoringOutputs": [{"S3Output": {
+            "S3Uri": f"s3://{self.bucket}/monitoring/{self.endpoint.name}/{kind}/", "LocalPath": "/opt/ml/processing/output"}}]}
+        if self.key:
+            cluster["VolumeKmsKeyId"] = self.key
+            output["KmsKeyId"] = self.key
+        return {"JobDefinitionName": job_name, "RoleArn": self.role, "JobResources": {"ClusterConfig": cluster},
+                "NetworkConfig": network, "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+                f"{_PREFIX[kind]}JobOutputConfig": output}
+
+    def endpoint_input(self, binary: bool) -> dict[str, Any]:
+        """The captured data read as one value (``InferenceAttribute`` 0); for a binary classifier
+        that value is the positive-class probability, cut at 0.5."""
+        found: dict[str, Any] = {"EndpointName": self.endpoint_name, "LocalPath": "/opt/ml/processing/input/endpoint",
+                                 "InferenceAttribute": "0"}
+        if binary:
+            found.update(ProbabilityAttribute="0", ProbabilityThresholdAttribute=0.5)
+        return found
+
+
+_PREFIX = {"quality": "ModelQuality", "bias": "ModelBias", "explainability": "ModelExplainability"}
+
+
+def _job(args: QualityMonitorArgs | ClarifyMonitorArgs, bucket: str, role: str, key: str | None,
+         subnets: list[str] | None, groups: list[str] | None) -> _Job:
+    return _Job(args.endpoint, args.endpoint_name, args.instance_type, bucket, role, key, subnets, groups)
+
+
+def _threshold_alarm(below: bool, threshold: float, topic: pulumi.Input[str], missing: str) -> dict[str, Any]:
+    """One evaluation of a monitoring job's metric against its threshold, notifying the topic both ways."""
+    return {"evaluation_periods": 1, "comparison_operator": "LessThanThreshold" if below else "GreaterThanThreshold",
+            "threshold": threshold, "treat_missing_data": missing, "alarm_actions": [topic], "ok_actions": [topic]}
 
 
 def _quality_definition(args: QualityMonitorArgs, job_name: str, ground_truth: str, bucket: str, role: str,
@@ -262,28 +327,131 @@ def _quality_definition(args: QualityMonitorArgs, job_name: str, ground_truth: s
     in tests/fidelity/aws/requests.py)."""
     quality = args.endpoint.monitoring.quality
     assert quality is not None
-    endpoint_input: dict[str, Any] = {"EndpointName": args.endpoint_name, "LocalPath": "/opt/ml/processing/input/endpoint",
-                                      "InferenceAttribute": "0"}
-    if quality.problem_type == "binary-classification":
-        endpoint_input.update(ProbabilityAttribute="0", ProbabilityThresholdAttribute=0.5)
-    network: dict[str, Any] = {"EnableInterContainerTrafficEncryption": True, "EnableNetworkIsolation": True}
-    if subnets:
-        network["VpcConfig"] = {"Subnets": subnets, "SecurityGroupIds": groups or []}
-    cluster: dict[str, Any] = {"InstanceCount": 1, "InstanceType": args.instance_type, "VolumeSizeInGB": 20}
-    output: dict[str, Any] = {"MonitoringOutputs": [{"S3Output": {
-        "S3Uri": f"s3://{bucket}/monitoring/{args.endpoint.name}/quality/", "LocalPath": "/opt/ml/processing/output"}}]}
-    if key:
-        cluster["VolumeKmsKeyId"] = key
-        output["KmsKeyId"] = key
+    job = _job(args, bucket, role, key, subnets, groups)
     return {
-        "JobDefinitionName": job_name,
-        "RoleArn": role,
+        **job.common("quality", job_name),
         "ModelQualityAppSpecification": {"ImageUri": args.image_uri, "ProblemType": _PROBLEM_TYPES[quality.problem_type],
                                          "Environment": {"publish_cloudwatch_metrics": "Enabled"}},
-        "ModelQualityJobInput": {"EndpointInput": endpoint_input,
+        "ModelQualityJobInput": {"EndpointInput": job.endpoint_input(quality.problem_type == "binary-classification"),
                                  "GroundTruthS3Input": {"S3Uri": f"s3://{bucket}/{ground_truth}"}},
-        "ModelQualityJobOutputConfig": output,
-        "JobResources": {"ClusterConfig": cluster},
-        "NetworkConfig": network,
-        "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+    }
+
+
+# -- SageMaker Clarify: model bias and model explainability --------------------------------
+
+
+@dataclass(frozen=True)
+class ClarifyMonitorArgs:
+    """One Clarify schedule of an endpoint (``kind`` bias or explainability): the Clarify
+    processing image for the region, the alarms' topic and the processing type (as for drift)."""
+
+    kind: str
+    endpoint: Endpoint
+    endpoint_name: str
+    image_uri: str
+    topic_arn: pulumi.Input[str]
+    instance_type: str
+
+
+def clarify_config_key(endpoint: str, kind: str) -> str:
+    """Where the analysis configuration of an endpoint's ``kind`` job is stored in the artifacts
+    bucket (the monitoring role may read that folder)."""
+    return f"{clarify_config_prefix(endpoint, kind)}analysis_config.json"
+
+
+def clarify_config_prefix(endpoint: str, kind: str) -> str:
+    return f"monitoring/{endpoint}/{kind}-config/"
+
+
+def analysis_config(kind: str, spec: Bias | Explainability) -> dict[str, Any]:
+    """The Clarify analysis configuration the monitoring job reads from ``ConfigUri``: the
+    documented subsets "Parameters to Monitor Bias Drift" / "... Attribution Drift". Captured
+    requests are CSV rows without a header: ``headers`` names their columns."""
+    if isinstance(spec, Bias):
+        return {"version": "1.0", "headers": list(spec.features), "label": spec.label,
+                "label_values_or_threshold": [spec.positive_label],
+                "facet": [{"name_or_index": facet} for facet in spec.facets],
+                "probability_threshold": 0.5,
+                "methods": {"post_training_bias": {"methods": sorted(spec.thresholds)}}}
+    # One score explained; it is named after the label (the violation report's "label").
+    return {"version": "1.0", "headers": list(spec.features), "label_headers": [spec.label],
+            "methods": {"shap": {"agg_method": "mean_abs", "use_logit": False, "save_local_shap_values": False}}}
+
+
+class ClarifyMonitor(pulumi.ComponentResource):
+    """A SageMaker Clarify job definition (bias: merged with the ground truth; explainability:
+    SHAP values of the captured requests) judged against the baseline's ``analysis.json``, its
+    analysis configuration in the artifacts bucket, the schedule, and (bias) one alarm per metric
+    threshold to the endpoint's topic."""
+
+    def __init__(self, name: str, args: ClarifyMonitorArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(CLARIFY_TYPE, name, None, opts)
+        spec = getattr(args.endpoint.monitoring, args.kind)
+        assert isinstance(spec, (Bias, Explainability))
+        job_name = names.clarify_job(args.endpoint_name, args.kind)
+        bucket = built(ctx.bucket_name, "bucket_name")
+        child = pulumi.ResourceOptions(parent=self)
+        self.config = s3.BucketObjectv2(
+            f"{name}-config", bucket=bucket, key=clarify_config_key(args.endpoint.name, args.kind),
+            content=json.dumps(analysis_config(args.kind, spec), sort_keys=True), content_type="application/json",
+            kms_key_id=ctx.key_arn, server_side_encryption="aws:kms" if ctx.key_arn is not None else None,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=ctx.bucket_ready))
+        state = pulumi.Output.all(bucket, ctx.roles["monitoring"], ctx.key_arn, ctx.subnet_ids,
+                                  ctx.security_group_ids).apply(
+            lambda v: json.dumps(_clarify_definition(args, spec, job_name, _job(args, *v)), sort_keys=True))
+        self.definition = cloudcontrol.Resource(
+            f"{name}-job", type_name=CLARIFY_DEFINITION_TYPES[args.kind], desired_state=state,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.config]))
+        self.schedule = sagemaker.MonitoringSchedule(
+            f"{name}-schedule",
+            name=job_name,
+            monitoring_schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigArgs(
+                monitoring_type=CLARIFY_MONITORING_TYPES[args.kind],
+                monitoring_job_definition_name=job_name,  # fixed name: waits through depends_on
+                schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigScheduleConfigArgs(
+                    schedule_expression=_SCHEDULES[spec.schedule]),
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.definition]),
+        )
+        self.alarms = [self._bias_alarm(name, args, spec, job_name, metric, threshold, child)
+                       for metric, threshold in sorted(spec.thresholds.items())] if isinstance(spec, Bias) else []
+        self.register_outputs({"schedule": self.schedule.name, "alarms": [a.name for a in self.alarms]})
+
+    def _bias_alarm(self, name: str, args: ClarifyMonitorArgs, bias: Bias, schedule: str, metric: str,
+                    threshold: float, opts: pulumi.ResourceOptions) -> cloudwatch.MetricAlarm:
+        """A Metrics Insights query over every facet and value: the worst one (the lowest
+        disparate impact, the highest difference) is compared with the threshold. Facet values
+        are data, not spec, so the alarm cannot name each series by its dimensions."""
+        below = bias.alarm_below(metric)
+        query = (f"SELECT {'MIN' if below else 'MAX'}(bias_metric_{metric}) FROM \"{BIAS_NAMESPACE}\" "
+                 f"WHERE Endpoint = '{args.endpoint_name}' AND MonitoringSchedule = '{schedule}'")
+        return cloudwatch.MetricAlarm(
+            f"{name}-{metric.lower()}",
+            name=f"{args.endpoint_name}-bias-{metric.lower()}",
+            alarm_description=f"bias metric {metric} of {args.endpoint.name} {'below' if below else 'above'} "
+                              f"{threshold:g} for a facet of {', '.join(bias.facets)}",
+            metric_queries=[cloudwatch.MetricAlarmMetricQueryArgs(
+                id="bias", expression=query, period=_PERIOD_S["hourly"], return_data=True, label=f"worst {metric}")],
+            # Metrics Insights sees the last three hours only: between runs there is no value,
+            # which keeps the alarm's state instead of clearing it.
+            **_threshold_alarm(below, threshold, args.topic_arn, "ignore"),
+            opts=opts,
+        )
+
+
+def _clarify_definition(args: ClarifyMonitorArgs, spec: Bias | Explainability, job_name: str, job: _Job) -> dict[str, Any]:
+    """The CloudFormation ``AWS::SageMaker::ModelBiasJobDefinition`` /
+    ``ModelExplainabilityJobDefinition`` properties: the same names and shapes as botocore's
+    CreateModelBiasJobDefinition / CreateModelExplainabilityJobDefinition requests."""
+    prefix = _PREFIX[args.kind]
+    job_input: dict[str, Any] = {"EndpointInput": job.endpoint_input(isinstance(spec, Bias))}
+    if isinstance(spec, Bias):
+        job_input["GroundTruthS3Input"] = {"S3Uri": f"s3://{job.bucket}/{spec.ground_truth}"}
+    return {
+        **job.common(args.kind, job_name),
+        f"{prefix}AppSpecification": {
+            "ImageUri": args.image_uri, "ConfigUri": f"s3://{job.bucket}/{clarify_config_key(args.endpoint.name, args.kind)}",
+            "Environment": {"publish_cloudwatch_metrics": "Enabled"}},
+        f"{prefix}BaselineConfig": {"ConstraintsResource": {"S3Uri": f"s3://{job.bucket}/{spec.baseline}analysis.json"}},
+        f"{prefix}JobInput": job_input,
     }

@@ -111,3 +111,8 @@ def quality_job(endpoint_name: str) -> str:
 def tracking_server(prefix: str) -> str:
     """The stack's MLflow tracking server."""
     return sagemaker(prefix, "experiments")
+
+
+def clarify_job(endpoint_name: str, kind: str) -> str:
+    """The Clarify (``kind`` bias or explainability) job definition and monitoring schedule of an endpoint."""
+    return sagemaker(endpoint_name, kind)

@@ -346,13 +346,24 @@ class AzureBuild(StackBuild):
             )
         elif d.provided("wait_minutes"):
             ctx.warn(f"{path}.deployment.waitMinutes", f"has no effect with strategy {d.strategy} on Azure")
-        if endpoint.monitoring.quality is not None:
+        monitoring = endpoint.monitoring
+        if monitoring.quality is not None:
             # azure-native 3.x MonitorDefinition signals: Custom, DataDrift, DataQuality,
             # FeatureAttributionDrift, PredictionDrift; Azure ML's model-performance signal is
             # not among them, and a Custom signal would need a component the kit does not ship.
-            ctx.warn(f"{path}.monitoring.quality", "unsupported: the Azure ML monitor the kit can declare has no "
-                     "model-performance signal (groundTruth, problemType, thresholds and schedule are not built); "
-                     "add one in Azure ML studio or compute the metrics in a pipeline")
+            ctx.warn_unbuilt(f"{path}.monitoring.quality", monitoring.quality,
+                             "the Azure ML monitor the kit can declare has no model-performance signal",
+                             "add one in Azure ML studio or compute the metrics in a pipeline")
+        if monitoring.bias is not None:
+            # The same signal list: no bias signal. Azure ML's fairness assessment is the Responsible
+            # AI dashboard of a model (a training-time pipeline), not a schedule over served traffic.
+            ctx.warn_unbuilt(f"{path}.monitoring.bias", monitoring.bias,
+                             "the Azure ML monitor the kit can declare has no bias signal",
+                             "assess fairness with a Responsible AI dashboard in a pipeline")
+        if endpoint.monitoring.explainability is not None:
+            ctx.warn(f"{path}.monitoring.explainability.features", "unsupported: Azure ML's feature attribution "
+                     "drift signal attributes every column of the baseline data except the label; the list is not "
+                     "passed (keep the baseline's columns to the features)")
         if d.auto_rollback:
             ctx.warn(
                 f"{path}.deployment.autoRollback",
@@ -415,6 +426,7 @@ class AzureBuild(StackBuild):
                 notify=tuple(endpoint.monitoring.notify), log_analytics_id=self.monitoring.workspace.id,
                 drift_schedule=drift.schedule if drift else None, workspace_name=self.workspace.workspace.name,
                 monitor_identity_id=self.identity.id_of("training"),
+                explainability=endpoint.monitoring.explainability,
             ),
             ctx, opts=ctx.opts(depends_on=[component]),
         )

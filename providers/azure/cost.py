@@ -120,8 +120,10 @@ def schedule(resource: RecordedResource, ctx: CostContext) -> list[CostComponent
     if match:
         vcores = Decimal(match.group(1))
     hours = ctx.usage.get("monitoring.sparkHoursPerRun")
-    quantity = hours * vcores * DAYS_PER_MONTH if hours is not None else None
-    return [CostComponent(f"Serverless Spark ({instance}, daily monitoring run)", "vCore-hours", quantity,
+    hourly = (resource.inputs.get("properties", {}).get("trigger") or {}).get("frequency") == "Hour"
+    runs = HOURS_PER_MONTH if hourly else DAYS_PER_MONTH
+    quantity = hours * vcores * runs if hours is not None else None
+    return [CostComponent(f"Serverless Spark ({instance}, {'hourly' if hourly else 'daily'} monitoring run)", "vCore-hours", quantity,
                           _key(ctx, "synapse-spark", "vcore"), usage_key="monitoring.sparkHoursPerRun")]
 
 

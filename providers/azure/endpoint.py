@@ -20,6 +20,10 @@ from mlopskit.providers.azure.context import AzureContext
 
 TYPE = "mlopskit:azure:Endpoint"
 LIVE, NEXT = "blue", "green"
+# A streamed response (endpoints[].streaming) stays open while the model generates: the scoring
+# timeout (5 s by default) is raised to 180 s, the request_timeout_ms maximum of the managed online
+# deployment YAML schema as recalled (not re-read; docs/lifecycle.md "Not confirmed").
+STREAMING_TIMEOUT = "PT180S"
 # A custom serving container must tell Azure ML where its liveness, readiness and scoring
 # routes are (environment inferenceConfig; learn.microsoft.com azure/machine-learning
 # how-to-deploy-custom-container). The kit's serving images follow one convention on every
@@ -209,6 +213,7 @@ class OnlineEndpoint(pulumi.ComponentResource):
                 scale_settings=ml.DefaultScaleSettingsArgs(scale_type="Default"),
                 # A large model (model.sizeGiB) loads for minutes before its probes can pass.
                 liveness_probe=self._probe(spec), readiness_probe=self._probe(spec),
+                request_settings=ml.OnlineRequestSettingsArgs(request_timeout=STREAMING_TIMEOUT) if spec.streaming else None,
                 data_collector=collector,
                 description=f"{spec.name} {slot}" + (f" v{served.version}" if served.version else ""),
             ),

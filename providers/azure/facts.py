@@ -57,6 +57,21 @@ def _last_under(uri: Any, collection: str) -> str | None:
 class _Azure(FactsIndex):
     """The Azure graph: the diagnostic settings, and the workspace's and storage's encryption."""
 
+    def attribution_monitored(self) -> set[str]:
+        """Endpoints a feature-attribution drift monitor watches: the endpoint whose captured data
+        (``azureml:<endpoint>-<deployment>-model_inputs:1``) the signal reads."""
+        watched = set()
+        for schedule in self.of("azure-native:machinelearningservices:Schedule"):
+            definition = (((schedule.inputs.get("properties") or {}).get("action") or {}).get("monitorDefinition") or {})
+            for signal in (definition.get("signals") or {}).values():
+                if signal.get("signalType") != "FeatureAttributionDrift":
+                    continue
+                for data in signal.get("productionData") or []:
+                    match = re.fullmatch(r"azureml:(.+)-[^-]+-model_inputs:\d+", str(data.get("uri", "")))
+                    if match:
+                        watched.add(match.group(1))
+        return watched
+
     def __init__(self, graph: Graph, stack: Stack) -> None:
         super().__init__(graph, stack)
         placement = stack.placement.azure
@@ -219,6 +234,10 @@ def _endpoint_fact(g: _Azure, endpoint: RecordedResource, capacity: dict[str, An
         alarms=alarms,
         # The azure-native monitor has no model-performance signal: the kit never builds one.
         quality_monitored=False,
+        # Azure ML model monitoring has no bias signal (fairness is a Responsible AI dashboard
+        # of a training run, not a schedule over the endpoint's traffic): never built.
+        bias_monitored=False,
+        explainability_monitored=name in g.attribution_monitored(),
     )
 
 

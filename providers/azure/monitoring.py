@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import applicationinsights, machinelearningservices as ml, monitor, operationalinsights
 
+from mlopskit.modules.endpoint import Explainability
 from mlopskit.providers.azure import names
 from mlopskit.providers.azure.context import AzureContext
 
@@ -15,6 +16,8 @@ ENDPOINT_TYPE = "mlopskit:azure:EndpointMonitoring"
 ENDPOINT_NAMESPACE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
 # Log Analytics keeps interactive data 30-730 days (older data needs table archive tiers).
 LOG_RETENTION_RANGE = (30, 730)
+# The serverless Spark size the monitors run on (priced per run in providers/azure/cost.py).
+SPARK_INSTANCE = "standard_e4s_v3"
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class EndpointMonitoringArgs:
     drift_schedule: str | None  # hourly | daily | None
     workspace_name: pulumi.Input[str]
     monitor_identity_id: pulumi.Input[str]
+    explainability: Explainability | None = None  # monitoring.explainability
 
 
 class EndpointMonitoring(pulumi.ComponentResource):
@@ -176,6 +180,9 @@ class EndpointMonitoring(pulumi.ComponentResource):
         self.drift: ml.Schedule | None = None
         if args.drift_schedule is not None:
             self.drift = self._drift(name, args, ctx)
+        self.explainability: ml.Schedule | None = None
+        if args.explainability is not None:
+            self.explainability = self._explainability(name, args, ctx)
         self.register_outputs({
             "alertRuleIds": {kind: alert.id for kind, alert in self.alerts.items()},
             "actionGroupId": self.action_group.id if self.action_group else None,
@@ -186,16 +193,67 @@ class EndpointMonitoring(pulumi.ComponentResource):
         # The data collector registers captured inputs as `<endpoint>-<deployment>-model_inputs`;
         # the reference is the same stream one window earlier (no training set is named in the
         # spec), so the signal flags a change in the live input distribution.
-        captured = f"azureml:{args.endpoint_name}-{args.deployment_name}-model_inputs:1"
-        window = "PT1H" if hourly else "P1D"
+        captured = _captured(args, "model_inputs")
+        window = _window(hourly)
         threshold = ml.MonitoringThresholdArgs(value=0.1)
+        signal = ml.DataDriftMonitoringSignalArgs(
+            signal_type="DataDrift",
+            production_data=ml.RollingInputDataArgs(
+                input_data_type="Rolling", job_input_type="uri_folder", uri=captured,
+                data_context="model_inputs", window_offset="P0D", window_size=window,
+            ),
+            reference_data=ml.RollingInputDataArgs(
+                input_data_type="Rolling", job_input_type="uri_folder", uri=captured,
+                data_context="model_inputs", window_offset=window, window_size="P7D",
+            ),
+            metric_thresholds=[
+                ml.NumericalDataDriftMetricThresholdArgs(
+                    data_type="Numerical", metric="JensenShannonDistance", threshold=threshold,
+                ),
+                ml.CategoricalDataDriftMetricThresholdArgs(
+                    data_type="Categorical", metric="JensenShannonDistance", threshold=threshold,
+                ),
+            ],
+        )
+        return self._schedule(f"{name}-drift", f"{args.endpoint_name}-drift", f"{args.endpoint_name} data drift",
+                              hourly, {"data-drift": signal}, args, ctx)
+
+    def _explainability(self, name: str, args: EndpointMonitoringArgs, ctx: AzureContext) -> ml.Schedule:
+        """A feature-attribution drift signal: the attributions on the captured requests and
+        predictions against the baseline data's, alerting when their nDCG falls below the threshold."""
+        spec = args.explainability
+        assert spec is not None
+        hourly = spec.schedule == "hourly"
+        window = _window(hourly)
+        production = [ml.RollingInputDataArgs(input_data_type="Rolling", job_input_type="uri_folder",
+                                              uri=_captured(args, context), data_context=context,
+                                              window_offset="P0D", window_size=window)
+                      for context in ("model_inputs", "model_outputs")]
+        signal = ml.FeatureAttributionDriftMonitoringSignalArgs(
+            signal_type="FeatureAttributionDrift",
+            production_data=production,
+            # The baseline folder of the artifacts container, through the workspace datastore.
+            reference_data=ml.FixedInputDataArgs(input_data_type="Fixed", job_input_type="uri_folder",
+                                                 uri=names.batch_datastore_path(spec.baseline), data_context="training"),
+            feature_importance_settings=ml.FeatureImportanceSettingsArgs(mode="Enabled", target_column=spec.label),
+            metric_threshold=ml.FeatureAttributionMetricThresholdArgs(
+                metric="NormalizedDiscountedCumulativeGain", threshold=ml.MonitoringThresholdArgs(value=spec.threshold)),
+        )
+        return self._schedule(f"{name}-explainability", f"{args.endpoint_name}-explainability",
+                              f"{args.endpoint_name} feature attribution drift", hourly,
+                              {"feature-attribution-drift": signal}, args, ctx)
+
+    def _schedule(self, name: str, schedule_name: str, display: str, hourly: bool, signals: dict[str, object],
+                  args: EndpointMonitoringArgs, ctx: AzureContext) -> ml.Schedule:
+        """An Azure ML schedule creating a monitor with ``signals`` on serverless Spark, as the
+        monitoring identity, every hour or every day at 02:00 UTC."""
         return ml.Schedule(
-            f"{name}-drift",
-            name=f"{args.endpoint_name}-drift",
+            name,
+            name=schedule_name,
             resource_group_name=ctx.resource_group_name,
             workspace_name=args.workspace_name,
             properties=ml.SchedulePropertiesArgs(
-                display_name=f"{args.endpoint_name} data drift",
+                display_name=display,
                 is_enabled=True,
                 trigger=ml.RecurrenceTriggerArgs(
                     trigger_type="Recurrence",
@@ -209,7 +267,7 @@ class EndpointMonitoring(pulumi.ComponentResource):
                     monitor_definition=ml.MonitorDefinitionArgs(
                         compute_configuration=ml.MonitorServerlessSparkComputeArgs(
                             compute_type="ServerlessSpark",
-                            instance_type="standard_e4s_v3",
+                            instance_type=SPARK_INSTANCE,
                             runtime_version="3.4",
                             compute_identity=ml.ManagedComputeIdentityArgs(
                                 compute_identity_type="ManagedIdentity",
@@ -218,27 +276,7 @@ class EndpointMonitoring(pulumi.ComponentResource):
                                 ),
                             ),
                         ),
-                        signals={
-                            "data-drift": ml.DataDriftMonitoringSignalArgs(
-                                signal_type="DataDrift",
-                                production_data=ml.RollingInputDataArgs(
-                                    input_data_type="Rolling", job_input_type="uri_folder", uri=captured,
-                                    data_context="model_inputs", window_offset="P0D", window_size=window,
-                                ),
-                                reference_data=ml.RollingInputDataArgs(
-                                    input_data_type="Rolling", job_input_type="uri_folder", uri=captured,
-                                    data_context="model_inputs", window_offset=window, window_size="P7D",
-                                ),
-                                metric_thresholds=[
-                                    ml.NumericalDataDriftMetricThresholdArgs(
-                                        data_type="Numerical", metric="JensenShannonDistance", threshold=threshold,
-                                    ),
-                                    ml.CategoricalDataDriftMetricThresholdArgs(
-                                        data_type="Categorical", metric="JensenShannonDistance", threshold=threshold,
-                                    ),
-                                ],
-                            ),
-                        },
+                        signals=signals,  # the signal Args classes of the callers
                         alert_notification_settings=ml.MonitorNotificationSettingsArgs(
                             email_notification_settings=ml.MonitorEmailNotificationSettingsArgs(emails=list(args.notify)),
                         ) if args.notify else None,
@@ -247,3 +285,13 @@ class EndpointMonitoring(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+
+def _captured(args: EndpointMonitoringArgs, context: str) -> str:
+    """The data asset the deployment's data collector registers for ``context`` (model_inputs,
+    model_outputs): ``<endpoint>-<deployment>-<context>``."""
+    return f"azureml:{args.endpoint_name}-{args.deployment_name}-{context}:1"
+
+
+def _window(hourly: bool) -> str:
+    return "PT1H" if hourly else "P1D"

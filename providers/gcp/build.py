@@ -206,12 +206,28 @@ class GcpBuild(StackBuild):
             ctx.warn(f"{plan.path}.model.sizeGiB", "emulated: the GPU type is chosen to hold the model, but Vertex AI "
                      "takes start-up limits from the model upload (containerSpec.deploymentTimeout); register the "
                      f"model with deploymentTimeout of at least {spec.model.startup_seconds}s")
-        if spec.monitoring.quality is not None:
+        monitoring = spec.monitoring
+        if monitoring.quality is not None:
             # aiplatform_v1 ModelMonitoringObjectiveConfig has training-serving skew, prediction
             # drift and feature-attribution objectives only: nothing reads ground-truth labels.
-            ctx.warn(f"{plan.path}.monitoring.quality", "unsupported: Vertex AI model monitoring has no objective "
-                     "against ground truth (groundTruth, problemType, thresholds and schedule are not built); "
-                     "compute the metrics in a pipeline over the labels and alert on them")
+            ctx.warn_unbuilt(f"{plan.path}.monitoring.quality", monitoring.quality,
+                             "Vertex AI model monitoring has no objective against ground truth",
+                             "compute the metrics in a pipeline over the labels and alert on them")
+        if monitoring.bias is not None:
+            # The same three objectives: no fairness one.
+            ctx.warn_unbuilt(f"{plan.path}.monitoring.bias", monitoring.bias,
+                             "Vertex AI model monitoring has no bias objective",
+                             "compute fairness metrics in a pipeline over the labels and alert on them")
+        if monitoring.explainability is not None:
+            # The objective exists (ModelMonitoringObjectiveConfig.explanation_config, attribution
+            # thresholds per feature), but it rests on Vertex Explainable AI, deprecated since
+            # 2026-03-16 and unavailable from 2027-03-16 ("Configuring feature-based explanations"),
+            # and needs an explanationSpec on the model or its deployment (input and output
+            # metadata, an attribution method) that a registry version does not carry.
+            ctx.warn_unbuilt(f"{plan.path}.monitoring.explainability", monitoring.explainability,
+                             "Vertex AI feature-attribution monitoring rests on Vertex Explainable AI, deprecated "
+                             "since 2026-03-16 and shut down on 2027-03-16",
+                             "compute attributions (SHAP) in a pipeline over captured requests and alert on them")
         steps = traffic_steps(deployment.strategy, deployment.canary_percent, deployment.linear_step_percent)
         ep_id = names.endpoint_id(ctx.project, ctx.stack, spec.name)
         rollout_labels = {"strategy": deployment.strategy, "traffic-steps": names.steps_label(steps),
@@ -221,7 +237,7 @@ class GcpBuild(StackBuild):
             kms_key=self.key, private=ctx.stack.network.private, capture=spec.data_capture.enabled,
             sampling_percent=spec.data_capture.sampling_percent, capture_retention_days=ctx.stack.compliance.retention_days,
             protect=ctx.stack.is_prod, labels=rollout_labels, grants=self.identity.grants["endpoint"],
-            psc_network=self.network.network_id,
+            psc_network=self.network.network_id, streaming=spec.streaming,
         ), ctx, pulumi.ResourceOptions.merge(self.after_identity, pulumi.ResourceOptions(depends_on=[self.network])))
         result: dict[str, Any] = {"endpoint": endpoint.resource_name, "strategy": deployment.strategy,
                                   "trafficSteps": steps, "waitMinutes": deployment.wait_minutes,

@@ -35,6 +35,7 @@ class EndpointArgs:
     labels: dict[str, str] = field(default_factory=dict)  # rollout facts for day-2 tooling
     grants: list[Grant] = field(default_factory=list)
     psc_network: pulumi.Input[str] | None = None  # the stack's VPC (projects/<p>/global/networks/<n>)
+    streaming: bool = False  # endpoints[].streaming
 
 
 class Endpoint(pulumi.ComponentResource):
@@ -95,6 +96,10 @@ class Endpoint(pulumi.ComponentResource):
                 else None
             ),
             predict_request_response_logging_config=logging_config,
+            # Vertex AI streams (streamRawPredict, SSE) from dedicated public endpoints and Private
+            # Service Connect ones, not from the shared public one ("Choose an endpoint type").
+            # A dedicated endpoint answers on its own DNS name only, not the regional one.
+            dedicated_endpoint_enabled=True if args.streaming and not args.private else None,
             opts=child(self),
         )
         for grant in args.grants:

@@ -213,6 +213,9 @@ def _endpoint_fact(g: _Gcp, endpoint: RecordedResource, mine: list[RecordedResou
         alarms=alarms,
         # Vertex AI model monitoring has no ground-truth objective: the kit never builds one.
         quality_monitored=False,
+        # Neither bias nor feature-attribution monitoring is built on Vertex AI (the provider warns).
+        bias_monitored=False,
+        explainability_monitored=False,
     )
 
 

@@ -60,6 +60,15 @@ def role_identities(graph: Graph) -> set[str]:
 LIFECYCLE = "lifecycle.yaml"  # batch inference
 
 
+def explainability(graph: Graph) -> dict:
+    """The feature-attribution drift monitor schedule's properties."""
+    return one(graph, ":machinelearningservices:Schedule", "explainability").inputs["properties"]
+
+
+def attribution(graph: Graph) -> dict:
+    return explainability(graph)["action"]["monitorDefinition"]["signals"]["feature-attribution-drift"]
+
+
 def life() -> Graph:
     return graph_of(LIFECYCLE)
 
@@ -222,6 +231,8 @@ EVIDENCE: dict[str, Evidence] = {
     "endpoints[].compute.gpu.memoryGiB": lambda: deployment(graph_with(PROD, **{"endpoints[1].compute": {
         "cpu": 4, "memoryGiB": 16, "gpu": {"type": "A100", "memoryGiB": 80}}}), "challenger")["properties"]["instanceType"]
     == "Standard_NC24ads_A100_v4",
+    "endpoints[].streaming": lambda: deployment(graph_of("llm-serving.yaml"), "chat")["properties"]["requestSettings"][
+        "requestTimeout"] == "PT180S" and "requestSettings" not in deployment(prod())["properties"],
     "endpoints[].model.sizeGiB": lambda: deployment(graph_of("llm-serving.yaml"), "chat")["properties"]["instanceType"]
     == "Standard_NC24ads_A100_v4"
     and deployment(graph_of("llm-serving.yaml"), "chat")["properties"]["readinessProbe"]["initialDelay"] == "PT1380S",
@@ -232,6 +243,21 @@ EVIDENCE: dict[str, Evidence] = {
     **{f"endpoints[].monitoring.quality.{field}": (lambda field=field: any(
         field in m and "unsupported" in m for m in warned(life(), "endpoints[0].monitoring.quality")))
        for field in ("groundTruth", "problemType", "thresholds", "schedule")},
+    **{f"endpoints[].monitoring.bias.{field}": (lambda field=field: any(
+        field in m and "unsupported" in m for m in warned(life(), "endpoints[0].monitoring.bias")))
+       for field in ("baseline", "groundTruth", "label", "positiveLabel", "features", "facets", "thresholds", "schedule")},
+    "endpoints[].monitoring.explainability.baseline": lambda: attribution(life())["referenceData"]["uri"]
+    == "azureml://datastores/artifacts/paths/monitoring/churn-baseline/explainability/",
+    "endpoints[].monitoring.explainability.label": lambda: attribution(life())["featureImportanceSettings"]
+    == {"mode": "Enabled", "targetColumn": "churned"},
+    "endpoints[].monitoring.explainability.features": lambda: any(
+        "unsupported" in m for m in warned(life(), "endpoints[0].monitoring.explainability.features")),
+    "endpoints[].monitoring.explainability.threshold": lambda: attribution(graph_with(LIFECYCLE, **{
+        "endpoints[0].monitoring.explainability.threshold": 0.75}))["metricThreshold"]
+    == {"metric": "NormalizedDiscountedCumulativeGain", "threshold": {"value": 0.75}},
+    "endpoints[].monitoring.explainability.schedule": lambda: explainability(life())["trigger"]["frequency"] == "Day"
+    and explainability(graph_with(LIFECYCLE, **{"endpoints[0].monitoring.explainability.schedule": "hourly"}))[
+        "trigger"]["frequency"] == "Hour",
     "experiments.size": lambda: bool(warned(graph_with(LIFECYCLE, experiments={"size": "large"}), "experiments.size")),
     "access.roles[].name": lambda: "id-credit-risk-prod-role-auditor" in role_identities(prod()),
     "access.roles[].permissions": lambda: prod().outputs["accessRoles"]["auditor"] == [{"role": "Log Analytics Reader", "target": "log-analytics"}],

@@ -69,16 +69,20 @@ def test_html_cost_breakdown_groups_the_endpoint_on_aws() -> None:
 
 
 def test_compare_of_the_lifecycle_example_shows_batch_in_features_and_cost() -> None:
-    """Issue 18: batch inference per cloud in the feature table (native, emulated or unsupported,
-    marked used), its compute matches, and its runs inside every cloud's cost total."""
+    """Issue 18: batch inference and the monitoring of quality, bias and explainability per cloud
+    in the feature table (native, emulated or unsupported, marked used), batch compute matches,
+    and every run of what a cloud builds inside its cost total, nothing unpriced."""
     comparison = compare("stacks/lifecycle.yaml", ["aws", "gcp", "azure"])
     expected = {
         "aws": {"batch": "native", "batch.schedule": "native", "batch.maxRuntimeMinutes": "emulated",
-                "batch: private network": "native", "monitoring.quality": "native"},
+                "batch: private network": "native", "monitoring.quality": "native", "monitoring.bias": "native",
+                "monitoring.explainability": "native"},
         "gcp": {"batch": "native", "batch.schedule": "native", "batch.maxRuntimeMinutes": "unsupported",
-                "batch: private network": "unsupported", "monitoring.quality": "unsupported"},
+                "batch: private network": "unsupported", "monitoring.quality": "unsupported",
+                "monitoring.bias": "unsupported", "monitoring.explainability": "unsupported"},
         "azure": {"batch": "native", "batch.schedule": "emulated", "batch.maxRuntimeMinutes": "emulated",
-                  "batch: private network": "native", "monitoring.quality": "unsupported"},
+                  "batch: private network": "native", "monitoring.quality": "unsupported",
+                  "monitoring.bias": "unsupported", "monitoring.explainability": "native"},
     }
     for result in comparison.results:
         rows = {f.setting: f for f in result.features}
@@ -96,5 +100,27 @@ def test_compare_of_the_lifecycle_example_shows_batch_in_features_and_cost() -> 
         quality = [c for r in result.estimate.resources if "quality" in r.name for c in r.components
                    if c.component.name.startswith("Monitoring job")]
         assert bool(quality and all(c.monthly_cost for c in quality)) == (result.cloud == "aws")
+        # Clarify's bias and explainability jobs are priced per run on AWS, the feature-attribution
+        # monitor's Spark runs on Azure; Vertex AI builds neither.
+        clarify = {kind: [c for r in result.estimate.resources if kind in r.name for c in r.components
+                          if c.component.name.startswith(("Monitoring job", "Serverless Spark"))]
+                   for kind in ("bias", "explainability")}
+        assert {kind: bool(lines and all(c.monthly_cost for c in lines)) for kind, lines in clarify.items()} == {
+            "bias": result.cloud == "aws", "explainability": result.cloud in ("aws", "azure")}
+        assert result.estimate.unpriced == []
     markdown = to_markdown(comparison)
     assert "batch: private network" in markdown
+
+
+def test_compare_of_the_llm_example_shows_sizing_and_streaming() -> None:
+    """Issue 18's LLM serving parts (the lifecycle example has the rest): a GPU type that holds
+    the model and streaming, per cloud in the feature table, and the stack fully priced."""
+    comparison = compare("stacks/llm-serving.yaml", ["aws", "gcp", "azure"])
+    expected = {"aws": {"model.sizeGiB": "native", "streaming": "native"},
+                "gcp": {"model.sizeGiB": "emulated", "streaming": "native"},
+                "azure": {"model.sizeGiB": "native", "streaming": "native"}}
+    for result in comparison.results:
+        rows = {f.setting: f for f in result.features}
+        assert {k: rows[k].support for k in expected[result.cloud]} == expected[result.cloud]
+        assert all(rows[k].used for k in expected[result.cloud])
+        assert result.estimate is not None and result.estimate.unpriced == [] and result.estimate.total_monthly > 0

@@ -94,23 +94,30 @@ def test_batch_rules_on_the_lifecycle_example(lifecycle_previews, cloud) -> None
         assert len(report.by_rule(rule_id)) == (2 if rule_id in BATCH_FAILING[cloud] else 0), rule_id
 
 
-# The lifecycle example's prod endpoint asks for quality monitoring: only SageMaker can compare
-# predictions with ground truth (Vertex AI and the azure-native monitor cannot, and warn).
-QUALITY_PASSES = {"aws": True, "gcp": False, "azure": False}
+# The lifecycle example's prod endpoint on confidential data asks for quality and bias
+# monitoring: only SageMaker computes either (Vertex AI and the azure-native monitor have no
+# ground-truth or bias objective, and warn). Rule -> (the field, the finding without it).
+MONITORING_RULES = {
+    "endpoint-quality-monitoring": ("quality", "prod endpoint has no model-quality monitoring against ground truth"),
+    "endpoint-bias-monitoring": ("bias", "endpoint serving confidential data has no bias monitoring"),
+}
 
 
+@pytest.mark.parametrize("rule_id", sorted(MONITORING_RULES))
 @pytest.mark.parametrize("cloud", CLOUDS)
-def test_quality_rule_on_the_lifecycle_example(lifecycle_previews, cloud) -> None:
+def test_monitoring_rules_on_the_lifecycle_example(lifecycle_previews, cloud, rule_id) -> None:
     stack, graph = lifecycle_previews[cloud]
     report = evaluate(stack, graph)
-    assert report.counts["endpoint-quality-monitoring"].get("pass", 0) == int(QUALITY_PASSES[cloud])
-    assert len(report.by_rule("endpoint-quality-monitoring")) == int(not QUALITY_PASSES[cloud])
-    # Mutation: the same endpoint without monitoring.quality fails on every cloud.
+    passes = cloud == "aws"
+    assert report.counts[rule_id].get("pass", 0) == int(passes)
+    assert len(report.by_rule(rule_id)) == int(not passes)
+    # Mutation: the same endpoint without the monitoring fails on every cloud, at that field.
+    field, message = MONITORING_RULES[rule_id]
     data = baseline("lifecycle.yaml")
-    del data["endpoints"][0]["monitoring"]["quality"]
+    del data["endpoints"][0]["monitoring"][field]
     bare = parse_stack(data)
-    findings = evaluate(bare, preview(bare, cloud)).by_rule("endpoint-quality-monitoring")
-    assert [f.message for f in findings] == ["prod endpoint has no model-quality monitoring against ground truth"]
+    findings = evaluate(bare, preview(bare, cloud)).by_rule(rule_id)
+    assert [(f.message, f.spec_path) for f in findings] == [(message, f"endpoints[0].monitoring.{field}")]
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)

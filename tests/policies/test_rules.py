@@ -52,6 +52,7 @@ BASE = {
     "endpoint": dict(cmk=True, public=False, private=True, network_isolation=True, auth_required=True, min_instances=2,
                      max_instances=6, instance_type="m.4x16", gpu_count=1, captures_data=True, sampling_percent=20.0,
                      capture_cmk=True, auto_rollback=True, audit_logging=True, alarms=2, quality_monitored=True,
+                     bias_monitored=True,
                      labels=LABELS),
     "monitor": dict(cmk=True, labels=LABELS),
     "training": dict(cmk=True, private=True, network_isolation=True, instance_type="m.4x16", gpu_count=0, max_instances=1,
@@ -150,6 +151,10 @@ CASES = [
      "prod endpoint has no model-quality monitoring against ground truth"),
     ("endpoint-quality-monitoring", "endpoint", {"quality_monitored": None}, {}, "unknown", "quality_monitored",
      "cannot tell quality_monitored from the recorded inputs"),
+    ("endpoint-bias-monitoring", "endpoint", {"bias_monitored": False}, {}, "fail", "bias_monitored",
+     "endpoint serving confidential data has no bias monitoring"),
+    ("endpoint-bias-monitoring", "endpoint", {"bias_monitored": None}, {}, "unknown", "bias_monitored",
+     "cannot tell bias_monitored from the recorded inputs"),
 ]
 
 
@@ -184,6 +189,13 @@ def test_data_capture_classification() -> None:
 def test_quality_monitoring_is_asked_of_prod_only() -> None:
     rule = BY_ID["endpoint-quality-monitoring"]
     outcome = rule(fact("endpoint", quality_monitored=False), dataclasses.replace(CONTEXT, environment="staging"))
+    assert outcome.status is Status.NOT_APPLICABLE
+
+
+@pytest.mark.parametrize("classification", ["public", "internal"])
+def test_bias_monitoring_is_asked_of_sensitive_data_only(classification: str) -> None:
+    rule = BY_ID["endpoint-bias-monitoring"]
+    outcome = rule(fact("endpoint", bias_monitored=False), dataclasses.replace(CONTEXT, classification=classification))
     assert outcome.status is Status.NOT_APPLICABLE
 
 

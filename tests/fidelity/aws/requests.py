@@ -167,7 +167,11 @@ def _monitoring_schedule(i: Inputs) -> Iterable[Request]:
 
 # Cloud Control resources: CloudFormation type -> the API operation whose request has the same
 # member names and shapes as the type's properties (the desired state is sent as that request).
-CLOUD_CONTROL_OPERATIONS = {"AWS::SageMaker::ModelQualityJobDefinition": ("sagemaker", "CreateModelQualityJobDefinition")}
+CLOUD_CONTROL_OPERATIONS = {
+    "AWS::SageMaker::ModelQualityJobDefinition": ("sagemaker", "CreateModelQualityJobDefinition"),
+    "AWS::SageMaker::ModelBiasJobDefinition": ("sagemaker", "CreateModelBiasJobDefinition"),
+    "AWS::SageMaker::ModelExplainabilityJobDefinition": ("sagemaker", "CreateModelExplainabilityJobDefinition"),
+}
 
 
 def _cloud_control(i: Inputs) -> Iterable[Request]:

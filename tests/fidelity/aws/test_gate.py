@@ -49,6 +49,7 @@ NAMED = {
     ("backup", "CreateBackupPlan"), ("backup", "CreateBackupVault"), ("s3", "CreateBucket"),
     ("s3", "PutBucketPolicy"), ("scheduler", "CreateSchedule"), ("sagemaker", "CreateTransformJob"),
     ("sagemaker", "CreateModelQualityJobDefinition"), ("sagemaker", "CreateMlflowTrackingServer"),
+    ("sagemaker", "CreateModelBiasJobDefinition"), ("sagemaker", "CreateModelExplainabilityJobDefinition"),
 }
 
 

@@ -1,0 +1,246 @@
+"""Bias and explainability monitoring (issue 18 item 2): the spec, every field on AWS and GCP
+(Azure's are in tests/azure/test_field_coverage.py), the monitoring role's grants and the cost of
+the schedules.
+
+Budget: about ten mocked previews of the lifecycle example (shared with tests/test_batch.py's cache), ~25 s alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from mlopskit.cli import main
+from mlopskit.modules import parse_stack
+from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.modules.stack import Stack
+from mlopskit.providers.costing import estimate
+from tests.azure.test_field_coverage import _field_paths
+from tests.specs import baseline, change
+from tests.test_batch import SPEC, graph
+
+BIAS = "endpoints[0].monitoring.bias"
+EXPLAIN = "endpoints[0].monitoring.explainability"
+BUCKET = "s3://churn-prod-artifacts-123456789012"
+SCHEDULE = "aws:sagemaker/monitoringSchedule:MonitoringSchedule"
+
+
+def _one(g: Graph, type_: str, part: str) -> RecordedResource:
+    found = [r for r in g.of_type(type_) if part in r.name]
+    assert len(found) == 1, [r.name for r in found]
+    return found[0]
+
+
+def definition(g: Graph, kind: str) -> dict[str, Any]:
+    """The desired state of the Clarify ``kind`` job definition (a Cloud Control resource)."""
+    resource = _one(g, "aws:cloudcontrol/resource:Resource", f"{kind}-job")
+    assert resource.inputs["typeName"] == f"AWS::SageMaker::Model{kind.capitalize()}JobDefinition"
+    return json.loads(resource.inputs["desiredState"])
+
+
+def config(g: Graph, kind: str) -> dict[str, Any]:
+    """The analysis configuration stored for the ``kind`` job."""
+    return json.loads(_one(g, "aws:s3/bucketObjectv2:BucketObjectv2", f"{kind}-config").inputs["content"])
+
+
+def alarms(g: Graph) -> dict[str, dict[str, Any]]:
+    """Bias alarms by metric (from their names)."""
+    return {r.inputs["name"].rsplit("-", 1)[1]: r.inputs for r in g.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+            if "-bias-" in r.inputs["name"]}
+
+
+def changed(kind: str, **fields: Any) -> Graph:
+    """The AWS preview with ``monitoring.<kind>`` fields replaced."""
+    where = BIAS if kind == "bias" else EXPLAIN
+    return graph("aws", **{f"{where}.{k}": v for k, v in fields.items()})
+
+
+def _schedule(g: Graph, kind: str) -> str:
+    return _one(g, SCHEDULE, kind).inputs["monitoringScheduleConfig"]["scheduleConfig"]["scheduleExpression"]
+
+
+def _baseline(kind: str) -> str:
+    return definition(graph("aws"), kind)[f"Model{kind.capitalize()}BaselineConfig"]["ConstraintsResource"]["S3Uri"]
+
+
+FEATURES = ["age", "tenure_months", "plan", "region", "monthly_spend"]
+AWS: dict[str, Callable[[], bool]] = {
+    "endpoints[].monitoring.bias.baseline": lambda: _baseline("bias")
+    == f"{BUCKET}/monitoring/churn-baseline/bias/analysis.json",
+    "endpoints[].monitoring.bias.groundTruth": lambda: definition(graph("aws"), "bias")["ModelBiasJobInput"][
+        "GroundTruthS3Input"]["S3Uri"] == f"{BUCKET}/monitoring/churn-labels/",
+    "endpoints[].monitoring.bias.label": lambda: config(graph("aws"), "bias")["label"] == "churned",
+    "endpoints[].monitoring.bias.positiveLabel": lambda: config(graph("aws"), "bias")["label_values_or_threshold"] == [1]
+    and config(changed("bias", positiveLabel="yes"), "bias")["label_values_or_threshold"] == ["yes"],
+    "endpoints[].monitoring.bias.features": lambda: config(graph("aws"), "bias")["headers"] == FEATURES,
+    "endpoints[].monitoring.bias.facets": lambda: config(graph("aws"), "bias")["facet"]
+    == [{"name_or_index": "age"}, {"name_or_index": "region"}],
+    # Disparate impact alarms below its threshold, a difference above; the metrics computed are those alarmed.
+    "endpoints[].monitoring.bias.thresholds": lambda: {
+        m: (a["threshold"], a["comparisonOperator"]) for m, a in alarms(graph("aws")).items()}
+    == {"di": (0.8, "LessThanThreshold"), "dppl": (0.1, "GreaterThanThreshold")}
+    and config(graph("aws"), "bias")["methods"] == {"post_training_bias": {"methods": ["DI", "DPPL"]}},
+    "endpoints[].monitoring.bias.schedule": lambda: _schedule(graph("aws"), "bias") == "cron(0 0 ? * * *)"
+    and _schedule(changed("bias", schedule="hourly"), "bias") == "cron(0 * ? * * *)",
+    "endpoints[].monitoring.explainability.baseline": lambda: _baseline("explainability")
+    == f"{BUCKET}/monitoring/churn-baseline/explainability/analysis.json",
+    "endpoints[].monitoring.explainability.label": lambda: config(graph("aws"), "explainability")["label_headers"]
+    == ["churned"],
+    "endpoints[].monitoring.explainability.features": lambda: config(graph("aws"), "explainability")["headers"]
+    == FEATURES,
+    # SageMaker's nDCG limit is fixed at 0.9: another value is a warning, 0.9 none.
+    "endpoints[].monitoring.explainability.threshold": lambda: not any(
+        w.path.startswith(EXPLAIN) for w in graph("aws").warnings)
+    and any(w.path == f"{EXPLAIN}.threshold" and "unsupported" in w.message
+            for w in changed("explainability", threshold=0.8).warnings),
+    "endpoints[].monitoring.explainability.schedule": lambda: _schedule(graph("aws"), "explainability")
+    == "cron(0 0 ? * * *)" and _schedule(changed("explainability", schedule="hourly"), "explainability")
+    == "cron(0 * ? * * *)",
+}
+
+
+def _gcp_warns(where: str, field: str) -> bool:
+    return any(w.path == where and field in w.message and "unsupported" in w.message for w in graph("gcp").warnings)
+
+
+GCP: dict[str, Callable[[], bool]] = {
+    **{f"endpoints[].monitoring.bias.{field}": (lambda field=field: _gcp_warns(BIAS, field))
+       for field in ("baseline", "groundTruth", "label", "positiveLabel", "features", "facets", "thresholds", "schedule")},
+    **{f"endpoints[].monitoring.explainability.{field}": (lambda field=field: _gcp_warns(EXPLAIN, field))
+       for field in ("baseline", "label", "features", "threshold", "schedule")},
+}
+EVIDENCE = {"aws": AWS, "gcp": GCP}
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp"])
+def test_every_bias_and_explainability_field_has_evidence(cloud: str) -> None:
+    fields = {f for f in _field_paths(Stack) if f.startswith(("endpoints[].monitoring.bias",
+                                                                "endpoints[].monitoring.explainability"))}
+    assert fields == set(EVIDENCE[cloud])
+
+
+@pytest.mark.parametrize("cloud,path", [(c, p) for c in EVIDENCE for p in sorted(EVIDENCE[c])])
+def test_bias_and_explainability_field_reaches(cloud: str, path: str) -> None:
+    assert EVIDENCE[cloud][path](), path
+
+
+@pytest.mark.parametrize("kind", ["bias", "explainability"])
+def test_the_clarify_jobs_are_private_encrypted_and_scheduled(kind: str) -> None:
+    g = graph("aws")
+    state = definition(g, kind)
+    prefix = f"Model{kind.capitalize()}"
+    assert state["NetworkConfig"]["VpcConfig"]["Subnets"]
+    key = state[f"{prefix}JobOutputConfig"]["KmsKeyId"]
+    assert key.startswith("arn:aws:kms:") and state["JobResources"]["ClusterConfig"]["VolumeKmsKeyId"] == key
+    # Explainability invokes the endpoint for SHAP values: only that job may reach the network.
+    assert state["NetworkConfig"]["EnableNetworkIsolation"] is (kind == "bias")
+    assert state[f"{prefix}JobInput"]["EndpointInput"]["EndpointName"] == "churn-prod-churn-online"
+    assert state[f"{prefix}AppSpecification"]["ImageUri"].endswith("/sagemaker-clarify-processing:1.0")
+    stored = _one(g, "aws:s3/bucketObjectv2:BucketObjectv2", f"{kind}-config").inputs
+    assert state[f"{prefix}AppSpecification"]["ConfigUri"] == f"{BUCKET}/{stored['key']}"
+    assert stored["kmsKeyId"] == key and stored["serverSideEncryption"] == "aws:kms"
+    schedule = _one(g, SCHEDULE, kind).inputs["monitoringScheduleConfig"]
+    assert (schedule["monitoringJobDefinitionName"], schedule["monitoringType"]) == (state["JobDefinitionName"], prefix)
+
+
+def test_bias_alarms_query_the_documented_namespace_and_notify() -> None:
+    g = graph("aws")
+    topic = _one(g, "aws:sns/topic:Topic", "churn-online").inputs["name"]
+    schedule = definition(g, "bias")["JobDefinitionName"]
+    for metric, alarm in alarms(g).items():
+        (query,) = alarm["metricQueries"]
+        assert f'bias_metric_{metric.upper()}) FROM "aws/sagemaker/Endpoints/bias-metrics"' in query["expression"]
+        assert f"MonitoringSchedule = '{schedule}'" in query["expression"]
+        assert alarm["alarmActions"][0].endswith(f":{topic}")
+    assert not any("explainability" in r.name for r in g.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"))
+
+
+def test_the_monitoring_role_reads_the_clarify_folders_and_invokes_only_the_explained_endpoint() -> None:
+    role = _one(graph("aws"), "aws:iam/role:Role", "monitoring").inputs
+    statements = json.loads(role["inlinePolicies"][0]["policy"])["Statement"]
+    (reads,) = [s["Resource"] for s in statements if s["Action"] == ["s3:GetObject"]]
+    for folder in ("monitoring/churn-baseline/bias/", "monitoring/churn-baseline/explainability/",
+                   "monitoring/churn-online/bias-config/", "monitoring/churn-online/explainability-config/"):
+        assert any(r.endswith(f"/{folder}*") for r in reads), folder
+    (invoke,) = [s["Resource"] for s in statements if s["Action"] == ["sagemaker:InvokeEndpoint"]]
+    assert invoke == ["arn:aws:sagemaker:eu-west-1:123456789012:endpoint/churn-prod-churn-online"]
+    data = baseline(SPEC)
+    del data["endpoints"][0]["monitoring"]["explainability"]
+    from mlopskit.engine import preview
+
+    bare = _one(preview(parse_stack(data), "aws"), "aws:iam/role:Role", "monitoring").inputs
+    assert "sagemaker:InvokeEndpoint" not in bare["inlinePolicies"][0]["policy"]
+
+
+def test_azure_warns_that_it_has_no_bias_signal() -> None:
+    messages = [w.message for w in graph("azure").warnings if w.path == BIAS]
+    assert len(messages) == 1 and "unsupported" in messages[0]
+
+
+# -- the spec -------------------------------------------------------------------------------
+@pytest.mark.parametrize("path,value,expected", [
+    (f"{BIAS}.facets", ["gender"], f"{BIAS}.facets: gender is not one of features"),
+    (f"{BIAS}.facets", ["age", "age"], f"{BIAS}.facets: lists a feature twice"),
+    (f"{BIAS}.label", "age", f"{BIAS}.label: is the outcome, not a request feature"),
+    (f"{BIAS}.thresholds", {"DI": 1.5}, f"{BIAS}.thresholds.DI: must be within (0, 1]"),
+    (f"{BIAS}.thresholds", {"CI": 0.1}, f"{BIAS}.thresholds.CI"),
+    (f"{BIAS}.thresholds", {}, f"{BIAS}.thresholds"),
+    (f"{BIAS}.baseline", "../bias/", f"{BIAS}.baseline"),
+    (f"{EXPLAIN}.threshold", 0, f"{EXPLAIN}.threshold"),
+    (f"{EXPLAIN}.features", [], f"{EXPLAIN}.features"),
+    (f"{EXPLAIN}.features", ["1st"], f"{EXPLAIN}.features[0]"),
+])
+def test_bad_bias_or_explainability_spec_exits_2_naming_the_field(tmp_path, capsys, path: str, value: Any,
+                                                                  expected: str) -> None:
+    import yaml
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(change(baseline(SPEC), path, value)))
+    assert main(["validate", str(spec), "--provider", "aws"]) == 2
+    assert expected in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["bias", "explainability"])
+def test_clarify_needs_captured_data(tmp_path, capsys, kind: str) -> None:
+    import yaml
+
+    data = change(baseline(SPEC), "endpoints[0].dataCapture.enabled", False)
+    monitoring = data["endpoints"][0]["monitoring"]
+    for other in {"quality", "bias", "explainability"} - {kind}:
+        del monitoring[other]
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(data))
+    assert main(["validate", str(spec), "--provider", "aws"]) == 2
+    assert f"endpoints[0].monitoring.{kind}: needs dataCapture.enabled" in capsys.readouterr().err
+
+
+# -- cost: each Clarify job's instance-hours per run x runs per month -------------------------
+@pytest.mark.parametrize("kind,alarmed", [("bias", 2), ("explainability", 0)])
+def test_the_clarify_schedules_are_priced_per_run(kind: str, alarmed: int) -> None:
+    stack = parse_stack(baseline(SPEC))
+    priced = [c for r in estimate(graph("aws"), stack).resources if f"-{kind}" in r.name for c in r.components]
+    instance = definition(graph("aws"), kind)["JobResources"]["ClusterConfig"]["InstanceType"]
+    assert sorted(c.component.name for c in priced) == [
+        f"Monitoring job instance usage ({instance})", *["Standard resolution alarm"] * alarmed]
+    (line,) = [c for c in priced if c.component.name.startswith("Monitoring job")]
+    # One processing instance for at most an hour, once a day.
+    assert line.component.monthly_quantity.quantize(Decimal("0.01")) == Decimal("30.42")
+    assert line.monthly_cost is not None and line.monthly_cost > 0
+
+
+# -- facts: what each cloud built, read back from the recorded resources ----------------------
+@pytest.mark.parametrize("cloud,bias,explainability", [("aws", True, True), ("gcp", False, False),
+                                                       ("azure", False, True)])
+def test_endpoint_facts_say_what_is_monitored(cloud: str, bias: bool, explainability: bool) -> None:
+    from mlopskit.policies.runner import provider_facts
+
+    stack = parse_stack(baseline(SPEC))
+    (endpoint,) = [f for f in provider_facts(graph(cloud), stack) if f.kind == "endpoint"]
+    assert (endpoint.get("bias_monitored"), endpoint.get("explainability_monitored")) == (bias, explainability)
+    if cloud == "aws":  # the Clarify jobs' outputs and volumes are under the stack key
+        monitors = [f for f in provider_facts(graph(cloud), stack) if f.kind == "monitor"]
+        assert len(monitors) == 3 and all(f.get("cmk") for f in monitors)
