@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 from mlopskit.modules.batch import BatchJob
 from mlopskit.modules.graph import Graph, RecordedResource
 from mlopskit.modules.placement import Cloud
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.training import TrainingJob
+
+_T = TypeVar("_T")
 
 HOURS_PER_MONTH = Decimal(730)
 DAYS_PER_MONTH = Decimal("30.4167")  # 730 h / 24: the same month as the hourly components
@@ -89,6 +92,15 @@ class CostContext:
     region: str
     backup_region: str | None
     usage: UsageLookup
+    # Derived tables handlers share, each built once per estimate (``memo``): a handler that
+    # rebuilt one per resource would make the estimate quadratic in the size of the graph.
+    _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def memo(self, key: str, build: Callable[[], _T]) -> _T:
+        """``build()``, computed on the first call with ``key`` in this estimate and kept."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return cast(_T, self._memo[key])
 
     def runs_per_month(self, cron: str | None, unscheduled: str = "training.unscheduledRunsPerMonth") -> Decimal | None:
         """Average firings per 730-hour month of a five-field cron; unscheduled: the usage default
@@ -97,9 +109,13 @@ class CostContext:
             return self.usage.get(unscheduled)
         return cron_runs_per_month(cron)
 
+    def training_job(self, name: str) -> TrainingJob | None:
+        """The spec training job called ``name``."""
+        return self.memo("training_jobs", lambda: {job.name: job for job in self.stack.training}).get(name)
+
     def batch_job(self, name: str) -> BatchJob | None:
         """The spec batch job called ``name`` (a cost handler finds it from what its resource records)."""
-        return next((job for job in self.stack.batch if job.name == name), None)
+        return self.memo("batch_jobs", lambda: {job.name: job for job in self.stack.batch}).get(name)
 
     def batch_lines(self, job: BatchJob, what: str, instance: str, price: PriceKey) -> list[CostComponent]:
         """A batch job's instance-hours: instances x max runtime x runs per month (from its cron,

@@ -53,11 +53,9 @@ def endpoint(resource: RecordedResource, ctx: CostContext) -> list[CostComponent
 
 
 def _training_job(resource: RecordedResource, ctx: CostContext) -> Any:
-    display = resource.inputs.get("pipelineDisplayName")
-    for job in ctx.stack.training:
-        if f"{ctx.stack.name}-{job.name}" == display:
-            return job
-    return None
+    """The spec training job a pipeline runs (by its display name), None for another pipeline."""
+    display = str(resource.inputs.get("pipelineDisplayName"))
+    return ctx.training_job(display.removeprefix(f"{ctx.stack.name}-")) if display.startswith(f"{ctx.stack.name}-") else None
 
 
 def pipeline(resource: RecordedResource, ctx: CostContext) -> list[CostComponent] | str:
@@ -106,7 +104,7 @@ def monitoring_schedule(resource: RecordedResource, ctx: CostContext) -> list[Co
     expression = str(config.get("scheduleConfig", {}).get("scheduleExpression", ""))
     runs = HOURS_PER_MONTH if "* * ? * * *" in expression and expression.startswith("cron(0 *") else DAYS_PER_MONTH
     components = []
-    for cluster, seconds in _job_definitions(ctx).get(name, []):
+    for cluster, seconds in ctx.memo("aws.job_definitions", lambda: _job_definitions(ctx)).get(name, []):
         instance = str(cluster.get("instanceType"))
         count = Decimal(str(cluster.get("instanceCount", 1)))
         components.append(CostComponent(

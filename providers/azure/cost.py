@@ -69,7 +69,7 @@ def compute(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]
     name = resource.inputs.get("computeName")
     if ctx.graph.siblings(resource, BATCH_DEPLOYMENT):
         return "a batch job's cluster: its runs are priced on the batch deployment"
-    job = next((j for j in ctx.stack.training if j.name == name), None)
+    job = ctx.training_job(str(name))
     if job is None:
         nodes = Decimal(str(props.get("scaleSettings", {}).get("minNodeCount", 0)))
         if not nodes:
@@ -93,7 +93,9 @@ def batch_deployment(resource: RecordedResource, ctx: CostContext) -> list[CostC
     vm = str(clusters[0].inputs.get("properties", {}).get("properties", {}).get("vmSize")) if clusters else "unknown"
     price = _key(ctx, "azureml-vm", vm, _region(resource, ctx))
     endpoint = resource.inputs.get("endpointName")
-    job = next((j for j in ctx.stack.batch if names.batch_endpoint(ctx.stack.name, j.name) == endpoint), None)
+    jobs = ctx.memo("azure.batch_endpoints",
+                    lambda: {names.batch_endpoint(ctx.stack.name, j.name): j for j in ctx.stack.batch})
+    job = jobs.get(str(endpoint))
     if job is None:
         return [CostComponent(f"Batch node usage (dedicated, {vm})", "hours", None, price)]
     return ctx.batch_lines(job, "dedicated", vm, price)

@@ -102,7 +102,7 @@ def bucket_object(resource: RecordedResource, ctx: CostContext) -> list[CostComp
     if not (name.startswith("training/") and name.endswith("/custom-job.json")):
         return "a small object; its bytes are billed on the bucket"
     job_name = name.split("/")[1]
-    job = next((j for j in ctx.stack.training if j.name == job_name), None)
+    job = ctx.training_job(job_name)
     content = resource.inputs.get("content") or "{}"
     if isinstance(content, dict):  # secret-wrapped by the engine: {<sig>: <secret sig>, "value": ...}
         content = content.get("value") or "{}"
