@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from mlopskit.modules.facts import UNBOUNDED_DAYS, Fact, as_list, iso_days, plain
@@ -57,9 +58,11 @@ def _last_under(uri: Any, collection: str) -> str | None:
 class _Azure(FactsIndex):
     """The Azure graph: the diagnostic settings, and the workspace's and storage's encryption."""
 
+    @cached_property
     def attribution_monitored(self) -> set[str]:
         """Endpoints a feature-attribution drift monitor watches: the endpoint whose captured data
-        (``azureml:<endpoint>-<deployment>-model_inputs:1``) the signal reads."""
+        (``azureml:<endpoint>-<deployment>-model_inputs:1``) the signal reads (one pass over the
+        schedules, kept: every endpoint's fact asks)."""
         watched = set()
         for schedule in self.of("azure-native:machinelearningservices:Schedule"):
             definition = (((schedule.inputs.get("properties") or {}).get("action") or {}).get("monitorDefinition") or {})
@@ -237,7 +240,7 @@ def _endpoint_fact(g: _Azure, endpoint: RecordedResource, capacity: dict[str, An
         # Azure ML model monitoring has no bias signal (fairness is a Responsible AI dashboard
         # of a training run, not a schedule over the endpoint's traffic): never built.
         bias_monitored=False,
-        explainability_monitored=name in g.attribution_monitored(),
+        explainability_monitored=name in g.attribution_monitored,
     )
 
 

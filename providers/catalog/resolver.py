@@ -105,7 +105,16 @@ def catalog() -> tuple[InstanceType, ...]:
 
 def lookup(cloud: Cloud, name: str) -> InstanceType | None:
     """The catalog row of an explicit instance type (the first when a type has several GPU options)."""
-    return next((i for i in catalog() if i.cloud == cloud and i.name == name), None)
+    return _first_rows().get((cloud, name))
+
+
+@lru_cache(maxsize=1)
+def _first_rows() -> dict[tuple[str, str], InstanceType]:
+    """(cloud, name) -> the first catalog row of that type: ``lookup`` is asked once per resource."""
+    rows: dict[tuple[str, str], InstanceType] = {}
+    for row in catalog():
+        rows.setdefault((row.cloud, row.name), row)
+    return rows
 
 
 def explicit_row(cloud: Cloud, name: str, compute: Compute) -> InstanceType | None:
