@@ -85,6 +85,7 @@ class _Aws(FactsIndex):
         self.account = accounts.most_common(1)[0][0] if accounts else None
         self.trails = self.of("aws:cloudtrail/trail:Trail")
         self.notifying_alarms = _notifying_alarms_by_endpoint(self.of("aws:cloudwatch/metricAlarm:MetricAlarm"))
+        self._monitored: dict[str, set[str]] = {}
 
     jurisdiction = staticmethod(jurisdiction)
 
@@ -95,7 +96,12 @@ class _Aws(FactsIndex):
 
     def monitored(self, monitoring_type: str) -> set[str]:
         """Endpoints a schedule of ``monitoring_type`` (ModelQuality ...) watches: the endpoint its
-        named job definition reads."""
+        named job definition reads (worked out once per type: every endpoint's fact asks)."""
+        if monitoring_type not in self._monitored:
+            self._monitored[monitoring_type] = self._watched(monitoring_type)
+        return self._monitored[monitoring_type]
+
+    def _watched(self, monitoring_type: str) -> set[str]:
         scheduled = {str((s.inputs.get("monitoringScheduleConfig") or {}).get("monitoringJobDefinitionName"))
                      for s in self.of("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
                      if (s.inputs.get("monitoringScheduleConfig") or {}).get("monitoringType") == monitoring_type}
