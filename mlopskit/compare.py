@@ -194,6 +194,8 @@ def _in_workers(work: dict[Cloud, tuple[Stack, Usage | None]], jobs: int) -> dic
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    import mlopskit.engine  # noqa: F401 - the Pulumi SDK, imported once here rather than once per worker
+
     _WORK.clear()
     _WORK.update(work)
     try:
