@@ -117,18 +117,18 @@ def features(cloud: Cloud, stack: Stack, graph: Graph | None) -> list[FeatureRow
 
 
 def _compute(cloud: Cloud, stack: Stack) -> list[ComputeMatch]:
-    from mlopskit.modules.compute import Compute
-    from mlopskit.providers.catalog.resolver import ResolutionError, Use, resolve
+    """Each compute request's instance type as the build resolves it (an endpoint's model size
+    included: an LLM endpoint gets a GPU type that holds it), endpoints first."""
+    from mlopskit.providers.base import computes
+    from mlopskit.providers.catalog.resolver import ResolutionError, resolve
 
     placement = stack.placement.for_cloud(cloud)
     region = placement.primary_region if placement else None
     matches = []
-    items: list[tuple[str, Compute, Use]] = [(f"endpoints[{i}].compute", e.compute, "serving") for i, e in enumerate(stack.endpoints)]
-    items += [(f"training[{i}].compute", t.compute, "training") for i, t in enumerate(stack.training)]
-    items += [(f"batch[{i}].compute", b.compute, "serving") for i, b in enumerate(stack.batch)]
-    for path, compute, use in items:
+    order = ("endpoints", "training", "batch")
+    for path, compute, use, model_gib in sorted(computes(stack), key=lambda item: order.index(item[0].split("[")[0])):
         try:
-            r = resolve(cloud, compute, region, use)
+            r = resolve(cloud, compute, region, use, model_gib=model_gib)
         except ResolutionError as error:
             matches.append(ComputeMatch(path, f"no match ({error.field}: {error})", False, False, "none"))
             continue

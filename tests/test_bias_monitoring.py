@@ -239,8 +239,12 @@ def test_endpoint_facts_say_what_is_monitored(cloud: str, bias: bool, explainabi
     from mlopskit.policies.runner import provider_facts
 
     stack = parse_stack(baseline(SPEC))
-    (endpoint,) = [f for f in provider_facts(graph(cloud), stack) if f.kind == "endpoint"]
+    endpoints = [f for f in provider_facts(graph(cloud), stack) if f.kind == "endpoint"]
+    (endpoint,) = [f for f in endpoints if "churn-online" in f.name]
     assert (endpoint.get("bias_monitored"), endpoint.get("explainability_monitored")) == (bias, explainability)
+    # The example's LLM endpoint declares neither: no cloud says it is monitored.
+    assert [(f.get("bias_monitored"), f.get("explainability_monitored")) for f in endpoints if f is not endpoint] == [
+        (False, False)]
     if cloud == "aws":  # the Clarify jobs' outputs and volumes are under the stack key
         monitors = [f for f in provider_facts(graph(cloud), stack) if f.kind == "monitor"]
         assert len(monitors) == 3 and all(f.get("cmk") for f in monitors)

@@ -132,8 +132,9 @@ def _job_definitions(ctx: CostContext) -> dict[str, list[tuple[dict[str, Any], A
 
 
 def tracking_server(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
-    """A managed MLflow tracking server is billed per hour by size while it exists. The dated
-    catalog has no SageMaker MLflow rows yet: the line stays unpriced (unknown, never $0)."""
+    """A managed MLflow tracking server is billed per hour by size while it exists. The catalog
+    prices the Small size only (no source for Medium and Large was found): those stay unpriced
+    (unknown, never $0)."""
     size = str(resource.inputs.get("trackingServerSize") or "Small")
     return [CostComponent(f"MLflow tracking server ({size})", "hours", HOURS_PER_MONTH,
                           _key(ctx, "sagemaker-mlflow", size))]

@@ -13,7 +13,8 @@ lists in ``inputs`` (ids of the form ``<extract>:<key>``, each of which must exi
 - ``managed-premium``: a managed-ML price = the VM's list price x the ratio of a quoted managed-ML
   rate to the same VM's list price (the anchor names both), in the anchor's region;
 - ``region-index``: a price quoted in one region x the ratio of the cloud's index VM price in the
-  target region to the index VM price in the quoted region (the region's published ratio);
+  target region to the index VM price in the quoted region (the region's published ratio; the quoted
+  region is usually the cloud's base region);
 - ``spot-ratio``: a managed spot price = the on-demand managed price x the VM's spot / on-demand
   ratio in that region (AWS: the index VM's mean over zones);
 - ``spot-cap``: AWS regions no recorded extract has a spot price for: managed spot is priced at its cap,
@@ -207,10 +208,14 @@ def service_prices(cloud: str, regions: Iterable[str], index: RegionIndex, all_q
                 yield Price(cloud, quote.service, quote.sku, region, quote.unit, quote.usd, "derived", "same-everywhere",
                             (quote.ref,))
                 continue
-            ratio = index.ratio(region)
-            if ratio is not None and quote.region == BASE_REGION[cloud]:
-                yield Price(cloud, quote.service, quote.sku, region, quote.unit, quote.usd * ratio, "derived",
-                            "region-index", (quote.ref, *index.inputs(region)))
+            # The index ratios are taken against the base region; a rate quoted elsewhere (SageMaker MLflow's,
+            # read for eu-west-2) is first brought back to the base region by the quoted region's own ratio.
+            here, there = index.ratio(region), index.ratio(quote.region)
+            if here is not None and there is not None:
+                away = index.inputs(quote.region) if quote.region != BASE_REGION[cloud] else ()
+                refs = tuple(dict.fromkeys((*away, *index.inputs(region))))
+                yield Price(cloud, quote.service, quote.sku, region, quote.unit, quote.usd * here / there, "derived",
+                            "region-index", (quote.ref, *refs))
 
 
 def known_regions(cloud: str, rows: list[dict[str, str]], index: RegionIndex, all_quotes: list[Quote]

@@ -55,16 +55,17 @@ def dynamic(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]
 
 
 def tensorboard(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
-    """Vertex AI TensorBoard bills the data it stores per GiB-month. Neither the stored size nor
-    the rate is in the dated catalog yet: the line stays unknown (never $0)."""
-    return [CostComponent("TensorBoard storage", "GB-months", None,
-                          _key(ctx, "vertex-tensorboard", "storage", str(resource.inputs.get("region") or ctx.region)))]
+    """Vertex AI TensorBoard bills the logs it stores per GiB-month (``experiments.tensorboardGb``)."""
+    region = str(resource.inputs.get("region") or ctx.region)
+    return [_usage(ctx, "experiments.tensorboardGb", "TensorBoard storage", "GB-months",
+                   _key(ctx, "vertex-tensorboard", "storage", region))]
 
 
 def metadata_store(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
-    """Vertex ML Metadata bills the metadata it stores per GiB-month: unknown like TensorBoard's."""
-    return [CostComponent("Metadata storage", "GB-months", None,
-                          _key(ctx, "vertex-ml-metadata", "storage", str(resource.inputs.get("region") or ctx.region)))]
+    """Vertex ML Metadata bills the metadata it stores per GiB-month (``experiments.metadataGb``)."""
+    region = str(resource.inputs.get("region") or ctx.region)
+    return [_usage(ctx, "experiments.metadataGb", "Metadata storage", "GB-months",
+                   _key(ctx, "vertex-ml-metadata", "storage", region))]
 
 
 def _batch_job(resource: RecordedResource, ctx: CostContext, job_name: str) -> list[CostComponent]:

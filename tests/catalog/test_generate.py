@@ -94,6 +94,18 @@ def test_derived_managed_price_is_vm_price_times_the_quoted_premium() -> None:
     assert abs(Decimal(rows["sagemaker-training", "ml.m5.2xlarge", "eu-west-1"]["usd"]) / Decimal("0.514") - 1) < Decimal("0.001")
 
 
+def test_a_rate_quoted_outside_the_base_region_is_scaled_from_its_own_region() -> None:
+    """SageMaker MLflow Small is quoted for eu-west-2 only: eu-west-1 = 0.642 x m5.large eu-west-1 / m5.large
+    eu-west-2, citing the quote and both index rows; eu-west-2 itself is the quote."""
+    rows = {(r["service"], r["sku"], r["region"]): r for r in _rows("aws")}
+    quoted, scaled = rows["sagemaker-mlflow", "Small", "eu-west-2"], rows["sagemaker-mlflow", "Small", "eu-west-1"]
+    assert (quoted["basis"], quoted["usd"]) == ("quoted", "0.642")
+    assert Decimal(scaled["usd"]) == Decimal(generate.money(Decimal("0.642") * Decimal("0.107") / Decimal("0.111")))
+    assert scaled["rule"] == "region-index" and set(scaled["inputs"].split()) >= {
+        "q:aws/sagemaker-mlflow/Small/eu-west-2", "ec2idx:m5.large@eu-west-2", "ec2idx:m5.large@eu-west-1"}
+    assert ("sagemaker-mlflow", "Medium", "eu-west-1") not in rows  # no source: never a guessed rate
+
+
 def test_aws_regions_missing_from_the_ec2_extract_are_indexed_by_the_price_list_and_spot_is_capped() -> None:
     """mx-central-1 has no EC2 extract row: its ratio is a listed SageMaker rate's; managed spot there is priced at
     the on-demand rate (an upper bound), citing the statement."""

@@ -68,22 +68,28 @@ def test_html_cost_breakdown_groups_the_endpoint_on_aws() -> None:
     assert ">Endpoint</text>" in html and f">{usd(part)} (max " in html
 
 
-def test_compare_of_the_lifecycle_example_shows_batch_in_features_and_cost() -> None:
-    """Issue 18: batch inference and the monitoring of quality, bias and explainability per cloud
-    in the feature table (native, emulated or unsupported, marked used), batch compute matches,
-    and every run of what a cloud builds inside its cost total, nothing unpriced."""
+def test_compare_of_the_lifecycle_example_shows_all_new_parts_in_features_and_cost() -> None:
+    """Issue 18: every new part on one bundled example (batch inference, the monitoring of quality,
+    bias and explainability, experiment tracking, an LLM endpoint's model size and streaming) per
+    cloud in the feature table (native, emulated or unsupported, marked used), batch and GPU
+    compute matches, and what each cloud builds for them inside its cost total, nothing unpriced."""
     comparison = compare("stacks/lifecycle.yaml", ["aws", "gcp", "azure"])
+    llm = {"experiments": "native", "model.sizeGiB": "native", "streaming": "native"}
     expected = {
         "aws": {"batch": "native", "batch.schedule": "native", "batch.maxRuntimeMinutes": "emulated",
                 "batch: private network": "native", "monitoring.quality": "native", "monitoring.bias": "native",
-                "monitoring.explainability": "native"},
+                "monitoring.explainability": "native", **llm},
         "gcp": {"batch": "native", "batch.schedule": "native", "batch.maxRuntimeMinutes": "unsupported",
                 "batch: private network": "unsupported", "monitoring.quality": "unsupported",
-                "monitoring.bias": "unsupported", "monitoring.explainability": "unsupported"},
+                "monitoring.bias": "unsupported", "monitoring.explainability": "unsupported",
+                **llm, "model.sizeGiB": "emulated"},  # Vertex takes start-up limits from the model upload
         "azure": {"batch": "native", "batch.schedule": "emulated", "batch.maxRuntimeMinutes": "emulated",
                   "batch: private network": "native", "monitoring.quality": "unsupported",
-                  "monitoring.bias": "unsupported", "monitoring.explainability": "native"},
+                  "monitoring.bias": "unsupported", "monitoring.explainability": "native", **llm},
     }
+    # The resolver's GPU type for the 13B model (26 GiB of weights x 1.2 headroom): four T4s where no
+    # instance has two (AWS, Azure), two on a Vertex n1 node.
+    gpu_types = {"aws": "ml.g4dn.12xlarge", "gcp": "n1-highmem-8", "azure": "Standard_NC64as_T4_v3"}
     for result in comparison.results:
         rows = {f.setting: f for f in result.features}
         assert {k: rows[k].support for k in expected[result.cloud]} == expected[result.cloud]
@@ -91,6 +97,7 @@ def test_compare_of_the_lifecycle_example_shows_batch_in_features_and_cost() -> 
         # The Vertex batch warning at network.private is about batch, not the stack's network.
         assert rows["network.private"].support == "native"
         assert {m.path for m in result.compute} >= {"batch[0].compute"}
+        assert {m.path: m.instance for m in result.compute}["endpoints[1].compute"] == gpu_types[result.cloud]
         assert result.estimate is not None
         batch = [c for r in result.estimate.resources for c in r.components
                  if c.component.name.startswith("Batch instance usage")]
@@ -107,6 +114,10 @@ def test_compare_of_the_lifecycle_example_shows_batch_in_features_and_cost() -> 
                    for kind in ("bias", "explainability")}
         assert {kind: bool(lines and all(c.monthly_cost for c in lines)) for kind, lines in clarify.items()} == {
             "bias": result.cloud == "aws", "explainability": result.cloud in ("aws", "azure")}
+        # The tracking backend: SageMaker's Small MLflow server, Vertex's TensorBoard and metadata
+        # store; Azure's workspace MLflow builds nothing billable of its own.
+        tracking = [c for r in result.estimate.resources if "experiments" in r.name for c in r.components]
+        assert bool(tracking and all(c.monthly_cost for c in tracking)) == (result.cloud != "azure")
         assert result.estimate.unpriced == []
     markdown = to_markdown(comparison)
     assert "batch: private network" in markdown
