@@ -76,10 +76,13 @@ AWS: dict[str, Callable[[], bool]] = {
     "endpoints[].monitoring.bias.label": lambda: config(graph("aws"), "bias")["label"] == "churned",
     "endpoints[].monitoring.bias.positiveLabel": lambda: config(graph("aws"), "bias")["label_values_or_threshold"] == [1]
     and config(changed("bias", positiveLabel="yes"), "bias")["label_values_or_threshold"] == ["yes"],
-    "endpoints[].monitoring.bias.features": lambda: config(graph("aws"), "bias")["headers"] == FEATURES,
+    # The label is a column too (Clarify's CSV example lists it last in headers).
+    "endpoints[].monitoring.bias.features": lambda: config(graph("aws"), "bias")["headers"] == [*FEATURES, "churned"],
     "endpoints[].monitoring.bias.facets": lambda: config(graph("aws"), "bias")["facet"]
     == [{"name_or_index": "age"}, {"name_or_index": "region"}],
-    # Disparate impact alarms below its threshold, a difference above; the metrics computed are those alarmed.
+    # Disparate impact alarms below its threshold, a difference above; the metrics asked for are
+    # those alarmed (not confirmed: the monitor's parameter page lists no ``methods``, and a bias
+    # drift job is documented to compute pre- and post-training metrics).
     "endpoints[].monitoring.bias.thresholds": lambda: {
         m: (a["threshold"], a["comparisonOperator"]) for m, a in alarms(graph("aws")).items()}
     == {"di": (0.8, "LessThanThreshold"), "dppl": (0.1, "GreaterThanThreshold")}
@@ -88,8 +91,8 @@ AWS: dict[str, Callable[[], bool]] = {
     and _schedule(changed("bias", schedule="hourly"), "bias") == "cron(0 * ? * * *)",
     "endpoints[].monitoring.explainability.baseline": lambda: _baseline("explainability")
     == f"{BUCKET}/monitoring/churn-baseline/explainability/analysis.json",
-    "endpoints[].monitoring.explainability.label": lambda: config(graph("aws"), "explainability")["label_headers"]
-    == ["churned"],
+    "endpoints[].monitoring.explainability.label": lambda: config(graph("aws"), "explainability")["predictor"]
+    == {"label_headers": ["churned"]},
     "endpoints[].monitoring.explainability.features": lambda: config(graph("aws"), "explainability")["headers"]
     == FEATURES,
     # SageMaker's nDCG limit is fixed at 0.9: another value is a warning, 0.9 none.
@@ -150,7 +153,8 @@ def test_the_clarify_jobs_are_private_encrypted_and_scheduled(kind: str) -> None
 def test_bias_alarms_query_the_documented_namespace_and_notify() -> None:
     g = graph("aws")
     topic = _one(g, "aws:sns/topic:Topic", "churn-online").inputs["name"]
-    schedule = definition(g, "bias")["JobDefinitionName"]
+    schedule = _one(g, SCHEDULE, "bias").inputs["name"]
+    assert definition(g, "bias")["JobDefinitionName"].startswith(f"{schedule}-")
     for metric, alarm in alarms(g).items():
         (query,) = alarm["metricQueries"]
         assert f'bias_metric_{metric.upper()}) FROM "aws/sagemaker/Endpoints/bias-metrics"' in query["expression"]
@@ -248,3 +252,25 @@ def test_endpoint_facts_say_what_is_monitored(cloud: str, bias: bool, explainabi
     if cloud == "aws":  # the Clarify jobs' outputs and volumes are under the stack key
         monitors = [f for f in provider_facts(graph(cloud), stack) if f.kind == "monitor"]
         assert len(monitors) == 3 and all(f.get("cmk") for f in monitors)
+
+
+def test_a_changed_definition_gets_a_new_name_and_the_schedule_follows() -> None:
+    """CloudFormation replaces a monitoring job definition on any change and Pulumi creates the
+    replacement first: the definition's name follows its content, the schedule's stays."""
+    before, after = graph("aws"), changed("bias", groundTruth="monitoring/other-labels/")
+    old, new = definition(before, "bias")["JobDefinitionName"], definition(after, "bias")["JobDefinitionName"]
+    assert old != new and old.rsplit("-", 1)[0] == new.rsplit("-", 1)[0]
+    assert definition(graph("aws"), "bias")["JobDefinitionName"] == old  # the same spec, the same name
+    for g, name in ((before, old), (after, new)):
+        schedule = _one(g, SCHEDULE, "bias").inputs
+        assert schedule["monitoringScheduleConfig"]["monitoringJobDefinitionName"] == name
+        assert schedule["name"] == _one(before, SCHEDULE, "bias").inputs["name"]
+    assert definition(after, "explainability")["JobDefinitionName"] == definition(before, "explainability")[
+        "JobDefinitionName"]
+
+
+def test_the_bias_job_reads_the_response_as_a_probability() -> None:
+    """Clarify: with ``InferenceAttribute`` the score would be read as the predicted label."""
+    read = definition(graph("aws"), "bias")["ModelBiasJobInput"]["EndpointInput"]
+    assert "InferenceAttribute" not in read
+    assert (read["ProbabilityAttribute"], read["ProbabilityThresholdAttribute"]) == ("0", 0.5)

@@ -107,8 +107,10 @@ def test_the_quality_job_is_private_encrypted_and_alarms_notify() -> None:
     assert schedule["monitoringScheduleConfig"]["monitoringJobDefinitionName"] == state["JobDefinitionName"]
     topic = _one(g, "aws:sns/topic:Topic", "churn-online").inputs["name"]
     assert all(a["alarmActions"][0].endswith(f":{topic}") for a in alarms(g).values())
+    # The alarms name the schedule (its name is fixed; the definition's follows its content).
+    assert state["JobDefinitionName"].startswith(f"{schedule['name']}-")
     assert {tuple(sorted(a["dimensions"].values())) for a in alarms(g).values()} == {
-        ("churn-prod-churn-online", state["JobDefinitionName"])}
+        ("churn-prod-churn-online", schedule["name"])}
 
 
 def test_the_monitoring_role_reads_the_ground_truth_folder() -> None:

@@ -6,6 +6,7 @@ model-explainability schedules."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -225,7 +226,7 @@ class QualityMonitor(pulumi.ComponentResource):
         bucket = built(ctx.bucket_name, "bucket_name")
         state = pulumi.Output.all(bucket, ctx.roles["monitoring"], ctx.key_arn, ctx.subnet_ids,
                                   ctx.security_group_ids).apply(
-            lambda v: json.dumps(_quality_definition(args, job_name, quality.ground_truth, *v), sort_keys=True))
+            lambda v: json.dumps(versioned(_quality_definition(args, job_name, quality.ground_truth, *v)), sort_keys=True))
         self.definition = cloudcontrol.Resource(
             f"{name}-job", type_name=QUALITY_DEFINITION_TYPE, desired_state=state, opts=pulumi.ResourceOptions(parent=self))
         self.schedule = sagemaker.MonitoringSchedule(
@@ -233,8 +234,7 @@ class QualityMonitor(pulumi.ComponentResource):
             name=job_name,
             monitoring_schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigArgs(
                 monitoring_type="ModelQuality",
-                # The definition's name is fixed: the schedule waits for the definition through depends_on.
-                monitoring_job_definition_name=job_name,
+                monitoring_job_definition_name=_definition_name(state),
                 schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigScheduleConfigArgs(
                     schedule_expression=_SCHEDULES[quality.schedule]),
             ),
@@ -296,17 +296,41 @@ class _Job:
                 "NetworkConfig": network, "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
                 f"{_PREFIX[kind]}JobOutputConfig": output}
 
-    def endpoint_input(self, binary: bool) -> dict[str, Any]:
+    def endpoint_input(self, binary: bool, label_attribute: bool = True) -> dict[str, Any]:
         """The captured data read as one value (``InferenceAttribute`` 0); for a binary classifier
-        that value is the positive-class probability, cut at 0.5."""
-        found: dict[str, Any] = {"EndpointName": self.endpoint_name, "LocalPath": "/opt/ml/processing/input/endpoint",
-                                 "InferenceAttribute": "0"}
+        that value is the positive-class probability, cut at 0.5.
+
+        Clarify's bias job (``label_attribute`` False) takes the probability alone: its parameters
+        page says that without ``InferenceAttribute`` "the model output is a single numeric value
+        corresponding to a score or probability", and with it the score would be read as the
+        predicted label."""
+        found: dict[str, Any] = {"EndpointName": self.endpoint_name, "LocalPath": "/opt/ml/processing/input/endpoint"}
+        if label_attribute or not binary:
+            found["InferenceAttribute"] = "0"
         if binary:
             found.update(ProbabilityAttribute="0", ProbabilityThresholdAttribute=0.5)
         return found
 
 
 _PREFIX = {"quality": "ModelQuality", "bias": "ModelBias", "explainability": "ModelExplainability"}
+
+
+def versioned(definition: dict[str, Any]) -> dict[str, Any]:
+    """``definition`` named after its content: ``<schedule>-<8 hex digits>``.
+
+    CloudFormation replaces a monitoring job definition on any change (the model-bias type says
+    "Supports update: no", every property "replaces on change"), and Pulumi creates the
+    replacement before deleting the old one: under the same fixed name the create would fail
+    with "already exists". A name that follows the content lets the new definition exist beside
+    the old one; the schedule (whose name stays fixed) moves to it, then the old one is deleted.
+    """
+    base = str(definition["JobDefinitionName"])
+    digest = hashlib.sha256(json.dumps({**definition, "JobDefinitionName": None}, sort_keys=True).encode()).hexdigest()
+    return {**definition, "JobDefinitionName": f"{base[:names.SAGEMAKER_MAX - 9]}-{digest[:8]}"}
+
+
+def _definition_name(state: pulumi.Output[str]) -> pulumi.Output[str]:
+    return state.apply(lambda text: str(json.loads(text)["JobDefinitionName"]))
 
 
 def _job(args: QualityMonitorArgs | ClarifyMonitorArgs, bucket: str, role: str, key: str | None,
@@ -368,13 +392,16 @@ def analysis_config(kind: str, spec: Bias | Explainability) -> dict[str, Any]:
     documented subsets "Parameters to Monitor Bias Drift" / "... Attribution Drift". Captured
     requests are CSV rows without a header: ``headers`` names their columns."""
     if isinstance(spec, Bias):
-        return {"version": "1.0", "headers": list(spec.features), "label": spec.label,
+        # The label is one of the columns (the documented CSV example lists it last in headers).
+        return {"version": "1.0", "headers": [*spec.features, spec.label], "label": spec.label,
                 "label_values_or_threshold": [spec.positive_label],
                 "facet": [{"name_or_index": facet} for facet in spec.facets],
                 "probability_threshold": 0.5,
                 "methods": {"post_training_bias": {"methods": sorted(spec.thresholds)}}}
-    # One score explained; it is named after the label (the violation report's "label").
-    return {"version": "1.0", "headers": list(spec.features), "label_headers": [spec.label],
+    # One score explained, named after the label in the violation report: ``label_headers``
+    # belongs to ``predictor`` (the explainability parameters page; the SageMaker SDK's
+    # ExplainabilityAnalysisConfig puts it there), which a real-time endpoint needs nothing else of.
+    return {"version": "1.0", "headers": list(spec.features), "predictor": {"label_headers": [spec.label]},
             "methods": {"shap": {"agg_method": "mean_abs", "use_logit": False, "save_local_shap_values": False}}}
 
 
@@ -398,7 +425,7 @@ class ClarifyMonitor(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=ctx.bucket_ready))
         state = pulumi.Output.all(bucket, ctx.roles["monitoring"], ctx.key_arn, ctx.subnet_ids,
                                   ctx.security_group_ids).apply(
-            lambda v: json.dumps(_clarify_definition(args, spec, job_name, _job(args, *v)), sort_keys=True))
+            lambda v: json.dumps(versioned(_clarify_definition(args, spec, job_name, _job(args, *v))), sort_keys=True))
         self.definition = cloudcontrol.Resource(
             f"{name}-job", type_name=CLARIFY_DEFINITION_TYPES[args.kind], desired_state=state,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.config]))
@@ -407,7 +434,7 @@ class ClarifyMonitor(pulumi.ComponentResource):
             name=job_name,
             monitoring_schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigArgs(
                 monitoring_type=CLARIFY_MONITORING_TYPES[args.kind],
-                monitoring_job_definition_name=job_name,  # fixed name: waits through depends_on
+                monitoring_job_definition_name=_definition_name(state),
                 schedule_config=sagemaker.MonitoringScheduleMonitoringScheduleConfigScheduleConfigArgs(
                     schedule_expression=_SCHEDULES[spec.schedule]),
             ),
@@ -444,7 +471,8 @@ def _clarify_definition(args: ClarifyMonitorArgs, spec: Bias | Explainability, j
     ``ModelExplainabilityJobDefinition`` properties: the same names and shapes as botocore's
     CreateModelBiasJobDefinition / CreateModelExplainabilityJobDefinition requests."""
     prefix = _PREFIX[args.kind]
-    job_input: dict[str, Any] = {"EndpointInput": job.endpoint_input(isinstance(spec, Bias))}
+    bias = isinstance(spec, Bias)
+    job_input: dict[str, Any] = {"EndpointInput": job.endpoint_input(bias, label_attribute=not bias)}
     if isinstance(spec, Bias):
         job_input["GroundTruthS3Input"] = {"S3Uri": f"s3://{job.bucket}/{spec.ground_truth}"}
     return {
