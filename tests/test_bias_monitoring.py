@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from decimal import Decimal
+from fnmatch import fnmatchcase
 from typing import Any
 
 import pytest
@@ -178,6 +179,46 @@ def test_the_monitoring_role_reads_the_clarify_folders_and_invokes_only_the_expl
 
     bare = _one(preview(parse_stack(data), "aws"), "aws:iam/role:Role", "monitoring").inputs
     assert "sagemaker:InvokeEndpoint" not in bare["inlinePolicies"][0]["policy"]
+
+
+def _may_put(statements: list[dict[str, Any]], uri: str) -> bool:
+    """IAM's verdict on ``s3:PutObject`` of the object ``uri`` (s3://...): an Allow matches and no Deny does."""
+    arn = "arn:aws:s3:::" + uri.removeprefix("s3://")
+    matches = lambda effect: any(  # noqa: E731
+        s["Effect"] == effect and "s3:PutObject" in s["Action"]
+        and any(fnmatchcase(arn, r) for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]))
+        for s in statements)
+    return matches("Allow") and not matches("Deny")
+
+
+@pytest.mark.parametrize("drift", [False, True])
+def test_the_monitoring_role_writes_the_job_outputs_and_not_its_configs_baselines_or_labels(drift: bool) -> None:
+    # With drift, the data-quality job writes the endpoint's whole folder: labels and baselines
+    # moved inside it must still be read-only, as must the Clarify configurations stored there.
+    labels, baselines = ("monitoring/churn-online/labels/", "monitoring/churn-online/baseline/") if drift else (
+        "monitoring/churn-labels/", "monitoring/churn-baseline/")
+    changes = {f"{EXPLAIN}.baseline": f"{baselines}explainability/", f"{BIAS}.baseline": f"{baselines}bias/",
+               f"{BIAS}.groundTruth": labels, "endpoints[0].monitoring.quality.groundTruth": labels}
+    if drift:
+        changes["endpoints[0].monitoring.drift"] = {"schedule": "daily"}
+    g = graph("aws", **changes)
+    statements = json.loads(_one(g, "aws:iam/role:Role", "monitoring").inputs["inlinePolicies"][0]["policy"])["Statement"]
+    outputs = [definition(g, kind)[f"Model{kind.capitalize()}JobOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"]
+               for kind in ("bias", "explainability")]
+    quality = _one(g, "aws:cloudcontrol/resource:Resource", "quality-job").inputs["desiredState"]
+    outputs.append(json.loads(quality)["ModelQualityJobOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"])
+    drift_jobs = g.of_type("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition")
+    assert len(drift_jobs) == drift
+    outputs += [job.inputs["dataQualityJobOutputConfig"]["monitoringOutputs"]["s3Output"]["s3Uri"] for job in drift_jobs]
+    for output in outputs:
+        assert _may_put(statements, f"{output}2026/11/30/00/constraint_violations.json"), output
+    for kind in ("bias", "explainability"):
+        stored = _one(g, "aws:s3/bucketObjectv2:BucketObjectv2", f"{kind}-config").inputs["key"]
+        assert stored.startswith("monitoring/churn-online/")
+        assert not _may_put(statements, f"{BUCKET}/{stored}"), stored
+        assert not _may_put(statements, f"{BUCKET}/{baselines}{kind}/analysis.json"), kind
+    assert not _may_put(statements, f"{BUCKET}/{labels}2026/11/30/00/labels.jsonl")
+    assert not _may_put(statements, f"{BUCKET}/data-capture/churn-online/capture.jsonl")
 
 
 def test_azure_warns_that_it_has_no_bias_signal() -> None:

@@ -79,6 +79,20 @@ def _clarify_reads(stack: Stack) -> list[str]:
     return reads
 
 
+def _monitoring_outputs(stack: Stack) -> list[str]:
+    """The folders the monitoring jobs write their results to: the ``S3Uri`` of each job's
+    ``MonitoringOutputs`` in providers/aws/monitoring.py (drift: the endpoint's folder; quality,
+    bias, explainability: a folder each inside it). tests/test_bias_monitoring.py checks that the
+    monitoring role's writes match the jobs' outputs."""
+    outputs = []
+    for endpoint in stack.endpoints:
+        if endpoint.monitoring.drift is not None:
+            outputs.append(f"monitoring/{endpoint.name}/")
+        outputs += [f"monitoring/{endpoint.name}/{kind}/" for kind in ("quality", "bias", "explainability")
+                    if getattr(endpoint.monitoring, kind) is not None]
+    return outputs
+
+
 def nested_in_endpoint(endpoint_component: str) -> list[pulumi.Input[str | pulumi.Alias]]:
     """Aliases for a component that used to be a child of the endpoint component named
     ``endpoint_component``: autoscaling and monitoring now sit at top level, as on every cloud.
@@ -152,6 +166,7 @@ class AwsBuild(StackBuild):
             batch_outputs=tuple(job.output for job in stack.batch),
             ground_truth=tuple(e.monitoring.quality.ground_truth for e in stack.endpoints if e.monitoring.quality),
             monitoring_reads=tuple(_clarify_reads(stack)),
+            monitoring_outputs=tuple(_monitoring_outputs(stack)),
             explained_endpoints=tuple(ctx.arn("sagemaker", f"endpoint/{names.endpoint(stack, e)}")
                                       for e in stack.endpoints if e.monitoring.explainability),
         ), ctx, top)

@@ -4,6 +4,7 @@ and one per ``access.roles`` entry, each with inline least-privilege policies.""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,8 @@ class IdentityArgs:
     ground_truth: tuple[str, ...] = ()
     # Further artifact-store folders the monitoring jobs read: Clarify baselines and analysis configurations.
     monitoring_reads: tuple[str, ...] = ()
+    # Artifact-store folders the monitoring jobs write their results to (their MonitoringOutputs).
+    monitoring_outputs: tuple[str, ...] = ()
     # Endpoints whose explainability job invokes them to compute SHAP values (monitoring role).
     explained_endpoints: tuple[pulumi.Input[str], ...] = ()
 
@@ -103,7 +106,7 @@ class Identity(pulumi.ComponentResource):
              "Resource": [bucket_objects("data-capture/"),
                           *map(bucket_objects, dict.fromkeys(args.ground_truth + args.monitoring_reads))]},
             {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": a.bucket},
-            {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": bucket_objects("monitoring/")},
+            *self._monitoring_writes(args, bucket_objects),
             *([{"Effect": "Allow", "Action": ["sagemaker:InvokeEndpoint"], "Resource": list(args.explained_endpoints)}]
               if args.explained_endpoints else []),
             *kms_grants(a.key),  # the drift job's VolumeKmsKeyId is the stack key
@@ -151,6 +154,25 @@ class Identity(pulumi.ComponentResource):
             **({"backup": self.backup.arn} if self.backup else {}),
         })
         self.register_outputs({"roles": dict(ctx.roles), "accessRoles": {k: r.arn for k, r in self.access.items()}})
+
+    @staticmethod
+    def _monitoring_writes(args: IdentityArgs, objects: Callable[[str], pulumi.Output[str]]) -> list[dict[str, Any]]:
+        """Writes to the monitoring jobs' output folders only. The drift job's output is the
+        endpoint's whole folder, which also holds the Clarify analysis configurations (and may hold
+        labels or baselines): those folders the role reads are denied, so a job can never rewrite
+        its own configuration, baseline or ground truth. A read folder that is, or holds, an output
+        folder is not denied: the job must write there."""
+        outputs = list(dict.fromkeys(args.monitoring_outputs))
+        if not outputs:
+            return []
+        reads = dict.fromkeys(args.ground_truth + args.monitoring_reads)
+        inside = [r for r in reads if any(r.startswith(o) for o in outputs) and not any(o.startswith(r) for o in outputs)]
+        # An output folder inside another (a Clarify job's inside drift's) needs no grant of its own.
+        widest = [o for o in outputs if not any(o != other and o.startswith(other) for other in outputs)]
+        return [
+            {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": [objects(o) for o in widest]},
+            *([{"Effect": "Deny", "Action": ["s3:PutObject"], "Resource": [objects(r) for r in inside]}] if inside else []),
+        ]
 
     @staticmethod
     def _batch_data(args: IdentityArgs, bucket: pulumi.Input[str]) -> list[dict[str, Any]]:
