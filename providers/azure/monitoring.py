@@ -232,9 +232,15 @@ class EndpointMonitoring(pulumi.ComponentResource):
         signal = ml.FeatureAttributionDriftMonitoringSignalArgs(
             signal_type="FeatureAttributionDrift",
             production_data=production,
-            # The baseline folder of the artifacts container, through the workspace datastore.
-            reference_data=ml.FixedInputDataArgs(input_data_type="Fixed", job_input_type="uri_folder",
-                                                 uri=names.batch_datastore_path(spec.baseline), data_context="training"),
+            # The baseline folder of the artifacts container, through the workspace datastore, read
+            # as an MLTable (its folder holds an MLTable file) as Microsoft's docs, SDK sample and
+            # the azureml-assets component (baseline_data: mltable) read it; the label column is
+            # named on the reference data, where the signal looks for it. Not confirmed: model
+            # monitoring documents credential-based (SAS) datastores only, and `artifacts` is
+            # identity-based (docs/lifecycle.md).
+            reference_data=ml.FixedInputDataArgs(input_data_type="Fixed", job_input_type="mltable",
+                                                 uri=names.batch_datastore_path(spec.baseline), data_context="training",
+                                                 columns={"target_column": spec.label}),
             feature_importance_settings=ml.FeatureImportanceSettingsArgs(mode="Enabled", target_column=spec.label),
             metric_threshold=ml.FeatureAttributionMetricThresholdArgs(
                 metric="NormalizedDiscountedCumulativeGain", threshold=ml.MonitoringThresholdArgs(value=spec.threshold)),

@@ -246,10 +246,13 @@ EVIDENCE: dict[str, Evidence] = {
     **{f"endpoints[].monitoring.bias.{field}": (lambda field=field: any(
         field in m and "unsupported" in m for m in warned(life(), "endpoints[0].monitoring.bias")))
        for field in ("baseline", "groundTruth", "label", "positiveLabel", "features", "facets", "thresholds", "schedule")},
-    "endpoints[].monitoring.explainability.baseline": lambda: attribution(life())["referenceData"]["uri"]
-    == "azureml://datastores/artifacts/paths/monitoring/churn-baseline/explainability/",
+    # The baseline is read as an MLTable (the azureml-assets component's baseline_data type).
+    "endpoints[].monitoring.explainability.baseline": lambda: {
+        k: attribution(life())["referenceData"][k] for k in ("jobInputType", "uri")} == {
+        "jobInputType": "mltable", "uri": "azureml://datastores/artifacts/paths/monitoring/churn-baseline/explainability/"},
     "endpoints[].monitoring.explainability.label": lambda: attribution(life())["featureImportanceSettings"]
-    == {"mode": "Enabled", "targetColumn": "churned"},
+    == {"mode": "Enabled", "targetColumn": "churned"}
+    and attribution(life())["referenceData"]["columns"] == {"target_column": "churned"},
     "endpoints[].monitoring.explainability.features": lambda: any(
         "unsupported" in m for m in warned(life(), "endpoints[0].monitoring.explainability.features")),
     "endpoints[].monitoring.explainability.threshold": lambda: attribution(graph_with(LIFECYCLE, **{
