@@ -21,8 +21,9 @@ from mlopskit.providers.azure.context import AzureContext
 TYPE = "mlopskit:azure:Endpoint"
 LIVE, NEXT = "blue", "green"
 # A streamed response (endpoints[].streaming) stays open while the model generates: the scoring
-# timeout (5 s by default) is raised to 180 s, the request_timeout_ms maximum of the managed online
-# deployment YAML schema as recalled (not re-read; docs/lifecycle.md "Not confirmed").
+# timeout (5 s by default) is raised to 180 s, the largest a managed online deployment accepts: the
+# managed online deployment YAML reference says of request_timeout_ms "the maximum value allowed is
+# 180000 milliseconds".
 STREAMING_TIMEOUT = "PT180S"
 # A custom serving container must tell Azure ML where its liveness, readiness and scoring
 # routes are (environment inferenceConfig; learn.microsoft.com azure/machine-learning
