@@ -146,6 +146,32 @@ def test_streaming_reaches_each_cloud_without_a_warning() -> None:
         assert not [w for w in _graph(cloud).warnings if w.path.endswith(".streaming")], cloud
 
 
+def _dedicated_dns(spec: Any) -> dict[str, str]:
+    """The GCP stack's ``endpoints.<name>.dedicatedEndpointDns`` outputs, resolved under mocks."""
+    from mlopskit.engine import run_program
+    from mlopskit.providers import get_provider
+
+    provider, seen = get_provider("gcp"), {}
+    with provider.offline_registry(spec) as registry:
+        def program() -> None:
+            for name, outputs in provider.build(spec, registry).outputs["endpoints"].items():
+                if "dedicatedEndpointDns" in outputs:
+                    outputs["dedicatedEndpointDns"].apply(lambda dns, name=name: seen.__setitem__(name, dns))
+        run_program(provider, spec.name, program)
+    return seen
+
+
+def test_a_dedicated_vertex_endpoint_outputs_its_own_dns_name() -> None:
+    # Once dedicated, the endpoint no longer answers on the regional DNS: its own is an output.
+    (endpoint,) = stack(SPEC).endpoints
+    dns = _dedicated_dns(stack(SPEC, **{"network": {"private": False}}))
+    assert list(dns) == [endpoint.name]
+    assert dns[endpoint.name].startswith("https://") and dns[endpoint.name].endswith(".prediction.vertexai.goog")
+    # A Private Service Connect endpoint and a non-streaming public one are not dedicated: no such output.
+    assert _dedicated_dns(stack(SPEC)) == {}
+    assert _dedicated_dns(stack(SPEC, **{"endpoints[0].streaming": False, "network": {"private": False}})) == {}
+
+
 def test_without_streaming_nothing_changes() -> None:
     bare = stack(SPEC, **{"endpoints[0].streaming": False, "network": {"private": False}})
     (gcp,) = [r.inputs for r in preview(bare, "gcp").of_type("gcp:vertex/aiEndpoint:AiEndpoint")]

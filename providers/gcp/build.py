@@ -242,6 +242,8 @@ class GcpBuild(StackBuild):
         result: dict[str, Any] = {"endpoint": endpoint.resource_name, "strategy": deployment.strategy,
                                   "trafficSteps": steps, "waitMinutes": deployment.wait_minutes,
                                   "autoRollback": deployment.auto_rollback}
+        if endpoint.dedicated_dns is not None:
+            result["dedicatedEndpointDns"] = endpoint.dedicated_dns
         scaling = self._autoscaling(plan, endpoint, steps)
         if scaling is not None:
             result["trafficSplit"] = scaling.deployment.trafficSplit

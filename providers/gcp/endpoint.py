@@ -45,6 +45,9 @@ class Endpoint(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: EndpointArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
+        # Vertex AI streams (streamRawPredict, SSE) from dedicated public endpoints and Private
+        # Service Connect ones, not from the shared public one ("Choose an endpoint type").
+        self.dedicated = args.streaming and not args.private
         logging_config = None
         self.capture_table: str | None = None
         if args.capture:
@@ -96,10 +99,8 @@ class Endpoint(pulumi.ComponentResource):
                 else None
             ),
             predict_request_response_logging_config=logging_config,
-            # Vertex AI streams (streamRawPredict, SSE) from dedicated public endpoints and Private
-            # Service Connect ones, not from the shared public one ("Choose an endpoint type").
             # A dedicated endpoint answers on its own DNS name only, not the regional one.
-            dedicated_endpoint_enabled=True if args.streaming and not args.private else None,
+            dedicated_endpoint_enabled=True if self.dedicated else None,
             opts=child(self),
         )
         for grant in args.grants:
@@ -114,4 +115,7 @@ class Endpoint(pulumi.ComponentResource):
             )
         self.endpoint = endpoint
         self.resource_name = pulumi.Output.concat("projects/", args.project, "/locations/", args.region, "/endpoints/", endpoint.name)
-        self.register_outputs({"endpoint": self.resource_name, "captureTable": self.capture_table})
+        # A dedicated endpoint answers on its own DNS name only: clients need it to call it at all.
+        self.dedicated_dns = endpoint.dedicated_endpoint_dns if self.dedicated else None
+        self.register_outputs({"endpoint": self.resource_name, "captureTable": self.capture_table,
+                               **({"dedicatedEndpointDns": self.dedicated_dns} if self.dedicated else {})})

@@ -112,7 +112,12 @@ def _connection(r: _Request) -> tuple[str, dict[str, Any]]:
 
 def _endpoint(r: _Request) -> tuple[str, dict[str, Any]]:
     rid = f"projects/{r.project}/locations/{r.location}/endpoints/{r['name']}"
-    return rid, {"name": r["name"], "modelDeploymentMonitoringJob": ""}
+    outputs = {"name": r["name"], "modelDeploymentMonitoringJob": ""}
+    if r.inputs.get("dedicatedEndpointEnabled"):
+        # The documented form (pulumi_gcp AiEndpoint.dedicated_endpoint_dns): set only when dedicated.
+        outputs["dedicatedEndpointDns"] = (f"https://{r['name']}.{r.location}-{project_number_for(r.project)}"
+                                           ".prediction.vertexai.goog")
+    return rid, outputs
 
 
 def _dataset(r: _Request) -> tuple[str, dict[str, Any]]:
