@@ -222,9 +222,9 @@ def compare(spec: str, clouds: list[Cloud], usage: Usage | None = None, jobs: in
 
     The spec is validated for every cloud before any cloud is built. With ``jobs`` > 1 the
     clouds are built in forked worker processes, that many at a time: each build is independent
-    and most of its time is the cloud's own SDK (importing it and registering resources), so on
-    two cores three clouds take about half the time. The results are the same either way
-    (tests/test_compare_parallel.py).
+    and most of its time is the cloud's own SDK (importing it and registering resources), so the
+    builds can use every free core (on a machine with none free it gains nothing). The results
+    are the same either way (tests/test_compare_parallel.py).
     """
     from mlopskit.cli import load_checked
 

@@ -25,7 +25,7 @@ def _clouds(text: str) -> list[Cloud]:
     unknown = [c for c in chosen if c not in CLOUDS]
     if unknown or not chosen:
         raise SpecError([SpecIssue("--providers", f"choose from {', '.join(CLOUDS)}; got {text!r}")])
-    return [as_cloud(c) for c in chosen]
+    return [as_cloud(c) for c in dict.fromkeys(chosen)]  # a cloud named twice is compared once
 
 
 def run(args: argparse.Namespace) -> int:
