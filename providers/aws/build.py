@@ -39,6 +39,7 @@ from mlopskit.providers.aws.monitoring import (
     QualityMonitor,
     QualityMonitorArgs,
     clarify_config_prefix,
+    output_prefix,
 )
 from mlopskit.providers.aws.network import PrivateNetwork, PrivateNetworkArgs
 from mlopskit.providers.aws.permissions import StackArns
@@ -80,15 +81,14 @@ def _clarify_reads(stack: Stack) -> list[str]:
 
 
 def _monitoring_outputs(stack: Stack) -> list[str]:
-    """The folders the monitoring jobs write their results to: the ``S3Uri`` of each job's
-    ``MonitoringOutputs`` in providers/aws/monitoring.py (drift: the endpoint's folder; quality,
-    bias, explainability: a folder each inside it). tests/test_bias_monitoring.py checks that the
-    monitoring role's writes match the jobs' outputs."""
+    """The folders the monitoring jobs write their results to (``output_prefix``, the ``S3Uri`` of
+    each job's ``MonitoringOutputs``). tests/test_bias_monitoring.py checks that the monitoring
+    role's writes match the jobs' outputs."""
     outputs = []
     for endpoint in stack.endpoints:
         if endpoint.monitoring.drift is not None:
-            outputs.append(f"monitoring/{endpoint.name}/")
-        outputs += [f"monitoring/{endpoint.name}/{kind}/" for kind in ("quality", "bias", "explainability")
+            outputs.append(output_prefix(endpoint.name))
+        outputs += [output_prefix(endpoint.name, kind) for kind in ("quality", "bias", "explainability")
                     if getattr(endpoint.monitoring, kind) is not None]
     return outputs
 

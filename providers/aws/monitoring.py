@@ -171,7 +171,7 @@ class DriftMonitor(pulumi.ComponentResource):
                 kms_key_id=ctx.key_arn,
                 monitoring_outputs=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsArgs(
                     s3_output=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsS3OutputArgs(
-                        s3_uri=pulumi.Output.concat("s3://", built(ctx.bucket_name, "bucket_name"), f"/monitoring/{args.endpoint.name}/"),
+                        s3_uri=pulumi.Output.concat("s3://", built(ctx.bucket_name, "bucket_name"), f"/{output_prefix(args.endpoint.name)}"),
                         local_path="/opt/ml/processing/output"))),
             job_resources=sagemaker.DataQualityJobDefinitionJobResourcesArgs(
                 cluster_config=sagemaker.DataQualityJobDefinitionJobResourcesClusterConfigArgs(
@@ -288,7 +288,7 @@ class _Job:
             network["VpcConfig"] = {"Subnets": self.subnets, "SecurityGroupIds": self.groups or []}
         cluster: dict[str, Any] = {"InstanceCount": 1, "InstanceType": self.instance_type, "VolumeSizeInGB": 20}
         output: dict[str, Any] = {"MonitoringOutputs": [{"S3Output": {
-            "S3Uri": f"s3://{self.bucket}/monitoring/{self.endpoint.name}/{kind}/", "LocalPath": "/opt/ml/processing/output"}}]}
+            "S3Uri": f"s3://{self.bucket}/{output_prefix(self.endpoint.name, kind)}", "LocalPath": "/opt/ml/processing/output"}}]}
         if self.key:
             cluster["VolumeKmsKeyId"] = self.key
             output["KmsKeyId"] = self.key
@@ -385,6 +385,13 @@ def clarify_config_key(endpoint: str, kind: str) -> str:
 
 def clarify_config_prefix(endpoint: str, kind: str) -> str:
     return f"monitoring/{endpoint}/{kind}-config/"
+
+
+def output_prefix(endpoint: str, kind: str | None = None) -> str:
+    """The artifacts-bucket folder an endpoint's monitoring job writes its results to: drift
+    (``kind`` None) the endpoint's folder, quality, bias and explainability a folder each in it
+    (the monitoring role may write these and nothing else, providers/aws/identity.py)."""
+    return f"monitoring/{endpoint}/{kind}/" if kind else f"monitoring/{endpoint}/"
 
 
 def analysis_config(kind: str, spec: Bias | Explainability) -> dict[str, Any]:
