@@ -1,13 +1,14 @@
 """Model versions from the SageMaker Model Registry, through boto3.
 
-The same class serves `pulumi up` (a real client) and previews (a client inside moto,
-seeded with an approved version of every referenced package).
+The same class serves `pulumi up` (a real client) and previews (``SeededSageMaker``, a stand-in
+client seeded with approved versions of every referenced package, checked against moto).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 from typing import Any
 
 from mlopskit.modules.endpoint import LATEST_APPROVED
@@ -75,26 +76,59 @@ def referenced_packages(stack: Stack) -> dict[str, int]:
     return packages
 
 
+class _OfflineRegistry(SageMakerModelRegistry):
+    """The live class over the seeded stand-in: its account is the offline one (no STS)."""
+
+    def _account(self) -> str:
+        return OFFLINE_ACCOUNT
+
+
+class SeededSageMaker:
+    """The two SageMaker calls the registry makes, answered from memory as SageMaker answers them.
+
+    Seeded with versions 1..N of every referenced package, all approved (N: the highest pinned
+    version, or 1). It stands in for a moto client in previews: moto's import and seeding took
+    ~0.75 s of every AWS ``policy`` run. tests/aws/test_registry_resolution.py checks that it
+    answers exactly as moto seeded the same way does, and that every request the registry sends
+    it passes botocore's validation of the SageMaker service model.
+    """
+
+    def __init__(self, packages: dict[str, int], region: str) -> None:
+        self.meta = SimpleNamespace(region_name=region)  # as a boto3 client's ``meta``
+        self.versions = {package: max(pinned, 1) for package, pinned in packages.items()}
+        self.calls: list[tuple[str, dict[str, Any]]] = []  # (operation, params), for the tests
+
+    def _arn(self, package: str, version: int) -> str:
+        return f"arn:aws:sagemaker:{self.meta.region_name}:{OFFLINE_ACCOUNT}:model-package/{package}/{version}"
+
+    def list_model_packages(self, **params: Any) -> dict[str, Any]:
+        self.calls.append(("ListModelPackages", params))
+        package = params["ModelPackageGroupName"]
+        newest = self.versions.get(package)
+        if newest is None or params.get("ModelApprovalStatus", "Approved") != "Approved":
+            return {"ModelPackageSummaryList": []}
+        return {"ModelPackageSummaryList": [{
+            "ModelPackageGroupName": package, "ModelPackageVersion": newest,
+            "ModelPackageArn": self._arn(package, newest), "ModelApprovalStatus": "Approved",
+        }]}
+
+    def describe_model_package(self, **params: Any) -> dict[str, Any]:
+        from botocore.exceptions import ClientError
+
+        self.calls.append(("DescribeModelPackage", params))
+        name = params["ModelPackageName"]
+        prefix, _, version = name.rpartition("/")
+        package = prefix.rpartition("/")[2]
+        if f"{prefix}/" != self._arn(package, 0)[:-1] or not version.isdigit() \
+                or not 1 <= int(version) <= self.versions.get(package, 0):
+            raise ClientError({"Error": {"Code": "ValidationException", "Message": f"Model Package {name} not found"}},
+                              "DescribeModelPackage")
+        return {"ModelPackageGroupName": package, "ModelPackageVersion": int(version),
+                "ModelPackageArn": self._arn(package, int(version)), "ModelApprovalStatus": "Approved"}
+
+
 @contextmanager
 def offline_registry(stack: Stack, region: str) -> Iterator[SageMakerModelRegistry]:
-    """A registry inside moto holding versions 1..N of every referenced package, the last
-    approved, so a preview shows the whole stack; nothing leaves the process."""
-    import boto3
-    from moto import mock_aws
-
-    with mock_aws():
-        client = boto3.client("sagemaker", region_name=region)
-        for package, pinned in referenced_packages(stack).items():
-            client.create_model_package_group(ModelPackageGroupName=package)
-            for version in range(1, max(pinned, 1) + 1):
-                client.create_model_package(
-                    ModelPackageGroupName=package,
-                    ModelApprovalStatus="Approved",
-                    InferenceSpecification={
-                        "Containers": [{"Image": f"{OFFLINE_ACCOUNT}.dkr.ecr.{region}.amazonaws.com/{package}:{version}",
-                                        "ModelDataUrl": f"s3://offline-models/{package}/{version}/model.tar.gz"}],
-                        "SupportedContentTypes": ["text/csv"],
-                        "SupportedResponseMIMETypes": ["text/csv"],
-                    },
-                )
-        yield SageMakerModelRegistry(client)
+    """A registry holding versions 1..N of every referenced package, all approved, so a preview
+    shows the whole stack; nothing leaves the process (``SeededSageMaker``)."""
+    yield _OfflineRegistry(SeededSageMaker(referenced_packages(stack), region))
