@@ -30,7 +30,7 @@ from mlopskit.providers import get_provider  # noqa: E402
 
 #: Each tuning the script switches off in turn ("none": all on).
 TUNINGS = {"none": "", "alias": "skipping alias URNs", "trace": "skipping stack traces",
-           "inline": "monitor calls on the loop thread"}
+           "inline": "monitor calls on the loop thread", "urn": "skipping mock URNs"}
 
 
 @contextmanager
@@ -39,6 +39,7 @@ def _without(name: str) -> Iterator[None]:
     original = mock_tuning.monitor_sends_alias_specs
     hook = mock_tuning._no_stack_trace
     executor = mock_tuning.InlineExecutor
+    urn = mock_tuning._urn_unused
     if name == "alias":
         mock_tuning.monitor_sends_alias_specs = lambda: False  # type: ignore[assignment]
     if name == "trace":
@@ -47,12 +48,17 @@ def _without(name: str) -> Iterator[None]:
         mock_tuning._no_stack_trace = getattr(resource, mock_tuning.STACK_TRACE_HOOK)  # type: ignore[assignment]
     if name == "inline":
         mock_tuning.InlineExecutor = ThreadPoolExecutor  # type: ignore[misc]
+    if name == "urn":
+        from pulumi.runtime import resource as sdk
+
+        mock_tuning._urn_unused = getattr(sdk, mock_tuning.MOCK_URN_HOOK)
     try:
         yield
     finally:
         mock_tuning.monitor_sends_alias_specs = original  # type: ignore[assignment]
         mock_tuning._no_stack_trace = hook  # type: ignore[assignment]
         mock_tuning.InlineExecutor = executor  # type: ignore[misc]
+        mock_tuning._urn_unused = urn  # type: ignore[method-assign]
 
 
 def _timed(run: Callable[..., object], *args: object) -> tuple[float, float]:

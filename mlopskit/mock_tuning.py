@@ -14,6 +14,12 @@ URN (``collapse_alias_to_urn``), ~40% of an Azure preview's SDK time. Those URNs
 by ``all_aliases``, the path for an engine without alias specs; the mock monitor declares alias
 specs, so the SDK sends the aliases as specs (which the recorder reads) and never reads them.
 
+The SDK also computes every registration's URN itself (``create_urn``: an ``Output.all`` and an
+``apply``, ~5% of a preview) only to answer in place of a monitor when there is none; with the
+mock monitor the value is thrown away, as is the URN of each alias when the monitor takes alias
+specs (the only other caller in ``pulumi.runtime.resource``). ``lean_mock_run`` skips both
+together, under the same condition.
+
 Last, the SDK hands every monitor call (each registration, invoke and feature query) to the
 event loop's default thread pool, because the real monitor is a blocking gRPC client. The mock
 monitor answers in memory, so the hop to a worker thread and back (a thread wake-up, the GIL
@@ -30,6 +36,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pulumi.resource as _sdk_resource_class
+from pulumi import Output
 from pulumi.runtime import resource as _sdk_resource, settings as _sdk_settings
 from pulumi.runtime.proto import resource_pb2, source_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop
@@ -39,6 +46,9 @@ from pulumi.runtime.sync_await import _ensure_event_loop
 STACK_TRACE_HOOK = "_get_stack_trace"
 #: The name ``pulumi.resource`` (``Resource.__init__``) calls to turn an alias into a URN.
 ALIAS_URN_HOOK = "collapse_alias_to_urn"
+#: The ``pulumi.runtime.resource`` function ``register_resource`` awaits for a URN it uses only when
+#: no monitor is set (and ``collapse_alias_to_urn`` there, for alias URNs). Pinned the same way.
+MOCK_URN_HOOK = "create_urn"
 #: Where ``asyncio.BaseEventLoop`` keeps the executor ``run_in_executor(None, ...)`` uses; private
 #: too (``set_default_executor`` has no getter), pinned by tests/test_mock_tuning.py.
 DEFAULT_EXECUTOR_ATTRIBUTE = "_default_executor"
@@ -70,6 +80,11 @@ def _alias_unresolved(alias: Any, *_defaults: Any) -> Any:
     return alias
 
 
+def _urn_unused(*_args: Any, **_kwargs: Any) -> Any:
+    """The URN nothing reads with a monitor set: an empty, already known ``Output``."""
+    return Output.from_input("")
+
+
 def monitor_sends_alias_specs() -> bool:
     """True when the (mock) monitor takes aliases as specs, the condition for skipping their URNs."""
     return _sdk_settings.monitor_supports_feature(resource_pb2.RESOURCE_MONITOR_FEATURE_ALIAS_SPECS)
@@ -77,15 +92,16 @@ def monitor_sends_alias_specs() -> bool:
 
 @contextmanager
 def lean_mock_run() -> Iterator[None]:
-    """No GC passes, no stack-trace capture, no alias URNs and no worker threads while a mocked
-    program registers resources (the aliases only when the monitor, set before this, takes
-    alias specs).
+    """No GC passes, no stack-trace capture, no alias or mock URNs and no worker threads while a
+    mocked program registers resources (alias URNs only when the monitor, set before this, takes
+    alias specs; mock URNs only then, and only with a monitor set).
 
     Registration creates few reference cycles (the graph lives until the preview returns),
     so the collector is paused rather than tuned; it runs again afterwards as before.
     """
     original_trace = getattr(_sdk_resource, STACK_TRACE_HOOK)
     original_alias = getattr(_sdk_resource_class, ALIAS_URN_HOOK)
+    original_urn = getattr(_sdk_resource, MOCK_URN_HOOK)
     loop = _ensure_event_loop()
     original_executor = getattr(loop, DEFAULT_EXECUTOR_ATTRIBUTE)
     gc_was_enabled = gc.isenabled()
@@ -94,11 +110,14 @@ def lean_mock_run() -> Iterator[None]:
     setattr(_sdk_resource, STACK_TRACE_HOOK, _no_stack_trace)
     if monitor_sends_alias_specs():
         setattr(_sdk_resource_class, ALIAS_URN_HOOK, _alias_unresolved)
+        if _sdk_settings.get_monitor() is not None:
+            setattr(_sdk_resource, MOCK_URN_HOOK, _urn_unused)
     try:
         yield
     finally:
         setattr(_sdk_resource, STACK_TRACE_HOOK, original_trace)
         setattr(_sdk_resource_class, ALIAS_URN_HOOK, original_alias)
+        setattr(_sdk_resource, MOCK_URN_HOOK, original_urn)
         setattr(loop, DEFAULT_EXECUTOR_ATTRIBUTE, original_executor)
         if gc_was_enabled:
             gc.enable()

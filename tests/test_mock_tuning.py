@@ -84,6 +84,36 @@ def test_alias_urns_are_skipped_only_with_alias_specs(monkeypatch: pytest.Monkey
     assert getattr(sdk_resource_class, mock_tuning.ALIAS_URN_HOOK) is original
 
 
+def test_the_sdk_reads_its_own_urn_only_without_a_monitor() -> None:
+    """Skipping ``create_urn`` in registrations is sound only while the SDK (pinned above) uses
+    the URN it computes solely in its no-monitor branch, in both places it computes one."""
+    import inspect
+
+    for function in (sdk_resource.register_resource, sdk_resource.read_resource):
+        lines = [line.strip() for line in inspect.getsource(function).splitlines()]
+        uses = [i for i, line in enumerate(lines) if "mock_urn" in line]
+        assert [lines[i] for i in uses[:1]] == [f"mock_urn = await {mock_tuning.MOCK_URN_HOOK}(name, ty, resolver.parent_urn).future()"]
+        assert len(uses) == 2 and "if monitor is None:" in lines[uses[1] - 4:uses[1]], function.__name__
+
+
+def test_mock_urns_are_skipped_only_inside_a_mocked_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = getattr(sdk_resource, mock_tuning.MOCK_URN_HOOK)
+    seen: list[object] = []
+    answer = mock_tuning._urn_unused
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append(args)
+        return answer(*args, **kwargs)
+
+    monkeypatch.setattr(mock_tuning, "_urn_unused", watched)
+    with mock_tuning.lean_mock_run():  # no monitor set: nothing to skip
+        assert getattr(sdk_resource, mock_tuning.MOCK_URN_HOOK) is original
+    graph = preview(load_stack(STACKS / "fraud-dev.yaml", "aws"), "aws")
+    assert len(seen) >= len(graph)  # every registration asked for its URN, and got the shortcut
+    assert getattr(sdk_resource, mock_tuning.MOCK_URN_HOOK) is original
+    assert all(r.urn.startswith("urn:pulumi:") and r.urn.endswith(f"::{r.name}") for r in graph)
+
+
 def test_an_azure_preview_still_records_the_sdk_type_aliases() -> None:
     """azure-native declares one alias per older API version; the recorder still sees them."""
     graph = preview(load_stack(STACKS / "fraud-dev.yaml", "azure"), "azure")
