@@ -65,6 +65,7 @@ wheel-check: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python bench/preview_scaling.py
 	$(VENV)/bin/python bench/mock_tuning_ab.py
+	$(VENV)/bin/python bench/typed_floor.py
 	$(VENV)/bin/python bench/end_to_end.py
 
 clean:

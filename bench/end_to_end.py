@@ -7,6 +7,9 @@ beside Checkov), and an instrumented child that times the stages the CLI goes th
 program registering every resource), facts, rules, cost and report. It prints ms/resource per
 stage, the growth ratio of ms/resource between sizes (1.0 = linear), and, in the same run,
 Pulumi's stock mocks registering the same resources with no kit code (the floor for "build").
+"floor" is the same again in a fresh process, start-up and the provider SDK imports included: the
+wall time and peak memory any Pulumi program registering these resources under mocks cannot go
+below; "floor/checkov" is the least kit/Checkov ratio reachable without leaving the Pulumi SDK.
 
 If the environment variable CHECKOV names a Checkov executable, the script also writes
 equivalent Terraform (the same number of typical MLOps resources: KMS key, S3 bucket with
@@ -87,8 +90,9 @@ def _write_spec(units: int, cloud: str, folder: Path) -> Path:
     return spec
 
 
-def _child(cloud: str, units: int) -> dict[str, Any]:
-    """Runs in a subprocess: every stage of `mlopskit policy` + `compare`'s cost for one cloud."""
+def _child(cloud: str, units: int, floor_file: str = "") -> dict[str, Any]:
+    """Runs in a subprocess: every stage of `mlopskit policy` + `compare`'s cost for one cloud
+    (and, given ``floor_file``, writes there the resources the SDK floor registers)."""
     sys.path.insert(0, str(ROOT))
     gc.disable()  # as the `mlopskit` command runs (mlopskit/cli.py entry)
     times: dict[str, float] = {}
@@ -128,6 +132,10 @@ def _child(cloud: str, units: int) -> dict[str, Any]:
 
     resources = sum(1 for r in graph if r.custom and not r.type.startswith("pulumi:providers:"))
     baseline = _pulumi_baseline(graph)
+    if floor_file:
+        custom = [r for r in graph if r.custom and not r.type.startswith("pulumi:providers:")]
+        Path(floor_file).write_text(json.dumps([[r.type, r.name, r.inputs] for r in custom], default=str),
+                                    encoding="utf-8")
     return {"cloud": cloud, "units": units, "resources": resources, "times": times,
             "total": sum(times.values()), "pulumi_build": baseline, "monthly": str(cost.total_monthly),
             "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -142,11 +150,63 @@ def _pulumi_baseline(graph: Any) -> float:
     return pulumi_baseline(graph)
 
 
+# ---------------------------------------------------------------- the Pulumi SDK's own floor
+
+def _sdk_class(type_token: str) -> Any:
+    """The provider SDK class of a resource type (``aws:sagemaker/endpoint:Endpoint`` ->
+    ``pulumi_aws.sagemaker.Endpoint``: its module, input and output types load with it), or None
+    for the SDK's own types. The packages load their modules lazily, on first attribute access."""
+    package, module, name = type_token.split(":")
+    if package == "aws":
+        import pulumi_aws as sdk
+    elif package == "gcp":
+        import pulumi_gcp as sdk
+    elif package == "azure-native":
+        import pulumi_azure_native as sdk
+    else:
+        return None
+    module = module.split("/")[0]
+    return getattr(sdk if module == "index" else getattr(sdk, module), name)
+
+
+def _floor(path: str) -> None:
+    """Runs in a fresh subprocess: what any Pulumi program registering these resources under mocks
+    cannot avoid, with no kit code: importing ``pulumi`` and each type's class from its provider
+    SDK (which loads the service's input and output types), then Pulumi's stock mocks registering the same types, names and inputs. Prints the
+    seconds spent reading the file, which the caller takes off the wall time."""
+    gc.disable()  # as the kit's command runs: the floor is the least any program pays
+    start = time.perf_counter()
+    resources = json.loads(Path(path).read_text(encoding="utf-8"))
+    reading = time.perf_counter() - start
+    for type_token in sorted({t for t, _, _ in resources}):
+        _sdk_class(type_token)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from preview_scaling import register_with_stock_mocks
+
+    register_with_stock_mocks(resources)
+    print(json.dumps({"reading": reading}), flush=True)
+    os._exit(0)  # no interpreter teardown, as the kit's command leaves (mlopskit/cli.py entry)
+
+
+def _run_floor(path: str) -> tuple[float, float]:
+    """Wall seconds (file reading taken off) and peak MiB of ``_floor`` in a fresh process."""
+    with tempfile.TemporaryFile() as out:
+        wall, peak, _ = _measured([sys.executable, __file__, "--floor", path], stdout=out)
+        out.seek(0)
+        reading = json.loads(out.read().decode().strip().splitlines()[-1])["reading"]
+    return wall - reading, peak
+
+
 # ---------------------------------------------------------------- Checkov side by side
 
 
-def _terraform(resources: int, folder: Path) -> None:
-    """About ``resources`` typical MLOps Terraform resources (10 per endpoint plus 5 shared)."""
+TF_ENDPOINTS_PER_FILE = 10
+
+
+def _terraform(resources: int, folder: Path) -> int:
+    """About ``resources`` typical MLOps Terraform resources (11 per endpoint plus 5 shared);
+    returns how many resources Checkov should count: all but one per endpoint (its summary leaves
+    one of the 11 out; measured: 25 of 27 for 2 endpoints, 10,905 of 11,995 for 1,090)."""
     shared = '''
 resource "aws_kms_key" "k" { enable_key_rotation = true }
 resource "aws_s3_bucket" "b" { bucket = "bench-artifacts" }
@@ -246,15 +306,21 @@ resource "aws_appautoscaling_policy" "sp{i}" {{
 }}
 '''
     count = max(1, (resources - 5) // 11)
-    body = shared + "".join(per.format(i=i) for i in range(count))
-    (folder / "main.tf").write_text(body, encoding="utf-8")
+    (folder / "main.tf").write_text(shared, encoding="utf-8")
+    # ~110 resources a file, as a real repository splits its Terraform: one 12,000-resource file
+    # exceeds the 10 s timeout of Checkov's HCL parser, which then reports a parsing error and
+    # finishes early (our first 12,000-resource ratios were measured against such runs).
+    for first in range(0, count, TF_ENDPOINTS_PER_FILE):
+        body = "".join(per.format(i=i) for i in range(first, min(count, first + TF_ENDPOINTS_PER_FILE)))
+        (folder / f"endpoints-{first // TF_ENDPOINTS_PER_FILE:04d}.tf").write_text(body, encoding="utf-8")
+    return 5 + 10 * count
 
 
-def _measured(command: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
+def _measured(command: list[str], cwd: Path | None = None, stdout: Any = subprocess.DEVNULL) -> tuple[float, float, int]:
     """Wall seconds, peak MiB and exit code of one child process (its own rusage, from wait4:
     RUSAGE_CHILDREN would give the largest child so far, not this one)."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=subprocess.PIPE)
     assert child.stderr is not None
     errors = child.stderr.read()
     _, status, usage = os.wait4(child.pid, 0)
@@ -265,17 +331,30 @@ def _measured(command: list[str], cwd: Path | None = None) -> tuple[float, float
     return wall, usage.ru_maxrss / 1024, child.returncode
 
 
-def _run_checkov(checkov: str, folder: Path) -> tuple[float, float]:
+def _run_checkov(checkov: str, folder: Path, expected: int) -> tuple[float, float]:
+    """Checkov's wall seconds and peak MiB over ``folder``; refused unless it parsed every file and
+    counted every resource (a run that gave up parsing is not a comparison)."""
+    report = folder.parent / f"{folder.name}-checkov.json"
     wall, peak, _ = _measured([checkov, "-d", str(folder), "--framework", "terraform", "--quiet", "--compact",
-                               "-o", "json"])
+                               "-o", "json", "--output-file-path", str(report)])
+    found = json.loads((report / "results_json.json").read_text(encoding="utf-8"))
+    summary = (found[0] if isinstance(found, list) else found)["summary"]
+    if summary["parsing_errors"] or summary["resource_count"] != expected:
+        raise RuntimeError(f"Checkov did not read the whole Terraform: {summary} (expected {expected} resources)")
     return wall, peak
 
 
-def _run_kit(cloud: str, units: int) -> dict[str, Any]:
-    """Per-stage times from an instrumented child (which also runs the stock-mocks baseline)."""
-    out = subprocess.run([sys.executable, __file__, "--child", cloud, str(units)], capture_output=True, text=True,
-                         check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def _run_kit(cloud: str, units: int, floor: bool = False) -> dict[str, Any]:
+    """Per-stage times from an instrumented child (which also runs the stock-mocks baseline);
+    with ``floor``, also the SDK floor's wall and peak memory for the same resources (``_floor``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / "resources.json") if floor else ""
+        out = subprocess.run([sys.executable, __file__, "--child", cloud, str(units), *([path] if path else [])],
+                             capture_output=True, text=True, check=True)
+        result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+        if floor:
+            result["floor_wall"], result["floor_mib"] = _run_floor(path)
+    return result
 
 
 def _run_cli(cloud: str, units: int) -> tuple[float, float]:
@@ -325,11 +404,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clouds", default="aws,gcp,azure")
     parser.add_argument("--sizes", default="100,1200,12000", help="target resource counts")
-    parser.add_argument("--child", nargs=2, metavar=("CLOUD", "ENDPOINTS"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs="+", metavar="CLOUD UNITS [FLOOR_FILE]", help=argparse.SUPPRESS)
+    parser.add_argument("--floor", metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--no-startup", action="store_true", help="skip the validate/compare start-up ratios")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(_child(args.child[0], int(args.child[1]))))
+        print(json.dumps(_child(args.child[0], int(args.child[1]), *args.child[2:])))
+        return
+    if args.floor:
+        _floor(args.floor)
         return
     if not args.no_startup:
         _startup()
@@ -342,13 +425,15 @@ def main() -> None:
         rows = []
         for size in sizes:
             units = max(1, round((size - shared) / per_unit))
-            result = _run_kit(cloud, units)
+            result = _run_kit(cloud, units, floor=True)
             wall, peak = _run_cli(cloud, units)
             row = {**result, "wall": wall, "cli_peak_mib": peak}
             if checkov:
                 with tempfile.TemporaryDirectory() as folder:
-                    _terraform(result["resources"], Path(folder))
-                    row["checkov_wall"], row["checkov_mib"] = _run_checkov(checkov, Path(folder))
+                    tf = Path(folder) / "tf"
+                    tf.mkdir()
+                    expected = _terraform(result["resources"], tf)
+                    row["checkov_wall"], row["checkov_mib"] = _run_checkov(checkov, tf, expected)
             rows.append(row)
         _print(cloud, rows, bool(checkov))
 
@@ -356,16 +441,18 @@ def main() -> None:
 def _print(cloud: str, rows: list[dict[str, Any]], checkov: bool) -> None:
     print(f"\n== {cloud}")
     head = f"{'resources':>9} {'cli wall s':>10} " + " ".join(f"{s + ' ms/r':>11}" for s in STAGES)
-    head += f" {'pulumi build ms/r':>17} {'cli MiB':>8}"
+    head += f" {'pulumi build ms/r':>17} {'cli MiB':>8} {'floor s':>8} {'floor MiB':>9}"
     if checkov:
-        head += f" {'checkov s':>9} {'checkov MiB':>11} {'kit/checkov':>11}"
+        head += f" {'checkov s':>9} {'checkov MiB':>11} {'kit/checkov':>11} {'floor/checkov':>13}"
     print(head)
     for row in rows:
         n = row["resources"]
         line = f"{n:>9} {row['wall']:>10.2f} " + " ".join(f"{1000 * row['times'][s] / n:>11.3f}" for s in STAGES)
         line += f" {1000 * row['pulumi_build'] / n:>17.3f} {row['cli_peak_mib']:>8.0f}"
+        line += f" {row['floor_wall']:>8.2f} {row['floor_mib']:>9.0f}"
         if checkov:
             line += f" {row['checkov_wall']:>9.2f} {row['checkov_mib']:>11.0f} {row['wall'] / row['checkov_wall']:>11.2f}"
+            line += f" {row['floor_wall'] / row['checkov_wall']:>13.2f}"
         print(line)
     for small, large in pairwise(rows):
         growth = {s: (large["times"][s] / large["resources"]) / max(1e-9, small["times"][s] / small["resources"])
