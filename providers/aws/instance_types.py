@@ -11,9 +11,10 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
+import re
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from mlopskit.modules.compute import Compute
 from mlopskit.providers.base import resolve_compute
@@ -37,13 +38,27 @@ def accepted(use: Use) -> frozenset[str]:
 
 @cache
 def _accepted() -> dict[Use, frozenset[str]]:
-    """Every use's types, from one read of the API model (a 2 MB document: read it once)."""
-    shapes = _sagemaker_shapes()
-    return {use: frozenset(shapes[shape]["enum"]) for use, shape in ENUM_SHAPES.items()}
+    """Every use's types, from one read of the API model (a 2 MB document: read it once, and
+    decode only the four enum shapes, not the whole document: ~5x faster, and `validate` pays it)."""
+    text = _sagemaker_model_text()
+    return {use: frozenset(_enum_shape(text, shape)) for use, shape in ENUM_SHAPES.items()}
 
 
-def _sagemaker_shapes() -> dict[str, Any]:
-    """The shapes of the pinned botocore's SageMaker API model, read from its data files.
+def _enum_shape(text: str, shape: str) -> list[str]:
+    """The ``enum`` of the string shape ``shape`` in the API model's text. The shape is found as a
+    key followed by an object (a reference to it reads ``"shape":"<name>"``) and must decode to a
+    string enum; tests/aws/test_validate.py compares the result with botocore's own loader."""
+    found = re.search(rf'"{re.escape(shape)}"\s*:\s*(?=\{{)', text)
+    if found is None:
+        raise KeyError(f"SageMaker API model has no shape {shape}")
+    value, _ = json.JSONDecoder().raw_decode(text, found.end())
+    if value.get("type") != "string" or not isinstance(value.get("enum"), list):
+        raise ValueError(f"SageMaker API model shape {shape} is not a string enum: {sorted(value)}")
+    return list(value["enum"])
+
+
+def _sagemaker_model_text() -> str:
+    """The pinned botocore's SageMaker API model, read from its data files.
 
     Read directly (botocore's own loader does the same lookup: ``data/<service>/<newest
     api version>/service-2.json[.gz]``) because importing botocore costs `validate` a
@@ -56,8 +71,7 @@ def _sagemaker_shapes() -> dict[str, Any]:
     for candidate in (newest / "service-2.json.gz", newest / "service-2.json"):
         if candidate.exists():
             raw = gzip.decompress(candidate.read_bytes()) if candidate.suffix == ".gz" else candidate.read_bytes()
-            shapes: dict[str, Any] = json.loads(raw)["shapes"]
-            return shapes
+            return raw.decode("utf-8")
     raise FileNotFoundError(f"no SageMaker API model under {newest}")
 
 
