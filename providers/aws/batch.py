@@ -28,7 +28,7 @@ from mlopskit.modules.batch import BatchJob
 from mlopskit.modules.provider import ResolvedModel
 from mlopskit.providers.aws import names
 from mlopskit.providers.aws.context import AwsContext, built
-from mlopskit.providers.aws.endpoint import content_name
+from mlopskit.providers.aws.names import content_name
 from mlopskit.providers.aws.training import pipeline_schedule
 
 TYPE = "mlopskit:aws:BatchInference"

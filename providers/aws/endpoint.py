@@ -10,8 +10,6 @@ and there is no shadow capacity, so the endpoint configuration has no shadow var
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -20,15 +18,14 @@ import pulumi
 from pulumi_aws import sagemaker
 
 from mlopskit.modules.endpoint import Deployment, Endpoint as EndpointSpec
-from mlopskit.modules.naming import compact
 from mlopskit.modules.provider import ResolvedModel
 from mlopskit.providers.aws.autoscaling import scaling_generation
 from mlopskit.providers.aws.context import AwsContext, built
 from mlopskit.providers.aws.limits import TIMEOUT_RANGE, rollout_timeout, termination_wait
 from mlopskit.providers.aws.monitoring import VARIANT
+from mlopskit.providers.aws.names import content_name
 
 TYPE = "mlopskit:aws:Endpoint"
-NAME_MAX = 63  # ModelName / EndpointConfigName: at most 63 characters
 AlarmName = TypeVar("AlarmName")  # a name (day-2) or pulumi.Input[str] (provider)
 
 
@@ -76,16 +73,6 @@ def deployment_request(deployment: Deployment, alarm_names: Sequence[AlarmName])
     if deployment.auto_rollback and alarm_names:
         request["AutoRollbackConfiguration"] = {"Alarms": [{"AlarmName": name} for name in alarm_names]}
     return request
-
-
-def content_name(base: str, content: pulumi.Input[object]) -> pulumi.Output[str]:
-    """``<base>-<digest>`` within 63 characters, the digest taken over everything that forces a
-    replacement. Immutable SageMaker models and configs get a new name exactly when they are
-    replaced, so Pulumi can create the new one before deleting the old (create-before-delete),
-    and the same spec always yields the same name."""
-    digest = lambda value: hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:8]  # noqa: E731
-    head = compact(base, NAME_MAX - 9)
-    return pulumi.Output.from_input(content).apply(lambda value: f"{head}-{digest(value)}")
 
 
 def deployment_config(deployment: Deployment, alarm_names: list[pulumi.Input[str]]) -> sagemaker.EndpointDeploymentConfigArgs:

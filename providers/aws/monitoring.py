@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pulumi
 from pulumi_aws import cloudcontrol, cloudwatch, s3, sagemaker, sns
@@ -144,6 +144,20 @@ class DriftMonitorArgs:
     instance_type: str
 
 
+class _DriftJob(NamedTuple):
+    """The drift job's fixed settings (in its name's digest too: a kit release changing one replaces it)."""
+
+    input_path: str = "/opt/ml/processing/input/endpoint"
+    output_path: str = "/opt/ml/processing/output"
+    volume_gib: int = 20
+    max_runtime_s: int = 3600
+    isolation: bool = True
+    encryption: bool = True
+
+
+_DRIFT_JOB = _DriftJob()
+
+
 class DriftMonitor(pulumi.ComponentResource):
     """A data-quality job over the captured data on the drift schedule. Until a baseline is
     suggested (day-2 tooling), the job records statistics; with one it reports violations."""
@@ -152,32 +166,41 @@ class DriftMonitor(pulumi.ComponentResource):
         super().__init__(DRIFT_TYPE, name, None, opts)
         drift = args.endpoint.monitoring.drift
         assert drift is not None
+        output_uri = pulumi.Output.concat("s3://", built(ctx.bucket_name, "bucket_name"),
+                                          f"/{output_prefix(args.endpoint.name)}")
+        # SageMaker has no UpdateDataQualityJobDefinition: any change replaces the definition, and
+        # Pulumi creates the replacement first, so its name follows everything it is built from
+        # (the schedule, updatable, keeps its name and moves to the new definition).
+        content = {"role": ctx.roles["monitoring"], "image": args.image_uri, "endpoint": args.endpoint_name,
+                   "output": output_uri, "key": ctx.key_arn, "instance": args.instance_type,
+                   "subnets": ctx.subnet_ids, "groups": ctx.security_group_ids, **_DRIFT_JOB._asdict()}
         network = sagemaker.DataQualityJobDefinitionNetworkConfigArgs(
-            enable_inter_container_traffic_encryption=True,
-            enable_network_isolation=True,
+            enable_inter_container_traffic_encryption=_DRIFT_JOB.encryption,
+            enable_network_isolation=_DRIFT_JOB.isolation,
             vpc_config=sagemaker.DataQualityJobDefinitionNetworkConfigVpcConfigArgs(
                 subnets=ctx.subnet_ids, security_group_ids=ctx.security_group_ids) if ctx.subnet_ids else None,
         )
         self.job = sagemaker.DataQualityJobDefinition(
             f"{name}-job",
-            name=names.drift_job(args.endpoint_name),
+            name=names.content_name(names.drift_job(args.endpoint_name), content),
             role_arn=ctx.roles["monitoring"],
             data_quality_app_specification=sagemaker.DataQualityJobDefinitionDataQualityAppSpecificationArgs(
                 image_uri=args.image_uri),
             data_quality_job_input=sagemaker.DataQualityJobDefinitionDataQualityJobInputArgs(
                 endpoint_input=sagemaker.DataQualityJobDefinitionDataQualityJobInputEndpointInputArgs(
-                    endpoint_name=args.endpoint_name, local_path="/opt/ml/processing/input/endpoint")),
+                    endpoint_name=args.endpoint_name, local_path=_DRIFT_JOB.input_path)),
             data_quality_job_output_config=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigArgs(
                 kms_key_id=ctx.key_arn,
                 monitoring_outputs=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsArgs(
                     s3_output=sagemaker.DataQualityJobDefinitionDataQualityJobOutputConfigMonitoringOutputsS3OutputArgs(
-                        s3_uri=pulumi.Output.concat("s3://", built(ctx.bucket_name, "bucket_name"), f"/{output_prefix(args.endpoint.name)}"),
-                        local_path="/opt/ml/processing/output"))),
+                        s3_uri=output_uri, local_path=_DRIFT_JOB.output_path))),
             job_resources=sagemaker.DataQualityJobDefinitionJobResourcesArgs(
                 cluster_config=sagemaker.DataQualityJobDefinitionJobResourcesClusterConfigArgs(
-                    instance_count=1, instance_type=args.instance_type, volume_size_in_gb=20, volume_kms_key_id=ctx.key_arn)),
+                    instance_count=1, instance_type=args.instance_type, volume_size_in_gb=_DRIFT_JOB.volume_gib,
+                    volume_kms_key_id=ctx.key_arn)),
             network_config=network,
-            stopping_condition=sagemaker.DataQualityJobDefinitionStoppingConditionArgs(max_runtime_in_seconds=3600),
+            stopping_condition=sagemaker.DataQualityJobDefinitionStoppingConditionArgs(
+                max_runtime_in_seconds=_DRIFT_JOB.max_runtime_s),
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.schedule = sagemaker.MonitoringSchedule(

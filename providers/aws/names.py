@@ -8,9 +8,16 @@ two cannot drift apart. (The provider could import this module instead of repeat
 
 from __future__ import annotations
 
+import hashlib
+import json
+from typing import TYPE_CHECKING
+
 from mlopskit.modules.endpoint import Endpoint
 from mlopskit.modules.naming import compact, logical
 from mlopskit.modules.stack import Stack
+
+if TYPE_CHECKING:  # `validate` reads these names without the Pulumi SDK
+    import pulumi
 
 SAGEMAKER_MAX = 63  # EndpointName, MonitoringJobDefinitionName, ...: at most 63 characters
 BUCKET_MAX = 63  # S3 bucket names
@@ -116,3 +123,16 @@ def tracking_server(prefix: str) -> str:
 def clarify_job(endpoint_name: str, kind: str) -> str:
     """The Clarify (``kind`` bias or explainability) job definition and monitoring schedule of an endpoint."""
     return sagemaker(endpoint_name, kind)
+
+
+def content_name(base: str, content: pulumi.Input[object]) -> pulumi.Output[str]:
+    """``<base>-<digest>`` within 63 characters, the digest taken over everything that forces a
+    replacement. Immutable SageMaker resources (models, endpoint configs, monitoring job
+    definitions: none has an update call) get a new name exactly when they are replaced, so
+    Pulumi can create the new one before deleting the old (create-before-delete), and the same
+    spec always yields the same name."""
+    import pulumi
+
+    digest = lambda value: hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:8]  # noqa: E731
+    head = compact(base, SAGEMAKER_MAX - 9)
+    return pulumi.Output.from_input(content).apply(lambda value: f"{head}-{digest(value)}")

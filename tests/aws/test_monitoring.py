@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.aws.helpers import (
     ACCOUNT,
     DRIFT,
@@ -128,7 +130,7 @@ def test_drift_job_over_captured_data(prod):
     drift = beside(prod, "scoring", DRIFT)
     job = child(prod, drift, JOB)
     key = primary_key(prod).outputs["arn"]
-    assert job.inputs["name"] == f"{PROD}-scoring-drift"
+    assert re.fullmatch(f"{PROD}-scoring-drift-[0-9a-f]{{8}}", job.inputs["name"])
     assert job.inputs["roleArn"] == role(prod, f"{PROD}-monitoring").outputs["arn"]
     assert job.inputs["dataQualityAppSpecification"] == {
         "imageUri": catalog_image("model-monitor", "monitoring", "latest", "eu-west-1")}
@@ -142,6 +144,22 @@ def test_drift_job_over_captured_data(prod):
     assert network["enableInterContainerTrafficEncryption"] is True
     subnets = {s.outputs["id"] for s in children(prod, component(prod, NETWORK), "aws:ec2/subnet:Subnet")}
     assert set(network["vpcConfig"]["subnets"]) == subnets
+
+
+def test_a_changed_drift_job_gets_a_new_name_and_the_schedule_follows(prod):
+    """SageMaker cannot update a data-quality job definition: a change replaces it, and Pulumi
+    creates the replacement before deleting the old one, which a fixed name would refuse."""
+    def drift(graph):
+        monitor = beside(graph, "scoring", DRIFT)
+        return child(graph, monitor, JOB).inputs["name"], child(graph, monitor, SCHEDULE).inputs
+
+    old, schedule = drift(prod)
+    assert drift(build())[0] == old  # the same spec, the same name
+    new, moved = drift(build("credit-risk.yaml", ("network.private", False)))  # the job leaves the VPC
+    assert new != old and new.rsplit("-", 1)[0] == old.rsplit("-", 1)[0]
+    assert (schedule["monitoringScheduleConfig"]["monitoringJobDefinitionName"],
+            moved["monitoringScheduleConfig"]["monitoringJobDefinitionName"]) == (old, new)
+    assert moved["name"] == schedule["name"] == f"{PROD}-scoring-drift"
 
 
 def test_daily_drift_schedule(prod):
