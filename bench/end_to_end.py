@@ -113,13 +113,24 @@ def _child(cloud: str, units: int, floor_file: str = "") -> dict[str, Any]:
     graph = preview(stack, cloud, provider)  # type: ignore[arg-type]
     times["build"] = time.perf_counter() - mark
 
-    # The stages after the build take a tenth of a second even at 12,000 resources: each is run
-    # three times and its quickest run kept, so one scheduler hiccup does not pass for growth.
-    facts = _quickest(times, "facts", lambda: provider.facts(graph, stack))
-    report = _quickest(times, "rules", lambda: evaluate(stack, graph, facts=facts))
+    # Each stage once, as the command runs it: a second run would find the graph's indexes (built
+    # by whichever stage asks first) and the facts already cached.
+    mark = time.perf_counter()
+    facts = provider.facts(graph, stack)
+    times["facts"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    report = evaluate(stack, graph, facts=facts)
+    times["rules"] = time.perf_counter() - mark
     assert not report.errors, report.errors[:3]
-    cost = _quickest(times, "cost", lambda: estimate(graph, stack))
-    _quickest(times, "report", lambda: json.dumps(to_json(report)))
+
+    mark = time.perf_counter()
+    cost = estimate(graph, stack)
+    times["cost"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    json.dumps(to_json(report))
+    times["report"] = time.perf_counter() - mark
 
     resources = sum(1 for r in graph if r.custom and not r.type.startswith("pulumi:providers:"))
     baseline = _pulumi_baseline(graph)
@@ -130,15 +141,6 @@ def _child(cloud: str, units: int, floor_file: str = "") -> dict[str, Any]:
     return {"cloud": cloud, "units": units, "resources": resources, "times": times,
             "total": sum(times.values()), "pulumi_build": baseline, "monthly": str(cost.total_monthly),
             "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
-
-
-def _quickest(times: dict[str, float], stage: str, run: Any, rounds: int = 3) -> Any:
-    """``run()``'s result; its quickest of ``rounds`` runs is recorded as ``times[stage]``."""
-    for _ in range(rounds):
-        mark = time.perf_counter()
-        result = run()
-        times[stage] = min(times.get(stage, float("inf")), time.perf_counter() - mark)
-    return result
 
 
 def _pulumi_baseline(graph: Any) -> float:
