@@ -443,7 +443,7 @@ def main() -> None:
 def _print(cloud: str, rows: list[dict[str, Any]], checkov: bool) -> None:
     print(f"\n== {cloud}")
     head = f"{'resources':>9} {'cli wall s':>10} " + " ".join(f"{s + ' ms/r':>11}" for s in STAGES)
-    head += f" {'pulumi build ms/r':>17} {'cli MiB':>8} {'floor s':>8} {'floor MiB':>9}"
+    head += f" {'pulumi build ms/r':>17} {'cli MiB':>8} {'floor s':>8} {'floor MiB':>9} {'kit/floor':>9}"
     if checkov:
         head += f" {'checkov s':>9} {'checkov MiB':>11} {'kit/checkov':>11} {'floor/checkov':>13}"
     print(head)
@@ -451,7 +451,7 @@ def _print(cloud: str, rows: list[dict[str, Any]], checkov: bool) -> None:
         n = row["resources"]
         line = f"{n:>9} {row['wall']:>10.2f} " + " ".join(f"{1000 * row['times'][s] / n:>11.3f}" for s in STAGES)
         line += f" {1000 * row['pulumi_build'] / n:>17.3f} {row['cli_peak_mib']:>8.0f}"
-        line += f" {row['floor_wall']:>8.2f} {row['floor_mib']:>9.0f}"
+        line += f" {row['floor_wall']:>8.2f} {row['floor_mib']:>9.0f} {row['wall'] / row['floor_wall']:>9.2f}"
         if checkov:
             line += f" {row['checkov_wall']:>9.2f} {row['checkov_mib']:>11.0f} {row['wall'] / row['checkov_wall']:>11.2f}"
             line += f" {row['floor_wall'] / row['checkov_wall']:>13.2f}"
