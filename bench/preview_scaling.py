@@ -13,6 +13,7 @@ import contextvars
 import copy
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,8 @@ class _PlainMocks(pulumi.runtime.Mocks):
         return {}
 
 
-def register_with_stock_mocks(resources: list[tuple[str, str, dict[str, Any]]] | list[list[Any]]) -> float:
-    """Seconds for Pulumi's stock mocks to register these (type, name, inputs), no kit code."""
-
-    def program() -> None:
-        for type_, name, inputs in resources:
-            pulumi.CustomResource(type_, name, dict(inputs))
+def time_with_stock_mocks(program: Callable[[], None]) -> float:
+    """Seconds for ``program`` to run under Pulumi's stock mocks (plain outputs), in a fresh context."""
 
     def run() -> None:
         pulumi.runtime.set_mocks(_PlainMocks(), project="bench", stack="bench", preview=False)
@@ -65,6 +62,16 @@ def register_with_stock_mocks(resources: list[tuple[str, str, dict[str, Any]]] |
     start = time.perf_counter()
     contextvars.Context().run(run)
     return time.perf_counter() - start
+
+
+def register_with_stock_mocks(resources: list[tuple[str, str, dict[str, Any]]] | list[list[Any]]) -> float:
+    """Seconds for Pulumi's stock mocks to register these (type, name, inputs), no kit code."""
+
+    def program() -> None:
+        for type_, name, inputs in resources:
+            pulumi.CustomResource(type_, name, dict(inputs))
+
+    return time_with_stock_mocks(program)
 
 
 def pulumi_baseline(graph: Graph) -> float:

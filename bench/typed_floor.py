@@ -16,17 +16,13 @@ Machines here are shared and noisy: read the ratios, not the seconds.
 from __future__ import annotations
 
 import argparse
-import contextvars
 import gc
-import time
 from collections.abc import Callable
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-from pulumi.runtime.settings import SETTINGS
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
+from preview_scaling import time_with_stock_mocks  # beside this script (bench/)
 
 ALARM = {"comparisonOperator": "GreaterThanThreshold", "evaluationPeriods": 1, "metricName": "ModelLatency",
          "namespace": "AWS/SageMaker", "period": 60, "statistic": "Average", "threshold": 500,
@@ -64,14 +60,6 @@ CASES: list[tuple[str, Callable[[str], None], str, dict[str, Any]]] = [
 ]
 
 
-class _Mocks(pulumi.runtime.Mocks):
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
-        return {}
-
-
 def _seconds(register: Callable[[str], object], count: int) -> float:
     """Seconds for ``register`` to be called ``count`` times in one mocked program."""
 
@@ -79,15 +67,8 @@ def _seconds(register: Callable[[str], object], count: int) -> float:
         for index in range(count):
             register(f"r{index}")
 
-    def run() -> None:
-        pulumi.runtime.set_mocks(_Mocks(), project="bench", stack="bench", preview=False)
-        SETTINGS.rpc_manager.clear()
-        _sync_await(run_pulumi_func(program))
-
     gc.collect()
-    start = time.perf_counter()
-    contextvars.Context().run(run)
-    return time.perf_counter() - start
+    return time_with_stock_mocks(program)
 
 
 def _plain(token: str, inputs: dict[str, Any]) -> Callable[[str], object]:
