@@ -7,6 +7,7 @@ limits (``cloud_issues``) and the members ``modules.provider.Provider`` declares
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,7 +25,7 @@ from mlopskit.modules.endpoint import LATEST_APPROVED, Endpoint as EndpointSpec
 from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.facts import Fact
 from mlopskit.modules.features import FeatureTable
-from mlopskit.modules.graph import Graph
+from mlopskit.modules.graph import STACK_ENTRY, Graph, Provenance
 from mlopskit.modules.naming import logical
 from mlopskit.modules.placement import Cloud
 from mlopskit.modules.provider import BuildResult, ModelRegistry, Provider, ResolvedModel
@@ -197,6 +198,14 @@ class BuildContext:
 
     stack: Stack
     warnings: list[SpecIssue] = field(default_factory=list, kw_only=True)
+    #: The spec entry the build is realising now (``StackBuild.run`` sets it around each step).
+    entry: str = field(default=STACK_ENTRY, kw_only=True)
+
+    def realises(self, role: str) -> dict[str, Any]:
+        """A component's inputs recording the spec entry being built and the component's ``role``
+        (``modules.graph.Provenance``): every component passes them to ``super().__init__``, so
+        the recorded graph says what each resource is for without reading names."""
+        return Provenance(self.entry, role).props()
 
     @property
     def prefix(self) -> str:
@@ -277,6 +286,16 @@ MISSING_BATCH_MODEL = ("registry package {package!r} has no {wanted} yet: batch 
                        "approved; everything else is built")
 
 
+@contextmanager
+def realising(ctx: BuildContext, entry: str) -> Iterator[None]:
+    """Components built inside record ``entry`` as what they realise; the stack's afterwards."""
+    ctx.entry = entry
+    try:
+        yield
+    finally:
+        ctx.entry = STACK_ENTRY
+
+
 class StackBuild(ABC):
     """The orchestration every cloud's ``build.py`` shares: set up the cloud, resolve compute
     and registry models here (once for every cloud), then register the components in the
@@ -300,13 +319,17 @@ class StackBuild(ABC):
         self.foundation(endpoints)
         for index, job in enumerate(self.stack.training):
             path = f"training[{index}].compute"
-            self.training(TrainingPlan(index, job, self.resolve(path, job.compute, "training").instance))
-        for plan in endpoints:
-            self.endpoint(plan)
+            plan = TrainingPlan(index, job, self.resolve(path, job.compute, "training").instance)
+            with realising(ctx, plan.path):
+                self.training(plan)
+        for endpoint in endpoints:
+            with realising(ctx, endpoint.path):
+                self.endpoint(endpoint)
         for index, batch_job in enumerate(self.stack.batch):
             batch = self.plan_batch(ctx, index, batch_job)
             if batch.model is not None:
-                self.batch(batch)
+                with realising(ctx, batch.path):
+                    self.batch(batch)
         self.finish()
         return BuildResult(warnings=ctx.warnings, outputs=self.outputs)
 

@@ -33,7 +33,7 @@ class Monitoring(pulumi.ComponentResource):
     """The stack's Log Analytics workspace (audit + traffic logs) and Application Insights."""
 
     def __init__(self, name: str, args: MonitoringArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("monitoring"), opts)
         low, high = LOG_RETENTION_RANGE
         retention = max(low, min(args.retention_days, high))
         access = "Disabled" if args.private else "Enabled"
@@ -92,7 +92,7 @@ class EndpointMonitoring(pulumi.ComponentResource):
     """Alert rules day-2 tooling watches during a rollout, and the drift monitor schedule."""
 
     def __init__(self, name: str, args: EndpointMonitoringArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(ENDPOINT_TYPE, name, None, opts)
+        super().__init__(ENDPOINT_TYPE, name, ctx.realises("monitoring"), opts)
         self.action_group: monitor.ActionGroup | None = None
         if args.notify:
             self.action_group = monitor.ActionGroup(
