@@ -11,7 +11,6 @@ from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.facts import plain
 from mlopskit.modules.placement import Cloud
 
-
 #: The input key under which a kit component records its provenance (``Provenance.props``). Only
 #: components carry it: they are never sent to a cloud API (a non-remote component's inputs are
 #: kept in the engine's state only), so the real ``pulumi up`` stores it harmlessly.
@@ -184,6 +183,17 @@ class Graph:
                     groups.setdefault(key, []).append(resource)
             self._index.grouped[cache_key] = groups
         return groups
+
+    @cached_property
+    def _memo(self) -> dict[Hashable, Any]:
+        return {}
+
+    def memo(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """``build()``, worked out once per graph for ``key``: an index derived from the whole graph
+        (a target's topology) that several readers ask for."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     @cached_property
     def _provenance(self) -> dict[str, Provenance | None]:

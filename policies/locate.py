@@ -68,6 +68,8 @@ CAUSE: dict[tuple[str, str], str] = {
     ("endpoint", "alarms"): "{entry}.monitoring.alarms",
     ("endpoint", "quality_monitored"): "{entry}.monitoring.quality",
     ("endpoint", "bias_monitored"): "{entry}.monitoring.bias",
+    ("endpoint", "explainability_monitored"): "{entry}.monitoring.explainability",
+    ("endpoint", "drift_monitored"): "{entry}.monitoring.drift",
     ("training", "instance_type"): "{entry}.compute",
     ("training", "gpu_count"): "{entry}.compute.gpu",
     ("training", "max_instances"): "{entry}.compute.count",

@@ -7,8 +7,8 @@ limits (``cloud_issues``) and the members ``modules.provider.Provider`` declares
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
-from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
@@ -25,11 +25,12 @@ from mlopskit.modules.endpoint import LATEST_APPROVED, Endpoint as EndpointSpec
 from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.facts import Fact
 from mlopskit.modules.features import FeatureTable
-from mlopskit.modules.graph import STACK_ENTRY, Graph, Provenance
+from mlopskit.modules.graph import STACK_ENTRY, Graph, Provenance, RecordedResource
 from mlopskit.modules.naming import logical
 from mlopskit.modules.placement import Cloud
 from mlopskit.modules.provider import BuildResult, ModelRegistry, Provider, ResolvedModel
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.topology import Slotter, Topology, no_slots, topology_of
 from mlopskit.modules.training import TrainingJob
 from mlopskit.providers.catalog.regions import unknown_region_issues
 from mlopskit.providers.catalog.resolver import (
@@ -115,6 +116,8 @@ class CloudParts:
     ops_backend: Callable[[Stack, Gateway], OpsBackend]
     classify_error: Callable[[BaseException], CloudError | None]
     diagram: DiagramMap
+    #: the slots of ``modules.topology`` its resource types fill (none: entries and roles only)
+    slots: Slotter = no_slots
 
 
 class BaseProvider(Provider):
@@ -137,6 +140,13 @@ class BaseProvider(Provider):
 
     def facts(self, graph: Graph, stack: Stack) -> list[Fact]:
         return self._parts.facts(graph, stack)
+
+    def slots(self, resource: RecordedResource, origin: Provenance) -> Iterable[str]:
+        return self._parts.slots(resource, origin)
+
+    def topology(self, graph: Graph, stack: Stack) -> Topology:
+        # The cloud's own slotter function as the cache key: its facts and cost ask with the same one.
+        return topology_of(graph, stack, self._parts.slots)
 
     @property
     def cost_handlers(self) -> CostHandlers:
