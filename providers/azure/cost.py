@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
 
 from mlopskit.modules.cost import DAYS_PER_MONTH, HOURS_PER_MONTH, CostComponent, CostContext, Handler, PriceKey
 from mlopskit.modules.graph import RecordedResource
 from mlopskit.providers.azure import names
+from mlopskit.providers.catalog.resolver import catalog
 
 
 def _key(ctx: CostContext, service: str, sku: str, region: str | None = None) -> PriceKey:
@@ -111,20 +113,28 @@ def _timeout_minutes(ctx: CostContext, compute_name: object) -> Decimal | None:
     return None
 
 
+@cache
+def spark_vcores(instance: str) -> Decimal | None:
+    """vCores of a serverless Spark size, from the instance catalog: Azure ML names its Spark sizes
+    after the VM sizes in lowercase (``standard_e4s_v3``: Standard_E4s_v3, 4 vCPUs; the Azure ML
+    serverless Spark page lists 4/8/16/32/64 cores for standard_e4s_v3 ... standard_e64s_v3; not
+    re-checked against a stored page here). None (quantity unknown, never a guess) when the
+    catalog lacks the size."""
+    row = next((r for r in catalog() if r.cloud == "azure" and r.name.lower() == instance.lower()), None)
+    return Decimal(row.vcpu) if row is not None else None
+
+
 def schedule(resource: RecordedResource, ctx: CostContext) -> list[CostComponent] | str:
     action = resource.inputs.get("properties", {}).get("action", {})
     if action.get("actionType") != "CreateMonitor":
         return "billed through the compute cluster its jobs run on"
     spark = action.get("monitorDefinition", {}).get("computeConfiguration", {})
-    instance = str(spark.get("instanceType", "standard_e4s_v3"))
-    vcores = Decimal(4)
-    match = re.search(r"_[a-z]?(\d+)", instance)
-    if match:
-        vcores = Decimal(match.group(1))
+    instance = str(spark.get("instanceType"))
+    vcores = spark_vcores(instance)
     hours = ctx.usage.get("monitoring.sparkHoursPerRun")
     hourly = (resource.inputs.get("properties", {}).get("trigger") or {}).get("frequency") == "Hour"
     runs = HOURS_PER_MONTH if hourly else DAYS_PER_MONTH
-    quantity = hours * vcores * runs if hours is not None else None
+    quantity = hours * vcores * runs if hours is not None and vcores is not None else None
     return [CostComponent(f"Serverless Spark ({instance}, {'hourly' if hourly else 'daily'} monitoring run)", "vCore-hours", quantity,
                           _key(ctx, "synapse-spark", "vcore"), usage_key="monitoring.sparkHoursPerRun")]
 

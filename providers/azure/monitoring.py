@@ -215,7 +215,8 @@ class EndpointMonitoring(pulumi.ComponentResource):
                 ),
             ],
         )
-        return self._schedule(f"{name}-drift", f"{args.endpoint_name}-drift", f"{args.endpoint_name} data drift",
+        return self._schedule(f"{name}-drift", names.monitor_schedule(args.endpoint_name, "drift"),
+                              f"{args.endpoint_name} data drift",
                               hourly, {"data-drift": signal}, args, ctx)
 
     def _explainability(self, name: str, args: EndpointMonitoringArgs, ctx: AzureContext) -> ml.Schedule:
@@ -245,7 +246,7 @@ class EndpointMonitoring(pulumi.ComponentResource):
             metric_threshold=ml.FeatureAttributionMetricThresholdArgs(
                 metric="NormalizedDiscountedCumulativeGain", threshold=ml.MonitoringThresholdArgs(value=spec.threshold)),
         )
-        return self._schedule(f"{name}-explainability", f"{args.endpoint_name}-explainability",
+        return self._schedule(f"{name}-explainability", names.monitor_schedule(args.endpoint_name, "explainability"),
                               f"{args.endpoint_name} feature attribution drift", hourly,
                               {"feature-attribution-drift": signal}, args, ctx)
 
