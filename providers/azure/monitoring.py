@@ -33,7 +33,7 @@ class Monitoring(pulumi.ComponentResource):
     """The stack's Log Analytics workspace (audit + traffic logs) and Application Insights."""
 
     def __init__(self, name: str, args: MonitoringArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, ctx.realises("monitoring"), opts)
+        super().__init__(TYPE, name, ctx.realises("log_analytics"), opts)
         low, high = LOG_RETENTION_RANGE
         retention = max(low, min(args.retention_days, high))
         access = "Disabled" if args.private else "Enabled"
