@@ -12,7 +12,6 @@ from functools import cache
 
 from mlopskit.modules.cost import DAYS_PER_MONTH, HOURS_PER_MONTH, CostComponent, CostContext, Handler, PriceKey
 from mlopskit.modules.graph import RecordedResource
-from mlopskit.providers.azure import names
 from mlopskit.providers.catalog.resolver import catalog
 
 
@@ -35,12 +34,6 @@ def _iso_minutes(duration: str, default: Decimal) -> Decimal:
     return Decimal(int(match.group(1) or 0) * 60 + int(match.group(2) or 0))
 
 
-def _deployment_path(uri: object) -> str | None:
-    """``/onlineEndpoints/<e>/deployments/<d>``: the end of a deployment's resource id."""
-    match = re.search(r"/onlineEndpoints/[^/]+/deployments/[^/]+$", str(uri))
-    return match.group(0) if match else None
-
-
 def _compute_name(properties: object) -> str | None:
     """The compute cluster a job (or a scheduled job's definition) runs on."""
     props = properties if isinstance(properties, dict) else {}
@@ -53,10 +46,9 @@ def online_deployment(resource: RecordedResource, ctx: CostContext) -> list[Cost
     """sku.capacity instances x 730 h; the maximum comes from the deployment's autoscale setting."""
     instance = str(resource.inputs.get("properties", {}).get("instanceType"))
     count = Decimal(str(resource.inputs.get("sku", {}).get("capacity", 1)))
-    settings = ctx.graph.grouped("azure-native:monitor:AutoscaleSetting", "targetResourceUri", _deployment_path)
+    node = ctx.endpoint_of(resource)
     top = count
-    for setting in settings.get(f"/onlineEndpoints/{resource.inputs.get('endpointName')}/deployments/"
-                                f"{resource.inputs.get('deploymentName')}", [])[-1:]:
+    for setting in ([node.scaling] if node is not None and node.scaling is not None else []):
         top = max((Decimal(str(p.get("capacity", {}).get("maximum", count))) for p in setting.inputs.get("profiles", [])),
                   default=count)
     return [CostComponent(f"Instance usage (pay-as-you-go, {instance})", "hours", count * HOURS_PER_MONTH,
@@ -69,9 +61,9 @@ def compute(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]
     vm = str(props.get("vmSize"))
     low_priority = props.get("vmPriority") == "LowPriority"
     name = resource.inputs.get("computeName")
-    if ctx.graph.siblings(resource, BATCH_DEPLOYMENT):
+    if ctx.batch_of(resource) is not None:
         return "a batch job's cluster: its runs are priced on the batch deployment"
-    job = ctx.training_job(str(name))
+    job = ctx.training_of(resource)
     if job is None:
         nodes = Decimal(str(props.get("scaleSettings", {}).get("minNodeCount", 0)))
         if not nodes:
@@ -91,13 +83,11 @@ BATCH_DEPLOYMENT = "azure-native:machinelearningservices:BatchDeployment"
 
 def batch_deployment(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
     """A batch job's runs: the nodes of its cluster (beside it) for the spec's max runtime per run."""
-    clusters = ctx.graph.siblings(resource, "azure-native:machinelearningservices:Compute")
+    node = ctx.topology.batch_of(resource.urn) if ctx.topology is not None else None
+    clusters = node.all("cluster") if node is not None else ()
     vm = str(clusters[0].inputs.get("properties", {}).get("properties", {}).get("vmSize")) if clusters else "unknown"
     price = _key(ctx, "azureml-vm", vm, _region(resource, ctx))
-    endpoint = resource.inputs.get("endpointName")
-    jobs = ctx.memo("azure.batch_endpoints",
-                    lambda: {names.batch_endpoint(ctx.stack.name, j.name): j for j in ctx.stack.batch})
-    job = jobs.get(str(endpoint))
+    job = ctx.batch_of(resource)
     if job is None:
         return [CostComponent(f"Batch node usage (dedicated, {vm})", "hours", None, price)]
     return ctx.batch_lines(job, "dedicated", vm, price)
