@@ -197,10 +197,8 @@ class Graph:
 
     @cached_property
     def _provenance(self) -> dict[str, Provenance | None]:
-        found: dict[str, Provenance | None] = {}
-        for resource in self.resources:
-            self._provenance_walk(resource, found)
-        return found
+        # Filled on demand: each resource's answer walks up its parents once, memoized.
+        return {}
 
     def _provenance_walk(self, resource: RecordedResource, found: dict[str, Provenance | None]) -> Provenance | None:
         """Its own recorded provenance, else its parent's (memoized in ``found``)."""
@@ -215,7 +213,7 @@ class Graph:
     def provenance(self, resource: RecordedResource) -> Provenance | None:
         """The spec entry and role ``resource`` realises: recorded on the nearest enclosing kit
         component when it was built (None: outside every kit component, such as the provider)."""
-        return self._provenance.get(resource.urn)
+        return self._provenance_walk(resource, self._provenance)
 
     def aliases_of(self, resource: RecordedResource) -> set[str]:
         """Every old URN the engine matches ``resource`` against: its own aliases, plus one per
