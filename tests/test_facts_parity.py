@@ -30,6 +30,7 @@ from mlopskit.modules.loader import load_stack
 from mlopskit.modules.placement import CLOUDS, Cloud
 from mlopskit.modules.stack import Stack
 from mlopskit.modules.topology import SIGNALS
+from mlopskit.policies.runner import evaluate
 from mlopskit.providers import get_provider
 from mlopskit.providers.aws import facts as aws_facts
 from mlopskit.providers.catalog.resolver import resolve
@@ -193,3 +194,17 @@ def test_facts_equal_generated_specs(tmp_path: Path) -> None:
 
     parity()
     assert len(checked) >= 2, "too few generated specs were valid to compare"
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_fleet_of_forty_trips_the_fleet_caps_on_every_cloud(cloud: Cloud, tmp_path: Path) -> None:
+    """The AWS facts used to report the initial count as the maximum, so neither cap fired there:
+    every cloud now reports 40 instances of one GPU each for credit-risk's scoring endpoint."""
+    doc = yaml.safe_load((STACKS / "credit-risk.yaml").read_text())
+    doc["endpoints"][0]["autoscaling"]["maxInstances"] = 40
+    shutil.copytree(STACKS / "src", tmp_path / "src")
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    stack = load_stack(tmp_path / "spec.yaml", cloud)
+    report = evaluate(stack, preview(stack, cloud))
+    assert [(v.status, v.path) for v in report.by_rule("endpoint-max-instances-cap")] == [("fail", "max_instances")]
+    assert [(v.status, v.path) for v in report.by_rule("gpu-count-cap")] == [("fail", "gpu_count")]
