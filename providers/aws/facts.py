@@ -296,12 +296,10 @@ def _training_step(g: _Aws, pipeline: RecordedResource, step: dict[str, Any]) ->
 
 
 def _training(g: _Aws) -> Iterable[Fact]:
-    for pipeline in g.of("aws:sagemaker/pipeline:Pipeline"):
+    """Each Training step of the pipeline a training job's component built (its topology node)."""
+    for pipeline in (p for node in g.topology.training for p in node.all("pipeline")):
         definition = _json(pipeline.inputs.get("pipelineDefinition")) or {}
-        all_steps = as_list(definition.get("Steps"))
-        steps = [s.get("Arguments") or {} for s in all_steps if s.get("Type") == "Training"]
-        if all_steps and all(s.get("Type") == "Transform" for s in all_steps):
-            continue  # a batch pipeline: see _batch
+        steps = [s.get("Arguments") or {} for s in as_list(definition.get("Steps")) if s.get("Type") == "Training"]
         if not steps:
             yield g.fact("training", pipeline, cmk=None, private=None, network_isolation=None, instance_type=None,
                          gpu_count=None, max_instances=None, scale_to_zero=True, spot=None, max_runtime_minutes=None)
@@ -310,9 +308,14 @@ def _training(g: _Aws) -> Iterable[Fact]:
 
 
 def _batch(g: _Aws) -> Iterable[Fact]:
-    """Each Transform step of a pipeline; it runs in the network of the Model it names."""
-    models = g.grouped("aws:sagemaker/model:Model", "name")
-    for pipeline in g.of("aws:sagemaker/pipeline:Pipeline"):
+    """Each Transform step of a batch job's pipeline; it runs in the network of the job's Model
+    (both built by the job's component: its topology node)."""
+    for node in g.topology.batch:
+        yield from _transform_steps(g, node.all("pipeline"), node.all("model"))
+
+
+def _transform_steps(g: _Aws, pipelines: Iterable[RecordedResource], models: tuple[RecordedResource, ...]) -> Iterable[Fact]:
+    for pipeline in pipelines:
         definition = _json(pipeline.inputs.get("pipelineDefinition")) or {}
         for step in as_list(definition.get("Steps")):
             if step.get("Type") != "Transform":
@@ -321,7 +324,7 @@ def _batch(g: _Aws) -> Iterable[Fact]:
             resources = args.get("TransformResources") or {}
             instance_type = resources.get("InstanceType")
             catalog = lookup("aws", instance_type) if instance_type else None
-            named = models.get(args.get("ModelName")) or []
+            named = models
             # Transform jobs have no run-time limit of their own (CreateTransformJob): the key is absent.
             yield g.fact(
                 "batch", pipeline,

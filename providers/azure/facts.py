@@ -253,9 +253,7 @@ def _scheduled_timeouts(g: _Azure) -> dict[str, list[int | None]]:
 
 def _training(g: _Azure) -> Iterable[Fact]:
     scheduled = _scheduled_timeouts(g)
-    for compute in g.of("azure-native:machinelearningservices:Compute"):
-        if g.graph.siblings(compute, _BATCH_DEPLOYMENT):
-            continue  # a batch job's cluster: see _batch
+    for compute in (job for node in g.topology.training for job in node.jobs):
         props = ((compute.inputs.get("properties") or {}).get("properties") or {})
         scale = props.get("scaleSettings") or {}
         vm = props.get("vmSize")
@@ -277,14 +275,18 @@ def _training(g: _Azure) -> Iterable[Fact]:
         yield g.fact("training", compute, **attrs)
 
 
-_BATCH_DEPLOYMENT = "azure-native:machinelearningservices:BatchDeployment"
 
 
 def _batch(g: _Azure) -> Iterable[Fact]:
     """Each batch deployment with the cluster beside it (providers/azure/batch.py). Predictions
     go to the workspace's storage account, so its encryption is the output's."""
-    for deployment in g.of(_BATCH_DEPLOYMENT):
-        clusters = g.graph.siblings(deployment, "azure-native:machinelearningservices:Compute")
+    for node in g.topology.batch:
+        yield from _batch_deployments(g, node.jobs, node.all("cluster"))
+
+
+def _batch_deployments(g: _Azure, deployments: Iterable[RecordedResource],
+                       clusters: tuple[RecordedResource, ...]) -> Iterable[Fact]:
+    for deployment in deployments:
         props = ((clusters[0].inputs.get("properties") or {}).get("properties") or {}) if clusters else {}
         vm = props.get("vmSize")
         catalog = lookup("azure", vm) if vm else None

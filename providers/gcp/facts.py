@@ -255,17 +255,16 @@ def _training_fact(g: _Gcp, spec_object: RecordedResource) -> Fact:
 
 
 def _training(g: _Gcp) -> Iterable[Fact]:
-    for spec_object in g.of("gcp:storage/bucketObject:BucketObject"):
-        if str(plain(spec_object.inputs.get("name", ""))).endswith("custom-job.json"):
+    """Each stored CustomJob body a training job's component built (its topology node's job)."""
+    for node in g.topology.training:
+        for spec_object in node.jobs:
             yield _training_fact(g, spec_object)
 
 
 def _batch(g: _Gcp) -> Iterable[Fact]:
     """Each stored BatchPredictionJob body (providers/gcp/batch.py). The v1 job has no network
     field, so it never runs in the stack's VPC (private False); it has no time limit either."""
-    for spec_object in g.of("gcp:storage/bucketObject:BucketObject"):
-        if not str(plain(spec_object.inputs.get("name", ""))).endswith("batch-prediction-job.json"):
-            continue
+    for spec_object in (job for node in g.topology.batch for job in node.jobs):
         try:
             job = json.loads(plain(spec_object.inputs.get("content")) or "{}")
         except (TypeError, ValueError):
