@@ -76,6 +76,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     from mlopskit import progress
+    from mlopskit.console import detect
     from mlopskit.engine import preview
     from mlopskit.report import preview_json, preview_table
 
@@ -85,7 +86,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(preview_json(graph))
     else:
-        print(preview_table(graph))
+        print(preview_table(graph, detect(sys.stdout)))
     return EXIT_OK
 
 
