@@ -38,8 +38,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 def load_checked(spec: str, cloud: Cloud | None) -> Stack:
-    """Load and validate, including the provider's own checks when a cloud is given."""
+    """Load and validate, including the provider's own checks when a cloud is given, and the spec's
+    waivers against the rule registry and today's date."""
     stack = load_stack(spec, cloud)
+    if stack.waivers:
+        from mlopskit.policies.waivers import check
+
+        issues = check(stack.waivers, "waivers")
+        if issues:
+            raise SpecError(issues)
     if cloud is not None:
         from mlopskit.providers import get_provider
 

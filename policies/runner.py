@@ -14,13 +14,14 @@ from mlopskit.modules.errors import SpecError, SpecIssue
 from mlopskit.modules.facts import Fact
 from mlopskit.modules.graph import Graph
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.waivers import Waiver
 from mlopskit.policies.config import PolicyConfig
 from mlopskit.policies.context import PolicyContext, Settings
 from mlopskit.policies.locate import Locator
 from mlopskit.policies.packs import SEVERITIES, Pack, packs
 from mlopskit.policies.registry import RULES
 from mlopskit.policies.rule import Outcome, Rule, Status
-from mlopskit.policies.waivers import Waiver, first_match
+from mlopskit.policies.waivers import first_match
 from mlopskit.providers import get_provider
 from mlopskit.providers.costing import estimate
 
@@ -271,7 +272,8 @@ def evaluate(stack: Stack, graph: Graph, preset: str | None = None, config: Poli
     locator = Locator(graph, stack)
     for item in resolved:
         _run_rule(item, facts, context, stack.name, report, locator)
-    report.violations = [_waive(v, graph.provider, waivers) for v in report.violations]
+    accepted = [*stack.waivers, *waivers]
+    report.violations = [_waive(v, graph.provider, accepted) for v in report.violations]
     report.violations.sort(key=lambda v: (v.waiver is not None, v.enforcement != "mandatory", v.policy, v.resource))
     return report
 

@@ -107,3 +107,13 @@ def test_a_later_warning_colours_the_cell() -> None:
     assert verdict("within ($6,000.00); WARNING: exceeded at max").style == "bold yellow"
     assert verdict("within ($6,000.00)").style == "green"
     assert verdict("PASSED: 60 rules, 0 unknown").style == "bold green"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLE_SPECS))
+def test_every_bundled_example_passes_on_every_cloud_it_names(name: str, credit_risk_comparison: Any) -> None:
+    """A newcomer's first `compare` is green: every mandatory rule passes (an accepted finding is a
+    waiver in the spec, with its reason, and is still reported) and the baseline is within budget."""
+    from mlopskit.compare import judge
+
+    comparison = credit_risk_comparison if name == "credit-risk.yaml" else comparison_of(name)
+    assert judge(comparison).failures == []
