@@ -34,7 +34,7 @@ class Experiments(pulumi.ComponentResource):
     """The stack's TensorBoard and the region's default metadata store."""
 
     def __init__(self, name: str, args: ExperimentsArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("experiments"), opts)
         self.metadata_store = vertex.AiMetadataStore(
             f"{name}-metadata",
             name="default",
