@@ -22,7 +22,7 @@ from mlopskit.commands import (
     policy as commands_policy,
     schema as commands_schema,
 )
-from mlopskit.modules.errors import SpecError, SpecIssue, one_line
+from mlopskit.modules.errors import SpecError, SpecIssue, one_line, shown_path
 from mlopskit.modules.loader import load_stack
 from mlopskit.modules.placement import CLOUDS, Cloud
 from mlopskit.modules.stack import Stack
@@ -67,10 +67,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise SpecError(issues)
     from mlopskit.providers.catalog.resolver import offering_warnings
 
+    warnings = stack.code_warnings() if not args.quiet else []
     for cloud in clouds if not args.quiet else []:
-        for warning in offering_warnings(cloud, stack):
-            print(f"warning: {warning.path}: {warning.message}", file=sys.stderr)
-    print(f"{args.spec}: valid ({stack.name}; {', '.join(clouds)})")
+        warnings += offering_warnings(cloud, stack)
+    for warning in warnings:
+        print(one_line(f"warning: {warning.path}: {warning.message}"), file=sys.stderr)
+    print(f"{shown_path(args.spec)}: valid ({stack.name}; {', '.join(clouds)})")
     return EXIT_OK
 
 

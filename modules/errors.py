@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,6 +46,14 @@ def one_line(text: str, limit: int = LINE_LIMIT) -> str:
     """
     escaped = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
     return escaped if len(escaped) <= limit else escaped[: limit - 3] + "..."
+
+
+def shown_path(path: str | os.PathLike[str], limit: int = LINE_LIMIT) -> str:
+    """A file path as printed on any output line: escaped like an error line (``one_line``), and
+    never starting with ``::``, which GitHub Actions reads as a workflow command at a line's
+    start (``./::x`` is the same file as ``::x``)."""
+    text = one_line(os.fspath(path), limit)
+    return f"./{text}" if text.startswith("::") else text
 
 
 def echo(value: Any, limit: int = ECHO_LIMIT) -> str:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
+from mlopskit.modules import code_tree
 from mlopskit.modules.access import Access, AccessRole
 from mlopskit.modules.backup import Backups
 from mlopskit.modules.base import SpecModel, field_error
@@ -114,18 +115,43 @@ class Stack(SpecModel):
         return ((self._base_dir or Path.cwd()) / job.code).resolve()
 
     def code_issues(self) -> list[SpecIssue]:
-        """Training code directories that do not exist or lack the entry point."""
+        """Training code directories that do not exist, lack the entry point, leave the spec's
+        tree, or hold what cannot be packaged safely (modules/code_tree.py)."""
         issues = []
         for index, job in enumerate(self.training):
+            issues += self._job_code_issues(index, job)
+        return issues
+
+    def code_warnings(self) -> list[SpecIssue]:
+        """Files the code directories package that look like credentials."""
+        warnings = []
+        for index, job in enumerate(self.training):
             directory = self.code_dir(job)
-            if directory is None:
-                continue
-            if not directory.is_dir():
-                issues.append(SpecIssue(f"training[{index}].code", f"not a directory: {job.code} (relative to the spec file)"))
-            elif not (directory / job.entrypoint).resolve().is_relative_to(directory):
-                issues.append(SpecIssue(f"training[{index}].entrypoint", f"must be a file inside {job.code}"))
-            elif not (directory / job.entrypoint).is_file():
-                issues.append(SpecIssue(f"training[{index}].entrypoint", f"{job.entrypoint} not found in {job.code}"))
+            if directory is not None and directory.is_dir():
+                warnings += [SpecIssue(f"training[{index}].code", w) for w in code_tree.scan(directory).warnings]
+        return warnings
+
+    def _job_code_issues(self, index: int, job: TrainingJob) -> list[SpecIssue]:
+        directory = self.code_dir(job)
+        if directory is None:
+            return []
+        field = f"training[{index}].code"
+        base = (self._base_dir or Path.cwd()).resolve()
+        if not directory.is_relative_to(base):
+            # `code: ./x` with `x -> /etc` would package all of /etc.
+            return [SpecIssue(field, f"{job.code} resolves outside the spec file's directory (to {directory})")]
+        if not directory.is_dir():
+            return [SpecIssue(field, f"not a directory: {job.code} (relative to the spec file)")]
+        if not (directory / job.entrypoint).resolve().is_relative_to(directory):
+            return [SpecIssue(f"training[{index}].entrypoint", f"must be a file inside {job.code}")]
+        if not (directory / job.entrypoint).is_file():
+            return [SpecIssue(f"training[{index}].entrypoint", f"{job.entrypoint} not found in {job.code}")]
+        tree = code_tree.scan(directory)
+        shown = (job.code or "").rstrip("/")
+        issues = [SpecIssue(field, f"{shown}/{problem}") for problem in tree.problems]
+        if not any(f.name == job.entrypoint for f in tree.files) and not issues:
+            issues.append(SpecIssue(f"training[{index}].entrypoint",
+                                    f"{job.entrypoint} is left out by the ignore rules of {job.code}"))
         return issues
 
     @property
