@@ -72,7 +72,10 @@ DESCRIPTIONS: dict[str, str] = {
     "TrainingJob.name": "Job name: 2-24 lowercase letters, digits and dashes, starting with a letter.",
     "TrainingJob.image": "The training container: a framework image resolved per cloud, or an explicit image URI.",
     "TrainingJob.entrypoint": "Script or module the container runs (a relative path such as train.py).",
-    "TrainingJob.code": "Local directory of training code, relative to the spec file and inside its tree, packaged and uploaded to the artifact store; required with a framework image.",
+    "TrainingJob.code": ("Local directory of training code, relative to the spec file and inside its tree, packaged and "
+                         "uploaded to the artifact store; required with a framework image. Links out of it, unreadable files "
+                         "and more than 256 MiB (MLOPSKIT_CODE_MAX_BYTES) are refused; environments, build output, hidden "
+                         "files and the patterns of its .mlopskitignore are left out (docs/spec-references.md)."),
     "TrainingJob.compute": "Instances the job runs on.",
     "TrainingJob.maxRuntimeMinutes": "Hard stop for a job, in minutes (at most 28 days).",
     "TrainingJob.hyperparameters": "Hyperparameters passed to the job as strings (at most 100).",
