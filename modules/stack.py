@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from mlopskit.modules import code_tree
+from mlopskit.modules import code_tree, store_layout
 from mlopskit.modules.access import Access, AccessRole
 from mlopskit.modules.backup import Backups
 from mlopskit.modules.base import SpecModel, field_error
@@ -97,6 +97,33 @@ class Stack(SpecModel):
                                       name=item.name, other=seen[key])
                 seen[key] = item.name
         return self
+
+    @model_validator(mode="after")
+    def _user_folders_clear_of_the_kits(self) -> Stack:
+        # modules/store_layout.py: why a batch output or a ground-truth folder may not be one
+        # of the kit's own folders (write access to code or models, labels graded on captures).
+        endpoints, jobs = [e.name for e in self.endpoints], [job.name for job in self.training]
+        for field, folder in self._user_folders():
+            clash = store_layout.reserved_clash(folder, endpoints, jobs)
+            if clash is not None:
+                raise field_error(field, "{clash}: choose another folder", clash=clash)
+        outputs = [(f"batch[{i}].output", job.output) for i, job in enumerate(self.batch)]
+        for index, (field, folder) in enumerate(outputs):
+            for other_field, other in outputs[:index]:
+                if store_layout.overlaps(folder, other):
+                    # Two jobs writing one folder overwrite each other's predictions.
+                    raise field_error(field, "{folder} overlaps {other} ({other_field}): give each job its own folder",
+                                      folder=folder, other=other, other_field=other_field)
+        return self
+
+    def _user_folders(self) -> list[tuple[str, str]]:
+        folders = [(f"batch[{i}].output", job.output) for i, job in enumerate(self.batch)]
+        for i, endpoint in enumerate(self.endpoints):
+            monitoring = endpoint.monitoring
+            for kind, spec in (("quality", monitoring.quality), ("bias", monitoring.bias)):
+                if spec is not None:
+                    folders.append((f"endpoints[{i}].monitoring.{kind}.groundTruth", spec.ground_truth))
+        return folders
 
     @property
     def name(self) -> str:
