@@ -34,7 +34,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on usage errors already; keep its message to one line."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        # one_line: argparse echoes what was typed (`invalid choice: '...'`), control characters too.
+        self.exit(EXIT_BAD_INPUT, one_line(f"{self.prog}: error: {message}") + "\n")
 
 
 def load_checked(spec: str, cloud: Cloud | None) -> Stack:
@@ -141,7 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except SpecError as error:
-        where = one_line(Path(args.spec).as_posix(), 160) if getattr(args, "spec", None) else "spec"
+        source = error.source or getattr(args, "spec", None)
+        where = shown_path(Path(source).as_posix(), 160) if source else "spec"
         for issue in error.issues:
             prefix = f"{where}: " if issue.path else ""
             # one_line: a file name or a value may hold newlines or control characters.
