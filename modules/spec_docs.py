@@ -134,7 +134,8 @@ DESCRIPTIONS: dict[str, str] = {
     "Drift.schedule": "How often drift is computed.",
     "Monitoring.quality": "Scheduled model-quality monitoring: captured predictions compared with ground-truth labels, "
                           "one alarm per metric threshold; absent means none (needs dataCapture.enabled).",
-    "Quality.groundTruth": "Folder of the stack's artifact store where the labels of served predictions are written.",
+    "Quality.groundTruth": ("Folder of the stack's artifact store where the labels of served predictions are written; never one of "
+                            "the kit's own folders (code/, models/, data-capture/, monitoring/<endpoint>/, ...: docs/validation.md)."),
     "Quality.problemType": "What the model predicts: binary-classification, multiclass-classification or regression.",
     "Quality.thresholds": "Metric -> alarm threshold: scores (accuracy, precision, recall, f1, auc, r2) alarm below it, "
                           "errors (mae, rmse) above it; only metrics of the problem type.",
@@ -143,7 +144,8 @@ DESCRIPTIONS: dict[str, str] = {
                        "one alarm per metric threshold; absent means none (needs dataCapture.enabled).",
     "Bias.baseline": "Folder of the stack's artifact store where a baselining run wrote its results (analysis.json): "
                      "violations are judged against them.",
-    "Bias.groundTruth": "Folder of the stack's artifact store where the labels of served predictions are written.",
+    "Bias.groundTruth": ("Folder of the stack's artifact store where the labels of served predictions are written; never one of "
+                         "the kit's own folders (code/, models/, data-capture/, monitoring/<endpoint>/, ...: docs/validation.md)."),
     "Bias.label": "Column of the ground truth holding the outcome.",
     "Bias.positiveLabel": "The favourable value of the label (default 1).",
     "Bias.features": "The request's feature names in the order the model reads them (captured requests have no header).",
@@ -165,7 +167,9 @@ DESCRIPTIONS: dict[str, str] = {
     "BatchJob.name": "Job name: 2-24 lowercase letters, digits and dashes, starting with a letter.",
     "BatchJob.model": "The registry model version the job scores with.",
     "BatchJob.input": "Folder of the stack's artifact store whose files are scored (e.g. batch/input/).",
-    "BatchJob.output": "Folder of the artifact store the predictions are written to; must not overlap input.",
+    "BatchJob.output": ("Folder of the artifact store the predictions are written to; must not overlap input, another "
+                        "job's output or one of the kit's own folders (code/, models/, monitoring/<endpoint>/, ...: "
+                        "docs/validation.md)."),
     "BatchJob.compute": "Instances a run uses.",
     "BatchJob.maxRuntimeMinutes": "Hard stop for one run, in minutes (at most 3 days) where the cloud has one; the estimate prices this many instance-hours per run.",
     "BatchJob.schedule": "Cron expression (5 fields, UTC) for scheduled runs; absent means on demand (mlopskit batch run).",
