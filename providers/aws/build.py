@@ -297,7 +297,8 @@ class AwsBuild(StackBuild):
     def finish(self) -> None:
         ctx, stack, top = self.ctx, self.stack, self.ctx.opts()
         if stack.experiments is not None:
-            Experiments(ctx.name("experiments"), ExperimentsArgs(stack.experiments, names.tracking_server(ctx.prefix)),
+            Experiments(ctx.name("experiments"), ExperimentsArgs(stack.experiments, names.tracking_server(ctx.prefix),
+                                                                         protect=stack.is_prod),
                         ctx, top)
         if stack.backups is not None:
             Backups(ctx.name("backups"), BackupsArgs(stack.backups, self.backup_region, ctx.roles["backup"]), ctx, top)

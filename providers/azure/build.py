@@ -13,6 +13,7 @@ from pulumi_azure_native import authorization
 
 from mlopskit.modules.backup import Backups as BackupsSpec
 from mlopskit.modules.compute import Compute
+from mlopskit.modules.encryption import protection_plan
 from mlopskit.modules.endpoint import Endpoint
 from mlopskit.modules.provider import ModelRegistry as ModelRegistryProtocol, ResolvedModel
 from mlopskit.modules.stack import Stack
@@ -20,7 +21,7 @@ from mlopskit.providers.azure import images, names
 from mlopskit.providers.azure.artifacts import ModelArtifacts
 from mlopskit.providers.azure.audit import Audit, AuditArgs
 from mlopskit.providers.azure.autoscaling import Autoscaling, AutoscalingArgs
-from mlopskit.providers.azure.backups import Backups, BackupsArgs
+from mlopskit.providers.azure.backups import Backups, BackupsArgs, geo_redundant_vault
 from mlopskit.providers.azure.batch import BatchArgs, BatchInference
 from mlopskit.providers.azure.budget import Budget, BudgetArgs
 from mlopskit.providers.azure.container_registry import ContainerRegistry, ContainerRegistryArgs
@@ -113,13 +114,15 @@ class AzureBuild(StackBuild):
             MonitoringArgs(retention_days=stack.compliance.retention_days, private=ctx.private, protect=stack.is_prod),
             ctx, opts=ctx.opts(),
         )
+        hsm, added_hsm = self._key_protection()
         self.keys = Keys(
             ctx.name("keys"),
             KeysArgs(
                 customer_managed_keys=ctx.cmk,
                 rotation_days=stack.encryption.key_rotation_days,
                 private=ctx.private,
-                hsm=stack.metadata.sensitive,
+                hsm=hsm,
+                added_hsm=added_hsm,
                 encryption_principal_id=self.identity.principal_of("encryption"),
                 protect=stack.is_prod,
             ),
@@ -128,6 +131,28 @@ class AzureBuild(StackBuild):
         self._stores()
         self._model_registry()
         self._workspace()
+
+    def _key_protection(self) -> tuple[bool, bool]:
+        """The key type and whether an RSA-HSM key is added (modules/encryption.py ``protection_plan``).
+
+        Azure gives confidential and restricted data HSM-backed keys."""
+        ctx, stack = self.ctx, self.stack
+        encryption = stack.encryption
+        hsm, added = protection_plan(encryption.key_protection_level, stack.metadata.sensitive)
+        if not ctx.cmk:
+            return hsm, False
+        kind = "RSA-HSM" if hsm else "RSA"
+        if added:
+            ctx.warn("metadata.dataClassification", (
+                f"{stack.metadata.data_classification}: the stack's key cmk keeps type {kind} (keyProtectionLevel; a Key "
+                "Vault key's type never changes) and the stores it encrypts keep it; a new RSA-HSM key cmk-hsm is added "
+                "for new data (output hsmKeyUri of the keys component): re-encrypt existing data with it to move it"))
+        elif encryption.key_protection_level is None and stack.is_prod:
+            ctx.warn("encryption.keyProtectionLevel", (
+                f"not set, so the key cmk takes type {kind} from dataClassification {stack.metadata.data_classification}; "
+                "a Key Vault key's type never changes, so a later change of the classification would replace the key: "
+                f"set keyProtectionLevel: {'hsm' if hsm else 'software'} to pin it"))
+        return hsm, added
 
     def _stores(self) -> None:
         """The storage account and the container registry, both under the stack's key."""
@@ -462,12 +487,18 @@ class AzureBuild(StackBuild):
             self.outputs["experimentsTrackingUri"] = self.workspace.workspace.ml_flow_tracking_uri
         backups = None
         if b is not None and "artifacts" in b.targets:
+            geo = geo_redundant_vault(b.cross_region, ctx.placement.backup_location)
+            if geo and not b.cross_region:
+                ctx.warn("backups.crossRegion", (
+                    "false, but the backup vault stays geo-redundant with cross-region restore, because "
+                    "placement.azure.backupLocation is set: Azure refuses to change a backup vault's redundancy once "
+                    "items are protected; remove backupLocation to give a new stack a zone-redundant vault"))
             backups = Backups(
                 ctx.name("backups"),
                 BackupsArgs(
                     schedule="daily" if b.schedule == "hourly" else b.schedule,
                     retention_days=b.retention_days,
-                    cross_region=b.cross_region,
+                    cross_region=geo,
                     storage_account_id=self.storage.account.id,
                     container=CONTAINER,
                     protect=stack.is_prod,
