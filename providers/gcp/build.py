@@ -154,6 +154,7 @@ class GcpBuild(StackBuild):
         self.identity = Identity(ctx.name("identity"), IdentityArgs(
             prefix=stack.name, project=ctx.project, account_ids=account_ids, roles=list(stack.access.roles),
             has_backups=stack.backups is not None, batch=bool(stack.batch), experiments=stack.experiments is not None,
+            batch_inputs=tuple(b.input for b in stack.batch), batch_outputs=tuple(b.output for b in stack.batch),
         ), ctx, self.top)
         for issue in self.identity.warnings:
             ctx.warn(issue.path, issue.message)

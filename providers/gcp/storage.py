@@ -78,14 +78,38 @@ def secure_bucket(
     )
 
 
-def bind(logical_prefix: str, bucket: storage.Bucket, grants: list[Grant], parent: pulumi.Resource, provider: pulumi.ProviderResource | None = None) -> None:
-    """Grant predefined roles on ``bucket`` itself (never on the project)."""
+def folder_condition(bucket: str, folders: tuple[str, ...]) -> storage.BucketIAMMemberConditionArgs:
+    """An IAM condition limiting a bucket grant to objects under ``folders``.
+
+    Object checks see ``projects/_/buckets/<bucket>/objects/<name>`` as the resource name
+    (IAM Conditions, Cloud Storage resource names; "Add conditional role binding" sample with
+    ``resource.name.startsWith``). Listing is checked against the bucket itself, whose name
+    ``projects/_/buckets/<bucket>`` is allowed too: a job can list object names (as a Vertex
+    batch job's ``gs://.../input*`` source needs) but reads and writes only in its folders.
+    """
+    clauses = [f'resource.name.startsWith("projects/_/buckets/{bucket}/objects/{folder}")' for folder in folders]
+    return storage.BucketIAMMemberConditionArgs(
+        title=f"folders {' '.join(folders)}"[:100],
+        description="mlopskit: only the folders this identity's jobs read or write",
+        expression=" || ".join([f'resource.name == "projects/_/buckets/{bucket}"', *clauses]),
+    )
+
+
+def bind(logical_prefix: str, bucket: storage.Bucket, grants: list[Grant], parent: pulumi.Resource,
+         provider: pulumi.ProviderResource | None = None, bucket_name: str | None = None) -> None:
+    """Grant predefined roles on ``bucket`` itself (never on the project); a grant with folders
+    carries the IAM condition that limits it to them (``bucket_name``: the bucket's physical name)."""
     for grant in grants:
+        condition = None
+        if grant.folders:
+            assert bucket_name is not None, "a folder-scoped grant needs the bucket's name"
+            condition = folder_condition(bucket_name, grant.folders)
         storage.BucketIAMMember(
             f"{logical_prefix}-{grant.key}-{role_suffix(grant.role)}",
             bucket=bucket.name,
             role=grant.role,
             member=grant.member,
+            condition=condition,
             opts=child(parent, provider=provider),
         )
 
@@ -116,7 +140,7 @@ class Storage(pulumi.ComponentResource):
     def __init__(self, name: str, args: StorageArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, None, opts)
         bucket = secure_bucket(f"{args.prefix}-artifacts-bucket", args.bucket, self, args.protect, purpose="artifacts")
-        bind(f"{args.prefix}-artifacts", bucket, args.grants, self)
+        bind(f"{args.prefix}-artifacts", bucket, args.grants, self, bucket_name=args.bucket.name)
         self.bucket = bucket
         self.bucket_name = bucket.name
         self.capture_dataset = self._capture(args).dataset_id if args.capture else None
