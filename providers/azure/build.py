@@ -28,7 +28,16 @@ from mlopskit.providers.azure.container_registry import ContainerRegistry, Conta
 from mlopskit.providers.azure.context import AzureContext
 from mlopskit.providers.azure.endpoint import LIVE, EndpointArgs, OnlineEndpoint, ServedModel
 from mlopskit.providers.azure.foundation import Foundation, FoundationArgs
-from mlopskit.providers.azure.identity import AccessGrants, AccessGrantsArgs, Grant, Identity, IdentityArgs
+from mlopskit.providers.azure.identity import (
+    AccessGrants,
+    AccessGrantsArgs,
+    Grant,
+    Identity,
+    IdentityArgs,
+    container_condition,
+    folder_condition,
+    no_delete_condition,
+)
 from mlopskit.providers.azure.keys import Keys, KeysArgs
 from mlopskit.providers.azure.model_registry import ModelRegistry, ModelRegistryArgs
 from mlopskit.providers.azure.monitoring import (
@@ -46,6 +55,20 @@ from mlopskit.providers.azure.training import Training, TrainingArgs
 from mlopskit.providers.azure.workspace import Workspace, WorkspaceArgs
 from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan
 from mlopskit.providers.catalog.resolver import Resolution
+
+# Folders of the artifacts container each workload identity reads and writes (docs/permissions.md);
+# the account's other containers are the workspace's own (job outputs, snapshots, data collector
+# captures), which Azure ML names itself. Training: its code and data, model files, checkpoints;
+# serving: model files; the workspace: the code it snapshots and the models it registers.
+TRAINING_FOLDERS = ("code/", "data/", "models/", "checkpoints/")
+SERVING_FOLDERS = ("models/",)
+WORKSPACE_FOLDERS = ("code/", "models/")
+# What artifacts.read and artifacts.write mean for a person's role: the artifacts container only
+# (not the workspace's), and writes never delete (as on AWS and GCP).
+_ARTIFACT_CONDITIONS = {
+    "artifacts.read": container_condition(CONTAINER),
+    "artifacts.write": no_delete_condition(CONTAINER),
+}
 
 
 def _slug(text: str) -> str:
@@ -222,7 +245,9 @@ class AzureBuild(StackBuild):
         ctx, stack, keys, identity = self.ctx, self.stack, self.keys, self.identity
         storage, acr, monitoring = self.storage, self.acr, self.monitoring
         ws_grants = [
-            Grant("workspace-blob-contributor-storage", "workspace", "Storage Blob Data Contributor", storage.account.id),
+            # The workspace's own containers, and in the artifacts container the code and models it reads.
+            Grant("workspace-blob-contributor-storage", "workspace", "Storage Blob Data Contributor", storage.account.id,
+                  folder_condition("Storage Blob Data Contributor", CONTAINER, WORKSPACE_FOLDERS, others=True)),
             Grant("workspace-acrpush-registry", "workspace", "AcrPush", acr.registry.id),
             Grant("workspace-secrets-officer-vault", "workspace", "Key Vault Secrets Officer", keys.vault.id),
             Grant("workspace-metrics-publisher-appinsights", "workspace", "Monitoring Metrics Publisher", monitoring.app_insights.id),
@@ -566,8 +591,10 @@ class AzureBuild(StackBuild):
 
     def _workload_grants(self, scopes: dict[str, Any]) -> list[Grant]:
         captures = any(e.data_capture.enabled for e in self.stack.endpoints)
+        serving_role = "Storage Blob Data Contributor" if captures else "Storage Blob Data Reader"
         grants = [
-            Grant("training-blob-contributor-storage", "training", "Storage Blob Data Contributor", scopes["storage"]),
+            Grant("training-blob-contributor-storage", "training", "Storage Blob Data Contributor", scopes["storage"],
+                  folder_condition("Storage Blob Data Contributor", CONTAINER, TRAINING_FOLDERS, others=True)),
             Grant("training-acrpull-registry", "training", "AcrPull", scopes["container_registry"]),
             Grant("training-registry-user-models", "training", "AzureML Registry User", scopes["ml_registry"]),
             Grant("training-data-scientist-workspace", "training", "AzureML Data Scientist", scopes["workspace"]),
@@ -578,7 +605,7 @@ class AzureBuild(StackBuild):
             # Data capture writes to the workspace's blob store; otherwise serving only reads.
             Grant(
                 "serving-blob-contributor-storage" if captures else "serving-blob-reader-storage", "serving",
-                "Storage Blob Data Contributor" if captures else "Storage Blob Data Reader", scopes["storage"],
+                serving_role, scopes["storage"], folder_condition(serving_role, CONTAINER, SERVING_FOLDERS, others=True),
             ),
         ]
         return grants
@@ -608,7 +635,7 @@ class AzureBuild(StackBuild):
                     for target_key, scope in targets:
                         key = f"{who}-{_slug(role_name)}-{target_key}"
                         if key not in grants:
-                            grants[key] = Grant(key, who, role_name, scope)
+                            grants[key] = Grant(key, who, role_name, scope, _ARTIFACT_CONDITIONS.get(permission))
                             mapping.setdefault(role.name, []).append({"role": role_name, "target": target_key})
             for j, principal in enumerate(role.principals):
                 ctx.warn(
