@@ -589,12 +589,18 @@ class AzureBuild(StackBuild):
             ctx, opts=ctx.opts(),
         )
 
+    def _training_folders(self) -> tuple[str, ...]:
+        """The artifacts-container folders of the training identity: its jobs' and the batch jobs'."""
+        batch = [folder for job in self.stack.batch for folder in (job.input, job.output)]
+        return tuple(dict.fromkeys([*TRAINING_FOLDERS, *batch]))
+
     def _workload_grants(self, scopes: dict[str, Any]) -> list[Grant]:
         captures = any(e.data_capture.enabled for e in self.stack.endpoints)
         serving_role = "Storage Blob Data Contributor" if captures else "Storage Blob Data Reader"
         grants = [
+            # Batch jobs run as the training identity too: their input and output folders join its own.
             Grant("training-blob-contributor-storage", "training", "Storage Blob Data Contributor", scopes["storage"],
-                  folder_condition("Storage Blob Data Contributor", CONTAINER, TRAINING_FOLDERS, others=True)),
+                  folder_condition("Storage Blob Data Contributor", CONTAINER, self._training_folders(), others=True)),
             Grant("training-acrpull-registry", "training", "AcrPull", scopes["container_registry"]),
             Grant("training-registry-user-models", "training", "AzureML Registry User", scopes["ml_registry"]),
             Grant("training-data-scientist-workspace", "training", "AzureML Data Scientist", scopes["workspace"]),
