@@ -46,7 +46,7 @@ def _monitoring(spec: Stack) -> set[str]:
 
 
 def _artifacts(spec: Stack) -> set[str]:
-    return {e.model.artifact_prefix for e in spec.endpoints if getattr(e.model, "artifact_prefix", None)}
+    return {str(e.model.artifact_prefix) for e in spec.endpoints if getattr(e.model, "artifact_prefix", None)}
 
 
 def allowed(spec: Stack, cloud: str) -> dict[str, set[str]]:
