@@ -14,12 +14,21 @@ from mlopskit.providers.gcp.identity import PERMISSION_GRANTS as GCP
 from tests.conftest import STACKS
 
 DOC = STACKS.parent / "docs" / "permissions.md"
-# Stand-in ARNs: which actions a permission gets does not depend on them.
+# Stand-in ARNs: which actions a permission gets does not depend on them. Well-formed ones, since
+# some statements derive a value from an ARN (kms_grants: its region) in an ``apply`` that Pulumi
+# runs in whichever program comes next in the process.
+_ARN = "arn:aws:{}:eu-west-1:123456789012:{}"
 ARNS = StackArns(
-    bucket="b", key="k", repository="r", model_groups=("g",), model_packages=("p",), pipelines=("pl",),
-    training_jobs="tj", endpoints=("e",), endpoint_configs="ec", models="m", alarms="al", scratch_bucket="sb",
-    log_groups="lg", backup_vault="bv", recovery_points="rp", training_role="tr", inference_role="ir",
-    backup_role="br", tracking_server="ts",
+    bucket="arn:aws:s3:::b", key=_ARN.format("kms", "key/k"), repository=_ARN.format("ecr", "repository/r"),
+    model_groups=(_ARN.format("sagemaker", "model-package-group/g"),),
+    model_packages=(_ARN.format("sagemaker", "model-package/g/*"),), pipelines=(_ARN.format("sagemaker", "pipeline/p"),),
+    training_jobs=_ARN.format("sagemaker", "training-job/t-*"), endpoints=(_ARN.format("sagemaker", "endpoint/e"),),
+    endpoint_configs=_ARN.format("sagemaker", "endpoint-config/e-*"), models=_ARN.format("sagemaker", "model/m-*"),
+    alarms=_ARN.format("cloudwatch", "alarm:a-*"), scratch_bucket="arn:aws:s3:::scratch",
+    log_groups=_ARN.format("logs", "log-group:/aws/sagemaker/*"), backup_vault=_ARN.format("backup", "backup-vault:v"),
+    recovery_points=_ARN.format("backup", "recovery-point:*"), training_role="arn:aws:iam::123456789012:role/t",
+    inference_role="arn:aws:iam::123456789012:role/i", backup_role="arn:aws:iam::123456789012:role/b",
+    tracking_server=_ARN.format("sagemaker", "mlflow-tracking-server/s"),
 )
 
 
