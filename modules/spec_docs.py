@@ -61,6 +61,11 @@ DESCRIPTIONS: dict[str, str] = {
     "Network.private": "Keep every data path (training, endpoints, storage, registries) off the public internet.",
     "Encryption.customerManagedKeys": "Encrypt data at rest with keys the stack creates and controls, rather than provider-managed keys.",
     "Encryption.keyRotationDays": "Automatic key rotation period in days (90-2560, the range every cloud accepts).",
+    "Encryption.keyProtectionLevel": ("Protection level of the stack's data key, software or hsm, recorded when the stack is "
+                                      "first deployed: a key's protection level can never change, so once set a raised "
+                                      "dataClassification adds an HSM key for new data and the existing key and the data "
+                                      "it protects stay as they are. Unset: taken from dataClassification (the preview of "
+                                      "a prod stack warns, because a later change of classification would replace the key)."),
     "Storage.artifacts": "The artifact store: datasets, code, model files and captured data.",
     "ArtifactStorage.versioning": "Keep earlier versions of overwritten or deleted objects.",
     "ArtifactStorage.retentionDays": "Days noncurrent object versions are kept before they expire.",

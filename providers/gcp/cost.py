@@ -7,6 +7,7 @@ type token, so their handler dispatches on the recorded ``kind`` input.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from decimal import Decimal
 
@@ -179,8 +180,13 @@ def repository(resource: RecordedResource, ctx: CostContext) -> list[CostCompone
 
 
 def dataset(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """storage.captureGb per endpoint capturing into the stack's dataset (none capturing: empty, free)."""
     region = str(resource.inputs.get("location", ctx.region)).lower()
-    return [_usage(ctx, "storage.captureGb", "Active storage (capture)", "GB-months", _key(ctx, "bigquery", "active-storage", region))]
+    capturing = sum(1 for e in ctx.stack.endpoints if e.data_capture.enabled)
+    line = _usage(ctx, "storage.captureGb", "Active storage (capture)", "GB-months", _key(ctx, "bigquery", "active-storage", region))
+    if line.monthly_quantity is None:
+        return [line]
+    return [dataclasses.replace(line, monthly_quantity=line.monthly_quantity * capturing)]
 
 
 def log_bucket(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:

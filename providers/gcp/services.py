@@ -39,7 +39,7 @@ class ServicesArgs:
     scan_images: bool  # registry.containers.scanOnPush: Container Scanning API
     schedules: bool  # a training job with a schedule: Cloud Scheduler
     backups: bool  # Storage Transfer Service
-    capture: bool  # data capture into BigQuery
+    capture: bool  # the stack's capture dataset in BigQuery (built whenever it has endpoints)
     budget: bool  # Cloud Billing Budget API
 
 
