@@ -80,7 +80,7 @@ class Keys(pulumi.ComponentResource):
             ),
             opts=child(self, provider=region_args.provider, protect=args.protect),
         )
-        for agent, email in sorted(args.service_agents.items()):
+        grants = [
             kms.CryptoKeyIAMMember(
                 f"{base}-{agent}",
                 crypto_key_id=key.id,
@@ -88,4 +88,9 @@ class Keys(pulumi.ComponentResource):
                 member=f"serviceAccount:{email}",
                 opts=child(self, provider=region_args.provider),
             )
-        return key.id
+            for agent, email in sorted(args.service_agents.items())
+        ]
+        # The id handed to the stack's buckets, repositories, datasets and Vertex resources
+        # carries the grants as dependencies: a CMEK create is refused until the service
+        # agent that encrypts for it may use the key, so none may start before the grants.
+        return pulumi.Output.all(key.id, *(grant.id for grant in grants)).apply(lambda ids: str(ids[0]))
