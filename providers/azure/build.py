@@ -226,7 +226,7 @@ class AzureBuild(StackBuild):
             ),
             ctx, opts=ctx.opts(),
         )
-        Network(
+        self.network = Network(
             ctx.name("network"),
             NetworkArgs(private=ctx.private, targets={
                 "vault": (keys.vault.id, "vault"),
@@ -253,7 +253,9 @@ class AzureBuild(StackBuild):
                 private=ctx.private, workspace_name=self.workspace.workspace.name,
                 identity_id=self.identity.id_of("training"), code_dir=self.stack.code_dir(plan.job),
             ),
-            ctx, opts=ctx.opts(depends_on=[self.workspace]),
+            # The code upload writes to the storage account from where `pulumi up` runs: with
+            # network.private that is only through the blob private endpoint and its DNS record.
+            ctx, opts=ctx.opts(depends_on=[self.workspace, self.network]),
         )
 
     def _served_model(self, plan: EndpointPlan) -> ServedModel | None:
