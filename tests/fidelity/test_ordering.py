@@ -141,3 +141,13 @@ def test_row2_gcp_cmek_resources_wait_for_the_agents_key_grants(name: str) -> No
     waits = {by_urn[u].name for u in transitive(by_urn, resource.urn) if u in by_urn}
     agent = "storage" if "bucket" in name else "aiplatform"
     assert any(w.endswith(f"-keys-europe-west4-{agent}") for w in waits), sorted(waits)
+
+
+def test_the_private_azure_first_deploy_path_names_the_uploads_the_program_records() -> None:
+    # docs/deploy.md excludes the uploads by a URN glob: it must match what the program records.
+    from tests.conftest import ROOT
+
+    deploy = (ROOT / "docs" / "deploy.md").read_text()
+    assert "pulumi up -s prod-azure --exclude '**code-upload' --exclude-dependents" in deploy
+    uploads = [r for r in built("credit-risk.yaml", "azure")[1] if r.inputs.get("kind") == "azure-code-upload"]
+    assert uploads and all(r.urn.endswith("code-upload") for r in uploads)
