@@ -15,10 +15,13 @@ import weakref
 from collections.abc import Sequence
 
 import pulumi
+from pulumi.runtime.settings import get_root_resource
 
 # What each registered resource waits for explicitly (its own depends_on plus its
 # ancestors'), and its parent: kept per resource object for its children to read.
 _WAITS: weakref.WeakKeyDictionary[pulumi.Resource, tuple[pulumi.Resource, ...]] = weakref.WeakKeyDictionary()
+#: The type prefix of the kit's own components.
+KIT_TYPES = "mlopskit:"
 _PARENTS: weakref.WeakKeyDictionary[pulumi.Resource, pulumi.Resource] = weakref.WeakKeyDictionary()
 
 
@@ -43,16 +46,20 @@ def _ancestors(parent: pulumi.Resource | None) -> list[pulumi.Resource]:
 def inherit_depends_on(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
     """Add the parent's (inherited) explicit dependencies to ``args.resource``'s own.
 
-    A dependency that is one of the resource's ancestors is left out: waiting for a
-    component means waiting for all its children, the resource itself among them.
+    Only the kit's own tree is touched: a top-level ``mlopskit:`` component and what is inside
+    it (a team's program around ``MlopsStack`` keeps Pulumi's own semantics). A dependency that
+    is one of the resource's ancestors is left out: waiting for a component means waiting for
+    all its children, the resource itself among them.
     """
     parent = args.opts.parent
+    if parent is None or parent not in _WAITS:
+        if args.type_.startswith(KIT_TYPES):
+            _WAITS[args.resource] = _explicit(args.opts)
+        return None
     own = _explicit(args.opts)
+    _PARENTS[args.resource] = parent
     ancestors = _ancestors(parent)
-    if parent is not None:
-        _PARENTS[args.resource] = parent
-    inherited = _WAITS.get(parent, ()) if parent is not None else ()
-    extra = tuple(d for d in inherited if d not in own and all(d is not a for a in ancestors))
+    extra = tuple(d for d in _WAITS[parent] if d not in own and all(d is not a for a in ancestors))
     _WAITS[args.resource] = own + extra
     if not extra:
         return None
@@ -61,5 +68,9 @@ def inherit_depends_on(args: pulumi.ResourceTransformationArgs) -> pulumi.Resour
 
 
 def register() -> None:
-    """Apply ``inherit_depends_on`` to every resource the program registers from now on."""
+    """Apply ``inherit_depends_on`` to every resource the program registers from now on (once per
+    program: a second stack built in the same program shares it)."""
+    root = get_root_resource()
+    if root is not None and inherit_depends_on in (root._transformations or []):
+        return
     pulumi.runtime.register_stack_transformation(inherit_depends_on)
