@@ -130,8 +130,8 @@ def test_row1_azure_code_upload_waits_for_its_container_and_private_path() -> No
         "azure", f"{P}-training-train-xgb-code-upload")
 
 
-@pytest.mark.parametrize("name", ["artifacts-bucket", "experiments-tensorboard", "experiments-metadata",
-                                  "scoring-endpoint"])
+# (The metadata store of row 2 is no longer created at all: row 3, tests/fidelity/test_singletons.py.)
+@pytest.mark.parametrize("name", ["artifacts-bucket", "experiments-tensorboard", "scoring-endpoint"])
 def test_row2_gcp_cmek_resources_wait_for_the_agents_key_grants(name: str) -> None:
     # Issue 26 row 2: they waited for the key only. (credit-risk has no experiments: max-names has.)
     spec = "max-names" if "experiments" in name else "credit-risk.yaml"
