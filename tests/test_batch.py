@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -251,7 +252,8 @@ def test_row8_a_parquet_file_goes_whole_and_the_build_says_so() -> None:
     ("gcp", "parquet", "batch[0].format: parquet cannot be read by a Vertex AI batch prediction job"),
     ("azure", "jsonl", "batch[0].format: jsonl cannot be read by an Azure ML batch deployment"),
 ])
-def test_row9_a_format_the_cloud_cannot_read_exits_2(tmp_path, capsys, cloud: str, value: str, expected: str) -> None:
+def test_row9_a_format_the_cloud_cannot_read_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], cloud: str,
+                                                      value: str, expected: str) -> None:
     import yaml
 
     spec = tmp_path / "spec.yaml"
