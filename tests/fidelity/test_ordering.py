@@ -1,5 +1,6 @@
 """The ordering gate (tests/fidelity/ordering.py) on every bundled and edge spec, on specs the
-property strategies generate, and against planted missing dependencies.
+property strategies generate (the singleton gate runs on those too), and against planted missing
+dependencies.
 
 Budget: one mocked preview per (spec, cloud), shared with the fidelity gates (edge.built);
 the generated specs add a few previews (``GENERATED`` examples, each on its placed clouds).
@@ -22,6 +23,8 @@ from mlopskit.modules.graph import Graph
 from tests.conftest import STACKS
 from tests.fidelity.gcp.edge import GATE_SPECS, built
 from tests.fidelity.ordering import run_gate, transitive
+from tests.fidelity.singleton_tables import SINGLETONS
+from tests.fidelity.singletons import held
 from tests.property.strategies import schema_specs
 
 CLOUDS = ("aws", "gcp", "azure")
@@ -58,6 +61,8 @@ def test_generated_specs_wait_for_their_preconditions(doc: dict[str, Any]) -> No
             continue  # a cloud-specific refusal (exit 2): nothing recorded to order
         PREVIEWED.append(cloud)
         assert found(graph, cloud) == [], cloud
+        # The singleton gate on the same preview (tests/fidelity/test_singletons.py has its plants).
+        assert [str(v) for v in held(graph, SINGLETONS[cloud])] == [], cloud
 
 
 PREVIEWED: list[str] = []
