@@ -30,7 +30,6 @@ from mlopskit.modules.placement import Cloud
 from mlopskit.modules.provider import BuildResult, ModelRegistry, Provider, ResolvedModel
 from mlopskit.modules.stack import Stack
 from mlopskit.modules.training import TrainingJob
-from mlopskit.providers import ordering
 from mlopskit.providers.catalog.regions import unknown_region_issues
 from mlopskit.providers.catalog.resolver import (
     InstanceType,
@@ -296,7 +295,10 @@ class StackBuild(ABC):
 
     def run(self) -> BuildResult:
         """Register the whole stack; its warnings and outputs."""
-        # Before any component: its depends_on must hold for its children too.
+        # Before any component: its depends_on must hold for its children too (imported here:
+        # validating a spec must not load Pulumi).
+        from mlopskit.providers import ordering
+
         ordering.register()
         ctx = self.start()
         endpoints = [self.plan_endpoint(ctx, index, spec) for index, spec in enumerate(self.stack.endpoints)]

@@ -9,7 +9,6 @@ the generated specs add a few previews (``GENERATED`` examples, each on its plac
 from __future__ import annotations
 
 import dataclasses
-import importlib
 from types import ModuleType
 from typing import Any
 
@@ -21,6 +20,9 @@ from mlopskit.modules import parse_stack
 from mlopskit.modules.errors import SpecError
 from mlopskit.modules.graph import Graph
 from tests.conftest import STACKS
+from tests.fidelity.aws import ordering as aws_ordering
+from tests.fidelity.azure import ordering as azure_ordering
+from tests.fidelity.gcp import ordering as gcp_ordering
 from tests.fidelity.gcp.edge import GATE_SPECS, built
 from tests.fidelity.ordering import run_gate, transitive
 from tests.fidelity.singleton_tables import SINGLETONS
@@ -31,8 +33,11 @@ CLOUDS = ("aws", "gcp", "azure")
 GENERATED = 4  # examples of schema_specs, each previewed on every cloud it places
 
 
+TABLES: dict[str, ModuleType] = {"aws": aws_ordering, "gcp": gcp_ordering, "azure": azure_ordering}
+
+
 def table(cloud: str) -> ModuleType:
-    return importlib.import_module(f"tests.fidelity.{cloud}.ordering")
+    return TABLES[cloud]
 
 
 def found(graph: Graph, cloud: str) -> list[str]:
