@@ -216,7 +216,10 @@ def _context(graph: Graph, stack: Stack, usage: Usage) -> CostContext:
     placement = stack.placement.for_cloud(cloud)
     if placement is None:
         raise SpecError([SpecIssue(f"placement.{cloud}", "required to estimate this cloud")])
-    return CostContext(stack, graph, cloud, placement.primary_region, placement.backup_region, usage)
+    from mlopskit.providers import get_provider
+
+    return CostContext(stack, graph, cloud, placement.primary_region, placement.backup_region, usage,
+                       topology=get_provider(cloud).topology(graph, stack))
 
 
 def estimate(graph: Graph, stack: Stack, usage: Usage | None = None) -> CostEstimate:

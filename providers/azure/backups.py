@@ -41,7 +41,7 @@ class Backups(pulumi.ComponentResource):
     """Backup vault (soft delete, immutability, geo-redundant with cross-region restore)."""
 
     def __init__(self, name: str, args: BackupsArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("backups"), opts)
         self.vault = dp.BackupVault(
             f"{name}-vault",
             vault_name=names.backup_vault(ctx.prefix),

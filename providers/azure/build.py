@@ -420,7 +420,7 @@ class AzureBuild(StackBuild):
             "instanceType": plan.instance.name,
             "rollout": component.rollout,
             "alertRules": {k: v for k, v in alert_rules.items() if v},
-            "driftSchedule": f"{endpoint_name}-drift" if monitor.drift is not None else None,
+            "driftSchedule": names.monitor_schedule(endpoint_name, "drift") if monitor.drift is not None else None,
             "model": served.model if served else None,
         }
 

@@ -58,7 +58,7 @@ class Identity(pulumi.ComponentResource):
     """User-assigned identities: deleting one never breaks another workload's access."""
 
     def __init__(self, name: str, args: IdentityArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("identity"), opts)
         self.identities: dict[str, managedidentity.UserAssignedIdentity] = {}
         for who in (*args.workloads, *(f"role-{role}" for role in args.roles)):
             self.identities[who] = managedidentity.UserAssignedIdentity(
@@ -112,7 +112,7 @@ class AccessGrants(pulumi.ComponentResource):
         ctx: AzureContext,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(GRANTS_TYPE, name, None, opts)
+        super().__init__(GRANTS_TYPE, name, ctx.realises("identity"), opts)
         self.assignments = {
             grant.key: assign(self, f"{name}-{grant.key}", ctx, grant.role, identity.principal_of(grant.who), grant.scope)
             for grant in args.grants

@@ -30,7 +30,7 @@ class Keys(pulumi.ComponentResource):
     """The stack's vault; with CMK, one key that storage, registry and workspace encrypt with."""
 
     def __init__(self, name: str, args: KeysArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("keys"), opts)
         self.vault = keyvault.Vault(
             f"{name}-vault",
             vault_name=names.key_vault(ctx.prefix),

@@ -44,7 +44,7 @@ class Endpoint(pulumi.ComponentResource):
     resource_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: EndpointArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("endpoint"), opts)
         # Vertex AI streams (streamRawPredict, SSE) from dedicated public endpoints and Private
         # Service Connect ones, not from the shared public one ("Choose an endpoint type").
         self.dedicated = args.streaming and not args.private

@@ -38,7 +38,7 @@ class Experiments(pulumi.ComponentResource):
     """The stack's TensorBoard (the region's ``default`` metadata store is the project's: not created)."""
 
     def __init__(self, name: str, args: ExperimentsArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("experiments"), opts)
         self.tensorboard = vertex.AiTensorboard(
             f"{name}-tensorboard",
             display_name=f"{args.prefix}-experiments",

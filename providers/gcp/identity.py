@@ -130,7 +130,7 @@ class Identity(pulumi.ComponentResource):
     warnings: list[SpecIssue]
 
     def __init__(self, name: str, args: IdentityArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("identity"), opts)
         self.args = args
         self.warnings = []
         self.emails = {}

@@ -46,7 +46,7 @@ class Keys(pulumi.ComponentResource):
     key_ids: dict[str, pulumi.Output[str]]
 
     def __init__(self, name: str, args: KeysArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("keys"), opts)
         self.key_ids = {}
         if args.enabled:
             for region_args in args.regions:

@@ -106,7 +106,7 @@ class Storage(pulumi.ComponentResource):
     bucket_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: StorageArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("storage"), opts)
         bucket = secure_bucket(f"{args.prefix}-artifacts-bucket", args.bucket, self, args.protect, purpose="artifacts")
         bind(f"{args.prefix}-artifacts", bucket, args.grants, self)
         self.bucket = bucket
