@@ -89,7 +89,7 @@ class _ProviderMocks(pulumi.runtime.Mocks):
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
     """The SDK's mock monitor, also keeping what the mocks API does not expose:
-    parent, dependencies, protect and provider of every registration."""
+    parent, dependencies, protect, retainOnDelete and provider of every registration."""
 
     def __init__(self, mocks: _ProviderMocks) -> None:
         super().__init__(mocks)
@@ -146,6 +146,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             parent=request.parent if request.parent and "pulumi:pulumi:Stack" not in request.parent else None,
             dependencies=tuple(sorted(set(request.dependencies))),
             protect=bool(request.protect),
+            retain_on_delete=bool(request.retainOnDelete),
             provider=request.provider.split("::")[-2] if request.provider else None,
             custom=bool(request.custom),
             inputs=inputs,

@@ -9,7 +9,7 @@ run in the stack's private network whenever the stack has them (``encryption``,
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -40,6 +40,9 @@ class BatchJob(SpecModel):
     name: Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
     model: BatchModel
     input: StorePrefix
+    # How the files under input are read: one record per line (csv, jsonl) or columnar
+    # (parquet). csv by default: every cloud's batch deployment reads it.
+    format: Literal["csv", "jsonl", "parquet"] = "csv"
     output: StorePrefix
     compute: BatchCompute
     # Hard stop for one run where the cloud has one; the estimate prices this many

@@ -63,6 +63,8 @@ class RecordedResource:
     outputs: dict[str, Any]
     #: the URNs given in the resource's own ``aliases`` option (its parent's come on top: ``Graph.aliases_of``)
     aliases: tuple[str, ...] = ()
+    #: ``retain_on_delete``: a delete (destroy, or leaving the program) only drops it from the state
+    retain_on_delete: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {

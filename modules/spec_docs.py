@@ -173,6 +173,11 @@ DESCRIPTIONS: dict[str, str] = {
     "BatchJob.name": "Job name: 2-24 lowercase letters, digits and dashes, starting with a letter.",
     "BatchJob.model": "The registry model version the job scores with.",
     "BatchJob.input": "Folder of the stack's artifact store whose files are scored (e.g. batch/input/).",
+    "BatchJob.format": ("Format of the input files: csv (default; a header line, then one record per line), jsonl "
+                        "(one JSON record per line) or parquet. Each cloud reads what its batch deployment can: "
+                        "Vertex AI batch prediction reads csv and jsonl, Azure ML's MLflow batch deployments csv and "
+                        "parquet, SageMaker Batch Transform all three (csv and jsonl split by line, a parquet file "
+                        "sent whole); a format the placed cloud cannot read is refused."),
     "BatchJob.output": ("Folder of the artifact store the predictions are written to; must not overlap input, another "
                         "job's output or one of the kit's own folders (code/, models/, monitoring/<endpoint>/, ...: "
                         "docs/validation.md)."),

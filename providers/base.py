@@ -324,6 +324,11 @@ class StackBuild(ABC):
 
     def run(self) -> BuildResult:
         """Register the whole stack; its warnings and outputs."""
+        # Before any component: its depends_on must hold for its children too (imported here:
+        # validating a spec must not load Pulumi).
+        from mlopskit.providers import ordering
+
+        ordering.register()
         ctx = self.start()
         endpoints = [self.plan_endpoint(ctx, index, spec) for index, spec in enumerate(self.stack.endpoints)]
         self.foundation(endpoints)

@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -82,6 +83,8 @@ AWS: dict[str, Callable[[], bool]] = {
         "primaryContainer"]["modelPackageName"].endswith("/churn/2"),
     "batch[].input": lambda: step(graph("aws"))["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"].endswith(
         "/batch/customers/"),
+    "batch[].format": lambda: step(graph("aws"))["TransformInput"]["ContentType"] == "text/csv" and step(graph(
+        "aws", **{"batch[0].format": "jsonl"}))["TransformInput"]["ContentType"] == "application/jsonlines",
     "batch[].output": lambda: step(graph("aws"))["TransformOutput"]["S3OutputPath"].endswith("/batch/scores/"),
     "batch[].compute.instanceType.aws": lambda: step(graph("aws"), "backfill")["TransformResources"]["InstanceType"]
     == "ml.m5.xlarge",
@@ -119,6 +122,8 @@ GCP: dict[str, Callable[[], bool]] = {
     "batch[].model.package": lambda: "/models/" in body(graph("gcp"))["model"],
     "batch[].model.version": lambda: body(graph("gcp", **{"batch[1].model.version": 2}), "backfill")["model"].endswith("@2"),
     "batch[].input": lambda: body(graph("gcp"))["inputConfig"]["gcsSource"]["uris"][0].endswith("/batch/customers/*"),
+    "batch[].format": lambda: body(graph("gcp"))["inputConfig"]["instancesFormat"] == "csv" and body(graph(
+        "gcp", **{"batch[0].format": "jsonl"}))["inputConfig"]["instancesFormat"] == "jsonl",
     "batch[].output": lambda: body(graph("gcp"))["outputConfig"]["gcsDestination"]["outputUriPrefix"].endswith("/batch/scores/"),
     "batch[].compute.instanceType.gcp": lambda: body(graph("gcp"), "backfill")["dedicatedResources"]["machineSpec"][
         "machineType"] == "n1-standard-4",
@@ -225,3 +230,40 @@ def test_batch_runs_are_priced_from_the_cron_and_the_usage_default(cloud: str) -
     # backfill: 4 unscheduled runs (usage default) x 1 instance x 4 h; nightly: 365/12 runs x 2 x 1.5 h.
     assert quantities == [Decimal("16.00"), Decimal("91.25")]
     assert all(c.monthly_cost is not None and c.monthly_cost > 0 for c in lines)
+
+
+# -- issue 26 rows 8 and 9: the transform splits by line with a content type; formats per cloud ----
+def test_row8_aws_transform_splits_lines_in_mini_batches_with_a_content_type() -> None:
+    args = step(graph("aws"))
+    assert args["TransformInput"]["SplitType"] == "Line" and args["TransformInput"]["ContentType"] == "text/csv"
+    assert (args["BatchStrategy"], args["MaxPayloadInMB"]) == ("MultiRecord", 6)
+    assert args["TransformOutput"]["AssembleWith"] == "Line"
+
+
+def test_row8_a_parquet_file_goes_whole_and_the_build_says_so() -> None:
+    g = graph("aws", **{"batch[0].format": "parquet"})
+    args = step(g)
+    assert (args["TransformInput"]["SplitType"], args["BatchStrategy"], args["MaxPayloadInMB"]) == (
+        "None", "SingleRecord", 100)
+    assert warned(g, "batch[0].format")
+
+
+@pytest.mark.parametrize("cloud,value,expected", [
+    ("gcp", "parquet", "batch[0].format: parquet cannot be read by a Vertex AI batch prediction job"),
+    ("azure", "jsonl", "batch[0].format: jsonl cannot be read by an Azure ML batch deployment"),
+])
+def test_row9_a_format_the_cloud_cannot_read_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], cloud: str,
+                                                      value: str, expected: str) -> None:
+    import yaml
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(change(baseline(SPEC), "batch[0].format", value)))
+    assert main(["validate", str(spec), "--provider", cloud]) == 2
+    assert expected in capsys.readouterr().err
+
+
+def test_row9_the_format_defaults_to_csv_so_specs_without_it_stay_valid() -> None:
+    data = baseline(SPEC)
+    for job in data["batch"]:
+        job.pop("format", None)
+    assert [job.format for job in parse_stack(data).batch] == ["csv", "csv"]

@@ -83,13 +83,14 @@ def test_a_grant_without_a_backend_exits_2_naming_the_permission(tmp_path, capsy
 
 
 # -- GCP: Vertex AI Experiments' TensorBoard and metadata store ----------------------------------
-def test_gcp_builds_an_encrypted_tensorboard_and_metadata_store() -> None:
+def test_gcp_builds_an_encrypted_tensorboard_and_leaves_the_default_metadata_store() -> None:
+    # The region's `default` metadata store is the project's (Vertex creates it on first use):
+    # the stack never creates or deletes it (issue 26 row 3, tests/fidelity/test_singletons.py).
     g = graph("gcp", spec({}))
     board = one(g, "gcp:vertex/aiTensorboard:AiTensorboard").inputs
-    store = one(g, "gcp:vertex/aiMetadataStore:AiMetadataStore").inputs
-    assert board["encryptionSpec"]["kmsKeyName"] == store["encryptionSpec"]["kmsKeyName"]
+    assert not g.of_type("gcp:vertex/aiMetadataStore:AiMetadataStore")
     assert "/cryptoKeys/" in board["encryptionSpec"]["kmsKeyName"]
-    assert store["name"] == "default" and board["region"] == store["region"] == "europe-west4"
+    assert board["region"] == "europe-west4"
     assert not any(w.path == "experiments.size" for w in g.warnings)
 
 

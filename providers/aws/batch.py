@@ -32,6 +32,26 @@ from mlopskit.providers.aws.names import content_name
 from mlopskit.providers.aws.training import pipeline_schedule
 
 TYPE = "mlopskit:aws:BatchInference"
+# How Batch Transform reads batch[].format (botocore CreateTransformJob: TransformInput.ContentType,
+# SplitType, BatchStrategy at the job level, MaxPayloadInMB 0-100, default 6). Without SplitType a
+# whole file is one request (a file over MaxPayloadInMB fails) and without ContentType the
+# container gets none: line formats are split by line into mini-batches of records (MultiRecord,
+# up to 6 MB each) and reassembled by line. A parquet file cannot be split by line: it goes
+# whole, up to the 100 MB the API allows.
+PARQUET_MAX_PAYLOAD_MB = 100
+TRANSFORM_INPUT: dict[str, dict[str, str]] = {
+    "csv": {"ContentType": "text/csv", "SplitType": "Line"},
+    "jsonl": {"ContentType": "application/jsonlines", "SplitType": "Line"},
+    "parquet": {"ContentType": "application/x-parquet", "SplitType": "None"},
+}
+TRANSFORM_OUTPUT: dict[str, dict[str, str]] = {
+    "csv": {"AssembleWith": "Line"}, "jsonl": {"AssembleWith": "Line"}, "parquet": {"AssembleWith": "None"},
+}
+TRANSFORM_JOB: dict[str, dict[str, Any]] = {
+    "csv": {"BatchStrategy": "MultiRecord", "MaxPayloadInMB": 6},
+    "jsonl": {"BatchStrategy": "MultiRecord", "MaxPayloadInMB": 6},
+    "parquet": {"BatchStrategy": "SingleRecord", "MaxPayloadInMB": PARQUET_MAX_PAYLOAD_MB},
+}
 STEP = "Transform"
 INVOCATION_TIMEOUT_MAX = 3600  # ModelClientConfig.InvocationsTimeoutInSeconds: 1-3600 (botocore model)
 
@@ -55,9 +75,11 @@ def transform_request(job: BatchJob, model_name: pulumi.Input[str], instance_typ
     s3 = lambda prefix: pulumi.Output.concat("s3://", bucket, "/", prefix)  # noqa: E731
     request: dict[str, Any] = {
         "ModelName": model_name,
-        "TransformInput": {"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": s3(job.input)}}},
-        "TransformOutput": {"S3OutputPath": s3(job.output)},
+        "TransformInput": {"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": s3(job.input)}},
+                           **TRANSFORM_INPUT[job.format]},
+        "TransformOutput": {"S3OutputPath": s3(job.output), **TRANSFORM_OUTPUT[job.format]},
         "TransformResources": {"InstanceType": instance_type, "InstanceCount": job.compute.count},
+        **TRANSFORM_JOB[job.format],
         "ModelClientConfig": {
             "InvocationsTimeoutInSeconds": min(INVOCATION_TIMEOUT_MAX, job.max_runtime_minutes * 60),
             "InvocationsMaxRetries": 1,
@@ -80,6 +102,9 @@ class BatchInference(pulumi.ComponentResource):
                  "SageMaker Batch Transform has no limit on a whole run: each request to the model is capped at "
                  f"{min(INVOCATION_TIMEOUT_MAX, job.max_runtime_minutes * 60)} s (InvocationsTimeoutInSeconds) and "
                  "the estimate prices maxRuntimeMinutes per run")
+        if job.format == "parquet":
+            ctx.warn(f"{args.path}.format", "SageMaker Batch Transform cannot split a parquet file: each file goes to "
+                     f"the model in one request, at most {PARQUET_MAX_PAYLOAD_MB} MB (MaxPayloadInMB)")
         self.model = sagemaker.Model(
             f"{name}-model",
             name=content_name(ctx.name("batch", job.name, "model"), {

@@ -133,6 +133,8 @@ class AwsBuild(StackBuild):
     # -- foundation ---------------------------------------------------------------------
     def foundation(self, endpoints: list[EndpointPlan]) -> None:
         ctx, stack, top = self.ctx, self.stack, self.ctx.opts()
+        # What an endpoint's first create waits for besides its inputs: see endpoint().
+        self.network_ready: list[pulumi.Resource] = []
         if stack.encryption.customer_managed_keys:
             keys = Keys(ctx.name("keys"), KeysArgs(stack.encryption.key_rotation_days, self.backup_region), ctx, top)
             ctx.key_arn = keys.key.arn
@@ -145,6 +147,7 @@ class AwsBuild(StackBuild):
                                      ctx, top)
             ctx.subnet_ids = [s.id for s in network.subnets]
             ctx.security_group_ids = [network.security_group.id]
+            self.network_ready = [network]
         artifacts = stack.storage.artifacts
         store = ArtifactStore(ctx.name("artifacts"), ArtifactStoreArgs(
             artifacts.versioning, artifacts.retention_days, ctx.key_arn), ctx, top)
@@ -264,7 +267,10 @@ class AwsBuild(StackBuild):
         endpoint = Endpoint(component, EndpointArgs(
             endpoint=spec, endpoint_name=name, instance_type=plan.instance.name,
             local_storage=plan.instance.local_storage, model=plan.model, image_uri=self._image(spec.model.image), serves=not plan.awaiting_model,
-            alarm_names=alarm_names), ctx, ctx.opts())
+            alarm_names=alarm_names), ctx,
+            # In private subnets the container's image and model come through the VPC endpoints:
+            # CreateEndpoint fails when they are not there yet.
+            ctx.opts(depends_on=self.network_ready))
         if plan.awaiting_model:
             return  # no SageMaker endpoint exists yet: nothing for day-2 tooling to find
         self.endpoints[spec.name] = name

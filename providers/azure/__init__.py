@@ -66,6 +66,13 @@ class AzureProvider(BaseProvider):
                     f"endpoints[{index}].deployment.mirrorPercent",
                     f"Azure ML mirrors at most {MAX_MIRROR_PERCENT}% of traffic (got {d.mirror_percent})",
                 ))
+        for index, batch_job in enumerate(stack.batch):
+            if batch_job.format == "jsonl":
+                # how-to-mlflow-batch, "File's types support": an MLflow model deployed without a
+                # scoring script reads .csv (and .parquet in the current page); "any unsupported
+                # file ... will make the job to fail".
+                issues.append(SpecIssue(f"batch[{index}].format", "jsonl cannot be read by an Azure ML batch deployment "
+                                        "of an MLflow model (it reads csv and parquet files): use csv or parquet"))
         issues.extend(self._check_backup_residency(stack))
         if stack.budget is not None:
             if len(stack.budget.alert_thresholds_percent) > MAX_NOTIFICATIONS:

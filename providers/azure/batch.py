@@ -43,7 +43,9 @@ class BatchArgs:
 
 def batch_tags(job: BatchJob) -> dict[str, str]:
     """What the endpoint records for `mlopskit batch run`: where to read and write, and when."""
-    tags = {"mlopskit-input": job.input, "mlopskit-output": job.output}
+    # The MLflow batch deployment picks each file's reader by its extension (.csv, .parquet):
+    # the format is recorded beside the folders (jsonl is refused by the provider's check).
+    tags = {"mlopskit-input": job.input, "mlopskit-format": job.format, "mlopskit-output": job.output}
     if job.schedule is not None:
         tags["mlopskit-schedule"] = job.schedule
     return tags

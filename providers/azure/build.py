@@ -270,13 +270,19 @@ class AzureBuild(StackBuild):
                 key_uri=keys.key.key_uri if keys.key else None,
                 image_build_compute=first_compute,
                 model_registry_id=self.model_registry.registry.id,
-                needs_package_feeds=any(job.image.framework is not None for job in stack.training),
+                # Package feeds: a framework environment is built with pip/conda, and an MLflow model
+                # served without an environment (a registry model: no-code deployment) has its conda
+                # dependencies installed when the deployment starts ("Azure Machine Learning would
+                # otherwise require [an internet connection] to dynamically install necessary Python
+                # packages for the MLflow models", how-to-deploy-mlflow-models).
+                needs_package_feeds=any(job.image.framework is not None for job in stack.training)
+                or any(e.model.source == "registry" for e in stack.endpoints),
                 depends_on=(workspace_access, storage, acr),
                 protect=stack.is_prod,
             ),
             ctx, opts=ctx.opts(),
         )
-        Network(
+        self.network = Network(
             ctx.name("network"),
             NetworkArgs(private=ctx.private, targets={
                 "vault": (keys.vault.id, "vault"),
@@ -303,7 +309,9 @@ class AzureBuild(StackBuild):
                 private=ctx.private, workspace_name=self.workspace.workspace.name,
                 identity_id=self.identity.id_of("training"), code_dir=self.stack.code_dir(plan.job),
             ),
-            ctx, opts=ctx.opts(depends_on=[self.workspace]),
+            # The code upload writes to the storage account from where `pulumi up` runs: with
+            # network.private that is only through the blob private endpoint and its DNS record.
+            ctx, opts=ctx.opts(depends_on=[self.workspace, self.network]),
         )
 
     def _served_model(self, plan: EndpointPlan) -> ServedModel | None:

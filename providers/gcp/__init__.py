@@ -59,6 +59,12 @@ class GcpProvider(BaseProvider):
                     f"Vertex AI has no prebuilt {job.image.framework} training container: give an image with the "
                     "code built in ({repository, tag} or uri)",
                 ))
+        for index, batch_job in enumerate(stack.batch):
+            if batch_job.format == "parquet":
+                # BatchPredictionJob.inputConfig.instancesFormat for custom-trained models: jsonl, csv,
+                # tf-record, tf-record-gzip, file-list, bigquery (aiplatform v1 BatchPredictionJob).
+                issues.append(SpecIssue(f"batch[{index}].format", "parquet cannot be read by a Vertex AI batch "
+                                        "prediction job (it reads csv, jsonl, TFRecord or BigQuery): use csv or jsonl"))
         return issues
 
     # -- build -----------------------------------------------------------------------

@@ -3,6 +3,10 @@
 Admin Activity logs are always on in GCP; data reads and writes are not, so the stack
 turns them on for the two services that touch its data. The ``_Default`` log bucket,
 where Data Access logs land, keeps them ``compliance.retentionDays``.
+
+Both are one per project (an audit config per service, the ``_Default`` bucket), shared
+with every other stack and workload there: a destroy must leave them, so both are
+``retain_on_delete`` (the singleton gate, tests/fidelity/singletons.py, checks it).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ class Audit(pulumi.ComponentResource):
                 project=args.project,
                 service=service,
                 audit_log_configs=[projects.IAMAuditConfigAuditLogConfigArgs(log_type=t) for t in LOG_TYPES],
-                opts=child(self),
+                opts=child(self, retain_on_delete=True),
             )
         logging.ProjectBucketConfig(
             f"{args.prefix}-audit-log-retention",
@@ -48,6 +52,6 @@ class Audit(pulumi.ComponentResource):
             location="global",
             bucket_id="_Default",
             retention_days=args.retention_days,
-            opts=child(self, protect=args.protect),
+            opts=child(self, protect=args.protect, retain_on_delete=True),
         )
         self.register_outputs({"auditedServices": list(AUDITED_SERVICES)})

@@ -26,8 +26,10 @@ from mlopskit.providers.gcp.context import GcpContext
 from mlopskit.providers.gcp.training import StoredJob, stored_job
 
 TYPE = "mlopskit:gcp:BatchInference"
-# The spec names folders, not formats: JSON Lines is the format Vertex documents as the
-# default for custom-trained models' batch input and output.
+# batch[].format as Vertex's inputConfig.instancesFormat (custom-trained models read jsonl,
+# csv, tf-record, tf-record-gzip, file-list or bigquery: no parquet, refused by cloud_issues);
+# predictions are written as JSON Lines, Vertex's default output format.
+INSTANCES_FORMAT = {"csv": "csv", "jsonl": "jsonl"}
 FORMAT = "jsonl"
 
 
@@ -52,6 +54,7 @@ class BatchArgs:
     scheduler_account: pulumi.Input[str]  # submits it
     kms_key: pulumi.Input[str] | None
     labels: dict[str, str] = field(default_factory=dict)
+    format: str = "csv"  # batch[].format (csv or jsonl here)
 
 
 def api_uri(region: str, project: str) -> str:
@@ -67,7 +70,7 @@ def batch_prediction_job(args: BatchArgs, bucket: str, service_account: str, kms
     body: dict[str, Any] = {
         "displayName": f"{args.prefix}-{args.job_name}",
         "model": args.model,
-        "inputConfig": {"instancesFormat": FORMAT, "gcsSource": {"uris": [f"gs://{bucket}/{args.input}*"]}},
+        "inputConfig": {"instancesFormat": INSTANCES_FORMAT[args.format], "gcsSource": {"uris": [f"gs://{bucket}/{args.input}*"]}},
         "outputConfig": {"predictionsFormat": FORMAT,
                          "gcsDestination": {"outputUriPrefix": f"gs://{bucket}/{args.output}"}},
         # A fixed fleet: the spec's count is what the run is priced at.

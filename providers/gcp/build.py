@@ -236,7 +236,8 @@ class GcpBuild(StackBuild):
                  "prices maxRuntimeMinutes per run, and a run stops only when done or cancelled (gcloud ai batch-prediction-jobs cancel)")
         BatchInference(ctx.name("batch", job.name), BatchArgs(
             prefix=ctx.stack.name, job_name=job.name, project=ctx.project, region=ctx.region, model=plan.model.reference,
-            input=job.input, output=job.output, machine_type=instance.name, accelerator_type=instance.accelerator,
+            input=job.input, format=job.format, output=job.output, machine_type=instance.name,
+            accelerator_type=instance.accelerator,
             accelerator_count=instance.gpu_count, replica_count=job.compute.count, schedule=job.schedule,
             bucket=self.store.bucket_name, service_account=self.identity.emails["batch"],
             scheduler_account=self.identity.emails["scheduler"], kms_key=self.key, labels={"batch-job": job.name},

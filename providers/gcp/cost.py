@@ -57,16 +57,16 @@ def dynamic(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]
 
 
 def tensorboard(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
-    """Vertex AI TensorBoard bills the logs it stores per GiB-month (``experiments.tensorboardGb``)."""
+    """Vertex AI TensorBoard bills the logs it stores per GiB-month (``experiments.tensorboardGb``).
+
+    The runs' metadata goes to the project's ``default`` metadata store, which the stack does not
+    create (providers/gcp/experiments.py) but whose storage its experiments use: Vertex ML Metadata
+    bills it per GiB-month (``experiments.metadataGb``), priced here beside the TensorBoard.
+    """
     region = str(resource.inputs.get("region") or ctx.region)
     return [_usage(ctx, "experiments.tensorboardGb", "TensorBoard storage", "GB-months",
-                   _key(ctx, "vertex-tensorboard", "storage", region))]
-
-
-def metadata_store(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
-    """Vertex ML Metadata bills the metadata it stores per GiB-month (``experiments.metadataGb``)."""
-    region = str(resource.inputs.get("region") or ctx.region)
-    return [_usage(ctx, "experiments.metadataGb", "Metadata storage", "GB-months",
+                   _key(ctx, "vertex-tensorboard", "storage", region)),
+            _usage(ctx, "experiments.metadataGb", "Metadata storage", "GB-months",
                    _key(ctx, "vertex-ml-metadata", "storage", region))]
 
 
@@ -207,7 +207,6 @@ def alert_policy(resource: RecordedResource, ctx: CostContext) -> list[CostCompo
 
 COMPONENTS: dict[str, Handler] = {
     "gcp:vertex/aiTensorboard:AiTensorboard": tensorboard,
-    "gcp:vertex/aiMetadataStore:AiMetadataStore": metadata_store,
     "pulumi-python:dynamic:Resource": dynamic,
     "gcp:storage/bucketObject:BucketObject": bucket_object,
     "gcp:storage/bucket:Bucket": bucket,

@@ -1,11 +1,15 @@
-"""Experiment tracking on GCP: Vertex AI Experiments, backed by a TensorBoard instance and the
-region's metadata store, both encrypted with the stack key.
+"""Experiment tracking on GCP: Vertex AI Experiments, backed by a TensorBoard instance encrypted
+with the stack key, and the region's metadata store.
 
-Vertex AI Experiments records run parameters as contexts of the region's ``default`` metadata
-store (created on first use, without a key): declaring it here is what puts it under the
-stack's key. Neither resource has a network setting; both are reached through the Vertex AI
-API with IAM (``experiments.read`` / ``experiments.write``: custom roles, project-wide, as
-TensorBoards have no resource-level IAM).
+The metadata store is the project's ``default`` one, one per project and region: Vertex AI
+creates it itself ("The first time you run a PipelineJob or create an experiment ... Vertex AI
+creates your project's MetadataStore", ml-metadata/configure), other stacks and teams keep
+their lineage in it, so the kit never creates or deletes it (a second stack's create would
+fail with ALREADY_EXISTS; a destroy would delete everyone's lineage). To have it under a
+customer-managed key, a project administrator creates it with the key once, before any
+pipeline or experiment runs in the region (docs/deploy.md). The TensorBoard has no network
+setting; both are reached through the Vertex AI API with IAM (``experiments.read`` /
+``experiments.write``: custom roles, project-wide, as TensorBoards have no resource-level IAM).
 """
 
 from __future__ import annotations
@@ -34,19 +38,10 @@ class ExperimentsArgs:
 
 
 class Experiments(pulumi.ComponentResource):
-    """The stack's TensorBoard and the region's default metadata store."""
+    """The stack's TensorBoard (the region's ``default`` metadata store is the project's: not created)."""
 
     def __init__(self, name: str, args: ExperimentsArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, ctx.realises("experiments"), opts)
-        self.metadata_store = vertex.AiMetadataStore(
-            f"{name}-metadata",
-            name="default",
-            project=args.project,
-            region=args.region,
-            description=f"Vertex AI Experiments metadata of {args.prefix}",
-            encryption_spec=vertex.AiMetadataStoreEncryptionSpecArgs(kms_key_name=args.kms_key) if args.kms_key else None,
-            opts=child(self, protect=args.protect),
-        )
         self.tensorboard = vertex.AiTensorboard(
             f"{name}-tensorboard",
             display_name=f"{args.prefix}-experiments",

@@ -60,6 +60,15 @@ CUSTOM_ROLES: dict[str, tuple[str, ...]] = {
         "aiplatform.tensorboardTimeSeries.create", "aiplatform.tensorboardTimeSeries.get",
         "aiplatform.metadataStores.get", "aiplatform.contexts.create", "aiplatform.contexts.get",
         "aiplatform.contexts.update",
+        # What aiplatform.start_run() calls besides (google-cloud-aiplatform's metadata package):
+        # the experiment is found with Context.list, the run joins it with add_context_children,
+        # its TensorBoard run is an Artifact (created, looked up, updated) attached with
+        # add_context_artifacts_and_executions; the region's `default` store is get_or_create'd
+        # (the stack does not create it: providers/gcp/experiments.py).
+        "aiplatform.contexts.list", "aiplatform.contexts.addContextChildren",
+        "aiplatform.contexts.addContextArtifactsAndExecutions",
+        "aiplatform.artifacts.create", "aiplatform.artifacts.get", "aiplatform.artifacts.update",
+        "aiplatform.metadataStores.create",
     ),
     "trainingSubmitter": (
         "aiplatform.customJobs.create",

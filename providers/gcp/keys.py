@@ -75,11 +75,12 @@ class Keys(pulumi.ComponentResource):
             # A new name: Cloud KMS never frees a key's name, and the software key stays, since
             # the data written so far is encrypted with it.
             self.hsm_key_ids[region] = self._crypto_key(
-                f"{base}-hsm-key", f"{args.prefix}-data-hsm", ring, args, region_args, True).id
-        return key.id
+                f"{base}-hsm-key", f"{args.prefix}-data-hsm", ring, args, region_args, True)
+        return key
 
     def _crypto_key(self, logical: str, name: str, ring: kms.KeyRing, args: KeysArgs, region_args: RegionKeyArgs,
-                    hsm: bool) -> kms.CryptoKey:
+                    hsm: bool) -> pulumi.Output[str]:
+        """The key and its service agents' grants; the key's id, carrying the grants as dependencies."""
         base = logical.removesuffix("-key")
         key = kms.CryptoKey(
             logical,
@@ -98,7 +99,7 @@ class Keys(pulumi.ComponentResource):
             ),
             opts=child(self, provider=region_args.provider, protect=args.protect),
         )
-        for agent, email in sorted(args.service_agents.items()):
+        grants = [
             kms.CryptoKeyIAMMember(
                 f"{base}-{agent}",
                 crypto_key_id=key.id,
@@ -106,5 +107,9 @@ class Keys(pulumi.ComponentResource):
                 member=f"serviceAccount:{email}",
                 opts=child(self, provider=region_args.provider),
             )
-        return key
-
+            for agent, email in sorted(args.service_agents.items())
+        ]
+        # The id handed to the stack's buckets, repositories, datasets and Vertex resources
+        # carries the grants as dependencies: a CMEK create is refused until the service
+        # agent that encrypts for it may use the key, so none may start before the grants.
+        return pulumi.Output.all(key.id, *(grant.id for grant in grants)).apply(lambda ids: str(ids[0]))

@@ -136,3 +136,24 @@ def test_a_non_mlflow_registry_model_is_not_deployed_without_code() -> None:
     assert not all_of(graph, ":machinelearningservices:OnlineDeployment")
     message = [w.message for w in graph.warnings if w.path == "endpoints[0].model.package"][0]
     assert "a custom model" in message and "only in MLflow format" in message
+
+
+def test_row10_mlflow_no_code_endpoints_get_the_package_feeds() -> None:
+    # Issue 26 row 10, confirmed by how-to-deploy-mlflow-models: "Before you can deploy MLflow models
+    # to online endpoints without egress connectivity, you have to package the models (preview). By
+    # using model packaging, you can avoid the need for an internet connection, which Azure Machine
+    # Learning would otherwise require to dynamically install necessary Python packages for the MLflow
+    # models." A registry model on Azure is served that way, so its workspace allows the feeds.
+    from mlopskit.engine import preview
+    from mlopskit.modules import parse_stack
+    from mlopskit.providers.azure.workspace import PACKAGE_FEEDS
+    from tests.conftest import STACKS
+    from tests.specs import baseline
+
+    data = baseline("credit-risk.yaml")
+    for job in data["training"]:
+        job["image"] = {"repository": "train", "tag": "1.0.0"}  # no framework: feeds only for the endpoints
+    graph = preview(parse_stack(data, base_dir=STACKS), "azure")
+    workspace = next(r for r in graph if r.type == "azure-native:machinelearningservices:Workspace")
+    rules = workspace.inputs["managedNetwork"]["outboundRules"]
+    assert {r["destination"] for r in rules.values() if r["type"] == "FQDN"} == set(PACKAGE_FEEDS)

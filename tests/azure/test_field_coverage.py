@@ -225,6 +225,7 @@ EVIDENCE: dict[str, Evidence] = {
     "batch[].model.version": lambda: batch_deployment(life(), "backfill")["model"]["assetId"].endswith("/versions/3"),
     "batch[].input": lambda: batch_tags(life())["mlopskit-input"] == "batch/customers/",
     "batch[].output": lambda: batch_tags(life())["mlopskit-output"] == "batch/scores/",
+    "batch[].format": lambda: batch_tags(life())["mlopskit-format"] == "csv",
     "batch[].compute.instanceType.azure": lambda: batch_vm(life(), "backfill") == "Standard_D4s_v3",
     "batch[].compute.cpu": lambda: batch_vm(life()) == "Standard_D4a_v4",
     "batch[].compute.memoryGiB": lambda: batch_vm(batch_with({"cpu": 4, "memoryGiB": 32})) == "Standard_E4as_v4",
