@@ -28,7 +28,7 @@ def encode(frame: pd.DataFrame, profiles: Sequence[Profile]) -> pd.DataFrame:
         if p.numeric:
             columns[p.name] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
         else:
-            codes = pd.Categorical(values.astype(str), categories=list(p.categories)).codes
+            codes = pd.Index(list(p.categories), dtype=object).get_indexer(values.astype(str).astype(object))
             columns[p.name] = codes.astype(float)
     return pd.DataFrame(columns)
 

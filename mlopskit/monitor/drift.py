@@ -93,7 +93,7 @@ class Profile:
         # A JSON payload may carry an object or a list where a category belongs: a type error.
         bad = values.map(lambda v: isinstance(v, (dict, list))).to_numpy(dtype=bool) if values.dtype == object \
             else np.zeros(len(values), dtype=bool)
-        codes = pd.Categorical(values.astype(str), categories=list(self.categories)).codes.astype(np.int64)
+        codes = pd.Index(list(self.categories), dtype=object).get_indexer(values.astype(str).astype(object))
         index = np.where(codes < 0, len(self.categories), codes)
         return np.where(null | bad, -1, index), null, bad
 

@@ -9,7 +9,7 @@ The labels of the window are held as an id -> label map (one entry per label fil
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -180,6 +180,9 @@ def run(settings: Settings, sources: Sources, end: Optional[datetime] = None) ->
 
     end = end or datetime.now(timezone.utc)
     baseline = read_baseline(settings, sources)
+    if not settings.features:
+        # Headerless (CSV) payloads take their column names from the baseline's header.
+        settings = replace(settings, features=tuple(p.name for p in baseline.profiles))
     labels: Dict[str, Any] = {}
     if sources.labels is not None:
         labels = read_labels(files_under(sources.labels, sources.labels_where), settings, sources.labels_where)
