@@ -128,14 +128,15 @@ class Window:
 
     def _join(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Attach labels by id to rows old enough for their label to have arrived."""
-        times = pd.to_datetime(frame[TIME], utc=True, errors="coerce", format="ISO8601")
+        times = pd.to_datetime(frame[TIME], utc=True, errors="coerce", format="mixed")
         cutoff = self.end - timedelta(hours=self.settings.label_delay_hours)
         due = (times.isna() | (times <= cutoff)).to_numpy()
         self.awaiting += int((~due).sum())
         ids = frame[ID].astype(str)
-        found = ids.map(self.labels).where(due)
+        found = ids.map(self.labels)
+        # A label whose row is not yet due still matched a capture: it is not an orphan label.
         self.matched_ids.update(ids[found.notna()].tolist())
-        return frame.assign(**{LABEL: found})
+        return frame.assign(**{LABEL: found.where(due)})
 
     def _facet_values(self, facet: Facet, frame: pd.DataFrame) -> np.ndarray:
         values = frame[facet.name]

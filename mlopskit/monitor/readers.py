@@ -141,6 +141,8 @@ def _frame(records: List[Dict[str, Any]], settings: Settings) -> pd.DataFrame:
     for column in (*settings.features, *META):
         if column not in frame.columns:
             frame[column] = None
+    # Each format writes its own time text (BigQuery: "2026-12-01 10:00:00 UTC"): one type here.
+    frame[TIME] = pd.to_datetime(frame[TIME], utc=True, errors="coerce", format="mixed")
     return frame
 
 
