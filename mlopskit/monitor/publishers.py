@@ -72,7 +72,8 @@ class CloudWatchPublisher(Publisher):
             values = _dimension_values(m, self.stack, self.endpoint)
             data.append({"MetricName": published_name("aws", m["name"]),
                          "Dimensions": [{"Name": d, "Value": values[d]} for d in published_dimensions("aws", m["name"])],
-                         "Timestamp": self.when, "Value": float(m["value"]), "Unit": "None"})
+                         "Timestamp": self.when.strftime("%Y-%m-%dT%H:%M:%SZ"), "Value": float(m["value"]),
+                         "Unit": "None"})
         return [{"Namespace": AWS_NAMESPACE, "MetricData": data[i:i + CLOUDWATCH_BATCH]}
                 for i in range(0, len(data), CLOUDWATCH_BATCH)]
 
