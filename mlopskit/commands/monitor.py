@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,13 +96,13 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         settings = _settings(args)
-        end = datetime.now(timezone.utc)
+        end = datetime.now(UTC)
         if args.window_end:
             try:
                 end = datetime.fromisoformat(args.window_end.replace("Z", "+00:00"))
             except ValueError:
                 raise MonitorInputError("--window-end", f"is not an ISO 8601 time: {args.window_end!r}") from None
-            end = end if end.tzinfo else end.replace(tzinfo=timezone.utc)
+            end = end if end.tzinfo else end.replace(tzinfo=UTC)
         sources = Sources(Path(args.captures), Path(args.baseline), Path(args.labels) if args.labels else None,
                           capture_format=args.format, baseline_format=args.baseline_format)
         report = run_job(settings, sources, end)

@@ -21,7 +21,6 @@ DPPL and DI need predictions only and use every captured row; the others use the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Optional
 
 import numpy as np
 
@@ -44,15 +43,15 @@ class Group:
         return (self.n, self.predicted_positive, self.tp, self.fp, self.fn, self.tn)
 
 
-def _div(numerator: float, denominator: float) -> Optional[float]:
+def _div(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def _minus(x: Optional[float], y: Optional[float]) -> Optional[float]:
+def _minus(x: float | None, y: float | None) -> float | None:
     return None if x is None or y is None else x - y
 
 
-def bias_metrics(a: Group, d: Group) -> Dict[str, Optional[float]]:
+def bias_metrics(a: Group, d: Group) -> dict[str, float | None]:
     """The eight post-training metrics of facet group ``d`` against the rest ``a``."""
     qa, qd = _div(a.predicted_positive, a.n), _div(d.predicted_positive, d.n)
     labelled_a, labelled_d = a.tp + a.fp + a.fn + a.tn, d.tp + d.fp + d.fn + d.tn
@@ -72,9 +71,9 @@ class BiasCounts:
     """Mergeable per-facet-value counts: value -> [n, predicted positive, TP, FP, FN, TN]."""
 
     def __init__(self) -> None:
-        self.groups: Dict[str, np.ndarray] = {}
+        self.groups: dict[str, np.ndarray] = {}
 
-    def update(self, facet_values: np.ndarray, predicted: np.ndarray, truth: Optional[np.ndarray]) -> None:
+    def update(self, facet_values: np.ndarray, predicted: np.ndarray, truth: np.ndarray | None) -> None:
         """``truth`` is None for rows without labels (they count for DPPL and DI only)."""
         for value in np.unique(facet_values):
             rows = facet_values == value
@@ -90,7 +89,7 @@ class BiasCounts:
             self.groups.setdefault(value, np.zeros(6, dtype=np.int64))
             self.groups[value] += row
 
-    def metrics(self) -> Dict[str, Dict[str, Optional[float]]]:
+    def metrics(self) -> dict[str, dict[str, float | None]]:
         """Facet value -> metrics of that value against every other row."""
         total = Group(*sum(self.groups.values(), np.zeros(6, dtype=np.int64)).tolist())
         result = {}

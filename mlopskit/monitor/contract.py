@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Tuple
 
 # ---------------------------------------------------------------- entry point contract
 PROCESSING_ROOT = "/opt/ml/processing"
@@ -58,7 +57,7 @@ GCP_METRIC_PREFIX = "custom.googleapis.com/mlopskit/monitor"
 GCP_RESOURCE_TYPE = "global"
 
 #: Every series carries these dimensions; some metrics add their own (below).
-BASE_DIMENSIONS: Tuple[str, ...] = ("Stack", "Endpoint")
+BASE_DIMENSIONS: tuple[str, ...] = ("Stack", "Endpoint")
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ class MetricSpec:
 
     name: str
     description: str
-    dimensions: Tuple[str, ...] = ()
+    dimensions: tuple[str, ...] = ()
     #: True: the alarm fires when the value falls below its threshold (a score), else above it.
     alarm_below: bool = False
 
@@ -75,16 +74,16 @@ class MetricSpec:
 _QUALITY = ("accuracy", "precision", "recall", "f1", "auc", "mae", "rmse", "r2")
 #: Names of the quality metrics per problem type: exactly the spec's ``QUALITY_METRICS`` names
 #: (tests/monitor/test_contract.py holds them equal to modules/endpoint.py).
-QUALITY_METRICS: Dict[str, Tuple[str, ...]] = {
+QUALITY_METRICS: dict[str, tuple[str, ...]] = {
     "binary-classification": ("accuracy", "precision", "recall", "f1", "auc"),
     "multiclass-classification": ("accuracy", "precision", "recall", "f1"),
     "regression": ("mae", "rmse", "r2"),
 }
 QUALITY_HIGHER_IS_BETTER = {"accuracy": True, "precision": True, "recall": True, "f1": True, "auc": True,
                             "mae": False, "rmse": False, "r2": True}
-BIAS_METRICS: Tuple[str, ...] = ("DPPL", "DI", "AD", "RD", "DAR", "DRR", "DCA", "DCR")
+BIAS_METRICS: tuple[str, ...] = ("DPPL", "DI", "AD", "RD", "DAR", "DRR", "DCA", "DCR")
 
-METRICS: Dict[str, MetricSpec] = {
+METRICS: dict[str, MetricSpec] = {
     spec.name: spec
     for spec in (
         MetricSpec("drift_share", "share of monitored features whose drift exceeds its threshold"),
@@ -127,7 +126,7 @@ def published_namespace(target: str) -> str:
     return {"aws": AWS_NAMESPACE, "gcp": GCP_METRIC_PREFIX}.get(target, NAMESPACE)
 
 
-def published_dimensions(target: str, metric: str) -> Tuple[str, ...]:
+def published_dimensions(target: str, metric: str) -> tuple[str, ...]:
     """Dimension names (label keys on GCP) a series of ``metric`` carries on ``target``."""
     names = BASE_DIMENSIONS + METRICS[metric].dimensions
     return tuple(snake_label(n) for n in names) if target == "gcp" else names

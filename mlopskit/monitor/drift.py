@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,13 +48,13 @@ def _shares(counts: np.ndarray) -> np.ndarray:
     return np.where(shares > 0, shares, EPSILON)
 
 
-def ks_test(baseline: np.ndarray, current: np.ndarray) -> Tuple[float, float]:
+def ks_test(baseline: np.ndarray, current: np.ndarray) -> tuple[float, float]:
     """(statistic, p-value) of the two-sample Kolmogorov-Smirnov test."""
     result = stats.ks_2samp(baseline, current)
     return float(result.statistic), float(result.pvalue)
 
 
-def chi_square_test(baseline_counts: np.ndarray, current_counts: np.ndarray) -> Tuple[float, float]:
+def chi_square_test(baseline_counts: np.ndarray, current_counts: np.ndarray) -> tuple[float, float]:
     """(statistic, p-value) of the chi-square test that both count vectors share one distribution."""
     table = np.vstack([baseline_counts, current_counts]).astype(float)
     table = table[:, table.sum(axis=0) > 0]
@@ -70,19 +70,19 @@ class Profile:
 
     name: str
     numeric: bool
-    edges: Tuple[float, ...] = ()
-    categories: Tuple[str, ...] = ()
+    edges: tuple[float, ...] = ()
+    categories: tuple[str, ...] = ()
     low: float = -math.inf
     high: float = math.inf
 
     @property
-    def bin_labels(self) -> List[str]:
+    def bin_labels(self) -> list[str]:
         if not self.numeric:
             return [*self.categories, OTHER]
         bounds = [-math.inf, *self.edges, math.inf]
         return [f"[{_fmt(a)}, {_fmt(b)})" for a, b in zip(bounds[:-1], bounds[1:])]
 
-    def bins_of(self, values: pd.Series) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def bins_of(self, values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(bin index or -1 when null/invalid, null mask, type-error mask) of raw values."""
         null = values.isna().to_numpy()
         if self.numeric:
@@ -148,7 +148,7 @@ class Counts:
         self.type_errors += other.type_errors
         self.out_of_range += other.out_of_range
 
-    def rates(self) -> Dict[str, float]:
+    def rates(self) -> dict[str, float]:
         rows = max(self.rows, 1)
         return {"null_rate": self.nulls / rows, "type_error_rate": self.type_errors / rows,
                 "out_of_range_rate": self.out_of_range / rows}
@@ -166,16 +166,16 @@ class FeatureDrift:
     statistic: float
     p_value: float
     drifted: bool
-    bins: List[str] = field(default_factory=list)
-    baseline_share: List[float] = field(default_factory=list)
-    current_share: List[float] = field(default_factory=list)
+    bins: list[str] = field(default_factory=list)
+    baseline_share: list[float] = field(default_factory=list)
+    current_share: list[float] = field(default_factory=list)
 
-    def as_dict(self) -> Dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 
-def feature_drift(profile: Profile, baseline: Counts, current: Counts, baseline_sample: Optional[pd.Series],
-                  current_sample: Optional[pd.Series], psi_threshold: float) -> FeatureDrift:
+def feature_drift(profile: Profile, baseline: Counts, current: Counts, baseline_sample: pd.Series | None,
+                  current_sample: pd.Series | None, psi_threshold: float) -> FeatureDrift:
     """Compare one feature's window with its baseline. It drifts when PSI exceeds the threshold;
     the test's p-value is evidence in the report (with large windows any tiny shift is significant)."""
     value = psi(baseline.bins, current.bins)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Dict, Mapping, Optional
+from typing import Any
 
 from mlopskit.monitor import contract, report
 from mlopskit.monitor.errors import MonitorInputError
@@ -31,7 +32,7 @@ def _window_end(env: Mapping[str, str]) -> datetime:
     return end if end.tzinfo else end.replace(tzinfo=timezone.utc)
 
 
-def execute(env: Mapping[str, str]) -> Dict[str, object]:
+def execute(env: Mapping[str, str]) -> dict[str, Any]:
     """One run under ``env``; returns the report (the reports are written, the metrics published)."""
     root = Path(env.get("MONITOR_ROOT", contract.PROCESSING_ROOT))
     config = root / contract.INPUT_CONFIG
@@ -54,7 +55,7 @@ def execute(env: Mapping[str, str]) -> Dict[str, object]:
     return result
 
 
-def _as_dict(settings: Settings) -> Dict[str, object]:
+def _as_dict(settings: Settings) -> dict[str, object]:
     from dataclasses import asdict
 
     values = asdict(settings)
@@ -62,12 +63,12 @@ def _as_dict(settings: Settings) -> Dict[str, object]:
     return values
 
 
-def main(env: Optional[Mapping[str, str]] = None) -> int:
+def main(env: Mapping[str, str] | None = None) -> int:
     try:
         result = execute(os.environ if env is None else env)
     except MonitorInputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"monitor: {result['rows']['captured']} rows, drift share {result['drift']['share']:.3f}, "  # type: ignore[index]
-          f"{len(result['violations'])} violation(s)")  # type: ignore[arg-type]
+    print(f"monitor: {result['rows']['captured']} rows, drift share {result['drift']['share']:.3f}, "
+          f"{len(result['violations'])} violation(s)")
     return 0

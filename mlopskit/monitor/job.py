@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,7 @@ class Sources:
 
     captures: Path
     baseline: Path
-    labels: Optional[Path] = None
+    labels: Path | None = None
     capture_format: str = "sagemaker"
     baseline_format: str = "csv"
     captures_where: str = "--captures"
@@ -45,12 +45,12 @@ class Sources:
 
 @dataclass
 class Baseline:
-    profiles: List[drift.Profile]
-    counts: Dict[str, drift.Counts]
+    profiles: list[drift.Profile]
+    counts: dict[str, drift.Counts]
     sample: pd.DataFrame
 
 
-def _features(settings: Settings, frame: pd.DataFrame) -> Tuple[str, ...]:
+def _features(settings: Settings, frame: pd.DataFrame) -> tuple[str, ...]:
     if settings.features:
         return settings.features
     skip = {*META, settings.label, settings.id_field}
@@ -61,9 +61,9 @@ def read_baseline(settings: Settings, sources: Sources) -> Baseline:
     """Two passes over the baseline files: a sample and ranges fix the bins, then the counts."""
     paths = files_under(sources.baseline, sources.baseline_where)
     sample = Reservoir(settings.reservoir_size, settings.seed)
-    low: Dict[str, float] = {}
-    high: Dict[str, float] = {}
-    features: Tuple[str, ...] = ()
+    low: dict[str, float] = {}
+    high: dict[str, float] = {}
+    features: tuple[str, ...] = ()
     for frame in read(sources.baseline_format, paths, settings, sources.baseline_where):
         features = features or _features(settings, frame)
         sample.add(frame)
@@ -88,7 +88,7 @@ def read_baseline(settings: Settings, sources: Sources) -> Baseline:
 class Window:
     """The mergeable state of one window of captures."""
 
-    def __init__(self, settings: Settings, baseline: Baseline, labels: Dict[str, Any], end: datetime) -> None:
+    def __init__(self, settings: Settings, baseline: Baseline, labels: dict[str, Any], end: datetime) -> None:
         self.settings, self.baseline, self.labels, self.end = settings, baseline, labels, end
         self.counts = {p.name: drift.Counts.empty(p) for p in baseline.profiles}
         self.sample = Reservoir(settings.reservoir_size, settings.seed + 1)
@@ -175,7 +175,7 @@ class Window:
                     self.slices.update(p.name, bins, facet.name, self._facet_values(facet, labelled), errors)
 
 
-def run(settings: Settings, sources: Sources, end: Optional[datetime] = None) -> Dict[str, Any]:
+def run(settings: Settings, sources: Sources, end: datetime | None = None) -> dict[str, Any]:
     """Run the job over ``sources``; the report as a JSON-ready mapping (``metrics`` = what is published)."""
     from mlopskit.monitor.summary import build_report
 
@@ -184,7 +184,7 @@ def run(settings: Settings, sources: Sources, end: Optional[datetime] = None) ->
     if not settings.features:
         # Headerless (CSV) payloads take their column names from the baseline's header.
         settings = replace(settings, features=tuple(p.name for p in baseline.profiles))
-    labels: Dict[str, Any] = {}
+    labels: dict[str, Any] = {}
     if sources.labels is not None:
         labels = read_labels(files_under(sources.labels, sources.labels_where), settings, sources.labels_where)
     window = Window(settings, baseline, labels, end)

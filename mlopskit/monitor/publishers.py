@@ -14,8 +14,9 @@ computation runs with numpy, scipy, pandas and scikit-learn alone.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Dict, List, Sequence
+from typing import Any
 
 from mlopskit.monitor.contract import (
     AWS_NAMESPACE,
@@ -28,7 +29,7 @@ from mlopskit.monitor.contract import (
 from mlopskit.monitor.errors import MonitorInputError
 from mlopskit.monitor.registry import PUBLISHERS, publisher
 
-Metric = Dict[str, Any]
+Metric = dict[str, Any]
 
 # CloudWatch accepts up to 1,000 metrics per PutMetricData call today; 20 was the limit for years,
 # and batches of 20 are valid under both (the extra calls cost nothing measurable).
@@ -38,7 +39,7 @@ GCP_BATCH = 200
 AZURE_SCOPE = "https://monitoring.azure.com/.default"
 
 
-def _dimension_values(metric: Metric, stack: str, endpoint: str) -> Dict[str, str]:
+def _dimension_values(metric: Metric, stack: str, endpoint: str) -> dict[str, str]:
     return {"Stack": stack, "Endpoint": endpoint, **{k: str(v) for k, v in metric["dimensions"].items()}}
 
 
@@ -50,7 +51,7 @@ class Publisher:
     def __init__(self, stack: str, endpoint: str, when: datetime) -> None:
         self.stack, self.endpoint, self.when = stack, endpoint, when
 
-    def requests(self, metrics: Sequence[Metric]) -> List[Dict[str, Any]]:
+    def requests(self, metrics: Sequence[Metric]) -> list[dict[str, Any]]:
         return []
 
     def send(self, metrics: Sequence[Metric]) -> int:
@@ -66,7 +67,7 @@ class NoPublisher(Publisher):
 class CloudWatchPublisher(Publisher):
     target = "aws"
 
-    def requests(self, metrics: Sequence[Metric]) -> List[Dict[str, Any]]:
+    def requests(self, metrics: Sequence[Metric]) -> list[dict[str, Any]]:
         data = []
         for m in metrics:
             values = _dimension_values(m, self.stack, self.endpoint)
@@ -95,7 +96,7 @@ class CloudMonitoringPublisher(Publisher):
         super().__init__(stack, endpoint, when)
         self.project = os.environ.get("MONITOR_GCP_PROJECT", "")
 
-    def requests(self, metrics: Sequence[Metric]) -> List[Dict[str, Any]]:
+    def requests(self, metrics: Sequence[Metric]) -> list[dict[str, Any]]:
         if not self.project:
             raise MonitorInputError("MONITOR_GCP_PROJECT", "is required to publish to Cloud Monitoring")
         stamp = self.when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -132,9 +133,9 @@ class AzureMonitorPublisher(Publisher):
         self.resource_id = os.environ.get("MONITOR_AZURE_RESOURCE_ID", "")
         self.region = os.environ.get("MONITOR_AZURE_REGION", "")
 
-    def requests(self, metrics: Sequence[Metric]) -> List[Dict[str, Any]]:
+    def requests(self, metrics: Sequence[Metric]) -> list[dict[str, Any]]:
         """One ``AzureMetricsDocument`` per metric name (a document holds one metric's series)."""
-        by_name: Dict[str, List[Metric]] = {}
+        by_name: dict[str, list[Metric]] = {}
         for m in metrics:
             by_name.setdefault(m["name"], []).append(m)
         documents = []

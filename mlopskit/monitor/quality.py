@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Tuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,7 +77,7 @@ class Quality:
             return sum(self.pairs.values())
         return int(self.sums[0])
 
-    def metrics(self, auc: Optional[float]) -> Dict[str, Optional[float]]:
+    def metrics(self, auc: float | None) -> dict[str, float | None]:
         """Every metric of this problem type; None where it is undefined (a zero denominator)."""
         if self.problem_type == "binary-classification":
             tp, fp, fn, tn = (int(x) for x in self.binary)
@@ -91,7 +91,7 @@ class Quality:
                       "r2": 1 - sq_sum / total if n and total > 0 else None}
         return {name: values[name] for name in QUALITY_METRICS[self.problem_type]}
 
-    def _multiclass(self) -> Dict[str, Optional[float]]:
+    def _multiclass(self) -> dict[str, float | None]:
         classes = sorted({c for pair in self.pairs for c in pair})
         total = sum(self.pairs.values())
         correct = sum(n for (a, b), n in self.pairs.items() if a == b)
@@ -124,17 +124,17 @@ def _classes(values: pd.Series) -> list:
     return [str(v) for v in values]
 
 
-def _ratio(numerator: float, denominator: float) -> Optional[float]:
+def _ratio(numerator: float, denominator: float) -> float | None:
     return float(numerator) / denominator if denominator else None
 
 
-def _prf(tp: int, fp: int, fn: int) -> Dict[str, Optional[float]]:
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float | None]:
     precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
     f1 = _ratio(2 * tp, 2 * tp + fp + fn)
     return {"precision": precision, "recall": recall, "f1": f1}
 
 
-def auc(labels: pd.Series, scores: pd.Series, positive: Any) -> Tuple[Optional[float], str]:
+def auc(labels: pd.Series, scores: pd.Series, positive: Any) -> tuple[float | None, str]:
     """ROC AUC (Mann-Whitney U / (n_pos n_neg), ties count half) and why it is missing if it is."""
     numbers = pd.to_numeric(scores, errors="coerce")
     if numbers.isna().any():
@@ -150,7 +150,7 @@ def auc(labels: pd.Series, scores: pd.Series, positive: Any) -> Tuple[Optional[f
     return float(u / (positives * negatives)), ""
 
 
-def auc_bound(labels: pd.Series, positive: Any, alpha: float = 0.05) -> Optional[float]:
+def auc_bound(labels: pd.Series, positive: Any, alpha: float = 0.05) -> float | None:
     """Hoeffding's bound for a two-sample U-statistic: sqrt(ln(2/alpha) / (2 min(n_pos, n_neg)))."""
     truth = positive_mask(labels, positive)
     smaller = min(int(truth.sum()), int((~truth).sum()))

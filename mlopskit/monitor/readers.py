@@ -24,8 +24,9 @@ import base64
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any
 
 import pandas as pd
 
@@ -38,7 +39,7 @@ META = (PREDICTION, ID, TIME)
 CSV_CHUNK_ROWS = 100_000
 
 
-def files_under(path: Path, where: str) -> List[Path]:
+def files_under(path: Path, where: str) -> list[Path]:
     """The data files of a file or folder, sorted (a window is read file by file)."""
     if path.is_file():
         return [path]
@@ -59,7 +60,7 @@ def read(format_name: str, paths: Sequence[Path], settings: Settings, where: str
             yield frame
 
 
-def _lines(path: Path, where: str) -> Iterator[Tuple[int, Dict[str, Any]]]:
+def _lines(path: Path, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
@@ -76,7 +77,7 @@ def _lines(path: Path, where: str) -> Iterator[Tuple[int, Dict[str, Any]]]:
 # ------------------------------------------------------------------ payload decoding
 
 
-def _rows_from_json(payload: Any) -> List[Any]:
+def _rows_from_json(payload: Any) -> list[Any]:
     """A predict request's rows: ``{"instances": [...]}``, ``{"inputs": ...}``, a list or one row."""
     if isinstance(payload, dict):
         for key in ("instances", "inputs", "data", "predictions", "outputs"):
@@ -88,11 +89,11 @@ def _rows_from_json(payload: Any) -> List[Any]:
     return [payload]
 
 
-def _rows_from_csv(text: str) -> List[List[str]]:
+def _rows_from_csv(text: str) -> list[list[str]]:
     return [row for row in csv.reader(io.StringIO(text)) if row]
 
 
-def decode_payload(data: str, encoding: str, content_type: str) -> List[Any]:
+def decode_payload(data: str, encoding: str, content_type: str) -> list[Any]:
     """Rows of one captured payload (SageMaker ``encoding``: CSV, JSON or BASE64)."""
     if encoding.upper() == "BASE64":
         data = base64.b64decode(data).decode("utf-8")
@@ -102,7 +103,7 @@ def decode_payload(data: str, encoding: str, content_type: str) -> List[Any]:
     return [row if len(row) > 1 else row[0] for row in _rows_from_csv(data)]
 
 
-def _feature_row(row: Any, features: Sequence[str]) -> Dict[str, Any]:
+def _feature_row(row: Any, features: Sequence[str]) -> dict[str, Any]:
     if isinstance(row, dict):
         return dict(row)
     values = row if isinstance(row, list) else [row]
@@ -123,8 +124,8 @@ def _prediction(value: Any) -> Any:
     return value
 
 
-def _records(inputs: List[Any], outputs: List[Any], base_id: str, time: Optional[str],
-             features: Sequence[str]) -> List[Dict[str, Any]]:
+def _records(inputs: list[Any], outputs: list[Any], base_id: str, time: str | None,
+             features: Sequence[str]) -> list[dict[str, Any]]:
     """One frame row per request row; several rows in one request get ``id:index`` ids."""
     rows = []
     for index, row in enumerate(inputs):
@@ -136,7 +137,7 @@ def _records(inputs: List[Any], outputs: List[Any], base_id: str, time: Optional
     return rows
 
 
-def _frame(records: List[Dict[str, Any]], settings: Settings) -> pd.DataFrame:
+def _frame(records: list[dict[str, Any]], settings: Settings) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records)
     for column in (*settings.features, *META):
         if column not in frame.columns:
@@ -153,7 +154,7 @@ def _frame(records: List[Dict[str, Any]], settings: Settings) -> pd.DataFrame:
 def read_sagemaker(paths: Sequence[Path], settings: Settings, where: str) -> Iterator[pd.DataFrame]:
     """SageMaker data capture JSON lines, one frame per file."""
     for path in paths:
-        records: List[Dict[str, Any]] = []
+        records: list[dict[str, Any]] = []
         for number, line in _lines(path, where):
             try:
                 capture = line["captureData"]
@@ -176,7 +177,7 @@ def read_sagemaker(paths: Sequence[Path], settings: Settings, where: str) -> Ite
 def read_vertex(paths: Sequence[Path], settings: Settings, where: str) -> Iterator[pd.DataFrame]:
     """Vertex AI request-response logging rows (BigQuery export, JSON lines), one frame per file."""
     for path in paths:
-        records: List[Dict[str, Any]] = []
+        records: list[dict[str, Any]] = []
         for number, row in _lines(path, where):
             try:
                 requests = [json.loads(p) for p in row["request_payload"]]
@@ -197,9 +198,9 @@ def read_azure(paths: Sequence[Path], settings: Settings, where: str) -> Iterato
     The collector writes ``model_inputs`` and ``model_outputs`` to separate files of the same hour:
     a half waits in ``pending`` until its other half is read (bounded by one hour's records).
     """
-    pending: Dict[str, Dict[str, Any]] = {}
+    pending: dict[str, dict[str, Any]] = {}
     for path in paths:
-        records: List[Dict[str, Any]] = []
+        records: list[dict[str, Any]] = []
         for number, event in _lines(path, where):
             try:
                 kind = "inputs" if str(event["type"]).endswith("model_inputs") else "outputs"
@@ -234,16 +235,16 @@ def read_csv(paths: Sequence[Path], settings: Settings, where: str) -> Iterator[
             raise MonitorInputError(f"{where}: {path.name}", f"is not a CSV file with a header ({error})") from None
 
 
-def read_labels(paths: Sequence[Path], settings: Settings, where: str) -> Dict[str, Any]:
+def read_labels(paths: Sequence[Path], settings: Settings, where: str) -> dict[str, Any]:
     """Ground truth: id -> label from CSV or JSON lines files.
 
     Held in memory for the window (one entry per labelled inference): the join is by id and the
     captures are streamed past it. docs/monitoring.md states this bound.
     """
-    labels: Dict[str, Any] = {}
+    labels: dict[str, Any] = {}
     for path in paths:
         if path.suffix in (".jsonl", ".json"):
-            rows: Iterable[Dict[str, Any]] = (row for _, row in _lines(path, where))
+            rows: Iterable[dict[str, Any]] = (row for _, row in _lines(path, where))
         else:
             rows = pd.read_csv(path, dtype=str).to_dict("records")
         for row in rows:

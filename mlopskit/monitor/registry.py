@@ -3,12 +3,12 @@ adds its own without touching the job: ``@reader("name")`` / ``@publisher("name"
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, TypeVar
+from typing import Any, Callable, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-READERS: Dict[str, Callable[..., Any]] = {}
-PUBLISHERS: Dict[str, Any] = {}
+READERS: dict[str, Callable[..., Any]] = {}
+PUBLISHERS: dict[str, Any] = {}
 
 
 def reader(name: str) -> Callable[[F], F]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 from mlopskit.monitor.contract import REPORT_HTML, REPORT_JSON
 
@@ -16,11 +16,11 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def to_json(report: Dict[str, Any]) -> str:
+def to_json(report: dict[str, Any]) -> str:
     return json.dumps(report, indent=2, sort_keys=True, default=_json_default, allow_nan=False) + "\n"
 
 
-def write(report: Dict[str, Any], folder: Path) -> List[Path]:
+def write(report: dict[str, Any], folder: Path) -> list[Path]:
     """Write ``report.json`` and ``report.html`` into ``folder``; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     json_path, html_path = folder / REPORT_JSON, folder / REPORT_HTML
@@ -35,7 +35,7 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _bars(feature: Dict[str, Any]) -> str:
+def _bars(feature: dict[str, Any]) -> str:
     """Baseline (grey) vs window (blue) share per bin, as an inline SVG."""
     bins = feature["bins"]
     width, height, top = max(360, 36 * len(bins)), 120, max([*feature["baseline_share"], *feature["current_share"], 0.01])
@@ -54,13 +54,13 @@ def _bars(feature: Dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def _table(headers: List[str], rows: List[List[Any]]) -> str:
+def _table(headers: list[str], rows: list[list[Any]]) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _threshold_rows(report: Dict[str, Any]) -> List[List[Any]]:
+def _threshold_rows(report: dict[str, Any]) -> list[list[Any]]:
     fired = {(v["name"], tuple(sorted(v["dimensions"].items()))) for v in report["violations"]}
     rows = []
     for m in report["metrics"]:
@@ -72,7 +72,7 @@ def _threshold_rows(report: Dict[str, Any]) -> List[List[Any]]:
     return rows
 
 
-def to_html(report: Dict[str, Any]) -> str:
+def to_html(report: dict[str, Any]) -> str:
     drift = report["drift"]
     sections = [
         f"<h1>Monitor report: {_e(report['stack'])} / {_e(report['endpoint'])}</h1>",

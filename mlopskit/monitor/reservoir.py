@@ -14,13 +14,12 @@ the smaller class count.
 from __future__ import annotations
 
 import math
-from typing import Optional
 
 import numpy as np
 import pandas as pd
 
 
-def dkw_epsilon(n: int, alpha: float = 0.05) -> Optional[float]:
+def dkw_epsilon(n: int, alpha: float = 0.05) -> float | None:
     """Half-width of the DKW band for ``n`` samples at confidence ``1 - alpha``; None for n = 0."""
     return math.sqrt(math.log(2 / alpha) / (2 * n)) if n > 0 else None
 
@@ -31,7 +30,7 @@ class Reservoir:
     def __init__(self, size: int, seed: int) -> None:
         self.size = size
         self.rng = np.random.default_rng(seed)
-        self.frame: Optional[pd.DataFrame] = None
+        self.frame: pd.DataFrame | None = None
         self.keys = np.empty(0)
         self.seen = 0
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple, Union
+from typing import Any, Union
 
 from mlopskit.monitor.contract import BIAS_METRICS, QUALITY_METRICS
 from mlopskit.monitor.errors import MonitorInputError
@@ -23,7 +23,7 @@ class Facet:
     ``facet_values_or_threshold``: values above the threshold form the group examined)."""
 
     name: str
-    value_or_threshold: Optional[float] = None
+    value_or_threshold: float | None = None
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,11 @@ class Settings:
     endpoint: str = "endpoint"
     stack: str = "local"
     #: Column names of a request in order (CSV payloads carry no header). Empty: from the baseline.
-    features: Tuple[str, ...] = ()
+    features: tuple[str, ...] = ()
     #: Features read as categories (others are numeric when the baseline's values are numbers).
-    categorical: Tuple[str, ...] = ()
-    problem_type: Optional[str] = None
-    quality_thresholds: Dict[str, float] = field(default_factory=dict)
+    categorical: tuple[str, ...] = ()
+    problem_type: str | None = None
+    quality_thresholds: dict[str, float] = field(default_factory=dict)
     #: Ground truth: the column of the labels files holding the outcome, and the id column.
     label: str = "label"
     id_field: str = "inference_id"
@@ -46,8 +46,8 @@ class Settings:
     positive_label: Scalar = 1
     #: A binary model's score at or above this is the positive class.
     decision_threshold: float = 0.5
-    facets: Tuple[Facet, ...] = ()
-    bias_thresholds: Dict[str, float] = field(default_factory=dict)
+    facets: tuple[Facet, ...] = ()
+    bias_thresholds: dict[str, float] = field(default_factory=dict)
     #: A feature drifts when its PSI exceeds this (0.2: the usual "significant shift" level).
     psi_threshold: float = 0.2
     drift_share_threshold: float = 0.2
@@ -75,7 +75,7 @@ class Settings:
         return self
 
     @classmethod
-    def from_dict(cls, data: Dict[str, Any], where: str = "settings") -> Settings:
+    def from_dict(cls, data: dict[str, Any], where: str = "settings") -> Settings:
         """Settings from ``monitor.json``'s mapping; an unknown key or a bad value names its field."""
         known = {f.name for f in fields(cls)}
         for key in data:

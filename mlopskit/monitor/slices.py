@@ -7,18 +7,19 @@ share of traffic so a bad slice nobody uses is not mistaken for an emergency.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 MIN_SHARE = 0.01
 MIN_ROWS = 5
-Key = Tuple[str, int, str, str]  # feature, bin, facet, facet value
+Key = tuple[str, int, str, str]  # feature, bin, facet, facet value
 
 
 class SliceErrors:
     def __init__(self) -> None:
-        self.cells: Dict[Key, np.ndarray] = {}
+        self.cells: dict[Key, np.ndarray] = {}
 
     def update(self, feature: str, bins: np.ndarray, facet: str, facet_values: np.ndarray, errors: np.ndarray) -> None:
         valid = (bins >= 0) & ~np.isnan(errors)
@@ -32,10 +33,10 @@ class SliceErrors:
             self.cells.setdefault(key, np.zeros(2))
             self.cells[key] += cell
 
-    def worst(self, labels: Dict[str, Sequence[str]], total: int, count: int) -> List[Dict[str, Any]]:
+    def worst(self, labels: Mapping[str, Sequence[str]], total: int, count: int) -> list[dict[str, Any]]:
         """The ``count`` slices with the highest mean error, each with its share of labelled rows."""
         floor = max(MIN_ROWS, MIN_SHARE * total)
-        rows: List[Dict[str, Any]] = []
+        rows: list[dict[str, Any]] = []
         for (feature, b, facet, value), (n, errors) in self.cells.items():
             if n >= floor:
                 rows.append({"feature": feature, "bin": labels[feature][b], "facet": facet or None,
@@ -45,7 +46,7 @@ class SliceErrors:
         return rows[:count]
 
 
-def overall_error(cells: SliceErrors, feature: Optional[str]) -> Optional[float]:
+def overall_error(cells: SliceErrors, feature: str | None) -> float | None:
     """Mean error over every labelled row (read off one feature's slices, which partition them)."""
     chosen = [c for (f, _, facet, _), c in cells.cells.items() if f == feature and not facet]
     n = sum(c[0] for c in chosen)

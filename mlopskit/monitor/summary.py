@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 LABEL = "__label__"
 
 
-def _drift(window: Window) -> Dict[str, Any]:
+def _drift(window: Window) -> dict[str, Any]:
     s, base = window.settings, window.baseline
     current = window.sample.sample
     features = {}
@@ -34,7 +34,7 @@ def _drift(window: Window) -> Dict[str, Any]:
             "drifted": drifted, "features": features}
 
 
-def _quality(window: Window) -> Dict[str, Any]:
+def _quality(window: Window) -> dict[str, Any]:
     s = window.settings
     if not s.problem_type:
         return {"skipped": "no problemType in the settings"}
@@ -46,14 +46,14 @@ def _quality(window: Window) -> Dict[str, Any]:
         value, why = auc(sample[LABEL], sample[PREDICTION], s.positive_label)
         bound = None if window.labelled_sample.exact else auc_bound(sample[LABEL], s.positive_label)
     metrics = window.quality.metrics(value)
-    out: Dict[str, Any] = {"problem_type": s.problem_type, "rows": window.quality.rows, "metrics": metrics,
+    out: dict[str, Any] = {"problem_type": s.problem_type, "rows": window.quality.rows, "metrics": metrics,
                            "thresholds": dict(s.quality_thresholds)}
     if s.problem_type == "binary-classification":
         out["auc"] = {"exact": window.labelled_sample.exact, "error_bound_95": bound, "missing": why or None}
     return out
 
 
-def _bias(window: Window) -> Dict[str, Any]:
+def _bias(window: Window) -> dict[str, Any]:
     if not window.bias:
         return {"skipped": "no facets in the settings"}
     if window.settings.problem_type not in (None, "binary-classification"):
@@ -62,7 +62,7 @@ def _bias(window: Window) -> Dict[str, Any]:
             "thresholds": dict(window.settings.bias_thresholds)}
 
 
-def _attribution(window: Window) -> Dict[str, Any]:
+def _attribution(window: Window) -> dict[str, Any]:
     base, current = window.baseline.sample, window.sample.sample
     if PREDICTION not in base.columns or base[PREDICTION].isna().all():
         return {"skipped": "the baseline holds no served outputs (column 'prediction')"}
@@ -77,7 +77,7 @@ def _attribution(window: Window) -> Dict[str, Any]:
             "sample_rows": {"baseline": len(base), "window": len(current)}}
 
 
-def _slices(window: Window) -> Dict[str, Any]:
+def _slices(window: Window) -> dict[str, Any]:
     if window.labelled == 0 or not window.settings.problem_type:
         return {"skipped": "no labelled rows", "slices": []}
     labels = {p.name: p.bin_labels for p in window.baseline.profiles}
@@ -87,12 +87,12 @@ def _slices(window: Window) -> Dict[str, Any]:
             "slices": window.slices.worst(labels, window.quality.rows, window.settings.worst_slices)}
 
 
-def _metric(name: str, value: Optional[float], **dimensions: str) -> Dict[str, Any]:
+def _metric(name: str, value: float | None, **dimensions: str) -> dict[str, Any]:
     assert name in METRICS, name  # the contract lists every metric the job may publish
     return {"name": name, "value": value, "dimensions": dimensions}
 
 
-def _published(report: Dict[str, Any]) -> List[Dict[str, Any]]:
+def _published(report: dict[str, Any]) -> list[dict[str, Any]]:
     """What the publishers send: defined values only (an undefined metric is not a zero)."""
     out = [_metric("drift_share", report["drift"]["share"]), _metric("captured_rows", report["rows"]["captured"]),
            _metric("labelled_rows", report["rows"]["labelled"])]
@@ -109,14 +109,14 @@ def _published(report: Dict[str, Any]) -> List[Dict[str, Any]]:
     return [m for m in out if m["value"] is not None and np.isfinite(m["value"])]
 
 
-def _thresholds(window: Window) -> Dict[str, float]:
+def _thresholds(window: Window) -> dict[str, float]:
     s = window.settings
     return {"drift_share": s.drift_share_threshold, "attribution_ndcg": s.attribution_threshold,
             **{f"quality_{m}": t for m, t in s.quality_thresholds.items()},
             **{f"bias_{m}": t for m, t in s.bias_thresholds.items()}}
 
 
-def _violations(report: Dict[str, Any], thresholds: Dict[str, float]) -> List[Dict[str, Any]]:
+def _violations(report: dict[str, Any], thresholds: dict[str, float]) -> list[dict[str, Any]]:
     found = []
     for m in report["metrics"]:
         threshold = thresholds.get(m["name"])
@@ -128,10 +128,10 @@ def _violations(report: Dict[str, Any], thresholds: Dict[str, float]) -> List[Di
     return found
 
 
-def build_report(window: Window, sources: Sources, end: datetime) -> Dict[str, Any]:
+def build_report(window: Window, sources: Sources, end: datetime) -> dict[str, Any]:
     s = window.settings
     unmatched_labels = len(set(window.labels) - window.matched_ids)
-    report: Dict[str, Any] = {
+    report: dict[str, Any] = {
         "stack": s.stack, "endpoint": s.endpoint, "window_end": end.isoformat(),
         "sources": {"captures": str(sources.captures), "capture_format": sources.capture_format,
                     "baseline": str(sources.baseline), "labels": str(sources.labels) if sources.labels else None},

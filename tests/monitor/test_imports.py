@@ -62,4 +62,5 @@ def test_every_module_postpones_annotations(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     futures = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
     assert any(a.name == "annotations" for n in futures for a in n.names)
-    assert not [n for n in ast.walk(tree) if isinstance(n, ast.Match)]
+    match = getattr(ast, "Match", ())  # the statement itself exists from 3.10 on
+    assert not [n for n in ast.walk(tree) if isinstance(n, match)]

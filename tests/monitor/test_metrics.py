@@ -11,10 +11,9 @@ import pytest
 
 from mlopskit.monitor import attribution
 from mlopskit.monitor.bias import BiasCounts, Group, bias_metrics
-from mlopskit.monitor.drift import chi_square_test, js_distance, ks_test, profile, psi, Counts
+from mlopskit.monitor.drift import Counts, chi_square_test, js_distance, ks_test, profile, psi
 from mlopskit.monitor.quality import Quality, auc
 from mlopskit.monitor.reservoir import Reservoir, dkw_epsilon
-
 
 # ------------------------------------------------------------------ drift
 
