@@ -21,7 +21,7 @@ from mlopskit.monitor import drift
 from mlopskit.monitor.bias import BiasCounts
 from mlopskit.monitor.errors import MonitorInputError
 from mlopskit.monitor.quality import Quality, positive_mask, predicted_positive
-from mlopskit.monitor.readers import ID, META, PREDICTION, TIME, files_under, read, read_labels
+from mlopskit.monitor.readers import ID, META, PREDICTION, TIME, files_under, read, read_labels, to_times
 from mlopskit.monitor.reservoir import Reservoir
 from mlopskit.monitor.settings import Facet, Settings
 from mlopskit.monitor.slices import SliceErrors
@@ -128,7 +128,7 @@ class Window:
 
     def _join(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Attach labels by id to rows old enough for their label to have arrived."""
-        times = pd.to_datetime(frame[TIME], utc=True, errors="coerce", format="mixed")
+        times = to_times(frame[TIME])
         cutoff = self.end - timedelta(hours=self.settings.label_delay_hours)
         due = (times.isna() | (times <= cutoff)).to_numpy()
         self.awaiting += int((~due).sum())

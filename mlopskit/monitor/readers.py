@@ -142,9 +142,20 @@ def _frame(records: list[dict[str, Any]], settings: Settings) -> pd.DataFrame:
     for column in (*settings.features, *META):
         if column not in frame.columns:
             frame[column] = None
-    # Each format writes its own time text (BigQuery: "2026-12-01 10:00:00 UTC"): one type here.
-    frame[TIME] = pd.to_datetime(frame[TIME], utc=True, errors="coerce", format="mixed")
+    frame[TIME] = to_times(frame[TIME])
     return frame
+
+
+def to_times(values: pd.Series) -> pd.Series:
+    """Each format writes its own time text (BigQuery: "2026-12-01 10:00:00 UTC"): one UTC type.
+
+    pandas 2 needs ``format="mixed"`` for that; pandas 1 (SageMaker's scikit-learn 1.2-1 image)
+    infers per value by default and would read "mixed" as a strftime pattern, turning every time
+    into NaT without a word.
+    """
+    if int(pd.__version__.split(".")[0]) >= 2:
+        return pd.to_datetime(values, utc=True, errors="coerce", format="mixed")
+    return pd.to_datetime(values, utc=True, errors="coerce")
 
 
 # ------------------------------------------------------------------ the registered readers
