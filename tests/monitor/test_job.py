@@ -109,3 +109,14 @@ def test_the_job_imports_no_explainer_or_fairness_library_nor_the_kit(tmp_path: 
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["code"] == 0
     assert forbidden_loaded(result["modules"]) == []
+
+
+def test_the_previous_window_can_be_the_baseline(tmp_path: Path) -> None:
+    from mlopskit.monitor.job import Sources, run
+
+    previous = capture_jsonl(tmp_path / "previous.jsonl", 300, 5, False)
+    current = capture_jsonl(tmp_path / "current.jsonl", 300, 6, True)
+    settings = Settings(features=FEATURES, categorical=("region",))
+    report = run(settings, Sources(current, previous, baseline_format="sagemaker"), END)
+    assert report["drift"]["drifted"] == ["income", "region"]
+    assert report["attribution"]["ndcg"] is not None  # the previous window's served outputs are its baseline
