@@ -96,9 +96,10 @@ def _published(report: dict[str, Any]) -> list[dict[str, Any]]:
     """What the publishers send: defined values only (an undefined metric is not a zero)."""
     out = [_metric("drift_share", report["drift"]["share"]), _metric("captured_rows", report["rows"]["captured"]),
            _metric("labelled_rows", report["rows"]["labelled"])]
-    for name, f in report["drift"]["features"].items():
-        out += [_metric(m, f[key], Feature=name) for m, key in (("feature_psi", "psi"), ("null_rate", "null_rate"),
-                ("type_error_rate", "type_error_rate"), ("out_of_range_rate", "out_of_range_rate"))]
+    features = report["drift"]["features"]
+    out += [_metric("feature_psi", f["psi"], Feature=name) for name, f in features.items()]
+    for rate in ("null_rate", "type_error_rate", "out_of_range_rate"):
+        out.append(_metric(rate, max((f[rate] for f in features.values()), default=0.0)))
     for metric, value in report["quality"].get("metrics", {}).items():
         out.append(_metric(f"quality_{metric}", value))
     for facet, values in report["bias"].get("facets", {}).items():
