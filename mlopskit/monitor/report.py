@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,19 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def _finite(value: Any) -> Any:
+    """NaN and infinities become null: JSON has no such numbers, and a reader must not guess them."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def to_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, indent=2, sort_keys=True, default=_json_default, allow_nan=False) + "\n"
+    return json.dumps(_finite(report), indent=2, sort_keys=True, default=_json_default, allow_nan=False) + "\n"
 
 
 def write(report: dict[str, Any], folder: Path) -> list[Path]:

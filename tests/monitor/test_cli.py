@@ -77,3 +77,9 @@ def test_settings_come_from_the_specs_endpoint_and_a_numeric_facet_needs_a_thres
     assert main(["monitor", "run", spec, "--endpoint", "nope", "--captures", str(baseline),
                  "--baseline", str(baseline)]) == 2
     assert "--endpoint must name one of: churn-online" in capsys.readouterr().err
+
+
+def test_the_json_report_turns_undefined_numbers_into_null() -> None:
+    from mlopskit.monitor.report import to_json
+
+    assert json.loads(to_json({"p": float("nan"), "values": [1.0, float("inf")]})) == {"p": None, "values": [1.0, None]}
