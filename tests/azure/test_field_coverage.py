@@ -120,6 +120,9 @@ NOT_FOR_AZURE = {
     "training[].compute.instanceType.gcp": "GCP instance type",
     "endpoints[].model.image.framework": "rejected by the spec: framework images are for training",
     "endpoints[].model.image.version": "rejected by the spec: framework images are for training",
+    # Waivers are read by the policy runner on every cloud alike (tests/policies/test_waivers.py); nothing is built.
+    **{f"waivers[].{field}": "read by the policy runner, not built" for field in
+       ("rule", "resource", "specPath", "provider", "reason", "expires")},
 }
 
 EVIDENCE: dict[str, Evidence] = {
@@ -144,6 +147,11 @@ EVIDENCE: dict[str, Evidence] = {
     and one(dev(), ":machinelearningservices:Workspace").inputs["managedNetwork"]["isolationMode"] == "AllowOnlyApprovedOutbound",
     "encryption.customerManagedKeys": lambda: "encryption" in one(prod(), ":machinelearningservices:Workspace").inputs
     and bool(warned(prod(), "encryption.customerManagedKeys")),
+    # Pinned software under confidential data: the key keeps RSA and an RSA-HSM key is added.
+    "encryption.keyProtectionLevel": lambda: sorted(
+        r.inputs["properties"]["kty"] for r in graph_with(PROD, encryption__keyProtectionLevel="software").of_type(
+            "azure-native:keyvault:Key")) == ["RSA", "RSA-HSM"]
+    and bool(warned(prod(), "encryption.keyProtectionLevel")),
     "encryption.keyRotationDays": lambda: one(prod(), ":keyvault:Key").inputs["properties"]["rotationPolicy"]["lifetimeActions"][0]["trigger"]["timeAfterCreate"] == "P90D",
     "storage.artifacts.versioning": lambda: one(prod(), ":storage:BlobServiceProperties").inputs["isVersioningEnabled"] is True,
     "storage.artifacts.retentionDays": lambda: one(prod(), ":storage:ManagementPolicy").inputs["policy"]["rules"][0]["definition"]["actions"]["version"]["delete"]["daysAfterCreationGreaterThan"] == 365,
