@@ -18,6 +18,7 @@ from mlopskit import __version__
 from mlopskit.commands import (
     compare as commands_compare,
     cost as commands_cost,
+    monitor as commands_monitor,
     ops as commands_ops,
     policy as commands_policy,
     schema as commands_schema,
@@ -119,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Each further command lives in its own module exposing ``register(subparsers)``,
     # so a command's code and its tests change together; the modules import their heavy
     # parts only when they run.
-    for module in (commands_policy, commands_cost, commands_compare, commands_ops, commands_schema):
+    for module in (commands_policy, commands_cost, commands_compare, commands_ops, commands_schema, commands_monitor):
         module.register(sub)
     _add_output_options(parser)
     return parser
