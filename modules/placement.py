@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Protocol, Self, TypeVar, cast
 
 from pydantic import ConfigDict, GetJsonSchemaHandler, create_model, model_validator
 from pydantic.json_schema import JsonSchemaValue
@@ -36,9 +36,6 @@ class TargetPlacement(SpecModel):
 
     primary_field: ClassVar[str]
     backup_field: ClassVar[str]
-    if TYPE_CHECKING:  # each target names them its own way (a field or a property)
-        primary_region: str
-        backup_region: str | None
 
     @abstractmethod
     def _regions(self) -> tuple[str, str | None]:
@@ -50,6 +47,20 @@ class TargetPlacement(SpecModel):
         if backup is not None and backup == primary:
             raise field_error(self.backup_field, "must differ from the primary region for cross-region recovery")
         return self
+
+
+class Placed(Protocol):
+    """What shared code reads of any target's placement: each target names the fields its own way
+    (a field or a property), and says which field holds which for error paths."""
+
+    primary_field: ClassVar[str]
+    backup_field: ClassVar[str]
+
+    @property
+    def primary_region(self) -> str: ...
+
+    @property
+    def backup_region(self) -> str | None: ...
 
 
 class Regional(TargetPlacement):
@@ -105,14 +116,14 @@ class Placement(SpecModel):
         entries = handler.resolve_ref_schema(handler(schema_model().__pydantic_core_schema__))
         return {**entries, "title": cls.__name__}
 
-    def for_cloud(self, cloud: Cloud) -> TargetPlacement | None:
+    def for_cloud(self, cloud: Cloud) -> Placed | None:
         """The placement of ``cloud``, or None when the spec gives none."""
         found = (self.model_extra or {}).get(cloud)
-        return found if isinstance(found, TargetPlacement) else None
+        return cast(Placed, found) if isinstance(found, TargetPlacement) else None
 
     def of(self, cloud: Cloud, kind: type[P]) -> P | None:
         """The placement of ``cloud`` as its own type ``kind`` (a target reading its own entry)."""
-        found = self.for_cloud(cloud)
+        found = (self.model_extra or {}).get(cloud)
         if found is not None and not isinstance(found, kind):
             raise TypeError(f"placement.{cloud} is a {type(found).__name__}, not a {kind.__name__}")
         return found

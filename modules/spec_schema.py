@@ -53,7 +53,7 @@ def _models(root: type[BaseModel]) -> dict[str, type[BaseModel]]:
 
     The models whose entries are the registered targets' are described by their typed stand-in
     (``schema_model``), which has one field per target."""
-    stand_ins = {placement.Placement: placement.schema_model(), compute.InstanceTypes: compute.schema_model()}
+    stand_ins: dict[type[BaseModel], type[BaseModel]] = {placement.Placement: placement.schema_model(), compute.InstanceTypes: compute.schema_model()}
     found: dict[str, type[BaseModel]] = {}
     todo: list[Any] = [root]
     while todo:

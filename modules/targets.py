@@ -114,9 +114,20 @@ def add_loader(loader: Callable[[], None]) -> None:
     _LOADERS.append(loader)
 
 
+_LOADING: list[bool] = []
+
+
 def _loaded() -> dict[str, Target]:
-    while _LOADERS:
-        _LOADERS.pop(0)()
+    if _LOADING:
+        # A module the loaders import read the registry at import time: it would see half of it.
+        raise RuntimeError("the target registry was read while the bundled targets were registering")
+    if _LOADERS:
+        _LOADING.append(True)
+        try:
+            while _LOADERS:
+                _LOADERS.pop(0)()
+        finally:
+            _LOADING.clear()
     return _TARGETS
 
 

@@ -20,6 +20,7 @@ from mlopskit.modules.placement import Cloud
 from mlopskit.modules.stack import Stack
 from mlopskit.modules.training import Image
 
+
 def image_cloud(uri: str) -> Cloud | None:
     """The target whose registry hosts ``uri`` (``Target.registry_hosts``), or None (Docker Hub, a
     private registry)."""

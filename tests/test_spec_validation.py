@@ -10,7 +10,6 @@ from pydantic import ValidationError
 from mlopskit.modules import (
     AccessRole,
     Autoscaling,
-    AwsPlacement,
     Compute,
     Deployment,
     Endpoint,
@@ -25,6 +24,7 @@ from mlopskit.modules import (
     load_stack,
     parse_stack,
 )
+from mlopskit.providers.aws.target import AwsPlacement
 from tests.conftest import EXAMPLE_SPECS, STACKS
 from tests.specs import baseline, change
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from mlopskit.modules import targets
 from mlopskit.modules.errors import SpecIssue
-from mlopskit.modules.placement import Cloud, TargetPlacement
+from mlopskit.modules.placement import Cloud, Placed
 
 CATALOG = Path(__file__).with_name("regions.csv")
 
@@ -71,7 +71,7 @@ def priced(cloud: str, name: str) -> bool:
     return found is not None and found.priced and found.offerings_known
 
 
-def unknown_region_issues(cloud: Cloud, placement: TargetPlacement | None) -> list[SpecIssue]:
+def unknown_region_issues(cloud: Cloud, placement: Placed | None) -> list[SpecIssue]:
     """An issue per placement field naming a region that is not a known region of ``cloud`` (none
     for a target without a region catalog: its placement is declared, not looked up)."""
     catalog = targets.target(cloud).regions

@@ -25,8 +25,8 @@ from mlopskit.modules import targets
 from mlopskit.modules.compute import Compute
 from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.placement import Cloud
-from mlopskit.modules.targets import ComputeResolution
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.targets import ComputeResolution
 from mlopskit.providers.catalog import regions
 from mlopskit.providers.catalog.gpu_memory import per_gpu_gib
 from mlopskit.providers.catalog.prices import PriceKey, catalog_date, lookup as price_lookup
