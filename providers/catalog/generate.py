@@ -580,8 +580,8 @@ def build(folder: Path = SOURCES) -> dict[str, str]:
     regions: list[list[str]] = []
     # The bundled targets name their builder here (``Target.catalog_builder``); a target with its own
     # catalog files (and no builder) is not generated here.
-    for target in (t for t in targets.targets() if t.catalog_builder is not None):
-        cloud, builder = target.name, load(target.catalog_builder)
+    for cloud, path in ((t.name, t.catalog_builder) for t in targets.targets() if t.catalog_builder is not None):
+        builder = load(path)
         cloud_instances, cloud_regions, prices = builder(folder, all_quotes)
         instances += cloud_instances
         regions += cloud_regions
