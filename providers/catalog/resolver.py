@@ -218,6 +218,8 @@ def gpus_billed_separately(instance: InstanceType) -> bool:
 
 def hourly_price(instance: InstanceType, region: str, use: Use = "serving") -> Decimal | None:
     """Price per hour of ``instance`` in ``region`` for ``use`` (machine plus separately billed GPUs); None if unknown."""
+    if targets.target(instance.cloud).compute is None:
+        return None  # a target without compute resolution prices no instance type
     service, accelerator_service = PRICE_SERVICE[(instance.cloud, use)]
     row = price_lookup(PriceKey(instance.cloud, service, instance.name, region))
     if row is None:
@@ -324,6 +326,10 @@ def _resolve(cloud: Cloud, compute: Compute, region: str | None = None, use: Use
         return _explicit(cloud, explicit, compute, among, among_label, model_gib)
     if compute.cpu is None or compute.memory_gib is None:
         raise ResolutionError(f"instanceType.{cloud}", f"no {cloud} instance type and no generic size")
+    if targets.target(cloud).compute is None:
+        # A target without an instance catalog (a declared placement, e.g. a cluster) takes explicit types only.
+        raise ResolutionError(f"instanceType.{cloud}", f"{cloud} has no instance catalog to size a generic request "
+                                                       f"from: give instanceType.{cloud}")
     gpu_type = compute.gpu.type if compute.gpu else None
     gpu_count = compute.gpu.count if compute.gpu else 0
     offered = _offered(cloud, compute, use, among, model_gib)
@@ -383,5 +389,5 @@ def offering_warnings(cloud: Cloud, stack: Stack) -> list[SpecIssue]:
             continue
         warnings.append(SpecIssue(f"{path}.compute.instanceType.{cloud}",
                                   f"{name} is not offered in {where} for {use} (instance catalog "
-                                  f"{catalog_date()}); pick a type offered there or another region"))
+                                  f"{catalog_date(cloud)}); pick a type offered there or another region"))
     return warnings

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from mlopskit.modules import targets
 from mlopskit.modules.provider import contract_gaps
 from mlopskit.providers import get_provider
 from tests.fourth_target.provider import FourthProvider
-from tests.fourth_target.target import NAME, register_fourth, unregister_fourth
+from tests.fourth_target.target import NAME, TARGET, register_fourth, unregister_fourth
 
 SPEC = Path(__file__).with_name("stack.yaml")
 
@@ -142,6 +143,7 @@ def test_compare(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     cloud = next(c for c in result["clouds"] if c["cloud"] == NAME)
     assert (cloud["unpricedComponents"], cloud["monthlyCost"], cloud["maxMonthlyCost"]) == (0, "1482.10", "1628.10")
     assert cloud["policies"]["passed"] is True
+    assert cloud["catalogDate"] == "2026-12-01"  # its own price file's date
     assert {row["setting"]: row["support"] for row in cloud["features"]}["monitoring.drift"] == "unsupported"
     assert [(c["path"], c["instance"], c["basis"]) for c in cloud["compute"]] == [
         ("endpoints[0].compute", "fx.small", "cheapest"), ("endpoints[1].compute", "fx.gpu", "explicit"),
@@ -150,3 +152,15 @@ def test_compare(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
                      "--jobs", "1")
     html = (tmp_path / "compare.html").read_text()
     assert code == 0 and "#7c3aed" in html and "Fourth Endpoint" in html  # its colour and its diagram entry
+
+
+def test_a_declared_placement_needs_no_region_catalog(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A target without a region catalog and without compute resolution (a cluster, say): any region
+    is its own to declare, and a generic size is refused with the field to give instead."""
+    targets.register(replace(TARGET, regions=None, compute=None))
+    anywhere = spec_with(tmp_path, "placement.fourth.region", "my-cluster")
+    code, _, err = run(capsys, "validate", str(anywhere))
+    assert code == 2
+    assert "placement.fourth" not in err  # no region catalog: the region is not looked up
+    assert ("endpoints[0].compute.instanceType.fourth: fourth has no instance catalog to size a generic request "
+            "from: give instanceType.fourth") in err

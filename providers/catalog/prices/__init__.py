@@ -115,10 +115,14 @@ def lookup(key: PriceKey) -> PriceRow | None:
     return _row(record) if record is not None else None
 
 
-def catalog_date() -> str:
-    """The catalog's version (the generation date in each file's first line), printed beside every estimate."""
+def catalog_date(cloud: str | None = None) -> str:
+    """The catalog's version (the generation date in a price file's first line), printed beside every
+    estimate: ``cloud``'s own price file's, else the latest of the bundled files here."""
+    paths = [_price_file(cloud)] if cloud is not None else sorted(FOLDER.glob("*.csv"))
     dates = []
-    for path in FOLDER.glob("*.csv"):
+    for path in paths:
+        if not path.is_file():
+            continue
         with path.open(encoding="utf-8") as handle:
             match = re.search(r"\d{4}-\d{2}-\d{2}", handle.readline())
         if match:
