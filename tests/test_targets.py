@@ -76,3 +76,15 @@ def test_the_cloud_literal_check_can_fail(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text('"""Mentions aws in prose."""\nCOLORS = {"aws": "#d97706"}\nTOKEN = "gcp:storage"\n')
     assert _cloud_literals(sample) == ["sample.py:2: 'aws'", "sample.py:3: 'gcp:storage'"]
+
+
+def test_a_target_reads_its_own_entry_typed() -> None:
+    from mlopskit.providers.azure.target import AzurePlacement
+    from mlopskit.providers.gcp.target import GcpPlacement
+
+    placement = Placement.model_validate({"gcp": {"project": "acme-ml-prod", "region": "europe-west4"}})
+    gcp = placement.of("gcp", GcpPlacement)
+    assert gcp is not None and gcp.project == "acme-ml-prod"
+    assert placement.of("azure", AzurePlacement) is None
+    with pytest.raises(TypeError, match="placement.gcp is a GcpPlacement, not a AzurePlacement"):
+        placement.of("gcp", AzurePlacement)
