@@ -36,6 +36,12 @@ class InstanceTypes(SpecModel):
         entries = handler.resolve_ref_schema(handler(schema_model().__pydantic_core_schema__))
         return {**entries, "title": cls.__name__}
 
+    def __getattr__(self, name: str) -> Any:
+        # ``instance_type.<target>``: the explicit type given for a registered target, None when absent.
+        if not name.startswith("_") and targets.find(name) is not None:
+            return self.of(name)
+        return super().__getattr__(name)  # type: ignore[misc]  # pydantic's, for private attributes
+
     def of(self, cloud: Cloud) -> str | None:
         """The explicit type given for ``cloud``, or None."""
         found = (self.model_extra or {}).get(cloud)
