@@ -9,13 +9,14 @@ a whole default section). ``undocumented()`` lists the fields still missing a de
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from mlopskit.modules import compute, placement, targets
+from mlopskit.modules.base import SpecModel
 from mlopskit.modules.spec_docs import ALSO_ACCEPTS, DESCRIPTIONS, EXAMPLES
 from mlopskit.modules.stack import Stack
 
@@ -48,12 +49,19 @@ def _examples() -> dict[str, Any]:
     return found
 
 
-def _models(root: type[BaseModel]) -> dict[str, type[BaseModel]]:
-    """Every model reachable from ``root`` by its class name (the names pydantic gives ``$defs``).
+def fields_of(model: type[BaseModel]) -> type[BaseModel]:
+    """The model whose ``model_fields`` describe ``model``: itself, or for a model whose entries are the
+    registered targets' (``placement``, ``instanceType``) its typed stand-in with one field per target.
+    Anything that walks the spec's fields (the schema, field-coverage tests) walks through this."""
+    stand_ins: dict[type[BaseModel], Callable[[], type[SpecModel]]] = {
+        placement.Placement: placement.schema_model, compute.InstanceTypes: compute.schema_model}
+    make = stand_ins.get(model)
+    return make() if make is not None else model
 
-    The models whose entries are the registered targets' are described by their typed stand-in
-    (``schema_model``), which has one field per target."""
-    stand_ins: dict[type[BaseModel], type[BaseModel]] = {placement.Placement: placement.schema_model(), compute.InstanceTypes: compute.schema_model()}
+
+def _models(root: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """Every model reachable from ``root`` by its class name (the names pydantic gives ``$defs``),
+    each described by ``fields_of``."""
     found: dict[str, type[BaseModel]] = {}
     todo: list[Any] = [root]
     while todo:
@@ -61,7 +69,7 @@ def _models(root: type[BaseModel]) -> dict[str, type[BaseModel]]:
         if isinstance(kind, type) and issubclass(kind, BaseModel):
             if kind.__name__ in found:
                 continue
-            name, kind = kind.__name__, stand_ins.get(kind, kind)
+            name, kind = kind.__name__, fields_of(kind)
             found[name] = kind
             todo += [field.annotation for field in kind.model_fields.values()]
         else:
