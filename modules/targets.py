@@ -7,9 +7,9 @@ choices) iterates over the registered targets and never names one; the descripto
 everything such code used to keep in per-cloud tables.
 
 The registry is lazy: the descriptors of the targets bundled with the kit are registered
-the first time the registry is read, by the loaders the application installs with
-``add_loader`` (``mlopskit/__init__.py``: importing ``mlopskit.providers`` registers every
-``providers/<name>/target.py``). A descriptor names its provider class by import path, so
+the first time the registry is read, by the hook ``_register_bundled_targets`` of the package the
+layers are installed in (``mlopskit/__init__.py``: importing ``mlopskit.providers`` registers every
+``providers/<name>/target.py``), and by any loader a plug-in adds with ``add_loader``. A descriptor names its provider class by import path, so
 reading the registry (``--help``, ``validate``) imports no cloud SDK. A target defined
 elsewhere (a plug-in, a test's target) calls ``register`` itself.
 """
@@ -17,6 +17,7 @@ elsewhere (a plug-in, a test's target) calls ``register`` itself.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,9 +116,24 @@ def add_loader(loader: Callable[[], None]) -> None:
 
 
 _LOADING: list[bool] = []
+_BUNDLED: list[bool] = []  # the bundled targets' hook has run
+
+
+def _bundled_hook() -> Callable[[], None] | None:
+    """The enclosing package's hook that registers the bundled targets. It is looked up on the package
+    object, which is imported before any of its modules, rather than imported: this lower layer
+    imports nothing above it, and importing the kit does not load the registry."""
+    top = sys.modules.get(__name__.partition(".")[0])
+    hook = getattr(top, "_register_bundled_targets", None)
+    return hook if callable(hook) else None
 
 
 def _loaded() -> dict[str, Target]:
+    if not _BUNDLED:
+        _BUNDLED.append(True)
+        hook = _bundled_hook()
+        if hook is not None:
+            _LOADERS.insert(0, hook)
     if _LOADING:
         # A module the loaders import read the registry at import time: it would see half of it.
         raise RuntimeError("the target registry was read while the bundled targets were registering")
