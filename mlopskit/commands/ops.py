@@ -24,8 +24,8 @@ from mlopskit.modules.day2.errors import CloudError
 from mlopskit.modules.endpoint import LATEST_APPROVED, MAX_MODEL_VERSION, Endpoint
 from mlopskit.modules.errors import SpecError, SpecIssue, echo, one_line
 from mlopskit.modules.placement import Cloud
-from mlopskit.modules.targets import names as target_names
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.targets import names as target_names
 from mlopskit.ops.backup import compare_checksums
 from mlopskit.ops.drift import Finding, compare
 from mlopskit.ops.rollout import run_rollout
