@@ -15,13 +15,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mlopskit.modules.targets import names as target_names
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SPECS = (ROOT / "stacks" / "credit-risk.yaml", ROOT / "stacks" / "fraud-dev.yaml",
          ROOT / "stacks" / "lifecycle.yaml", ROOT / "stacks" / "llm-serving.yaml",
          ROOT / "tests" / "policies" / "fixtures" / "weakened.yaml")
-CLOUDS = ("aws", "gcp", "azure")
+CLOUDS = tuple(target_names())  # every registered target, parametrized from the registry
 
 
 def snapshot() -> dict[str, Any]:

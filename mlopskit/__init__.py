@@ -22,3 +22,10 @@ def __getattr__(name: str) -> Any:
 
         return MlopsStack
     raise AttributeError(f"module 'mlopskit' has no attribute {name!r}")
+
+
+def _register_bundled_targets() -> None:
+    """Registers the targets bundled with the kit: importing ``mlopskit.providers`` imports each
+    ``providers/<name>/target.py``. The target registry (``modules/targets.py``, a lower layer) calls
+    this hook of its enclosing package the first time it is read, so ``import mlopskit`` stays free."""
+    import mlopskit.providers  # noqa: F401  (imported for its registrations)

@@ -25,8 +25,9 @@ from mlopskit.commands import (
 )
 from mlopskit.modules.errors import SpecError, SpecIssue, one_line, shown_path
 from mlopskit.modules.loader import load_stack
-from mlopskit.modules.placement import CLOUDS, Cloud
+from mlopskit.modules.placement import Cloud
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.targets import names as target_names
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -62,7 +63,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     clouds: list[Cloud] = [args.provider] if args.provider else []
     stack = load_checked(args.spec, None)
     if not clouds:
-        clouds = [c for c in CLOUDS if stack.placement.for_cloud(c) is not None]
+        clouds = [c for c in target_names() if stack.placement.for_cloud(c) is not None]
     issues: list[SpecIssue] = []
     from mlopskit.providers import ProviderUnavailable, get_provider
 
@@ -108,12 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="validate a spec (exit 0 valid, 2 invalid)")
     validate.add_argument("spec", help="path to a spec v1 YAML file")
-    validate.add_argument("--provider", choices=CLOUDS, help="also check what this cloud needs (default: every placed cloud)")
+    validate.add_argument("--provider", choices=target_names(), help="also check what this cloud needs (default: every placed cloud)")
     validate.set_defaults(run=cmd_validate)
 
     preview = sub.add_parser("preview", help="build the stack under Pulumi mocks and show the resource graph")
     preview.add_argument("spec", help="path to a spec v1 YAML file")
-    preview.add_argument("--provider", choices=CLOUDS, required=True)
+    preview.add_argument("--provider", choices=target_names(), required=True)
     preview.add_argument("--format", choices=("table", "json"), default="table")
     preview.set_defaults(run=cmd_preview)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from mlopskit.cli import main as cli_main
 from mlopskit.modules.errors import SpecError
 from mlopskit.modules.loader import load_stack
-from mlopskit.modules.placement import CLOUDS
+from mlopskit.modules.targets import names as target_names
 
 COMMANDS = ("validate", "policy")
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -51,9 +51,9 @@ def commands(command: str, argv: Sequence[str]) -> list[list[str]]:
         lines = []
         for spec in files:
             try:
-                placed = [c for c in CLOUDS if load_stack(spec, None).placement.for_cloud(c) is not None]
+                placed = [c for c in target_names() if load_stack(spec, None).placement.for_cloud(c) is not None]
             except SpecError:
-                placed = [CLOUDS[0]]  # the run reports the spec's errors (exit 2)
+                placed = [target_names()[0]]  # the run reports the spec's errors (exit 2)
             lines += [[command, spec, *options, "--provider", cloud] for cloud in placed]
         return lines
     return [[command, spec, *options] for spec in files]

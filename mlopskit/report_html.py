@@ -15,9 +15,18 @@ from html import escape
 from mlopskit.compare import CloudResult, Comparison, _feature_matrix, _kind, _summary_rows, findings, summary_lines
 from mlopskit.console import usd
 from mlopskit.diagram import CHAR_EM, FONT, legend, text_width, to_svg
+from mlopskit.modules import targets
 from mlopskit.modules.diagram import ROLE_TITLES
 
-COLORS = {"aws": "#d97706", "gcp": "#2563eb", "azure": "#0891b2"}
+NEUTRAL = "#4b5563"  # a cloud without a registered colour
+
+
+def target_colour(cloud: str, default: str = NEUTRAL) -> str:
+    """The target's colour (``Target.colour``)."""
+    found = targets.find(cloud)
+    return found.colour if found is not None else default
+
+
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#111827;background:#fff;max-width:1420px}
 h1{font-size:22px}h2{font-size:18px;margin-top:28px}h3{font-size:15px}
@@ -104,7 +113,7 @@ def cross_cloud_chart(comparison: Comparison) -> str:
     if not built:
         return "<p>No cloud was built.</p>"
     rows = [(r.cloud, r.estimate.total_monthly, r.estimate.max_monthly, bool(r.estimate.unpriced),
-             COLORS.get(r.cloud, "#4b5563")) for r in built if r.estimate is not None]
+             target_colour(r.cloud)) for r in built if r.estimate is not None]
     budgets = {r.estimate.budget_usd for r in built if r.estimate is not None}
     budget = next(iter(budgets)) if len(budgets) == 1 else None
     return _bars(rows, _scale_top(comparison), budget, "monthly cost per cloud on a shared scale")
@@ -127,7 +136,7 @@ def breakdown(result: CloudResult, top: Decimal) -> str:
             incomplete.add(title)
     if not parts:
         return "<p>No priced resources.</p>"
-    colour = COLORS.get(result.cloud, "#4b5563")
+    colour = target_colour(result.cloud)
     rows = [(title, v[0], v[1], title in incomplete, colour) for title, v in sorted(parts.items(), key=lambda i: (-i[1][1], i[0]))]
     return _bars(rows, top, result.estimate.budget_usd, f"monthly cost by part on {result.cloud}")
 
@@ -165,7 +174,7 @@ def _cloud_section(result: CloudResult, top: Decimal) -> list[str]:
                                               escape(_kind(m))] for m in result.compute]))
     if result.architecture is not None:
         out.append(f'<section id="architecture-{escape(result.cloud)}"><h3>Architecture on {escape(result.cloud)}</h3>'
-                   + legend() + to_svg(result.architecture, COLORS.get(result.cloud, "#374151")) + "</section>")
+                   + legend() + to_svg(result.architecture, target_colour(result.cloud, "#374151")) + "</section>")
     out.append("</div>")
     return out
 

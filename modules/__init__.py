@@ -23,17 +23,16 @@ from mlopskit.modules.errors import SpecError, SpecIssue
 from mlopskit.modules.loader import load_stack, parse_stack
 from mlopskit.modules.metadata import Metadata
 from mlopskit.modules.network import Network
-from mlopskit.modules.placement import CLOUDS, AwsPlacement, AzurePlacement, GcpPlacement, Placement
+from mlopskit.modules.placement import Placement, Regional, TargetPlacement
 from mlopskit.modules.registry import ContainerRegistry, ModelRegistry, Registry
 from mlopskit.modules.stack import Stack
 from mlopskit.modules.storage import ArtifactStorage, Storage
 from mlopskit.modules.training import Image, TrainingJob
 
 __all__ = [
-    "CLOUDS", "PERMISSIONS", "Access", "AccessRole", "Alarms", "ArtifactStorage", "Autoscaling",
-    "AwsPlacement", "AzurePlacement", "Backups", "Budget", "Compliance", "Compute", "ContainerRegistry",
-    "DataCapture", "Deployment", "Drift", "Encryption", "Endpoint", "GcpPlacement", "Gpu", "Image",
+    "PERMISSIONS", "Access", "AccessRole", "Alarms", "ArtifactStorage", "Autoscaling", "Backups", "Budget", "Compliance", "Compute", "ContainerRegistry",
+    "DataCapture", "Deployment", "Drift", "Encryption", "Endpoint", "Gpu", "Image",
     "InstanceTypes", "Metadata", "ModelRegistry", "ModelSource", "Monitoring", "Network", "Placement",
-    "Registry", "SpecError", "SpecIssue", "Stack", "Storage", "TrainingCompute", "TrainingJob",
+    "Regional", "Registry", "SpecError", "SpecIssue", "Stack", "Storage", "TargetPlacement", "TrainingCompute", "TrainingJob",
     "load_stack", "parse_stack",
 ]

@@ -260,4 +260,4 @@ def estimate(graph: Graph, stack: Stack, usage: Usage | None = None) -> CostEsti
         resources.append(ResourceCost(resource.urn, resource.name, resource.type, priced))
     budget = Decimal(str(stack.budget.monthly_limit_usd)) if stack.budget else None
     return CostEstimate(ctx.cloud, graph.stack, ctx.region, tuple(resources), tuple(sorted(unsupported)),
-                        catalog_date(), budget)
+                        catalog_date(ctx.cloud), budget)

@@ -12,42 +12,29 @@ store (docs/spec-references.md). A URI stays valid on the cloud it belongs to.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from mlopskit.modules import targets
 from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.placement import Cloud
 from mlopskit.modules.stack import Stack
 from mlopskit.modules.training import Image
 
-# Registry hosts of each cloud's container registries (first component of an image URI).
-_REGISTRY_HOSTS: tuple[tuple[Cloud, re.Pattern[str]], ...] = (
-    ("aws", re.compile(r"^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$")),
-    ("aws", re.compile(r"^public\.ecr\.aws$")),
-    ("gcp", re.compile(r"^([a-z]+\.)?gcr\.io$")),
-    ("gcp", re.compile(r"^[a-z0-9-]+-docker\.pkg\.dev$")),
-    ("azure", re.compile(r"^[a-z0-9]+\.azurecr\.(io|cn|us)$")),
-)
-# Storage locations of each cloud (model artifacts).
-_STORAGE: tuple[tuple[Cloud, re.Pattern[str]], ...] = (
-    ("aws", re.compile(r"^s3://")),
-    ("aws", re.compile(r"^https://[^/]*\.?s3[.-]([a-z0-9-]+\.)?amazonaws\.com(\.cn)?/")),
-    ("gcp", re.compile(r"^gs://")),
-    ("gcp", re.compile(r"^https://storage\.googleapis\.com/")),
-    ("azure", re.compile(r"^https://[a-z0-9]+\.blob\.core\.windows\.net/")),
-)
-_NAMES = {"aws": "AWS", "gcp": "Google Cloud", "azure": "Azure"}
-
 
 def image_cloud(uri: str) -> Cloud | None:
-    """The cloud whose registry hosts ``uri``, or None (Docker Hub, a private registry)."""
-    host = uri.split("/", 1)[0] if "/" in uri else ""
-    return next((cloud for cloud, pattern in _REGISTRY_HOSTS if pattern.match(host.lower())), None)
+    """The target whose registry hosts ``uri`` (``Target.registry_hosts``), or None (Docker Hub, a
+    private registry)."""
+    host = uri.split("/", 1)[0].lower() if "/" in uri else ""
+    return next((t.name for t in targets.targets() if host and t.owns_image_host(host)), None)
 
 
 def storage_cloud(uri: str) -> Cloud | None:
-    """The cloud whose storage holds ``uri``, or None (any other https location)."""
-    return next((cloud for cloud, pattern in _STORAGE if pattern.match(uri)), None)
+    """The target whose storage holds ``uri`` (``Target.storage_uris``), or None (any other https location)."""
+    return next((t.name for t in targets.targets() if t.owns_storage_uri(uri)), None)
+
+
+def _name(cloud: Cloud) -> str:
+    return targets.target(cloud).display_name
 
 
 def _images(stack: Stack) -> Iterator[tuple[str, Image]]:
@@ -65,14 +52,14 @@ def foreign_references(stack: Stack, cloud: Cloud) -> list[SpecIssue]:
         owner = image_cloud(image.uri) if image.uri else None
         if owner is not None and owner != cloud:
             issues.append(SpecIssue(f"{path}.uri", (
-                f"{_NAMES[owner]} registry image cannot be pulled on {_NAMES[cloud]}: push it to the stack's own "
+                f"{_name(owner)} registry image cannot be pulled on {_name(cloud)}: push it to the stack's own "
                 "container registry and name it {repository, tag | digest}")))
     for index, endpoint in enumerate(stack.endpoints):
         uri = endpoint.model.artifact_uri
         owner = storage_cloud(uri) if uri else None
         if owner is not None and owner != cloud:
             issues.append(SpecIssue(f"endpoints[{index}].model.artifactUri", (
-                f"{_NAMES[owner]} storage cannot be read on {_NAMES[cloud]}: copy the model to the stack's own "
+                f"{_name(owner)} storage cannot be read on {_name(cloud)}: copy the model to the stack's own "
                 "artifact store and give artifactPath")))
     return issues
 

@@ -20,6 +20,7 @@ from mlopskit.engine import preview
 from mlopskit.modules import parse_stack
 from mlopskit.modules.graph import Graph, RecordedResource
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.targets import names as target_names
 from mlopskit.providers.costing import estimate
 from tests.azure.test_field_coverage import _field_paths
 from tests.specs import baseline, change
@@ -197,7 +198,7 @@ class _Withheld:
         return getattr(self.inner, name)
 
 
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 def test_a_version_not_approved_yet_builds_no_batch_job_and_says_so(cloud: str) -> None:
     from contextlib import contextmanager
 
@@ -221,7 +222,7 @@ def test_a_version_not_approved_yet_builds_no_batch_job_and_says_so(cloud: str) 
 
 
 # -- cost: instance-hours per run x runs per month from the cron ------------------------------
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 def test_batch_runs_are_priced_from_the_cron_and_the_usage_default(cloud: str) -> None:
     stack = parse_stack(baseline(SPEC))
     lines = [c for r in estimate(graph(cloud), stack).resources for c in r.components

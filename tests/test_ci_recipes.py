@@ -18,13 +18,14 @@ import yaml
 
 from mlopskit import hooks
 from mlopskit.cli import build_parser
+from mlopskit.modules.targets import names as target_names
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "mlopskit.yml"
 ACTION = ROOT / "action.yml"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 # Values the recipes' shell variables hold in a run (placeholders for the parser).
-VARIABLES = {"SPEC": "stacks/credit-risk.yaml", "cloud": "aws", "PROVIDERS": "aws,gcp,azure", "PRESET": "gdpr"}
+VARIABLES = {"SPEC": "stacks/credit-risk.yaml", "cloud": "aws", "PROVIDERS": ",".join(target_names()), "PRESET": "gdpr"}
 
 
 def steps(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -118,7 +119,7 @@ def test_pre_commit_hooks_run_commands_that_exist(capsys: pytest.CaptureFixture[
         lines = hooks.commands(command, [spec, str(ROOT / "stacks" / "fraud-dev.yaml")])
         assert len(lines) >= 2 and all(parser.parse_args(line) for line in lines)
     # policy without --provider checks every placed cloud; with it, only that one.
-    assert [line[-1] for line in hooks.commands("policy", [spec])] == ["aws", "gcp", "azure"]
+    assert [line[-1] for line in hooks.commands("policy", [spec])] == list(target_names())
     assert hooks.commands("policy", ["--provider", "gcp", spec]) == [["policy", spec, "--provider", "gcp"]]
     assert hooks.main(["validate", spec]) == 0
     assert "valid" in capsys.readouterr().out

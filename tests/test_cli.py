@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from mlopskit.cli import main
+from mlopskit.modules.targets import names as target_names
 from tests.conftest import EXAMPLE_SPECS, ROOT
 from tests.specs import baseline, change, write_spec
 from tests.test_spec_validation import RULE_CASES
@@ -26,7 +27,7 @@ def test_validate_accepts_every_bundled_spec(spec: Path, capsys) -> None:
     assert "valid" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=lambda p: p.name)
 def test_preview_json_has_the_contract_shape(spec: Path, cloud: str, capsys) -> None:
     """Every bundled spec previews on every cloud, in one JSON shape."""

@@ -12,6 +12,7 @@ import yaml
 
 from mlopskit.engine import run_program
 from mlopskit.modules.errors import SpecError
+from mlopskit.modules.targets import names as target_names
 from mlopskit.program import run
 from mlopskit.providers.aws import AwsProvider
 from mlopskit.providers.aws.backups import ECR_REPLICATION_CONFIG
@@ -47,7 +48,7 @@ def test_each_cloud_has_its_steps() -> None:
     for step in ("pulumi install", "pulumi login", "pulumi stack init", "gcloud auth application-default login",
                  "az login", "AWS_PROFILE", "--policy-pack policies/crossguard", "MLOPSKIT_SPEC="):
         assert step in DEPLOY, step
-    for cloud in ("aws", "gcp", "azure"):
+    for cloud in target_names():
         assert f"pulumi up -s prod-{cloud}" in DEPLOY and (ROOT / "stacks" / f"Pulumi.prod-{cloud}.yaml").is_file()
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.modules.targets import names as target_names
 from mlopskit.providers import get_provider
 from mlopskit.providers.costing import estimate
 from tests.cost.helpers import built
@@ -115,7 +116,7 @@ def scans_for_facts_and_cost(cloud: str) -> int:
     return CountingTuple.scans
 
 
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 def test_provider_facts_and_cost_do_not_scan_per_resource(cloud: str) -> None:
     """A fixed number of walks (the index; the topology, built once for facts and cost; the
     estimator's one walk; AWS reads the account id from every input once), never one per

@@ -15,6 +15,7 @@ import yaml
 from mlopskit.cli import main
 from mlopskit.engine import preview
 from mlopskit.modules import SpecError, load_stack, parse_stack
+from mlopskit.modules.targets import names as target_names
 from mlopskit.providers import get_provider
 from tests.conftest import EXAMPLE_SPECS, STACKS
 from tests.specs import baseline, change, write_spec
@@ -84,7 +85,7 @@ def test_validate_rejects_another_clouds_artifact(tmp_path: Path, capsys, cloud:
     assert "endpoints[0].model.artifactUri: " in err and "give artifactPath" in err
 
 
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 def test_a_uri_stays_valid_on_the_cloud_it_belongs_to(tmp_path: Path, capsys, cloud: str) -> None:
     data = _with_serving(image=IMAGES[cloud][0], artifact=ARTIFACTS[cloud])
     data["placement"] = {cloud: data["placement"][cloud]}
@@ -154,7 +155,7 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=lambda p: p.name)
 def test_every_bundled_spec_reaches_each_cloud_with_only_its_own_locations(spec: Path, cloud: str) -> None:
     stack = load_stack(spec, cloud)  # type: ignore[arg-type]
@@ -168,7 +169,7 @@ def test_every_bundled_spec_reaches_each_cloud_with_only_its_own_locations(spec:
 
 def test_neutral_images_resolve_to_each_clouds_own_registry() -> None:
     stack = load_stack(STACKS / "fraud-dev.yaml")
-    inputs = {cloud: json.dumps([r.inputs for r in preview(stack, cloud)], default=str) for cloud in ("aws", "gcp", "azure")}
+    inputs = {cloud: json.dumps([r.inputs for r in preview(stack, cloud)], default=str) for cloud in target_names()}
     assert "123456789012.dkr.ecr.eu-west-1.amazonaws.com/fraud-dev:fraud-serve-1.4.0" in inputs["aws"]
     assert "europe-west4-docker.pkg.dev/acme-ml-dev/fraud-dev-images/fraud-serve:1.4.0" in inputs["gcp"]
     assert re.search(r"acrfrauddev[0-9a-f]+\.azurecr\.io/fraud-serve:1\.4\.0", inputs["azure"])

@@ -26,6 +26,7 @@ from mlopskit.cli import main
 from mlopskit.compare import Comparison, compare, judge, to_markdown
 from mlopskit.console import usd
 from mlopskit.diagram import wrap
+from mlopskit.modules.targets import names as target_names
 from mlopskit.policies.runner import Violation
 from mlopskit.report_html import to_html
 from tests.conftest import STACKS
@@ -239,7 +240,7 @@ def html(comparison: Comparison) -> str:
     return to_html(comparison)
 
 
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 def test_the_diagram_has_the_expected_edges(html: str, cloud: str) -> None:
     svg = _architecture(html, cloud)
     edges = {(p.get("data-from"), p.get("data-to")) for p in svg.iter(f"{SVG_NS}path") if "edge" in p.get("class", "")}
@@ -249,7 +250,7 @@ def test_the_diagram_has_the_expected_edges(html: str, cloud: str) -> None:
     assert kinds == {"edge flow", "edge key", "edge identity"}
 
 
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 def test_the_diagram_draws_network_and_region_boundaries_with_service_names(html: str, cloud: str,
                                                                            comparison: Comparison) -> None:
     svg = _architecture(html, cloud)

@@ -10,7 +10,6 @@ from pydantic import ValidationError
 from mlopskit.modules import (
     AccessRole,
     Autoscaling,
-    AwsPlacement,
     Compute,
     Deployment,
     Endpoint,
@@ -25,6 +24,8 @@ from mlopskit.modules import (
     load_stack,
     parse_stack,
 )
+from mlopskit.modules.targets import names as target_names
+from mlopskit.providers.aws.target import AwsPlacement
 from tests.conftest import EXAMPLE_SPECS, STACKS
 from tests.specs import baseline, change
 
@@ -38,7 +39,7 @@ def issues(data: dict[str, Any], cloud: str | None = None) -> list[str]:
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=lambda p: p.name)
 def test_bundled_specs_are_valid_for_every_placed_cloud(spec) -> None:
     stack = load_stack(spec)
-    for cloud in ("aws", "gcp", "azure"):
+    for cloud in target_names():
         if stack.placement.for_cloud(cloud) is not None:
             assert stack.issues_for(cloud) == []
 

@@ -19,14 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from mlopskit.modules.errors import SpecError, SpecIssue, shown_path
-from mlopskit.modules.placement import CLOUDS, Cloud, as_cloud
+from mlopskit.modules.placement import Cloud, as_cloud
+from mlopskit.modules.targets import names as target_names
 
 
 def _clouds(text: str) -> list[Cloud]:
     chosen = [c.strip() for c in text.split(",") if c.strip()]
-    unknown = [c for c in chosen if c not in CLOUDS]
+    unknown = [c for c in chosen if c not in target_names()]
     if unknown or not chosen:
-        raise SpecError([SpecIssue("--providers", f"choose from {', '.join(CLOUDS)}; got {text!r}")])
+        raise SpecError([SpecIssue("--providers", f"choose from {', '.join(target_names())}; got {text!r}")])
     return [as_cloud(c) for c in dict.fromkeys(chosen)]  # a cloud named twice is compared once
 
 
@@ -105,7 +106,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("compare", help="the same spec on every cloud: resources, cost, policies, features "
                                                    "(exit 1 on a mandatory policy failure or a baseline over budget)")
     parser.add_argument("spec", help="path to a spec v1 YAML file")
-    parser.add_argument("--providers", default=",".join(CLOUDS), help="comma-separated clouds (default: all three)")
+    parser.add_argument("--providers", default=",".join(target_names()), help="comma-separated clouds (default: every registered one)")
     parser.add_argument("--format", choices=("table", "json", "markdown", "html"), default="table")
     parser.add_argument("--out", metavar="DIR",
                         help="write compare.txt/.json/.md/.html into DIR and print only the verdict and the paths")

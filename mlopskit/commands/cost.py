@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from mlopskit.modules.errors import SpecError, shown_path
-from mlopskit.modules.placement import CLOUDS
+from mlopskit.modules.targets import names as target_names
 
 if TYPE_CHECKING:
     from mlopskit.cost import Usage
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("cost", help="estimate the monthly cost offline (exit 1 over budget)")
     parser.add_argument("spec", help="path to a spec v1 YAML file")
-    parser.add_argument("--provider", choices=CLOUDS, required=True)
+    parser.add_argument("--provider", choices=target_names(), required=True)
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--usage", help="YAML overriding providers/catalog/usage_defaults.yaml")
     parser.add_argument("--compare-to", dest="compare_to", metavar="OTHER_SPEC",

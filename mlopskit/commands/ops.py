@@ -23,8 +23,9 @@ from mlopskit.modules.day2.clock import Clock, SystemClock
 from mlopskit.modules.day2.errors import CloudError
 from mlopskit.modules.endpoint import LATEST_APPROVED, MAX_MODEL_VERSION, Endpoint
 from mlopskit.modules.errors import SpecError, SpecIssue, echo, one_line
-from mlopskit.modules.placement import CLOUDS, Cloud
+from mlopskit.modules.placement import Cloud
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.targets import names as target_names
 from mlopskit.ops.backup import compare_checksums
 from mlopskit.ops.drift import Finding, compare
 from mlopskit.ops.rollout import run_rollout
@@ -257,7 +258,7 @@ def _package(text: str) -> str:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", help="path to a spec v1 YAML file")
-    parser.add_argument("--provider", choices=CLOUDS, required=True)
+    parser.add_argument("--provider", choices=target_names(), required=True)
     parser.add_argument("--dry-run", action="store_true",
                         help="print the SDK calls it would make (with credentials, reads still run: the plan "
                              "depends on them; without, the plan is printed up to the first read, offline)")

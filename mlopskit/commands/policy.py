@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from mlopskit.modules.errors import SpecError, SpecIssue
-from mlopskit.modules.placement import CLOUDS
+from mlopskit.modules.targets import names as target_names
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.spec:
         raise SpecError([SpecIssue("spec", "a spec is required (or use --list)")])
     if not args.provider:
-        raise SpecError([SpecIssue("--provider", "required: one of " + ", ".join(CLOUDS))])
+        raise SpecError([SpecIssue("--provider", "required: one of " + ", ".join(target_names()))])
     from mlopskit import progress
     from mlopskit.cli import load_checked
     from mlopskit.engine import preview
@@ -85,7 +85,7 @@ def policy_table(report: Any) -> str:
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("policy", help="run the compliance and cost rules (exit 1 on a mandatory failure)")
     parser.add_argument("spec", nargs="?", help="path to a spec v1 YAML file (optional with --list)")
-    parser.add_argument("--provider", choices=CLOUDS)
+    parser.add_argument("--provider", choices=target_names())
     parser.add_argument("--format", choices=("table", "json", "sarif", "junit"), default="table")
     parser.add_argument("--preset", help="gdpr or lgpd (comma-separated); default: the spec's compliance.frameworks")
     parser.add_argument("--config", help="policy config file (CrossGuard shape: rule id -> advisory|mandatory|disabled)")

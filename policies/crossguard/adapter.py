@@ -32,8 +32,9 @@ from typing import Any
 from mlopskit.modules.errors import SpecError, SpecIssue
 from mlopskit.modules.facts import Fact
 from mlopskit.modules.graph import Graph, RecordedResource
-from mlopskit.modules.placement import CLOUDS, Cloud
+from mlopskit.modules.placement import Cloud
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.targets import names as target_names
 from mlopskit.policies.config import PolicyConfig
 from mlopskit.policies.report import rule_url
 from mlopskit.policies.runner import PolicyReport, ResolvedRule, active_presets, evaluate, resolve_rules
@@ -58,7 +59,7 @@ StackLoader = Callable[[Cloud | None], Stack]  # None: the spec without a cloud'
 
 def cloud_of(types: list[str]) -> Cloud | None:
     """The cloud whose provider owns the first recognisable resource type (its declared prefixes)."""
-    providers = [get_provider(cloud) for cloud in CLOUDS]
+    providers = [get_provider(cloud) for cloud in target_names()]
     for type_ in types:
         for provider in providers:
             if provider.owns_type(type_):

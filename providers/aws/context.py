@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from mlopskit.modules.placement import AwsPlacement
 from mlopskit.providers.aws import names
+from mlopskit.providers.aws.target import AwsPlacement
 from mlopskit.providers.base import BuildContext
 
 T = TypeVar("T")

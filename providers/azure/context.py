@@ -8,7 +8,7 @@ from typing import Any
 
 import pulumi
 
-from mlopskit.modules.placement import AzurePlacement
+from mlopskit.providers.azure.target import AzurePlacement
 from mlopskit.providers.base import BuildContext
 
 # A fixed namespace so role-assignment names (which Azure requires to be GUIDs) are the

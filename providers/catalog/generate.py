@@ -36,6 +36,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
+from mlopskit.modules import targets
+from mlopskit.providers import load
+
 HERE = Path(__file__).parent
 SOURCES = HERE / "sources"
 DATE = "2026-11-30"  # the day the extracts were recorded: every generated row carries it
@@ -575,7 +578,10 @@ def build(folder: Path = SOURCES) -> dict[str, str]:
     files: dict[str, str] = {}
     instances: list[list[str]] = []
     regions: list[list[str]] = []
-    for cloud, builder in (("aws", aws), ("gcp", gcp), ("azure", azure)):
+    # The bundled targets name their builder here (``Target.catalog_builder``); a target with its own
+    # catalog files (and no builder) is not generated here.
+    for cloud, path in ((t.name, t.catalog_builder) for t in targets.targets() if t.catalog_builder is not None):
+        builder = load(path)
         cloud_instances, cloud_regions, prices = builder(folder, all_quotes)
         instances += cloud_instances
         regions += cloud_regions

@@ -1,4 +1,5 @@
-"""Generic compute (cpu, memory, gpu) -> one cloud's instance type, from instances.csv.
+"""Generic compute (cpu, memory, gpu) -> one target's instance type, from its instance catalog
+(``Target.compute``, ``modules/targets.py``: instances.csv for the bundled clouds).
 
 Shared by every provider so the same spec resolves by the same rule everywhere: the GPU
 model and count are hard constraints; cpu and memory are minimums; the type must serve the
@@ -13,22 +14,24 @@ the resolver falls back to the smallest match (fewest vCPUs, then least memory) 
 from __future__ import annotations
 
 import csv
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+from mlopskit.modules import targets
 from mlopskit.modules.compute import Compute
 from mlopskit.modules.errors import SpecIssue
-from mlopskit.modules.placement import Cloud, as_cloud
+from mlopskit.modules.placement import Cloud
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.targets import ComputeResolution
 from mlopskit.providers.catalog import regions
 from mlopskit.providers.catalog.gpu_memory import per_gpu_gib
 from mlopskit.providers.catalog.prices import PriceKey, catalog_date, lookup as price_lookup
 
-CATALOG = Path(__file__).with_name("instances.csv")
+CATALOG = Path(__file__).with_name("instances.csv")  # the bundled clouds' instance catalog
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class InstanceType:
     memory_gib: float
     gpu_type: str | None
     gpu_count: int
-    accelerator: str | None  # the cloud's accelerator name (GCP GPU type, AWS Inferentia/Trainium)
+    accelerator: str | None  # the target's accelerator name (a GPU type, or a non-GPU accelerator)
     local_storage: bool  # has NVMe instance storage (matters for volume-encryption options)
     apis: tuple[str, ...] = ()  # the cloud's uses it is accepted for (AWS: hosting, training, ...)
     arch: str = "x86_64"  # arm64 types (AWS Graviton) need arm64 images: never chosen for a generic size
@@ -54,13 +57,14 @@ class InstanceType:
 
     @property
     def burstable(self) -> bool:
-        """An AWS T-family type: CPU credits throttle sustained load, so never chosen for a generic size."""
-        return self.cloud == "aws" and self.name.split(".")[1].startswith("t") and not self.name.split(".")[1].startswith("trn")
+        """A type whose CPU credits throttle sustained load (the target says which): never chosen
+        for a generic size."""
+        return _compute(self.cloud).burstable(self.name)
 
     @property
     def neuron(self) -> bool:
-        """An AWS Inferentia/Trainium type: never chosen for a generic CPU request."""
-        return self.cloud == "aws" and self.accelerator is not None
+        """An accelerator that is not a GPU (AWS Inferentia/Trainium): never chosen for a generic CPU request."""
+        return self.accelerator is not None and self.gpu_type is None
 
 
 @dataclass(frozen=True)
@@ -82,13 +86,33 @@ class ResolutionError(ValueError):
         self.field = field
 
 
-@lru_cache(maxsize=1)
+def _compute(cloud: Cloud) -> ComputeResolution:
+    """How ``cloud`` resolves compute; ValueError for a target without compute resolution."""
+    found = targets.target(cloud).compute
+    if found is None:
+        raise ValueError(f"target {cloud!r} declares no compute resolution")
+    return found
+
+
 def catalog() -> tuple[InstanceType, ...]:
-    """All catalog rows, read once."""
-    with CATALOG.open(newline="", encoding="utf-8") as handle:
+    """All catalog rows of every registered target with compute resolution, each file read once."""
+    resolving = {t.name: t.compute.instances for t in targets.targets() if t.compute is not None}
+    return _catalog(tuple(sorted(resolving.items())))
+
+
+@lru_cache(maxsize=4)
+def _catalog(resolving: tuple[tuple[str, Path], ...]) -> tuple[InstanceType, ...]:
+    return tuple(row for path in dict.fromkeys(p for _, p in resolving) for row in _read(path)
+                 if (row.cloud, path) in resolving)
+
+
+@lru_cache(maxsize=16)
+def _read(path: Path) -> tuple[InstanceType, ...]:
+    """One instance catalog file (its rows of every target in it)."""
+    with path.open(newline="", encoding="utf-8") as handle:
         return tuple(
             InstanceType(
-                cloud=as_cloud(row["cloud"]),
+                cloud=row["cloud"],
                 name=row["instance_type"],
                 vcpu=int(row["vcpu"]),
                 memory_gib=float(row["memory_gib"]),
@@ -105,7 +129,7 @@ def catalog() -> tuple[InstanceType, ...]:
 
 def lookup(cloud: Cloud, name: str) -> InstanceType | None:
     """The catalog row of an explicit instance type (the first when a type has several GPU options)."""
-    return _first_rows().get((cloud, name))
+    return _first_rows(catalog()).get((cloud, name))
 
 
 def lookup_accelerated(cloud: Cloud, name: str, accelerator: str | None) -> InstanceType | None:
@@ -117,13 +141,13 @@ def lookup_accelerated(cloud: Cloud, name: str, accelerator: str | None) -> Inst
                 None)
 
 
-@lru_cache(maxsize=1)
-def _first_rows() -> dict[tuple[str, str], InstanceType]:
+@lru_cache(maxsize=4)
+def _first_rows(rows: tuple[InstanceType, ...]) -> dict[tuple[str, str], InstanceType]:
     """(cloud, name) -> the first catalog row of that type: ``lookup`` is asked once per resource."""
-    rows: dict[tuple[str, str], InstanceType] = {}
-    for row in catalog():
-        rows.setdefault((row.cloud, row.name), row)
-    return rows
+    first: dict[tuple[str, str], InstanceType] = {}
+    for row in rows:
+        first.setdefault((row.cloud, row.name), row)
+    return first
 
 
 def explicit_row(cloud: Cloud, name: str, compute: Compute) -> InstanceType | None:
@@ -163,32 +187,48 @@ def _fits(instance: InstanceType, compute: Compute, needed: float | None) -> boo
         return total is not None and total >= needed
     return True
 
+class _PerTarget(Mapping[tuple[str, str], Any]):
+    """A view of one field of every registered target's compute resolution, keyed by (target, use):
+    the tables this module and its tests read, kept by each target in its descriptor."""
+
+    def __init__(self, read: Callable[[ComputeResolution, str], Any]) -> None:
+        self._read = read
+
+    def __getitem__(self, key: tuple[str, str]) -> Any:
+        cloud, use = key
+        return self._read(_compute(cloud), use)
+
+    def _keys(self) -> list[tuple[str, str]]:
+        return [(t.name, use) for t in targets.targets() if t.compute is not None for use in ("serving", "training")]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+
 # Where the resolver compares prices: the service that bills each use, and the region used when
-# the caller gives none (the catalog's quoted base region per cloud).
-PRICE_SERVICE: dict[tuple[str, str], tuple[str, str | None]] = {
-    ("aws", "serving"): ("sagemaker-hosting", None),
-    ("aws", "training"): ("sagemaker-training", None),
-    ("gcp", "serving"): ("vertex-prediction", "vertex-prediction-accelerator"),
-    ("gcp", "training"): ("vertex-training", "vertex-training-accelerator"),
-    ("azure", "serving"): ("azureml-vm", None),
-    ("azure", "training"): ("azureml-vm", None),
-}
-# The cloud's name for each use in instances.csv ``apis``.
-API: dict[tuple[str, str], str] = {
-    ("aws", "serving"): "hosting", ("aws", "training"): "training",
-    ("gcp", "serving"): "prediction", ("gcp", "training"): "training",
-    ("azure", "serving"): "endpoint", ("azure", "training"): "compute",
-}
-REFERENCE_REGION: dict[str, str] = {"aws": "us-east-1", "gcp": "us-central1", "azure": "westeurope"}
+# the caller gives none (the catalog's quoted base region per target).
+PRICE_SERVICE: Mapping[tuple[str, str], tuple[str, str | None]] = _PerTarget(lambda c, use: c.price_service[use])  # type: ignore[index]
+# The target's name for each use in the instance catalog's ``apis``.
+API: Mapping[tuple[str, str], str] = _PerTarget(lambda c, use: c.api[use])  # type: ignore[index]
+
+
+def reference_region(cloud: Cloud) -> str:
+    """Where prices are compared when the caller names no region."""
+    return _compute(cloud).reference_region
 
 
 def gpus_billed_separately(instance: InstanceType) -> bool:
-    """GCP bills attached GPUs (n1 + T4/V100/P4/P100) apart; accelerator-optimized types include them."""
-    return instance.cloud == "gcp" and not instance.name.startswith(("g2-", "a2-", "a3-"))
+    """Whether the target bills the type's attached GPUs apart (GCP's n1 + T4/V100/P4/P100)."""
+    return _compute(instance.cloud).gpus_billed_separately(instance.name)
 
 
 def hourly_price(instance: InstanceType, region: str, use: Use = "serving") -> Decimal | None:
     """Price per hour of ``instance`` in ``region`` for ``use`` (machine plus separately billed GPUs); None if unknown."""
+    if targets.target(instance.cloud).compute is None:
+        return None  # a target without compute resolution prices no instance type
     service, accelerator_service = PRICE_SERVICE[(instance.cloud, use)]
     row = price_lookup(PriceKey(instance.cloud, service, instance.name, region))
     if row is None:
@@ -295,13 +335,17 @@ def _resolve(cloud: Cloud, compute: Compute, region: str | None = None, use: Use
         return _explicit(cloud, explicit, compute, among, among_label, model_gib)
     if compute.cpu is None or compute.memory_gib is None:
         raise ResolutionError(f"instanceType.{cloud}", f"no {cloud} instance type and no generic size")
+    if targets.target(cloud).compute is None:
+        # A target without an instance catalog (a declared placement, e.g. a cluster) takes explicit types only.
+        raise ResolutionError(f"instanceType.{cloud}", f"{cloud} has no instance catalog to size a generic request "
+                                                       f"from: give instanceType.{cloud}")
     gpu_type = compute.gpu.type if compute.gpu else None
     gpu_count = compute.gpu.count if compute.gpu else 0
     offered = _offered(cloud, compute, use, among, model_gib)
     matches = [i for i in offered if i.vcpu >= compute.cpu and i.memory_gib >= compute.memory_gib]
     if not matches:
         raise ResolutionError("cpu", f"no {cloud} instance type has {compute.cpu} vCPUs and {compute.memory_gib:g} GiB")
-    where = region or REFERENCE_REGION[cloud]
+    where = region or reference_region(cloud)
     prices = {i: hourly_price(i, where, use or "serving") for i in matches}
     priced = [i for i in matches if prices[i] is not None]
 
@@ -354,5 +398,5 @@ def offering_warnings(cloud: Cloud, stack: Stack) -> list[SpecIssue]:
             continue
         warnings.append(SpecIssue(f"{path}.compute.instanceType.{cloud}",
                                   f"{name} is not offered in {where} for {use} (instance catalog "
-                                  f"{catalog_date()}); pick a type offered there or another region"))
+                                  f"{catalog_date(cloud)}); pick a type offered there or another region"))
     return warnings

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from mlopskit.modules import Stack
 from mlopskit.modules.graph import Graph
+from mlopskit.modules.spec_schema import fields_of
 from mlopskit.providers.azure import images
 from tests.azure.helpers import DEV, PROD, all_of, graph_of, graph_with, one, warned
 
@@ -279,7 +280,7 @@ EVIDENCE: dict[str, Evidence] = {
 
 def _field_paths(model: type[BaseModel], prefix: str = "") -> set[str]:
     paths: set[str] = set()
-    for name, info in model.model_fields.items():
+    for name, info in fields_of(model).model_fields.items():  # placement/instanceType: one field per target
         path = f"{prefix}.{info.alias or name}" if prefix else (info.alias or name)
         nested = list(_models(info.annotation))
         if not nested:

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
+from mlopskit.modules.targets import names as target_names
 from mlopskit.providers.catalog import generate
 from mlopskit.providers.catalog.prices import COLUMNS, FOLDER
 
-CLOUDS = ("aws", "gcp", "azure")
+CLOUDS = tuple(target_names())  # every registered target, parametrized from the registry
 
 
 @pytest.fixture(scope="module")

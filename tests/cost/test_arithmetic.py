@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from mlopskit.cost import CostComponent, PricedComponent, Usage, cron_runs_per_month, money
+from mlopskit.modules.targets import names as target_names
 from mlopskit.providers.catalog.prices import PriceKey, lookup
 from tests.cost.helpers import baseline, estimate_of, unpriced
 from tests.specs import change
@@ -19,7 +20,7 @@ SCORING = {
 }
 
 
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 def test_doubling_min_instances_doubles_endpoint_compute(cloud: str) -> None:
     resource, component = SCORING[cloud]
     two = estimate_of(baseline(), cloud).resource(resource).component(component)

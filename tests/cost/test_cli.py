@@ -10,6 +10,7 @@ import pytest
 from mlopskit.cli import main
 from mlopskit.console import usd
 from mlopskit.cost import money
+from mlopskit.modules.targets import names as target_names
 from mlopskit.providers.catalog.prices import PriceKey, lookup
 from tests.conftest import STACKS
 from tests.cost.helpers import bundled_estimate
@@ -91,13 +92,13 @@ def test_compare_writes_every_format_with_three_nonzero_clouds(tmp_path: Path, c
     # The comparison of the bundled example, made once per run (tests/conftest.py), through the CLI.
     monkeypatch.setattr("mlopskit.compare.compare", lambda *a, **k: credit_risk_comparison)
     assert main(["compare", CREDIT, "--out", str(tmp_path), "--format", "markdown"]) == 0
-    totals = [_total(c) for c in ("aws", "gcp", "azure")]
-    shown = [_shown(c) for c in ("aws", "gcp", "azure")]
+    totals = [_total(c) for c in target_names()]
+    shown = [_shown(c) for c in target_names()]
     assert "| monthly cost" not in capsys.readouterr().out  # --out: the verdict and the paths only
     markdown = (tmp_path / "compare.md").read_text()
     assert f"| monthly cost (baseline) | {shown[0]} | {shown[1]} | {shown[2]} |" in markdown
     document = json.loads((tmp_path / "compare.json").read_text())
-    assert [(c["cloud"], c["monthlyCost"]) for c in document["clouds"]] == list(zip(("aws", "gcp", "azure"), totals, strict=True))
+    assert [(c["cloud"], c["monthlyCost"]) for c in document["clouds"]] == list(zip(target_names(), totals, strict=True))
     assert all(float(t) > 0 for t in totals)
     html = (tmp_path / "compare.html").read_text()
     assert html.count("<svg") == 7  # the shared cost chart; per cloud a cost breakdown and an architecture diagram

@@ -10,6 +10,7 @@ from mlopskit.compare import compare, features, to_markdown
 from mlopskit.console import usd
 from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.graph import Graph
+from mlopskit.modules.targets import names as target_names
 from mlopskit.providers.catalog.prices import PriceKey, lookup
 from mlopskit.report_html import to_html
 from tests.cost.helpers import built
@@ -73,7 +74,7 @@ def test_compare_of_the_lifecycle_example_shows_all_new_parts_in_features_and_co
     bias and explainability, experiment tracking, an LLM endpoint's model size and streaming) per
     cloud in the feature table (native, emulated or unsupported, marked used), batch and GPU
     compute matches, and what each cloud builds for them inside its cost total, nothing unpriced."""
-    comparison = compare("stacks/lifecycle.yaml", ["aws", "gcp", "azure"])
+    comparison = compare("stacks/lifecycle.yaml", list(target_names()))
     llm = {"experiments": "native", "model.sizeGiB": "native", "streaming": "native"}
     expected = {
         "aws": {"batch": "native", "batch.schedule": "native", "batch.maxRuntimeMinutes": "emulated",
@@ -126,7 +127,7 @@ def test_compare_of_the_lifecycle_example_shows_all_new_parts_in_features_and_co
 def test_compare_of_the_llm_example_shows_sizing_and_streaming() -> None:
     """Issue 18's LLM serving parts (the lifecycle example has the rest): a GPU type that holds
     the model and streaming, per cloud in the feature table, and the stack fully priced."""
-    comparison = compare("stacks/llm-serving.yaml", ["aws", "gcp", "azure"])
+    comparison = compare("stacks/llm-serving.yaml", list(target_names()))
     expected = {"aws": {"model.sizeGiB": "native", "streaming": "native"},
                 "gcp": {"model.sizeGiB": "emulated", "streaming": "native"},
                 "azure": {"model.sizeGiB": "native", "streaming": "native"}}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from mlopskit.modules.targets import names as target_names
 from mlopskit.providers import get_provider
 from tests.cost.helpers import SPEC_NAMES, built, bundled_estimate
 
-CLOUDS = ["aws", "gcp", "azure"]
+CLOUDS = list(target_names())  # every registered target, parametrized from the registry
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)

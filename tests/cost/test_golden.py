@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from mlopskit.cost import cost_table, infracost_json
+from mlopskit.modules.targets import names as target_names
 from tests.cost.helpers import SPEC_NAMES, bundled_estimate
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -23,7 +24,7 @@ def _check(path: Path, text: str) -> None:
     assert text == path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 @pytest.mark.parametrize("spec", SPEC_NAMES)
 def test_table_and_json_match_golden(spec: str, cloud: str) -> None:
     est = bundled_estimate(spec, cloud)

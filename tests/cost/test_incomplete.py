@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mlopskit.compare import compare, to_json, to_markdown, to_table
 from mlopskit.cost import cost_table, infracost_json, total_text
+from mlopskit.modules.targets import names as target_names
 from mlopskit.providers.catalog.prices import PriceKey
 from mlopskit.report_html import to_html
 from tests.cost.helpers import unpriced
@@ -54,7 +55,7 @@ def test_the_bundled_example_in_us_regions_has_three_complete_totals(tmp_path: P
     })
     change(data, "compliance.frameworks", [])  # GDPR residency would refuse US regions
     spec = write_spec(tmp_path, data)
-    comparison = compare(str(spec), ["aws", "gcp", "azure"])
+    comparison = compare(str(spec), list(target_names()))
     assert [(r.cloud, r.error) for r in comparison.results] == [("aws", None), ("gcp", None), ("azure", None)]
     for result in comparison.results:
         assert result.estimate is not None and result.estimate.unpriced == [], (result.cloud, result.estimate.unpriced)

@@ -10,13 +10,14 @@ import jsonschema
 import pytest
 
 from mlopskit.cost import infracost_json, money
+from mlopskit.modules.targets import names as target_names
 from tests.cost.helpers import bundled_estimate
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "infracost-current.schema.json").read_text())
 FIXED = datetime(2026, 11, 26, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 def test_output_validates_against_infracost_schema(cloud: str) -> None:
     est = bundled_estimate("credit-risk.yaml", cloud)
     document = infracost_json([est], "stacks/credit-risk.yaml", FIXED)

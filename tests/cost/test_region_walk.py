@@ -20,6 +20,7 @@ from mlopskit.engine import preview
 from mlopskit.modules import Stack, parse_stack
 from mlopskit.modules.compute import Compute, Gpu
 from mlopskit.modules.graph import Graph
+from mlopskit.modules.targets import names as target_names
 from mlopskit.providers.catalog import regions
 from mlopskit.providers.catalog.resolver import ResolutionError, catalog, hourly_price, resolve
 from tests.conftest import STACKS
@@ -107,7 +108,7 @@ def moved(cloud: str, region: str) -> tuple[Stack, Graph]:
     return stack.model_copy(update={"placement": new_placement}), dataclasses.replace(graph, resources=resources)
 
 
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 def test_every_known_region_prices_the_representative_stack_completely(cloud: str) -> None:
     """No exemption: every known region of the cloud, the GPU endpoint on a GPU the region offers."""
     known = regions.known(cloud)
@@ -120,5 +121,5 @@ def test_every_known_region_prices_the_representative_stack_completely(cloud: st
 
 
 def test_every_known_region_is_priced() -> None:
-    for cloud in ("aws", "gcp", "azure"):
+    for cloud in target_names():
         assert [r for r in regions.known(cloud) if not regions.priced(cloud, r)] == [], cloud

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from mlopskit.cli import main
+from mlopskit.modules.targets import names as target_names
 from tests.ops.test_ops_cli import COMMANDS
 
 SPEC = str(Path(__file__).resolve().parents[2] / "stacks" / "credit-risk.yaml")
@@ -77,7 +78,7 @@ def no_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]
     return lookups
 
 
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_without_credentials_one_line_naming_what_is_missing(
     cloud: str, command: str, no_credentials: list[str], monkeypatch: pytest.MonkeyPatch,
@@ -100,7 +101,7 @@ def test_azure_without_a_subscription_says_which_variable(no_credentials: list[s
     assert err.splitlines() == [expected]
 
 
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_dry_run_without_credentials_plans_offline(
     cloud: str, command: str, no_credentials: list[str], capsys: pytest.CaptureFixture[str],

@@ -12,6 +12,7 @@ from mlopskit.cli import main
 from mlopskit.cost import estimate
 from mlopskit.engine import preview
 from mlopskit.modules import parse_stack
+from mlopskit.modules.targets import names as target_names
 from mlopskit.policies.registry import BY_ID
 from mlopskit.policies.rule import Status
 from mlopskit.policies.runner import evaluate
@@ -49,7 +50,7 @@ def test_no_budget_is_not_applicable_and_no_estimate_is_unknown() -> None:
     assert RULE([], context(budget_limit_usd=10.0, estimated_monthly_usd=None)).status is Status.UNKNOWN
 
 
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 def test_runner_feeds_the_estimator(cloud: str) -> None:
     data = change(baseline(), "budget.monthlyLimitUsd", 100)
     stack = parse_stack(data, cloud, base_dir=STACKS)

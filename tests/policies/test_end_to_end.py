@@ -12,6 +12,7 @@ from mlopskit.cli import load_checked, main
 from mlopskit.engine import preview
 from mlopskit.modules import parse_stack
 from mlopskit.modules.facts import ATTRS
+from mlopskit.modules.targets import names as target_names
 from mlopskit.policies.registry import RULES
 from mlopskit.policies.report import junit, sarif
 from mlopskit.policies.rule import Outcome, Rule, Status
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HARDENED = str(ROOT / "stacks" / "credit-risk.yaml")
 LIFECYCLE = str(ROOT / "stacks" / "lifecycle.yaml")  # batch inference
 WEAKENED = str(Path(__file__).parent / "fixtures" / "weakened.yaml")
-CLOUDS = ("aws", "gcp", "azure")
+CLOUDS = tuple(target_names())  # every registered target, parametrized from the registry
 
 # Mandatory rules the weakened spec breaks, per cloud (Azure's private switch also opens
 # storage, registries and the workspace). Its US regions are priced, so its budget is evaluated

@@ -10,6 +10,7 @@ import dataclasses
 import pytest
 
 from mlopskit.modules.facts import MISSING, Fact
+from mlopskit.modules.targets import names as target_names
 from mlopskit.policies.context import PolicyContext, Settings
 from mlopskit.policies.registry import BY_ID
 from mlopskit.policies.rule import Status
@@ -162,7 +163,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+@pytest.mark.parametrize("cloud", list(target_names()))
 @pytest.mark.parametrize("rule_id,kind,changes,fact_changes,status,path,message", CASES,
                          ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_mutation(cloud, rule_id, kind, changes, fact_changes, status, path, message) -> None:

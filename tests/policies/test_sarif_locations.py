@@ -21,6 +21,7 @@ from mlopskit import __version__
 from mlopskit.cli import load_checked, main
 from mlopskit.engine import preview
 from mlopskit.modules.facts import Fact
+from mlopskit.modules.targets import names as target_names
 from mlopskit.policies.locate import Locator, parent_path, written
 from mlopskit.policies.report import SpecFile, junit, sarif
 from mlopskit.policies.runner import evaluate
@@ -29,7 +30,7 @@ from mlopskit.providers import get_provider
 ROOT = Path(__file__).resolve().parents[2]
 WEAKENED = Path(__file__).parent / "fixtures" / "weakened.yaml"
 SCHEMAS = Path(__file__).parent / "schemas"
-CLOUDS = ("aws", "gcp", "azure")
+CLOUDS = tuple(target_names())  # every registered target, parametrized from the registry
 
 
 @pytest.fixture(scope="module")

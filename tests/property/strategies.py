@@ -16,14 +16,26 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
+from mlopskit.modules import targets
+from mlopskit.modules.targets import Target
+
 STACKS = Path(__file__).resolve().parents[2] / "stacks"
 BUNDLED = ("credit-risk.yaml", "fraud-dev.yaml")
 
-REGIONS = {
-    "aws": ("eu-west-1", "eu-central-1", "us-east-1"),
-    "gcp": ("europe-west4", "europe-west1", "us-central1"),
-    "azure": ("westeurope", "northeurope", "eastus"),
-}
+
+
+def _regions(target: Target) -> tuple[str, ...]:
+    """Regions a placement on ``target`` is drawn from: its example's primary and backup, and the
+    region its prices are compared in."""
+    model, example = target.placement_model, target.placement_example
+    named = [example.get(model.primary_field), example.get(model.backup_field)]
+    named += [target.compute.reference_region] if target.compute is not None else []
+    return tuple(dict.fromkeys(str(r) for r in named if r))
+
+
+# Every registered target with at least two regions to draw from (a primary and a backup).
+TARGETS = {t.name: t for t in targets.targets() if len(_regions(t)) >= 2}
+REGIONS = {name: _regions(t) for name, t in TARGETS.items()}
 PERMISSIONS = ("artifacts.read", "artifacts.write", "models.read", "models.register", "models.promote",
                "training.submit", "endpoints.invoke", "endpoints.deploy", "logs.read", "backups.restore")
 
@@ -169,10 +181,11 @@ def schema_specs(draw: st.DrawFn) -> dict[str, Any]:
     placement: dict[str, Any] = {}
     for cloud in clouds:
         primary, backup = draw(st.permutations(REGIONS[cloud]))[:2]
-        key, backup_key = ("location", "backupLocation") if cloud == "azure" else ("region", "backupRegion")
-        placement[cloud] = {key: primary, **({backup_key: backup} if cross_region else {})}
-        if cloud == "gcp":
-            placement[cloud]["project"] = "acme-ml-" + environment
+        model = TARGETS[cloud].placement_model
+        key, backup_key = model.primary_field, model.backup_field
+        # The target's example entry gives its other fields (a project, a cluster), as they are.
+        others = {k: v for k, v in TARGETS[cloud].placement_example.items() if k not in (key, backup_key)}
+        placement[cloud] = {**others, key: primary, **({backup_key: backup} if cross_region else {})}
     doc: dict[str, Any] = {
         "apiVersion": "mlopskit/v1",
         "kind": "Stack",

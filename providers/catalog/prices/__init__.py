@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from mlopskit.modules import targets
 from mlopskit.modules.cost import PriceKey
 
 __all__ = ["COLUMNS", "FOLDER", "PriceKey", "PriceRow", "catalog", "catalog_date", "lookup"]
@@ -50,8 +51,18 @@ class PriceRow:
 _Raw = str  # one CSV line, parsed into a PriceRow only when looked up
 
 
-@cache
+def _price_file(cloud: str) -> Path:
+    """The target's price file (``ComputeResolution.prices``; ``<cloud>.csv`` here for the bundled clouds)."""
+    found = targets.find(cloud)
+    return found.compute.prices if found is not None and found.compute is not None else FOLDER / f"{cloud}.csv"
+
+
 def _cloud_rows(cloud: str) -> dict[tuple[str, str, str], _Raw]:
+    return _rows_of(cloud, _price_file(cloud))
+
+
+@cache
+def _rows_of(cloud: str, path: Path) -> dict[tuple[str, str, str], _Raw]:
     """``<cloud>.csv`` keyed by (service, sku, region), read once and lazily: a cost estimate of one
     cloud reads one file, and lines are parsed into PriceRows only when asked for (the files hold
     tens of thousands of rows, and `validate` reads all three to resolve generic compute).
@@ -60,7 +71,6 @@ def _cloud_rows(cloud: str) -> dict[tuple[str, str, str], _Raw]:
     them), so a key is read by splitting at the first four commas, which is about twice as fast as
     the csv module over the whole line; a line where that does not hold is refused.
     """
-    path = FOLDER / f"{cloud}.csv"
     if not path.exists():
         return {}
     rows: dict[tuple[str, str, str], _Raw] = {}
@@ -105,10 +115,14 @@ def lookup(key: PriceKey) -> PriceRow | None:
     return _row(record) if record is not None else None
 
 
-def catalog_date() -> str:
-    """The catalog's version (the generation date in each file's first line), printed beside every estimate."""
+def catalog_date(cloud: str | None = None) -> str:
+    """The catalog's version (the generation date in a price file's first line), printed beside every
+    estimate: ``cloud``'s own price file's, else the latest of the bundled files here."""
+    paths = [_price_file(cloud)] if cloud is not None else sorted(FOLDER.glob("*.csv"))
     dates = []
-    for path in FOLDER.glob("*.csv"):
+    for path in paths:
+        if not path.is_file():
+            continue
         with path.open(encoding="utf-8") as handle:
             match = re.search(r"\d{4}-\d{2}-\d{2}", handle.readline())
         if match:
