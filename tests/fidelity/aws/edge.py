@@ -47,12 +47,13 @@ def extreme_values() -> dict[str, Any]:
     scoring["monitoring"]["alarms"] = {"latencyP99Ms": 600000, "errorRatePercent": 100}
     challenger["deployment"] = {"strategy": "canary", "canaryPercent": 50, "waitMinutes": 60, "autoRollback": True}
     challenger["monitoring"]["drift"] = {"schedule": "hourly"}
-    # Clarify jobs at the longest names, their labels and baselines inside the drift job's output
-    # folder (monitoring/<endpoint>/): the monitoring role's Deny on them is linted too.
+    # Clarify jobs at the longest names, their baselines inside the drift job's output folder
+    # (monitoring/<endpoint>/: the monitoring role's Deny on them is linted too) and their labels at
+    # the longest folder a ground truth may have (never one of the kit's own folders).
     folder = f"monitoring/{challenger['name']}/"
     features = ["f" * 64, "age"]
     challenger["monitoring"]["bias"] = {
-        "baseline": f"{folder}baseline/bias/", "groundTruth": f"{folder}labels/", "label": "outcome",
+        "baseline": f"{folder}baseline/bias/", "groundTruth": f"labels/{challenger['name']}/", "label": "outcome",
         "features": features, "facets": ["age"], "thresholds": {"DI": 0.8, "DPPL": 0.1}, "schedule": "hourly"}
     challenger["monitoring"]["explainability"] = {
         "baseline": f"{folder}baseline/explainability/", "label": "outcome", "features": features, "schedule": "hourly"}
