@@ -91,7 +91,8 @@ ENTRIES: dict[str, E] = {
     # what caught the replica without one.
     "copy-receives-deletes": E("high", M),
     "copy-retention-within-source": E("high", M, ("CKV2_AWS_61",)),
-    "network-flow-logs": E("medium", M, ("CKV2_AWS_11", "CKV_GCP_26")),
+    # Advisory: Azure reports it unknown until the kit builds VNet flow logs (providers/azure/facts.py).
+    "network-flow-logs": E("medium", A, ("CKV2_AWS_11", "CKV_GCP_26")),
     "network-default-closed": E("medium", M, ("CKV2_AWS_12",)),
     "audit-store-access-logging": E("medium", A, ("CKV_AWS_18",)),
     "audit-streamed": E("medium", A, ("CKV2_AWS_10",)),

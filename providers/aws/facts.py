@@ -532,9 +532,12 @@ def _alarms(g: _Aws) -> Iterable[Fact]:
         text = json.dumps(alarm.inputs.get("dimensions") or alarm.inputs.get("metricQueries") or {})
         match = re.search(r'"EndpointName": "([^"]+)"', text)
         actions = [str(a) for a in as_list(alarm.inputs.get("alarmActions"))]
-        encrypted = ({"notification_encrypted": all(bool(topics[a].inputs.get("kmsMasterKeyId")) if a in topics else None
-                                                    for a in actions) if all(a in topics for a in actions) else None}
-                     if actions else {})
+        # Absent when the alarm notifies nobody; None when it notifies a topic the stack does not record.
+        encrypted: dict[str, Any] = {}
+        if actions:
+            known = all(a in topics for a in actions)
+            encrypted["notification_encrypted"] = (all(bool(topics[a].inputs.get("kmsMasterKeyId")) for a in actions)
+                                                   if known else None)
         yield g.fact("alarm", alarm, labels=False, notifies=bool(actions),
                      endpoint=match.group(1) if match else None, **encrypted)
 
