@@ -5,7 +5,7 @@ JSON (tests/checkov/terraform_json.py) and scanned in ONE Checkov run (pinned in
 tests/checkov/requirements.txt, installed in .venv-checkov by ``make checkov-env``), with
 ``--framework terraform_json``, no API key, ``--skip-download`` and every HTTP(S) request sent
 to a closed local port, so it is offline. Each failure must match an entry of
-policies/checkov_exceptions.yaml (check id, resource name glob, the vendor fact why it does not
+tests/checkov/exceptions.yaml (check id, resource name glob, the vendor fact why it does not
 apply); an entry that matches nothing is stale and fails too.
 """
 
@@ -24,7 +24,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
-EXCEPTIONS = ROOT / "policies" / "checkov_exceptions.yaml"
+EXCEPTIONS = Path(__file__).with_name("exceptions.yaml")
 CUSTOM_CHECKS = Path(__file__).with_name("checks")
 CLOUDS = ("aws", "gcp")
 # Any request Checkov might make goes nowhere (port 9, discard: refused at once).
@@ -46,7 +46,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class Exception_:
-    """A reviewed entry of policies/checkov_exceptions.yaml."""
+    """A reviewed entry of tests/checkov/exceptions.yaml."""
 
     check: str
     resources: tuple[str, ...]
