@@ -204,7 +204,8 @@ def _noncurrent_days(g: _Aws, bucket_name: Any) -> int:
 
 def _replica_attrs(g: _Aws, bucket: RecordedResource) -> dict[str, Any]:
     """Whether the replication rules writing into ``bucket`` carry deletions, and the source's retention."""
-    arn = bucket.outputs.get("arn")
+    # From inputs only (CrossGuard sees no outputs): a bucket's ARN follows from its name.
+    arn = f"arn:aws:s3:::{plain(bucket.inputs.get('bucket'))}"
     feeding = [(config, rule) for config in g.of("aws:s3/bucketReplicationConfig:BucketReplicationConfig")
                for rule in as_list(config.inputs.get("rules"))
                if (rule.get("destination") or {}).get("bucket") == arn and rule.get("status") == "Enabled"]
@@ -356,8 +357,10 @@ def _training_step(g: _Aws, pipeline: RecordedResource, step: dict[str, Any]) ->
 
 def _schedule_cmk(g: _Aws, pipeline: RecordedResource) -> dict[str, Any]:
     """``schedule_cmk`` when an EventBridge Scheduler schedule starts the pipeline (absent otherwise)."""
-    arn = pipeline.outputs.get("arn")
-    schedules = [s for s in g.of("aws:scheduler/schedule:Schedule") if (s.inputs.get("target") or {}).get("arn") == arn]
+    # The target's ARN ends with the pipeline's name (inputs only: CrossGuard sees no outputs).
+    suffix = f":pipeline/{plain(pipeline.inputs.get('pipelineName'))}"
+    schedules = [s for s in g.of("aws:scheduler/schedule:Schedule")
+                 if str((s.inputs.get("target") or {}).get("arn")).endswith(suffix)]
     return {"schedule_cmk": all(bool(s.inputs.get("kmsKeyArn")) for s in schedules)} if schedules else {}
 
 
@@ -406,9 +409,10 @@ def _network(g: _Aws) -> Iterable[Fact]:
     gateways = g.of("aws:ec2/internetGateway:InternetGateway")
     private = bool(subnets) and not gateways and all(not s.inputs.get("mapPublicIpOnLaunch") for s in subnets)
     for vpc in g.of("aws:ec2/vpc:Vpc"):
-        vpc_id = vpc.outputs.get("id")
-        logged = any(f.inputs.get("vpcId") == vpc_id for f in g.of("aws:ec2/flowLog:FlowLog"))
-        defaults = [d for d in g.of("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup") if d.inputs.get("vpcId") == vpc_id]
+        # The network component creates the VPC, its flow log and its default group together (inputs
+        # only: CrossGuard does not see the VPC's id).
+        logged = bool(g.graph.siblings(vpc, "aws:ec2/flowLog:FlowLog"))
+        defaults = g.graph.siblings(vpc, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
         # Not adopted, the default group keeps the rules AWS gives it (all traffic between members, all egress).
         closed = bool(defaults) and all(not d.inputs.get("ingress") and not d.inputs.get("egress") for d in defaults)
         yield g.fact("network", vpc, private=private, flow_logs=logged, default_rules_closed=closed)
@@ -506,7 +510,7 @@ def _backed_up_retention(g: _Aws) -> int | None:
     """The shortest retention among the buckets the backup selections cover (None: none is a stack bucket)."""
     arns = {str(arn) for s in g.of("aws:backup/selection:Selection") for arn in as_list(s.inputs.get("resources"))}
     days = [_noncurrent_days(g, plain(b.inputs.get("bucket"))) for b in g.of("aws:s3/bucket:Bucket")
-            if b.outputs.get("arn") in arns]
+            if f"arn:aws:s3:::{plain(b.inputs.get('bucket'))}" in arns]
     return min(days) if days else None
 
 
@@ -527,11 +531,12 @@ def _budgets(g: _Aws) -> Iterable[Fact]:
 
 
 def _alarms(g: _Aws) -> Iterable[Fact]:
-    topics = {str(t.outputs.get("arn")): t for t in g.of("aws:sns/topic:Topic")}
+    topics = {str(plain(t.inputs.get("name"))): t for t in g.of("aws:sns/topic:Topic")}
     for alarm in g.of("aws:cloudwatch/metricAlarm:MetricAlarm"):
         text = json.dumps(alarm.inputs.get("dimensions") or alarm.inputs.get("metricQueries") or {})
         match = re.search(r'"EndpointName": "([^"]+)"', text)
-        actions = [str(a) for a in as_list(alarm.inputs.get("alarmActions"))]
+        # A topic ARN ends with the topic's name (inputs only: CrossGuard sees no outputs).
+        actions = [str(a).rsplit(":", 1)[-1] for a in as_list(alarm.inputs.get("alarmActions"))]
         # Absent when the alarm notifies nobody; None when it notifies a topic the stack does not record.
         encrypted: dict[str, Any] = {}
         if actions:
