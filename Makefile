@@ -2,7 +2,9 @@
 # `make test` runs the whole test suite. Both create .venv with pinned dependencies.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+# .venv holds the development lock (the runtime lock plus the test tools and extras); the wheel-check
+# venv holds the runtime lock only, as `pip install mlopskit`, `pulumi install` and the action do.
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 
 # The CrossGuard pack's own environment (pulumi-policy pins protobuf 5.x; the kit's .venv has 6.x).
 POLICY_VENV := .venv-policy
@@ -14,12 +16,12 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(shell cat tests/checkov/requiremen
 # Where `make wheel-check` builds the wheel and its fresh virtualenv.
 WHEEL_DIR := build/wheel-check
 
-.PHONY: demo test lint bench install policy-env checkov-env checkov-gate wheel-check clean
+.PHONY: demo test lint bench install policy-env checkov-env checkov-gate wheel-check lock clean
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements-dev.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
@@ -77,6 +79,11 @@ wheel-check: $(STAMP)
 	$(WHEEL_DIR)/venv/bin/pip install --quiet --disable-pip-version-check --no-compile --no-deps $(WHEEL_DIR)/dist/mlopskit-*.whl
 	$(WHEEL_DIR)/venv/bin/pip check --disable-pip-version-check
 	$(WHEEL_DIR)/venv/bin/python .ci/wheel_check.py $(CURDIR)
+
+# The runtime lock is generated from the development lock (scripts/lock_runtime.py); after changing
+# pyproject's dependencies or requirements-dev.lock, `make lock` rewrites it (tests/test_locks.py checks it).
+lock: $(STAMP)
+	$(VENV)/bin/python scripts/lock_runtime.py
 
 # Ratios, not timings (see bench/*.py). Set CHECKOV=/path/to/checkov for the side-by-side.
 bench: $(STAMP)

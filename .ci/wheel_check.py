@@ -29,9 +29,17 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
 
 
+# What the runtime lock must never bring into a user's environment.
+TEST_TOOLING = ("pytest", "mypy", "ruff", "hypothesis", "moto", "cfn-lint", "parliament", "xmlschema")
+
+
 def check(root: Path, work: Path) -> list[str]:
+    import importlib.metadata as metadata
+
     bindir = Path(sys.executable).parent
-    problems: list[str] = []
+    installed_names = {(d.metadata["Name"] or "").lower() for d in metadata.distributions()}
+    problems: list[str] = [f"the runtime install holds test tooling: {tool}" for tool in TEST_TOOLING
+                           if tool in installed_names]
     # The example with what it names relative to itself (its training code, ./src).
     stacks = Path(shutil.copytree(root / "stacks", work / "stacks", ignore=shutil.ignore_patterns("Pulumi.*")))
     spec = stacks / "credit-risk.yaml"

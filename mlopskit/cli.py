@@ -38,8 +38,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 def load_checked(spec: str, cloud: Cloud | None) -> Stack:
-    """Load and validate, including the provider's own checks when a cloud is given."""
+    """Load and validate, including the provider's own checks when a cloud is given, and the spec's
+    waivers against the rule registry and today's date."""
     stack = load_stack(spec, cloud)
+    if stack.waivers:
+        from mlopskit.policies.waivers import check
+
+        issues = check(stack.waivers, "waivers")
+        if issues:
+            raise SpecError(issues)
     if cloud is not None:
         from mlopskit.providers import get_provider
 
@@ -76,6 +83,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     from mlopskit import progress
+    from mlopskit.console import detect
     from mlopskit.engine import preview
     from mlopskit.report import preview_json, preview_table
 
@@ -85,7 +93,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(preview_json(graph))
     else:
-        print(preview_table(graph))
+        print(preview_table(graph, detect(sys.stdout)))
     return EXIT_OK
 
 

@@ -4,10 +4,17 @@ pre-commit runs ``ENTRY ARGS... FILE...``; ``mlopskit validate`` and ``mlopskit 
 spec each, so ``python -m mlopskit.hooks validate|policy [OPTIONS] FILE...`` runs the command once
 per file and exits with the worst exit code. ``policy`` without ``--provider`` checks every cloud
 the spec places, as ``validate`` does.
+
+pre-commit hands every staged YAML file to the hook (``types: [yaml]``); a spec is recognised by
+its content, an ``apiVersion: mlopskit/...`` line at the top level, wherever it lives and whatever
+it is called, so Pulumi stack configs and other YAML are left out and a spec outside ``stacks/``
+is still checked. The line is matched as text, not parsed, so a spec with a YAML syntax error is
+still recognised and its error reported.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,12 +26,22 @@ from mlopskit.modules.placement import CLOUDS
 
 COMMANDS = ("validate", "policy")
 SPEC_SUFFIXES = (".yaml", ".yml")
+SPEC_MARK = re.compile(rb"^apiVersion:[ \t]*[\"']?mlopskit/", re.MULTILINE)
+
+
+def is_spec(path: str) -> bool:
+    """A YAML file whose top level declares ``apiVersion: mlopskit/...`` (read as bytes: any encoding)."""
+    try:
+        return bool(SPEC_MARK.search(Path(path).read_bytes()))
+    except OSError:
+        return False
 
 
 def split(argv: Sequence[str]) -> tuple[list[str], list[str]]:
-    """(options, spec files): pre-commit appends the files after the hook's own args."""
-    files = [a for a in argv if Path(a).suffix in SPEC_SUFFIXES and not a.startswith("-") and Path(a).is_file()]
-    return [a for a in argv if a not in files], files
+    """(options, spec files): pre-commit appends the files after the hook's own args; other YAML is dropped."""
+    yaml_files = [a for a in argv if Path(a).suffix in SPEC_SUFFIXES and not a.startswith("-") and Path(a).is_file()]
+    options = [a for a in argv if a not in yaml_files]
+    return options, [f for f in yaml_files if is_spec(f)]
 
 
 def commands(command: str, argv: Sequence[str]) -> list[list[str]]:

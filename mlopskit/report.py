@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+from rich.text import Text
 
+from mlopskit.console import PLAIN, Style, render
 from mlopskit.modules.graph import Graph, RecordedResource
 
 
@@ -28,28 +30,37 @@ def preview_json(graph: Graph) -> str:
     return json.dumps(graph.to_json(), indent=2, sort_keys=True, default=_json_value)
 
 
-def preview_table(graph: Graph) -> str:
-    """A tree grouped by component: each component, then the resources under it."""
+def preview_table(graph: Graph, style: Style = PLAIN) -> str:
+    """A tree grouped by component (each component, then the resources under it) and, as Pulumi ends
+    a preview, the count of what would be created. Lines wrap between words, never inside a type or
+    a name; on a colour terminal `+` is green and `[protected]` yellow."""
     by_parent: dict[str | None, list[RecordedResource]] = {}
     for resource in graph:
         by_parent.setdefault(resource.parent, []).append(resource)
-    lines = [f"{graph.stack} on {graph.provider}: {sum(1 for r in graph if r.custom)} resources "
-             f"in {sum(1 for r in graph if not r.custom)} components"]
+    created = sum(1 for r in graph if r.custom and not r.type.startswith("pulumi:providers:"))
+    components = sum(1 for r in graph if not r.custom)
+    parts: list[Text | str] = [Text(f"{graph.stack} on {graph.provider}: {created} resources in {components} components",
+                                    style="bold")]
 
     def walk(parent: str | None, depth: int) -> None:
         for resource in sorted(by_parent.get(parent, []), key=lambda r: (r.custom, r.type, r.name)):
             if resource.type.startswith("pulumi:providers:"):
                 continue
-            flag = "  [protected]" if resource.protect else ""
-            lines.append(f"{'  ' * depth}{'+' if resource.custom else '#'} {resource.type}  {resource.name}{flag}")
+            mark = ("+", "green") if resource.custom else ("#", "")
+            line = Text.assemble("  " * depth, mark, f" {resource.type}  {resource.name}")
+            if resource.protect:
+                line.append("  [protected]", style="yellow")
+            parts.append(line)
             walk(resource.urn, depth + 1)
 
     walk(None, 0)
     if graph.warnings:
-        lines.append("")
-        lines.append(f"{len(graph.warnings)} warning(s): settings this cloud handles differently or not at all")
-        lines.extend(f"  ! {warning}" for warning in graph.warnings)
-    return "\n".join(lines)
+        parts += ["", Text(f"{len(graph.warnings)} warning(s): settings this cloud handles differently or not at all",
+                           style="yellow")]
+        parts += [f"  ! {warning}" for warning in graph.warnings]
+    parts += ["", "Resources:", Text.assemble("    ", ("+", "green"), f" {created} to create"),
+              f"    {components} components, {sum(1 for r in graph if r.protect)} protected"]
+    return render(parts, style)
 
 
 def summary(graph: Graph) -> dict[str, Any]:

@@ -27,6 +27,7 @@ DESCRIPTIONS: dict[str, str] = {
     "Stack.endpoints": "Real-time inference endpoints (at most 1000); each name is unique once dashes are removed.",
     "Stack.batch": "Batch inference jobs (at most 1000): a registry model scoring files of the artifact store, on a schedule or on demand.",
     "Stack.backups": "Backups and cross-region copies; absent means none, except in prod where the defaults apply.",
+    "Stack.waivers": "Findings of the kit's rules accepted for this stack, each with a reason and an optional expiry; a waived finding is still reported, marked waived, and no longer fails a run.",
     "Stack.experiments": "One experiment-tracking backend for the stack (managed MLflow on AWS, Vertex AI Experiments on "
                          "GCP, the workspace's MLflow on Azure); absent means none.",
     "Experiments.size": "Tracking backend capacity where the cloud sizes one (AWS MLflow tracking server); a warning elsewhere.",
@@ -179,6 +180,13 @@ DESCRIPTIONS: dict[str, str] = {
     "AccessRole.principals": "Who holds the role: user:<email>, group:<email> or serviceAccount:<email or name>; never a wildcard.",
     "AccessRole.permissions": "Abstract permissions the role grants; each cloud maps them to least-privilege actions "
                               "(experiments.read / experiments.write need an experiments section).",
+    # waivers
+    "Waiver.rule": "The id of the rule whose finding is accepted (`mlopskit policy --list`).",
+    "Waiver.resource": "The resource name as the finding reports it; a glob (`credit-risk-prod-backup-*`). A waiver names a resource, a specPath, or both.",
+    "Waiver.specPath": "The spec field the finding points at (`network.private`), as SARIF and the reports show it.",
+    "Waiver.provider": "Only findings on this target (aws, gcp, azure); every target when absent.",
+    "Waiver.reason": "Why the finding is accepted: one line, shown with the finding in every report (SARIF suppression justification).",
+    "Waiver.expires": "The last day the waiver holds (YYYY-MM-DD); afterwards the spec is invalid until the waiver is renewed or removed.",
 }
 
 # Shorthand forms a model's "before" validator reads, which the generated schema cannot see:
@@ -189,6 +197,8 @@ ALSO_ACCEPTS: dict[str, dict[str, Any]] = {
 
 # Examples for the fields a spec must give (no default) and for values whose form is not obvious.
 EXAMPLES: dict[str, list[Any]] = {
+    "Waiver.rule": ["batch-private-network"],
+    "Waiver.reason": ["Vertex AI batch prediction jobs take no network; a VPC Service Controls perimeter keeps their results in the project"],
     "Stack.apiVersion": ["mlopskit/v1"],
     "Stack.kind": ["Stack"],
     "Stack.metadata": [{"name": "credit-risk", "environment": "prod", "owner": "ml-platform@example.com",

@@ -25,6 +25,7 @@ from mlopskit.modules.placement import Cloud, Placement
 from mlopskit.modules.registry import Registry
 from mlopskit.modules.storage import Storage
 from mlopskit.modules.training import TrainingJob
+from mlopskit.modules.waivers import Waivers
 
 MAX_COMPONENTS = 1000
 
@@ -49,6 +50,7 @@ class Stack(SpecModel):
     backups: Backups | None = None
     experiments: Experiments | None = None
     access: Access = Field(default_factory=Access)
+    waivers: Waivers = Field(default_factory=list)
     # Directory that relative paths in the spec (training[].code) start from: the spec
     # file's directory when loaded from a file (set by the loader), else the working one.
     _base_dir: Path | None = PrivateAttr(default=None)

@@ -11,6 +11,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from mlopskit.modules.loader import read_spec_text, spec_lines
+from mlopskit.policies.categories import category
 from mlopskit.policies.locate import ROOT_FIELD, written
 from mlopskit.policies.runner import Checked, PolicyReport, ResolvedRule
 
@@ -44,12 +45,13 @@ def table(report: PolicyReport) -> str:
     if report.violations:
         lines.append(f"{'ENFORCEMENT':11} {'SEVERITY':8} {'STATUS':7} {'POLICY':30} {'RESOURCE':50} MESSAGE")
         for v in report.violations:
-            lines.append(f"{v.enforcement:11} {v.severity:8} {v.status:7} {v.policy:30} {v.name:50} {v.message}")
+            status, note = ("waived", f" (waived: {v.waiver.reason})") if v.waiver else (v.status, "")
+            lines.append(f"{v.enforcement:11} {v.severity:8} {status:7} {v.policy:30} {v.name:50} {v.message}{note}")
     for error in report.errors:
         lines.append(f"ERROR {error.policy} on {error.resource}: {error.message}")
     s = report.summary
     lines.append(f"{s['rules']} rules, {s['violations']} violations ({s['mandatory']} mandatory, {s['advisory']} advisory, "
-                 f"{s['unknown']} unknown), {s['errors']} errors: {'PASSED' if s['passed'] else 'FAILED'}")
+                 f"{s['unknown']} unknown), {s['waived']} waived, {s['errors']} errors: {'PASSED' if s['passed'] else 'FAILED'}")
     return "\n".join(lines)
 
 
@@ -73,10 +75,20 @@ def _descriptor(r: ResolvedRule) -> dict[str, Any]:
         "helpUri": rule_url(r.id),
         "help": {"text": help_text, "markdown": help_markdown},
         "defaultConfiguration": {"level": _LEVEL[r.severity] if r.enforcement == "mandatory" else "warning"},
-        "properties": {"severity": r.severity, "enforcement": r.enforcement, "frameworks": list(r.frameworks),
-                       "anchors": list(r.anchors), "security-severity": _SCORE[r.severity],
-                       "tags": ["security", "compliance", *r.frameworks]},
+        "properties": _properties(r),
     }
+
+
+def _properties(r: ResolvedRule) -> dict[str, Any]:
+    """Only a security rule carries ``security-severity``: code scanning then files it as a security
+    alert; a cost, reliability or governance finding stays a plain warning or error."""
+    kind = category(r.id)
+    properties: dict[str, Any] = {"severity": r.severity, "enforcement": r.enforcement, "category": kind,
+                                  "frameworks": list(r.frameworks), "anchors": list(r.anchors),
+                                  "tags": [kind, "compliance", *r.frameworks]}
+    if kind == "security":
+        properties["security-severity"] = _SCORE[r.severity]
+    return properties
 
 
 def fingerprint(*parts: str) -> str:
@@ -138,6 +150,9 @@ def sarif(report: PolicyReport, spec: SpecFile | None = None, *, tool_version: s
         }
         if spec:
             result["locations"][0].update(spec.location(field))
+        if v.waiver is not None:  # SARIF 2.1.0 §3.35: shown, and not an open alert
+            result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": v.waiver.reason}]
+            result["properties"]["waiver"] = v.waiver.to_json()
         results.append(result)
     for e in report.errors:
         result = {"ruleId": e.policy, "level": "error", "message": {"text": f"rule raised: {e.message}"},
@@ -196,6 +211,7 @@ def junit(report: PolicyReport, fail_on: str = "mandatory") -> str:
     for item in report.checked:
         by_rule.setdefault(item.policy, []).append(item)
     rules = [r for r in report.rules if r.enforcement != "disabled"]
+    waived = {(v.policy, v.resource, v.name): v.waiver for v in report.waived}
     orphans = [e for e in report.errors if e.policy not in {r.id for r in rules}]
     for rule_id, enforcement, checked in [*((r.id, r.enforcement, by_rule.get(r.id, [])) for r in rules),
                                            *((e.policy, "mandatory", [Checked(e.policy, e.resource, e.resource,
@@ -214,8 +230,13 @@ def junit(report: PolicyReport, fail_on: str = "mandatory") -> str:
             # one resource seen twice by a rule (a bucket that is also the audit log store) keeps two cases
             names[item.name] = names.get(item.name, 0) + 1
             name = item.name if names[item.name] == 1 else f"{item.name} #{names[item.name]}"
-            outcome = _case(ET.SubElement(suite, "testcase", classname=classname, name=name), item,
-                            enforcement, enforcement == "mandatory" or fail_on == "advisory")
+            case = ET.SubElement(suite, "testcase", classname=classname, name=name)
+            waiver = waived.get((item.policy, item.resource, item.name))
+            if waiver is not None and item.status in ("fail", "unknown"):
+                ET.SubElement(case, "skipped", message=f"waived: {waiver.reason}").text = f"{name}: {item.message}"
+                counts["skipped"] += 1
+                continue
+            outcome = _case(case, item, enforcement, enforcement == "mandatory" or fail_on == "advisory")
             if outcome:
                 counts[outcome] += 1
         for key, value in counts.items():

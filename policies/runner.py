@@ -14,12 +14,14 @@ from mlopskit.modules.errors import SpecError, SpecIssue
 from mlopskit.modules.facts import Fact
 from mlopskit.modules.graph import Graph
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.waivers import Waiver
 from mlopskit.policies.config import PolicyConfig
 from mlopskit.policies.context import PolicyContext, Settings
 from mlopskit.policies.locate import Locator
 from mlopskit.policies.packs import SEVERITIES, Pack, packs
 from mlopskit.policies.registry import RULES
 from mlopskit.policies.rule import Outcome, Rule, Status
+from mlopskit.policies.waivers import first_match
 from mlopskit.providers import get_provider
 from mlopskit.providers.costing import estimate
 
@@ -57,11 +59,13 @@ class Violation:
     path: str | None = None
     spec_path: str | None = None  # the spec field that decides it (policies/locate.py)
     origin: str | None = None  # the spec entry or section that built the resource ("stack": none)
+    waiver: Waiver | None = None  # accepted with a reason (policies/waivers.py): shown, never counted
 
     def to_json(self) -> dict[str, Any]:
         return {"policy": self.policy, "severity": self.severity, "enforcement": self.enforcement,
                 "resource": self.resource, "name": self.name, "type": self.type, "message": self.message,
-                "status": self.status, "path": self.path, "specPath": self.spec_path}
+                "status": self.status, "path": self.path, "specPath": self.spec_path,
+                "waiver": self.waiver.to_json() if self.waiver else None}
 
 
 @dataclass(frozen=True)
@@ -102,8 +106,17 @@ class PolicyReport:
     checked: list[Checked] = field(default_factory=list)  # every outcome, in evaluation order
 
     @property
+    def open(self) -> list[Violation]:
+        """The findings that count: every violation but the waived ones."""
+        return [v for v in self.violations if v.waiver is None]
+
+    @property
+    def waived(self) -> list[Violation]:
+        return [v for v in self.violations if v.waiver is not None]
+
+    @property
     def mandatory_failed(self) -> bool:
-        return any(v.enforcement == "mandatory" for v in self.violations)
+        return any(v.enforcement == "mandatory" for v in self.open)
 
     @property
     def failed(self) -> bool:
@@ -119,16 +132,17 @@ class PolicyReport:
             "presets": list(self.presets),
             "rules": len(active),
             "disabled": len(self.rules) - len(active),
-            "violations": len(self.violations),
-            "mandatory": sum(1 for v in self.violations if v.enforcement == "mandatory"),
-            "advisory": sum(1 for v in self.violations if v.enforcement == "advisory"),
-            "unknown": sum(1 for v in self.violations if v.status == "unknown"),
+            "violations": len(self.open),
+            "mandatory": sum(1 for v in self.open if v.enforcement == "mandatory"),
+            "advisory": sum(1 for v in self.open if v.enforcement == "advisory"),
+            "unknown": sum(1 for v in self.open if v.status == "unknown"),
+            "waived": len(self.waived),
             "errors": len(self.errors),
             "passed": not self.failed,
         }
 
     def by_rule(self, rule_id: str) -> list[Violation]:
-        return [v for v in self.violations if v.policy == rule_id]
+        return [v for v in self.open if v.policy == rule_id]
 
     def to_json(self) -> dict[str, Any]:
         return {"violations": [v.to_json() for v in self.violations],
@@ -235,8 +249,9 @@ def _apply(rule: ResolvedRule, subject: Any, context: PolicyContext) -> Outcome:
 
 
 def evaluate(stack: Stack, graph: Graph, preset: str | None = None, config: PolicyConfig | None = None,
-             facts: Sequence[Fact] | None = None) -> PolicyReport:
-    """Run every active rule over the graph's facts; fail closed on anything unexpected."""
+             facts: Sequence[Fact] | None = None, waivers: Sequence[Waiver] = ()) -> PolicyReport:
+    """Run every active rule over the graph's facts; fail closed on anything unexpected. A finding a
+    waiver matches stays in the report, marked with it, and no longer counts (a rule error always does)."""
     presets = active_presets(stack, preset)
     resolved = resolve_rules(presets, config)
     settings = build_settings(stack, presets, config)
@@ -257,8 +272,15 @@ def evaluate(stack: Stack, graph: Graph, preset: str | None = None, config: Poli
     locator = Locator(graph, stack)
     for item in resolved:
         _run_rule(item, facts, context, stack.name, report, locator)
-    report.violations.sort(key=lambda v: (v.enforcement != "mandatory", v.policy, v.resource))
+    accepted = [*stack.waivers, *waivers]
+    report.violations = [_waive(v, graph.provider, accepted) for v in report.violations]
+    report.violations.sort(key=lambda v: (v.waiver is not None, v.enforcement != "mandatory", v.policy, v.resource))
     return report
+
+
+def _waive(violation: Violation, provider: str, waivers: Sequence[Waiver]) -> Violation:
+    waiver = first_match(waivers, violation.policy, provider, violation.name, violation.spec_path)
+    return dataclasses.replace(violation, waiver=waiver) if waiver else violation
 
 
 def _subjects(item: ResolvedRule, facts: Sequence[Fact]) -> list[tuple[Fact | None, Any]]:

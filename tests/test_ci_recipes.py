@@ -65,22 +65,38 @@ def test_the_recipes_parse_and_use_the_kit() -> None:
     assert any(step.get("uses") == "./" for step in steps(workflow))  # and the composite action itself
     assert action["runs"]["using"] == "composite" and "spec" in action["inputs"]
     assert any(str(step.get("uses", "")).startswith("github/codeql-action/upload-sarif@") for step in steps(action))
-    assert any("gh pr comment" in step.get("run", "") for step in steps(action))
+    # Every script step of the action is one step of mlopskit/action.py (tests/test_action.py runs them).
+    from mlopskit import action as action_steps
+
+    called = [re.fullmatch(r"python -m mlopskit\.action (\w+)", step["run"].strip()) for step in steps(action)
+              if "mlopskit.action" in step.get("run", "")]
+    assert called and all(m and m.group(1) in action_steps.STEPS for m in called)
+    assert {m.group(1) for m in called if m} == set(action_steps.STEPS)
 
 
-def test_every_mlopskit_command_line_parses_with_the_real_cli() -> None:
-    commands = recipe_commands()
-    # What the action promises: validate, SARIF per cloud, the markdown comparison and the cost diff.
-    wanted = {("validate",), ("policy", "--format", "sarif"), ("compare", "--format", "markdown"),
-              ("cost", "--compare-to")}
-    assert {w for w in wanted for _, line in commands if set(w) <= set(line[1:])} == wanted
+def test_every_mlopskit_command_line_in_the_yaml_parses_with_the_real_cli() -> None:
+    """The action's own CLI calls are in mlopskit/action.py: tests/test_action.py parses each one it makes."""
     parser = build_parser()
-    for source, line in commands:
+    for source, line in recipe_commands():
         assert line[0] == "mlopskit", (source, line)
         try:
             parser.parse_args(line[1:])
         except SystemExit:
             pytest.fail(f"{source}: `{' '.join(line)}` is not a valid mlopskit command line")
+
+
+def test_the_hooks_recognise_specs_by_content_wherever_they_are(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "ml" / "stack.yml"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text((ROOT / "stacks" / "fraud-dev.yaml").read_text())
+    broken = tmp_path / "broken.yaml"  # still a spec: its YAML error must be reported, not skipped
+    broken.write_text('apiVersion: "mlopskit/v1"\nkind: Stack\nmetadata: {name: [\n')
+    other = tmp_path / "values.yaml"
+    other.write_text("image: {repository: x}\n# apiVersion: mlopskit/v1 in a comment is not a spec\n")
+    config = str(ROOT / "stacks" / "Pulumi.prod-aws.yaml")
+    staged = [str(elsewhere), str(broken), str(other), config]
+    assert [line[1] for line in hooks.commands("validate", staged)] == [str(elsewhere), str(broken)]
+    assert hooks.main(["validate", str(broken)]) == 2
 
 
 def test_a_wrong_command_line_is_caught() -> None:
@@ -96,7 +112,7 @@ def test_pre_commit_hooks_run_commands_that_exist(capsys: pytest.CaptureFixture[
     parser = build_parser()
     spec = str(ROOT / "stacks" / "credit-risk.yaml")
     for hook in entries.values():
-        assert re.search(hook["files"], "stacks/credit-risk.yaml") and re.search(hook["exclude"], "stacks/Pulumi.prod-aws.yaml")
+        assert hook["types"] == ["yaml"] and "files" not in hook  # specs are found by content (below)
         module, command = shlex.split(hook["entry"])[2:]
         assert module == "mlopskit.hooks" and command in hooks.COMMANDS
         lines = hooks.commands(command, [spec, str(ROOT / "stacks" / "fraud-dev.yaml")])

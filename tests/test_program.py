@@ -48,6 +48,6 @@ def test_program_rejects_an_invalid_spec_without_traceback(tmp_path, monkeypatch
     data = yaml.safe_load((STACKS / "fraud-dev.yaml").read_text())
     data["metadata"]["environment"] = "live"
     bad.write_text(yaml.safe_dump(data))
-    monkeypatch.setattr("mlopskit.program.ROOT", tmp_path)
+    monkeypatch.chdir(tmp_path)  # the spec path is relative to the Pulumi project (here: the working directory)
     with pytest.raises(pulumi.RunError, match="metadata.environment: Input should be"):
         run_program(AwsProvider(), "bad", _configured("bad.yaml", "aws"))

@@ -15,9 +15,9 @@ BIN = Path(sys.executable).parent
 
 
 def _pinned(package: str) -> str:
-    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    lock = (ROOT / "requirements-dev.lock").read_text(encoding="utf-8")
     match = re.search(rf"^{package}==(\S+)$", lock, re.MULTILINE)
-    assert match, f"{package} is not pinned in requirements.lock"
+    assert match, f"{package} is not pinned in requirements-dev.lock"
     return match.group(1)
 
 

@@ -19,11 +19,13 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 def run(args: argparse.Namespace) -> int:
     from mlopskit import __version__
+    from mlopskit.policies import waivers as waiver_file
     from mlopskit.policies.config import PolicyConfig
     from mlopskit.policies.report import SpecFile, junit, rules_table, sarif, to_json
     from mlopskit.policies.runner import active_presets, evaluate, resolve_rules
 
     config = PolicyConfig.load(args.config) if args.config else None
+    waivers = waiver_file.load(args.waivers) if args.waivers else ()
     if args.list:
         print(rules_table(resolve_rules(active_presets(None, args.preset), config)))
         return EXIT_OK
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     with progress.stage(f"{args.provider}: preview"):
         graph = preview(stack, args.provider)
     with progress.stage(f"{args.provider}: policies"):
-        report = evaluate(stack, graph, preset=args.preset, config=config)
+        report = evaluate(stack, graph, preset=args.preset, config=config, waivers=waivers)
     output: Any
     if args.format == "json":
         output = to_json(report)
@@ -50,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         output = policy_table(report)
     print(output)
-    advisory_failed = args.fail_on == "advisory" and bool(report.violations)
+    advisory_failed = args.fail_on == "advisory" and bool(report.open)
     return EXIT_FAILED if report.failed or advisory_failed else EXIT_OK
 
 
@@ -60,18 +62,23 @@ def policy_table(report: Any) -> str:
     from mlopskit.compare import ordered
     from mlopskit.console import detect, render, table, verdict
 
-    found = ordered(report.violations)
+    found = ordered(report.open)
     parts: list[Any] = [f"policy check: {report.stack} on {report.provider} "
                         f"(presets: {', '.join(report.presets) or 'baseline'})"]
     if found:
         parts.append(table([("enforcement", "left"), ("severity", "left"), ("status", "left"), ("policy", "left"),
                             ("resource", "left"), ("message", "left")],
                            [[v.enforcement, v.severity, verdict(v.status), v.policy, v.name, v.message] for v in found]))
+    if report.waived:
+        parts.append(f"waived ({len(report.waived)}), accepted with a reason, not counted:")
+        parts.append(table([("policy", "left"), ("resource", "left"), ("reason", "left"), ("expires", "left")],
+                           [[v.policy, v.name, v.waiver.reason, v.waiver.expires.isoformat() if v.waiver.expires else "-"]
+                            for v in report.waived if v.waiver is not None]))
     parts += [verdict(f"error: {e.policy} on {e.resource}: {e.message}") for e in report.errors]
     s = report.summary
     parts.append(verdict(f"{'PASSED' if s['passed'] else 'FAILED'}: {s['rules']} rules, {s['violations']} violations "
                          f"({s['mandatory']} mandatory, {s['advisory']} advisory, {s['unknown']} unknown), "
-                         f"{s['errors']} errors"))
+                         f"{s['waived']} waived, {s['errors']} errors"))
     return render(parts, detect(sys.stdout))
 
 
@@ -82,6 +89,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--format", choices=("table", "json", "sarif", "junit"), default="table")
     parser.add_argument("--preset", help="gdpr or lgpd (comma-separated); default: the spec's compliance.frameworks")
     parser.add_argument("--config", help="policy config file (CrossGuard shape: rule id -> advisory|mandatory|disabled)")
+    parser.add_argument("--waivers", help="waiver file: findings accepted with a reason and an optional expiry "
+                                           "(policies/waivers.py; an expired waiver is exit 2)")
     parser.add_argument("--fail-on", choices=("mandatory", "advisory"), default="mandatory",
                         help="advisory: advisory (and unknown) findings also fail the run and its JUnit cases")
     parser.add_argument("--list", action="store_true", help="list the rules with severities, frameworks and anchors")

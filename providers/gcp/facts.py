@@ -127,9 +127,15 @@ def _keys(g: _Gcp) -> Iterable[Fact]:
         key_id = f"{ring}/cryptoKeys/{plain(key.inputs.get('name'))}"
         public = g.granted_to_public("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", "cryptoKeyId", key_id)
         window = seconds_days(key.inputs.get("destroyScheduledDuration")) or 30  # Cloud KMS default: 30 days
+        # A Cloud KMS key itself can never be deleted, and its versions are only scheduled for
+        # destruction, restorable for the whole window ("Cloud KMS doesn't let you destroy key versions
+        # immediately ... During the scheduled for destruction duration, you can restore a key version",
+        # cloud.google.com/kms/docs/destroy-restore); `pulumi destroy` schedules them the same way. So the
+        # window alone keeps the key from being deleted at once, as AWS's pending window does; whether
+        # the resource is protected is prod-protect-data's question, not this one.
         yield g.fact("key", key, region=match.group(1) if match else None,
                      rotation_days=seconds_days(key.inputs.get("rotationPeriod")),
-                     deletion_protection=key.protect and window >= 1, deletion_window_days=window, public=public)
+                     deletion_protection=window >= 1, deletion_window_days=window, public=public)
 
 
 def _registries(g: _Gcp) -> Iterable[Fact]:
