@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SPECS = (ROOT / "stacks" / "credit-risk.yaml", ROOT / "stacks" / "fraud-dev.yaml",
+         ROOT / "stacks" / "lifecycle.yaml", ROOT / "stacks" / "llm-serving.yaml",
          ROOT / "tests" / "policies" / "fixtures" / "weakened.yaml")
 CLOUDS = ("aws", "gcp", "azure")
 

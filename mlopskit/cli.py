@@ -22,7 +22,7 @@ from mlopskit.commands import (
     policy as commands_policy,
     schema as commands_schema,
 )
-from mlopskit.modules.errors import SpecError, SpecIssue, one_line
+from mlopskit.modules.errors import SpecError, SpecIssue, one_line, shown_path
 from mlopskit.modules.loader import load_stack
 from mlopskit.modules.placement import CLOUDS, Cloud
 from mlopskit.modules.stack import Stack
@@ -34,7 +34,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on usage errors already; keep its message to one line."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        # one_line: argparse echoes what was typed (`invalid choice: '...'`), control characters too.
+        self.exit(EXIT_BAD_INPUT, one_line(f"{self.prog}: error: {message}") + "\n")
 
 
 def load_checked(spec: str, cloud: Cloud | None) -> Stack:
@@ -74,10 +75,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise SpecError(issues)
     from mlopskit.providers.catalog.resolver import offering_warnings
 
+    warnings = stack.code_warnings() if not args.quiet else []
     for cloud in clouds if not args.quiet else []:
-        for warning in offering_warnings(cloud, stack):
-            print(f"warning: {warning.path}: {warning.message}", file=sys.stderr)
-    print(f"{args.spec}: valid ({stack.name}; {', '.join(clouds)})")
+        warnings += offering_warnings(cloud, stack)
+    for warning in warnings:
+        print(one_line(f"warning: {warning.path}: {warning.message}"), file=sys.stderr)
+    print(f"{shown_path(args.spec)}: valid ({stack.name}; {', '.join(clouds)})")
     return EXIT_OK
 
 
@@ -147,7 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except SpecError as error:
-        where = one_line(Path(args.spec).as_posix(), 160) if getattr(args, "spec", None) else "spec"
+        source = error.source or getattr(args, "spec", None)
+        where = shown_path(Path(source).as_posix(), 160) if source else "spec"
         for issue in error.issues:
             prefix = f"{where}: " if issue.path else ""
             # one_line: a file name or a value may hold newlines or control characters.

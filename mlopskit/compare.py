@@ -158,8 +158,9 @@ def _cloud_result(cloud: Cloud, stack: Stack, usage: Usage | None) -> CloudResul
         result.compute = _compute(cloud, stack)
         placed = stack.placement.for_cloud(cloud)
         assert placed is not None  # load_checked refused the spec otherwise
-        result.architecture = architecture(result.graph, get_provider(cloud).diagram, placed.primary_region,
-                                           placed.backup_region)
+        provider = get_provider(cloud)
+        result.architecture = architecture(result.graph, provider.diagram, placed.primary_region,
+                                           placed.backup_region, provider.topology(result.graph, stack))
     return result
 
 

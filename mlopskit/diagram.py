@@ -3,8 +3,8 @@
 Cloud-neutral: which component or resource is which part (training, artifact store, endpoint,
 key, ...) and under which service name comes from the provider's ``DiagramMap``
 (``Provider.diagram``, modules/diagram.py). From the graph come the nodes (one per top-level
-component and part, split by region), which endpoint a node serves (the dependencies between
-components), what sits in the private network (what depends on, or is reached by, the network
+component and part, split by region), which endpoint a node serves (the spec entry its component
+recorded, read through the target's topology), what sits in the private network (what depends on, or is reached by, the network
 component), what each key encrypts and which identity each part runs as (dependencies on the
 key or identity). The data-flow edges follow the kit's pipeline (``FLOW``) between the nodes
 the graph has.
@@ -23,6 +23,7 @@ from typing import Any
 
 from mlopskit.modules.diagram import FLOW_COLUMNS, PER_ENDPOINT, ROLE_TITLES, SHARED_ROLES, DiagramMap, Role
 from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.modules.topology import Topology
 
 # The data flow between parts: (from, to, what moves). Per-endpoint parts connect only within
 # the same endpoint (or to a part shared by all endpoints).
@@ -245,21 +246,23 @@ class _Parts:
                     depends[a.id].update(b.id for b in self.member.get(dependency, ()) if b.id != a.id)
         return depends
 
-    def classify(self) -> None:
-        """Which node sits in the private network, and which endpoint each per-endpoint part serves."""
+    def classify(self, topology: Topology) -> None:
+        """Which node sits in the private network, and which endpoint each per-endpoint part serves:
+        the endpoint whose spec entry its component recorded (``topology``)."""
         network_ids = {n.id for n in self.nodes.values() if n.role == "network"}
-        endpoint_ids = sorted(n.id for n in self.nodes.values() if n.role == "endpoint" and not n.backup)
         depends = self.depends
+        endpoint_of_entry: dict[str, str] = {}
+        for node in sorted(self.nodes.values(), key=lambda n: n.id):
+            origin = topology.origin(next(iter(node.urns)))
+            if node.role == "endpoint" and not node.backup and origin is not None:
+                endpoint_of_entry.setdefault(origin.entry, node.id)
         for node in self.nodes.values():
             # The platform (APIs, resource group) is what the network itself is built on, not in it.
             node.private = node.role != "platform" and (bool(depends[node.id] & network_ids)
                                                         or any(node.id in depends[n] for n in network_ids))
             if node.role in PER_ENDPOINT:
-                siblings = self.by_top[self.top(node).urn]
-                own = [s.id for s in siblings if s.role == "endpoint"]
-                linked = {e for s in siblings for e in endpoint_ids if e in depends[s.id] or s.id in depends[e]}
-                scopes = own or sorted(linked)
-                node.scope = scopes[0] if len(scopes) == 1 else None
+                origin = topology.origin(next(iter(node.urns)))
+                node.scope = endpoint_of_entry.get(origin.entry) if origin is not None else None
 
 
 def _flow_edges(drawn: list[Node]) -> list[Edge]:
@@ -277,10 +280,12 @@ def _flow_edges(drawn: list[Node]) -> list[Edge]:
     return edges
 
 
-def architecture(graph: Graph, mapping: DiagramMap, primary_region: str, backup_region: str | None) -> Architecture:
-    """The parts of ``graph`` and how they connect (see the module docstring)."""
+def architecture(graph: Graph, mapping: DiagramMap, primary_region: str, backup_region: str | None,
+                 topology: Topology) -> Architecture:
+    """The parts of ``graph`` and how they connect (see the module docstring); ``topology`` is the
+    target's index of the graph (``Provider.topology``)."""
     parts = _Parts(graph, mapping, backup_region)
-    parts.classify()
+    parts.classify(topology)
     drawn = [n for n in parts.nodes.values() if n.role != "network"]
     edges = _flow_edges(drawn)
     for kind, edge_kind in (("keys", "key"), ("identity", "identity")):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
@@ -20,6 +20,32 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[
 EMAIL_MAX = 254  # RFC 5321's limit on a forward path
 #: Default ceiling on any string in the spec; fields with tighter limits say so.
 STR_MAX = 1024
+
+
+# Bidirectional embeddings, overrides and isolates (Unicode 15, UAX #9): printable by Python's
+# definition, but they reorder what a reader sees ("Trojan Source", CVE-2021-42574).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def _has_control(text: str) -> bool:
+    return not text.isprintable() or any(c in _BIDI_CONTROLS for c in text)
+
+
+def control_characters(value: Any) -> str | None:
+    """The first string in ``value`` (a string, or strings inside lists and mapping keys and
+    values) holding a control character, or None. Nested spec models check themselves."""
+    todo = [value]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, str):
+            if _has_control(current):
+                return current
+        elif isinstance(current, (list, tuple, set, frozenset)):
+            todo.extend(current)
+        elif isinstance(current, dict):
+            todo.extend(current.keys())
+            todo.extend(current.values())
+    return None
 
 
 class SpecModel(BaseModel):
@@ -39,6 +65,18 @@ class SpecModel(BaseModel):
         allow_inf_nan=False,
         str_max_length=STR_MAX,
     )
+
+    # One check for every free string of the spec (names, labels, owners, hyperparameters,
+    # positiveLabel, map keys): a control character or a bidirectional override would reach
+    # a resource tag, a report or a terminal, where it reads differently from what was written.
+    @field_validator("*", mode="after", check_fields=False)
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        found = control_characters(value)
+        if found is not None:
+            raise PydanticCustomError("control_character", "control characters are not allowed: {value}",
+                                      {"value": echo(found)})
+        return value
 
     def provided(self, field: str) -> bool:
         """True when the user set ``field`` explicitly rather than taking its default."""

@@ -19,6 +19,7 @@ from mlopskit.modules.batch import BatchJob
 from mlopskit.modules.graph import Graph, RecordedResource
 from mlopskit.modules.placement import Cloud
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.topology import EndpointNode, Topology
 from mlopskit.modules.training import TrainingJob
 
 _T = TypeVar("_T")
@@ -92,6 +93,8 @@ class CostContext:
     region: str
     backup_region: str | None
     usage: UsageLookup
+    #: the target's typed index of the graph (``Provider.topology``): which spec entry built a resource
+    topology: Topology | None = None
     # Derived tables handlers share, each built once per estimate (``memo``): a handler that
     # rebuilt one per resource would make the estimate quadratic in the size of the graph.
     _memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -108,6 +111,20 @@ class CostContext:
         if cron is None:
             return self.usage.get(unscheduled)
         return cron_runs_per_month(cron)
+
+    def training_of(self, resource: RecordedResource) -> TrainingJob | None:
+        """The spec training job whose component built ``resource`` (None: not a training job's)."""
+        node = self.topology.training_of(resource.urn) if self.topology is not None else None
+        return self.stack.training[node.index] if node is not None else None
+
+    def batch_of(self, resource: RecordedResource) -> BatchJob | None:
+        """The spec batch job whose component built ``resource`` (None: not a batch job's)."""
+        node = self.topology.batch_of(resource.urn) if self.topology is not None else None
+        return self.stack.batch[node.index] if node is not None else None
+
+    def endpoint_of(self, resource: RecordedResource) -> EndpointNode | None:
+        """The topology node of the endpoint whose components built ``resource``."""
+        return self.topology.endpoint_of(resource.urn) if self.topology is not None else None
 
     def training_job(self, name: str) -> TrainingJob | None:
         """The spec training job called ``name``."""

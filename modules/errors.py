@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -47,6 +49,14 @@ def one_line(text: str, limit: int = LINE_LIMIT) -> str:
     return escaped if len(escaped) <= limit else escaped[: limit - 3] + "..."
 
 
+def shown_path(path: str | os.PathLike[str], limit: int = LINE_LIMIT) -> str:
+    """A file path as printed on any output line: escaped like an error line (``one_line``), and
+    never starting with ``::``, which GitHub Actions reads as a workflow command at a line's
+    start (``./::x`` is the same file as ``::x``)."""
+    text = one_line(os.fspath(path), limit)
+    return f"./{text}" if text.startswith("::") else text
+
+
 def echo(value: Any, limit: int = ECHO_LIMIT) -> str:
     """A user value quoted for an error message: escaped and truncated (``'abc...'``)."""
     text = value if isinstance(value, str) else repr(value)
@@ -73,14 +83,21 @@ class SpecIssue:
 class SpecError(Exception):
     """Raised when a spec is invalid; carries every problem found, not only the first."""
 
-    def __init__(self, issues: Iterable[SpecIssue]) -> None:
+    def __init__(self, issues: Iterable[SpecIssue], source: str | None = None) -> None:
         self.issues = sorted(set(issues), key=lambda i: (i.path, i.message))
+        # The input file the problems are in, when it is not the command's spec (a --usage,
+        # --config or --compare-to file): the CLI prefixes each line with it.
+        self.source = source
         super().__init__("\n".join(str(i) for i in self.issues))
 
-    def __reduce__(self) -> tuple[type[SpecError], tuple[list[SpecIssue]]]:
+    def __reduce__(self) -> tuple[type[SpecError], tuple[list[SpecIssue], str | None]]:
         # Rebuilt from its issues (the default would pass the joined message as the issues),
         # so a spec error raised in a worker process (compare's) arrives whole.
-        return SpecError, (self.issues,)
+        return SpecError, (self.issues, self.source)
+
+    def about(self, source: str | Path) -> SpecError:
+        """This error, attributed to the input file ``source`` unless it already names one."""
+        return self if self.source is not None else SpecError(self.issues, str(source))
 
 
 def format_path(loc: Iterable[str | int]) -> str:

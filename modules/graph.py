@@ -11,6 +11,41 @@ from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.facts import plain
 from mlopskit.modules.placement import Cloud
 
+#: The input key under which a kit component records its provenance (``Provenance.props``). Only
+#: components carry it: they are never sent to a cloud API (a non-remote component's inputs are
+#: kept in the engine's state only), so the real ``pulumi up`` stores it harmlessly.
+PROVENANCE_INPUT = "mlopskitProvenance"
+#: The entry of a component that realises the stack as a whole (keys, storage, audit, ...).
+STACK_ENTRY = "stack"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a component realises: the spec entry (``endpoints[0]``, ``training[1]``, ``batch[0]``
+    or ``stack``) and its role there (``endpoint``, ``autoscaling``, ``drift``, ``keys``, ...).
+    Recorded by the component when it is built (``providers.base.BuildContext.realises``)."""
+
+    entry: str
+    role: str
+
+    def props(self) -> dict[str, Any]:
+        """The component's inputs that record it."""
+        return {PROVENANCE_INPUT: {"entry": self.entry, "role": self.role}}
+
+    @classmethod
+    def of(cls, inputs: Mapping[str, Any]) -> Provenance | None:
+        """The provenance recorded in a component's inputs (None: not a kit component)."""
+        recorded = inputs.get(PROVENANCE_INPUT)
+        if not isinstance(recorded, Mapping) or "entry" not in recorded or "role" not in recorded:
+            return None
+        return cls(str(recorded["entry"]), str(recorded["role"]))
+
+    @property
+    def list_entry(self) -> tuple[str, int] | None:
+        """``("endpoints", 0)`` for ``endpoints[0]``; None for the stack."""
+        section, _, rest = self.entry.partition("[")
+        return (section, int(rest.rstrip("]"))) if rest else None
+
 
 @dataclass(frozen=True)
 class RecordedResource:
@@ -148,6 +183,37 @@ class Graph:
                     groups.setdefault(key, []).append(resource)
             self._index.grouped[cache_key] = groups
         return groups
+
+    @cached_property
+    def _memo(self) -> dict[Hashable, Any]:
+        return {}
+
+    def memo(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """``build()``, worked out once per graph for ``key``: an index derived from the whole graph
+        (a target's topology) that several readers ask for."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
+
+    @cached_property
+    def _provenance(self) -> dict[str, Provenance | None]:
+        # Filled on demand: each resource's answer walks up its parents once, memoized.
+        return {}
+
+    def _provenance_walk(self, resource: RecordedResource, found: dict[str, Provenance | None]) -> Provenance | None:
+        """Its own recorded provenance, else its parent's (memoized in ``found``)."""
+        if resource.urn in found:
+            return found[resource.urn]
+        own = Provenance.of(resource.inputs) if not resource.custom else None
+        parent = self._index.by_urn.get(resource.parent) if resource.parent else None
+        result = own or (self._provenance_walk(parent, found) if parent is not None else None)
+        found[resource.urn] = result
+        return result
+
+    def provenance(self, resource: RecordedResource) -> Provenance | None:
+        """The spec entry and role ``resource`` realises: recorded on the nearest enclosing kit
+        component when it was built (None: outside every kit component, such as the provider)."""
+        return self._provenance_walk(resource, self._provenance)
 
     def aliases_of(self, resource: RecordedResource) -> set[str]:
         """Every old URN the engine matches ``resource`` against: its own aliases, plus one per

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
@@ -16,9 +16,10 @@ from mlopskit.modules.diagram import DiagramMap
 from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.facts import Fact
 from mlopskit.modules.features import FeatureTable
-from mlopskit.modules.graph import Graph
+from mlopskit.modules.graph import Graph, Provenance, RecordedResource
 from mlopskit.modules.placement import Cloud
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.topology import Topology, topology_of
 
 # Every abstraction of spec v1. Each provider maps every one of them to a component
 # (tests/test_provider_coverage.py checks it), so no part of a spec is silently dropped.
@@ -117,6 +118,16 @@ class Provider(ABC):
     @abstractmethod
     def facts(self, graph: Graph, stack: Stack) -> list[Fact]:
         """The cloud-neutral facts policies read, derived from this cloud's recorded resources."""
+
+    def slots(self, resource: RecordedResource, origin: Provenance) -> Iterable[str]:
+        """The slots of ``modules.topology`` this cloud's ``resource`` fills (built by a component
+        that recorded ``origin``); none by default, so a new target's index has entries and roles only."""
+        return ()
+
+    def topology(self, graph: Graph, stack: Stack) -> Topology:
+        """The typed index of ``graph`` (``modules.topology``): built once per graph from what each
+        component recorded, read by facts, cost, the diagram and finding locations."""
+        return topology_of(graph, stack, self.slots)
 
     @property
     @abstractmethod

@@ -61,6 +61,11 @@ DESCRIPTIONS: dict[str, str] = {
     "Network.private": "Keep every data path (training, endpoints, storage, registries) off the public internet.",
     "Encryption.customerManagedKeys": "Encrypt data at rest with keys the stack creates and controls, rather than provider-managed keys.",
     "Encryption.keyRotationDays": "Automatic key rotation period in days (90-2560, the range every cloud accepts).",
+    "Encryption.keyProtectionLevel": ("Protection level of the stack's data key, software or hsm, recorded when the stack is "
+                                      "first deployed: a key's protection level can never change, so once set a raised "
+                                      "dataClassification adds an HSM key for new data and the existing key and the data "
+                                      "it protects stay as they are. Unset: taken from dataClassification (the preview of "
+                                      "a prod stack warns, because a later change of classification would replace the key)."),
     "Storage.artifacts": "The artifact store: datasets, code, model files and captured data.",
     "ArtifactStorage.versioning": "Keep earlier versions of overwritten or deleted objects.",
     "ArtifactStorage.retentionDays": "Days noncurrent object versions are kept before they expire.",
@@ -73,7 +78,10 @@ DESCRIPTIONS: dict[str, str] = {
     "TrainingJob.name": "Job name: 2-24 lowercase letters, digits and dashes, starting with a letter.",
     "TrainingJob.image": "The training container: a framework image resolved per cloud, or an explicit image URI.",
     "TrainingJob.entrypoint": "Script or module the container runs (a relative path such as train.py).",
-    "TrainingJob.code": "Local directory of training code, relative to the spec file and inside its tree, packaged and uploaded to the artifact store; required with a framework image.",
+    "TrainingJob.code": ("Local directory of training code, relative to the spec file and inside its tree, packaged and "
+                         "uploaded to the artifact store; required with a framework image. Links out of it, unreadable files "
+                         "and more than 256 MiB (MLOPSKIT_CODE_MAX_BYTES) are refused; environments, build output, hidden "
+                         "files and the patterns of its .mlopskitignore are left out (docs/spec-references.md)."),
     "TrainingJob.compute": "Instances the job runs on.",
     "TrainingJob.maxRuntimeMinutes": "Hard stop for a job, in minutes (at most 28 days).",
     "TrainingJob.hyperparameters": "Hyperparameters passed to the job as strings (at most 100).",
@@ -132,7 +140,8 @@ DESCRIPTIONS: dict[str, str] = {
     "Drift.schedule": "How often drift is computed.",
     "Monitoring.quality": "Scheduled model-quality monitoring: captured predictions compared with ground-truth labels, "
                           "one alarm per metric threshold; absent means none (needs dataCapture.enabled).",
-    "Quality.groundTruth": "Folder of the stack's artifact store where the labels of served predictions are written.",
+    "Quality.groundTruth": ("Folder of the stack's artifact store where the labels of served predictions are written; never one of "
+                            "the kit's own folders (code/, models/, data-capture/, monitoring/<endpoint>/, ...: docs/validation.md)."),
     "Quality.problemType": "What the model predicts: binary-classification, multiclass-classification or regression.",
     "Quality.thresholds": "Metric -> alarm threshold: scores (accuracy, precision, recall, f1, auc, r2) alarm below it, "
                           "errors (mae, rmse) above it; only metrics of the problem type.",
@@ -141,7 +150,8 @@ DESCRIPTIONS: dict[str, str] = {
                        "one alarm per metric threshold; absent means none (needs dataCapture.enabled).",
     "Bias.baseline": "Folder of the stack's artifact store where a baselining run wrote its results (analysis.json): "
                      "violations are judged against them.",
-    "Bias.groundTruth": "Folder of the stack's artifact store where the labels of served predictions are written.",
+    "Bias.groundTruth": ("Folder of the stack's artifact store where the labels of served predictions are written; never one of "
+                         "the kit's own folders (code/, models/, data-capture/, monitoring/<endpoint>/, ...: docs/validation.md)."),
     "Bias.label": "Column of the ground truth holding the outcome.",
     "Bias.positiveLabel": "The favourable value of the label (default 1).",
     "Bias.features": "The request's feature names in the order the model reads them (captured requests have no header).",
@@ -163,7 +173,9 @@ DESCRIPTIONS: dict[str, str] = {
     "BatchJob.name": "Job name: 2-24 lowercase letters, digits and dashes, starting with a letter.",
     "BatchJob.model": "The registry model version the job scores with.",
     "BatchJob.input": "Folder of the stack's artifact store whose files are scored (e.g. batch/input/).",
-    "BatchJob.output": "Folder of the artifact store the predictions are written to; must not overlap input.",
+    "BatchJob.output": ("Folder of the artifact store the predictions are written to; must not overlap input, another "
+                        "job's output or one of the kit's own folders (code/, models/, monitoring/<endpoint>/, ...: "
+                        "docs/validation.md)."),
     "BatchJob.compute": "Instances a run uses.",
     "BatchJob.maxRuntimeMinutes": "Hard stop for one run, in minutes (at most 3 days) where the cloud has one; the estimate prices this many instance-hours per run.",
     "BatchJob.schedule": "Cron expression (5 fields, UTC) for scheduled runs; absent means on demand (mlopskit batch run).",

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
+from mlopskit.modules import code_tree, store_layout
 from mlopskit.modules.access import Access, AccessRole
 from mlopskit.modules.backup import Backups
 from mlopskit.modules.base import SpecModel, field_error
@@ -99,6 +100,33 @@ class Stack(SpecModel):
                 seen[key] = item.name
         return self
 
+    @model_validator(mode="after")
+    def _user_folders_clear_of_the_kits(self) -> Stack:
+        # modules/store_layout.py: why a batch output or a ground-truth folder may not be one
+        # of the kit's own folders (write access to code or models, labels graded on captures).
+        endpoints, jobs = [e.name for e in self.endpoints], [job.name for job in self.training]
+        for field, folder in self._user_folders():
+            clash = store_layout.reserved_clash(folder, endpoints, jobs)
+            if clash is not None:
+                raise field_error(field, "{clash}: choose another folder", clash=clash)
+        outputs = [(f"batch[{i}].output", job.output) for i, job in enumerate(self.batch)]
+        for index, (field, folder) in enumerate(outputs):
+            for other_field, other in outputs[:index]:
+                if store_layout.overlaps(folder, other):
+                    # Two jobs writing one folder overwrite each other's predictions.
+                    raise field_error(field, "{folder} overlaps {other} ({other_field}): give each job its own folder",
+                                      folder=folder, other=other, other_field=other_field)
+        return self
+
+    def _user_folders(self) -> list[tuple[str, str]]:
+        folders = [(f"batch[{i}].output", job.output) for i, job in enumerate(self.batch)]
+        for i, endpoint in enumerate(self.endpoints):
+            monitoring = endpoint.monitoring
+            for kind, spec in (("quality", monitoring.quality), ("bias", monitoring.bias)):
+                if spec is not None:
+                    folders.append((f"endpoints[{i}].monitoring.{kind}.groundTruth", spec.ground_truth))
+        return folders
+
     @property
     def name(self) -> str:
         """The stack's resource name prefix (``credit-risk-prod``)."""
@@ -116,18 +144,43 @@ class Stack(SpecModel):
         return ((self._base_dir or Path.cwd()) / job.code).resolve()
 
     def code_issues(self) -> list[SpecIssue]:
-        """Training code directories that do not exist or lack the entry point."""
+        """Training code directories that do not exist, lack the entry point, leave the spec's
+        tree, or hold what cannot be packaged safely (modules/code_tree.py)."""
         issues = []
         for index, job in enumerate(self.training):
+            issues += self._job_code_issues(index, job)
+        return issues
+
+    def code_warnings(self) -> list[SpecIssue]:
+        """Files the code directories package that look like credentials."""
+        warnings = []
+        for index, job in enumerate(self.training):
             directory = self.code_dir(job)
-            if directory is None:
-                continue
-            if not directory.is_dir():
-                issues.append(SpecIssue(f"training[{index}].code", f"not a directory: {job.code} (relative to the spec file)"))
-            elif not (directory / job.entrypoint).resolve().is_relative_to(directory):
-                issues.append(SpecIssue(f"training[{index}].entrypoint", f"must be a file inside {job.code}"))
-            elif not (directory / job.entrypoint).is_file():
-                issues.append(SpecIssue(f"training[{index}].entrypoint", f"{job.entrypoint} not found in {job.code}"))
+            if directory is not None and directory.is_dir():
+                warnings += [SpecIssue(f"training[{index}].code", w) for w in code_tree.scan(directory).warnings]
+        return warnings
+
+    def _job_code_issues(self, index: int, job: TrainingJob) -> list[SpecIssue]:
+        directory = self.code_dir(job)
+        if directory is None:
+            return []
+        field = f"training[{index}].code"
+        base = (self._base_dir or Path.cwd()).resolve()
+        if not directory.is_relative_to(base):
+            # `code: ./x` with `x -> /etc` would package all of /etc.
+            return [SpecIssue(field, f"{job.code} resolves outside the spec file's directory (to {directory})")]
+        if not directory.is_dir():
+            return [SpecIssue(field, f"not a directory: {job.code} (relative to the spec file)")]
+        if not (directory / job.entrypoint).resolve().is_relative_to(directory):
+            return [SpecIssue(f"training[{index}].entrypoint", f"must be a file inside {job.code}")]
+        if not (directory / job.entrypoint).is_file():
+            return [SpecIssue(f"training[{index}].entrypoint", f"{job.entrypoint} not found in {job.code}")]
+        tree = code_tree.scan(directory)
+        shown = (job.code or "").rstrip("/")
+        issues = [SpecIssue(field, f"{shown}/{problem}") for problem in tree.problems]
+        if not any(f.name == job.entrypoint for f in tree.files) and not issues:
+            issues.append(SpecIssue(f"training[{index}].entrypoint",
+                                    f"{job.entrypoint} is left out by the ignore rules of {job.code}"))
         return issues
 
     @property

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from mlopskit.modules.base import NAME_PATTERN, SpecModel, field_error
 from mlopskit.modules.compute import TrainingCompute
 from mlopskit.modules.cron import Cron
-from mlopskit.modules.errors import echo
 from mlopskit.modules.images import (
     DIGEST_PATTERN,
     MAX_REPOSITORY_LENGTH,
@@ -70,14 +69,9 @@ class Image(SpecModel):
         return f"{self.repository}@{self.digest}" if self.digest else f"{self.repository}:{self.tag}"
 
 
-def _printable(value: str) -> str:
-    if not value.isprintable():
-        raise ValueError(f"control characters are not allowed: {echo(value)}")
-    return value
-
-
 HyperparameterKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,127}$")]
-HyperparameterValue = Annotated[str, StringConstraints(max_length=1024), AfterValidator(_printable)]
+# Control characters are refused for every string of the spec (SpecModel, modules/base.py).
+HyperparameterValue = Annotated[str, StringConstraints(max_length=1024)]
 
 
 class TrainingJob(SpecModel):

@@ -13,7 +13,7 @@ CATEGORIES = ("security", "cost", "reliability", "governance")
 _COST = ("instance-type-allowed", "gpu-count-cap", "endpoint-max-instances-cap", "training-scale-to-zero",
          "training-max-runtime", "budget-present", "budget-within-limit")
 _RELIABILITY = ("prod-endpoint-ha", "deployment-auto-rollback", "backup-present", "backup-retention", "backup-cross-region",
-                "endpoint-alarms", "endpoint-quality-monitoring", "storage-versioning", "storage-retention",
+                "endpoint-alarms", "drift-monitoring", "endpoint-quality-monitoring", "storage-versioning", "storage-retention",
                 "prod-protect-data")
 _GOVERNANCE = ("tag-owner", "tag-cost-center", "tag-data-classification", "data-residency", "audit-log-retention",
                "data-capture-classification", "data-capture-sampling", "endpoint-bias-monitoring")

@@ -11,19 +11,73 @@ settings:                           # mlopskit only: thresholds (policies.contex
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-import yaml
+from pydantic import Field, StringConstraints, ValidationError
 
-from mlopskit.modules.errors import SpecError, SpecIssue
+from mlopskit.modules.base import SpecModel
+from mlopskit.modules.errors import SpecError, SpecIssue, issues_from_validation
+from mlopskit.modules.loader import load_yaml, read_spec_text
+from mlopskit.modules.metadata import DataClassification
 from mlopskit.policies.context import Settings
 from mlopskit.policies.packs import ENFORCEMENTS
 
 _SETTING_NAMES = {f.name for f in fields(Settings)}
+_Days = Annotated[int, Field(ge=0, le=36500)]
+_Count = Annotated[int, Field(ge=0, le=100_000)]
+_Environment = Literal["dev", "staging", "prod"]
+_Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+
+
+class _SettingsFile(SpecModel):
+    """The ``settings:`` of a policy config, typed and ranged like spec fields (a NaN cap would
+    silently turn its rule off; a string where a number belongs would crash the rule)."""
+
+    residency: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,8}$")]] | None = Field(None, max_length=50)
+    allowed_regions: list[_Name] | None = Field(None, max_length=200)
+    max_key_rotation_days: Annotated[int, Field(ge=1, le=36500)] | None = None
+    min_audit_retention_days: _Days | None = None
+    min_backup_retention_days: _Days | None = None
+    min_storage_retention_days: _Days | None = None
+    max_sampling_percent: Annotated[float, Field(ge=0, le=100)] | None = None
+    capture_forbidden_classifications: list[DataClassification] | None = None
+    cross_region_backup: bool | None = None
+    max_vcpu: dict[_Environment, _Count] | None = None
+    max_gpus: dict[_Environment, _Count] | None = None
+    max_endpoint_instances: dict[_Environment, _Count] | None = None
+    allowed_instance_types: dict[_Environment, list[_Name]] | None = None
+
+    def overrides(self) -> dict[str, Any]:
+        """The given settings in the types ``Settings`` holds."""
+        out: dict[str, Any] = {}
+        for name in self.model_fields_set:
+            value = getattr(self, name)
+            if name in ("residency", "capture_forbidden_classifications"):
+                value = frozenset(value)
+            elif name == "allowed_regions":
+                value = tuple(value)
+            elif name == "allowed_instance_types":
+                value = {env: tuple(types) for env, types in value.items()}
+            out[name] = value
+        return out
+
+
+def _settings(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise SpecError([SpecIssue(where, "must be a mapping")])
+    unknown = [SpecIssue(f"{where}.{name}", "unknown setting") for name in value
+               if not isinstance(name, str) or _snake(name) not in _SETTING_NAMES]
+    if unknown:
+        raise SpecError(unknown)
+    try:
+        # Keys as written (camelCase aliases or snake_case names): errors name what the file says.
+        parsed = _SettingsFile.model_validate(value)
+    except ValidationError as error:
+        raise SpecError(issues_from_validation(error, tuple(where.split(".")))) from None
+    return parsed.overrides()
 
 
 def _snake(name: str) -> str:
@@ -48,17 +102,12 @@ class PolicyConfig:
         issues: list[SpecIssue] = []
         for key, value in data.items():
             if key == "settings":
-                if not isinstance(value, dict):
-                    issues.append(SpecIssue(f"{source}.settings", "must be a mapping"))
-                    continue
-                for name, setting in value.items():
-                    snake = _snake(name)
-                    if snake not in _SETTING_NAMES:
-                        issues.append(SpecIssue(f"{source}.settings.{name}", "unknown setting"))
-                    else:
-                        settings[snake] = setting
+                try:
+                    settings = _settings(value, f"{source}.settings")
+                except SpecError as error:
+                    issues += error.issues
                 continue
-            if key != "all" and key not in BY_ID:
+            if not isinstance(key, str) or (key != "all" and key not in BY_ID):
                 issues.append(SpecIssue(f"{source}.{key}", "unknown rule id"))
                 continue
             level = value.get("enforcementLevel") if isinstance(value, dict) else value
@@ -72,12 +121,10 @@ class PolicyConfig:
 
     @classmethod
     def load(cls, path: str | Path) -> PolicyConfig:
-        path = Path(path)
-        if not path.is_file():
-            raise SpecError([SpecIssue("", f"{path}: policy config not found")])
-        text = path.read_text(encoding="utf-8")
+        """Read like a spec (modules/loader.py): a bounded regular UTF-8 file, bounded depth and
+        aliases, unique keys (JSON is read as the YAML it is a subset of); errors name the file."""
         try:
-            data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-        except (ValueError, yaml.YAMLError) as error:
-            raise SpecError([SpecIssue("", f"{path}: not valid YAML/JSON ({error.__class__.__name__})")]) from None
-        return cls.from_mapping(data or {}, source=path.name)
+            data = load_yaml(read_spec_text(path), str(path))
+            return cls.from_mapping(data or {}, source="config")
+        except SpecError as error:
+            raise error.about(path) from None

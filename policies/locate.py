@@ -2,19 +2,14 @@
 
 A rule names a normalized fact key (``cmk``, ``region``) or, for stack rules, a spec path
 (``access.roles[0].permissions``). ``Locator`` turns the first into the spec field that decides
-it (``encryption.customerManagedKeys``), using where the resource came from:
+it (``encryption.customerManagedKeys``), using where the resource came from: the spec entry and
+role its component recorded when it was built (``modules.graph.Provenance``), read through the
+target's topology (``Provider.topology``). An entry's components point at the entry
+(``endpoints[0]``, its ``.autoscaling`` or ``.monitoring``); a stack-wide component at the
+section its role realises. Nothing is matched by name. ``tests/policies/test_sarif_locations.py``
+checks every resource of the weakened example on every cloud finds its entry.
 
-- Every resource belongs to a top-level component, and each provider declares which abstraction
-  a component type realises (``Provider.components``), which names the spec section.
-- Components built for one entry of a list (an endpoint, a training job, an access role) carry
-  that entry's name in their logical name (``modules.naming.logical(stack, part, entry.name, ...)``,
-  names unique per section once dashes are dropped), so the entry is found by name, never guessed
-  from a resource's type. ``tests/policies/test_sarif_locations.py`` checks every resource of the
-  weakened example on every cloud finds its entry. Limit: a kit-made resource whose own name holds
-  an entry's name (an access role named ``training`` and the kit's ``identity-training`` role) is
-  attributed to that entry; its finding still points at a line of the right section.
-
-No cloud names here: only the provider's declared component table.
+No cloud names here.
 """
 
 from __future__ import annotations
@@ -22,10 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any
 
 from mlopskit.modules.facts import Fact
-from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.modules.graph import STACK_ENTRY, Graph
 from mlopskit.modules.stack import Stack
 from mlopskit.providers import get_provider
 
@@ -35,14 +29,10 @@ SECTION_OF: dict[str, str] = {
     "container_registry": "registry.containers", "model_registry": "registry.models",
     "training": "training", "endpoint": "endpoints", "batch": "batch", "autoscaling": "endpoints", "monitoring": "endpoints",
     "backups": "backups", "identity": "access", "audit": "compliance", "budget": "budget",
+    "experiments": "experiments",
 }
-# The spec's lists of named entries (Python attribute paths equal the YAML ones here).
-ENTRY_LISTS: tuple[str, ...] = ("training", "endpoints", "batch", "access.roles")
-# Abstractions built once per list entry: the list, and the part of the entry they realise.
-ENTRY_OF: dict[str, tuple[str, str]] = {
-    "training": ("training", ""), "endpoint": ("endpoints", ""), "batch": ("batch", ""), "autoscaling": ("endpoints", ".autoscaling"),
-    "monitoring": ("endpoints", ".monitoring"), "identity": ("access.roles", ""),
-}
+# The part of a list entry a component's role realises (any other role: the entry itself).
+ENTRY_PART: dict[str, str] = {"autoscaling": ".autoscaling", "monitoring": ".monitoring"}
 # The spec field deciding a fact key, per fact kind ("*": any kind); "{entry}" is the resource's
 # list entry (``endpoints[0]``). A key not listed points at the spec section that built the resource.
 CAUSE: dict[tuple[str, str], str] = {
@@ -68,6 +58,8 @@ CAUSE: dict[tuple[str, str], str] = {
     ("endpoint", "alarms"): "{entry}.monitoring.alarms",
     ("endpoint", "quality_monitored"): "{entry}.monitoring.quality",
     ("endpoint", "bias_monitored"): "{entry}.monitoring.bias",
+    ("endpoint", "explainability_monitored"): "{entry}.monitoring.explainability",
+    ("endpoint", "drift_monitored"): "{entry}.monitoring.drift",
     ("training", "instance_type"): "{entry}.compute",
     ("training", "gpu_count"): "{entry}.compute.gpu",
     ("training", "max_instances"): "{entry}.compute.count",
@@ -102,59 +94,17 @@ def nearest_written(path: str, lines: Mapping[str, int]) -> str | None:
 
 
 class Locator:
-    """Spec paths of findings on one recorded graph (resources resolved lazily, once each)."""
+    """Spec paths of findings on one recorded graph (each resource's origin resolved once)."""
 
     def __init__(self, graph: Graph, stack: Stack) -> None:
         self.graph = graph
         self.stack = stack
-        self.abstraction_of = {token: name for name, token in get_provider(graph.provider).components.items()}
+        self.topology = get_provider(graph.provider).topology(graph, stack)
         self._origins: dict[str, str] = {}
-
-    @cached_property
-    def _entries(self) -> dict[str, dict[str, int]]:
-        """List section -> entry name -> index."""
-        out = {}
-        for section in ENTRY_LISTS:
-            items: Any = self.stack
-            for part in section.split("."):
-                items = getattr(items, part)
-            out[section] = {item.name: index for index, item in enumerate(items)}
-        return out
 
     @cached_property
     def _top_fields(self) -> frozenset[str]:
         return frozenset(field.alias or name for name, field in Stack.model_fields.items())
-
-    def _get(self, urn: str | None) -> RecordedResource | None:
-        try:
-            return self.graph.by_urn(urn) if urn else None
-        except KeyError:  # the stack's root resource, which the engine does not record
-            return None
-
-    def top(self, resource: RecordedResource) -> RecordedResource:
-        """The top-level component ``resource`` belongs to (itself when it has no parent)."""
-        current = resource
-        for _ in range(64):  # components nest a few levels; a cycle would be a graph bug
-            parent = self._get(current.parent)
-            if parent is None:
-                return current
-            current = parent
-        return current
-
-    def _entry(self, section: str, *names: str) -> int | None:
-        """The entry of ``section`` whose name is a run of dash-separated parts of one of ``names``
-        (after the stack prefix); the longest such name wins (``scoring-v2`` over ``scoring``)."""
-        entries = self._entries[section]
-        best: tuple[int, int] | None = None
-        prefix = f"{self.stack.name}-"
-        for name in names:
-            parts = name.removeprefix(prefix).split("-")
-            for start in range(len(parts)):
-                for end in range(start + 1, len(parts) + 1):
-                    index = entries.get("-".join(parts[start:end]))
-                    if index is not None and (best is None or end - start > best[0]):
-                        best = (end - start, index)
-        return best[1] if best else None
 
     def origin(self, urn: str) -> str:
         """The spec entry or section that produced the resource ``urn`` (``endpoints[0].autoscaling``)."""
@@ -163,19 +113,12 @@ class Locator:
         return self._origins[urn]
 
     def _origin(self, urn: str) -> str:
-        resource = self._get(urn)
-        if resource is None:
+        provenance = self.topology.origin(urn)
+        if provenance is None:  # the cloud's provider resources: no component built them
             return ROOT_FIELD
-        top = self.top(resource)
-        abstraction = self.abstraction_of.get(top.type)
-        # A component no abstraction names (a drift monitor beside an endpoint) may still be per entry.
-        choices = [ENTRY_OF[abstraction]] if abstraction in ENTRY_OF else [("endpoints", ""), ("training", "")]
-        if abstraction is None or abstraction in ENTRY_OF:
-            for section, part in choices:
-                index = self._entry(section, resource.name, top.name)
-                if index is not None:
-                    return f"{section}[{index}]{part}"
-        return SECTION_OF.get(abstraction or "", ROOT_FIELD)
+        if provenance.entry != STACK_ENTRY:
+            return provenance.entry + ENTRY_PART.get(provenance.role, "")
+        return SECTION_OF.get(provenance.role, ROOT_FIELD)
 
     def cause(self, fact: Fact | None, path: str | None) -> str:
         """The spec field that decides a finding about ``fact`` on ``path`` (a fact key or a spec path)."""

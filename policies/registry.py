@@ -46,7 +46,7 @@ RULES: tuple[Rule, ...] = (
     network.ml_network_private, network.endpoint_private_network, network.training_private_network, network.batch_private_network,
     network.endpoint_network_isolation, network_flow_logs.network_flow_logs, network_default_closed.network_default_closed,
     # model monitoring
-    model_monitoring.endpoint_quality_monitoring, model_monitoring.endpoint_bias_monitoring,
+    model_monitoring.drift_monitoring, model_monitoring.endpoint_quality_monitoring, model_monitoring.endpoint_bias_monitoring,
     # storage and registries
     storage.storage_tls_only, storage.storage_versioning, storage.storage_retention,
     containers.container_immutable_tags, containers.container_scan_on_push,

@@ -201,7 +201,7 @@ def build_settings(stack: Stack | None, presets: Sequence[str], config: PolicyCo
     if stack is not None and stack.compliance.allowed_regions:
         settings = dataclasses.replace(settings, allowed_regions=tuple(stack.compliance.allowed_regions))
     if config is not None and config.settings:
-        overrides: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in config.settings.items()}
+        overrides: dict[str, Any] = dict(config.settings)
         if "allowed_instance_types" in overrides:
             overrides["allowed_instance_types"] = {env: tuple(types) for env, types in overrides["allowed_instance_types"].items()}
         settings = dataclasses.replace(settings, **overrides)

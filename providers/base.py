@@ -7,7 +7,8 @@ limits (``cloud_issues``) and the members ``modules.provider.Provider`` declares
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
@@ -24,11 +25,12 @@ from mlopskit.modules.endpoint import LATEST_APPROVED, Endpoint as EndpointSpec
 from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.facts import Fact
 from mlopskit.modules.features import FeatureTable
-from mlopskit.modules.graph import Graph
+from mlopskit.modules.graph import STACK_ENTRY, Graph, Provenance, RecordedResource
 from mlopskit.modules.naming import logical
 from mlopskit.modules.placement import Cloud
 from mlopskit.modules.provider import BuildResult, ModelRegistry, Provider, ResolvedModel
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.topology import Slotter, Topology, no_slots, topology_of
 from mlopskit.modules.training import TrainingJob
 from mlopskit.providers.catalog.regions import unknown_region_issues
 from mlopskit.providers.catalog.resolver import (
@@ -114,6 +116,8 @@ class CloudParts:
     ops_backend: Callable[[Stack, Gateway], OpsBackend]
     classify_error: Callable[[BaseException], CloudError | None]
     diagram: DiagramMap
+    #: the slots of ``modules.topology`` its resource types fill (none: entries and roles only)
+    slots: Slotter = no_slots
 
 
 class BaseProvider(Provider):
@@ -136,6 +140,13 @@ class BaseProvider(Provider):
 
     def facts(self, graph: Graph, stack: Stack) -> list[Fact]:
         return self._parts.facts(graph, stack)
+
+    def slots(self, resource: RecordedResource, origin: Provenance) -> Iterable[str]:
+        return self._parts.slots(resource, origin)
+
+    def topology(self, graph: Graph, stack: Stack) -> Topology:
+        # The cloud's own slotter function as the cache key: its facts and cost ask with the same one.
+        return topology_of(graph, stack, self._parts.slots)
 
     @property
     def cost_handlers(self) -> CostHandlers:
@@ -197,6 +208,14 @@ class BuildContext:
 
     stack: Stack
     warnings: list[SpecIssue] = field(default_factory=list, kw_only=True)
+    #: The spec entry the build is realising now (``StackBuild.run`` sets it around each step).
+    entry: str = field(default=STACK_ENTRY, kw_only=True)
+
+    def realises(self, role: str) -> dict[str, Any]:
+        """A component's inputs recording the spec entry being built and the component's ``role``
+        (``modules.graph.Provenance``): every component passes them to ``super().__init__``, so
+        the recorded graph says what each resource is for without reading names."""
+        return Provenance(self.entry, role).props()
 
     @property
     def prefix(self) -> str:
@@ -277,6 +296,16 @@ MISSING_BATCH_MODEL = ("registry package {package!r} has no {wanted} yet: batch 
                        "approved; everything else is built")
 
 
+@contextmanager
+def realising(ctx: BuildContext, entry: str) -> Iterator[None]:
+    """Components built inside record ``entry`` as what they realise; the stack's afterwards."""
+    ctx.entry = entry
+    try:
+        yield
+    finally:
+        ctx.entry = STACK_ENTRY
+
+
 class StackBuild(ABC):
     """The orchestration every cloud's ``build.py`` shares: set up the cloud, resolve compute
     and registry models here (once for every cloud), then register the components in the
@@ -300,13 +329,17 @@ class StackBuild(ABC):
         self.foundation(endpoints)
         for index, job in enumerate(self.stack.training):
             path = f"training[{index}].compute"
-            self.training(TrainingPlan(index, job, self.resolve(path, job.compute, "training").instance))
-        for plan in endpoints:
-            self.endpoint(plan)
+            plan = TrainingPlan(index, job, self.resolve(path, job.compute, "training").instance)
+            with realising(ctx, plan.path):
+                self.training(plan)
+        for endpoint in endpoints:
+            with realising(ctx, endpoint.path):
+                self.endpoint(endpoint)
         for index, batch_job in enumerate(self.stack.batch):
             batch = self.plan_batch(ctx, index, batch_job)
             if batch.model is not None:
-                self.batch(batch)
+                with realising(ctx, batch.path):
+                    self.batch(batch)
         self.finish()
         return BuildResult(warnings=ctx.warnings, outputs=self.outputs)
 

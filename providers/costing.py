@@ -8,6 +8,7 @@ in ``CostEstimate.unpriced``, never counted as $0.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,7 +19,7 @@ from typing import Any, Literal
 import yaml
 
 from mlopskit.modules.cost import CostComponent, CostContext, CostHandlers
-from mlopskit.modules.errors import SpecError, SpecIssue
+from mlopskit.modules.errors import SpecError, SpecIssue, echo
 from mlopskit.modules.graph import Graph
 from mlopskit.modules.loader import load_yaml, read_spec_text
 from mlopskit.modules.placement import Cloud
@@ -44,6 +45,28 @@ def _defaults() -> dict[str, Any]:
     return _flatten(yaml.safe_load(USAGE_DEFAULTS.read_text(encoding="utf-8")))
 
 
+#: The largest usage figure accepted: a month of 10^12 GB, requests or hours is no estimate,
+#: and bounding it keeps every product of quantity and price a finite Decimal.
+MAX_USAGE = Decimal(10) ** 12
+
+
+def _usage_value(value: Any) -> tuple[Decimal | None, str | None]:
+    """A usage figure as a Decimal (None stays None), or why it is refused: typed like a spec
+    field (a number, not a string or boolean), finite (no .inf, .nan), 0 to ``MAX_USAGE``."""
+    if value is None:
+        return None, None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None, f"must be a number or null, got {echo(value)}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return None, f"must be a finite number, got {echo(value)}"
+    number = Decimal(str(value))
+    if number < 0:
+        return None, f"must not be negative, got {echo(value)}"
+    if number > MAX_USAGE:
+        return None, f"must be at most {MAX_USAGE:.0e}, got {echo(value)}"
+    return number, None
+
+
 @dataclass(frozen=True)
 class Usage:
     """Monthly usage figures (dotted keys as in usage_defaults.yaml); None = depends on usage."""
@@ -62,19 +85,10 @@ class Usage:
         issues = [SpecIssue(f"usage.{k}", "unknown usage key (see providers/catalog/usage_defaults.yaml)") for k in unknown]
         merged: dict[str, Decimal | None] = {}
         for key, value in {**_defaults(), **flat}.items():
-            if value is None:
-                merged[key] = None
-            elif isinstance(value, bool) or not isinstance(value, (int, float, str)):
-                issues.append(SpecIssue(f"usage.{key}", f"must be a number or null, got {value!r}"))
-            else:
-                try:
-                    number = Decimal(str(value))
-                except ArithmeticError:
-                    issues.append(SpecIssue(f"usage.{key}", f"must be a number or null, got {value!r}"))
-                    continue
-                if number < 0:
-                    issues.append(SpecIssue(f"usage.{key}", f"must not be negative, got {value!r}"))
-                merged[key] = number
+            number, problem = _usage_value(value)
+            if problem is not None:
+                issues.append(SpecIssue(f"usage.{key}", problem))
+            merged[key] = number
         if issues:
             raise SpecError(issues)
         return cls(merged)
@@ -216,7 +230,10 @@ def _context(graph: Graph, stack: Stack, usage: Usage) -> CostContext:
     placement = stack.placement.for_cloud(cloud)
     if placement is None:
         raise SpecError([SpecIssue(f"placement.{cloud}", "required to estimate this cloud")])
-    return CostContext(stack, graph, cloud, placement.primary_region, placement.backup_region, usage)
+    from mlopskit.providers import get_provider
+
+    return CostContext(stack, graph, cloud, placement.primary_region, placement.backup_region, usage,
+                       topology=get_provider(cloud).topology(graph, stack))
 
 
 def estimate(graph: Graph, stack: Stack, usage: Usage | None = None) -> CostEstimate:

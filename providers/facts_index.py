@@ -11,22 +11,37 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from functools import cached_property
 from typing import Any
 
 from mlopskit.modules.facts import Fact, plain, purpose_of, without_purpose
 from mlopskit.modules.graph import Graph, RecordedResource
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.topology import SIGNALS, Slotter, Topology, no_slots, topology_of
 
 
 class FactsIndex(ABC):
     """One recorded graph and its stack, as a cloud's fact producers read them."""
 
     LABELS_INPUT = "tags"  # the input holding a resource's own tags/labels
+    #: the cloud's slotter (``providers/<cloud>/topology.py::slots``), as a staticmethod
+    slotter: Slotter = staticmethod(no_slots)
 
     def __init__(self, graph: Graph, stack: Stack) -> None:
         self.graph = graph
         self.stack = stack
         self.default_labels: dict[str, str] = {}  # provider-wide tags/labels, when the cloud has them
+
+    @cached_property
+    def topology(self) -> Topology:
+        """The graph's typed index (the same one the provider hands to cost, the diagram and locate)."""
+        return topology_of(self.graph, self.stack, type(self).slotter)
+
+    def monitored_as(self, resource: RecordedResource) -> dict[str, Any]:
+        """A monitor fact's ``signal`` and ``endpoint``: the slot its endpoint's topology put it in."""
+        node = self.topology.endpoint_of(resource.urn)
+        signal = next((s for s in SIGNALS if node is not None and resource in node.monitors(s)), None)
+        return {"signal": signal, "endpoint": node.entry if node is not None else None}
 
     def of(self, type_: str) -> list[RecordedResource]:
         """Resources of type ``type_`` (indexed)."""

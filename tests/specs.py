@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -54,11 +55,12 @@ def stack(name: str = "credit-risk.yaml", **changes: Any) -> Stack:
 
 
 def write_spec(directory: Path, data: dict[str, Any], name: str = "spec.yaml") -> Path:
-    """Write ``data`` as a spec file in ``directory``, beside a link to the bundled example
-    code (stacks/src), so ``training[].code: ./src`` resolves as it does in stacks/."""
+    """Write ``data`` as a spec file in ``directory``, beside a copy of the bundled example
+    code (stacks/src), so ``training[].code: ./src`` resolves as it does in stacks/ (a link
+    would lead out of the spec's directory, which packaging refuses)."""
     path = directory / name
     path.write_text(yaml.safe_dump(data))
     code = directory / "src"
     if not code.exists():
-        code.symlink_to(STACKS / "src", target_is_directory=True)
+        shutil.copytree(STACKS / "src", code, ignore=shutil.ignore_patterns("__pycache__"))
     return path

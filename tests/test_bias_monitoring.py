@@ -193,10 +193,11 @@ def _may_put(statements: list[dict[str, Any]], uri: str) -> bool:
 
 @pytest.mark.parametrize("drift", [False, True])
 def test_the_monitoring_role_writes_the_job_outputs_and_not_its_configs_baselines_or_labels(drift: bool) -> None:
-    # With drift, the data-quality job writes the endpoint's whole folder: labels and baselines
-    # moved inside it must still be read-only, as must the Clarify configurations stored there.
-    labels, baselines = ("monitoring/churn-online/labels/", "monitoring/churn-online/baseline/") if drift else (
-        "monitoring/churn-labels/", "monitoring/churn-baseline/")
+    # With drift, the data-quality job writes the endpoint's whole folder: baselines moved inside
+    # it must still be read-only, as must the Clarify configurations stored there. (Labels may
+    # not be inside it at all: a ground-truth folder is never a kit folder, tests/test_store_layout.py.)
+    labels = "monitoring/churn-labels/"
+    baselines = "monitoring/churn-online/baseline/" if drift else "monitoring/churn-baseline/"
     changes = {f"{EXPLAIN}.baseline": f"{baselines}explainability/", f"{BIAS}.baseline": f"{baselines}bias/",
                f"{BIAS}.groundTruth": labels, "endpoints[0].monitoring.quality.groundTruth": labels}
     if drift:

@@ -7,12 +7,14 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
 from mlopskit.cli import main
+from mlopskit.modules.errors import shown_path
 from mlopskit.modules.loader import MAX_SPEC_BYTES
 from tests.conftest import STACKS
 from tests.specs import baseline, change
@@ -123,3 +125,113 @@ def test_a_usage_file_that_is_a_fifo_is_refused(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     assert one_error("cost", str(BUNDLED), "--provider", "aws", "--usage", str(fifo)).endswith(
         f"{fifo}: not a regular file (a FIFO)")
+
+
+# -- every CLI input file is loaded like a spec (issue 27) ---------------------------------
+
+def _file(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return path
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("settings:\n  maxSamplingPercent: .nan\n", "config.settings.maxSamplingPercent: expected a finite number"),
+    ("settings:\n  maxSamplingPercent: .inf\n", "config.settings.maxSamplingPercent: expected a finite number"),
+    ("settings:\n  maxKeyRotationDays: 1e308\n", "config.settings.maxKeyRotationDays: expected an integer"),
+    ("settings:\n  maxKeyRotationDays: '90'\n", "config.settings.maxKeyRotationDays: expected an integer, got a string"),
+    ("settings:\n  minBackupRetentionDays: -1\n", "config.settings.minBackupRetentionDays: Input should be greater than"),
+    ("settings:\n  maxVcpu: {prod: [1]}\n", "config.settings.maxVcpu.prod: expected an integer, got a list"),
+    ("settings:\n  maxVcpu: {qa: 4}\n", "config.settings.maxVcpu.qa"),
+    ("settings:\n  captureForbiddenClassifications: [secret]\n", "config.settings.captureForbiddenClassifications[0]"),
+    ("storage-versioning: disabled\nstorage-versioning: mandatory\n", "duplicate key 'storage-versioning'"),
+    ("a: " + "[" * 40 + "]" * 40 + "\n", "nested more than 32 levels deep"),
+    (b"all: advisory # \xff\n", "not UTF-8 text"),
+    ("x" * (MAX_SPEC_BYTES + 1), "more than the 1048576 allowed"),
+])
+def test_a_policy_config_is_loaded_like_a_spec(tmp_path: Path, text: str | bytes, shown: str) -> None:
+    config = _file(tmp_path, "policy.yaml", text)
+    line = one_error("policy", str(BUNDLED), "--provider", "aws", "--config", str(config))
+    assert line.startswith(f"error: {config}") and shown in line, line
+
+
+def test_a_valid_policy_config_still_applies(tmp_path: Path) -> None:
+    config = _file(tmp_path, "policy.json", '{"settings": {"maxSamplingPercent": 50, "maxVcpu": {"dev": 8}}}')
+    code, _, err = run("policy", str(BUNDLED), "--provider", "aws", "--config", str(config))
+    assert code in (0, 1), err
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (".inf", "usage.storage.artifactsGb: must be a finite number, got 'inf'"),
+    (".nan", "usage.storage.artifactsGb: must be a finite number, got 'nan'"),
+    ("1.0e+308", "usage.storage.artifactsGb: must be at most 1e+12, got '1e+308'"),
+    ("1e308", "usage.storage.artifactsGb: must be a number or null, got '1e308'"),  # YAML 1.1: a string
+    ("'100'", "usage.storage.artifactsGb: must be a number or null, got '100'"),
+    ("-1", "usage.storage.artifactsGb: must not be negative, got '-1'"),
+])
+@pytest.mark.parametrize("command", ["cost", "compare"])
+def test_usage_values_are_typed_and_ranged(tmp_path: Path, value: str, shown: str, command: str) -> None:
+    usage = _file(tmp_path, "usage.yaml", f"storage:\n  artifactsGb: {value}\n")
+    argv = [command, str(BUNDLED), "--usage", str(usage)] + (["--provider", "aws"] if command == "cost" else
+                                                             ["--providers", "aws", "--jobs", "1"])
+    assert one_error(*argv) == f"error: {usage}: {shown}"
+
+
+def test_usage_keys_are_unique(tmp_path: Path) -> None:
+    usage = _file(tmp_path, "usage.yaml", "storage:\n  artifactsGb: 1\n  artifactsGb: 2\n")
+    assert "duplicate key 'artifactsGb'" in one_error("cost", str(BUNDLED), "--provider", "aws", "--usage", str(usage))
+
+
+def test_an_error_in_the_compare_to_spec_names_that_file(tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump(change(baseline("fraud-dev.yaml"), "endpoints[0].compute", {})))
+    line = one_error("cost", str(BUNDLED), "--provider", "aws", "--compare-to", str(other))
+    assert line.startswith(f"error: {other}: endpoints[0].compute"), line
+
+
+def test_compare_out_never_follows_a_planted_link(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (out / "compare.html").symlink_to(victim)
+    code, stdout, err = run("compare", str(BUNDLED), "--providers", "aws", "--jobs", "1", "--out", str(out), "--no-fail")
+    assert code == 0, err
+    assert victim.read_text() == "precious"
+    assert not (out / "compare.html").is_symlink() and "<html" in (out / "compare.html").read_text().lower()
+    assert sorted(p.name for p in out.iterdir()) == ["compare.html", "compare.json", "compare.md", "compare.txt"]
+
+
+def test_compare_out_writes_all_files_or_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlopskit import report_html
+
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def broken(_comparison: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(report_html, "to_html", broken)
+    code, _, err = run("compare", str(BUNDLED), "--providers", "aws", "--jobs", "1", "--out", str(out))
+    assert code in (2, 3), err
+    assert list(out.iterdir()) == []
+
+
+def test_a_control_character_in_a_file_name_is_escaped_when_printed(tmp_path: Path) -> None:
+    spec = tmp_path / "spec\x1b[2J\n::set-output name=x::y.yaml"
+    spec.write_text(BUNDLED.read_text())
+    shutil.copytree(BUNDLED.parent / "src", tmp_path / "src")
+    code, out, err = run("validate", str(spec), "--provider", "aws")
+    assert code == 0, err
+    assert out.count("\n") == 1 and out.rstrip("\n").isprintable() and "\\x1b[2J\\n::set-output" in out
+    assert shown_path(Path("::error::x.yaml")) == "./::error::x.yaml" and shown_path("a\x1bb") == "a\\x1bb"
+
+
+def test_compare_out_paths_are_printed_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("compare", str(BUNDLED), "--providers", "aws", "--jobs", "1", "--out", "::warning::x\x07",
+                         "--no-fail")
+    assert code == 0, err
+    wrote = [line for line in out.splitlines() if line.startswith("wrote ")]
+    assert wrote and all(line.startswith("wrote ./::warning::x\\x07/") for line in wrote), out
+    assert all(not line.startswith("::") and line.isprintable() for line in out.splitlines())

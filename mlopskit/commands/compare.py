@@ -12,11 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from mlopskit.modules.errors import SpecError, SpecIssue
+from mlopskit.modules.errors import SpecError, SpecIssue, shown_path
 from mlopskit.modules.placement import CLOUDS, Cloud, as_cloud
 
 
@@ -30,14 +32,14 @@ def _clouds(text: str) -> list[Cloud]:
 
 def run(args: argparse.Namespace) -> int:
     from mlopskit.cli import EXIT_FAILED, EXIT_OK
+    from mlopskit.commands.cost import load_usage
     from mlopskit.compare import compare, default_jobs, judge, summary_lines, to_json, to_markdown, to_table
     from mlopskit.console import PLAIN, detect, render, verdict
-    from mlopskit.cost import Usage
     from mlopskit.report_html import to_html
 
     clouds = _clouds(args.providers)
     out = _output_dir(args.out) if args.out else None  # before any work: nothing half-done
-    comparison = compare(args.spec, clouds, Usage.load(args.usage), jobs=args.jobs or default_jobs())
+    comparison = compare(args.spec, clouds, load_usage(args.usage), jobs=args.jobs or default_jobs())
     style = detect(sys.stdout)
     renderers = {
         # Files are always plain: a terminal's width and colours do not belong in them.
@@ -47,14 +49,10 @@ def run(args: argparse.Namespace) -> int:
         "html": ("compare.html", lambda: to_html(comparison)),
     }
     if out is not None:
-        try:
-            for filename, render_file in renderers.values():
-                (out / filename).write_text(render_file() + "\n", encoding="utf-8")
-        except OSError as error:
-            raise SpecError([SpecIssue("--out", f"cannot write into {str(out)!r}: {error.strerror or error}")]) from None
+        _write_all(out, {filename: render_file() + "\n" for filename, render_file in renderers.values()})
         print(render([verdict(line) for line in summary_lines(comparison)], style))
         for filename, _ in renderers.values():  # one path a line, never wrapped: scripts read these
-            print(f"wrote {Path(args.out) / filename}")
+            print(f"wrote {shown_path(Path(args.out) / filename)}")
     elif args.format == "table":
         print(to_table(comparison, style, verbose=args.verbose) if not args.quiet
               else render([verdict(line) for line in summary_lines(comparison)], style))
@@ -65,18 +63,41 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FAILED
 
 
+def _write_all(out: Path, files: dict[str, str]) -> None:
+    """Write every file or none, never through a link: each is written into a fresh private
+    directory inside ``out`` and renamed over its name there. A rename replaces whatever
+    has the name (a link planted at ``out/compare.html`` is replaced, its target untouched)."""
+    for name in files:
+        existing = out / name
+        if existing.is_dir() and not existing.is_symlink():
+            raise SpecError([SpecIssue("--out", f"{shown_path(existing)} is a directory")])
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".mlopskit-compare-", dir=out))
+    except OSError as error:
+        raise SpecError([SpecIssue("--out", f"cannot write into {shown_path(out)}: {error.strerror or error}")]) from None
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        for name in files:
+            os.replace(staging / name, out / name)
+    except OSError as error:
+        raise SpecError([SpecIssue("--out", f"cannot write into {shown_path(out)}: {error.strerror or error}")]) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def _output_dir(text: str) -> Path:
     """The --out directory, created if missing; a file there or no write access is bad input."""
     out = Path(text)
     if out.exists() and not out.is_dir():
-        raise SpecError([SpecIssue("--out", f"{text!r} exists and is not a directory")])
+        raise SpecError([SpecIssue("--out", f"'{shown_path(text)}' exists and is not a directory")])
     try:
         out.mkdir(parents=True, exist_ok=True)
     except (OSError, ValueError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        raise SpecError([SpecIssue("--out", f"cannot create directory {text!r}: {reason}")]) from None
+        raise SpecError([SpecIssue("--out", f"cannot create directory '{shown_path(text)}': {reason}")]) from None
     if not os.access(out, os.W_OK | os.X_OK):
-        raise SpecError([SpecIssue("--out", f"directory {text!r} is not writable")])
+        raise SpecError([SpecIssue("--out", f"directory '{shown_path(text)}' is not writable")])
     return out
 
 

@@ -9,31 +9,48 @@ import argparse
 import json
 import sys
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from mlopskit.modules.errors import SpecError, shown_path
 from mlopskit.modules.placement import CLOUDS
+
+if TYPE_CHECKING:
+    from mlopskit.cost import Usage
+
+
+def load_usage(path: str | None) -> Usage:
+    """``--usage FILE`` (or the defaults), its errors attributed to that file."""
+    from mlopskit.cost import Usage
+
+    try:
+        return Usage.load(path)
+    except SpecError as error:
+        raise (error.about(path) if path else error) from None
 
 
 def run(args: argparse.Namespace) -> int:
     from mlopskit import progress
     from mlopskit.cli import EXIT_FAILED, EXIT_OK, load_checked
     from mlopskit.console import detect, usd
-    from mlopskit.cost import Usage, cost_table, diff_table, estimate, infracost_json
+    from mlopskit.cost import cost_table, diff_table, estimate, infracost_json
     from mlopskit.engine import preview
 
-    usage = Usage.load(args.usage)
+    usage = load_usage(args.usage)
     style = detect(sys.stdout)
     stack = load_checked(args.spec, args.provider)
-    with progress.stage(f"{args.provider}: preview {args.spec}"):
+    with progress.stage(f"{args.provider}: preview {shown_path(args.spec)}"):
         result = estimate(preview(stack, args.provider), stack, usage)
     if args.compare_to:
-        other_stack = load_checked(args.compare_to, args.provider)
-        with progress.stage(f"{args.provider}: preview {args.compare_to}"):
+        try:
+            other_stack = load_checked(args.compare_to, args.provider)
+        except SpecError as error:  # the problem is in the other spec: say so
+            raise error.about(args.compare_to) from None
+        with progress.stage(f"{args.provider}: preview {shown_path(args.compare_to)}"):
             other = estimate(preview(other_stack, args.provider), other_stack, usage)
         if args.format == "json":
             print(json.dumps(infracost_json([result], args.spec, past=[other], past_path=args.compare_to), indent=2))
         else:
-            print(diff_table(other, result, args.compare_to, args.spec, style))
+            print(diff_table(other, result, shown_path(args.compare_to), shown_path(args.spec), style))
     elif args.format == "json":
         print(json.dumps(infracost_json([result], args.spec), indent=2))
     else:

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC
 from typing import Any, TypeVar
 
+from mlopskit.modules.batch import PACKAGE_PATTERN
 from mlopskit.modules.day2.backend import OpsBackend
 from mlopskit.modules.day2.calls import Gateway, PlanIncomplete
 from mlopskit.modules.day2.clock import Clock, SystemClock
 from mlopskit.modules.day2.errors import CloudError
-from mlopskit.modules.endpoint import Endpoint
-from mlopskit.modules.errors import SpecError, SpecIssue, one_line
+from mlopskit.modules.endpoint import LATEST_APPROVED, MAX_MODEL_VERSION, Endpoint
+from mlopskit.modules.errors import SpecError, SpecIssue, echo, one_line
 from mlopskit.modules.placement import CLOUDS, Cloud
 from mlopskit.modules.stack import Stack
 from mlopskit.ops.backup import compare_checksums
@@ -137,7 +139,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     job = _job(stack.training, args.job, "training", "training job")
     run_name = _run_name(stack, job.name)
     run_id = backend.submit_training(job, run_name)
-    print(f"submitted {run_id}")
+    print(f"{'would submit' if args.dry_run else 'submitted'} {run_id}")
     if not args.wait or args.dry_run:
         return EXIT_OK
     status = wait_for(backend, run_id, CLOCK)
@@ -149,7 +151,7 @@ def cmd_batch_run(args: argparse.Namespace) -> int:
     stack, backend = _start(args)
     job = _job(stack.batch, args.job, "batch", "batch job")
     run_id = backend.start_batch(job, _run_name(stack, job.name))
-    print(f"started {run_id}")
+    print(f"{'would start' if args.dry_run else 'started'} {run_id}")
     return EXIT_OK
 
 
@@ -230,6 +232,29 @@ def _cell(value: Any) -> str:
 # -- registration -----------------------------------------------------------------------
 
 
+# Day-2 flags stand for spec fields and are checked like them (argparse then exits 2 with
+# one line naming the flag): `--model-version abc` never reaches a cloud API.
+def _model_version(text: str) -> int | str:
+    """--model-version: what ``model.version`` accepts (a number 1-1000 or latest-approved)."""
+    if text == LATEST_APPROVED:
+        return text
+    return _version_number(text)
+
+
+def _version_number(text: str) -> int:
+    """--version: a registry version number, 1-1000 like ``model.version``."""
+    if not re.fullmatch(r"[0-9]{1,4}", text) or not 1 <= int(text) <= MAX_MODEL_VERSION:
+        raise argparse.ArgumentTypeError(f"expected a version number 1-{MAX_MODEL_VERSION}, got {echo(text)}")
+    return int(text)
+
+
+def _package(text: str) -> str:
+    """--package: a registry package name, as ``model.package``."""
+    if not re.fullmatch(PACKAGE_PATTERN.strip("^$"), text):
+        raise argparse.ArgumentTypeError(f"expected a package name ({PACKAGE_PATTERN}), got {echo(text)}")
+    return text
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", help="path to a spec v1 YAML file")
     parser.add_argument("--provider", choices=CLOUDS, required=True)
@@ -249,7 +274,8 @@ def register(subparsers: Any) -> None:
     rollout = subparsers.add_parser("rollout", help="move an endpoint to a model version with the spec's strategy")
     _common(rollout)
     rollout.add_argument("--endpoint", required=True, help="name of the spec's endpoint")
-    rollout.add_argument("--model-version", required=True, help="registry version of the endpoint's package")
+    rollout.add_argument("--model-version", required=True, type=_model_version,
+                         help=f"registry version of the endpoint's package (1-{MAX_MODEL_VERSION} or {LATEST_APPROVED})")
     # Native guardrails (SageMaker's blue/green) need no process watching them and survive
     # a lost terminal; stepwise is the choice when the kit itself must see the alarms at
     # every step and the rollout should behave identically on every cloud.
@@ -267,8 +293,9 @@ def register(subparsers: Any) -> None:
 
     promote = subparsers.add_parser("promote", help="mark a model version approved in the registry")
     _common(promote)
-    promote.add_argument("--package", required=True)
-    promote.add_argument("--version", required=True)
+    promote.add_argument("--package", required=True, type=_package, help="registry package (as model.package)")
+    promote.add_argument("--version", required=True, type=_version_number,
+                         help=f"the version to approve, 1-{MAX_MODEL_VERSION}")
     promote.set_defaults(run=_guard(cmd_promote))
 
     batch = subparsers.add_parser("batch", help="batch inference operations")

@@ -78,6 +78,7 @@ ENTRIES: dict[str, E] = {
     "backup-cross-region": E("medium", M, ("AWS Config: s3-bucket-replication-enabled",)),
     "data-capture-classification": E("critical", M),
     "data-capture-sampling": E("medium", A),
+    "drift-monitoring": E("medium", A),
     "endpoint-quality-monitoring": E("medium", A),
     "endpoint-bias-monitoring": E("medium", A),
     "instance-type-allowed": E("medium", A),

@@ -1,10 +1,20 @@
-"""Model monitoring beyond drift: quality against ground truth in production, bias on sensitive data."""
+"""Model monitoring: drift and quality against ground truth in production, bias on sensitive data."""
 
 from __future__ import annotations
 
 from mlopskit.modules.facts import Fact
 from mlopskit.policies.context import PolicyContext
 from mlopskit.policies.rule import Outcome, not_applicable, require, rule
+
+
+@rule("drift-monitoring", "Production endpoints compare their requests with a baseline for drift", ["endpoint"])
+def drift_monitoring(fact: Fact, context: PolicyContext) -> Outcome:
+    """A model degrades silently when the data it serves moves away from what it learnt from:
+    drift is the first signal that needs no labels. An endpoint without a drift monitor (none in
+    the spec, or one not built yet because no model version is approved) fails."""
+    if not context.is_prod:
+        return not_applicable(f"a {context.environment} stack")
+    return require(fact, "drift_monitored", "prod endpoint has no drift monitoring of its requests")
 
 
 @rule("endpoint-quality-monitoring", "Production endpoints check their predictions against ground truth", ["endpoint"])

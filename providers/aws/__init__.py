@@ -33,11 +33,28 @@ def _stack_images(stack: Stack) -> list[tuple[str, Image]]:
     return [(path, image) for path, image in found if image.repository is not None]
 
 
+def _colliding_images(stack: Stack) -> list[SpecIssue]:
+    """Two different images that become one ECR tag: the stack has one repository and an image's
+    repository name becomes its tag prefix with `/` as `-` (images.stack_image), so
+    ``fraud-serve:1.4.0``, ``fraud/serve:1.4.0`` and ``fraud:serve-1.4.0`` would all be pushed
+    as ``fraud-serve-1.4.0``, and one endpoint would serve the other's image."""
+    seen: dict[str, tuple[str, str]] = {}
+    issues = []
+    for path, image in _stack_images(stack):
+        mapped, given = images.stack_image("", image), image.reference or ""
+        first = seen.setdefault(mapped, (path, given))
+        if first[1] != given:
+            issues.append(SpecIssue(path, f"{given} and {first[1]} ({first[0]}) are one image on AWS "
+                                          f"(ECR tag {mapped.lstrip(':@')}): rename one repository or tag"))
+    return issues
+
+
 def _image_issues(stack: Stack) -> list[SpecIssue]:
     """Stack images whose ECR tag would be too long, and artifact models without a serving image."""
     issues = [SpecIssue(f"{path}.tag", "with the repository name it makes an ECR tag longer than 128 characters")
               for path, image in _stack_images(stack)
               if image.tag is not None and len(f"{image.repository}-{image.tag}") > 128]
+    issues += _colliding_images(stack)
     issues += [SpecIssue(f"endpoints[{index}].model.image", "required on AWS: SageMaker serves every model, "
                                                             f"{endpoint.model.format} too, from a serving image")
                for index, endpoint in enumerate(stack.endpoints)
@@ -173,7 +190,7 @@ class AwsProvider(BaseProvider):
     # -- facts, cost, features, day 2: imported only when first asked for -----------
     @staticmethod
     def parts() -> CloudParts:
-        from mlopskit.providers.aws import cost, diagram, facts, features, ops
+        from mlopskit.providers.aws import cost, diagram, facts, features, ops, topology
 
         return CloudParts(facts.facts, CostHandlers(cost.COMPONENTS, cost.FREE), features.FEATURES, ops.backend,
-                          ops.classify, diagram.DIAGRAM)
+                          ops.classify, diagram.DIAGRAM, topology.slots)

@@ -28,7 +28,7 @@ class Audit(pulumi.ComponentResource):
     """CloudTrail trail and its bucket."""
 
     def __init__(self, name: str, args: AuditArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("audit"), opts)
         trail_name = ctx.name("audit")
         trail_arn = ctx.arn("cloudtrail", f"trail/{trail_name}")
         bucket_name = ctx.bucket("audit")

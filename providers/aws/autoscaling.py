@@ -45,7 +45,7 @@ class EndpointAutoscaling(pulumi.ComponentResource):
     """Tracks invocations per instance between min and max instances."""
 
     def __init__(self, name: str, args: EndpointAutoscalingArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("autoscaling"), opts)
         scaling = args.autoscaling
         self.target = appautoscaling.Target(
             f"{name}-target",

@@ -34,7 +34,7 @@ class Backups(pulumi.ComponentResource):
     """Point-in-time recovery (vault) plus a warm copy in another region (replication)."""
 
     def __init__(self, name: str, args: BackupsArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("backups"), opts)
         spec = args.backups
         protect = ctx.stack.is_prod
         data = pulumi.ResourceOptions(parent=self, protect=protect)

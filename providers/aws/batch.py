@@ -74,7 +74,7 @@ class BatchInference(pulumi.ComponentResource):
     """One spec batch job: the Model it scores with, its pipeline and, with ``schedule``, the schedule."""
 
     def __init__(self, name: str, args: BatchArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("batch"), opts)
         job, child = args.job, pulumi.ResourceOptions(parent=self)
         ctx.warn(f"{args.path}.maxRuntimeMinutes",
                  "SageMaker Batch Transform has no limit on a whole run: each request to the model is capped at "

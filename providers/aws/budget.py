@@ -27,7 +27,7 @@ class Budget(pulumi.ComponentResource):
     cost-allocation tag once per account), so the budget sees only this stack."""
 
     def __init__(self, name: str, args: BudgetArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("budget"), opts)
         spec = args.budget
         notifications = [
             budgets.BudgetNotificationArgs(

@@ -119,6 +119,14 @@ class AwsBuild(StackBuild):
         backups = self.stack.backups
         cross_region = backups is not None and backups.cross_region and placement.backup_region is not None
         self.backup_region = placement.backup_region if cross_region else None
+        if backups is not None and not backups.cross_region and placement.backup_region is not None and self.stack.is_prod:
+            # Removing the copies is what crossRegion: false asks for, but a stateless program cannot
+            # tell a new stack from one whose copies exist: say what happens to existing ones.
+            self.ctx.warn("backups.crossRegion", (
+                f"false: no copies in backupRegion {placement.backup_region} (S3 replica bucket, copy vault, their key); "
+                "on a deployed prod stack they are protected, so `pulumi up` stops rather than delete them and their "
+                "recovery points: keep crossRegion true to keep them, or unprotect them (pulumi state unprotect) to "
+                "delete them on purpose"))
         self.endpoints: dict[str, str] = {}
         return self.ctx
 
@@ -306,7 +314,8 @@ class AwsBuild(StackBuild):
     def finish(self) -> None:
         ctx, stack, top = self.ctx, self.stack, self.ctx.opts()
         if stack.experiments is not None:
-            Experiments(ctx.name("experiments"), ExperimentsArgs(stack.experiments, names.tracking_server(ctx.prefix)),
+            Experiments(ctx.name("experiments"), ExperimentsArgs(stack.experiments, names.tracking_server(ctx.prefix),
+                                                                         protect=stack.is_prod),
                         ctx, top)
         if stack.backups is not None:
             Backups(ctx.name("backups"), BackupsArgs(stack.backups, self.backup_region, ctx.roles["backup"]), ctx, top)

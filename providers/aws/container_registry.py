@@ -27,7 +27,7 @@ class ContainerRegistry(pulumi.ComponentResource):
     """One ECR repository for the stack's training and serving images."""
 
     def __init__(self, name: str, args: ContainerRegistryArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("container_registry"), opts)
         self.repository = ecr.Repository(
             f"{name}-repository",
             name=ctx.prefix,

@@ -29,18 +29,18 @@ def _usage(ctx: CostContext, key: str, name: str, unit: str, price: PriceKey) ->
 
 
 def endpoint_configuration(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
-    """Instances of every production and shadow variant, 730 h each; max from the autoscaling target."""
-    endpoints = ctx.graph.siblings(resource, "aws:sagemaker/endpoint:Endpoint")
-    targets = ctx.graph.grouped("aws:appautoscaling/target:Target", "resourceId")
-    endpoint_name = str(endpoints[0].inputs.get("name")) if endpoints else None
+    """Instances of every production and shadow variant, 730 h each; max from the endpoint's
+    autoscaling target (the topology's, which scales the production variant only)."""
+    node = ctx.endpoint_of(resource)
+    target = node.scaling if node is not None else None
     components = []
     for kind, variants in (("on-demand", resource.inputs.get("productionVariants") or []),
                            ("on-demand, shadow", resource.inputs.get("shadowProductionVariants") or [])):
         for variant in variants:
             instance = str(variant.get("instanceType"))
             count = Decimal(str(variant.get("initialInstanceCount", 1)))
-            target = targets.get(f"endpoint/{endpoint_name}/variant/{variant.get('variantName')}")
-            top = Decimal(str(target[-1].inputs.get("maxCapacity", count))) if target else count
+            scaled = target is not None and kind == "on-demand"
+            top = Decimal(str(target.inputs.get("maxCapacity", count))) if scaled and target is not None else count
             components.append(CostComponent(
                 f"Instance usage ({kind}, {instance})", "hours", count * HOURS_PER_MONTH,
                 _key(ctx, "sagemaker-hosting", instance), top * HOURS_PER_MONTH, hourly=True))
@@ -52,16 +52,10 @@ def endpoint(resource: RecordedResource, ctx: CostContext) -> list[CostComponent
     return [_usage(ctx, "logs.ingestedGb", "Log ingestion (CloudWatch Logs)", "GB", _key(ctx, "cloudwatch", "log-ingestion"))]
 
 
-def _training_job(resource: RecordedResource, ctx: CostContext) -> Any:
-    """The spec training job a pipeline runs (by its display name), None for another pipeline."""
-    display = str(resource.inputs.get("pipelineDisplayName"))
-    return ctx.training_job(display.removeprefix(f"{ctx.stack.name}-")) if display.startswith(f"{ctx.stack.name}-") else None
-
-
 def pipeline(resource: RecordedResource, ctx: CostContext) -> list[CostComponent] | str:
     """Each Training step: instances x count x runs per month x max runtime hours (spot price when managed spot)."""
     definition = json.loads(str(resource.inputs.get("pipelineDefinition") or "{}"))
-    job = _training_job(resource, ctx)
+    job = ctx.training_of(resource)
     runs = ctx.runs_per_month(job.schedule if job else None)
     components = []
     for step in definition.get("Steps", []):
@@ -85,11 +79,10 @@ def pipeline(resource: RecordedResource, ctx: CostContext) -> list[CostComponent
 
 def _transform_step(resource: RecordedResource, ctx: CostContext, args: dict[str, Any]) -> list[CostComponent]:
     """A batch job's Transform step: its instances for the spec's max runtime per run. The
-    request has no run-time limit (CreateTransformJob), so the job is found by the pipeline's
-    display name (``<stack>-batch-<job>``). Priced like training, as the resolver picks
-    transform types (providers/aws/instance_types.py)."""
-    display = str(resource.inputs.get("pipelineDisplayName"))
-    job = ctx.batch_job(display.removeprefix(f"{ctx.stack.name}-batch-"))
+    request has no run-time limit (CreateTransformJob), so the spec's job (the entry that built the
+    pipeline) gives it. Priced like training, as the resolver picks transform types
+    (providers/aws/instance_types.py)."""
+    job = ctx.batch_of(resource)
     instance = str((args.get("TransformResources") or {}).get("InstanceType"))
     price = _key(ctx, "sagemaker-training", instance)
     if job is None:  # not a pipeline of the spec: its runs are unknown

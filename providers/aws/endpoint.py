@@ -111,7 +111,7 @@ class Endpoint(pulumi.ComponentResource):
     generation: pulumi.Stash | None
 
     def __init__(self, name: str, args: EndpointArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("endpoint"), opts)
         self.model = self.config = self.endpoint = self.generation = None
         if not args.serves:
             # A SageMaker endpoint cannot exist without a model (every production variant

@@ -27,13 +27,16 @@ class ExperimentsArgs:
 
     spec: ExperimentsSpec
     server_name: str
+    # prod: the server holds every run's parameters and metrics (its artifacts are in the
+    # protected bucket): removing `experiments` must stop at Pulumi's protect, not delete them.
+    protect: bool = False
 
 
 class Experiments(pulumi.ComponentResource):
     """The tracking server; its name is known before it exists, so roles can grant on it."""
 
     def __init__(self, name: str, args: ExperimentsArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("experiments"), opts)
         self.server = sagemaker.MlflowTrackingServer(
             f"{name}-server",
             tracking_server_name=args.server_name,
@@ -42,6 +45,6 @@ class Experiments(pulumi.ComponentResource):
             tracking_server_size=_SIZES[args.spec.size],
             # Registration goes through the kit's model registry (approval rules), not MLflow.
             automatic_model_registration=False,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         self.register_outputs({"trackingServerArn": self.server.arn})

@@ -16,7 +16,9 @@ from typing import Any
 from mlopskit.modules.facts import UNBOUNDED_DAYS, Fact, as_list, plain
 from mlopskit.modules.graph import Graph, RecordedResource
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.topology import SIGNALS, EndpointNode, Signal
 from mlopskit.providers.aws.permissions import UNSCOPED_ACTIONS
+from mlopskit.providers.aws.topology import slots
 from mlopskit.providers.catalog.resolver import lookup
 from mlopskit.providers.facts_index import FactsIndex
 
@@ -84,31 +86,14 @@ class _Aws(FactsIndex):
                                       json.dumps([r.inputs for r in graph.resources], default=str)))
         self.account = accounts.most_common(1)[0][0] if accounts else None
         self.trails = self.of("aws:cloudtrail/trail:Trail")
-        self.notifying_alarms = _notifying_alarms_by_endpoint(self.of("aws:cloudwatch/metricAlarm:MetricAlarm"))
-        self._monitored: dict[str, set[str]] = {}
 
     jurisdiction = staticmethod(jurisdiction)
+    slotter = staticmethod(slots)
 
     def cloud_control_definitions(self) -> list[tuple[RecordedResource, dict[str, Any]]]:
         """Monitoring job definitions created through Cloud Control, with their desired state."""
         return [(r, _json(r.inputs.get("desiredState")) or {}) for r in self.of("aws:cloudcontrol/resource:Resource")
                 if str(r.inputs.get("typeName")) in MONITORING_DEFINITIONS.values()]
-
-    def monitored(self, monitoring_type: str) -> set[str]:
-        """Endpoints a schedule of ``monitoring_type`` (ModelQuality ...) watches: the endpoint its
-        named job definition reads (worked out once per type: every endpoint's fact asks)."""
-        if monitoring_type not in self._monitored:
-            self._monitored[monitoring_type] = self._watched(monitoring_type)
-        return self._monitored[monitoring_type]
-
-    def _watched(self, monitoring_type: str) -> set[str]:
-        scheduled = {str((s.inputs.get("monitoringScheduleConfig") or {}).get("monitoringJobDefinitionName"))
-                     for s in self.of("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
-                     if (s.inputs.get("monitoringScheduleConfig") or {}).get("monitoringType") == monitoring_type}
-        return {str(state[f"{monitoring_type}JobInput"]["EndpointInput"]["EndpointName"])
-                for r, state in self.cloud_control_definitions()
-                if r.inputs.get("typeName") == MONITORING_DEFINITIONS.get(monitoring_type)
-                and state.get("JobDefinitionName") in scheduled}
 
     def region_of(self, resource: RecordedResource, hint: str | None = None) -> str | None:
         # Resources in the backup region carry an explicit provider-level ``region`` input.
@@ -250,39 +235,20 @@ def _registries(g: _Aws) -> Iterable[Fact]:
         yield g.fact("model_registry", group, public=plain(group.inputs.get("modelPackageGroupName")) in group_policies)
 
 
-def _notifying_alarms_by_endpoint(alarms: list[RecordedResource]) -> dict[str, list[RecordedResource]]:
-    """Alarms with actions by the SageMaker endpoint whose metrics they watch (the EndpointName
-    dimension of the alarm or of any metric query): alarms are siblings of the endpoint, not
-    its descendants, so they are joined on what they measure."""
-    found: dict[str, list[RecordedResource]] = {}
-    for alarm in alarms:
-        if not alarm.inputs.get("alarmActions"):
-            continue
-        dimensions = [alarm.inputs.get("dimensions") or {}]
-        dimensions += [(q.get("metric") or {}).get("dimensions") or {} for q in as_list(alarm.inputs.get("metricQueries"))]
-        for name in {plain(d.get("EndpointName")) for d in dimensions if d.get("EndpointName")}:
-            found.setdefault(str(name), []).append(alarm)
-    return found
-
-
-def _first(parts: list[RecordedResource], type_: str) -> RecordedResource | None:
-    return next((r for r in parts if r.type == type_), None)
-
-
-def _endpoint_scale(parts: list[RecordedResource], variants: list[dict[str, Any]]) -> dict[str, int | None]:
-    """Min and max instances: the autoscaling target's bounds, else the variants' initial count."""
-    target = _first(parts, "aws:appautoscaling/target:Target")
-    initial = sum(int(v.get("initialInstanceCount") or 0) for v in variants) if variants else None
-    if target:
+def _endpoint_scale(node: EndpointNode, variants: list[dict[str, Any]]) -> dict[str, int | None]:
+    """Min and max instances: the bounds of the endpoint's scaling target (a top-level component
+    beside the endpoint), else the variants' fixed initial count."""
+    target = node.scaling
+    if target is not None:
         return {"min_instances": int(target.inputs["minCapacity"]), "max_instances": int(target.inputs["maxCapacity"])}
+    initial = sum(int(v.get("initialInstanceCount") or 0) for v in variants) if variants else None
     return {"min_instances": initial, "max_instances": initial}
 
 
-def _endpoint_attrs(g: _Aws, parts: list[RecordedResource], endpoint: RecordedResource,
-                    config: RecordedResource, runtime_private: bool) -> dict[str, Any]:
-    models = [r for r in parts if r.type == "aws:sagemaker/model:Model"]
+def _endpoint_attrs(g: _Aws, node: EndpointNode, endpoint: RecordedResource, config: RecordedResource,
+                    runtime_private: bool) -> dict[str, Any]:
+    models = node.all("model")
     variants = as_list(config.inputs.get("productionVariants"))
-    alarms = g.notifying_alarms.get(str(plain(endpoint.inputs.get("name"))), [])
     instance_type = variants[0].get("instanceType") if variants else None
     catalog = lookup("aws", instance_type) if instance_type else None
     private = bool(models) and all(m.inputs.get("vpcConfig") for m in models) and runtime_private
@@ -293,18 +259,17 @@ def _endpoint_attrs(g: _Aws, parts: list[RecordedResource], endpoint: RecordedRe
         "private": private,
         "network_isolation": bool(models) and all(m.inputs.get("enableNetworkIsolation") for m in models),
         "auth_required": True,  # the SageMaker runtime only accepts SigV4-signed calls
-        **_endpoint_scale(parts, variants),
+        **_endpoint_scale(node, variants),
         "instance_type": instance_type,
         "gpu_count": catalog.gpu_count if catalog else None,
+        "gpu_type": catalog.gpu_type if catalog else None,
         "captures_data": bool(capture.get("enableCapture")),
         "sampling_percent": capture.get("initialSamplingPercentage"),
         "capture_cmk": bool(capture.get("kmsKeyId")),
         "auto_rollback": bool(rollback),
         "audit_logging": g.data_events("AWS::SageMaker::Endpoint"),
-        "alarms": len(alarms),
-        "quality_monitored": str(endpoint.inputs.get("name")) in g.monitored("ModelQuality"),
-        "bias_monitored": str(endpoint.inputs.get("name")) in g.monitored("ModelBias"),
-        "explainability_monitored": str(endpoint.inputs.get("name")) in g.monitored("ModelExplainability"),
+        "alarms": sum(1 for alarm in node.alarms if alarm.inputs.get("alarmActions")),
+        **{f"{signal}_monitored": _scheduled(node, signal) for signal in SIGNALS},
     }
     if config.inputs.get("kmsKeyArn"):
         attrs["cmk"] = True
@@ -314,27 +279,30 @@ def _endpoint_attrs(g: _Aws, parts: list[RecordedResource], endpoint: RecordedRe
     return attrs
 
 
+def _scheduled(node: EndpointNode, signal: Signal) -> bool:
+    """A monitoring schedule runs a job definition computing ``signal`` on this endpoint."""
+    return any(r.type == "aws:sagemaker/monitoringSchedule:MonitoringSchedule" for r in node.monitors(signal))
+
+
 def _endpoints(g: _Aws) -> Iterable[Fact]:
     runtime_private = any(str(plain(e.inputs.get("serviceName", ""))).endswith(".sagemaker.runtime")
                           for e in g.of("aws:ec2/vpcEndpoint:VpcEndpoint"))
-    for component in g.of("mlopskit:aws:Endpoint"):
-        parts = g.graph.descendants(component)
-        endpoint = _first(parts, "aws:sagemaker/endpoint:Endpoint")
-        config = _first(parts, "aws:sagemaker/endpointConfiguration:EndpointConfiguration")
+    for node in g.topology.endpoints:
+        endpoint, config = node.endpoint, node.one("deployment")
         if endpoint is not None and config is not None:
-            yield g.fact("endpoint", endpoint, **_endpoint_attrs(g, parts, endpoint, config, runtime_private))
+            yield g.fact("endpoint", endpoint, **_endpoint_attrs(g, node, endpoint, config, runtime_private))
 
 
 def _monitors(g: _Aws) -> Iterable[Fact]:
     for job in g.of("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"):
         output = job.inputs.get("dataQualityJobOutputConfig") or {}
         volume = ((job.inputs.get("jobResources") or {}).get("clusterConfig") or {}).get("volumeKmsKeyId")
-        yield g.fact("monitor", job, cmk=bool(output.get("kmsKeyId")) and bool(volume))
+        yield g.fact("monitor", job, cmk=bool(output.get("kmsKeyId")) and bool(volume), **g.monitored_as(job))
     for job, state in g.cloud_control_definitions():
         monitoring_type = next(t for t, cfn in MONITORING_DEFINITIONS.items() if cfn == job.inputs.get("typeName"))
         output = state.get(f"{monitoring_type}JobOutputConfig") or {}
         volume = ((state.get("JobResources") or {}).get("ClusterConfig") or {}).get("VolumeKmsKeyId")
-        yield g.fact("monitor", job, cmk=bool(output.get("KmsKeyId")) and bool(volume))
+        yield g.fact("monitor", job, cmk=bool(output.get("KmsKeyId")) and bool(volume), **g.monitored_as(job))
 
 
 def _training_step(g: _Aws, pipeline: RecordedResource, step: dict[str, Any]) -> Fact:
@@ -351,6 +319,7 @@ def _training_step(g: _Aws, pipeline: RecordedResource, step: dict[str, Any]) ->
         gpu_count=catalog.gpu_count if catalog else None,
         max_instances=int(resources.get("InstanceCount") or 1),
         scale_to_zero=True,  # SageMaker training instances exist only while a job runs
+        spot=bool(step.get("EnableManagedSpotTraining")),
         max_runtime_minutes=int(runtime) // 60 if runtime else None,
     )
 
@@ -365,24 +334,27 @@ def _schedule_cmk(g: _Aws, pipeline: RecordedResource) -> dict[str, Any]:
 
 
 def _training(g: _Aws) -> Iterable[Fact]:
-    for pipeline in g.of("aws:sagemaker/pipeline:Pipeline"):
+    """Each Training step of the pipeline a training job's component built (its topology node)."""
+    for pipeline in (p for node in g.topology.training for p in node.all("pipeline")):
         definition = _json(pipeline.inputs.get("pipelineDefinition")) or {}
-        all_steps = as_list(definition.get("Steps"))
-        steps = [s.get("Arguments") or {} for s in all_steps if s.get("Type") == "Training"]
-        if all_steps and all(s.get("Type") == "Transform" for s in all_steps):
-            continue  # a batch pipeline: see _batch
+        steps = [s.get("Arguments") or {} for s in as_list(definition.get("Steps")) if s.get("Type") == "Training"]
         if not steps:
             yield g.fact("training", pipeline, cmk=None, private=None, network_isolation=None, instance_type=None,
-                         gpu_count=None, max_instances=None, scale_to_zero=True, max_runtime_minutes=None)
+                         gpu_count=None, max_instances=None, scale_to_zero=True, spot=None, max_runtime_minutes=None)
         for step in steps:
             fact = _training_step(g, pipeline, step)
             yield fact.with_attrs(**_schedule_cmk(g, pipeline))
 
 
 def _batch(g: _Aws) -> Iterable[Fact]:
-    """Each Transform step of a pipeline; it runs in the network of the Model it names."""
-    models = g.grouped("aws:sagemaker/model:Model", "name")
-    for pipeline in g.of("aws:sagemaker/pipeline:Pipeline"):
+    """Each Transform step of a batch job's pipeline; it runs in the network of the job's Model
+    (both built by the job's component: its topology node)."""
+    for node in g.topology.batch:
+        yield from _transform_steps(g, node.all("pipeline"), node.all("model"))
+
+
+def _transform_steps(g: _Aws, pipelines: Iterable[RecordedResource], models: tuple[RecordedResource, ...]) -> Iterable[Fact]:
+    for pipeline in pipelines:
         definition = _json(pipeline.inputs.get("pipelineDefinition")) or {}
         for step in as_list(definition.get("Steps")):
             if step.get("Type") != "Transform":
@@ -391,7 +363,7 @@ def _batch(g: _Aws) -> Iterable[Fact]:
             resources = args.get("TransformResources") or {}
             instance_type = resources.get("InstanceType")
             catalog = lookup("aws", instance_type) if instance_type else None
-            named = models.get(args.get("ModelName")) or []
+            named = models
             # Transform jobs have no run-time limit of their own (CreateTransformJob): the key is absent.
             yield g.fact(
                 "batch", pipeline,

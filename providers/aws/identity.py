@@ -17,6 +17,10 @@ from mlopskit.providers.aws.images import repository_arn
 from mlopskit.providers.aws.permissions import StackArns, kms_grants, statements
 from mlopskit.providers.aws.principals import kind, permission_set, permission_set_roles, workload_role
 
+# The folders of the bucket a training job reads: its code channel and its train channel
+# (training.py: code/<job>/..., data/<job>/).
+TRAINING_READS = ("code/", "data/")
+
 TYPE = "mlopskit:aws:Identity"
 ROLE_TAG = "mlopskit-role"  # names the spec role on its IAM role (a label: trust never reads it)
 
@@ -59,7 +63,7 @@ class Identity(pulumi.ComponentResource):
     wildcard action: every statement comes from ``permissions.statements`` or below."""
 
     def __init__(self, name: str, args: IdentityArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("identity"), opts)
         self._base = name
         a = args.arns
         bucket_objects = lambda prefix: pulumi.Output.concat(a.bucket, "/", prefix, "*")  # noqa: E731
@@ -78,9 +82,17 @@ class Identity(pulumi.ComponentResource):
             runtime.append({"Effect": "Allow", "Action": _ENI, "Resource": "*"})
         sagemaker_trust = service_trust("sagemaker.amazonaws.com", account_id=ctx.account_id)
 
+        # Training reads its input folders only (code and data channels; the tracking server,
+        # which runs as this role, its experiments/ artifact store): never the captures,
+        # monitoring reports or batch data (docs/permissions.md).
+        reads = [*TRAINING_READS, *(("experiments/",) if a.tracking_server is not None else ())]
         self.training = self._role(ctx, "training", sagemaker_trust, [
             pull(args.training_images),
-            *statements("artifacts.read", a),
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": list(map(bucket_objects, reads))},
+            {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": a.bucket,
+             "Condition": {"StringLike": {"s3:prefix": [f"{p}*" for p in reads]}}},
+            {"Effect": "Allow", "Action": ["s3:GetBucketLocation"], "Resource": a.bucket},
+            *([{"Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": a.key}] if a.key else []),
             {"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
              "Resource": [bucket_objects("models/"), bucket_objects("checkpoints/")]},
             # Training runs log to the tracking server, which runs as this role (its artifact store).

@@ -34,7 +34,7 @@ class Keys(pulumi.ComponentResource):
     """The stack's CMKs (primary region and, for cross-region copies, the backup region)."""
 
     def __init__(self, name: str, args: KeysArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("keys"), opts)
         self.key = self._key(f"{name}-primary", ctx, args, region=None)
         self.backup_key = self._key(f"{name}-backup", ctx, args, region=args.backup_region) if args.backup_region else None
         self.register_outputs({

@@ -26,7 +26,7 @@ class ModelRegistry(pulumi.ComponentResource):
     register versions as Approved (automatic) or PendingManualApproval (manual)."""
 
     def __init__(self, name: str, args: ModelRegistryArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("model_registry"), opts)
         self.groups = {
             package: sagemaker.ModelPackageGroup(
                 f"{name}-{package}",

@@ -63,7 +63,7 @@ class EndpointMonitoring(pulumi.ComponentResource):
     them, so a deployment that trips one is rolled back by SageMaker itself."""
 
     def __init__(self, name: str, args: EndpointMonitoringArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("monitoring"), opts)
         child = pulumi.ResourceOptions(parent=self)
         spec = args.endpoint
         # CloudWatch can publish to an encrypted topic only if the key policy lets
@@ -165,7 +165,7 @@ class DriftMonitor(pulumi.ComponentResource):
     suggested (day-2 tooling), the job records statistics; with one it reports violations."""
 
     def __init__(self, name: str, args: DriftMonitorArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(DRIFT_TYPE, name, None, opts)
+        super().__init__(DRIFT_TYPE, name, ctx.realises("drift"), opts)
         drift = args.endpoint.monitoring.drift
         assert drift is not None
         output_uri = pulumi.Output.concat("s3://", built(ctx.bucket_name, "bucket_name"),
@@ -244,7 +244,7 @@ class QualityMonitor(pulumi.ComponentResource):
     """
 
     def __init__(self, name: str, args: QualityMonitorArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(QUALITY_TYPE, name, None, opts)
+        super().__init__(QUALITY_TYPE, name, ctx.realises("quality"), opts)
         quality = args.endpoint.monitoring.quality
         assert quality is not None
         job_name = names.quality_job(args.endpoint_name)
@@ -444,7 +444,7 @@ class ClarifyMonitor(pulumi.ComponentResource):
     threshold to the endpoint's topic."""
 
     def __init__(self, name: str, args: ClarifyMonitorArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(CLARIFY_TYPE, name, None, opts)
+        super().__init__(CLARIFY_TYPE, name, ctx.realises(args.kind), opts)
         spec = getattr(args.endpoint.monitoring, args.kind)
         assert isinstance(spec, (Bias, Explainability))
         job_name = names.clarify_job(args.endpoint_name, args.kind)

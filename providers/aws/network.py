@@ -39,7 +39,7 @@ class PrivateNetwork(pulumi.ComponentResource):
     and for distributed training a group of its own (``training_security_group``)."""
 
     def __init__(self, name: str, args: PrivateNetworkArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("network"), opts)
         child = pulumi.ResourceOptions(parent=self)
         self.vpc = ec2.Vpc(f"{name}-vpc", cidr_block=CIDR, enable_dns_hostnames=True, enable_dns_support=True,
                            tags={"Name": f"{name}-vpc"}, opts=child)

@@ -139,7 +139,7 @@ class ArtifactStore(pulumi.ComponentResource):
     """The artifact bucket (datasets, code, models, captured data) and its access-log bucket."""
 
     def __init__(self, name: str, args: ArtifactStoreArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("storage"), opts)
         artifacts = private_bucket(
             f"{name}-bucket",
             ctx.bucket("artifacts"),

@@ -127,7 +127,7 @@ class Training(pulumi.ComponentResource):
     """One spec training job: its pipeline and, with ``schedule``, its scheduler entry."""
 
     def __init__(self, name: str, args: TrainingArgs, ctx: AwsContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("training"), opts)
         job = args.job
         archive = source_archive(args.code_dir) if args.code_dir is not None else None
         self.code = None

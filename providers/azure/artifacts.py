@@ -36,7 +36,7 @@ class ModelArtifacts(pulumi.ComponentResource):
 
     def __init__(self, name: str, models: dict[str, ModelSource], workspace_name: pulumi.Input[str], ctx: AzureContext,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("artifacts"), opts)
         self.datastore = ml.Datastore(
             f"{name}-datastore",
             name=DATASTORE,

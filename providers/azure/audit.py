@@ -24,7 +24,7 @@ class Audit(pulumi.ComponentResource):
     """One diagnostic setting per audited resource (workspace, vault, blob service, ...)."""
 
     def __init__(self, name: str, args: AuditArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("audit"), opts)
         self.settings: dict[str, monitor.DiagnosticSetting] = {}
         for target, (resource_id, group) in args.targets.items():
             self.settings[target] = monitor.DiagnosticSetting(

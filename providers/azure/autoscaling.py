@@ -32,7 +32,7 @@ class Autoscaling(pulumi.ComponentResource):
     """Min/max instances and a target of requests per minute per instance."""
 
     def __init__(self, name: str, args: AutoscalingArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("autoscaling"), opts)
         spec = args.spec
         target = spec.target_invocations_per_instance
 

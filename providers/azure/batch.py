@@ -53,7 +53,7 @@ class BatchInference(pulumi.ComponentResource):
     """Cluster, batch endpoint and batch deployment of one spec batch job."""
 
     def __init__(self, name: str, args: BatchArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("batch"), opts)
         job, child = args.job, pulumi.ResourceOptions(parent=self)
         if job.schedule is not None:
             ctx.warn(f"{args.path}.schedule", "emulated: Azure ML schedules cannot invoke a batch endpoint in a documented "

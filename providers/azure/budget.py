@@ -40,7 +40,7 @@ class Budget(pulumi.ComponentResource):
     """Scoped to the resource group: it counts exactly the stack's own spend."""
 
     def __init__(self, name: str, args: BudgetArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("budget"), opts)
         self.budget = consumption.Budget(
             f"{name}-budget",
             budget_name=f"{ctx.prefix}-monthly",

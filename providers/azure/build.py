@@ -13,6 +13,7 @@ from pulumi_azure_native import authorization
 
 from mlopskit.modules.backup import Backups as BackupsSpec
 from mlopskit.modules.compute import Compute
+from mlopskit.modules.encryption import protection_plan
 from mlopskit.modules.endpoint import Endpoint
 from mlopskit.modules.provider import ModelRegistry as ModelRegistryProtocol, ResolvedModel
 from mlopskit.modules.stack import Stack
@@ -20,14 +21,23 @@ from mlopskit.providers.azure import images, names
 from mlopskit.providers.azure.artifacts import ModelArtifacts
 from mlopskit.providers.azure.audit import Audit, AuditArgs
 from mlopskit.providers.azure.autoscaling import Autoscaling, AutoscalingArgs
-from mlopskit.providers.azure.backups import Backups, BackupsArgs
+from mlopskit.providers.azure.backups import Backups, BackupsArgs, geo_redundant_vault
 from mlopskit.providers.azure.batch import BatchArgs, BatchInference
 from mlopskit.providers.azure.budget import Budget, BudgetArgs
 from mlopskit.providers.azure.container_registry import ContainerRegistry, ContainerRegistryArgs
 from mlopskit.providers.azure.context import AzureContext
 from mlopskit.providers.azure.endpoint import LIVE, EndpointArgs, OnlineEndpoint, ServedModel
 from mlopskit.providers.azure.foundation import Foundation, FoundationArgs
-from mlopskit.providers.azure.identity import AccessGrants, AccessGrantsArgs, Grant, Identity, IdentityArgs
+from mlopskit.providers.azure.identity import (
+    AccessGrants,
+    AccessGrantsArgs,
+    Grant,
+    Identity,
+    IdentityArgs,
+    container_condition,
+    folder_condition,
+    no_delete_condition,
+)
 from mlopskit.providers.azure.keys import Keys, KeysArgs
 from mlopskit.providers.azure.model_registry import ModelRegistry, ModelRegistryArgs
 from mlopskit.providers.azure.monitoring import (
@@ -45,6 +55,20 @@ from mlopskit.providers.azure.training import Training, TrainingArgs
 from mlopskit.providers.azure.workspace import Workspace, WorkspaceArgs
 from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan
 from mlopskit.providers.catalog.resolver import Resolution
+
+# Folders of the artifacts container each workload identity reads and writes (docs/permissions.md);
+# the account's other containers are the workspace's own (job outputs, snapshots, data collector
+# captures), which Azure ML names itself. Training: its code and data, model files, checkpoints;
+# serving: model files; the workspace: the code it snapshots and the models it registers.
+TRAINING_FOLDERS = ("code/", "data/", "models/", "checkpoints/")
+SERVING_FOLDERS = ("models/",)
+WORKSPACE_FOLDERS = ("code/", "models/")
+# What artifacts.read and artifacts.write mean for a person's role: the artifacts container only
+# (not the workspace's), and writes never delete (as on AWS and GCP).
+_ARTIFACT_CONDITIONS = {
+    "artifacts.read": container_condition(CONTAINER),
+    "artifacts.write": no_delete_condition(CONTAINER),
+}
 
 
 def _slug(text: str) -> str:
@@ -113,13 +137,15 @@ class AzureBuild(StackBuild):
             MonitoringArgs(retention_days=stack.compliance.retention_days, private=ctx.private, protect=stack.is_prod),
             ctx, opts=ctx.opts(),
         )
+        hsm, added_hsm = self._key_protection()
         self.keys = Keys(
             ctx.name("keys"),
             KeysArgs(
                 customer_managed_keys=ctx.cmk,
                 rotation_days=stack.encryption.key_rotation_days,
                 private=ctx.private,
-                hsm=stack.metadata.sensitive,
+                hsm=hsm,
+                added_hsm=added_hsm,
                 encryption_principal_id=self.identity.principal_of("encryption"),
                 protect=stack.is_prod,
             ),
@@ -128,6 +154,28 @@ class AzureBuild(StackBuild):
         self._stores()
         self._model_registry()
         self._workspace()
+
+    def _key_protection(self) -> tuple[bool, bool]:
+        """The key type and whether an RSA-HSM key is added (modules/encryption.py ``protection_plan``).
+
+        Azure gives confidential and restricted data HSM-backed keys."""
+        ctx, stack = self.ctx, self.stack
+        encryption = stack.encryption
+        hsm, added = protection_plan(encryption.key_protection_level, stack.metadata.sensitive)
+        if not ctx.cmk:
+            return hsm, False
+        kind = "RSA-HSM" if hsm else "RSA"
+        if added:
+            ctx.warn("metadata.dataClassification", (
+                f"{stack.metadata.data_classification}: the stack's key cmk keeps type {kind} (keyProtectionLevel; a Key "
+                "Vault key's type never changes) and the stores it encrypts keep it; a new RSA-HSM key cmk-hsm is added "
+                "for new data (output hsmKeyUri of the keys component): re-encrypt existing data with it to move it"))
+        elif encryption.key_protection_level is None and stack.is_prod:
+            ctx.warn("encryption.keyProtectionLevel", (
+                f"not set, so the key cmk takes type {kind} from dataClassification {stack.metadata.data_classification}; "
+                "a Key Vault key's type never changes, so a later change of the classification would replace the key: "
+                f"set keyProtectionLevel: {'hsm' if hsm else 'software'} to pin it"))
+        return hsm, added
 
     def _stores(self) -> None:
         """The storage account and the container registry, both under the stack's key."""
@@ -197,7 +245,9 @@ class AzureBuild(StackBuild):
         ctx, stack, keys, identity = self.ctx, self.stack, self.keys, self.identity
         storage, acr, monitoring = self.storage, self.acr, self.monitoring
         ws_grants = [
-            Grant("workspace-blob-contributor-storage", "workspace", "Storage Blob Data Contributor", storage.account.id),
+            # The workspace's own containers, and in the artifacts container the code and models it reads.
+            Grant("workspace-blob-contributor-storage", "workspace", "Storage Blob Data Contributor", storage.account.id,
+                  folder_condition("Storage Blob Data Contributor", CONTAINER, WORKSPACE_FOLDERS, others=True)),
             Grant("workspace-acrpush-registry", "workspace", "AcrPush", acr.registry.id),
             Grant("workspace-secrets-officer-vault", "workspace", "Key Vault Secrets Officer", keys.vault.id),
             Grant("workspace-metrics-publisher-appinsights", "workspace", "Monitoring Metrics Publisher", monitoring.app_insights.id),
@@ -412,7 +462,7 @@ class AzureBuild(StackBuild):
             "instanceType": plan.instance.name,
             "rollout": component.rollout,
             "alertRules": {k: v for k, v in alert_rules.items() if v},
-            "driftSchedule": f"{endpoint_name}-drift" if monitor.drift is not None else None,
+            "driftSchedule": names.monitor_schedule(endpoint_name, "drift") if monitor.drift is not None else None,
             "model": served.model if served else None,
         }
 
@@ -462,12 +512,18 @@ class AzureBuild(StackBuild):
             self.outputs["experimentsTrackingUri"] = self.workspace.workspace.ml_flow_tracking_uri
         backups = None
         if b is not None and "artifacts" in b.targets:
+            geo = geo_redundant_vault(b.cross_region, ctx.placement.backup_location)
+            if geo and not b.cross_region:
+                ctx.warn("backups.crossRegion", (
+                    "false, but the backup vault stays geo-redundant with cross-region restore, because "
+                    "placement.azure.backupLocation is set: Azure refuses to change a backup vault's redundancy once "
+                    "items are protected; remove backupLocation to give a new stack a zone-redundant vault"))
             backups = Backups(
                 ctx.name("backups"),
                 BackupsArgs(
                     schedule="daily" if b.schedule == "hourly" else b.schedule,
                     retention_days=b.retention_days,
-                    cross_region=b.cross_region,
+                    cross_region=geo,
                     storage_account_id=self.storage.account.id,
                     container=CONTAINER,
                     protect=stack.is_prod,
@@ -533,10 +589,18 @@ class AzureBuild(StackBuild):
             ctx, opts=ctx.opts(),
         )
 
+    def _training_folders(self) -> tuple[str, ...]:
+        """The artifacts-container folders of the training identity: its jobs' and the batch jobs'."""
+        batch = [folder for job in self.stack.batch for folder in (job.input, job.output)]
+        return tuple(dict.fromkeys([*TRAINING_FOLDERS, *batch]))
+
     def _workload_grants(self, scopes: dict[str, Any]) -> list[Grant]:
         captures = any(e.data_capture.enabled for e in self.stack.endpoints)
+        serving_role = "Storage Blob Data Contributor" if captures else "Storage Blob Data Reader"
         grants = [
-            Grant("training-blob-contributor-storage", "training", "Storage Blob Data Contributor", scopes["storage"]),
+            # Batch jobs run as the training identity too: their input and output folders join its own.
+            Grant("training-blob-contributor-storage", "training", "Storage Blob Data Contributor", scopes["storage"],
+                  folder_condition("Storage Blob Data Contributor", CONTAINER, self._training_folders(), others=True)),
             Grant("training-acrpull-registry", "training", "AcrPull", scopes["container_registry"]),
             Grant("training-registry-user-models", "training", "AzureML Registry User", scopes["ml_registry"]),
             Grant("training-data-scientist-workspace", "training", "AzureML Data Scientist", scopes["workspace"]),
@@ -547,7 +611,7 @@ class AzureBuild(StackBuild):
             # Data capture writes to the workspace's blob store; otherwise serving only reads.
             Grant(
                 "serving-blob-contributor-storage" if captures else "serving-blob-reader-storage", "serving",
-                "Storage Blob Data Contributor" if captures else "Storage Blob Data Reader", scopes["storage"],
+                serving_role, scopes["storage"], folder_condition(serving_role, CONTAINER, SERVING_FOLDERS, others=True),
             ),
         ]
         return grants
@@ -577,7 +641,7 @@ class AzureBuild(StackBuild):
                     for target_key, scope in targets:
                         key = f"{who}-{_slug(role_name)}-{target_key}"
                         if key not in grants:
-                            grants[key] = Grant(key, who, role_name, scope)
+                            grants[key] = Grant(key, who, role_name, scope, _ARTIFACT_CONDITIONS.get(permission))
                             mapping.setdefault(role.name, []).append({"role": role_name, "target": target_key})
             for j, principal in enumerate(role.principals):
                 ctx.warn(

@@ -31,7 +31,7 @@ class ContainerRegistry(pulumi.ComponentResource):
     """The registry training and serving images are pulled from (AcrPull, no passwords)."""
 
     def __init__(self, name: str, args: ContainerRegistryArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("container_registry"), opts)
         premium = args.sku == "Premium"
         cmk = args.key_uri is not None and premium
         self.registry = containerregistry.Registry(

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
 
 from mlopskit.modules.cost import DAYS_PER_MONTH, HOURS_PER_MONTH, CostComponent, CostContext, Handler, PriceKey
 from mlopskit.modules.graph import RecordedResource
-from mlopskit.providers.azure import names
+from mlopskit.providers.catalog.resolver import catalog
 
 
 def _key(ctx: CostContext, service: str, sku: str, region: str | None = None) -> PriceKey:
@@ -33,12 +34,6 @@ def _iso_minutes(duration: str, default: Decimal) -> Decimal:
     return Decimal(int(match.group(1) or 0) * 60 + int(match.group(2) or 0))
 
 
-def _deployment_path(uri: object) -> str | None:
-    """``/onlineEndpoints/<e>/deployments/<d>``: the end of a deployment's resource id."""
-    match = re.search(r"/onlineEndpoints/[^/]+/deployments/[^/]+$", str(uri))
-    return match.group(0) if match else None
-
-
 def _compute_name(properties: object) -> str | None:
     """The compute cluster a job (or a scheduled job's definition) runs on."""
     props = properties if isinstance(properties, dict) else {}
@@ -51,10 +46,9 @@ def online_deployment(resource: RecordedResource, ctx: CostContext) -> list[Cost
     """sku.capacity instances x 730 h; the maximum comes from the deployment's autoscale setting."""
     instance = str(resource.inputs.get("properties", {}).get("instanceType"))
     count = Decimal(str(resource.inputs.get("sku", {}).get("capacity", 1)))
-    settings = ctx.graph.grouped("azure-native:monitor:AutoscaleSetting", "targetResourceUri", _deployment_path)
+    node = ctx.endpoint_of(resource)
     top = count
-    for setting in settings.get(f"/onlineEndpoints/{resource.inputs.get('endpointName')}/deployments/"
-                                f"{resource.inputs.get('deploymentName')}", [])[-1:]:
+    for setting in ([node.scaling] if node is not None and node.scaling is not None else []):
         top = max((Decimal(str(p.get("capacity", {}).get("maximum", count))) for p in setting.inputs.get("profiles", [])),
                   default=count)
     return [CostComponent(f"Instance usage (pay-as-you-go, {instance})", "hours", count * HOURS_PER_MONTH,
@@ -67,9 +61,9 @@ def compute(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]
     vm = str(props.get("vmSize"))
     low_priority = props.get("vmPriority") == "LowPriority"
     name = resource.inputs.get("computeName")
-    if ctx.graph.siblings(resource, BATCH_DEPLOYMENT):
+    if ctx.batch_of(resource) is not None:
         return "a batch job's cluster: its runs are priced on the batch deployment"
-    job = ctx.training_job(str(name))
+    job = ctx.training_of(resource)
     if job is None:
         nodes = Decimal(str(props.get("scaleSettings", {}).get("minNodeCount", 0)))
         if not nodes:
@@ -89,13 +83,11 @@ BATCH_DEPLOYMENT = "azure-native:machinelearningservices:BatchDeployment"
 
 def batch_deployment(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
     """A batch job's runs: the nodes of its cluster (beside it) for the spec's max runtime per run."""
-    clusters = ctx.graph.siblings(resource, "azure-native:machinelearningservices:Compute")
+    node = ctx.topology.batch_of(resource.urn) if ctx.topology is not None else None
+    clusters = node.all("cluster") if node is not None else ()
     vm = str(clusters[0].inputs.get("properties", {}).get("properties", {}).get("vmSize")) if clusters else "unknown"
     price = _key(ctx, "azureml-vm", vm, _region(resource, ctx))
-    endpoint = resource.inputs.get("endpointName")
-    jobs = ctx.memo("azure.batch_endpoints",
-                    lambda: {names.batch_endpoint(ctx.stack.name, j.name): j for j in ctx.stack.batch})
-    job = jobs.get(str(endpoint))
+    job = ctx.batch_of(resource)
     if job is None:
         return [CostComponent(f"Batch node usage (dedicated, {vm})", "hours", None, price)]
     return ctx.batch_lines(job, "dedicated", vm, price)
@@ -111,20 +103,28 @@ def _timeout_minutes(ctx: CostContext, compute_name: object) -> Decimal | None:
     return None
 
 
+@cache
+def spark_vcores(instance: str) -> Decimal | None:
+    """vCores of a serverless Spark size, from the instance catalog: Azure ML names its Spark sizes
+    after the VM sizes in lowercase (``standard_e4s_v3``: Standard_E4s_v3, 4 vCPUs; the Azure ML
+    serverless Spark page lists 4/8/16/32/64 cores for standard_e4s_v3 ... standard_e64s_v3; not
+    re-checked against a stored page here). None (quantity unknown, never a guess) when the
+    catalog lacks the size."""
+    row = next((r for r in catalog() if r.cloud == "azure" and r.name.lower() == instance.lower()), None)
+    return Decimal(row.vcpu) if row is not None else None
+
+
 def schedule(resource: RecordedResource, ctx: CostContext) -> list[CostComponent] | str:
     action = resource.inputs.get("properties", {}).get("action", {})
     if action.get("actionType") != "CreateMonitor":
         return "billed through the compute cluster its jobs run on"
     spark = action.get("monitorDefinition", {}).get("computeConfiguration", {})
-    instance = str(spark.get("instanceType", "standard_e4s_v3"))
-    vcores = Decimal(4)
-    match = re.search(r"_[a-z]?(\d+)", instance)
-    if match:
-        vcores = Decimal(match.group(1))
+    instance = str(spark.get("instanceType"))
+    vcores = spark_vcores(instance)
     hours = ctx.usage.get("monitoring.sparkHoursPerRun")
     hourly = (resource.inputs.get("properties", {}).get("trigger") or {}).get("frequency") == "Hour"
     runs = HOURS_PER_MONTH if hourly else DAYS_PER_MONTH
-    quantity = hours * vcores * runs if hours is not None else None
+    quantity = hours * vcores * runs if hours is not None and vcores is not None else None
     return [CostComponent(f"Serverless Spark ({instance}, {'hourly' if hourly else 'daily'} monitoring run)", "vCore-hours", quantity,
                           _key(ctx, "synapse-spark", "vcore"), usage_key="monitoring.sparkHoursPerRun")]
 

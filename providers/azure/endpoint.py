@@ -88,7 +88,7 @@ class OnlineEndpoint(pulumi.ComponentResource):
     """The endpoint (Entra ID auth, private when asked) and up to two deployments."""
 
     def __init__(self, name: str, args: EndpointArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("endpoint"), opts)
         spec = args.endpoint
         d = spec.deployment
         slots = {LIVE: args.current, NEXT: args.candidate if args.current else None}

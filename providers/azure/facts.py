@@ -7,14 +7,14 @@ inputs do not settle are ``None`` (the rule then reports UNKNOWN).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
-from functools import cached_property
 from typing import Any
 
 from mlopskit.modules.facts import UNBOUNDED_DAYS, Fact, as_list, iso_days, plain
 from mlopskit.modules.graph import Graph, RecordedResource
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.topology import EndpointNode
+from mlopskit.providers.azure.topology import slots
 from mlopskit.providers.catalog.resolver import lookup
 from mlopskit.providers.facts_index import FactsIndex
 
@@ -58,23 +58,6 @@ def _last_under(uri: Any, collection: str) -> str | None:
 class _Azure(FactsIndex):
     """The Azure graph: the diagnostic settings, and the workspace's and storage's encryption."""
 
-    @cached_property
-    def attribution_monitored(self) -> set[str]:
-        """Endpoints a feature-attribution drift monitor watches: the endpoint whose captured data
-        (``azureml:<endpoint>-<deployment>-model_inputs:1``) the signal reads (one pass over the
-        schedules, kept: every endpoint's fact asks)."""
-        watched = set()
-        for schedule in self.of("azure-native:machinelearningservices:Schedule"):
-            definition = (((schedule.inputs.get("properties") or {}).get("action") or {}).get("monitorDefinition") or {})
-            for signal in (definition.get("signals") or {}).values():
-                if signal.get("signalType") != "FeatureAttributionDrift":
-                    continue
-                for data in signal.get("productionData") or []:
-                    match = re.fullmatch(r"azureml:(.+)-[^-]+-model_inputs:\d+", str(data.get("uri", "")))
-                    if match:
-                        watched.add(match.group(1))
-        return watched
-
     def __init__(self, graph: Graph, stack: Stack) -> None:
         super().__init__(graph, stack)
         placement = stack.placement.azure
@@ -90,6 +73,7 @@ class _Azure(FactsIndex):
             ((accounts[0].inputs.get("encryption") or {}).get("keySource") == "Microsoft.Keyvault") if accounts else None)
 
     jurisdiction = staticmethod(jurisdiction)
+    slotter = staticmethod(slots)
 
     def region_of(self, resource: RecordedResource, hint: str | None) -> str | None:
         location = hint or plain(resource.inputs.get("location"))
@@ -177,25 +161,6 @@ def _registries(g: _Azure) -> Iterable[Fact]:
         )
 
 
-def _scale_capacity(g: _Azure) -> dict[str, dict[str, Any]]:
-    """Endpoint name -> the capacity of the first autoscale setting targeting one of its deployments."""
-    capacity: dict[str, dict[str, Any]] = {}
-    for scale in g.of("azure-native:monitor:AutoscaleSetting"):
-        for name in re.findall(r"/onlineEndpoints/([^/]+)/", str(plain(scale.inputs.get("targetResourceUri")))):
-            capacity.setdefault(name, (scale.inputs.get("profiles") or [{}])[0].get("capacity") or {})
-    return capacity
-
-
-def _notifying_alerts(g: _Azure) -> Counter[str]:
-    """Endpoint name -> alerts that watch it and notify someone."""
-    counts: Counter[str] = Counter()
-    for alert in g.of("azure-native:monitor:MetricAlert") + g.of("azure-native:monitor:ScheduledQueryRule"):
-        if alert.inputs.get("actions"):
-            text = str(alert.inputs.get("scopes")) + str(alert.inputs.get("criteria"))
-            counts.update({a or b for a, b in _ALERTED_ENDPOINT.findall(text)})
-    return counts
-
-
 def _instances(capacity: dict[str, Any], key: str, sku: Any) -> int | None:
     """The autoscale bound ``key`` (minimum/maximum), else the deployment's fixed sku capacity."""
     if capacity.get(key):
@@ -203,13 +168,15 @@ def _instances(capacity: dict[str, Any], key: str, sku: Any) -> int | None:
     return int(sku) if sku else None
 
 
-def _endpoint_fact(g: _Azure, endpoint: RecordedResource, capacity: dict[str, Any], alarms: int) -> Fact:
+def _endpoint_fact(g: _Azure, node: EndpointNode, endpoint: RecordedResource) -> Fact:
     name = plain(endpoint.inputs.get("endpointName"))
     props = endpoint.inputs.get("properties") or {}
-    mine = g.grouped("azure-native:machinelearningservices:OnlineDeployment", "endpointName").get(name, [])
+    mine = node.deployments
     live = mine[0].inputs if mine else {}
     live_props = live.get("properties") or {}
     sku = (live.get("sku") or {}).get("capacity")
+    scale = node.scaling
+    capacity = ((scale.inputs.get("profiles") or [{}])[0].get("capacity") or {}) if scale is not None else {}
     instance_type = live_props.get("instanceType")
     catalog = lookup("azure", instance_type) if instance_type else None
     collections = ((live_props.get("dataCollector") or {}).get("collections") or {})
@@ -229,26 +196,27 @@ def _endpoint_fact(g: _Azure, endpoint: RecordedResource, capacity: dict[str, An
         max_instances=_instances(capacity, "maximum", sku),
         instance_type=instance_type,
         gpu_count=catalog.gpu_count if catalog else None,
+        gpu_type=catalog.gpu_type if catalog else None,
         captures_data=bool(enabled),
         sampling_percent=max(rates) if rates else None,
         capture_cmk=g.storage_cmk,  # the data collector writes to the workspace's storage account
         auto_rollback=False,  # Azure ML has no automatic rollback (the provider warns and exports the alert rules)
         audit_logging=g.audited("onlineEndpoints", name),
-        alarms=alarms,
+        alarms=sum(1 for alert in node.alarms if alert.inputs.get("actions")),
         # The azure-native monitor has no model-performance signal: the kit never builds one.
         quality_monitored=False,
         # Azure ML model monitoring has no bias signal (fairness is a Responsible AI dashboard
         # of a training run, not a schedule over the endpoint's traffic): never built.
         bias_monitored=False,
-        explainability_monitored=name in g.attribution_monitored,
+        explainability_monitored=node.monitored("explainability"),
+        drift_monitored=node.monitored("drift"),
     )
 
 
 def _endpoints(g: _Azure) -> Iterable[Fact]:
-    capacity, alarms = _scale_capacity(g), _notifying_alerts(g)
-    for endpoint in g.of("azure-native:machinelearningservices:OnlineEndpoint"):
-        name = str(plain(endpoint.inputs.get("endpointName")))
-        yield _endpoint_fact(g, endpoint, capacity.get(name, {}), alarms[name])
+    for node in g.topology.endpoints:
+        if node.endpoint is not None:
+            yield _endpoint_fact(g, node, node.endpoint)
 
 
 def _workspace(g: _Azure) -> Iterable[Fact]:
@@ -261,7 +229,9 @@ def _workspace(g: _Azure) -> Iterable[Fact]:
     for schedule in g.of("azure-native:machinelearningservices:Schedule"):
         action = ((schedule.inputs.get("properties") or {}).get("action") or {})
         if action.get("actionType") == "CreateMonitor":
-            yield g.fact("monitor", schedule, labels=False, region=g.region, cmk=g.workspace_cmk)  # schedules carry no ARM tags
+            # Schedules carry no ARM tags (labels); what they watch comes from the topology.
+            yield g.fact("monitor", schedule, labels=False, region=g.region, cmk=g.workspace_cmk,
+                         **g.monitored_as(schedule))
 
 
 def _timeout_minutes(job: dict[str, Any]) -> int | None:
@@ -283,9 +253,7 @@ def _scheduled_timeouts(g: _Azure) -> dict[str, list[int | None]]:
 
 def _training(g: _Azure) -> Iterable[Fact]:
     scheduled = _scheduled_timeouts(g)
-    for compute in g.of("azure-native:machinelearningservices:Compute"):
-        if g.graph.siblings(compute, _BATCH_DEPLOYMENT):
-            continue  # a batch job's cluster: see _batch
+    for compute in (job for node in g.topology.training for job in node.jobs):
         props = ((compute.inputs.get("properties") or {}).get("properties") or {})
         scale = props.get("scaleSettings") or {}
         vm = props.get("vmSize")
@@ -298,6 +266,8 @@ def _training(g: _Azure) -> Iterable[Fact]:
             "gpu_count": catalog.gpu_count if catalog else None,
             "max_instances": int(scale["maxNodeCount"]) if scale.get("maxNodeCount") is not None else None,
             "scale_to_zero": int(scale.get("minNodeCount", 0) or 0) == 0 if scale else None,
+            # Low priority is Azure ML's spot capacity (providers/azure/training.py).
+            "spot": props.get("vmPriority") == "LowPriority" if props else None,
         }
         timeouts = scheduled.get(str(plain(compute.inputs.get("computeName"))))
         if timeouts:
@@ -305,14 +275,18 @@ def _training(g: _Azure) -> Iterable[Fact]:
         yield g.fact("training", compute, **attrs)
 
 
-_BATCH_DEPLOYMENT = "azure-native:machinelearningservices:BatchDeployment"
 
 
 def _batch(g: _Azure) -> Iterable[Fact]:
     """Each batch deployment with the cluster beside it (providers/azure/batch.py). Predictions
     go to the workspace's storage account, so its encryption is the output's."""
-    for deployment in g.of(_BATCH_DEPLOYMENT):
-        clusters = g.graph.siblings(deployment, "azure-native:machinelearningservices:Compute")
+    for node in g.topology.batch:
+        yield from _batch_deployments(g, node.jobs, node.all("cluster"))
+
+
+def _batch_deployments(g: _Azure, deployments: Iterable[RecordedResource],
+                       clusters: tuple[RecordedResource, ...]) -> Iterable[Fact]:
+    for deployment in deployments:
         props = ((clusters[0].inputs.get("properties") or {}).get("properties") or {}) if clusters else {}
         vm = props.get("vmSize")
         catalog = lookup("azure", vm) if vm else None

@@ -29,7 +29,7 @@ class Foundation(pulumi.ComponentResource):
     """One resource group per stack: the unit budgets are scoped to and deletion locks act on."""
 
     def __init__(self, name: str, args: FoundationArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("foundation"), opts)
         self.resource_group = resources.ResourceGroup(
             f"{name}-rg",
             resource_group_name=names.resource_group(ctx.prefix),

@@ -16,6 +16,53 @@ GRANTS_TYPE = "mlopskit:azure:AccessGrants"
 # Identities the stack's own workloads run as, besides one per access role.
 WORKLOADS: tuple[str, ...] = ("workspace", "encryption", "training", "serving")
 
+_BLOBS = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs"
+# The blob data actions each storage role holds (the built-in roles' DataActions), which a
+# condition must name to limit them. Listing (read with Blob.List) has no blob path, so it is
+# left out of the path check: an identity sees names, and reads and writes only its folders.
+_DATA_ACTIONS = {
+    "Storage Blob Data Reader": (f"{_BLOBS}/read",),
+    "Storage Blob Data Contributor": (f"{_BLOBS}/read", f"{_BLOBS}/write", f"{_BLOBS}/add/action", f"{_BLOBS}/delete"),
+}
+
+
+def _unless(actions: tuple[str, ...]) -> str:
+    """The ABAC guard "not one of ``actions``" (a blob read that lists is not guarded)."""
+    parts = [f"!(ActionMatches{{'{a}'}} AND NOT SubOperationMatches{{'Blob.List'}})" if a.endswith("/read")
+             else f"!(ActionMatches{{'{a}'}})" for a in actions]
+    return " AND ".join(parts)
+
+
+def folder_condition(role: str, container: str, folders: tuple[str, ...], *, others: bool) -> str:
+    """An Azure ABAC condition (conditionVersion 2.0) limiting a storage role to ``folders`` of
+    ``container``, and, when ``others``, leaving the account's other containers (the workspace's
+    own, which Azure ML names itself) as they are.
+
+    Format of "Example Azure role assignment conditions for Blob Storage" (learn.microsoft.com):
+    ``@Resource[...containers:name] StringEquals`` with ``@Resource[...blobs:path] StringStartsWith``.
+    """
+    name = "@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name]"
+    paths = " OR ".join(f"@Resource[{_BLOBS}:path] StringStartsWith '{folder}'" for folder in folders)
+    allowed = f"{name} StringEquals '{container}' AND ({paths})"
+    if others:
+        allowed = f"{name} StringNotEquals '{container}' OR ({allowed})"
+    return f"(({_unless(_DATA_ACTIONS[role])}) OR ({allowed}))"
+
+
+def no_delete_condition(container: str) -> str:
+    """Storage Blob Data Contributor limited to ``container`` and without deletes: what
+    ``artifacts.write`` means on every cloud (create and overwrite, never delete)."""
+    role = "Storage Blob Data Contributor"
+    name = "@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name]"
+    return (f"(({_unless(_DATA_ACTIONS[role][:3])}) OR ({name} StringEquals '{container}'))"
+            f" AND (!(ActionMatches{{'{_BLOBS}/delete'}}))")
+
+
+def container_condition(container: str) -> str:
+    """Storage Blob Data Reader limited to ``container`` (the account also holds the workspace's)."""
+    name = "@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name]"
+    return f"(({_unless(_DATA_ACTIONS['Storage Blob Data Reader'])}) OR ({name} StringEquals '{container}'))"
+
 
 def assign(
     parent: pulumi.Resource,
@@ -25,6 +72,7 @@ def assign(
     principal_id: pulumi.Input[str],
     scope: pulumi.Input[str],
     depends_on: list[pulumi.Resource] | None = None,
+    condition: str | None = None,
 ) -> authorization.RoleAssignment:
     """Grant built-in ``role`` to a managed identity on exactly one resource (``scope``).
 
@@ -42,6 +90,9 @@ def assign(
         principal_type="ServicePrincipal",
         scope=scope,
         description=f"mlopskit {ctx.prefix}: {role}",
+        # An ABAC condition (folders of a container) needs condition version 2.0.
+        condition=condition,
+        condition_version="2.0" if condition is not None else None,
         opts=pulumi.ResourceOptions(parent=parent, depends_on=depends_on or []),
     )
 
@@ -58,7 +109,7 @@ class Identity(pulumi.ComponentResource):
     """User-assigned identities: deleting one never breaks another workload's access."""
 
     def __init__(self, name: str, args: IdentityArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("identity"), opts)
         self.identities: dict[str, managedidentity.UserAssignedIdentity] = {}
         for who in (*args.workloads, *(f"role-{role}" for role in args.roles)):
             self.identities[who] = managedidentity.UserAssignedIdentity(
@@ -92,6 +143,7 @@ class Grant:
     who: str
     role: str
     scope: pulumi.Input[str]
+    condition: str | None = None  # an ABAC condition limiting it (folder_condition and the like)
 
 
 @dataclass
@@ -112,9 +164,10 @@ class AccessGrants(pulumi.ComponentResource):
         ctx: AzureContext,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__(GRANTS_TYPE, name, None, opts)
+        super().__init__(GRANTS_TYPE, name, ctx.realises("identity"), opts)
         self.assignments = {
-            grant.key: assign(self, f"{name}-{grant.key}", ctx, grant.role, identity.principal_of(grant.who), grant.scope)
+            grant.key: assign(self, f"{name}-{grant.key}", ctx, grant.role, identity.principal_of(grant.who), grant.scope,
+                              condition=grant.condition)
             for grant in args.grants
         }
         self.register_outputs({"assignments": {key: a.id for key, a in self.assignments.items()}})

@@ -21,16 +21,19 @@ class KeysArgs:
     customer_managed_keys: bool
     rotation_days: int
     private: bool
-    hsm: bool  # confidential/restricted data: HSM-backed keys (premium vault)
+    hsm: bool  # the key's type (keyProtectionLevel, else confidential/restricted data: RSA-HSM, premium vault)
     encryption_principal_id: pulumi.Input[str]
     protect: bool
+    # Sensitive data over a software key pinned by keyProtectionLevel: an added RSA-HSM key
+    # for new data (the existing key's type cannot change: modules/encryption.py protection_plan).
+    added_hsm: bool = False
 
 
 class Keys(pulumi.ComponentResource):
     """The stack's vault; with CMK, one key that storage, registry and workspace encrypt with."""
 
     def __init__(self, name: str, args: KeysArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("keys"), opts)
         self.vault = keyvault.Vault(
             f"{name}-vault",
             vault_name=names.key_vault(ctx.prefix),
@@ -38,7 +41,8 @@ class Keys(pulumi.ComponentResource):
             location=ctx.location,
             properties=keyvault.VaultPropertiesArgs(
                 tenant_id=ctx.tenant_id,
-                sku=keyvault.SkuArgs(family="A", name="premium" if args.hsm else "standard"),
+                # premium holds HSM-backed keys; the SKU itself changes in place.
+                sku=keyvault.SkuArgs(family="A", name="premium" if args.hsm or args.added_hsm else "standard"),
                 # RBAC instead of access policies: grants live in the same place (and
                 # the same audit trail) as every other role assignment of the stack.
                 enable_rbac_authorization=True,
@@ -59,37 +63,13 @@ class Keys(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         self.key: keyvault.Key | None = None
+        self.hsm_key: keyvault.Key | None = None
         self.key_grant = None
         if args.customer_managed_keys:
-            days = args.rotation_days
-            self.key = keyvault.Key(
-                f"{name}-cmk",
-                key_name="cmk",
-                vault_name=self.vault.name,
-                resource_group_name=ctx.resource_group_name,
-                properties=keyvault.KeyPropertiesArgs(
-                    kty="RSA-HSM" if args.hsm else "RSA",
-                    key_size=3072,
-                    key_ops=["wrapKey", "unwrapKey", "encrypt", "decrypt"],
-                    rotation_policy=keyvault.RotationPolicyArgs(
-                        # The expiry outlives the rotation period, so a rotated key never
-                        # expires under a consumer; the notify action warns if rotation stalls.
-                        attributes=keyvault.KeyRotationPolicyAttributesArgs(expiry_time=f"P{days + 30}D"),
-                        lifetime_actions=[
-                            keyvault.LifetimeActionArgs(
-                                action=keyvault.ActionArgs(type="rotate"),
-                                trigger=keyvault.TriggerArgs(time_after_create=f"P{days}D"),
-                            ),
-                            keyvault.LifetimeActionArgs(
-                                action=keyvault.ActionArgs(type="notify"),
-                                trigger=keyvault.TriggerArgs(time_before_expiry="P15D"),
-                            ),
-                        ],
-                    ),
-                ),
-                tags=ctx.tags,
-                opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
-            )
+            self.key = self._key(f"{name}-cmk", "cmk", args, ctx, args.hsm)
+            if args.added_hsm:
+                # A new name: the key "cmk" keeps its type and the data it wraps stays readable.
+                self.hsm_key = self._key(f"{name}-cmk-hsm", "cmk-hsm", args, ctx, True)
             # Scoped to the key itself, not the vault: the encryption identity can wrap
             # and unwrap with this one key and read nothing else in the vault.
             self.key_grant = assign(
@@ -101,7 +81,41 @@ class Keys(pulumi.ComponentResource):
             "vaultName": self.vault.name,
             "keyId": self.key.id if self.key else None,
             "keyUri": self.key.key_uri if self.key else None,
+            "hsmKeyUri": self.hsm_key.key_uri if self.hsm_key else None,
         })
+
+    def _key(self, logical: str, key_name: str, args: KeysArgs, ctx: AzureContext, hsm: bool) -> keyvault.Key:
+        days = args.rotation_days
+        return keyvault.Key(
+            logical,
+            key_name=key_name,
+            vault_name=self.vault.name,
+            resource_group_name=ctx.resource_group_name,
+            properties=keyvault.KeyPropertiesArgs(
+                # Fixed when the key is created: Key Vault's ARM API creates a key's first
+                # version and never updates an existing key, so the type never changes.
+                kty="RSA-HSM" if hsm else "RSA",
+                key_size=3072,
+                key_ops=["wrapKey", "unwrapKey", "encrypt", "decrypt"],
+                rotation_policy=keyvault.RotationPolicyArgs(
+                    # The expiry outlives the rotation period, so a rotated key never
+                    # expires under a consumer; the notify action warns if rotation stalls.
+                    attributes=keyvault.KeyRotationPolicyAttributesArgs(expiry_time=f"P{days + 30}D"),
+                    lifetime_actions=[
+                        keyvault.LifetimeActionArgs(
+                            action=keyvault.ActionArgs(type="rotate"),
+                            trigger=keyvault.TriggerArgs(time_after_create=f"P{days}D"),
+                        ),
+                        keyvault.LifetimeActionArgs(
+                            action=keyvault.ActionArgs(type="notify"),
+                            trigger=keyvault.TriggerArgs(time_before_expiry="P15D"),
+                        ),
+                    ],
+                ),
+            ),
+            tags=ctx.tags,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            )
 
     @property
     def vault_uri(self) -> pulumi.Output[str]:

@@ -36,7 +36,7 @@ class ModelRegistry(pulumi.ComponentResource):
     """A `machinelearningservices.Registry`; models are shared across workspaces and regions."""
 
     def __init__(self, name: str, args: ModelRegistryArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("model_registry"), opts)
         self.registry_name = names.ml_registry(ctx.prefix)
         storage_type = "Standard_RAGRS" if args.geo_redundant_storage else "Standard_ZRS"
         self.registry = ml.Registry(

@@ -33,7 +33,7 @@ class Monitoring(pulumi.ComponentResource):
     """The stack's Log Analytics workspace (audit + traffic logs) and Application Insights."""
 
     def __init__(self, name: str, args: MonitoringArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("log_analytics"), opts)
         low, high = LOG_RETENTION_RANGE
         retention = max(low, min(args.retention_days, high))
         access = "Disabled" if args.private else "Enabled"
@@ -92,7 +92,7 @@ class EndpointMonitoring(pulumi.ComponentResource):
     """Alert rules day-2 tooling watches during a rollout, and the drift monitor schedule."""
 
     def __init__(self, name: str, args: EndpointMonitoringArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(ENDPOINT_TYPE, name, None, opts)
+        super().__init__(ENDPOINT_TYPE, name, ctx.realises("monitoring"), opts)
         self.action_group: monitor.ActionGroup | None = None
         if args.notify:
             self.action_group = monitor.ActionGroup(
@@ -215,7 +215,8 @@ class EndpointMonitoring(pulumi.ComponentResource):
                 ),
             ],
         )
-        return self._schedule(f"{name}-drift", f"{args.endpoint_name}-drift", f"{args.endpoint_name} data drift",
+        return self._schedule(f"{name}-drift", names.monitor_schedule(args.endpoint_name, "drift"),
+                              f"{args.endpoint_name} data drift",
                               hourly, {"data-drift": signal}, args, ctx)
 
     def _explainability(self, name: str, args: EndpointMonitoringArgs, ctx: AzureContext) -> ml.Schedule:
@@ -245,7 +246,7 @@ class EndpointMonitoring(pulumi.ComponentResource):
             metric_threshold=ml.FeatureAttributionMetricThresholdArgs(
                 metric="NormalizedDiscountedCumulativeGain", threshold=ml.MonitoringThresholdArgs(value=spec.threshold)),
         )
-        return self._schedule(f"{name}-explainability", f"{args.endpoint_name}-explainability",
+        return self._schedule(f"{name}-explainability", names.monitor_schedule(args.endpoint_name, "explainability"),
                               f"{args.endpoint_name} feature attribution drift", hourly,
                               {"feature-attribution-drift": signal}, args, ctx)
 

@@ -91,6 +91,12 @@ def ml_registry(prefix: str) -> str:
     return _dashes(compact(f"mlr-{_dashes(prefix)}", 33))
 
 
+def monitor_schedule(endpoint_name: str, signal: str) -> str:
+    """The Azure ML schedule of an endpoint's ``signal`` monitor (``drift``, ``explainability``): the
+    one home of the name the monitoring component creates and the stack outputs report."""
+    return f"{endpoint_name}-{signal}"
+
+
 def online_endpoint(prefix: str, endpoint: str) -> str:
     """3-32 characters, unique per Azure region across all customers: keep a hash.
 

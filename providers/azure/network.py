@@ -45,7 +45,7 @@ class Network(pulumi.ComponentResource):
     """VNet + private endpoints when ``network.private``; nothing (public endpoints) otherwise."""
 
     def __init__(self, name: str, args: NetworkArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("network"), opts)
         self.vnet: network.VirtualNetwork | None = None
         self.private_endpoints: dict[str, network.PrivateEndpoint] = {}
         if args.private:

@@ -37,7 +37,7 @@ class Storage(pulumi.ComponentResource):
     """The stack's artifact store; also the workspace's default datastore."""
 
     def __init__(self, name: str, args: StorageArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("storage"), opts)
         cmk = args.key_vault_uri is not None
         self.account = storage.StorageAccount(
             f"{name}-account",

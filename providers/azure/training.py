@@ -87,7 +87,7 @@ class Training(pulumi.ComponentResource):
     """A low-cost cluster (0 nodes when idle) and either a scheduled or a one-off CommandJob."""
 
     def __init__(self, name: str, args: TrainingArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("training"), opts)
         job = args.job
         self.compute = cluster(f"{name}-cluster", names.compute(job.name), ClusterArgs(
             args.vm_size, job.compute.spot, job.compute.count, args.private, args.workspace_name, args.identity_id), ctx, self)

@@ -39,7 +39,7 @@ class Workspace(pulumi.ComponentResource):
     """One workspace per stack: it owns the compute, jobs, schedules and online endpoints."""
 
     def __init__(self, name: str, args: WorkspaceArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("workspace"), opts)
         self.workspace_name = names.workspace(ctx.prefix)
         self.workspace = ml.Workspace(
             f"{name}-workspace",

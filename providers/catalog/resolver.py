@@ -108,6 +108,15 @@ def lookup(cloud: Cloud, name: str) -> InstanceType | None:
     return _first_rows().get((cloud, name))
 
 
+def lookup_accelerated(cloud: Cloud, name: str, accelerator: str | None) -> InstanceType | None:
+    """The catalog row of ``name`` with the attached ``accelerator`` (a cloud whose GPUs are
+    attached to a machine type, as Vertex AI's n1 types); ``lookup`` without one."""
+    if accelerator is None:
+        return lookup(cloud, name)
+    return next((row for row in catalog() if row.cloud == cloud and row.name == name and row.accelerator == accelerator),
+                None)
+
+
 @lru_cache(maxsize=1)
 def _first_rows() -> dict[tuple[str, str], InstanceType]:
     """(cloud, name) -> the first catalog row of that type: ``lookup`` is asked once per resource."""

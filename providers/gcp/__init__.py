@@ -93,10 +93,10 @@ class GcpProvider(BaseProvider):
     # -- facts, cost, features, day 2: imported only when first asked for -----------
     @staticmethod
     def parts() -> CloudParts:
-        from mlopskit.providers.gcp import cost, diagram, facts, features, ops
+        from mlopskit.providers.gcp import cost, diagram, facts, features, ops, topology
 
         return CloudParts(facts.facts, CostHandlers(cost.COMPONENTS, cost.FREE), features.FEATURES, ops.backend,
-                          ops.classify, diagram.DIAGRAM)
+                          ops.classify, diagram.DIAGRAM, topology.slots)
 
 
 __all__ = ["GcpProvider"]

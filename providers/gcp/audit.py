@@ -33,7 +33,7 @@ class Audit(pulumi.ComponentResource):
     """IAM audit configs and the retention of the log bucket they write to."""
 
     def __init__(self, name: str, args: AuditArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("audit"), opts)
         for service in AUDITED_SERVICES:
             projects.IAMAuditConfig(
                 f"{args.prefix}-audit-{service.split('.')[0]}",

@@ -46,7 +46,7 @@ class Autoscaling(pulumi.ComponentResource):
     """The deployed model with its replica range, scaling target and traffic split."""
 
     def __init__(self, name: str, args: AutoscalingArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("autoscaling"), opts)
         self.deployment = DeployedModel(
             f"{args.prefix}-{args.endpoint_name}-deployment",
             {

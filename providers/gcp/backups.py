@@ -50,7 +50,7 @@ class Backups(pulumi.ComponentResource):
     """The backup bucket and one transfer job per target."""
 
     def __init__(self, name: str, args: BackupsArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("backups"), opts)
         bucket = secure_bucket(
             f"{args.prefix}-backups-bucket",
             BucketArgs(

@@ -85,7 +85,7 @@ class BatchInference(pulumi.ComponentResource):
     """The job body object and, with a schedule, the Cloud Scheduler trigger."""
 
     def __init__(self, name: str, args: BatchArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("batch"), opts)
         body = pulumi.Output.all(args.bucket, args.service_account, args.kms_key).apply(
             lambda v: json.dumps(batch_prediction_job(args, v[0], v[1], v[2]), sort_keys=True))
         self.spec_object, self.schedule = stored_job(StoredJob(

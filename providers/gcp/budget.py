@@ -71,7 +71,7 @@ class Budget(pulumi.ComponentResource):
     """The billing budget and the email channel its alerts go to."""
 
     def __init__(self, name: str, args: BudgetArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("budget"), opts)
         channels = [
             monitoring.NotificationChannel(
                 f"{args.prefix}-budget-notify-{index}",

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_gcp
 from pulumi_gcp import organizations
 
+from mlopskit.modules.encryption import protection_plan
 from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan
 from mlopskit.providers.gcp import names
 from mlopskit.providers.gcp.audit import Audit, AuditArgs
@@ -53,23 +54,45 @@ class GcpBuild(StackBuild):
         # Checked before anything is registered: a real deploy stops here, whole.
         offline = getattr(self.registry, "offline", False)
         self.account = billing_account(offline=offline) if stack.budget is not None else None
+        self.pending_warnings: list[tuple[str, str]] = []
         project_number = str(organizations.get_project(project_id=placement.project).number)
-        backup_region = placement.backup_region if stack.backups is not None and stack.backups.cross_region else None
+        backup_region = self._backup_region()
         self.ctx = ctx = GcpContext(stack, placement.project, project_number, placement.region, backup_region,
                                     stack_labels(stack))
+        for path, message in self.pending_warnings:
+            ctx.warn(path, message)
         self.primary = self._gcp_provider(ctx.region)
         self.backup_provider = self._gcp_provider(backup_region) if backup_region else None
         self.outputs.update({"project": ctx.project, "region": ctx.region, "endpoints": {}})
         self.services = Services(ctx.name("services"), ServicesArgs(
             project=ctx.project, cmk=stack.encryption.customer_managed_keys, private=stack.network.private,
             scan_images=stack.registry.containers.scan_on_push, schedules=any(j.schedule for j in stack.training) or any(b.schedule for b in stack.batch),
-            backups=stack.backups is not None, capture=any(e.data_capture.enabled for e in stack.endpoints),
+            backups=stack.backups is not None, capture=bool(stack.endpoints),
             budget=stack.budget is not None,
         ), ctx, pulumi.ResourceOptions(providers=[self.primary]))
         self.outputs["services"] = self.services.enabled
         # Every component waits for the APIs it calls to be enabled.
         self.top = pulumi.ResourceOptions(providers=[self.primary], depends_on=[self.services])
         return ctx
+
+    def _backup_region(self) -> str | None:
+        """The backup bucket's region: placement.gcp.backupRegion whenever one is placed.
+
+        A bucket's location can never change (it is part of what Cloud Storage creates), so
+        turning backups.crossRegion off must not move the bucket: that would delete the
+        bucket and every backup in it. The bucket stays where the placement put it and the
+        preview says so; only removing backupRegion (a placement change) moves it.
+        """
+        stack, placement = self.stack, self.stack.placement.gcp
+        assert placement is not None
+        if stack.backups is None or placement.backup_region is None:
+            return None
+        if not stack.backups.cross_region:
+            self.pending_warnings.append(("backups.crossRegion", (
+                f"false, but the backup bucket stays in backupRegion {placement.backup_region}: a Cloud Storage bucket's "
+                "location cannot change, and moving it would delete every backup in it; remove placement.gcp.backupRegion "
+                "to place the backups of a new stack in the primary region")))
+        return placement.backup_region
 
     def _gcp_provider(self, region: str) -> pulumi_gcp.Provider:
         ctx = self.ctx
@@ -83,11 +106,14 @@ class GcpBuild(StackBuild):
         regions = [RegionKeyArgs(ctx.region, self.primary)]
         if ctx.backup_region and self.backup_provider is not None:
             regions.append(RegionKeyArgs(ctx.backup_region, self.backup_provider))
+        hsm, added_hsm = self._key_protection()
         self.keys = Keys(ctx.name("keys"), KeysArgs(
             prefix=prefix, project=ctx.project, regions=regions, enabled=stack.encryption.customer_managed_keys,
-            rotation_days=stack.encryption.key_rotation_days, hsm=stack.metadata.data_classification == "restricted",
+            rotation_days=stack.encryption.key_rotation_days, hsm=hsm, added_hsm=added_hsm,
             protect=protect, service_agents={a: ctx.service_agent(a) for a in _SERVICE_AGENTS},
         ), ctx, self.top)
+        if self.keys.hsm_key_ids:
+            self.outputs["hsmKeys"] = self.keys.hsm_key_ids
         self.key = self.keys.key_ids.get(ctx.region)
         self.network = Network(ctx.name("network"), NetworkArgs(
             prefix=prefix, project=ctx.project, project_number=ctx.project_number, region=ctx.region,
@@ -98,6 +124,28 @@ class GcpBuild(StackBuild):
         self.models = self._model_registry(endpoints)
         self.outputs["modelReferences"] = self.models.references
 
+    def _key_protection(self) -> tuple[bool, bool]:
+        """The data key's level and whether an HSM key is added (``protection_plan``), with the warnings.
+
+        GCP gives restricted data HSM-backed keys."""
+        ctx, stack = self.ctx, self.stack
+        encryption, classification = stack.encryption, stack.metadata.data_classification
+        hsm, added = protection_plan(encryption.key_protection_level, classification == "restricted")
+        if not encryption.customer_managed_keys:
+            return hsm, False
+        level = "HSM" if hsm else "SOFTWARE"
+        if added:
+            ctx.warn("metadata.dataClassification", (
+                f"restricted: the stack's key {stack.name}-data keeps protection level {level} (keyProtectionLevel; Cloud "
+                f"KMS cannot change it) and the data stores encrypted with it keep it; a new HSM key {stack.name}-data-hsm "
+                "is added in each key ring for new data (output hsmKeys): re-encrypt existing data with it to move it"))
+        elif encryption.key_protection_level is None and stack.is_prod:
+            ctx.warn("encryption.keyProtectionLevel", (
+                f"not set, so the key {stack.name}-data takes protection level {level} from dataClassification "
+                f"{classification}; Cloud KMS cannot change a key's protection level, so a later change of the "
+                f"classification would replace the key: set keyProtectionLevel: {level.lower()} to pin it"))
+        return hsm, added
+
     def _identity(self) -> None:
         ctx, stack = self.ctx, self.stack
         workloads = ("training", "serving", "scheduler", *(("batch",) if stack.batch else ()))
@@ -106,6 +154,7 @@ class GcpBuild(StackBuild):
         self.identity = Identity(ctx.name("identity"), IdentityArgs(
             prefix=stack.name, project=ctx.project, account_ids=account_ids, roles=list(stack.access.roles),
             has_backups=stack.backups is not None, batch=bool(stack.batch), experiments=stack.experiments is not None,
+            batch_inputs=tuple(b.input for b in stack.batch), batch_outputs=tuple(b.output for b in stack.batch),
         ), ctx, self.top)
         for issue in self.identity.warnings:
             ctx.warn(issue.path, issue.message)
@@ -124,6 +173,7 @@ class GcpBuild(StackBuild):
                 versioning=artifacts.versioning, noncurrent_retention_days=artifacts.retention_days,
             ),
             protect=protect, grants=self.identity.grants["artifacts"],
+            capture=bool(stack.endpoints), capture_retention_days=stack.compliance.retention_days,
         ), ctx, self.after_identity)
         self.outputs["artifactsBucket"] = self.store.bucket_name
         containers = stack.registry.containers
@@ -235,8 +285,8 @@ class GcpBuild(StackBuild):
         endpoint = Endpoint(ctx.name("endpoint", spec.name), EndpointArgs(
             prefix=ctx.stack.name, endpoint_name=spec.name, endpoint_id=ep_id, project=ctx.project, region=ctx.region,
             kms_key=self.key, private=ctx.stack.network.private, capture=spec.data_capture.enabled,
-            sampling_percent=spec.data_capture.sampling_percent, capture_retention_days=ctx.stack.compliance.retention_days,
-            protect=ctx.stack.is_prod, labels=rollout_labels, grants=self.identity.grants["endpoint"],
+            sampling_percent=spec.data_capture.sampling_percent, capture_dataset=self.store.capture_dataset,
+            labels=rollout_labels, grants=self.identity.grants["endpoint"],
             psc_network=self.network.network_id, streaming=spec.streaming,
         ), ctx, pulumi.ResourceOptions.merge(self.after_identity, pulumi.ResourceOptions(depends_on=[self.network])))
         result: dict[str, Any] = {"endpoint": endpoint.resource_name, "strategy": deployment.strategy,
@@ -298,7 +348,7 @@ class GcpBuild(StackBuild):
                 ctx.warn("experiments.size", "a Vertex AI TensorBoard instance has no size: it is billed per GiB "
                          "stored, so size is not used")
             Experiments(ctx.name("experiments"), ExperimentsArgs(
-                prefix=stack.name, project=ctx.project, region=ctx.region, kms_key=self.key,
+                prefix=stack.name, project=ctx.project, region=ctx.region, kms_key=self.key, protect=stack.is_prod,
             ), ctx, self.after_identity)
         if stack.backups is not None:
             self._backups()

@@ -33,7 +33,7 @@ class ContainerRegistry(pulumi.ComponentResource):
     url: pulumi.Output[str]
 
     def __init__(self, name: str, args: ContainerRegistryArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("container_registry"), opts)
         repository_id = stack_repository_id(args.prefix)
         repo = artifactregistry.Repository(
             f"{args.prefix}-images-repository",

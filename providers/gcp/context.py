@@ -96,6 +96,9 @@ class Grant:
     member: pulumi.Input[str]
     role: str
     key: str  # stable part of the binding's logical name (who), so names never depend on order
+    # Folders of the bucket the grant is limited to (an IAM condition on the object name
+    # prefix, storage.py ``folder_condition``); empty: the whole resource.
+    folders: tuple[str, ...] = ()
 
 
 def role_suffix(role: str) -> str:

@@ -7,11 +7,13 @@ type token, so their handler dispatches on the recorded ``kind`` input.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from decimal import Decimal
 
 from mlopskit.modules.cost import HOURS_PER_MONTH, CostComponent, CostContext, Handler, PriceKey
 from mlopskit.modules.graph import RecordedResource
+from mlopskit.modules.topology import JobNode
 
 
 def _key(ctx: CostContext, service: str, sku: str, region: str | None = None) -> PriceKey:
@@ -68,7 +70,7 @@ def metadata_store(resource: RecordedResource, ctx: CostContext) -> list[CostCom
                    _key(ctx, "vertex-ml-metadata", "storage", region))]
 
 
-def _batch_job(resource: RecordedResource, ctx: CostContext, job_name: str) -> list[CostComponent]:
+def _batch_job(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
     """A batch prediction job body: its replicas (and their GPUs) for the spec's max runtime per run.
     Vertex bills batch prediction of custom-trained models by node hour at the prediction
     rates (cloud.google.com/vertex-ai/pricing); the body has no time limit, so the spec's is used."""
@@ -80,7 +82,7 @@ def _batch_job(resource: RecordedResource, ctx: CostContext, job_name: str) -> l
     except ValueError:
         machine = {}
     machine_type = str(machine.get("machineType"))
-    job = ctx.batch_job(job_name)
+    job = ctx.batch_of(resource)
     price = _key(ctx, "vertex-prediction", machine_type)
     if job is None:
         return [CostComponent(f"Batch node usage ({machine_type})", "hours", None, price)]
@@ -95,15 +97,19 @@ def _batch_job(resource: RecordedResource, ctx: CostContext, job_name: str) -> l
     return lines
 
 
+def _job_slot(node: JobNode | None, resource: RecordedResource) -> bool:
+    return node is not None and resource in node.jobs
+
+
 def bucket_object(resource: RecordedResource, ctx: CostContext) -> list[CostComponent] | str:
-    """A training job spec object: the job's runs priced from the CustomJob body it holds."""
-    name = str(resource.inputs.get("name", ""))
-    if name.startswith("batch-jobs/") and name.endswith("/batch-prediction-job.json"):
-        return _batch_job(resource, ctx, name.split("/")[1])
-    if not (name.startswith("training/") and name.endswith("/custom-job.json")):
+    """A job body object (the topology's ``job`` slot of a training or batch entry): the job's runs
+    priced from the CustomJob or BatchPredictionJob body it holds."""
+    if ctx.topology is not None and _job_slot(ctx.topology.batch_of(resource.urn), resource):
+        return _batch_job(resource, ctx)
+    if ctx.topology is None or not _job_slot(ctx.topology.training_of(resource.urn), resource):
         return "a small object; its bytes are billed on the bucket"
-    job_name = name.split("/")[1]
-    job = ctx.training_job(job_name)
+    job = ctx.training_of(resource)
+    job_name = job.name if job is not None else resource.name
     content = resource.inputs.get("content") or "{}"
     if isinstance(content, dict):  # secret-wrapped by the engine: {<sig>: <secret sig>, "value": ...}
         content = content.get("value") or "{}"
@@ -174,8 +180,13 @@ def repository(resource: RecordedResource, ctx: CostContext) -> list[CostCompone
 
 
 def dataset(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """storage.captureGb per endpoint capturing into the stack's dataset (none capturing: empty, free)."""
     region = str(resource.inputs.get("location", ctx.region)).lower()
-    return [_usage(ctx, "storage.captureGb", "Active storage (capture)", "GB-months", _key(ctx, "bigquery", "active-storage", region))]
+    capturing = sum(1 for e in ctx.stack.endpoints if e.data_capture.enabled)
+    line = _usage(ctx, "storage.captureGb", "Active storage (capture)", "GB-months", _key(ctx, "bigquery", "active-storage", region))
+    if line.monthly_quantity is None:
+        return [line]
+    return [dataclasses.replace(line, monthly_quantity=line.monthly_quantity * capturing)]
 
 
 def log_bucket(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:

@@ -11,8 +11,8 @@ DIAGRAM: DiagramMap = {
     "mlopskit:gcp:ContainerRegistry": ("container_registry", "Artifact Registry"),
     "mlopskit:gcp:ModelRegistry": ("model_registry", "Vertex AI Model Registry"),
     "mlopskit:gcp:Endpoint": ("endpoint", "Vertex AI endpoint"),
-    # Request-response logging of the endpoint lands in this BigQuery dataset.
-    "mlopskit:gcp:Endpoint|gcp:bigquery/dataset:Dataset": ("data_capture", "BigQuery request-response logging"),
+    # Request-response logging of the endpoints lands in this BigQuery dataset (a table each).
+    "mlopskit:gcp:Storage|gcp:bigquery/dataset:Dataset": ("data_capture", "BigQuery request-response logging"),
     "mlopskit:gcp:Autoscaling": ("autoscaling", "Vertex AI autoscaling"),
     "mlopskit:gcp:Monitoring": ("alarms", "Cloud Monitoring alert policies"),
     "pulumi-python:dynamic:Resource#kind=vertex-model-monitoring-job": ("monitoring", "Vertex AI Model Monitoring"),

@@ -1,8 +1,8 @@
 """A Vertex AI endpoint: CMEK, Private Service Connect when private, request/response capture.
 
-Data capture is Vertex's request/response logging into a BigQuery table, sampled at the
-spec's rate; the dataset is CMEK-encrypted and expires rows after the compliance
-retention. Traffic and replicas live on the deployed model (see autoscaling.py).
+Data capture is Vertex's request/response logging into a BigQuery table of the stack's capture
+dataset (storage.py: CMEK-encrypted, rows expire after the compliance retention), sampled at
+the spec's rate. Traffic and replicas live on the deployed model (see autoscaling.py).
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pulumi
-from pulumi_gcp import bigquery, vertex
+from pulumi_gcp import vertex
 
 from mlopskit.providers.gcp.context import GcpContext, Grant, child, role_suffix
+from mlopskit.providers.gcp.storage import capture_table
 
 TYPE = "mlopskit:gcp:Endpoint"
 
@@ -30,8 +31,7 @@ class EndpointArgs:
     private: bool  # network.private
     capture: bool  # dataCapture.enabled
     sampling_percent: int  # dataCapture.samplingPercent
-    capture_retention_days: int  # compliance.retentionDays
-    protect: bool
+    capture_dataset: pulumi.Input[str] | None  # the stack's capture dataset (storage.py), None without endpoints
     labels: dict[str, str] = field(default_factory=dict)  # rollout facts for day-2 tooling
     grants: list[Grant] = field(default_factory=list)
     psc_network: pulumi.Input[str] | None = None  # the stack's VPC (projects/<p>/global/networks/<n>)
@@ -44,35 +44,23 @@ class Endpoint(pulumi.ComponentResource):
     resource_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: EndpointArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("endpoint"), opts)
         # Vertex AI streams (streamRawPredict, SSE) from dedicated public endpoints and Private
         # Service Connect ones, not from the shared public one ("Choose an endpoint type").
         self.dedicated = args.streaming and not args.private
         logging_config = None
-        self.capture_table: str | None = None
-        if args.capture:
-            dataset_id = f"{args.prefix}_{args.endpoint_name}_capture".replace("-", "_")
-            dataset = bigquery.Dataset(
-                f"{args.prefix}-{args.endpoint_name}-capture",
-                dataset_id=dataset_id,
-                project=args.project,
-                location=args.region,
-                description=f"Request/response capture of endpoint {args.endpoint_name}",
-                default_encryption_configuration=(
-                    bigquery.DatasetDefaultEncryptionConfigurationArgs(kms_key_name=args.kms_key)
-                    if args.kms_key is not None
-                    else None
-                ),
-                default_table_expiration_ms=args.capture_retention_days * 86_400_000,
-                delete_contents_on_destroy=False,
-                opts=child(self, protect=args.protect),
-            )
-            self.capture_table = f"bq://{args.project}.{dataset_id}.request_response_logging"
+        self.capture_table: pulumi.Output[str] | None = None
+        if args.capture and args.capture_dataset is not None:
+            # The full table form: Vertex creates the table in the existing dataset ("When the
+            # full table reference is specified, the Dataset must exist and table must not exist").
+            table = capture_table(args.endpoint_name)
+            output_uri = pulumi.Output.concat("bq://", args.project, ".", args.capture_dataset, ".", table)
+            self.capture_table = output_uri
             logging_config = vertex.AiEndpointPredictRequestResponseLoggingConfigArgs(
                 enabled=True,
                 sampling_rate=args.sampling_percent / 100,
                 bigquery_destination=vertex.AiEndpointPredictRequestResponseLoggingConfigBigqueryDestinationArgs(
-                    output_uri=dataset.dataset_id.apply(lambda d: f"bq://{args.project}.{d}.request_response_logging"),
+                    output_uri=output_uri,
                 ),
             )
         endpoint = vertex.AiEndpoint(

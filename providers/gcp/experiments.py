@@ -28,13 +28,16 @@ class ExperimentsArgs:
     project: str
     region: str
     kms_key: pulumi.Input[str] | None
+    # prod: both hold every run's metrics and parameters, so removing `experiments` stops at
+    # Pulumi's protect instead of deleting them.
+    protect: bool = False
 
 
 class Experiments(pulumi.ComponentResource):
     """The stack's TensorBoard and the region's default metadata store."""
 
     def __init__(self, name: str, args: ExperimentsArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("experiments"), opts)
         self.metadata_store = vertex.AiMetadataStore(
             f"{name}-metadata",
             name="default",
@@ -42,7 +45,7 @@ class Experiments(pulumi.ComponentResource):
             region=args.region,
             description=f"Vertex AI Experiments metadata of {args.prefix}",
             encryption_spec=vertex.AiMetadataStoreEncryptionSpecArgs(kms_key_name=args.kms_key) if args.kms_key else None,
-            opts=child(self),
+            opts=child(self, protect=args.protect),
         )
         self.tensorboard = vertex.AiTensorboard(
             f"{name}-tensorboard",
@@ -51,6 +54,6 @@ class Experiments(pulumi.ComponentResource):
             region=args.region,
             description=f"Experiment runs of {args.prefix}",
             encryption_spec=vertex.AiTensorboardEncryptionSpecArgs(kms_key_name=args.kms_key) if args.kms_key else None,
-            opts=child(self),
+            opts=child(self, protect=args.protect),
         )
         self.register_outputs({"tensorboard": self.tensorboard.name})

@@ -14,7 +14,10 @@ from typing import Any
 from mlopskit.modules.facts import UNBOUNDED_DAYS, Fact, as_list, plain, seconds_days
 from mlopskit.modules.graph import Graph, RecordedResource
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.topology import EndpointNode
+from mlopskit.providers.catalog.resolver import lookup_accelerated
 from mlopskit.providers.facts_index import FactsIndex
+from mlopskit.providers.gcp.topology import slots
 
 EU = {"europe-west1", "europe-west3", "europe-west4", "europe-west8", "europe-west9", "europe-west10",
       "europe-west12", "europe-north1", "europe-north2", "europe-central2", "europe-southwest1", "eu"}
@@ -54,6 +57,7 @@ class _Gcp(FactsIndex):
                       for a in self.of("gcp:projects/iAMAuditConfig:IAMAuditConfig")}
 
     jurisdiction = staticmethod(jurisdiction)
+    slotter = staticmethod(slots)
 
     def region_of(self, resource: RecordedResource, hint: str | None) -> str | None:
         # GCP resources record their location under different inputs: each producer names it.
@@ -175,21 +179,6 @@ def _scanned(g: _Gcp, setting: Any, project: Any) -> bool | None:
     return True if enabled else None
 
 
-def _by_endpoint_id(g: _Gcp) -> tuple[dict[str, list[RecordedResource]], dict[str, list[RecordedResource]]]:
-    """Deployed models and notifying alert policies by the endpoint id they name, in one pass each."""
-    deployments: dict[str, list[RecordedResource]] = {}
-    for d in g.dynamic("vertex-deployed-model"):
-        path, _, endpoint_id = str(plain(d.inputs.get("endpoint"))).rpartition("/")
-        if path.endswith("/endpoints"):
-            deployments.setdefault(endpoint_id, []).append(d)
-    alarms: dict[str, list[RecordedResource]] = {}
-    for policy in g.of("gcp:monitoring/alertPolicy:AlertPolicy"):
-        if policy.inputs.get("notificationChannels"):
-            for endpoint_id in dict.fromkeys(re.findall(r'endpoint_id="([^"]*)"', str(policy.inputs.get("conditions")))):
-                alarms.setdefault(endpoint_id, []).append(policy)
-    return deployments, alarms
-
-
 def _capture_cmk(g: _Gcp, logging: dict[str, Any]) -> bool | None:
     """Whether the BigQuery dataset receiving captured requests has a CMK (None: not in this stack)."""
     uri = str(((logging.get("bigqueryDestination") or {}).get("outputUri")) or "")
@@ -204,45 +193,57 @@ def _replicas(first: dict[str, Any], key: str) -> int | None:
     return int(first[key]) if first.get(key) is not None else None
 
 
-def _endpoint_fact(g: _Gcp, endpoint: RecordedResource, mine: list[RecordedResource], alarms: int) -> Fact:
+def _gpu_type(deployed: dict[str, Any]) -> str | None:
+    """The catalog's GPU model of a deployed model's machine with its attached accelerator."""
+    machine = deployed.get("machineType")
+    row = lookup_accelerated("gcp", str(machine), deployed.get("acceleratorType")) if machine else None
+    return row.gpu_type if row is not None else None
+
+
+def _endpoint_fact(g: _Gcp, node: EndpointNode, endpoint: RecordedResource) -> Fact:
     inputs = endpoint.inputs
     private = bool((inputs.get("privateServiceConnectConfig") or {}).get("enablePrivateServiceConnect")) or bool(inputs.get("network"))
     logging = inputs.get("predictRequestResponseLoggingConfig") or {}
+    mine = node.deployments
     first = mine[0].inputs if mine else {}
+    # The deployed model keeps the replica bounds autoscaling moves between (providers/gcp/autoscaling.py).
+    scaling = node.scaling.inputs if node.scaling is not None else {}
     return g.fact(
         "endpoint", endpoint, region=plain(inputs.get("location")),
         cmk=bool((inputs.get("encryptionSpec") or {}).get("kmsKeyName")),
         public=not private,
         private=private,
         auth_required=True,  # Vertex AI prediction requires an OAuth token with aiplatform.endpoints.predict
-        min_instances=_replicas(first, "minReplicaCount"),
-        max_instances=_replicas(first, "maxReplicaCount"),
+        min_instances=_replicas(scaling, "minReplicaCount"),
+        max_instances=_replicas(scaling, "maxReplicaCount"),
         instance_type=first.get("machineType"),
         gpu_count=int(first.get("acceleratorCount") or 0) if mine else None,
+        gpu_type=_gpu_type(first),
         captures_data=bool(logging.get("enabled")),
         sampling_percent=float(logging["samplingRate"]) * 100 if logging.get("samplingRate") is not None else None,
         capture_cmk=_capture_cmk(g, logging),
         auto_rollback=bool(mine) and all(d.inputs.get("autoRollback") and d.inputs.get("rollbackAlertPolicies") for d in mine),
         audit_logging=g.data_audited("aiplatform.googleapis.com"),
-        alarms=alarms,
+        alarms=sum(1 for policy in node.alarms if policy.inputs.get("notificationChannels")),
         # Vertex AI model monitoring has no ground-truth objective: the kit never builds one.
         quality_monitored=False,
         # Neither bias nor feature-attribution monitoring is built on Vertex AI (the provider warns).
         bias_monitored=False,
         explainability_monitored=False,
+        drift_monitored=node.monitored("drift"),
     )
 
 
 def _endpoints(g: _Gcp) -> Iterable[Fact]:
-    deployments, alarms = _by_endpoint_id(g)
-    for endpoint in g.of("gcp:vertex/aiEndpoint:AiEndpoint"):
-        endpoint_id = str(plain(endpoint.inputs.get("name")))
-        yield _endpoint_fact(g, endpoint, deployments.get(endpoint_id, []), len(alarms.get(endpoint_id, [])))
+    for node in g.topology.endpoints:
+        if node.endpoint is not None:
+            yield _endpoint_fact(g, node, node.endpoint)
 
 
 def _monitors(g: _Gcp) -> Iterable[Fact]:
     for job in g.dynamic("vertex-model-monitoring-job"):
-        yield g.fact("monitor", job, region=plain(job.inputs.get("region")), cmk=bool(job.inputs.get("kmsKeyName")))
+        yield g.fact("monitor", job, region=plain(job.inputs.get("region")), cmk=bool(job.inputs.get("kmsKeyName")),
+                     **g.monitored_as(job))
 
 
 def _training_fact(g: _Gcp, spec_object: RecordedResource) -> Fact:
@@ -262,22 +263,22 @@ def _training_fact(g: _Gcp, spec_object: RecordedResource) -> Fact:
         gpu_count=int(machine.get("acceleratorCount") or 0) if pools else None,
         max_instances=sum(int(p.get("replicaCount") or 1) for p in pools) if pools else None,
         scale_to_zero=True,  # custom-job machines exist only while the job runs
+        spot=(spec.get("scheduling") or {}).get("strategy") == "SPOT" if pools else None,
         max_runtime_minutes=int(float(seconds)) // 60 if seconds else None,
     )
 
 
 def _training(g: _Gcp) -> Iterable[Fact]:
-    for spec_object in g.of("gcp:storage/bucketObject:BucketObject"):
-        if str(plain(spec_object.inputs.get("name", ""))).endswith("custom-job.json"):
+    """Each stored CustomJob body a training job's component built (its topology node's job)."""
+    for node in g.topology.training:
+        for spec_object in node.jobs:
             yield _training_fact(g, spec_object)
 
 
 def _batch(g: _Gcp) -> Iterable[Fact]:
     """Each stored BatchPredictionJob body (providers/gcp/batch.py). The v1 job has no network
     field, so it never runs in the stack's VPC (private False); it has no time limit either."""
-    for spec_object in g.of("gcp:storage/bucketObject:BucketObject"):
-        if not str(plain(spec_object.inputs.get("name", ""))).endswith("batch-prediction-job.json"):
-            continue
+    for spec_object in (job for node in g.topology.batch for job in node.jobs):
         try:
             job = json.loads(plain(spec_object.inputs.get("content")) or "{}")
         except (TypeError, ValueError):

@@ -73,7 +73,9 @@ CUSTOM_ROLES: dict[str, tuple[str, ...]] = {
 # project (no resource-level IAM exists), training-sa/serving-sa (act as the workload).
 PERMISSION_GRANTS: dict[str, tuple[tuple[str, str], ...]] = {
     "artifacts.read": (("artifacts", "roles/storage.objectViewer"),),
-    "artifacts.write": (("artifacts", "roles/storage.objectUser"),),
+    # Creates objects, never deletes one (objectUser could): as on AWS (s3:PutObject) and Azure
+    # (a condition refuses blob deletes). GCS counts an overwrite as a delete, so it creates only.
+    "artifacts.write": (("artifacts", "roles/storage.objectCreator"),),
     "models.read": (("project", "custom:modelReader"),),
     "models.register": (("project", "custom:modelRegistrar"),),
     "models.promote": (("project", "custom:modelPromoter"),),
@@ -99,6 +101,14 @@ WORKLOADS = {
 }
 BATCH_WORKLOAD = "Runs Vertex AI batch prediction jobs"
 
+# Folders of the artifacts bucket each workload's jobs read and write (docs/permissions.md):
+# training reads its code and data and writes its outputs (baseOutputDirectory training/<job>/),
+# model files and checkpoints; serving reads model files. Never the captures or another job's
+# outputs, so a compromised container cannot read what the endpoints captured.
+TRAINING_READS = ("code/", "data/")
+TRAINING_WRITES = ("training/", "models/", "checkpoints/")
+SERVING_READS = ("models/",)
+
 
 @dataclass
 class IdentityArgs:
@@ -111,6 +121,8 @@ class IdentityArgs:
     has_backups: bool = False
     batch: bool = False  # the stack has batch jobs: a "batch" account (in account_ids) runs them
     experiments: bool = False  # the stack has a TensorBoard: training jobs log their runs to it
+    batch_inputs: tuple[str, ...] = ()  # batch[].input folders
+    batch_outputs: tuple[str, ...] = ()  # batch[].output folders
 
 
 class Identity(pulumi.ComponentResource):
@@ -121,7 +133,7 @@ class Identity(pulumi.ComponentResource):
     warnings: list[SpecIssue]
 
     def __init__(self, name: str, args: IdentityArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("identity"), opts)
         self.args = args
         self.warnings = []
         self.emails = {}
@@ -140,9 +152,11 @@ class Identity(pulumi.ComponentResource):
         training = self._sa_member("training")
         serving = self._sa_member("serving")
         scheduler = self._sa_member("scheduler")
+        # IAM conditions on object name prefixes: each grant covers its folders only.
         self.grants["artifacts"] += [
-            Grant(training, "roles/storage.objectUser", "training"),
-            Grant(serving, "roles/storage.objectViewer", "serving"),
+            Grant(training, "roles/storage.objectViewer", "training", TRAINING_READS),
+            Grant(training, "roles/storage.objectUser", "training", TRAINING_WRITES),
+            Grant(serving, "roles/storage.objectViewer", "serving", SERVING_READS),
         ]
         self.grants["repository"] += [
             Grant(training, "roles/artifactregistry.reader", "training"),
@@ -156,11 +170,13 @@ class Identity(pulumi.ComponentResource):
             # Training code logs its runs (TensorBoard and metadata have no resource-level IAM).
             self._project_grant(Grant(training, "custom:experimentWriter", "training"))
         if args.batch:
-            # Batch jobs read their input and write predictions in the artifacts bucket
-            # (bucket-level: GCS has no folder-level IAM without conditions) and are
-            # submitted by the scheduler, which acts as the batch account.
+            # Batch jobs read their inputs and write predictions in their output folders
+            # (conditioned grants) and are submitted by the scheduler, which acts as the batch account.
             batch = self._sa_member("batch")
-            self.grants["artifacts"].append(Grant(batch, "roles/storage.objectUser", "batch"))
+            self.grants["artifacts"] += [
+                Grant(batch, "roles/storage.objectViewer", "batch", tuple(dict.fromkeys(args.batch_inputs))),
+                Grant(batch, "roles/storage.objectUser", "batch", tuple(dict.fromkeys(args.batch_outputs))),
+            ]
             self._project_grant(Grant(scheduler, "custom:batchSubmitter", "scheduler"))
             self._act_as("batch", Grant(scheduler, "roles/iam.serviceAccountUser", "scheduler"))
 

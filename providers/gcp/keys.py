@@ -35,8 +35,11 @@ class KeysArgs:
     regions: list[RegionKeyArgs]
     enabled: bool  # encryption.customerManagedKeys
     rotation_days: int  # encryption.keyRotationDays
-    hsm: bool  # restricted data gets HSM-backed keys
+    hsm: bool  # the data key's protection level (keyProtectionLevel, else from the classification)
     protect: bool
+    # A classification raised to restricted over a software key pinned by keyProtectionLevel:
+    # an extra HSM key per region for new data (the existing key cannot change, see modules/encryption.py protection_plan).
+    added_hsm: bool = False
     service_agents: dict[str, str] = field(default_factory=dict)  # short name -> email
 
 
@@ -44,14 +47,16 @@ class Keys(pulumi.ComponentResource):
     """Key rings and rotating crypto keys; ``key_ids`` maps region -> crypto key id."""
 
     key_ids: dict[str, pulumi.Output[str]]
+    hsm_key_ids: dict[str, pulumi.Output[str]]
 
     def __init__(self, name: str, args: KeysArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("keys"), opts)
         self.key_ids = {}
+        self.hsm_key_ids = {}
         if args.enabled:
             for region_args in args.regions:
                 self.key_ids[region_args.region] = self._region_key(args, region_args)
-        self.register_outputs({"keyIds": self.key_ids})
+        self.register_outputs({"keyIds": self.key_ids, "hsmKeyIds": self.hsm_key_ids})
 
     def _region_key(self, args: KeysArgs, region_args: RegionKeyArgs) -> pulumi.Output[str]:
         region = region_args.region
@@ -65,9 +70,20 @@ class Keys(pulumi.ComponentResource):
             project=args.project,
             opts=child(self, provider=region_args.provider, protect=args.protect),
         )
+        key = self._crypto_key(f"{base}-key", f"{args.prefix}-data", ring, args, region_args, args.hsm)
+        if args.added_hsm:
+            # A new name: Cloud KMS never frees a key's name, and the software key stays, since
+            # the data written so far is encrypted with it.
+            self.hsm_key_ids[region] = self._crypto_key(
+                f"{base}-hsm-key", f"{args.prefix}-data-hsm", ring, args, region_args, True).id
+        return key.id
+
+    def _crypto_key(self, logical: str, name: str, ring: kms.KeyRing, args: KeysArgs, region_args: RegionKeyArgs,
+                    hsm: bool) -> kms.CryptoKey:
+        base = logical.removesuffix("-key")
         key = kms.CryptoKey(
-            f"{base}-key",
-            name=f"{args.prefix}-data",
+            logical,
+            name=name,
             key_ring=ring.id,
             purpose="ENCRYPT_DECRYPT",
             rotation_period=f"{args.rotation_days * 86400}s",
@@ -76,7 +92,9 @@ class Keys(pulumi.ComponentResource):
             destroy_scheduled_duration="2592000s",
             version_template=kms.CryptoKeyVersionTemplateArgs(
                 algorithm="GOOGLE_SYMMETRIC_ENCRYPTION",
-                protection_level="HSM" if args.hsm else "SOFTWARE",
+                # Immutable in Cloud KMS (CryptoKeyVersionTemplate.protectionLevel): never
+                # derived from a value that an ordinary edit changes, see modules/encryption.py protection_plan.
+                protection_level="HSM" if hsm else "SOFTWARE",
             ),
             opts=child(self, provider=region_args.provider, protect=args.protect),
         )
@@ -88,4 +106,5 @@ class Keys(pulumi.ComponentResource):
                 member=f"serviceAccount:{email}",
                 opts=child(self, provider=region_args.provider),
             )
-        return key.id
+        return key
+

@@ -47,7 +47,7 @@ class ModelRegistry(pulumi.ComponentResource):
     references: dict[str, pulumi.Input[str]]
 
     def __init__(self, name: str, args: ModelRegistryArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("model_registry"), opts)
         self.references = dict(args.resolved)
         for upload in args.uploads:
             model = VertexModel(

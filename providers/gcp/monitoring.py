@@ -61,7 +61,7 @@ class Monitoring(pulumi.ComponentResource):
     alert_policies: dict[str, pulumi.Output[str]]
 
     def __init__(self, name: str, args: MonitoringArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("monitoring"), opts)
         base = f"{args.prefix}-{args.endpoint_name}"
         channels = [
             monitoring.NotificationChannel(

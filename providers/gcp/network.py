@@ -41,7 +41,7 @@ class Network(pulumi.ComponentResource):
     peering_network: pulumi.Output[str] | None
 
     def __init__(self, name: str, args: NetworkArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("network"), opts)
         self.network_id = None
         self.peering_network = None
         self.private = args.private

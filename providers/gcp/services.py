@@ -39,7 +39,7 @@ class ServicesArgs:
     scan_images: bool  # registry.containers.scanOnPush: Container Scanning API
     schedules: bool  # a training job with a schedule: Cloud Scheduler
     backups: bool  # Storage Transfer Service
-    capture: bool  # data capture into BigQuery
+    capture: bool  # the stack's capture dataset in BigQuery (built whenever it has endpoints)
     budget: bool  # Cloud Billing Budget API
 
 
@@ -63,7 +63,7 @@ class Services(pulumi.ComponentResource):
     """One ``projects.Service`` per API; other components depend on this one."""
 
     def __init__(self, name: str, args: ServicesArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("services"), opts)
         self.enabled = required_services(args)
         for api in self.enabled:
             projects.Service(

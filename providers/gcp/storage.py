@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pulumi
-from pulumi_gcp import storage
+from pulumi_gcp import bigquery, storage
 
 from mlopskit.modules.facts import PURPOSE_TAG
 from mlopskit.providers.gcp.context import GcpContext, Grant, child, role_suffix
@@ -78,14 +78,38 @@ def secure_bucket(
     )
 
 
-def bind(logical_prefix: str, bucket: storage.Bucket, grants: list[Grant], parent: pulumi.Resource, provider: pulumi.ProviderResource | None = None) -> None:
-    """Grant predefined roles on ``bucket`` itself (never on the project)."""
+def folder_condition(bucket: str, folders: tuple[str, ...]) -> storage.BucketIAMMemberConditionArgs:
+    """An IAM condition limiting a bucket grant to objects under ``folders``.
+
+    Object checks see ``projects/_/buckets/<bucket>/objects/<name>`` as the resource name
+    (IAM Conditions, Cloud Storage resource names; "Add conditional role binding" sample with
+    ``resource.name.startsWith``). Listing is checked against the bucket itself, whose name
+    ``projects/_/buckets/<bucket>`` is allowed too: a job can list object names (as a Vertex
+    batch job's ``gs://.../input*`` source needs) but reads and writes only in its folders.
+    """
+    clauses = [f'resource.name.startsWith("projects/_/buckets/{bucket}/objects/{folder}")' for folder in folders]
+    return storage.BucketIAMMemberConditionArgs(
+        title=f"folders {' '.join(folders)}"[:100],
+        description="mlopskit: only the folders this identity's jobs read or write",
+        expression=" || ".join([f'resource.name == "projects/_/buckets/{bucket}"', *clauses]),
+    )
+
+
+def bind(logical_prefix: str, bucket: storage.Bucket, grants: list[Grant], parent: pulumi.Resource,
+         provider: pulumi.ProviderResource | None = None, bucket_name: str | None = None) -> None:
+    """Grant predefined roles on ``bucket`` itself (never on the project); a grant with folders
+    carries the IAM condition that limits it to them (``bucket_name``: the bucket's physical name)."""
     for grant in grants:
+        condition = None
+        if grant.folders:
+            assert bucket_name is not None, "a folder-scoped grant needs the bucket's name"
+            condition = folder_condition(bucket_name, grant.folders)
         storage.BucketIAMMember(
             f"{logical_prefix}-{grant.key}-{role_suffix(grant.role)}",
             bucket=bucket.name,
             role=grant.role,
             member=grant.member,
+            condition=condition,
             opts=child(parent, provider=provider),
         )
 
@@ -98,17 +122,50 @@ class StorageArgs:
     bucket: BucketArgs
     protect: bool
     grants: list[Grant] = field(default_factory=list)
+    capture: bool = False  # the stack has endpoints: their request/response capture dataset
+    capture_retention_days: int = 0  # compliance.retentionDays: captured rows expire after it
+
+
+def capture_table(endpoint_name: str) -> str:
+    """The capture table of one endpoint in the stack's capture dataset (BigQuery ids take no dash)."""
+    return endpoint_name.replace("-", "_")
 
 
 class Storage(pulumi.ComponentResource):
-    """The artifacts bucket (datasets, code, model files, training outputs)."""
+    """The artifacts bucket (datasets, code, model files, training outputs) and the capture dataset."""
 
     bucket_name: pulumi.Output[str]
+    capture_dataset: pulumi.Output[str] | None
 
     def __init__(self, name: str, args: StorageArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("storage"), opts)
         bucket = secure_bucket(f"{args.prefix}-artifacts-bucket", args.bucket, self, args.protect, purpose="artifacts")
-        bind(f"{args.prefix}-artifacts", bucket, args.grants, self)
+        bind(f"{args.prefix}-artifacts", bucket, args.grants, self, bucket_name=args.bucket.name)
         self.bucket = bucket
         self.bucket_name = bucket.name
-        self.register_outputs({"bucketName": bucket.name, "bucketUrl": bucket.url})
+        self.capture_dataset = self._capture(args).dataset_id if args.capture else None
+        self.register_outputs({"bucketName": bucket.name, "bucketUrl": bucket.url, "captureDataset": self.capture_dataset})
+
+    def _capture(self, args: StorageArgs) -> bigquery.Dataset:
+        """One dataset per stack, a table per endpoint (Vertex creates it on the first capture).
+
+        Per stack, not per endpoint, and kept whether or not an endpoint captures: a dataset's id
+        cannot change, so one named after an endpoint was deleted, with every captured request,
+        when the endpoint was renamed or its capture turned off. Tables are Vertex's, not the
+        program's, so renaming an endpoint leaves its old table in place.
+        """
+        return bigquery.Dataset(
+            f"{args.prefix}-capture",
+            dataset_id=f"{args.prefix}_capture".replace("-", "_"),
+            project=args.bucket.project,
+            location=args.bucket.location,
+            description=f"Request/response capture of the endpoints of {args.prefix} (a table per endpoint)",
+            default_encryption_configuration=(
+                bigquery.DatasetDefaultEncryptionConfigurationArgs(kms_key_name=args.bucket.kms_key)
+                if args.bucket.kms_key is not None
+                else None
+            ),
+            default_table_expiration_ms=args.capture_retention_days * 86_400_000,
+            delete_contents_on_destroy=False,
+            opts=child(self, protect=args.protect),
+        )

@@ -173,7 +173,7 @@ class Training(pulumi.ComponentResource):
     """The job spec object and, with a schedule, the Cloud Scheduler trigger."""
 
     def __init__(self, name: str, args: TrainingArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE, name, None, opts)
+        super().__init__(TYPE, name, ctx.realises("training"), opts)
         code = package_code(args)
         self.code = None
         if code is not None:

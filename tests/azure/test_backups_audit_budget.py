@@ -46,11 +46,23 @@ def test_unpaired_backup_location_is_reported() -> None:
 
 
 def test_local_backups_and_no_backups() -> None:
-    graph = graph_with(PROD, backups__crossRegion=False)
+    # Without a backupLocation the vault is zone-redundant.
+    placement = {"location": "westeurope"}
+    graph = graph_with(PROD, backups__crossRegion=False, placement__azure=placement)
     vault = one(graph, ":dataprotection:BackupVault").inputs["properties"]
     assert vault["storageSettings"][0]["type"] == "ZoneRedundant"
     assert one(graph, ":storage:StorageAccount").inputs["sku"]["name"] == "Standard_ZRS"
     assert all_of(graph_of(DEV), ":dataprotection:BackupVault") == []
+
+
+def test_turning_cross_region_off_keeps_the_vault_redundancy() -> None:
+    """Azure refuses to change a vault's redundancy once items are protected: it stays, and the preview says why."""
+    graph = graph_with(PROD, backups__crossRegion=False)
+    vault = one(graph, ":dataprotection:BackupVault").inputs["properties"]
+    assert vault["storageSettings"][0]["type"] == "GeoRedundant"
+    assert vault["featureSettings"]["crossRegionRestoreSettings"]["state"] == "Enabled"
+    assert "stays geo-redundant" in warned(graph, "backups.crossRegion")[0]
+    assert not warned(graph_of(PROD), "backups.crossRegion")
 
 
 def test_audit_logs_go_to_log_analytics() -> None:

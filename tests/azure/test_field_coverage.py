@@ -144,6 +144,11 @@ EVIDENCE: dict[str, Evidence] = {
     and one(dev(), ":machinelearningservices:Workspace").inputs["managedNetwork"]["isolationMode"] == "AllowOnlyApprovedOutbound",
     "encryption.customerManagedKeys": lambda: "encryption" in one(prod(), ":machinelearningservices:Workspace").inputs
     and bool(warned(prod(), "encryption.customerManagedKeys")),
+    # Pinned software under confidential data: the key keeps RSA and an RSA-HSM key is added.
+    "encryption.keyProtectionLevel": lambda: sorted(
+        r.inputs["properties"]["kty"] for r in graph_with(PROD, encryption__keyProtectionLevel="software").of_type(
+            "azure-native:keyvault:Key")) == ["RSA", "RSA-HSM"]
+    and bool(warned(prod(), "encryption.keyProtectionLevel")),
     "encryption.keyRotationDays": lambda: one(prod(), ":keyvault:Key").inputs["properties"]["rotationPolicy"]["lifetimeActions"][0]["trigger"]["timeAfterCreate"] == "P90D",
     "storage.artifacts.versioning": lambda: one(prod(), ":storage:BlobServiceProperties").inputs["isVersioningEnabled"] is True,
     "storage.artifacts.retentionDays": lambda: one(prod(), ":storage:ManagementPolicy").inputs["policy"]["rules"][0]["definition"]["actions"]["version"]["delete"]["daysAfterCreationGreaterThan"] == 365,

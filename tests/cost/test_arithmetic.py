@@ -104,3 +104,13 @@ def test_unscheduled_training_uses_the_usage_default_or_depends_on_usage(cloud: 
     item = unknown.resource(resource).component(name)
     assert (item.status, item.monthly_cost) == ("usage", None)
     assert f"{resource}: {name}" in unknown.usage_based
+
+
+def test_azure_spark_vcores_come_from_the_instance_catalog() -> None:
+    """A monitor's Spark size is priced by the vCPUs of the VM size it names (catalog row
+    Standard_E8s_v3: 8), not parsed from the name; a size the catalog lacks has no quantity."""
+    from mlopskit.providers.azure.cost import spark_vcores
+
+    assert spark_vcores("standard_e8s_v3") == Decimal(8)
+    assert spark_vcores("standard_e4s_v3") == Decimal(4)
+    assert spark_vcores("standard_x9000_v9") is None

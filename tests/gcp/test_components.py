@@ -98,9 +98,13 @@ def test_endpoint_cmek_private_and_capture(prod: Graph) -> None:
     assert endpoint.inputs["privateServiceConnectConfig"]["enablePrivateServiceConnect"] is True
     logging = endpoint.inputs["predictRequestResponseLoggingConfig"]
     assert logging["enabled"] is True and logging["samplingRate"] == 0.2
-    assert logging["bigqueryDestination"]["outputUri"].startswith("bq://acme-ml-prod.")
+    # One capture dataset per stack, a table per endpoint: renaming an endpoint or turning its
+    # capture off never deletes the dataset holding what was captured.
+    assert logging["bigqueryDestination"]["outputUri"] == "bq://acme-ml-prod.credit_risk_prod_capture.scoring"
     assert endpoint.inputs["labels"]["strategy"] == "canary"
-    dataset = prod.named(f"{PREFIX}-scoring-capture")
+    dataset = prod.named(f"{PREFIX}-capture")
+    assert parent_name(prod, dataset.name) == f"{PREFIX}-storage"
+    assert dataset.inputs["datasetId"] == "credit_risk_prod_capture"
     assert dataset.protect and dataset.inputs["defaultEncryptionConfiguration"]["kmsKeyName"] == KEY_W4
     # challenger has no data capture
     assert "predictRequestResponseLoggingConfig" not in prod.named(f"{PREFIX}-challenger-endpoint").inputs

@@ -75,6 +75,7 @@ FIELDS: dict[str, tuple[Any, Callable[[Graph], Any]]] = {
     "placement.gcp.backupRegion": ("europe-north1", lambda g: _inputs(g, f"{PREFIX}-backups-bucket")["location"]),
     "network.private": (False, lambda g: len(g.of_type("gcp:compute/network:Network"))),
     "encryption.customerManagedKeys": (False, lambda g: len(g.of_type("gcp:kms/cryptoKey:CryptoKey"))),
+    "encryption.keyProtectionLevel": ("hsm", lambda g: _inputs(g, f"{PREFIX}-keys-europe-west4-key")["versionTemplate"]),
     "encryption.keyRotationDays": (180, lambda g: _inputs(g, f"{PREFIX}-keys-europe-west4-key")["rotationPeriod"]),
     "storage.artifacts.versioning": (False, lambda g: _inputs(g, f"{PREFIX}-artifacts-bucket")["versioning"]),
     "storage.artifacts.retentionDays": (30, lambda g: _inputs(g, f"{PREFIX}-artifacts-bucket")["lifecycleRules"]),
@@ -103,7 +104,9 @@ FIELDS: dict[str, tuple[Any, Callable[[Graph], Any]]] = {
     "endpoints[1].deployment.mirrorPercent": (30, lambda g: [w.message for w in g.warnings if w.path == "endpoints[1].deployment.strategy"]),
     "backups.schedule": ("weekly", lambda g: _inputs(g, f"{PREFIX}-backups-artifacts")["schedule"]),
     "backups.retentionDays": (90, lambda g: _inputs(g, f"{PREFIX}-backups-bucket")["retentionPolicy"]),
-    "backups.crossRegion": (False, lambda g: _inputs(g, f"{PREFIX}-backups-bucket")["location"]),
+    # The bucket stays where backupRegion put it (a location never changes): the preview says why.
+    "backups.crossRegion": (False, lambda g: ([w.message for w in g.warnings if w.path == "backups.crossRegion"],
+                                              _inputs(g, f"{PREFIX}-backups-bucket")["location"])),
     "backups.targets": (["artifacts"], lambda g: len(g.of_type("gcp:storage/transferJob:TransferJob"))),
     "access.roles[0].principals": (["group:other@example.com"], lambda g: sorted(str(r.inputs["member"]) for r in g if "IamMember" in r.type or "IAMMember" in r.type)),
     "access.roles[0].permissions": (["artifacts.write"], lambda g: sorted(str(r.inputs["role"]) for r in g if "IamMember" in r.type or "IAMMember" in r.type)),

@@ -83,6 +83,7 @@ def test_train_dry_run_creates_no_job(spec_file: str, clock: FakeClock, capsys: 
     out = capsys.readouterr().out
     assert "  read sagemaker.describe_pipeline(PipelineName=\"credit-risk-prod-train-xgb\")" in out
     assert "  would call sagemaker.create_training_job(TrainingJobName=" in out
+    assert out.startswith("would submit ") and "submitted" not in out  # a dry run submits nothing
     assert boto3.client("sagemaker", region_name=REGION).list_training_jobs()["TrainingJobSummaries"] == []
 
 
@@ -260,3 +261,21 @@ def test_classify_maps_access_denied_and_missing_credentials() -> None:
     assert (missing.kind, missing.message) == ("access-denied", aws_ops.NO_AWS_CREDENTIALS)
     assert "AWS_PROFILE" in missing.message  # says how to provide them
     assert aws_ops.classify(ValueError("mine")) is None
+
+
+@pytest.mark.parametrize(("argv", "flag"), [
+    (["rollout", "--endpoint", "scoring", "--model-version", "abc"], "--model-version"),
+    (["rollout", "--endpoint", "scoring", "--model-version", "0"], "--model-version"),
+    (["rollout", "--endpoint", "scoring", "--model-version", "1001"], "--model-version"),
+    (["rollout", "--endpoint", "scoring", "--model-version", "3\x1b[2J"], "--model-version"),
+    (["promote", "--package", "credit-risk", "--version", "latest-approved"], "--version"),
+    (["promote", "--package", "credit-risk", "--version", "-2"], "--version"),
+    (["promote", "--package", "Credit Risk;rm", "--version", "2"], "--package"),
+])
+def test_day2_flags_are_checked_like_the_spec_fields(spec_file: str, capsys: pytest.CaptureFixture[str],
+                                                     argv: list[str], flag: str) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([argv[0], spec_file, "--provider", "aws", *argv[1:]])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and err.count("\n") == 1 and err.rstrip("\n").isprintable(), err
+    assert f"error: argument {flag}: expected " in err

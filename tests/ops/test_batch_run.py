@@ -73,9 +73,12 @@ def test_aws_batch_run_starts_the_batch_pipeline(sagemaker: Any, spec_file: str,
 def test_aws_batch_run_dry_run_prints_the_call_and_starts_nothing(sagemaker: Any, spec_file: str, clock: FakeClock,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(spec_file, "aws", "nightly-scoring", "--dry-run") == 0
-    planned = _planned(capsys.readouterr().out)
+    out = capsys.readouterr().out
+    planned = _planned(out)
     assert len(planned) == 1 and planned[0].startswith(
         f'would call sagemaker.start_pipeline_execution(PipelineName="{PREFIX}-batch-nightly-scoring"')
+    # A dry run starts nothing and says so: "would start", never "started" (issue 27).
+    assert out.startswith("would start ") and "\nstarted " not in out and not out.startswith("started")
     executions = sagemaker.list_pipeline_executions(PipelineName=f"{PREFIX}-batch-nightly-scoring")
     assert executions["PipelineExecutionSummaries"] == []
 

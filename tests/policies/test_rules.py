@@ -54,9 +54,9 @@ BASE = {
     "endpoint": dict(cmk=True, public=False, private=True, network_isolation=True, auth_required=True, min_instances=2,
                      max_instances=6, instance_type="m.4x16", gpu_count=1, captures_data=True, sampling_percent=20.0,
                      capture_cmk=True, auto_rollback=True, audit_logging=True, alarms=2, quality_monitored=True,
-                     bias_monitored=True,
+                     bias_monitored=True, drift_monitored=True,
                      labels=LABELS),
-    "monitor": dict(cmk=True, labels=LABELS),
+    "monitor": dict(cmk=True, labels=LABELS, signal="drift", endpoint="endpoints[0]"),
     "training": dict(cmk=True, private=True, network_isolation=True, instance_type="m.4x16", gpu_count=0, max_instances=1,
                      scale_to_zero=True, max_runtime_minutes=180, schedule_cmk=True, labels=LABELS),
     "batch": dict(cmk=True, private=True, instance_type="m.4x16", gpu_count=0, max_instances=2, schedule_cmk=True,
@@ -151,6 +151,10 @@ CASES = [
     ("endpoint-max-instances-cap", "endpoint", {"max_instances": 50}, {}, "fail", "max_instances", "scales to 50 instances, more than 20 in prod"),
     ("training-scale-to-zero", "training", {"scale_to_zero": False}, {}, "fail", "scale_to_zero", "training compute keeps nodes running when idle"),
     ("training-max-runtime", "training", {"max_runtime_minutes": None}, {}, "fail", "max_runtime_minutes", "training job has no runtime limit"),
+    ("drift-monitoring", "endpoint", {"drift_monitored": False}, {}, "fail", "drift_monitored",
+     "prod endpoint has no drift monitoring of its requests"),
+    ("drift-monitoring", "endpoint", {"drift_monitored": None}, {}, "unknown", "drift_monitored",
+     "cannot tell drift_monitored from the recorded inputs"),
     ("endpoint-quality-monitoring", "endpoint", {"quality_monitored": False}, {}, "fail", "quality_monitored",
      "prod endpoint has no model-quality monitoring against ground truth"),
     ("endpoint-quality-monitoring", "endpoint", {"quality_monitored": None}, {}, "unknown", "quality_monitored",
@@ -220,6 +224,12 @@ def test_data_capture_classification() -> None:
     assert rule(fact("endpoint"), CONTEXT).status is Status.PASS
     outcome = rule(fact("endpoint"), dataclasses.replace(CONTEXT, classification="restricted"))
     assert (outcome.status, outcome.path, outcome.message) == (Status.FAIL, "captures_data", "captures requests of restricted data")
+
+
+def test_drift_monitoring_is_asked_of_prod_only() -> None:
+    rule = BY_ID["drift-monitoring"]
+    outcome = rule(fact("endpoint", drift_monitored=False), dataclasses.replace(CONTEXT, environment="staging"))
+    assert outcome.status is Status.NOT_APPLICABLE
 
 
 def test_quality_monitoring_is_asked_of_prod_only() -> None:

@@ -182,55 +182,53 @@ def test_a_spec_outside_the_working_directory_gets_an_absolute_uri(tmp_path) -> 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
 def test_every_resource_of_an_entry_finds_its_entry(reports, cloud) -> None:
-    """The logical-name contract locate.py relies on: every resource under a component built per
-    endpoint or training job is traced to that entry."""
+    """Every resource a component built for an endpoint or training job (the entry it recorded) is
+    traced to that entry; a stack-wide resource names its section."""
     stack, graph, _ = reports[cloud]
     locator = Locator(graph, stack)
-    per_entry = {token for name, token in get_provider(cloud).components.items()
-                 if name in ("endpoint", "autoscaling", "monitoring", "training")}
     seen = set()
     for resource in graph.resources:
-        if locator.top(resource).type in per_entry:
+        provenance = graph.provenance(resource)
+        if provenance is not None and provenance.entry != "stack":
             origin = locator.origin(resource.urn)
-            assert re.match(r"^(endpoints|training)\[\d+\]", origin), (resource.name, origin)
-            seen.add(re.match(r"^[a-z]+\[\d+\]", origin).group(0))
+            assert origin.startswith(provenance.entry), (resource.name, origin)
+            seen.add(provenance.entry)
     assert seen == {f"endpoints[{i}]" for i in range(len(stack.endpoints))} | \
                    {f"training[{i}]" for i in range(len(stack.training))}
-    # a finding on a stack-wide resource names its section, not an entry
-    store = next(r for r in graph.resources if locator.top(r).type == get_provider(cloud).components["storage"])
+    store = next(r for r in graph.resources if r.type == get_provider(cloud).components["storage"])
     assert locator.origin(store.urn) == "storage"
 
 
 def test_batch_resources_find_their_batch_entry() -> None:
-    """The same contract for batch jobs (stacks/lifecycle.yaml: two jobs; one cloud keeps it quick)."""
+    """The same for batch jobs (stacks/lifecycle.yaml: two jobs; one cloud keeps it quick)."""
     stack = load_checked(str(ROOT / "stacks" / "lifecycle.yaml"), "gcp")
     graph = preview(stack, "gcp")
     locator = Locator(graph, stack)
     token = get_provider("gcp").components["batch"]
-    origins = {locator.origin(r.urn) for r in graph.resources if locator.top(r).type == token}
+    origins = {locator.origin(r.urn) for r in graph.resources if r.type == token}
     assert origins == {f"batch[{i}]" for i in range(len(stack.batch))} and len(stack.batch) >= 2
 
 
-def test_the_longest_entry_name_wins(reports) -> None:
+def test_an_entry_is_found_by_what_its_component_recorded_not_by_its_name(reports) -> None:
+    """Renaming the spec's entries after the build changes nothing: no name is matched (an entry
+    named like another's prefix, ``scoring-v2`` beside ``scoring``, cannot be confused)."""
     stack, graph, _ = reports["aws"]
     first = stack.endpoints[0]
-    twin = stack.model_copy(update={"endpoints": [first.model_copy(update={"name": "scoring-v2"}), first]})
-    locator = Locator(graph, twin)
-    assert locator._entry("endpoints", "credit-risk-prod-endpoint-scoring-v2-endpoint") == 0
-    assert locator._entry("endpoints", "credit-risk-prod-endpoint-scoring-endpoint") == 1
-    assert locator._entry("endpoints", "credit-risk-prod-keys") is None
+    twin = stack.model_copy(update={"endpoints": [first.model_copy(update={"name": "scoring-v2"})]})
+    endpoint = next(r for r in graph.resources if r.type == "aws:sagemaker/endpoint:Endpoint")
+    assert Locator(graph, twin).origin(endpoint.urn) == Locator(graph, stack).origin(endpoint.urn) == "endpoints[0]"
 
 
 def test_every_abstraction_names_its_spec_section() -> None:
     """A new abstraction must say which spec section builds it, or its findings point at metadata."""
     from mlopskit.modules.provider import ABSTRACTIONS
     from mlopskit.modules.stack import Stack
-    from mlopskit.policies.locate import ENTRY_LISTS, ENTRY_OF, SECTION_OF
+    from mlopskit.policies.locate import ENTRY_PART, SECTION_OF
 
     assert [a for a in ABSTRACTIONS if a not in SECTION_OF] == []
     top = {field.alias or name for name, field in Stack.model_fields.items()}
     assert {section.split(".")[0] for section in SECTION_OF.values()} <= top
-    assert {section for section, _ in ENTRY_OF.values()} <= set(ENTRY_LISTS)
+    assert set(ENTRY_PART) <= set(ABSTRACTIONS)
 
 
 def test_parent_path() -> None:

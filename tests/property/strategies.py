@@ -35,6 +35,8 @@ HOSTILE: tuple[Any, ...] = (
     "../../etc/passwd", "not a valid image ref!!", "group:allUsers", "serviceAccount:allAuthenticatedUsers",
     "user:*", "a\nb", "a\x00b", "\u202etxt", "x" * 5000, "latest-approved", "ml.m5.large", "eu-west-1",
     [], [None], ["a", "a"], {}, {"": "x"}, {"a": {"b": {"c": 1}}},
+    # The kit's own folders and names that collide once a cloud maps them (issue 27).
+    "code/", "models/", "data-capture/scoring/", "monitoring/scoring/", "fraud/serve", "\x1b[2J", "::warning::x",
 )
 
 

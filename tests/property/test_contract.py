@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -110,8 +111,9 @@ def check_contract(doc: dict[str, Any], spec: Path, figures: Counter[str]) -> No
 
 def _property(kind: str, strategy: st.SearchStrategy[dict[str, Any]], tmp_path: Path) -> None:
     figures = FIGURES.setdefault(kind, Counter())
-    # Specs are written to tmp_path; their training code (./src) is the bundled specs' own.
-    (tmp_path / "src").symlink_to(STACKS / "src", target_is_directory=True)
+    # Specs are written to tmp_path; their training code (./src) is a copy of the bundled specs'
+    # own (a link would lead out of the spec's directory, which packaging refuses).
+    shutil.copytree(STACKS / "src", tmp_path / "src", ignore=shutil.ignore_patterns("__pycache__"))
 
     @settings(max_examples=MAX_EXAMPLES[kind], **SETTINGS)  # type: ignore[arg-type]
     @given(strategy)

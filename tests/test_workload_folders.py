@@ -1,0 +1,189 @@
+"""No workload identity holds data access wider than the folders its jobs read or write, on
+every bundled spec and every cloud (docs/permissions.md, "The folders each workload identity may
+touch"): read from the recorded grants themselves (AWS policy resources, GCP IAM conditions,
+Azure ABAC conditions), with a planted wide grant per cloud proving the check can fail."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from mlopskit.engine import preview
+from mlopskit.modules import Stack
+from mlopskit.modules.facts import PURPOSE_TAG
+from mlopskit.modules.graph import Graph, RecordedResource
+from mlopskit.providers.azure.roles import ROLES
+from tests.conftest import STACKS
+from tests.specs import stack
+
+SPECS = tuple(sorted(p.name for p in STACKS.glob("*.yaml") if not p.name.startswith("Pulumi.")))
+CLOUDS = ("aws", "gcp", "azure")
+_S3_DATA = {"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"}
+_AZURE_DATA_ROLES = {ROLES["Storage Blob Data Reader"], ROLES["Storage Blob Data Contributor"]}
+WHOLE = ""  # the prefix of a grant on the whole store
+
+
+# -- what each workload's jobs read or write (the spec decides the batch and monitoring folders) --
+
+def _batch(spec: Stack) -> set[str]:
+    return {folder for job in spec.batch for folder in (job.input, job.output)}
+
+
+def _monitoring(spec: Stack) -> set[str]:
+    folders = {"data-capture/", "monitoring/"}
+    for endpoint in spec.endpoints:
+        for section in (endpoint.monitoring.quality, endpoint.monitoring.bias, endpoint.monitoring.explainability):
+            for field in ("ground_truth", "baseline"):
+                value = getattr(section, field, None)
+                if isinstance(value, str):
+                    folders.add(value)
+    return folders
+
+
+def _artifacts(spec: Stack) -> set[str]:
+    return {str(e.model.artifact_prefix) for e in spec.endpoints if getattr(e.model, "artifact_prefix", None)}
+
+
+def allowed(spec: Stack, cloud: str) -> dict[str, set[str]]:
+    training = {"code/", "data/", "models/", "checkpoints/", "experiments/", "training/"}
+    if cloud == "aws":
+        return {"training": training, "monitoring": _monitoring(spec),
+                "inference": {"models/", "data-capture/"} | _batch(spec) | _artifacts(spec)}
+    if cloud == "gcp":
+        return {"training": training, "serving": {"models/"}, "batch": _batch(spec)}
+    return {"training": training | _batch(spec), "serving": {"models/"}, "workspace": {"code/", "models/"}}
+
+
+# -- what each workload's grants reach, per cloud ------------------------------------------
+
+def _artifacts_bucket(graph: Graph, type_: str, name_key: str) -> str:
+    found = [r.inputs[name_key] for r in graph.of_type(type_) if (r.inputs.get("tags") or r.inputs.get("labels") or {})
+             .get(PURPOSE_TAG) == "artifacts"]
+    assert len(found) == 1, found
+    return str(found[0])
+
+
+def _aws(graph: Graph) -> dict[str, set[str]]:
+    bucket = f"arn:aws:s3:::{_artifacts_bucket(graph, 'aws:s3/bucket:Bucket', 'bucket')}/"
+    reach: dict[str, set[str]] = {}
+    for role in graph.of_type("aws:iam/role:Role"):
+        workload = role.name.rsplit("-identity-", 1)[-1]
+        for policy in role.inputs.get("inlinePolicies") or []:
+            for statement in json.loads(policy["policy"])["Statement"]:
+                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+                if statement["Effect"] != "Allow" or not _S3_DATA & set(actions):
+                    continue
+                for resource in resources:
+                    if resource.startswith(bucket):
+                        reach.setdefault(workload, set()).add(resource[len(bucket):].rstrip("*"))
+    return reach
+
+
+def _gcp(graph: Graph) -> dict[str, set[str]]:
+    bucket = _artifacts_bucket(graph, "gcp:storage/bucket:Bucket", "name")
+    accounts = {f"serviceAccount:{a.outputs['email']}": a.name.rsplit("-identity-", 1)[-1]
+                for a in graph.of_type("gcp:serviceaccount/account:Account")}
+    reach: dict[str, set[str]] = {}
+    for member in graph.of_type("gcp:storage/bucketIAMMember:BucketIAMMember"):
+        workload = accounts.get(str(member.inputs["member"]))
+        if member.inputs["bucket"] != bucket or workload is None:
+            continue
+        expression = (member.inputs.get("condition") or {}).get("expression", "")
+        prefixes = re.findall(rf'"projects/_/buckets/{re.escape(bucket)}/objects/([^"]*)"', expression)
+        reach.setdefault(workload, set()).update(prefixes or [WHOLE])
+    return reach
+
+
+def _azure(graph: Graph) -> dict[str, set[str]]:
+    principals = {i.outputs["principalId"]: i.name.rsplit("-identity-", 1)[-1]
+                  for i in graph.of_type("azure-native:managedidentity:UserAssignedIdentity")}
+    reach: dict[str, set[str]] = {}
+    for assignment in graph.of_type("azure-native:authorization:RoleAssignment"):
+        workload = principals.get(assignment.inputs.get("principalId"))
+        if workload is None or str(assignment.inputs["roleDefinitionId"]).rsplit("/", 1)[-1] not in _AZURE_DATA_ROLES:
+            continue
+        condition = assignment.inputs.get("condition") or ""
+        prefixes = re.findall(r"blobs:path\] StringStartsWith '([^']*)'", condition)
+        reach.setdefault(workload, set()).update(prefixes or [WHOLE])
+    return reach
+
+
+REACH: dict[str, Callable[[Graph], dict[str, set[str]]]] = {"aws": _aws, "gcp": _gcp, "azure": _azure}
+
+
+def too_wide(graph: Graph, spec: Stack, cloud: str) -> list[str]:
+    """Each folder a workload identity can read or write beyond its jobs' folders, as one line."""
+    limits = allowed(spec, cloud)
+    problems = []
+    for workload, prefixes in sorted(REACH[cloud](graph).items()):
+        if workload not in limits:
+            continue  # an access role's identity (the vocabulary), not a workload
+        for prefix in sorted(prefixes):
+            if prefix == WHOLE or not any(prefix.startswith(folder) for folder in limits[workload]):
+                problems.append(f"{workload}: {prefix or 'the whole store'}")
+    return problems
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+@pytest.mark.parametrize("spec", SPECS)
+def test_no_workload_reaches_beyond_its_folders(spec: str, cloud: str) -> None:
+    parsed = stack(spec)
+    graph = preview(parsed, cloud)  # type: ignore[arg-type]
+    reach = REACH[cloud](graph)
+    assert {"training"} <= set(reach), f"nothing found to check: {sorted(reach)}"
+    assert too_wide(graph, parsed, cloud) == []
+
+
+# -- planted wide grants: one per cloud --------------------------------------------------------
+
+def _plant(graph: Graph, pick: Callable[[RecordedResource], bool], widen: Callable[[dict[str, Any]], dict[str, Any]]) -> Graph:
+    resources = [replace(r, inputs=widen(dict(r.inputs))) if pick(r) else r for r in graph.resources]
+    assert resources != list(graph.resources), "nothing planted"
+    return Graph(provider=graph.provider, stack=graph.stack, resources=resources)
+
+
+def _aws_whole_bucket(inputs: dict[str, Any]) -> dict[str, Any]:
+    policies = []
+    for policy in inputs["inlinePolicies"]:
+        document = json.loads(policy["policy"])
+        for statement in document["Statement"]:
+            if "s3:GetObject" in statement["Action"]:
+                statement["Resource"] = [re.sub(r"/code/\*$", "/*", r) for r in statement["Resource"]]
+        policies.append({**policy, "policy": json.dumps(document)})
+    return {**inputs, "inlinePolicies": policies}
+
+
+PLANTS: dict[str, tuple[Callable[[RecordedResource], bool], Callable[[dict[str, Any]], dict[str, Any]], str]] = {
+    # The training role reading the whole bucket (captures included), as before issue 27.
+    "aws": (lambda r: r.name.endswith("-identity-training"), _aws_whole_bucket, "training: the whole store"),
+    # The serving account's grant without its IAM condition.
+    "gcp": (lambda r: r.name.endswith("-artifacts-serving-objectviewer"), lambda i: {**i, "condition": None},
+            "serving: the whole store"),
+    # The training identity's storage role without its ABAC condition.
+    "azure": (lambda r: r.name.endswith("-training-blob-contributor-storage"), lambda i: {**i, "condition": None},
+              "training: the whole store"),
+}
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_planted_wide_grant_is_caught(cloud: str) -> None:
+    parsed = stack("credit-risk.yaml")
+    graph = preview(parsed, cloud)  # type: ignore[arg-type]
+    pick, widen, expected = PLANTS[cloud]
+    assert expected in too_wide(_plant(graph, pick, widen), parsed, cloud)
+
+
+def test_a_planted_foreign_folder_is_caught() -> None:
+    """A condition naming a folder outside the job's (the captures) fails as a whole-store grant does."""
+    parsed = stack("credit-risk.yaml")
+    graph = preview(parsed, "gcp")
+    planted = _plant(graph, lambda r: r.name.endswith("-artifacts-serving-objectviewer"),
+                     lambda i: {**i, "condition": {**i["condition"], "expression": i["condition"]["expression"].replace(
+                         "/objects/models/", "/objects/data-capture/")}})
+    assert too_wide(planted, parsed, "gcp") == ["serving: data-capture/"]
