@@ -9,10 +9,14 @@ STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | c
 # The CrossGuard pack's own environment (pulumi-policy pins protobuf 5.x; the kit's .venv has 6.x).
 POLICY_VENV := .venv-policy
 POLICY_STAMP := $(POLICY_VENV)/.installed-$(shell cat policies/crossguard/requirements.txt | cksum | cut -d' ' -f1)
+# Checkov, the outside judge of tests/checkov/ (pinned in tests/checkov/requirements.txt): its own
+# environment, since its dependency pins are not the kit's.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(shell cat tests/checkov/requirements.txt | cksum | cut -d' ' -f1)
 # Where `make wheel-check` builds the wheel and its fresh virtualenv.
 WHEEL_DIR := build/wheel-check
 
-.PHONY: demo test lint bench install policy-env wheel-check lock clean
+.PHONY: demo test lint bench install policy-env checkov-env checkov-gate wheel-check lock clean
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -31,6 +35,19 @@ $(POLICY_STAMP): policies/crossguard/requirements.txt
 
 # tests/policies/test_crossguard_real.py runs the pack's policies through the real pulumi_policy here.
 policy-env: $(POLICY_STAMP)
+
+$(CHECKOV_STAMP): tests/checkov/requirements.txt
+	rm -rf $(CHECKOV_VENV)
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/checkov/requirements.txt
+	touch $@
+
+# tests/checkov/test_checkov_gate.py runs Checkov from here, offline, over every bundled spec.
+checkov-env: $(CHECKOV_STAMP)
+
+# The Checkov gate (marker `checkov`, left out of `make test` for its time; .ci/run runs both).
+checkov-gate: $(STAMP) $(CHECKOV_STAMP)
+	$(VENV)/bin/python -m pytest -m checkov tests/checkov
 
 # The three-cloud comparison of the bundled example: resources, cost, policies, features;
 # writes out/compare/compare.{txt,json,md,html}.
@@ -76,4 +93,4 @@ bench: $(STAMP)
 	$(VENV)/bin/python bench/end_to_end.py
 
 clean:
-	rm -rf $(VENV) $(POLICY_VENV) $(WHEEL_DIR)
+	rm -rf $(VENV) $(POLICY_VENV) $(CHECKOV_VENV) $(WHEEL_DIR)

@@ -49,6 +49,8 @@ ATTRS: dict[str, dict[str, str]] = {
         "retention_days": "int|None: days deleted/noncurrent data stays recoverable (None: unbounded/unknown)",
         "access_logging": "bool|None: data access to the bucket is logged",
         "tls_only": "bool|None: plain-HTTP access refused",
+        "receives_deletes": "bool|None: a continuous copy (replica) receives its source's deletions (absent: not a copy)",
+        "source_retention_days": "int|None: retention_days of the data this copy holds (absent: not a copy)",
         "purpose": "str: artifacts | access-logs | audit-logs | replica | backup (from the PURPOSE_TAG tag/label)",
         "labels": "dict[str,str]: tags/labels as applied (without PURPOSE_TAG)",
     },
@@ -96,6 +98,8 @@ ATTRS: dict[str, dict[str, str]] = {
         "scale_to_zero": "bool|None: no compute billed while no job runs",
         "spot": "bool|None: runs on spot / preemptible / low-priority capacity",
         "max_runtime_minutes": "int|None: hard stop for a job",
+        "schedule_cmk": "bool|None: the stored schedule starting it is encrypted with a CMK "
+                        "(absent: no schedule, or the cloud's scheduler takes no key)",
         "labels": "dict[str,str]",
     },
     "batch": {
@@ -103,10 +107,18 @@ ATTRS: dict[str, dict[str, str]] = {
         "private": "bool|None: the job's instances run inside the stack's private network",
         "instance_type": "str|None", "gpu_count": "int|None", "max_instances": "int|None",
         "max_runtime_minutes": "int|None: hard stop for a run (absent: the cloud has none)",
+        "schedule_cmk": "bool|None: the stored schedule starting it is encrypted with a CMK "
+                        "(absent: no schedule, or the cloud's scheduler takes no key)",
         "labels": "dict[str,str]",
     },
     "workspace": {"cmk": "bool|None", "public": "bool|None", "private": "bool|None", "labels": "dict[str,str]"},
-    "network": {"private": "bool|None: private subnets / endpoints, no public ingress", "labels": "dict[str,str]"},
+    "network": {
+        "private": "bool|None: private subnets / endpoints, no public ingress",
+        "flow_logs": "bool|None: every flow in the network is logged",
+        "default_rules_closed": "bool|None: the network's default security group allows no traffic "
+                                "(absent: the cloud has no default group that can be emptied)",
+        "labels": "dict[str,str]",
+    },
     "role": {
         "actions": "list[str]: actions/permissions the role allows",
         "scope_level": "str: resource | group | project | account (broadest resource any statement reaches)",
@@ -122,14 +134,20 @@ ATTRS: dict[str, dict[str, str]] = {
         "data_events": "bool|None: data-access events recorded",
         "covers": "list[str]: storage | endpoints | ml | keys | registry",
         "cmk": "bool|None",
+        "streamed": "bool|None: events also reach the log service, where metric filters and alerts can watch them",
     },
     "log_store": {"retention_days": "int|None", "cmk": "bool|None", "labels": "dict[str,str]"},
     "backup": {
         "retention_days": "int|None", "cross_region": "bool|None", "cmk": "bool|None",
+        "source_retention_days": "int|None: retention_days of the data this backup copies (absent: unknown source)",
         "labels": "dict[str,str]",
     },
     "budget": {"limit_usd": "float|None", "alert_thresholds": "list[float]"},
-    "alarm": {"notifies": "bool: sends to at least one notification target", "endpoint": "str|None"},
+    "alarm": {
+        "notifies": "bool: sends to at least one notification target", "endpoint": "str|None",
+        "notification_encrypted": "bool|None: the notifications it sends are stored encrypted "
+                                  "(absent: the cloud's channels hold no message at rest)",
+    },
 }
 
 # A bucket's purpose is recorded on the bucket itself, as this tag (AWS, Azure) or label (GCP),

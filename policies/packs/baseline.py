@@ -88,6 +88,18 @@ ENTRIES: dict[str, E] = {
     "training-max-runtime": E("low", A),
     "budget-present": E("medium", A),
     "budget-within-limit": E("high", M),
+    # Checkov has no check on delete-marker replication; CKV2_AWS_61 (a lifecycle on every bucket) is
+    # what caught the replica without one.
+    "copy-receives-deletes": E("high", M),
+    "copy-retention-within-source": E("high", M, ("CKV2_AWS_61",)),
+    # Advisory: Azure reports it unknown until the kit builds VNet flow logs (providers/azure/facts.py).
+    "network-flow-logs": E("medium", A, ("CKV2_AWS_11", "CKV_GCP_26")),
+    "network-default-closed": E("medium", M, ("CKV2_AWS_12",)),
+    "audit-store-access-logging": E("medium", A, ("CKV_AWS_18",)),
+    "audit-streamed": E("medium", A, ("CKV2_AWS_10",)),
+    "audit-cmk": E("medium", A, ("CKV_AWS_35",)),
+    "alarm-notifications-encrypted": E("medium", A, ("CKV_AWS_26",)),
+    "schedule-cmk": E("low", A, ("CKV_AWS_297",)),
 }
 
 BASELINE = Pack("baseline", ENTRIES)

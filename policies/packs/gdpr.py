@@ -20,6 +20,8 @@ GDPR = Pack(
         "data-capture-classification": E("critical", M), "data-capture-sampling": E("high", M),  # art. 5(1)(c)
         "tag-data-classification": E("medium", M),
         "endpoint-audit-logging": E("medium", M),
+        # art. 17 / 5(1)(e): an erasure reaches every copy, and no copy outlives the source's retention.
+        "copy-receives-deletes": E("high", M), "copy-retention-within-source": E("high", M),
     },
     settings={
         "residency": frozenset({"eu"}),

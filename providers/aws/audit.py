@@ -1,14 +1,17 @@
 """Audit: a multi-region CloudTrail trail with log validation, KMS, and data events for
-the artifact bucket's objects and endpoint invocations, kept ``retentionDays``."""
+the artifact bucket's objects and endpoint invocations, kept ``retentionDays``, delivered
+both to its bucket (whose own access is logged) and to CloudWatch Logs, where metric filters
+and alarms can watch API activity as it happens."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_aws import cloudtrail
+from pulumi_aws import cloudtrail, s3
 
 from mlopskit.providers.aws.context import AwsContext, built
+from mlopskit.providers.aws.log_store import delivery_role, log_group
 from mlopskit.providers.aws.storage import expire, private_bucket
 
 TYPE = "mlopskit:aws:Audit"
@@ -51,12 +54,22 @@ class Audit(pulumi.ComponentResource):
         )
         self.bucket = logs.bucket
         expire(f"{name}-logs", self.bucket, args.retention_days, self, expire_current=True)
+        # Who read the audit record is itself audit evidence: server access logs of the trail's bucket
+        # go to the stack's access-log bucket (same region, SSE-S3 as S3 log delivery requires).
+        s3.BucketLogging(f"{name}-logs-delivery", bucket=self.bucket.id,
+                         target_bucket=built(ctx.access_logs_bucket, "access_logs_bucket"),
+                         target_prefix="audit/", opts=pulumi.ResourceOptions(parent=self))
+        group = log_group(f"{name}-events", f"/mlopskit/{ctx.prefix}/cloudtrail", ctx, self)
+        role = delivery_role(f"{name}-events", ctx.name("trail-logs"), "cloudtrail.amazonaws.com", group, ctx, self)
         selector = cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs
         self.trail = cloudtrail.Trail(
             f"{name}-trail",
             name=trail_name,
             s3_bucket_name=self.bucket.bucket,
             kms_key_id=ctx.key_arn,
+            # CloudTrail wants the group's ARN with the log-stream wildcard (":*").
+            cloud_watch_logs_group_arn=pulumi.Output.concat(group.arn, ":*"),
+            cloud_watch_logs_role_arn=role.arn,
             is_multi_region_trail=True,
             include_global_service_events=True,
             enable_log_file_validation=True,

@@ -11,7 +11,7 @@ from pulumi_aws import backup, ecr, iam, s3
 
 from mlopskit.modules.backup import Backups as BackupsSpec
 from mlopskit.providers.aws.context import AwsContext, built, policy_json, service_trust
-from mlopskit.providers.aws.storage import logged, private_bucket
+from mlopskit.providers.aws.storage import expire, logged, private_bucket
 
 TYPE = "mlopskit:aws:Backups"
 # Pulumi config key: ECR keeps ONE replication configuration per account and region, so a
@@ -111,6 +111,11 @@ class Backups(pulumi.ComponentResource):
             purpose="replica",
             region=args.backup_region,
         )
+        # The replica forgets what the source forgets: noncurrent versions expire after the source's
+        # retention (delete markers are replicated below, so an erased object becomes noncurrent here
+        # too). Without this the copy of personal data would outlive the source without bound.
+        expire(f"{name}-replica", replica.bucket, ctx.stack.storage.artifacts.retention_days, self,
+               expire_current=False, region=args.backup_region)
         logged(f"{name}-replica-access-logs", replica.bucket, "replica-access-logs", self, ctx,
                prefix="replica/", region=args.backup_region)
         kms: list[dict[str, Any]] = []
@@ -128,7 +133,7 @@ class Backups(pulumi.ComponentResource):
                 {"Effect": "Allow", "Action": ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl",
                                                "s3:GetObjectVersionTagging"],
                  "Resource": pulumi.Output.concat(built(ctx.bucket_arn, "bucket_arn"), "/*")},
-                {"Effect": "Allow", "Action": ["s3:ReplicateObject", "s3:ReplicateTags"],
+                {"Effect": "Allow", "Action": ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
                  "Resource": pulumi.Output.concat(replica.bucket.arn, "/*")},
                 *kms,
             ]))],
@@ -142,8 +147,10 @@ class Backups(pulumi.ComponentResource):
                 id="to-backup-region",
                 status="Enabled",
                 filter=s3.BucketReplicationConfigRuleFilterArgs(prefix=""),
-                # Deletions are not replicated: the replica is a recovery copy.
-                delete_marker_replication=s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs(status="Disabled"),
+                # Deletions are replicated, so an erasure (GDPR art. 17) reaches the copy; the deleted
+                # object stays recoverable there as a noncurrent version until the lifecycle above
+                # expires it, exactly as in the source (AWS Backup keeps the point-in-time copies).
+                delete_marker_replication=s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs(status="Enabled"),
                 source_selection_criteria=s3.BucketReplicationConfigRuleSourceSelectionCriteriaArgs(
                     sse_kms_encrypted_objects=s3.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs(
                         status="Enabled")) if ctx.key_arn is not None else None,

@@ -139,6 +139,14 @@ class AwsBuild(StackBuild):
             keys = Keys(ctx.name("keys"), KeysArgs(stack.encryption.key_rotation_days, self.backup_region), ctx, top)
             ctx.key_arn = keys.key.arn
             ctx.backup_key_arn = keys.backup_key.arn if keys.backup_key else None
+        elif stack.endpoints:
+            # Alarm topics are always encrypted. CloudWatch alarms cannot publish to a topic under the
+            # AWS-managed alias/aws/sns key (its policy, which nobody can edit, does not grant
+            # cloudwatch.amazonaws.com kms:Decrypt / kms:GenerateDataKey: AWS re:Post, "configure a
+            # CloudWatch alarm with an encrypted SNS topic"), so without CMKs the topics get a key of their own.
+            keys = Keys(ctx.name("notification-keys"), KeysArgs(stack.encryption.key_rotation_days, None,
+                                                                purpose="notifications"), ctx, top)
+            ctx.notifications_key_arn = keys.key.arn
         if stack.network.private:
             zones = aws.get_availability_zones_output(
                 state="available", opts=pulumi.InvokeOutputOptions(provider=ctx.provider)).names
@@ -153,6 +161,7 @@ class AwsBuild(StackBuild):
             artifacts.versioning, artifacts.retention_days, ctx.key_arn), ctx, top)
         ctx.bucket_name, ctx.bucket_arn = store.bucket.bucket, store.bucket.arn
         ctx.bucket_ready = [store.versioning]
+        ctx.access_logs_bucket = store.logs.bucket.id
         containers = stack.registry.containers
         repository = ContainerRegistry(ctx.name("containers"), ContainerRegistryArgs(
             containers.scan_on_push, containers.immutable_tags, ctx.key_arn), ctx, top).repository

@@ -31,6 +31,9 @@ class AwsContext(BuildContext):
     bucket_name: pulumi.Output[str] | None = None
     bucket_arn: pulumi.Output[str] | None = None
     bucket_ready: list[pulumi.Resource] = field(default_factory=list)  # e.g. its versioning
+    access_logs_bucket: pulumi.Output[str] | None = None  # the primary region's access-log bucket (its id)
+    # Without CMKs: the key only the alarm topics use (CloudWatch cannot publish to alias/aws/sns).
+    notifications_key_arn: pulumi.Output[str] | None = None
     subnet_ids: list[pulumi.Output[str]] = field(default_factory=list)
     security_group_ids: list[pulumi.Output[str]] = field(default_factory=list)
     # Training jobs' own group when the stack has a multi-instance job (else the shared one).

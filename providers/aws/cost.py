@@ -200,7 +200,19 @@ def kms_key(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]
 
 
 def trail(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
-    return [_usage(ctx, "audit.dataEvents100k", "Data events", "100k events", _key(ctx, "cloudtrail", "data-events"))]
+    components = [_usage(ctx, "audit.dataEvents100k", "Data events", "100k events", _key(ctx, "cloudtrail", "data-events"))]
+    if resource.inputs.get("cloudWatchLogsGroupArn"):
+        # Events delivered to CloudWatch Logs are ingested there at the standard rate.
+        components.append(_usage(ctx, "logs.trailEventsGb", "Event delivery to CloudWatch Logs", "GB",
+                                 _key(ctx, "cloudwatch", "log-ingestion")))
+    return components
+
+
+def flow_log(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """Flow logs are billed as vended logs ingested into CloudWatch Logs: the first tier is the
+    standard ingestion rate (CloudWatch pricing, "Vended Logs"); the volume is the traffic's."""
+    return [_usage(ctx, "logs.flowLogsGb", "Flow log ingestion (CloudWatch Logs, vended)", "GB",
+                   _key(ctx, "cloudwatch", "log-ingestion"))]
 
 
 def metric_alarm(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
@@ -232,6 +244,7 @@ COMPONENTS: dict[str, Handler] = {
     "aws:ecr/replicationConfiguration:ReplicationConfiguration": ecr_replication,
     "aws:kms/key:Key": kms_key,
     "aws:cloudtrail/trail:Trail": trail,
+    "aws:ec2/flowLog:FlowLog": flow_log,
     "aws:cloudwatch/metricAlarm:MetricAlarm": metric_alarm,
     "aws:ec2/vpcEndpoint:VpcEndpoint": vpc_endpoint,
 }
@@ -260,6 +273,9 @@ FREE: dict[str, str] = {
     "aws:ec2/routeTableAssociation:RouteTableAssociation": "route table associations have no charge",
     "aws:ec2/securityGroup:SecurityGroup": "security groups have no charge",
     "aws:ec2/securityGroupRule:SecurityGroupRule": "security group rules have no charge",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "the VPC's own default group, adopted: security groups have no charge",
+    "aws:cloudwatch/logGroup:LogGroup": ("a log group has no charge of its own: ingestion is priced on the flow log and trail "
+                                         "writing into it; its stored GB are not in the dated catalog yet"),
     "aws:s3/bucketVersioning:BucketVersioning": _BUCKET_SETTING,
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": _BUCKET_SETTING + "; KMS requests on the key",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _BUCKET_SETTING,

@@ -168,10 +168,39 @@ def _bucket_facts(g: _Aws, bucket: RecordedResource) -> Iterable[Fact]:
     attrs["access_logging"] = (_bucket_setting(g, name, "BucketLogging") is not None
                                or g.data_events("AWS::S3::Object", f"arn:aws:s3:::{name}/"))
     attrs["tls_only"] = _tls_only(statements)
+    if purpose == "replica":
+        attrs.update(_replica_attrs(g, bucket))
     yield g.fact("bucket", bucket, **attrs)
     if purpose == "audit-logs":
         expiry = [int(r["expiration"]["days"]) for r in lifecycle if (r.get("expiration") or {}).get("days")]
         yield g.fact("log_store", bucket, retention_days=min(expiry) if expiry else UNBOUNDED_DAYS, cmk=attrs.get("cmk"))
+
+
+def _noncurrent_days(g: _Aws, bucket_name: Any) -> int:
+    """How long a bucket keeps deleted/overwritten data (as ``retention_days`` of its fact)."""
+    versioning = _bucket_setting(g, bucket_name, "BucketVersioning")
+    if not (versioning and (versioning.inputs.get("versioningConfiguration") or {}).get("status") == "Enabled"):
+        return 0
+    lifecycle = _enabled_rules(_bucket_setting(g, bucket_name, "BucketLifecycleConfiguration"))
+    noncurrent = [int(r["noncurrentVersionExpiration"]["noncurrentDays"]) for r in lifecycle
+                  if (r.get("noncurrentVersionExpiration") or {}).get("noncurrentDays")]
+    return min(noncurrent) if noncurrent else UNBOUNDED_DAYS
+
+
+def _replica_attrs(g: _Aws, bucket: RecordedResource) -> dict[str, Any]:
+    """Whether the replication rules writing into ``bucket`` carry deletions, and the source's retention."""
+    # From inputs only (CrossGuard sees no outputs): a bucket's ARN follows from its name.
+    arn = f"arn:aws:s3:::{plain(bucket.inputs.get('bucket'))}"
+    feeding = [(config, rule) for config in g.of("aws:s3/bucketReplicationConfig:BucketReplicationConfig")
+               for rule in as_list(config.inputs.get("rules"))
+               if (rule.get("destination") or {}).get("bucket") == arn and rule.get("status") == "Enabled"]
+    if not feeding:
+        return {"receives_deletes": None, "source_retention_days": None}
+    return {
+        "receives_deletes": all((rule.get("deleteMarkerReplication") or {}).get("status") == "Enabled"
+                                for _, rule in feeding),
+        "source_retention_days": min(_noncurrent_days(g, plain(config.inputs.get("bucket"))) for config, _ in feeding),
+    }
 
 
 def _buckets(g: _Aws) -> Iterable[Fact]:
@@ -295,6 +324,15 @@ def _training_step(g: _Aws, pipeline: RecordedResource, step: dict[str, Any]) ->
     )
 
 
+def _schedule_cmk(g: _Aws, pipeline: RecordedResource) -> dict[str, Any]:
+    """``schedule_cmk`` when an EventBridge Scheduler schedule starts the pipeline (absent otherwise)."""
+    # The target's ARN ends with the pipeline's name (inputs only: CrossGuard sees no outputs).
+    suffix = f":pipeline/{plain(pipeline.inputs.get('pipelineName'))}"
+    schedules = [s for s in g.of("aws:scheduler/schedule:Schedule")
+                 if str((s.inputs.get("target") or {}).get("arn")).endswith(suffix)]
+    return {"schedule_cmk": all(bool(s.inputs.get("kmsKeyArn")) for s in schedules)} if schedules else {}
+
+
 def _training(g: _Aws) -> Iterable[Fact]:
     """Each Training step of the pipeline a training job's component built (its topology node)."""
     for pipeline in (p for node in g.topology.training for p in node.all("pipeline")):
@@ -304,7 +342,8 @@ def _training(g: _Aws) -> Iterable[Fact]:
             yield g.fact("training", pipeline, cmk=None, private=None, network_isolation=None, instance_type=None,
                          gpu_count=None, max_instances=None, scale_to_zero=True, spot=None, max_runtime_minutes=None)
         for step in steps:
-            yield _training_step(g, pipeline, step)
+            fact = _training_step(g, pipeline, step)
+            yield fact.with_attrs(**_schedule_cmk(g, pipeline))
 
 
 def _batch(g: _Aws) -> Iterable[Fact]:
@@ -333,6 +372,7 @@ def _transform_steps(g: _Aws, pipelines: Iterable[RecordedResource], models: tup
                 instance_type=instance_type,
                 gpu_count=catalog.gpu_count if catalog else None,
                 max_instances=int(resources.get("InstanceCount") or 1),
+                **_schedule_cmk(g, pipeline),
             )
 
 
@@ -341,7 +381,13 @@ def _network(g: _Aws) -> Iterable[Fact]:
     gateways = g.of("aws:ec2/internetGateway:InternetGateway")
     private = bool(subnets) and not gateways and all(not s.inputs.get("mapPublicIpOnLaunch") for s in subnets)
     for vpc in g.of("aws:ec2/vpc:Vpc"):
-        yield g.fact("network", vpc, private=private)
+        # The network component creates the VPC, its flow log and its default group together (inputs
+        # only: CrossGuard does not see the VPC's id).
+        logged = bool(g.graph.siblings(vpc, "aws:ec2/flowLog:FlowLog"))
+        defaults = g.graph.siblings(vpc, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup")
+        # Not adopted, the default group keeps the rules AWS gives it (all traffic between members, all egress).
+        closed = bool(defaults) and all(not d.inputs.get("ingress") and not d.inputs.get("egress") for d in defaults)
+        yield g.fact("network", vpc, private=private, flow_logs=logged, default_rules_closed=closed)
 
 
 def _account_principal(arn: Any, account: str | None) -> str:
@@ -403,7 +449,8 @@ def _audit(g: _Aws) -> Iterable[Fact]:
         covers = sorted({name for token, name in (("AWS::S3::Object", "storage"), ("AWS::SageMaker::Endpoint", "endpoints"))
                          if token in text})
         yield g.fact("audit", trail, labels=False, data_events='"Data"' in text, covers=covers,
-                     cmk=bool(trail.inputs.get("kmsKeyId")))
+                     cmk=bool(trail.inputs.get("kmsKeyId")),
+                     streamed=bool(trail.inputs.get("cloudWatchLogsGroupArn") and trail.inputs.get("cloudWatchLogsRoleArn")))
 
 
 def _days(lifecycle: dict[str, Any] | None) -> int:
@@ -431,12 +478,20 @@ def _vault_retention(g: _Aws, vault: RecordedResource, rules: list[dict[str, Any
     return [], False
 
 
+def _backed_up_retention(g: _Aws) -> int | None:
+    """The shortest retention among the buckets the backup selections cover (None: none is a stack bucket)."""
+    arns = {str(arn) for s in g.of("aws:backup/selection:Selection") for arn in as_list(s.inputs.get("resources"))}
+    days = [_noncurrent_days(g, plain(b.inputs.get("bucket"))) for b in g.of("aws:s3/bucket:Bucket")
+            if f"arn:aws:s3:::{plain(b.inputs.get('bucket'))}" in arns]
+    return min(days) if days else None
+
+
 def _backups(g: _Aws) -> Iterable[Fact]:
     rules = [r for p in g.of("aws:backup/plan:Plan") for r in as_list(p.inputs.get("rules"))]
     for vault in g.of("aws:backup/vault:Vault"):
         days, cross = _vault_retention(g, vault, rules)
         yield g.fact("backup", vault, retention_days=min(days) if days else None, cross_region=cross,
-                     cmk=bool(vault.inputs.get("kmsKeyArn")))
+                     cmk=bool(vault.inputs.get("kmsKeyArn")), source_retention_days=_backed_up_retention(g))
 
 
 def _budgets(g: _Aws) -> Iterable[Fact]:
@@ -448,11 +503,20 @@ def _budgets(g: _Aws) -> Iterable[Fact]:
 
 
 def _alarms(g: _Aws) -> Iterable[Fact]:
+    topics = {str(plain(t.inputs.get("name"))): t for t in g.of("aws:sns/topic:Topic")}
     for alarm in g.of("aws:cloudwatch/metricAlarm:MetricAlarm"):
         text = json.dumps(alarm.inputs.get("dimensions") or alarm.inputs.get("metricQueries") or {})
         match = re.search(r'"EndpointName": "([^"]+)"', text)
-        yield g.fact("alarm", alarm, labels=False, notifies=bool(alarm.inputs.get("alarmActions")),
-                     endpoint=match.group(1) if match else None)
+        # A topic ARN ends with the topic's name (inputs only: CrossGuard sees no outputs).
+        actions = [str(a).rsplit(":", 1)[-1] for a in as_list(alarm.inputs.get("alarmActions"))]
+        # Absent when the alarm notifies nobody; None when it notifies a topic the stack does not record.
+        encrypted: dict[str, Any] = {}
+        if actions:
+            known = all(a in topics for a in actions)
+            encrypted["notification_encrypted"] = (all(bool(topics[a].inputs.get("kmsMasterKeyId")) for a in actions)
+                                                   if known else None)
+        yield g.fact("alarm", alarm, labels=False, notifies=bool(actions),
+                     endpoint=match.group(1) if match else None, **encrypted)
 
 
 def facts(graph: Graph, stack: Stack) -> list[Fact]:

@@ -26,6 +26,8 @@ class KeysArgs:
 
     rotation_days: int
     backup_region: str | None
+    # "data": the stack key(s); "notifications": the alarm topics' own key in a stack without CMKs.
+    purpose: str = "data"
 
 
 class Keys(pulumi.ComponentResource):
@@ -44,7 +46,7 @@ class Keys(pulumi.ComponentResource):
         where = region or ctx.region
         key = kms.Key(
             name,
-            description=f"mlopskit {ctx.prefix} data key ({where})",
+            description=f"mlopskit {ctx.prefix} {args.purpose} key ({where})",
             enable_key_rotation=True,
             rotation_period_in_days=args.rotation_days,
             # The longest window: a deleted key makes every object it encrypted unreadable.
@@ -61,7 +63,9 @@ class Keys(pulumi.ComponentResource):
                 {
                     "Sid": "StackServicesEncrypt",
                     "Effect": "Allow",
-                    "Principal": {"Service": list(_SERVICES)},
+                    # CloudWatch Logs' principal is regional ("logs.<region>.amazonaws.com", CloudWatch Logs
+                    # guide, encrypt log data with KMS): the log groups of log_store.py use the key.
+                    "Principal": {"Service": [*_SERVICES, f"logs.{where}.amazonaws.com"]},
                     "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
                     "Resource": "*",
                     "Condition": {"StringEquals": {"aws:SourceAccount": ctx.account_id}},

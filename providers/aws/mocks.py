@@ -29,6 +29,7 @@ _ARNS: dict[str, tuple[str, str, str]] = {
     "aws:cloudtrail/trail:Trail": ("cloudtrail", "trail/", "name"),
     "aws:scheduler/schedule:Schedule": ("scheduler", "schedule/default/", "name"),
     "aws:ec2/vpc:Vpc": ("ec2", "vpc/", ""),
+    "aws:cloudwatch/logGroup:LogGroup": ("logs", "log-group:", "name"),
     "aws:ec2/subnet:Subnet": ("ec2", "subnet/", ""),
     "aws:ec2/securityGroup:SecurityGroup": ("ec2", "security-group/", ""),
 }

@@ -68,9 +68,11 @@ class EndpointMonitoring(pulumi.ComponentResource):
         spec = args.endpoint
         # CloudWatch can publish to an encrypted topic only if the key policy lets
         # cloudwatch.amazonaws.com use the key: the stack CMK does (providers/aws/keys.py); the
-        # AWS-managed alias/aws/sns key's policy cannot be changed, so without CMKs: no SSE.
+        # AWS-managed alias/aws/sns key's policy cannot be changed, so without CMKs the topics use
+        # the notifications key the build makes for them: a topic is never unencrypted.
         self.topic = sns.Topic(f"{name}-alarms", name=f"{args.endpoint_name}-alarms",
-                               kms_master_key_id=ctx.key_arn, opts=child)
+                               kms_master_key_id=built(ctx.key_arn or ctx.notifications_key_arn, "notifications_key_arn"),
+                               opts=child)
         for address in spec.monitoring.notify:
             sns.TopicSubscription(f"{name}-notify-{address}", topic=self.topic.arn, protocol="email",
                                   endpoint=address, opts=child)

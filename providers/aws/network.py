@@ -8,6 +8,7 @@ import pulumi
 from pulumi_aws import ec2
 
 from mlopskit.providers.aws.context import AwsContext
+from mlopskit.providers.aws.log_store import delivery_role, log_group
 
 TYPE = "mlopskit:aws:PrivateNetwork"
 CIDR = "10.42.0.0/16"
@@ -42,6 +43,13 @@ class PrivateNetwork(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         self.vpc = ec2.Vpc(f"{name}-vpc", cidr_block=CIDR, enable_dns_hostnames=True, enable_dns_support=True,
                            tags={"Name": f"{name}-vpc"}, opts=child)
+        # Every VPC has a default security group: an account/VPC singleton AWS creates with the VPC
+        # (all traffic between its members, all egress) and deletes with it. It is ADOPTED here,
+        # never created: DefaultSecurityGroup takes it over and, given no rules, revokes every rule
+        # it has, so anything launched without an explicit group can talk to nothing.
+        ec2.DefaultSecurityGroup(f"{name}-default-sg", vpc_id=self.vpc.id, ingress=[], egress=[],
+                                 tags={"Name": f"{name}-default-sg-no-rules"}, opts=child)
+        self._flow_logs(name, ctx)
         # Logical names use the subnet index, never the zone: names must be known
         # before the zones are, and must not change if AWS lists zones differently.
         self.subnets = [
@@ -103,3 +111,12 @@ class PrivateNetwork(pulumi.ComponentResource):
                 opts=child,
             )
         self.register_outputs({"vpcId": self.vpc.id, "subnetIds": [s.id for s in self.subnets]})
+
+    def _flow_logs(self, name: str, ctx: AwsContext) -> None:
+        """Every accepted and rejected flow of the VPC, into a log group under the stack key kept the
+        stack's retention; VPC Flow Logs writes through a role it assumes (``vpc-flow-logs``)."""
+        group = log_group(f"{name}-flow-logs", f"/mlopskit/{ctx.prefix}/vpc-flow-logs", ctx, self)
+        role = delivery_role(f"{name}-flow-logs", ctx.name("flow-logs"), "vpc-flow-logs.amazonaws.com", group, ctx, self)
+        ec2.FlowLog(f"{name}-flow-log", vpc_id=self.vpc.id, traffic_type="ALL", log_destination_type="cloud-watch-logs",
+                    log_destination=group.arn, iam_role_arn=role.arn, max_aggregation_interval=600,
+                    opts=pulumi.ResourceOptions(parent=self))

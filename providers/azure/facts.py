@@ -305,7 +305,11 @@ def _network(g: _Azure) -> Iterable[Fact]:
     endpoints = g.of("azure-native:network:PrivateEndpoint")
     for vnet in g.of("azure-native:network:VirtualNetwork"):
         subnets = as_list(vnet.inputs.get("subnets"))
-        yield g.fact("network", vnet, private=bool(endpoints) and all(s.get("defaultOutboundAccess") is False for s in subnets))
+        # flow_logs: UNKNOWN. The kit builds no VNet flow log yet (it needs the region's Network Watcher,
+        # a subscription-wide singleton the kit would have to adopt); NSG flow logs take no new logs.
+        # No default_rules_closed: an NSG's default rules cannot be removed, only overridden.
+        yield g.fact("network", vnet, private=bool(endpoints) and all(s.get("defaultOutboundAccess") is False for s in subnets),
+                     flow_logs=None)
 
 
 def _scope_level(scope: str) -> str:
@@ -343,7 +347,9 @@ def _audit(g: _Azure) -> Iterable[Fact]:
         yield g.fact("audit", setting, labels=False, region=g.region,
                      data_events=any(log.get("enabled") and (log.get("categoryGroup") in ("audit", "allLogs") or log.get("category"))
                                      for log in logs),
-                     covers=[name for token, name in _AUDIT_COVERS if token in uri][:1])
+                     covers=[name for token, name in _AUDIT_COVERS if token in uri][:1],
+                     # Into a Log Analytics workspace, where log alert rules query them.
+                     streamed=bool(plain(setting.inputs.get("workspaceId"))))
     for workspace in g.of("azure-native:operationalinsights:Workspace"):
         days = workspace.inputs.get("retentionInDays")
         yield g.fact("log_store", workspace, retention_days=int(days) if days is not None else 30)
@@ -356,6 +362,18 @@ def _policy_days(policy: RecordedResource) -> list[int]:
             for lifecycle in as_list(rule.get("lifecycles"))]
 
 
+def _artifact_retention(g: _Azure) -> int | None:
+    """Days the artifact accounts keep deleted blobs (what the vaulted backup copies)."""
+    days = []
+    for account in g.of("azure-native:storage:StorageAccount"):
+        if g.purpose(account) != "artifacts":
+            continue
+        service = g.last("azure-native:storage:BlobServiceProperties", "accountName", plain(account.inputs.get("accountName")))
+        deletion = (service.inputs if service else {}).get("deleteRetentionPolicy") or {}
+        days.append(int(deletion["days"]) if deletion.get("enabled") and deletion.get("days") else 0)
+    return min(days) if days else None
+
+
 def _backups(g: _Azure) -> Iterable[Fact]:
     for vault in g.of("azure-native:dataprotection:BackupVault"):
         props = vault.inputs.get("properties") or {}
@@ -364,7 +382,8 @@ def _backups(g: _Azure) -> Iterable[Fact]:
         geo = any(s.get("type") == "GeoRedundant" for s in as_list(props.get("storageSettings")))
         restore = ((props.get("featureSettings") or {}).get("crossRegionRestoreSettings") or {}).get("state") == "Enabled"
         yield g.fact("backup", vault, retention_days=min(days) if days else None, cross_region=geo and restore,
-                     cmk=bool((props.get("securitySettings") or {}).get("encryptionSettings")))
+                     cmk=bool((props.get("securitySettings") or {}).get("encryptionSettings")),
+                     source_retention_days=_artifact_retention(g))
 
 
 def _budgets(g: _Azure) -> Iterable[Fact]:

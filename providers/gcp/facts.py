@@ -107,8 +107,16 @@ def _bucket_facts(g: _Gcp, bucket: RecordedResource) -> Iterable[Fact]:
         tls_only=True,  # Cloud Storage serves its JSON and XML APIs over HTTPS only
     )
     if purpose == "backup":
+        # Transfer jobs copy into it without deleting (a point-in-time copy): erasure reaches it when the
+        # copy expires, so its retention must not exceed the source's.
+        sources = [plain(((j.inputs.get("transferSpec") or {}).get("gcsDataSource") or {}).get("bucketName"))
+                   for j in g.of("gcp:storage/transferJob:TransferJob")
+                   if ((j.inputs.get("transferSpec") or {}).get("gcsDataSink") or {}).get("bucketName") == plain(inputs.get("name"))]
+        named = g.grouped("gcp:storage/bucket:Bucket", "name")
+        source_days = [_bucket_retention(b.inputs) for name in sources for b in named.get(name, [])]
         yield g.fact("backup", bucket, region=location, retention_days=days,
-                     cross_region=str(location).lower() != (g.region or "").lower(), cmk=cmk)
+                     cross_region=str(location).lower() != (g.region or "").lower(), cmk=cmk,
+                     source_retention_days=min(source_days) if source_days else None)
 
 
 def _buckets(g: _Gcp) -> Iterable[Fact]:
@@ -292,7 +300,13 @@ def _network(g: _Gcp) -> Iterable[Fact]:
     private = bool(subnets) and all(s.inputs.get("privateIpGoogleAccess") for s in subnets) \
         and bool(g.of("gcp:servicenetworking/connection:Connection"))
     for network in g.of("gcp:compute/network:Network"):
-        yield g.fact("network", network, labels=False, private=private)
+        # A subnetwork names its network by id, self link or name: all end with the network's name.
+        name = str(plain(network.inputs.get("name")))
+        mine = [s for s in subnets if str(plain(s.inputs.get("network"))).rsplit("/", 1)[-1] == name]
+        # No default_rules_closed: a VPC network has no default group to empty. Its two implied rules
+        # (deny all ingress, allow all egress) cannot be removed, only overridden (VPC firewall rules overview).
+        yield g.fact("network", network, labels=False, private=private,
+                     flow_logs=bool(mine) and all(bool(s.inputs.get("logConfig")) for s in mine))
 
 
 # Google-managed service agents: a grant to one is the service acting, not another account.
@@ -353,8 +367,10 @@ def _audit(g: _Gcp) -> Iterable[Fact]:
     names = {"storage.googleapis.com": "storage", "aiplatform.googleapis.com": "ml"}
     for config in g.of("gcp:projects/iAMAuditConfig:IAMAuditConfig"):
         service = plain(config.inputs.get("service"))
+        # Cloud Audit Logs are written into Cloud Logging itself, where log-based metrics and alerting
+        # policies read them: always streamed.
         yield g.fact("audit", config, labels=False, data_events=g.data_audited(service),
-                     covers=[names.get(service, service)])
+                     covers=[names.get(service, service)], streamed=True)
     for bucket in g.of("gcp:logging/projectBucketConfig:ProjectBucketConfig"):
         location = plain(bucket.inputs.get("location"))
         days = bucket.inputs.get("retentionDays")

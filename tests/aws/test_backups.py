@@ -84,7 +84,12 @@ def test_replication_to_the_backup_region(prod):
     assert rule["destination"] == {"bucket": replica.outputs["arn"],
                                    "encryptionConfiguration": {"replicaKmsKeyId": backup_key(prod).outputs["arn"]}}
     assert rule["sourceSelectionCriteria"] == {"sseKmsEncryptedObjects": {"status": "Enabled"}}
-    assert rule["deleteMarkerReplication"] == {"status": "Disabled"}
+    # An erasure in the source reaches the replica (GDPR art. 17), and the replica forgets deleted
+    # versions after the source's retention, like the source.
+    assert rule["deleteMarkerReplication"] == {"status": "Enabled"}
+    lifecycle = for_bucket(prod, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", replica)
+    assert lifecycle.inputs["rules"][0]["noncurrentVersionExpiration"] == {"noncurrentDays": 365}
+    assert "expiration" not in lifecycle.inputs["rules"][0]
     sse = for_bucket(prod, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
                      replica)
     assert sse.inputs["rules"][0]["applyServerSideEncryptionByDefault"] == {

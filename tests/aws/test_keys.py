@@ -108,10 +108,14 @@ def no_cmk():
     return build("credit-risk.yaml", ("encryption.customerManagedKeys", False))
 
 
-def test_no_customer_managed_keys_creates_no_key(no_cmk):
-    assert no_cmk.of_type(KEY) == []
-    assert no_cmk.of_type(ALIAS) == []
-    assert no_cmk.of_type(KEYS) == []
+def test_no_customer_managed_keys_creates_no_data_key(no_cmk):
+    # Only the alarm topics' key (see test_no_customer_managed_keys_leaves_only_the_alarm_topics_key).
+    (keys,) = no_cmk.of_type(KEYS)
+    assert keys.name.endswith("-notification-keys")
+    assert [k.inputs["description"] for k in no_cmk.of_type(KEY)] == ["mlopskit credit-risk-prod notifications key (eu-west-1)"]
+    assert len(no_cmk.of_type(ALIAS)) == 1
+    assert not any(r.inputs.get("kmsKeyArn") or r.inputs.get("kmsKeyId") for r in no_cmk
+                   if r.type not in ("aws:sns/topic:Topic", KEY, ALIAS))
 
 
 def test_no_customer_managed_keys_buckets_fall_back_to_aes256(no_cmk):
@@ -123,7 +127,14 @@ def test_no_customer_managed_keys_buckets_fall_back_to_aes256(no_cmk):
     assert artifact_bucket(no_cmk)  # the bucket itself is still there
 
 
-def test_no_customer_managed_keys_leaves_no_kms_reference(no_cmk):
-    # Nothing may point at a key that does not exist.
+def test_no_customer_managed_keys_leaves_only_the_alarm_topics_key(no_cmk):
+    # Nothing may point at a key that does not exist; the one key left is the alarm topics' own
+    # (CloudWatch cannot publish to a topic under alias/aws/sns), and only the topics use it.
+    (key,) = no_cmk.of_type("aws:kms/key:Key")
+    assert "notifications key" in key.inputs["description"]
     for resource in no_cmk:
+        if resource.type in ("aws:sns/topic:Topic", "aws:kms/alias:Alias") or resource.urn == key.urn:
+            continue
         assert ":kms:" not in repr(resource.inputs), resource.name
+    for topic in no_cmk.of_type("aws:sns/topic:Topic"):
+        assert topic.inputs["kmsMasterKeyId"] == key.outputs["arn"]

@@ -105,10 +105,13 @@ def test_topic_encrypted_with_stack_key_cloudwatch_may_use(prod):
         assert topic.inputs["kmsMasterKeyId"] == key.outputs["arn"]
 
 
-def test_topic_unencrypted_without_cmk():
-    # alias/aws/sns's key policy cannot grant CloudWatch: alarm e-mails would never arrive.
+def test_topic_encrypted_under_its_own_key_without_cmk():
+    # alias/aws/sns's key policy cannot grant CloudWatch (alarm e-mails would never arrive), so the
+    # topics get a key of their own, whose policy grants cloudwatch.amazonaws.com: never unencrypted.
     graph = build("credit-risk.yaml", ("encryption.customerManagedKeys", False))
-    assert "kmsMasterKeyId" not in child(graph, monitoring(graph, "scoring"), TOPIC).inputs
+    (key,) = graph.of_type("aws:kms/key:Key")
+    assert child(graph, monitoring(graph, "scoring"), TOPIC).inputs["kmsMasterKeyId"] == key.outputs["arn"]
+    assert "cloudwatch.amazonaws.com" in key.inputs["policy"]
 
 
 def test_one_email_subscription_per_address(prod):

@@ -42,11 +42,13 @@ TYPES = {
                   "azure": "azure-native:operationalinsights:Workspace"},
     "backup": {"aws": "aws:backup/vault:Vault", "gcp": "gcp:storage/bucket:Bucket", "azure": "azure-native:dataprotection:BackupVault"},
     "budget": {"aws": "aws:budgets/budget:Budget", "gcp": "gcp:billing/budget:Budget", "azure": "azure-native:consumption:Budget"},
+    "alarm": {"aws": "aws:cloudwatch/metricAlarm:MetricAlarm", "gcp": "gcp:monitoring/alertPolicy:AlertPolicy",
+              "azure": "azure-native:insights:MetricAlert"},
 }
 LABELS = {"owner": "ml-platform@example.com", "cost-center": "cc-1234", "data-classification": "confidential"}
 BASE = {
     "bucket": dict(purpose="artifacts", cmk=True, public=False, versioning=True, retention_days=365, access_logging=True,
-                   tls_only=True, labels=LABELS),
+                   tls_only=True, receives_deletes=True, source_retention_days=365, labels=LABELS),
     "key": dict(rotation_days=90, deletion_protection=True, deletion_window_days=30, public=False, labels=LABELS),
     "container_registry": dict(cmk=True, public=False, scan_on_push=True, immutable_tags=True, labels=LABELS),
     "model_registry": dict(cmk=True, public=False, labels=LABELS),
@@ -57,17 +59,19 @@ BASE = {
                      labels=LABELS),
     "monitor": dict(cmk=True, labels=LABELS, signal="drift", endpoint="endpoints[0]"),
     "training": dict(cmk=True, private=True, network_isolation=True, instance_type="m.4x16", gpu_count=0, max_instances=1,
-                     scale_to_zero=True, max_runtime_minutes=180, labels=LABELS),
-    "batch": dict(cmk=True, private=True, instance_type="m.4x16", gpu_count=0, max_instances=2, labels=LABELS),
+                     scale_to_zero=True, max_runtime_minutes=180, schedule_cmk=True, labels=LABELS),
+    "batch": dict(cmk=True, private=True, instance_type="m.4x16", gpu_count=0, max_instances=2, schedule_cmk=True,
+                  labels=LABELS),
     "workspace": dict(cmk=True, public=False, private=True, labels=LABELS),
-    "network": dict(private=True, labels=LABELS),
+    "network": dict(private=True, flow_logs=True, default_rules_closed=True, labels=LABELS),
     "role": dict(actions=["s3:GetObject"], scope_level="resource"),
     "binding": dict(role="reader", privilege="scoped", member="principal:x", scope_level="resource"),
     "identity": dict(trust=["service:ml", "account:self"]),
-    "audit": dict(data_events=True, covers=["storage"], cmk=True),
+    "audit": dict(data_events=True, covers=["storage"], cmk=True, streamed=True),
     "log_store": dict(retention_days=365, cmk=True, labels=LABELS),
-    "backup": dict(retention_days=35, cross_region=True, cmk=True, labels=LABELS),
+    "backup": dict(retention_days=35, cross_region=True, cmk=True, source_retention_days=365, labels=LABELS),
     "budget": dict(limit_usd=6000.0, alert_thresholds=[50.0, 100.0]),
+    "alarm": dict(notifies=True, endpoint="scoring", notification_encrypted=True),
 }
 CONTEXT = PolicyContext(
     cloud="aws", environment="prod", classification="confidential", frameworks=("gdpr",),
@@ -160,6 +164,27 @@ CASES = [
      "endpoint serving confidential data has no bias monitoring"),
     ("endpoint-bias-monitoring", "endpoint", {"bias_monitored": None}, {}, "unknown", "bias_monitored",
      "cannot tell bias_monitored from the recorded inputs"),
+    ("copy-receives-deletes", "bucket", {"receives_deletes": False}, {}, "fail", "receives_deletes",
+     "deletions in the source are not replicated to this copy"),
+    ("copy-receives-deletes", "bucket", {"receives_deletes": MISSING}, {}, "not_applicable", None, None),
+    ("copy-retention-within-source", "bucket", {"retention_days": 36500}, {}, "fail", "retention_days",
+     "the copy keeps data 36500 days, longer than its source (365)"),
+    ("copy-retention-within-source", "backup", {"retention_days": 400}, {}, "fail", "retention_days",
+     "the copy keeps data 400 days, longer than its source (365)"),
+    ("copy-retention-within-source", "backup", {"source_retention_days": None}, {}, "unknown", "retention_days",
+     "cannot tell how long the copy or its source keeps data"),
+    ("network-flow-logs", "network", {"flow_logs": False}, {}, "fail", "flow_logs", "network traffic is not logged"),
+    ("network-flow-logs", "network", {"flow_logs": None}, {}, "unknown", "flow_logs", "cannot tell flow_logs from the recorded inputs"),
+    ("network-default-closed", "network", {"default_rules_closed": False}, {}, "fail", "default_rules_closed",
+     "the default security group allows traffic"),
+    ("audit-streamed", "audit", {"streamed": False}, {}, "fail", "streamed", "audit events are not delivered to the log service"),
+    ("audit-cmk", "audit", {"cmk": False}, {}, "fail", "cmk", "the audit trail is not encrypted with a customer-managed key"),
+    ("alarm-notifications-encrypted", "alarm", {"notification_encrypted": False}, {}, "fail", "notification_encrypted",
+     "alarm notifications are stored unencrypted"),
+    ("schedule-cmk", "training", {"schedule_cmk": False}, {}, "fail", "schedule_cmk",
+     "the job's schedule is not encrypted with a customer-managed key"),
+    ("schedule-cmk", "batch", {"schedule_cmk": False}, {}, "fail", "schedule_cmk",
+     "the job's schedule is not encrypted with a customer-managed key"),
 ]
 
 
@@ -181,7 +206,18 @@ def test_mutation(cloud, rule_id, kind, changes, fact_changes, status, path, mes
 def test_every_resource_rule_has_a_mutation_case() -> None:
     covered = {case[0] for case in CASES}
     resource_rules = {r.id for r in BY_ID.values() if r.scope == "resource"}
-    assert resource_rules - covered == {"data-capture-classification"}  # tested below (needs a context change)
+    # tested below: the first needs a context change, the second an audit-log bucket
+    assert resource_rules - covered == {"data-capture-classification", "audit-store-access-logging"}
+
+
+def test_audit_store_access_logging() -> None:
+    rule = BY_ID["audit-store-access-logging"]
+    store = fact("bucket", purpose="audit-logs")
+    assert rule(store, CONTEXT).status is Status.PASS
+    outcome = rule(store.with_attrs(access_logging=False), CONTEXT)
+    assert (outcome.status, outcome.path, outcome.message) == (
+        Status.FAIL, "access_logging", "access to the audit log bucket is not logged")
+    assert rule(fact("bucket", access_logging=False), CONTEXT).status is Status.NOT_APPLICABLE
 
 
 def test_data_capture_classification() -> None:

@@ -323,13 +323,40 @@ def _trail(i: Inputs) -> Iterable[Request]:
     yield "cloudtrail", "CreateTrail", _pick(i, Name="name", S3BucketName="s3BucketName", KmsKeyId="kmsKeyId",
                                              IsMultiRegionTrail="isMultiRegionTrail",
                                              IncludeGlobalServiceEvents="includeGlobalServiceEvents",
-                                             EnableLogFileValidation="enableLogFileValidation")
+                                             EnableLogFileValidation="enableLogFileValidation",
+                                             CloudWatchLogsLogGroupArn="cloudWatchLogsGroupArn",
+                                             CloudWatchLogsRoleArn="cloudWatchLogsRoleArn")
     if i.get("advancedEventSelectors"):
         yield "cloudtrail", "PutEventSelectors", {"TrailName": i["name"], "AdvancedEventSelectors": [{
             "Name": s["name"],
             "FieldSelectors": [_pick(f, Field="field", Equals="equals", StartsWith="startsWiths",
                                      EndsWith="endsWiths", NotEquals="notEquals") for f in s["fieldSelectors"]],
         } for s in i["advancedEventSelectors"]]}
+
+
+def _log_group(i: Inputs) -> Iterable[Request]:
+    yield "logs", "CreateLogGroup", _pick(i, logGroupName="name", kmsKeyId="kmsKeyId")
+    if "retentionInDays" in i:
+        yield "logs", "PutRetentionPolicy", {"logGroupName": i["name"], "retentionInDays": _num(i["retentionInDays"])}
+
+
+def _flow_log(i: Inputs) -> Iterable[Request]:
+    yield "ec2", "CreateFlowLogs", {"ResourceIds": [i["vpcId"]], "ResourceType": "VPC",
+                                    **_pick(i, TrafficType="trafficType", LogDestinationType="logDestinationType",
+                                            LogDestination="logDestination", DeliverLogsPermissionArn="iamRoleArn",
+                                            MaxAggregationInterval="maxAggregationInterval")}
+
+
+def _default_security_group(i: Inputs) -> Iterable[Request]:
+    # Adopted, not created: the provider finds the VPC's default group, then revokes every rule it has
+    # (the placeholder rules are the ones AWS creates with the VPC: all traffic from members, all egress).
+    group = "sg-0a1b2c3d4e5f60718"  # PLACEHOLDER: the default group's id
+    yield "ec2", "DescribeSecurityGroups", {"Filters": [{"Name": "vpc-id", "Values": [i["vpcId"]]},
+                                                        {"Name": "group-name", "Values": ["default"]}]}
+    yield "ec2", "RevokeSecurityGroupIngress", {"GroupId": group, "IpPermissions": [
+        {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": group}]}]}
+    yield "ec2", "RevokeSecurityGroupEgress", {"GroupId": group, "IpPermissions": [
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}
 
 
 def _budget(i: Inputs) -> Iterable[Request]:
@@ -505,6 +532,9 @@ REQUESTS: dict[str, Callable[[Inputs, str, str], Iterable[Request]]] = {
     "aws:ec2/securityGroup:SecurityGroup": _with_name(_security_group),
     "aws:ec2/securityGroupRule:SecurityGroupRule": _plain(_security_group_rule),
     "aws:ec2/vpcEndpoint:VpcEndpoint": _plain(_vpc_endpoint),
+    "aws:ec2/flowLog:FlowLog": _plain(_flow_log),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": _plain(_default_security_group),
+    "aws:cloudwatch/logGroup:LogGroup": _plain(_log_group),
 }
 
 # Recorded types that become no API request of their own, and why.
