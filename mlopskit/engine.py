@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pulumi
+import pulumi.runtime.config as pulumi_config
 from pulumi.runtime import mocks as pulumi_mocks, rpc
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import SETTINGS
@@ -168,6 +169,9 @@ def run_program(
     monitor = _RecordingMonitor(_ProviderMocks(provider))
 
     def run() -> None:
+        # Pulumi keeps config in one dict shared by every context: a copy per run keeps what a program
+        # sets (pulumi.runtime.set_config) from leaking into the next run in the same process.
+        pulumi_config.CONFIG.set(dict(pulumi_config.CONFIG.get()))
         pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack_name, preview=False, monitor=monitor,
                                      logger=_PULUMI_LOG)
         SETTINGS.rpc_manager.clear()

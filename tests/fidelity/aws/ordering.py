@@ -63,6 +63,25 @@ def vpc_path(graph: Graph, resource: RecordedResource) -> Iterator[tuple[Recorde
             yield endpoint, f"the VPC endpoint {endpoint.inputs.get('serviceName')}, its path out of private subnets"
 
 
+def _arn_named(graph: Graph, resource: RecordedResource, type_: str, what: str) -> Iterator[tuple[RecordedResource, str]]:
+    texts = list(strings(resource.inputs))
+    for candidate in graph.of_type(type_):
+        arn = str(candidate.outputs.get("arn"))
+        if candidate is not resource and any(arn in text for text in texts):
+            yield candidate, what
+
+
+def log_group(graph: Graph, resource: RecordedResource) -> Iterator[tuple[RecordedResource, str]]:
+    """CreateFlowLogs and CreateTrail refuse a CloudWatch Logs group that does not exist yet."""
+    yield from _arn_named(graph, resource, "aws:cloudwatch/logGroup:LogGroup", "the log group it delivers to")
+
+
+def kms_key(graph: Graph, resource: RecordedResource) -> Iterator[tuple[RecordedResource, str]]:
+    """CreateLogGroup with a KMS key is refused unless the key (and its policy granting the regional
+    logs service) exists."""
+    yield from _arn_named(graph, resource, "aws:kms/key:Key", "the KMS key it encrypts with")
+
+
 ALWAYS: tuple[Finder, ...] = (role,)
 _S3 = "aws:s3/"
 TABLE: dict[str, tuple[Finder, ...]] = {
@@ -73,8 +92,11 @@ TABLE: dict[str, tuple[Finder, ...]] = {
     "aws:backup/vault:Vault": (),
     "aws:budgets/budget:Budget": (),
     "aws:cloudcontrol/resource:Resource": (),
-    "aws:cloudtrail/trail:Trail": (),
+    "aws:cloudtrail/trail:Trail": (log_group,),
+    "aws:cloudwatch/logGroup:LogGroup": (kms_key,),
     "aws:cloudwatch/metricAlarm:MetricAlarm": (),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": (),
+    "aws:ec2/flowLog:FlowLog": (log_group,),
     "aws:ec2/routeTable:RouteTable": (),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": (),
     "aws:ec2/securityGroup:SecurityGroup": (),
