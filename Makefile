@@ -16,7 +16,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(shell cat tests/checkov/requiremen
 # Where `make wheel-check` builds the wheel and its fresh virtualenv.
 WHEEL_DIR := build/wheel-check
 
-.PHONY: demo test lint bench install policy-env checkov-env checkov-gate wheel-check lock clean
+.PHONY: demo test lint bench install policy-env checkov-env checkov-gate ci-gates wheel-check lock clean
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -48,6 +48,12 @@ checkov-env: $(CHECKOV_STAMP)
 # The Checkov gate (marker `checkov`, left out of `make test` for its time; .ci/run runs both).
 checkov-gate: $(STAMP) $(CHECKOV_STAMP)
 	$(VENV)/bin/python -m pytest -m checkov tests/checkov
+
+# Whole-matrix gates over every bundled spec x cloud x edit (marker `ci_gate`): minutes of CPU, so
+# `make test` keeps their planted cases and .ci/run runs the full matrix.
+ci-gates: $(STAMP)
+	$(VENV)/bin/python -m pytest -m ci_gate; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "no ci_gate test collected" >&2; exit 1; fi; exit $$status
 
 # The three-cloud comparison of the bundled example: resources, cost, policies, features;
 # writes out/compare/compare.{txt,json,md,html}.

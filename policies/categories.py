@@ -15,7 +15,7 @@ _COST = ("instance-type-allowed", "gpu-count-cap", "endpoint-max-instances-cap",
 _RELIABILITY = ("prod-endpoint-ha", "deployment-auto-rollback", "backup-present", "backup-retention", "backup-cross-region",
                 "endpoint-alarms", "drift-monitoring", "endpoint-quality-monitoring", "storage-versioning", "storage-retention",
                 "prod-protect-data")
-_GOVERNANCE = ("tag-owner", "tag-cost-center", "tag-data-classification", "data-residency", "audit-log-retention",
+_GOVERNANCE = ("copy-receives-deletes", "copy-retention-within-source", "tag-owner", "tag-cost-center", "tag-data-classification", "data-residency", "audit-log-retention",
                "data-capture-classification", "data-capture-sampling", "endpoint-bias-monitoring")
 _SECURITY = ("storage-cmk", "container-registry-cmk", "model-registry-cmk", "endpoint-cmk", "data-capture-cmk",
              "monitoring-output-cmk", "training-cmk", "batch-output-cmk", "workspace-cmk", "backup-cmk", "key-rotation",
@@ -25,7 +25,9 @@ _SECURITY = ("storage-cmk", "container-registry-cmk", "model-registry-cmk", "end
              "endpoint-network-isolation", "storage-tls-only", "container-immutable-tags", "container-scan-on-push",
              "audit-trail-present", "audit-data-events", "storage-access-logging", "endpoint-audit-logging",
              "iam-no-wildcard-actions", "iam-no-admin-roles", "iam-trust-restricted", "iam-resource-scoped",
-             "iam-no-all-powerful-role", "endpoint-auth-required")
+             "iam-no-all-powerful-role", "endpoint-auth-required", "alarm-notifications-encrypted", "audit-cmk",
+             "audit-store-access-logging", "audit-streamed", "network-flow-logs", "network-default-closed",
+             "schedule-cmk")
 
 CATEGORY: dict[str, str] = {
     **dict.fromkeys(_SECURITY, "security"), **dict.fromkeys(_COST, "cost"),

@@ -59,9 +59,8 @@ FORCES_REPLACEMENT: dict[str, Row] = {
     "gcp:bigquery/dataset:Dataset": Row(("datasetId", "location", "project"), GCP_TF),
     "gcp:logging/projectBucketConfig:ProjectBucketConfig": Row(("bucketId", "location", "project"), GCP_TF),
     "gcp:vertex/aiTensorboard:AiTensorboard": Row(("project", "region", "encryptionSpec.kmsKeyName"), GCP_TF),
-    # The metadata store has no update method in the Vertex v1 API: every argument replaces it.
-    "gcp:vertex/aiMetadataStore:AiMetadataStore": Row(("name", "project", "region", "description",
-                                                       "encryptionSpec.kmsKeyName"), GCP_TF),
+    # (The project's `default` Vertex metadata store is no longer built: Vertex creates it and other
+    # stacks share it; tests/fidelity/test_singletons.py holds the kit to never creating it.)
     # -- Azure ------------------------------------------------------------------------------
     "azure-native:resources:ResourceGroup": Row(("resourceGroupName", "location"), ARM),
     "azure-native:storage:StorageAccount": Row(("accountName", "resourceGroupName", "location"), ARM),
@@ -90,6 +89,6 @@ DATA_BEARING: dict[str, frozenset[str]] = {
 # Built only when the spec has ``experiments`` (tests/test_data_protection.py previews a spec with it).
 EXPERIMENT_STORES: dict[str, frozenset[str]] = {
     "aws": frozenset({"aws:sagemaker/mlflowTrackingServer:MlflowTrackingServer"}),
-    "gcp": frozenset({"gcp:vertex/aiTensorboard:AiTensorboard", "gcp:vertex/aiMetadataStore:AiMetadataStore"}),
+    "gcp": frozenset({"gcp:vertex/aiTensorboard:AiTensorboard"}),
     "azure": frozenset(),  # the workspace's own MLflow tracking: nothing apart from the workspace
 }

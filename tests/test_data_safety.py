@@ -200,6 +200,7 @@ def _graph(spec: str, cloud: str, edit: str | None) -> Graph | None:
     return preview(parse_stack(data, base_dir=STACKS), cloud)  # type: ignore[arg-type]
 
 
+@pytest.mark.ci_gate  # about a minute of CPU: .ci/run runs the whole matrix (make ci-gates)
 @pytest.mark.parametrize("edit", sorted(EDITS))
 @pytest.mark.parametrize("cloud", CLOUDS)
 @pytest.mark.parametrize("spec", SPECS)
