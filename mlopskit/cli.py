@@ -23,10 +23,9 @@ from mlopskit.commands import (
     policy as commands_policy,
     schema as commands_schema,
 )
+from mlopskit.load import load_checked  # also re-exported: the commands and tests import it from here
 from mlopskit.modules.errors import SpecError, SpecIssue, one_line, shown_path
-from mlopskit.modules.loader import load_stack
 from mlopskit.modules.placement import Cloud
-from mlopskit.modules.stack import Stack
 from mlopskit.modules.targets import names as target_names
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -38,25 +37,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # one_line: argparse echoes what was typed (`invalid choice: '...'`), control characters too.
         self.exit(EXIT_BAD_INPUT, one_line(f"{self.prog}: error: {message}") + "\n")
-
-
-def load_checked(spec: str, cloud: Cloud | None) -> Stack:
-    """Load and validate, including the provider's own checks when a cloud is given, and the spec's
-    waivers against the rule registry and today's date."""
-    stack = load_stack(spec, cloud)
-    if stack.waivers:
-        from mlopskit.policies.waivers import check
-
-        issues = check(stack.waivers, "waivers")
-        if issues:
-            raise SpecError(issues)
-    if cloud is not None:
-        from mlopskit.providers import get_provider
-
-        issues = get_provider(cloud).check(stack)
-        if issues:
-            raise SpecError(issues)
-    return stack
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

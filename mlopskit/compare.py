@@ -227,7 +227,7 @@ def compare(spec: str, clouds: list[Cloud], usage: Usage | None = None, jobs: in
     builds can use every free core (on a machine with none free it gains nothing). The results
     are the same either way (tests/test_compare_parallel.py).
     """
-    from mlopskit.cli import load_checked
+    from mlopskit.load import load_checked
 
     results: dict[Cloud, CloudResult] = {}
     work: dict[Cloud, tuple[Stack, Usage | None]] = {}

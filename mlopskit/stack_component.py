@@ -25,8 +25,8 @@ from typing import Any
 
 import pulumi
 
+from mlopskit.load import load_checked
 from mlopskit.modules.errors import SpecError
-from mlopskit.modules.loader import load_stack
 from mlopskit.modules.placement import as_cloud
 from mlopskit.modules.stack import Stack
 
@@ -46,17 +46,13 @@ class MlopsStack:
     """One spec built on one target in the current Pulumi program: ``outputs``, ``warnings``, ``stack``."""
 
     def __init__(self, spec: str | Path, provider: str, *, registry: Any = None) -> None:
-        from mlopskit.policies.waivers import check
         from mlopskit.providers import get_provider
 
         path = project_path(spec)
         cloud = as_cloud(provider)
         try:
-            self.stack: Stack = load_stack(path, cloud)
+            self.stack: Stack = load_checked(path, cloud)  # the same checks as `mlopskit validate --provider`
             target = get_provider(cloud)
-            issues = [*check(self.stack.waivers, "waivers"), *target.check(self.stack)]
-            if issues:
-                raise SpecError(issues)
             # A provider may refuse to build (a required stack config missing) before it registers
             # anything: reported like a spec error.
             result = target.build(self.stack, registry if registry is not None else target.registry(self.stack))
