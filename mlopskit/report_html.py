@@ -36,6 +36,7 @@ th{background:#f3f4f6}.num{text-align:right}.native{background:#dcfce7}.emulated
 .cloud{margin-bottom:32px}.muted{color:#6b7280;font-size:12px}code{font-size:12px}
 .verdict{padding:8px 12px;border-radius:6px;margin:4px 0}.verdict.failed{background:#fee2e2}.verdict.warning{background:#fef9c3}
 .verdict.ok{background:#dcfce7}
+svg[viewBox]{max-width:100%;height:auto}
 """
 BUDGET_COLOR = "#dc2626"
 LABEL_PX = 12.0

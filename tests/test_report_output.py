@@ -484,3 +484,12 @@ def test_an_unplaced_cloud_does_not_fail_the_comparison(tmp_path: Path) -> None:
     spec = tmp_path / "spec.yaml"
     spec.write_text(yaml.safe_dump(data))
     assert judge(compare(str(spec), ["aws"])).failures == []  # not placed: reported, not built, not a failure
+
+
+def test_every_drawing_scales_down_to_the_page_and_keeps_its_proportions(html: str) -> None:
+    """The diagrams are laid out 1400 px wide; on a narrower page (a 1366 px laptop, a pull-request
+    preview) they shrink with it instead of being cut off: each SVG has a viewBox (so it scales) and
+    the stylesheet caps it at the page's width with the height following."""
+    svgs = re.findall(r"<svg\b[^>]*>", html)
+    assert svgs and all("viewBox=" in tag for tag in svgs)
+    assert re.search(r"svg\[viewBox\]\{max-width:100%;height:auto\}", html)
