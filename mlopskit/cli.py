@@ -23,12 +23,11 @@ from mlopskit.commands import (
     policy as commands_policy,
     schema as commands_schema,
 )
-from mlopskit.load import load_checked  # also re-exported: the commands and tests import it from here
+from mlopskit.exit_codes import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK
+from mlopskit.load import load_checked
 from mlopskit.modules.errors import SpecError, SpecIssue, one_line, shown_path
 from mlopskit.modules.placement import Cloud
 from mlopskit.modules.targets import names as target_names
-
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
