@@ -33,8 +33,8 @@ def _aws_offline(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def credit_risk_comparison():  # type: ignore[no-untyped-def]
     """The bundled example compared on all three clouds, made once per test run (it takes
-    25-60 s); tests of the CLI hand it to ``mlopskit.compare.compare`` by monkeypatch."""
-    from mlopskit.compare import compare
+    25-60 s); tests of the CLI hand it to ``mlopskit.compare.run.compare`` by monkeypatch."""
+    from mlopskit.compare.run import compare
 
     with pytest.MonkeyPatch.context() as patch:  # the same offline settings as every test
         _offline(patch)

@@ -57,36 +57,24 @@ def import_graph(folder: Path, package: str) -> dict[str, set[str]]:
     return graph
 
 
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    """Every module ``start`` imports, directly or through others."""
+    seen: set[str] = set()
+    todo = list(graph[start])
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo += graph[node]
+    return seen
+
+
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected components of more than one module (Tarjan), each sorted."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    found: list[list[str]] = []
-
-    def close(node: str) -> None:
-        """``node`` roots a component: pop it off the stack, keep it when it holds a cycle."""
-        component = stack[stack.index(node):]
-        del stack[stack.index(node):]
-        if len(component) > 1:
-            found.append(sorted(component))
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        for target in sorted(graph[node]):
-            if target not in index:
-                visit(target)
-                low[node] = min(low[node], low[target])
-            elif target in stack:
-                low[node] = min(low[node], index[target])
-        if low[node] == index[node]:
-            close(node)
-
-    for node in sorted(graph):
-        if node not in index:
-            visit(node)
-    return sorted(found)
+    """The groups of modules that import each other (directly or not), each sorted: a module is in
+    a cycle when it reaches itself, and its group is what it reaches that reaches it back."""
+    reach = {node: _reachable(graph, node) for node in graph}
+    groups = {tuple(sorted(m for m in reach[node] if node in reach[m])) for node in graph if node in reach[node]}
+    return sorted(list(group) for group in groups)
 
 
 def test_no_module_of_the_application_is_in_an_import_cycle() -> None:

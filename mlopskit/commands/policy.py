@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 def policy_table(report: Any) -> str:
     """The findings as a table that fits the terminal (mandatory first; resource and message wrap
     in their own columns), verdict words coloured on a terminal, plain in a pipe."""
-    from mlopskit.compare import ordered
+    from mlopskit.compare.model import ordered
     from mlopskit.console import detect, render, table, verdict
 
     found = ordered(report.open)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from mlopskit.compare import compare, features, to_markdown
+from mlopskit.compare.render import to_markdown
+from mlopskit.compare.run import compare, features
 from mlopskit.console import usd
 from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.graph import Graph
