@@ -58,7 +58,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     warnings = stack.code_warnings() if not args.quiet else []
     for cloud in clouds if not args.quiet else []:
-        warnings += offering_warnings(cloud, stack)
+        cloud_warnings = offering_warnings(cloud, stack)
+        try:  # what the cloud cannot honour as asked, known from the spec alone (its build warns the same)
+            cloud_warnings += [w for w in get_provider(cloud).spec_warnings(stack) if w not in cloud_warnings]
+        except ProviderUnavailable:
+            pass
+        warnings += cloud_warnings
     for warning in warnings:
         print(one_line(f"warning: {warning.path}: {warning.message}"), file=sys.stderr)
     print(f"{shown_path(args.spec)}: valid ({stack.name}; {', '.join(clouds)})")

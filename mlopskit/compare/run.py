@@ -7,8 +7,6 @@ The result is the model of ``mlopskit.compare.model``; nothing here renders it.
 
 from __future__ import annotations
 
-import re
-
 from mlopskit import progress
 from mlopskit.compare.model import CloudResult, Comparison, ComputeMatch, FeatureRow
 from mlopskit.cost import Usage, estimate
@@ -19,22 +17,9 @@ from mlopskit.modules.features import used_settings
 from mlopskit.modules.graph import Graph
 from mlopskit.modules.placement import Cloud
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.support import weaker
 from mlopskit.policies.runner import PolicyReport, evaluate
 from mlopskit.providers import get_provider
-
-
-def _feature_of(path: str, message: str) -> str | None:
-    """The feature key a build warning is about (indexes stripped), or None."""
-    bare = re.sub(r"\[\d+\]", "", path)
-    bare = bare.removeprefix("endpoints.").removeprefix("training.")
-    if bare == "deployment.strategy":
-        head = message.split(":", 1)[0].strip()
-        return "deployment.strategy: canary/linear" if head in ("canary", "linear") else f"deployment.strategy: {head}"
-    if bare.startswith("access.roles") and "principals" in bare:
-        return "access.roles.principals"
-    if bare == "network.private" and message.startswith("batch job "):
-        return "batch: private network"  # the stack's network holds, a batch job cannot join it
-    return bare
 
 
 def features(cloud: Cloud, stack: Stack, graph: Graph | None) -> list[FeatureRow]:
@@ -42,12 +27,12 @@ def features(cloud: Cloud, stack: Stack, graph: Graph | None) -> list[FeatureRow
     declared = get_provider(cloud).features
     rows = dict(declared)
     for warning in graph.warnings if graph else []:
-        key = _feature_of(warning.path, warning.message)
-        if key in rows and rows[key][0] == "native":
-            rows[key] = ("emulated", warning.message)
+        # The warning's own typed fields (BuildContext.warn), never its text.
+        key, support = warning.feature, warning.support
+        if key in rows and support is not None and weaker(rows[key][0], support) != rows[key][0]:
+            rows[key] = (support, warning.message)
     used = used_settings(stack)
     return [FeatureRow(k, v[0], v[1], k in used) for k, v in rows.items()]
-
 
 
 def _compute(cloud: Cloud, stack: Stack) -> list[ComputeMatch]:
