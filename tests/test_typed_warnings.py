@@ -19,7 +19,7 @@ from mlopskit.cli import main
 from mlopskit.compare.run import features
 from mlopskit.engine import preview
 from mlopskit.load import load_checked
-from mlopskit.modules.errors import SpecIssue
+from mlopskit.modules.errors import SpecIssue, one_line
 from mlopskit.modules.features import FEATURES, SUPPORT_LEVELS, feature_at, setting_paths
 from mlopskit.modules.graph import Graph
 from mlopskit.modules.stack import Stack
@@ -101,8 +101,8 @@ def test_validate_reports_azure_spec_only_warnings(capsys: pytest.CaptureFixture
     assert expected, "the example sets something Azure honours another way"
     assert main(["validate", str(spec), "--provider", "azure"]) == 0
     printed = capsys.readouterr().err.splitlines()
-    for warning in expected:
-        assert f"warning: {warning.path}: {warning.message}" in printed
+    for warning in expected:  # printed as every CLI line is: one line, capped (one_line)
+        assert one_line(f"warning: {warning.path}: {warning.message}") in printed
 
 
 def test_validate_reports_a_planted_azure_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -115,6 +115,31 @@ def test_validate_reports_a_planted_azure_limit(tmp_path: Path, capsys: pytest.C
     assert main(["validate", str(spec), "--provider", "azure"]) == 0
     assert any(line.startswith("warning: backups.schedule: Azure vaulted blob backups run at most daily")
                for line in capsys.readouterr().err.splitlines())
+
+
+def test_validate_reports_the_azure_vault_that_stays_geo_redundant(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """crossRegion off with a backupLocation placed: the vault keeps its redundancy, said at validate."""
+    from tests.specs import baseline, change
+
+    data = baseline("credit-risk.yaml")
+    change(data, "backups.crossRegion", False)
+    assert data["placement"]["azure"].get("backupLocation"), "the example places an Azure backup location"
+    spec = write_spec(tmp_path, data)
+    assert main(["validate", str(spec), "--provider", "azure"]) == 0
+    printed = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("warning: backups.crossRegion: false, but the backup vault stays geo-redundant")
+               for line in printed)
+    assert not any(line.startswith("warning: backups.crossRegion") for line in _validated(tmp_path, capsys))
+
+
+def _validated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """The warning lines of the unchanged example (crossRegion on): no vault warning there."""
+    from tests.specs import baseline
+
+    (tmp_path / "unchanged").mkdir()
+    spec = write_spec(tmp_path / "unchanged", baseline("credit-risk.yaml"))
+    assert main(["validate", str(spec), "--provider", "azure"]) == 0
+    return capsys.readouterr().err.splitlines()
 
 
 def test_the_azure_build_records_its_spec_only_warnings() -> None:

@@ -26,7 +26,7 @@ def features(cloud: Cloud, stack: Stack, graph: Graph | None) -> list[FeatureRow
     """The declared support of each setting, downgraded by this build's warnings (never upgraded)."""
     declared = get_provider(cloud).features
     rows = dict(declared)
-    for warning in graph.warnings if graph else []:
+    for warning in graph.warnings if graph is not None else []:  # an empty graph (len 0) still has warnings
         # The warning's own typed fields (BuildContext.warn), never its text.
         key, support = warning.feature, warning.support
         if key in rows and support is not None and weaker(rows[key][0], support) != rows[key][0]:
