@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from mlopskit.diagram import Architecture, Edge, Node
+from mlopskit.diagram.model import Architecture, Edge, Node
 from mlopskit.mermaid import to_mermaid
 
 ROOT = Path(__file__).resolve().parent.parent
