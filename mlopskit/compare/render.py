@@ -12,6 +12,7 @@ from rich.text import Text
 from mlopskit.compare.model import CloudResult, Comparison, ComputeMatch, FeatureRow, findings, judge
 from mlopskit.console import PLAIN, Justify, Style, render, table, usd, verdict
 from mlopskit.cost import money, total_text
+from mlopskit.mermaid import to_mermaid
 
 
 def summary_lines(comparison: Comparison) -> list[str]:
@@ -190,6 +191,9 @@ def to_markdown(comparison: Comparison) -> str:
         if r.estimate is not None and r.estimate.unpriced:
             out += ["", f"Unpriced components ({len(r.estimate.unpriced)}, excluded from the total, a lower bound):", ""]
             out += [f"- {_md(u)}" for u in r.estimate.unpriced]
+        if r.architecture is not None:  # GitHub draws a mermaid block; other viewers show its text
+            out += ["", f"<details><summary>Architecture on {r.cloud}</summary>", "", "```mermaid",
+                    to_mermaid(r.architecture).rstrip("\n"), "```", "", "</details>"]
     out += ["", "<details><summary>Features (native / emulated / unsupported)</summary>", "",
             "| setting | " + " | ".join(clouds) + " |", "|---|" + "---|" * len(clouds)]
     settings, cells = _feature_matrix(comparison)
