@@ -27,6 +27,7 @@ from mlopskit.providers.azure.budget import Budget, BudgetArgs
 from mlopskit.providers.azure.container_registry import ContainerRegistry, ContainerRegistryArgs
 from mlopskit.providers.azure.context import AzureContext
 from mlopskit.providers.azure.endpoint import LIVE, EndpointArgs, OnlineEndpoint, ServedModel
+from mlopskit.providers.azure.first_party import SPEC_PATH as COSMOS_SPEC_PATH, cosmos_db_principal
 from mlopskit.providers.azure.foundation import Foundation, FoundationArgs
 from mlopskit.providers.azure.identity import (
     AccessGrants,
@@ -101,10 +102,15 @@ class AzureBuild(StackBuild):
         placement = self.stack.placement.azure
         if placement is None:
             raise ValueError("placement.azure: required to build on azure")
+        # Checked before anything is registered: a real deploy without it stops here, whole.
+        cosmos = cosmos_db_principal(getattr(self.registry, "offline", False)) if self.stack.encryption.customer_managed_keys else None
         provider = azure_native.Provider(logical_provider_name(self.stack), location=placement.location)
         config = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(provider=provider))
         self.ctx = AzureContext(stack=self.stack, placement=placement, provider=provider,
                                 subscription_id=config.subscription_id, tenant_id=config.tenant_id)
+        self.cosmos_db_principal_id = cosmos.object_id if cosmos is not None else None
+        if cosmos is not None and cosmos.placeholder:
+            self.ctx.warn(COSMOS_SPEC_PATH, cosmos.warning)
         return self.ctx
 
     # -- spec facts -------------------------------------------------------------------
@@ -147,6 +153,7 @@ class AzureBuild(StackBuild):
                 hsm=hsm,
                 added_hsm=added_hsm,
                 encryption_principal_id=self.identity.principal_of("encryption"),
+                cosmos_db_principal_id=self.cosmos_db_principal_id,
                 protect=stack.is_prod,
             ),
             ctx, opts=ctx.opts(),
@@ -277,7 +284,8 @@ class AzureBuild(StackBuild):
                 # packages for the MLflow models", how-to-deploy-mlflow-models).
                 needs_package_feeds=any(job.image.framework is not None for job in stack.training)
                 or any(e.model.source == "registry" for e in stack.endpoints),
-                depends_on=(workspace_access, storage, acr),
+                # Azure Cosmos DB's key grant too: the workspace's metadata store is created with it.
+                depends_on=(workspace_access, storage, acr, *((keys.cosmos_grant,) if keys.cosmos_grant else ())),
                 protect=stack.is_prod,
             ),
             ctx, opts=ctx.opts(),
@@ -290,9 +298,22 @@ class AzureBuild(StackBuild):
                 "registry": (acr.registry.id, "registry"),
                 "workspace": (self.workspace.workspace.id, "amlworkspace"),
                 "models": (self.model_registry.registry.id, "amlregistry"),
+                **self._registry_stores(),
             }),
             ctx, opts=ctx.opts(),
         )
+
+    def _registry_stores(self) -> dict[str, tuple[pulumi.Input[str], str]]:
+        """Private endpoints to the model registry's own storage account and ACR in each of its
+        regions (issue 26 row 6): a private registry's model files and images are read from
+        those, not through the registry's endpoint (how-to-registry-network-isolation)."""
+        registry = self.model_registry
+        targets: dict[str, tuple[pulumi.Input[str], str]] = {}
+        for i, (storage, acr) in enumerate(zip(registry.managed("storage"), registry.managed("acr"), strict=True)):
+            suffix = "" if i == 0 else f"-{i + 1}"
+            targets[f"models-blob{suffix}"] = (storage, "blob")
+            targets[f"models-registry{suffix}"] = (acr, "registry")
+        return targets
 
     # -- workloads ----------------------------------------------------------------------
     def resolve_batch(self, path: str, compute: Compute) -> Resolution:

@@ -105,6 +105,10 @@ PLANTS = {
         "azure", f"{P}-storage-account",
         f"{P}-storage-account (azure-native:storage:StorageAccount): needs {P}-keys-cmk-encryption-user "
         "(azure-native:authorization:RoleAssignment), which it does not wait for"),
+    "azure: workspace before Azure Cosmos DB's key grant": (  # issue 26 row 5 (first-up2)
+        "azure", f"{P}-workspace-workspace",
+        f"{P}-workspace-workspace (azure-native:machinelearningservices:Workspace): needs "
+        f"{P}-keys-cmk-cosmosdb-encryption-user (azure-native:authorization:RoleAssignment), which it does not wait for"),
     "aws: endpoint before the ECR endpoint": (
         "aws", f"{P}-endpoint-scoring-endpoint",
         f"{P}-endpoint-scoring-endpoint (aws:sagemaker/endpoint:Endpoint): needs {P}-network-ecr-dkr "
