@@ -36,6 +36,7 @@ from mlopskit.providers.azure.identity import (
     Identity,
     IdentityArgs,
     container_condition,
+    containers_condition,
     folder_condition,
     no_delete_condition,
 )
@@ -69,6 +70,8 @@ WORKSPACE_FOLDERS = ("code/", "models/")
 _ARTIFACT_CONDITIONS = {
     "artifacts.read": container_condition(CONTAINER),
     "artifacts.write": no_delete_condition(CONTAINER),
+    # The scratch containers `backup verify` restores into are named restore-check-<time> (ops.py).
+    "backups.restore": containers_condition(CONTAINER, "restore-check-"),
 }
 
 
@@ -672,6 +675,10 @@ class AzureBuild(StackBuild):
                         if key not in grants:
                             grants[key] = Grant(key, who, role_name, scope, _ARTIFACT_CONDITIONS.get(permission))
                             mapping.setdefault(role.name, []).append({"role": role_name, "target": target_key})
+            if "training.submit" in role.permissions:
+                for grant in self._batch_data_grants(who, scopes["storage"]):
+                    grants.setdefault(grant.key, grant)
+                    mapping.setdefault(role.name, []).append({"role": grant.role, "target": "storage"})
             for j, principal in enumerate(role.principals):
                 ctx.warn(
                     f"access.roles[{i}].principals[{j}]",
@@ -681,6 +688,20 @@ class AzureBuild(StackBuild):
                 )
         self.outputs["accessRoles"] = mapping
         return list(grants.values())
+
+    def _batch_data_grants(self, who: str, storage_id: Any) -> list[Grant]:
+        """`batch run` (under training.submit) reads the inputs and writes the outputs as the invoker:
+        "the identity used for invoking a batch endpoint" reads the data of a credential-less
+        datastore; it needs to "read and write from/to data stores" (how-to-authenticate-batch-endpoint,
+        issue 26 row 7). Only the spec's batch folders of the artifacts container."""
+        inputs = tuple(dict.fromkeys(job.input for job in self.stack.batch))
+        outputs = tuple(dict.fromkeys(job.output for job in self.stack.batch))
+        if not inputs:
+            return []
+        return [Grant(f"{who}-batch-input-reader-storage", who, "Storage Blob Data Reader", storage_id,
+                      folder_condition("Storage Blob Data Reader", CONTAINER, inputs, others=False)),
+                Grant(f"{who}-batch-output-contributor-storage", who, "Storage Blob Data Contributor", storage_id,
+                      folder_condition("Storage Blob Data Contributor", CONTAINER, outputs, others=False))]
 
     # -- warnings about fields Azure cannot honour as asked -----------------------------
     def _warn_read_only_experiments(self, index: int, permissions: Sequence[str]) -> None:
