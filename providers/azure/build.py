@@ -656,25 +656,11 @@ class AzureBuild(StackBuild):
             who = f"role-{role.name}"
             self._warn_read_only_experiments(i, role.permissions)
             for j, permission in enumerate(role.permissions):
-                for role_name, target in PERMISSION_GRANTS[permission]:
-                    if target == "endpoints":
-                        targets = [(f"endpoint-{name}", endpoint_id) for name, endpoint_id in endpoint_ids.items()]
-                        if not targets:
-                            ctx.warn(f"access.roles[{i}].permissions[{j}]", f"{permission}: the stack has no endpoint to grant it on")
-                    else:
-                        scope = scopes[target]
-                        if scope is None:
-                            ctx.warn(
-                                f"access.roles[{i}].permissions[{j}]",
-                                f"{permission}: the stack has no {target.replace('_', ' ')} (backups are off), nothing is granted",
-                            )
-                            continue
-                        targets = [(target.replace("_", "-"), scope)]
-                    for target_key, scope in targets:
-                        key = f"{who}-{_slug(role_name)}-{target_key}"
-                        if key not in grants:
-                            grants[key] = Grant(key, who, role_name, scope, _ARTIFACT_CONDITIONS.get(permission))
-                            mapping.setdefault(role.name, []).append({"role": role_name, "target": target_key})
+                for target_key, grant in self._permission_grants(f"access.roles[{i}].permissions[{j}]", who, permission,
+                                                                 scopes, endpoint_ids):
+                    if grant.key not in grants:
+                        grants[grant.key] = grant
+                        mapping.setdefault(role.name, []).append({"role": grant.role, "target": target_key})
             if "training.submit" in role.permissions:
                 for grant in self._batch_data_grants(who, scopes["storage"]):
                     grants.setdefault(grant.key, grant)
@@ -688,6 +674,26 @@ class AzureBuild(StackBuild):
                 )
         self.outputs["accessRoles"] = mapping
         return list(grants.values())
+
+    def _permission_grants(self, path: str, who: str, permission: str, scopes: dict[str, Any],
+                           endpoint_ids: dict[str, pulumi.Output[str]]) -> list[tuple[str, Grant]]:
+        """(target key, grant) for one permission of one access role."""
+        found = []
+        for role_name, target in PERMISSION_GRANTS[permission]:
+            if target == "endpoints":
+                targets = [(f"endpoint-{name}", endpoint_id) for name, endpoint_id in endpoint_ids.items()]
+                if not targets:
+                    self.ctx.warn(path, f"{permission}: the stack has no endpoint to grant it on")
+            elif scopes[target] is None:
+                self.ctx.warn(path, f"{permission}: the stack has no {target.replace('_', ' ')} (backups are off), "
+                                    "nothing is granted")
+                continue
+            else:
+                targets = [(target.replace("_", "-"), scopes[target])]
+            for target_key, scope in targets:
+                key = f"{who}-{_slug(role_name)}-{target_key}"
+                found.append((target_key, Grant(key, who, role_name, scope, _ARTIFACT_CONDITIONS.get(permission))))
+        return found
 
     def _batch_data_grants(self, who: str, storage_id: Any) -> list[Grant]:
         """`batch run` (under training.submit) reads the inputs and writes the outputs as the invoker:

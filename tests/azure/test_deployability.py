@@ -180,9 +180,9 @@ def test_row5_cosmos_db_holds_the_key_role_the_cosmos_page_asks_for() -> None:
 def test_row5_the_role_holds_get_wrap_and_unwrap_in_the_vendored_definition() -> None:
     # The page's access policy (Get, Wrap Key, Unwrap Key) as data actions of the built-in role.
     import json
+    from pathlib import Path
 
     from mlopskit.providers.azure.first_party import __file__ as first_party
-    from pathlib import Path
 
     roles = json.loads((Path(first_party).parent.parent / "catalog" / "iam" / "azure_roles.json").read_text())["roles"]
     assert set(roles["Key Vault Crypto Service Encryption User"]["dataActions"]) >= {

@@ -156,8 +156,8 @@ def test_a_missing_permission_is_caught() -> None:
 def test_every_mapped_permission_exists_in_a_role_the_kit_can_grant() -> None:
     # A typo in the table would otherwise be "missing" forever: each permission is held by some
     # vendored predefined role or is one the kit's custom roles list.
-    from tests.fidelity.gcp.permissions import PREDEFINED
     from mlopskit.providers.gcp.identity import CUSTOM_ROLES
+    from tests.fidelity.gcp.permissions import PREDEFINED
 
     known = {p for held in PREDEFINED.values() for p in held} | {p for held in CUSTOM_ROLES.values() for p in held}
     assert {p for row in CALLS.values() for p, _ in row} <= known
