@@ -70,7 +70,7 @@ def _api(command: str) -> Any:
         return api
     workspace = FakeWorkspace()
     workspace.blobs = {"data/train.csv": "aa"}
-    workspace.restorable = {"data/train.csv": "aa"}
+    workspace.restorable = {"data/train.csv": "aa"}  # type: ignore[attr-defined]  # set per test, as in tests/ops
     return workspace
 
 

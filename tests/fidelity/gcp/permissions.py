@@ -39,7 +39,7 @@ def _bucket_of(blob: Any) -> str:
 
 
 def _service_account(made: Made) -> str:
-    body = made.params.get("custom_job") or made.params.get("batch_prediction_job") or made.params.get("deployed_model")
+    body: Any = made.params.get("custom_job") or made.params.get("batch_prediction_job") or made.params.get("deployed_model")
     if made.operation == "create_custom_job":
         return str(body.job_spec.service_account)
     return str(getattr(body, "service_account", "") or "")

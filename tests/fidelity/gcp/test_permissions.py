@@ -13,7 +13,7 @@ import dataclasses
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from google.cloud import aiplatform_v1
@@ -78,23 +78,23 @@ def gcp(monkeypatch: pytest.MonkeyPatch) -> FakeClients:
 
 
 def _train(gcp: FakeClients) -> None:
-    s = stack()
+    s, made = stack(), cast(dict[str, Any], gcp.made)
     body = {"displayName": "x", "jobSpec": {"workerPoolSpecs": [{"machineSpec": {"machineType": "old"}, "replicaCount": 1,
                                                                   "containerSpec": {"imageUri": "i"}}],
                                             "serviceAccount": names.service_account(PROJECT, s, "training")}}
-    gcp.made["storage"].put(names.bucket(PROJECT, s, "artifacts"), names.job_spec_object("train-xgb"), json.dumps(body).encode())
-    gcp.made["jobs"].create_custom_job.return_value = aiplatform_v1.CustomJob(name=f"{PARENT}/customJobs/77")
-    gcp.made["jobs"].get_custom_job.return_value = aiplatform_v1.CustomJob(state="JOB_STATE_SUCCEEDED")
+    made["storage"].put(names.bucket(PROJECT, s, "artifacts"), names.job_spec_object("train-xgb"), json.dumps(body).encode())
+    made["jobs"].create_custom_job.return_value = aiplatform_v1.CustomJob(name=f"{PARENT}/customJobs/77")
+    made["jobs"].get_custom_job.return_value = aiplatform_v1.CustomJob(state="JOB_STATE_SUCCEEDED")
 
 
 def _batch(gcp: FakeClients) -> None:
-    s = stack("lifecycle.yaml")
+    s, made = stack("lifecycle.yaml"), cast(dict[str, Any], gcp.made)
     body = {"displayName": "b", "model": f"{PARENT}/models/4242@3",
             "serviceAccount": names.service_account(PROJECT, s, "batch"),
             "inputConfig": {"instancesFormat": "jsonl", "gcsSource": {"uris": ["gs://b/batch/customers/*"]}},
             "outputConfig": {"predictionsFormat": "jsonl", "gcsDestination": {"outputUriPrefix": "gs://b/batch/scores/"}}}
-    gcp.made["storage"].put(names.bucket(PROJECT, s, "artifacts"), names.batch_job_object("nightly-scoring"), json.dumps(body).encode())
-    gcp.made["jobs"].create_batch_prediction_job.return_value = aiplatform_v1.BatchPredictionJob(name=f"{PARENT}/batchPredictionJobs/8")
+    made["storage"].put(names.bucket(PROJECT, s, "artifacts"), names.batch_job_object("nightly-scoring"), json.dumps(body).encode())
+    made["jobs"].create_batch_prediction_job.return_value = aiplatform_v1.BatchPredictionJob(name=f"{PARENT}/batchPredictionJobs/8")
 
 
 # command -> (spec, arrange, argument lists run in order)
