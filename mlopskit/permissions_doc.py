@@ -99,6 +99,19 @@ def section(target: str) -> list[str]:
     out += ["### Who runs each day-2 command", "", *_commands_table(module.DAY2_PERMISSIONS, grants), "",
             "### What each call needs", "", *_calls_table(module.CALLS), "",
             "### What the granted roles hold", "", *_roles_table(target, grants), ""]
+    if hasattr(module, "DEPLOY_TYPES"):
+        out += ["### What `pulumi up` needs (the deploying identity)", "", *_deploy_table(module), ""]
+    return out
+
+
+def _deploy_table(module: ModuleType) -> list[str]:
+    """Read, write (create or update) and delete of every resource type the stack records, and the
+    extra actions, each with why."""
+    types = sorted({t for t in module.DEPLOY_TYPES.values() if t})
+    out = ["| resource type | operations |", "|---|---|"]
+    out += [f"| `{t}` | {_cell([f'{t}/read', f'{t}/write', f'{t}/delete'])} |" for t in types]
+    out += ["", "| also | why |", "|---|---|"]
+    out += [f"| `{action}` | {why} |" for action, why in module.DEPLOY_EXTRA.items()]
     return out
 
 

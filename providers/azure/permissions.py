@@ -73,3 +73,65 @@ CALLS: dict[str, tuple[tuple[str, Kind, On], ...]] = {
     "blob_checksums": ((f"{_BLOBS}/read", "data", "container"),),
     "delete_blobs": (("Microsoft.Storage/storageAccounts/blobServices/containers/delete", "action", "container"),),
 }
+
+
+# --- what `pulumi up` itself needs (the deploying identity) -----------------------------------
+# Recorded Pulumi type -> the ARM resource type it creates. RBAC names the control-plane operations
+# "<resource provider>/<resource type>/read|write|delete" (write: create or update; Azure RBAC
+# "Azure resource provider operations"), so the deploying identity needs those three on each.
+# tests/fidelity/azure/test_permissions.py fails when a recorded type has no row.
+DEPLOY_TYPES: dict[str, str] = {
+    "azure-native:applicationinsights:Component": "Microsoft.Insights/components",
+    "azure-native:authorization:RoleAssignment": "Microsoft.Authorization/roleAssignments",
+    "azure-native:consumption:Budget": "Microsoft.Consumption/budgets",
+    "azure-native:containerregistry:Registry": "Microsoft.ContainerRegistry/registries",
+    "azure-native:containerregistry:Replication": "Microsoft.ContainerRegistry/registries/replications",
+    "azure-native:dataprotection:BackupInstance": "Microsoft.DataProtection/backupVaults/backupInstances",
+    "azure-native:dataprotection:BackupPolicy": "Microsoft.DataProtection/backupVaults/backupPolicies",
+    "azure-native:dataprotection:BackupVault": "Microsoft.DataProtection/backupVaults",
+    "azure-native:keyvault:Key": "Microsoft.KeyVault/vaults/keys",
+    "azure-native:keyvault:Vault": "Microsoft.KeyVault/vaults",
+    "azure-native:machinelearningservices:BatchDeployment": f"{_ML}/batchEndpoints/deployments",
+    "azure-native:machinelearningservices:BatchEndpoint": f"{_ML}/batchEndpoints",
+    "azure-native:machinelearningservices:CodeVersion": f"{_ML}/codes/versions",
+    "azure-native:machinelearningservices:Compute": f"{_ML}/computes",
+    "azure-native:machinelearningservices:Datastore": f"{_ML}/datastores",
+    "azure-native:machinelearningservices:EnvironmentVersion": f"{_ML}/environments/versions",
+    "azure-native:machinelearningservices:Job": f"{_ML}/jobs",
+    "azure-native:machinelearningservices:ModelVersion": f"{_ML}/models/versions",
+    "azure-native:machinelearningservices:OnlineDeployment": f"{_ML}/onlineEndpoints/deployments",
+    "azure-native:machinelearningservices:OnlineEndpoint": f"{_ML}/onlineEndpoints",
+    "azure-native:machinelearningservices:Registry": "Microsoft.MachineLearningServices/registries",
+    "azure-native:machinelearningservices:Schedule": f"{_ML}/schedules",
+    "azure-native:machinelearningservices:Workspace": _ML,
+    "azure-native:managedidentity:UserAssignedIdentity": "Microsoft.ManagedIdentity/userAssignedIdentities",
+    "azure-native:monitor:ActionGroup": "Microsoft.Insights/actionGroups",
+    "azure-native:monitor:AutoscaleSetting": "Microsoft.Insights/autoscalesettings",
+    "azure-native:monitor:DiagnosticSetting": "Microsoft.Insights/diagnosticSettings",
+    "azure-native:monitor:MetricAlert": "Microsoft.Insights/metricAlerts",
+    "azure-native:monitor:ScheduledQueryRule": "Microsoft.Insights/scheduledQueryRules",
+    "azure-native:network:PrivateDnsZoneGroup": "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+    "azure-native:network:PrivateEndpoint": "Microsoft.Network/privateEndpoints",
+    "azure-native:network:VirtualNetwork": "Microsoft.Network/virtualNetworks",
+    "azure-native:operationalinsights:Workspace": "Microsoft.OperationalInsights/workspaces",
+    "azure-native:privatedns:PrivateZone": "Microsoft.Network/privateDnsZones",
+    "azure-native:privatedns:VirtualNetworkLink": "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+    "azure-native:resources:ResourceGroup": "Microsoft.Resources/subscriptions/resourceGroups",
+    "azure-native:storage:BlobContainer": "Microsoft.Storage/storageAccounts/blobServices/containers",
+    "azure-native:storage:BlobServiceProperties": "Microsoft.Storage/storageAccounts/blobServices",
+    "azure-native:storage:ManagementPolicy": "Microsoft.Storage/storageAccounts/managementPolicies",
+    "azure-native:storage:StorageAccount": "Microsoft.Storage/storageAccounts",
+    # The code upload writes the training code's blobs with the deployer's own Entra token: a data
+    # action (DEPLOY_EXTRA), no control-plane resource.
+    "pulumi-python:dynamic:Resource#kind=azure-code-upload": "",
+}
+
+# Actions beyond read/write/delete of the resources themselves, each with why.
+DEPLOY_EXTRA: dict[str, str] = {
+    "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action":
+        "attaching the stack's user-assigned identities to the workspace, registry, storage and computes",
+    "Microsoft.Network/virtualNetworks/subnets/join/action": "placing the private endpoints in the stack's subnet",
+    "Microsoft.Resources/subscriptions/resourceGroups/read": "the stack's resource group",
+    "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write":
+        "the code upload (a data action, as in Storage Blob Data Contributor; not a control-plane operation)",
+}
