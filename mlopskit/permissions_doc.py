@@ -105,8 +105,14 @@ def section(target: str) -> list[str]:
 
 
 def _deploy_table(module: ModuleType) -> list[str]:
-    """Read, write (create or update) and delete of every resource type the stack records, and the
-    extra actions, each with why."""
+    """What creating, reading, updating and deleting each recorded type takes: a permission list per
+    type (GCP), or the ARM resource type whose read/write/delete operations it takes (Azure) with
+    the extra actions, each with why."""
+    if any(isinstance(v, tuple) for v in module.DEPLOY_TYPES.values()):
+        out = ["| recorded type | permissions |", "|---|---|"]
+        out += [f"| `{t}` | {_cell(list(p))} |" for t, p in sorted(module.DEPLOY_TYPES.items())]
+        roles = getattr(module, "DEPLOY_ROLES", ())
+        return [*out, "", f"Predefined roles that together hold all of them: {_cell(list(roles))}."] if roles else out
     types = sorted({t for t in module.DEPLOY_TYPES.values() if t})
     out = ["| resource type | operations |", "|---|---|"]
     out += [f"| `{t}` | {_cell([f'{t}/read', f'{t}/write', f'{t}/delete'])} |" for t in types]

@@ -59,3 +59,76 @@ CALLS: dict[tuple[str, str], tuple[tuple[str, On], ...]] = {
     # map.json has no entry for the method, so the permission is named after it: UNCONFIRMED).
     ("alerts", "open_alerts"): (("monitoring.alerts.list", "project"),),
 }
+
+
+# --- what `pulumi up` itself needs (the deploying identity) -----------------------------------
+# Recorded Pulumi type -> the IAM permissions creating, reading, updating and deleting it take
+# (the resources' REST methods as crawled into iann0036/iam-dataset gcp/map.json). Every name is
+# held by one of the predefined roles listed in DEPLOY_ROLES (vendored in
+# providers/catalog/iam/gcp_roles.json; tests/fidelity/gcp/test_permissions.py checks both).
+_CRUD = ("create", "get", "update", "delete")
+
+
+def _crud(prefix: str, verbs: tuple[str, ...] = _CRUD) -> tuple[str, ...]:
+    return tuple(f"{prefix}.{verb}" for verb in verbs)
+
+
+DEPLOY_TYPES: dict[str, tuple[str, ...]] = {
+    "gcp:artifactregistry/repository:Repository": _crud("artifactregistry.repositories"),
+    "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": (
+        "artifactregistry.repositories.getIamPolicy", "artifactregistry.repositories.setIamPolicy"),
+    "gcp:bigquery/dataset:Dataset": _crud("bigquery.datasets"),
+    "gcp:billing/budget:Budget": ("billing.budgets.create", "billing.budgets.get", "billing.budgets.update",
+                                  "billing.budgets.delete"),
+    "gcp:cloudscheduler/job:Job": _crud("cloudscheduler.jobs"),
+    "gcp:compute/globalAddress:GlobalAddress": ("compute.globalAddresses.create", "compute.globalAddresses.get",
+                                                "compute.globalAddresses.delete"),
+    "gcp:compute/network:Network": ("compute.networks.create", "compute.networks.get", "compute.networks.delete"),
+    "gcp:compute/subnetwork:Subnetwork": ("compute.subnetworks.create", "compute.subnetworks.get",
+                                          "compute.subnetworks.update", "compute.subnetworks.delete"),
+    "gcp:kms/cryptoKey:CryptoKey": ("cloudkms.cryptoKeys.create", "cloudkms.cryptoKeys.get", "cloudkms.cryptoKeys.update"),
+    "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": ("cloudkms.cryptoKeys.getIamPolicy", "cloudkms.cryptoKeys.setIamPolicy"),
+    "gcp:kms/keyRing:KeyRing": ("cloudkms.keyRings.create", "cloudkms.keyRings.get"),
+    "gcp:logging/projectBucketConfig:ProjectBucketConfig": _crud("logging.buckets"),
+    "gcp:monitoring/alertPolicy:AlertPolicy": _crud("monitoring.alertPolicies"),
+    "gcp:monitoring/notificationChannel:NotificationChannel": _crud("monitoring.notificationChannels"),
+    "gcp:networkconnectivity/serviceConnectionPolicy:ServiceConnectionPolicy": _crud(
+        "networkconnectivity.serviceConnectionPolicies"),
+    "gcp:projects/iAMAuditConfig:IAMAuditConfig": ("resourcemanager.projects.getIamPolicy",
+                                                   "resourcemanager.projects.setIamPolicy"),
+    "gcp:projects/iAMCustomRole:IAMCustomRole": _crud("iam.roles"),
+    "gcp:projects/iAMMember:IAMMember": ("resourcemanager.projects.getIamPolicy", "resourcemanager.projects.setIamPolicy"),
+    "gcp:projects/service:Service": ("serviceusage.services.enable", "serviceusage.services.get"),
+    "gcp:serviceaccount/account:Account": _crud("iam.serviceAccounts"),
+    "gcp:serviceaccount/iAMMember:IAMMember": ("iam.serviceAccounts.getIamPolicy", "iam.serviceAccounts.setIamPolicy"),
+    "gcp:servicenetworking/connection:Connection": ("servicenetworking.services.addPeering", "compute.networks.get"),
+    "gcp:storage/bucket:Bucket": _crud("storage.buckets"),
+    "gcp:storage/bucketIAMMember:BucketIAMMember": ("storage.buckets.getIamPolicy", "storage.buckets.setIamPolicy"),
+    "gcp:storage/bucketObject:BucketObject": ("storage.objects.create", "storage.objects.get", "storage.objects.delete"),
+    "gcp:storage/transferJob:TransferJob": ("storagetransfer.jobs.create", "storagetransfer.jobs.get",
+                                            "storagetransfer.jobs.update", "storagetransfer.jobs.delete"),
+    "gcp:vertex/aiEndpoint:AiEndpoint": _crud("aiplatform.endpoints"),
+    "gcp:vertex/aiEndpointIamMember:AiEndpointIamMember": ("aiplatform.endpoints.getIamPolicy",
+                                                           "aiplatform.endpoints.setIamPolicy"),
+    "gcp:vertex/aiMetadataStore:AiMetadataStore": ("aiplatform.metadataStores.get",),
+    "gcp:vertex/aiTensorboard:AiTensorboard": _crud("aiplatform.tensorboards"),
+    # The kit's dynamic resources call Vertex with the deployer's credentials.
+    "pulumi-python:dynamic:Resource#kind=vertex-deployed-model": ("aiplatform.endpoints.deploy",
+                                                                   "aiplatform.endpoints.undeploy",
+                                                                   "aiplatform.endpoints.get", "iam.serviceAccounts.actAs"),
+    "pulumi-python:dynamic:Resource#kind=vertex-model": ("aiplatform.models.upload", "aiplatform.models.get",
+                                                          "aiplatform.models.delete"),
+    "pulumi-python:dynamic:Resource#kind=vertex-model-monitoring-job": (
+        "aiplatform.modelDeploymentMonitoringJobs.create", "aiplatform.modelDeploymentMonitoringJobs.get",
+        "aiplatform.modelDeploymentMonitoringJobs.delete"),
+}
+
+# Predefined roles that together hold every permission above (the smallest cover found over the
+# vendored listings); a deploying identity with these, or a custom role of DEPLOY_TYPES' union,
+# can run `pulumi up`. roles/aiplatform.admin is never granted BY the kit (identity.py).
+DEPLOY_ROLES: tuple[str, ...] = (
+    "roles/aiplatform.admin", "roles/compute.networkAdmin", "roles/storage.admin", "roles/monitoring.admin",
+    "roles/cloudkms.admin", "roles/iam.serviceAccountAdmin", "roles/artifactregistry.admin", "roles/iam.roleAdmin",
+    "roles/bigquery.admin", "roles/billing.costsManager", "roles/cloudscheduler.admin", "roles/logging.admin",
+    "roles/storagetransfer.admin", "roles/resourcemanager.projectIamAdmin", "roles/iam.serviceAccountUser",
+)

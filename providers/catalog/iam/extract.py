@@ -3,7 +3,7 @@ iann0036/iam-dataset, which records the clouds' own listings: ``gcloud iam roles
 per predefined role (gcp/roles/<role>.json) and ``az role definition list`` for the built-in
 roles (azure/built-in-roles-raw.json).
 
-Only the roles the kit grants are kept (the lists below); run it again with a newer checkout to
+Only the roles the kit grants, and those a deploying identity needs (DEPLOY_ROLES), are kept; run it again with a newer checkout to
 refresh them: ``python -m mlopskit.providers.catalog.iam.extract <checkout> <commit> <date>``.
 """
 
@@ -21,8 +21,10 @@ GCP_ROLES = ("roles/artifactregistry.reader", "roles/cloudkms.cryptoKeyEncrypter
 
 
 def gcp(checkout: Path) -> dict[str, list[str]]:
+    from mlopskit.providers.gcp.permissions import DEPLOY_ROLES
+
     roles = {}
-    for role in GCP_ROLES:
+    for role in sorted({*GCP_ROLES, *DEPLOY_ROLES}):
         data = json.loads((checkout / "gcp" / "roles" / f"{role.removeprefix('roles/')}.json").read_text())
         roles[role] = sorted(data["includedPermissions"])
     return roles

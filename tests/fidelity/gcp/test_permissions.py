@@ -27,6 +27,7 @@ from mlopskit.modules.graph import Graph
 from mlopskit.providers.gcp import names, ops as gcp_ops
 from mlopskit.providers.gcp.permissions import CALLS, DAY2_PERMISSIONS
 from tests.conftest import STACKS
+from tests.fidelity.gcp.edge import GATE_SPECS, built
 from tests.fidelity.gcp.permissions import Made, grants, violations
 from tests.ops.conftest import FakeClock, clock, write_spec  # noqa: F401 - clock is a fixture
 from tests.ops.gcp_fakes import PARENT, PROJECT, FakeClients
@@ -161,3 +162,35 @@ def test_every_mapped_permission_exists_in_a_role_the_kit_can_grant() -> None:
 
     known = {p for held in PREDEFINED.values() for p in held} | {p for held in CUSTOM_ROLES.values() for p in held}
     assert {p for row in CALLS.values() for p, _ in row} <= known
+
+
+# --- the deploying identity: every type `pulumi up` creates is in the table ---------------------
+
+def _unmapped(g: Graph) -> list[str]:
+    from mlopskit.providers.gcp.permissions import DEPLOY_TYPES
+    from tests.fidelity.ordering import type_key
+
+    return sorted({type_key(r) for r in g if not r.type.startswith(("mlopskit:", "pulumi:providers:"))
+                   and type_key(r) not in DEPLOY_TYPES})
+
+
+@pytest.mark.parametrize("spec", GATE_SPECS)
+def test_every_recorded_type_says_what_the_deployer_needs(spec: str) -> None:
+    assert _unmapped(built(spec, "gcp")[1]) == []
+
+
+def test_a_type_missing_from_the_deploy_table_is_caught() -> None:
+    g = graph("credit-risk.yaml")
+    stray = dataclasses.replace(next(iter(g.of_type("gcp:storage/bucket:Bucket"))), type="gcp:pubsub/topic:Topic")
+    assert _unmapped(dataclasses.replace(g, resources=[*g, stray])) == ["gcp:pubsub/topic:Topic"]
+
+
+def test_the_deploy_roles_hold_every_permission_the_deployer_needs() -> None:
+    from mlopskit.providers.gcp.permissions import DEPLOY_ROLES, DEPLOY_TYPES
+    from tests.fidelity.gcp.permissions import PREDEFINED
+
+    held = {p for role in DEPLOY_ROLES for p in PREDEFINED[role]}
+    assert sorted({p for needed in DEPLOY_TYPES.values() for p in needed} - held) == []
+    # Planted: without Storage Admin nobody creates the buckets.
+    without = {p for role in DEPLOY_ROLES if role != "roles/storage.admin" for p in PREDEFINED[role]}
+    assert "storage.buckets.create" in {p for needed in DEPLOY_TYPES.values() for p in needed} - without
