@@ -22,8 +22,10 @@ from mlopskit.modules.graph import Graph
 from tests.conftest import STACKS
 from tests.fidelity.aws import ordering as aws_ordering
 from tests.fidelity.azure import ordering as azure_ordering
+from tests.fidelity.azure.permissions import unmapped_types as azure_deploy_types
 from tests.fidelity.gcp import ordering as gcp_ordering
 from tests.fidelity.gcp.edge import GATE_SPECS, built
+from tests.fidelity.gcp.permissions import unmapped_types as gcp_deploy_types
 from tests.fidelity.ordering import run_gate, transitive
 from tests.fidelity.singleton_tables import SINGLETONS
 from tests.fidelity.singletons import held
@@ -68,9 +70,13 @@ def test_generated_specs_wait_for_their_preconditions(doc: dict[str, Any]) -> No
         assert found(graph, cloud) == [], cloud
         # The singleton gate on the same preview (tests/fidelity/test_singletons.py has its plants).
         assert [str(v) for v in held(graph, SINGLETONS[cloud])] == [], cloud
+        # The deploying identity's table (issue 26 item 3; plants in tests/fidelity/<cloud>/test_permissions.py).
+        if cloud in DEPLOY_GATES:
+            assert DEPLOY_GATES[cloud](graph) == [], cloud
 
 
 PREVIEWED: list[str] = []
+DEPLOY_GATES = {"gcp": gcp_deploy_types, "azure": azure_deploy_types}
 
 
 def test_generated_specs_were_previewed() -> None:

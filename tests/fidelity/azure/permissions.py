@@ -20,7 +20,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from mlopskit.modules.graph import Graph
-from mlopskit.providers.azure.permissions import CALLS
+from mlopskit.providers.azure.permissions import CALLS, DEPLOY_TYPES
 from tests.conftest import ROOT
 
 ROLES: dict[str, dict[str, Any]] = {r["id"]: r for r in json.loads(
@@ -123,3 +123,11 @@ def violations(graph: Graph, role_name: str, calls: list[Made]) -> list[str]:
             if not allowed(held, name, kind, target):
                 found.append(f"azureml.{made.operation}: {name} on {on} {target.rsplit('/providers/', 1)[-1]}")
     return sorted(set(found))
+
+
+def unmapped_types(graph: Graph) -> list[str]:
+    """Recorded types with no row in DEPLOY_TYPES (what the deploying identity needs for them)."""
+    from tests.fidelity.ordering import type_key
+
+    return sorted({type_key(r) for r in graph if not r.type.startswith(("mlopskit:", "pulumi:providers:"))
+                   and type_key(r) not in DEPLOY_TYPES})

@@ -26,7 +26,7 @@ from mlopskit.modules.graph import Graph
 from mlopskit.providers.azure import ops as azure_ops
 from mlopskit.providers.azure.permissions import CALLS, DAY2_PERMISSIONS
 from tests.conftest import STACKS
-from tests.fidelity.azure.permissions import Made, condition_admits, violations
+from tests.fidelity.azure.permissions import Made, condition_admits, unmapped_types, violations
 from tests.fidelity.gcp.edge import GATE_SPECS, built
 from tests.ops.conftest import FakeClock, clock, write_spec  # noqa: F401 - clock is a fixture
 from tests.ops.test_azure_ops import FakeWorkspace
@@ -181,20 +181,12 @@ def test_every_mapped_action_is_one_a_built_in_role_names() -> None:
 
 # --- the deploying identity: every type `pulumi up` creates is in the table ---------------------
 
-def _unmapped(g: Graph) -> list[str]:
-    from mlopskit.providers.azure.permissions import DEPLOY_TYPES
-    from tests.fidelity.ordering import type_key
-
-    return sorted({type_key(r) for r in g if not r.type.startswith(("mlopskit:", "pulumi:providers:"))
-                   and type_key(r) not in DEPLOY_TYPES})
-
-
 @pytest.mark.parametrize("spec", GATE_SPECS)
 def test_every_recorded_type_says_what_the_deployer_needs(spec: str) -> None:
-    assert _unmapped(built(spec, "azure")[1]) == []
+    assert unmapped_types(built(spec, "azure")[1]) == []
 
 
 def test_a_type_missing_from_the_deploy_table_is_caught() -> None:
     g = graph("credit-risk.yaml")
     stray = dataclasses.replace(next(iter(g.of_type("azure-native:keyvault:Vault"))), type="azure-native:cdn:Profile")
-    assert _unmapped(dataclasses.replace(g, resources=[*g, stray])) == ["azure-native:cdn:Profile"]
+    assert unmapped_types(dataclasses.replace(g, resources=[*g, stray])) == ["azure-native:cdn:Profile"]

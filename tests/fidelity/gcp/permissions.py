@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlopskit.modules.graph import Graph
-from mlopskit.providers.gcp.permissions import CALLS
+from mlopskit.providers.gcp.permissions import CALLS, DEPLOY_TYPES
 from tests.conftest import ROOT
 
 PREDEFINED: dict[str, list[str]] = json.loads((ROOT / "providers" / "catalog" / "iam" / "gcp_roles.json").read_text())["roles"]
@@ -112,3 +112,11 @@ def violations(graph: Graph, member: str, calls: list[Made]) -> list[str]:
         found += [f"{made.kind}.{made.operation}: {permission} on {where[0]} {where[1]}".rstrip()
                   for permission, where in pairs if not granted(held, permission, where)]
     return sorted(set(found))
+
+
+def unmapped_types(graph: Graph) -> list[str]:
+    """Recorded types with no row in DEPLOY_TYPES (what the deploying identity needs for them)."""
+    from tests.fidelity.ordering import type_key
+
+    return sorted({type_key(r) for r in graph if not r.type.startswith(("mlopskit:", "pulumi:providers:"))
+                   and type_key(r) not in DEPLOY_TYPES})

@@ -28,7 +28,7 @@ from mlopskit.providers.gcp import names, ops as gcp_ops
 from mlopskit.providers.gcp.permissions import CALLS, DAY2_PERMISSIONS
 from tests.conftest import STACKS
 from tests.fidelity.gcp.edge import GATE_SPECS, built
-from tests.fidelity.gcp.permissions import Made, grants, violations
+from tests.fidelity.gcp.permissions import Made, grants, unmapped_types, violations
 from tests.ops.conftest import FakeClock, clock, write_spec  # noqa: F401 - clock is a fixture
 from tests.ops.gcp_fakes import PARENT, PROJECT, FakeClients
 from tests.ops.test_gcp_ops import _backups
@@ -166,23 +166,15 @@ def test_every_mapped_permission_exists_in_a_role_the_kit_can_grant() -> None:
 
 # --- the deploying identity: every type `pulumi up` creates is in the table ---------------------
 
-def _unmapped(g: Graph) -> list[str]:
-    from mlopskit.providers.gcp.permissions import DEPLOY_TYPES
-    from tests.fidelity.ordering import type_key
-
-    return sorted({type_key(r) for r in g if not r.type.startswith(("mlopskit:", "pulumi:providers:"))
-                   and type_key(r) not in DEPLOY_TYPES})
-
-
 @pytest.mark.parametrize("spec", GATE_SPECS)
 def test_every_recorded_type_says_what_the_deployer_needs(spec: str) -> None:
-    assert _unmapped(built(spec, "gcp")[1]) == []
+    assert unmapped_types(built(spec, "gcp")[1]) == []
 
 
 def test_a_type_missing_from_the_deploy_table_is_caught() -> None:
     g = graph("credit-risk.yaml")
     stray = dataclasses.replace(next(iter(g.of_type("gcp:storage/bucket:Bucket"))), type="gcp:pubsub/topic:Topic")
-    assert _unmapped(dataclasses.replace(g, resources=[*g, stray])) == ["gcp:pubsub/topic:Topic"]
+    assert unmapped_types(dataclasses.replace(g, resources=[*g, stray])) == ["gcp:pubsub/topic:Topic"]
 
 
 def test_the_deploy_roles_hold_every_permission_the_deployer_needs() -> None:
