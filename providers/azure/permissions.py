@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from mlopskit.modules.permission_tables import PermissionTables
+
 On = Literal["workspace", "registry", "input", "output", "container", "backup_vault", "resource_group"]
 Kind = Literal["action", "data"]
 
@@ -135,3 +137,11 @@ DEPLOY_EXTRA: dict[str, str] = {
     "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write":
         "the code upload (a data action, as in Storage Blob Data Contributor; not a control-plane operation)",
 }
+
+
+def tables() -> PermissionTables:
+    """This target's permission tables (``Target.permission_tables``)."""
+    from mlopskit.providers.azure.roles import PERMISSION_GRANTS
+
+    return PermissionTables(day2=DAY2_PERMISSIONS, calls=CALLS, grants=PERMISSION_GRANTS, roles_file="azure_roles.json",
+                            deploy_types=DEPLOY_TYPES, deploy_extra=DEPLOY_EXTRA)

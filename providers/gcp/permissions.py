@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from mlopskit.modules.permission_tables import PermissionTables
+
 On = Literal["project", "bucket", "object", "source-object", "destination-bucket", "endpoint", "service-account"]
 
 # The permission of the vocabulary whose grants run each command (modules/access.py).
@@ -132,3 +134,13 @@ DEPLOY_ROLES: tuple[str, ...] = (
     "roles/bigquery.admin", "roles/billing.costsManager", "roles/cloudscheduler.admin", "roles/logging.admin",
     "roles/storagetransfer.admin", "roles/resourcemanager.projectIamAdmin", "roles/iam.serviceAccountUser",
 )
+
+
+def tables() -> PermissionTables:
+    """This target's permission tables (``Target.permission_tables``)."""
+    from mlopskit.providers.gcp.identity import CUSTOM_ROLES, PERMISSION_GRANTS
+
+    grants = {p: tuple((role, scope) for scope, role in row) for p, row in PERMISSION_GRANTS.items()}
+    return PermissionTables(day2=DAY2_PERMISSIONS, calls=CALLS, grants=grants, roles_file="gcp_roles.json",
+                            custom_roles={f"custom:{k}": v for k, v in CUSTOM_ROLES.items()},
+                            deploy_types=DEPLOY_TYPES, deploy_roles=DEPLOY_ROLES)

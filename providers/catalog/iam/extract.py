@@ -20,11 +20,23 @@ GCP_ROLES = ("roles/artifactregistry.reader", "roles/cloudkms.cryptoKeyEncrypter
              "roles/storage.objectCreator", "roles/storage.objectUser", "roles/storage.objectViewer")
 
 
-def gcp(checkout: Path) -> dict[str, list[str]]:
-    from mlopskit.providers.gcp.permissions import DEPLOY_ROLES
+AZURE_ROLES = ("AcrPull", "AcrPush", "AzureML Data Scientist", "AzureML Registry User", "Backup Operator",
+               "Key Vault Crypto Service Encryption User", "Key Vault Secrets Officer", "Log Analytics Reader",
+               "Monitoring Metrics Publisher", "Storage Account Backup Contributor", "Storage Blob Data Contributor",
+               "Storage Blob Data Reader")
 
+
+def _deploy_roles() -> set[str]:
+    """The roles the registered targets name for their deploying identity (PermissionTables.deploy_roles)."""
+    from mlopskit.modules.targets import targets
+    from mlopskit.providers import load
+
+    return {role for t in targets() if t.permission_tables for role in load(t.permission_tables)().deploy_roles}
+
+
+def gcp(checkout: Path) -> dict[str, list[str]]:
     roles = {}
-    for role in sorted({*GCP_ROLES, *DEPLOY_ROLES}):
+    for role in sorted({*GCP_ROLES, *(r for r in _deploy_roles() if r.startswith("roles/"))}):
         data = json.loads((checkout / "gcp" / "roles" / f"{role.removeprefix('roles/')}.json").read_text())
         roles[role] = sorted(data["includedPermissions"])
     return roles
@@ -42,14 +54,12 @@ def azure(checkout: Path, names: list[str]) -> dict[str, dict[str, object]]:
 
 
 def main(argv: list[str]) -> None:
-    from mlopskit.providers.azure.roles import ROLES
-
     checkout, commit, date = Path(argv[0]), argv[1], argv[2]
     header = {"source": SOURCE, "commit": commit, "date": date}
     (HERE / "gcp_roles.json").write_text(json.dumps(
         {**header, "path": "gcp/roles/<role>.json (gcloud iam roles describe)", "roles": gcp(checkout)}, indent=1) + "\n")
     (HERE / "azure_roles.json").write_text(json.dumps(
-        {**header, "path": "azure/built-in-roles-raw.json (az role definition list)", "roles": azure(checkout, sorted(ROLES))},
+        {**header, "path": "azure/built-in-roles-raw.json (az role definition list)", "roles": azure(checkout, sorted(AZURE_ROLES))},
         indent=1) + "\n")
 
 

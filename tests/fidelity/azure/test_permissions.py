@@ -190,3 +190,14 @@ def test_a_type_missing_from_the_deploy_table_is_caught() -> None:
     g = graph("credit-risk.yaml")
     stray = dataclasses.replace(next(iter(g.of_type("azure-native:keyvault:Vault"))), type="azure-native:cdn:Profile")
     assert unmapped_types(dataclasses.replace(g, resources=[*g, stray])) == ["azure-native:cdn:Profile"]
+
+
+def test_the_kits_role_guids_are_the_published_ones() -> None:
+    # providers/azure/roles.py names built-in roles by GUID: each is the vendored definition's id.
+    import json
+
+    from mlopskit.providers.azure.roles import ROLES
+    from tests.conftest import ROOT
+
+    vendored = json.loads((ROOT / "providers" / "catalog" / "iam" / "azure_roles.json").read_text())["roles"]
+    assert dict(ROLES) == {name: role["id"] for name, role in vendored.items()}
