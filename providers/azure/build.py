@@ -79,6 +79,16 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def _union(kept: Grant, other: Grant) -> Grant:
+    """The assignment two permissions share: unconditioned if either is, else either condition
+    (ABAC conditions compose with OR)."""
+    if kept.condition is None or other.condition is None:
+        return Grant(kept.key, kept.who, kept.role, kept.scope, None)
+    if kept.condition == other.condition:
+        return kept
+    return Grant(kept.key, kept.who, kept.role, kept.scope, f"({kept.condition}) OR ({other.condition})")
+
+
 def logical_provider_name(stack: Stack) -> str:
     return f"{stack.name}-azure"
 
@@ -661,6 +671,8 @@ class AzureBuild(StackBuild):
                     if grant.key not in grants:
                         grants[grant.key] = grant
                         mapping.setdefault(role.name, []).append({"role": grant.role, "target": target_key})
+                    else:  # one assignment per role and resource: it allows what either permission needs
+                        grants[grant.key] = _union(grants[grant.key], grant)
             if "training.submit" in role.permissions:
                 for grant in self._batch_data_grants(who, scopes["storage"]):
                     grants.setdefault(grant.key, grant)

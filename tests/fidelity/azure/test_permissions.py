@@ -201,3 +201,15 @@ def test_the_kits_role_guids_are_the_published_ones() -> None:
 
     vendored = json.loads((ROOT / "providers" / "catalog" / "iam" / "azure_roles.json").read_text())["roles"]
     assert dict(ROLES) == {name: role["id"] for name, role in vendored.items()}
+
+
+def test_two_permissions_sharing_an_assignment_keep_both_conditions() -> None:
+    # artifacts.read (the artifacts container) and backups.restore (also the scratch containers)
+    # share one Storage Blob Data Reader assignment: it must admit what each needs.
+    data = baseline("credit-risk.yaml")
+    data["access"]["roles"] = [{"name": "reader-restorer", "permissions": ["artifacts.read", "backups.restore"],
+                                "principals": ["group:ops@example.com"]}]
+    g = preview(parse_stack(data, base_dir=STACKS), "azure")
+    made = [Made("blob_checksums", {"container": "restore-check-1", "prefix": ""}),
+            Made("blob_checksums", {"container": "artifacts", "prefix": ""})]
+    assert violations(g, "reader-restorer", made) == []
