@@ -15,7 +15,7 @@ import pytest
 from mlopskit.modules.targets import names as target_names
 
 if TYPE_CHECKING:
-    from mlopskit.compare import Comparison
+    from mlopskit.compare.model import Comparison
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,8 +70,8 @@ def _without_outputs(comparison: Comparison) -> Comparison:
 @pytest.fixture(scope="session")
 def credit_risk_comparison(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Comparison:
     """The bundled example compared on every target, made once per test run (it takes
-    25-60 s); tests of the CLI hand it to ``mlopskit.compare.compare`` by monkeypatch."""
-    from mlopskit.compare import compare
+    25-60 s); tests of the CLI hand it to ``mlopskit.compare.run.compare`` by monkeypatch."""
+    from mlopskit.compare.run import compare
 
     def make() -> Comparison:
         with pytest.MonkeyPatch.context() as patch:  # the same offline settings as every test
