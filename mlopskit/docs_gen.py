@@ -3,7 +3,9 @@
 - ``docs/spec.schema.json``: the JSON Schema of spec v1 (``mlopskit schema``), which the bundled
   specs name in their ``# yaml-language-server: $schema=...`` line so editors validate and complete;
 - ``docs/spec.md``: the spec reference, rendered from that schema;
-- ``docs/rules.md``: the policy rules reference that SARIF's ``helpUri`` links to.
+- ``docs/rules.md``: the policy rules reference that SARIF's ``helpUri`` links to;
+- ``docs/deploying-identity.md``: what the identities running the day-2 commands need and get
+  (mlopskit/permissions_doc.py, from the providers' permission tables).
 
 ``tests/test_spec_schema.py`` and ``tests/policies/test_sarif_locations.py`` fail when a file is stale.
 """
@@ -108,12 +110,13 @@ def _refs(node: Any) -> list[str]:
 
 def generated() -> dict[str, str]:
     """Each generated file (path relative to the repository) and its current content."""
+    from mlopskit import permissions_doc
     from mlopskit.modules.spec_schema import spec_schema
     from mlopskit.policies.report import rules_markdown
     from mlopskit.policies.runner import resolve_rules
 
     return {SCHEMA_FILE: schema_json(), "docs/spec.md": spec_markdown(spec_schema()),
-            "docs/rules.md": rules_markdown(resolve_rules(()))}
+            "docs/rules.md": rules_markdown(resolve_rules(())), permissions_doc.DOC: permissions_doc.markdown()}
 
 
 def stale(root: Path = ROOT) -> list[str]:

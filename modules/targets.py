@@ -92,6 +92,8 @@ class Target:
     storage_uris: tuple[str, ...] = ()
     #: "package.module:function" regenerating its catalog rows (``providers/catalog/generate.py``)
     catalog_builder: str | None = None
+    #: "package.module:function" returning its ``PermissionTables`` (modules/permission_tables.py); None: none
+    permission_tables: str | None = None
     #: descriptions of the placement model's fields (``<Model>.<field>`` -> text) for the spec reference
     spec_docs: Mapping[str, str] = field(default_factory=dict)
     spec_examples: Mapping[str, list[Any]] = field(default_factory=dict)

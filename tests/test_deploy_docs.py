@@ -23,13 +23,16 @@ DEPLOY = (ROOT / "docs" / "deploy.md").read_text()
 
 
 # The modules that read Pulumi config: a new one must document its keys here and in docs/deploy.md.
-CONFIG_READERS = {"mlopskit/program.py", "providers/gcp/budget.py", "providers/aws/backups.py"}
+CONFIG_READERS = {"mlopskit/program.py", "providers/gcp/budget.py", "providers/aws/backups.py",
+                  "providers/azure/first_party.py"}
 
 
 def config_keys() -> set[str]:
     """Every ``mlopskit:<key>`` Pulumi config key the program and the providers read."""
     keys = {f"mlopskit:{k}" for k in re.findall(r'config\.require\("(\w+)"\)', (ROOT / "mlopskit" / "program.py").read_text())}
-    return keys | {CONFIG_KEY, f"mlopskit:{ECR_REPLICATION_CONFIG}"}
+    from mlopskit.providers.azure.first_party import CONFIG_KEY as COSMOS_KEY
+
+    return keys | {CONFIG_KEY, f"mlopskit:{ECR_REPLICATION_CONFIG}", COSMOS_KEY}
 
 
 def test_the_config_readers_are_the_known_ones() -> None:

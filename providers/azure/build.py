@@ -27,6 +27,7 @@ from mlopskit.providers.azure.budget import Budget, BudgetArgs
 from mlopskit.providers.azure.container_registry import ContainerRegistry, ContainerRegistryArgs
 from mlopskit.providers.azure.context import AzureContext
 from mlopskit.providers.azure.endpoint import LIVE, EndpointArgs, OnlineEndpoint, ServedModel
+from mlopskit.providers.azure.first_party import SPEC_PATH as COSMOS_SPEC_PATH, cosmos_db_principal
 from mlopskit.providers.azure.foundation import Foundation, FoundationArgs
 from mlopskit.providers.azure.identity import (
     AccessGrants,
@@ -35,6 +36,7 @@ from mlopskit.providers.azure.identity import (
     Identity,
     IdentityArgs,
     container_condition,
+    containers_condition,
     folder_condition,
     no_delete_condition,
 )
@@ -67,11 +69,23 @@ WORKSPACE_FOLDERS = ("code/", "models/")
 _ARTIFACT_CONDITIONS = {
     "artifacts.read": container_condition(CONTAINER),
     "artifacts.write": no_delete_condition(CONTAINER),
+    # The scratch containers `backup verify` restores into are named restore-check-<time> (ops.py).
+    "backups.restore": containers_condition(CONTAINER, "restore-check-"),
 }
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _union(kept: Grant, other: Grant) -> Grant:
+    """The assignment two permissions share: unconditioned if either is, else either condition
+    (ABAC conditions compose with OR)."""
+    if kept.condition is None or other.condition is None:
+        return Grant(kept.key, kept.who, kept.role, kept.scope, None)
+    if kept.condition == other.condition:
+        return kept
+    return Grant(kept.key, kept.who, kept.role, kept.scope, f"({kept.condition}) OR ({other.condition})")
 
 
 def logical_provider_name(stack: Stack) -> str:
@@ -100,10 +114,15 @@ class AzureBuild(StackBuild):
         placement = self.stack.placement.azure
         if placement is None:
             raise ValueError("placement.azure: required to build on azure")
+        # Checked before anything is registered: a real deploy without it stops here, whole.
+        cosmos = cosmos_db_principal(getattr(self.registry, "offline", False)) if self.stack.encryption.customer_managed_keys else None
         provider = azure_native.Provider(logical_provider_name(self.stack), location=placement.location)
         config = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(provider=provider))
         self.ctx = AzureContext(stack=self.stack, placement=placement, provider=provider,
                                 subscription_id=config.subscription_id, tenant_id=config.tenant_id)
+        self.cosmos_db_principal_id = cosmos.object_id if cosmos is not None else None
+        if cosmos is not None and cosmos.placeholder:
+            self.ctx.warn(COSMOS_SPEC_PATH, cosmos.warning)
         return self.ctx
 
     # -- spec facts -------------------------------------------------------------------
@@ -146,6 +165,7 @@ class AzureBuild(StackBuild):
                 hsm=hsm,
                 added_hsm=added_hsm,
                 encryption_principal_id=self.identity.principal_of("encryption"),
+                cosmos_db_principal_id=self.cosmos_db_principal_id,
                 protect=stack.is_prod,
             ),
             ctx, opts=ctx.opts(),
@@ -254,7 +274,8 @@ class AzureBuild(StackBuild):
                 # packages for the MLflow models", how-to-deploy-mlflow-models).
                 needs_package_feeds=any(job.image.framework is not None for job in stack.training)
                 or any(e.model.source == "registry" for e in stack.endpoints),
-                depends_on=(workspace_access, storage, acr),
+                # Azure Cosmos DB's key grant too: the workspace's metadata store is created with it.
+                depends_on=(workspace_access, storage, acr, *((keys.cosmos_grant,) if keys.cosmos_grant else ())),
                 protect=stack.is_prod,
             ),
             ctx, opts=ctx.opts(),
@@ -267,9 +288,22 @@ class AzureBuild(StackBuild):
                 "registry": (acr.registry.id, "registry"),
                 "workspace": (self.workspace.workspace.id, "amlworkspace"),
                 "models": (self.model_registry.registry.id, "amlregistry"),
+                **self._registry_stores(),
             }),
             ctx, opts=ctx.opts(),
         )
+
+    def _registry_stores(self) -> dict[str, tuple[pulumi.Input[str], str]]:
+        """Private endpoints to the model registry's own storage account and ACR in each of its
+        regions (issue 26 row 6): a private registry's model files and images are read from
+        those, not through the registry's endpoint (how-to-registry-network-isolation)."""
+        registry = self.model_registry
+        targets: dict[str, tuple[pulumi.Input[str], str]] = {}
+        for i, (storage, acr) in enumerate(zip(registry.managed("storage"), registry.managed("acr"), strict=True)):
+            suffix = "" if i == 0 else f"-{i + 1}"
+            targets[f"models-blob{suffix}"] = (storage, "blob")
+            targets[f"models-registry{suffix}"] = (acr, "registry")
+        return targets
 
     # -- workloads ----------------------------------------------------------------------
     def resolve_batch(self, path: str, compute: Compute) -> Resolution:
@@ -565,34 +599,59 @@ class AzureBuild(StackBuild):
         return grants
 
     def _role_grants(self, scopes: dict[str, Any], endpoint_ids: dict[str, pulumi.Output[str]]) -> list[Grant]:
-        ctx = self.ctx
         grants: dict[str, Grant] = {}
         mapping: dict[str, list[dict[str, str]]] = {}
         for i, role in enumerate(self.stack.access.roles):
             who = f"role-{role.name}"
             self._warn(limits.role_warnings(self.stack, i, role.permissions, role.principals))
             for j, permission in enumerate(role.permissions):
-                for role_name, target in PERMISSION_GRANTS[permission]:
-                    if target == "endpoints":
-                        targets = [(f"endpoint-{name}", endpoint_id) for name, endpoint_id in endpoint_ids.items()]
-                        if not targets:
-                            ctx.warn(f"access.roles[{i}].permissions[{j}]", f"{permission}: the stack has no endpoint to grant it on")
-                    else:
-                        scope = scopes[target]
-                        if scope is None:
-                            ctx.warn(
-                                f"access.roles[{i}].permissions[{j}]",
-                                f"{permission}: the stack has no {target.replace('_', ' ')} (backups are off), nothing is granted",
-                            )
-                            continue
-                        targets = [(target.replace("_", "-"), scope)]
-                    for target_key, scope in targets:
-                        key = f"{who}-{_slug(role_name)}-{target_key}"
-                        if key not in grants:
-                            grants[key] = Grant(key, who, role_name, scope, _ARTIFACT_CONDITIONS.get(permission))
-                            mapping.setdefault(role.name, []).append({"role": role_name, "target": target_key})
+                for target_key, grant in self._permission_grants(f"access.roles[{i}].permissions[{j}]", who, permission,
+                                                                 scopes, endpoint_ids):
+                    if grant.key not in grants:
+                        grants[grant.key] = grant
+                        mapping.setdefault(role.name, []).append({"role": grant.role, "target": target_key})
+                    else:  # one assignment per role and resource: it allows what either permission needs
+                        grants[grant.key] = _union(grants[grant.key], grant)
+            if "training.submit" in role.permissions:
+                for grant in self._batch_data_grants(who, scopes["storage"]):
+                    grants.setdefault(grant.key, grant)
+                    mapping.setdefault(role.name, []).append({"role": grant.role, "target": "storage"})
         self.outputs["accessRoles"] = mapping
         return list(grants.values())
+
+    def _permission_grants(self, path: str, who: str, permission: str, scopes: dict[str, Any],
+                           endpoint_ids: dict[str, pulumi.Output[str]]) -> list[tuple[str, Grant]]:
+        """(target key, grant) for one permission of one access role."""
+        found = []
+        for role_name, target in PERMISSION_GRANTS[permission]:
+            if target == "endpoints":
+                targets = [(f"endpoint-{name}", endpoint_id) for name, endpoint_id in endpoint_ids.items()]
+                if not targets:
+                    self.ctx.warn(path, f"{permission}: the stack has no endpoint to grant it on")
+            elif scopes[target] is None:
+                self.ctx.warn(path, f"{permission}: the stack has no {target.replace('_', ' ')} (backups are off), "
+                                    "nothing is granted")
+                continue
+            else:
+                targets = [(target.replace("_", "-"), scopes[target])]
+            for target_key, scope in targets:
+                key = f"{who}-{_slug(role_name)}-{target_key}"
+                found.append((target_key, Grant(key, who, role_name, scope, _ARTIFACT_CONDITIONS.get(permission))))
+        return found
+
+    def _batch_data_grants(self, who: str, storage_id: Any) -> list[Grant]:
+        """`batch run` (under training.submit) reads the inputs and writes the outputs as the invoker:
+        "the identity used for invoking a batch endpoint" reads the data of a credential-less
+        datastore; it needs to "read and write from/to data stores" (how-to-authenticate-batch-endpoint,
+        issue 26 row 7). Only the spec's batch folders of the artifacts container."""
+        inputs = tuple(dict.fromkeys(job.input for job in self.stack.batch))
+        outputs = tuple(dict.fromkeys(job.output for job in self.stack.batch))
+        if not inputs:
+            return []
+        return [Grant(f"{who}-batch-input-reader-storage", who, "Storage Blob Data Reader", storage_id,
+                      folder_condition("Storage Blob Data Reader", CONTAINER, inputs, others=False)),
+                Grant(f"{who}-batch-output-contributor-storage", who, "Storage Blob Data Contributor", storage_id,
+                      folder_condition("Storage Blob Data Contributor", CONTAINER, outputs, others=False))]
 
     # -- warnings about fields Azure cannot honour as asked -----------------------------
     def _warn(self, issues: list[SpecIssue]) -> None:

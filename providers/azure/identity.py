@@ -58,6 +58,13 @@ def no_delete_condition(container: str) -> str:
             f" AND (!(ActionMatches{{'{_BLOBS}/delete'}}))")
 
 
+def containers_condition(container: str, prefix: str) -> str:
+    """Storage Blob Data Reader limited to ``container`` and the containers named ``prefix*``."""
+    name = "@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name]"
+    return (f"(({_unless(_DATA_ACTIONS['Storage Blob Data Reader'])}) OR ({name} StringEquals '{container}') "
+            f"OR ({name} StringStartsWith '{prefix}'))")
+
+
 def container_condition(container: str) -> str:
     """Storage Blob Data Reader limited to ``container`` (the account also holds the workspace's)."""
     name = "@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name]"

@@ -27,6 +27,9 @@ class KeysArgs:
     # Sensitive data over a software key pinned by keyProtectionLevel: an added RSA-HSM key
     # for new data (the existing key's type cannot change: modules/encryption.py protection_plan).
     added_hsm: bool = False
+    # The tenant's Azure Cosmos DB service principal (providers/azure/first_party.py): the
+    # workspace's metadata store encrypts with the key through it. None: no CMK.
+    cosmos_db_principal_id: str | None = None
 
 
 class Keys(pulumi.ComponentResource):
@@ -65,6 +68,7 @@ class Keys(pulumi.ComponentResource):
         self.key: keyvault.Key | None = None
         self.hsm_key: keyvault.Key | None = None
         self.key_grant = None
+        self.cosmos_grant = None
         if args.customer_managed_keys:
             self.key = self._key(f"{name}-cmk", "cmk", args, ctx, args.hsm)
             if args.added_hsm:
@@ -76,6 +80,13 @@ class Keys(pulumi.ComponentResource):
                 self, f"{name}-cmk-encryption-user", ctx, "Key Vault Crypto Service Encryption User",
                 args.encryption_principal_id, self.key.id,
             )
+            if args.cosmos_db_principal_id is not None:
+                # "Allow Azure Cosmos DB to access the key" (how-to-setup-customer-managed-keys):
+                # get, wrap and unwrap, the data actions of this role on an RBAC vault.
+                self.cosmos_grant = assign(
+                    self, f"{name}-cmk-cosmosdb-encryption-user", ctx, "Key Vault Crypto Service Encryption User",
+                    args.cosmos_db_principal_id, self.key.id,
+                )
         self.register_outputs({
             "vaultId": self.vault.id,
             "vaultName": self.vault.name,

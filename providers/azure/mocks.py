@@ -162,6 +162,25 @@ def _key(physical: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
     return {"keyUri": base, "keyUriWithVersion": f"{base}/{_guid('version', rid).replace('-', '')}"}
 
 
+def _ml_registry(physical: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The identity, and the storage account and ACR Azure ML creates per region in the registry's
+    managed resource group ``azureml-rg-<registry>_<GUID>`` (how-to-registry-network-isolation)."""
+    group = resource_group_id(f"azureml-rg-{physical}_{_guid('managed', rid)}")
+    details = []
+    for region in inputs.get("regionDetails", []):
+        suffix = _guid("store", rid, str(region.get("location"))).replace("-", "")[:12]
+        storage = f"{group}/providers/Microsoft.Storage/storageAccounts/st{suffix}"
+        acr = f"{group}/providers/Microsoft.ContainerRegistry/registries/cr{suffix}"
+        details.append({**region,
+                        "storageAccountDetails": [{"systemCreatedStorageAccount": {
+                            **sa.get("systemCreatedStorageAccount", {}), "armResourceId": {"resourceId": storage}}}
+                            for sa in region.get("storageAccountDetails", [])],
+                        "acrDetails": [{"systemCreatedAcrAccount": {
+                            **a.get("systemCreatedAcrAccount", {}), "armResourceId": {"resourceId": acr}}}
+                            for a in region.get("acrDetails", [])]})
+    return {**_principal(physical, rid, inputs), "regionDetails": details}
+
+
 def _scoring(physical: str, rid: str, inputs: dict[str, Any]) -> dict[str, Any]:
     region = inputs.get("location", "westeurope")
     return {"properties": {**inputs.get("properties", {}), "scoringUri": f"https://{physical}.{region}.inference.ml.azure.com/score"}}
@@ -182,7 +201,7 @@ _COMPUTED: dict[str, Callable[[str, str, dict[str, Any]], dict[str, Any]]] = {
         "appId": _guid("app", rid), "connectionString": f"InstrumentationKey={_guid('ikey', rid)}"},
     "dataprotection:BackupVault": _principal,
     "machinelearningservices:Workspace": _principal,
-    "machinelearningservices:Registry": _principal,
+    "machinelearningservices:Registry": _ml_registry,
     "machinelearningservices:OnlineEndpoint": _scoring,
 }
 

@@ -38,6 +38,7 @@ class ModelRegistry(pulumi.ComponentResource):
     def __init__(self, name: str, args: ModelRegistryArgs, ctx: AzureContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, ctx.realises("model_registry"), opts)
         self.registry_name = names.ml_registry(ctx.prefix)
+        self.regions = len(args.regions)
         storage_type = "Standard_RAGRS" if args.geo_redundant_storage else "Standard_ZRS"
         self.registry = ml.Registry(
             f"{name}-registry",
@@ -66,6 +67,23 @@ class ModelRegistry(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, protect=ctx.stack.is_prod),
         )
         self.register_outputs({"registryId": self.registry.id, "registryName": self.registry.name})
+
+    def managed(self, kind: str) -> list[pulumi.Output[str]]:
+        """The ARM ids of the storage accounts (``kind`` "storage") or container registries ("acr")
+        Azure ML creates for the registry, one per region in ``region_details`` order: a private
+        registry needs private endpoints to them too ("Create a private endpoint to the registry,
+        storage, and ACR in the same subnet as the private endpoint of the AML workspace",
+        how-to-registry-network-isolation)."""
+        def ids(details: Any) -> list[str]:
+            found = []
+            for region in details or []:
+                for item in (region.storage_account_details if kind == "storage" else region.acr_details) or []:
+                    account = item.system_created_storage_account if kind == "storage" else item.system_created_acr_account
+                    found.append(account.arm_resource_id.resource_id if account and account.arm_resource_id else "")
+            return found
+
+        every = self.registry.region_details.apply(ids)
+        return [every.apply(lambda found, i=i: found[i]) for i in range(self.regions)]
 
 
 # --- resolving model versions (used at `pulumi up` time and, mocked, by previews) ---------
@@ -137,10 +155,12 @@ class AzureModelRegistry:
     the spec's approval is ``automatic``); a pinned number must exist. Never invents a model.
     """
 
-    def __init__(self, client: ModelVersionClient, registry_name: str, approval: str = "manual") -> None:
+    def __init__(self, client: ModelVersionClient, registry_name: str, approval: str = "manual", offline: bool = False) -> None:
         self.client = client
         self.registry_name = registry_name
         self.approval = approval
+        #: True for the seeded registry of an offline preview (never for ``pulumi up``).
+        self.offline = offline
 
     def reference(self, package: str, version: int) -> str:
         return f"azureml://registries/{self.registry_name}/models/{package}/versions/{version}"
@@ -193,4 +213,4 @@ def seeded_registry(stack: Stack) -> Iterator[AzureModelRegistry]:
     for package, pinned in sorted(referenced_packages(stack).items()):
         for version in sorted(pinned or {1}):
             client.register(package, version, approved=True)
-    yield AzureModelRegistry(client, names.ml_registry(stack.name), stack.registry.models.approval)
+    yield AzureModelRegistry(client, names.ml_registry(stack.name), stack.registry.models.approval, offline=True)

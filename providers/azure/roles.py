@@ -47,9 +47,13 @@ PERMISSION_GRANTS: dict[str, tuple[tuple[str, Target], ...]] = {
     # Scoring with Entra ID tokens needs onlineEndpoints/score/action; the data
     # scientist role on the endpoint resource alone is the narrowest built-in grant.
     "endpoints.invoke": (("AzureML Data Scientist", "endpoints"),),
-    "endpoints.deploy": (("AzureML Data Scientist", "workspace"), ("AcrPull", "container_registry")),
+    # A rollout reads the registry version it deploys (tests/fidelity/azure/test_permissions.py).
+    "endpoints.deploy": (("AzureML Data Scientist", "workspace"), ("AcrPull", "container_registry"),
+                         ("AzureML Registry User", "ml_registry")),
     "logs.read": (("Log Analytics Reader", "log_analytics"),),
-    "backups.restore": (("Backup Operator", "backup_vault"),),
+    # `backup verify` compares the artifacts container with the restored scratch container
+    # (condition: those containers only, read only; build.py _ARTIFACT_CONDITIONS).
+    "backups.restore": (("Backup Operator", "backup_vault"), ("Storage Blob Data Reader", "storage")),
     # Runs live in the workspace's own MLflow tracking: no built-in role only reads them, so
     # reading gets the data scientist role too (build.py warns at the permission).
     "experiments.read": (("AzureML Data Scientist", "workspace"),),

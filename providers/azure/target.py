@@ -67,6 +67,7 @@ TARGET = register(Target(
     registry_hosts=(r"^[a-z0-9]+\.azurecr\.(io|cn|us)$",),
     storage_uris=(r"^https://[a-z0-9]+\.blob\.core\.windows\.net/",),
     catalog_builder="mlopskit.providers.catalog.generate:azure",
+    permission_tables="mlopskit.providers.azure.permissions:tables",
     spec_docs={
         "AzurePlacement.location": "Primary Azure location, e.g. westeurope.",
         "AzurePlacement.backupLocation": "Second Azure location for backup copies; required when backups.crossRegion is true.",

@@ -70,6 +70,9 @@ CUSTOM_ROLES: dict[str, tuple[str, ...]] = {
         "aiplatform.artifacts.create", "aiplatform.artifacts.get", "aiplatform.artifacts.update",
         "aiplatform.metadataStores.create",
     ),
+    # `rollout` watches the endpoint's alert policies (Cloud Monitoring projects.alerts.list),
+    # which have no resource-level IAM either (custom-role support of the permission UNCONFIRMED).
+    "alertReader": ("monitoring.alerts.list",),
     "trainingSubmitter": (
         "aiplatform.customJobs.create",
         "aiplatform.customJobs.get",
@@ -88,17 +91,31 @@ PERMISSION_GRANTS: dict[str, tuple[tuple[str, str], ...]] = {
     "models.read": (("project", "custom:modelReader"),),
     "models.register": (("project", "custom:modelRegistrar"),),
     "models.promote": (("project", "custom:modelPromoter"),),
-    "training.submit": (("project", "custom:trainingSubmitter"), ("training-sa", "roles/iam.serviceAccountUser")),
+    # `train` and `batch run` read the job bodies `pulumi up` stored (GRANT_FOLDERS) and submit them
+    # as the training and batch accounts (tests/fidelity/gcp/test_permissions.py).
+    "training.submit": (("project", "custom:trainingSubmitter"), ("training-sa", "roles/iam.serviceAccountUser"),
+                        ("artifacts", "roles/storage.objectViewer"), ("project", "custom:batchSubmitter"),
+                        ("batch-sa", "roles/iam.serviceAccountUser")),
     "endpoints.invoke": (("endpoint", "custom:endpointInvoker"),),
     "endpoints.deploy": (
         ("endpoint", "custom:endpointDeployer"),
         ("project", "custom:modelReader"),
         ("serving-sa", "roles/iam.serviceAccountUser"),
+        ("project", "custom:alertReader"),
     ),
     "logs.read": (("project", "roles/logging.privateLogViewer"),),
-    "backups.restore": (("backups", "roles/storage.objectViewer"), ("artifacts", "roles/storage.objectCreator")),
+    # `backup verify` lists and compares every artifact, restores under restore-check/ and deletes
+    # what it restored there (GRANT_FOLDERS): objectCreator could neither list nor delete.
+    "backups.restore": (("backups", "roles/storage.objectViewer"), ("artifacts", "roles/storage.objectViewer"),
+                        ("artifacts", "roles/storage.objectUser")),
     "experiments.read": (("project", "custom:experimentReader"),),
     "experiments.write": (("project", "custom:experimentWriter"),),
+}
+
+# (permission, scope, role) -> the only folders of the bucket the grant covers (an IAM condition).
+GRANT_FOLDERS: dict[tuple[str, str, str], tuple[str, ...]] = {
+    ("training.submit", "artifacts", "roles/storage.objectViewer"): ("training/", "batch-jobs/"),
+    ("backups.restore", "artifacts", "roles/storage.objectUser"): ("restore-check/",),
 }
 
 FORBIDDEN_ROLES = frozenset({"roles/owner", "roles/editor", "roles/viewer", "roles/aiplatform.admin"})
@@ -195,6 +212,26 @@ class Identity(pulumi.ComponentResource):
 
     # -- building blocks -------------------------------------------------------------
 
+    def _wanted(self, index: int, role: AccessRole) -> dict[tuple[str, str], tuple[str, ...]]:
+        """(scope, role) -> folders for every grant the role's permissions need; one grant per
+        scope and role, whole-bucket when any permission needs the whole bucket."""
+        wanted: dict[tuple[str, str], tuple[str, ...]] = {}
+        for permission in role.permissions:
+            for scope, role_ref in PERMISSION_GRANTS[permission]:
+                if scope == "backups" and not self.args.has_backups:
+                    self.warnings.append(SpecIssue(
+                        f"access.roles[{index}].permissions",
+                        f"{permission}: the stack has no backups section, so there is no backup bucket to grant on",
+                    ))
+                    continue
+                if scope == "batch-sa" and not self.args.batch:
+                    continue  # no batch jobs: no batch account to act as
+                folders = GRANT_FOLDERS.get((permission, scope, role_ref), ())
+                known = wanted.get((scope, role_ref))
+                wanted[(scope, role_ref)] = () if known == () or (known is not None and not folders) else (
+                    tuple(dict.fromkeys((*(known or ()), *folders))))
+        return wanted
+
     def _account(self, key: str, description: str) -> None:
         account = serviceaccount.Account(
             f"{self.args.prefix}-identity-{key}",
@@ -258,25 +295,19 @@ class Identity(pulumi.ComponentResource):
         members: list[tuple[str, pulumi.Input[str]]] = [(f"{role.name}-sa", self._sa_member(role.name))]
         members += [(f"{role.name}-{short_hash(p)}", p) for p in role.principals]
         project_scoped: list[str] = []
+        for (scope, role_ref), folders in self._wanted(index, role).items():
+            for key, member in members:
+                grant = Grant(member, role_ref, key)
+                if scope == "project":
+                    self._project_grant(grant)
+                elif scope.endswith("-sa"):
+                    self._act_as(scope.removesuffix("-sa"), grant)
+                elif (scope, key, role_ref) not in self._seen:
+                    self._seen.add((scope, key, role_ref))
+                    self.grants[scope].append(Grant(member, self.role_name(role_ref), key, folders))
         for permission in role.permissions:
-            for scope, role_ref in PERMISSION_GRANTS[permission]:
-                if scope == "backups" and not self.args.has_backups:
-                    self.warnings.append(SpecIssue(
-                        f"access.roles[{index}].permissions",
-                        f"{permission}: the stack has no backups section, so there is no backup bucket to grant on",
-                    ))
-                    continue
-                for key, member in members:
-                    grant = Grant(member, role_ref, key)
-                    if scope == "project":
-                        self._project_grant(grant)
-                    elif scope in ("training-sa", "serving-sa"):
-                        self._act_as(scope.split("-")[0], grant)
-                    elif (scope, key, role_ref) not in self._seen:
-                        self._seen.add((scope, key, role_ref))
-                        self.grants[scope].append(Grant(member, self.role_name(role_ref), key))
-                if scope == "project" and permission not in project_scoped:
-                    project_scoped.append(permission)
+            if any(scope == "project" for scope, _ in PERMISSION_GRANTS[permission]) and permission not in project_scoped:
+                project_scoped.append(permission)
         if project_scoped:
             self.warnings.append(SpecIssue(
                 f"access.roles[{index}].permissions",

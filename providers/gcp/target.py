@@ -58,6 +58,7 @@ TARGET = register(Target(
     registry_hosts=(r"^([a-z]+\.)?gcr\.io$", r"^[a-z0-9-]+-docker\.pkg\.dev$"),
     storage_uris=(r"^gs://", r"^https://storage\.googleapis\.com/"),
     catalog_builder="mlopskit.providers.catalog.generate:gcp",
+    permission_tables="mlopskit.providers.gcp.permissions:tables",
     spec_docs={
         "GcpPlacement.region": "Primary Google Cloud region, e.g. europe-west4.",
         "GcpPlacement.backupRegion": "Second region for backup copies; required when backups.crossRegion is true.",

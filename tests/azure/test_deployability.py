@@ -12,7 +12,7 @@ from mlopskit.modules import parse_stack
 from mlopskit.providers.azure import AzureProvider
 from mlopskit.providers.azure.budget import month_start
 from mlopskit.providers.azure.features import FEATURES
-from tests.azure.helpers import DEV, PROD, all_of, graph_of, one
+from tests.azure.helpers import DEV, PROD, all_of, graph_of, graph_with, one
 from tests.conftest import STACKS
 from tests.specs import baseline, change
 
@@ -63,7 +63,9 @@ def test_every_private_endpoint_has_a_zone_group_in_linked_privatelink_zones() -
     assert links == set(zones)
     groups = {g.inputs["privateEndpointName"]: g for g in all_of(graph, ":network:PrivateDnsZoneGroup")}
     endpoints = {pe.inputs["privateEndpointName"] for pe in all_of(graph, ":network:PrivateEndpoint")}
-    assert set(groups) == endpoints and len(endpoints) == 5
+    # vault, blob, registry, workspace, models, and the model registry's own storage and ACR in its
+    # two regions (issue 26 row 6)
+    assert set(groups) == endpoints and len(endpoints) == 9
     workspace_zones = {c["privateDnsZoneId"].rsplit("/", 1)[-1]
                        for c in groups["pe-credit-risk-prod-workspace"].inputs["privateDnsZoneConfigs"]}
     assert workspace_zones == {"privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"}
@@ -157,3 +159,98 @@ def test_row10_mlflow_no_code_endpoints_get_the_package_feeds() -> None:
     workspace = next(r for r in graph if r.type == "azure-native:machinelearningservices:Workspace")
     rules = workspace.inputs["managedNetwork"]["outboundRules"]
     assert {r["destination"] for r in rules.values() if r["type"] == "FQDN"} == set(PACKAGE_FEEDS)
+
+
+# -- issue 26 row 5: Azure Cosmos DB may use the workspace's customer-managed key -------------
+
+def test_row5_cosmos_db_holds_the_key_role_the_cosmos_page_asks_for() -> None:
+    from mlopskit.providers.azure.first_party import PLACEHOLDER
+    from mlopskit.providers.azure.roles import ROLES
+
+    graph = graph_of(PROD)
+    grant = one(graph, ":authorization:RoleAssignment", "cmk-cosmosdb-encryption-user")
+    key = one(graph, ":keyvault:Key", "keys-cmk")
+    assert grant.inputs["scope"] == key.outputs["id"]  # the key, not the vault
+    assert grant.inputs["roleDefinitionId"].endswith(ROLES["Key Vault Crypto Service Encryption User"])
+    assert grant.inputs["principalId"] == PLACEHOLDER and grant.inputs["principalType"] == "ServicePrincipal"
+    (warning,) = [w.message for w in graph.warnings if "Cosmos" in w.message]
+    assert warning.startswith("offline preview only") and "mlopskit:azureCosmosDbPrincipalId" in warning
+
+
+def test_row5_the_role_holds_get_wrap_and_unwrap_in_the_vendored_definition() -> None:
+    # The page's access policy (Get, Wrap Key, Unwrap Key) as data actions of the built-in role.
+    import json
+    from pathlib import Path
+
+    from mlopskit.providers.azure.first_party import __file__ as first_party
+
+    roles = json.loads((Path(first_party).parent.parent / "catalog" / "iam" / "azure_roles.json").read_text())["roles"]
+    assert set(roles["Key Vault Crypto Service Encryption User"]["dataActions"]) >= {
+        "Microsoft.KeyVault/vaults/keys/read", "Microsoft.KeyVault/vaults/keys/wrap/action",
+        "Microsoft.KeyVault/vaults/keys/unwrap/action"}
+
+
+def test_row5_a_stack_without_cmk_grants_cosmos_db_nothing() -> None:
+    graph = graph_with(PROD, encryption__customerManagedKeys=False)
+    assert not [r for r in graph if "cosmosdb" in r.name] and not [w for w in graph.warnings if "Cosmos" in w.message]
+
+
+@pytest.mark.parametrize("configured, message", [
+    (None, "encryption.customerManagedKeys: a workspace with a customer-managed key needs Azure Cosmos DB's access to the "
+           "key: set Pulumi config mlopskit:azureCosmosDbPrincipalId"),
+    ("cosmos", "Pulumi config mlopskit:azureCosmosDbPrincipalId: 'cosmos' is not an object id"),
+    ("a232010e-820c-4083-83bb-3ace5fc29d0b", "is Azure Cosmos DB's application id"),
+])
+def test_row5_a_real_deploy_needs_the_tenants_object_id(configured: str | None, message: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlopskit.modules.errors import SpecError
+    from mlopskit.providers.azure.first_party import cosmos_db_principal
+
+    monkeypatch.setattr("pulumi.Config.get", lambda self, key: configured)
+    with pytest.raises(SpecError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        cosmos_db_principal(offline=False)
+
+
+def test_row5_the_configured_object_id_is_granted(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlopskit.providers.azure.first_party import cosmos_db_principal
+
+    monkeypatch.setattr("pulumi.Config.get", lambda self, key: "11111111-2222-3333-4444-555555555555")
+    principal = cosmos_db_principal(offline=False)
+    assert (principal.object_id, principal.placeholder) == ("11111111-2222-3333-4444-555555555555", False)
+
+
+def test_row5_cli_preview_with_a_malformed_object_id_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from pulumi.runtime.config import CONFIG
+
+    from mlopskit.cli import main
+
+    saved = dict(CONFIG.get())
+    CONFIG.get()["mlopskit:azureCosmosDbPrincipalId"] = "cosmos"
+    try:
+        assert main(["preview", str(STACKS / "credit-risk.yaml"), "--provider", "azure"]) == 2
+    finally:
+        CONFIG.get().clear()
+        CONFIG.get().update(saved)
+    err = capsys.readouterr().err
+    assert "encryption.customerManagedKeys: Pulumi config mlopskit:azureCosmosDbPrincipalId: 'cosmos' is not an object id" in err
+
+
+# -- issue 26 row 6: the private registry's own storage and ACR are reached privately ---------
+
+def test_row6_the_registrys_storage_and_acr_get_private_endpoints_in_every_region() -> None:
+    graph = graph_of(PROD)
+    registry = one(graph, ":machinelearningservices:Registry")
+    managed = {(detail["storageAccountDetails"][0]["systemCreatedStorageAccount"]["armResourceId"]["resourceId"], "blob")
+               for detail in registry.outputs["regionDetails"]}
+    managed |= {(detail["acrDetails"][0]["systemCreatedAcrAccount"]["armResourceId"]["resourceId"], "registry")
+                for detail in registry.outputs["regionDetails"]}
+    assert len(registry.inputs["regionDetails"]) == 2 and len(managed) == 4  # credit-risk replicates models
+    linked = {(c["privateLinkServiceId"], c["groupIds"][0]) for pe in all_of(graph, ":network:PrivateEndpoint")
+              for c in pe.inputs["privateLinkServiceConnections"]}
+    assert managed <= linked
+    subnets = {pe.inputs["subnet"]["id"] for pe in all_of(graph, ":network:PrivateEndpoint")}
+    assert len(subnets) == 1  # "in the same subnet as the private endpoint of the AML workspace"
+
+
+def test_row6_a_public_stack_adds_no_registry_endpoints() -> None:
+    assert not all_of(graph_with(PROD, network__private=False), ":network:PrivateEndpoint")

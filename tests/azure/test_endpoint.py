@@ -220,7 +220,7 @@ class _TwoVersionProvider(AzureProvider):
             client = InMemoryModelClient()
             client.register("credit-risk", 6)
             client.register("credit-risk", 7)
-            yield AzureModelRegistry(client, "mlr-credit-risk-prod", "manual")
+            yield AzureModelRegistry(client, "mlr-credit-risk-prod", "manual", offline=True)
 
         return seeded()
 

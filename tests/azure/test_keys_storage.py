@@ -103,4 +103,5 @@ def test_private_endpoints_for_data_plane_services() -> None:
     groups = sorted(
         pe.inputs["privateLinkServiceConnections"][0]["groupIds"][0] for pe in all_of(graph, ":network:PrivateEndpoint")
     )
-    assert groups == ["amlregistry", "amlworkspace", "blob", "registry", "vault"]
+    # The model registry's own storage account and ACR in its two regions too (issue 26 row 6).
+    assert groups == ["amlregistry", "amlworkspace", "blob", "blob", "blob", "registry", "registry", "registry", "vault"]

@@ -114,7 +114,7 @@ def test_live_registry_imports_the_azure_sdk_lazily() -> None:
 class _EmptyRegistryProvider(AzureProvider):
     @contextmanager
     def offline_registry(self, stack):  # type: ignore[no-untyped-def, override]
-        yield AzureModelRegistry(InMemoryModelClient(), "mlr-empty", "manual")
+        yield AzureModelRegistry(InMemoryModelClient(), "mlr-empty", "manual", offline=True)
 
 
 def test_without_an_approved_version_the_deployment_is_skipped_and_said_so() -> None:

@@ -22,8 +22,10 @@ from mlopskit.modules.graph import Graph
 from tests.conftest import STACKS
 from tests.fidelity.aws import ordering as aws_ordering
 from tests.fidelity.azure import ordering as azure_ordering
+from tests.fidelity.azure.permissions import unmapped_types as azure_deploy_types
 from tests.fidelity.gcp import ordering as gcp_ordering
 from tests.fidelity.gcp.edge import GATE_SPECS, built
+from tests.fidelity.gcp.permissions import unmapped_types as gcp_deploy_types
 from tests.fidelity.ordering import run_gate, transitive
 from tests.fidelity.singleton_tables import SINGLETONS
 from tests.fidelity.singletons import held
@@ -68,9 +70,13 @@ def test_generated_specs_wait_for_their_preconditions(doc: dict[str, Any]) -> No
         assert found(graph, cloud) == [], cloud
         # The singleton gate on the same preview (tests/fidelity/test_singletons.py has its plants).
         assert [str(v) for v in held(graph, SINGLETONS[cloud])] == [], cloud
+        # The deploying identity's table (issue 26 item 3; plants in tests/fidelity/<cloud>/test_permissions.py).
+        if cloud in DEPLOY_GATES:
+            assert DEPLOY_GATES[cloud](graph) == [], cloud
 
 
 PREVIEWED: list[str] = []
+DEPLOY_GATES = {"gcp": gcp_deploy_types, "azure": azure_deploy_types}
 
 
 def test_generated_specs_were_previewed() -> None:
@@ -105,6 +111,10 @@ PLANTS = {
         "azure", f"{P}-storage-account",
         f"{P}-storage-account (azure-native:storage:StorageAccount): needs {P}-keys-cmk-encryption-user "
         "(azure-native:authorization:RoleAssignment), which it does not wait for"),
+    "azure: workspace before Azure Cosmos DB's key grant": (  # issue 26 row 5 (first-up2)
+        "azure", f"{P}-workspace-workspace",
+        f"{P}-workspace-workspace (azure-native:machinelearningservices:Workspace): needs "
+        f"{P}-keys-cmk-cosmosdb-encryption-user (azure-native:authorization:RoleAssignment), which it does not wait for"),
     "aws: endpoint before the ECR endpoint": (
         "aws", f"{P}-endpoint-scoring-endpoint",
         f"{P}-endpoint-scoring-endpoint (aws:sagemaker/endpoint:Endpoint): needs {P}-network-ecr-dkr "

@@ -66,6 +66,24 @@ def identity(graph: Graph, resource: RecordedResource) -> Iterator[tuple[Recorde
             yield candidate, "the user-assigned identity it uses"
 
 
+# --- issue 26 row 5 (first-up2): the workspace's metadata store and its key ---------------
+def cosmos_key_grant(graph: Graph, resource: RecordedResource) -> Iterator[tuple[RecordedResource, str]]:
+    """A CMK workspace's Cosmos DB store is created with the workspace and encrypts with the key
+    through Azure Cosmos DB's own principal ("Allow Azure Cosmos DB to access the key",
+    how-to-setup-customer-managed-keys): every grant on that key to a principal that is none of
+    the stack's identities (a first-party service's) comes first."""
+    encryption = resource.inputs.get("encryption")
+    if not isinstance(encryption, dict):
+        return
+    named = set(strings(encryption))
+    keys = {k.outputs.get("id") for k in graph.of_type("azure-native:keyvault:Key") if k.outputs.get("keyUri") in named}
+    own = {i.outputs.get("principalId") for i in graph.of_type(IDENTITY)}
+    for grant in graph.of_type("azure-native:authorization:RoleAssignment"):
+        if grant.inputs.get("scope") in keys and grant.inputs.get("principalId") not in own:
+            yield grant, "Azure Cosmos DB's role on the key the workspace's metadata store encrypts with"
+# --- end row 5 -----------------------------------------------------------------------------
+
+
 ALWAYS: tuple[Finder, ...] = (identity, key_grant)
 _ML = "azure-native:machinelearningservices:"
 TABLE: dict[str, tuple[Finder, ...]] = {
@@ -91,7 +109,7 @@ TABLE: dict[str, tuple[Finder, ...]] = {
     f"{_ML}OnlineEndpoint": (),
     f"{_ML}Registry": (),
     f"{_ML}Schedule": (),
-    f"{_ML}Workspace": (),
+    f"{_ML}Workspace": (cosmos_key_grant,),
     IDENTITY: (),
     "azure-native:monitor:ActionGroup": (),
     "azure-native:monitor:AutoscaleSetting": (),
