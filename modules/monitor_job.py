@@ -24,6 +24,19 @@ MAX_RUNTIME_S = {"hourly": 1800, "daily": 3600}
 #: The job's size on every target: 2 vCPUs, 8 GiB (the benchmark's 10,000 x 20 window ran every
 #: family in 8.7 s on one core, 500 MiB peak at any volume: bench/monitor_scale.py).
 CPU, MEMORY_GIB = 2, 8
+#: The tag (label) a target puts on the job's scheduled resource: the sections it computes, so the
+#: topology places it under each (``drift-quality``: a dash is valid in every cloud's labels).
+SIGNALS_TAG = "mlopskit-monitors"
+
+
+def signals_tag(endpoint: Endpoint) -> str:
+    """The value of ``SIGNALS_TAG``: the computed sections joined by dashes."""
+    return "-".join(endpoint.monitoring.sections)
+
+
+def signals_of(value: object) -> list[str]:
+    """The sections a ``SIGNALS_TAG`` value names."""
+    return [part for part in str(value or "").split("-") if part]
 
 
 @dataclass(frozen=True)
