@@ -110,7 +110,7 @@ def features(cloud: Cloud, stack: Stack, graph: Graph | None) -> list[FeatureRow
     rows = dict(declared)
     for warning in graph.warnings if graph else []:
         key = _feature_of(warning.path, warning.message)
-        if key in rows and rows[key][0] == "native":
+        if key in rows and rows[key][0] in ("native", "kit"):
             rows[key] = ("emulated", warning.message)
     used = used_settings(stack)
     return [FeatureRow(k, v[0], v[1], k in used) for k, v in rows.items()]

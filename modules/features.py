@@ -14,9 +14,11 @@ from mlopskit.modules.endpoint import Endpoint
 from mlopskit.modules.stack import Stack
 from mlopskit.modules.training import TrainingJob
 
-# How a cloud realises a spec setting.
-Support = Literal["native", "emulated", "unsupported"]
-SUPPORT_LEVELS: tuple[Support, ...] = ("native", "emulated", "unsupported")
+# How a cloud realises a spec setting: with its own service (native), with the kit's own job on the
+# cloud's job service (kit: the kit computes it, the cloud schedules it), by an honest workaround
+# (emulated), or not at all.
+Support = Literal["native", "kit", "emulated", "unsupported"]
+SUPPORT_LEVELS: tuple[Support, ...] = ("native", "kit", "emulated", "unsupported")
 
 # setting key -> (support, what the cloud does)
 FeatureTable = Mapping[str, tuple[Support, str]]

@@ -165,7 +165,7 @@ def test_an_incomplete_provider_is_told_what_it_lacks() -> None:
     assert "AlmostCloud: map the abstraction 'storage' to a component" in gaps
     assert "AlmostCloud: declare the feature 'dataCapture'" in gaps
     assert "AlmostCloud: feature 'teleport' is not a spec setting the comparison knows" in gaps
-    assert "AlmostCloud: feature 'teleport' has support 'magic', not one of ('native', 'emulated', 'unsupported')" in gaps
+    assert "AlmostCloud: feature 'teleport' has support 'magic', not one of ('native', 'kit', 'emulated', 'unsupported')" in gaps
     assert not any("'keys'" in gap for gap in gaps)
     assert "AlmostCloud: map the component 'mlopskit:aws:Keys' in the architecture diagram" in gaps
 

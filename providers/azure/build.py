@@ -405,6 +405,28 @@ class AzureBuild(StackBuild):
         elif d.provided("wait_minutes"):
             ctx.warn(f"{path}.deployment.waitMinutes", f"has no effect with strategy {d.strategy} on Azure")
         monitoring = endpoint.monitoring
+        if monitoring.engine == "kit":
+            # The kit's monitor job is not scheduled on Azure ML yet (issue 25 item 2's remaining
+            # part here: an Azure ML command-job schedule running the kit's image from the stack's ACR).
+            for kind in monitoring.sections:
+                ctx.warn_unbuilt(f"{path}.monitoring.{kind}", getattr(monitoring, kind),
+                                 "the kit's monitor job is not scheduled on Azure ML yet",
+                                 "run `mlopskit monitor run` on downloaded captures, or, on a workspace that is not "
+                                 "private, set monitoring.engine: managed for Azure ML drift monitoring")
+        else:
+            self._managed_warnings(path, endpoint)
+        if d.auto_rollback:
+            ctx.warn(
+                f"{path}.deployment.autoRollback",
+                "Azure ML has no automatic rollback: the alert rules listed in the stack outputs "
+                f"(endpoints.{endpoint.name}.alertRules) fire on the alarms, and day-2 tooling must move the "
+                "traffic back to the live slot",
+            )
+        return endpoint
+
+    def _managed_warnings(self, path: str, endpoint: Endpoint) -> None:
+        """``monitoring.engine: managed``: what the Azure ML monitor cannot declare."""
+        ctx, monitoring = self.ctx, endpoint.monitoring
         if monitoring.quality is not None:
             # azure-native 3.x MonitorDefinition signals: Custom, DataDrift, DataQuality,
             # FeatureAttributionDrift, PredictionDrift; Azure ML's model-performance signal is
@@ -422,14 +444,6 @@ class AzureBuild(StackBuild):
             ctx.warn(f"{path}.monitoring.explainability.features", "unsupported: Azure ML's feature attribution "
                      "drift signal attributes every column of the baseline data except the label; the list is not "
                      "passed (keep the baseline's columns to the features)")
-        if d.auto_rollback:
-            ctx.warn(
-                f"{path}.deployment.autoRollback",
-                "Azure ML has no automatic rollback: the alert rules listed in the stack outputs "
-                f"(endpoints.{endpoint.name}.alertRules) fire on the alarms, and day-2 tooling must move the "
-                "traffic back to the live slot",
-            )
-        return endpoint
 
     def endpoint(self, plan: EndpointPlan) -> None:
         """The online endpoint, then its autoscaling (per deployment) and monitoring beside it."""
@@ -475,7 +489,9 @@ class AzureBuild(StackBuild):
         }
 
     def _monitoring(self, endpoint: Endpoint, endpoint_name: str, component: OnlineEndpoint) -> EndpointMonitoring:
-        ctx, alarms, drift = self.ctx, endpoint.monitoring.alarms, endpoint.monitoring.drift
+        ctx, alarms = self.ctx, endpoint.monitoring.alarms
+        managed = endpoint.monitoring.engine == "managed"
+        drift = endpoint.monitoring.drift if managed else None
         return EndpointMonitoring(
             ctx.name("monitoring", endpoint.name),
             EndpointMonitoringArgs(
@@ -484,7 +500,7 @@ class AzureBuild(StackBuild):
                 notify=tuple(endpoint.monitoring.notify), log_analytics_id=self.monitoring.workspace.id,
                 drift_schedule=drift.schedule if drift else None, workspace_name=self.workspace.workspace.name,
                 monitor_identity_id=self.identity.id_of("training"),
-                explainability=endpoint.monitoring.explainability,
+                explainability=endpoint.monitoring.explainability if managed else None,
             ),
             ctx, opts=ctx.opts(depends_on=[component]),
         )
