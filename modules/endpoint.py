@@ -394,6 +394,8 @@ class Monitoring(SpecModel):
                     alias = "".join(p if i == 0 else p.title() for i, p in enumerate(field.split("_")))
                     raise field_error(f"bias.{alias}", "must equal quality.{alias}: one monitor job joins one "
                                       "set of labels", alias=alias)
+            if self.quality.provided("label") and self.quality.label != self.bias.label:
+                raise field_error("quality.label", "must equal bias.label: one monitor job reads one label column")
         return self
 
 
