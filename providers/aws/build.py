@@ -314,7 +314,8 @@ class AwsBuild(StackBuild):
         EndpointAutoscaling(f"{component}-autoscaling", EndpointAutoscalingArgs(
             spec.autoscaling, name, VARIANT, endpoint.endpoint, endpoint.generation), ctx, after_endpoint)
         if spec.monitoring.kit_job:
-            self._monitor_job(plan, name, monitoring.topic.arn, after_endpoint)
+            # New with issue 25: it never sat below the endpoint component, so no alias.
+            self._monitor_job(plan, name, monitoring.topic.arn, ctx.opts(depends_on=[endpoint.endpoint]))
         elif spec.monitoring.sections:
             self._managed_monitors(plan, name, component, monitoring.topic.arn, after_endpoint)
 

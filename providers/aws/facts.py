@@ -298,8 +298,8 @@ def _endpoints(g: _Aws) -> Iterable[Fact]:
 def _kit_monitors(g: _Aws) -> Iterable[Fact]:
     """The kit's monitor job: one fact per computed section, from its pipeline's Processing step."""
     for node in g.topology.endpoints:
-        pipelines = dict.fromkeys(r for s in SIGNALS for r in node.monitors(s) if r.type == KIT_PIPELINE)
-        for pipeline in pipelines:
+        pipelines = {r.urn: r for s in SIGNALS for r in node.monitors(s) if r.type == KIT_PIPELINE}
+        for pipeline in pipelines.values():
             definition = _json(pipeline.inputs.get("pipelineDefinition")) or {}
             for step in as_list(definition.get("Steps")):
                 args = step.get("Arguments") or {}
