@@ -11,9 +11,10 @@ tests/monitor/test_schedule_contract.py holds both sides equal on every target.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from mlopskit.modules.endpoint import DRIFT_THRESHOLDS, Endpoint
+from mlopskit.modules.endpoint import DRIFT_THRESHOLDS, QUALITY_METRICS, Endpoint
 
 #: Cron (UTC) of each schedule: hourly at minute 5 (a capture file of the previous hour is
 #: closed by then), daily at 00:05.
@@ -21,9 +22,16 @@ CRON = {"hourly": "5 * * * *", "daily": "5 0 * * *"}
 #: A run's time limit: within the hour an hourly job has (SageMaker monitoring allowed 1800 s for
 #: hourly schedules; the kit keeps the same bound for its own hourly runs).
 MAX_RUNTIME_S = {"hourly": 1800, "daily": 3600}
-#: The job's size on every target: 2 vCPUs, 8 GiB (the benchmark's 10,000 x 20 window ran every
-#: family in 8.7 s on one core, 500 MiB peak at any volume: bench/monitor_scale.py).
-CPU, MEMORY_GIB = 2, 8
+#: The job's size on every target: 4 vCPUs, 16 GiB, ml.m5.xlarge's (the type the SageMaker Model
+#: Monitor examples use, with a processing price catalogued in every region). The job itself needs
+#: far less: the benchmark's 10,000 x 20 window ran every family in 8.7 s on one core, 500 MiB peak
+#: at any volume (bench/monitor_scale.py).
+CPU, MEMORY_GIB = 4, 16
+#: Quality metrics the job computes per problem type (every QUALITY_METRICS name of that type).
+QUALITY_PROBLEM_METRICS = {problem: [m for m, (types, _) in QUALITY_METRICS.items() if problem in types]
+                           for problem in ("binary-classification", "multiclass-classification", "regression")}
+#: Runs of each schedule in a 730-hour month.
+RUNS_PER_MONTH = {"hourly": Decimal(730), "daily": Decimal(730) / Decimal(24)}
 #: The tag (label) a target puts on the job's scheduled resource: the sections it computes, so the
 #: topology places it under each (``drift-quality``: a dash is valid in every cloud's labels).
 SIGNALS_TAG = "mlopskit-monitors"
@@ -146,3 +154,26 @@ def alarms(endpoint: Endpoint) -> list[MonitorAlarm]:
     if monitoring.explainability is not None:
         found.append(MonitorAlarm("attribution_ndcg", monitoring.explainability.threshold, below=True))
     return found
+
+
+def series(endpoint: Endpoint) -> tuple[int, tuple[int, int | None], int]:
+    """The metric series the job publishes, for pricing custom metrics (mlopskit/monitor/contract.py
+    ``METRICS``): (series of fixed dimensions, (per-feature metrics, the feature count or None when
+    the spec names no features), series per facet value (bias metrics x facets)).
+
+    Every run publishes captured_rows; drift adds drift_share, the three worst-feature data-quality
+    rates and a feature_psi per feature; quality adds labelled_rows and one series per problem
+    metric; bias one per metric and facet value; explainability attribution_ndcg."""
+    monitoring = endpoint.monitoring
+    fixed, per_feature, per_value = 1, 0, 0
+    if monitoring.drift is not None:
+        fixed += 4
+        per_feature = 1
+    if monitoring.quality is not None:
+        fixed += 1 + len(QUALITY_PROBLEM_METRICS[monitoring.quality.problem_type])
+    if monitoring.bias is not None:
+        per_value = len(monitoring.bias.thresholds) * len(monitoring.bias.facets)
+    if monitoring.explainability is not None:
+        fixed += 1
+    named = settings("", endpoint).get("features")
+    return fixed, (per_feature, len(named) if named else None), per_value
