@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -239,3 +240,53 @@ def test_the_recorded_job_publishes_what_its_alarm_watches(tmp_path: Path, monke
         value, threshold = _run_recorded_step(tmp_path, shifted)
     assert value == pytest.approx(expected)
     assert threshold == 0.2 and (value > threshold) is shifted
+
+
+# -- item 6: cost and rules -------------------------------------------------------------------------
+def _monitor_lines(spec: str, *changes: tuple[str, Any]) -> dict[str, Any]:
+    from mlopskit.providers.costing import estimate
+
+    g = build(spec, *changes)
+    data = baseline(spec)
+    for path, value in changes:
+        change(data, path, value)
+    priced = estimate(g, parse_stack(data, base_dir=STACKS))
+    return {c.component.name: c for r in priced.resources if r.name.endswith("-monitor-pipeline") for c in r.components}
+
+
+def test_the_monitor_job_is_priced_per_run_with_its_custom_metrics_worked_by_hand() -> None:
+    """credit-risk's scoring endpoint: drift daily, no features named. Instance: 730 / 24 runs x
+    3,600 s = 30.4167 h of ml.m5.xlarge's size; custom metrics: captured_rows + drift_share + three
+    data-quality rates (5) + one feature_psi per feature (usage default 20) = 25. Six features
+    named: 5 + 6 = 11. Lifecycle's churn-online (drift over bias's 5 features, quality binary, bias 2
+    metrics x 2 facets, explainability): captured_rows + 4 drift + labelled_rows + 5 quality metrics +
+    attribution_ndcg = 12, plus 5 feature_psi, plus 4 series per facet value x 5 values (usage
+    default) = 37."""
+    lines = _monitor_lines("credit-risk.yaml")
+    (instance,) = [c for name, c in lines.items() if name.startswith("Monitor job instance usage")]
+    assert instance.component.monthly_quantity == Decimal(730) / Decimal(24)
+    metrics = lines["Custom metrics (kit monitor job)"]
+    assert metrics.component.monthly_quantity == 25
+    assert metrics.row is not None and metrics.monthly_cost == 25 * metrics.row.usd
+    assert instance.monthly_cost == instance.component.monthly_quantity * instance.row.usd
+    assert _monitor_lines("credit-risk.yaml", DRIFT)["Custom metrics (kit monitor job)"].component.monthly_quantity == 11
+    hourly = _monitor_lines("credit-risk.yaml", ("endpoints[0].monitoring.drift.schedule", "hourly"))
+    (instance,) = [c for name, c in hourly.items() if name.startswith("Monitor job instance usage")]
+    assert instance.component.monthly_quantity == 730 * Decimal(1800) / 3600  # hourly runs stop at 1,800 s
+    assert _monitor_lines("lifecycle.yaml")["Custom metrics (kit monitor job)"].component.monthly_quantity == 37
+
+
+def test_the_monitoring_rules_pass_with_the_kit_job_and_fail_without_it() -> None:
+    from mlopskit.policies.runner import evaluate
+
+    def outcomes(*changes: tuple[str, Any]) -> dict[str, str]:
+        data = baseline("lifecycle.yaml")
+        for path, value in changes:
+            change(data, path, value)
+        stack = parse_stack(data, base_dir=STACKS)
+        report = evaluate(stack, build("lifecycle.yaml", *changes))
+        return {c.policy: c.status for c in report.checked if c.name.endswith("churn-online-endpoint")
+                and c.policy in ("endpoint-quality-monitoring", "endpoint-bias-monitoring")}
+
+    assert outcomes() == {"endpoint-quality-monitoring": "pass", "endpoint-bias-monitoring": "pass"}
+    assert outcomes(("endpoints[0].monitoring.bias", ...))["endpoint-bias-monitoring"] == "fail"
