@@ -258,10 +258,9 @@ def test_the_monitor_job_is_priced_per_run_with_its_custom_metrics_worked_by_han
     """credit-risk's scoring endpoint: drift daily, no features named. Instance: 730 / 24 runs x
     3,600 s = 30.4167 h of ml.m5.xlarge's size; custom metrics: captured_rows + drift_share + three
     data-quality rates (5) + one feature_psi per feature (usage default 20) = 25. Six features
-    named: 5 + 6 = 11. Lifecycle's churn-online (drift over bias's 5 features, quality binary, bias 2
-    metrics x 2 facets, explainability): captured_rows + 4 drift + labelled_rows + 5 quality metrics +
-    attribution_ndcg = 12, plus 5 feature_psi, plus 4 series per facet value x 5 values (usage
-    default) = 37."""
+    named: 5 + 6 = 11. Lifecycle's churn-online (quality binary, bias 2 metrics x 2 facets,
+    explainability): captured_rows + labelled_rows + 5 quality metrics + attribution_ndcg = 8, plus
+    4 series per facet value x 5 values (usage default) = 28."""
     lines = _monitor_lines("credit-risk.yaml")
     (instance,) = [c for name, c in lines.items() if name.startswith("Monitor job instance usage")]
     assert instance.component.monthly_quantity == Decimal(730) / Decimal(24)
@@ -273,7 +272,7 @@ def test_the_monitor_job_is_priced_per_run_with_its_custom_metrics_worked_by_han
     hourly = _monitor_lines("credit-risk.yaml", ("endpoints[0].monitoring.drift.schedule", "hourly"))
     (instance,) = [c for name, c in hourly.items() if name.startswith("Monitor job instance usage")]
     assert instance.component.monthly_quantity == 730 * Decimal(1800) / 3600  # hourly runs stop at 1,800 s
-    assert _monitor_lines("lifecycle.yaml")["Custom metrics (kit monitor job)"].component.monthly_quantity == 37
+    assert _monitor_lines("lifecycle.yaml")["Custom metrics (kit monitor job)"].component.monthly_quantity == 28
 
 
 def test_the_monitoring_rules_pass_with_the_kit_job_and_fail_without_it() -> None:
