@@ -9,7 +9,7 @@ lifecycle example on Azure, ~25 s alone.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from tests.specs import baseline, change
 DRIFT = ("endpoints[0].monitoring.drift", {"schedule": "daily", "features": list(FEATURES), "categorical": ["region"]})
 PIPELINE = "aws:sagemaker/pipeline:Pipeline"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-END = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
+END = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
 
 def _named(g: Graph, type_: str, part: str) -> list[RecordedResource]:

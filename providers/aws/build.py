@@ -28,6 +28,7 @@ from mlopskit.providers.aws.instance_types import resolve_for, resolve_use
 from mlopskit.providers.aws.keys import Keys, KeysArgs
 from mlopskit.providers.aws.limits import FRAMEWORK_IMAGES
 from mlopskit.providers.aws.model_registry import ModelRegistry, ModelRegistryArgs
+from mlopskit.providers.aws.monitor_job import MonitorJob, MonitorJobArgs, pipeline_name as monitor_pipeline
 from mlopskit.providers.aws.monitoring import (
     NDCG_LIMIT,
     VARIANT,
@@ -42,7 +43,6 @@ from mlopskit.providers.aws.monitoring import (
     clarify_config_prefix,
     output_prefix,
 )
-from mlopskit.providers.aws.monitor_job import MonitorJob, MonitorJobArgs, pipeline_name as monitor_pipeline
 from mlopskit.providers.aws.network import PrivateNetwork, PrivateNetworkArgs
 from mlopskit.providers.aws.permissions import StackArns
 from mlopskit.providers.aws.registry import referenced_packages

@@ -141,16 +141,7 @@ class Identity(pulumi.ComponentResource):
              "Resource": [a.training_jobs, ctx.arn("sagemaker", "training-job/pipelines-*")]},
             {"Effect": "Allow", "Action": "iam:PassRole", "Resource": a.training_role,
              "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}},
-            *([
-                # Monitor pipelines' Processing steps (processing-job/pipelines-<execution>-<step>) run
-                # as the monitoring role; the job's VolumeKmsKeyId is the stack key.
-                {"Effect": "Allow", "Action": ["sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob",
-                                               "sagemaker:StopProcessingJob", "sagemaker:AddTags"],
-                 "Resource": ctx.arn("sagemaker", "processing-job/pipelines-*")},
-                {"Effect": "Allow", "Action": "iam:PassRole", "Resource": built(a.monitoring_role, "monitoring_role"),
-                 "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}},
-                *kms_grants(a.key),
-            ] if args.monitor_jobs else []),
+            *self._monitor_steps(ctx, a, args.monitor_jobs),
             *([
                 # Batch pipelines' Transform steps: the job's VolumeKmsKeyId is the stack key.
                 {"Effect": "Allow", "Action": ["sagemaker:CreateTransformJob", "sagemaker:DescribeTransformJob",
@@ -186,6 +177,21 @@ class Identity(pulumi.ComponentResource):
             **({"backup": self.backup.arn} if self.backup else {}),
         })
         self.register_outputs({"roles": dict(ctx.roles), "accessRoles": {k: r.arn for k, r in self.access.items()}})
+
+    @staticmethod
+    def _monitor_steps(ctx: AwsContext, a: StackArns, monitor_jobs: bool) -> list[dict[str, Any]]:
+        """Monitor pipelines' Processing steps (processing-job/pipelines-<execution>-<step>) run as the
+        monitoring role; the job's VolumeKmsKeyId is the stack key."""
+        if not monitor_jobs:
+            return []
+        return [
+            {"Effect": "Allow", "Action": ["sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob",
+                                           "sagemaker:StopProcessingJob", "sagemaker:AddTags"],
+             "Resource": ctx.arn("sagemaker", "processing-job/pipelines-*")},
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": built(a.monitoring_role, "monitoring_role"),
+             "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}},
+            *kms_grants(a.key),
+        ]
 
     @staticmethod
     def _monitoring_writes(args: IdentityArgs, objects: Callable[[str], pulumi.Output[str]]) -> list[dict[str, Any]]:

@@ -14,11 +14,10 @@ from tests.cost.helpers import built
 
 
 def test_the_monitoring_job_table_is_built_once_per_estimate(monkeypatch: pytest.MonkeyPatch) -> None:
-    from mlopskit.providers.aws import cost as aws_cost
-
     # SageMaker's own monitoring is built on request only (monitoring.engine: managed, issue 25).
     from mlopskit.engine import preview
     from mlopskit.modules import parse_stack
+    from mlopskit.providers.aws import cost as aws_cost
     from tests.conftest import STACKS
     from tests.specs import baseline, change
 
