@@ -33,7 +33,7 @@ VERDICT_STYLES = {
     "within": "green", "native": "green",
     "fail": "red", "failed": "red", "FAILED": "bold red", "EXCEEDED": "bold red", "unsupported": "red",
     "error": "bold red",
-    "unknown": "yellow", "emulated": "yellow", "warning": "yellow", "WARNING": "bold yellow",
+    "unknown": "yellow", "emulated": "yellow", "kit": "cyan", "warning": "yellow", "WARNING": "bold yellow",
 }
 
 

@@ -32,7 +32,7 @@ CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#111827;background:#fff;max-width:1420px}
 h1{font-size:22px}h2{font-size:18px;margin-top:28px}h3{font-size:15px}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #d1d5db;padding:4px 8px;font-size:13px;text-align:left;vertical-align:top}
-th{background:#f3f4f6}.num{text-align:right}.native{background:#dcfce7}.emulated{background:#fef9c3}.unsupported{background:#fee2e2}
+th{background:#f3f4f6}.num{text-align:right}.native{background:#dcfce7}.kit{background:#dbeafe}.emulated{background:#fef9c3}.unsupported{background:#fee2e2}
 .fail{color:#b91c1c;font-weight:600}.unknown{color:#a16207;font-weight:600}
 .cloud{margin-bottom:32px}.muted{color:#6b7280;font-size:12px}code{font-size:12px}
 .verdict{padding:8px 12px;border-radius:6px;margin:4px 0}.verdict.failed{background:#fee2e2}.verdict.warning{background:#fef9c3}

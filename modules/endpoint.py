@@ -172,10 +172,46 @@ class DataCapture(SpecModel):
     sampling_percent: int = Field(default=20, ge=1, le=100)
 
 
+FeatureName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")]
+MAX_FEATURES = 200
+#: Drift and data-quality alarm thresholds, by spec key -> (the monitor's metric, its default).
+#: ``psi`` is per feature (a feature drifts above it); the others alarm on a published series.
+DRIFT_THRESHOLDS: dict[str, tuple[str, float | None]] = {
+    "psi": ("feature_psi", 0.2), "driftShare": ("drift_share", 0.2), "nullRate": ("null_rate", None),
+    "typeErrorRate": ("type_error_rate", None), "outOfRangeRate": ("out_of_range_rate", None)}
+DriftThreshold = Literal["psi", "driftShare", "nullRate", "typeErrorRate", "outOfRangeRate"]
+
+
 class Drift(SpecModel):
-    """Scheduled data-drift monitoring over the captured predictions."""
+    """Scheduled data-drift and data-quality monitoring over the captured requests.
+
+    ``features`` names a request's columns in order (captured CSV requests carry no header; none:
+    the baseline's header names them). ``baseline`` is a folder of the artifact store holding the
+    reference data (CSV with a header); none: ``monitoring/<endpoint>/baseline/``.
+    """
 
     schedule: Literal["hourly", "daily"] = "daily"
+    features: list[FeatureName] | None = Field(default=None, min_length=1, max_length=MAX_FEATURES)
+    categorical: list[FeatureName] = Field(default_factory=list, max_length=MAX_FEATURES)
+    baseline: StorePrefix | None = None
+    thresholds: dict[DriftThreshold, float] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Drift:
+        if self.features is not None:
+            _distinct(self.features, "features")
+            for name in self.categorical:
+                if name not in self.features:
+                    raise field_error("categorical", "{name} is not one of features", name=name)
+        for key, value in self.thresholds.items():
+            if not 0 < value <= (10 if key == "psi" else 1):
+                raise field_error(f"thresholds.{key}", "must be within (0, {top}], got {value}",
+                                  top=10 if key == "psi" else 1, value=value)
+        return self
+
+    def threshold(self, key: str) -> float | None:
+        """The spec's threshold for ``key`` or its default (None: no alarm)."""
+        return self.thresholds.get(key, DRIFT_THRESHOLDS[key][1])  # type: ignore[call-overload]
 
 
 ProblemType = Literal["binary-classification", "multiclass-classification", "regression"]
@@ -203,6 +239,9 @@ class Quality(SpecModel):
     problem_type: ProblemType
     thresholds: dict[QualityMetric, float] = Field(min_length=1)
     schedule: Literal["hourly", "daily"] = "daily"
+    label: FeatureName = "label"
+    id_field: FeatureName = "inference_id"
+    label_delay_hours: float = Field(default=0, ge=0, le=24 * 30)
 
     @model_validator(mode="after")
     def _metrics_fit(self) -> Quality:
@@ -230,13 +269,19 @@ class Quality(SpecModel):
 BIAS_METRICS: dict[str, bool] = {"DPPL": False, "DI": True, "AD": False, "RD": False, "DAR": False, "DRR": False,
                                  "DCA": False, "DCR": False}
 BiasMetric = Literal["DPPL", "DI", "AD", "RD", "DAR", "DRR", "DCA", "DCR"]
-FeatureName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")]
-MAX_FEATURES = 200
 
 
 def _distinct(values: list[str], field: str) -> None:
     if len(set(values)) != len(values):
         raise field_error(field, "lists a feature twice")
+
+
+class BiasFacet(SpecModel):
+    """A sensitive feature; a numeric one names the threshold above which a row is in the facet
+    (Clarify's ``facet_values_or_threshold``), a categorical one may be given by its name alone."""
+
+    name: FeatureName
+    value_or_threshold: float | None = None
 
 
 class Bias(SpecModel):
@@ -253,15 +298,22 @@ class Bias(SpecModel):
     label: FeatureName
     positive_label: Annotated[str, StringConstraints(min_length=1, max_length=64)] | int = 1
     features: list[FeatureName] = Field(min_length=1, max_length=MAX_FEATURES)
-    facets: list[FeatureName] = Field(min_length=1, max_length=10)
+    facets: list[FeatureName | BiasFacet] = Field(min_length=1, max_length=10)
     thresholds: dict[BiasMetric, float] = Field(min_length=1)
     schedule: Literal["hourly", "daily"] = "daily"
+    id_field: FeatureName = "inference_id"
+    label_delay_hours: float = Field(default=0, ge=0, le=24 * 30)
+
+    @property
+    def facet_names(self) -> list[str]:
+        """The facets' names (a plain name is a categorical facet)."""
+        return [f if isinstance(f, str) else f.name for f in self.facets]
 
     @model_validator(mode="after")
     def _consistent(self) -> Bias:
         _distinct(self.features, "features")
-        _distinct(self.facets, "facets")
-        for facet in self.facets:
+        _distinct(self.facet_names, "facets")
+        for facet in self.facet_names:
             if facet not in self.features:
                 raise field_error("facets", "{facet} is not one of features", facet=facet)
         if self.label in self.features:
@@ -316,8 +368,35 @@ class Monitoring(SpecModel):
     # Each address becomes a subscription or channel named after it: a duplicate (any
     # letter case) would be two resources with one name.
     notify: list[Email] = Field(default_factory=list, max_length=20)
+    # kit: the kit's own monitor job on the target's job service (docs/monitoring.md); managed:
+    # the cloud's own service, only where it is open to new customers and runs in the stack's
+    # network (each provider refuses or warns at this field otherwise).
+    engine: Literal["kit", "managed"] = "kit"
 
     _unique = field_validator("notify")(reject_duplicates)
+
+    @property
+    def sections(self) -> list[str]:
+        """The computed monitoring sections this endpoint sets, in a stable order."""
+        return [kind for kind in ("drift", "quality", "bias", "explainability") if getattr(self, kind) is not None]
+
+    @property
+    def kit_job(self) -> bool:
+        """Whether the kit's own monitor job computes this endpoint's sections."""
+        return self.engine == "kit" and bool(self.sections)
+
+    @model_validator(mode="after")
+    def _one_ground_truth(self) -> Monitoring:
+        # One kit job joins one set of labels: quality and bias must read the same ones.
+        if self.engine == "kit" and self.quality is not None and self.bias is not None:
+            for field in ("ground_truth", "id_field", "label_delay_hours"):
+                if getattr(self.quality, field) != getattr(self.bias, field):
+                    alias = "".join(p if i == 0 else p.title() for i, p in enumerate(field.split("_")))
+                    raise field_error(f"bias.{alias}", "must equal quality.{alias}: one monitor job joins one "
+                                      "set of labels", alias=alias)
+            if self.quality.provided("label") and self.quality.label != self.bias.label:
+                raise field_error("quality.label", "must equal bias.label: one monitor job reads one label column")
+        return self
 
 
 class Endpoint(SpecModel):

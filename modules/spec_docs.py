@@ -125,6 +125,17 @@ DESCRIPTIONS: dict[str, str] = {
     "Monitoring.alarms": "Alarm thresholds; they notify and, with deployment.autoRollback, stop a rollout.",
     "Monitoring.notify": "Email addresses notified by alarms and budget alerts (at most 20).",
     "Drift.schedule": "How often drift is computed.",
+    "Drift.features": "The request's feature names in the order the model reads them (captured CSV requests have no "
+                      "header); absent: the baseline's header names them.",
+    "Drift.categorical": "The features read as categories (chi-square and category shares); the others are numeric.",
+    "Drift.baseline": "Folder of the stack's artifact store holding the reference data (CSV with a header); absent: "
+                      "monitoring/<endpoint>/baseline/.",
+    "Drift.thresholds": "psi: a feature drifts above this PSI (default 0.2); driftShare: alarm when the share of drifted "
+                        "features exceeds it (default 0.2); nullRate, typeErrorRate, outOfRangeRate: alarm when the worst "
+                        "feature's rate exceeds it (absent: no alarm).",
+    "Monitoring.engine": "kit (default): the kit's own monitor job on the cloud's job service computes drift, quality, "
+                         "bias and explainability; managed: the cloud's own monitoring service, where it is open to new "
+                         "customers and runs in the stack's network.",
     "Monitoring.quality": "Scheduled model-quality monitoring: captured predictions compared with ground-truth labels, "
                           "one alarm per metric threshold; absent means none (needs dataCapture.enabled).",
     "Quality.groundTruth": ("Folder of the stack's artifact store where the labels of served predictions are written; never one of "
@@ -133,6 +144,9 @@ DESCRIPTIONS: dict[str, str] = {
     "Quality.thresholds": "Metric -> alarm threshold: scores (accuracy, precision, recall, f1, auc, r2) alarm below it, "
                           "errors (mae, rmse) above it; only metrics of the problem type.",
     "Quality.schedule": "How often quality is computed and its alarms evaluated.",
+    "Quality.label": "Column of the ground truth holding the true outcome (default label).",
+    "Quality.idField": "Column of the ground truth holding the id of the served prediction it labels (default inference_id).",
+    "Quality.labelDelayHours": "Hours after a prediction before its label is expected: younger predictions are not judged.",
     "Monitoring.bias": "Scheduled bias monitoring: post-training bias metrics of served predictions per sensitive facet, "
                        "one alarm per metric threshold; absent means none (needs dataCapture.enabled).",
     "Bias.baseline": "Folder of the stack's artifact store where a baselining run wrote its results (analysis.json): "
@@ -142,10 +156,15 @@ DESCRIPTIONS: dict[str, str] = {
     "Bias.label": "Column of the ground truth holding the outcome.",
     "Bias.positiveLabel": "The favourable value of the label (default 1).",
     "Bias.features": "The request's feature names in the order the model reads them (captured requests have no header).",
-    "Bias.facets": "The sensitive features among features whose groups are compared (at most 10).",
+    "Bias.facets": "The sensitive features among features whose groups are compared (at most 10): a name for a "
+                   "categorical facet, {name, valueOrThreshold} for a numeric one.",
     "Bias.thresholds": "Bias metric -> alarm threshold in (0, 1]: disparate impact (DI) alarms below it, the "
                        "differences (DPPL, AD, RD, DAR, DRR, DCA, DCR) above it.",
     "Bias.schedule": "How often bias is computed and its alarms evaluated.",
+    "Bias.idField": "Column of the ground truth holding the id of the served prediction it labels (default inference_id).",
+    "Bias.labelDelayHours": "Hours after a prediction before its label is expected: younger predictions are not judged.",
+    "BiasFacet.name": "The sensitive feature (one of features).",
+    "BiasFacet.valueOrThreshold": "A numeric facet's threshold: rows above it form the group examined.",
     "Monitoring.explainability": "Scheduled feature-attribution drift monitoring: the features' attributions on served "
                                  "requests compared with the baseline's; absent means none (needs dataCapture.enabled).",
     "Explainability.baseline": "Folder of the stack's artifact store holding the labelled baseline data and a "
@@ -253,7 +272,12 @@ EXAMPLES: dict[str, list[Any]] = {
     "Bias.groundTruth": ["monitoring/labels/"],
     "Bias.label": ["churned"],
     "Bias.features": [["age", "tenure", "plan"]],
-    "Bias.facets": [["age", "gender"]],
+    "Bias.facets": [["gender", {"name": "age", "valueOrThreshold": 40}]],
+    "BiasFacet.name": ["age"],
+    "Drift.thresholds": [{"psi": 0.2, "driftShare": 0.25, "nullRate": 0.05}],
+    "Drift.features": [["age", "tenure", "plan"]],
+    "Drift.categorical": [["plan"]],
+    "Drift.baseline": ["monitoring/baseline/drift/"],
     "Explainability.baseline": ["monitoring/baseline/explainability/"],
     "Explainability.label": ["churned"],
     "Bias.thresholds": [{"DPPL": 0.1, "DI": 0.8}],

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-Support = Literal["native", "emulated", "unsupported"]
-SUPPORT_LEVELS: tuple[Support, ...] = ("native", "emulated", "unsupported")
+# native: the cloud's own service; kit: the kit computes it (its own job), the cloud schedules it;
+# emulated: an honest workaround; unsupported: not at all. Strongest first.
+Support = Literal["native", "kit", "emulated", "unsupported"]
+SUPPORT_LEVELS: tuple[Support, ...] = ("native", "kit", "emulated", "unsupported")
 
 
 def weaker(a: Support, b: Support) -> Support:
-    """The lower of two levels (native > emulated > unsupported)."""
+    """The lower of two levels (native > kit > emulated > unsupported)."""
     return max(a, b, key=SUPPORT_LEVELS.index)

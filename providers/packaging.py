@@ -259,6 +259,18 @@ def source_archive(directory: Path) -> CodeArchive:
     return _store(members, root, "sourcedir.tar.gz")
 
 
+def monitor_archive() -> CodeArchive:
+    """``monitor.tar.gz``: the kit's monitor package alone (``mlopskit/monitor/*.py``) under an empty
+    ``mlopskit/__init__.py``, what a target's monitor job runs with ``python -m mlopskit.monitor``.
+    The package imports nothing else of the kit (tests/monitor/test_imports.py)."""
+    from mlopskit.monitor import contract
+
+    package = Path(os.path.realpath(contract.__file__)).parent
+    members = [_Member("mlopskit/__init__.py", b"", False)]
+    members += [_Member(f"mlopskit/monitor/{path.name}", path, False) for path in sorted(package.glob("*.py"))]
+    return _store(members, package, "monitor.tar.gz")
+
+
 def python_module() -> str:
     """The module Vertex AI runs (``python -m``): the generated launcher of the entry point."""
     return f"{PACKAGE_NAME}.{LAUNCHER}"

@@ -10,7 +10,10 @@ list of moved URNs, from previews of the bundled specs before and after the chan
 and the logical name after the stack prefix, which did not change. Only the components carry an alias themselves;
 their children inherit it, as the engine derives a child's aliases from its parent's
 (pulumi.runtime.resource.all_aliases / inherited_child_alias; Graph.aliases_of does the same).
-GCP and Azure URNs did not move.
+GCP and Azure URNs did not move. The scoring endpoint's DriftMonitor rows left the table with
+issue 25: SageMaker Model Monitor is built only with ``monitoring.engine: managed`` (the kit's own
+monitor job, new, replaces it and has no old URN); an opted-in stack keeps its aliases, as the
+component still passes them.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from tests.aws.helpers import build
 OLD_PARENT = "mlopskit:aws:Endpoint"
 ALARM = "EndpointMonitoring > aws:cloudwatch/metricAlarm:MetricAlarm"
 SUBSCRIPTION = "EndpointMonitoring > aws:sns/topicSubscription:TopicSubscription"
-DRIFT_JOB = "DriftMonitor > aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"
 
 MOVED: dict[str, list[tuple[str, str]]] = {
     "credit-risk.yaml": [
@@ -40,9 +42,6 @@ MOVED: dict[str, list[tuple[str, str]]] = {
         ("EndpointAutoscaling", "endpoint-scoring-autoscaling"),
         ("EndpointAutoscaling > aws:appautoscaling/policy:Policy", "endpoint-scoring-autoscaling-policy"),
         ("EndpointAutoscaling > aws:appautoscaling/target:Target", "endpoint-scoring-autoscaling-target"),
-        ("DriftMonitor", "endpoint-scoring-drift"),
-        (DRIFT_JOB, "endpoint-scoring-drift-job"),
-        ("DriftMonitor > aws:sagemaker/monitoringSchedule:MonitoringSchedule", "endpoint-scoring-drift-schedule"),
         ("EndpointMonitoring", "endpoint-scoring-monitoring"),
         ("EndpointMonitoring > aws:sns/topic:Topic", "endpoint-scoring-monitoring-alarms"),
         (ALARM, "endpoint-scoring-monitoring-candidate-error-rate"),

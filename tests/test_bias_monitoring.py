@@ -22,7 +22,16 @@ from mlopskit.modules.stack import Stack
 from mlopskit.providers.costing import estimate
 from tests.azure.test_field_coverage import _field_paths
 from tests.specs import baseline, change
-from tests.test_batch import SPEC, graph
+from tests.test_batch import SPEC, graph as lifecycle
+
+#: These tests hold SageMaker's managed services (Model Monitor, Clarify) to the spec: built only on
+#: request (monitoring.engine: managed, issue 25 item 3). The kit's own job: tests/test_monitor_schedule.py.
+MANAGED = {"endpoints[0].monitoring.engine": "managed"}
+
+
+def graph(cloud: str, **changes: Any) -> Graph:
+    """The lifecycle example, its online endpoint on the cloud's managed monitoring service."""
+    return lifecycle(cloud, **MANAGED, **changes)
 
 BIAS = "endpoints[0].monitoring.bias"
 EXPLAIN = "endpoints[0].monitoring.explainability"
@@ -79,8 +88,12 @@ AWS: dict[str, Callable[[], bool]] = {
     and config(changed("bias", positiveLabel="yes"), "bias")["label_values_or_threshold"] == ["yes"],
     # The label is a column too (Clarify's CSV example lists it last in headers).
     "endpoints[].monitoring.bias.features": lambda: config(graph("aws"), "bias")["headers"] == [*FEATURES, "churned"],
-    "endpoints[].monitoring.bias.facets": lambda: config(graph("aws"), "bias")["facet"]
-    == [{"name_or_index": "age"}, {"name_or_index": "region"}],
+    "endpoints[].monitoring.bias.facets[].name": lambda: config(graph("aws"), "bias")["facet"]
+    == [{"name_or_index": "age"}, {"name_or_index": "region"}]
+    and config(changed("bias", facets=[{"name": "age", "valueOrThreshold": 40}, "region"]), "bias")["facet"]
+    == [{"name_or_index": "age", "value_or_threshold": [40.0]}, {"name_or_index": "region"}]
+    and kit_settings(lifecycle("aws", **{f"{BIAS}.facets": [{"name": "age", "valueOrThreshold": 40}, "region"]}))[
+        "facets"] == [{"name": "age", "value_or_threshold": 40.0}, {"name": "region", "value_or_threshold": None}],
     # Disparate impact alarms below its threshold, a difference above; the metrics asked for are
     # those alarmed (not confirmed: the monitor's parameter page lists no ``methods``, and a bias
     # drift job is documented to compute pre- and post-training metrics).
@@ -107,13 +120,34 @@ AWS: dict[str, Callable[[], bool]] = {
 }
 
 
+def kit_settings(g: Graph) -> dict[str, Any]:
+    """The kit monitor job's settings (monitor.json) stored for the online endpoint."""
+    return json.loads(_one(g, "aws:s3/bucketObjectv2:BucketObjectv2", "churn-online-monitor-config").inputs["content"])
+
+
+# Fields only the kit's job reads (Clarify joins by its own inferenceId): evidence in its settings.
+AWS.update({
+    # A numeric facet's threshold: Clarify's value_or_threshold, the kit's too (the name: above).
+    "endpoints[].monitoring.bias.facets[].valueOrThreshold": AWS["endpoints[].monitoring.bias.facets[].name"],
+    "endpoints[].monitoring.bias.idField": lambda: kit_settings(lifecycle("aws", **{
+        "endpoints[0].monitoring.quality.idField": "request_id", f"{BIAS}.idField": "request_id"}))["id_field"]
+    == "request_id",
+    "endpoints[].monitoring.bias.labelDelayHours": lambda: kit_settings(lifecycle("aws", **{
+        "endpoints[0].monitoring.quality.labelDelayHours": 6, f"{BIAS}.labelDelayHours": 6}))["label_delay_hours"] == 6,
+})
+
+
 def _gcp_warns(where: str, field: str) -> bool:
     return any(w.path == where and field in w.message and "unsupported" in w.message for w in graph("gcp").warnings)
 
 
 GCP: dict[str, Callable[[], bool]] = {
     **{f"endpoints[].monitoring.bias.{field}": (lambda field=field: _gcp_warns(BIAS, field))
-       for field in ("baseline", "groundTruth", "label", "positiveLabel", "features", "facets", "thresholds", "schedule")},
+       for field in ("baseline", "groundTruth", "label", "positiveLabel", "features", "thresholds", "schedule",
+                     "idField", "labelDelayHours")},
+    # The facets field is named in the warning (its entries' name and valueOrThreshold with it).
+    **{f"endpoints[].monitoring.bias.facets[].{field}": (lambda: _gcp_warns(BIAS, "facets"))
+       for field in ("name", "valueOrThreshold")},
     **{f"endpoints[].monitoring.explainability.{field}": (lambda field=field: _gcp_warns(EXPLAIN, field))
        for field in ("baseline", "label", "features", "threshold", "schedule")},
 }

@@ -20,7 +20,16 @@ from mlopskit.modules.stack import Stack
 from mlopskit.providers.costing import estimate
 from tests.azure.test_field_coverage import _field_paths
 from tests.specs import baseline, change
-from tests.test_batch import SPEC, graph
+from tests.test_batch import SPEC, graph as lifecycle
+
+#: These tests hold SageMaker's managed services (Model Monitor, Clarify) to the spec: built only on
+#: request (monitoring.engine: managed, issue 25 item 3). The kit's own job: tests/test_monitor_schedule.py.
+MANAGED = {"endpoints[0].monitoring.engine": "managed"}
+
+
+def graph(cloud: str, **changes: Any) -> Graph:
+    """The lifecycle example, its online endpoint on the cloud's managed monitoring service."""
+    return lifecycle(cloud, **MANAGED, **changes)
 
 QUALITY = "endpoints[0].monitoring.quality"
 
@@ -74,13 +83,36 @@ AWS: dict[str, Callable[[], bool]] = {
 }
 
 
+def kit_settings(g: Graph) -> dict[str, Any]:
+    """The kit monitor job's settings (monitor.json) stored for the online endpoint."""
+    return json.loads(_one(g, "aws:s3/bucketObjectv2:BucketObjectv2", "churn-online-monitor-config").inputs["content"])
+
+
+# The fields only the kit's job reads (SageMaker Model Monitor joins by its own inferenceId and
+# takes no label column or delay): their evidence is the kit job's settings, with the default engine.
+AWS.update({
+    # Quality and bias read one label column: the lifecycle's bias names it, and a quality label
+    # that differs is refused (tests/test_monitor_schedule.py).
+    "endpoints[].monitoring.quality.label": lambda: kit_settings(lifecycle("aws", **{
+        f"{QUALITY}.label": "churned"}))["label"] == "churned"
+    and kit_settings(lifecycle("aws", **{f"{QUALITY}.label": "outcome", "endpoints[0].monitoring.bias.label": "outcome"}))[
+        "label"] == "outcome",
+    "endpoints[].monitoring.quality.idField": lambda: kit_settings(lifecycle("aws"))["id_field"] == "inference_id"
+    and kit_settings(lifecycle("aws", **{f"{QUALITY}.idField": "request_id", "endpoints[0].monitoring.bias.idField":
+                                          "request_id"}))["id_field"] == "request_id",
+    "endpoints[].monitoring.quality.labelDelayHours": lambda: kit_settings(lifecycle("aws"))["label_delay_hours"] == 0
+    and kit_settings(lifecycle("aws", **{f"{QUALITY}.labelDelayHours": 48, "endpoints[0].monitoring.bias.labelDelayHours":
+                                          48}))["label_delay_hours"] == 48,
+})
+
+
 def _gcp_warns(field: str) -> bool:
     return any(w.path == QUALITY and field in w.message and "unsupported" in w.message for w in graph("gcp").warnings)
 
 
 GCP: dict[str, Callable[[], bool]] = {
     f"endpoints[].monitoring.quality.{field}": (lambda field=field: _gcp_warns(field))
-    for field in ("groundTruth", "problemType", "thresholds", "schedule")
+    for field in ("groundTruth", "problemType", "thresholds", "schedule", "label", "idField", "labelDelayHours")
 }
 EVIDENCE = {"aws": AWS, "gcp": GCP}
 

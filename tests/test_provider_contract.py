@@ -69,6 +69,10 @@ def test_the_ast_check_sees_a_dynamic_import(tmp_path: Path) -> None:
 
 
 LOWER_LAYERS = ("modules", "providers", "policies")
+#: The monitor job's contract (metric names, namespaces, paths) is a leaf: it imports only the standard
+#: library (tests/monitor/test_imports.py), and each target's alarms and job read it (issue 25), so the
+#: alarm side and the publisher side cannot drift apart. Nothing else of ``mlopskit.monitor``.
+CONTRACT = ("mlopskit.monitor", "mlopskit.monitor.contract", "mlopskit.monitor.contract.contract")
 
 
 def _layer_name(imported: str) -> str:
@@ -89,7 +93,8 @@ def _layer_violations(path: Path) -> list[str]:
             bad.append(imported)  # the wheel installs these only under mlopskit.
         name = _layer_name(imported)
         top = name.split(".")[0]
-        if package in ("modules", "providers", "policies") and top == "mlopskit":
+        if package in ("modules", "providers", "policies") and top == "mlopskit" and not (
+                package == "providers" and imported in CONTRACT):
             bad.append(name)
         if package == "modules" and top in ("providers", "policies"):
             bad.append(name)
@@ -165,7 +170,7 @@ def test_an_incomplete_provider_is_told_what_it_lacks() -> None:
     assert "AlmostCloud: map the abstraction 'storage' to a component" in gaps
     assert "AlmostCloud: declare the feature 'dataCapture'" in gaps
     assert "AlmostCloud: feature 'teleport' is not a spec setting the comparison knows" in gaps
-    assert "AlmostCloud: feature 'teleport' has support 'magic', not one of ('native', 'emulated', 'unsupported')" in gaps
+    assert "AlmostCloud: feature 'teleport' has support 'magic', not one of ('native', 'kit', 'emulated', 'unsupported')" in gaps
     assert not any("'keys'" in gap for gap in gaps)
     assert "AlmostCloud: map the component 'mlopskit:aws:Keys' in the architecture diagram" in gaps
 
@@ -181,3 +186,13 @@ def test_validate_loads_no_cloud_sdk() -> None:
     done = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True,
                           env={**os.environ, "PYTHONPATH": str(root)})
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_providers_may_read_the_monitor_contract_and_nothing_else_of_the_monitor(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    sample = tmp_path / "providers" / "_monitor_sample.py"
+    sample.parent.mkdir(parents=True)
+    sample.write_text("from mlopskit.monitor import contract\nfrom mlopskit.monitor import drift\n")
+    assert _layer_violations(Path("providers/_monitor_sample.py")) == [
+        "providers/_monitor_sample.py: imports mlopskit.monitor.drift"]

@@ -21,6 +21,7 @@ FORMATS = ("sagemaker", "vertex", "azure", "csv")
 
 def settings_from_spec(spec: str, endpoint: str | None) -> dict[str, Any]:
     """The monitor settings an endpoint's ``monitoring`` section implies (what its job would get)."""
+    from mlopskit.modules import monitor_job
     from mlopskit.modules.errors import SpecError, SpecIssue
     from mlopskit.modules.loader import load_stack
 
@@ -28,22 +29,8 @@ def settings_from_spec(spec: str, endpoint: str | None) -> dict[str, Any]:
     names = [e.name for e in stack.endpoints]
     if endpoint is None or endpoint not in names:
         raise SpecError([SpecIssue("endpoints", f"--endpoint must name one of: {', '.join(names) or 'none'}")])
-    index = names.index(endpoint)
-    monitoring = stack.endpoints[index].monitoring
-    values: dict[str, Any] = {"stack": stack.name, "endpoint": endpoint}
-    if monitoring.quality is not None:
-        values["problem_type"] = monitoring.quality.problem_type
-        values["quality_thresholds"] = dict(monitoring.quality.thresholds)
-    if monitoring.bias is not None:
-        bias = monitoring.bias
-        values.update(features=list(bias.features), label=bias.label, positive_label=bias.positive_label,
-                      bias_thresholds=dict(bias.thresholds),
-                      facets=[{"name": getattr(f, "name", f), "value_or_threshold": getattr(f, "value_or_threshold", None)}
-                              for f in bias.facets])
-    if monitoring.explainability is not None:
-        values.setdefault("features", list(monitoring.explainability.features))
-        values["attribution_threshold"] = monitoring.explainability.threshold
-    return values
+    # The scheduled job's own monitor.json: the same settings as in the cloud.
+    return monitor_job.settings(stack.name, stack.endpoints[names.index(endpoint)])
 
 
 def _settings(args: argparse.Namespace) -> Any:

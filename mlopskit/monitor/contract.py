@@ -19,6 +19,7 @@ job or an Azure ML command job runs it:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # ---------------------------------------------------------------- entry point contract
@@ -44,7 +45,23 @@ ENV = {
     "MONITOR_GCP_PROJECT": "project that receives the Cloud Monitoring time series",
     "MONITOR_AZURE_RESOURCE_ID": "ARM id of the resource the custom metrics attach to (the workspace)",
     "MONITOR_AZURE_REGION": "region of that resource (the ingestion host is <region>.monitoring.azure.com)",
+    # Where a job service mounts each folder itself (Vertex AI: Cloud Storage FUSE under /gcs/;
+    # Azure ML: each input's mount path), each overrides its folder under MONITOR_ROOT.
+    "MONITOR_CAPTURES": "folder of the captures (default {root}/input/captures)",
+    "MONITOR_BASELINE": "folder of the baseline (default {root}/input/baseline)",
+    "MONITOR_LABELS": "folder of the labels (default {root}/input/labels)",
+    "MONITOR_CONFIG": "the settings file (default {root}/input/config/monitor.json)",
+    "MONITOR_REPORT": "folder the reports are written to (default {root}/output/report)",
 }
+
+#: Each path variable -> the folder under the root it replaces.
+PATH_OVERRIDES = {"MONITOR_CAPTURES": INPUT_CAPTURES, "MONITOR_BASELINE": INPUT_BASELINE,
+                  "MONITOR_LABELS": INPUT_LABELS, "MONITOR_CONFIG": INPUT_CONFIG, "MONITOR_REPORT": OUTPUT_REPORT}
+
+
+def job_path(env: Mapping[str, str], variable: str, root: str) -> str:
+    """The folder ``variable`` names in ``env``, else its place under ``root``."""
+    return env.get(variable) or f"{root.rstrip('/')}/{PATH_OVERRIDES[variable]}"
 
 # ---------------------------------------------------------------- metric contract
 #: The namespace every target publishes under; the job's identity may publish only here.

@@ -34,15 +34,16 @@ def _window_end(env: Mapping[str, str]) -> datetime:
 
 def execute(env: Mapping[str, str]) -> dict[str, Any]:
     """One run under ``env``; returns the report (the reports are written, the metrics published)."""
-    root = Path(env.get("MONITOR_ROOT", contract.PROCESSING_ROOT))
-    config = root / contract.INPUT_CONFIG
+    root = env.get("MONITOR_ROOT", contract.PROCESSING_ROOT)
+    path = lambda variable: Path(contract.job_path(env, variable, root))  # noqa: E731
+    config = path("MONITOR_CONFIG")
     settings = Settings.from_file(config) if config.exists() else Settings()
     overrides = {k: env[v] for k, v in (("endpoint", "MONITOR_ENDPOINT"), ("stack", "MONITOR_STACK")) if env.get(v)}
     if overrides:
         settings = Settings.from_dict({**_as_dict(settings), **overrides})
-    labels = root / contract.INPUT_LABELS
+    labels = path("MONITOR_LABELS")
     sources = Sources(
-        captures=root / contract.INPUT_CAPTURES, baseline=root / contract.INPUT_BASELINE,
+        captures=path("MONITOR_CAPTURES"), baseline=path("MONITOR_BASELINE"),
         labels=labels if labels.exists() and any(labels.iterdir()) else None,
         capture_format=env.get("MONITOR_CAPTURE_FORMAT", "sagemaker"),
         baseline_format=env.get("MONITOR_BASELINE_FORMAT", "csv"),
@@ -50,7 +51,7 @@ def execute(env: Mapping[str, str]) -> dict[str, Any]:
         labels_where=contract.INPUT_LABELS)
     end = _window_end(env)
     result = run(settings, sources, end)
-    report.write(result, root / contract.OUTPUT_REPORT)
+    report.write(result, path("MONITOR_REPORT"))
     publisher_for(env.get("MONITOR_TARGET", "none"), settings.stack, settings.endpoint, end).send(result["metrics"])
     return result
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from mlopskit.modules import monitor_job
 from mlopskit.modules.compute import Compute
 from mlopskit.modules.stack import Stack
 from mlopskit.modules.training import Image
@@ -27,6 +28,7 @@ from mlopskit.providers.aws.instance_types import resolve_for, resolve_use
 from mlopskit.providers.aws.keys import Keys, KeysArgs
 from mlopskit.providers.aws.limits import FRAMEWORK_IMAGES
 from mlopskit.providers.aws.model_registry import ModelRegistry, ModelRegistryArgs
+from mlopskit.providers.aws.monitor_job import MonitorJob, MonitorJobArgs, pipeline_name as monitor_pipeline
 from mlopskit.providers.aws.monitoring import (
     NDCG_LIMIT,
     VARIANT,
@@ -51,6 +53,13 @@ from mlopskit.providers.catalog.resolver import Resolution, Use
 
 # A drift monitoring job's size: that of ml.m5.xlarge, the type the SageMaker Model Monitor examples use.
 MONITOR_COMPUTE = Compute(cpu=4, memory_gib=16)
+# The kit's monitor job runs in the SageMaker scikit-learn image (Python 3.9, numpy, scipy, pandas,
+# scikit-learn): the monitor's tests run under that Python and close library versions (docs/monitoring.md).
+MONITOR_IMAGE_VERSION = "1.2-1"
+# Vendor pages (sagemaker/latest/dg/model-monitor-availability-change, clarify-availability-change).
+MANAGED_CLOSED = ("SageMaker Model Monitor and SageMaker Clarify are closed to new customers (AWS: \"no longer open "
+                  "to new customers\", new access closed 2026-07-30): only an account that already uses them can run "
+                  "these schedules; the default engine kit needs neither")
 
 
 def tags(stack: Stack) -> dict[str, str]:
@@ -68,9 +77,13 @@ def tags(stack: Stack) -> dict[str, str]:
 
 
 def _clarify_reads(stack: Stack) -> list[str]:
-    """The folders the Clarify jobs read: bias labels, baselines and the analysis configurations."""
+    """The folders the monitoring jobs read besides the captures: the kit job's baseline, settings,
+    code and labels; with ``engine: managed``, the Clarify baselines, labels and analysis configurations."""
     reads = []
     for endpoint in stack.endpoints:
+        if endpoint.monitoring.kit_job:
+            reads += [*monitor_job.reads(endpoint), "code/mlopskit-monitor/"]
+            continue
         for kind in ("bias", "explainability"):
             spec = getattr(endpoint.monitoring, kind)
             if spec is not None:
@@ -81,11 +94,14 @@ def _clarify_reads(stack: Stack) -> list[str]:
 
 
 def _monitoring_outputs(stack: Stack) -> list[str]:
-    """The folders the monitoring jobs write their results to (``output_prefix``, the ``S3Uri`` of
-    each job's ``MonitoringOutputs``). tests/test_bias_monitoring.py checks that the monitoring
-    role's writes match the jobs' outputs."""
+    """The folders the monitoring jobs write their results to (the kit job's report folder; the
+    ``S3Uri`` of each managed job's ``MonitoringOutputs``). tests/test_bias_monitoring.py checks that
+    the monitoring role's writes match the jobs' outputs."""
     outputs = []
     for endpoint in stack.endpoints:
+        if endpoint.monitoring.kit_job:
+            outputs.append(monitor_job.report_prefix(endpoint))
+            continue
         if endpoint.monitoring.drift is not None:
             outputs.append(output_prefix(endpoint.name))
         outputs += [output_prefix(endpoint.name, kind) for kind in ("quality", "bias", "explainability")
@@ -184,11 +200,16 @@ class AwsBuild(StackBuild):
             model_artifacts=tuple(m.artifact_uri or "" for m in artifact_models),
             batch_inputs=tuple(job.input for job in stack.batch),
             batch_outputs=tuple(job.output for job in stack.batch),
-            ground_truth=tuple(e.monitoring.quality.ground_truth for e in stack.endpoints if e.monitoring.quality),
+            ground_truth=tuple(e.monitoring.quality.ground_truth for e in stack.endpoints
+                               if e.monitoring.quality and not e.monitoring.kit_job),
             monitoring_reads=tuple(_clarify_reads(stack)),
             monitoring_outputs=tuple(_monitoring_outputs(stack)),
             explained_endpoints=tuple(ctx.arn("sagemaker", f"endpoint/{names.endpoint(stack, e)}")
-                                      for e in stack.endpoints if e.monitoring.explainability),
+                                      for e in stack.endpoints
+                                      if e.monitoring.explainability and not e.monitoring.kit_job),
+            monitor_jobs=any(e.monitoring.kit_job for e in stack.endpoints),
+            monitor_images=(images.image_uri("sklearn", "training", MONITOR_IMAGE_VERSION, ctx.region) or "",)
+            if any(e.monitoring.kit_job for e in stack.endpoints) else (),
         ), ctx, top)
         self.monitor_image = images.image_uri("model-monitor", "monitoring", "latest", ctx.region)
 
@@ -205,6 +226,8 @@ class AwsBuild(StackBuild):
             model_packages=tuple(ctx.arn("sagemaker", f"model-package/{p}/*") for p in packages),
             pipelines=tuple(ctx.arn("sagemaker", f"pipeline/{ctx.name(j.name)}") for j in stack.training),
             batch_pipelines=tuple(ctx.arn("sagemaker", f"pipeline/{names.batch_pipeline(stack, j.name)}") for j in stack.batch),
+            monitor_pipelines=tuple(ctx.arn("sagemaker", f"pipeline/{monitor_pipeline(names.endpoint(stack, e))}")
+                                    for e in stack.endpoints if e.monitoring.kit_job),
             # Pipeline steps name their transform jobs pipelines-<execution>-<step>-<suffix>.
             transform_jobs=ctx.arn("sagemaker", "transform-job/pipelines-*") if stack.batch else None,
             tracking_server=ctx.arn("sagemaker", f"mlflow-tracking-server/{names.tracking_server(ctx.prefix)}")
@@ -223,6 +246,8 @@ class AwsBuild(StackBuild):
             recovery_points=ctx.arn("backup", "recovery-point:*") if stack.backups else None,
             training_role=iam(f"role/{ctx.name('training')}"),
             inference_role=iam(f"role/{ctx.name('inference')}"),
+            monitoring_role=iam(f"role/{ctx.name('monitoring')}") if any(e.monitoring.kit_job for e in stack.endpoints)
+            else None,
             backup_role=iam(f"role/{ctx.name('backup')}") if stack.backups else None,
         )
 
@@ -288,6 +313,30 @@ class AwsBuild(StackBuild):
         after_endpoint = ctx.opts(depends_on=[endpoint.endpoint], aliases=nested_in_endpoint(component))
         EndpointAutoscaling(f"{component}-autoscaling", EndpointAutoscalingArgs(
             spec.autoscaling, name, VARIANT, endpoint.endpoint, endpoint.generation), ctx, after_endpoint)
+        if spec.monitoring.kit_job:
+            # New with issue 25: it never sat below the endpoint component, so no alias.
+            self._monitor_job(plan, name, monitoring.topic.arn, ctx.opts(depends_on=[endpoint.endpoint]))
+        elif spec.monitoring.sections:
+            self._managed_monitors(plan, name, component, monitoring.topic.arn, after_endpoint)
+
+    def _monitor_job(self, plan: EndpointPlan, name: str, topic: pulumi.Input[str], opts: pulumi.ResourceOptions) -> None:
+        """The kit's own monitor job: the scikit-learn image runs the uploaded monitor package."""
+        ctx, spec = self.ctx, plan.spec
+        image = images.image_uri("sklearn", "training", MONITOR_IMAGE_VERSION, ctx.region)
+        if image is None:
+            ctx.warn(f"{plan.path}.monitoring", f"no SageMaker scikit-learn {MONITOR_IMAGE_VERSION} image is "
+                     f"catalogued for {ctx.region}: the monitor job is not built")
+            return
+        instance = resolve_for("processing", Compute(cpu=monitor_job.CPU, memory_gib=monitor_job.MEMORY_GIB),
+                               ctx.region).instance.name
+        MonitorJob(ctx.name("endpoint", spec.name, "monitor"), MonitorJobArgs(
+            spec, name, self.stack.name, image, instance, topic), ctx, opts)
+
+    def _managed_monitors(self, plan: EndpointPlan, name: str, component: str, topic: pulumi.Input[str],
+                          after_endpoint: pulumi.ResourceOptions) -> None:
+        """``monitoring.engine: managed``: SageMaker Model Monitor and Clarify, for accounts that have them."""
+        ctx, spec = self.ctx, plan.spec
+        ctx.warn(f"{plan.path}.monitoring.engine", MANAGED_CLOSED)
         # The monitoring jobs' size: ml.m5.xlarge's (4 vCPUs, 16 GiB), on the cheapest processing type
         # offered in the region (ml.m5.xlarge itself where offered; some regions have no m5).
         monitor = resolve_for("processing", MONITOR_COMPUTE, ctx.region).instance.name
@@ -298,7 +347,7 @@ class AwsBuild(StackBuild):
             ctx.warn(f"{plan.path}.monitoring.quality", f"no SageMaker Model Monitor image is catalogued for {ctx.region}: "
                      "the quality schedule is not built")
         elif spec.monitoring.quality is not None and image is not None:
-            QualityMonitor(f"{component}-quality", QualityMonitorArgs(spec, name, image, monitoring.topic.arn, monitor),
+            QualityMonitor(f"{component}-quality", QualityMonitorArgs(spec, name, image, topic, monitor),
                            ctx, after_endpoint)
         clarify = images.image_uri("clarify", "processing", "1.0", ctx.region)
         for kind in ("bias", "explainability"):
@@ -309,7 +358,7 @@ class AwsBuild(StackBuild):
                          f"the {kind} schedule is not built")
                 continue
             ClarifyMonitor(f"{component}-{kind}", ClarifyMonitorArgs(
-                kind, spec, name, clarify, monitoring.topic.arn, monitor), ctx, after_endpoint)
+                kind, spec, name, clarify, topic, monitor), ctx, after_endpoint)
             explainability = spec.monitoring.explainability
             if kind == "explainability" and explainability is not None and explainability.threshold != NDCG_LIMIT:
                 ctx.warn(f"{plan.path}.monitoring.explainability.threshold", "unsupported: SageMaker Clarify flags a "

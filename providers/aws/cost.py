@@ -10,6 +10,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from mlopskit.modules import monitor_job
 from mlopskit.modules.cost import DAYS_PER_MONTH, HOURS_PER_MONTH, CostComponent, CostContext, Handler, PriceKey
 from mlopskit.modules.facts import PURPOSE_TAG
 from mlopskit.modules.graph import RecordedResource
@@ -61,6 +62,8 @@ def pipeline(resource: RecordedResource, ctx: CostContext) -> list[CostComponent
     for step in definition.get("Steps", []):
         if step.get("Type") == "Transform":
             components += _transform_step(resource, ctx, step.get("Arguments", {}))
+        if step.get("Type") == "Processing":
+            components += _monitor_step(resource, ctx, step.get("Arguments", {}))
         if step.get("Type") != "Training":
             continue
         args = step.get("Arguments", {})
@@ -74,7 +77,7 @@ def pipeline(resource: RecordedResource, ctx: CostContext) -> list[CostComponent
         components.append(CostComponent(
             f"Training instance usage ({'spot' if spot else 'on-demand'}, {instance})", "hours", hours,
             _key(ctx, service, instance), usage_key=None if job and job.schedule else "training.unscheduledRunsPerMonth"))
-    return components or "a pipeline without training or transform steps runs nothing billable"
+    return components or "a pipeline without training, transform or processing steps runs nothing billable"
 
 
 def _transform_step(resource: RecordedResource, ctx: CostContext, args: dict[str, Any]) -> list[CostComponent]:
@@ -88,6 +91,32 @@ def _transform_step(resource: RecordedResource, ctx: CostContext, args: dict[str
     if job is None:  # not a pipeline of the spec: its runs are unknown
         return [CostComponent(f"Batch instance usage (on-demand, {instance})", "hours", None, price)]
     return ctx.batch_lines(job, "on-demand", instance, price)
+
+
+def _monitor_step(resource: RecordedResource, ctx: CostContext, args: dict[str, Any]) -> list[CostComponent]:
+    """The kit's monitor job (a Processing step): its instance for at most its max runtime per run,
+    runs from the endpoint's monitor schedule; and the custom metrics it publishes (one metric per
+    name and dimension set, each billed per month: modules/monitor_job.py ``series``)."""
+    node = ctx.endpoint_of(resource)
+    cluster = (args.get("ProcessingResources") or {}).get("ClusterConfig") or {}
+    instance = str(cluster.get("InstanceType"))
+    price = _key(ctx, "sagemaker-processing", instance)
+    if node is None:  # not an endpoint's monitor job: its runs are unknown
+        return [CostComponent(f"Monitor job instance usage ({instance})", "hours", None, price)]
+    spec = ctx.stack.endpoints[node.index]
+    runs = monitor_job.RUNS_PER_MONTH[monitor_job.schedule(spec)]
+    seconds = Decimal(str((args.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds", 3600)))
+    count = Decimal(str(cluster.get("InstanceCount", 1)))
+    fixed, per_feature, per_facet_value = monitor_job.series(spec)
+    features = Decimal(per_feature[1]) if per_feature[1] is not None else ctx.usage.get("monitoring.monitoredFeatures")
+    values = ctx.usage.get("monitoring.valuesPerFacet")
+    metrics = None if features is None or (per_facet_value and values is None) else \
+        Decimal(fixed) + per_feature[0] * features + per_facet_value * (values or 0)
+    return [
+        CostComponent(f"Monitor job instance usage ({instance})", "hours", runs * count * seconds / Decimal(3600), price),
+        CostComponent("Custom metrics (kit monitor job)", "months", metrics, _key(ctx, "cloudwatch", "custom-metric"),
+                      usage_key=None if per_feature[1] is not None and not per_facet_value else "monitoring.monitoredFeatures"),
+    ]
 
 
 def monitoring_schedule(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:

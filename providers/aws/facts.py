@@ -18,7 +18,7 @@ from mlopskit.modules.graph import Graph, RecordedResource
 from mlopskit.modules.stack import Stack
 from mlopskit.modules.topology import SIGNALS, EndpointNode, Signal
 from mlopskit.providers.aws.permissions import UNSCOPED_ACTIONS
-from mlopskit.providers.aws.topology import slots
+from mlopskit.providers.aws.topology import KIT_PIPELINE, slots
 from mlopskit.providers.catalog.resolver import lookup
 from mlopskit.providers.facts_index import FactsIndex
 
@@ -280,8 +280,10 @@ def _endpoint_attrs(g: _Aws, node: EndpointNode, endpoint: RecordedResource, con
 
 
 def _scheduled(node: EndpointNode, signal: Signal) -> bool:
-    """A monitoring schedule runs a job definition computing ``signal`` on this endpoint."""
-    return any(r.type == "aws:sagemaker/monitoringSchedule:MonitoringSchedule" for r in node.monitors(signal))
+    """A monitoring schedule runs a job definition computing ``signal`` on this endpoint, or the kit's
+    monitor pipeline computing it has an EventBridge schedule starting it."""
+    return any(r.type == "aws:sagemaker/monitoringSchedule:MonitoringSchedule" for r in node.monitors(signal)) \
+        or any(r.type == KIT_PIPELINE for r in node.monitors(signal)) and bool(node.all("schedule"))
 
 
 def _endpoints(g: _Aws) -> Iterable[Fact]:
@@ -293,7 +295,21 @@ def _endpoints(g: _Aws) -> Iterable[Fact]:
             yield g.fact("endpoint", endpoint, **_endpoint_attrs(g, node, endpoint, config, runtime_private))
 
 
+def _kit_monitors(g: _Aws) -> Iterable[Fact]:
+    """The kit's monitor job: one fact per computed section, from its pipeline's Processing step."""
+    for node in g.topology.endpoints:
+        pipelines = {r.urn: r for s in SIGNALS for r in node.monitors(s) if r.type == KIT_PIPELINE}
+        for pipeline in pipelines.values():
+            definition = _json(pipeline.inputs.get("pipelineDefinition")) or {}
+            for step in as_list(definition.get("Steps")):
+                args = step.get("Arguments") or {}
+                volume = ((args.get("ProcessingResources") or {}).get("ClusterConfig") or {}).get("VolumeKmsKeyId")
+                cmk = bool((args.get("ProcessingOutputConfig") or {}).get("KmsKeyId")) and bool(volume)
+                yield g.fact("monitor", pipeline, cmk=cmk, **g.monitored_as(pipeline))
+
+
 def _monitors(g: _Aws) -> Iterable[Fact]:
+    yield from _kit_monitors(g)
     for job in g.of("aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition"):
         output = job.inputs.get("dataQualityJobOutputConfig") or {}
         volume = ((job.inputs.get("jobResources") or {}).get("clusterConfig") or {}).get("volumeKmsKeyId")

@@ -18,10 +18,12 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "model.sizeGiB": ("native", "a hosting type whose GPUs hold the model; longer download and health-check limits on the variant"),
     "streaming": ("native", "InvokeEndpointWithResponseStream on the endpoint (nothing to configure; sagemaker:InvokeEndpoint allows it)"),
     "dataCapture": ("native", "endpoint data capture to S3"),
-    "monitoring.drift": ("native", "SageMaker Model Monitor data-quality schedule"),
-    "monitoring.quality": ("native", "SageMaker Model Monitor model-quality schedule against S3 ground truth, CloudWatch alarms per metric"),
-    "monitoring.bias": ("native", "SageMaker Clarify model-bias schedule against S3 ground truth, CloudWatch alarms per metric"),
-    "monitoring.explainability": ("native", "SageMaker Clarify model-explainability (SHAP attribution drift) schedule"),
+    # The kit's own monitor job by default (issue 25): SageMaker Model Monitor and Clarify are closed
+    # to new customers and are built only with monitoring.engine: managed (with a warning).
+    "monitoring.drift": ("kit", "the kit's monitor job (PSI, KS, chi-square, data quality) in a SageMaker pipeline Processing step on an EventBridge schedule; CloudWatch metrics and alarms"),
+    "monitoring.quality": ("kit", "the kit's monitor job joins S3 ground truth by id; CloudWatch alarms per metric"),
+    "monitoring.bias": ("kit", "the kit's monitor job computes Clarify's post-training bias metrics per facet value; CloudWatch alarms per metric"),
+    "monitoring.explainability": ("kit", "the kit's monitor job: surrogate-model permutation importance, nDCG vs the baseline; CloudWatch alarm"),
     "training.schedule": ("native", "EventBridge Scheduler starts a SageMaker pipeline"),
     "training.compute.spot": ("native", "managed spot training"),
     "batch": ("native", "a SageMaker Batch Transform step in a SageMaker pipeline"),

@@ -12,7 +12,8 @@ import pulumi
 from pulumi_aws import iam
 
 from mlopskit.modules.access import AccessRole
-from mlopskit.providers.aws.context import AwsContext, policy_json, service_trust
+from mlopskit.monitor import contract
+from mlopskit.providers.aws.context import AwsContext, built, policy_json, service_trust
 from mlopskit.providers.aws.images import repository_arn
 from mlopskit.providers.aws.permissions import StackArns, kms_grants, statements
 from mlopskit.providers.aws.principals import kind, permission_set, permission_set_roles, workload_role
@@ -22,6 +23,8 @@ from mlopskit.providers.aws.principals import kind, permission_set, permission_s
 TRAINING_READS = ("code/", "data/")
 
 TYPE = "mlopskit:aws:Identity"
+# The kit monitor job's CloudWatch namespace (mlopskit/monitor/contract.py): its only one.
+MONITOR_NAMESPACE = contract.AWS_NAMESPACE
 ROLE_TAG = "mlopskit-role"  # names the spec role on its IAM role (a label: trust never reads it)
 
 _ECR_PULL = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"]
@@ -56,6 +59,10 @@ class IdentityArgs:
     monitoring_outputs: tuple[str, ...] = ()
     # Endpoints whose explainability job invokes them to compute SHAP values (monitoring role).
     explained_endpoints: tuple[pulumi.Input[str], ...] = ()
+    # Whether an endpoint's kit monitor job runs (pipeline Processing step as the monitoring role).
+    monitor_jobs: bool = False
+    # The image the kit monitor job runs (the SageMaker scikit-learn image), pulled as the monitoring role.
+    monitor_images: tuple[str, ...] = ()
 
 
 class Identity(pulumi.ComponentResource):
@@ -113,7 +120,7 @@ class Identity(pulumi.ComponentResource):
             *runtime,
         ])
         self.monitoring = self._role(ctx, "monitoring", sagemaker_trust, [
-            pull(()),
+            pull(args.monitor_images),
             {"Effect": "Allow", "Action": ["s3:GetObject"],
              "Resource": [bucket_objects("data-capture/"),
                           *map(bucket_objects, dict.fromkeys(args.ground_truth + args.monitoring_reads))]},
@@ -121,6 +128,9 @@ class Identity(pulumi.ComponentResource):
             *self._monitoring_writes(args, bucket_objects),
             *([{"Effect": "Allow", "Action": ["sagemaker:InvokeEndpoint"], "Resource": list(args.explained_endpoints)}]
               if args.explained_endpoints else []),
+            # The kit's monitor job publishes its metrics under its own namespace only.
+            *([{"Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*",
+                "Condition": {"StringEquals": {"cloudwatch:namespace": MONITOR_NAMESPACE}}}] if args.monitor_jobs else []),
             *kms_grants(a.key),  # the drift job's VolumeKmsKeyId is the stack key
             *runtime,
         ])
@@ -131,6 +141,7 @@ class Identity(pulumi.ComponentResource):
              "Resource": [a.training_jobs, ctx.arn("sagemaker", "training-job/pipelines-*")]},
             {"Effect": "Allow", "Action": "iam:PassRole", "Resource": a.training_role,
              "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}},
+            *self._monitor_steps(ctx, a, args.monitor_jobs),
             *([
                 # Batch pipelines' Transform steps: the job's VolumeKmsKeyId is the stack key.
                 {"Effect": "Allow", "Action": ["sagemaker:CreateTransformJob", "sagemaker:DescribeTransformJob",
@@ -139,7 +150,7 @@ class Identity(pulumi.ComponentResource):
                 *kms_grants(a.key),
             ] if a.transform_jobs is not None else []),
         ])
-        scheduled = [*a.pipelines, *a.batch_pipelines]
+        scheduled = [*a.pipelines, *a.batch_pipelines, *a.monitor_pipelines]
         self.scheduler = self._role(ctx, "scheduler", service_trust("scheduler.amazonaws.com", account_id=ctx.account_id), [
             {"Effect": "Allow", "Action": "sagemaker:StartPipelineExecution", "Resource": scheduled},
             # Schedules are encrypted with the stack key; the scheduler decrypts them as this role.
@@ -166,6 +177,21 @@ class Identity(pulumi.ComponentResource):
             **({"backup": self.backup.arn} if self.backup else {}),
         })
         self.register_outputs({"roles": dict(ctx.roles), "accessRoles": {k: r.arn for k, r in self.access.items()}})
+
+    @staticmethod
+    def _monitor_steps(ctx: AwsContext, a: StackArns, monitor_jobs: bool) -> list[dict[str, Any]]:
+        """Monitor pipelines' Processing steps (processing-job/pipelines-<execution>-<step>) run as the
+        monitoring role; the job's VolumeKmsKeyId is the stack key."""
+        if not monitor_jobs:
+            return []
+        return [
+            {"Effect": "Allow", "Action": ["sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob",
+                                           "sagemaker:StopProcessingJob", "sagemaker:AddTags"],
+             "Resource": ctx.arn("sagemaker", "processing-job/pipelines-*")},
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": built(a.monitoring_role, "monitoring_role"),
+             "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}},
+            *kms_grants(a.key),
+        ]
 
     @staticmethod
     def _monitoring_writes(args: IdentityArgs, objects: Callable[[str], pulumi.Output[str]]) -> list[dict[str, Any]]:

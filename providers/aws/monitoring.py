@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 import pulumi
 from pulumi_aws import cloudcontrol, cloudwatch, s3, sagemaker, sns
 
-from mlopskit.modules.endpoint import Bias, Endpoint, Explainability
+from mlopskit.modules.endpoint import Bias, BiasFacet, Endpoint, Explainability
 from mlopskit.providers.aws import names
 from mlopskit.providers.aws.context import AwsContext, built
 
@@ -427,7 +427,7 @@ def analysis_config(kind: str, spec: Bias | Explainability) -> dict[str, Any]:
         # The label is one of the columns (the documented CSV example lists it last in headers).
         return {"version": "1.0", "headers": [*spec.features, spec.label], "label": spec.label,
                 "label_values_or_threshold": [spec.positive_label],
-                "facet": [{"name_or_index": facet} for facet in spec.facets],
+                "facet": [_clarify_facet(facet) for facet in spec.facets],
                 "probability_threshold": 0.5,
                 "methods": {"post_training_bias": {"methods": sorted(spec.thresholds)}}}
     # One score explained, named after the label in the violation report: ``label_headers``
@@ -435,6 +435,16 @@ def analysis_config(kind: str, spec: Bias | Explainability) -> dict[str, Any]:
     # ExplainabilityAnalysisConfig puts it there), which a real-time endpoint needs nothing else of.
     return {"version": "1.0", "headers": list(spec.features), "predictor": {"label_headers": [spec.label]},
             "methods": {"shap": {"agg_method": "mean_abs", "use_logit": False, "save_local_shap_values": False}}}
+
+
+def _clarify_facet(facet: str | BiasFacet) -> dict[str, Any]:
+    """Clarify's facet entry: a numeric facet's threshold is ``value_or_threshold`` (a list)."""
+    if isinstance(facet, str):
+        return {"name_or_index": facet}
+    found: dict[str, Any] = {"name_or_index": facet.name}
+    if facet.value_or_threshold is not None:
+        found["value_or_threshold"] = [facet.value_or_threshold]
+    return found
 
 
 class ClarifyMonitor(pulumi.ComponentResource):
@@ -488,7 +498,7 @@ class ClarifyMonitor(pulumi.ComponentResource):
             f"{name}-{metric.lower()}",
             name=f"{args.endpoint_name}-bias-{metric.lower()}",
             alarm_description=f"bias metric {metric} of {args.endpoint.name} {'below' if below else 'above'} "
-                              f"{threshold:g} for a facet of {', '.join(bias.facets)}",
+                              f"{threshold:g} for a facet of {', '.join(bias.facet_names)}",
             metric_queries=[cloudwatch.MetricAlarmMetricQueryArgs(
                 id="bias", expression=query, period=_PERIOD_S["hourly"], return_data=True, label=f"worst {metric}")],
             # Metrics Insights sees the last three hours only: between runs there is no value,

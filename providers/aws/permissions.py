@@ -70,6 +70,8 @@ class StackArns:
     inference_role: Arn
     backup_role: Arn | None
     batch_pipelines: tuple[Arn, ...] = ()
+    monitor_pipelines: tuple[Arn, ...] = ()  # the kit monitor jobs' pipelines (one per monitored endpoint)
+    monitoring_role: Arn | None = None  # the role the monitor jobs run as (None: no kit monitor job)
     transform_jobs: Arn | None = None  # transform-job/pipelines-* pattern (None: no batch job)
     tracking_server: Arn | None = None  # mlflow-tracking-server/<name> (None: no experiments section)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mlopskit.modules.graph import Provenance, RecordedResource
+from mlopskit.modules.monitor_job import SIGNALS_TAG, signals_of
 from mlopskit.modules.topology import SIGNALS, monitor_slot
 
 # Resource type -> slot, whatever component built it.
@@ -34,9 +35,12 @@ def slot_of(resource: RecordedResource) -> str | None:
 
 
 def slots(resource: RecordedResource, origin: Provenance) -> Iterable[str]:
-    """The slots ``resource`` fills: a pipeline is its training or batch entry's job too."""
+    """The slots ``resource`` fills: a pipeline is its training or batch entry's job too; the kit
+    monitor job's pipeline and schedule are a monitor of every section its pipeline's tag names."""
     if origin.role in SIGNALS and resource.type in MONITOR_TYPES:
         return (monitor_slot(origin.role),)
+    if origin.role == "monitor":
+        return _kit_monitor_slots(resource)
     if origin.role in SIGNALS and slot_of(resource) == "alarm":
         # An alarm on a monitor's results (quality, bias): the monitor's, not the endpoint's traffic alarms.
         return ("monitor_alarm",)
@@ -48,3 +52,18 @@ def slots(resource: RecordedResource, origin: Provenance) -> Iterable[str]:
     if slot == "pipeline":
         return ("pipeline", "job")
     return (slot,)
+
+
+#: The kit monitor job's scheduled pipeline: tagged with the sections it computes.
+KIT_PIPELINE = "aws:sagemaker/pipeline:Pipeline"
+
+
+def _kit_monitor_slots(resource: RecordedResource) -> Iterable[str]:
+    if resource.type == KIT_PIPELINE:
+        tags = resource.inputs.get("tags") or {}
+        return [monitor_slot(s) for s in signals_of(tags.get(SIGNALS_TAG))]
+    if resource.type == "aws:scheduler/schedule:Schedule":
+        return ("schedule",)
+    if slot_of(resource) == "alarm":
+        return ("monitor_alarm",)
+    return ()

@@ -63,6 +63,13 @@ class AzureProvider(BaseProvider):
                     f"must be mlflow on Azure, not {model.format}: Azure ML deploys a registry model without a "
                     "serving image or scoring script only in MLflow format (no-code deployment); serve a custom "
                     "model from its image with source: artifact")))
+            if endpoint.monitoring.engine == "managed" and stack.network.private and endpoint.monitoring.sections:
+                # learn.microsoft.com azure/machine-learning/concept-model-monitoring: model monitoring
+                # "doesn't support the AllowOnlyApprovedOutbound managed virtual network isolation
+                # setting", which the kit sets for network.private (providers/azure/workspace.py).
+                issues.append(SpecIssue(f"endpoints[{index}].monitoring.engine", (
+                    "managed is not supported on a private Azure workspace: Azure ML model monitoring does not run "
+                    "with the AllowOnlyApprovedOutbound managed network that network.private sets; use engine: kit")))
             d = endpoint.deployment
             if d.strategy == "shadow" and d.mirror_percent > MAX_MIRROR_PERCENT:
                 issues.append(SpecIssue(

@@ -454,7 +454,9 @@ class AzureBuild(StackBuild):
         }
 
     def _monitoring(self, endpoint: Endpoint, endpoint_name: str, component: OnlineEndpoint) -> EndpointMonitoring:
-        ctx, alarms, drift = self.ctx, endpoint.monitoring.alarms, endpoint.monitoring.drift
+        ctx, alarms = self.ctx, endpoint.monitoring.alarms
+        managed = endpoint.monitoring.engine == "managed"
+        drift = endpoint.monitoring.drift if managed else None
         return EndpointMonitoring(
             ctx.name("monitoring", endpoint.name),
             EndpointMonitoringArgs(
@@ -463,7 +465,7 @@ class AzureBuild(StackBuild):
                 notify=tuple(endpoint.monitoring.notify), log_analytics_id=self.monitoring.workspace.id,
                 drift_schedule=drift.schedule if drift else None, workspace_name=self.workspace.workspace.name,
                 monitor_identity_id=self.identity.id_of("training"),
-                explainability=endpoint.monitoring.explainability,
+                explainability=endpoint.monitoring.explainability if managed else None,
             ),
             ctx, opts=ctx.opts(depends_on=[component]),
         )

@@ -170,6 +170,32 @@ def deployment_warnings(path: str, endpoint: Endpoint) -> list[SpecIssue]:
         ))
     elif d.provided("wait_minutes"):
         issues.append(SpecIssue(f"{path}.deployment.waitMinutes", f"has no effect with strategy {d.strategy} on Azure"))
+    issues += _kit_monitor_warnings(path, endpoint) if monitoring.engine == "kit" else _managed_monitor_warnings(path, endpoint)
+    if d.auto_rollback:
+        issues.append(SpecIssue(
+            f"{path}.deployment.autoRollback",
+            "Azure ML has no automatic rollback: the alert rules listed in the stack outputs "
+            f"(endpoints.{endpoint.name}.alertRules) fire on the alarms, and day-2 tooling must move the "
+            "traffic back to the live slot",
+        ))
+    return issues
+
+
+def _kit_monitor_warnings(path: str, endpoint: Endpoint) -> list[SpecIssue]:
+    """``monitoring.engine: kit`` (the default): the kit's monitor job is not scheduled on Azure ML yet
+    (issue 25 item 2's remaining part: an Azure ML command-job schedule running the kit's image from
+    the stack's ACR), so no section is built."""
+    monitoring = endpoint.monitoring
+    return [SpecIssue(f"{path}.monitoring.{kind}", unbuilt_message(
+        getattr(monitoring, kind), "the kit's monitor job is not scheduled on Azure ML yet",
+        "run `mlopskit monitor run` on downloaded captures, or, on a workspace that is not private, set "
+        "monitoring.engine: managed for Azure ML drift monitoring"), support="unsupported")
+        for kind in monitoring.sections]
+
+
+def _managed_monitor_warnings(path: str, endpoint: Endpoint) -> list[SpecIssue]:
+    """``monitoring.engine: managed``: what the Azure ML monitor cannot declare."""
+    monitoring, issues = endpoint.monitoring, []
     if monitoring.quality is not None:
         # azure-native 3.x MonitorDefinition signals: Custom, DataDrift, DataQuality,
         # FeatureAttributionDrift, PredictionDrift; Azure ML's model-performance signal is
@@ -187,13 +213,6 @@ def deployment_warnings(path: str, endpoint: Endpoint) -> list[SpecIssue]:
         issues.append(SpecIssue(f"{path}.monitoring.explainability.features", "unsupported: Azure ML's feature "
                                 "attribution drift signal attributes every column of the baseline data except the "
                                 "label; the list is not passed (keep the baseline's columns to the features)"))
-    if d.auto_rollback:
-        issues.append(SpecIssue(
-            f"{path}.deployment.autoRollback",
-            "Azure ML has no automatic rollback: the alert rules listed in the stack outputs "
-            f"(endpoints.{endpoint.name}.alertRules) fire on the alarms, and day-2 tooling must move the "
-            "traffic back to the live slot",
-        ))
     return issues
 
 

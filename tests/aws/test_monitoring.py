@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.aws.helpers import (
     ACCOUNT,
     DRIFT,
@@ -129,12 +131,22 @@ def test_each_notify_address_subscribed():
     assert all(s.inputs["protocol"] == "email" for s in subscriptions)
 
 
-def test_drift_job_over_captured_data(prod):
-    drift = beside(prod, "scoring", DRIFT)
-    job = child(prod, drift, JOB)
-    key = primary_key(prod).outputs["arn"]
+#: SageMaker Model Monitor is built only on request (monitoring.engine: managed, issue 25 item 3).
+MANAGED = ("endpoints[0].monitoring.engine", "managed")
+
+
+@pytest.fixture(scope="module")
+def managed():
+    """credit-risk.yaml asking for SageMaker Model Monitor on its scoring endpoint."""
+    return build("credit-risk.yaml", MANAGED)
+
+
+def test_drift_job_over_captured_data(managed):
+    drift = beside(managed, "scoring", DRIFT)
+    job = child(managed, drift, JOB)
+    key = primary_key(managed).outputs["arn"]
     assert re.fullmatch(f"{PROD}-scoring-drift-[0-9a-f]{{8}}", job.inputs["name"])
-    assert job.inputs["roleArn"] == role(prod, f"{PROD}-monitoring").outputs["arn"]
+    assert job.inputs["roleArn"] == role(managed, f"{PROD}-monitoring").outputs["arn"]
     assert job.inputs["dataQualityAppSpecification"] == {
         "imageUri": catalog_image("model-monitor", "monitoring", "latest", "eu-west-1")}
     assert job.inputs["dataQualityJobInput"]["endpointInput"]["endpointName"] == f"{PROD}-scoring"
@@ -145,37 +157,37 @@ def test_drift_job_over_captured_data(prod):
     network = job.inputs["networkConfig"]
     assert network["enableNetworkIsolation"] is True
     assert network["enableInterContainerTrafficEncryption"] is True
-    subnets = {s.outputs["id"] for s in children(prod, component(prod, NETWORK), "aws:ec2/subnet:Subnet")}
+    subnets = {s.outputs["id"] for s in children(managed, component(managed, NETWORK), "aws:ec2/subnet:Subnet")}
     assert set(network["vpcConfig"]["subnets"]) == subnets
 
 
-def test_a_changed_drift_job_gets_a_new_name_and_the_schedule_follows(prod):
+def test_a_changed_drift_job_gets_a_new_name_and_the_schedule_follows(managed):
     """SageMaker cannot update a data-quality job definition: a change replaces it, and Pulumi
     creates the replacement before deleting the old one, which a fixed name would refuse."""
     def drift(graph):
         monitor = beside(graph, "scoring", DRIFT)
         return child(graph, monitor, JOB).inputs["name"], child(graph, monitor, SCHEDULE).inputs
 
-    old, schedule = drift(prod)
-    assert drift(build())[0] == old  # the same spec, the same name
-    new, moved = drift(build("credit-risk.yaml", ("network.private", False)))  # the job leaves the VPC
+    old, schedule = drift(managed)
+    assert drift(build("credit-risk.yaml", MANAGED))[0] == old  # the same spec, the same name
+    new, moved = drift(build("credit-risk.yaml", MANAGED, ("network.private", False)))  # the job leaves the VPC
     assert new != old and new.rsplit("-", 1)[0] == old.rsplit("-", 1)[0]
     assert (schedule["monitoringScheduleConfig"]["monitoringJobDefinitionName"],
             moved["monitoringScheduleConfig"]["monitoringJobDefinitionName"]) == (old, new)
     assert moved["name"] == schedule["name"] == f"{PROD}-scoring-drift"
 
 
-def test_daily_drift_schedule(prod):
-    drift = beside(prod, "scoring", DRIFT)
-    schedule = child(prod, drift, SCHEDULE)
+def test_daily_drift_schedule(managed):
+    drift = beside(managed, "scoring", DRIFT)
+    schedule = child(managed, drift, SCHEDULE)
     config = schedule.inputs["monitoringScheduleConfig"]
     assert config["monitoringType"] == "DataQuality"
-    assert config["monitoringJobDefinitionName"] == child(prod, drift, JOB).outputs["name"]
+    assert config["monitoringJobDefinitionName"] == child(managed, drift, JOB).outputs["name"]
     assert config["scheduleConfig"] == {"scheduleExpression": "cron(0 0 ? * * *)"}
 
 
 def test_hourly_drift_schedule():
-    graph = build("credit-risk.yaml", ("endpoints[0].monitoring.drift.schedule", "hourly"))
+    graph = build("credit-risk.yaml", MANAGED, ("endpoints[0].monitoring.drift.schedule", "hourly"))
     schedule = child(graph, beside(graph, "scoring", DRIFT), SCHEDULE)
     assert schedule.inputs["monitoringScheduleConfig"]["scheduleConfig"] == {"scheduleExpression": "cron(0 * ? * * *)"}
 

@@ -191,7 +191,8 @@ def test_alerts_fire_on_the_spec_thresholds_and_notify_by_email() -> None:
 
 
 def test_drift_monitor_schedule() -> None:
-    graph = graph_of(PROD)
+    # Azure ML model monitoring only with monitoring.engine: managed, on a workspace that is not private.
+    graph = graph_with(PROD, **{"network.private": False, "endpoints[0].monitoring.engine": "managed"})
     drift = one(graph, ":machinelearningservices:Schedule", "drift").inputs["properties"]
     assert drift["trigger"]["frequency"] == "Day"
     monitor = drift["action"]["monitorDefinition"]
@@ -200,7 +201,8 @@ def test_drift_monitor_schedule() -> None:
     assert signal["signalType"] == "DataDrift"
     assert signal["productionData"]["uri"].endswith("-blue-model_inputs:1")
     assert monitor["alertNotificationSettings"]["emailNotificationSettings"]["emails"] == ["ml-oncall@example.com"]
-    hourly = graph_with(PROD, **{"endpoints[0].monitoring.drift.schedule": "hourly"})
+    hourly = graph_with(PROD, **{"network.private": False, "endpoints[0].monitoring.engine": "managed",
+                                 "endpoints[0].monitoring.drift.schedule": "hourly"})
     assert one(hourly, ":machinelearningservices:Schedule", "drift").inputs["properties"]["trigger"]["frequency"] == "Hour"
 
 

@@ -14,9 +14,16 @@ from tests.cost.helpers import built
 
 
 def test_the_monitoring_job_table_is_built_once_per_estimate(monkeypatch: pytest.MonkeyPatch) -> None:
+    # SageMaker's own monitoring is built on request only (monitoring.engine: managed, issue 25).
+    from mlopskit.engine import preview
+    from mlopskit.modules import parse_stack
     from mlopskit.providers.aws import cost as aws_cost
+    from tests.conftest import STACKS
+    from tests.specs import baseline, change
 
-    stack, graph = built("lifecycle.yaml", "aws")
+    data = change(baseline("lifecycle.yaml"), "endpoints[0].monitoring.engine", "managed")
+    stack = parse_stack(data, base_dir=STACKS)
+    graph = preview(stack, "aws")
     schedules = graph.of_type("aws:sagemaker/monitoringSchedule:MonitoringSchedule")
     assert len(schedules) >= 3  # drift, quality, bias, explainability
     calls: list[object] = []

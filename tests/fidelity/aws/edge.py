@@ -62,3 +62,15 @@ def extreme_values() -> dict[str, Any]:
     data["compliance"]["retentionDays"] = 3650
     data["access"]["roles"][1]["principals"] = ["serviceAccount:" + "r" * 64]
     return copy.deepcopy(data)
+
+
+def managed_monitoring() -> dict[str, Any]:
+    """The extreme values with SageMaker's own monitoring (monitoring.engine: managed, an opt-in
+    since issue 25): its job definitions and schedules are checked at their extremes too."""
+    data = extreme_values()
+    challenger = data["endpoints"][1]
+    challenger["monitoring"]["engine"] = "managed"
+    challenger["monitoring"]["quality"] = {
+        "groundTruth": challenger["monitoring"]["bias"]["groundTruth"], "problemType": "binary-classification",
+        "thresholds": {"accuracy": 0.85, "auc": 0.8}, "schedule": "hourly"}
+    return data

@@ -26,6 +26,7 @@ SPECS: dict[str, Callable[[], dict[str, Any]]] = {
     "llm-serving": lambda: baseline("llm-serving.yaml"),
     "longest-names": edge.longest_names,
     "extreme-values": edge.extreme_values,
+    "managed-monitoring": edge.managed_monitoring,
 }
 _PREVIEWS: dict[str, Graph] = {}
 

@@ -24,6 +24,8 @@ ACCOUNT = "123456789012"  # the mocks' account (providers/aws/mocks.py)
 # (pipelines-<execution id>-<step>-<suffix>); this is the longest form it produces.
 PIPELINE_TRAINING_JOB = "pipelines-a1b2c3d4e5f6-Train-0123456789"
 PIPELINE_TRANSFORM_JOB = "pipelines-a1b2c3d4e5f6-Transform-0123456789"
+# A Processing step's job (the kit's monitor job): pipelines-<execution>-<step>-<suffix>.
+PIPELINE_PROCESSING_JOB = "pipelines-a1b2c3d4e5f6-Monitor-0123456789"
 
 
 def autoname(inputs: Inputs, logical: str, key: str = "name") -> str:
@@ -126,6 +128,8 @@ def _pipeline(i: Inputs) -> Iterable[Request]:
             yield "sagemaker", "CreateTrainingJob", {"TrainingJobName": PIPELINE_TRAINING_JOB, **step["Arguments"]}
         elif step["Type"] == "Transform":
             yield "sagemaker", "CreateTransformJob", {"TransformJobName": PIPELINE_TRANSFORM_JOB, **step["Arguments"]}
+        elif step["Type"] == "Processing":
+            yield "sagemaker", "CreateProcessingJob", {"ProcessingJobName": PIPELINE_PROCESSING_JOB, **step["Arguments"]}
         else:
             raise ValueError(f"pipeline step type {step['Type']} has no mapping")
 

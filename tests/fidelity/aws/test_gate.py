@@ -130,7 +130,8 @@ def test_documented_limits_outside_the_model_are_checked_too():
 def test_the_training_code_upload_is_a_checked_put_object():
     # training[].code is uploaded as one object: its PutObject request is validated like the rest.
     graph = graph_of(SPECS["credit-risk"]())
-    (upload,) = [r for r in requests(graph, REGION) if r.operation == "PutObject"]
+    (upload,) = [r for r in requests(graph, REGION) if r.operation == "PutObject"
+                 and r.request["Key"].endswith("/sourcedir.tar.gz")]
     assert upload.request["Key"].endswith("/sourcedir.tar.gz") and validate("s3", "PutObject", upload.request) == []
     planted = {**upload.request, "ServerSideEncryption": "aws:kms:dsse:nope"}
     assert [v.problem for v in validate("s3", "PutObject", planted)] == ["enum"]
