@@ -192,7 +192,7 @@ class AwsBuild(StackBuild):
             monitoring_outputs=tuple(_monitoring_outputs(stack)),
             explained_endpoints=tuple(ctx.arn("sagemaker", f"endpoint/{names.endpoint(stack, e)}")
                                       for e in stack.endpoints if e.monitoring.explainability),
-            holdouts=tuple(job.evaluation.holdout for job in gated),
+            holdouts=tuple(job.evaluation.holdout for job in gated if job.evaluation is not None),
             gate_outputs=tuple(f"evaluation/{job.name}/" for job in gated),
             gate_reads=tuple(p for job in gated for p in (f"code/{job.name}/", f"data/{job.name}/")),
             continuous=any(job.tuning or job.evaluation or job.registration for job in stack.training),

@@ -21,6 +21,7 @@ from mlopskit.modules import gate
 from mlopskit.modules.continuous import METRIC_LINE, Evaluation, Register, Tuning
 from mlopskit.modules.training import TrainingJob
 from mlopskit.providers.aws.context import AwsContext, built
+from mlopskit.providers.aws.lineage import META_CODE, META_DATA, META_GATE, META_HYPERPARAMETER, META_JOB, META_METRIC
 from mlopskit.providers.aws.tuning import SCALE, STRATEGY
 
 # Step names: what ``Get`` paths name and ``mlopskit train --wait`` follows.
@@ -38,13 +39,6 @@ EVALUATION_INSTANCE = "ml.m5.large"  # the gate reads two prediction files: the 
 EVALUATION_IMAGE = ("sklearn", "1.2-1")  # numpy, pandas, scipy: what the gate imports
 EVALUATION_RUNTIME_SECONDS = 3600
 TRANSFORM_INSTANCE_COUNT = 1
-#: Model package metadata keys (CustomerMetadataProperties) the kit writes and `status` reads.
-META_GATE = "mlopskit.gate"
-META_CODE = "mlopskit.code-sha256"
-META_DATA = "mlopskit.data-manifest-sha256"
-META_JOB = "mlopskit.training-job"
-META_METRIC = "mlopskit.metric."
-META_HYPERPARAMETER = "mlopskit.hp."
 
 
 @dataclass(frozen=True)
@@ -239,7 +233,7 @@ def register_step(name: str, inputs: GateInputs, ctx: AwsContext, status: str, v
     assert register is not None
     bucket = built(ctx.bucket_name, "bucket_name")
     report = join(get(f"Steps.{EVALUATE}.ProcessingOutputConfig.Outputs['{EVALUATION_OUTPUT}'].S3Output.S3Uri"),
-                  gate.EVALUATION_JSON, on="/")
+                  gate.EVALUATION_JSON)  # the output URI ends with "/"
     args: dict[str, Any] = {
         "ModelPackageGroupName": register.package,
         "ModelPackageDescription": f"mlopskit training job {inputs.job.name}: gate {verdict}",

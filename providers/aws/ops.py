@@ -20,6 +20,7 @@ which `mlopskit rollback` restores.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -38,6 +39,7 @@ from mlopskit.modules.day2.backend import (
     Rollout,
     TrainingState,
     TrainingStatus,
+    VersionLineage,
     credentials_configured,
 )
 from mlopskit.modules.day2.calls import Gateway
@@ -48,6 +50,7 @@ from mlopskit.modules.stack import Stack
 from mlopskit.modules.training import TrainingJob
 from mlopskit.providers.aws import names
 from mlopskit.providers.aws.instance_types import resolve_use
+from mlopskit.providers.aws.lineage import lineage_of
 
 THROTTLING = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
               "ProvisionedThroughputExceededException", "SlowDown", "RequestThrottled"}
@@ -441,6 +444,22 @@ class AwsOps(OpsBackend):
                     ApprovalDescription="promoted with mlopskit promote")
         return arn
 
+    def lineage(self, package: str, version: str) -> VersionLineage | None:
+        arn = self._package_arn(package, version)
+        return lineage_of(arn, self._read("sagemaker", "describe_model_package", ModelPackageName=arn))
+
+    def served_lineage(self, endpoint: Endpoint) -> list[VersionLineage]:
+        found = []
+        for variant in self.live_endpoint(endpoint).variants:
+            if not variant.model:
+                continue
+            container = self._read("sagemaker", "describe_model", ModelName=variant.model).get("PrimaryContainer", {})
+            package = container.get("ModelPackageName")
+            if package:
+                described = self._read("sagemaker", "describe_model_package", ModelPackageName=package)
+                found.append(dataclasses.replace(lineage_of(package, described), variant=variant.name))
+        return found
+
     # -- backups --------------------------------------------------------------------------
     def restore_latest_backup(self) -> tuple[str, dict[str, str], dict[str, str]]:
         bucket = names.artifacts_bucket(self.stack, self.account)
@@ -539,5 +558,4 @@ def _boto_client(service: str, region: str) -> Any:
 
 def backend(stack: Stack, gateway: Gateway) -> AwsOps:
     return AwsOps(stack, gateway)
-
 
