@@ -159,3 +159,28 @@ def test_rollout_refuses_a_version_whose_gate_failed(tmp_path, definition, regis
 def test_a_passed_version_is_promoted_without_force(tmp_path, definition, registry, spec_file) -> None:
     run(definition, evaluate(tmp_path, GOOD, WEAKER), registry)
     assert main(["promote", spec_file, "--provider", "aws", "--package", "churn", "--version", "1"]) == 0
+
+
+def test_status_shows_the_lineage_of_the_version_an_endpoint_serves(tmp_path, definition, registry, spec_file,
+                                                                    capsys) -> None:
+    report = evaluate(tmp_path, GOOD, WEAKER)
+    run(definition, report, registry)
+    arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/churn/1"
+    registry.create_model(ModelName="churn-prod-churn-online-model-1", PrimaryContainer={"ModelPackageName": arn},
+                          ExecutionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/churn-prod-inference")
+    registry.create_endpoint_config(EndpointConfigName="churn-prod-churn-online-config-1", ProductionVariants=[
+        {"VariantName": "primary", "ModelName": "churn-prod-churn-online-model-1", "InstanceType": "ml.m5.large",
+         "InitialInstanceCount": 2, "InitialVariantWeight": 1.0}])
+    registry.create_endpoint(EndpointName="churn-prod-churn-online", EndpointConfigName="churn-prod-churn-online-config-1")
+    main(["status", spec_file, "--provider", "aws"])
+    out = capsys.readouterr().out
+    code = source_archive(STACKS / "src").sha256
+    assert (f"churn-online primary: {arn} gate passed\n"
+            "  training job: churn-train\n"
+            f"  code sha256: {code}\n"
+            f"  data manifest sha256: {report['lineage']['data_manifest_sha256']}\n"
+            "  hyperparameters: eta=0.1, max_depth=7, objective=binary:logistic, subsample=0.8\n"
+            "  metrics: auc=0.875, f1=0.75, serving.auc=0.5625, serving.f1=0.5\n") in out
+    main(["status", spec_file, "--provider", "aws", "--format", "json"])
+    lineage = json.loads(capsys.readouterr().out)["lineage"]["churn-online"]
+    assert [(v["reference"], v["gate"], v["metrics"]["auc"]) for v in lineage] == [(arn, "passed", "0.875")]
