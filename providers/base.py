@@ -296,6 +296,21 @@ MISSING_BATCH_MODEL = ("registry package {package!r} has no {wanted} yet: batch 
                        "approved; everything else is built")
 
 
+def continuous_not_built(ctx: BuildContext, plan: TrainingPlan, service: str) -> None:
+    """A cloud that builds no continuous pipeline yet warns at each continuous-training field a job
+    sets (issue 31): the job is built as a plain scheduled training run, nothing is tuned, gated or
+    registered by it, and the comparison shows the settings as unsupported there."""
+    job = plan.job
+    note = f"not built on {service} yet: the job trains once per run"
+    if job.tuning is not None:
+        ctx.warn(f"{plan.path}.tuning", f"{note}, without tuning")
+    if job.evaluation is not None:
+        ctx.warn(f"{plan.path}.evaluation", f"{note}, with no evaluation gate")
+    if job.registration is not None:
+        field = "register.approval" if job.registration.approval == "automatic-when-gate-passes" else "register"
+        ctx.warn(f"{plan.path}.{field}", f"{note}, and registers nothing")
+
+
 @contextmanager
 def realising(ctx: BuildContext, entry: str) -> Iterator[None]:
     """Components built inside record ``entry`` as what they realise; the stack's afterwards."""
