@@ -114,7 +114,7 @@ class AwsProvider(BaseProvider):
         if job.image.uri is not None and images.repository_arn(job.image.uri) is None:
             issues.append(SpecIssue(f"{path}.image.uri", f"SageMaker pulls images from Amazon ECR only "
                                                          f"(<account>.dkr.ecr.<region>.amazonaws.com/...): {job.image.uri}"))
-        issues += tuning_issues(path, job.tuning)
+        issues += tuning_issues(path, job.tuning, job.image.framework is not None)
         return issues + self._cron_issues(f"{path}.schedule", job.schedule)
 
     @staticmethod

@@ -25,7 +25,7 @@ from tests.fidelity.aws.pipeline_functions import Runtime, resolve
 from tests.specs import write_spec
 
 REGION, ACCOUNT = "eu-west-1", "123456789012"
-BUCKET = f"churn-prod-artifacts-{ACCOUNT}"
+BUCKET = f"churn-ct-staging-artifacts-{ACCOUNT}"
 EXECUTION = "a1b2c3d4e5f6"
 TUNED = {"max_depth": "7", "eta": "0.1", "subsample": "0.8"}
 CONDITIONS = {"Equals": operator.eq, "GreaterThanOrEqualTo": operator.ge, "LessThanOrEqualTo": operator.le}
@@ -33,7 +33,7 @@ CONDITIONS = {"Equals": operator.eq, "GreaterThanOrEqualTo": operator.ge, "LessT
 
 @pytest.fixture(scope="module")
 def definition() -> dict[str, Any]:
-    graph = graph_of(SPECS["lifecycle"]())
+    graph = graph_of(SPECS["continuous-training"]())
     [pipeline] = [r for r in graph.of_type("aws:sagemaker/pipeline:Pipeline") if "churn-train" in r.name]
     return json.loads(pipeline.inputs["pipelineDefinition"])
 
@@ -132,7 +132,7 @@ def test_a_worse_candidate_is_registered_rejected_and_the_run_fails(tmp_path, de
 
 @pytest.fixture
 def spec_file(tmp_path: Path) -> str:
-    data = SPECS["lifecycle"]()
+    data = SPECS["continuous-training"]()
     return str(write_spec(tmp_path, data))
 
 
@@ -166,12 +166,12 @@ def test_status_shows_the_lineage_of_the_version_an_endpoint_serves(tmp_path, de
     report = evaluate(tmp_path, GOOD, WEAKER)
     run(definition, report, registry)
     arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/churn/1"
-    registry.create_model(ModelName="churn-prod-churn-online-model-1", PrimaryContainer={"ModelPackageName": arn},
-                          ExecutionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/churn-prod-inference")
-    registry.create_endpoint_config(EndpointConfigName="churn-prod-churn-online-config-1", ProductionVariants=[
-        {"VariantName": "primary", "ModelName": "churn-prod-churn-online-model-1", "InstanceType": "ml.m5.large",
+    registry.create_model(ModelName="churn-ct-staging-churn-online-model-1", PrimaryContainer={"ModelPackageName": arn},
+                          ExecutionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/churn-ct-staging-inference")
+    registry.create_endpoint_config(EndpointConfigName="churn-ct-staging-churn-online-config-1", ProductionVariants=[
+        {"VariantName": "primary", "ModelName": "churn-ct-staging-churn-online-model-1", "InstanceType": "ml.m5.large",
          "InitialInstanceCount": 2, "InitialVariantWeight": 1.0}])
-    registry.create_endpoint(EndpointName="churn-prod-churn-online", EndpointConfigName="churn-prod-churn-online-config-1")
+    registry.create_endpoint(EndpointName="churn-ct-staging-churn-online", EndpointConfigName="churn-ct-staging-churn-online-config-1")
     main(["status", spec_file, "--provider", "aws"])
     out = capsys.readouterr().out
     code = source_archive(STACKS / "src").sha256

@@ -78,7 +78,7 @@ def test_grid_size_and_trials() -> None:
 
 
 @pytest.mark.parametrize(("cloud", "strategy", "early", "expected"), [
-    ("aws", "grid", False, "training[0].tuning.parameters.eta.type: SageMaker grid search takes categorical ranges only"),
+    ("aws", "grid", False, "training[0].tuning.strategy: SageMaker Pipelines' published definition schema takes"),
     ("gcp", "grid", False, "training[0].tuning.parameters.eta.type: Vertex AI grid search takes integer and categorical"),
     ("azure", "grid", False, "training[0].tuning.parameters.depth.type: Azure ML grid sampling takes categorical"),
     ("azure", "bayesian", False, "training[0].tuning.parameters.eta.scale: Azure ML Bayesian sampling has no log-scale"),
@@ -90,6 +90,13 @@ def test_each_clouds_tuning_limits_exit_2_from_validate(tmp_path: Path, capsys, 
                                               "training[0].tuning.earlyStopping": early}))
     assert main(["validate", str(spec), "--provider", cloud]) == 2
     assert expected in capsys.readouterr().err
+
+
+def test_aws_tuning_needs_a_framework_image(tmp_path: Path, capsys) -> None:
+    data = continuous(**{"training[0].image": {"uri": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/train:1"},
+                         "training[0].code": ...})
+    assert main(["validate", str(write_spec(tmp_path, data)), "--provider", "aws"]) == 2
+    assert "training[0].tuning: SageMaker tuning runs a framework image in script mode only" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])

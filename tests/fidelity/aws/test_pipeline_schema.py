@@ -28,7 +28,7 @@ def test_every_pipeline_meets_the_published_schema(name: str) -> None:
 
 @pytest.fixture(scope="module")
 def gated() -> dict[str, Any]:
-    [definition] = [d for pipeline, d in definitions("lifecycle") if "churn-train" in pipeline]
+    [definition] = [d for pipeline, d in definitions("continuous-training") if "churn-train" in pipeline]
     return definition
 
 
