@@ -271,6 +271,14 @@ class AwsBuild(StackBuild):
         Training(ctx.name("training", job.name), TrainingArgs(
             job, plan.instance.name, image_uri or "", job.image.framework is not None, self.stack.code_dir(job),
             self._serving_package(plan), self._transform_type(plan)), ctx, ctx.opts())
+        self._gate_notice(plan)
+
+    def _gate_notice(self, plan: TrainingPlan) -> None:
+        # Not built yet (issue 31 leaves it open): an EventBridge rule on the model package's
+        # Rejected state to a topic of these addresses. Said at the field, never silently dropped.
+        if plan.job.evaluation is not None and plan.job.evaluation.notify:
+            self.ctx.warn(f"{plan.path}.evaluation.notify", "not built on AWS yet: a failed gate registers the "
+                                                            "candidate rejected and fails the pipeline run; no email is sent")
 
     def _transform_type(self, plan: TrainingPlan) -> str | None:
         """The type the gate's transform steps predict on: the job's compute among the types
