@@ -58,6 +58,10 @@ def test_existing_specs_need_none_of_it() -> None:
     ("training[0].register.package", "other", "training[0].evaluation.against.endpoint: endpoints[0] serves package credit-risk, not other"),
     ("training[0].register", ..., "training[0].register: required with evaluation"),
     ("training[0].evaluation.holdout", "models/x/", "training[0].evaluation.holdout"),
+    ("training[0].evaluation.holdout", "evaluation/train-xgb/", "training[0].evaluation.holdout: evaluation/train-xgb/ "
+                                                                "overlaps evaluation/, the kit's folder for training gates'"),
+    ("training[0].evaluation.holdout", "data/train-xgb/holdout/", "overlaps data/train-xgb/, the kit's folder for "
+                                                                  "training job train-xgb's input data"),
     ("training[0].evaluation.colour", "red", "training[0].evaluation.colour: unknown field"),
 ])
 def test_each_rule_names_the_field(path: str, value: Any, expected: str) -> None:
