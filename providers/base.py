@@ -322,12 +322,15 @@ def continuous_not_built(ctx: BuildContext, plan: TrainingPlan, service: str) ->
     job = plan.job
     note = f"not built on {service} yet: the job trains once per run"
     if job.tuning is not None:
-        ctx.warn(f"{plan.path}.tuning", f"{note}, without tuning")
+        ctx.warn(f"{plan.path}.tuning", f"{note}, without tuning", feature="training.tuning", support="unsupported")
     if job.evaluation is not None:
-        ctx.warn(f"{plan.path}.evaluation", f"{note}, with no evaluation gate")
+        ctx.warn(f"{plan.path}.evaluation", f"{note}, with no evaluation gate", feature="training.evaluation",
+                 support="unsupported")
     if job.registration is not None:
-        field = "register.approval" if job.registration.approval == "automatic-when-gate-passes" else "register"
-        ctx.warn(f"{plan.path}.{field}", f"{note}, and registers nothing")
+        automatic = job.registration.approval == "automatic-when-gate-passes"
+        ctx.warn(f"{plan.path}.register.approval" if automatic else f"{plan.path}.register",
+                 f"{note}, and registers nothing", support="unsupported" if automatic else None,
+                 feature="training.register: automatic approval" if automatic else None)
 
 
 @contextmanager

@@ -278,7 +278,8 @@ class AwsBuild(StackBuild):
         # Rejected state to a topic of these addresses. Said at the field, never silently dropped.
         if plan.job.evaluation is not None and plan.job.evaluation.notify:
             self.ctx.warn(f"{plan.path}.evaluation.notify", "not built on AWS yet: a failed gate registers the "
-                                                            "candidate rejected and fails the pipeline run; no email is sent")
+                                                            "candidate rejected and fails the pipeline run; no email is sent",
+                          feature="training.evaluation")
 
     def _transform_type(self, plan: TrainingPlan) -> str | None:
         """The type the gate's transform steps predict on: the job's compute among the types
@@ -295,7 +296,8 @@ class AwsBuild(StackBuild):
         served = self.endpoint_plans[against.index].model
         if served is None:
             self.ctx.warn(f"{plan.path}.evaluation.against", "the endpoint serves no version yet: the gate holds the "
-                                                             "candidate to its minimums only until one is approved")
+                                                             "candidate to its minimums only until one is approved",
+                          feature="training.evaluation")
             return None
         return served.reference
 
