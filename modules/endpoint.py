@@ -10,6 +10,7 @@ from pydantic import Field, PlainValidator, StringConstraints, field_validator, 
 from mlopskit.modules.base import NAME_PATTERN, Email, SpecModel, StorePrefix, field_error, reject_duplicates
 from mlopskit.modules.compute import Compute
 from mlopskit.modules.errors import echo
+from mlopskit.modules.quality_metrics import QUALITY_METRICS, ProblemType, QualityMetric
 from mlopskit.modules.training import Image
 
 Strategy = Literal["all-at-once", "canary", "linear", "blue-green", "shadow"]
@@ -214,16 +215,6 @@ class Drift(SpecModel):
         return self.thresholds.get(key, DRIFT_THRESHOLDS[key][1])  # type: ignore[call-overload]
 
 
-ProblemType = Literal["binary-classification", "multiclass-classification", "regression"]
-QualityMetric = Literal["accuracy", "precision", "recall", "f1", "auc", "mae", "rmse", "r2"]
-_CLASSIFICATION: tuple[ProblemType, ...] = ("binary-classification", "multiclass-classification")
-#: metric -> (the problem types that compute it, whether a good model scores high: the alarm
-#: fires below the threshold then, above it for an error such as mae).
-QUALITY_METRICS: dict[str, tuple[tuple[ProblemType, ...], bool]] = {
-    "accuracy": (_CLASSIFICATION, True), "precision": (_CLASSIFICATION, True), "recall": (_CLASSIFICATION, True),
-    "f1": (_CLASSIFICATION, True), "auc": (("binary-classification",), True),
-    "mae": (("regression",), False), "rmse": (("regression",), False), "r2": (("regression",), True),
-}
 _RATIO_METRICS = {"accuracy", "precision", "recall", "f1", "auc"}
 
 

@@ -36,6 +36,9 @@ FEATURES: tuple[str, ...] = (
     "monitoring.explainability",
     "training.schedule",
     "training.compute.spot",
+    "training.tuning",
+    "training.evaluation",
+    "training.register: automatic approval",
     "batch",
     "batch.schedule",
     "batch.maxRuntimeMinutes",
@@ -76,7 +79,10 @@ def _endpoint_settings(ep: Endpoint) -> dict[str, bool]:
 
 
 def _training_settings(job: TrainingJob) -> dict[str, bool]:
-    return {"training.schedule": bool(job.schedule), "training.compute.spot": bool(job.compute.spot)}
+    automatic = job.registration is not None and job.registration.approval == "automatic-when-gate-passes"
+    return {"training.schedule": bool(job.schedule), "training.compute.spot": bool(job.compute.spot),
+            "training.tuning": job.tuning is not None, "training.evaluation": job.evaluation is not None,
+            "training.register: automatic approval": automatic}
 
 
 def _batch_settings(job: BatchJob, stack: Stack) -> dict[str, bool]:
@@ -131,6 +137,8 @@ _BATCH_FIELDS = {"batch": "", "batch.schedule": ".schedule", "batch.maxRuntimeMi
 
 def _field(key: str) -> str:
     """The field below an endpoint or a training job that a feature key names."""
+    if key == "training.register: automatic approval":
+        return "register.approval"
     return "deployment.strategy" if key.startswith("deployment.strategy") else key.removeprefix("training.")
 
 

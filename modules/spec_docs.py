@@ -76,6 +76,42 @@ DESCRIPTIONS: dict[str, str] = {
     "TrainingJob.maxRuntimeMinutes": "Hard stop for a job, in minutes (at most 28 days).",
     "TrainingJob.hyperparameters": "Hyperparameters passed to the job as strings (at most 100).",
     "TrainingJob.schedule": "Cron expression (5 fields, UTC) to retrain on a schedule; absent means on demand.",
+    "TrainingJob.tuning": ("Hyperparameter tuning: runs of the job with values of the tuned parameters chosen by a "
+                           "search strategy; the best by the objective is evaluated and registered (absent: one run)."),
+    "TrainingJob.evaluation": ("The validation gate: the candidate's metrics on a hold-out set, computed by the kit's "
+                               "own evaluator with the monitor's metric functions, each held to a minimum, and "
+                               "optionally compared with the model an endpoint serves; absent means no gate."),
+    "TrainingJob.register": "The model package each run registers into, and how a registered version is approved.",
+    "Tuning.objective": "The metric the tuning service optimises and its direction.",
+    "Tuning.parameters": ("Hyperparameter name -> range to search (at most 30): integer or continuous with min, max "
+                          "and scale linear or log, or categorical with values; a name is never also a fixed hyperparameter."),
+    "Tuning.maxTrials": "Most training runs one tuning run starts (1-500); a grid stops at its number of combinations.",
+    "Tuning.parallelTrials": "Training runs at a time (1-100, at most maxTrials); fewer learn more from each other under bayesian.",
+    "Tuning.strategy": ("How values are chosen: bayesian, random or grid. Each cloud limits grid and bayesian "
+                        "(`mlopskit validate --provider` names the field it refuses)."),
+    "Tuning.earlyStopping": "Stop trials that are unlikely to beat the best so far, where the cloud's tuning service can.",
+    "Objective.metric": ("Name of the metric the training script prints as `<name>=<number>` on its own line "
+                         "(e.g. validation-auc=0.91); each cloud's tuning service reads it from the job's log."),
+    "Objective.goal": "maximize or minimize the metric.",
+    "ParameterRange.type": "integer (whole numbers from min to max), continuous (real numbers from min to max) or categorical (one of values, as text).",
+    "ParameterRange.min": "Smallest value tried (integer and continuous; above 0 with scale log).",
+    "ParameterRange.max": "Largest value tried (integer and continuous; above min).",
+    "ParameterRange.scale": "linear (default), or log to search orders of magnitude evenly (integer and continuous).",
+    "ParameterRange.values": "The values tried (categorical only; 1-30, distinct).",
+    "Evaluation.holdout": ("Folder of the stack's artifact store holding the hold-out set: features.csv (the model's "
+                           "input rows, no header) and labels.csv (one label per row, same order); never one of the "
+                           "kit's own folders."),
+    "Evaluation.problemType": "What the model predicts: binary-classification, multiclass-classification or regression.",
+    "Evaluation.minimums": ("Metric (the names of monitoring.quality) -> the value the candidate must reach: at least "
+                            "it for scores (accuracy, precision, recall, f1, auc, r2), at most it for errors (mae, rmse); "
+                            "only metrics of problemType."),
+    "Evaluation.against": "Also require the candidate to beat the model serving an endpoint on every gated metric.",
+    "Evaluation.notify": "Email addresses told when a run's gate fails (at most 20).",
+    "Against.endpoint": "The endpoint whose serving model is compared, as endpoints[i]; it serves register.package.",
+    "Against.margin": "How much better the candidate must be on each metric (0-1, in the metric's units; 0: at least as good).",
+    "Register.package": "Registry package (model group) the run registers into; an endpoint serving it can roll the new version out.",
+    "Register.approval": ("manual: registered pending a person's approval (or rejected when the gate fails); "
+                          "automatic-when-gate-passes: approved by the pipeline when every gated metric passes."),
     "Image.framework": "Framework whose managed image is used; required unless uri is given.",
     "Image.version": "Framework version; required with framework.",
     "Image.uri": "Explicit container image reference (registry/repository:tag or @digest); excludes framework, version and repository.",
@@ -247,6 +283,25 @@ EXAMPLES: dict[str, list[Any]] = {
     "TrainingJob.compute": [{"cpu": 4, "memoryGiB": 16}],
     "TrainingJob.hyperparameters": [{"max_depth": "6", "eta": "0.2"}],
     "TrainingJob.schedule": ["0 3 * * 1"],
+    "TrainingJob.tuning": [{"objective": {"metric": "validation-auc", "goal": "maximize"}, "maxTrials": 20,
+                            "parallelTrials": 2, "parameters": {"max_depth": {"type": "integer", "min": 3, "max": 10},
+                                                                "eta": {"type": "continuous", "min": 0.01, "max": 0.3,
+                                                                        "scale": "log"}}}],
+    "TrainingJob.evaluation": [{"holdout": "holdout/churn/", "problemType": "binary-classification",
+                                "minimums": {"auc": 0.8}, "against": {"endpoint": "endpoints[0]", "margin": 0.01}}],
+    "TrainingJob.register": [{"package": "churn", "approval": "automatic-when-gate-passes"}],
+    "Objective.metric": ["validation-auc"],
+    "Evaluation.holdout": ["holdout/churn/"],
+    "Evaluation.minimums": [{"auc": 0.8, "f1": 0.6}, {"rmse": 3.0}],
+    "Against.endpoint": ["endpoints[0]"],
+    "Register.package": ["churn"],
+    "Evaluation.problemType": ["binary-classification"],
+    "Tuning.objective": [{"metric": "validation-auc", "goal": "maximize"}],
+    "Tuning.parameters": [{"max_depth": {"type": "integer", "min": 3, "max": 10},
+                           "booster": {"type": "categorical", "values": ["gbtree", "dart"]}}],
+    "Tuning.maxTrials": [20],
+    "Objective.goal": ["maximize"],
+    "ParameterRange.type": ["integer", "categorical"],
     "Image.uri": ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/train:1.4"],
     "Image.repository": ["credit-risk-train"],
     "Image.tag": ["1.4.0"],

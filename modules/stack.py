@@ -101,6 +101,25 @@ class Stack(SpecModel):
         return self
 
     @model_validator(mode="after")
+    def _gates_against_served_models(self) -> Stack:
+        for i, job in enumerate(self.training):
+            against = job.evaluation.against if job.evaluation is not None else None
+            if against is None:
+                continue
+            field = f"training[{i}].evaluation.against.endpoint"
+            if against.index >= len(self.endpoints):
+                raise field_error(field, "{ref} does not exist ({count} endpoints)", ref=against.endpoint,
+                                  count=len(self.endpoints))
+            model = self.endpoints[against.index].model
+            if model.source != "registry":
+                # An artifact model has no registry version to compare with or to replace.
+                raise field_error(field, "{ref} serves an artifact, not a registry model", ref=against.endpoint)
+            if job.registration is not None and model.package != job.registration.package:
+                raise field_error(field, "{ref} serves package {package}, not {registered} (register.package)",
+                                  ref=against.endpoint, package=model.package, registered=job.registration.package)
+        return self
+
+    @model_validator(mode="after")
     def _user_folders_clear_of_the_kits(self) -> Stack:
         # modules/store_layout.py: why a batch output or a ground-truth folder may not be one
         # of the kit's own folders (write access to code or models, labels graded on captures).
@@ -125,6 +144,8 @@ class Stack(SpecModel):
             for kind, spec in (("quality", monitoring.quality), ("bias", monitoring.bias)):
                 if spec is not None:
                     folders.append((f"endpoints[{i}].monitoring.{kind}.groundTruth", spec.ground_truth))
+        folders += [(f"training[{i}].evaluation.holdout", job.evaluation.holdout)
+                    for i, job in enumerate(self.training) if job.evaluation is not None]
         return folders
 
     @property

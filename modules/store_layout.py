@@ -22,6 +22,7 @@ KIT_FOLDERS: dict[str, str] = {
     "training/": "training job definitions and outputs (GCP)",
     "batch-jobs/": "batch job definitions (GCP)",
     "data-capture/": "endpoint request/response capture (AWS; one folder per endpoint)",
+    "evaluation/": "training gates' predictions and evaluation files (AWS; one folder per job and run)",
 }
 #: Per-endpoint folders: the monitor jobs' configuration, reports and violations (AWS).
 ENDPOINT_FOLDERS: tuple[str, ...] = ("monitoring/{endpoint}/", "data-capture/{endpoint}/")

@@ -8,6 +8,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from mlopskit.modules.base import NAME_PATTERN, SpecModel, field_error
 from mlopskit.modules.compute import TrainingCompute
+from mlopskit.modules.continuous import Evaluation, Register, Tuning
 from mlopskit.modules.cron import Cron
 from mlopskit.modules.images import (
     DIGEST_PATTERN,
@@ -91,6 +92,28 @@ class TrainingJob(SpecModel):
     # printable characters. 100 entries is SageMaker's own maximum.
     hyperparameters: dict[HyperparameterKey, HyperparameterValue] = Field(default_factory=dict, max_length=100)
     schedule: Cron | None = None
+    # Continuous training (modules/continuous.py): all optional.
+    tuning: Tuning | None = None
+    evaluation: Evaluation | None = None
+    # ``register`` in the spec; ABCMeta (pydantic's model metaclass) owns the name in Python.
+    registration: Register | None = Field(default=None, alias="register")
+
+    @model_validator(mode="after")
+    def _continuous_fits(self) -> TrainingJob:
+        if self.tuning is not None:
+            for key in self.tuning.parameters:
+                if key in self.hyperparameters:
+                    raise field_error(f"tuning.parameters.{key}", "is also a fixed hyperparameter: "
+                                                                 "remove it from hyperparameters or from the tuned ranges")
+            if len(self.tuning.parameters) + len(self.hyperparameters) > 100:
+                # SageMaker's limit on static plus tuned hyperparameters together.
+                raise field_error("tuning.parameters", "with hyperparameters more than 100 in all")
+        if self.evaluation is not None and self.registration is None:
+            raise field_error("register", "required with evaluation: the gate decides what is registered")
+        if self.registration is not None and self.registration.approval == "automatic-when-gate-passes" \
+                and self.evaluation is None:
+            raise field_error("register.approval", "automatic-when-gate-passes needs an evaluation (the gate)")
+        return self
 
     @model_validator(mode="after")
     def _code_for_framework(self) -> TrainingJob:

@@ -315,6 +315,24 @@ MISSING_BATCH_MODEL = ("registry package {package!r} has no {wanted} yet: batch 
                        "approved; everything else is built")
 
 
+def continuous_not_built(ctx: BuildContext, plan: TrainingPlan, service: str) -> None:
+    """A cloud that builds no continuous pipeline yet warns at each continuous-training field a job
+    sets (issue 31): the job is built as a plain scheduled training run, nothing is tuned, gated or
+    registered by it, and the comparison shows the settings as unsupported there."""
+    job = plan.job
+    note = f"not built on {service} yet: the job trains once per run"
+    if job.tuning is not None:
+        ctx.warn(f"{plan.path}.tuning", f"{note}, without tuning", feature="training.tuning", support="unsupported")
+    if job.evaluation is not None:
+        ctx.warn(f"{plan.path}.evaluation", f"{note}, with no evaluation gate", feature="training.evaluation",
+                 support="unsupported")
+    if job.registration is not None:
+        automatic = job.registration.approval == "automatic-when-gate-passes"
+        ctx.warn(f"{plan.path}.register.approval" if automatic else f"{plan.path}.register",
+                 f"{note}, and registers nothing", support="unsupported" if automatic else None,
+                 feature="training.register: automatic approval" if automatic else None)
+
+
 @contextmanager
 def realising(ctx: BuildContext, entry: str) -> Iterator[None]:
     """Components built inside record ``entry`` as what they realise; the stack's afterwards."""

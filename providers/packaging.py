@@ -299,3 +299,18 @@ def python_package(directory: Path, entrypoint: str) -> CodeArchive:
         _Member(f"{top}/PKG-INFO", _PKG_INFO.encode(), False),
     ]
     return _store(members, root, f"{PACKAGE_NAME}-{PACKAGE_VERSION}.tar.gz")
+
+
+def gate_archive() -> CodeArchive:
+    """``gate.tar.gz``: the kit's monitor package (``mlopskit/monitor/``, the training gate's code)
+    under an empty ``mlopskit/__init__.py``, so ``python -m mlopskit.monitor.gate_entry`` runs it
+    on a plain scikit-learn image. The package is found as a folder beside the loaded ``mlopskit``
+    (its files are packaged, never imported: this layer may not import the application's)."""
+    import sys
+
+    kit = Path(os.path.realpath(Path(sys.modules["mlopskit"].__file__ or "").parent))
+    folder = kit / "monitor"
+    members = [_Member("mlopskit/__init__.py", b"", False)]
+    members += [_Member(f"mlopskit/monitor/{f.name}", f.path, False) for f in code_files(folder)
+                if f.name.endswith(".py")]
+    return _store(members, kit, "gate.tar.gz")

@@ -39,6 +39,7 @@ def store_paths(graph: Graph) -> set[str]:
 def user_folders(stack: Stack) -> list[str]:
     """The folders the spec itself names (batch, monitoring, model artifacts)."""
     folders = [f for job in stack.batch for f in (job.input, job.output)]
+    folders += [job.evaluation.holdout for job in stack.training if job.evaluation is not None]
     for endpoint in stack.endpoints:
         monitoring = endpoint.monitoring
         folders += [m.ground_truth for m in (monitoring.quality, monitoring.bias) if m is not None]

@@ -9,6 +9,7 @@ error is one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import sys
@@ -18,7 +19,7 @@ from typing import Any, TypeVar
 
 from mlopskit.exit_codes import EXIT_FAILED, EXIT_OK
 from mlopskit.modules.batch import PACKAGE_PATTERN
-from mlopskit.modules.day2.backend import OpsBackend
+from mlopskit.modules.day2.backend import OpsBackend, VersionLineage
 from mlopskit.modules.day2.calls import Gateway, PlanIncomplete
 from mlopskit.modules.day2.clock import Clock, SystemClock
 from mlopskit.modules.day2.errors import CloudError
@@ -156,9 +157,28 @@ def cmd_batch_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _gate_refuses(backend: OpsBackend, package: str, version: str, force: bool) -> bool:
+    """True (and one line on stderr) when ``version`` was registered by a training gate that
+    failed and ``--force`` was not given: a rejected candidate is never deployed by accident."""
+    lineage = backend.lineage(package, version)
+    if lineage is None or lineage.gate != "failed":
+        return False
+    if force:
+        print(f"warning: {lineage.reference} failed its training gate; going ahead (--force)", file=sys.stderr)
+        return False
+    metrics = ", ".join(f"{k}={v}" for k, v in lineage.metrics.items())
+    print(one_line(f"error: {lineage.reference} failed its training gate ({metrics}); give --force to use it anyway"),
+          file=sys.stderr)
+    return True
+
+
 def cmd_rollout(args: argparse.Namespace) -> int:
     stack, backend = _start(args)
     endpoint = _endpoint(stack, args.endpoint)
+    version = str(args.model_version)
+    if version != LATEST_APPROVED and endpoint.model.package and \
+            _gate_refuses(backend, endpoint.model.package, version, args.force):
+        return EXIT_FAILED
     result = run_rollout(backend, endpoint, str(args.model_version), CLOCK, stepwise=args.stepwise)
     return EXIT_OK if result.ok else EXIT_FAILED
 
@@ -171,6 +191,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 def cmd_promote(args: argparse.Namespace) -> int:
     _stack, backend = _start(args)
+    if _gate_refuses(backend, args.package, str(args.version), args.force):
+        return EXIT_FAILED
     reference = backend.promote(args.package, str(args.version))
     print(f"{'would approve' if args.dry_run else 'approved'} {reference}")
     return EXIT_OK
@@ -211,9 +233,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     drifted = [f for f in findings if f.status != "ok"]
     if args.dry_run:
         return EXIT_OK
+    lineages = _served_lineage(stack, backend)
     if args.format == "json":
         print(json.dumps({"provider": args.provider, "stack": stack.name, "drift": bool(drifted),
-                          "findings": [f.as_dict() for f in findings]}, indent=2, default=str))
+                          "findings": [f.as_dict() for f in findings],
+                          "lineage": {name: [dataclasses.asdict(v) for v in versions]
+                                      for name, versions in lineages.items()}}, indent=2, default=str))
     else:
         rows = [("ENDPOINT", "FIELD", "DESIRED", "LIVE", "STATUS")]
         rows += [(f.endpoint, f.field, _cell(f.desired), _cell(f.live), f.status.upper()) for f in findings]
@@ -221,7 +246,33 @@ def cmd_status(args: argparse.Namespace) -> int:
         for row in rows:
             print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         print(f"{len(drifted)} finding(s) not ok" if drifted else "no drift")
+        _print_lineage(lineages)
     return EXIT_FAILED if drifted else EXIT_OK
+
+
+def _served_lineage(stack: Stack, backend: OpsBackend) -> dict[str, list[VersionLineage]]:
+    """Each endpoint's served versions with their lineage (endpoints that are not live: none)."""
+    found = {}
+    for endpoint in stack.endpoints:
+        try:
+            found[endpoint.name] = backend.served_lineage(endpoint)
+        except CloudError as error:
+            if error.kind != "not-found":
+                raise
+    return found
+
+
+def _print_lineage(lineages: dict[str, list[VersionLineage]]) -> None:
+    for name, versions in lineages.items():
+        for v in versions:
+            print(f"{name} {v.variant}: {v.reference} gate {v.gate}")
+            details = [("training job", v.training_job), ("code sha256", v.code_sha256),
+                       ("data manifest sha256", v.data_manifest_sha256),
+                       ("hyperparameters", ", ".join(f"{k}={x}" for k, x in v.hyperparameters.items())),
+                       ("metrics", ", ".join(f"{k}={x}" for k, x in v.metrics.items()))]
+            for label, value in details:
+                if value:
+                    print(f"  {label}: {value}")
 
 
 def _cell(value: Any) -> str:
@@ -285,6 +336,7 @@ def register(subparsers: Any) -> None:
                               "the same way on every cloud, instead of handing the strategy to the cloud's "
                               "deployment guardrails (AWS: SageMaker blue/green for canary, linear, blue-green "
                               "and all-at-once; shadow is always stepwise)")
+    rollout.add_argument("--force", action="store_true", help="roll out a version whose training gate failed")
     rollout.set_defaults(run=_guard(cmd_rollout))
 
     rollback = subparsers.add_parser("rollback", help="restore the previous version's full traffic")
@@ -297,6 +349,7 @@ def register(subparsers: Any) -> None:
     promote.add_argument("--package", required=True, type=_package, help="registry package (as model.package)")
     promote.add_argument("--version", required=True, type=_version_number,
                          help=f"the version to approve, 1-{MAX_MODEL_VERSION}")
+    promote.add_argument("--force", action="store_true", help="approve a version whose training gate failed")
     promote.set_defaults(run=_guard(cmd_promote))
 
     batch = subparsers.add_parser("batch", help="batch inference operations")

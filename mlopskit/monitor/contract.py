@@ -149,3 +149,38 @@ def published_dimensions(target: str, metric: str) -> tuple[str, ...]:
     """Dimension names (label keys on GCP) a series of ``metric`` carries on ``target``."""
     names = BASE_DIMENSIONS + METRICS[metric].dimensions
     return tuple(snake_label(n) for n in names) if target == "gcp" else names
+
+
+# ---------------------------------------------------------------- training gate contract
+# ``python -m mlopskit.monitor.gate`` (mlopskit.monitor.gate): a pipeline's evaluation step.
+# Every cloud's pipeline mounts the same folders under the root and reads the one file it writes;
+# each target's condition step reads GATE_PASSED_PATH and the metric paths below, so a name
+# changed here changes on both sides at once (tests/continuous/test_cross.py).
+GATE_LABELS = "input/holdout"  # labels.csv of training[].evaluation.holdout: one label per row
+GATE_CANDIDATE = "input/candidate"  # the candidate's predictions of features.csv, one per line
+GATE_SERVING = "input/serving"  # the serving model's predictions of the same rows (optional)
+GATE_TRAINING_DATA = "input/training-data"  # the folder the candidate trained on (lineage hash)
+GATE_OUTPUT = "output/evaluation"
+EVALUATION_JSON = "evaluation.json"
+HOLDOUT_FEATURES = "features.csv"
+HOLDOUT_LABELS = "labels.csv"
+#: The gate's settings, one short variable each (SageMaker Processing caps a value at 256 characters).
+GATE_ENV = {
+    "GATE_ROOT": "folder holding input/ and output/ (default /opt/ml/processing)",
+    "GATE_PROBLEM_TYPE": "binary-classification | multiclass-classification | regression",
+    "GATE_MINIMUMS": "metric=value pairs separated by commas (auc=0.8,f1=0.5)",
+    "GATE_MARGIN": "with a serving model: how much better the candidate must be on each metric",
+    "GATE_POSITIVE": "the positive label of binary classification (default 1)",
+    "GATE_THRESHOLD": "score at or above which a binary prediction is positive (default 0.5)",
+}
+#: 1 when every check passed, else 0: a number, which every target's condition compares.
+GATE_PASSED_PATH = "gate.passed"
+
+
+def gate_metric_path(model: str, metric: str) -> str:
+    """Where ``metric`` of ``model`` (candidate | serving) sits in the evaluation file (a JSONPath)."""
+    return f"metrics.{model}.{metric}"
+
+
+#: The lineage the evaluation file records for the registered version.
+GATE_DATA_MANIFEST_PATH = "lineage.data_manifest_sha256"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -70,6 +70,22 @@ class Rollout:
     live_instances: int
     previous_config: str = ""  # what restores the pre-rollout endpoint (AWS: endpoint config name)
     new_config: str = ""  # native rollouts: what the cloud is moving the endpoint to
+
+
+@dataclass(frozen=True)
+class VersionLineage:
+    """What produced a registered model version, as its registry record says (issue 31): the
+    training gate's verdict (passed, failed, or none when no gate ran), the code archive and
+    data manifest hashes, the hyperparameters and the gated metrics. Empty fields: not recorded."""
+
+    reference: str  # the cloud's id of the version
+    gate: str = "none"
+    code_sha256: str = ""
+    data_manifest_sha256: str = ""
+    training_job: str = ""
+    hyperparameters: dict[str, str] = field(default_factory=dict)
+    metrics: dict[str, str] = field(default_factory=dict)
+    variant: str = ""  # with `status`: the endpoint slot serving it
 
 
 NativeState = Literal["completed", "rolled-back", "failed"]
@@ -162,6 +178,14 @@ class OpsBackend(ABC):
     @abstractmethod
     def promote(self, package: str, version: str) -> str:
         """Mark a model version approved in the registry; returns its reference."""
+
+    def lineage(self, package: str, version: str) -> VersionLineage | None:
+        """The lineage a version was registered with; None where the cloud's backend records none."""
+        return None
+
+    def served_lineage(self, endpoint: Endpoint) -> list[VersionLineage]:
+        """The lineage of each registry version the endpoint serves (empty where none is recorded)."""
+        return []
 
     @abstractmethod
     def restore_latest_backup(self) -> tuple[str, dict[str, str], dict[str, str]]:

@@ -22,6 +22,7 @@ from mlopskit.providers.aws.instance_types import Use, resolve_for
 from mlopskit.providers.aws.limits import FRAMEWORK_IMAGES, MAX_WAIT_SECONDS, deployment_issues
 from mlopskit.providers.aws.principals import principal_issues
 from mlopskit.providers.aws.registry import live_registry, offline_registry
+from mlopskit.providers.aws.tuning import tuning_issues
 from mlopskit.providers.base import BaseProvider, CloudParts, issue_path
 from mlopskit.providers.catalog.resolver import ResolutionError, resolve
 
@@ -113,6 +114,7 @@ class AwsProvider(BaseProvider):
         if job.image.uri is not None and images.repository_arn(job.image.uri) is None:
             issues.append(SpecIssue(f"{path}.image.uri", f"SageMaker pulls images from Amazon ECR only "
                                                          f"(<account>.dkr.ecr.<region>.amazonaws.com/...): {job.image.uri}"))
+        issues += tuning_issues(path, job.tuning, job.image.framework is not None)
         return issues + self._cron_issues(f"{path}.schedule", job.schedule)
 
     @staticmethod

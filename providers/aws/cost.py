@@ -54,30 +54,82 @@ def endpoint(resource: RecordedResource, ctx: CostContext) -> list[CostComponent
 
 
 def pipeline(resource: RecordedResource, ctx: CostContext) -> list[CostComponent] | str:
-    """Each Training step: instances x count x runs per month x max runtime hours (spot price when managed spot)."""
+    """Per run of the pipeline (runs per month from its job's schedule): a Training step's
+    instances x count x max runtime hours (spot price when managed spot); a Tuning step's the same
+    x its trials; a Processing step's (the training gate) instances x max runtime; a Transform
+    step's (a batch job's, or a gate's prediction of its hold-out set)."""
     definition = json.loads(str(resource.inputs.get("pipelineDefinition") or "{}"))
     job = ctx.training_of(resource)
     runs = ctx.runs_per_month(job.schedule if job else None)
+    usage_key = None if job and job.schedule else "training.unscheduledRunsPerMonth"
     components = []
-    for step in definition.get("Steps", []):
-        if step.get("Type") == "Transform":
-            components += _transform_step(resource, ctx, step.get("Arguments", {}))
-        if step.get("Type") == "Processing":
-            components += _monitor_step(resource, ctx, step.get("Arguments", {}))
-        if step.get("Type") != "Training":
-            continue
+    for step in _steps(definition):
         args = step.get("Arguments", {})
-        config = args.get("ResourceConfig", {})
-        instance = str(config.get("InstanceType"))
-        count = Decimal(str(config.get("InstanceCount", 1)))
-        seconds = Decimal(str(args.get("StoppingCondition", {}).get("MaxRuntimeInSeconds", 3600)))
-        spot = bool(args.get("EnableManagedSpotTraining"))
-        hours = count * runs * seconds / Decimal(3600) if runs is not None else None
-        service = "sagemaker-training-spot" if spot else "sagemaker-training"
-        components.append(CostComponent(
-            f"Training instance usage ({'spot' if spot else 'on-demand'}, {instance})", "hours", hours,
-            _key(ctx, service, instance), usage_key=None if job and job.schedule else "training.unscheduledRunsPerMonth"))
+        kind = step.get("Type")
+        if kind == "Transform":
+            components += (_transform_step(resource, ctx, args) if job is None
+                           else [_gate_transform(ctx, args, runs, usage_key)])
+        elif kind == "Training":
+            components.append(_training_hours(ctx, args, runs, usage_key, Decimal(1), "Training"))
+        elif kind == "Tuning":
+            trials = Decimal(str(args["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxNumberOfTrainingJobs"]))
+            components.append(_training_hours(ctx, args["TrainingJobDefinition"], runs, usage_key, trials,
+                                              f"Tuning ({trials} trials)"))
+        elif kind == "Processing":
+            # The monitor pipeline (no training job) runs the kit's monitor job; a training job's
+            # pipeline runs its evaluation gate.
+            components += (_monitor_step(resource, ctx, args) if job is None
+                           else [_processing_hours(ctx, args, runs, usage_key)])
     return components or "a pipeline without training, transform or processing steps runs nothing billable"
+
+
+def _steps(definition: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every step, a condition's branches too (only the billable kinds are priced)."""
+    steps = []
+    for step in definition.get("Steps", []):
+        steps.append(step)
+        args = step.get("Arguments", {}) if step.get("Type") == "Condition" else {}
+        steps += args.get("IfSteps", []) + args.get("ElseSteps", [])
+    return steps
+
+
+def _training_hours(ctx: CostContext, args: dict[str, Any], runs: Decimal | None, usage_key: str | None,
+                    trials: Decimal, label: str) -> CostComponent:
+    config = args.get("ResourceConfig", {})
+    instance = str(config.get("InstanceType"))
+    count = Decimal(str(config.get("InstanceCount", 1)))
+    seconds = Decimal(str(args.get("StoppingCondition", {}).get("MaxRuntimeInSeconds", 3600)))
+    spot = bool(args.get("EnableManagedSpotTraining"))
+    hours = trials * count * runs * seconds / Decimal(3600) if runs is not None else None
+    service = "sagemaker-training-spot" if spot else "sagemaker-training"
+    return CostComponent(f"{label} instance usage ({'spot' if spot else 'on-demand'}, {instance})", "hours", hours,
+                         _key(ctx, service, instance), usage_key=usage_key)
+
+
+def _processing_hours(ctx: CostContext, args: dict[str, Any], runs: Decimal | None,
+                      usage_key: str | None) -> CostComponent:
+    """The training gate's processing job: its instances for at most its max runtime, per run."""
+    cluster = args.get("ProcessingResources", {}).get("ClusterConfig", {})
+    instance = str(cluster.get("InstanceType"))
+    count = Decimal(str(cluster.get("InstanceCount", 1)))
+    seconds = Decimal(str(args.get("StoppingCondition", {}).get("MaxRuntimeInSeconds", 3600)))
+    hours = count * runs * seconds / Decimal(3600) if runs is not None else None
+    return CostComponent(f"Evaluation gate processing ({instance})", "hours", hours,
+                         _key(ctx, "sagemaker-processing", instance), usage_key=usage_key)
+
+
+def _gate_transform(ctx: CostContext, args: dict[str, Any], runs: Decimal | None,
+                    usage_key: str | None) -> CostComponent:
+    """A training gate's prediction of the hold-out set: a transform has no run limit, so the usage
+    default ``training.gateTransformHoursPerRun`` per model per run (priced as the resolver picks
+    transform types, like a batch job's)."""
+    resources = args.get("TransformResources", {})
+    instance = str(resources.get("InstanceType"))
+    count = Decimal(str(resources.get("InstanceCount", 1)))
+    per_run = ctx.usage.get("training.gateTransformHoursPerRun")
+    hours = count * runs * per_run if runs is not None and per_run is not None else None
+    return CostComponent(f"Evaluation gate predictions (on-demand, {instance})", "hours", hours,
+                         _key(ctx, "sagemaker-training", instance), usage_key="training.gateTransformHoursPerRun")
 
 
 def _transform_step(resource: RecordedResource, ctx: CostContext, args: dict[str, Any]) -> list[CostComponent]:

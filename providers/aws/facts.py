@@ -350,10 +350,13 @@ def _schedule_cmk(g: _Aws, pipeline: RecordedResource) -> dict[str, Any]:
 
 
 def _training(g: _Aws) -> Iterable[Fact]:
-    """Each Training step of the pipeline a training job's component built (its topology node)."""
+    """Each Training step of the pipeline a training job's component built (its topology node); a
+    Tuning step's training job definition is what each of its trials runs (issue 31)."""
     for pipeline in (p for node in g.topology.training for p in node.all("pipeline")):
         definition = _json(pipeline.inputs.get("pipelineDefinition")) or {}
         steps = [s.get("Arguments") or {} for s in as_list(definition.get("Steps")) if s.get("Type") == "Training"]
+        steps += [(s.get("Arguments") or {}).get("TrainingJobDefinition") or {}
+                  for s in as_list(definition.get("Steps")) if s.get("Type") == "Tuning"]
         if not steps:
             yield g.fact("training", pipeline, cmk=None, private=None, network_isolation=None, instance_type=None,
                          gpu_count=None, max_instances=None, scale_to_zero=True, spot=None, max_runtime_minutes=None)

@@ -26,6 +26,11 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "monitoring.explainability": ("kit", "the kit's monitor job: surrogate-model permutation importance, nDCG vs the baseline; CloudWatch alarm"),
     "training.schedule": ("native", "EventBridge Scheduler starts a SageMaker pipeline"),
     "training.compute.spot": ("native", "managed spot training"),
+    "training.tuning": ("native", "a SageMaker automatic model tuning step (Bayesian or random) in the job's pipeline"),
+    "training.evaluation": ("native", "the kit's gate as a SageMaker Processing step on batch-transform predictions of "
+                                      "the candidate and the serving model, a Condition step on its evaluation file"),
+    "training.register: automatic approval": ("native", "a RegisterModel step approves the version when the gate "
+                                                        "passes, registers it rejected when it fails"),
     "batch": ("native", "a SageMaker Batch Transform step in a SageMaker pipeline"),
     "batch.schedule": ("native", "EventBridge Scheduler starts the batch pipeline"),
     "batch.maxRuntimeMinutes": ("emulated", "Batch Transform has no run limit: each model request is capped (InvocationsTimeoutInSeconds)"),

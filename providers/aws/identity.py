@@ -63,6 +63,17 @@ class IdentityArgs:
     monitor_jobs: bool = False
     # The image the kit monitor job runs (the SageMaker scikit-learn image), pulled as the monitoring role.
     monitor_images: tuple[str, ...] = ()
+    # Training gates (training[].evaluation): the hold-out folders their transform steps read as
+    # the inference role, and the folders (evaluation/<job>/) the predictions and reports go to.
+    holdouts: tuple[str, ...] = ()
+    gate_outputs: tuple[str, ...] = ()
+    # What the gate's processing job reads besides them: its code (code/<job>/) and the data the
+    # candidate trained on (data/<job>/), hashed into the version's lineage.
+    gate_reads: tuple[str, ...] = ()
+    # Pipelines that tune, evaluate or register (training[].tuning / evaluation / register), and
+    # the packages they register into.
+    continuous: bool = False
+    registered: tuple[str, ...] = ()
 
 
 class Identity(pulumi.ComponentResource):
@@ -134,7 +145,15 @@ class Identity(pulumi.ComponentResource):
             *kms_grants(a.key),  # the drift job's VolumeKmsKeyId is the stack key
             *runtime,
         ])
+        self.evaluation = self._role(ctx, "evaluation", sagemaker_trust, [
+            pull(()),
+            *self._folders(a.bucket, reads=(*args.gate_reads, *args.holdouts, *args.gate_outputs),
+                           writes=args.gate_outputs),
+            *kms_grants(a.key),  # the processing job's VolumeKmsKeyId is the stack key
+            *runtime,
+        ]) if args.gate_outputs else None
         self.pipeline = self._role(ctx, "pipeline", sagemaker_trust, [
+            *(continuous_statements(a, ctx, self.evaluation, args.registered) if args.continuous else []),
             # Pipeline steps name their training jobs pipelines-<execution>-<step>.
             {"Effect": "Allow", "Action": ["sagemaker:CreateTrainingJob", "sagemaker:DescribeTrainingJob",
                                            "sagemaker:StopTrainingJob", "sagemaker:AddTags"],
@@ -174,6 +193,7 @@ class Identity(pulumi.ComponentResource):
             "training": self.training.arn, "inference": self.inference.arn, "monitoring": self.monitoring.arn,
             "pipeline": self.pipeline.arn,
             **({"scheduler": self.scheduler.arn} if self.scheduler else {}),
+            **({"evaluation": self.evaluation.arn} if self.evaluation else {}),
             **({"backup": self.backup.arn} if self.backup else {}),
         })
         self.register_outputs({"roles": dict(ctx.roles), "accessRoles": {k: r.arn for k, r in self.access.items()}})
@@ -214,17 +234,22 @@ class Identity(pulumi.ComponentResource):
 
     @staticmethod
     def _batch_data(args: IdentityArgs, bucket: pulumi.Input[str]) -> list[dict[str, Any]]:
-        """What a batch job's transform job does as the inference role: list and read its input
-        folders, write its output folders, nothing else of the bucket."""
-        if not args.batch_inputs:
+        """What a batch job's (or a training gate's) transform job does as the inference role: list
+        and read its input folders, write its output folders, nothing else of the bucket."""
+        return Identity._folders(bucket, reads=(*args.batch_inputs, *args.holdouts),
+                                 writes=(*args.batch_outputs, *args.gate_outputs))
+
+    @staticmethod
+    def _folders(bucket: pulumi.Input[str], reads: tuple[str, ...], writes: tuple[str, ...]) -> list[dict[str, Any]]:
+        if not reads:
             return []
         folder = lambda prefix: pulumi.Output.concat(bucket, "/", prefix, "*")  # noqa: E731
         return [
             {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": bucket,
-             "Condition": {"StringLike": {"s3:prefix": [f"{p}*" for p in dict.fromkeys(args.batch_inputs)]}}},
-            {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [folder(p) for p in dict.fromkeys(args.batch_inputs)]},
-            {"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
-             "Resource": [folder(p) for p in dict.fromkeys(args.batch_outputs)]},
+             "Condition": {"StringLike": {"s3:prefix": [f"{p}*" for p in dict.fromkeys(reads)]}}},
+            {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [folder(p) for p in dict.fromkeys(reads)]},
+            *([{"Effect": "Allow", "Action": ["s3:PutObject", "s3:AbortMultipartUpload"],
+                "Resource": [folder(p) for p in dict.fromkeys(writes)]}] if writes else []),
         ]
 
     def _role(self, ctx: AwsContext, purpose: str, trust: Any, policy: list[dict[str, Any]]) -> iam.Role:
@@ -283,3 +308,37 @@ class Identity(pulumi.ComponentResource):
             tags={ROLE_TAG: role.name},
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+
+def continuous_statements(a: StackArns, ctx: AwsContext, evaluation: iam.Role | None,
+                          registered: tuple[str, ...]) -> list[dict[str, Any]]:
+    """What a continuous-training pipeline's steps call as the pipeline role, beyond a Train step.
+
+    SageMaker Pipelines names the jobs a step starts ``pipelines-<execution id>-<step>-<suffix>``
+    (what the existing training and transform grants rely on); a tuning step's job name is
+    limited to 32 characters and its form is not documented in the sources checked, so it is
+    granted on every tuning job of the account and region (UNCONFIRMED: narrow it once known).
+    """
+    job = lambda kind: ctx.arn("sagemaker", f"{kind}/pipelines-*")  # noqa: E731
+    passed = [a.inference_role, *([evaluation.arn] if evaluation is not None else [])]
+    packages = [ctx.arn("sagemaker", f"model-package/{p}/*") for p in registered]
+    groups = [ctx.arn("sagemaker", f"model-package-group/{p}") for p in registered]
+    return [
+        {"Effect": "Allow", "Action": ["sagemaker:CreateHyperParameterTuningJob", "sagemaker:DescribeHyperParameterTuningJob",
+                                       "sagemaker:StopHyperParameterTuningJob", "sagemaker:AddTags"],
+         "Resource": ctx.arn("sagemaker", "hyper-parameter-tuning-job/*")},
+        {"Effect": "Allow", "Action": ["sagemaker:CreateModel", "sagemaker:DescribeModel", "sagemaker:AddTags"],
+         "Resource": job("model")},
+        {"Effect": "Allow", "Action": ["sagemaker:CreateTransformJob", "sagemaker:DescribeTransformJob",
+                                       "sagemaker:StopTransformJob", "sagemaker:AddTags"], "Resource": job("transform-job")},
+        {"Effect": "Allow", "Action": ["sagemaker:CreateProcessingJob", "sagemaker:DescribeProcessingJob",
+                                       "sagemaker:StopProcessingJob", "sagemaker:AddTags"], "Resource": job("processing-job")},
+        # RegisterModel: a version of the spec's package (in its group); the ServingModel step
+        # reads the serving version it is created from.
+        {"Effect": "Allow", "Action": ["sagemaker:CreateModelPackage", "sagemaker:AddTags"],
+         "Resource": [*packages, *groups]},
+        {"Effect": "Allow", "Action": ["sagemaker:DescribeModelPackage"], "Resource": list(a.model_packages)},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": passed,
+         "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}},
+        *kms_grants(a.key),
+    ]

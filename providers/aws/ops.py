@@ -20,6 +20,7 @@ which `mlopskit rollback` restores.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -38,6 +39,7 @@ from mlopskit.modules.day2.backend import (
     Rollout,
     TrainingState,
     TrainingStatus,
+    VersionLineage,
     credentials_configured,
 )
 from mlopskit.modules.day2.calls import Gateway
@@ -48,6 +50,7 @@ from mlopskit.modules.stack import Stack
 from mlopskit.modules.training import TrainingJob
 from mlopskit.providers.aws import names
 from mlopskit.providers.aws.instance_types import resolve_use
+from mlopskit.providers.aws.lineage import lineage_of
 
 THROTTLING = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
               "ProvisionedThroughputExceededException", "SlowDown", "RequestThrottled"}
@@ -60,6 +63,11 @@ POLL_SECONDS = 30
 UPDATING = {"Updating", "SystemUpdating", "RollingBack", "Creating"}
 TRAINING_STATES: dict[str, TrainingState] = {
     "InProgress": "running", "Stopping": "running", "Completed": "succeeded", "Failed": "failed", "Stopped": "failed",
+}
+# DescribePipelineExecution's PipelineExecutionStatus (botocore's enum).
+PIPELINE_STATES: dict[str, TrainingState] = {
+    "Executing": "running", "Stopping": "running", "Succeeded": "succeeded", "Failed": "failed", "Stopped": "failed",
+    "CompletedWithFailures": "failed",
 }
 
 
@@ -152,8 +160,15 @@ class AwsOps(OpsBackend):
     # -- training -------------------------------------------------------------------------
     def submit_training(self, job: TrainingJob, run_name: str) -> str:
         """The pipeline's training step is the stack's exact CreateTrainingJob request (role,
-        image, bucket, KMS key, VPC); the spec's compute and limits are applied over it."""
+        image, bucket, KMS key, VPC); the spec's compute and limits are applied over it. A job
+        that tunes, evaluates or registers runs its whole pipeline (issue 31): one execution."""
         pipeline = names.pipeline(self.stack, job.name)
+        if job.tuning is not None or job.evaluation is not None or job.registration is not None:
+            started = self._write("sagemaker", "start_pipeline_execution",
+                                  dry_result={"PipelineExecutionArn": f"<execution of {pipeline}>"},
+                                  PipelineName=pipeline, PipelineExecutionDisplayName=run_name,
+                                  PipelineExecutionDescription=f"mlopskit train of {job.name}")
+            return str(started["PipelineExecutionArn"])
         definition = json.loads(self._read("sagemaker", "describe_pipeline", PipelineName=pipeline)["PipelineDefinition"])
         step = next((s for s in definition.get("Steps", []) if s.get("Type") == "Training"), None)
         if step is None:
@@ -184,12 +199,31 @@ class AwsOps(OpsBackend):
         return str(started["PipelineExecutionArn"])
 
     def training_status(self, run_id: str) -> TrainingStatus:
+        if ":pipeline/" in run_id:
+            return self._pipeline_status(run_id)
         described = self._read("sagemaker", "describe_training_job", TrainingJobName=run_id)
         status = described["TrainingJobStatus"]
         detail = status + (f" ({described['SecondaryStatus']})" if described.get("SecondaryStatus") else "")
         if described.get("FailureReason"):
             detail += f": {described['FailureReason']}"
         return TrainingStatus(TRAINING_STATES.get(status, "running"), detail)
+
+    def _pipeline_status(self, arn: str) -> TrainingStatus:
+        """A continuous pipeline's run, step by step: each step's status, and the gate's verdict
+        once a registration step (Register or RegisterRejected, providers/aws/continuous.py) ran."""
+        described = self._read("sagemaker", "describe_pipeline_execution", PipelineExecutionArn=arn)
+        status = described["PipelineExecutionStatus"]
+        steps = self._read("sagemaker", "list_pipeline_execution_steps", PipelineExecutionArn=arn,
+                           SortOrder="Ascending").get("PipelineExecutionSteps", [])
+        detail = status + (": " + ", ".join(f"{s['StepName']} {s.get('StepStatus', '')}" for s in steps) if steps else "")
+        ran = {s["StepName"] for s in steps}
+        if "RegisterRejected" in ran:
+            detail += "; gate failed: the candidate is registered rejected"
+        elif "Register" in ran:
+            detail += "; gate passed: the candidate is registered"
+        if described.get("FailureReason"):
+            detail += f"; {described['FailureReason']}"
+        return TrainingStatus(PIPELINE_STATES.get(status, "running"), detail)
 
     # -- endpoints ------------------------------------------------------------------------
     def _endpoint(self, name: str) -> dict[str, Any]:
@@ -441,6 +475,22 @@ class AwsOps(OpsBackend):
                     ApprovalDescription="promoted with mlopskit promote")
         return arn
 
+    def lineage(self, package: str, version: str) -> VersionLineage | None:
+        arn = self._package_arn(package, version)
+        return lineage_of(arn, self._read("sagemaker", "describe_model_package", ModelPackageName=arn))
+
+    def served_lineage(self, endpoint: Endpoint) -> list[VersionLineage]:
+        found = []
+        for variant in self.live_endpoint(endpoint).variants:
+            if not variant.model:
+                continue
+            container = self._read("sagemaker", "describe_model", ModelName=variant.model).get("PrimaryContainer", {})
+            package = container.get("ModelPackageName")
+            if package:
+                described = self._read("sagemaker", "describe_model_package", ModelPackageName=package)
+                found.append(dataclasses.replace(lineage_of(package, described), variant=variant.name))
+        return found
+
     # -- backups --------------------------------------------------------------------------
     def restore_latest_backup(self) -> tuple[str, dict[str, str], dict[str, str]]:
         bucket = names.artifacts_bucket(self.stack, self.account)
@@ -539,5 +589,4 @@ def _boto_client(service: str, region: str) -> Any:
 
 def backend(stack: Stack, gateway: Gateway) -> AwsOps:
     return AwsOps(stack, gateway)
-
 

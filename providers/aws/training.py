@@ -4,6 +4,7 @@ manage as a long-lived resource) gives every run a history and a stable ARN to g
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,10 @@ from typing import Any
 import pulumi
 from pulumi_aws import s3, sagemaker, scheduler
 
+from mlopskit.modules import gate
 from mlopskit.modules.training import TrainingJob
+from mlopskit.providers import packaging
+from mlopskit.providers.aws import continuous
 from mlopskit.providers.aws.context import AwsContext, built
 from mlopskit.providers.aws.cron import to_aws
 from mlopskit.providers.packaging import CodeArchive, source_archive
@@ -32,6 +36,9 @@ class TrainingArgs:
     image_uri: pulumi.Input[str]
     framework_image: bool  # script mode: the framework container runs the uploaded code
     code_dir: Path | None = None  # training[].code, resolved; packaged and uploaded to S3
+    # training[].evaluation.against: the model package ARN the endpoint serves (None: none yet).
+    serving_package: str | None = None
+    transform_type: str | None = None  # the gate's prediction steps (training[].evaluation)
 
 
 def code_prefix(job: TrainingJob, archive: CodeArchive) -> str:
@@ -144,12 +151,7 @@ class Training(pulumi.ComponentResource):
                 server_side_encryption="aws:kms" if ctx.key_arn is not None else None,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=ctx.bucket_ready),
             )
-        definition = pulumi.Output.json_dumps({
-            "Version": "2020-12-01",
-            "Metadata": {},
-            "Parameters": [],
-            "Steps": [{"Name": "Train", "Type": "Training", "Arguments": training_job_request(args, ctx, archive)}],
-        })
+        definition = pulumi.Output.json_dumps(self._definition(name, args, ctx, archive))
         self.pipeline = sagemaker.Pipeline(
             f"{name}-pipeline",
             pipeline_name=ctx.name(job.name),
@@ -157,9 +159,39 @@ class Training(pulumi.ComponentResource):
             pipeline_description=f"mlopskit training job {job.name} of {ctx.prefix}",
             role_arn=ctx.roles["pipeline"],
             pipeline_definition=definition,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.code] if self.code else None),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[r for r in (self.code, self.gate_code) if r] or None),
         )
         self.schedule = None
         if job.schedule is not None:
             self.schedule = pipeline_schedule(f"{name}-schedule", ctx.name(job.name), job.schedule, self.pipeline, ctx, self)
         self.register_outputs({"pipelineArn": self.pipeline.arn})
+
+    def _definition(self, name: str, args: TrainingArgs, ctx: AwsContext, archive: CodeArchive | None) -> dict[str, Any]:
+        """One Train step; or, with tuning, evaluation or register (modules/continuous.py), the
+        continuous pipeline of providers/aws/continuous.py."""
+        job = args.job
+        request = training_job_request(args, ctx, archive)
+        first = (continuous.tuning_step(request, job.tuning) if job.tuning is not None
+                 else {"Name": continuous.TRAIN, "Type": "Training", "Arguments": request})
+        self.gate_code = None
+        inputs = continuous.GateInputs(job, args.image_uri, continuous.evaluation_image(ctx),
+                                       args.transform_type or args.instance_type,
+                                       archive.sha256 if archive else None, None, args.serving_package)
+        if job.evaluation is not None:
+            gate_code = packaging.gate_archive()
+            key = f"code/{job.name}/gate-{gate_code.short}/{gate.GATE_ARCHIVE}"
+            # The gate's own code (the kit's monitor package), uploaded beside the job's code.
+            self.gate_code = s3.BucketObjectv2(
+                f"{name}-gate-code", bucket=built(ctx.bucket_name, "bucket_name"), key=key,
+                source=pulumi.FileAsset(str(gate_code.path)), content_type="application/gzip",
+                kms_key_id=ctx.key_arn, server_side_encryption="aws:kms" if ctx.key_arn is not None else None,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=ctx.bucket_ready))
+            prefix = pulumi.Output.concat("s3://", built(ctx.bucket_name, "bucket_name"), f"/code/{job.name}/gate-{gate_code.short}/")
+            inputs = dataclasses.replace(inputs, gate_code_uri=prefix)
+            steps = continuous.gated_steps(first, inputs, ctx)
+        elif job.registration is not None:
+            steps = [first, continuous.register_step(continuous.REGISTER, inputs, ctx, "PendingManualApproval",
+                                                     "none", False)]
+        else:
+            steps = [first]
+        return {"Version": "2020-12-01", "Metadata": {}, "Parameters": continuous.parameters(inputs), "Steps": steps}

@@ -51,7 +51,11 @@ class AzureProvider(BaseProvider):
         return limits.spec_warnings(stack) if stack.placement.azure is not None else []
 
     def cloud_issues(self, stack: Stack) -> list[SpecIssue]:
-        issues: list[SpecIssue] = []
+        from mlopskit.providers.azure.tuning import tuning_issues
+
+        # What the cloud's tuning service refuses (providers/azure/tuning.py).
+        issues: list[SpecIssue] = [i for n, job in enumerate(stack.training)
+                                   for i in tuning_issues(f"training[{n}]", job.tuning)]
         for index, endpoint in enumerate(stack.endpoints):
             model = endpoint.model
             if model.source == "registry" and model.format is not None and model.format != "mlflow":

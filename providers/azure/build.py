@@ -54,7 +54,7 @@ from mlopskit.providers.azure.roles import PERMISSION_GRANTS
 from mlopskit.providers.azure.storage import CONTAINER, Storage, StorageArgs
 from mlopskit.providers.azure.training import Training, TrainingArgs
 from mlopskit.providers.azure.workspace import Workspace, WorkspaceArgs
-from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan
+from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan, continuous_not_built
 from mlopskit.providers.catalog.resolver import Resolution
 
 # Folders of the artifacts container each workload identity reads and writes (docs/permissions.md);
@@ -313,6 +313,7 @@ class AzureBuild(StackBuild):
 
     def training(self, plan: TrainingPlan) -> None:
         ctx = self.ctx
+        continuous_not_built(ctx, plan, "Azure ML")
         Training(
             ctx.name("training", plan.job.name),
             TrainingArgs(

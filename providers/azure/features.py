@@ -26,6 +26,10 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "monitoring.explainability": ("unsupported", "the kit's monitor job is not scheduled on Azure ML yet; Azure ML feature attribution drift (preview) with monitoring.engine: managed"),
     "training.schedule": ("native", "Azure ML schedule creating a command job"),
     "training.compute.spot": ("native", "low-priority compute cluster nodes"),
+    # Issue 31: the continuous pipeline is built on AWS only so far (providers/base.py::continuous_not_built).
+    "training.tuning": ("unsupported", "not built by the kit on Azure ML yet: the job trains once per run"),
+    "training.evaluation": ("unsupported", "not built by the kit on Azure ML yet: no gate runs"),
+    "training.register: automatic approval": ("unsupported", "not built by the kit on Azure ML yet: nothing is registered by the run"),
     "batch": ("native", "an Azure ML batch endpoint and batch deployment on a scale-to-zero cluster"),
     "batch.schedule": ("emulated", "the cron is recorded on the batch endpoint; CI runs `mlopskit batch run` on it"),
     "batch.maxRuntimeMinutes": ("emulated", "Azure ML limits each mini-batch (retry settings timeout), not a run"),

@@ -43,11 +43,15 @@ class GcpProvider(BaseProvider):
     # -- validation ------------------------------------------------------------------
 
     def cloud_issues(self, stack: Stack) -> list[SpecIssue]:
+        from mlopskit.providers.gcp.tuning import tuning_issues
+
         placement = stack.placement.gcp
         assert placement is not None
         from mlopskit.providers.gcp.images import prebuilt_image
 
-        issues: list[SpecIssue] = []
+        # What the cloud's tuning service refuses (providers/gcp/tuning.py).
+        issues: list[SpecIssue] = [i for n, job in enumerate(stack.training)
+                                   for i in tuning_issues(f"training[{n}]", job.tuning)]
         for index, endpoint in enumerate(stack.endpoints):
             if endpoint.model.source == "artifact" and endpoint.model.image is None:
                 issues.append(SpecIssue(f"endpoints[{index}].model.image", "required on GCP: Vertex AI serves every "

@@ -10,7 +10,7 @@ import pulumi_gcp
 from pulumi_gcp import organizations
 
 from mlopskit.modules.encryption import protection_plan
-from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan
+from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan, continuous_not_built
 from mlopskit.providers.gcp import names
 from mlopskit.providers.gcp.audit import Audit, AuditArgs
 from mlopskit.providers.gcp.autoscaling import Autoscaling, AutoscalingArgs
@@ -207,6 +207,7 @@ class GcpBuild(StackBuild):
     # -- workloads ----------------------------------------------------------------------
     def training(self, plan: TrainingPlan) -> None:
         ctx, job, instance, path = self.ctx, plan.job, plan.instance, plan.path
+        continuous_not_built(ctx, plan, "Vertex AI")
         if job.image.framework is None:
             image = image_uri(job.image, ctx.project, ctx.region, ctx.stack.name) or ""
         else:

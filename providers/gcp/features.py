@@ -25,6 +25,10 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "monitoring.explainability": ("unsupported", "the kit's monitor job is not scheduled on Vertex AI yet; Vertex Explainable AI is deprecated (shut down 2027-03-16)"),
     "training.schedule": ("native", "Cloud Scheduler posts a Vertex custom job"),
     "training.compute.spot": ("native", "Spot VMs scheduling strategy"),
+    # Issue 31: the continuous pipeline is built on AWS only so far (providers/base.py::continuous_not_built).
+    "training.tuning": ("unsupported", "not built by the kit on Vertex AI yet: the job trains once per run"),
+    "training.evaluation": ("unsupported", "not built by the kit on Vertex AI yet: no gate runs"),
+    "training.register: automatic approval": ("unsupported", "not built by the kit on Vertex AI yet: nothing is registered by the run"),
     "batch": ("native", "a Vertex AI BatchPredictionJob posted by Cloud Scheduler or `mlopskit batch run`"),
     "batch.schedule": ("native", "Cloud Scheduler posts the Vertex batch prediction job"),
     "batch.maxRuntimeMinutes": ("unsupported", "a Vertex batch prediction job has no time limit"),

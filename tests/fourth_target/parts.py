@@ -138,7 +138,8 @@ FREE: dict[str, str] = {
 # ---------------------------------------------------------------- features and diagram
 
 _UNSUPPORTED = {"deployment.strategy: shadow", "streaming", "monitoring.drift", "monitoring.quality", "monitoring.bias",
-                "monitoring.explainability", "experiments", "dataCapture"}
+                "monitoring.explainability", "experiments", "dataCapture", "training.tuning", "training.evaluation",
+                "training.register: automatic approval"}
 FEATURES: FeatureTable = {
     key: ("unsupported", "not offered by Fourth ML") if key in _UNSUPPORTED else ("native", "Fourth ML")
     for key in FEATURE_KEYS

@@ -23,6 +23,7 @@ SPECS: dict[str, Callable[[], dict[str, Any]]] = {
     "credit-risk": lambda: baseline("credit-risk.yaml"),
     "fraud-dev": lambda: baseline("fraud-dev.yaml"),
     "lifecycle": lambda: baseline("lifecycle.yaml"),
+    "continuous-training": lambda: baseline("continuous-training.yaml"),
     "llm-serving": lambda: baseline("llm-serving.yaml"),
     "longest-names": edge.longest_names,
     "extreme-values": edge.extreme_values,

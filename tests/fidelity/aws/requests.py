@@ -16,6 +16,8 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from tests.fidelity.aws.pipeline_functions import all_steps, placeholder_runtime, resolve
+
 Request = tuple[str, str, dict[str, Any]]
 Inputs = dict[str, Any]
 
@@ -24,8 +26,11 @@ ACCOUNT = "123456789012"  # the mocks' account (providers/aws/mocks.py)
 # (pipelines-<execution id>-<step>-<suffix>); this is the longest form it produces.
 PIPELINE_TRAINING_JOB = "pipelines-a1b2c3d4e5f6-Train-0123456789"
 PIPELINE_TRANSFORM_JOB = "pipelines-a1b2c3d4e5f6-Transform-0123456789"
-# A Processing step's job (the kit's monitor job): pipelines-<execution>-<step>-<suffix>.
-PIPELINE_PROCESSING_JOB = "pipelines-a1b2c3d4e5f6-Monitor-0123456789"
+# A Processing step's job (the kit's monitor job, a training gate's evaluation):
+# pipelines-<execution>-<step>-<suffix>, with the longer of the kit's step names.
+PIPELINE_PROCESSING_JOB = "pipelines-a1b2c3d4e5f6-Evaluate-0123456789"
+# PLACEHOLDER: a tuning job's name is at most 32 characters (botocore HyperParameterTuningJobName).
+PIPELINE_TUNING_JOB = "a1b2c3d4e5f6-Tune-0123456789"
 
 
 def autoname(inputs: Inputs, logical: str, key: str = "name") -> str:
@@ -123,15 +128,33 @@ def _pipeline(i: Inputs) -> Iterable[Request]:
     yield "sagemaker", "CreatePipeline", _pick(i, PipelineName="pipelineName", PipelineDisplayName="pipelineDisplayName",
                                                PipelineDescription="pipelineDescription", RoleArn="roleArn",
                                                PipelineDefinition="pipelineDefinition")
-    for step in json.loads(i["pipelineDefinition"])["Steps"]:
-        if step["Type"] == "Training":
-            yield "sagemaker", "CreateTrainingJob", {"TrainingJobName": PIPELINE_TRAINING_JOB, **step["Arguments"]}
-        elif step["Type"] == "Transform":
-            yield "sagemaker", "CreateTransformJob", {"TransformJobName": PIPELINE_TRANSFORM_JOB, **step["Arguments"]}
-        elif step["Type"] == "Processing":
-            yield "sagemaker", "CreateProcessingJob", {"ProcessingJobName": PIPELINE_PROCESSING_JOB, **step["Arguments"]}
-        else:
-            raise ValueError(f"pipeline step type {step['Type']} has no mapping")
+    definition = json.loads(i["pipelineDefinition"])
+    # Each step's request as a run sends it: pipeline functions resolved to realistic values.
+    runtime = placeholder_runtime(definition)
+    for step in all_steps(definition):
+        yield from _step_request(step["Type"], resolve(step["Arguments"], runtime))
+
+
+# Step type -> (operation, the name member SageMaker fills in for the step's job).
+_STEP_OPERATIONS = {
+    "Training": ("CreateTrainingJob", {"TrainingJobName": PIPELINE_TRAINING_JOB}),
+    "Transform": ("CreateTransformJob", {"TransformJobName": PIPELINE_TRANSFORM_JOB}),
+    "Tuning": ("CreateHyperParameterTuningJob", {"HyperParameterTuningJobName": PIPELINE_TUNING_JOB}),
+    "Model": ("CreateModel", {"ModelName": "pipelines-a1b2c3d4e5f6-CandidateModel-0123456789"}),
+    "Processing": ("CreateProcessingJob", {"ProcessingJobName": PIPELINE_PROCESSING_JOB}),
+    "RegisterModel": ("CreateModelPackage", {}),
+}
+# Steps with no API request of their own: a condition only branches, a fail step only stops.
+_NO_REQUEST = {"Condition", "Fail"}
+
+
+def _step_request(kind: str, arguments: dict[str, Any]) -> Iterable[Request]:
+    if kind in _NO_REQUEST:
+        return
+    if kind not in _STEP_OPERATIONS:
+        raise ValueError(f"pipeline step type {kind} has no mapping")
+    operation, names = _STEP_OPERATIONS[kind]
+    yield "sagemaker", operation, {**names, **arguments}
 
 
 def _model_package_group(i: Inputs) -> Iterable[Request]:

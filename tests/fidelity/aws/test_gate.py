@@ -50,6 +50,9 @@ NAMED = {
     ("s3", "PutBucketPolicy"), ("scheduler", "CreateSchedule"), ("sagemaker", "CreateTransformJob"),
     ("sagemaker", "CreateModelQualityJobDefinition"), ("sagemaker", "CreateMlflowTrackingServer"),
     ("sagemaker", "CreateModelBiasJobDefinition"), ("sagemaker", "CreateModelExplainabilityJobDefinition"),
+    # Issue 31: the continuous-training pipeline's steps.
+    ("sagemaker", "CreateHyperParameterTuningJob"), ("sagemaker", "CreateProcessingJob"),
+    ("sagemaker", "CreateModelPackage"),
 }
 
 
