@@ -1,0 +1,194 @@
+"""Registers a whole stack on a Kubernetes cluster in the shape every target shares
+(``providers.base.StackBuild``): one component per abstraction, wired through typed Args."""
+
+from __future__ import annotations
+
+import math
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from mlopskit.modules.compute import Compute
+from mlopskit.modules.endpoint import Endpoint as EndpointSpec
+from mlopskit.modules.topology import SIGNALS
+from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan
+from mlopskit.providers.kubernetes.audit import Audit
+from mlopskit.providers.kubernetes.autoscaling import Autoscaling, AutoscalingArgs
+from mlopskit.providers.kubernetes.backups import Backups, BackupsArgs
+from mlopskit.providers.kubernetes.batch import Batch, BatchArgs
+from mlopskit.providers.kubernetes.budget import Budget, BudgetArgs
+from mlopskit.providers.kubernetes.container_registry import ContainerRegistry, ContainerRegistryArgs
+from mlopskit.providers.kubernetes.context import KubernetesContext, stack_labels
+from mlopskit.providers.kubernetes.endpoint import Endpoint, EndpointArgs
+from mlopskit.providers.kubernetes.identity import Identity, IdentityArgs, account_name
+from mlopskit.providers.kubernetes.images import image_uri, monitor_image
+from mlopskit.providers.kubernetes.keys import Keys, KeysArgs
+from mlopskit.providers.kubernetes.model_registry import ModelRegistry, ModelRegistryArgs
+from mlopskit.providers.kubernetes.monitoring import Monitoring, MonitoringArgs, MonitorJob
+from mlopskit.providers.kubernetes.namespace import Namespace, NamespaceArgs
+from mlopskit.providers.kubernetes.network import NetworkArgs, PrivateNetwork
+from mlopskit.providers.kubernetes.storage import ArtifactStore, StorageArgs
+from mlopskit.providers.kubernetes.target import NAME, KubernetesPlacement
+from mlopskit.providers.kubernetes.training import Training, TrainingArgs
+
+#: The first traffic share of a new revision per strategy (the rest of a rollout is day 2's).
+CANARY_START = {"canary": lambda ep: ep.deployment.canary_percent, "linear": lambda ep: ep.deployment.linear_step_percent,
+                "blue-green": lambda ep: 0}
+
+
+class KubernetesBuild(StackBuild):
+    """Spec v1 onto KServe, batch/v1, RBAC, NetworkPolicy, Velero and the Prometheus operator."""
+
+    cloud = NAME
+    ctx: KubernetesContext
+
+    def start(self) -> KubernetesContext:
+        placement = self.stack.placement.of(NAME, KubernetesPlacement)
+        if placement is None:
+            raise ValueError("placement.kubernetes: required to build on kubernetes")
+        self.placement = placement
+        self.ctx = ctx = KubernetesContext(self.stack, placement=placement, labels=stack_labels(self.stack))
+        provider = k8s.Provider(ctx.name("kubernetes"), context=placement.kube_context, namespace=placement.namespace)
+        self.namespace = Namespace(ctx.name("namespace"), NamespaceArgs(protect=self.stack.is_prod), ctx,
+                                   pulumi.ResourceOptions(providers=[provider]))
+        # Everything else lives in the namespace: it waits for it.
+        self.top = pulumi.ResourceOptions(providers=[provider], depends_on=[self.namespace])
+        self.outputs.update({"cluster": placement.cluster, "namespace": placement.namespace,
+                             "region": placement.primary_region})
+        return ctx
+
+    # -- foundation ---------------------------------------------------------------------
+    def foundation(self, endpoints: list[EndpointPlan]) -> None:
+        ctx, stack, p = self.ctx, self.stack, self.placement
+        Keys(ctx.name("keys"), KeysArgs(stack.encryption.customer_managed_keys), ctx, self.top)
+        artifacts = stack.storage.artifacts
+        ArtifactStore(ctx.name("artifacts"), StorageArgs(p.artifact_bucket, p.s3_endpoint, p.mlflow_tracking_uri,
+                                                         artifacts.versioning, artifacts.retention_days), ctx, self.top)
+        PrivateNetwork(ctx.name("network"), NetworkArgs(stack.network.private), ctx, self.top)
+        containers = stack.registry.containers
+        ContainerRegistry(ctx.name("images"), ContainerRegistryArgs(p.image_registry, p.pull_secret,
+                                                                    containers.scan_on_push, containers.immutable_tags),
+                          ctx, self.top)
+        ModelRegistry(ctx.name("models"), ModelRegistryArgs(p.mlflow_tracking_uri, stack.registry.models.approval),
+                      ctx, self.top)
+        Identity(ctx.name("identity"), IdentityArgs(list(stack.access.roles), p.pull_secret), ctx, self.top)
+
+    # -- workloads ----------------------------------------------------------------------
+    def training(self, plan: TrainingPlan) -> None:
+        job, ctx = plan.job, self.ctx
+        image = image_uri(job.image, self.placement)
+        assert image is not None, "checked by KubernetesProvider.cloud_issues"
+        command = ["python", job.entrypoint, *(part for k, v in sorted(job.hyperparameters.items()) for part in (f"--{k}", v))]
+        Training(ctx.name(job.name), TrainingArgs(
+            job_name=job.name, image=image, command=command, compute=job.compute, count=job.compute.count,
+            spot=job.compute.spot, max_runtime_minutes=job.max_runtime_minutes, schedule=job.schedule,
+            service_account=account_name("training"), env=ctx.store_env(), pull_secret=self.placement.pull_secret,
+        ), ctx, self.top)
+
+    def endpoint(self, plan: EndpointPlan) -> None:
+        spec, ctx = plan.spec, self.ctx
+        strategy = spec.deployment.strategy
+        if strategy == "shadow":
+            ctx.warn(f"{plan.path}.deployment.strategy", "unsupported: KServe has no traffic mirroring; deployed "
+                     "all-at-once instead")
+        capture = self._capture(plan)
+        if not plan.awaiting_model:
+            storage = plan.model.reference if plan.model is not None else self._artifact(spec)
+            image = image_uri(spec.model.image, self.placement) if spec.model.image is not None else None
+            Endpoint(ctx.name(spec.name), EndpointArgs(
+                endpoint_name=spec.name, compute=spec.compute, min_replicas=spec.autoscaling.min_instances,
+                max_replicas=spec.autoscaling.max_instances,
+                target_rps=max(1, math.ceil(spec.autoscaling.target_invocations_per_instance / 60)),
+                canary_percent=CANARY_START[strategy](spec) if strategy in CANARY_START else None,
+                model_format=spec.model.format, storage_uri=storage if image is None else None, image=image,
+                capture_url=capture, service_account=account_name("serving"), pull_secret=self.placement.pull_secret,
+            ), ctx, self.top)
+            Autoscaling(ctx.name(spec.name, "scaling"), AutoscalingArgs(
+                spec.name, spec.autoscaling.min_instances, spec.autoscaling.max_instances), ctx, self.top)
+        self._monitoring(plan, capture is not None)
+
+    def _artifact(self, spec: EndpointSpec) -> str | None:
+        """An artifact model's storage URI: as given, or its path in the stack's bucket."""
+        if spec.model.artifact_path is not None:
+            return f"{self.placement.artifact_bucket.rstrip('/')}/{spec.model.artifact_path}"
+        return spec.model.artifact_uri
+
+    def _capture(self, plan: EndpointPlan) -> str | None:
+        """Where the request logger posts, when capture is asked for and a sink is declared."""
+        if not plan.spec.data_capture.enabled:
+            return None
+        if self.placement.capture_sink is None:
+            self.ctx.warn(f"{plan.path}.dataCapture", "unsupported: no placement.kubernetes.captureSink declared for "
+                          "KServe's request logger; nothing is captured")
+            return None
+        return self.placement.capture_sink
+
+    def _monitoring(self, plan: EndpointPlan, captured: bool) -> None:
+        spec, ctx = plan.spec, self.ctx
+        jobs = []
+        for signal in SIGNALS:
+            section = getattr(spec.monitoring, signal)
+            if section is None:
+                continue
+            if plan.awaiting_model:
+                continue  # no model yet: the shared warning at the model version says so
+            if not captured:
+                ctx.warn(f"{plan.path}.monitoring.{signal}", "unsupported: nothing is captured on this cluster "
+                         "(dataCapture), so the monitor job has nothing to read; not built")
+                continue
+            jobs.append(MonitorJob(signal, section.schedule))
+        alarms = spec.monitoring.alarms
+        Monitoring(ctx.name(spec.name, "monitoring"), MonitoringArgs(
+            endpoint_name=spec.name, latency_p99_ms=alarms.latency_p99_ms, error_rate_percent=alarms.error_rate_percent,
+            notify=list(spec.monitoring.notify), auto_rollback=bool(spec.deployment.auto_rollback), jobs=jobs,
+            image=monitor_image(self.placement), service_account=account_name("monitor"), env=ctx.store_env(),
+            pull_secret=self.placement.pull_secret), ctx, self.top)
+
+    def batch(self, plan: BatchPlan) -> None:
+        job, ctx = plan.job, self.ctx
+        assert plan.model is not None
+        env = [*ctx.store_env(), k8s.core.v1.EnvVarArgs(name="MODEL_URI", value=plan.model.reference),
+               k8s.core.v1.EnvVarArgs(name="BATCH_INPUT", value=job.input),
+               k8s.core.v1.EnvVarArgs(name="BATCH_OUTPUT", value=job.output),
+               k8s.core.v1.EnvVarArgs(name="BATCH_FORMAT", value=job.format)]
+        Batch(ctx.name(job.name), BatchArgs(
+            job_name=job.name, image=monitor_image(self.placement).replace("mlopskit-monitor", "mlopskit-batch"),
+            compute=job.compute, count=job.compute.count, max_runtime_minutes=job.max_runtime_minutes,
+            schedule=job.schedule, service_account=account_name("batch"), env=env, pull_secret=self.placement.pull_secret,
+        ), ctx, self.top)
+
+    # -- what spans the stack -------------------------------------------------------------
+    def finish(self) -> None:
+        stack, ctx = self.stack, self.ctx
+        if stack.backups is not None:
+            Backups(ctx.name("backups"), BackupsArgs(stack.backups.schedule, stack.backups.retention_days,
+                                                     self.placement.backup_location), ctx, self.top)
+        Audit(ctx.name("audit"), ctx, self.top)
+        if stack.budget is not None:
+            cpu, memory, gpus = self._quota()
+            Budget(ctx.name("budget"), BudgetArgs(stack.budget.monthly_limit_usd,
+                                                  [int(t) for t in stack.budget.alert_thresholds_percent],
+                                                  cpu, memory, gpus), ctx, self.top)
+
+    def _quota(self) -> tuple[int, int, int]:
+        """The namespace's ceiling: the stack's own requests at maximum scale (its pods must fit),
+        plus the monitor jobs; rounded up to whole vCPUs and GiB."""
+        cpu = memory = 0.0
+        gpus = 0
+        for ep in self.stack.endpoints:
+            cpu, memory, gpus = _add(ep.compute, ep.autoscaling.max_instances, cpu, memory, gpus)
+        for job in self.stack.training:
+            cpu, memory, gpus = _add(job.compute, job.compute.count, cpu, memory, gpus)
+        for batch in self.stack.batch:
+            cpu, memory, gpus = _add(batch.compute, batch.compute.count, cpu, memory, gpus)
+        monitors = sum(_signals(ep) for ep in self.stack.endpoints)
+        return math.ceil(cpu + monitors), math.ceil(memory + 2 * monitors), gpus
+
+
+def _add(compute: Compute, count: int, cpu: float, memory: float, gpus: int) -> tuple[float, float, int]:
+    return (cpu + (compute.cpu or 0) * count, memory + (compute.memory_gib or 0) * count,
+            gpus + (compute.gpu.count if compute.gpu else 0) * count)
+
+
+def _signals(endpoint: EndpointSpec) -> int:
+    return sum(getattr(endpoint.monitoring, s) is not None for s in SIGNALS)
