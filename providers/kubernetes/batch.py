@@ -8,8 +8,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_kubernetes as k8s
 
-from mlopskit.modules.compute import Compute
-from mlopskit.providers.kubernetes.context import KubernetesContext, PodArgs, child
+from mlopskit.providers.kubernetes.context import KubernetesContext, PodArgs, PodSize, child
 from mlopskit.providers.kubernetes.jobs import JobShape, cron_job
 
 TYPE = "mlopskit:kubernetes:Batch"
@@ -21,7 +20,7 @@ class BatchArgs:
 
     job_name: str
     image: str
-    compute: Compute
+    size: PodSize
     count: int
     max_runtime_minutes: int
     schedule: str | None
@@ -35,7 +34,7 @@ class Batch(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: BatchArgs, ctx: KubernetesContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, ctx.realises("batch"), opts)
-        pod = PodArgs("batch", args.image, ["python", "-m", "mlopskit_batch"], args.compute, args.service_account,
+        pod = PodArgs("batch", args.image, ["python", "-m", "mlopskit_batch"], args.size, args.service_account,
                       args.env, False, args.pull_secret)
         shape = JobShape(args.schedule, args.count, args.max_runtime_minutes, retries=0)
         self.job = cron_job(f"{name}-job", ctx, f"batch-{args.job_name}", "batch", shape, pod, child(self))

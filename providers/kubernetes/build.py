@@ -8,7 +8,6 @@ import math
 import pulumi
 import pulumi_kubernetes as k8s
 
-from mlopskit.modules.compute import Compute
 from mlopskit.modules.endpoint import Endpoint as EndpointSpec
 from mlopskit.modules.topology import SIGNALS
 from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan
@@ -18,13 +17,13 @@ from mlopskit.providers.kubernetes.backups import Backups, BackupsArgs
 from mlopskit.providers.kubernetes.batch import Batch, BatchArgs
 from mlopskit.providers.kubernetes.budget import Budget, BudgetArgs
 from mlopskit.providers.kubernetes.container_registry import ContainerRegistry, ContainerRegistryArgs
-from mlopskit.providers.kubernetes.context import KubernetesContext, stack_labels
+from mlopskit.providers.kubernetes.context import KubernetesContext, PodSize, stack_labels
 from mlopskit.providers.kubernetes.endpoint import Endpoint, EndpointArgs
 from mlopskit.providers.kubernetes.identity import Identity, IdentityArgs, account_name
 from mlopskit.providers.kubernetes.images import image_uri, monitor_image
 from mlopskit.providers.kubernetes.keys import Keys, KeysArgs
 from mlopskit.providers.kubernetes.model_registry import ModelRegistry, ModelRegistryArgs
-from mlopskit.providers.kubernetes.monitoring import Monitoring, MonitoringArgs, MonitorJob
+from mlopskit.providers.kubernetes.monitoring import MONITOR_SIZE, Monitoring, MonitoringArgs, MonitorJob
 from mlopskit.providers.kubernetes.namespace import Namespace, NamespaceArgs
 from mlopskit.providers.kubernetes.network import NetworkArgs, PrivateNetwork
 from mlopskit.providers.kubernetes.storage import ArtifactStore, StorageArgs
@@ -53,6 +52,7 @@ class KubernetesBuild(StackBuild):
                                    pulumi.ResourceOptions(providers=[provider]))
         # Everything else lives in the namespace: it waits for it.
         self.top = pulumi.ResourceOptions(providers=[provider], depends_on=[self.namespace])
+        self.sized: list[tuple[PodSize, int]] = []  # every pod size built and its most pods at once
         self.outputs.update({"cluster": placement.cluster, "namespace": placement.namespace,
                              "region": placement.primary_region})
         return ctx
@@ -78,9 +78,10 @@ class KubernetesBuild(StackBuild):
         job, ctx = plan.job, self.ctx
         image = image_uri(job.image, self.placement)
         assert image is not None, "checked by KubernetesProvider.cloud_issues"
+        self.sized.append((PodSize.of(plan.instance), job.compute.count))
         command = ["python", job.entrypoint, *(part for k, v in sorted(job.hyperparameters.items()) for part in (f"--{k}", v))]
         Training(ctx.name(job.name), TrainingArgs(
-            job_name=job.name, image=image, command=command, compute=job.compute, count=job.compute.count,
+            job_name=job.name, image=image, command=command, size=PodSize.of(plan.instance), count=job.compute.count,
             spot=job.compute.spot, max_runtime_minutes=job.max_runtime_minutes, schedule=job.schedule,
             service_account=account_name("training"), env=ctx.store_env(), pull_secret=self.placement.pull_secret,
         ), ctx, self.top)
@@ -92,17 +93,21 @@ class KubernetesBuild(StackBuild):
             ctx.warn(f"{plan.path}.deployment.strategy", "unsupported: KServe has no traffic mirroring; deployed "
                      "all-at-once instead")
         capture = self._capture(plan)
+        storage = plan.model.reference if plan.model is not None else self._artifact(spec)
+        image = image_uri(spec.model.image, self.placement) if spec.model.image is not None else None
         if not plan.awaiting_model:
-            storage = plan.model.reference if plan.model is not None else self._artifact(spec)
-            image = image_uri(spec.model.image, self.placement) if spec.model.image is not None else None
-            Endpoint(ctx.name(spec.name), EndpointArgs(
-                endpoint_name=spec.name, compute=spec.compute, min_replicas=spec.autoscaling.min_instances,
-                max_replicas=spec.autoscaling.max_instances,
-                target_rps=max(1, math.ceil(spec.autoscaling.target_invocations_per_instance / 60)),
-                canary_percent=CANARY_START[strategy](spec) if strategy in CANARY_START else None,
-                model_format=spec.model.format, storage_uri=storage if image is None else None, image=image,
-                capture_url=capture, service_account=account_name("serving"), pull_secret=self.placement.pull_secret,
-            ), ctx, self.top)
+            self.sized.append((PodSize.of(plan.instance), spec.autoscaling.max_instances))
+        # The endpoint is built either way; while its package has no approved version it holds no
+        # InferenceService (KServe's predictor needs a model), as every target builds no deployment.
+        Endpoint(ctx.name(spec.name), EndpointArgs(
+            endpoint_name=spec.name, size=PodSize.of(plan.instance), min_replicas=spec.autoscaling.min_instances,
+            max_replicas=spec.autoscaling.max_instances,
+            target_rps=max(1, math.ceil(spec.autoscaling.target_invocations_per_instance / 60)),
+            canary_percent=CANARY_START[strategy](spec) if strategy in CANARY_START else None,
+            model_format=spec.model.format, storage_uri=storage if image is None else None, image=image,
+            capture_url=capture, service_account=account_name("serving"), pull_secret=self.placement.pull_secret,
+            awaiting_model=plan.awaiting_model), ctx, self.top)
+        if not plan.awaiting_model:
             Autoscaling(ctx.name(spec.name, "scaling"), AutoscalingArgs(
                 spec.name, spec.autoscaling.min_instances, spec.autoscaling.max_instances), ctx, self.top)
         self._monitoring(plan, capture is not None)
@@ -147,13 +152,14 @@ class KubernetesBuild(StackBuild):
     def batch(self, plan: BatchPlan) -> None:
         job, ctx = plan.job, self.ctx
         assert plan.model is not None
+        self.sized.append((PodSize.of(plan.instance), job.compute.count))
         env = [*ctx.store_env(), k8s.core.v1.EnvVarArgs(name="MODEL_URI", value=plan.model.reference),
                k8s.core.v1.EnvVarArgs(name="BATCH_INPUT", value=job.input),
                k8s.core.v1.EnvVarArgs(name="BATCH_OUTPUT", value=job.output),
                k8s.core.v1.EnvVarArgs(name="BATCH_FORMAT", value=job.format)]
         Batch(ctx.name(job.name), BatchArgs(
             job_name=job.name, image=monitor_image(self.placement).replace("mlopskit-monitor", "mlopskit-batch"),
-            compute=job.compute, count=job.compute.count, max_runtime_minutes=job.max_runtime_minutes,
+            size=PodSize.of(plan.instance), count=job.compute.count, max_runtime_minutes=job.max_runtime_minutes,
             schedule=job.schedule, service_account=account_name("batch"), env=env, pull_secret=self.placement.pull_secret,
         ), ctx, self.top)
 
@@ -171,23 +177,13 @@ class KubernetesBuild(StackBuild):
                                                   cpu, memory, gpus), ctx, self.top)
 
     def _quota(self) -> tuple[int, int, int]:
-        """The namespace's ceiling: the stack's own requests at maximum scale (its pods must fit),
-        plus the monitor jobs; rounded up to whole vCPUs and GiB."""
-        cpu = memory = 0.0
-        gpus = 0
-        for ep in self.stack.endpoints:
-            cpu, memory, gpus = _add(ep.compute, ep.autoscaling.max_instances, cpu, memory, gpus)
-        for job in self.stack.training:
-            cpu, memory, gpus = _add(job.compute, job.compute.count, cpu, memory, gpus)
-        for batch in self.stack.batch:
-            cpu, memory, gpus = _add(batch.compute, batch.compute.count, cpu, memory, gpus)
-        monitors = sum(_signals(ep) for ep in self.stack.endpoints)
-        return math.ceil(cpu + monitors), math.ceil(memory + 2 * monitors), gpus
-
-
-def _add(compute: Compute, count: int, cpu: float, memory: float, gpus: int) -> tuple[float, float, int]:
-    return (cpu + (compute.cpu or 0) * count, memory + (compute.memory_gib or 0) * count,
-            gpus + (compute.gpu.count if compute.gpu else 0) * count)
+        """The namespace's ceiling: every pod the stack builds at its maximum scale (its own pods must
+        fit), plus the monitor jobs; rounded up to whole vCPUs and GiB."""
+        sizes = [*self.sized, *((MONITOR_SIZE, 1) for ep in self.stack.endpoints for _ in range(_signals(ep)))]
+        cpu = sum(size.cpu * count for size, count in sizes)
+        memory = sum(size.memory_gib * count for size, count in sizes)
+        gpus = sum(size.gpus * count for size, count in sizes)
+        return cpu, math.ceil(memory), gpus
 
 
 def _signals(endpoint: EndpointSpec) -> int:

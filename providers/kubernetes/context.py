@@ -13,9 +13,9 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from mlopskit.modules.compute import Compute
 from mlopskit.modules.stack import Stack
 from mlopskit.providers.base import BuildContext
+from mlopskit.providers.catalog.resolver import InstanceType
 from mlopskit.providers.kubernetes.target import KubernetesPlacement
 
 #: The label every object of the stack carries; NetworkPolicies select the stack's pods by it.
@@ -73,24 +73,40 @@ class KubernetesContext(BuildContext):
         return env
 
 
-def resources(compute: Compute) -> k8s.core.v1.ResourceRequirementsArgs:
-    """Requests equal to limits (Guaranteed QoS): what is priced is what the pod can use."""
-    assert compute.cpu is not None and compute.memory_gib is not None, "a cluster sizes pods from cpu and memoryGiB"
-    amounts: dict[str, str] = {"cpu": str(compute.cpu), "memory": f"{int(compute.memory_gib * 1024)}Mi"}
-    if compute.gpu is not None:
-        amounts[GPU_RESOURCE] = str(compute.gpu.count)
-    return k8s.core.v1.ResourceRequirementsArgs(requests=dict(amounts), limits=dict(amounts))
+@dataclass(frozen=True)
+class PodSize:
+    """What one pod requests: the resolved size of a compute request (GPU count grown to hold a model)."""
+
+    cpu: int
+    memory_gib: float
+    gpu_type: str | None = None
+    gpus: int = 0
+
+    @classmethod
+    def of(cls, instance: InstanceType) -> PodSize:
+        return cls(instance.vcpu, instance.memory_gib, instance.gpu_type, instance.gpu_count)
+
+    def amounts(self) -> dict[str, str]:
+        """Requests equal to limits (Guaranteed QoS): what is priced is what the pod can use."""
+        amounts = {"cpu": str(self.cpu), "memory": f"{int(self.memory_gib * 1024)}Mi"}
+        if self.gpus:
+            amounts[GPU_RESOURCE] = str(self.gpus)
+        return amounts
 
 
-def node_placement(compute: Compute, spot: bool = False) -> dict[str, Any]:
+def resources(size: PodSize) -> k8s.core.v1.ResourceRequirementsArgs:
+    return k8s.core.v1.ResourceRequirementsArgs(requests=size.amounts(), limits=size.amounts())
+
+
+def node_placement(size: PodSize, spot: bool = False) -> dict[str, Any]:
     """Node selector and tolerations: GPUs on nodes labelled with their model, spot on spot nodes.
 
     The spot label and taint are the operator's convention (docs/kubernetes.md); the kit asks for
     them and tolerates them, it cannot create spot capacity from inside a namespace."""
     selector: dict[str, str] = {}
     tolerations: list[k8s.core.v1.TolerationArgs] = []
-    if compute.gpu is not None:
-        selector[GPU_NODE_LABEL] = compute.gpu.type
+    if size.gpus and size.gpu_type:
+        selector[GPU_NODE_LABEL] = size.gpu_type
         tolerations.append(k8s.core.v1.TolerationArgs(key=GPU_RESOURCE, operator="Exists", effect="NoSchedule"))
     if spot:
         selector["mlopskit.dev/capacity"] = "spot"
@@ -126,7 +142,7 @@ class PodArgs:
     role: str
     image: str
     command: list[str]
-    compute: Compute
+    size: PodSize
     service_account: str
     env: list[k8s.core.v1.EnvVarArgs]
     spot: bool = False
@@ -137,7 +153,7 @@ def pod_template(ctx: KubernetesContext, args: PodArgs, restart: str = "Never") 
     """The pod template every Job, CronJob and monitor runs: restricted, sized, non-root."""
     volumes, mounts = scratch()
     container = k8s.core.v1.ContainerArgs(
-        name=args.role, image=args.image, command=args.command, env=args.env, resources=resources(args.compute),
+        name=args.role, image=args.image, command=args.command, env=args.env, resources=resources(args.size),
         security_context=restricted_container(), volume_mounts=mounts)
     return k8s.core.v1.PodTemplateSpecArgs(
         metadata=k8s.meta.v1.ObjectMetaArgs(labels=ctx.pod_labels(args.role)),
@@ -145,7 +161,7 @@ def pod_template(ctx: KubernetesContext, args: PodArgs, restart: str = "Never") 
             containers=[container], restart_policy=restart, service_account_name=args.service_account,
             automount_service_account_token=False, security_context=restricted_pod(), volumes=volumes,
             image_pull_secrets=[k8s.core.v1.LocalObjectReferenceArgs(name=args.pull_secret)] if args.pull_secret else None,
-            **node_placement(args.compute, args.spot)))
+            **node_placement(args.size, args.spot)))
 
 
 def child(parent: pulumi.Resource, **extra: Any) -> pulumi.ResourceOptions:

@@ -14,12 +14,12 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
-from mlopskit.modules.compute import Compute
 from mlopskit.providers.kubernetes.context import (
     GPU_NODE_LABEL,
     GPU_RESOURCE,
     RUN_AS_USER,
     KubernetesContext,
+    PodSize,
     child,
 )
 
@@ -32,7 +32,7 @@ class EndpointArgs:
     """Inputs of the Endpoint component."""
 
     endpoint_name: str
-    compute: Compute
+    size: PodSize
     min_replicas: int
     max_replicas: int
     target_rps: int  # the spec's targetInvocationsPerInstance, as requests per second per replica
@@ -43,14 +43,11 @@ class EndpointArgs:
     capture_url: str | None  # where the request logger posts (None: no capture)
     service_account: str
     pull_secret: str | None
+    awaiting_model: bool = False  # a registry package with no approved version: no InferenceService yet
 
 
-def _amounts(compute: Compute) -> dict[str, dict[str, str]]:
-    assert compute.cpu is not None and compute.memory_gib is not None
-    amounts = {"cpu": str(compute.cpu), "memory": f"{int(compute.memory_gib * 1024)}Mi"}
-    if compute.gpu is not None:
-        amounts[GPU_RESOURCE] = str(compute.gpu.count)
-    return {"requests": dict(amounts), "limits": dict(amounts)}
+def _amounts(size: PodSize) -> dict[str, dict[str, str]]:
+    return {"requests": size.amounts(), "limits": size.amounts()}
 
 
 _CONTAINER_SECURITY = {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "runAsNonRoot": True,
@@ -71,15 +68,15 @@ def predictor(args: EndpointArgs) -> dict[str, Any]:
         spec["logger"] = {"mode": "all", "url": args.capture_url}
     if args.pull_secret:
         spec["imagePullSecrets"] = [{"name": args.pull_secret}]
-    if args.compute.gpu is not None:
-        spec["nodeSelector"] = {GPU_NODE_LABEL: args.compute.gpu.type}
+    if args.size.gpus and args.size.gpu_type:
+        spec["nodeSelector"] = {GPU_NODE_LABEL: args.size.gpu_type}
         spec["tolerations"] = [{"key": GPU_RESOURCE, "operator": "Exists", "effect": "NoSchedule"}]
     if args.image is not None:
-        spec["containers"] = [{"name": "kserve-container", "image": args.image, "resources": _amounts(args.compute),
+        spec["containers"] = [{"name": "kserve-container", "image": args.image, "resources": _amounts(args.size),
                                "securityContext": _CONTAINER_SECURITY}]
     else:
         spec["model"] = {"modelFormat": {"name": args.model_format or "mlflow"}, "protocolVersion": "v2",
-                         "storageUri": args.storage_uri, "resources": _amounts(args.compute),
+                         "storageUri": args.storage_uri, "resources": _amounts(args.size),
                          "securityContext": _CONTAINER_SECURITY}
     return spec
 
@@ -89,7 +86,7 @@ class Endpoint(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: EndpointArgs, ctx: KubernetesContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, ctx.realises("endpoint"), opts)
-        self.service = k8s.apiextensions.CustomResource(
+        self.service = None if args.awaiting_model else k8s.apiextensions.CustomResource(
             f"{name}-isvc", api_version=API_VERSION, kind="InferenceService",
             metadata=ctx.meta(args.endpoint_name, "serving"), spec={"predictor": predictor(args)}, opts=child(self))
         self.register_outputs({"inferenceService": args.endpoint_name})

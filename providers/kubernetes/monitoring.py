@@ -14,13 +14,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_kubernetes as k8s
 
-from mlopskit.modules.compute import Compute
-from mlopskit.providers.kubernetes.context import KubernetesContext, PodArgs, child
+from mlopskit.providers.kubernetes.context import KubernetesContext, PodArgs, PodSize, child
 from mlopskit.providers.kubernetes.jobs import JobShape, cron_job
 
 TYPE = "mlopskit:kubernetes:Monitoring"
 SCHEDULES = {"hourly": "0 * * * *", "daily": "0 2 * * *"}
-MONITOR_COMPUTE = Compute(cpu=1, memoryGiB=2)  # the job's bounded-memory summaries (docs/monitoring.md)
+MONITOR_SIZE = PodSize(cpu=1, memory_gib=2)  # the job's bounded-memory summaries (docs/monitoring.md)
 MONITOR_RUNTIME_MINUTES = 60
 
 
@@ -101,7 +100,7 @@ class Monitoring(pulumi.ComponentResource):
                k8s.core.v1.EnvVarArgs(name="MONITOR_ENDPOINT", value=args.endpoint_name),
                k8s.core.v1.EnvVarArgs(name="MONITOR_SIGNAL", value=job.signal),
                k8s.core.v1.EnvVarArgs(name="MONITOR_ROOT", value="/tmp/monitor")]
-        pod = PodArgs("monitor", args.image, ["python", "-m", "mlopskit.monitor"], MONITOR_COMPUTE, args.service_account,
+        pod = PodArgs("monitor", args.image, ["python", "-m", "mlopskit.monitor"], MONITOR_SIZE, args.service_account,
                       env, False, args.pull_secret)
         shape = JobShape(SCHEDULES[job.schedule], 1, MONITOR_RUNTIME_MINUTES, retries=1)
         return cron_job(f"{name}-{job.signal}", ctx, f"monitor-{args.endpoint_name}-{job.signal}", "monitor", shape,

@@ -41,7 +41,7 @@ class KubernetesPlacement(TargetPlacement):
     """A cluster, the namespace the stack owns there, and where the operator declares it runs."""
 
     primary_field: ClassVar[str] = "region"
-    backup_field: ClassVar[str] = "backupLocation"
+    backup_field: ClassVar[str] = "backupRegion"
 
     cluster: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@:/-]{0,252}$")]
     context: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@:/-]{0,252}$")] | None = None
@@ -49,6 +49,8 @@ class KubernetesPlacement(TargetPlacement):
     region: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,40}$")] | None = None
     jurisdiction: Jurisdiction | None = None
     backup_location: DnsLabel | None = Field(default=None, alias="backupLocation")
+    declared_backup_region: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,40}$")] | None = Field(
+        default=None, alias="backupRegion")
     mlflow_tracking_uri: Annotated[str, StringConstraints(pattern=r"^https?://[!-~]+$", max_length=512)] = Field(
         alias="mlflowTrackingUri")
     artifact_bucket: Annotated[str, StringConstraints(pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[!-~]*)?$")] = Field(
@@ -70,7 +72,7 @@ class KubernetesPlacement(TargetPlacement):
 
     @property
     def backup_region(self) -> str | None:
-        return self.backup_location
+        return self.declared_backup_region
 
     @property
     def kube_context(self) -> str:
@@ -78,7 +80,7 @@ class KubernetesPlacement(TargetPlacement):
         return self.context or self.cluster
 
     def _regions(self) -> tuple[str, str | None]:
-        return self.primary_region, self.backup_location
+        return self.primary_region, self.declared_backup_region
 
 
 _DOCS = {
@@ -89,8 +91,10 @@ _DOCS = {
                                    "not looked up. Without it residency rules (GDPR, LGPD) fail."),
     "KubernetesPlacement.jurisdiction": ("The jurisdiction the declared region is in (eu, uk, br, us, ...), declared by "
                                          "the operator; residency rules read it. A region without it is unknown."),
-    "KubernetesPlacement.backupLocation": ("Velero BackupStorageLocation the stack's backups go to (declared: the kit "
-                                           "does not create it); required when backups.crossRegion is true."),
+    "KubernetesPlacement.backupLocation": ("Velero BackupStorageLocation the stack's backups go to (the operator's: "
+                                           "the kit does not create it); default: Velero's default location."),
+    "KubernetesPlacement.backupRegion": ("Where that backup location stores, as DECLARED by the operator (not checked); "
+                                         "required when backups.crossRegion is true."),
     "KubernetesPlacement.mlflowTrackingUri": ("The external MLflow tracking server (registry and experiments); "
                                               "not created by the stack."),
     "KubernetesPlacement.artifactBucket": "The S3-compatible bucket (s3://bucket/prefix) holding the stack's artifacts; not created.",

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_kubernetes as k8s
 
-from mlopskit.modules.compute import Compute
-from mlopskit.providers.kubernetes.context import KubernetesContext, PodArgs, child
+from mlopskit.providers.kubernetes.context import KubernetesContext, PodArgs, PodSize, child
 from mlopskit.providers.kubernetes.jobs import JobShape, cron_job
 
 TYPE = "mlopskit:kubernetes:Training"
@@ -25,7 +24,7 @@ class TrainingArgs:
     job_name: str
     image: str
     command: list[str]
-    compute: Compute
+    size: PodSize
     count: int
     spot: bool
     max_runtime_minutes: int
@@ -40,7 +39,7 @@ class Training(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: TrainingArgs, ctx: KubernetesContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, ctx.realises("training"), opts)
-        pod = PodArgs("training", args.image, args.command, args.compute, args.service_account, args.env, args.spot,
+        pod = PodArgs("training", args.image, args.command, args.size, args.service_account, args.env, args.spot,
                       args.pull_secret)
         shape = JobShape(args.schedule, args.count, args.max_runtime_minutes, retries=3 if args.spot else 0)
         self.job = cron_job(f"{name}-job", ctx, f"train-{args.job_name}", "training", shape, pod, child(self))
