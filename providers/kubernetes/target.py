@@ -130,6 +130,10 @@ TARGET = register(Target(
     # The default rate card's rows (providers/kubernetes/ratecard.py) in providers/catalog/prices/kubernetes.csv.
     catalog_builder="mlopskit.providers.kubernetes.ratecard:build",
     spec_docs=_DOCS,
-    spec_examples={"KubernetesPlacement.cluster": ["prod-eu"], "KubernetesPlacement.namespace": ["credit-risk"]},
+    spec_examples={"KubernetesPlacement.cluster": ["prod-eu"], "KubernetesPlacement.namespace": ["credit-risk"],
+                   "KubernetesPlacement.mlflowTrackingUri": ["https://mlflow.example.com"],
+                   "KubernetesPlacement.artifactBucket": ["s3://acme-ml-artifacts/credit-risk"],
+                   "KubernetesPlacement.imageRegistry": ["registry.example.com/ml"],
+                   "RateCard.vcpuHourUsd": [0.04124], "RateCard.gibHourUsd": [0.003065]},
     rank=4,
 ))
