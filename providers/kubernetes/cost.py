@@ -30,12 +30,16 @@ def _line(ctx: CostContext, what: str, sku: str, unit: str, quantity: Decimal | 
           usage_key: str | None = None) -> CostComponent:
     card = _rate_card(ctx)
     declared: Decimal | None = None
+    service = SERVICE
     if card is not None:
+        # The spec's card is the only source then: a rate it does not give is "price not found",
+        # under a service no catalog row has (never the default's figure mixed in silently).
+        service = "declared-rate-card"
         rate = {VCPU: card.vcpu_hour_usd, MEMORY: card.gib_hour_usd}.get(sku)
         if rate is None and sku.startswith("gpu-"):
             rate = card.gpu_hour_usd.get(sku.removeprefix("gpu-"))  # type: ignore[call-overload]
         declared = Decimal(str(rate)) if rate is not None else None
-    return CostComponent(what, unit, quantity, PriceKey(NAME, SERVICE, sku, ctx.region), high, hourly=True,
+    return CostComponent(what, unit, quantity, PriceKey(NAME, service, sku, ctx.region), high, hourly=True,
                          usage_key=usage_key, declared_usd=declared)
 
 
