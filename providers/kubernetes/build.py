@@ -64,14 +64,17 @@ class KubernetesBuild(StackBuild):
         artifacts = stack.storage.artifacts
         ArtifactStore(ctx.name("artifacts"), StorageArgs(p.artifact_bucket, p.s3_endpoint, p.mlflow_tracking_uri,
                                                          artifacts.versioning, artifacts.retention_days), ctx, self.top)
-        PrivateNetwork(ctx.name("network"), NetworkArgs(stack.network.private), ctx, self.top)
+        network = PrivateNetwork(ctx.name("network"), NetworkArgs(stack.network.private), ctx, self.top)
         containers = stack.registry.containers
         ContainerRegistry(ctx.name("images"), ContainerRegistryArgs(p.image_registry, p.pull_secret,
                                                                     containers.scan_on_push, containers.immutable_tags),
                           ctx, self.top)
         ModelRegistry(ctx.name("models"), ModelRegistryArgs(p.mlflow_tracking_uri, stack.registry.models.approval),
                       ctx, self.top)
-        Identity(ctx.name("identity"), IdentityArgs(list(stack.access.roles), p.pull_secret), ctx, self.top)
+        identity = Identity(ctx.name("identity"), IdentityArgs(list(stack.access.roles), p.pull_secret), ctx, self.top)
+        # A pod names its ServiceAccount: created before it, or the first pods are refused; and no pod
+        # runs before the default-deny policy, or its first minutes are unrestricted.
+        self.pods = pulumi.ResourceOptions.merge(self.top, pulumi.ResourceOptions(depends_on=[identity, network]))
 
     # -- workloads ----------------------------------------------------------------------
     def training(self, plan: TrainingPlan) -> None:
@@ -84,7 +87,7 @@ class KubernetesBuild(StackBuild):
             job_name=job.name, image=image, command=command, size=PodSize.of(plan.instance), count=job.compute.count,
             spot=job.compute.spot, max_runtime_minutes=job.max_runtime_minutes, schedule=job.schedule,
             service_account=account_name("training"), env=ctx.store_env(), pull_secret=self.placement.pull_secret,
-        ), ctx, self.top)
+        ), ctx, self.pods)
 
     def endpoint(self, plan: EndpointPlan) -> None:
         spec, ctx = plan.spec, self.ctx
@@ -106,7 +109,7 @@ class KubernetesBuild(StackBuild):
             canary_percent=CANARY_START[strategy](spec) if strategy in CANARY_START else None,
             model_format=spec.model.format, storage_uri=storage if image is None else None, image=image,
             capture_url=capture, service_account=account_name("serving"), pull_secret=self.placement.pull_secret,
-            awaiting_model=plan.awaiting_model), ctx, self.top)
+            awaiting_model=plan.awaiting_model), ctx, self.pods)
         if not plan.awaiting_model:
             Autoscaling(ctx.name(spec.name, "scaling"), AutoscalingArgs(
                 spec.name, spec.autoscaling.min_instances, spec.autoscaling.max_instances), ctx, self.top)
@@ -147,7 +150,7 @@ class KubernetesBuild(StackBuild):
             endpoint_name=spec.name, latency_p99_ms=alarms.latency_p99_ms, error_rate_percent=alarms.error_rate_percent,
             notify=list(spec.monitoring.notify), auto_rollback=bool(spec.deployment.auto_rollback), jobs=jobs,
             image=monitor_image(self.placement), service_account=account_name("monitor"), env=ctx.store_env(),
-            pull_secret=self.placement.pull_secret), ctx, self.top)
+            pull_secret=self.placement.pull_secret), ctx, self.pods)
 
     def batch(self, plan: BatchPlan) -> None:
         job, ctx = plan.job, self.ctx
@@ -161,7 +164,7 @@ class KubernetesBuild(StackBuild):
             job_name=job.name, image=monitor_image(self.placement).replace("mlopskit-monitor", "mlopskit-batch"),
             size=PodSize.of(plan.instance), count=job.compute.count, max_runtime_minutes=job.max_runtime_minutes,
             schedule=job.schedule, service_account=account_name("batch"), env=env, pull_secret=self.placement.pull_secret,
-        ), ctx, self.top)
+        ), ctx, self.pods)
 
     # -- what spans the stack -------------------------------------------------------------
     def finish(self) -> None:

@@ -66,8 +66,8 @@ def predictor(args: EndpointArgs) -> dict[str, Any]:
         spec["canaryTrafficPercent"] = args.canary_percent
     if args.capture_url:
         spec["logger"] = {"mode": "all", "url": args.capture_url}
-    if args.pull_secret:
-        spec["imagePullSecrets"] = [{"name": args.pull_secret}]
+    # The pull secret rides on the ServiceAccount (providers/kubernetes/identity.py): the pods of the
+    # predictor get it from there.
     if args.size.gpus and args.size.gpu_type:
         spec["nodeSelector"] = {GPU_NODE_LABEL: args.size.gpu_type}
         spec["tolerations"] = [{"key": GPU_RESOURCE, "operator": "Exists", "effect": "NoSchedule"}]

@@ -74,7 +74,10 @@ def live_registry(stack: Stack) -> MlflowRegistry:
 def seeded_fetch(stack: Stack) -> Fetch:
     """A stand-in answering as an MLflow server holding, per referenced package, versions 1..N
     (N the highest pinned, at least 1), each pinned one and N carrying the ``approved`` alias."""
-    bucket = _placement(stack).artifact_bucket.rstrip("/")
+    placement = stack.placement.of(NAME, KubernetesPlacement)
+    if placement is None:
+        return lambda path, query: None  # not placed on a cluster: a registry holding nothing
+    bucket = placement.artifact_bucket.rstrip("/")
     wanted: dict[str, set[int]] = {}
     for package, pinned in stack.registry_models():
         wanted.setdefault(package, set()).update({pinned} if isinstance(pinned, int) else set())
