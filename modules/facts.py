@@ -187,6 +187,9 @@ class Fact:
     protect: bool = False
     jurisdiction: str | None = None  # eu | br | us | ... (from the provider's region table)
     attrs: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=True)
+    #: attrs whose values the platform's operator DECLARED (a guarantee the target cannot see from what it
+    #: builds, e.g. a cluster's etcd encryption): a rule passing only thanks to one reports ``pass (declared)``
+    declared: frozenset[str] = field(default=frozenset(), hash=False, compare=True)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -198,6 +201,12 @@ class Fact:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.attrs.get(key, default)
+
+    def undeclared(self, keys: frozenset[str] | None = None) -> Fact:
+        """This fact as if ``keys`` (default: every declared attr) were not declared: those attrs unknown (None)."""
+        gone = self.declared if keys is None else keys & self.declared
+        return replace(self, attrs={k: (None if k in gone else v) for k, v in self.attrs.items()},
+                       declared=self.declared - gone)
 
     def with_attrs(self, **changes: Any) -> Fact:
         """A copy with attributes changed (``MISSING`` removes one): handy for mutations in tests."""

@@ -25,6 +25,7 @@ class BackupsArgs:
     schedule: str  # the spec's hourly | daily | weekly
     retention_days: int
     location: str | None
+    protect: bool = False  # prod: deleting the Schedule stops the backups
 
 
 class Backups(pulumi.ComponentResource):
@@ -40,5 +41,6 @@ class Backups(pulumi.ComponentResource):
             f"{name}-schedule", api_version="velero.io/v1", kind="Schedule",
             metadata=k8s.meta.v1.ObjectMetaArgs(name=f"mlopskit-{ctx.namespace}", namespace=VELERO_NAMESPACE,
                                                 labels=ctx.labels),
-            spec={"schedule": CRONS.get(args.schedule, CRONS["daily"]), "template": template}, opts=child(self))
+            spec={"schedule": CRONS.get(args.schedule, CRONS["daily"]), "template": template},
+            opts=child(self, protect=args.protect))
         self.register_outputs({"schedule": f"mlopskit-{ctx.namespace}"})

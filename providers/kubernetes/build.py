@@ -63,7 +63,8 @@ class KubernetesBuild(StackBuild):
         Keys(ctx.name("keys"), KeysArgs(stack.encryption.customer_managed_keys), ctx, self.top)
         artifacts = stack.storage.artifacts
         ArtifactStore(ctx.name("artifacts"), StorageArgs(p.artifact_bucket, p.s3_endpoint, p.mlflow_tracking_uri,
-                                                         artifacts.versioning, artifacts.retention_days), ctx, self.top)
+                                                         p.image_registry, artifacts.versioning, artifacts.retention_days,
+                                                         stack.is_prod), ctx, self.top)
         network = PrivateNetwork(ctx.name("network"), NetworkArgs(stack.network.private), ctx, self.top)
         containers = stack.registry.containers
         ContainerRegistry(ctx.name("images"), ContainerRegistryArgs(p.image_registry, p.pull_secret,
@@ -171,7 +172,7 @@ class KubernetesBuild(StackBuild):
         stack, ctx = self.stack, self.ctx
         if stack.backups is not None:
             Backups(ctx.name("backups"), BackupsArgs(stack.backups.schedule, stack.backups.retention_days,
-                                                     self.placement.backup_location), ctx, self.top)
+                                                     self.placement.backup_location, stack.is_prod), ctx, self.top)
         Audit(ctx.name("audit"), ctx, self.top)
         if stack.budget is not None:
             cpu, memory, gpus = self._quota()

@@ -8,6 +8,7 @@ jurisdiction ``undeclared``, which no residency preset allows.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from mlopskit.modules.facts import Fact, plain
@@ -17,7 +18,7 @@ from mlopskit.modules.topology import SIGNALS
 from mlopskit.providers.facts_index import FactsIndex
 from mlopskit.providers.kubernetes import types as t
 from mlopskit.providers.kubernetes.context import GPU_NODE_LABEL, GPU_RESOURCE
-from mlopskit.providers.kubernetes.target import NAME, UNDECLARED, KubernetesPlacement
+from mlopskit.providers.kubernetes.target import NAME, UNDECLARED, KubernetesPlacement, PlatformGuarantees
 from mlopskit.providers.kubernetes.topology import slots
 
 COMPONENT = "mlopskit:kubernetes:"
@@ -33,6 +34,7 @@ class KubernetesFacts(FactsIndex):
         placement = stack.placement.of(NAME, KubernetesPlacement)
         self.region = placement.primary_region if placement else None
         self.declared = placement.jurisdiction if placement else None
+        self.guarantees = placement.declared if placement else PlatformGuarantees()
 
     def own_labels(self, resource: RecordedResource) -> dict[str, str]:
         return dict(plain((resource.inputs.get("metadata") or {}).get("labels")) or {})
@@ -51,6 +53,21 @@ class KubernetesFacts(FactsIndex):
         where = UNDECLARED if found.region == UNDECLARED else self.declared
         return Fact(found.kind, found.resource_urn, found.type, found.name, found.region, found.protect,
                     where, found.attrs)
+
+
+def declare(fact: Fact, **values: Any) -> Fact:
+    """``fact`` with the operator's declared ``values`` where the recorded inputs do not say (None):
+    each such attr is listed in ``Fact.declared``. A value the kit recorded is never overridden, and
+    a guarantee not declared (None here) leaves the attr unknown."""
+    given = {k: v for k, v in values.items() if v is not None and fact.has(k) and fact.get(k) is None}
+    if not given:
+        return fact
+    return dataclasses.replace(fact, attrs={**fact.attrs, **given}, declared=fact.declared | frozenset(given))
+
+
+def _yes(flag: bool, value: Any = True) -> Any:
+    """A declared value when the operator declared the guarantee, else None (not declared)."""
+    return value if flag else None
 
 
 def _spec(resource: RecordedResource) -> dict[str, Any]:
@@ -82,7 +99,8 @@ def _job(index: KubernetesFacts, kind: str, cron: RecordedResource) -> Fact:
     if kind == "training":
         attrs.update(network_isolation=False, scale_to_zero=True,
                      spot=(pod.get("nodeSelector") or {}).get("mlopskit.dev/capacity") == "spot")
-    return index.fact(kind, cron, **attrs)
+    g = index.guarantees
+    return declare(index.fact(kind, cron, **attrs), cmk=_yes(g.encryption_at_rest), private=_yes(g.private_egress))
 
 
 def _workloads(index: KubernetesFacts) -> list[Fact]:
@@ -93,7 +111,8 @@ def _workloads(index: KubernetesFacts) -> list[Fact]:
         if role in ("training", "batch"):
             out.append(_job(index, role, cron))
         elif role == "monitoring":
-            out.append(index.fact("monitor", cron, cmk=None, **index.monitored_as(cron)))
+            out.append(declare(index.fact("monitor", cron, cmk=None, **index.monitored_as(cron)),
+                               cmk=_yes(index.guarantees.encryption_at_rest)))
     return out
 
 
@@ -115,14 +134,21 @@ def _endpoint(index: KubernetesFacts, isvc: RecordedResource) -> Fact:
     name = (plain(isvc.inputs.get("metadata")) or {}).get("name")
     alarms = [f for f in _alarms(index) if f.get("endpoint") == name and f.get("notifies")]
     monitored = {f"{s}_monitored": bool(node and node.monitored(s)) for s in SIGNALS}
-    return index.fact(
+    g = index.guarantees
+    sampling = (index.stack.endpoints[node.index].data_capture.sampling_percent
+                if node is not None and "logger" in predictor else None)
+    return declare(index.fact(
         "endpoint", isvc, cmk=None, public=None, private=None, network_isolation=False, auth_required=None,
         min_instances=predictor.get("minReplicas"), max_instances=predictor.get("maxReplicas"),
         **_size(container, predictor.get("nodeSelector")), captures_data="logger" in predictor,
-        sampling_percent=100.0 if "logger" in predictor else None, capture_cmk=None,
+        # KServe's logger posts every request; the sink's sampling is the operator's (declared) or none.
+        sampling_percent=None if "logger" in predictor and g.capture_sampling else 100.0 if "logger" in predictor else None,
+        capture_cmk=None,
         # Rollback on alarms is emulated by day 2 watching the endpoint's PrometheusRule alerts.
         auto_rollback=_rollback(index, name), audit_logging=None, alarms=len(alarms),
-        **monitored)
+        **monitored), cmk=_yes(g.encryption_at_rest), capture_cmk=_yes(g.encryption_at_rest),
+        audit_logging=_yes(g.audit_logging), public=_yes(g.private_ingress, False), private=_yes(g.private_ingress),
+        auth_required=_yes(g.private_ingress), sampling_percent=_yes(g.capture_sampling, sampling))
 
 
 def _rollback(index: KubernetesFacts, endpoint: str | None) -> bool:
@@ -136,12 +162,25 @@ def _serving(index: KubernetesFacts) -> list[Fact]:
 
 def _references(index: KubernetesFacts) -> list[Fact]:
     """The bucket, registry and MLflow server: references whose settings the cluster cannot see."""
-    out = [index.fact("bucket", c, cmk=None, public=None, versioning=None, retention_days=None, access_logging=None,
-                      tls_only=None, purpose=index.purpose(c)) for c in index.of(t.CONFIG_MAP)]
-    out += [index.fact("container_registry", c, labels=False, cmk=None, public=None, scan_on_push=None,
-                       immutable_tags=None) for c in index.of(f"{COMPONENT}ContainerRegistry")]
-    out += [index.fact("model_registry", c, labels=False, cmk=None, public=None)
-            for c in index.of(f"{COMPONENT}ModelRegistry")]
+    g = index.guarantees
+    b = g.artifact_bucket
+    r = g.container_registry
+    out = []
+    for refs in index.of(t.CONFIG_MAP):
+        out.append(declare(index.fact("bucket", refs, cmk=None, public=None, versioning=None, retention_days=None,
+                                      access_logging=None, tls_only=None, purpose=index.purpose(refs)),
+                           cmk=_yes(bool(b and b.customer_managed_key)), versioning=_yes(bool(b and b.versioning)),
+                           retention_days=b.retention_days if b else None, tls_only=_yes(bool(b and b.tls_only)),
+                           access_logging=_yes(bool(b and b.access_logging)),
+                           public=_yes(bool(b and b.blocks_public_access), False)))
+        # The ConfigMap records the registry and MLflow references too (providers/kubernetes/storage.py).
+        out.append(declare(index.fact("container_registry", refs, labels=False, cmk=None, public=None,
+                                      scan_on_push=None, immutable_tags=None),
+                           cmk=_yes(bool(r and r.customer_managed_key)), scan_on_push=_yes(bool(r and r.scan_on_push)),
+                           immutable_tags=_yes(bool(r and r.immutable_tags)),
+                           public=_yes(bool(r and r.blocks_public_access), False)))
+        out.append(declare(index.fact("model_registry", refs, labels=False, cmk=None, public=None),
+                           cmk=_yes(g.private_model_registry), public=_yes(g.private_model_registry, False)))
     return out
 
 
@@ -163,9 +202,13 @@ def _access(index: KubernetesFacts) -> list[Fact]:
 def _platform(index: KubernetesFacts) -> list[Fact]:
     deny = [p for p in index.of(t.NETWORK_POLICY) if _default_deny(_spec(p))]
     out = [index.fact("network", p, private=True, flow_logs=None, default_rules_closed=True) for p in deny]
-    out += [index.fact("audit", a, labels=False, data_events=None, covers=[], cmk=None, streamed=None)
+    g = index.guarantees
+    covers = ["storage", "endpoints", "ml", "keys", "registry"] if g.audit_logging else []
+    out += [declare(index.fact("audit", a, labels=False, data_events=None, covers=covers, cmk=None, streamed=None),
+                    data_events=_yes(g.audit_logging), streamed=_yes(g.audit_logging))
             for a in index.of(f"{COMPONENT}Audit")]
-    out += [index.fact("backup", s, retention_days=_ttl_days(_spec(s)), cross_region=None, cmk=None)
+    out += [declare(index.fact("backup", s, retention_days=_ttl_days(_spec(s)), cross_region=None, cmk=None),
+                    cross_region=_yes(g.backup_offsite))
             for s in index.of(t.VELERO_SCHEDULE)]
     for quota in index.of(t.RESOURCE_QUOTA):
         limit = index.own_labels(quota).get("mlopskit.dev/limit-usd")

@@ -25,8 +25,10 @@ class StorageArgs:
     bucket: str
     s3_endpoint: str | None
     tracking_uri: str
+    image_registry: str
     versioning: bool
     retention_days: int | None
+    protect: bool = False  # prod: the references every workload reads
 
 
 class ArtifactStore(pulumi.ComponentResource):
@@ -34,12 +36,12 @@ class ArtifactStore(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: StorageArgs, ctx: KubernetesContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, ctx.realises("storage"), opts)
-        data = {"artifactBucket": args.bucket, "mlflowTrackingUri": args.tracking_uri}
+        data = {"artifactBucket": args.bucket, "mlflowTrackingUri": args.tracking_uri, "imageRegistry": args.image_registry}
         if args.s3_endpoint:
             data["s3Endpoint"] = args.s3_endpoint
         self.references = k8s.core.v1.ConfigMap(
             f"{name}-references", metadata=ctx.meta(REFERENCES, **{PURPOSE_TAG: "artifacts"}), data=data,
-            immutable=False, opts=child(self))
+            immutable=False, opts=child(self, protect=args.protect))
         for field, asked in (("storage.artifacts.versioning", args.versioning),
                              ("storage.artifacts.retentionDays", args.retention_days is not None)):
             if asked:

@@ -37,6 +37,43 @@ class RateCard(SpecModel):
     gpu_hour_usd: dict[GpuModel, Usd] = Field(default_factory=dict, alias="gpuHourUsd")
 
 
+class BucketGuarantees(SpecModel):
+    """What the operator guarantees of the external S3-compatible bucket (not checked by the kit)."""
+
+    customer_managed_key: bool = Field(default=False, alias="customerManagedKey")
+    versioning: bool = False
+    retention_days: int | None = Field(default=None, ge=1, le=36500, alias="retentionDays")
+    tls_only: bool = Field(default=False, alias="tlsOnly")
+    access_logging: bool = Field(default=False, alias="accessLogging")
+    blocks_public_access: bool = Field(default=False, alias="blocksPublicAccess")
+
+
+class RegistryGuarantees(SpecModel):
+    """What the operator guarantees of the external container registry (not checked by the kit)."""
+
+    customer_managed_key: bool = Field(default=False, alias="customerManagedKey")
+    scan_on_push: bool = Field(default=False, alias="scanOnPush")
+    immutable_tags: bool = Field(default=False, alias="immutableTags")
+    blocks_public_access: bool = Field(default=False, alias="blocksPublicAccess")
+
+
+class PlatformGuarantees(SpecModel):
+    """What the cluster's operator DECLARES about the platform, which a namespace cannot own or see.
+
+    Each value is reported as declared: a rule passing only on one says ``pass (declared)``, counted
+    apart in every output (docs/architecture.md, "Declared platform guarantees")."""
+
+    encryption_at_rest: bool = Field(default=False, alias="encryptionAtRest")
+    audit_logging: bool = Field(default=False, alias="auditLogging")
+    private_ingress: bool = Field(default=False, alias="privateIngress")
+    private_egress: bool = Field(default=False, alias="privateEgress")
+    capture_sampling: bool = Field(default=False, alias="captureSampling")
+    backup_offsite: bool = Field(default=False, alias="backupOffsite")
+    artifact_bucket: BucketGuarantees | None = Field(default=None, alias="artifactBucket")
+    container_registry: RegistryGuarantees | None = Field(default=None, alias="containerRegistry")
+    private_model_registry: bool = Field(default=False, alias="privateModelRegistry")
+
+
 class KubernetesPlacement(TargetPlacement):
     """A cluster, the namespace the stack owns there, and where the operator declares it runs."""
 
@@ -65,6 +102,7 @@ class KubernetesPlacement(TargetPlacement):
     framework_images: dict[Framework, Annotated[str, StringConstraints(pattern=r"^[a-z0-9.-]+(:[0-9]+)?/[!-~]+$", max_length=512)]] = Field(
         default_factory=dict, alias="frameworkImages")
     rate_card: RateCard | None = Field(default=None, alias="rateCard")
+    declared: PlatformGuarantees = Field(default_factory=PlatformGuarantees)
 
     @property
     def primary_region(self) -> str:
@@ -107,6 +145,32 @@ _DOCS = {
                                             "prebuilt framework containers): framework -> image URI."),
     "KubernetesPlacement.rateCard": ("What the cluster's capacity costs per hour; default: derived from AWS EC2 "
                                      "on-demand prices (docs/kubernetes.md)."),
+    "KubernetesPlacement.declared": ("Platform guarantees the cluster's operator DECLARES (a namespace cannot own or "
+                                     "see them); a rule passing only on one reports pass (declared), counted apart."),
+    "PlatformGuarantees.encryptionAtRest": ("etcd encrypts Secrets through a KMS provider under a customer-managed key, "
+                                            "and every storage class the namespace can use is encrypted with one."),
+    "PlatformGuarantees.auditLogging": ("The API server's audit policy records the namespace's requests and ships them "
+                                        "off the cluster; the serving ingress logs every invocation."),
+    "PlatformGuarantees.privateIngress": ("The serving ingress is reachable only from the private network and requires "
+                                          "authentication."),
+    "PlatformGuarantees.privateEgress": "The cluster reaches the bucket and the MLflow server over a private path only.",
+    "PlatformGuarantees.captureSampling": ("The capture sink keeps dataCapture.samplingPercent of the requests KServe's "
+                                           "logger posts (the logger itself sends every request)."),
+    "PlatformGuarantees.backupOffsite": "The Velero backup location is in another region (backupRegion).",
+    "PlatformGuarantees.artifactBucket": "What the operator guarantees of the artifact bucket.",
+    "PlatformGuarantees.containerRegistry": "What the operator guarantees of the container registry.",
+    "PlatformGuarantees.privateModelRegistry": ("The MLflow server is reachable only from the private network, requires "
+                                                "authentication and encrypts its store with a customer-managed key."),
+    "BucketGuarantees.customerManagedKey": "Objects are encrypted by default with a customer-managed key.",
+    "BucketGuarantees.versioning": "Object versioning is on.",
+    "BucketGuarantees.retentionDays": "Days deleted or overwritten objects stay recoverable.",
+    "BucketGuarantees.tlsOnly": "Plain-HTTP access is refused.",
+    "BucketGuarantees.accessLogging": "Data access to the bucket is logged.",
+    "BucketGuarantees.blocksPublicAccess": "No anonymous or public access is possible.",
+    "RegistryGuarantees.customerManagedKey": "Images are encrypted with a customer-managed key.",
+    "RegistryGuarantees.scanOnPush": "Images are scanned for vulnerabilities when pushed.",
+    "RegistryGuarantees.immutableTags": "A pushed tag cannot be overwritten.",
+    "RegistryGuarantees.blocksPublicAccess": "No anonymous or public pull is possible.",
     "RateCard.vcpuHourUsd": "USD per vCPU-hour requested by a pod.",
     "RateCard.gibHourUsd": "USD per GiB-hour of memory requested by a pod.",
     "RateCard.gpuHourUsd": "USD per GPU-hour, by GPU model.",
@@ -134,6 +198,32 @@ TARGET = register(Target(
                    "KubernetesPlacement.mlflowTrackingUri": ["https://mlflow.example.com"],
                    "KubernetesPlacement.artifactBucket": ["s3://acme-ml-artifacts/credit-risk"],
                    "KubernetesPlacement.imageRegistry": ["registry.example.com/ml"],
-                   "RateCard.vcpuHourUsd": [0.04124], "RateCard.gibHourUsd": [0.003065]},
+                   "KubernetesPlacement.declared": ("Platform guarantees the cluster's operator DECLARES (a namespace cannot own or "
+                                     "see them); a rule passing only on one reports pass (declared), counted apart."),
+    "PlatformGuarantees.encryptionAtRest": ("etcd encrypts Secrets through a KMS provider under a customer-managed key, "
+                                            "and every storage class the namespace can use is encrypted with one."),
+    "PlatformGuarantees.auditLogging": ("The API server's audit policy records the namespace's requests and ships them "
+                                        "off the cluster; the serving ingress logs every invocation."),
+    "PlatformGuarantees.privateIngress": ("The serving ingress is reachable only from the private network and requires "
+                                          "authentication."),
+    "PlatformGuarantees.privateEgress": "The cluster reaches the bucket and the MLflow server over a private path only.",
+    "PlatformGuarantees.captureSampling": ("The capture sink keeps dataCapture.samplingPercent of the requests KServe's "
+                                           "logger posts (the logger itself sends every request)."),
+    "PlatformGuarantees.backupOffsite": "The Velero backup location is in another region (backupRegion).",
+    "PlatformGuarantees.artifactBucket": "What the operator guarantees of the artifact bucket.",
+    "PlatformGuarantees.containerRegistry": "What the operator guarantees of the container registry.",
+    "PlatformGuarantees.privateModelRegistry": ("The MLflow server is reachable only from the private network, requires "
+                                                "authentication and encrypts its store with a customer-managed key."),
+    "BucketGuarantees.customerManagedKey": "Objects are encrypted by default with a customer-managed key.",
+    "BucketGuarantees.versioning": "Object versioning is on.",
+    "BucketGuarantees.retentionDays": "Days deleted or overwritten objects stay recoverable.",
+    "BucketGuarantees.tlsOnly": "Plain-HTTP access is refused.",
+    "BucketGuarantees.accessLogging": "Data access to the bucket is logged.",
+    "BucketGuarantees.blocksPublicAccess": "No anonymous or public access is possible.",
+    "RegistryGuarantees.customerManagedKey": "Images are encrypted with a customer-managed key.",
+    "RegistryGuarantees.scanOnPush": "Images are scanned for vulnerabilities when pushed.",
+    "RegistryGuarantees.immutableTags": "A pushed tag cannot be overwritten.",
+    "RegistryGuarantees.blocksPublicAccess": "No anonymous or public pull is possible.",
+    "RateCard.vcpuHourUsd": [0.04124], "RateCard.gibHourUsd": [0.003065]},
     rank=4,
 ))
