@@ -150,6 +150,17 @@ ATTRS: dict[str, dict[str, str]] = {
     },
 }
 
+# Pod-level hardening of a workload the target runs as containers it defines (a Kubernetes pod):
+# absent where the cloud runs the containers itself (the rule is then not applicable).
+WORKLOAD_ATTRS: dict[str, str] = {
+    "runs_as_non_root": "bool|None: every container runs as a non-root user (Pod Security restricted)",
+    "privilege_escalation": "bool|None: some container may gain more privileges than its process (allowPrivilegeEscalation)",
+    "resource_limits": "bool|None: every container sets cpu and memory limits",
+    "image_pinned": "bool|None: every image is referenced by digest (a tag can be moved under a running stack)",
+}
+for _kind in ("endpoint", "training", "batch", "monitor"):
+    ATTRS[_kind].update(WORKLOAD_ATTRS)
+
 # A bucket's purpose is recorded on the bucket itself, as this tag (AWS, Azure) or label (GCP),
 # by the component that creates it: the offline facts and the CrossGuard pack (which sees only
 # resource inputs) then read the same thing, and a bucket's name never decides it. Key and values

@@ -89,13 +89,28 @@ def _size(container: dict[str, Any], selector: dict[str, str] | None) -> dict[st
             "gpu_type": (selector or {}).get(GPU_NODE_LABEL) if gpus else None}
 
 
+def hardening(pod: dict[str, Any], containers: list[dict[str, Any]], images_known: bool = True) -> dict[str, Any]:
+    """The workload attrs (``modules.facts.WORKLOAD_ATTRS``) of a pod and its containers."""
+    pod_non_root = (pod.get("securityContext") or {}).get("runAsNonRoot") is True
+    contexts = [c.get("securityContext") or {} for c in containers]
+    limits = [(c.get("resources") or {}).get("limits") or {} for c in containers]
+    return {
+        "runs_as_non_root": bool(containers) and all(ctx.get("runAsNonRoot", pod_non_root) is True for ctx in contexts),
+        "privilege_escalation": any(ctx.get("allowPrivilegeEscalation") is not False for ctx in contexts),
+        "resource_limits": bool(containers) and all("cpu" in lim and "memory" in lim for lim in limits),
+        # A model served by KServe's runtime runs the ServingRuntime's image, which the stack does not name.
+        "image_pinned": all("@sha256:" in str(c.get("image", "")) for c in containers) if images_known else None,
+    }
+
+
 def _job(index: KubernetesFacts, kind: str, cron: RecordedResource) -> Fact:
     pod, job = _pod(cron), _spec(cron).get("jobTemplate", {}).get("spec", {})
     size = _size((pod.get("containers") or [{}])[0], pod.get("nodeSelector"))
     deadline = job.get("activeDeadlineSeconds")
     attrs: dict[str, Any] = {"cmk": None, "private": None, "instance_type": size["instance_type"],
                              "gpu_count": size["gpu_count"], "max_instances": job.get("parallelism"),
-                             "max_runtime_minutes": int(deadline) // 60 if deadline is not None else None}
+                             "max_runtime_minutes": int(deadline) // 60 if deadline is not None else None,
+                             **hardening(pod, list(pod.get("containers") or []))}
     if kind == "training":
         attrs.update(network_isolation=False, scale_to_zero=True,
                      spot=(pod.get("nodeSelector") or {}).get("mlopskit.dev/capacity") == "spot")
@@ -111,7 +126,9 @@ def _workloads(index: KubernetesFacts) -> list[Fact]:
         if role in ("training", "batch"):
             out.append(_job(index, role, cron))
         elif role == "monitoring":
-            out.append(declare(index.fact("monitor", cron, cmk=None, **index.monitored_as(cron)),
+            pod = _pod(cron)
+            out.append(declare(index.fact("monitor", cron, cmk=None, **index.monitored_as(cron),
+                                          **hardening(pod, list(pod.get("containers") or []))),
                                cmk=_yes(index.guarantees.encryption_at_rest)))
     return out
 
@@ -146,7 +163,8 @@ def _endpoint(index: KubernetesFacts, isvc: RecordedResource) -> Fact:
         capture_cmk=None,
         # Rollback on alarms is emulated by day 2 watching the endpoint's PrometheusRule alerts.
         auto_rollback=_rollback(index, name), audit_logging=None, alarms=len(alarms),
-        **monitored), cmk=_yes(g.encryption_at_rest), capture_cmk=_yes(g.encryption_at_rest),
+        **monitored, **hardening(predictor, [container], images_known="model" not in predictor)),
+        cmk=_yes(g.encryption_at_rest), capture_cmk=_yes(g.encryption_at_rest),
         audit_logging=_yes(g.audit_logging), public=_yes(g.private_ingress, False), private=_yes(g.private_ingress),
         auth_required=_yes(g.private_ingress), sampling_percent=_yes(g.capture_sampling, sampling))
 
@@ -202,6 +220,9 @@ def _access(index: KubernetesFacts) -> list[Fact]:
 def _platform(index: KubernetesFacts) -> list[Fact]:
     deny = [p for p in index.of(t.NETWORK_POLICY) if _default_deny(_spec(p))]
     out = [index.fact("network", p, private=True, flow_logs=None, default_rules_closed=True) for p in deny]
+    if not deny:  # no default-deny policy: every pod of the namespace is open (the rule fails, never N/A)
+        out += [index.fact("network", n, labels=False, private=False, flow_logs=None, default_rules_closed=False)
+                for n in index.of(f"{COMPONENT}PrivateNetwork")]
     g = index.guarantees
     covers = ["storage", "endpoints", "ml", "keys", "registry"] if g.audit_logging else []
     out += [declare(index.fact("audit", a, labels=False, data_events=None, covers=covers, cmk=None, streamed=None),

@@ -35,6 +35,8 @@ TYPES = {
     "budget": {"aws": "aws:budgets/budget:Budget", "gcp": "gcp:billing/budget:Budget", "azure": "azure-native:consumption:Budget", "kubernetes": "kubernetes:core/v1:ResourceQuota"},
     "alarm": {"aws": "aws:cloudwatch/metricAlarm:MetricAlarm", "gcp": "gcp:monitoring/alertPolicy:AlertPolicy", "azure": "azure-native:insights:MetricAlert", "kubernetes": "kubernetes:monitoring.coreos.com/v1:PrometheusRule"},
 }
+# Pod hardening (modules/facts.py WORKLOAD_ATTRS): only targets that define the containers emit them.
+POD = dict(runs_as_non_root=True, privilege_escalation=False, resource_limits=True, image_pinned=True)
 LABELS = {"owner": "ml-platform@example.com", "cost-center": "cc-1234", "data-classification": "confidential"}
 BASE = {
     "bucket": dict(purpose="artifacts", cmk=True, public=False, versioning=True, retention_days=365, access_logging=True,
@@ -63,6 +65,8 @@ BASE = {
     "budget": dict(limit_usd=6000.0, alert_thresholds=[50.0, 100.0]),
     "alarm": dict(notifies=True, endpoint="scoring", notification_encrypted=True),
 }
+for _kind in ("endpoint", "training", "batch", "monitor"):
+    BASE[_kind].update(POD)
 CONTEXT = PolicyContext(
     cloud="aws", environment="prod", classification="confidential", frameworks=("gdpr",),
     settings=Settings(residency=frozenset({"eu"}), max_key_rotation_days=90, min_audit_retention_days=365,
@@ -175,6 +179,20 @@ CASES = [
      "the job's schedule is not encrypted with a customer-managed key"),
     ("schedule-cmk", "batch", {"schedule_cmk": False}, {}, "fail", "schedule_cmk",
      "the job's schedule is not encrypted with a customer-managed key"),
+    # workload hardening (anchors: CKV_K8S_23, CKV_K8S_20, CKV_K8S_11/13, CKV_K8S_43; Pod Security restricted)
+    ("workload-non-root", "training", {"runs_as_non_root": False}, {}, "fail", "runs_as_non_root",
+     "a container may run as root"),
+    ("workload-non-root", "endpoint", {"runs_as_non_root": None}, {}, "unknown", "runs_as_non_root",
+     "cannot tell runs_as_non_root from the recorded inputs"),
+    ("workload-no-privilege-escalation", "monitor", {"privilege_escalation": True}, {}, "fail", "privilege_escalation",
+     "a container may escalate its privileges"),
+    ("workload-resource-limits", "batch", {"resource_limits": False}, {}, "fail", "resource_limits",
+     "a container sets no cpu or memory limit"),
+    ("workload-image-digest", "training", {"image_pinned": False}, {}, "fail", "image_pinned",
+     "an image is referenced by tag, not by digest"),
+    ("iam-no-wildcard-actions", "role", {"actions": ["batch/jobs:create", "/pods:*"]}, {}, "fail", "actions",
+     "wildcard actions /pods:*"),
+    ("iam-no-wildcard-actions", "role", {"actions": ["apps/*:get"]}, {}, "fail", "actions", "wildcard actions apps/*:get"),
 ]
 
 
