@@ -121,7 +121,7 @@ class KubernetesPlacement(TargetPlacement):
         return self.primary_region, self.declared_backup_region
 
 
-_DOCS = {
+_DOCS: dict[str, str] = {
     "KubernetesPlacement.cluster": "The cluster's name (also the kubeconfig context unless context is given).",
     "KubernetesPlacement.context": "The kubeconfig context to deploy through (default: cluster).",
     "KubernetesPlacement.namespace": "The namespace the stack owns on the cluster (created by the stack).",
@@ -198,32 +198,6 @@ TARGET = register(Target(
                    "KubernetesPlacement.mlflowTrackingUri": ["https://mlflow.example.com"],
                    "KubernetesPlacement.artifactBucket": ["s3://acme-ml-artifacts/credit-risk"],
                    "KubernetesPlacement.imageRegistry": ["registry.example.com/ml"],
-                   "KubernetesPlacement.declared": ("Platform guarantees the cluster's operator DECLARES (a namespace cannot own or "
-                                     "see them); a rule passing only on one reports pass (declared), counted apart."),
-    "PlatformGuarantees.encryptionAtRest": ("etcd encrypts Secrets through a KMS provider under a customer-managed key, "
-                                            "and every storage class the namespace can use is encrypted with one."),
-    "PlatformGuarantees.auditLogging": ("The API server's audit policy records the namespace's requests and ships them "
-                                        "off the cluster; the serving ingress logs every invocation."),
-    "PlatformGuarantees.privateIngress": ("The serving ingress is reachable only from the private network and requires "
-                                          "authentication."),
-    "PlatformGuarantees.privateEgress": "The cluster reaches the bucket and the MLflow server over a private path only.",
-    "PlatformGuarantees.captureSampling": ("The capture sink keeps dataCapture.samplingPercent of the requests KServe's "
-                                           "logger posts (the logger itself sends every request)."),
-    "PlatformGuarantees.backupOffsite": "The Velero backup location is in another region (backupRegion).",
-    "PlatformGuarantees.artifactBucket": "What the operator guarantees of the artifact bucket.",
-    "PlatformGuarantees.containerRegistry": "What the operator guarantees of the container registry.",
-    "PlatformGuarantees.privateModelRegistry": ("The MLflow server is reachable only from the private network, requires "
-                                                "authentication and encrypts its store with a customer-managed key."),
-    "BucketGuarantees.customerManagedKey": "Objects are encrypted by default with a customer-managed key.",
-    "BucketGuarantees.versioning": "Object versioning is on.",
-    "BucketGuarantees.retentionDays": "Days deleted or overwritten objects stay recoverable.",
-    "BucketGuarantees.tlsOnly": "Plain-HTTP access is refused.",
-    "BucketGuarantees.accessLogging": "Data access to the bucket is logged.",
-    "BucketGuarantees.blocksPublicAccess": "No anonymous or public access is possible.",
-    "RegistryGuarantees.customerManagedKey": "Images are encrypted with a customer-managed key.",
-    "RegistryGuarantees.scanOnPush": "Images are scanned for vulnerabilities when pushed.",
-    "RegistryGuarantees.immutableTags": "A pushed tag cannot be overwritten.",
-    "RegistryGuarantees.blocksPublicAccess": "No anonymous or public pull is possible.",
-    "RateCard.vcpuHourUsd": [0.04124], "RateCard.gibHourUsd": [0.003065]},
+                   "RateCard.vcpuHourUsd": [0.04124], "RateCard.gibHourUsd": [0.003065]},
     rank=4,
 ))
