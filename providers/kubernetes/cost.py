@@ -96,8 +96,9 @@ def cron_job(resource: RecordedResource, ctx: CostContext) -> list[CostComponent
 COMPONENTS: dict[str, Handler] = {t.INFERENCE_SERVICE: inference_service, t.CRON_JOB: cron_job}
 FREE: dict[str, str] = {
     t.NAMESPACE: "a namespace has no charge", t.CONFIG_MAP: "a reference to the external bucket and MLflow server",
-    t.SERVICE_ACCOUNT: "no charge", t.ROLE: "no charge", t.ROLE_BINDING: "no charge", t.NETWORK_POLICY: "no charge",
-    t.RESOURCE_QUOTA: "no charge", t.LIMIT_RANGE: "no charge",
+    t.SERVICE_ACCOUNT: "an API object: no charge of its own", t.ROLE: "an API object: no charge of its own",
+    t.ROLE_BINDING: "an API object: no charge of its own", t.NETWORK_POLICY: "enforced by the cluster's network plugin",
+    t.RESOURCE_QUOTA: "an API object: no charge of its own", t.LIMIT_RANGE: "an API object: no charge of its own",
     t.PROMETHEUS_RULE: "evaluated by the cluster's Prometheus (the operator's, outside the stack's pods)",
     t.VELERO_SCHEDULE: "Velero runs in its own namespace; the backup location's storage is the operator's "
                        "(placement.kubernetes.backupLocation), billed outside the cluster",
