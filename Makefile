@@ -79,8 +79,12 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 # pytest exits 5 when it collected no test: that must fail, not pass silently.
+# Both cores (pytest-xdist): a test file stays on one worker (--dist loadfile), so its module
+# fixtures are built once; tests/conftest.py shares the session-wide comparison between workers.
+# OMP_NUM_THREADS=1: numeric libraries would otherwise start a thread per core in each worker.
+TEST_WORKERS ?= 2
 test: $(STAMP) $(POLICY_STAMP) $(MERMAID_STAMP) lint
-	$(VENV)/bin/python -m pytest; status=$$?; \
+	OMP_NUM_THREADS=1 $(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 # Build the wheel, install it with the locked dependencies into a fresh virtualenv and run

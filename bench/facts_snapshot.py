@@ -28,8 +28,8 @@ CLOUDS = tuple(target_names())  # every registered target, parametrized from the
 
 def snapshot() -> dict[str, Any]:
     """``{"<spec>/<cloud>": {"facts": [...], "cost": [...]}}`` for every bundled spec and cloud."""
-    from mlopskit.cli import load_checked
     from mlopskit.engine import preview
+    from mlopskit.load import load_checked
     from mlopskit.policies.runner import provider_facts
     from mlopskit.providers.costing import estimate
 

@@ -23,12 +23,11 @@ from mlopskit.commands import (
     policy as commands_policy,
     schema as commands_schema,
 )
-from mlopskit.load import load_checked  # also re-exported: the commands and tests import it from here
+from mlopskit.exit_codes import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK
+from mlopskit.load import load_checked
 from mlopskit.modules.errors import SpecError, SpecIssue, one_line, shown_path
 from mlopskit.modules.placement import Cloud
 from mlopskit.modules.targets import names as target_names
-
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,7 +58,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     warnings = stack.code_warnings() if not args.quiet else []
     for cloud in clouds if not args.quiet else []:
-        warnings += offering_warnings(cloud, stack)
+        cloud_warnings = offering_warnings(cloud, stack)
+        try:  # what the cloud cannot honour as asked, known from the spec alone (its build warns the same)
+            cloud_warnings += [w for w in get_provider(cloud).spec_warnings(stack) if w not in cloud_warnings]
+        except ProviderUnavailable:
+            pass
+        warnings += cloud_warnings
     for warning in warnings:
         print(one_line(f"warning: {warning.path}: {warning.message}"), file=sys.stderr)
     print(f"{shown_path(args.spec)}: valid ({stack.name}; {', '.join(clouds)})")

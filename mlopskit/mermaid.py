@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from mlopskit.diagram import Architecture, Node
+    from mlopskit.diagram.model import Architecture, Node
 
 # What Mermaid reads inside a quoted label: the quote ends it, < and > open HTML, # opens an entity.
 _ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;"}

@@ -4,7 +4,7 @@ On top: the verdict (what fails, what to watch), the summary and one cross-cloud
 shared scale (baseline bar, maximum-autoscaling outline, the budget line; an incomplete total is
 hatched and marked as a lower bound). Per cloud: the cost by part of the stack on that same scale,
 the policy findings (mandatory first), every build warning with its spec path, the compute
-mapping, the unpriced components, and the architecture diagram (``mlopskit.diagram``).
+mapping, the unpriced components, and the architecture diagram (``mlopskit.diagram.render``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
-from mlopskit.compare import CloudResult, Comparison, _feature_matrix, _kind, _summary_rows, findings, summary_lines
+from mlopskit.compare.model import CloudResult, Comparison, findings
+from mlopskit.compare.render import _feature_matrix, _kind, _summary_rows, summary_lines
 from mlopskit.console import usd
-from mlopskit.diagram import CHAR_EM, FONT, legend, text_width, to_svg
+from mlopskit.diagram.render import CHAR_EM, FONT, legend, text_width, to_svg
 from mlopskit.modules import targets
 from mlopskit.modules.diagram import ROLE_TITLES
 

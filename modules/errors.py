@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+
+from mlopskit.modules.support import Support
 
 _MESSAGES = {
     "extra_forbidden": "unknown field",
@@ -71,10 +73,17 @@ def _type_name(value: Any) -> str:
 
 @dataclass(frozen=True)
 class SpecIssue:
-    """One problem in a spec, located by its field path (``endpoints[0].autoscaling``)."""
+    """One problem in a spec, located by its field path (``endpoints[0].autoscaling``).
+
+    A build warning also says which setting of the feature table it is about (``feature``, a key of
+    ``modules/features.py``) and how far the cloud honours it (``support``), so the comparison reads
+    them instead of the message; both are None for an issue that is about no feature.
+    """
 
     path: str
     message: str
+    feature: str | None = field(default=None, kw_only=True)
+    support: Support | None = field(default=None, kw_only=True)
 
     def __str__(self) -> str:
         return one_line(f"{self.path}: {self.message}" if self.path else self.message)

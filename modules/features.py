@@ -6,17 +6,16 @@ own warnings may downgrade a declared "native" for one spec, never upgrade anyth
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Literal
 
 from mlopskit.modules.batch import BatchJob
 from mlopskit.modules.endpoint import Endpoint
 from mlopskit.modules.stack import Stack
+from mlopskit.modules.support import SUPPORT_LEVELS, Support
 from mlopskit.modules.training import TrainingJob
 
-# How a cloud realises a spec setting.
-Support = Literal["native", "emulated", "unsupported"]
-SUPPORT_LEVELS: tuple[Support, ...] = ("native", "emulated", "unsupported")
+__all__ = ["FEATURES", "SUPPORT_LEVELS", "FeatureTable", "Support", "feature_at", "setting_paths", "used_settings"]
 
 # setting key -> (support, what the cloud does)
 FeatureTable = Mapping[str, tuple[Support, str]]
@@ -133,3 +132,29 @@ _BATCH_FIELDS = {"batch": "", "batch.schedule": ".schedule", "batch.maxRuntimeMi
 def _field(key: str) -> str:
     """The field below an endpoint or a training job that a feature key names."""
     return "deployment.strategy" if key.startswith("deployment.strategy") else key.removeprefix("training.")
+
+
+_ITEM = re.compile(r"(endpoints|training|batch)\[(\d+)\](?:\.(.+))?")
+
+
+def feature_at(stack: Stack, path: str) -> str | None:
+    """The feature key a spec field is part of (``endpoints[1].deployment.strategy`` -> the key of
+    that endpoint's strategy), or None: what a warning raised at ``path`` is about unless its call
+    site says otherwise. Read from the path and the spec, never from a message.
+
+    ``network.private`` is the stack's network; a warning about a batch job that cannot join it
+    names ``batch: private network`` itself.
+    """
+    item = _ITEM.fullmatch(path)
+    if item is None:
+        if re.fullmatch(r"access\.roles\[\d+\]\.principals(\[\d+\])?", path):
+            return "access.roles.principals"
+        return path if path in FEATURES and path not in _BATCH_FIELDS else None
+    section, index, field = item.group(1), int(item.group(2)), item.group(3)
+    if section == "endpoints":
+        if field == "deployment.strategy" and index < len(stack.endpoints):
+            return next(k for k in _endpoint_settings(stack.endpoints[index]) if k.startswith("deployment.strategy"))
+        key = field
+    else:
+        key = section if field is None else f"{section}.{field}"
+    return key if key in FEATURES else None

@@ -94,6 +94,12 @@ class Provider(ABC):
         """Cloud-specific validation beyond spec v1 (limits this cloud imposes)."""
         return stack.issues_for(self.cloud)
 
+    def spec_warnings(self, stack: Stack) -> list[SpecIssue]:
+        """What this cloud cannot honour as ``stack`` asks, decided from the spec alone: ``mlopskit
+        validate --provider`` reports them as warnings and the build records them too. None unless a
+        cloud declares some (providers/azure/limits.py)."""
+        return []
+
     @abstractmethod
     def build(self, stack: Stack, registry: ModelRegistry) -> BuildResult:
         """Register the stack's resources with the Pulumi engine (real or mocked)."""

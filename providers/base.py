@@ -24,7 +24,7 @@ from mlopskit.modules.diagram import DiagramMap
 from mlopskit.modules.endpoint import LATEST_APPROVED, Endpoint as EndpointSpec
 from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.facts import Fact
-from mlopskit.modules.features import FeatureTable
+from mlopskit.modules.features import FeatureTable, Support, feature_at
 from mlopskit.modules.graph import STACK_ENTRY, Graph, Provenance, RecordedResource
 from mlopskit.modules.naming import logical
 from mlopskit.modules.placement import Cloud
@@ -198,6 +198,15 @@ def missing_model_issue(index: int, endpoint: EndpointSpec) -> SpecIssue:
                      MISSING_MODEL.format(package=endpoint.model.package, wanted=wanted, endpoint=endpoint.name))
 
 
+def unbuilt_message(section: SpecModel, why: str, instead: str) -> str:
+    """``unsupported: <why> (<every field of the section> are not built); <instead>``: the warning for a
+    spec section a cloud does not build at all. The fields come from the section's model, so the
+    warning names each of them (tests/test_parity.py field coverage)."""
+    fields = [info.alias or name for name, info in type(section).model_fields.items()]
+    listed = ", ".join(fields[:-1]) + f" and {fields[-1]}" if len(fields) > 1 else fields[0]
+    return f"unsupported: {why} ({listed} are not built); {instead}"
+
+
 @dataclass
 class BuildContext:
     """What every component of one build may read: the stack, its names, and where warnings go.
@@ -226,22 +235,32 @@ class BuildContext:
         """Deterministic logical name: ``<stack>-<component>-<part>``."""
         return logical(self.stack.name, *parts)
 
-    def warn(self, path: str, message: str) -> None:
-        """Record something this cloud cannot honour as asked (once); shown by preview and `pulumi up`."""
+    def warn(self, path: str, message: str, *, feature: str | None = None, support: Support | None = None) -> None:
+        """Record something this cloud cannot honour as asked (once); shown by preview and `pulumi up`.
+
+        ``feature`` is the key of ``modules/features.py`` the warning is about: by default the one
+        the field at ``path`` belongs to (``feature_at``), None when it belongs to none. ``support``
+        is how far the cloud honours that setting for this spec: by default ``emulated`` (it is
+        honoured another way, or in part); the comparison shows the weaker of it and the cloud's
+        declared level.
+        """
+        if feature is None:
+            feature = feature_at(self.stack, path)
+        if support is None and feature is not None:
+            support = "emulated"
+        self.record(SpecIssue(path, message, feature=feature, support=support))
+
+    def record(self, issue: SpecIssue) -> None:
+        """Record a warning made elsewhere (a cloud's spec-only checks, ``limits.py``) as it is."""
         import pulumi
 
-        issue = SpecIssue(path, message)
         if issue not in self.warnings:
             self.warnings.append(issue)
-            pulumi.log.warn(f"{path}: {message}")
+            pulumi.log.warn(f"{issue.path}: {issue.message}")
 
     def warn_unbuilt(self, path: str, section: SpecModel, why: str, instead: str) -> None:
-        """Warn that a spec section at ``path`` is not built at all: ``unsupported: <why> (<every
-        field of the section> are not built); <instead>``. The fields come from the section's
-        model, so the warning names each of them (tests/test_parity.py field coverage)."""
-        fields = [info.alias or name for name, info in type(section).model_fields.items()]
-        listed = ", ".join(fields[:-1]) + f" and {fields[-1]}" if len(fields) > 1 else fields[0]
-        self.warn(path, f"unsupported: {why} ({listed} are not built); {instead}")
+        """Warn that a spec section at ``path`` is not built at all (``unbuilt_message``)."""
+        self.warn(path, unbuilt_message(section, why, instead), support="unsupported")
 
 
 @dataclass(frozen=True)

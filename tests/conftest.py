@@ -3,12 +3,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import fcntl
+import pickle
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 
 from mlopskit.modules.targets import names as target_names
 
+if TYPE_CHECKING:
+    from mlopskit.compare.model import Comparison
+
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 STACKS = ROOT / "stacks"
 SPECS = sorted(STACKS.glob("*.yaml"))
@@ -30,12 +39,42 @@ def _aws_offline(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 
-@pytest.fixture(scope="session")
-def credit_risk_comparison():  # type: ignore[no-untyped-def]
-    """The bundled example compared on all three clouds, made once per test run (it takes
-    25-60 s); tests of the CLI hand it to ``mlopskit.compare.compare`` by monkeypatch."""
-    from mlopskit.compare import compare
+def shared_across_workers(tmp_path_factory: pytest.TempPathFactory, worker_id: str, key: str,
+                          make: Callable[[], T]) -> T:
+    """``make()`` once per test run, even when pytest-xdist splits the run over processes: the
+    first worker to need it computes and pickles it under the run's shared temporary folder (the
+    documented xdist pattern), the others wait on the lock and load it."""
+    if worker_id == "master":  # not under xdist: one process, the session fixture already caches
+        return make()
+    root = tmp_path_factory.getbasetemp().parent
+    stored = root / f"{key}.pickle"
+    with (root / f"{key}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if stored.exists():
+            value: T = pickle.loads(stored.read_bytes())  # noqa: S301 - written by this run, just above
+            return value
+        value = make()
+        stored.write_bytes(pickle.dumps(value))
+        return value
 
-    with pytest.MonkeyPatch.context() as patch:  # the same offline settings as every test
-        _offline(patch)
-        return compare(str(STACKS / "credit-risk.yaml"), list(target_names()))
+
+def _without_outputs(comparison: Comparison) -> Comparison:
+    """The comparison as it crosses processes: the builds' Pulumi outputs (which no comparison reads)
+    are dropped, as ``compare(..., jobs=2)`` does."""
+    for result in comparison.results:
+        if result.graph is not None:
+            result.graph = dataclasses.replace(result.graph, outputs={})
+    return comparison
+
+
+@pytest.fixture(scope="session")
+def credit_risk_comparison(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Comparison:
+    """The bundled example compared on every target, made once per test run (it takes
+    25-60 s); tests of the CLI hand it to ``mlopskit.compare.run.compare`` by monkeypatch."""
+    from mlopskit.compare.run import compare
+
+    def make() -> Comparison:
+        with pytest.MonkeyPatch.context() as patch:  # the same offline settings as every test
+            _offline(patch)
+            return _without_outputs(compare(str(STACKS / "credit-risk.yaml"), list(target_names())))
+    return shared_across_workers(tmp_path_factory, worker_id, "credit-risk-comparison", make)

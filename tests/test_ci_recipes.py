@@ -62,7 +62,9 @@ def recipe_commands() -> list[tuple[str, list[str]]]:
 def test_the_recipes_parse_and_use_the_kit() -> None:
     workflow = yaml.safe_load(WORKFLOW.read_text())
     action = yaml.safe_load(ACTION.read_text())
-    assert any(step.get("run") == ".ci/run" for step in steps(workflow))  # CI runs what .ci/run runs
+    assert any(".ci/run" in str(step.get("run", "")) for step in steps(workflow))  # CI runs what .ci/run runs
+    # on every Python pyproject supports (the matrix of the test job)
+    assert workflow["jobs"]["test"]["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
     assert any(step.get("uses") == "./" for step in steps(workflow))  # and the composite action itself
     assert action["runs"]["using"] == "composite" and "spec" in action["inputs"]
     assert any(str(step.get("uses", "")).startswith("github/codeql-action/upload-sarif@") for step in steps(action))

@@ -6,9 +6,10 @@ import pickle
 
 import pytest
 
-from mlopskit import compare as compare_module
 from mlopskit.cli import main
-from mlopskit.compare import compare, to_json
+from mlopskit.compare import run as compare_module
+from mlopskit.compare.render import to_json
+from mlopskit.compare.run import compare
 from mlopskit.modules.errors import SpecError, SpecIssue
 from mlopskit.policies.registry import RULES
 from tests.conftest import STACKS

@@ -119,7 +119,7 @@ def test_a_spec_without_model_size_keeps_the_clouds_defaults() -> None:
 
 @pytest.mark.parametrize("cloud,support", [("aws", "native"), ("gcp", "emulated"), ("azure", "native")])
 def test_model_size_is_a_feature_row_of_the_comparison(cloud: str, support: str) -> None:
-    from mlopskit.compare import features
+    from mlopskit.compare.run import features
 
     rows = {f.setting: f for f in features(cloud, stack(SPEC), _graph(cloud))}  # type: ignore[arg-type]
     assert (rows["model.sizeGiB"].support, rows["model.sizeGiB"].used) == (support, True)

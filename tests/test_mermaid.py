@@ -1,7 +1,7 @@
 """The Markdown report's architecture diagrams are Mermaid that Mermaid itself parses.
 
 Mermaid's own parser (tests/mermaid: the npm package under jsdom, installed by `make mermaid-env`,
-a prerequisite of `make test`) reads every diagram; GitHub renders ```` ```mermaid ```` blocks with
+a prerequisite of `make test`) reads every diagram of the Markdown report; GitHub renders ```` ```mermaid ```` blocks with
 the same library.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from mlopskit.diagram import Architecture, Edge, Node
+from mlopskit.diagram.model import Architecture, Edge, Node
 from mlopskit.mermaid import to_mermaid
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,3 +73,14 @@ def test_the_parser_rejects_a_broken_diagram() -> None:
     """The check can fail: an unquoted label holding a quote, and an arrow without a target."""
     results = parse(['flowchart LR\n  a["x "y" z"]\n', "flowchart LR\n  a -->|x|\n"])
     assert [r["ok"] for r in results] == [False, False]
+
+
+def test_the_markdown_report_carries_each_clouds_diagram(credit_risk_comparison: Any) -> None:
+    from mlopskit.compare.render import to_markdown
+
+    markdown = to_markdown(credit_risk_comparison)
+    blocks = re.findall(r"```mermaid\n(.*?)```", markdown, re.S)
+    assert len(blocks) == len(credit_risk_comparison.results)
+    assert parse(blocks) == [{"ok": True, "type": "flowchart-v2"}] * len(blocks)
+    for result in credit_risk_comparison.results:
+        assert f"<details><summary>Architecture on {result.cloud}</summary>" in markdown

@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
-from mlopskit.compare import Comparison, compare, to_table
+from mlopskit.compare.model import Comparison
+from mlopskit.compare.render import to_table
+from mlopskit.compare.run import compare
 from mlopskit.console import PLAIN, FittedTable, Style, render, table, verdict
 from mlopskit.cost import cost_table
 from mlopskit.modules.placement import CLOUDS
@@ -113,7 +115,7 @@ def test_a_later_warning_colours_the_cell() -> None:
 def test_every_bundled_example_passes_on_every_cloud_it_names(name: str, credit_risk_comparison: Any) -> None:
     """A newcomer's first `compare` is green: every mandatory rule passes (an accepted finding is a
     waiver in the spec, with its reason, and is still reported) and the baseline is within budget."""
-    from mlopskit.compare import judge
+    from mlopskit.compare.model import judge
 
     comparison = credit_risk_comparison if name == "credit-risk.yaml" else comparison_of(name)
     assert judge(comparison).failures == []

@@ -2,7 +2,7 @@
 
 One three-cloud comparison of the bundled example is made per test run (``credit_risk_comparison``
 in tests/conftest.py, shared with tests/cost/test_cli.py) and handed to the CLI through
-``mlopskit.compare.compare``, so each test pays for rendering, not for previews.
+``mlopskit.compare.run.compare``, so each test pays for rendering, not for previews.
 Budget: ~25-60 s for the comparison (machine load), ~10 s for the large-spec progress test, the
 rest milliseconds.
 """
@@ -23,9 +23,11 @@ import yaml
 
 from mlopskit import progress
 from mlopskit.cli import main
-from mlopskit.compare import Comparison, compare, judge, to_markdown
+from mlopskit.compare.model import Comparison, judge
+from mlopskit.compare.render import to_markdown
+from mlopskit.compare.run import compare
 from mlopskit.console import usd
-from mlopskit.diagram import wrap
+from mlopskit.diagram.render import wrap
 from mlopskit.modules.targets import names as target_names
 from mlopskit.policies.runner import Violation
 from mlopskit.report_html import to_html
@@ -59,7 +61,7 @@ def cli(comparison: Comparison, monkeypatch: pytest.MonkeyPatch):  # type: ignor
 
     def run(*args: str, tty: bool = False, result: Comparison | None = None) -> tuple[int, str, str]:
         out, err = (FakeTTY(), FakeTTY()) if tty else (io.StringIO(), io.StringIO())
-        monkeypatch.setattr("mlopskit.compare.compare", lambda *a, **k: result or comparison)
+        monkeypatch.setattr("mlopskit.compare.run.compare", lambda *a, **k: result or comparison)
         monkeypatch.setattr("sys.stdout", out)
         monkeypatch.setattr("sys.stderr", err)
         code = main(list(args))

@@ -32,10 +32,12 @@ def _clouds(text: str) -> list[Cloud]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mlopskit.cli import EXIT_FAILED, EXIT_OK
     from mlopskit.commands.cost import load_usage
-    from mlopskit.compare import compare, default_jobs, judge, summary_lines, to_json, to_markdown, to_table
+    from mlopskit.compare.model import judge
+    from mlopskit.compare.render import summary_lines, to_json, to_markdown, to_table
+    from mlopskit.compare.run import compare, default_jobs
     from mlopskit.console import PLAIN, detect, render, verdict
+    from mlopskit.exit_codes import EXIT_FAILED, EXIT_OK
     from mlopskit.report_html import to_html
 
     clouds = _clouds(args.providers)

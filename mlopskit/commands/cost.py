@@ -30,10 +30,11 @@ def load_usage(path: str | None) -> Usage:
 
 def run(args: argparse.Namespace) -> int:
     from mlopskit import progress
-    from mlopskit.cli import EXIT_FAILED, EXIT_OK, load_checked
     from mlopskit.console import detect, usd
     from mlopskit.cost import cost_table, diff_table, estimate, infracost_json
     from mlopskit.engine import preview
+    from mlopskit.exit_codes import EXIT_FAILED, EXIT_OK
+    from mlopskit.load import load_checked
 
     usage = load_usage(args.usage)
     style = detect(sys.stdout)

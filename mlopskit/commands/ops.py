@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC
 from typing import Any, TypeVar
 
+from mlopskit.exit_codes import EXIT_FAILED, EXIT_OK
 from mlopskit.modules.batch import PACKAGE_PATTERN
 from mlopskit.modules.day2.backend import OpsBackend
 from mlopskit.modules.day2.calls import Gateway, PlanIncomplete
@@ -32,7 +33,6 @@ from mlopskit.ops.rollout import run_rollout
 from mlopskit.ops.training import wait_for
 from mlopskit.providers import get_provider
 
-EXIT_OK, EXIT_FAILED = 0, 1
 T = TypeVar("T")
 
 # Tests replace these: the clock (no real waiting) and how a cloud's backend is made.
@@ -48,7 +48,7 @@ def _classifier(cloud: Cloud) -> Callable[[BaseException], CloudError | None]:
 
 
 def _setup(args: argparse.Namespace) -> tuple[Stack, OpsBackend]:
-    from mlopskit.cli import load_checked
+    from mlopskit.load import load_checked
 
     stack = load_checked(args.spec, args.provider)
     gateway = Gateway(_classifier(args.provider), clock=CLOCK, dry_run=args.dry_run)

@@ -11,10 +11,9 @@ import json
 import sys
 from typing import Any
 
+from mlopskit.exit_codes import EXIT_FAILED, EXIT_OK
 from mlopskit.modules.errors import SpecError, SpecIssue
 from mlopskit.modules.targets import names as target_names
-
-EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,8 +33,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.provider:
         raise SpecError([SpecIssue("--provider", "required: one of " + ", ".join(target_names()))])
     from mlopskit import progress
-    from mlopskit.cli import load_checked
     from mlopskit.engine import preview
+    from mlopskit.load import load_checked
 
     stack = load_checked(args.spec, args.provider)
     with progress.stage(f"{args.provider}: preview"):
@@ -59,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 def policy_table(report: Any) -> str:
     """The findings as a table that fits the terminal (mandatory first; resource and message wrap
     in their own columns), verdict words coloured on a terminal, plain in a pipe."""
-    from mlopskit.compare import ordered
+    from mlopskit.compare.model import ordered
     from mlopskit.console import detect, render, table, verdict
 
     found = ordered(report.open)

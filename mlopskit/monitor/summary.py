@@ -16,7 +16,7 @@ from mlopskit.monitor.reservoir import dkw_epsilon
 from mlopskit.monitor.slices import overall_error
 
 if TYPE_CHECKING:
-    from mlopskit.monitor.job import Sources, Window
+    from mlopskit.monitor.window import Sources, Window
 
 LABEL = "__label__"
 

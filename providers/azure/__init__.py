@@ -15,7 +15,7 @@ from mlopskit.modules.cost import CostHandlers
 from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.provider import BuildResult, ModelRegistry as ModelRegistryProtocol
 from mlopskit.modules.stack import Stack
-from mlopskit.providers.azure import mocks
+from mlopskit.providers.azure import limits, mocks
 from mlopskit.providers.azure.names import MAX_MIRROR_PERCENT, MAX_NOTIFICATIONS
 from mlopskit.providers.base import BaseProvider, CloudParts
 
@@ -46,6 +46,9 @@ class AzureProvider(BaseProvider):
         "audit": "mlopskit:azure:Audit",
         "budget": "mlopskit:azure:Budget",
     }
+
+    def spec_warnings(self, stack: Stack) -> list[SpecIssue]:
+        return limits.spec_warnings(stack) if stack.placement.azure is not None else []
 
     def cloud_issues(self, stack: Stack) -> list[SpecIssue]:
         issues: list[SpecIssue] = []

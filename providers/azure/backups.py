@@ -32,7 +32,7 @@ class BackupsArgs:
     schedule: str  # daily | weekly (hourly is reported and mapped to daily by the provider)
     retention_days: int
     # The vault's redundancy and cross-region restore, which Azure refuses to change once items
-    # are protected (redundancy) or once enabled (cross-region restore): see geo_redundant_vault.
+    # are protected (redundancy) or once enabled (cross-region restore): see limits.geo_redundant_vault.
     cross_region: bool
     storage_account_id: pulumi.Input[str]
     container: str
@@ -138,15 +138,3 @@ class Backups(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.grant], protect=args.protect),
         )
         self.register_outputs({"vaultId": self.vault.id, "policyId": self.policy.id, "instanceId": self.instance.id})
-
-
-def geo_redundant_vault(cross_region: bool, backup_location: str | None) -> bool:
-    """Whether the backup vault is geo-redundant (with cross-region restore).
-
-    Fixed by the placement, not by ``backups.crossRegion`` alone: a vault's storage redundancy is
-    chosen "when creating the Backup vault" (learn.microsoft.com, Backup vaults overview) and Azure
-    refuses to change it once items are protected (seen by the review of issue 27; the stored docs
-    do not state it in those words), so turning crossRegion off on a deployed stack must keep the
-    vault as it is. A placed backupLocation keeps it geo-redundant.
-    """
-    return cross_region or backup_location is not None

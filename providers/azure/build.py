@@ -4,7 +4,7 @@ one component per abstraction, in dependency order."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -13,15 +13,15 @@ from pulumi_azure_native import authorization
 
 from mlopskit.modules.backup import Backups as BackupsSpec
 from mlopskit.modules.compute import Compute
-from mlopskit.modules.encryption import protection_plan
 from mlopskit.modules.endpoint import Endpoint
+from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.provider import ModelRegistry as ModelRegistryProtocol, ResolvedModel
 from mlopskit.modules.stack import Stack
-from mlopskit.providers.azure import images, names
+from mlopskit.providers.azure import images, limits, names
 from mlopskit.providers.azure.artifacts import ModelArtifacts
 from mlopskit.providers.azure.audit import Audit, AuditArgs
 from mlopskit.providers.azure.autoscaling import Autoscaling, AutoscalingArgs
-from mlopskit.providers.azure.backups import Backups, BackupsArgs, geo_redundant_vault
+from mlopskit.providers.azure.backups import Backups, BackupsArgs
 from mlopskit.providers.azure.batch import BatchArgs, BatchInference
 from mlopskit.providers.azure.budget import Budget, BudgetArgs
 from mlopskit.providers.azure.container_registry import ContainerRegistry, ContainerRegistryArgs
@@ -41,13 +41,12 @@ from mlopskit.providers.azure.identity import (
 from mlopskit.providers.azure.keys import Keys, KeysArgs
 from mlopskit.providers.azure.model_registry import ModelRegistry, ModelRegistryArgs
 from mlopskit.providers.azure.monitoring import (
-    LOG_RETENTION_RANGE,
     EndpointMonitoring,
     EndpointMonitoringArgs,
     Monitoring,
     MonitoringArgs,
 )
-from mlopskit.providers.azure.names import MAX_MIRROR_PERCENT, MAX_NOTIFICATIONS, PAIRED_REGIONS
+from mlopskit.providers.azure.names import MAX_MIRROR_PERCENT, MAX_NOTIFICATIONS
 from mlopskit.providers.azure.network import Network, NetworkArgs
 from mlopskit.providers.azure.roles import PERMISSION_GRANTS
 from mlopskit.providers.azure.storage import CONTAINER, Storage, StorageArgs
@@ -131,7 +130,7 @@ class AzureBuild(StackBuild):
         ctx.resource_group_id = foundation.resource_group.id
         self.identity = Identity(ctx.name("identity"), IdentityArgs(roles=tuple(r.name for r in stack.access.roles)),
                                  ctx, opts=ctx.opts())
-        self._warn_retention()
+        self._warn(limits.retention_warnings(stack))
         self.monitoring = Monitoring(
             ctx.name("monitoring"),
             MonitoringArgs(retention_days=stack.compliance.retention_days, private=ctx.private, protect=stack.is_prod),
@@ -156,32 +155,16 @@ class AzureBuild(StackBuild):
         self._workspace()
 
     def _key_protection(self) -> tuple[bool, bool]:
-        """The key type and whether an RSA-HSM key is added (modules/encryption.py ``protection_plan``).
-
-        Azure gives confidential and restricted data HSM-backed keys."""
-        ctx, stack = self.ctx, self.stack
-        encryption = stack.encryption
-        hsm, added = protection_plan(encryption.key_protection_level, stack.metadata.sensitive)
-        if not ctx.cmk:
-            return hsm, False
-        kind = "RSA-HSM" if hsm else "RSA"
-        if added:
-            ctx.warn("metadata.dataClassification", (
-                f"{stack.metadata.data_classification}: the stack's key cmk keeps type {kind} (keyProtectionLevel; a Key "
-                "Vault key's type never changes) and the stores it encrypts keep it; a new RSA-HSM key cmk-hsm is added "
-                "for new data (output hsmKeyUri of the keys component): re-encrypt existing data with it to move it"))
-        elif encryption.key_protection_level is None and stack.is_prod:
-            ctx.warn("encryption.keyProtectionLevel", (
-                f"not set, so the key cmk takes type {kind} from dataClassification {stack.metadata.data_classification}; "
-                "a Key Vault key's type never changes, so a later change of the classification would replace the key: "
-                f"set keyProtectionLevel: {'hsm' if hsm else 'software'} to pin it"))
-        return hsm, added
+        """The key type and whether an RSA-HSM key is added (``limits.key_plan``); its warnings are spec-only."""
+        self._warn(limits.key_warnings(self.stack))
+        hsm, added = limits.key_plan(self.stack)
+        return hsm, added and self.ctx.cmk
 
     def _stores(self) -> None:
         """The storage account and the container registry, both under the stack's key."""
         ctx, stack, keys, identity = self.ctx, self.stack, self.keys, self.identity
         key_deps = (keys.key_grant,) if keys.key_grant is not None else ()
-        self._warn_backups()
+        self._warn(limits.backup_warnings(stack))
         b = self.backups
         geo = bool(b and b.cross_region and "artifacts" in b.targets)
         artifacts = stack.storage.artifacts
@@ -203,7 +186,7 @@ class AzureBuild(StackBuild):
         )
         acr_replica = self._backup_location("containers")
         acr_premium = ctx.private or ctx.cmk or acr_replica is not None
-        self._warn_container_registry()
+        self._warn(limits.registry_warnings(stack))
         self.acr = ContainerRegistry(
             ctx.name("container-registry"),
             ContainerRegistryArgs(
@@ -222,12 +205,6 @@ class AzureBuild(StackBuild):
     def _model_registry(self) -> None:
         ctx = self.ctx
         model_backup = self._backup_location("models")
-        if ctx.cmk:
-            ctx.warn(
-                "encryption.customerManagedKeys",
-                "Azure ML registries (the model registry) encrypt with Microsoft-managed keys only; "
-                "the workspace, storage account and container registry use the customer-managed key",
-            )
         self.model_registry = ModelRegistry(
             ctx.name("model-registry"),
             ModelRegistryArgs(
@@ -396,39 +373,7 @@ class AzureBuild(StackBuild):
             )
             endpoint = endpoint.model_copy(update={"deployment": d.model_copy(update={"mirror_percent": MAX_MIRROR_PERCENT})})
             d = endpoint.deployment
-        if d.strategy in ("canary", "linear", "blue-green"):
-            ctx.warn(
-                f"{path}.deployment.waitMinutes",
-                "Azure ML does not shift traffic on a timer: the rollout steps and the wait are recorded in the "
-                "endpoint's tags (mlopskit-rollout-steps, mlopskit-wait-minutes) and outputs for day-2 tooling to apply",
-            )
-        elif d.provided("wait_minutes"):
-            ctx.warn(f"{path}.deployment.waitMinutes", f"has no effect with strategy {d.strategy} on Azure")
-        monitoring = endpoint.monitoring
-        if monitoring.quality is not None:
-            # azure-native 3.x MonitorDefinition signals: Custom, DataDrift, DataQuality,
-            # FeatureAttributionDrift, PredictionDrift; Azure ML's model-performance signal is
-            # not among them, and a Custom signal would need a component the kit does not ship.
-            ctx.warn_unbuilt(f"{path}.monitoring.quality", monitoring.quality,
-                             "the Azure ML monitor the kit can declare has no model-performance signal",
-                             "add one in Azure ML studio or compute the metrics in a pipeline")
-        if monitoring.bias is not None:
-            # The same signal list: no bias signal. Azure ML's fairness assessment is the Responsible
-            # AI dashboard of a model (a training-time pipeline), not a schedule over served traffic.
-            ctx.warn_unbuilt(f"{path}.monitoring.bias", monitoring.bias,
-                             "the Azure ML monitor the kit can declare has no bias signal",
-                             "assess fairness with a Responsible AI dashboard in a pipeline")
-        if endpoint.monitoring.explainability is not None:
-            ctx.warn(f"{path}.monitoring.explainability.features", "unsupported: Azure ML's feature attribution "
-                     "drift signal attributes every column of the baseline data except the label; the list is not "
-                     "passed (keep the baseline's columns to the features)")
-        if d.auto_rollback:
-            ctx.warn(
-                f"{path}.deployment.autoRollback",
-                "Azure ML has no automatic rollback: the alert rules listed in the stack outputs "
-                f"(endpoints.{endpoint.name}.alertRules) fire on the alarms, and day-2 tooling must move the "
-                "traffic back to the live slot",
-            )
+        self._warn(limits.deployment_warnings(path, endpoint))
         return endpoint
 
     def endpoint(self, plan: EndpointPlan) -> None:
@@ -515,17 +460,12 @@ class AzureBuild(StackBuild):
         if stack.experiments is not None:
             # Every workspace serves MLflow tracking itself (runs in the workspace, artifacts in
             # its storage account under the stack key): nothing to create, only to point at.
-            if stack.experiments.provided("size"):
-                ctx.warn("experiments.size", "the Azure ML workspace's MLflow tracking has no size: size is not used")
+            self._warn(limits.experiments_warnings(stack))
             self.outputs["experimentsTrackingUri"] = self.workspace.workspace.ml_flow_tracking_uri
         backups = None
         if b is not None and "artifacts" in b.targets:
-            geo = geo_redundant_vault(b.cross_region, ctx.placement.backup_location)
-            if geo and not b.cross_region:
-                ctx.warn("backups.crossRegion", (
-                    "false, but the backup vault stays geo-redundant with cross-region restore, because "
-                    "placement.azure.backupLocation is set: Azure refuses to change a backup vault's redundancy once "
-                    "items are protected; remove backupLocation to give a new stack a zone-redundant vault"))
+            # limits.backup_warnings says when the vault stays geo-redundant though crossRegion is off.
+            geo = limits.geo_redundant_vault(b.cross_region, ctx.placement.backup_location)
             backups = Backups(
                 ctx.name("backups"),
                 BackupsArgs(
@@ -630,7 +570,7 @@ class AzureBuild(StackBuild):
         mapping: dict[str, list[dict[str, str]]] = {}
         for i, role in enumerate(self.stack.access.roles):
             who = f"role-{role.name}"
-            self._warn_read_only_experiments(i, role.permissions)
+            self._warn(limits.role_warnings(self.stack, i, role.permissions, role.principals))
             for j, permission in enumerate(role.permissions):
                 for role_name, target in PERMISSION_GRANTS[permission]:
                     if target == "endpoints":
@@ -651,90 +591,11 @@ class AzureBuild(StackBuild):
                         if key not in grants:
                             grants[key] = Grant(key, who, role_name, scope, _ARTIFACT_CONDITIONS.get(permission))
                             mapping.setdefault(role.name, []).append({"role": role_name, "target": target_key})
-            for j, principal in enumerate(role.principals):
-                ctx.warn(
-                    f"access.roles[{i}].principals[{j}]",
-                    f"Azure role assignments need the Entra ID object id of {principal}; the kit grants the role's "
-                    f"identity id-{ctx.prefix}-{who} and lists its grants in outputs (accessRoles.{role.name}) "
-                    "for day-2 tooling to repeat for this principal",
-                )
         self.outputs["accessRoles"] = mapping
         return list(grants.values())
 
     # -- warnings about fields Azure cannot honour as asked -----------------------------
-    def _warn_read_only_experiments(self, index: int, permissions: Sequence[str]) -> None:
-        if "experiments.read" in permissions and "experiments.write" not in permissions:
-            self.ctx.warn(f"access.roles[{index}].permissions[{permissions.index('experiments.read')}]",
-                          "experiments.read: Azure ML has no built-in role that only reads workspace runs; the role "
-                          "gets AzureML Data Scientist on the workspace, which may also write them")
-
-    def _warn_retention(self) -> None:
-        low, high = LOG_RETENTION_RANGE
-        days = self.stack.compliance.retention_days
-        if days > high:
-            self.ctx.warn(
-                "compliance.retentionDays",
-                f"Log Analytics keeps interactive logs at most {high} days; configure table archive for the remaining "
-                f"{days - high} days",
-            )
-        elif days < low:
-            self.ctx.warn("compliance.retentionDays", f"Log Analytics keeps logs at least {low} days; {low} is used")
-
-    def _warn_backups(self) -> None:
-        b, ctx = self.backups, self.ctx
-        if b is None:
-            return
-        if b.schedule == "hourly":
-            ctx.warn("backups.schedule", "Azure vaulted blob backups run at most daily; daily is used (blob versioning and "
-                     "soft delete cover changes in between)")
-        backup_location = ctx.placement.backup_location
-        mirrored = [t for t in b.targets if t in ("models", "containers")]
-        if mirrored and b.cross_region and backup_location:
-            ctx.warn(
-                "backups.targets",
-                f"{' and '.join(mirrored)} are geo-replicated to {backup_location} (ML registry region, registry "
-                "replica): a mirror, so deletions replicate too; schedule and retentionDays apply to artifacts only",
-            )
-        elif mirrored:
-            ctx.warn(
-                "backups.targets",
-                f"{' and '.join(mirrored)}: Azure has no scheduled backup for ML registry models or container images; "
-                "only geo-replication protects them and it needs backups.crossRegion with a backupLocation",
-            )
-        if "artifacts" not in b.targets:
-            for field in ("schedule", "retentionDays"):
-                ctx.warn(f"backups.{field}", "only artifacts get scheduled backups on Azure and they are not a target: unused")
-        pair = PAIRED_REGIONS.get(ctx.location)
-        if b.cross_region and "artifacts" in b.targets and backup_location and pair != backup_location:
-            ctx.warn(
-                "placement.azure.backupLocation",
-                f"geo-redundant storage and backup vault copies go to {ctx.location}'s paired region "
-                f"({pair or 'unknown'}), not {backup_location}; models and images do replicate to {backup_location}",
-            )
-
-    def _warn_container_registry(self) -> None:
-        if self.ctx.private and self.ctx.cmk:
-            # ACR takes a customer-managed key only at creation and only through a
-            # user-assigned identity, while a firewalled Key Vault lets a registry through
-            # (trusted services) only with its system-assigned identity. Not solved here:
-            # the kit does not know a one-pass way; see docs/deploying-gcp-azure.md.
-            self.ctx.warn(
-                "encryption.customerManagedKeys",
-                "the container registry's customer-managed key sits in a private Key Vault: Azure lets a registry "
-                "through the vault firewall only with its system-assigned identity, but enables CMK only at creation "
-                "with a user-assigned one; allow the registry's identity to reach the vault for the first `pulumi up`, "
-                "then switch it (az acr encryption rotate-key --identity [system]) and close the vault",
-            )
-        containers = self.stack.registry.containers
-        if containers.scan_on_push:
-            self.ctx.warn(
-                "registry.containers.scanOnPush",
-                "Azure Container Registry has no per-registry scan setting: enable Microsoft Defender for Containers "
-                "on the subscription to scan pushed images",
-            )
-        if containers.immutable_tags:
-            self.ctx.warn(
-                "registry.containers.immutableTags",
-                "Azure Container Registry has no registry-wide immutable tags: lock each pushed tag "
-                "(az acr repository update --write-enabled false) in the CI that pushes it",
-            )
+    def _warn(self, issues: list[SpecIssue]) -> None:
+        """Record the spec-only warnings of providers/azure/limits.py (`validate --provider azure` reports them too)."""
+        for issue in issues:
+            self.ctx.warn(issue.path, issue.message, feature=issue.feature, support=issue.support)

@@ -10,12 +10,11 @@ from pulumi_azure_native import applicationinsights, machinelearningservices as 
 from mlopskit.modules.endpoint import Explainability
 from mlopskit.providers.azure import names
 from mlopskit.providers.azure.context import AzureContext
+from mlopskit.providers.azure.limits import LOG_RETENTION_RANGE
 
 TYPE = "mlopskit:azure:Monitoring"
 ENDPOINT_TYPE = "mlopskit:azure:EndpointMonitoring"
 ENDPOINT_NAMESPACE = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"
-# Log Analytics keeps interactive data 30-730 days (older data needs table archive tiers).
-LOG_RETENTION_RANGE = (30, 730)
 # The serverless Spark size the monitors run on (priced per run in providers/azure/cost.py).
 SPARK_INSTANCE = "standard_e4s_v3"
 

@@ -231,7 +231,7 @@ class GcpBuild(StackBuild):
         if ctx.stack.network.private:
             ctx.warn("network.private", f"batch job {job.name}: Vertex AI batch prediction jobs cannot join a VPC "
                      "(the v1 BatchPredictionJob has no network field); its workers run in Google's network: keep the "
-                     "project in a VPC Service Controls perimeter to fence them")
+                     "project in a VPC Service Controls perimeter to fence them", feature="batch: private network")
         ctx.warn(f"{plan.path}.maxRuntimeMinutes", "Vertex AI batch prediction jobs have no time limit: the estimate "
                  "prices maxRuntimeMinutes per run, and a run stops only when done or cancelled (gcloud ai batch-prediction-jobs cancel)")
         BatchInference(ctx.name("batch", job.name), BatchArgs(

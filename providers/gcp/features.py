@@ -1,6 +1,6 @@
 """How gcp realises each spec setting in the comparison: native, emulated or unsupported.
 
-The comparison (mlopskit.compare) starts from this explicit declaration and lets the build's
+The comparison (mlopskit.compare.run) starts from this explicit declaration and lets the build's
 own warnings (graph.warnings) downgrade a setting the provider could not honour for a spec.
 """
 

@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
-from mlopskit.cli import load_checked
 from mlopskit.engine import preview
+from mlopskit.load import load_checked
 from mlopskit.modules.loader import load_stack
 from tests.checkov import gate
 from tests.checkov.terraform_json import convert, singular, snake, terraform_type

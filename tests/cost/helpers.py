@@ -18,7 +18,7 @@ SPEC_NAMES = [p.name for p in EXAMPLE_SPECS]
 @cache
 def built(name: str, cloud: str) -> tuple[Stack, Graph]:
     """The bundled spec ``name`` previewed on ``cloud``."""
-    from mlopskit.cli import load_checked
+    from mlopskit.load import load_checked
     from tests.conftest import STACKS
 
     stack = load_checked(str(STACKS / name), cloud)  # type: ignore[arg-type]

@@ -90,7 +90,7 @@ def test_compare_writes_every_format_with_three_nonzero_clouds(tmp_path: Path, c
                                                                monkeypatch: pytest.MonkeyPatch,
                                                                credit_risk_comparison: object) -> None:
     # The comparison of the bundled example, made once per run (tests/conftest.py), through the CLI.
-    monkeypatch.setattr("mlopskit.compare.compare", lambda *a, **k: credit_risk_comparison)
+    monkeypatch.setattr("mlopskit.compare.run.compare", lambda *a, **k: credit_risk_comparison)
     assert main(["compare", CREDIT, "--out", str(tmp_path), "--format", "markdown"]) == 0
     totals = [_total(c) for c in target_names()]
     shown = [_shown(c) for c in target_names()]
@@ -113,7 +113,7 @@ def test_compare_with_a_broken_policy_runner_still_shows_the_cost(monkeypatch: p
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("runner exploded")
 
-    monkeypatch.setattr("mlopskit.compare.evaluate", broken)
+    monkeypatch.setattr("mlopskit.compare.run.evaluate", broken)
     main(["compare", CREDIT, "--providers", "aws", "--format", "json"])
     aws = json.loads(capsys.readouterr().out)["clouds"][0]
     assert (aws["policies"], aws["policyNote"]) == (None, "policies: error (RuntimeError: runner exploded)")

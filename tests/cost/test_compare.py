@@ -6,11 +6,12 @@ from pathlib import Path
 
 import yaml
 
-from mlopskit.compare import compare, features, to_markdown
+from mlopskit.compare.render import to_markdown
+from mlopskit.compare.run import compare, features
 from mlopskit.console import usd
-from mlopskit.modules.errors import SpecIssue
 from mlopskit.modules.graph import Graph
 from mlopskit.modules.targets import names as target_names
+from mlopskit.providers.base import BuildContext
 from mlopskit.providers.catalog.prices import PriceKey, lookup
 from mlopskit.report_html import to_html
 from tests.cost.helpers import built
@@ -26,8 +27,9 @@ def test_gcp_declares_shadow_unsupported_and_marks_it_used() -> None:
 
 def test_a_build_warning_downgrades_a_native_setting_to_emulated() -> None:
     stack, graph = built("credit-risk.yaml", "aws")
-    warned = Graph(graph.provider, graph.stack, graph.resources,
-                   [SpecIssue("endpoints[0].dataCapture", "captured through a sidecar instead")])
+    ctx = BuildContext(stack)  # as a build warns: the feature key comes from the field, the level defaults
+    ctx.warn("endpoints[0].dataCapture", "captured through a sidecar instead")
+    warned = Graph(graph.provider, graph.stack, graph.resources, ctx.warnings)
     rows = {f.setting: f for f in features("aws", stack, warned)}
     assert (rows["dataCapture"].support, rows["dataCapture"].note) == ("emulated", "captured through a sidecar instead")
     assert rows["autoscaling"].support == "native"  # untouched by the warning

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mlopskit.compare import compare, to_json, to_markdown, to_table
+from mlopskit.compare.render import to_json, to_markdown, to_table
+from mlopskit.compare.run import compare
 from mlopskit.cost import cost_table, infracost_json, total_text
 from mlopskit.modules.targets import names as target_names
 from mlopskit.providers.catalog.prices import PriceKey

@@ -23,8 +23,8 @@ import pulumi
 import pytest
 import yaml
 
-from mlopskit.cli import load_checked
 from mlopskit.engine import preview
+from mlopskit.load import load_checked
 from mlopskit.modules.graph import Graph
 from mlopskit.policies.crossguard.adapter import identity
 from mlopskit.policies.report import rule_url

@@ -8,8 +8,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from mlopskit.cli import load_checked, main
+from mlopskit.cli import main
 from mlopskit.engine import preview
+from mlopskit.load import load_checked
 from mlopskit.modules import parse_stack
 from mlopskit.modules.facts import ATTRS
 from mlopskit.modules.targets import names as target_names

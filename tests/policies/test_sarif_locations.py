@@ -19,8 +19,9 @@ import xmlschema
 import yaml
 
 from mlopskit import __version__
-from mlopskit.cli import load_checked, main
+from mlopskit.cli import main
 from mlopskit.engine import preview
+from mlopskit.load import load_checked
 from mlopskit.modules.facts import Fact
 from mlopskit.modules.targets import names as target_names
 from mlopskit.policies.locate import Locator, parent_path, written
