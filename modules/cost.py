@@ -78,6 +78,8 @@ class CostComponent:
     max_monthly_quantity: Decimal | None = None
     hourly: bool = False
     usage_key: str | None = None  # the usage_defaults.yaml key this quantity comes from
+    #: a unit price the spec itself declares (a cluster's rate card): priced at it instead of the catalog's row
+    declared_usd: Decimal | None = None
 
 
 Handler = Callable[[RecordedResource, "CostContext"], list[CostComponent] | str]

@@ -150,6 +150,17 @@ ATTRS: dict[str, dict[str, str]] = {
     },
 }
 
+# Pod-level hardening of a workload the target runs as containers it defines (a Kubernetes pod):
+# absent where the cloud runs the containers itself (the rule is then not applicable).
+WORKLOAD_ATTRS: dict[str, str] = {
+    "runs_as_non_root": "bool|None: every container runs as a non-root user (Pod Security restricted)",
+    "privilege_escalation": "bool|None: some container may gain more privileges than its process (allowPrivilegeEscalation)",
+    "resource_limits": "bool|None: every container sets cpu and memory limits",
+    "image_pinned": "bool|None: every image is referenced by digest (a tag can be moved under a running stack)",
+}
+for _kind in ("endpoint", "training", "batch", "monitor"):
+    ATTRS[_kind].update(WORKLOAD_ATTRS)
+
 # A bucket's purpose is recorded on the bucket itself, as this tag (AWS, Azure) or label (GCP),
 # by the component that creates it: the offline facts and the CrossGuard pack (which sees only
 # resource inputs) then read the same thing, and a bucket's name never decides it. Key and values
@@ -187,6 +198,9 @@ class Fact:
     protect: bool = False
     jurisdiction: str | None = None  # eu | br | us | ... (from the provider's region table)
     attrs: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=True)
+    #: attrs whose values the platform's operator DECLARED (a guarantee the target cannot see from what it
+    #: builds, e.g. a cluster's etcd encryption): a rule passing only thanks to one reports ``pass (declared)``
+    declared: frozenset[str] = field(default=frozenset(), hash=False, compare=True)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -198,6 +212,12 @@ class Fact:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.attrs.get(key, default)
+
+    def undeclared(self, keys: frozenset[str] | None = None) -> Fact:
+        """This fact as if ``keys`` (default: every declared attr) were not declared: those attrs unknown (None)."""
+        gone = self.declared if keys is None else keys & self.declared
+        return replace(self, attrs={k: (None if k in gone else v) for k, v in self.attrs.items()},
+                       declared=self.declared - gone)
 
     def with_attrs(self, **changes: Any) -> Fact:
         """A copy with attributes changed (``MISSING`` removes one): handy for mutations in tests."""

@@ -30,6 +30,10 @@ from mlopskit.policies.rules import (
     schedule_cmk,
     storage,
     tags,
+    workload_image_digest,
+    workload_no_privilege_escalation,
+    workload_non_root,
+    workload_resource_limits,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -57,6 +61,9 @@ RULES: tuple[Rule, ...] = (
     # identity
     iam.iam_no_wildcard_actions, iam.iam_no_admin_roles, iam.iam_trust_restricted, iam.iam_resource_scoped,
     iam.iam_no_all_powerful_role, auth.endpoint_auth_required,
+    # workload hardening (where the target runs containers it defines: a Kubernetes pod)
+    workload_non_root.workload_non_root, workload_no_privilege_escalation.workload_no_privilege_escalation,
+    workload_resource_limits.workload_resource_limits, workload_image_digest.workload_image_digest,
     # governance
     tags.tag_owner, tags.tag_cost_center, tags.tag_data_classification, residency.data_residency,
     protect.prod_protect_data,

@@ -50,8 +50,10 @@ def table(report: PolicyReport) -> str:
     for error in report.errors:
         lines.append(f"ERROR {error.policy} on {error.resource}: {error.message}")
     s = report.summary
+    lines += [f"DECLARED    {c.policy:30} {c.name:50} {c.message}" for c in report.checked if c.status == "pass (declared)"]
     lines.append(f"{s['rules']} rules, {s['violations']} violations ({s['mandatory']} mandatory, {s['advisory']} advisory, "
-                 f"{s['unknown']} unknown), {s['waived']} waived, {s['errors']} errors: {'PASSED' if s['passed'] else 'FAILED'}")
+                 f"{s['unknown']} unknown), {s['declared']} pass (declared), {s['waived']} waived, {s['errors']} errors: "
+                 f"{'PASSED' if s['passed'] else 'FAILED'}")
     return "\n".join(lines)
 
 
@@ -164,6 +166,8 @@ def sarif(report: PolicyReport, spec: SpecFile | None = None, *, tool_version: s
         if spec:
             result["locations"][0].update(spec.location(ROOT_FIELD))
         results.append(result)
+    results += [_declared_result(c, report.provider, index, spec) for c in report.checked
+                if c.status == "pass (declared)" and c.policy in index]
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "mlopskit-policy", "informationUri": PROJECT_URL,
                             "version": tool_version, "rules": [_descriptor(r) for r in active]}},
@@ -177,6 +181,21 @@ def sarif(report: PolicyReport, spec: SpecFile | None = None, *, tool_version: s
     if spec:
         run["originalUriBaseIds"] = {SRCROOT: {"uri": Path.cwd().resolve().as_uri() + "/"}}
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _declared_result(item: Checked, provider: str, index: dict[str, int], spec: SpecFile | None) -> dict[str, Any]:
+    """A pass resting on a declared guarantee: SARIF ``kind: pass`` (level none), so it is listed,
+    counted apart and never an alert (SARIF 2.1.0 §3.27.9)."""
+    result: dict[str, Any] = {
+        "ruleId": item.policy, "ruleIndex": index[item.policy], "kind": "pass", "level": "none",
+        "message": {"text": f"{item.name}: pass (declared): {item.message}"},
+        "locations": [{"logicalLocations": [{"name": item.name, "fullyQualifiedName": item.resource, "kind": "resource"}]}],
+        "partialFingerprints": {FINGERPRINT: fingerprint(item.policy, provider, item.type, item.name, "declared")},
+        "properties": {"status": item.status, "type": item.type, "specField": ROOT_FIELD},
+    }
+    if spec:
+        result["locations"][0].update(spec.location(ROOT_FIELD))
+    return result
 
 
 def _case(case: ET.Element, item: Checked, enforcement: str, fails: bool) -> str | None:
@@ -195,6 +214,8 @@ def _case(case: ET.Element, item: Checked, enforcement: str, fails: bool) -> str
     if item.status == "not_applicable":
         ET.SubElement(case, "skipped", message=f"not applicable: {item.message}")
         return "skipped"
+    if item.status == "pass (declared)":  # a pass, told apart by its output (the Jenkins XSD has no other slot)
+        ET.SubElement(case, "system-out").text = f"pass (declared): {text}"
     return None
 
 

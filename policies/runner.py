@@ -136,6 +136,8 @@ class PolicyReport:
             "mandatory": sum(1 for v in self.open if v.enforcement == "mandatory"),
             "advisory": sum(1 for v in self.open if v.enforcement == "advisory"),
             "unknown": sum(1 for v in self.open if v.status == "unknown"),
+            # passes resting on a declared platform guarantee: counted apart, never among the plain passes
+            "declared": sum(1 for c in self.checked if c.status == Status.DECLARED.value),
             "waived": len(self.waived),
             "errors": len(self.errors),
             "passed": not self.failed,
@@ -278,6 +280,20 @@ def evaluate(stack: Stack, graph: Graph, preset: str | None = None, config: Poli
     return report
 
 
+def _declared(item: ResolvedRule, fact: Fact | None, outcome: Outcome, context: PolicyContext) -> Outcome:
+    """A pass that would not be one without the operator's declared values is ``pass (declared)``:
+    the rule runs again on the fact with every declared value unknown (the rule is pure)."""
+    if outcome.status is not Status.PASS or fact is None or not fact.declared:
+        return outcome
+    if _apply(item, fact.undeclared(), context).status is Status.PASS:
+        return outcome  # passes on what was built and recorded, whatever was declared
+    # The declared values the pass rests on: each one whose absence alone would make it no pass.
+    relied = [k for k in sorted(fact.declared)
+              if _apply(item, fact.undeclared(frozenset({k})), context).status is not Status.PASS]
+    keys = ", ".join(relied or sorted(fact.declared))
+    return Outcome(Status.DECLARED, None, f"passes on the operator's declaration ({keys}), not on what the kit checked")
+
+
 def _waive(violation: Violation, provider: str, waivers: Sequence[Waiver]) -> Violation:
     waiver = first_match(waivers, violation.policy, provider, violation.name, violation.spec_path)
     return dataclasses.replace(violation, waiver=waiver) if waiver else violation
@@ -307,6 +323,7 @@ def _run_rule(item: ResolvedRule, facts: Sequence[Fact], context: PolicyContext,
             report.checked.append(Checked(item.id, where, name, type_, Status.ERROR.value,
                                           f"{error.__class__.__name__}: {error}"))
             continue
+        outcome = _declared(item, fact, outcome, context)
         counts[outcome.status.value] += 1
         report.checked.append(Checked(item.id, where, name, type_, outcome.status.value, outcome.message))
         if outcome.status in (Status.FAIL, Status.UNKNOWN):

@@ -236,6 +236,14 @@ def _context(graph: Graph, stack: Stack, usage: Usage) -> CostContext:
                        topology=get_provider(cloud).topology(graph, stack))
 
 
+def _row(component: CostComponent) -> PriceRow | None:
+    """The catalog's row for a component, or the spec's own declared price (basis ``declared``)."""
+    if component.declared_usd is None:
+        return lookup(component.price_key)
+    return PriceRow(component.price_key, component.unit, component.declared_usd, "declared", "spec",
+                    ("the spec's declared rate",), "spec")
+
+
 def estimate(graph: Graph, stack: Stack, usage: Usage | None = None) -> CostEstimate:
     """Price every resource of ``graph`` (a preview of ``stack``) from the offline catalog."""
     usage = usage or Usage.defaults()
@@ -256,7 +264,7 @@ def estimate(graph: Graph, stack: Stack, usage: Usage | None = None) -> CostEsti
         if isinstance(result, str):
             resources.append(ResourceCost(resource.urn, resource.name, resource.type, (), result))
             continue
-        priced = tuple(PricedComponent(c, lookup(c.price_key)) for c in result)
+        priced = tuple(PricedComponent(c, _row(c)) for c in result)
         resources.append(ResourceCost(resource.urn, resource.name, resource.type, priced))
     budget = Decimal(str(stack.budget.monthly_limit_usd)) if stack.budget else None
     return CostEstimate(ctx.cloud, graph.stack, ctx.region, tuple(resources), tuple(sorted(unsupported)),

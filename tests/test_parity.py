@@ -27,9 +27,10 @@ from tests.conftest import STACKS
 from tests.specs import baseline, change, write_spec
 
 # Each cloud's placement path and a region of it that no allowedRegions below contains.
-PLACEMENT_PATH = {"aws": "placement.aws.region", "gcp": "placement.gcp.region", "azure": "placement.azure.location"}
+PLACEMENT_PATH = {"aws": "placement.aws.region", "gcp": "placement.gcp.region", "azure": "placement.azure.location",
+                  "kubernetes": "placement.kubernetes.region"}
 BACKUP_PATH = {"aws": "placement.aws.backupRegion", "gcp": "placement.gcp.backupRegion",
-               "azure": "placement.azure.backupLocation"}
+               "azure": "placement.azure.backupLocation", "kubernetes": "placement.kubernetes.backupRegion"}
 
 
 def _spec(tmp_path: Path, data: dict) -> str:

@@ -21,12 +21,12 @@ SHARED = ("modules/placement.py", "modules/compute.py", "modules/spec_schema.py"
 
 
 def test_bundled_targets_register_themselves_in_rank_order() -> None:
-    assert targets.names() == CLOUDS == ("aws", "gcp", "azure")
+    assert targets.names() == CLOUDS == ("aws", "gcp", "azure", "kubernetes")
     assert targets.target("gcp").display_name == "Google Cloud"
 
 
 def test_an_unknown_target_names_the_choices() -> None:
-    with pytest.raises(ValueError, match=r"unknown target 'moon' \(choose from aws, gcp, azure\)"):
+    with pytest.raises(ValueError, match=r"unknown target 'moon' \(choose from aws, gcp, azure, kubernetes\)"):
         targets.target("moon")
 
 

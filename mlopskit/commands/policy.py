@@ -73,11 +73,17 @@ def policy_table(report: Any) -> str:
         parts.append(table([("policy", "left"), ("resource", "left"), ("reason", "left"), ("expires", "left")],
                            [[v.policy, v.name, v.waiver.reason, v.waiver.expires.isoformat() if v.waiver.expires else "-"]
                             for v in report.waived if v.waiver is not None]))
+    declared = [c for c in report.checked if c.status == "pass (declared)"]
+    if declared:
+        parts.append(f"pass (declared) ({len(declared)}): passing on the operator's declared guarantees, not on what "
+                     "the kit checked:")
+        parts.append(table([("policy", "left"), ("resource", "left"), ("message", "left")],
+                           [[c.policy, c.name, c.message] for c in declared]))
     parts += [verdict(f"error: {e.policy} on {e.resource}: {e.message}") for e in report.errors]
     s = report.summary
     parts.append(verdict(f"{'PASSED' if s['passed'] else 'FAILED'}: {s['rules']} rules, {s['violations']} violations "
                          f"({s['mandatory']} mandatory, {s['advisory']} advisory, {s['unknown']} unknown), "
-                         f"{s['waived']} waived, {s['errors']} errors"))
+                         f"{s['declared']} pass (declared), {s['waived']} waived, {s['errors']} errors"))
     return render(parts, detect(sys.stdout))
 
 

@@ -63,7 +63,9 @@ class CloudResult:
             return self.policy_note or "policies: not available"
         s = self.policies.summary
         verdict = "passed" if s.get("passed") else "FAILED"
-        return f"{verdict}: {s['mandatory']} mandatory, {s['advisory']} advisory, {s['unknown']} unknown, {s['errors']} errors"
+        declared = f", {s['declared']} pass (declared)" if s.get("declared") else ""
+        return (f"{verdict}: {s['mandatory']} mandatory, {s['advisory']} advisory, {s['unknown']} unknown, "
+                f"{s['errors']} errors{declared}")
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,8 @@ ENTRIES: dict[str, E] = {
                                               "AWS Config: s3-bucket-logging-enabled")),
     "endpoint-audit-logging": E("medium", A),
     "endpoint-alarms": E("medium", A),
-    "iam-no-wildcard-actions": E("high", M, ("AWS Security Hub: IAM.21", "AWS Config: iam-policy-no-statements-with-full-access")),
+    "iam-no-wildcard-actions": E("high", M, ("AWS Security Hub: IAM.21", "AWS Config: iam-policy-no-statements-with-full-access",
+                                             "CKV_K8S_49")),
     "iam-no-admin-roles": E("critical", M, ("CKV_AWS_274", "AWS Security Hub: IAM.1",
                                             "AWS Config: iam-policy-no-statements-with-admin-access")),
     "iam-trust-restricted": E("critical", M),
@@ -94,7 +95,12 @@ ENTRIES: dict[str, E] = {
     "copy-retention-within-source": E("high", M, ("CKV2_AWS_61",)),
     # Advisory: Azure reports it unknown until the kit builds VNet flow logs (providers/azure/facts.py).
     "network-flow-logs": E("medium", A, ("CKV2_AWS_11", "CKV_GCP_26")),
-    "network-default-closed": E("medium", M, ("CKV2_AWS_12",)),
+    "network-default-closed": E("medium", M, ("CKV2_AWS_12", "CIS Kubernetes 5.3.2: default-deny NetworkPolicy")),
+    "workload-non-root": E("high", M, ("CKV_K8S_23", "Pod Security restricted: runAsNonRoot")),
+    "workload-no-privilege-escalation": E("high", M, ("CKV_K8S_20", "Pod Security restricted: allowPrivilegeEscalation")),
+    "workload-resource-limits": E("medium", M, ("CKV_K8S_11", "CKV_K8S_13")),
+    # Advisory: the serving runtime's image is KServe's choice (its ServingRuntime), which the kit does not pin.
+    "workload-image-digest": E("medium", A, ("CKV_K8S_43",)),
     "audit-store-access-logging": E("medium", A, ("CKV_AWS_18",)),
     "audit-streamed": E("medium", A, ("CKV2_AWS_10",)),
     "audit-cmk": E("medium", A, ("CKV_AWS_35",)),

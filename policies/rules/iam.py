@@ -19,7 +19,9 @@ def iam_no_wildcard_actions(fact: Fact, context: PolicyContext) -> Outcome:
     actions = fact.get("actions")
     if actions is None:
         return not_applicable()
-    wild = sorted({a for a in actions if a == "*" or a.endswith(":*") or a.endswith(".*")})
+    # A segment that is "*" alone: AWS's "s3:*", a Kubernetes RBAC "apps/*:get" or "/pods:*".
+    wild = sorted({a for a in actions if a == "*" or a.endswith(":*") or a.endswith(".*")
+                   or "*" in a.replace(":", "/").split("/")})
     if wild:
         return fail("actions", f"wildcard actions {', '.join(wild)}")
     return passed()

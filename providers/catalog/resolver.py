@@ -14,6 +14,7 @@ the resolver falls back to the smallest match (fewest vCPUs, then least memory) 
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -336,9 +337,8 @@ def _resolve(cloud: Cloud, compute: Compute, region: str | None = None, use: Use
     if compute.cpu is None or compute.memory_gib is None:
         raise ResolutionError(f"instanceType.{cloud}", f"no {cloud} instance type and no generic size")
     if targets.target(cloud).compute is None:
-        # A target without an instance catalog (a declared placement, e.g. a cluster) takes explicit types only.
-        raise ResolutionError(f"instanceType.{cloud}", f"{cloud} has no instance catalog to size a generic request "
-                                                       f"from: give instanceType.{cloud}")
+        # A target without an instance catalog (a cluster) runs the request as asked: a pod's resources.
+        return _as_requested(cloud, compute, model_gib)
     gpu_type = compute.gpu.type if compute.gpu else None
     gpu_count = compute.gpu.count if compute.gpu else 0
     offered = _offered(cloud, compute, use, among, model_gib)
@@ -366,6 +366,28 @@ def _resolve(cloud: Cloud, compute: Compute, region: str | None = None, use: Use
         basis = f"smallest (price unknown in {where})"
     exact = best.vcpu == compute.cpu and best.memory_gib == compute.memory_gib
     return Resolution(best, exact=exact, explicit=False, basis=basis, hourly_usd=prices[best])
+
+
+def _as_requested(cloud: Cloud, compute: Compute, model_gib: float | None) -> Resolution:
+    """The generic size itself on a target without instance types (a Kubernetes pod's requests):
+    exact by construction; a model to hold needs its GPUs given (no catalog to grow the count from)."""
+    assert compute.cpu is not None and compute.memory_gib is not None
+    gpu = compute.gpu
+    if model_gib is not None and gpu is None:
+        raise ResolutionError("model.sizeGiB", f"{cloud} has no instance types to choose a GPU from: give compute.gpu "
+                                               f"to hold a {model_gib:g} GiB model")
+    count = gpu.count if gpu else 0
+    per_gpu = per_gpu_gib(cloud, "", gpu.type) if gpu else None
+    if model_gib is not None and gpu is not None and not gpu.provided("count") and per_gpu:
+        # As for an instance type: the count is free unless given, so as many GPUs as the model needs (at most 8).
+        count = min(8, max(count, math.ceil(model_memory_gib(model_gib) / per_gpu)))
+    name = f"{compute.cpu} vCPU, {compute.memory_gib:g} GiB" + (f", {count}x {gpu.type}" if gpu else "")
+    instance = InstanceType(cloud, name, compute.cpu, compute.memory_gib, gpu.type if gpu else None,
+                            count, gpu.type if gpu else None, False)
+    if model_gib is not None and not _fits(instance, compute, model_memory_gib(model_gib)):
+        raise ResolutionError("model.sizeGiB", f"{name} has {_gib(instance.gpu_memory_gib)} of GPU memory; a "
+                                               f"{model_gib:g} GiB model needs {model_memory_gib(model_gib):g} GiB")
+    return Resolution(instance, exact=True, explicit=False, basis="requested (pod resources)")
 
 
 def _gib(value: float | None) -> str:

@@ -26,6 +26,12 @@ def built(name: str, cloud: str) -> tuple[Stack, Graph]:
 
 
 def bundled_estimate(name: str, cloud: str) -> CostEstimate:
+    import pytest
+
+    from tests.fidelity.test_ordering import placed
+
+    if not placed(name, cloud):
+        pytest.skip(f"{name} is not placed on {cloud}")  # llm-serving names no GPU model, which a cluster needs
     stack, graph = built(name, cloud)
     return estimate(graph, stack)
 

@@ -17,6 +17,8 @@ SCORING = {
     "aws": ("credit-risk-prod-endpoint-scoring-config", "Instance usage (on-demand, ml.g5.xlarge)"),
     "gcp": ("credit-risk-prod-scoring-deployment", "Prediction node usage (g2-standard-4)"),
     "azure": ("credit-risk-prod-endpoint-scoring-blue", "Instance usage (pay-as-you-go, Standard_NC4as_T4_v3)"),
+    # A pod's GPU-hours: 1 A10G per pod (its vCPU and GiB lines scale the same way).
+    "kubernetes": ("credit-risk-prod-scoring-isvc", "Serving GPU (1x A10G per pod)"),
 }
 
 

@@ -40,6 +40,9 @@ SINGLETONS: dict[str, dict[str, Singleton]] = {
         "azure-native:monitor:DiagnosticSetting": Singleton("target resource and name", _own_scope),
         "azure-native:security:Pricing": Singleton("subscription and plan (Defender)", NEVER),
     },
+    # Every object the kubernetes target records is named by the kit inside the stack's own namespace
+    # (the Velero Schedule in Velero's, named after that namespace): none is shared with another stack.
+    "kubernetes": {},
 }
 
 #: Types named by the cloud (an id, a generated resource name): equal inputs are two resources.
@@ -50,4 +53,5 @@ CLOUD_NAMED: dict[str, frozenset[str]] = {
     "aws": frozenset({"aws:kms/key:Key", "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable",
                       "aws:ec2/securityGroupRule:SecurityGroupRule", "aws:ec2/vpcEndpoint:VpcEndpoint"}),
     "azure": frozenset(),
+    "kubernetes": frozenset(),
 }

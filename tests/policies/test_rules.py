@@ -16,35 +16,27 @@ from mlopskit.policies.registry import BY_ID
 from mlopskit.policies.rule import Status
 
 TYPES = {
-    "bucket": {"aws": "aws:s3/bucket:Bucket", "gcp": "gcp:storage/bucket:Bucket", "azure": "azure-native:storage:StorageAccount"},
-    "key": {"aws": "aws:kms/key:Key", "gcp": "gcp:kms/cryptoKey:CryptoKey", "azure": "azure-native:keyvault:Key"},
-    "container_registry": {"aws": "aws:ecr/repository:Repository", "gcp": "gcp:artifactregistry/repository:Repository",
-                           "azure": "azure-native:containerregistry:Registry"},
-    "model_registry": {"aws": "aws:sagemaker/modelPackageGroup:ModelPackageGroup", "gcp": "pulumi-python:dynamic:Resource",
-                       "azure": "azure-native:machinelearningservices:Registry"},
-    "endpoint": {"aws": "aws:sagemaker/endpoint:Endpoint", "gcp": "gcp:vertex/aiEndpoint:AiEndpoint",
-                 "azure": "azure-native:machinelearningservices:OnlineEndpoint"},
-    "monitor": {"aws": "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition", "gcp": "pulumi-python:dynamic:Resource",
-                "azure": "azure-native:machinelearningservices:Schedule"},
-    "training": {"aws": "aws:sagemaker/pipeline:Pipeline", "gcp": "gcp:storage/bucketObject:BucketObject",
-                 "azure": "azure-native:machinelearningservices:Compute"},
-    "batch": {"aws": "aws:sagemaker/pipeline:Pipeline", "gcp": "gcp:storage/bucketObject:BucketObject",
-              "azure": "azure-native:machinelearningservices:BatchDeployment"},
-    "workspace": {"aws": "none", "gcp": "none", "azure": "azure-native:machinelearningservices:Workspace"},
-    "network": {"aws": "aws:ec2/vpc:Vpc", "gcp": "gcp:compute/network:Network", "azure": "azure-native:network:VirtualNetwork"},
-    "role": {"aws": "aws:iam/role:Role", "gcp": "gcp:projects/iAMCustomRole:IAMCustomRole", "azure": "none"},
-    "binding": {"aws": "aws:iam/role:Role", "gcp": "gcp:projects/iAMMember:IAMMember", "azure": "azure-native:authorization:RoleAssignment"},
-    "identity": {"aws": "aws:iam/role:Role", "gcp": "gcp:serviceaccount/account:Account",
-                 "azure": "azure-native:managedidentity:UserAssignedIdentity"},
-    "audit": {"aws": "aws:cloudtrail/trail:Trail", "gcp": "gcp:projects/iAMAuditConfig:IAMAuditConfig",
-              "azure": "azure-native:monitor:DiagnosticSetting"},
-    "log_store": {"aws": "aws:s3/bucket:Bucket", "gcp": "gcp:logging/projectBucketConfig:ProjectBucketConfig",
-                  "azure": "azure-native:operationalinsights:Workspace"},
-    "backup": {"aws": "aws:backup/vault:Vault", "gcp": "gcp:storage/bucket:Bucket", "azure": "azure-native:dataprotection:BackupVault"},
-    "budget": {"aws": "aws:budgets/budget:Budget", "gcp": "gcp:billing/budget:Budget", "azure": "azure-native:consumption:Budget"},
-    "alarm": {"aws": "aws:cloudwatch/metricAlarm:MetricAlarm", "gcp": "gcp:monitoring/alertPolicy:AlertPolicy",
-              "azure": "azure-native:insights:MetricAlert"},
+    "bucket": {"aws": "aws:s3/bucket:Bucket", "gcp": "gcp:storage/bucket:Bucket", "azure": "azure-native:storage:StorageAccount", "kubernetes": "kubernetes:core/v1:ConfigMap"},
+    "key": {"aws": "aws:kms/key:Key", "gcp": "gcp:kms/cryptoKey:CryptoKey", "azure": "azure-native:keyvault:Key", "kubernetes": "none"},
+    "container_registry": {"aws": "aws:ecr/repository:Repository", "gcp": "gcp:artifactregistry/repository:Repository", "azure": "azure-native:containerregistry:Registry", "kubernetes": "mlopskit:kubernetes:ContainerRegistry"},
+    "model_registry": {"aws": "aws:sagemaker/modelPackageGroup:ModelPackageGroup", "gcp": "pulumi-python:dynamic:Resource", "azure": "azure-native:machinelearningservices:Registry", "kubernetes": "mlopskit:kubernetes:ModelRegistry"},
+    "endpoint": {"aws": "aws:sagemaker/endpoint:Endpoint", "gcp": "gcp:vertex/aiEndpoint:AiEndpoint", "azure": "azure-native:machinelearningservices:OnlineEndpoint", "kubernetes": "kubernetes:serving.kserve.io/v1beta1:InferenceService"},
+    "monitor": {"aws": "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition", "gcp": "pulumi-python:dynamic:Resource", "azure": "azure-native:machinelearningservices:Schedule", "kubernetes": "kubernetes:batch/v1:CronJob"},
+    "training": {"aws": "aws:sagemaker/pipeline:Pipeline", "gcp": "gcp:storage/bucketObject:BucketObject", "azure": "azure-native:machinelearningservices:Compute", "kubernetes": "kubernetes:batch/v1:CronJob"},
+    "batch": {"aws": "aws:sagemaker/pipeline:Pipeline", "gcp": "gcp:storage/bucketObject:BucketObject", "azure": "azure-native:machinelearningservices:BatchDeployment", "kubernetes": "kubernetes:batch/v1:CronJob"},
+    "workspace": {"aws": "none", "gcp": "none", "azure": "azure-native:machinelearningservices:Workspace", "kubernetes": "none"},
+    "network": {"aws": "aws:ec2/vpc:Vpc", "gcp": "gcp:compute/network:Network", "azure": "azure-native:network:VirtualNetwork", "kubernetes": "kubernetes:networking.k8s.io/v1:NetworkPolicy"},
+    "role": {"aws": "aws:iam/role:Role", "gcp": "gcp:projects/iAMCustomRole:IAMCustomRole", "azure": "none", "kubernetes": "kubernetes:rbac.authorization.k8s.io/v1:Role"},
+    "binding": {"aws": "aws:iam/role:Role", "gcp": "gcp:projects/iAMMember:IAMMember", "azure": "azure-native:authorization:RoleAssignment", "kubernetes": "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"},
+    "identity": {"aws": "aws:iam/role:Role", "gcp": "gcp:serviceaccount/account:Account", "azure": "azure-native:managedidentity:UserAssignedIdentity", "kubernetes": "kubernetes:core/v1:ServiceAccount"},
+    "audit": {"aws": "aws:cloudtrail/trail:Trail", "gcp": "gcp:projects/iAMAuditConfig:IAMAuditConfig", "azure": "azure-native:monitor:DiagnosticSetting", "kubernetes": "mlopskit:kubernetes:Audit"},
+    "log_store": {"aws": "aws:s3/bucket:Bucket", "gcp": "gcp:logging/projectBucketConfig:ProjectBucketConfig", "azure": "azure-native:operationalinsights:Workspace", "kubernetes": "none"},
+    "backup": {"aws": "aws:backup/vault:Vault", "gcp": "gcp:storage/bucket:Bucket", "azure": "azure-native:dataprotection:BackupVault", "kubernetes": "kubernetes:velero.io/v1:Schedule"},
+    "budget": {"aws": "aws:budgets/budget:Budget", "gcp": "gcp:billing/budget:Budget", "azure": "azure-native:consumption:Budget", "kubernetes": "kubernetes:core/v1:ResourceQuota"},
+    "alarm": {"aws": "aws:cloudwatch/metricAlarm:MetricAlarm", "gcp": "gcp:monitoring/alertPolicy:AlertPolicy", "azure": "azure-native:insights:MetricAlert", "kubernetes": "kubernetes:monitoring.coreos.com/v1:PrometheusRule"},
 }
+# Pod hardening (modules/facts.py WORKLOAD_ATTRS): only targets that define the containers emit them.
+POD = dict(runs_as_non_root=True, privilege_escalation=False, resource_limits=True, image_pinned=True)
 LABELS = {"owner": "ml-platform@example.com", "cost-center": "cc-1234", "data-classification": "confidential"}
 BASE = {
     "bucket": dict(purpose="artifacts", cmk=True, public=False, versioning=True, retention_days=365, access_logging=True,
@@ -73,6 +65,8 @@ BASE = {
     "budget": dict(limit_usd=6000.0, alert_thresholds=[50.0, 100.0]),
     "alarm": dict(notifies=True, endpoint="scoring", notification_encrypted=True),
 }
+for _kind in ("endpoint", "training", "batch", "monitor"):
+    BASE[_kind].update(POD)
 CONTEXT = PolicyContext(
     cloud="aws", environment="prod", classification="confidential", frameworks=("gdpr",),
     settings=Settings(residency=frozenset({"eu"}), max_key_rotation_days=90, min_audit_retention_days=365,
@@ -185,6 +179,20 @@ CASES = [
      "the job's schedule is not encrypted with a customer-managed key"),
     ("schedule-cmk", "batch", {"schedule_cmk": False}, {}, "fail", "schedule_cmk",
      "the job's schedule is not encrypted with a customer-managed key"),
+    # workload hardening (anchors: CKV_K8S_23, CKV_K8S_20, CKV_K8S_11/13, CKV_K8S_43; Pod Security restricted)
+    ("workload-non-root", "training", {"runs_as_non_root": False}, {}, "fail", "runs_as_non_root",
+     "a container may run as root"),
+    ("workload-non-root", "endpoint", {"runs_as_non_root": None}, {}, "unknown", "runs_as_non_root",
+     "cannot tell runs_as_non_root from the recorded inputs"),
+    ("workload-no-privilege-escalation", "monitor", {"privilege_escalation": True}, {}, "fail", "privilege_escalation",
+     "a container may escalate its privileges"),
+    ("workload-resource-limits", "batch", {"resource_limits": False}, {}, "fail", "resource_limits",
+     "a container sets no cpu or memory limit"),
+    ("workload-image-digest", "training", {"image_pinned": False}, {}, "fail", "image_pinned",
+     "an image is referenced by tag, not by digest"),
+    ("iam-no-wildcard-actions", "role", {"actions": ["batch/jobs:create", "/pods:*"]}, {}, "fail", "actions",
+     "wildcard actions /pods:*"),
+    ("iam-no-wildcard-actions", "role", {"actions": ["apps/*:get"]}, {}, "fail", "actions", "wildcard actions apps/*:get"),
 ]
 
 

@@ -32,10 +32,12 @@ def max_names() -> dict[str, Any]:
     data["training"][0].update(name=_sized("t-name-of-24-characters1", 24), maxRuntimeMinutes=40320)
     data["training"][0]["compute"] = {"instanceType": {"gcp": "n1-standard-16", "aws": "ml.g4dn.12xlarge",
                                                        "azure": "Standard_NC4as_T4_v3"},
-                                      "gpu": {"type": "T4", "count": 2}, "count": 64, "spot": True}
+                                      "gpu": {"type": "T4", "count": 2}, "count": 64, "spot": True,
+                                      "cpu": 16, "memoryGiB": 60}  # a cluster's pod: n1-standard-16's size
     scoring, challenger = data["endpoints"]
     scoring.update(name=_sized(MAX_ITEM_NAME, 24))
-    scoring["compute"] = {"instanceType": {"gcp": "n1-standard-4", "aws": "ml.m5.xlarge", "azure": "Standard_D4s_v3"}}
+    scoring["compute"] = {"instanceType": {"gcp": "n1-standard-4", "aws": "ml.m5.xlarge", "azure": "Standard_D4s_v3"},
+                          "cpu": 4, "memoryGiB": 16}  # a cluster's pod: ml.m5.xlarge's size
     scoring["deployment"] = {"strategy": "linear", "linearStepPercent": 1, "waitMinutes": 1440, "autoRollback": True}
     scoring["autoscaling"] = {"minInstances": 100, "maxInstances": 100, "targetInvocationsPerInstance": 100000}
     scoring["dataCapture"] = {"enabled": True, "samplingPercent": 100}
