@@ -28,6 +28,10 @@ S3 = "s3://fraud-models/detector/"
 GS = "gs://fraud-models/detector/"
 BLOB = "https://acme.blob.core.windows.net/models/detector/"
 IMAGES = {"aws": [ECR], "gcp": [GCR, AR], "azure": [ACR]}
+# The clouds with a registry and a store of their own. A Kubernetes placement names an external
+# registry and an S3-compatible bucket on purpose (docs/kubernetes.md), so "another cloud's
+# location" has no meaning there.
+CLOUDS = list(IMAGES)
 ARTIFACTS = {"aws": S3, "gcp": GS, "azure": BLOB}
 # What a location of each cloud looks like inside any recorded input (also inside JSON strings).
 LOCATIONS = {
@@ -85,12 +89,13 @@ def test_validate_rejects_another_clouds_artifact(tmp_path: Path, capsys, cloud:
     assert "endpoints[0].model.artifactUri: " in err and "give artifactPath" in err
 
 
-@pytest.mark.parametrize("cloud", list(target_names()))
+@pytest.mark.parametrize("cloud", CLOUDS)
 def test_a_uri_stays_valid_on_the_cloud_it_belongs_to(tmp_path: Path, capsys, cloud: str) -> None:
     data = _with_serving(image=IMAGES[cloud][0], artifact=ARTIFACTS[cloud])
     data["placement"] = {cloud: data["placement"][cloud]}
     code, err = _validate(tmp_path, data, cloud, capsys)
-    assert (code, err) == (0, "")
+    # valid: no error (validate --provider prints the cloud's spec-only warnings, as azure's)
+    assert code == 0 and not [line for line in err.splitlines() if not line.startswith("warning: ")], err
 
 
 def test_validate_without_provider_checks_every_placed_cloud(tmp_path: Path, capsys) -> None:
@@ -155,7 +160,7 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-@pytest.mark.parametrize("cloud", list(target_names()))
+@pytest.mark.parametrize("cloud", CLOUDS)
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=lambda p: p.name)
 def test_every_bundled_spec_reaches_each_cloud_with_only_its_own_locations(spec: Path, cloud: str) -> None:
     stack = load_stack(spec, cloud)  # type: ignore[arg-type]

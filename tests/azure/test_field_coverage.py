@@ -6,6 +6,7 @@ without an entry here fails the suite instead of being dropped silently on Azure
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from collections.abc import Callable
@@ -311,6 +312,23 @@ def test_every_spec_field_has_azure_evidence() -> None:
     assert set(NOT_FOR_AZURE) - fields == set()
 
 
+def _continuous_warned(section: str) -> bool:
+    """The continuous-training example's job warns at ``section`` (tuning, evaluation, register):
+    Azure ML builds no continuous pipeline yet (issue 31), the job trains once per run."""
+    g = graph_of("continuous-training.yaml")
+    return any(w.path.startswith("training[") and (w.path.endswith(f"].{section}") or f"].{section}." in w.path)
+               and "not built on" in w.message for w in g.warnings)
+
+
+_CONTINUOUS = {path: functools.partial(_continuous_warned, path.split(".")[1])
+               for path in _field_paths(Stack) if path.split(".")[0] == "training[]"
+               and path.split(".")[1] in ("tuning", "evaluation", "register")}
+EVIDENCE.update(_CONTINUOUS)
+NOT_FOR_AZURE.update({path: "Kubernetes placement" for path in _field_paths(Stack)
+                      if path.startswith("placement.kubernetes.")})
+
+
 @pytest.mark.parametrize("path", sorted(EVIDENCE))
 def test_field_reaches_azure(path: str) -> None:
     assert EVIDENCE[path](), path
+
