@@ -7,6 +7,7 @@ advisory in one preset and mandatory in another.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -111,6 +112,8 @@ def rule(id: str, title: str, kinds: Sequence[str], scope: str = "resource") -> 
 
     def wrap(function: Callable[..., Outcome]) -> Rule:
         return Rule(id=id, title=title, kinds=tuple(kinds), scope=scope, check=function,
-                    description=(function.__doc__ or title).strip())
+                    # cleandoc: Python 3.13 dedents docstrings when it compiles them and 3.11 does
+                    # not, so the text (docs/rules.md, SARIF help) is the same on every version.
+                    description=inspect.cleandoc(function.__doc__ or title))
 
     return wrap
