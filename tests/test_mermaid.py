@@ -8,17 +8,15 @@ the same library.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from mlopskit.diagram.model import Architecture, Edge, Node
 from mlopskit.mermaid import to_mermaid
+from tests.conftest import missing_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK = ROOT / "tests" / "mermaid"
@@ -28,9 +26,7 @@ def parse(diagrams: list[str]) -> list[dict[str, Any]]:
     """Each diagram through Mermaid's parser: ``{"ok": True, "type": ...}`` or ``{"ok": False, "error": ...}``."""
     node = shutil.which("node")
     if node is None or not (CHECK / "node_modules" / "mermaid").is_dir():
-        if os.environ.get("CI"):
-            pytest.fail("Mermaid's parser is not installed: make mermaid-env (node and npm)")
-        pytest.skip("Mermaid's parser is not installed: make mermaid-env")
+        missing_environment("Mermaid's parser is not installed: make mermaid-env (node and npm)")
     done = subprocess.run([node, str(CHECK / "check.mjs")], input=json.dumps(diagrams), capture_output=True,
                           text=True, timeout=300, check=True)
     results: list[dict[str, Any]] = json.loads(done.stdout)
