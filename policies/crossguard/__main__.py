@@ -6,18 +6,13 @@ preset; ``MLOPSKIT_PYTHON`` names the kit's interpreter when it is not the check
 """
 
 import os
+import runpy
 import sys
 from pathlib import Path
 
+# The pack's virtualenv has no install of the kit: map mlopskit.* onto this checkout (checkout_layers.py).
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))  # the repository root: the mlopskit package
-
-import mlopskit  # noqa: E402
-
-# The pack's virtualenv (.venv-policy) has no install of the kit, so nothing maps mlopskit.modules,
-# mlopskit.providers and mlopskit.policies onto the checkout's top-level folders as the kit's editable
-# install does: the repository root joins the folders mlopskit's subpackages are looked up in.
-mlopskit.__path__.append(str(ROOT))
+runpy.run_path(str(Path(__file__).with_name("checkout_layers.py")))["install"](ROOT)
 
 import pulumi_policy  # noqa: E402
 import pulumi_policy.proxy  # noqa: E402  (its UnknownValueError: what reading an unknown raises)
