@@ -60,7 +60,8 @@ def test_make_never_deletes_through_a_linked_environment(tmp_path: Path, target:
     environment) and before installing into it."""
     checkout = tmp_path / "checkout"
     (checkout / "policies" / "crossguard").mkdir(parents=True)
-    for name in ("Makefile", "requirements.lock", "pyproject.toml", "setup.py", "policies/crossguard/requirements.txt"):
+    for name in ("Makefile", "requirements.lock", "requirements-dev.lock", "pyproject.toml", "setup.py",
+                 "policies/crossguard/requirements.txt"):
         shutil.copy(ROOT / name, checkout / name)
     shared = tmp_path / "shared-env"
     shared.mkdir()
