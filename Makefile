@@ -1,7 +1,8 @@
 # Two entry points (see README): `make demo` runs the kit on the bundled example,
 # `make test` runs the whole test suite. Both create .venv with pinned dependencies.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+# VENV: another interpreter gets its own environment, e.g. `make test PYTHON=python3.13 VENV=.venv-3.13`.
+VENV ?= .venv
 # .venv holds the development lock (the runtime lock plus the test tools and extras); the wheel-check
 # venv holds the runtime lock only, as `pip install mlopskit`, `pulumi install` and the action do.
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml setup.py | cksum | cut -d' ' -f1)
@@ -20,10 +21,13 @@ POLICY_STAMP := $(POLICY_VENV)/.installed-$(shell cat policies/crossguard/requir
 # environment, since its dependency pins are not the kit's.
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(shell cat tests/checkov/requirements.txt | cksum | cut -d' ' -f1)
+# Mermaid's own parser (npm, under jsdom) for tests/test_mermaid.py: the Markdown report's diagrams.
+MERMAID_DIR := tests/mermaid
+MERMAID_STAMP := $(MERMAID_DIR)/node_modules/.installed-$(shell cat $(MERMAID_DIR)/package-lock.json | cksum | cut -d' ' -f1)
 # Where `make wheel-check` builds the wheel and its fresh virtualenv.
 WHEEL_DIR := build/wheel-check
 
-.PHONY: demo test lint bench install policy-env checkov-env checkov-gate ci-gates wheel-check lock clean
+.PHONY: demo test lint bench install policy-env mermaid-env checkov-env checkov-gate ci-gates wheel-check lock clean
 
 $(STAMP): requirements-dev.lock pyproject.toml setup.py
 	@$(call NOT_A_LINK,$(VENV))
@@ -51,6 +55,13 @@ $(POLICY_STAMP): policies/crossguard/requirements.txt
 
 # tests/policies/test_crossguard_real.py runs the pack's policies through the real pulumi_policy here.
 policy-env: $(POLICY_STAMP)
+
+$(MERMAID_STAMP): $(MERMAID_DIR)/package-lock.json
+	rm -rf $(MERMAID_DIR)/node_modules
+	npm ci --prefix $(MERMAID_DIR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+mermaid-env: $(MERMAID_STAMP)
 
 $(CHECKOV_STAMP): tests/checkov/requirements.txt
 	@$(call NOT_A_LINK,$(CHECKOV_VENV))
@@ -85,7 +96,7 @@ lint: $(STAMP) $(TYPECHECK)/__init__.py
 	$(VENV)/bin/mypy
 
 # pytest exits 5 when it collected no test: that must fail, not pass silently.
-test: $(STAMP) $(POLICY_STAMP) lint
+test: $(STAMP) $(POLICY_STAMP) $(MERMAID_STAMP) lint
 	$(VENV)/bin/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 

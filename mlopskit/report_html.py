@@ -37,6 +37,7 @@ th{background:#f3f4f6}.num{text-align:right}.native{background:#dcfce7}.emulated
 .cloud{margin-bottom:32px}.muted{color:#6b7280;font-size:12px}code{font-size:12px}
 .verdict{padding:8px 12px;border-radius:6px;margin:4px 0}.verdict.failed{background:#fee2e2}.verdict.warning{background:#fef9c3}
 .verdict.ok{background:#dcfce7}
+svg[viewBox]{max-width:100%;height:auto}
 """
 BUDGET_COLOR = "#dc2626"
 LABEL_PX = 12.0
@@ -120,25 +121,32 @@ def cross_cloud_chart(comparison: Comparison) -> str:
     return _bars(rows, _scale_top(comparison), budget, "monthly cost per cloud on a shared scale")
 
 
-def breakdown(result: CloudResult, top: Decimal) -> str:
-    """One cloud's monthly cost by part of the stack (training, endpoint, ...), on the shared scale."""
+def cost_by_part(result: CloudResult) -> dict[str, tuple[Decimal, Decimal, bool]]:
+    """One cloud's monthly cost (baseline, maximum, incomplete) by part of the stack: each priced
+    resource counts under the part its diagram role names, so the parts mean the same on every cloud
+    (the serving compute is "Endpoint" on each, whatever component holds it)."""
     assert result.estimate is not None
     roles = result.architecture.roles if result.architecture else {}
-    parts: dict[str, list[Decimal]] = {}
-    incomplete: set[str] = set()
+    parts: dict[str, tuple[Decimal, Decimal, bool]] = {}
     for r in result.estimate.resources:
         if not r.components:
             continue
         title = ROLE_TITLES.get(roles.get(r.urn, "platform"), "Other")
-        sums = parts.setdefault(title, [Decimal(0), Decimal(0)])
-        sums[0] += r.monthly
-        sums[1] += r.max_monthly
-        if any(c.status == "price-not-found" for c in r.components):
-            incomplete.add(title)
+        base, peak, incomplete = parts.get(title, (Decimal(0), Decimal(0), False))
+        parts[title] = (base + r.monthly, peak + r.max_monthly,
+                        incomplete or any(c.status == "price-not-found" for c in r.components))
+    return parts
+
+
+def breakdown(result: CloudResult, top: Decimal) -> str:
+    """One cloud's monthly cost by part of the stack (training, endpoint, ...), on the shared scale."""
+    assert result.estimate is not None
+    parts = cost_by_part(result)
     if not parts:
         return "<p>No priced resources.</p>"
     colour = target_colour(result.cloud)
-    rows = [(title, v[0], v[1], title in incomplete, colour) for title, v in sorted(parts.items(), key=lambda i: (-i[1][1], i[0]))]
+    rows = [(title, base, peak, incomplete, colour)
+            for title, (base, peak, incomplete) in sorted(parts.items(), key=lambda i: (-i[1][1], i[0]))]
     return _bars(rows, top, result.estimate.budget_usd, f"monthly cost by part on {result.cloud}")
 
 

@@ -5,7 +5,7 @@ import pulumi
 from mlopskit import MlopsStack
 
 ml = MlopsStack("ml/credit-risk.yaml", provider="aws")   # relative to the Pulumi project
-pulumi.export("scoring_endpoint", ml.outputs["endpoint.scoring"])
+pulumi.export("scoring_endpoint", ml.outputs["endpoints"]["scoring"])   # outputs: docs/deploy.md
 ```
 
 The spec path is resolved against the program's Pulumi project (where its `Pulumi.yaml` is), never

@@ -82,3 +82,42 @@ def test_license_is_apache_2_and_declared() -> None:
     text = (ROOT / "LICENSE").read_text()
     assert "Apache License" in text and "Version 2.0, January 2004" in text and "END OF TERMS AND CONDITIONS" in text
     assert tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["license"] == {"text": "Apache-2.0"}
+
+
+def _output_keys_written(build_file: Path) -> set[str]:
+    """The stack output keys a cloud's build writes: ``self.outputs["k"] = ...`` and
+    ``self.outputs.update({"k": ...})``."""
+    import ast
+
+    keys: set[str] = set()
+    for node in ast.walk(ast.parse(build_file.read_text())):
+        target = node.value if isinstance(node, ast.Subscript) else None
+        if (isinstance(node, ast.Subscript) and isinstance(target, ast.Attribute) and target.attr == "outputs"
+                and isinstance(node.slice, ast.Constant) and isinstance(node.ctx, ast.Store)):
+            keys.add(node.slice.value)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update"
+                and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "outputs"):
+            for argument in node.args:
+                if isinstance(argument, ast.Dict):
+                    keys |= {k.value for k in argument.keys if isinstance(k, ast.Constant)}
+    return keys
+
+
+def _documented_outputs(cloud: str) -> set[str]:
+    section = DEPLOY.split("## 6. Stack outputs", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith(f"| {cloud} |")]
+    return {key for row in rows for key in re.findall(r"`(\w+)`", row.split("|")[2])}
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
+def test_the_stack_outputs_table_lists_what_each_build_writes(cloud: str) -> None:
+    written = _output_keys_written(ROOT / "providers" / cloud / "build.py")
+    assert written, f"no output key found in providers/{cloud}/build.py: the reader no longer sees them"
+    assert _documented_outputs(cloud) == written
+
+
+def test_the_outputs_reader_sees_a_planted_key(tmp_path: Path) -> None:
+    build = tmp_path / "build.py"
+    build.write_text('class B:\n    def f(self):\n        self.outputs["planted"] = 1\n'
+                     '        self.outputs.update({"other": 2})\n        x = self.outputs["read"]\n')
+    assert _output_keys_written(build) == {"planted", "other"}

@@ -25,7 +25,7 @@ from tests.test_import_cycles import import_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ("mlopskit.compare.model", "mlopskit.compare.run", "mlopskit.diagram.model", "mlopskit.diagram.build")
-RENDERERS = ("mlopskit.compare.render", "mlopskit.diagram.render", "mlopskit.report_html")
+RENDERERS = ("mlopskit.compare.render", "mlopskit.diagram.render", "mlopskit.mermaid", "mlopskit.report_html")
 
 
 def _closure(graph: dict[str, set[str]], start: str) -> set[str]:

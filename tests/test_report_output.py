@@ -486,3 +486,31 @@ def test_an_unplaced_cloud_does_not_fail_the_comparison(tmp_path: Path) -> None:
     spec = tmp_path / "spec.yaml"
     spec.write_text(yaml.safe_dump(data))
     assert judge(compare(str(spec), ["aws"])).failures == []  # not placed: reported, not built, not a failure
+
+
+def test_every_drawing_scales_down_to_the_page_and_keeps_its_proportions(html: str) -> None:
+    """The diagrams are laid out 1400 px wide; on a narrower page (a 1366 px laptop, a pull-request
+    preview) they shrink with it instead of being cut off: each SVG has a viewBox (so it scales) and
+    the stylesheet caps it at the page's width with the height following."""
+    svgs = re.findall(r"<svg\b[^>]*>", html)
+    assert svgs and all("viewBox=" in tag for tag in svgs)
+    assert re.search(r"svg\[viewBox\]\{max-width:100%;height:auto\}", html)
+
+
+def test_cost_parts_mean_the_same_on_every_cloud(comparison: Comparison) -> None:
+    """The serving machines are "Endpoint" on every cloud (on GCP they sit in the deployed model,
+    inside the autoscaling component: they used to be filed under "Autoscaling"); scaling rules cost
+    nothing on any of the three clouds, so no cloud has an "Autoscaling" cost."""
+    from mlopskit.report_html import cost_by_part
+
+    parts = {r.cloud: cost_by_part(r) for r in comparison.results if r.estimate is not None}
+    assert set(parts) == {r.cloud for r in comparison.results}
+    for cloud, by_part in parts.items():
+        assert "Autoscaling" not in by_part, cloud
+        assert by_part["Endpoint"][0] > 0, cloud
+    # The parts every cloud bills for this stack are under the same names on each; the others differ
+    # for real (GCP logs requests to BigQuery, "Data capture", where AWS and Azure write to the
+    # artifact store; on GCP the stack's network holds no resource the kit prices).
+    core = {"Training", "Artifact store", "Container registry", "Endpoint", "Monitoring", "Alarms", "Keys", "Backups"}
+    for cloud, by_part in parts.items():
+        assert core <= set(by_part), (cloud, sorted(core - set(by_part)))

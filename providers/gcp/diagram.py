@@ -14,6 +14,11 @@ DIAGRAM: DiagramMap = {
     # Request-response logging of the endpoints lands in this BigQuery dataset (a table each).
     "mlopskit:gcp:Storage|gcp:bigquery/dataset:Dataset": ("data_capture", "BigQuery request-response logging"),
     "mlopskit:gcp:Autoscaling": ("autoscaling", "Vertex AI autoscaling"),
+    # The deployed model is the endpoint's serving compute (its machines are what the endpoint costs),
+    # as AWS's endpoint configuration and Azure's deployment are: it sits in the Autoscaling component
+    # only because Vertex sets the replica range on it. Its replica range is drawn as the autoscaling part.
+    "pulumi-python:dynamic:Resource#kind=vertex-deployed-model": ("endpoint", "Vertex AI deployed model"),
+    "pulumi-python:dynamic:Resource#maxReplicaCount": ("autoscaling", "Vertex AI autoscaling"),
     "mlopskit:gcp:Monitoring": ("alarms", "Cloud Monitoring alert policies"),
     "pulumi-python:dynamic:Resource#kind=vertex-model-monitoring-job": ("monitoring", "Vertex AI Model Monitoring"),
     "mlopskit:gcp:Monitoring|gcp:monitoring/notificationChannel:NotificationChannel": ("notifications", "Cloud Monitoring channels"),
