@@ -5,7 +5,14 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 # .venv holds the development lock (the runtime lock plus the test tools and extras); the wheel-check
 # venv holds the runtime lock only, as `pip install mlopskit`, `pulumi install` and the action do.
-STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml setup.py | cksum | cut -d' ' -f1)
+# The editable install maps mlopskit.modules etc. onto the top-level folders with an import hook, which
+# a type checker does not run. mypy (pyproject: mypy_path) finds them in this tree instead: mlopskit/
+# with one link per layer to its folder, made here, never committed (the repository holds no link).
+TYPECHECK := build/typecheck/mlopskit
+# make writes and deletes only inside environments of its own: a .venv that is a symbolic link (to a
+# shared environment, say) would have its stamp deleted and its packages replaced through the link.
+NOT_A_LINK = if [ -L $(1) ]; then echo "make: $(1) is a symbolic link; make only installs into and deletes in an environment of its own (remove the link)" >&2; exit 1; fi
 
 # The CrossGuard pack's own environment (pulumi-policy pins protobuf 5.x; the kit's .venv has 6.x).
 POLICY_VENV := .venv-policy
@@ -22,16 +29,25 @@ WHEEL_DIR := build/wheel-check
 
 .PHONY: demo test lint bench screenshots install policy-env mermaid-env checkov-env checkov-gate ci-gates wheel-check lock clean
 
-$(STAMP): requirements-dev.lock pyproject.toml
+$(STAMP): requirements-dev.lock pyproject.toml setup.py
+	@$(call NOT_A_LINK,$(VENV))
 	rm -f $(VENV)/.installed-*
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
+# rm -rf on build/typecheck removes a link there, never what it points at.
+$(TYPECHECK)/__init__.py: pyproject.toml
+	rm -rf build/typecheck
+	mkdir -p $(TYPECHECK)
+	ln -s ../../../mlopskit/__init__.py $(TYPECHECK)/__init__.py
+	for layer in modules providers policies; do ln -s ../../../$$layer $(TYPECHECK)/$$layer; done
+
 install: $(STAMP)
 
 $(POLICY_STAMP): policies/crossguard/requirements.txt
+	@$(call NOT_A_LINK,$(POLICY_VENV))
 	rm -rf $(POLICY_VENV)
 	$(PYTHON) -m venv $(POLICY_VENV)
 	$(POLICY_VENV)/bin/pip install --quiet --disable-pip-version-check --no-compile -r policies/crossguard/requirements.txt
@@ -48,6 +64,7 @@ $(MERMAID_STAMP): $(MERMAID_DIR)/package-lock.json
 mermaid-env: $(MERMAID_STAMP)
 
 $(CHECKOV_STAMP): tests/checkov/requirements.txt
+	@$(call NOT_A_LINK,$(CHECKOV_VENV))
 	rm -rf $(CHECKOV_VENV)
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/checkov/requirements.txt
@@ -86,7 +103,7 @@ screenshots: $(STAMP)
 
 # The linter and the type checker (settings in pyproject.toml); `make test` runs them first,
 # so CI fails on a lint or type error before any test runs.
-lint: $(STAMP)
+lint: $(STAMP) $(TYPECHECK)/__init__.py
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
@@ -104,6 +121,9 @@ test: $(STAMP) $(POLICY_STAMP) $(MERMAID_STAMP) lint
 # The lock installs with --no-deps (it is the whole closure, checked by `pip check`) and --no-compile:
 # byte-compiling the provider SDKs' tens of thousands of modules is most of a fresh install's time, and
 # Python compiles the few modules a run imports on first use.
+# Then what `pulumi install` does (Pulumi.yaml: toolchain pip, virtualenv .venv): only requirements.txt
+# (the lock and the kit itself, editable) into another fresh virtualenv, which runs __main__.py's program
+# from the checkout under the mocks (.ci/pulumi_install_check.py).
 wheel-check: $(STAMP)
 	rm -rf $(WHEEL_DIR)
 	$(VENV)/bin/pip wheel --quiet --disable-pip-version-check --no-deps -w $(WHEEL_DIR)/dist .
@@ -112,6 +132,10 @@ wheel-check: $(STAMP)
 	$(WHEEL_DIR)/venv/bin/pip install --quiet --disable-pip-version-check --no-compile --no-deps $(WHEEL_DIR)/dist/mlopskit-*.whl
 	$(WHEEL_DIR)/venv/bin/pip check --disable-pip-version-check
 	$(WHEEL_DIR)/venv/bin/python .ci/wheel_check.py $(CURDIR)
+	$(PYTHON) -m venv $(WHEEL_DIR)/pulumi-venv
+	$(WHEEL_DIR)/pulumi-venv/bin/pip install --quiet --disable-pip-version-check --no-compile -r requirements.txt
+	$(WHEEL_DIR)/pulumi-venv/bin/pip check --disable-pip-version-check
+	$(WHEEL_DIR)/pulumi-venv/bin/python .ci/pulumi_install_check.py $(CURDIR)
 
 # The runtime lock is generated from the development lock (scripts/lock_runtime.py); after changing
 # pyproject's dependencies or requirements-dev.lock, `make lock` rewrites it (tests/test_locks.py checks it).

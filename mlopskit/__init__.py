@@ -2,8 +2,9 @@
 
 The lower layers live in the repository's top-level folders ``modules/``, ``providers/`` and
 ``policies/`` but are imported as ``mlopskit.modules`` etc., the names the wheel installs them under
-(pyproject's ``package-dir`` maps them), so the kit never claims those generic top-level names in a
-user's environment. In a checkout, ``mlopskit/modules`` etc. are symbolic links to those folders.
+(pyproject's ``package-dir``; setup.py finds the packages), so the kit never claims those generic
+top-level names in a user's environment. In a checkout, the editable install (``make install``,
+``pulumi install``) maps the same names onto the folders; the repository holds no symbolic link.
 
 ``from mlopskit import MlopsStack`` deploys a spec from a team's own Pulumi program
 (``mlopskit/stack_component.py``); it is imported on first use, so importing ``mlopskit`` stays free.

@@ -73,11 +73,12 @@ def test_a_stack_without_its_spec_key_stops_naming_it() -> None:
 
 
 def test_pulumi_install_reads_the_locked_requirements() -> None:
-    """Pulumi's pip toolchain installs requirements.txt into the project's virtualenv."""
+    """Pulumi's pip toolchain installs requirements.txt into the project's virtualenv: the locked
+    dependencies and the kit itself, editable (it maps mlopskit.<layer> onto the top-level folders)."""
     options = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["runtime"]["options"]
     assert options == {"toolchain": "pip", "virtualenv": ".venv"}
     lines = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if not line.startswith("#")]
-    assert lines == ["-r requirements.lock"]
+    assert lines == ["-r requirements.lock", "-e ."]
 
 
 def test_license_is_apache_2_and_declared() -> None:

@@ -51,3 +51,24 @@ def test_mypy_rejects_an_unannotated_function(tmp_path: Path) -> None:
     result = subprocess.run([str(BIN / "mypy"), "--config-file", str(ROOT / "pyproject.toml"), "--no-incremental",
                              "untyped.py"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 1 and "[no-untyped-def]" in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize("target, venv", [("install", ".venv"), ("policy-env", ".venv-policy")])
+def test_make_never_deletes_through_a_linked_environment(tmp_path: Path, target: str, venv: str) -> None:
+    """A .venv that is a link to a shared environment: make stops before deleting its stamp (or the
+    environment) and before installing into it."""
+    checkout = tmp_path / "checkout"
+    (checkout / "policies" / "crossguard").mkdir(parents=True)
+    for name in ("Makefile", "requirements.lock", "requirements-dev.lock", "pyproject.toml", "setup.py",
+                 "policies/crossguard/requirements.txt"):
+        shutil.copy(ROOT / name, checkout / name)
+    shared = tmp_path / "shared-env"
+    shared.mkdir()
+    (shared / ".installed-0").write_text("")
+    (checkout / venv).symlink_to(shared, target_is_directory=True)
+    # PYTHON=false: had make gone on, creating the environment would fail too; the stamp tells which happened.
+    result = subprocess.run(["make", target, "PYTHON=false"], cwd=checkout, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert f"{venv} is a symbolic link" in result.stderr
+    assert (shared / ".installed-0").exists() and (checkout / venv).is_symlink()

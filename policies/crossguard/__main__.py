@@ -6,10 +6,13 @@ preset; ``MLOPSKIT_PYTHON`` names the kit's interpreter when it is not the check
 """
 
 import os
+import runpy
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root: the mlopskit package
+# The pack's virtualenv has no install of the kit: map mlopskit.* onto this checkout (checkout_layers.py).
+ROOT = Path(__file__).resolve().parents[2]
+runpy.run_path(str(Path(__file__).with_name("checkout_layers.py")))["install"](ROOT)
 
 import pulumi_policy  # noqa: E402
 import pulumi_policy.proxy  # noqa: E402  (its UnknownValueError: what reading an unknown raises)

@@ -39,7 +39,8 @@ from pathlib import Path
 from mlopskit.modules import targets
 from mlopskit.providers import load
 
-HERE = Path(__file__).parent
+# resolve(): in a strict editable install this file is a link; the catalogs are written beside the real one.
+HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources"
 DATE = "2026-11-30"  # the day the extracts were recorded: every generated row carries it
 

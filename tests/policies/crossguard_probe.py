@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import json
 import os
+import runpy
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+ROOT = Path(__file__).resolve().parents[2]
+# The pack's virtualenv has no install of the kit: map mlopskit.* onto this checkout, as the pack does.
+runpy.run_path(str(ROOT / "policies" / "crossguard" / "checkout_layers.py"))["install"](ROOT)
 
 import pulumi_policy  # noqa: E402
 import pulumi_policy.proxy  # noqa: E402
