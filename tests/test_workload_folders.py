@@ -36,6 +36,8 @@ def _batch(spec: Stack) -> set[str]:
 
 def _monitoring(spec: Stack) -> set[str]:
     folders = {"data-capture/", "monitoring/"}
+    if any(e.monitoring.kit_job for e in spec.endpoints):
+        folders.add("code/mlopskit-monitor/")  # the kit monitor job's own code (providers/aws/monitor_job.py)
     for endpoint in spec.endpoints:
         for section in (endpoint.monitoring.quality, endpoint.monitoring.bias, endpoint.monitoring.explainability):
             for field in ("ground_truth", "baseline"):

@@ -20,6 +20,11 @@ DIAGRAM: DiagramMap = {
     "mlopskit:aws:QualityMonitor|aws:cloudwatch/metricAlarm:MetricAlarm": ("alarms", "CloudWatch alarms"),
     "mlopskit:aws:ClarifyMonitor": ("monitoring", "SageMaker Clarify (bias, explainability)"),
     "mlopskit:aws:ClarifyMonitor|aws:cloudwatch/metricAlarm:MetricAlarm": ("alarms", "CloudWatch alarms"),
+    # The kit's own monitor job (docs/monitoring.md): a pipeline Processing step on a schedule,
+    # and alarms on the metrics it publishes.
+    "mlopskit:aws:MonitorJob": ("monitoring", "SageMaker Pipelines (the kit's monitor job)"),
+    "mlopskit:aws:MonitorJob|aws:scheduler/schedule:Schedule": ("monitoring", "EventBridge Scheduler"),
+    "mlopskit:aws:MonitorJob|aws:cloudwatch/metricAlarm:MetricAlarm": ("alarms", "CloudWatch alarms"),
     "mlopskit:aws:EndpointMonitoring": ("alarms", "CloudWatch alarms"),
     "mlopskit:aws:EndpointMonitoring|aws:sns/topic:Topic": ("notifications", "Amazon SNS"),
     "mlopskit:aws:EndpointMonitoring|aws:sns/topicSubscription:TopicSubscription": ("notifications", "Amazon SNS"),

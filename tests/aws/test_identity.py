@@ -125,13 +125,20 @@ def test_roles_passing_the_stack_key_to_sagemaker_may_create_grants_through_it(p
 
 
 def test_roles_that_never_pass_the_key_get_no_grant(prod):
-    for name in ("inference", "pipeline", "access-auditor"):
+    for name in ("inference", "access-auditor"):
         assert not _kms_grant_statements(inline_statements(role(prod, f"{PROD}-{name}"))), name
+    # The pipeline role starts the kit monitor job's Processing steps, whose VolumeKmsKeyId is the
+    # stack key (providers/aws/monitor_job.py): it needs the grant, and only through SageMaker.
+    grants = _kms_grant_statements(inline_statements(role(prod, f"{PROD}-pipeline")))
+    assert grants and {g["Condition"]["StringEquals"]["kms:ViaService"] for g in grants} == {
+        "sagemaker.eu-west-1.amazonaws.com"}
 
 
 def test_scoped_resources_belong_to_this_account(prod):
-    # ... or are an image the spec names (the xgboost framework image lives in AWS's account).
-    spec_images = {"arn:aws:ecr:eu-west-1:141502667606:repository/sagemaker-xgboost"}
+    # ... or are an image the spec names (the xgboost framework image lives in AWS's account), or
+    # the one the kit's monitor job runs (the SageMaker scikit-learn image, providers/aws/build.py).
+    spec_images = {"arn:aws:ecr:eu-west-1:141502667606:repository/sagemaker-xgboost",
+                   "arn:aws:ecr:eu-west-1:141502667606:repository/sagemaker-scikit-learn"}
     for r in prod.of_type(ROLE):
         for s in inline_statements(r):
             for resource in s["Resource"]:

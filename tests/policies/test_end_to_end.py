@@ -47,7 +47,10 @@ ABSENT = {("workspace-cmk", "aws"), ("workspace-cmk", "gcp"), ("iam-no-wildcard-
           # encryption and the API server's audit sink are the cluster operator's (providers/kubernetes/facts.py,
           # declared as placement.kubernetes.declared.encryptionAtRest / auditLogging).
           ("key-rotation", "kubernetes"), ("key-deletion-protection", "kubernetes"), ("key-no-public-access", "kubernetes"),
-          ("audit-log-retention", "kubernetes"), ("workspace-cmk", "kubernetes")}
+          ("audit-log-retention", "kubernetes"), ("workspace-cmk", "kubernetes"),
+          # The kit's monitor job is not scheduled on Vertex AI or Azure ML yet (warned at the field,
+          # providers/gcp/build.py, providers/azure/limits.py): no monitor output to judge.
+          ("monitoring-output-cmk", "gcp"), ("monitoring-output-cmk", "azure")}
 
 
 def _previews(spec: str) -> dict:
