@@ -166,7 +166,7 @@ def criterion(args: MonitorJobArgs, alarm: monitor_job.MonitorAlarm) -> monitor.
 def settings_upload(name: str, spec: Endpoint, stack_name: str, account: str, parent: pulumi.Resource) -> CodeUpload:
     """``monitor.json`` in the endpoint's config folder of the artifacts container (as on AWS)."""
     text = json.dumps(monitor_job.settings(stack_name, spec), sort_keys=True)
-    return CodeUpload(f"{name}-config", {
+    return CodeUpload(f"{name}-config-code-upload", {
         "accountUrl": f"https://{account}.blob.core.windows.net/", "container": CONTAINER,
         "prefix": monitor_job.config_key(spec).rpartition("/")[0] + "/", "archive": "",
         "files": {"monitor.json": text}, "sha256": hashlib.sha256(text.encode()).hexdigest(),
