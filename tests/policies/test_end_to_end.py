@@ -42,9 +42,9 @@ WEAK_EXPECTED = {
 # recorded for credit-risk (fraud-dev uploads one: model_registry facts appear there).
 ABSENT = {("workspace-cmk", "aws"), ("workspace-cmk", "gcp"), ("iam-no-wildcard-actions", "azure"),
           ("model-registry-cmk", "gcp"), ("model-registry-no-public-access", "gcp"),
-          # The kit's monitor job is not scheduled on Vertex AI or Azure ML yet (warned at the field,
-          # providers/gcp/build.py, providers/azure/limits.py): no monitor output to judge.
-          ("monitoring-output-cmk", "gcp"), ("monitoring-output-cmk", "azure")}
+          # The kit's monitor job is not scheduled on Vertex AI yet (warned at the field,
+          # providers/gcp/build.py): no monitor output to judge.
+          ("monitoring-output-cmk", "gcp")}
 
 
 def _previews(spec: str) -> dict:
@@ -108,9 +108,8 @@ def test_batch_rules_on_the_lifecycle_example(lifecycle_previews, cloud) -> None
 
 
 # The lifecycle example's prod endpoints on confidential data ask for quality and bias
-# monitoring: only SageMaker computes either (Vertex AI and the azure-native monitor have no
-# ground-truth or bias objective, and warn); its LLM endpoint (endpoints[1]) declares neither and
-# fails everywhere. Rule -> (the field, the finding without it).
+# monitoring: the kit's monitor job computes both on AWS and Azure ML; Vertex AI does not schedule
+# it yet (and warns); its LLM endpoint (endpoints[1]) declares neither and fails everywhere. Rule -> (the field, the finding without it).
 MONITORING_RULES = {
     "endpoint-quality-monitoring": ("quality", "prod endpoint has no model-quality monitoring against ground truth"),
     "endpoint-bias-monitoring": ("bias", "endpoint serving confidential data has no bias monitoring"),
@@ -122,7 +121,7 @@ MONITORING_RULES = {
 def test_monitoring_rules_on_the_lifecycle_example(lifecycle_previews, cloud, rule_id) -> None:
     stack, graph = lifecycle_previews[cloud]
     report = evaluate(stack, graph)
-    passes = cloud == "aws"
+    passes = cloud in ("aws", "azure")
     field, message = MONITORING_RULES[rule_id]
     assert report.counts[rule_id].get("pass", 0) == int(passes)
     failing = ["endpoints[1]"] if passes else ["endpoints[0]", "endpoints[1]"]
