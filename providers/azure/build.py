@@ -287,6 +287,7 @@ class AzureBuild(StackBuild):
                 # packages for the MLflow models", how-to-deploy-mlflow-models).
                 needs_package_feeds=any(job.image.framework is not None for job in stack.training)
                 or any(e.model.source == "registry" for e in stack.endpoints),
+                needs_monitor_ingestion=self.monitor_jobs,
                 # Azure Cosmos DB's key grant too: the workspace's metadata store is created with it.
                 depends_on=(workspace_access, storage, acr, *((keys.cosmos_grant,) if keys.cosmos_grant else ())),
                 protect=stack.is_prod,

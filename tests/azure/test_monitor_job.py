@@ -91,6 +91,9 @@ def test_the_job_runs_the_kit_image_on_its_private_scale_to_zero_cluster() -> No
     registry = one(g, ":containerregistry:Registry")
     assert env.inputs["properties"]["image"] == f"{registry.outputs['loginServer']}/mlopskit-monitor:0.1.0"
     assert "condaFile" not in env.inputs["properties"]  # nothing installed from a package index
+    # The approved-outbound managed network lets the job publish its custom metrics.
+    rules = one(g, ":machinelearningservices:Workspace").inputs["managedNetwork"]["outboundRules"]
+    assert rules["azure-monitor"]["destination"]["serviceTag"] == "AzureMonitor"
     code = one(g, ":machinelearningservices:CodeVersion", "monitor-scoring")
     assert job["codeId"] == code.outputs["id"]
     assert "/code/mlopskit-monitor/scoring/" in code.inputs["properties"]["codeUri"]
@@ -233,6 +236,8 @@ def test_a_stack_without_kit_monitoring_has_no_monitor_identity() -> None:
     assert not any(e.monitoring.kit_job for e in parsed.endpoints)
     assert not [i for i in all_of(g, ":managedidentity:UserAssignedIdentity") if i.name.endswith("-monitoring")]
     assert not [r for r in all_of(g, ":machinelearningservices:Schedule") if "-monitor-" in r.name]
+    network = one(g, ":machinelearningservices:Workspace").inputs.get("managedNetwork") or {}
+    assert "azure-monitor" not in (network.get("outboundRules") or {})
 
 
 # -- cost: one node for at most the timeout, once per scheduled run ---------------------------------
