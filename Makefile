@@ -20,7 +20,7 @@ MERMAID_STAMP := $(MERMAID_DIR)/node_modules/.installed-$(shell cat $(MERMAID_DI
 # Where `make wheel-check` builds the wheel and its fresh virtualenv.
 WHEEL_DIR := build/wheel-check
 
-.PHONY: demo test lint bench install policy-env mermaid-env checkov-env checkov-gate ci-gates wheel-check lock clean
+.PHONY: demo test lint bench screenshots install policy-env mermaid-env checkov-env checkov-gate ci-gates wheel-check lock clean
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -71,6 +71,18 @@ ci-gates: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/mlopskit validate stacks/credit-risk.yaml
 	$(VENV)/bin/mlopskit compare stacks/credit-risk.yaml --out out/compare
+
+# docs/img: the comparison report of the bundled example and the monitor report of the bundled
+# sample capture, shot in headless Chromium (apt-get install chromium-headless-shell), with the
+# hash of each HTML beside the PNGs (tests/test_screenshots.py fails when they are stale).
+# The window end is fixed so that the monitor report is the same on every run.
+screenshots: $(STAMP)
+	$(VENV)/bin/mlopskit compare stacks/credit-risk.yaml --out out/compare --no-fail -q
+	$(VENV)/bin/mlopskit monitor run --captures stacks/samples/monitor/captures \
+	  --baseline stacks/samples/monitor/baseline.csv --labels stacks/samples/monitor/labels.csv \
+	  --settings stacks/samples/monitor/monitor.json --window-end 2026-12-03T00:00:00Z --out out/monitor -q
+	$(VENV)/bin/python scripts/screenshot_report.py out/compare/compare.html docs/img
+	$(VENV)/bin/python scripts/screenshot_report.py --name monitor out/monitor/report.html docs/img
 
 # The linter and the type checker (settings in pyproject.toml); `make test` runs them first,
 # so CI fails on a lint or type error before any test runs.

@@ -1,16 +1,22 @@
-"""Screenshots of the comparison report: the overview (verdict, summary, shared-scale cost chart)
-and each cloud's architecture diagram, rendered by headless Chromium, saved as PNGs.
+"""Screenshots of the kit's HTML reports, rendered by headless Chromium, saved as PNGs: the
+comparison report's overview (verdict, summary, shared-scale cost chart) and each target's
+architecture diagram, and the monitor job's report as one page (``make screenshots`` runs both).
 
     python scripts/screenshot_report.py out/compare/compare.html docs/img
+    python scripts/screenshot_report.py --name monitor out/monitor/report.html docs/img
 
-Each part is cut out of the report into a page of its own (with the report's CSS) and shot at
-1440 px wide, the width the report is laid out for. Needs a Chromium binary on PATH
-(Debian: ``apt-get install chromium-headless-shell``, or ``chromium``); set CHROMIUM to choose one.
+Each ``<section id=...>`` of a report is cut out into a page of its own (with the report's CSS)
+and shot at 1440 px wide, the width the reports are laid out for; a report without sections is
+shot whole. Beside the PNGs, ``NAME.html.sha256`` holds the hash of the HTML that was shot:
+tests/test_screenshots.py renders the report again and fails when it differs (stale images).
+Needs a Chromium binary on PATH (Debian: ``apt-get install chromium-headless-shell``, or
+``chromium``); set CHROMIUM to choose one.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -40,7 +46,8 @@ def height_of(fragment: str) -> int:
     """Enough height for the fragment: its SVGs' heights plus room for headings, tables and text."""
     svgs = sum(int(float(h)) for h in re.findall(r'<svg[^>]*? height="([\d.]+)"', fragment))
     rows = fragment.count("<tr>") + fragment.count("<div class=\"verdict")
-    return svgs + 34 * rows + 160
+    blocks = sum(fragment.count(tag) for tag in ("<h1", "<h2", "<h3", "<p"))
+    return svgs + 34 * rows + 56 * blocks + 160
 
 
 def shoot(binary: str, page: Path, png: Path, height: int) -> None:
@@ -49,23 +56,32 @@ def shoot(binary: str, page: Path, png: Path, height: int) -> None:
                    check=True, capture_output=True, timeout=120)
 
 
+def digest_line(html: str, name: str) -> str:
+    """What ``NAME.html.sha256`` holds: the sha256 of the HTML shot (sha256sum's format)."""
+    return f"{hashlib.sha256(html.encode('utf-8')).hexdigest()}  {name}.html\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("report", type=Path, help="compare.html written by `mlopskit compare --out DIR`")
+    parser.add_argument("report", type=Path, help="compare.html of `mlopskit compare --out DIR`, or report.html "
+                                                  "of `mlopskit monitor run --out DIR`")
     parser.add_argument("out", type=Path, help="directory for the PNGs")
+    parser.add_argument("--name", default="report", help="prefix of the PNGs and the hash file (default: report)")
     args = parser.parse_args()
     html = args.report.read_text(encoding="utf-8")
     style = re.search(r"<style>.*?</style>", html, re.S)
     head = f'<!DOCTYPE html><html><head><meta charset="utf-8">{style.group(0) if style else ""}</head><body>'
     args.out.mkdir(parents=True, exist_ok=True)
     binary = chromium()
+    parts = sections(html) or {"": html}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, fragment in sections(html).items():
-            page = Path(tmp) / f"{name}.html"
-            page.write_text(head + fragment + "</body></html>", encoding="utf-8")
-            png = args.out / f"report-{name}.png"
+        for name, fragment in parts.items():
+            page = Path(tmp) / f"{name or 'page'}.html"
+            page.write_text(fragment if not name else head + fragment + "</body></html>", encoding="utf-8")
+            png = args.out / (f"{args.name}-{name}.png" if name else f"{args.name}.png")
             shoot(binary, page, png, height_of(fragment))
             print(f"wrote {png}")
+    (args.out / f"{args.name}.html.sha256").write_text(digest_line(html, args.name), encoding="utf-8")
     return 0
 
 
