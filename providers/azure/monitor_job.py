@@ -96,7 +96,9 @@ def environment(args: MonitorJobArgs, location: str) -> dict[str, pulumi.Input[s
 
 def command(spec: Endpoint) -> str:
     """Each mounted input's path into the contract's variable, then the entry point. Azure ML
-    substitutes ``${{inputs.x}}``/``${{outputs.x}}`` in the command only (not in environment variables)."""
+    substitutes ``${{inputs.x}}``/``${{outputs.x}}`` in a command job's command (as training's flags
+    use it); whether it also substitutes them in environment variables is NOT confirmed, so the
+    command sets the path variables itself (``env`` runs without a shell)."""
     paths = {"MONITOR_CAPTURES": "${{inputs.captures}}", "MONITOR_BASELINE": "${{inputs.baseline}}",
              "MONITOR_CONFIG": "${{inputs.config}}/monitor.json", "MONITOR_REPORT": "${{outputs.report}}"}
     if monitor_job.labels_prefix(spec) is not None:
@@ -156,9 +158,9 @@ def criterion(args: MonitorJobArgs, alarm: monitor_job.MonitorAlarm) -> monitor.
         operator="LessThan" if alarm.below else "GreaterThan",
         threshold=alarm.threshold,
         time_aggregation="Minimum" if alarm.below else "Maximum",
-        # The metric exists only once the job has published it: without this the rule is refused
-        # at creation ("Custom metrics ... skipMetricValidation", MetricCriteria in the Azure
-        # Monitor REST reference).
+        # The metric exists only once the job has published it: skipMetricValidation "allows creating
+        # an alert rule on a custom metric that isn't yet emitted" (MetricCriteria, Azure Monitor
+        # SDK reference, learn.microsoft.com). metricNamespace/metricName/dimensions: the same page.
         skip_metric_validation=True,
     )
 
