@@ -219,6 +219,9 @@ EXPECTED_EDGES = {
         ("artifacts:storage", "model_registry:model-registry"),
         ("model_registry:model-registry", "endpoint:endpoint-scoring"),
         ("endpoint:endpoint-scoring", "data_capture:endpoint-scoring"),
+        # The kit's monitor job reads the data collector's captures; its alerts watch what it publishes.
+        ("data_capture:endpoint-scoring", "monitoring:monitor-scoring"),
+        ("monitoring:monitor-scoring", "alarms:monitor-scoring"),
         ("alarms:monitoring-scoring", "notifications:monitoring-scoring"),
         ("endpoint:endpoint-challenger", "alarms:monitoring-challenger"),
         ("alarms:monitoring-challenger", "notifications:monitoring-challenger"),
