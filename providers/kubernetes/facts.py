@@ -125,11 +125,6 @@ def _workloads(index: KubernetesFacts) -> list[Fact]:
         role = origin.role if origin else None
         if role in ("training", "batch"):
             out.append(_job(index, role, cron))
-        elif role == "monitoring":
-            pod = _pod(cron)
-            out.append(declare(index.fact("monitor", cron, cmk=None, **index.monitored_as(cron),
-                                          **hardening(pod, list(pod.get("containers") or []))),
-                               cmk=_yes(index.guarantees.encryption_at_rest)))
     return out
 
 
@@ -150,7 +145,7 @@ def _endpoint(index: KubernetesFacts, isvc: RecordedResource) -> Fact:
     node = index.topology.endpoint_of(isvc.urn)
     name = (plain(isvc.inputs.get("metadata")) or {}).get("name")
     alarms = [f for f in _alarms(index) if f.get("endpoint") == name and f.get("notifies")]
-    monitored = {f"{s}_monitored": bool(node and node.monitored(s)) for s in SIGNALS}
+    monitored: dict[str, Any] = {f"{s}_monitored": bool(node and node.monitored(s)) for s in SIGNALS}
     g = index.guarantees
     sampling = (index.stack.endpoints[node.index].data_capture.sampling_percent
                 if node is not None and "logger" in predictor else None)

@@ -40,4 +40,4 @@ def cron_job(name: str, ctx: KubernetesContext, object_name: str, role: str, sha
         schedule=shape.schedule or UNSCHEDULED, suspend=shape.schedule is None, time_zone="Etc/UTC",
         concurrency_policy="Forbid", successful_jobs_history_limit=3, failed_jobs_history_limit=3,
         job_template=k8s.batch.v1.JobTemplateSpecArgs(metadata=k8s.meta.v1.ObjectMetaArgs(labels=ctx.pod_labels(role)),
-                                                      spec=job)), opts=opts)  # type: ignore[arg-type]
+                                                      spec=job)), opts=opts)
