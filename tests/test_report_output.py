@@ -202,8 +202,11 @@ EXPECTED_EDGES = {
         ("model_registry:model-registry", "endpoint:endpoint-scoring"),
         # One capture dataset per stack, beside the artifacts bucket (providers/gcp/storage.py).
         ("endpoint:endpoint-scoring", "data_capture:storage"),
-        # No monitoring node: the kit's monitor job is not scheduled on Vertex AI yet (warned at
-        # the field, providers/gcp/build.py), and the bundled example does not ask for the managed one.
+        # The kit's monitor job pages the captures from the dataset; its alerts watch what it publishes.
+        ("data_capture:storage", "monitoring:monitor-scoring"),
+        ("monitoring:monitor-scoring", "alarms:monitor-scoring"),
+        ("alarms:monitor-scoring", "notifications:monitoring-scoring"),
+        ("endpoint:endpoint-scoring", "alarms:monitoring-scoring"),
         ("alarms:monitoring-scoring", "notifications:monitoring-scoring"),
         ("endpoint:endpoint-challenger", "alarms:monitoring-challenger"),
         ("alarms:monitoring-challenger", "notifications:monitoring-challenger"),

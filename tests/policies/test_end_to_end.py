@@ -42,9 +42,9 @@ WEAK_EXPECTED = {
 # recorded for credit-risk (fraud-dev uploads one: model_registry facts appear there).
 ABSENT = {("workspace-cmk", "aws"), ("workspace-cmk", "gcp"), ("iam-no-wildcard-actions", "azure"),
           ("model-registry-cmk", "gcp"), ("model-registry-no-public-access", "gcp"),
-          # The kit's monitor job is not scheduled on Vertex AI or Azure ML yet (warned at the field,
-          # providers/gcp/build.py, providers/azure/limits.py): no monitor output to judge.
-          ("monitoring-output-cmk", "gcp"), ("monitoring-output-cmk", "azure")}
+          # The kit's monitor job is not scheduled on Azure ML yet (warned at the field,
+          # providers/azure/limits.py): no monitor output to judge.
+          ("monitoring-output-cmk", "azure")}
 
 
 def _previews(spec: str) -> dict:
