@@ -531,13 +531,12 @@ def test_cost_parts_mean_the_same_on_every_cloud(comparison: Comparison) -> None
     # The parts every cloud bills for this stack are under the same names on each; the others differ
     # for real (GCP logs requests to BigQuery, "Data capture", where AWS and Azure write to the
     # artifact store; on GCP the stack's network holds no resource the kit prices).
-    # "Monitoring" is the kit's monitor job where it is scheduled (AWS, the cluster) and Log Analytics
-    # on Azure; on GCP the job is not scheduled yet (warned at the field), so nothing is billed.
+    # "Monitoring" is the kit's monitor job where it is scheduled (AWS, GCP, the cluster) and Log
+    # Analytics on Azure.
     core = {"Training", "Artifact store", "Container registry", "Endpoint", "Alarms", "Keys", "Backups"}
     for cloud in ("aws", "gcp", "azure"):
         assert core <= set(parts[cloud]), (cloud, sorted(core - set(parts[cloud])))
-    assert {"Monitoring" in parts[cloud] for cloud in ("aws", "azure", "kubernetes")} == {True}
-    assert "Monitoring" not in parts["gcp"]
+    assert {"Monitoring" in parts[cloud] for cloud in ("aws", "gcp", "azure", "kubernetes")} == {True}
     # On a cluster the rate card prices the workloads' requests; storage, registry and keys are
     # the operator's (docs/kubernetes.md), so they are not parts of the bill.
     assert set(parts["kubernetes"]) == {"Training", "Endpoint", "Monitoring"}
