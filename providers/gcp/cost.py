@@ -252,6 +252,7 @@ FREE: dict[str, str] = {
     "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": _IAM,
     "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": _IAM,
     "gcp:storage/bucketIAMMember:BucketIAMMember": _IAM,
+    "gcp:bigquery/datasetIamMember:DatasetIamMember": _IAM,
     "gcp:projects/iAMMember:IAMMember": _IAM,
     "gcp:serviceaccount/iAMMember:IAMMember": _IAM,
     "gcp:projects/iAMCustomRole:IAMCustomRole": "custom roles have no charge",
