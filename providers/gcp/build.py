@@ -26,8 +26,8 @@ from mlopskit.providers.gcp.experiments import Experiments, ExperimentsArgs
 from mlopskit.providers.gcp.identity import Identity, IdentityArgs
 from mlopskit.providers.gcp.images import image_uri, monitor_image, prebuilt_image
 from mlopskit.providers.gcp.keys import Keys, KeysArgs, RegionKeyArgs
-from mlopskit.providers.gcp.monitor_job import MonitorJob, MonitorJobArgs
 from mlopskit.providers.gcp.model_registry import ModelRegistry, ModelRegistryArgs, UploadArgs
+from mlopskit.providers.gcp.monitor_job import MonitorJob, MonitorJobArgs
 from mlopskit.providers.gcp.monitoring import (
     DriftArgs,
     Monitoring,

@@ -19,6 +19,8 @@ FUSE mount of the bucket (``/gcs/<bucket>/``, as the training jobs' code is read
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,7 +57,7 @@ class MonitorJobArgs:
     scheduler_account: pulumi.Input[str]  # posts it
     kms_key: pulumi.Input[str] | None
     network: pulumi.Input[str] | None
-    channels: list[pulumi.Input[str]]  # the endpoint's notification channels
+    channels: Sequence[pulumi.Input[str]]  # the endpoint's notification channels
 
 
 def window_hours(endpoint: Endpoint) -> int:
@@ -64,7 +66,7 @@ def window_hours(endpoint: Endpoint) -> int:
     only after ``label_delay_hours``). Drift then covers that longer window too."""
     monitoring = endpoint.monitoring
     delays = [s.label_delay_hours for s in (monitoring.quality, monitoring.bias) if s is not None]
-    return _PERIOD_S[monitor_job.schedule(endpoint)] // 3600 + max(delays, default=0)
+    return _PERIOD_S[monitor_job.schedule(endpoint)] // 3600 + math.ceil(max(delays, default=0))
 
 
 def environment(args: MonitorJobArgs, bucket: str, dataset: str) -> dict[str, str]:
@@ -110,7 +112,7 @@ def custom_job(args: MonitorJobArgs, bucket: str, dataset: str, service_account:
 def metric_filter(stack_name: str, endpoint_name: str, metric: str) -> str:
     """The Monitoring filter of one published metric: the type and the labels the publisher writes
     (``CloudMonitoringPublisher``: ``global`` resource, labels ``stack`` and ``endpoint``)."""
-    labels = dict(zip(contract.published_dimensions("gcp", metric)[:2], (stack_name, endpoint_name)))
+    labels = dict(zip(contract.published_dimensions("gcp", metric)[:2], (stack_name, endpoint_name), strict=True))
     clauses = [f'metric.type="{contract.published_name("gcp", metric)}"',
                f'resource.type="{contract.GCP_RESOURCE_TYPE}"',
                *(f'metric.label.{k}="{v}"' for k, v in labels.items())]

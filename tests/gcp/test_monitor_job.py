@@ -208,7 +208,7 @@ class _BigQuery:
     def __init__(self, shifted: bool) -> None:
         self.rows = []
         for i, (values, score, _) in enumerate(rows(300, 2, shifted)):
-            request = json.dumps({"instances": [dict(zip(FEATURES, values))]})
+            request = json.dumps({"instances": [dict(zip(FEATURES, values, strict=True))]})
             self.rows.append({"f": [{"v": f"r{i}"}, {"v": "2026-12-01T09:00:00.000000Z"}, {"v": [{"v": request}]},
                                     {"v": [{"v": json.dumps({"predictions": [score]})}]}]})
         self.queries: list[dict[str, Any]] = []
