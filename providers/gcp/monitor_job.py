@@ -125,7 +125,8 @@ def alert_condition(stack_name: str, endpoint: Endpoint, alarm: monitor_job.Moni
     their worst series (MIN below, MAX above), as AWS's Metrics Insights query does."""
     period = f"{_PERIOD_S[monitor_job.schedule(endpoint)]}s"
     aggregation = monitoring.AlertPolicyConditionConditionThresholdAggregationArgs(
-        # The job writes one point per run: the period's latest point is the run's value.
+        # The job writes one point per run: the period's point is the run's value. Not confirmed:
+        # the largest alignment period Cloud Monitoring accepts in an alert condition (daily: 86,400 s).
         alignment_period=period, per_series_aligner="ALIGN_MIN" if alarm.below else "ALIGN_MAX",
         **({"cross_series_reducer": "REDUCE_MIN" if alarm.below else "REDUCE_MAX",
             "group_by_fields": ["metric.label.stack", "metric.label.endpoint"]} if alarm.per_series else {}))

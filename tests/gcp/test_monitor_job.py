@@ -10,6 +10,7 @@ Budget: four mocked GCP previews (credit-risk, with and without named drift feat
 from __future__ import annotations
 
 import base64
+import math
 import json
 import re
 from datetime import UTC, datetime
@@ -104,7 +105,7 @@ def test_labels_widen_the_window_by_their_delay() -> None:
     endpoint = parse_stack(baseline("lifecycle.yaml"), base_dir=STACKS).endpoints[0]
     env = env_of(stored(graph("lifecycle.yaml"), endpoint.name)[1])
     assert endpoint.monitoring.quality is not None
-    assert env["MONITOR_WINDOW_HOURS"] == str(24 + endpoint.monitoring.quality.label_delay_hours)
+    assert env["MONITOR_WINDOW_HOURS"] == str(24 + math.ceil(endpoint.monitoring.quality.label_delay_hours))
     assert env["MONITOR_LABELS"].endswith(f"/{endpoint.monitoring.quality.ground_truth}")
 
 
