@@ -70,8 +70,9 @@ def test_each_endpoint_node_holds_its_endpoint_scaling_and_alarms(cloud: Cloud) 
     for node in topology.endpoints:
         assert node.endpoint is not None and node.scaling is not None and node.alarms, (cloud, node.entry)
         assert topology.endpoint_of(node.endpoint.urn) is node
-    # churn-online has explainability monitoring on AWS and Azure (Vertex AI builds none, and warns).
-    assert topology.endpoints[0].monitored("explainability") is (cloud != "gcp")
+    # churn-online's explainability is computed by the kit's monitor job, scheduled on AWS and GCP.
+    if cloud in ("aws", "gcp"):
+        assert topology.endpoints[0].monitored("explainability")
     assert topology.keys and topology.stores
 
 
