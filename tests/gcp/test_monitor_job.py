@@ -261,3 +261,18 @@ def test_the_recorded_job_publishes_what_its_alert_watches(tmp_path: Path, monke
     value, threshold = _run_recorded_job(tmp_path, monkeypatch, shifted)
     assert value == pytest.approx(expected)
     assert threshold == 0.2 and (value > threshold) is shifted
+
+
+# -- the monitor fact: monitoring-output-cmk judges GCP ---------------------------------------------
+@pytest.mark.parametrize("cmk", [True, False])
+def test_the_monitor_fact_says_whether_the_job_runs_under_the_stack_key(cmk: bool) -> None:
+    """One fact per computed section from the stored body; without CMEK the body has no
+    encryptionSpec and the rule fails (a planted violation of the same path)."""
+    from mlopskit.policies.runner import provider_facts
+    from mlopskit.policies.rules.encryption import monitoring_output_cmk
+
+    g = graph() if cmk else gcp_preview("credit-risk.yaml", **{"encryption__customerManagedKeys": False})
+    stack = parse_stack(baseline("credit-risk.yaml"), base_dir=STACKS)
+    facts = [f for f in provider_facts(g, stack) if f.kind == "monitor"]
+    assert [(f.attrs["signal"], f.attrs["endpoint"], f.attrs["cmk"]) for f in facts] == [("drift", "endpoints[0]", cmk)]
+    assert monitoring_output_cmk(facts[0], None).status == ("pass" if cmk else "fail")  # type: ignore[arg-type]
