@@ -10,8 +10,8 @@ Budget: four mocked GCP previews (credit-risk, with and without named drift feat
 from __future__ import annotations
 
 import base64
-import math
 import json
+import math
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -268,8 +268,8 @@ def test_the_recorded_job_publishes_what_its_alert_watches(tmp_path: Path, monke
 def test_the_monitor_fact_says_whether_the_job_runs_under_the_stack_key(cmk: bool) -> None:
     """One fact per computed section from the stored body; without CMEK the body has no
     encryptionSpec and the rule fails (a planted violation of the same path)."""
-    from mlopskit.policies.runner import provider_facts
     from mlopskit.policies.rules.encryption import monitoring_output_cmk
+    from mlopskit.policies.runner import provider_facts
 
     g = graph() if cmk else gcp_preview("credit-risk.yaml", **{"encryption__customerManagedKeys": False})
     stack = parse_stack(baseline("credit-risk.yaml"), base_dir=STACKS)
