@@ -97,6 +97,11 @@ class Target:
     #: descriptions of the placement model's fields (``<Model>.<field>`` -> text) for the spec reference
     spec_docs: Mapping[str, str] = field(default_factory=dict)
     spec_examples: Mapping[str, list[Any]] = field(default_factory=dict)
+    #: whether its provider implements ``ops_backend`` (the day-2 commands: train, batch run, rollout,
+    #: rollback, promote, backup verify, status). False (the default, so a new target claims nothing it
+    #: lacks): the day-2 commands do not offer it, and ``--provider <name>`` is a usage error (exit 2)
+    #: rather than an internal error from a backend that does not exist.
+    day2: bool = False
     rank: int = 100  # order among targets (the CLI's choices, the comparison's columns)
 
     def owns_image_host(self, host: str) -> bool:
@@ -184,6 +189,16 @@ def target(name: str) -> Target:
 def find(name: str) -> Target | None:
     """The target registered as ``name``, or None."""
     return _loaded().get(name)
+
+
+def with_day2() -> tuple[str, ...]:
+    """The names of the targets whose provider implements the day-2 commands, in rank order."""
+    return tuple(t.name for t in targets() if t.day2)
+
+
+def without_day2() -> tuple[str, ...]:
+    """The names of the targets the day-2 commands do not offer yet, in rank order."""
+    return tuple(t.name for t in targets() if not t.day2)
 
 
 def with_regions() -> Iterator[Target]:

@@ -14,7 +14,9 @@ _COST = ("instance-type-allowed", "gpu-count-cap", "endpoint-max-instances-cap",
          "training-max-runtime", "budget-present", "budget-within-limit")
 _RELIABILITY = ("prod-endpoint-ha", "deployment-auto-rollback", "backup-present", "backup-retention", "backup-cross-region",
                 "endpoint-alarms", "drift-monitoring", "endpoint-quality-monitoring", "storage-versioning", "storage-retention",
-                "prod-protect-data")
+                "prod-protect-data",
+                # an unbounded container starves its neighbours: availability first (the quota side is the budget's)
+                "workload-resource-limits")
 _GOVERNANCE = ("copy-receives-deletes", "copy-retention-within-source", "tag-owner", "tag-cost-center", "tag-data-classification", "data-residency", "audit-log-retention",
                "data-capture-classification", "data-capture-sampling", "endpoint-bias-monitoring")
 _SECURITY = ("storage-cmk", "container-registry-cmk", "model-registry-cmk", "endpoint-cmk", "data-capture-cmk",
@@ -27,7 +29,9 @@ _SECURITY = ("storage-cmk", "container-registry-cmk", "model-registry-cmk", "end
              "iam-no-wildcard-actions", "iam-no-admin-roles", "iam-trust-restricted", "iam-resource-scoped",
              "iam-no-all-powerful-role", "endpoint-auth-required", "alarm-notifications-encrypted", "audit-cmk",
              "audit-store-access-logging", "audit-streamed", "network-flow-logs", "network-default-closed",
-             "schedule-cmk")
+             "schedule-cmk",
+             # a pod's hardening (Pod Security "restricted"; a tag pushed again swaps the code under a running stack)
+             "workload-image-digest", "workload-no-privilege-escalation", "workload-non-root")
 
 CATEGORY: dict[str, str] = {
     **dict.fromkeys(_SECURITY, "security"), **dict.fromkeys(_COST, "cost"),

@@ -25,6 +25,19 @@ SPECS = sorted(STACKS.glob("*.yaml"))
 EXAMPLE_SPECS = [p for p in SPECS if not p.name.startswith("Pulumi.")]
 
 
+def placed_targets(spec: Path) -> list[str]:
+    """The registered targets the bundled ``spec`` places (has a ``placement`` entry for), in rank order:
+    an example builds only where it is placed (not every example places every target)."""
+    import yaml
+
+    placement = yaml.safe_load(spec.read_text()).get("placement") or {}
+    return [name for name in target_names() if name in placement]
+
+
+#: (example spec, target) for every bundled example and every target it places
+EXAMPLE_PLACEMENTS = [(spec, cloud) for spec in EXAMPLE_SPECS for cloud in placed_targets(spec)]
+
+
 def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     # Never let an SDK find real credentials or a real profile on a developer machine.
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")

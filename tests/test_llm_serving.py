@@ -17,11 +17,12 @@ import yaml
 from mlopskit.cli import main
 from mlopskit.engine import preview
 from mlopskit.modules.graph import Graph
-from mlopskit.modules.targets import names as target_names
 from mlopskit.providers.catalog.resolver import lookup, model_memory_gib
+from tests.conftest import STACKS, placed_targets
 from tests.specs import baseline, change, stack
 
 SPEC = "llm-serving.yaml"
+PLACED = placed_targets(STACKS / SPEC)  # the targets the example places (a cluster would need a GPU model named)
 SIZE_GIB = 26  # 13B parameters at fp16
 
 
@@ -64,7 +65,7 @@ def _validate(tmp_path: Path, data: dict[str, Any], cloud: str, capsys: pytest.C
     return code, capsys.readouterr().err
 
 
-@pytest.mark.parametrize("cloud", list(target_names()))
+@pytest.mark.parametrize("cloud", PLACED)
 def test_a_model_larger_than_any_gpu_in_the_region_is_exit_2_at_its_size(tmp_path: Path, cloud: str,
                                                                          capsys: pytest.CaptureFixture[str]) -> None:
     data = change(baseline(SPEC), "endpoints[0].model.sizeGiB", 2000)  # 2.4 TB of GPU memory: no single instance
@@ -143,7 +144,7 @@ def test_streaming_reaches_each_cloud_without_a_warning() -> None:
         "azure-native:machinelearningservices:OnlineDeployment")]
     assert deployments and all(d["requestSettings"]["requestTimeout"] == "PT180S" for d in deployments)
     # SageMaker has nothing to configure: InvokeEndpointWithResponseStream needs sagemaker:InvokeEndpoint.
-    for cloud in target_names():
+    for cloud in PLACED:
         assert not [w for w in _graph(cloud).warnings if w.path.endswith(".streaming")], cloud
 
 

@@ -118,6 +118,9 @@ def test_backup_region_required_for_cross_region_backups() -> None:
 
 def test_instance_type_needed_for_the_built_cloud_without_generic_size() -> None:
     data = change(baseline(), "endpoints[0].compute.instanceType.gcp", ...)
+    # The example also gives a generic size (a cluster sizes pods from it), which would resolve gcp's type.
+    for generic in ("cpu", "memoryGiB", "gpu"):
+        data = change(data, f"endpoints[0].compute.{generic}", ...)
     assert issues(data, "gcp") == [
         "endpoints[0].compute.instanceType.gcp: required to build on gcp (or give a generic cpu/memoryGiB size)"]
     assert parse_stack(data, "aws", base_dir=STACKS)

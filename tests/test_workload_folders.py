@@ -67,11 +67,25 @@ def _artifacts(spec: Stack) -> set[str]:
     return {str(e.model.artifact_prefix) for e in spec.endpoints if getattr(e.model, "artifact_prefix", None)}
 
 
+def _gates(spec: Stack) -> tuple[set[str], set[str], set[str]]:
+    """AWS training gates (training[].evaluation): the hold-out folders, each gated job's
+    evaluation/<job>/ (predictions and report of every run), and what the gate's Processing step
+    reads besides them (its code and the data the candidate trained on)."""
+    gated = [job for job in spec.training if job.evaluation is not None]
+    holdouts = {str(job.evaluation.holdout) for job in gated if job.evaluation is not None}
+    return (holdouts, {f"evaluation/{job.name}/" for job in gated},
+            {folder for job in gated for folder in (f"code/{job.name}/", f"data/{job.name}/")})
+
+
 def allowed(spec: Stack, cloud: str) -> dict[str, set[str]]:
     training = {"code/", "data/", "models/", "checkpoints/", "experiments/", "training/"}
     if cloud == "aws":
+        # A gate's Transform steps run as the inference role: they read the hold-out set and write
+        # the predictions; its Processing step runs as the evaluation role.
+        holdouts, outputs, gate_reads = _gates(spec)
         return {"training": training, "monitoring": _monitoring(spec),
-                "inference": {"models/", "data-capture/"} | _batch(spec) | _artifacts(spec)}
+                "inference": {"models/", "data-capture/"} | _batch(spec) | _artifacts(spec) | holdouts | outputs,
+                "evaluation": holdouts | outputs | gate_reads}
     if cloud == "gcp":
         return {"training": training, "serving": {"models/"}, "batch": _batch(spec), "monitor": _gcp_monitor(spec)}
     return {"training": training | _batch(spec), "serving": {"models/"}, "workspace": {"code/", "models/"}}
@@ -204,6 +218,20 @@ def test_a_planted_wide_monitor_grant_is_caught() -> None:
     assert "monitor" in _gcp(graph) and too_wide(graph, parsed, "gcp") == []
     planted = _plant(graph, lambda r: r.name.endswith("-artifacts-monitor-objectuser"), lambda i: {**i, "condition": None})
     assert too_wide(planted, parsed, "gcp") == ["monitor: the whole store"]
+
+
+def test_a_planted_wide_gate_grant_is_caught() -> None:
+    """The AWS gate's evaluation role reading every job's data rather than its own job's."""
+    parsed = stack("continuous-training.yaml")
+    graph = preview(parsed, "aws")
+    assert "evaluation" in _aws(graph), "the spec's gate has no evaluation role to check"
+
+    def every_job(inputs: dict[str, Any]) -> dict[str, Any]:
+        policies = [{**p, "policy": p["policy"].replace("/data/churn-train/*", "/data/*")} for p in inputs["inlinePolicies"]]
+        return {**inputs, "inlinePolicies": policies}
+
+    planted = _plant(graph, lambda r: r.name.endswith("-identity-evaluation"), every_job)
+    assert too_wide(planted, parsed, "aws") == ["evaluation: data/"]
 
 
 def test_a_planted_foreign_folder_is_caught() -> None:

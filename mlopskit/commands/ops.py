@@ -27,7 +27,7 @@ from mlopskit.modules.endpoint import LATEST_APPROVED, MAX_MODEL_VERSION, Endpoi
 from mlopskit.modules.errors import SpecError, SpecIssue, echo, one_line
 from mlopskit.modules.placement import Cloud
 from mlopskit.modules.stack import Stack
-from mlopskit.modules.targets import names as target_names
+from mlopskit.modules.targets import with_day2, without_day2
 from mlopskit.ops.backup import compare_checksums
 from mlopskit.ops.drift import Finding, compare
 from mlopskit.ops.rollout import run_rollout
@@ -307,9 +307,18 @@ def _package(text: str) -> str:
     return text
 
 
+def _provider_help() -> str:
+    """--provider's help: the targets offered, and those whose day-2 backend does not exist yet."""
+    lacking = without_day2()
+    return "the target to act on" + (f" (no day-2 commands on {', '.join(lacking)} yet)" if lacking else "")
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", help="path to a spec v1 YAML file")
-    parser.add_argument("--provider", choices=target_names(), required=True)
+    # Only the targets whose provider implements the day-2 backend (``Target.day2``): choosing
+    # another is argparse's one-line usage error (exit 2), not an internal error from a backend
+    # that does not exist.
+    parser.add_argument("--provider", choices=with_day2(), required=True, help=_provider_help())
     parser.add_argument("--dry-run", action="store_true",
                         help="print the SDK calls it would make (with credentials, reads still run: the plan "
                              "depends on them; without, the plan is printed up to the first read, offline)")

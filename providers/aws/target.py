@@ -59,5 +59,6 @@ TARGET = register(Target(
         "AwsPlacement.backupRegion": "Second AWS region for backup copies; required when backups.crossRegion is true.",
     },
     spec_examples={"AwsPlacement.region": ["eu-west-1"]},
+    day2=True,  # providers/aws/ops.py
     rank=1,
 ))

@@ -73,5 +73,6 @@ TARGET = register(Target(
         "AzurePlacement.backupLocation": "Second Azure location for backup copies; required when backups.crossRegion is true.",
     },
     spec_examples={"AzurePlacement.location": ["westeurope"]},
+    day2=True,  # providers/azure/ops.py
     rank=3,
 ))

@@ -336,8 +336,13 @@ def _resolve(cloud: Cloud, compute: Compute, region: str | None = None, use: Use
         return _explicit(cloud, explicit, compute, among, among_label, model_gib)
     if compute.cpu is None or compute.memory_gib is None:
         raise ResolutionError(f"instanceType.{cloud}", f"no {cloud} instance type and no generic size")
-    if targets.target(cloud).compute is None:
-        # A target without an instance catalog (a cluster) runs the request as asked: a pod's resources.
+    described = targets.target(cloud)
+    if described.compute is None:
+        if described.instance_type_pattern is not None:
+            # It has instance types but no catalog of them to choose one from: the spec names one.
+            raise ResolutionError(f"instanceType.{cloud}", f"{cloud} has no instance catalog to size a generic "
+                                                           f"request from: give instanceType.{cloud}")
+        # A target without instance types at all (a cluster) runs the request as asked: a pod's resources.
         return _as_requested(cloud, compute, model_gib)
     gpu_type = compute.gpu.type if compute.gpu else None
     gpu_count = compute.gpu.count if compute.gpu else 0

@@ -65,5 +65,6 @@ TARGET = register(Target(
         "GcpPlacement.project": "Google Cloud project id the stack is deployed into.",
     },
     spec_examples={"GcpPlacement.region": ["europe-west4"], "GcpPlacement.project": ["acme-ml-prod"]},
+    day2=True,  # providers/gcp/ops.py
     rank=2,
 ))

@@ -10,7 +10,7 @@ import pulumi_kubernetes as k8s
 
 from mlopskit.modules.endpoint import Endpoint as EndpointSpec
 from mlopskit.modules.topology import SIGNALS
-from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan
+from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan, continuous_not_built
 from mlopskit.providers.kubernetes.audit import Audit
 from mlopskit.providers.kubernetes.autoscaling import Autoscaling, AutoscalingArgs
 from mlopskit.providers.kubernetes.backups import Backups, BackupsArgs
@@ -80,6 +80,9 @@ class KubernetesBuild(StackBuild):
     # -- workloads ----------------------------------------------------------------------
     def training(self, plan: TrainingPlan) -> None:
         job, ctx = plan.job, self.ctx
+        # Issue 31: the continuous pipeline (tuning, evaluation gate, registration) is built on AWS only so
+        # far; the CronJob trains once per run, and each continuous-training field the job sets warns.
+        continuous_not_built(ctx, plan, "Kubernetes")
         image = image_uri(job.image, self.placement)
         assert image is not None, "checked by KubernetesProvider.cloud_issues"
         self.sized.append((PodSize.of(plan.instance), job.compute.count))

@@ -94,11 +94,13 @@ def cron_job(resource: RecordedResource, ctx: CostContext) -> list[CostComponent
 
 
 COMPONENTS: dict[str, Handler] = {t.INFERENCE_SERVICE: inference_service, t.CRON_JOB: cron_job}
+# Why an object that is only stored in the API server costs nothing: the one wording (the cost table,
+# the Infracost JSON and the comparison print it), long enough to say why (tests/cost/test_coverage.py).
+API_OBJECT = "an API object: no charge of its own"
 FREE: dict[str, str] = {
     t.NAMESPACE: "a namespace has no charge", t.CONFIG_MAP: "a reference to the external bucket and MLflow server",
-    t.SERVICE_ACCOUNT: "an API object: no charge of its own", t.ROLE: "an API object: no charge of its own",
-    t.ROLE_BINDING: "an API object: no charge of its own", t.NETWORK_POLICY: "enforced by the cluster's network plugin",
-    t.RESOURCE_QUOTA: "an API object: no charge of its own", t.LIMIT_RANGE: "an API object: no charge of its own",
+    t.SERVICE_ACCOUNT: API_OBJECT, t.ROLE: API_OBJECT, t.ROLE_BINDING: API_OBJECT,
+    t.NETWORK_POLICY: "enforced by the cluster's network plugin", t.RESOURCE_QUOTA: API_OBJECT, t.LIMIT_RANGE: API_OBJECT,
     t.PROMETHEUS_RULE: "evaluated by the cluster's Prometheus (the operator's, outside the stack's pods)",
     t.VELERO_SCHEDULE: "Velero runs in its own namespace; the backup location's storage is the operator's "
                        "(placement.kubernetes.backupLocation), billed outside the cluster",

@@ -23,6 +23,11 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "monitoring.explainability": ("emulated", "the kit's monitor job as a CronJob; alerts by PrometheusRule"),
     "training.schedule": ("native", "batch/v1 CronJob"),
     "training.compute.spot": ("emulated", "node selector and toleration for the operator's spot nodes, retried on loss"),
+    # Issue 31: the continuous pipeline is built on AWS only so far (providers/base.py::continuous_not_built).
+    "training.tuning": ("unsupported", "not built by the kit on Kubernetes yet: the CronJob trains once per run"),
+    "training.evaluation": ("unsupported", "not built by the kit on Kubernetes yet: no gate runs"),
+    "training.register: automatic approval": ("unsupported", "not built by the kit on Kubernetes yet: nothing is "
+                                                             "registered by the run"),
     "batch": ("emulated", "a batch/v1 CronJob scoring the input folder (suspended: started by `mlopskit batch run`)"),
     "batch.schedule": ("native", "batch/v1 CronJob"),
     "batch.maxRuntimeMinutes": ("native", "the Job's activeDeadlineSeconds"),

@@ -199,5 +199,8 @@ TARGET = register(Target(
                    "KubernetesPlacement.artifactBucket": ["s3://acme-ml-artifacts/credit-risk"],
                    "KubernetesPlacement.imageRegistry": ["registry.example.com/ml"],
                    "RateCard.vcpuHourUsd": [0.04124], "RateCard.gibHourUsd": [0.003065]},
+    # Day 2 through the kubernetes client is not built yet (providers/kubernetes/ops.py; docs/kubernetes.md,
+    # "Not yet"): the day-2 commands do not offer this target.
+    day2=False,
     rank=4,
 ))

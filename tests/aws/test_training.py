@@ -157,9 +157,11 @@ def test_container_is_network_isolated_and_gets_code_as_a_channel(prod):
 
 
 def test_code_is_uploaded_to_the_stack_bucket_before_the_pipeline(prod):
-    (upload,) = prod.of_type(CODE_OBJECT)
+    # The job's own upload: the monitor job's code and config are the stack's other objects.
+    (upload,) = [r for r in prod.of_type(CODE_OBJECT) if r.name == f"{PROD}-training-train-xgb-code"]
     archive = source_archive(STACKS / "src")
     assert upload.parent == training(prod).urn
+    assert children(prod, training(prod), CODE_OBJECT) == [upload]
     assert upload.inputs["bucket"] == BUCKET
     # The channel's prefix + the file name SageMaker script mode is pointed at.
     assert upload.inputs["key"] == f"code/train-xgb/{archive.short}/sourcedir.tar.gz"
@@ -205,7 +207,9 @@ def test_schedule_translates_cron_and_targets_the_pipeline(prod):
 
 def test_no_schedule_no_scheduler_entry():
     graph = build("credit-risk.yaml", ("training[0].schedule", ...))
-    assert graph.of_type(SCHEDULE) == []
+    assert children(graph, training(graph), SCHEDULE) == []
+    # The stack's other schedules (the endpoint's monitor job) never start the training pipeline.
+    assert [s.name for s in graph.of_type(SCHEDULE) if s.inputs["target"]["arn"] == pipeline(graph).outputs["arn"]] == []
     assert pipeline(graph)  # the pipeline itself stays
 
 

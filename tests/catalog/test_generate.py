@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from mlopskit.modules.targets import names as target_names
+from mlopskit.modules.targets import names as target_names, targets
 from mlopskit.providers.catalog import generate
 from mlopskit.providers.catalog.prices import COLUMNS, FOLDER
 
@@ -25,7 +25,10 @@ def _rows(cloud: str) -> list[dict[str, str]]:
 
 
 def test_generator_rebuilds_the_committed_catalogs_byte_identically(built: dict[str, str]) -> None:
-    assert set(built) == {"instances.csv", "regions.csv", "prices/aws.csv", "prices/gcp.csv", "prices/azure.csv"}
+    # One price file per registered target with a catalog builder (every bundled one), beside the shared two.
+    builders = [t.name for t in targets() if t.catalog_builder is not None]
+    assert {"aws", "gcp", "azure", "kubernetes"} <= set(builders)
+    assert set(built) == {"instances.csv", "regions.csv", *(f"prices/{name}.csv" for name in builders)}
     assert generate.stale(built) == []
 
 
@@ -57,7 +60,13 @@ def test_every_row_cites_recorded_source_rows_that_exist(cloud: str) -> None:
             assert row["basis"] == "derived" and row["rule"] != "quote" and len(cited) >= 2
 
 
-@pytest.mark.parametrize("cloud", CLOUDS)
+# Targets pricing the instance types of a managed ML service (a compute resolution). A cluster has none: its
+# rate card is derived from plain VM prices on purpose (nodes carry no managed-ML premium), and
+# test_every_row_cites_recorded_source_rows_that_exist holds its rows to their EC2 sources.
+MANAGED_ML = tuple(t.name for t in targets() if t.compute is not None)
+
+
+@pytest.mark.parametrize("cloud", MANAGED_ML)
 def test_managed_ml_rows_are_anchored_on_a_quoted_managed_rate(cloud: str) -> None:
     """No blanket ratio: every derived instance price cites a managed-ML quote (or Azure's quoted no-surcharge
     statement) and the VM rows the ratio is taken from."""

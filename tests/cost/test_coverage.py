@@ -6,13 +6,13 @@ import pytest
 
 from mlopskit.modules.targets import names as target_names
 from mlopskit.providers import get_provider
+from tests.conftest import EXAMPLE_PLACEMENTS
 from tests.cost.helpers import SPEC_NAMES, built, bundled_estimate
 
 CLOUDS = list(target_names())  # every registered target, parametrized from the registry
 
 
-@pytest.mark.parametrize("cloud", CLOUDS)
-@pytest.mark.parametrize("spec", SPEC_NAMES)
+@pytest.mark.parametrize(("spec", "cloud"), [(spec.name, cloud) for spec, cloud in EXAMPLE_PLACEMENTS])
 def test_every_recorded_type_is_priced_or_free(spec: str, cloud: str) -> None:
     handlers = get_provider(cloud).cost_handlers
     _, graph = built(spec, cloud)

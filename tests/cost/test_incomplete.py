@@ -48,16 +48,21 @@ def test_an_unpriced_component_shows_incomplete_in_table_json_markdown_and_html(
     json.dumps(document)  # serialisable as printed
 
 
-def test_the_bundled_example_in_us_regions_has_three_complete_totals(tmp_path: Path) -> None:
-    data = change(baseline(), "placement", {
+def test_the_bundled_example_in_us_regions_has_a_complete_total_on_every_target(tmp_path: Path) -> None:
+    data = baseline()
+    # The example's cluster, declared in the US: its default rate card prices us-east-1 (providers/kubernetes/ratecard.py).
+    cluster = {**data["placement"]["kubernetes"], "region": "us-east-1", "jurisdiction": "us", "backupRegion": "us-east-2"}
+    change(data, "placement", {
         "aws": {"region": "us-east-1", "backupRegion": "us-east-2"},
         "gcp": {"project": "acme-ml-prod", "region": "us-central1", "backupRegion": "us-east1"},
         "azure": {"location": "eastus", "backupLocation": "westus"},
+        "kubernetes": cluster,
     })
     change(data, "compliance.frameworks", [])  # GDPR residency would refuse US regions
     spec = write_spec(tmp_path, data)
+    assert set(data["placement"]) == set(target_names())  # every registered target, placed
     comparison = compare(str(spec), list(target_names()))
-    assert [(r.cloud, r.error) for r in comparison.results] == [("aws", None), ("gcp", None), ("azure", None)]
+    assert [(r.cloud, r.error) for r in comparison.results] == [(cloud, None) for cloud in target_names()]
     for result in comparison.results:
         assert result.estimate is not None and result.estimate.unpriced == [], (result.cloud, result.estimate.unpriced)
         assert result.estimate.total_monthly > 0

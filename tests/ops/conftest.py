@@ -179,7 +179,9 @@ def pipeline_definition() -> str:
     from tests.specs import stack
 
     graph = preview(stack(), "aws")
-    pipeline = next(r for r in graph.resources if r.type == "aws:sagemaker/pipeline:Pipeline")
+    # By name: the stack has more than one pipeline (each endpoint's monitor job is one too).
+    (pipeline,) = [r for r in graph.resources
+                   if r.type == "aws:sagemaker/pipeline:Pipeline" and r.inputs.get("pipelineName") == f"{PREFIX}-train-xgb"]
     return pipeline.inputs["pipelineDefinition"]
 
 

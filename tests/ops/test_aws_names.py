@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from mlopskit.modules import monitor_job
 from mlopskit.modules.graph import Graph
-from mlopskit.providers.aws import names
+from mlopskit.providers.aws import monitor_job as aws_monitor_job, names
 from tests.specs import stack
 
 
@@ -25,7 +26,12 @@ def test_names_match_the_provider(graph: Graph) -> None:
     scoring, challenger = s.endpoints
     assert {names.endpoint(s, scoring), names.endpoint(s, challenger)} == _inputs(graph, "aws:sagemaker/endpoint:Endpoint", "name")
     alarms = set(names.alarms(s, scoring) + names.alarms(s, challenger))
-    assert alarms == _inputs(graph, "aws:cloudwatch/metricAlarm:MetricAlarm", "name")
+    # Besides the health alarms a rollout watches (names.alarms), each endpoint's kit-computed
+    # monitor job has alarms of its own on the metrics it publishes; they never stop a rollout.
+    monitor = {aws_monitor_job.alarm_name(names.endpoint(s, e), a) for e in (scoring, challenger)
+               for a in monitor_job.alarms(e)}
+    assert monitor and not monitor & alarms
+    assert alarms | monitor == _inputs(graph, "aws:cloudwatch/metricAlarm:MetricAlarm", "name")
     assert names.pipeline(s, "train-xgb") in _inputs(graph, "aws:sagemaker/pipeline:Pipeline", "pipelineName")
     roles = _inputs(graph, "aws:iam/role:Role", "name")
     assert {names.role(s, p) for p in ("training", "inference", "backup", "pipeline")} <= roles

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Iterator
+
 import pytest
 
 from mlopskit.cli import build_parser, main
 from mlopskit.commands import ops as ops_command
 from mlopskit.modules.endpoint import Deployment
+from mlopskit.modules.targets import names as target_names, register, target, unregister, with_day2, without_day2
 from mlopskit.ops.rollout import Step, plan_for
 from mlopskit.providers.azure import ops as azure_ops
 from mlopskit.providers.gcp import ops as gcp_ops
@@ -29,6 +34,43 @@ def test_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert exited.value.code == 0
     out = capsys.readouterr().out
     assert "--provider {aws,gcp,azure}" in out and "--dry-run" in out
+
+
+@pytest.fixture
+def target_without_day2() -> Iterator[str]:
+    """A registered target whose provider has no day-2 backend (as the test target and kubernetes)."""
+    name = "nodaytwo"
+    register(dataclasses.replace(target(with_day2()[0]), name=name, day2=False, rank=99))
+    yield name
+    unregister(name)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_target_without_day2_is_a_usage_error_and_the_help_says_so(
+    command: str, target_without_day2: str, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Every registered target is offered elsewhere (preview, cost); a day-2 command offers only
+    # those whose provider implements the backend, so choosing another is argparse's one-line
+    # usage error (exit 2), never the internal error (exit 3) of a backend that does not exist.
+    assert target_without_day2 in target_names() and target_without_day2 not in with_day2()
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args([*command.split(), "spec.yaml", "--provider", target_without_day2, *COMMANDS[command]])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --provider: invalid choice: '{target_without_day2}'" in err
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([*command.split(), "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert re.search(rf"no day-2 commands on [^)]*\b{target_without_day2}\b[^)]* yet", help_text), help_text
+
+
+@pytest.mark.parametrize("name", without_day2())
+def test_each_bundled_target_without_day2_is_refused_in_one_line(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["status", "spec.yaml", "--provider", name])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") <= 3 and f"invalid choice: '{name}'" in err, err
 
 
 def test_rollout_help_says_when_to_choose_stepwise(capsys: pytest.CaptureFixture[str]) -> None:
