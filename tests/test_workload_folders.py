@@ -88,7 +88,11 @@ def allowed(spec: Stack, cloud: str) -> dict[str, set[str]]:
                 "evaluation": holdouts | outputs | gate_reads}
     if cloud == "gcp":
         return {"training": training, "serving": {"models/"}, "batch": _batch(spec), "monitor": _gcp_monitor(spec)}
-    return {"training": training | _batch(spec), "serving": {"models/"}, "workspace": {"code/", "models/"}}
+    # The kit monitor job's identity (providers/azure/monitor_job.py): its baselines, labels, settings and
+    # reports, its code, and the data collector's folder of the workspace's own containers.
+    monitoring = (_monitoring(spec) - {"data-capture/"}) | {"modelDataCollector/"}
+    return {"training": training | _batch(spec), "serving": {"models/"}, "workspace": {"code/", "models/"},
+            "monitoring": monitoring}
 
 
 # -- what each workload's grants reach, per cloud ------------------------------------------
@@ -242,3 +246,14 @@ def test_a_planted_foreign_folder_is_caught() -> None:
                      lambda i: {**i, "condition": {**i["condition"], "expression": i["condition"]["expression"].replace(
                          "/objects/models/", "/objects/data-capture/")}})
     assert too_wide(planted, parsed, "gcp") == ["serving: data-capture/"]
+
+
+def test_a_planted_wide_monitor_grant_is_caught_on_azure() -> None:
+    """The kit monitor job's reader grant without its ABAC condition reaches the whole account, and one
+    naming the training data instead of the collector's folder reaches a folder outside the job's."""
+    parsed = stack("credit-risk.yaml")
+    graph = preview(parsed, "azure")
+    pick = lambda r: r.name.endswith("-monitoring-blob-reader-storage")  # noqa: E731
+    assert "monitoring: the whole store" in too_wide(_plant(graph, pick, lambda i: {**i, "condition": None}), parsed, "azure")
+    foreign = _plant(graph, pick, lambda i: {**i, "condition": i["condition"].replace("'modelDataCollector/'", "'data/'")})
+    assert too_wide(foreign, parsed, "azure") == ["monitoring: data/"]

@@ -11,6 +11,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization
 
+from mlopskit.modules import monitor_job
 from mlopskit.modules.backup import Backups as BackupsSpec
 from mlopskit.modules.compute import Compute
 from mlopskit.modules.endpoint import Endpoint
@@ -30,6 +31,7 @@ from mlopskit.providers.azure.endpoint import LIVE, EndpointArgs, OnlineEndpoint
 from mlopskit.providers.azure.first_party import SPEC_PATH as COSMOS_SPEC_PATH, cosmos_db_principal
 from mlopskit.providers.azure.foundation import Foundation, FoundationArgs
 from mlopskit.providers.azure.identity import (
+    WORKLOADS,
     AccessGrants,
     AccessGrantsArgs,
     Grant,
@@ -42,6 +44,7 @@ from mlopskit.providers.azure.identity import (
 )
 from mlopskit.providers.azure.keys import Keys, KeysArgs
 from mlopskit.providers.azure.model_registry import ModelRegistry, ModelRegistryArgs
+from mlopskit.providers.azure.monitor_job import CAPTURE_FOLDER, MonitorJob, MonitorJobArgs
 from mlopskit.providers.azure.monitoring import (
     EndpointMonitoring,
     EndpointMonitoringArgs,
@@ -72,6 +75,12 @@ _ARTIFACT_CONDITIONS = {
     # The scratch containers `backup verify` restores into are named restore-check-<time> (ops.py).
     "backups.restore": containers_condition(CONTAINER, "restore-check-"),
 }
+
+
+def _monitor_reads(stack: Stack) -> tuple[str, ...]:
+    """The artifacts-container folders the monitor jobs read: baselines, labels, settings, code."""
+    reads = [folder for e in stack.endpoints if e.monitoring.kit_job for folder in monitor_job.reads(e)]
+    return tuple(dict.fromkeys([*reads, "code/mlopskit-monitor/"]))
 
 
 def _slug(text: str) -> str:
@@ -109,6 +118,7 @@ class AzureBuild(StackBuild):
         self.endpoint_outputs: dict[str, Any] = {}
         self.endpoint_ids: dict[str, pulumi.Output[str]] = {}
         self.model_artifacts: ModelArtifacts | None = None
+        self.monitor_jobs = any(e.monitoring.kit_job for e in stack.endpoints)
 
     def start(self) -> AzureContext:
         placement = self.stack.placement.azure
@@ -147,8 +157,11 @@ class AzureBuild(StackBuild):
         )
         ctx.resource_group_name = foundation.resource_group.name
         ctx.resource_group_id = foundation.resource_group.id
-        self.identity = Identity(ctx.name("identity"), IdentityArgs(roles=tuple(r.name for r in stack.access.roles)),
-                                 ctx, opts=ctx.opts())
+        # The kit monitor jobs' own identity, only where a job is built: it reads its inputs,
+        # writes its reports, publishes metrics, and nothing else.
+        workloads = (*WORKLOADS, "monitoring") if self.monitor_jobs else WORKLOADS
+        self.identity = Identity(ctx.name("identity"), IdentityArgs(roles=tuple(r.name for r in stack.access.roles),
+                                                                    workloads=workloads), ctx, opts=ctx.opts())
         self._warn(limits.retention_warnings(stack))
         self.monitoring = Monitoring(
             ctx.name("monitoring"),
@@ -274,6 +287,7 @@ class AzureBuild(StackBuild):
                 # packages for the MLflow models", how-to-deploy-mlflow-models).
                 needs_package_feeds=any(job.image.framework is not None for job in stack.training)
                 or any(e.model.source == "registry" for e in stack.endpoints),
+                needs_monitor_ingestion=self.monitor_jobs,
                 # Azure Cosmos DB's key grant too: the workspace's metadata store is created with it.
                 depends_on=(workspace_access, storage, acr, *((keys.cosmos_grant,) if keys.cosmos_grant else ())),
                 protect=stack.is_prod,
@@ -439,6 +453,8 @@ class AzureBuild(StackBuild):
                 ctx, opts=ctx.opts(),
             )
         monitor = self._monitoring(endpoint, endpoint_name, component)
+        if endpoint.monitoring.kit_job:
+            self._monitor_job(plan, endpoint_name, monitor)
         alarms = endpoint.monitoring.alarms
         alert_rules = {
             "latency": f"{endpoint_name}-latency-p99" if alarms.latency_p99_ms is not None else None,
@@ -470,6 +486,22 @@ class AzureBuild(StackBuild):
             ),
             ctx, opts=ctx.opts(depends_on=[component]),
         )
+
+    def _monitor_job(self, plan: EndpointPlan, endpoint_name: str, monitoring: EndpointMonitoring) -> None:
+        """The kit's own monitor job of ``plan``'s endpoint on the stack's monitor cluster."""
+        ctx, spec, identity = self.ctx, plan.spec, self.identity
+        # The job's size (modules/monitor_job.py) on the cheapest cluster VM of the region.
+        vm = self.resolve(f"{plan.path}.monitoring", Compute(cpu=monitor_job.CPU, memory_gib=monitor_job.MEMORY_GIB),
+                          "training").instance.name
+        MonitorJob(ctx.name("monitor", spec.name), MonitorJobArgs(
+            endpoint=spec, endpoint_name=endpoint_name, deployment_name=LIVE, stack_name=self.stack.name,
+            workspace_name=self.workspace.workspace.name, workspace_id=self.workspace.workspace.id,
+            vm_size=vm, private=ctx.private, identity_id=identity.id_of("monitoring"),
+            identity_client_id=identity.client_of("monitoring"), registry_login_server=self.acr.registry.login_server,
+            action_group_id=monitoring.action_group.id if monitoring.action_group else None,
+        # The code and settings uploads write to the storage account from where `pulumi up` runs
+        # (with network.private, through the blob private endpoint), as training's do.
+        ), ctx, opts=ctx.opts(depends_on=[self.workspace, self.network, monitoring]))
 
     def _rollout_pair(
         self, index: int, endpoint: Endpoint, served: ServedModel | None,
@@ -599,7 +631,24 @@ class AzureBuild(StackBuild):
                 serving_role, scopes["storage"], folder_condition(serving_role, CONTAINER, SERVING_FOLDERS, others=True),
             ),
         ]
-        return grants
+        return grants + self._monitor_grants(scopes)
+
+    def _monitor_grants(self, scopes: dict[str, Any]) -> list[Grant]:
+        """The monitor jobs' identity: reads the data collector's folder of the workspace's own
+        containers and its inputs in the artifacts container, writes only the report folders,
+        pulls the kit's image, publishes custom metrics on the workspace (their resource)."""
+        if not self.monitor_jobs:
+            return []
+        reports = tuple(monitor_job.report_prefix(e) for e in self.stack.endpoints if e.monitoring.kit_job)
+        return [
+            Grant("monitoring-blob-reader-storage", "monitoring", "Storage Blob Data Reader", scopes["storage"],
+                  folder_condition("Storage Blob Data Reader", CONTAINER, _monitor_reads(self.stack), others=True,
+                                   others_folders=(CAPTURE_FOLDER,))),
+            Grant("monitoring-blob-contributor-storage", "monitoring", "Storage Blob Data Contributor", scopes["storage"],
+                  folder_condition("Storage Blob Data Contributor", CONTAINER, reports, others=False)),
+            Grant("monitoring-acrpull-registry", "monitoring", "AcrPull", scopes["container_registry"]),
+            Grant("monitoring-metrics-publisher-workspace", "monitoring", "Monitoring Metrics Publisher", scopes["workspace"]),
+        ]
 
     def _role_grants(self, scopes: dict[str, Any], endpoint_ids: dict[str, pulumi.Output[str]]) -> list[Grant]:
         grants: dict[str, Grant] = {}

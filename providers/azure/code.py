@@ -25,6 +25,9 @@ from pulumi_azure_native import machinelearningservices as ml
 from mlopskit.providers.azure.context import AzureContext
 from mlopskit.providers.packaging import CodeArchive, source_archive
 
+#: The folder of the kit's monitor jobs' code (providers/azure/monitor_job.py): one per endpoint below it.
+MONITOR_CODE = "mlopskit-monitor"
+
 
 def _container(props: dict[str, Any]) -> Any:
     from azure.identity import DefaultAzureCredential
@@ -38,11 +41,15 @@ class CodeUploadProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         container = _container(props)
-        with tarfile.open(props["archive"], mode="r:gz") as tar:
-            for member in tar.getmembers():
-                data = tar.extractfile(member)
-                if data is not None:
-                    container.upload_blob(f"{props['prefix']}{member.name}", io.BytesIO(data.read()), overwrite=True)
+        if props.get("archive"):
+            with tarfile.open(props["archive"], mode="r:gz") as tar:
+                for member in tar.getmembers():
+                    data = tar.extractfile(member)
+                    if data is not None:
+                        container.upload_blob(f"{props['prefix']}{member.name}", io.BytesIO(data.read()), overwrite=True)
+        # Small generated files (the monitor job's settings): name -> text.
+        for file_name, text in sorted((props.get("files") or {}).items()):
+            container.upload_blob(f"{props['prefix']}{file_name}", io.BytesIO(str(text).encode()), overwrite=True)
         return CreateResult(id_=f"{props['accountUrl']}{props['container']}/{props['prefix']}", outs=props)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -66,8 +73,14 @@ class CodeUpload(pulumi.dynamic.Resource):
 def code_asset(name: str, job_name: str, code_dir: Path, account: str, container: str,
                workspace_name: pulumi.Input[str], ctx: AzureContext, parent: pulumi.Resource) -> ml.CodeVersion:
     """Upload ``code_dir`` and register it as code asset ``<job>-code``, versioned by content."""
-    archive: CodeArchive = source_archive(code_dir)
-    prefix = f"code/{job_name}/{archive.short}/"
+    return archive_asset(name, job_name, job_name, source_archive(code_dir), account, container, workspace_name, ctx, parent)
+
+
+def archive_asset(name: str, job_name: str, folder: str, archive: CodeArchive, account: str, container: str,
+                  workspace_name: pulumi.Input[str], ctx: AzureContext, parent: pulumi.Resource) -> ml.CodeVersion:
+    """Upload a packaged ``archive`` under ``code/<folder>/<hash>/`` and register it as code asset
+    ``<job>-code``: one upload and one asset per job (deleting one never removes another's files)."""
+    prefix = f"code/{folder}/{archive.short}/"
     account_url = f"https://{account}.blob.core.windows.net/"
     upload = CodeUpload(f"{name}-code-upload", {
         "accountUrl": account_url, "container": container, "prefix": prefix,
@@ -81,7 +94,7 @@ def code_asset(name: str, job_name: str, code_dir: Path, account: str, container
         resource_group_name=ctx.resource_group_name,
         properties=ml.CodeVersionPropertiesArgs(
             code_uri=f"{account_url}{container}/{prefix.rstrip('/')}",
-            description=f"mlopskit training code of {job_name}",
+            description=f"mlopskit training code of {job_name}" if folder == job_name else "mlopskit monitor job code",
             tags=ctx.tags,
         ),
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[upload]),

@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 from functools import cache
 
+from mlopskit.modules import monitor_job
 from mlopskit.modules.cost import DAYS_PER_MONTH, HOURS_PER_MONTH, CostComponent, CostContext, Handler, PriceKey
 from mlopskit.modules.graph import RecordedResource
 from mlopskit.providers.catalog.resolver import catalog
@@ -67,7 +68,8 @@ def compute(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]
     if job is None:
         nodes = Decimal(str(props.get("scaleSettings", {}).get("minNodeCount", 0)))
         if not nodes:
-            return "a cluster with no training job and zero minimum nodes runs no VMs"
+            # The kit monitor job's cluster among them: its runs are priced on its schedule.
+            return "a cluster with no training job and zero minimum nodes runs no VMs (a monitor job's runs are priced on its schedule)"
         return [CostComponent(f"Idle nodes ({vm})", "hours", nodes * HOURS_PER_MONTH, _key(ctx, "azureml-vm", vm), hourly=True)]
     nodes = Decimal(str(props.get("scaleSettings", {}).get("maxNodeCount", job.compute.count)))
     timeout = _timeout_minutes(ctx, name) or Decimal(job.max_runtime_minutes)
@@ -114,8 +116,36 @@ def spark_vcores(instance: str) -> Decimal | None:
     return Decimal(row.vcpu) if row is not None else None
 
 
+def _cluster_vm(ctx: CostContext, compute_name: str | None) -> str:
+    """The VM size of the cluster called ``compute_name`` in the recorded graph."""
+    for resource in ctx.graph.of_type("azure-native:machinelearningservices:Compute"):
+        if resource.inputs.get("computeName") == compute_name:
+            return str(resource.inputs.get("properties", {}).get("properties", {}).get("vmSize"))
+    return "unknown"
+
+
+def _monitor_job(resource: RecordedResource, ctx: CostContext) -> list[CostComponent]:
+    """The kit's monitor job (a command job on its own scale-to-zero cluster): one node for at most the
+    job's timeout per run, runs from the endpoint's monitor schedule (modules/monitor_job.py).
+
+    Its custom metrics are not priced: Azure Monitor bills custom metrics ingestion per sample, and the
+    price catalog (providers/catalog/prices/azure.csv) holds no such price; not guessed here."""
+    definition = resource.inputs.get("properties", {}).get("action", {}).get("jobDefinition", {})
+    vm = _cluster_vm(ctx, _compute_name(resource.inputs.get("properties")))
+    price = _key(ctx, "azureml-vm", vm)
+    node = ctx.endpoint_of(resource)
+    if node is None:  # not an endpoint's monitor job: its runs are unknown
+        return [CostComponent(f"Monitor job node usage (dedicated, {vm})", "hours", None, price)]
+    runs = monitor_job.RUNS_PER_MONTH[monitor_job.schedule(ctx.stack.endpoints[node.index])]
+    minutes = _iso_minutes(str(definition.get("limits", {}).get("timeout", "")), Decimal(60))
+    nodes = Decimal(str(definition.get("resources", {}).get("instanceCount", 1)))
+    return [CostComponent(f"Monitor job node usage (dedicated, {vm})", "hours", runs * nodes * minutes / Decimal(60), price)]
+
+
 def schedule(resource: RecordedResource, ctx: CostContext) -> list[CostComponent] | str:
     action = resource.inputs.get("properties", {}).get("action", {})
+    if action.get("actionType") == "CreateJob" and monitor_job.SIGNALS_TAG in (action.get("jobDefinition", {}).get("tags") or {}):
+        return _monitor_job(resource, ctx)
     if action.get("actionType") != "CreateMonitor":
         return "billed through the compute cluster its jobs run on"
     spark = action.get("monitorDefinition", {}).get("computeConfiguration", {})

@@ -6,8 +6,7 @@ from mlopskit.modules.diagram import DiagramMap
 
 DIAGRAM: DiagramMap = {
     "mlopskit:azure:Training": ("training", "Azure ML compute cluster"),
-    "azure-native:machinelearningservices:Schedule#properties.action.actionType=CreateJob": (
-        "training", "Azure ML schedule"),
+    "mlopskit:azure:Training|azure-native:machinelearningservices:Schedule": ("training", "Azure ML schedule"),
     "mlopskit:azure:Storage": ("artifacts", "Azure Blob Storage"),
     "mlopskit:azure:ContainerRegistry": ("container_registry", "Azure Container Registry"),
     "mlopskit:azure:ModelRegistry": ("model_registry", "Azure ML registry"),
@@ -19,6 +18,9 @@ DIAGRAM: DiagramMap = {
     "mlopskit:azure:EndpointMonitoring": ("alarms", "Azure Monitor alerts"),
     "azure-native:machinelearningservices:Schedule#properties.action.actionType=CreateMonitor": (
         "monitoring", "Azure ML model monitoring"),
+    # The kit's monitor job reads the captures; its alerts watch the metrics it publishes.
+    "mlopskit:azure:MonitorJob": ("monitoring", "Azure ML command-job schedule (the kit's monitor job)"),
+    "mlopskit:azure:MonitorJob|azure-native:monitor:MetricAlert": ("alarms", "Azure Monitor metric alerts"),
     "mlopskit:azure:EndpointMonitoring|azure-native:monitor:ActionGroup": ("notifications", "Azure Monitor action group"),
     "mlopskit:azure:Monitoring": ("monitoring", "Log Analytics, App Insights"),
     "mlopskit:azure:BatchInference": ("batch", "Azure ML batch endpoint"),

@@ -13,7 +13,7 @@ from typing import Any
 from mlopskit.modules.facts import UNBOUNDED_DAYS, Fact, as_list, iso_days, plain
 from mlopskit.modules.graph import Graph, RecordedResource
 from mlopskit.modules.stack import Stack
-from mlopskit.modules.topology import EndpointNode
+from mlopskit.modules.topology import SIGNALS, EndpointNode
 from mlopskit.providers.azure.topology import slots
 from mlopskit.providers.catalog.resolver import lookup
 from mlopskit.providers.facts_index import FactsIndex
@@ -203,11 +203,10 @@ def _endpoint_fact(g: _Azure, node: EndpointNode, endpoint: RecordedResource) ->
         auto_rollback=False,  # Azure ML has no automatic rollback (the provider warns and exports the alert rules)
         audit_logging=g.audited("onlineEndpoints", name),
         alarms=sum(1 for alert in node.alarms if alert.inputs.get("actions")),
-        # The azure-native monitor has no model-performance signal: the kit never builds one.
-        quality_monitored=False,
-        # Azure ML model monitoring has no bias signal (fairness is a Responsible AI dashboard
-        # of a training run, not a schedule over the endpoint's traffic): never built.
-        bias_monitored=False,
+        # Only the kit's monitor job computes quality and bias on Azure (the azure-native monitor has no
+        # model-performance or bias signal): its schedule is a monitor of each section it computes.
+        quality_monitored=node.monitored("quality"),
+        bias_monitored=node.monitored("bias"),
         explainability_monitored=node.monitored("explainability"),
         drift_monitored=node.monitored("drift"),
     )
@@ -232,6 +231,19 @@ def _workspace(g: _Azure) -> Iterable[Fact]:
             # Schedules carry no ARM tags (labels); what they watch comes from the topology.
             yield g.fact("monitor", schedule, labels=False, region=g.region, cmk=g.workspace_cmk,
                          **g.monitored_as(schedule))
+    yield from _kit_monitors(g)
+
+
+def _kit_monitors(g: _Azure) -> Iterable[Fact]:
+    """The kit's monitor job: its schedule, whose reports go to the artifacts container of the
+    stack's storage account (so under that account's key) and whose cluster disks use the workspace's."""
+    for node in g.topology.endpoints:
+        schedules = {r.urn: r for s in SIGNALS for r in node.monitors(s)
+                     if r.type == "azure-native:machinelearningservices:Schedule"
+                     and ((r.inputs.get("properties") or {}).get("action") or {}).get("actionType") == "CreateJob"}
+        for schedule in schedules.values():
+            yield g.fact("monitor", schedule, labels=False, region=g.region,
+                         cmk=bool(g.storage_cmk) and bool(g.workspace_cmk), **g.monitored_as(schedule))
 
 
 def _timeout_minutes(job: dict[str, Any]) -> int | None:

@@ -18,12 +18,13 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "model.sizeGiB": ("native", "a VM size whose GPUs hold the model; probes wait for the model to load"),
     "streaming": ("native", "the online deployment passes the streamed response through, with a 180 s request timeout"),
     "dataCapture": ("native", "online deployment data collector"),
-    # The kit's monitor job is not scheduled on Azure ML yet; the managed monitor is opt-in and refused on a
-    # private workspace (concept-model-monitoring: no AllowOnlyApprovedOutbound support).
-    "monitoring.drift": ("unsupported", "the kit's monitor job is not scheduled on Azure ML yet; Azure ML model monitoring with monitoring.engine: managed on a workspace that is not private"),
-    "monitoring.quality": ("unsupported", "the kit's monitor job is not scheduled on Azure ML yet; the azure-native monitor definition has no model-performance signal"),
-    "monitoring.bias": ("unsupported", "the kit's monitor job is not scheduled on Azure ML yet; the azure-native monitor definition has no bias signal"),
-    "monitoring.explainability": ("unsupported", "the kit's monitor job is not scheduled on Azure ML yet; Azure ML feature attribution drift (preview) with monitoring.engine: managed"),
+    # The kit's monitor job (providers/azure/monitor_job.py): an Azure ML command-job schedule on a
+    # scale-to-zero cluster, with Azure Monitor metric alerts on what it publishes. The managed monitor
+    # is opt-in and refused on a private workspace (concept-model-monitoring: no AllowOnlyApprovedOutbound).
+    "monitoring.drift": ("kit", "the kit's monitor job: an Azure ML command-job schedule, metric alerts on its custom metrics"),
+    "monitoring.quality": ("kit", "the kit's monitor job: an Azure ML command-job schedule, metric alerts on its custom metrics"),
+    "monitoring.bias": ("kit", "the kit's monitor job: an Azure ML command-job schedule, metric alerts per facet value"),
+    "monitoring.explainability": ("kit", "the kit's monitor job: surrogate-model attribution drift, a metric alert on its nDCG"),
     "training.schedule": ("native", "Azure ML schedule creating a command job"),
     "training.compute.spot": ("native", "low-priority compute cluster nodes"),
     # Issue 31: the continuous pipeline is built on AWS only so far (providers/base.py::continuous_not_built).

@@ -33,18 +33,24 @@ def _unless(actions: tuple[str, ...]) -> str:
     return " AND ".join(parts)
 
 
-def folder_condition(role: str, container: str, folders: tuple[str, ...], *, others: bool) -> str:
+def folder_condition(role: str, container: str, folders: tuple[str, ...], *, others: bool,
+                     others_folders: tuple[str, ...] = ()) -> str:
     """An Azure ABAC condition (conditionVersion 2.0) limiting a storage role to ``folders`` of
     ``container``, and, when ``others``, leaving the account's other containers (the workspace's
     own, which Azure ML names itself) as they are.
 
     Format of "Example Azure role assignment conditions for Blob Storage" (learn.microsoft.com):
     ``@Resource[...containers:name] StringEquals`` with ``@Resource[...blobs:path] StringStartsWith``.
+    ``others_folders`` limits the other containers to those folders too (the monitor job reads only
+    the data collector's folder of the workspace's own containers).
     """
     name = "@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name]"
     paths = " OR ".join(f"@Resource[{_BLOBS}:path] StringStartsWith '{folder}'" for folder in folders)
     allowed = f"{name} StringEquals '{container}' AND ({paths})"
-    if others:
+    if others and others_folders:
+        elsewhere = " OR ".join(f"@Resource[{_BLOBS}:path] StringStartsWith '{folder}'" for folder in others_folders)
+        allowed = f"({name} StringNotEquals '{container}' AND ({elsewhere})) OR ({allowed})"
+    elif others:
         allowed = f"{name} StringNotEquals '{container}' OR ({allowed})"
     return f"(({_unless(_DATA_ACTIONS[role])}) OR ({allowed}))"
 

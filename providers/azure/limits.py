@@ -170,7 +170,9 @@ def deployment_warnings(path: str, endpoint: Endpoint) -> list[SpecIssue]:
         ))
     elif d.provided("wait_minutes"):
         issues.append(SpecIssue(f"{path}.deployment.waitMinutes", f"has no effect with strategy {d.strategy} on Azure"))
-    issues += _kit_monitor_warnings(path, endpoint) if monitoring.engine == "kit" else _managed_monitor_warnings(path, endpoint)
+    # engine kit (the default): the kit's monitor job is built (providers/azure/monitor_job.py), nothing to warn.
+    if monitoring.engine == "managed":
+        issues += _managed_monitor_warnings(path, endpoint)
     if d.auto_rollback:
         issues.append(SpecIssue(
             f"{path}.deployment.autoRollback",
@@ -179,18 +181,6 @@ def deployment_warnings(path: str, endpoint: Endpoint) -> list[SpecIssue]:
             "traffic back to the live slot",
         ))
     return issues
-
-
-def _kit_monitor_warnings(path: str, endpoint: Endpoint) -> list[SpecIssue]:
-    """``monitoring.engine: kit`` (the default): the kit's monitor job is not scheduled on Azure ML yet
-    (issue 25 item 2's remaining part: an Azure ML command-job schedule running the kit's image from
-    the stack's ACR), so no section is built."""
-    monitoring = endpoint.monitoring
-    return [SpecIssue(f"{path}.monitoring.{kind}", unbuilt_message(
-        getattr(monitoring, kind), "the kit's monitor job is not scheduled on Azure ML yet",
-        "run `mlopskit monitor run` on downloaded captures, or, on a workspace that is not private, set "
-        "monitoring.engine: managed for Azure ML drift monitoring"), support="unsupported")
-        for kind in monitoring.sections]
 
 
 def _managed_monitor_warnings(path: str, endpoint: Endpoint) -> list[SpecIssue]:

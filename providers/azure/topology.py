@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mlopskit.modules.graph import Provenance, RecordedResource
+from mlopskit.modules.monitor_job import SIGNALS_TAG, signals_of
 from mlopskit.modules.topology import monitor_slot
 
 ML = "azure-native:machinelearningservices"
@@ -40,9 +41,22 @@ def _signals(schedule: RecordedResource) -> list[str]:
     return sorted({SIGNAL_OF[s["signalType"]] for s in found.values() if s.get("signalType") in SIGNAL_OF})
 
 
+def _kit_monitor_slots(resource: RecordedResource) -> Iterable[str]:
+    """The kit monitor job's schedule is a monitor of each section its job's tag names; its alerts
+    watch the monitor's results (not the endpoint's traffic); its cluster runs only that job."""
+    if resource.type == SCHEDULE:
+        definition = ((resource.inputs.get("properties") or {}).get("action") or {}).get("jobDefinition") or {}
+        return [monitor_slot(s) for s in signals_of((definition.get("tags") or {}).get(SIGNALS_TAG))]
+    if resource.type == "azure-native:monitor:MetricAlert":
+        return ("monitor_alarm",)
+    return ()
+
+
 def slots(resource: RecordedResource, origin: Provenance) -> Iterable[str]:
     """The slots ``resource`` fills: a schedule is a monitor (by its signals) or a job's schedule;
     a compute cluster is a training job's, or the cluster a batch deployment runs on."""
+    if origin.role == "monitor":
+        return _kit_monitor_slots(resource)
     if resource.type == SCHEDULE:
         signals = _signals(resource)
         return [monitor_slot(s) for s in signals] if signals else ["schedule"]

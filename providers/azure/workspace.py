@@ -33,6 +33,8 @@ class WorkspaceArgs:
     needs_package_feeds: bool  # some environment installs a framework with pip/conda
     depends_on: tuple[pulumi.Resource, ...]
     protect: bool
+    # The kit's monitor jobs publish custom metrics to <region>.monitoring.azure.com.
+    needs_monitor_ingestion: bool = False
 
 
 class Workspace(pulumi.ComponentResource):
@@ -92,7 +94,7 @@ class Workspace(pulumi.ComponentResource):
         """Approved outbound only: the model registry over a private endpoint and, when an
         environment is built from a framework, the package feeds by FQDN (FQDN rules run on
         the managed network's Azure Firewall, Basic SKU, billed by Azure per hour)."""
-        rules: dict[str, ml.FqdnOutboundRuleArgs | ml.PrivateEndpointOutboundRuleArgs] = {
+        rules: dict[str, ml.FqdnOutboundRuleArgs | ml.PrivateEndpointOutboundRuleArgs | ml.ServiceTagOutboundRuleArgs] = {
             "model-registry": ml.PrivateEndpointOutboundRuleArgs(
                 type="PrivateEndpoint",
                 category="UserDefined",
@@ -101,6 +103,15 @@ class Workspace(pulumi.ComponentResource):
                 ),
             ),
         }
+        if args.needs_monitor_ingestion:
+            # The kit monitor job's custom metrics: the AzureMonitor service tag covers Azure Monitor's
+            # ingestion endpoints (a service-tag rule needs no managed firewall). NOT confirmed that the
+            # tag includes the custom-metrics host <region>.monitoring.azure.com (docs/monitoring.md).
+            rules["azure-monitor"] = ml.ServiceTagOutboundRuleArgs(
+                type="ServiceTag", category="UserDefined",
+                destination=ml.ServiceTagDestinationArgs(service_tag="AzureMonitor", protocol="TCP", port_ranges="443",
+                                                         action="Allow"),
+            )
         if args.needs_package_feeds:
             for fqdn in PACKAGE_FEEDS:
                 rules[f"feed-{fqdn.replace('.', '-')}"] = ml.FqdnOutboundRuleArgs(

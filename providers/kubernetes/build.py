@@ -20,10 +20,10 @@ from mlopskit.providers.kubernetes.container_registry import ContainerRegistry, 
 from mlopskit.providers.kubernetes.context import KubernetesContext, PodSize, stack_labels
 from mlopskit.providers.kubernetes.endpoint import Endpoint, EndpointArgs
 from mlopskit.providers.kubernetes.identity import Identity, IdentityArgs, account_name
-from mlopskit.providers.kubernetes.images import image_uri, monitor_image
+from mlopskit.providers.kubernetes.images import batch_image, image_uri
 from mlopskit.providers.kubernetes.keys import Keys, KeysArgs
 from mlopskit.providers.kubernetes.model_registry import ModelRegistry, ModelRegistryArgs
-from mlopskit.providers.kubernetes.monitoring import MONITOR_SIZE, Monitoring, MonitoringArgs, MonitorJob
+from mlopskit.providers.kubernetes.monitoring import Monitoring, MonitoringArgs
 from mlopskit.providers.kubernetes.namespace import Namespace, NamespaceArgs
 from mlopskit.providers.kubernetes.network import NetworkArgs, PrivateNetwork
 from mlopskit.providers.kubernetes.storage import ArtifactStore, StorageArgs
@@ -136,25 +136,23 @@ class KubernetesBuild(StackBuild):
         return self.placement.capture_sink
 
     def _monitoring(self, plan: EndpointPlan, captured: bool) -> None:
+        """The endpoint's latency and error alerts. The kit's monitor job is not built on a cluster:
+        ``mlopskit.monitor`` has no reader for what KServe's logger stores and no Prometheus publisher
+        yet, so a CronJob would fail on every run; each section says so at its path instead."""
         spec, ctx = plan.spec, self.ctx
-        jobs = []
         for signal in SIGNALS:
             section = getattr(spec.monitoring, signal)
-            if section is None:
-                continue
-            if plan.awaiting_model:
+            if section is None or plan.awaiting_model:
                 continue  # no model yet: the shared warning at the model version says so
-            if not captured:
-                ctx.warn(f"{plan.path}.monitoring.{signal}", "unsupported: nothing is captured on this cluster "
-                         "(dataCapture), so the monitor job has nothing to read; not built")
-                continue
-            jobs.append(MonitorJob(signal, section.schedule))
+            ctx.warn_unbuilt(f"{plan.path}.monitoring.{signal}", section,
+                             "the kit's monitor job cannot run on a cluster yet (no reader for KServe's logged "
+                             "requests, no Prometheus publisher in mlopskit.monitor)" if captured else
+                             "nothing is captured on this cluster (dataCapture), so a monitor job has nothing to read",
+                             "run `mlopskit monitor run` on exported captures (docs/kubernetes.md)")
         alarms = spec.monitoring.alarms
         Monitoring(ctx.name(spec.name, "monitoring"), MonitoringArgs(
             endpoint_name=spec.name, latency_p99_ms=alarms.latency_p99_ms, error_rate_percent=alarms.error_rate_percent,
-            notify=list(spec.monitoring.notify), auto_rollback=bool(spec.deployment.auto_rollback), jobs=jobs,
-            image=monitor_image(self.placement), service_account=account_name("monitor"), env=ctx.store_env(),
-            pull_secret=self.placement.pull_secret), ctx, self.pods)
+            notify=list(spec.monitoring.notify), auto_rollback=bool(spec.deployment.auto_rollback)), ctx, self.pods)
 
     def batch(self, plan: BatchPlan) -> None:
         job, ctx = plan.job, self.ctx
@@ -165,7 +163,7 @@ class KubernetesBuild(StackBuild):
                k8s.core.v1.EnvVarArgs(name="BATCH_OUTPUT", value=job.output),
                k8s.core.v1.EnvVarArgs(name="BATCH_FORMAT", value=job.format)]
         Batch(ctx.name(job.name), BatchArgs(
-            job_name=job.name, image=monitor_image(self.placement).replace("mlopskit-monitor", "mlopskit-batch"),
+            job_name=job.name, image=batch_image(self.placement),
             size=PodSize.of(plan.instance), count=job.compute.count, max_runtime_minutes=job.max_runtime_minutes,
             schedule=job.schedule, service_account=account_name("batch"), env=env, pull_secret=self.placement.pull_secret,
         ), ctx, self.pods)
@@ -185,13 +183,10 @@ class KubernetesBuild(StackBuild):
 
     def _quota(self) -> tuple[int, int, int]:
         """The namespace's ceiling: every pod the stack builds at its maximum scale (its own pods must
-        fit), plus the monitor jobs; rounded up to whole vCPUs and GiB."""
-        sizes = [*self.sized, *((MONITOR_SIZE, 1) for ep in self.stack.endpoints for _ in range(_signals(ep)))]
+        fit); rounded up to whole vCPUs and GiB."""
+        sizes = self.sized
         cpu = sum(size.cpu * count for size, count in sizes)
         memory = sum(size.memory_gib * count for size, count in sizes)
         gpus = sum(size.gpus * count for size, count in sizes)
         return cpu, math.ceil(memory), gpus
 
-
-def _signals(endpoint: EndpointSpec) -> int:
-    return sum(getattr(endpoint.monitoring, s) is not None for s in SIGNALS)

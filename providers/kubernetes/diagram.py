@@ -13,7 +13,6 @@ DIAGRAM: DiagramMap = {
     "mlopskit:kubernetes:Endpoint": ("endpoint", "KServe InferenceService"),
     "mlopskit:kubernetes:Autoscaling": ("autoscaling", "KServe autoscaler"),
     "mlopskit:kubernetes:Monitoring": ("alarms", "PrometheusRule alerts"),
-    "mlopskit:kubernetes:Monitoring|kubernetes:batch/v1:CronJob": ("monitoring", "mlopskit monitor CronJobs"),
     "mlopskit:kubernetes:Batch": ("batch", "batch/v1 CronJobs"),
     "mlopskit:kubernetes:Keys": ("keys", "Cluster encryption (operator's)"),
     "mlopskit:kubernetes:Identity": ("identity", "ServiceAccounts and RBAC Roles"),

@@ -125,11 +125,6 @@ def _workloads(index: KubernetesFacts) -> list[Fact]:
         role = origin.role if origin else None
         if role in ("training", "batch"):
             out.append(_job(index, role, cron))
-        elif role == "monitoring":
-            pod = _pod(cron)
-            out.append(declare(index.fact("monitor", cron, cmk=None, **index.monitored_as(cron),
-                                          **hardening(pod, list(pod.get("containers") or []))),
-                               cmk=_yes(index.guarantees.encryption_at_rest)))
     return out
 
 

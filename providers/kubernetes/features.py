@@ -17,10 +17,10 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "streaming": ("native", "KServe serves streamed (chunked/SSE) responses through its ingress"),
     "dataCapture": ("emulated", "KServe's request logger posts every request to the operator's capture sink "
                                 "(placement.kubernetes.captureSink); no sampling"),
-    "monitoring.drift": ("emulated", "the kit's monitor job as a CronJob; alerts by PrometheusRule"),
-    "monitoring.quality": ("emulated", "the kit's monitor job as a CronJob; alerts by PrometheusRule"),
-    "monitoring.bias": ("emulated", "the kit's monitor job as a CronJob; alerts by PrometheusRule"),
-    "monitoring.explainability": ("emulated", "the kit's monitor job as a CronJob; alerts by PrometheusRule"),
+    "monitoring.drift": ("unsupported", "the kit's monitor job is not scheduled on a cluster yet (no KServe capture reader, no Prometheus publisher); `mlopskit monitor run` on exported captures"),
+    "monitoring.quality": ("unsupported", "the kit's monitor job is not scheduled on a cluster yet (no KServe capture reader, no Prometheus publisher); `mlopskit monitor run` on exported captures"),
+    "monitoring.bias": ("unsupported", "the kit's monitor job is not scheduled on a cluster yet (no KServe capture reader, no Prometheus publisher); `mlopskit monitor run` on exported captures"),
+    "monitoring.explainability": ("unsupported", "the kit's monitor job is not scheduled on a cluster yet (no KServe capture reader, no Prometheus publisher); `mlopskit monitor run` on exported captures"),
     "training.schedule": ("native", "batch/v1 CronJob"),
     "training.compute.spot": ("emulated", "node selector and toleration for the operator's spot nodes, retried on loss"),
     # Issue 31: the continuous pipeline is built on AWS only so far (providers/base.py::continuous_not_built).

@@ -11,9 +11,10 @@ from mlopskit.modules.training import Image
 from mlopskit.providers.kubernetes.target import KubernetesPlacement
 from mlopskit.providers.references import in_registry
 
-#: The kit's monitor job image (mlopskit/monitor/Dockerfile), pushed to the stack's registry.
-MONITOR_REPOSITORY = "mlopskit-monitor"
-MONITOR_TAG = "0.1.0"  # the kit's version (pyproject): the job's code is the kit's own
+#: The batch scorer image a batch CronJob runs, pushed to the stack's registry by the operator
+#: (docs/kubernetes.md "Not yet": the kit does not ship it).
+BATCH_REPOSITORY = "mlopskit-batch"
+KIT_TAG = "0.1.0"  # the kit's version (pyproject)
 
 
 def image_uri(image: Image, placement: KubernetesPlacement) -> str | None:
@@ -26,5 +27,5 @@ def image_uri(image: Image, placement: KubernetesPlacement) -> str | None:
     return placement.framework_images.get(image.framework) if image.framework else None
 
 
-def monitor_image(placement: KubernetesPlacement) -> str:
-    return f"{placement.image_registry}/{MONITOR_REPOSITORY}:{MONITOR_TAG}"
+def batch_image(placement: KubernetesPlacement) -> str:
+    return f"{placement.image_registry}/{BATCH_REPOSITORY}:{KIT_TAG}"

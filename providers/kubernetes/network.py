@@ -20,8 +20,7 @@ TYPE = "mlopskit:kubernetes:PrivateNetwork"
 INGRESS_NAMESPACE_LABEL = "mlopskit.dev/ingress"
 MONITORING_NAMESPACE_LABEL = "mlopskit.dev/monitoring"
 SERVING_PORT = 8080  # KServe's model server port
-PUSHGATEWAY_PORT = 9091
-WORKLOADS = ("serving", "training", "batch", "monitor")
+WORKLOADS = ("serving", "training", "batch")  # the kit's monitor job is not scheduled on a cluster yet
 
 
 @dataclass(frozen=True)
@@ -65,10 +64,6 @@ class PrivateNetwork(pulumi.ComponentResource):
             ingress=[k8s.networking.v1.NetworkPolicyIngressRuleArgs(
                 from_=[_peer_namespace(INGRESS_NAMESPACE_LABEL), _peer_namespace(MONITORING_NAMESPACE_LABEL)],
                 ports=[_tcp(SERVING_PORT)])]))
-        self._policy(name, ctx, "allow-pushgateway", k8s.networking.v1.NetworkPolicySpecArgs(
-            pod_selector=_roles("monitor"), policy_types=["Egress"],
-            egress=[k8s.networking.v1.NetworkPolicyEgressRuleArgs(
-                to=[_peer_namespace(MONITORING_NAMESPACE_LABEL)], ports=[_tcp(PUSHGATEWAY_PORT)])]))
         # The bucket and the MLflow server are outside the cluster: HTTPS out. A private stack keeps
         # them off the public internet by the operator's egress path (docs/kubernetes.md); the
         # policy cannot name an external host, only addresses.

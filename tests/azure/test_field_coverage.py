@@ -7,6 +7,7 @@ without an entry here fails the suite instead of being dropped silently on Azure
 from __future__ import annotations
 
 import functools
+import json
 import types
 import typing
 from collections.abc import Callable
@@ -51,7 +52,7 @@ def autoscale(graph: Graph, name: str = "scoring") -> dict:
 
 
 def cluster(graph: Graph) -> dict:
-    return one(graph, ":machinelearningservices:Compute").inputs["properties"]["properties"]
+    return one(graph, ":machinelearningservices:Compute", "training-").inputs["properties"]["properties"]
 
 
 def job(graph: Graph) -> dict:
@@ -163,7 +164,7 @@ EVIDENCE: dict[str, Evidence] = {
     "registry.models.approval": lambda: one(prod(), ":machinelearningservices:Registry").inputs["tags"]["mlopskit-model-approval"] == "manual",
     "registry.containers.scanOnPush": lambda: bool(warned(prod(), "registry.containers.scanOnPush")),
     "registry.containers.immutableTags": lambda: bool(warned(prod(), "registry.containers.immutableTags")),
-    "training[].name": lambda: cluster(prod()) is not None and one(prod(), ":machinelearningservices:Compute").inputs["computeName"] == "train-xgb",
+    "training[].name": lambda: cluster(prod()) is not None and one(prod(), ":machinelearningservices:Compute", "training-").inputs["computeName"] == "train-xgb",
     "training[].image.framework": lambda: "xgboost==" in one(prod(), ":machinelearningservices:EnvironmentVersion", "train-xgb").inputs["properties"]["condaFile"],
     "training[].image.version": lambda: "==1.7.*" in one(prod(), ":machinelearningservices:EnvironmentVersion", "train-xgb").inputs["properties"]["condaFile"],
     "training[].image.uri": lambda: train_image(graph_with(DEV, **{"training[0].image": {"uri": "acme.azurecr.io/t:1"}})) == "acme.azurecr.io/t:1",
@@ -214,14 +215,23 @@ EVIDENCE: dict[str, Evidence] = {
     "endpoints[].dataCapture.enabled": lambda: "dataCollector" in deployment(prod())["properties"]
     and "dataCollector" not in deployment(prod(), "challenger")["properties"],
     "endpoints[].dataCapture.samplingPercent": lambda: deployment(prod())["properties"]["dataCollector"]["collections"]["model_inputs"]["samplingRate"] == 0.2,
-    # The kit's monitor job is not scheduled on Azure ML yet: every section's fields are named in the
-    # warning at the section (issue 25 item 2); engine managed is refused on a private workspace.
-    **{f"endpoints[].monitoring.drift.{field}": (lambda field=field: _kit_warned(prod(), "drift", field))
-       for field in ("schedule", "features", "categorical", "baseline", "thresholds")},
+    # The kit's monitor job (providers/azure/monitor_job.py): each section's fields reach its settings
+    # file, its schedule, its inputs or its alerts; engine managed is refused on a private workspace.
+    "endpoints[].monitoring.drift.schedule": lambda: monitor_schedule(prod())["trigger"]["expression"] == "5 0 * * *"
+    and monitor_schedule(graph_with(PROD, **{"endpoints[0].monitoring.drift.schedule": "hourly"}))["trigger"]["expression"]
+    == "5 * * * *",
+    "endpoints[].monitoring.drift.features": lambda: monitor_settings(graph_with(PROD, **{
+        "endpoints[0].monitoring.drift.features": ["age", "income"]}))["features"] == ["age", "income"],
+    "endpoints[].monitoring.drift.categorical": lambda: monitor_settings(graph_with(PROD, **{
+        "endpoints[0].monitoring.drift.categorical": ["region"]}))["categorical"] == ["region"],
+    "endpoints[].monitoring.drift.baseline": lambda: monitor_inputs(graph_with(PROD, **{
+        "endpoints[0].monitoring.drift.baseline": "monitoring/base/"}))["baseline"]["uri"].endswith("/paths/monitoring/base/"),
+    "endpoints[].monitoring.drift.thresholds": lambda: monitor_settings(graph_with(PROD, **{
+        "endpoints[0].monitoring.drift.thresholds": {"psi": 0.3}}))["psi_threshold"] == 0.3,
     "endpoints[].monitoring.engine": lambda: any(
         i.path == "endpoints[0].monitoring.engine" for i in get_provider("azure").check(parse_stack(
             change(baseline(PROD), "endpoints[0].monitoring.engine", "managed"), base_dir=STACKS))),
-    "endpoints[].monitoring.alarms.latencyP99Ms": lambda: one(prod(), ":monitor:MetricAlert").inputs["criteria"]["allOf"][0]["threshold"] == 500,
+    "endpoints[].monitoring.alarms.latencyP99Ms": lambda: one(prod(), ":monitor:MetricAlert", "latency").inputs["criteria"]["allOf"][0]["threshold"] == 500,
     "endpoints[].monitoring.alarms.errorRatePercent": lambda: one(prod(), ":monitor:ScheduledQueryRule", "challeng").inputs["criteria"]["allOf"][0]["threshold"] == 2,
     "endpoints[].monitoring.notify": lambda: one(prod(), ":monitor:ActionGroup", "scoring").inputs["emailReceivers"][0]["emailAddress"] == "ml-oncall@example.com",
     "backups.schedule": lambda: one(prod(), ":dataprotection:BackupPolicy").inputs["properties"]["policyRules"][0]["trigger"]["schedule"]["repeatingTimeIntervals"][0].endswith("/P1D"),
@@ -260,15 +270,49 @@ EVIDENCE: dict[str, Evidence] = {
         "retrySettings"]["timeout"] == "PT30M"
     and bool(warned(life(), "batch[0].maxRuntimeMinutes")),
     "batch[].schedule": lambda: batch_tags(life())["mlopskit-schedule"] == "0 2 * * *" and bool(warned(life(), "batch[0].schedule")),
-    **{f"endpoints[].monitoring.quality.{field}": (lambda field=field: _kit_warned(life(), "quality", field))
-       for field in ("groundTruth", "problemType", "thresholds", "schedule", "label", "idField", "labelDelayHours")},
-    **{f"endpoints[].monitoring.bias.{field}": (lambda field=field: _kit_warned(life(), "bias", field))
-       for field in ("baseline", "groundTruth", "label", "positiveLabel", "features", "thresholds", "schedule",
-                     "idField", "labelDelayHours")},
-    **{f"endpoints[].monitoring.bias.facets[].{field}": (lambda: _kit_warned(life(), "bias", "facets"))
-       for field in ("name", "valueOrThreshold")},
-    **{f"endpoints[].monitoring.explainability.{field}": (lambda field=field: _kit_warned(life(), "explainability", field))
-       for field in ("baseline", "label", "features", "threshold", "schedule")},
+    "endpoints[].monitoring.quality.groundTruth": lambda: monitor_inputs(life())["labels"]["uri"].endswith(
+        "/paths/monitoring/churn-labels/"),
+    "endpoints[].monitoring.quality.problemType": lambda: monitor_settings(life())["problem_type"] == "binary-classification",
+    "endpoints[].monitoring.quality.thresholds": lambda: monitor_settings(life())["quality_thresholds"] == {"accuracy": 0.85, "auc": 0.8}
+    and monitor_alert(life(), "quality-auc")["threshold"] == 0.8,
+    "endpoints[].monitoring.quality.schedule": lambda: monitor_schedule(graph_with(LIFECYCLE, **{
+        "endpoints[0].monitoring.quality.schedule": "hourly"}))["trigger"]["expression"] == "5 * * * *",
+    "endpoints[].monitoring.quality.label": lambda: monitor_settings(graph_with(LIFECYCLE, **{
+        "endpoints[0].monitoring.bias": None, "endpoints[0].monitoring.quality.label": "y"}))["label"] == "y",
+    "endpoints[].monitoring.quality.idField": lambda: monitor_settings(graph_with(LIFECYCLE, **{
+        "endpoints[0].monitoring.bias": None, "endpoints[0].monitoring.quality.idField": "rid"}))["id_field"] == "rid",
+    "endpoints[].monitoring.quality.labelDelayHours": lambda: monitor_settings(graph_with(LIFECYCLE, **{
+        "endpoints[0].monitoring.bias": None, "endpoints[0].monitoring.quality.labelDelayHours": 6}))["label_delay_hours"] == 6,
+    "endpoints[].monitoring.bias.baseline": lambda: monitor_inputs(graph_with(LIFECYCLE, **{
+        "endpoints[0].monitoring.explainability": None}))["baseline"]["uri"].endswith("/churn-baseline/bias/"),
+    "endpoints[].monitoring.bias.groundTruth": lambda: monitor_inputs(graph_with(LIFECYCLE, **{
+        "endpoints[0].monitoring.quality": None}))["labels"]["uri"].endswith("/paths/monitoring/churn-labels/"),
+    "endpoints[].monitoring.bias.label": lambda: monitor_settings(life())["label"] == "churned",
+    "endpoints[].monitoring.bias.positiveLabel": lambda: monitor_settings(life())["positive_label"] == 1,
+    "endpoints[].monitoring.bias.features": lambda: "monthly_spend" in monitor_settings(life())["features"],
+    "endpoints[].monitoring.bias.thresholds": lambda: monitor_settings(life())["bias_thresholds"] == {"DI": 0.8, "DPPL": 0.1}
+    and monitor_alert(life(), "bias-di")["threshold"] == 0.8,
+    "endpoints[].monitoring.bias.schedule": lambda: monitor_schedule(graph_with(LIFECYCLE, **{
+        "endpoints[0].monitoring.bias.schedule": "hourly"}))["trigger"]["expression"] == "5 * * * *",
+    "endpoints[].monitoring.bias.idField": lambda: monitor_settings(graph_with(LIFECYCLE, **{
+        "endpoints[0].monitoring.quality": None, "endpoints[0].monitoring.bias.idField": "rid"}))["id_field"] == "rid",
+    "endpoints[].monitoring.bias.labelDelayHours": lambda: monitor_settings(graph_with(LIFECYCLE, **{
+        "endpoints[0].monitoring.quality": None, "endpoints[0].monitoring.bias.labelDelayHours": 6}))["label_delay_hours"] == 6,
+    "endpoints[].monitoring.bias.facets[].name": lambda: [f["name"] for f in monitor_settings(life())["facets"]] == ["age", "region"],
+    "endpoints[].monitoring.bias.facets[].valueOrThreshold": lambda: monitor_settings(graph_with(LIFECYCLE, **{
+        "endpoints[0].monitoring.bias.facets": [{"name": "age", "valueOrThreshold": 40}]}))["facets"]
+    == [{"name": "age", "value_or_threshold": 40}],
+    "endpoints[].monitoring.explainability.baseline": lambda: monitor_inputs(life())["baseline"]["uri"].endswith(
+        "/churn-baseline/explainability/"),
+    "endpoints[].monitoring.explainability.label": lambda: monitor_settings(graph_with(LIFECYCLE, **{
+        "endpoints[0].monitoring.explainability.label": "y"})) is not None and _explain_label(),
+    "endpoints[].monitoring.explainability.features": lambda: monitor_settings(graph_with(LIFECYCLE, **{
+        "endpoints[0].monitoring.bias": None, "endpoints[0].monitoring.explainability.features": ["age", "plan"]}))["features"]
+    == ["age", "plan"],
+    "endpoints[].monitoring.explainability.threshold": lambda: monitor_settings(life())["attribution_threshold"] == 0.9
+    and monitor_alert(life(), "attribution-ndcg")["threshold"] == 0.9,
+    "endpoints[].monitoring.explainability.schedule": lambda: monitor_schedule(graph_with(LIFECYCLE, **{
+        "endpoints[0].monitoring.explainability.schedule": "hourly"}))["trigger"]["expression"] == "5 * * * *",
     "experiments.size": lambda: bool(warned(graph_with(LIFECYCLE, experiments={"size": "large"}), "experiments.size")),
     "access.roles[].name": lambda: "id-credit-risk-prod-role-auditor" in role_identities(prod()),
     "access.roles[].permissions": lambda: prod().outputs["accessRoles"]["auditor"] == [{"role": "Log Analytics Reader", "target": "log-analytics"}],
@@ -276,9 +320,31 @@ EVIDENCE: dict[str, Evidence] = {
 }
 
 
-def _kit_warned(g: Graph, section: str, field: str) -> bool:
-    """The section's warning (the kit's job is not scheduled on Azure ML yet) names ``field``."""
-    return any(field in m and "unsupported" in m for m in warned(g, f"endpoints[0].monitoring.{section}"))
+def monitor_schedule(graph: Graph) -> dict:
+    """The properties of the first endpoint's kit monitor job schedule."""
+    return one(graph, ":machinelearningservices:Schedule", "-monitor-").inputs["properties"]
+
+
+def monitor_inputs(graph: Graph) -> dict:
+    return monitor_schedule(graph)["action"]["jobDefinition"]["inputs"]
+
+
+def monitor_settings(graph: Graph) -> dict:
+    """The monitor job's ``monitor.json`` as the settings upload writes it."""
+    return json.loads(one(graph, "dynamic:Resource", "-config-code-upload").inputs["files"]["monitor.json"])
+
+
+def monitor_alert(graph: Graph, slug: str) -> dict:
+    (found,) = [r for r in all_of(graph, ":monitor:MetricAlert") if "-monitor-" in r.name and r.name.endswith(f"-{slug}")]
+    return found.inputs["criteria"]["allOf"][0]
+
+
+def _explain_label() -> bool:
+    """explainability.label: the kit's job takes no label for attribution drift (it learns captured
+    inputs -> served outputs, docs/monitoring.md); the managed engine names it as the target column."""
+    managed = graph_with(LIFECYCLE, **{"network.private": False, "endpoints[0].monitoring.engine": "managed"})
+    return one(managed, ":machinelearningservices:Schedule", "explainability").inputs["properties"]["action"][
+        "monitorDefinition"]["signals"]["feature-attribution-drift"]["referenceData"]["columns"]["target_column"] == "churned"
 
 
 def _field_paths(model: type[BaseModel], prefix: str = "") -> set[str]:

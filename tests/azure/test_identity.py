@@ -41,7 +41,7 @@ def test_one_identity_per_workload_and_role() -> None:
     names = sorted(i.inputs["resourceName"] for i in all_of(graph_of(PROD), ":managedidentity:UserAssignedIdentity"))
     assert names == sorted(
         f"id-credit-risk-prod-{who}"
-        for who in ("workspace", "encryption", "training", "serving",
+        for who in ("workspace", "encryption", "training", "serving", "monitoring",
                     "role-data-scientist", "role-ci-deployer", "role-auditor", "role-operator")
     )
 

@@ -26,7 +26,7 @@ def test_generic_compute_resolves_to_azure_vm_sizes(compute: dict, size: str) ->
 
 
 def test_cluster_scales_to_zero_on_low_priority_nodes() -> None:
-    cluster = one(graph_of(PROD), ":machinelearningservices:Compute")
+    cluster = one(graph_of(PROD), ":machinelearningservices:Compute", "training-")
     assert cluster.inputs["computeName"] == "train-xgb"
     props = cluster.inputs["properties"]
     assert props["computeType"] == "AmlCompute"
@@ -40,7 +40,7 @@ def test_cluster_scales_to_zero_on_low_priority_nodes() -> None:
 
 
 def test_dedicated_nodes_without_spot() -> None:
-    cluster = one(graph_of(DEV), ":machinelearningservices:Compute")
+    cluster = one(graph_of(DEV), ":machinelearningservices:Compute", "training-")
     assert cluster.inputs["properties"]["properties"]["vmPriority"] == "Dedicated"
     assert cluster.inputs["properties"]["properties"]["vmSize"] == "Standard_D8a_v4"
 
@@ -57,7 +57,7 @@ def test_scheduled_training_is_a_cron_schedule_with_a_command_job() -> None:
     assert job["inputs"]["max_depth"] == {"jobInputType": "literal", "value": "6"}
     assert job["limits"] == {"jobLimitsType": "Command", "timeout": "PT180M"}
     assert job["resources"]["instanceCount"] == 1
-    cluster = one(graph, ":machinelearningservices:Compute")
+    cluster = one(graph, ":machinelearningservices:Compute", "training-")
     assert job["computeId"] == cluster.outputs["id"]
     identity = one(graph, ":managedidentity:UserAssignedIdentity", "identity-training")
     assert job["identity"]["resourceId"] == identity.outputs["id"]
@@ -83,7 +83,7 @@ def test_unscheduled_training_is_a_one_off_job_with_the_image_uri() -> None:
 
 def test_count_and_runtime_follow_the_spec() -> None:
     graph = graph_with(PROD, **{"training[0].compute.count": 4, "training[0].maxRuntimeMinutes": 30})
-    cluster = one(graph, ":machinelearningservices:Compute")
+    cluster = one(graph, ":machinelearningservices:Compute", "training-")
     assert cluster.inputs["properties"]["properties"]["scaleSettings"]["maxNodeCount"] == 4
     job = one(graph, ":machinelearningservices:Schedule", "train-xgb").inputs["properties"]["action"]["jobDefinition"]
     assert job["limits"]["timeout"] == "PT30M"

@@ -89,11 +89,11 @@ def test_compare_of_the_lifecycle_example_shows_all_new_parts_in_features_and_co
         "azure": {"batch": "native", "batch.schedule": "emulated", "batch.maxRuntimeMinutes": "emulated",
                   "batch: private network": "native", "monitoring.quality": "unsupported",
                   "monitoring.bias": "unsupported", "monitoring.explainability": "unsupported", **llm},
-        # A cluster: batch as CronJobs that emulate a batch service, the monitor CronJobs emulate the
-        # managed monitors, the model's size picks the GPU request (no start-up limit field).
+        # A cluster: batch as CronJobs that emulate a batch service, no monitor job yet (warned), the
+        # model's size picks the GPU request (no start-up limit field).
         "kubernetes": {"batch": "emulated", "batch.schedule": "native", "batch.maxRuntimeMinutes": "native",
-                       "batch: private network": "native", "monitoring.quality": "emulated",
-                       "monitoring.bias": "emulated", "monitoring.explainability": "emulated",
+                       "batch: private network": "native", "monitoring.quality": "unsupported",
+                       "monitoring.bias": "unsupported", "monitoring.explainability": "unsupported",
                        **llm, "model.sizeGiB": "emulated"},
     }
     # The resolver's GPU type for the 13B model (26 GiB of weights x 1.2 headroom): four T4s where no
@@ -115,11 +115,10 @@ def test_compare_of_the_lifecycle_example_shows_all_new_parts_in_features_and_co
         assert len(batch) == 2 and all(c.monthly_cost for c in batch)
         assert sum(c.monthly_cost for c in batch) < result.estimate.total_monthly
         # The kit's monitor job computes quality, bias and explainability: priced per run (and its custom
-        # metrics) on AWS, per pod request on a cluster; GCP and Azure do not schedule it yet and warn
-        # (issue 25 item 2).
+        # metrics) on AWS; GCP, Azure and a cluster do not schedule it yet and warn (issue 25 item 2).
         kit = [c for r in result.estimate.resources if "churn-online-monitor" in r.name for c in r.components
                if c.component.name.startswith(("Monitor job", "Custom metrics"))]
-        assert bool(kit and all(c.monthly_cost for c in kit)) == (result.cloud in ("aws", "kubernetes"))
+        assert bool(kit and all(c.monthly_cost for c in kit)) == (result.cloud == "aws")
         # The tracking backend: SageMaker's Small MLflow server, Vertex's TensorBoard and metadata
         # store; Azure's workspace MLflow builds nothing billable of its own, and a cluster's MLflow
         # server is the operator's (placement.kubernetes.mlflowTrackingUri).

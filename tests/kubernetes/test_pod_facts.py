@@ -79,9 +79,9 @@ def test_a_wildcard_rbac_verb_fails() -> None:
 
 
 def test_a_tagged_image_fails_the_advisory_digest_rule_and_a_digest_passes() -> None:
-    # The monitor job's image is the kit's tag: advisory, so the prod example keeps passing.
-    graph = _built()[1]
+    # The bundled example's training image is the operator's declared framework image: a tag there
+    # fails the advisory rule (so the prod example keeps passing), a digest passes.
+    graph = _changed(t.CRON_JOB, "train-xgb", lambda i: _pod(i)["containers"][0].update(image="r/x:1.0"))
     assert "fail" in _statuses(graph, "workload-image-digest")
-    monitor = next(r for r in graph if r.type == t.CRON_JOB and "monitoring" in r.name)
-    assert k8s_facts.hardening({}, _pod(dict(monitor.inputs))["containers"])["image_pinned"] is False
+    assert k8s_facts.hardening({}, [{"image": "r/x:1.0"}])["image_pinned"] is False
     assert k8s_facts.hardening({}, [{"image": "r/x@sha256:" + "0" * 64}])["image_pinned"] is True

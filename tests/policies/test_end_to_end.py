@@ -48,9 +48,9 @@ ABSENT = {("workspace-cmk", "aws"), ("workspace-cmk", "gcp"), ("iam-no-wildcard-
           # declared as placement.kubernetes.declared.encryptionAtRest / auditLogging).
           ("key-rotation", "kubernetes"), ("key-deletion-protection", "kubernetes"), ("key-no-public-access", "kubernetes"),
           ("audit-log-retention", "kubernetes"), ("workspace-cmk", "kubernetes"),
-          # The kit's monitor job is not scheduled on Azure ML yet (warned at the field,
-          # providers/azure/limits.py): no monitor output to judge.
-          ("monitoring-output-cmk", "azure")}
+          # The kit's monitor job is not scheduled on a cluster yet (warned at the field): no monitor
+          # output to judge.
+          ("monitoring-output-cmk", "kubernetes")}
 
 
 def _previews(spec: str) -> dict:
@@ -117,9 +117,8 @@ def test_batch_rules_on_the_lifecycle_example(lifecycle_previews, cloud) -> None
 
 
 # The lifecycle example's prod endpoints on confidential data ask for quality and bias
-# monitoring: only the targets that schedule the kit's monitor job compute either (SageMaker, a
-# cluster's CronJobs; Vertex AI and the azure-native monitor have no ground-truth or bias objective,
-# and warn); its LLM endpoint (endpoints[1]) declares neither and
+# monitoring: only the targets that schedule the kit's monitor job compute either (SageMaker, Azure ML,
+# a cluster's CronJobs; Vertex AI does not schedule it yet, and warns); its LLM endpoint (endpoints[1]) declares neither and
 # fails everywhere. Rule -> (the field, the finding without it).
 MONITORING_RULES = {
     "endpoint-quality-monitoring": ("quality", "prod endpoint has no model-quality monitoring against ground truth"),
