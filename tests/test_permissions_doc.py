@@ -29,6 +29,7 @@ ARNS = StackArns(
     recovery_points=_ARN.format("backup", "recovery-point:*"), training_role="arn:aws:iam::123456789012:role/t",
     inference_role="arn:aws:iam::123456789012:role/i", backup_role="arn:aws:iam::123456789012:role/b",
     tracking_server=_ARN.format("sagemaker", "mlflow-tracking-server/s"),
+    champions=(_ARN.format("sagemaker", "endpoint/e"),),  # the table lists what a gated stack adds too
 )
 
 

@@ -202,8 +202,11 @@ EXPECTED_EDGES = {
         ("model_registry:model-registry", "endpoint:endpoint-scoring"),
         # One capture dataset per stack, beside the artifacts bucket (providers/gcp/storage.py).
         ("endpoint:endpoint-scoring", "data_capture:storage"),
-        # No monitoring node: the kit's monitor job is not scheduled on Vertex AI yet (warned at
-        # the field, providers/gcp/build.py), and the bundled example does not ask for the managed one.
+        # The kit's monitor job pages the captures from the dataset; its alerts watch what it publishes.
+        ("data_capture:storage", "monitoring:monitor-scoring"),
+        ("monitoring:monitor-scoring", "alarms:monitor-scoring"),
+        ("alarms:monitor-scoring", "notifications:monitoring-scoring"),
+        ("endpoint:endpoint-scoring", "alarms:monitoring-scoring"),
         ("alarms:monitoring-scoring", "notifications:monitoring-scoring"),
         ("endpoint:endpoint-challenger", "alarms:monitoring-challenger"),
         ("alarms:monitoring-challenger", "notifications:monitoring-challenger"),
@@ -528,13 +531,13 @@ def test_cost_parts_mean_the_same_on_every_cloud(comparison: Comparison) -> None
     # The parts every cloud bills for this stack are under the same names on each; the others differ
     # for real (GCP logs requests to BigQuery, "Data capture", where AWS and Azure write to the
     # artifact store; on GCP the stack's network holds no resource the kit prices).
-    # "Monitoring" is the kit's monitor job where it is scheduled (AWS) and Log Analytics on Azure; on
-    # GCP and a cluster the job is not scheduled yet (warned at the field), so nothing is billed.
+    # "Monitoring" is the kit's monitor job where it is scheduled (AWS, GCP, Azure, with Log Analytics
+    # on Azure); on a cluster the job is not scheduled yet (warned at the field), so nothing is billed.
     core = {"Training", "Artifact store", "Container registry", "Endpoint", "Alarms", "Keys", "Backups"}
     for cloud in ("aws", "gcp", "azure"):
         assert core <= set(parts[cloud]), (cloud, sorted(core - set(parts[cloud])))
-    assert {"Monitoring" in parts[cloud] for cloud in ("aws", "azure")} == {True}
-    assert "Monitoring" not in parts["gcp"] and "Monitoring" not in parts["kubernetes"]
+    assert {"Monitoring" in parts[cloud] for cloud in ("aws", "gcp", "azure")} == {True}
+    assert "Monitoring" not in parts["kubernetes"]
     # On a cluster the rate card prices the workloads' requests; storage, registry and keys are
     # the operator's (docs/kubernetes.md), so they are not parts of the bill.
     assert set(parts["kubernetes"]) == {"Training", "Endpoint"}

@@ -47,6 +47,22 @@ def _monitoring(spec: Stack) -> set[str]:
     return folders
 
 
+def _gcp_monitor(spec: Stack) -> set[str]:
+    """The kit monitor job on GCP reads its captures from BigQuery, not the bucket: only its
+    endpoint's own monitoring folder (settings, report, default baseline) and the spec's stated
+    baseline and ground-truth folders (providers/gcp/monitor_job.py)."""
+    folders = set()
+    for endpoint in (e for e in spec.endpoints if e.monitoring.kit_job):
+        folders.add(f"monitoring/{endpoint.name}/")
+        for section in (endpoint.monitoring.drift, endpoint.monitoring.quality, endpoint.monitoring.bias,
+                        endpoint.monitoring.explainability):
+            for field in ("ground_truth", "baseline"):
+                value = getattr(section, field, None)
+                if isinstance(value, str):
+                    folders.add(value)
+    return folders
+
+
 def _artifacts(spec: Stack) -> set[str]:
     return {str(e.model.artifact_prefix) for e in spec.endpoints if getattr(e.model, "artifact_prefix", None)}
 
@@ -71,7 +87,7 @@ def allowed(spec: Stack, cloud: str) -> dict[str, set[str]]:
                 "inference": {"models/", "data-capture/"} | _batch(spec) | _artifacts(spec) | holdouts | outputs,
                 "evaluation": holdouts | outputs | gate_reads}
     if cloud == "gcp":
-        return {"training": training, "serving": {"models/"}, "batch": _batch(spec)}
+        return {"training": training, "serving": {"models/"}, "batch": _batch(spec), "monitor": _gcp_monitor(spec)}
     # The kit monitor job's identity (providers/azure/monitor_job.py): its baselines, labels, settings and
     # reports, its code, and the data collector's folder of the workspace's own containers.
     monitoring = (_monitoring(spec) - {"data-capture/"}) | {"modelDataCollector/"}
@@ -197,6 +213,15 @@ def test_a_planted_wide_grant_is_caught(cloud: str) -> None:
     graph = preview(parsed, cloud)  # type: ignore[arg-type]
     pick, widen, expected = PLANTS[cloud]
     assert expected in too_wide(_plant(graph, pick, widen), parsed, cloud)
+
+
+def test_a_planted_wide_monitor_grant_is_caught() -> None:
+    """The GCP monitor account's report grant without its condition reaches the whole store."""
+    parsed = stack("credit-risk.yaml")
+    graph = preview(parsed, "gcp")
+    assert "monitor" in _gcp(graph) and too_wide(graph, parsed, "gcp") == []
+    planted = _plant(graph, lambda r: r.name.endswith("-artifacts-monitor-objectuser"), lambda i: {**i, "condition": None})
+    assert too_wide(planted, parsed, "gcp") == ["monitor: the whole store"]
 
 
 def test_a_planted_wide_gate_grant_is_caught() -> None:

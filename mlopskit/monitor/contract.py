@@ -42,7 +42,11 @@ ENV = {
     "MONITOR_BASELINE_FORMAT": "reader of the baseline (default csv)",
     "MONITOR_WINDOW_END": "ISO 8601 end of the window (default: now); labels are awaited until it",
     "AWS_REGION": "CloudWatch region (set by SageMaker Processing)",
-    "MONITOR_GCP_PROJECT": "project that receives the Cloud Monitoring time series",
+    "MONITOR_GCP_PROJECT": "project that receives the Cloud Monitoring time series (and runs the BigQuery query)",
+    # Vertex AI logs captures to BigQuery, not files (mlopskit/monitor/bigquery.py): the job pages
+    # the window's rows into MONITOR_CAPTURES before reading them as the vertex format.
+    "MONITOR_CAPTURE_TABLE": "BigQuery table project.dataset.table of Vertex AI request-response logging",
+    "MONITOR_WINDOW_HOURS": "with MONITOR_CAPTURE_TABLE: hours before the window end whose rows are read",
     "MONITOR_AZURE_RESOURCE_ID": "ARM id of the resource the custom metrics attach to (the workspace)",
     "MONITOR_AZURE_REGION": "region of that resource (the ingestion host is <region>.monitoring.azure.com)",
     # Where a job service mounts each folder itself (Vertex AI: Cloud Storage FUSE under /gcs/;

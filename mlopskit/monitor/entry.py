@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
-from datetime import datetime, timezone
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,8 @@ def execute(env: Mapping[str, str]) -> dict[str, Any]:
     overrides = {k: env[v] for k, v in (("endpoint", "MONITOR_ENDPOINT"), ("stack", "MONITOR_STACK")) if env.get(v)}
     if overrides:
         settings = Settings.from_dict({**_as_dict(settings), **overrides})
+    end = _window_end(env)
+    _stage_captures(env, path("MONITOR_CAPTURES"), end)
     labels = path("MONITOR_LABELS")
     sources = Sources(
         captures=path("MONITOR_CAPTURES"), baseline=path("MONITOR_BASELINE"),
@@ -49,11 +51,37 @@ def execute(env: Mapping[str, str]) -> dict[str, Any]:
         baseline_format=env.get("MONITOR_BASELINE_FORMAT", "csv"),
         captures_where=contract.INPUT_CAPTURES, baseline_where=contract.INPUT_BASELINE,
         labels_where=contract.INPUT_LABELS)
-    end = _window_end(env)
     result = run(settings, sources, end)
     report.write(result, path("MONITOR_REPORT"))
     publisher_for(env.get("MONITOR_TARGET", "none"), settings.stack, settings.endpoint, end).send(result["metrics"])
     return result
+
+
+def _stage_captures(env: Mapping[str, str], folder: Path, end: datetime) -> None:
+    """With ``MONITOR_CAPTURE_TABLE`` (Vertex AI logs captures to BigQuery), page the rows of the
+    last ``MONITOR_WINDOW_HOURS`` before ``end`` into the captures folder first (``bigquery``)."""
+    table = env.get("MONITOR_CAPTURE_TABLE")
+    if not table:
+        return
+    from mlopskit.monitor import bigquery
+
+    text = env.get("MONITOR_WINDOW_HOURS", "")
+    if not text.isdigit() or int(text) < 1:
+        raise MonitorInputError("MONITOR_WINDOW_HOURS", f"must be a whole number of hours >= 1 with "
+                                f"MONITOR_CAPTURE_TABLE (got {text!r})")
+    project = env.get("MONITOR_GCP_PROJECT") or bigquery.parse_table(table).split(".", 1)[0]
+    start = end - timedelta(hours=int(text))
+    bigquery.stage(SESSIONS["bigquery"](), project, table, start, end, folder)
+
+
+#: How the BigQuery session is made (tests replace it with a recorded one).
+SESSIONS: dict[str, Callable[[], Any]] = {"bigquery": lambda: _bigquery_session()}
+
+
+def _bigquery_session() -> Any:  # pragma: no cover - needs a Google identity
+    from mlopskit.monitor import bigquery
+
+    return bigquery.default_session()
 
 
 def _as_dict(settings: Settings) -> dict[str, object]:

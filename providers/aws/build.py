@@ -242,6 +242,9 @@ class AwsBuild(StackBuild):
             if stack.experiments else None,
             training_jobs=ctx.arn("sagemaker", f"training-job/{ctx.prefix}-*"),
             endpoints=tuple(ctx.arn("sagemaker", f"endpoint/{names.endpoint(stack, e)}") for e in stack.endpoints),
+            champions=tuple(ctx.arn("sagemaker", f"endpoint/{names.endpoint(stack, stack.endpoints[i])}")
+                            for i in sorted({j.evaluation.against.index for j in stack.training
+                                             if j.evaluation is not None and j.evaluation.against is not None})),
             # Pulumi auto-names configs and models after their logical names, which
             # start with the stack prefix; day-2 tooling names its own the same way.
             endpoint_configs=ctx.arn("sagemaker", f"endpoint-config/{ctx.prefix}-*"),

@@ -22,6 +22,7 @@ from mlopskit.modules.continuous import METRIC_LINE, Evaluation, Register, Tunin
 from mlopskit.modules.training import TrainingJob
 from mlopskit.providers.aws.context import AwsContext, built
 from mlopskit.providers.aws.lineage import META_CODE, META_DATA, META_GATE, META_HYPERPARAMETER, META_JOB, META_METRIC
+from mlopskit.providers.aws.names import SERVING_PARAMETER
 from mlopskit.providers.aws.tuning import SCALE, STRATEGY
 
 # Step names: what ``Get`` paths name and ``mlopskit train --wait`` follows.
@@ -31,10 +32,6 @@ SERVING_MODEL, SERVING_PREDICTIONS = "ServingModel", "ServingPredictions"
 EVALUATE, GATE, REGISTER, REGISTER_REJECTED, FAIL = "Evaluate", "Gate", "Register", "RegisterRejected", "GateFailed"
 PROPERTY_FILE = "Evaluation"
 EVALUATION_OUTPUT = "evaluation"
-#: Pipeline parameter: the serving model package the candidate is compared with. Its default is
-#: the version the spec's endpoint resolves to when the stack is deployed; `mlopskit train`
-#: passes the one serving now (a rollout may have moved it since).
-SERVING_PARAMETER = "ServingModelPackage"
 EVALUATION_INSTANCE = "ml.m5.large"  # the gate reads two prediction files: the smallest general type
 EVALUATION_IMAGE = ("sklearn", "1.2-1")  # numpy, pandas, scipy: what the gate imports
 EVALUATION_RUNTIME_SECONDS = 3600

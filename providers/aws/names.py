@@ -136,3 +136,9 @@ def content_name(base: str, content: pulumi.Input[object]) -> pulumi.Output[str]
     digest = lambda value: hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:8]  # noqa: E731
     head = compact(base, SAGEMAKER_MAX - 9)
     return pulumi.Output.from_input(content).apply(lambda value: f"{head}-{digest(value)}")
+
+
+#: Pipeline parameter of a gate that compares against an endpoint: the serving model package the
+#: candidate must beat. Its default is the version the spec's endpoint resolves to when the stack is
+#: deployed; `mlopskit train` passes the one serving now (a rollout may have moved it since).
+SERVING_PARAMETER = "ServingModelPackage"

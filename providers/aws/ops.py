@@ -51,6 +51,7 @@ from mlopskit.modules.training import TrainingJob
 from mlopskit.providers.aws import names
 from mlopskit.providers.aws.instance_types import resolve_use
 from mlopskit.providers.aws.lineage import lineage_of
+from mlopskit.providers.aws.names import SERVING_PARAMETER
 
 THROTTLING = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
               "ProvisionedThroughputExceededException", "SlowDown", "RequestThrottled"}
@@ -164,10 +165,12 @@ class AwsOps(OpsBackend):
         that tunes, evaluates or registers runs its whole pipeline (issue 31): one execution."""
         pipeline = names.pipeline(self.stack, job.name)
         if job.tuning is not None or job.evaluation is not None or job.registration is not None:
+            serving = self._serving_package(job)
+            parameters = {"PipelineParameters": [{"Name": SERVING_PARAMETER, "Value": serving}]} if serving else {}
             started = self._write("sagemaker", "start_pipeline_execution",
                                   dry_result={"PipelineExecutionArn": f"<execution of {pipeline}>"},
                                   PipelineName=pipeline, PipelineExecutionDisplayName=run_name,
-                                  PipelineExecutionDescription=f"mlopskit train of {job.name}")
+                                  PipelineExecutionDescription=f"mlopskit train of {job.name}", **parameters)
             return str(started["PipelineExecutionArn"])
         definition = json.loads(self._read("sagemaker", "describe_pipeline", PipelineName=pipeline)["PipelineDefinition"])
         step = next((s for s in definition.get("Steps", []) if s.get("Type") == "Training"), None)
@@ -231,6 +234,30 @@ class AwsOps(OpsBackend):
 
     def _config(self, name: str) -> dict[str, Any]:
         return self._read("sagemaker", "describe_endpoint_config", EndpointConfigName=name)
+
+    def _serving_package(self, job: TrainingJob) -> str | None:
+        """The model package the gate's ``against`` endpoint serves now: a rollout may have moved it
+        since ``pulumi up`` set the pipeline parameter's default. The variant taking most of the
+        live traffic is the champion; None (the default stays) when it serves no registry version or
+        does not exist yet."""
+        against = job.evaluation.against if job.evaluation is not None else None
+        if against is None:
+            return None
+        try:
+            described = self._endpoint(names.endpoint(self.stack, self.stack.endpoints[against.index]))
+        except CloudError as error:
+            if error.kind != "not-found":
+                raise
+            return None  # not deployed yet (no approved version): the pipeline built no comparison
+        config = self._config(described["EndpointConfigName"])
+        models = {v["VariantName"]: v.get("ModelName", "") for v in config.get("ProductionVariants", [])}
+        live = [v for v in described.get("ProductionVariants", []) if models.get(v["VariantName"])]
+        if not live:
+            return None
+        champion = max(live, key=lambda v: float(v.get("CurrentWeight", 0.0)))
+        container = self._read("sagemaker", "describe_model", ModelName=models[champion["VariantName"]])
+        package = (container.get("PrimaryContainer") or {}).get("ModelPackageName")
+        return str(package) if package else None
 
     def live_endpoint(self, endpoint: Endpoint) -> LiveEndpoint:
         name = names.endpoint(self.stack, endpoint)

@@ -74,6 +74,9 @@ class StackArns:
     monitoring_role: Arn | None = None  # the role the monitor jobs run as (None: no kit monitor job)
     transform_jobs: Arn | None = None  # transform-job/pipelines-* pattern (None: no batch job)
     tracking_server: Arn | None = None  # mlflow-tracking-server/<name> (None: no experiments section)
+    # The endpoints a training gate compares against (training[].evaluation.against): `train` reads
+    # the version each serves now. Empty: no gate compares, no endpoint read.
+    champions: tuple[Arn, ...] = ()
 
 
 def _objects(bucket: Arn, prefix: str = "") -> pulumi.Output[str]:
@@ -82,6 +85,15 @@ def _objects(bucket: Arn, prefix: str = "") -> pulumi.Output[str]:
 
 def _kms(arns: StackArns, *actions: str) -> list[dict[str, Any]]:
     return [{"Effect": "Allow", "Action": list(actions), "Resource": arns.key}] if arns.key is not None else []
+
+
+def _serving_reads(arns: StackArns) -> list[dict[str, Any]]:
+    """`mlopskit train` of a gate that compares against an endpoint reads the version serving now."""
+    if not arns.champions:
+        return []
+    return [{"Effect": "Allow", "Action": ["sagemaker:DescribeEndpoint"], "Resource": list(arns.champions)},
+            {"Effect": "Allow", "Action": ["sagemaker:DescribeEndpointConfig"], "Resource": arns.endpoint_configs},
+            {"Effect": "Allow", "Action": ["sagemaker:DescribeModel"], "Resource": arns.models}]
 
 
 def kms_grants(key: Arn | None) -> list[dict[str, Any]]:
@@ -164,6 +176,7 @@ def _statements(permission: str, arns: StackArns) -> list[dict[str, Any]]:
             # The submitted job's VolumeKmsKeyId is the stack key.
             *kms_grants(arns.key),
             _pass_role(arns.training_role),
+            *_serving_reads(arns),
         ]
     if permission == "endpoints.invoke":
         return [{"Effect": "Allow", "Action": ["sagemaker:InvokeEndpoint"], "Resource": list(arns.endpoints)}]

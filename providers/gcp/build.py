@@ -9,6 +9,8 @@ import pulumi
 import pulumi_gcp
 from pulumi_gcp import organizations
 
+from mlopskit.modules import monitor_job
+from mlopskit.modules.compute import Compute
 from mlopskit.modules.encryption import protection_plan
 from mlopskit.providers.base import BatchPlan, EndpointPlan, StackBuild, TrainingPlan, continuous_not_built
 from mlopskit.providers.gcp import names
@@ -22,9 +24,10 @@ from mlopskit.providers.gcp.context import GcpContext, stack_labels
 from mlopskit.providers.gcp.endpoint import Endpoint, EndpointArgs
 from mlopskit.providers.gcp.experiments import Experiments, ExperimentsArgs
 from mlopskit.providers.gcp.identity import Identity, IdentityArgs
-from mlopskit.providers.gcp.images import image_uri, prebuilt_image
+from mlopskit.providers.gcp.images import image_uri, monitor_image, prebuilt_image
 from mlopskit.providers.gcp.keys import Keys, KeysArgs, RegionKeyArgs
 from mlopskit.providers.gcp.model_registry import ModelRegistry, ModelRegistryArgs, UploadArgs
+from mlopskit.providers.gcp.monitor_job import MonitorJob, MonitorJobArgs
 from mlopskit.providers.gcp.monitoring import (
     DriftArgs,
     Monitoring,
@@ -66,7 +69,8 @@ class GcpBuild(StackBuild):
         self.outputs.update({"project": ctx.project, "region": ctx.region, "endpoints": {}})
         self.services = Services(ctx.name("services"), ServicesArgs(
             project=ctx.project, cmk=stack.encryption.customer_managed_keys, private=stack.network.private,
-            scan_images=stack.registry.containers.scan_on_push, schedules=any(j.schedule for j in stack.training) or any(b.schedule for b in stack.batch),
+            scan_images=stack.registry.containers.scan_on_push, schedules=any(j.schedule for j in stack.training) or any(b.schedule for b in stack.batch)
+            or any(e.monitoring.kit_job for e in stack.endpoints),
             backups=stack.backups is not None, capture=bool(stack.endpoints),
             budget=stack.budget is not None,
         ), ctx, pulumi.ResourceOptions(providers=[self.primary]))
@@ -148,13 +152,17 @@ class GcpBuild(StackBuild):
 
     def _identity(self) -> None:
         ctx, stack = self.ctx, self.stack
-        workloads = ("training", "serving", "scheduler", *(("batch",) if stack.batch else ()))
+        monitored = [e for e in stack.endpoints if e.monitoring.kit_job]
+        workloads = ("training", "serving", "scheduler", *(("batch",) if stack.batch else ()),
+                     *(("monitor",) if monitored else ()))
         account_ids = {k: ctx.account_id(k) for k in workloads}
         account_ids.update({r.name: ctx.account_id(f"role-{r.name}") for r in stack.access.roles})
         self.identity = Identity(ctx.name("identity"), IdentityArgs(
             prefix=stack.name, project=ctx.project, account_ids=account_ids, roles=list(stack.access.roles),
             has_backups=stack.backups is not None, batch=bool(stack.batch), experiments=stack.experiments is not None,
             batch_inputs=tuple(b.input for b in stack.batch), batch_outputs=tuple(b.output for b in stack.batch),
+            monitor_reads=tuple(dict.fromkeys(f for e in monitored for f in monitor_job.reads(e))),
+            monitor_writes=tuple(monitor_job.report_prefix(e) for e in monitored),
         ), ctx, self.top)
         for issue in self.identity.warnings:
             ctx.warn(issue.path, issue.message)
@@ -174,6 +182,7 @@ class GcpBuild(StackBuild):
             ),
             protect=protect, grants=self.identity.grants["artifacts"],
             capture=bool(stack.endpoints), capture_retention_days=stack.compliance.retention_days,
+            capture_grants=self.identity.grants["capture"],
         ), ctx, self.after_identity)
         self.outputs["artifactsBucket"] = self.store.bucket_name
         containers = stack.registry.containers
@@ -258,25 +267,25 @@ class GcpBuild(StackBuild):
             ctx.warn(f"{plan.path}.model.sizeGiB", "emulated: the GPU type is chosen to hold the model, but Vertex AI "
                      "takes start-up limits from the model upload (containerSpec.deploymentTimeout); register the "
                      f"model with deploymentTimeout of at least {spec.model.startup_seconds}s")
-        monitoring = spec.monitoring
-        if monitoring.engine == "kit":
-            self._kit_monitoring(plan)
-        else:
+        if spec.monitoring.engine != "kit":
             self._managed_monitoring(plan)
         self._serve(plan)
 
-    def _kit_monitoring(self, plan: EndpointPlan) -> None:
-        """The kit's monitor job is not scheduled on Vertex AI yet: each section says so at its path.
-
-        Vertex request-response logging writes the captures to BigQuery (providers/gcp/endpoint.py)
-        and the job reads files; the export step and the Vertex custom job running the kit's image
-        are issue 25 item 2's remaining part on GCP."""
-        for kind in plan.spec.monitoring.sections:
-            self.ctx.warn_unbuilt(f"{plan.path}.monitoring.{kind}", getattr(plan.spec.monitoring, kind),
-                                  "the kit's monitor job is not scheduled on Vertex AI yet (captures are logged to "
-                                  "BigQuery; the job reads files)",
-                                  "run `mlopskit monitor run` on exported captures, or set monitoring.engine: managed "
-                                  "for Vertex AI model monitoring (v1) drift")
+    def _kit_monitoring(self, plan: EndpointPlan, channels: list[pulumi.Output[str]],
+                        opts: pulumi.ResourceOptions) -> None:
+        """The kit's monitor job: a Vertex AI custom job running the kit's image from the stack's
+        repository, posted by Cloud Scheduler; it pages the endpoint's BigQuery captures itself."""
+        ctx, spec, dataset = self.ctx, plan.spec, self.store.capture_dataset
+        assert dataset is not None  # the stack has endpoints, so it has the capture dataset
+        machine = self.resolve(f"{plan.path}.monitoring", Compute(cpu=monitor_job.CPU, memory_gib=monitor_job.MEMORY_GIB),
+                               "training").instance.name
+        MonitorJob(ctx.name("monitor", spec.name), MonitorJobArgs(
+            endpoint=spec, stack_name=ctx.stack.name, project=ctx.project, region=ctx.region,
+            image_uri=monitor_image(ctx.project, ctx.region, ctx.stack.name), machine_type=machine,
+            bucket=self.store.bucket_name, capture_dataset=dataset, service_account=self.identity.emails["monitor"],
+            scheduler_account=self.identity.emails["scheduler"], kms_key=self.key,
+            network=self.network.peering_network, channels=channels,
+        ), ctx, opts)
 
     def _managed_monitoring(self, plan: EndpointPlan) -> None:
         """``monitoring.engine: managed``: Vertex AI model monitoring (v1), drift only."""
@@ -325,6 +334,10 @@ class GcpBuild(StackBuild):
         if scaling is not None:
             result["trafficSplit"] = scaling.deployment.trafficSplit
         monitor = self._monitoring(plan, endpoint, ep_id, scaling)
+        if spec.monitoring.kit_job:
+            # After the endpoint: the table it logs to is named after it (the job tolerates none yet).
+            self._kit_monitoring(plan, monitor.channel_ids, pulumi.ResourceOptions.merge(
+                self.after_identity, pulumi.ResourceOptions(depends_on=[endpoint, self.store, self.images])))
         result["alertPolicies"] = monitor.alert_policies
         result["rollbackAlertPolicies"] = dict(monitor.alert_policies) if deployment.auto_rollback else {}
         self.outputs["endpoints"][spec.name] = result

@@ -11,9 +11,11 @@ import dataclasses
 import json
 from decimal import Decimal
 
+from mlopskit.modules import monitor_job
 from mlopskit.modules.cost import HOURS_PER_MONTH, CostComponent, CostContext, Handler, PriceKey
 from mlopskit.modules.graph import RecordedResource
 from mlopskit.modules.topology import JobNode
+from mlopskit.providers.gcp.topology import kit_monitor_body
 
 
 def _key(ctx: CostContext, service: str, sku: str, region: str | None = None) -> PriceKey:
@@ -101,9 +103,33 @@ def _job_slot(node: JobNode | None, resource: RecordedResource) -> bool:
     return node is not None and resource in node.jobs
 
 
+def _monitor_job(resource: RecordedResource, ctx: CostContext, body: dict) -> list[CostComponent]:
+    """The kit's monitor job (a stored CustomJob of an endpoint's MonitorJob): its machine for at
+    most its timeout per run, runs from the endpoint's monitor schedule, at the Vertex AI custom
+    training rate of the machine type (the catalog's ``vertex-training`` rows, as training).
+
+    Not priced: the Cloud Monitoring custom metrics it writes (ingestion is billed per MiB; the
+    catalog has no such row, and a price is never guessed) and the BigQuery query of each run
+    (on-demand analysis per TiB scanned: not in the catalog either)."""
+    spec = body.get("jobSpec") or {}
+    pools = spec.get("workerPoolSpecs") or [{}]
+    machine_type = str((pools[0].get("machineSpec") or {}).get("machineType"))
+    price = _key(ctx, "vertex-training", machine_type)
+    node = ctx.endpoint_of(resource)
+    if node is None:  # not an endpoint's monitor job: its runs are unknown
+        return [CostComponent(f"Monitor job node usage ({machine_type})", "hours", None, price)]
+    runs = monitor_job.RUNS_PER_MONTH[monitor_job.schedule(ctx.stack.endpoints[node.index])]
+    hours = Decimal(str((spec.get("scheduling") or {}).get("timeout", "3600s")).rstrip("s")) / Decimal(3600)
+    return [CostComponent(f"Monitor job node usage ({machine_type})", "hours", runs * hours, price)]
+
+
 def bucket_object(resource: RecordedResource, ctx: CostContext) -> list[CostComponent] | str:
     """A job body object (the topology's ``job`` slot of a training or batch entry): the job's runs
-    priced from the CustomJob or BatchPredictionJob body it holds."""
+    priced from the CustomJob or BatchPredictionJob body it holds; the kit monitor job's body too."""
+    monitor_body = kit_monitor_body(resource)
+    if monitor_body and ctx.topology is not None and (origin := ctx.topology.origin(resource.urn)) is not None \
+            and origin.role == "monitor":
+        return _monitor_job(resource, ctx, monitor_body)
     if ctx.topology is not None and _job_slot(ctx.topology.batch_of(resource.urn), resource):
         return _batch_job(resource, ctx)
     if ctx.topology is None or not _job_slot(ctx.topology.training_of(resource.urn), resource):
@@ -226,6 +252,7 @@ FREE: dict[str, str] = {
     "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": _IAM,
     "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": _IAM,
     "gcp:storage/bucketIAMMember:BucketIAMMember": _IAM,
+    "gcp:bigquery/datasetIamMember:DatasetIamMember": _IAM,
     "gcp:projects/iAMMember:IAMMember": _IAM,
     "gcp:serviceaccount/iAMMember:IAMMember": _IAM,
     "gcp:projects/iAMCustomRole:IAMCustomRole": "custom roles have no charge",

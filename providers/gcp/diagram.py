@@ -22,6 +22,10 @@ DIAGRAM: DiagramMap = {
     "mlopskit:gcp:Monitoring": ("alarms", "Cloud Monitoring alert policies"),
     "pulumi-python:dynamic:Resource#kind=vertex-model-monitoring-job": ("monitoring", "Vertex AI Model Monitoring"),
     "mlopskit:gcp:Monitoring|gcp:monitoring/notificationChannel:NotificationChannel": ("notifications", "Cloud Monitoring channels"),
+    # The kit's monitor job: its stored CustomJob and Cloud Scheduler job, and its alert policies.
+    "mlopskit:gcp:MonitorJob": ("monitoring", "Vertex AI custom job (the kit's monitor job)"),
+    "mlopskit:gcp:MonitorJob|gcp:cloudscheduler/job:Job": ("monitoring", "Cloud Scheduler"),
+    "mlopskit:gcp:MonitorJob|gcp:monitoring/alertPolicy:AlertPolicy": ("alarms", "Cloud Monitoring alert policies"),
     "mlopskit:gcp:BatchInference": ("batch", "Vertex AI batch prediction"),
     "mlopskit:gcp:BatchInference|gcp:cloudscheduler/job:Job": ("batch", "Cloud Scheduler"),
     "mlopskit:gcp:Experiments": ("training", "Vertex AI Experiments (TensorBoard)"),

@@ -14,10 +14,10 @@ from typing import Any
 from mlopskit.modules.facts import UNBOUNDED_DAYS, Fact, as_list, plain, seconds_days
 from mlopskit.modules.graph import Graph, RecordedResource
 from mlopskit.modules.stack import Stack
-from mlopskit.modules.topology import EndpointNode
+from mlopskit.modules.topology import SIGNALS, EndpointNode
 from mlopskit.providers.catalog.resolver import lookup_accelerated
 from mlopskit.providers.facts_index import FactsIndex
-from mlopskit.providers.gcp.topology import slots
+from mlopskit.providers.gcp.topology import kit_monitor_body, slots
 
 EU = {"europe-west1", "europe-west3", "europe-west4", "europe-west8", "europe-west9", "europe-west10",
       "europe-west12", "europe-north1", "europe-north2", "europe-central2", "europe-southwest1", "eu"}
@@ -225,12 +225,9 @@ def _endpoint_fact(g: _Gcp, node: EndpointNode, endpoint: RecordedResource) -> F
         auto_rollback=bool(mine) and all(d.inputs.get("autoRollback") and d.inputs.get("rollbackAlertPolicies") for d in mine),
         audit_logging=g.data_audited("aiplatform.googleapis.com"),
         alarms=sum(1 for policy in node.alarms if policy.inputs.get("notificationChannels")),
-        # Vertex AI model monitoring has no ground-truth objective: the kit never builds one.
-        quality_monitored=False,
-        # Neither bias nor feature-attribution monitoring is built on Vertex AI (the provider warns).
-        bias_monitored=False,
-        explainability_monitored=False,
-        drift_monitored=node.monitored("drift"),
+        # Quality, bias and attribution drift are computed only by the kit's monitor job (Vertex AI
+        # model monitoring has no such objective); drift by either.
+        **{f"{signal}_monitored": node.monitored(signal) for signal in SIGNALS},
     )
 
 
@@ -240,7 +237,18 @@ def _endpoints(g: _Gcp) -> Iterable[Fact]:
             yield _endpoint_fact(g, node, node.endpoint)
 
 
+def _kit_monitors(g: _Gcp) -> Iterable[Fact]:
+    """The kit's monitor job: one fact per computed section, from its stored CustomJob body (under
+    the stack's key when it names one: encryptionSpec covers the job's disks and outputs)."""
+    for node in g.topology.endpoints:
+        bodies = {r.urn: r for s in SIGNALS for r in node.monitors(s) if kit_monitor_body(r)}
+        for body in bodies.values():
+            cmk = bool((kit_monitor_body(body).get("encryptionSpec") or {}).get("kmsKeyName"))
+            yield g.fact("monitor", body, region=g.region, cmk=cmk, **g.monitored_as(body))
+
+
 def _monitors(g: _Gcp) -> Iterable[Fact]:
+    yield from _kit_monitors(g)
     for job in g.dynamic("vertex-model-monitoring-job"):
         yield g.fact("monitor", job, region=plain(job.inputs.get("region")), cmk=bool(job.inputs.get("kmsKeyName")),
                      **g.monitored_as(job))

@@ -18,11 +18,12 @@ FEATURES: dict[str, tuple[Support, str]] = {
     "model.sizeGiB": ("emulated", "a machine and GPUs that hold the model; start-up limits come from the model upload, not the deployment"),
     "streaming": ("native", "streamRawPredict (SSE) on a dedicated public endpoint or the Private Service Connect one"),
     "dataCapture": ("native", "request-response logging to BigQuery"),
-    # The kit's monitor job is not scheduled on Vertex AI yet; the managed drift monitor is opt-in.
-    "monitoring.drift": ("unsupported", "the kit's monitor job is not scheduled on Vertex AI yet; Vertex AI model monitoring (v1) drift with monitoring.engine: managed"),
-    "monitoring.quality": ("unsupported", "the kit's monitor job is not scheduled on Vertex AI yet; Vertex AI model monitoring (v1) has no objective against ground truth"),
-    "monitoring.bias": ("unsupported", "the kit's monitor job is not scheduled on Vertex AI yet; Vertex AI model monitoring (v1) has no bias objective"),
-    "monitoring.explainability": ("unsupported", "the kit's monitor job is not scheduled on Vertex AI yet; Vertex Explainable AI is deprecated (shut down 2027-03-16)"),
+    # The kit's monitor job (a Vertex AI custom job of the kit's image, posted by Cloud Scheduler,
+    # reading the BigQuery capture table); Vertex AI model monitoring (v1) drift is the opt-in.
+    "monitoring.drift": ("kit", "the kit's monitor job (Vertex AI custom job); Vertex AI model monitoring (v1) drift with monitoring.engine: managed"),
+    "monitoring.quality": ("kit", "the kit's monitor job (Vertex AI custom job) joins the ground truth"),
+    "monitoring.bias": ("kit", "the kit's monitor job (Vertex AI custom job) computes Clarify's post-training metrics"),
+    "monitoring.explainability": ("kit", "the kit's monitor job (Vertex AI custom job): surrogate permutation importance, not Vertex Explainable AI (deprecated, shut down 2027-03-16)"),
     "training.schedule": ("native", "Cloud Scheduler posts a Vertex custom job"),
     "training.compute.spot": ("native", "Spot VMs scheduling strategy"),
     # Issue 31: the continuous pipeline is built on AWS only so far (providers/base.py::continuous_not_built).

@@ -126,6 +126,12 @@ WORKLOADS = {
     "scheduler": "Submits scheduled training jobs from Cloud Scheduler",
 }
 BATCH_WORKLOAD = "Runs Vertex AI batch prediction jobs"
+MONITOR_WORKLOAD = "Runs the kit's monitor jobs (Vertex AI custom jobs) of the endpoints"
+# The monitor job's project-level roles: BigQuery runs a query as a job of the project (no
+# narrower scope exists for bigquery.jobs.create), and Cloud Monitoring custom metrics are written
+# to the project (metricWriter cannot be limited to the contract's metric-type prefix; the job
+# writes only custom.googleapis.com/mlopskit/monitor/*, mlopskit/monitor/contract.py).
+MONITOR_PROJECT_ROLES = ("roles/bigquery.jobUser", "roles/monitoring.metricWriter")
 
 # Folders of the artifacts bucket each workload's jobs read and write (docs/permissions.md):
 # training reads its code and data and writes its outputs (baseOutputDirectory training/<job>/),
@@ -149,6 +155,10 @@ class IdentityArgs:
     experiments: bool = False  # the stack has a TensorBoard: training jobs log their runs to it
     batch_inputs: tuple[str, ...] = ()  # batch[].input folders
     batch_outputs: tuple[str, ...] = ()  # batch[].output folders
+    # The kit monitor jobs' folders (modules/monitor_job.py): baseline, labels and settings they
+    # read, the report folders they write; empty: no endpoint has a kit monitor job (no account).
+    monitor_reads: tuple[str, ...] = ()
+    monitor_writes: tuple[str, ...] = ()
 
 
 class Identity(pulumi.ComponentResource):
@@ -164,7 +174,7 @@ class Identity(pulumi.ComponentResource):
         self.warnings = []
         self.emails = {}
         self.accounts: dict[str, serviceaccount.Account] = {}
-        self.grants = {"artifacts": [], "backups": [], "repository": [], "endpoint": []}
+        self.grants = {"artifacts": [], "backups": [], "repository": [], "endpoint": [], "capture": []}
         self._custom: dict[str, projects.IAMCustomRole] = {}
         self._seen: set[tuple[str, ...]] = set()
 
@@ -172,6 +182,8 @@ class Identity(pulumi.ComponentResource):
             self._account(workload, description)
         if args.batch:
             self._account("batch", BATCH_WORKLOAD)
+        if args.monitor_writes:
+            self._account("monitor", MONITOR_WORKLOAD)
         for role in args.roles:
             self._account(role.name, f"Access role {role.name} (mlopskit)")
 
@@ -205,10 +217,28 @@ class Identity(pulumi.ComponentResource):
             ]
             self._project_grant(Grant(scheduler, "custom:batchSubmitter", "scheduler"))
             self._act_as("batch", Grant(scheduler, "roles/iam.serviceAccountUser", "scheduler"))
+        if args.monitor_writes:
+            self._monitor(scheduler)
 
         for index, role in enumerate(args.roles):
             self._role(index, role)
         self.register_outputs({"serviceAccounts": self.emails})
+
+    def _monitor(self, scheduler: pulumi.Output[str]) -> None:
+        """The monitor account reads the captures (the dataset: Storage binds it), the baseline,
+        labels and settings folders, writes only the report folders (objectUser: each run
+        overwrites its report, which Cloud Storage counts as a delete), pulls the kit's image and
+        writes metrics; the scheduler submits its jobs (trainingSubmitter) acting as it."""
+        monitor = self._sa_member("monitor")
+        self.grants["artifacts"] += [
+            Grant(monitor, "roles/storage.objectViewer", "monitor", self.args.monitor_reads),
+            Grant(monitor, "roles/storage.objectUser", "monitor", self.args.monitor_writes),
+        ]
+        self.grants["repository"].append(Grant(monitor, "roles/artifactregistry.reader", "monitor"))
+        self.grants["capture"].append(Grant(monitor, "roles/bigquery.dataViewer", "monitor"))
+        for role in MONITOR_PROJECT_ROLES:
+            self._project_grant(Grant(monitor, role, "monitor"))
+        self._act_as("monitor", Grant(scheduler, "roles/iam.serviceAccountUser", "scheduler"))
 
     # -- building blocks -------------------------------------------------------------
 

@@ -23,6 +23,16 @@ def prebuilt_image(framework: str, version: str, region: str, gpu: bool) -> str 
     return f"{geo}-docker.pkg.dev/vertex-ai/training/{family}.{major_minor}:latest"
 
 
+#: The kit's monitor job image (mlopskit/monitor/Dockerfile), pushed to the stack's repository.
+MONITOR_REPOSITORY = "mlopskit-monitor"
+MONITOR_TAG = "0.1.0"  # the kit's version (pyproject): the image holds the kit's monitor package
+
+
+def monitor_image(project: str, region: str, prefix: str) -> str:
+    """Where the stack's monitor jobs pull the kit's image from (docs/monitoring.md says how to push it)."""
+    return f"{registry_url(project, region, prefix)}/{MONITOR_REPOSITORY}:{MONITOR_TAG}"
+
+
 def registry_url(project: str, region: str, prefix: str) -> str:
     """``<region>-docker.pkg.dev/<project>/<prefix>-images``: the stack's ``docker push`` prefix."""
     return f"{region}-docker.pkg.dev/{project}/{repository_id(prefix)}"

@@ -59,6 +59,7 @@ class Monitoring(pulumi.ComponentResource):
     """``alert_policies`` maps alarm kind -> alert policy name."""
 
     alert_policies: dict[str, pulumi.Output[str]]
+    channel_ids: list[pulumi.Output[str]]
 
     def __init__(self, name: str, args: MonitoringArgs, ctx: GcpContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, name, ctx.realises("monitoring"), opts)
@@ -75,6 +76,8 @@ class Monitoring(pulumi.ComponentResource):
             for email in args.notify
         ]
         channel_ids = [c.name for c in channels]
+        # The kit monitor job's alert policies notify the same channels (providers/gcp/monitor_job.py).
+        self.channel_ids = channel_ids
         endpoint_filter = f'{ENDPOINT_RESOURCE} AND resource.label.endpoint_id="{args.endpoint_id}"'
         user_labels = {**args.labels, "endpoint": args.endpoint_name, "rollback": str(args.auto_rollback).lower()}
         self.alert_policies = {}

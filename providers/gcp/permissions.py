@@ -80,6 +80,9 @@ DEPLOY_TYPES: dict[str, tuple[str, ...]] = {
     "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": (
         "artifactregistry.repositories.getIamPolicy", "artifactregistry.repositories.setIamPolicy"),
     "gcp:bigquery/dataset:Dataset": _crud("bigquery.datasets"),
+    # The provider reads and writes the dataset's IAM policy (the monitor jobs' read grant).
+    "gcp:bigquery/datasetIamMember:DatasetIamMember": ("bigquery.datasets.getIamPolicy",
+                                                       "bigquery.datasets.setIamPolicy"),
     "gcp:billing/budget:Budget": ("billing.budgets.create", "billing.budgets.get", "billing.budgets.update",
                                   "billing.budgets.delete"),
     "gcp:cloudscheduler/job:Job": _crud("cloudscheduler.jobs"),

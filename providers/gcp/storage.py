@@ -124,6 +124,7 @@ class StorageArgs:
     grants: list[Grant] = field(default_factory=list)
     capture: bool = False  # the stack has endpoints: their request/response capture dataset
     capture_retention_days: int = 0  # compliance.retentionDays: captured rows expire after it
+    capture_grants: list[Grant] = field(default_factory=list)  # who reads the captures (the monitor jobs)
 
 
 def capture_table(endpoint_name: str) -> str:
@@ -143,8 +144,22 @@ class Storage(pulumi.ComponentResource):
         bind(f"{args.prefix}-artifacts", bucket, args.grants, self, bucket_name=args.bucket.name)
         self.bucket = bucket
         self.bucket_name = bucket.name
-        self.capture_dataset = self._capture(args).dataset_id if args.capture else None
+        self.capture_dataset = None
+        if args.capture:
+            dataset = self._capture(args)
+            self.capture_dataset = dataset.dataset_id
+            self._capture_readers(args, dataset)
         self.register_outputs({"bucketName": bucket.name, "bucketUrl": bucket.url, "captureDataset": self.capture_dataset})
+
+    def _capture_readers(self, args: StorageArgs, dataset: bigquery.Dataset) -> None:
+        """Dataset-level reads: Vertex creates each endpoint's table with its first logged request,
+        so a table-level grant has nothing to bind to at deploy time; the dataset holds only this
+        stack's capture tables."""
+        for grant in args.capture_grants:
+            bigquery.DatasetIamMember(
+                f"{args.prefix}-capture-{grant.key}-{role_suffix(grant.role)}",
+                dataset_id=dataset.dataset_id, project=dataset.project, role=grant.role, member=grant.member,
+                opts=child(self))
 
     def _capture(self, args: StorageArgs) -> bigquery.Dataset:
         """One dataset per stack, a table per endpoint (Vertex creates it on the first capture).

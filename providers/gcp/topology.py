@@ -8,6 +8,7 @@ from typing import Any
 
 from mlopskit.modules.facts import plain
 from mlopskit.modules.graph import Provenance, RecordedResource
+from mlopskit.modules.monitor_job import SIGNALS_TAG, signals_of
 from mlopskit.modules.topology import monitor_slot
 
 DYNAMIC = "pulumi-python:dynamic:Resource"
@@ -55,6 +56,25 @@ def slots(resource: RecordedResource, origin: Provenance) -> Iterable[str]:
             # its drift threshold says so; the other signals are not built on Vertex AI.
             return (monitor_slot("drift"),) if resource.inputs.get("driftThreshold") is not None else ()
         return DYNAMIC_SLOTS.get(str(kind), ())
+    if origin.role == "monitor":
+        return _kit_monitor_slots(resource)
     if resource.type == BUCKET_OBJECT:
         return ("job",) if _job_body(resource, origin) else ()
     return SLOTS.get(resource.type, ())
+
+
+def kit_monitor_body(resource: RecordedResource) -> dict[str, Any]:
+    """The CustomJob body a kit monitor job's stored object holds (empty for its settings object)."""
+    found = _content(resource) if resource.type == BUCKET_OBJECT else {}
+    return found if "jobSpec" in found else {}
+
+
+def _kit_monitor_slots(resource: RecordedResource) -> Iterable[str]:
+    """The kit monitor job (providers/gcp/monitor_job.py): its stored CustomJob is a monitor of
+    every section its label names, its Cloud Scheduler job the schedule, its policies monitor alarms."""
+    body = kit_monitor_body(resource)
+    if body:
+        return [monitor_slot(s) for s in signals_of((body.get("labels") or {}).get(SIGNALS_TAG))]
+    if resource.type == "gcp:monitoring/alertPolicy:AlertPolicy":
+        return ("monitor_alarm",)
+    return SLOTS.get(resource.type, ()) if resource.type == "gcp:cloudscheduler/job:Job" else ()

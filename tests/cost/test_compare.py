@@ -83,8 +83,8 @@ def test_compare_of_the_lifecycle_example_shows_all_new_parts_in_features_and_co
                 "batch: private network": "native", "monitoring.quality": "kit", "monitoring.bias": "kit",
                 "monitoring.explainability": "kit", **llm},
         "gcp": {"batch": "native", "batch.schedule": "native", "batch.maxRuntimeMinutes": "unsupported",
-                "batch: private network": "unsupported", "monitoring.quality": "unsupported",
-                "monitoring.bias": "unsupported", "monitoring.explainability": "unsupported",
+                "batch: private network": "unsupported", "monitoring.quality": "kit",
+                "monitoring.bias": "kit", "monitoring.explainability": "kit",
                 **llm, "model.sizeGiB": "emulated"},  # Vertex takes start-up limits from the model upload
         "azure": {"batch": "native", "batch.schedule": "emulated", "batch.maxRuntimeMinutes": "emulated",
                   "batch: private network": "native", "monitoring.quality": "kit",
@@ -114,11 +114,12 @@ def test_compare_of_the_lifecycle_example_shows_all_new_parts_in_features_and_co
                  if c.component.name.startswith(("Batch instance usage", "Batch vCPU"))]
         assert len(batch) == 2 and all(c.monthly_cost for c in batch)
         assert sum(c.monthly_cost for c in batch) < result.estimate.total_monthly
-        # The kit's monitor job computes quality, bias and explainability: priced per run (and its custom
-        # metrics) on AWS and Azure; GCP and a cluster do not schedule it yet and warn (issue 25 item 2).
+        # The kit's monitor job computes quality, bias and explainability: priced per run on AWS, GCP and
+        # Azure (its custom metrics where the catalog has a price: AWS); a cluster does not schedule it
+        # yet and warns (issue 25 item 2).
         kit = [c for r in result.estimate.resources if "churn-online" in r.name and "monitor" in r.name
                for c in r.components if c.component.name.startswith(("Monitor job", "Custom metrics"))]
-        assert bool(kit and all(c.monthly_cost for c in kit)) == (result.cloud in ("aws", "azure"))
+        assert bool(kit and all(c.monthly_cost for c in kit)) == (result.cloud in ("aws", "gcp", "azure"))
         # The tracking backend: SageMaker's Small MLflow server, Vertex's TensorBoard and metadata
         # store; Azure's workspace MLflow builds nothing billable of its own, and a cluster's MLflow
         # server is the operator's (placement.kubernetes.mlflowTrackingUri).

@@ -98,6 +98,8 @@ FIELDS: dict[str, tuple[Any, Callable[[Graph], Any]]] = {
     "endpoints[0].deployment.autoRollback": (False, lambda g: _inputs(g, f"{PREFIX}-scoring-deployment")["autoRollback"]),
     "endpoints[0].dataCapture.samplingPercent": (50, lambda g: _inputs(g, f"{PREFIX}-scoring-endpoint")["predictRequestResponseLoggingConfig"]),
     "endpoints[0].monitoring.engine": ("managed", lambda g: sorted(r.name for r in g.resources if r.name.endswith("-scoring-drift"))),
+    # The kit's monitor job: its Cloud Scheduler cron (hourly at minute 5, daily at 00:05 UTC).
+    "endpoints[0].monitoring.drift.schedule": ("hourly", lambda g: _inputs(g, f"{PREFIX}-scoring-monitor-schedule")["schedule"]),
     "endpoints[0].monitoring.alarms.latencyP99Ms": (900, lambda g: _inputs(g, f"{PREFIX}-scoring-alert-latency")["conditions"]),
     "endpoints[0].monitoring.alarms.errorRatePercent": (5, lambda g: _inputs(g, f"{PREFIX}-scoring-alert-errors")["conditions"]),
     "endpoints[0].monitoring.notify": (["x@example.com"], lambda g: sorted(r.name for r in g.of_type("gcp:monitoring/notificationChannel:NotificationChannel"))),
@@ -114,9 +116,7 @@ FIELDS: dict[str, tuple[Any, Callable[[Graph], Any]]] = {
 
 # Fields whose only GCP effect is a warning (GCP cannot honour them natively).
 WARNED = {"endpoints[1].deployment.strategy": _warned("endpoints[1].deployment.strategy"),
-          "backups.targets[2]": _warned("backups.targets[2]"),
-          # The kit's monitor job is not scheduled on Vertex AI yet: the drift section warns (issue 25).
-          "endpoints[0].monitoring.drift.schedule": _warned("endpoints[0].monitoring.drift")}
+          "backups.targets[2]": _warned("backups.targets[2]")}
 
 
 @pytest.fixture(scope="module")

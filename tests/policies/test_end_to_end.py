@@ -48,9 +48,9 @@ ABSENT = {("workspace-cmk", "aws"), ("workspace-cmk", "gcp"), ("iam-no-wildcard-
           # declared as placement.kubernetes.declared.encryptionAtRest / auditLogging).
           ("key-rotation", "kubernetes"), ("key-deletion-protection", "kubernetes"), ("key-no-public-access", "kubernetes"),
           ("audit-log-retention", "kubernetes"), ("workspace-cmk", "kubernetes"),
-          # The kit's monitor job is not scheduled on Vertex AI or a cluster yet (warned at the field):
-          # no monitor output to judge.
-          ("monitoring-output-cmk", "gcp"), ("monitoring-output-cmk", "kubernetes")}
+          # The kit's monitor job is not scheduled on a cluster yet (warned at the field): no monitor
+          # output to judge.
+          ("monitoring-output-cmk", "kubernetes")}
 
 
 def _previews(spec: str) -> dict:

@@ -27,23 +27,16 @@ from mlopskit.providers.azure import ops as azure_ops
 from mlopskit.providers.azure.permissions import CALLS, DAY2_PERMISSIONS
 from tests.conftest import STACKS
 from tests.fidelity.azure.permissions import Made, condition_admits, unmapped_types, violations
+from tests.fidelity.day2_roles import one_role_per_permission, role_name
 from tests.fidelity.gcp.edge import GATE_SPECS, built
 from tests.ops.conftest import FakeClock, clock, write_spec  # noqa: F401 - clock is a fixture
 from tests.ops.test_azure_ops import FakeWorkspace
 from tests.specs import baseline
 
 
-def _role(permission: str) -> str:
-    return "only-" + permission.replace(".", "-")
-
-
 @cache
 def graph(spec: str) -> Graph:
-    """The spec with one access role per permission the commands run under."""
-    data = baseline(spec)
-    data.setdefault("access", {})["roles"] = [{"name": _role(p), "permissions": [p], "principals": ["group:ops@example.com"]}
-                                              for p in sorted(set(DAY2_PERMISSIONS.values()))]
-    return preview(parse_stack(data, base_dir=STACKS), "azure")
+    return one_role_per_permission(spec, DAY2_PERMISSIONS.values(), "azure")
 
 
 @pytest.fixture
@@ -121,7 +114,7 @@ def test_every_call_of_the_command_is_allowed(command: str, calls: list[Made], c
     path = write_spec(tmp_path, baseline(spec))
     for args in runs:
         main([*(a.replace("{spec}", path) for a in args), "--provider", "azure"])
-    found = violations(graph(spec), _role(DAY2_PERMISSIONS[command]), calls)
+    found = violations(graph(spec), role_name(DAY2_PERMISSIONS[command]), calls)
     assert calls and _unexplained(command, found) == ([], []), found
 
 
@@ -131,9 +124,9 @@ def test_row7_batch_run_reads_and_writes_the_spec_folders_as_the_invoker() -> No
     made = Made("invoke_batch_endpoint", {"endpoint": "e", "job_name": "j",
                                           "input_path": "azureml://datastores/artifacts/paths/batch/customers/",
                                           "output_path": "azureml://datastores/artifacts/paths/batch/scores/"})
-    assert violations(g, _role("training.submit"), [made]) == []
+    assert violations(g, role_name("training.submit"), [made]) == []
     elsewhere = Made("invoke_batch_endpoint", {**made.params, "input_path": "azureml://datastores/artifacts/paths/models/"})
-    assert [v.split(" on ")[0] for v in violations(g, _role("training.submit"), [elsewhere])] == [
+    assert [v.split(" on ")[0] for v in violations(g, role_name("training.submit"), [elsewhere])] == [
         "azureml.invoke_batch_endpoint: Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"]
 
 
@@ -142,7 +135,7 @@ def test_every_command_has_a_scenario() -> None:
 
 
 def test_an_unmapped_call_is_caught() -> None:
-    assert violations(graph("credit-risk.yaml"), _role("endpoints.deploy"), [Made("delete_endpoint", {"name": "x"})]) == [
+    assert violations(graph("credit-risk.yaml"), role_name("endpoints.deploy"), [Made("delete_endpoint", {"name": "x"})]) == [
         "azureml.delete_endpoint: not in providers/azure/permissions.py CALLS"]
 
 
@@ -150,11 +143,11 @@ def test_a_missing_grant_is_caught() -> None:
     # The deployer without its registry read: a rollout could not deploy a registry model.
     g = graph("credit-risk.yaml")
     made = Made("create_deployment", {"endpoint": "e", "deployment": {}})
-    assert violations(g, _role("endpoints.deploy"), [made]) == []
+    assert violations(g, role_name("endpoints.deploy"), [made]) == []
     planted = dataclasses.replace(g, resources=[
         r for r in g if not (r.type == "azure-native:authorization:RoleAssignment" and "registry-user" in r.name
                              and "only-endpoints-deploy" in r.name)])
-    assert violations(planted, _role("endpoints.deploy"), [made]) == [
+    assert violations(planted, role_name("endpoints.deploy"), [made]) == [
         "azureml.create_deployment: Microsoft.MachineLearningServices/registries/assets/read on registry "
         "Microsoft.MachineLearningServices/registries/mlr-credit-risk-prod"]
 

@@ -79,6 +79,7 @@ TABLE: dict[str, tuple[Finder, ...]] = {
     "gcp:artifactregistry/repository:Repository": (REGISTRY,),
     "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": (),
     "gcp:bigquery/dataset:Dataset": (BIGQUERY,),
+    "gcp:bigquery/datasetIamMember:DatasetIamMember": (),
     "gcp:billing/budget:Budget": (),
     "gcp:cloudscheduler/job:Job": (),
     "gcp:compute/globalAddress:GlobalAddress": (),

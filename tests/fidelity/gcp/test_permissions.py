@@ -20,13 +20,11 @@ from google.cloud import aiplatform_v1
 
 from mlopskit.cli import main
 from mlopskit.commands import ops as ops_command
-from mlopskit.engine import preview
-from mlopskit.modules import parse_stack
 from mlopskit.modules.day2.calls import Gateway
 from mlopskit.modules.graph import Graph
 from mlopskit.providers.gcp import names, ops as gcp_ops
 from mlopskit.providers.gcp.permissions import CALLS, DAY2_PERMISSIONS
-from tests.conftest import STACKS
+from tests.fidelity.day2_roles import one_role_per_permission, role_name
 from tests.fidelity.gcp.edge import GATE_SPECS, built
 from tests.fidelity.gcp.permissions import Made, grants, unmapped_types, violations
 from tests.ops.conftest import FakeClock, clock, write_spec  # noqa: F401 - clock is a fixture
@@ -35,21 +33,13 @@ from tests.ops.test_gcp_ops import _backups
 from tests.specs import baseline, stack
 
 
-def _role(permission: str) -> str:
-    return "only-" + permission.replace(".", "-")
-
-
 @cache
 def graph(spec: str) -> Graph:
-    """The spec with one access role per permission the commands run under, and nothing else."""
-    data = baseline(spec)
-    data.setdefault("access", {})["roles"] = [{"name": _role(p), "permissions": [p], "principals": ["group:ops@example.com"]}
-                               for p in sorted(set(DAY2_PERMISSIONS.values()))]
-    return preview(parse_stack(data, base_dir=STACKS), "gcp")
+    return one_role_per_permission(spec, DAY2_PERMISSIONS.values(), "gcp")
 
 
 def member(g: Graph, permission: str) -> str:
-    account = next(r for r in g.of_type("gcp:serviceaccount/account:Account") if r.name.endswith(f"-identity-{_role(permission)}"))
+    account = next(r for r in g.of_type("gcp:serviceaccount/account:Account") if r.name.endswith(f"-identity-{role_name(permission)}"))
     return f"serviceAccount:{account.outputs['email']}"
 
 
