@@ -88,3 +88,17 @@ def test_a_target_reads_its_own_entry_typed() -> None:
     assert placement.of("azure", AzurePlacement) is None
     with pytest.raises(TypeError, match="placement.gcp is a GcpPlacement, not a AzurePlacement"):
         placement.of("gcp", AzurePlacement)
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def test_every_target_has_a_colour_of_its_own() -> None:
+    """The report's bars and diagrams tell the targets apart by colour: no two closer than a
+    quarter of the RGB range (Kubernetes blue #326ce5 beside GCP's #2563eb was 17 apart)."""
+    colours = {t.name: _rgb(t.colour) for t in targets.targets()}
+    close = [(a, b) for a in colours for b in colours if a < b
+             and sum((x - y) ** 2 for x, y in zip(colours[a], colours[b], strict=True)) ** 0.5 < 64]
+    assert close == []
+    assert sum((x - y) ** 2 for x, y in zip(_rgb("#326ce5"), _rgb("#2563eb"), strict=True)) ** 0.5 < 64  # can fail
