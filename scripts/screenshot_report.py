@@ -46,7 +46,7 @@ def height_of(fragment: str) -> int:
     """Enough height for the fragment: its SVGs' heights plus room for headings, tables and text."""
     svgs = sum(int(float(h)) for h in re.findall(r'<svg[^>]*? height="([\d.]+)"', fragment))
     rows = fragment.count("<tr>") + fragment.count("<div class=\"verdict")
-    blocks = sum(fragment.count(tag) for tag in ("<h1", "<h2", "<h3", "<p"))
+    blocks = sum(fragment.count(tag) for tag in ("<h1", "<h2", "<h3", "<p>", "<p "))  # not <path
     return svgs + 34 * rows + 56 * blocks + 160
 
 
