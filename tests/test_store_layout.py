@@ -19,8 +19,10 @@ from tests.conftest import EXAMPLE_SPECS, STACKS
 from tests.specs import baseline, change
 
 # Object paths in recorded inputs: s3://bucket/P, gs://bucket/P, /gcs/bucket/P (Vertex's FUSE
-# mount), azureml://datastores/D/paths/P, and the names of uploaded objects.
-_URI = re.compile(r"(?:s3|gs)://[^/\"'\s\\]+/([^\"'\s\\]*)|azureml://datastores/[^/]+/paths/([^\"'\s\\]*)"
+# mount), azureml://datastores/D/paths/P, and the names of uploaded objects. Azure ML's own
+# `workspaceblobstore` is not the artifact store: its data collector writes there in Azure's layout
+# (providers/azure/monitor_job.py reads it), which the kit's table does not govern.
+_URI = re.compile(r"(?:s3|gs)://[^/\"'\s\\]+/([^\"'\s\\]*)|azureml://datastores/(?!workspaceblobstore/)[^/]+/paths/([^\"'\s\\]*)"
                   r"|/gcs/[^/\"'\s\\]+/([^\"'\s\\]*)")
 _OBJECTS = ("gcp:storage/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2")
 
