@@ -72,7 +72,7 @@ def test_html_cost_breakdown_groups_the_endpoint_on_aws() -> None:
 
 
 def test_compare_of_the_lifecycle_example_shows_all_new_parts_in_features_and_cost() -> None:
-    """Issue 18: every new part on one bundled example (batch inference, the monitoring of quality,
+    """Issue 18: every new part on one bundled example (batch inference, the monitoring of drift, quality,
     bias and explainability, experiment tracking, an LLM endpoint's model size and streaming) per
     cloud in the feature table (native, emulated or unsupported, marked used), batch and GPU
     compute matches, and what each cloud builds for them inside its cost total, nothing unpriced."""
@@ -80,20 +80,20 @@ def test_compare_of_the_lifecycle_example_shows_all_new_parts_in_features_and_co
     llm = {"experiments": "native", "model.sizeGiB": "native", "streaming": "native"}
     expected = {
         "aws": {"batch": "native", "batch.schedule": "native", "batch.maxRuntimeMinutes": "emulated",
-                "batch: private network": "native", "monitoring.quality": "kit", "monitoring.bias": "kit",
+                "batch: private network": "native", "monitoring.drift": "kit", "monitoring.quality": "kit", "monitoring.bias": "kit",
                 "monitoring.explainability": "kit", **llm},
         "gcp": {"batch": "native", "batch.schedule": "native", "batch.maxRuntimeMinutes": "unsupported",
-                "batch: private network": "unsupported", "monitoring.quality": "kit",
+                "batch: private network": "unsupported", "monitoring.drift": "kit", "monitoring.quality": "kit",
                 "monitoring.bias": "kit", "monitoring.explainability": "kit",
                 **llm, "model.sizeGiB": "emulated"},  # Vertex takes start-up limits from the model upload
         "azure": {"batch": "native", "batch.schedule": "emulated", "batch.maxRuntimeMinutes": "emulated",
-                  "batch: private network": "native", "monitoring.quality": "kit",
+                  "batch: private network": "native", "monitoring.drift": "kit", "monitoring.quality": "kit",
                   "monitoring.bias": "kit", "monitoring.explainability": "kit", **llm},
         # A cluster: batch as CronJobs that emulate a batch service, no monitor job yet (warned), the
         # model's size picks the GPU request (no start-up limit field).
         "kubernetes": {"batch": "emulated", "batch.schedule": "native", "batch.maxRuntimeMinutes": "native",
-                       "batch: private network": "native", "monitoring.quality": "unsupported",
-                       "monitoring.bias": "unsupported", "monitoring.explainability": "unsupported",
+                       "batch: private network": "native", "monitoring.drift": "unsupported",
+                       "monitoring.quality": "unsupported", "monitoring.bias": "unsupported", "monitoring.explainability": "unsupported",
                        **llm, "model.sizeGiB": "emulated"},
     }
     # The resolver's GPU type for the 13B model (26 GiB of weights x 1.2 headroom): four T4s where no
