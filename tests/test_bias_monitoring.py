@@ -234,8 +234,7 @@ def test_the_monitoring_role_writes_the_job_outputs_and_not_its_configs_baseline
     baselines = "monitoring/churn-online/baseline/" if drift else "monitoring/churn-baseline/"
     changes = {f"{EXPLAIN}.baseline": f"{baselines}explainability/", f"{BIAS}.baseline": f"{baselines}bias/",
                f"{BIAS}.groundTruth": labels, "endpoints[0].monitoring.quality.groundTruth": labels}
-    if drift:
-        changes["endpoints[0].monitoring.drift"] = {"schedule": "daily"}
+    changes["endpoints[0].monitoring.drift"] = {"schedule": "daily"} if drift else None  # the example has drift
     g = graph("aws", **changes)
     statements = json.loads(_one(g, "aws:iam/role:Role", "monitoring").inputs["inlinePolicies"][0]["policy"])["Statement"]
     outputs = [definition(g, kind)[f"Model{kind.capitalize()}JobOutputConfig"]["MonitoringOutputs"][0]["S3Output"]["S3Uri"]
@@ -290,7 +289,7 @@ def test_clarify_needs_captured_data(tmp_path, capsys, kind: str) -> None:
 
     data = change(baseline(SPEC), "endpoints[0].dataCapture.enabled", False)
     monitoring = data["endpoints"][0]["monitoring"]
-    for other in {"quality", "bias", "explainability"} - {kind}:
+    for other in {"drift", "quality", "bias", "explainability"} - {kind}:
         del monitoring[other]
     spec = tmp_path / "spec.yaml"
     spec.write_text(yaml.safe_dump(data))
@@ -325,9 +324,9 @@ def test_endpoint_facts_say_what_is_monitored(cloud: str, bias: bool, explainabi
     # The example's LLM endpoint declares neither: no cloud says it is monitored.
     assert [(f.get("bias_monitored"), f.get("explainability_monitored")) for f in endpoints if f is not endpoint] == [
         (False, False)]
-    if cloud == "aws":  # the Clarify jobs' outputs and volumes are under the stack key
+    if cloud == "aws":  # the drift and Clarify jobs' outputs and volumes are under the stack key
         monitors = [f for f in provider_facts(graph(cloud), stack) if f.kind == "monitor"]
-        assert len(monitors) == 3 and all(f.get("cmk") for f in monitors)
+        assert len(monitors) == 4 and all(f.get("cmk") for f in monitors)
 
 
 def test_a_changed_definition_gets_a_new_name_and_the_schedule_follows() -> None:

@@ -258,9 +258,11 @@ def test_the_monitor_job_is_priced_per_run_with_its_custom_metrics_worked_by_han
     """credit-risk's scoring endpoint: drift daily, no features named. Instance: 730 / 24 runs x
     3,600 s = 30.4167 h of ml.m5.xlarge's size; custom metrics: captured_rows + drift_share + three
     data-quality rates (5) + one feature_psi per feature (usage default 20) = 25. Six features
-    named: 5 + 6 = 11. Lifecycle's churn-online (quality binary, bias 2 metrics x 2 facets,
-    explainability): captured_rows + labelled_rows + 5 quality metrics + attribution_ndcg = 8, plus
-    4 series per facet value x 5 values (usage default) = 28."""
+    named: 5 + 6 = 11. Lifecycle's churn-online (drift over 5 named features, quality binary, bias
+    2 metrics x 2 facets, explainability): captured_rows + labelled_rows + 5 quality metrics +
+    attribution_ndcg = 8, plus 4 series per facet value x 5 values (usage default) = 28, plus
+    drift_share + three data-quality rates + one feature_psi per named feature (5) = 9: 37
+    (captured_rows is counted once)."""
     lines = _monitor_lines("credit-risk.yaml")
     (instance,) = [c for name, c in lines.items() if name.startswith("Monitor job instance usage")]
     assert instance.component.monthly_quantity == Decimal(730) / Decimal(24)
@@ -272,7 +274,7 @@ def test_the_monitor_job_is_priced_per_run_with_its_custom_metrics_worked_by_han
     hourly = _monitor_lines("credit-risk.yaml", ("endpoints[0].monitoring.drift.schedule", "hourly"))
     (instance,) = [c for name, c in hourly.items() if name.startswith("Monitor job instance usage")]
     assert instance.component.monthly_quantity == 730 * Decimal(1800) / 3600  # hourly runs stop at 1,800 s
-    assert _monitor_lines("lifecycle.yaml")["Custom metrics (kit monitor job)"].component.monthly_quantity == 28
+    assert _monitor_lines("lifecycle.yaml")["Custom metrics (kit monitor job)"].component.monthly_quantity == 37
 
 
 def test_the_monitoring_rules_pass_with_the_kit_job_and_fail_without_it() -> None:

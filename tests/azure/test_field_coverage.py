@@ -307,7 +307,8 @@ EVIDENCE: dict[str, Evidence] = {
     "endpoints[].monitoring.explainability.label": lambda: monitor_settings(graph_with(LIFECYCLE, **{
         "endpoints[0].monitoring.explainability.label": "y"})) is not None and _explain_label(),
     "endpoints[].monitoring.explainability.features": lambda: monitor_settings(graph_with(LIFECYCLE, **{
-        "endpoints[0].monitoring.bias": None, "endpoints[0].monitoring.explainability.features": ["age", "plan"]}))["features"]
+        "endpoints[0].monitoring.bias": None, "endpoints[0].monitoring.drift": None,
+        "endpoints[0].monitoring.explainability.features": ["age", "plan"]}))["features"]
     == ["age", "plan"],
     "endpoints[].monitoring.explainability.threshold": lambda: monitor_settings(life())["attribution_threshold"] == 0.9
     and monitor_alert(life(), "attribution-ndcg")["threshold"] == 0.9,
