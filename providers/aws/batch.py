@@ -29,7 +29,7 @@ from mlopskit.modules.provider import ResolvedModel
 from mlopskit.providers.aws import names
 from mlopskit.providers.aws.context import AwsContext, built
 from mlopskit.providers.aws.names import content_name
-from mlopskit.providers.aws.training import pipeline_schedule
+from mlopskit.providers.aws.training import one_step_pipeline, pipeline_schedule
 
 TYPE = "mlopskit:aws:BatchInference"
 # How Batch Transform reads batch[].format (botocore CreateTransformJob: TransformInput.ContentType,
@@ -119,18 +119,8 @@ class BatchInference(pulumi.ComponentResource):
         )
         request = transform_request(job, self.model.name, args.instance_type, args.local_storage, ctx)
         pipeline_name = names.batch_pipeline(ctx.stack, job.name)
-        self.pipeline = sagemaker.Pipeline(
-            f"{name}-pipeline",
-            pipeline_name=pipeline_name,
-            pipeline_display_name=pipeline_name,
-            pipeline_description=f"mlopskit batch job {job.name} of {ctx.prefix}",
-            role_arn=ctx.roles["pipeline"],
-            pipeline_definition=pulumi.Output.json_dumps({
-                "Version": "2020-12-01", "Metadata": {}, "Parameters": [],
-                "Steps": [{"Name": STEP, "Type": "Transform", "Arguments": request}],
-            }),
-            opts=child,
-        )
+        self.pipeline = one_step_pipeline(f"{name}-pipeline", pipeline_name, f"mlopskit batch job {job.name} of {ctx.prefix}",
+                                          {"Name": STEP, "Type": "Transform", "Arguments": request}, ctx, child)
         self.schedule = None
         if job.schedule is not None:
             self.schedule = pipeline_schedule(f"{name}-schedule", pipeline_name, job.schedule, self.pipeline, ctx, self)

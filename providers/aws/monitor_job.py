@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pulumi_aws import cloudwatch, s3, sagemaker
+from pulumi_aws import cloudwatch, s3
 
 from mlopskit.modules import monitor_job
 from mlopskit.modules.endpoint import Endpoint
 from mlopskit.monitor import contract
 from mlopskit.providers.aws import names
 from mlopskit.providers.aws.context import AwsContext, built
-from mlopskit.providers.aws.training import pipeline_schedule
+from mlopskit.providers.aws.training import one_step_pipeline, pipeline_schedule
 from mlopskit.providers.packaging import CodeArchive, monitor_archive
 
 TYPE = "mlopskit:aws:MonitorJob"
@@ -151,18 +151,11 @@ class MonitorJob(pulumi.ComponentResource):
             content_type="application/gzip", opts=child, **encrypted)
         request = processing_request(args, ctx, archive)
         pipeline = pipeline_name(args.endpoint_name)
-        self.pipeline = sagemaker.Pipeline(
-            f"{name}-pipeline",
-            pipeline_name=pipeline,
-            pipeline_display_name=pipeline,
-            pipeline_description=f"mlopskit monitor job of endpoint {spec.name}",
-            role_arn=ctx.roles["pipeline"],
-            pipeline_definition=pulumi.Output.json_dumps({
-                "Version": "2020-12-01", "Metadata": {}, "Parameters": [],
-                "Steps": [{"Name": STEP, "Type": "Processing", "Arguments": request}]}),
-            tags={monitor_job.SIGNALS_TAG: monitor_job.signals_tag(spec)},
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.config, self.code]),
-        )
+        self.pipeline = one_step_pipeline(
+            f"{name}-pipeline", pipeline, f"mlopskit monitor job of endpoint {spec.name}",
+            {"Name": STEP, "Type": "Processing", "Arguments": request}, ctx,
+            pulumi.ResourceOptions(parent=self, depends_on=[self.config, self.code]),
+            tags={monitor_job.SIGNALS_TAG: monitor_job.signals_tag(spec)})
         self.schedule = pipeline_schedule(f"{name}-schedule", pipeline, monitor_job.CRON[monitor_job.schedule(spec)],
                                           self.pipeline, ctx, self)
         self.alarms = [self._alarm(name, args, alarm) for alarm in monitor_job.alarms(spec)]

@@ -109,6 +109,23 @@ def training_job_request(args: TrainingArgs, ctx: AwsContext, archive: CodeArchi
     return request
 
 
+def one_step_pipeline(resource_name: str, name: str, description: str, step: dict[str, Any], ctx: AwsContext,
+                      opts: pulumi.ResourceOptions, tags: dict[str, str] | None = None) -> sagemaker.Pipeline:
+    """A pipeline of one step (``{"Name", "Type", "Arguments"}``) run as the pipeline role: the
+    batch transform and the kit's monitor job alike."""
+    return sagemaker.Pipeline(
+        resource_name,
+        pipeline_name=name,
+        pipeline_display_name=name,
+        pipeline_description=description,
+        role_arn=ctx.roles["pipeline"],
+        pipeline_definition=pulumi.Output.json_dumps({
+            "Version": "2020-12-01", "Metadata": {}, "Parameters": [], "Steps": [step]}),
+        **({"tags": tags} if tags is not None else {}),
+        opts=opts,
+    )
+
+
 def pipeline_schedule(resource_name: str, name: str, cron: str, pipeline: sagemaker.Pipeline, ctx: AwsContext,
                       parent: pulumi.Resource) -> scheduler.Schedule:
     """An EventBridge Scheduler entry starting ``pipeline`` on the spec's ``cron`` (UTC), as the
